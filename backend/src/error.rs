@@ -1,0 +1,72 @@
+//! The one error type of the server. Each variant maps to one HTTP status;
+//! database failures are logged with context and answered as a plain 500.
+
+use rodnik_shared::{FieldError, TransitionError};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("not logged in")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    #[error("{0}")]
+    Validation(#[from] FieldError),
+    #[error("database error: {0}")]
+    Db(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn not_found(what: impl Into<String>) -> Self {
+        Error::NotFound(what.into())
+    }
+
+    pub fn forbidden(why: impl Into<String>) -> Self {
+        Error::Forbidden(why.into())
+    }
+
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Error::Conflict {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Validation(FieldError::new(field, message))
+    }
+
+    pub fn stale_version(expected: i64, actual: i64) -> Self {
+        Error::conflict(
+            "stale_version",
+            format!("the order is at version {actual}, not {expected}: reload it"),
+        )
+    }
+}
+
+impl From<TransitionError> for Error {
+    fn from(e: TransitionError) -> Self {
+        Error::conflict("invalid_transition", e.to_string())
+    }
+}
+
+impl From<surrealdb::Error> for Error {
+    fn from(e: surrealdb::Error) -> Self {
+        Error::Db(e.to_string())
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Self {
+        Error::Internal(format!("stored data did not decode: {e}"))
+    }
+}

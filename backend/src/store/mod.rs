@@ -1,0 +1,243 @@
+//! The only code that speaks SurrealQL. One long-lived `Surreal<Any>`: the
+//! URL picks the engine (`surrealkv://`, `mem://`, `ws://`).
+
+pub mod calls;
+pub mod catalogue;
+pub mod clients;
+pub mod idem;
+pub mod orders;
+pub mod reports;
+pub mod users;
+
+use std::time::Duration;
+
+use rand::Rng;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use surrealdb::engine::any::Any;
+use surrealdb::types::RecordId;
+use surrealdb::{IndexedResults, Surreal};
+
+use crate::error::{Error, Result};
+
+const SCHEMA: &str = include_str!("schema.surql");
+pub const SCHEMA_VERSION: i64 = 1;
+
+#[derive(Clone)]
+pub struct Store {
+    db: Surreal<Any>,
+}
+
+/// The key part of a stored record id (`orders:abc` -> `abc`).
+pub fn key_of(id: &str) -> String {
+    let key = id.split_once(':').map(|(_, k)| k).unwrap_or(id);
+    key.trim_start_matches(['⟨', '`'])
+        .trim_end_matches(['⟩', '`'])
+        .to_string()
+}
+
+/// A fresh record key: lowercase letters and digits, starting with a letter,
+/// so that it never needs escaping.
+pub fn new_key() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::thread_rng();
+    let mut s = String::with_capacity(20);
+    s.push(char::from(ALPHABET[rng.gen_range(0..26)]));
+    for _ in 0..19 {
+        s.push(char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]));
+    }
+    s
+}
+
+pub fn rid(table: &str, key: &str) -> RecordId {
+    RecordId::new(table, key.to_string())
+}
+
+/// JSON nulls become absent fields: SurrealDB's `option<T>` holds NONE, not NULL.
+pub fn strip_nulls(v: Value) -> Value {
+    match v {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, strip_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(strip_nulls).collect()),
+        other => other,
+    }
+}
+
+/// A stored row with its `id` replaced by the bare key, decoded into `T`.
+pub fn decode<T: DeserializeOwned>(mut row: Value) -> Result<T> {
+    if let Some(Value::String(id)) = row.get("id") {
+        let key = key_of(id);
+        row["id"] = Value::String(key);
+    }
+    Ok(serde_json::from_value(row)?)
+}
+
+pub fn decode_all<T: DeserializeOwned>(rows: Vec<Value>) -> Result<Vec<T>> {
+    rows.into_iter().map(decode).collect()
+}
+
+/// What a failed statement meant, so callers can retry or answer properly.
+fn classify(message: &str) -> Error {
+    let lower = message.to_ascii_lowercase();
+    if lower.contains("cas_failed") {
+        Error::conflict("stale_version", "the record changed meanwhile")
+    } else if lower.contains("already contains") || lower.contains("already exists") {
+        Error::conflict("duplicate", message.to_string())
+    } else if is_retryable(&lower) {
+        Error::conflict("retry", message.to_string())
+    } else {
+        Error::Db(message.to_string())
+    }
+}
+
+fn is_retryable(lower: &str) -> bool {
+    lower.contains("conflict")
+        || lower.contains("retry")
+        || lower.contains("transaction")
+            && (lower.contains("read") || lower.contains("write") || lower.contains("can be retried"))
+}
+
+pub fn is_retry(e: &Error) -> bool {
+    matches!(e, Error::Conflict { code: "retry", .. })
+}
+
+impl Store {
+    /// Connects to `url` and brings the schema up to date.
+    pub async fn connect(url: &str) -> Result<Store> {
+        let db = surrealdb::engine::any::connect(url).await?;
+        db.use_ns("rodnik").use_db("rodnik").await?;
+        let store = Store { db };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        self.run(SCHEMA, Value::Null).await?;
+        self.run(
+            "UPSERT meta:schema SET version = $v",
+            serde_json::json!({ "v": SCHEMA_VERSION }),
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub fn db(&self) -> &Surreal<Any> {
+        &self.db
+    }
+
+    /// Runs `sql` with `vars` (a JSON object) and checks every statement's
+    /// result, so that a failed statement inside a transaction (or a failed
+    /// COMMIT) is never mistaken for success.
+    pub async fn run(&self, sql: &str, vars: Value) -> Result<IndexedResults> {
+        self.run_with(sql, vars, Vec::new()).await
+    }
+
+    /// As `run`, binding record ids too (`$rid` etc.).
+    pub async fn run_with(
+        &self,
+        sql: &str,
+        vars: Value,
+        ids: Vec<(&'static str, RecordId)>,
+    ) -> Result<IndexedResults> {
+        let mut q = self.db.query(sql);
+        if let Value::Object(_) = vars {
+            q = q.bind(vars);
+        }
+        for (name, id) in ids {
+            q = q.bind((name, id));
+        }
+        let mut response = q.await.map_err(|e| classify(&e.to_string()))?;
+        let errors = response.take_errors();
+        if let Some(min) = errors.keys().min() {
+            // The statement that failed first explains the rest (a cancelled transaction).
+            let mut messages: Vec<(usize, String)> =
+                errors.iter().map(|(k, e)| (*k, e.to_string())).collect();
+            messages.sort();
+            let first = messages
+                .iter()
+                .find(|(k, m)| k == min || !m.contains("not executed"))
+                .map(|(_, m)| m.clone())
+                .unwrap_or_default();
+            let joined: Vec<String> = messages.into_iter().map(|(_, m)| m).collect();
+            tracing::debug!(errors = ?joined, "query failed");
+            return Err(classify(&if joined.iter().any(|m| m.contains("cas_failed")) {
+                "cas_failed".to_string()
+            } else {
+                first
+            }));
+        }
+        Ok(response)
+    }
+
+    /// Retries `f` on transaction conflicts, with jitter.
+    pub async fn retrying<T, F, Fut>(&self, mut f: F) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
+        let mut attempt = 0u32;
+        loop {
+            match f().await {
+                Err(e) if is_retry(&e) && attempt < 8 => {
+                    attempt += 1;
+                    let jitter = rand::thread_rng().gen_range(1..=5u64 << attempt.min(5));
+                    tokio::time::sleep(Duration::from_millis(jitter)).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    pub async fn one(&self, sql: &str, vars: Value, ids: Vec<(&'static str, RecordId)>) -> Result<Option<Value>> {
+        let mut r = self.run_with(sql, vars, ids).await?;
+        let v: Option<Value> = r.take(0)?;
+        Ok(v.filter(|v| !v.is_null()))
+    }
+
+    pub async fn many(&self, sql: &str, vars: Value, ids: Vec<(&'static str, RecordId)>) -> Result<Vec<Value>> {
+        let mut r = self.run_with(sql, vars, ids).await?;
+        let v: Vec<Value> = r.take(0)?;
+        Ok(v)
+    }
+
+    /// The next number of a named sequence (order numbers), in its own transaction.
+    pub async fn next_number(&self, name: &str) -> Result<i64> {
+        self.retrying(|| async {
+            let v = self
+                .one(
+                    "UPSERT ONLY $rid SET n = (n ?? 0) + 1 RETURN VALUE n",
+                    Value::Null,
+                    vec![("rid", rid("counters", name))],
+                )
+                .await?;
+            v.and_then(|v| v.as_i64())
+                .ok_or_else(|| Error::Internal("counter did not advance".into()))
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_stripped_of_table_and_escapes() {
+        assert_eq!(key_of("orders:abc"), "abc");
+        assert_eq!(key_of("orders:⟨a-b⟩"), "a-b");
+        assert_eq!(key_of("abc"), "abc");
+        let k = new_key();
+        assert_eq!(k.len(), 20);
+        assert!(k.chars().next().unwrap().is_ascii_lowercase());
+    }
+
+    #[test]
+    fn nulls_are_removed_deeply() {
+        let v = serde_json::json!({"a": null, "b": {"c": null, "d": 1}, "e": [{"f": null}]});
+        assert_eq!(strip_nulls(v), serde_json::json!({"b": {"d": 1}, "e": [{}]}));
+    }
+}

@@ -1,0 +1,627 @@
+//! Request and response bodies of the HTTP API (`../shared/API.md`).
+//! Requests keep raw strings where a bad value must be reported with its field
+//! name; responses carry parsed values.
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::order::OrderState;
+use crate::values::{ClientKind, Money, Phone, ProductKind, Role, TimeWindow, WindowInput};
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// `null` and absent differ in a PATCH: `Some(None)` clears, `None` leaves alone.
+pub fn double_option<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ErrorDetail {
+    pub code: String,
+    pub message: String,
+    /// The offending field of a 422, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Health {
+    pub status: String,
+    pub version: String,
+}
+
+// ---------- auth and users ----------
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct User {
+    pub id: String,
+    pub username: String,
+    pub name: String,
+    pub role: Role,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub phone: Option<Phone>,
+    #[serde(default)]
+    pub extension: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct LoginResponse {
+    pub token: String,
+    pub user: User,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CreateUser {
+    pub username: String,
+    pub password: String,
+    pub name: String,
+    pub role: Role,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub extension: Option<String>,
+}
+
+// ---------- catalogue ----------
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Product {
+    pub id: String,
+    pub sku: String,
+    pub name: String,
+    pub kind: ProductKind,
+    pub unit: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub price: Money,
+    pub returnable: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CreateProduct {
+    pub sku: String,
+    pub name: String,
+    pub kind: ProductKind,
+    pub unit: String,
+    pub price: i64,
+    #[serde(default)]
+    pub returnable: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PriceInput {
+    pub product_id: String,
+    pub price: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PutPrices {
+    pub prices: Vec<PriceInput>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ContractPrice {
+    pub product_id: String,
+    pub name: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub list_price: Money,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub price: Money,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ContractPrices {
+    pub client_id: String,
+    pub prices: Vec<ContractPrice>,
+}
+
+// ---------- clients ----------
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AddressInput {
+    pub text: String,
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(default)]
+    pub contact_name: Option<String>,
+    #[serde(default)]
+    pub contact_phone: Option<String>,
+    #[serde(default)]
+    pub lat: Option<f64>,
+    #[serde(default)]
+    pub lon: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Address {
+    pub id: String,
+    pub text: String,
+    pub label: Option<String>,
+    pub contact_name: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub contact_phone: Option<Phone>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CreateClient {
+    pub kind: ClientKind,
+    pub name: String,
+    pub phones: Vec<String>,
+    pub addresses: Vec<AddressInput>,
+    #[serde(default)]
+    pub inn: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PatchClient {
+    #[serde(default)]
+    pub kind: Option<ClientKind>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub phones: Option<Vec<String>>,
+    /// Replaces the address list; an entry may carry the `id` of an existing address to keep it.
+    #[serde(default)]
+    pub addresses: Option<Vec<PatchAddress>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub inn: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub note: Option<Option<String>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PatchAddress {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(flatten)]
+    pub address: AddressInput,
+}
+
+/// A client without their orders: search results.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ClientSummary {
+    pub id: String,
+    pub kind: ClientKind,
+    pub name: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub phones: Vec<Phone>,
+    pub addresses: Vec<Address>,
+    pub inn: Option<String>,
+    pub note: Option<String>,
+    pub bottles_held: i64,
+}
+
+/// The client card an operator sees on a call.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ClientCard {
+    #[serde(flatten)]
+    pub client: ClientSummary,
+    pub active_orders: Vec<Order>,
+    pub recent_orders: Vec<Order>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Lookup {
+    pub phone: String,
+    pub matches: Vec<ClientCard>,
+}
+
+// ---------- orders ----------
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct LineInput {
+    pub product_id: String,
+    pub qty: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OrderLine {
+    pub product_id: String,
+    pub name: String,
+    pub kind: ProductKind,
+    pub qty: u32,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub price: Money,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub amount: Money,
+    #[serde(default)]
+    pub returnable: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Attempt {
+    /// RFC 3339
+    pub at: String,
+    pub reason: String,
+    pub courier_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Order {
+    pub id: String,
+    pub number: i64,
+    pub state: OrderState,
+    pub version: i64,
+    pub client_id: String,
+    pub client_name: String,
+    pub client_kind: ClientKind,
+    pub address: Address,
+    pub lines: Vec<OrderLine>,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub total: Money,
+    /// YYYY-MM-DD in the company's time zone
+    pub delivery_date: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<WindowInput>))]
+    pub window: Option<TimeWindow>,
+    pub courier_id: Option<String>,
+    pub courier_name: Option<String>,
+    pub created_by: String,
+    /// RFC 3339
+    pub created_at: String,
+    pub updated_at: String,
+    pub attempts: Vec<Attempt>,
+    pub note: Option<String>,
+    pub call_id: Option<String>,
+    /// Position on the courier's route of the day (lower goes first).
+    pub route_pos: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub cash_collected: Option<Money>,
+    pub empties_returned: Option<u32>,
+    pub delivered_at: Option<String>,
+    pub cancel_reason: Option<String>,
+}
+
+impl Order {
+    /// Full returnable containers this order brings.
+    pub fn returnable_qty(&self) -> u32 {
+        self.lines.iter().filter(|l| l.returnable).map(|l| l.qty).sum()
+    }
+
+    pub fn water_qty(&self) -> u32 {
+        self.lines
+            .iter()
+            .filter(|l| l.kind == ProductKind::Water)
+            .map(|l| l.qty)
+            .sum()
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CreateOrder {
+    pub client_id: String,
+    pub address_id: String,
+    pub lines: Vec<LineInput>,
+    /// YYYY-MM-DD
+    pub delivery_date: String,
+    #[serde(default)]
+    pub window: Option<WindowInput>,
+    #[serde(default)]
+    pub courier_id: Option<String>,
+    #[serde(default)]
+    pub call_id: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PatchOrder {
+    #[serde(default)]
+    pub delivery_date: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<WindowInput>))]
+    pub window: Option<Option<WindowInput>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub courier_id: Option<Option<String>>,
+    #[serde(default)]
+    pub lines: Option<Vec<LineInput>>,
+    #[serde(default)]
+    pub address_id: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub note: Option<Option<String>>,
+    #[serde(default)]
+    pub expected_version: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct VersionOnly {
+    #[serde(default)]
+    pub expected_version: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DeliverOrder {
+    #[serde(default)]
+    pub cash_collected: Option<i64>,
+    #[serde(default)]
+    pub empties_returned: Option<i64>,
+    #[serde(default)]
+    pub expected_version: Option<i64>,
+    /// When the courier's device closed the stop (RFC 3339); defaults to now.
+    #[serde(default)]
+    pub at: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct FailOrder {
+    pub reason: String,
+    #[serde(default)]
+    pub expected_version: Option<i64>,
+    #[serde(default)]
+    pub at: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CancelOrder {
+    pub reason: String,
+    #[serde(default)]
+    pub expected_version: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Route {
+    pub courier_id: String,
+    pub date: String,
+    pub stops: Vec<Order>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PutRoute {
+    pub courier_id: String,
+    pub date: String,
+    pub order_ids: Vec<String>,
+}
+
+// ---------- telephony ----------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CallEventKind {
+    Ringing,
+    Answered,
+    Ended,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TelephonyEvent {
+    pub event: CallEventKind,
+    pub call_id: String,
+    pub from: String,
+    pub to: String,
+    #[serde(default)]
+    pub extension: Option<String>,
+    #[serde(default)]
+    pub at: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CallState {
+    Ringing,
+    Answered,
+    Ended,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Call {
+    pub id: String,
+    pub call_id: String,
+    pub from: String,
+    pub to: String,
+    pub extension: Option<String>,
+    pub state: CallState,
+    pub started_at: String,
+    pub answered_at: Option<String>,
+    pub ended_at: Option<String>,
+    pub missed: bool,
+    pub client_ids: Vec<String>,
+    pub order_ids: Vec<String>,
+}
+
+/// A call as pushed on the live channel: with the caller's client cards.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CallWithMatches {
+    #[serde(flatten)]
+    pub call: Call,
+    pub matches: Vec<ClientCard>,
+}
+
+// ---------- reports ----------
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DeliveryRow {
+    pub courier_id: Option<String>,
+    pub courier_name: Option<String>,
+    pub client_id: String,
+    pub client_name: String,
+    pub client_kind: ClientKind,
+    pub orders: i64,
+    pub water_qty: i64,
+    pub amount: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DeliveryTotals {
+    pub orders: i64,
+    pub water_qty: i64,
+    pub amount: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DeliveriesReport {
+    pub rows: Vec<DeliveryRow>,
+    pub totals: DeliveryTotals,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SalesRow {
+    pub product_id: String,
+    pub name: String,
+    pub kind: ProductKind,
+    pub qty: i64,
+    pub amount: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SalesTotals {
+    pub qty: i64,
+    pub amount: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SalesReport {
+    pub rows: Vec<SalesRow>,
+    pub totals: SalesTotals,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OperatorRow {
+    pub user_id: String,
+    pub name: String,
+    pub created: i64,
+    pub delivered: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OrdersReport {
+    pub total: i64,
+    pub delivered: i64,
+    pub cancelled: i64,
+    pub open: i64,
+    pub failed_attempts: i64,
+    pub by_operator: Vec<OperatorRow>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct LostClientRow {
+    pub client_id: String,
+    pub name: String,
+    pub kind: ClientKind,
+    pub phones: Vec<String>,
+    pub last_delivery_date: String,
+    pub delivered_orders: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct LostClientsReport {
+    pub rows: Vec<LostClientRow>,
+}
+
+// ---------- live channel ----------
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct LiveMessage {
+    pub seq: u64,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub data: serde_json::Value,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patch_distinguishes_null_from_absent() {
+        let p: PatchOrder = serde_json::from_str(r#"{"courier_id": null}"#).unwrap();
+        assert_eq!(p.courier_id, Some(None));
+        let p: PatchOrder = serde_json::from_str(r#"{}"#).unwrap();
+        assert_eq!(p.courier_id, None);
+        let p: PatchOrder = serde_json::from_str(r#"{"courier_id": "u1"}"#).unwrap();
+        assert_eq!(p.courier_id, Some(Some("u1".into())));
+    }
+
+    #[test]
+    fn client_card_is_flat_on_the_wire() {
+        let card = ClientCard {
+            client: ClientSummary {
+                id: "c1".into(),
+                kind: ClientKind::Legal,
+                name: "ООО Ромашка".into(),
+                phones: vec![Phone::from_e164_unchecked("+79123456789")],
+                addresses: vec![],
+                inn: None,
+                note: None,
+                bottles_held: 2,
+            },
+            active_orders: vec![],
+            recent_orders: vec![],
+        };
+        let v = serde_json::to_value(&card).unwrap();
+        assert_eq!(v["id"], "c1");
+        assert_eq!(v["kind"], "legal");
+        assert_eq!(v["bottles_held"], 2);
+        assert!(v["active_orders"].is_array());
+        let back: ClientCard = serde_json::from_value(v).unwrap();
+        assert_eq!(back, card);
+    }
+}

@@ -1,0 +1,14 @@
+//! Rodnik's domain: values parsed once at the edge (phones, money, quantities,
+//! dates, time windows), the order state machine, pricing, and the request and
+//! response types of the HTTP API. No I/O: this crate also builds for wasm32,
+//! so the browser and the server agree on every rule by construction.
+
+pub mod api;
+pub mod order;
+pub mod pricing;
+pub mod values;
+
+pub use order::{OrderAction, OrderState, TransitionError};
+pub use values::{
+    ClientKind, FieldError, Money, Phone, PhoneError, ProductKind, Qty, Role, TimeWindow,
+};

@@ -1,0 +1,426 @@
+//! Newtypes that can only hold valid values.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::NaiveTime;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A validation failure that names the offending field (`lines[2].qty`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[error("{field}: {message}")]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// A phone number in E.164 (`+79123456789`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct Phone(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PhoneError {
+    #[error("phone number is empty")]
+    Empty,
+    #[error("'{0}' is not a phone number")]
+    Unparsable(String),
+    #[error("'{0}' is not a valid phone number")]
+    Invalid(String),
+    #[error("unknown phone region '{0}'")]
+    UnknownRegion(String),
+}
+
+impl Phone {
+    /// Parses any common spelling (`8 (912) 345-67-89`, `+7 912 3456789`,
+    /// `9123456789`) with `region` (ISO 3166 alpha-2) as the default country.
+    pub fn parse(input: &str, region: &str) -> Result<Phone, PhoneError> {
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            return Err(PhoneError::Empty);
+        }
+        let id = phonenumber::country::Id::from_str(&region.to_ascii_uppercase())
+            .map_err(|_| PhoneError::UnknownRegion(region.to_string()))?;
+        let number = phonenumber::parse(Some(id), trimmed)
+            .map_err(|_| PhoneError::Unparsable(trimmed.to_string()))?;
+        if !phonenumber::is_valid(&number) {
+            return Err(PhoneError::Invalid(trimmed.to_string()));
+        }
+        Ok(Phone(
+            number.format().mode(phonenumber::Mode::E164).to_string(),
+        ))
+    }
+
+    /// Trusts a string already stored in E.164 form (read back from storage).
+    pub fn from_e164_unchecked(s: impl Into<String>) -> Phone {
+        Phone(s.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The digits only, for substring search.
+    pub fn digits(&self) -> String {
+        self.0.chars().filter(char::is_ascii_digit).collect()
+    }
+}
+
+/// Reading a phone back (from the API or storage) accepts only E.164.
+impl<'de> Deserialize<'de> for Phone {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        if !s.starts_with('+') {
+            return Err(serde::de::Error::custom("phone must be in E.164 form"));
+        }
+        Phone::parse(&s, "RU").map_err(serde::de::Error::custom)
+    }
+}
+
+impl fmt::Display for Phone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An amount of money in minor units (kopecks). Never a float.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct Money(pub i64);
+
+impl Money {
+    pub const ZERO: Money = Money(0);
+
+    pub fn parse_price(value: i64, field: &str) -> Result<Money, FieldError> {
+        if value < 0 {
+            return Err(FieldError::new(field, "must not be negative"));
+        }
+        if value > 1_000_000_000_00 {
+            return Err(FieldError::new(field, "is unreasonably large"));
+        }
+        Ok(Money(value))
+    }
+
+    pub fn times(self, qty: Qty) -> Money {
+        Money(self.0.saturating_mul(i64::from(qty.get())))
+    }
+
+    /// `1234.50` style, for humans and CSV.
+    pub fn display(self) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        format!("{sign}{}.{:02}", abs / 100, abs % 100)
+    }
+}
+
+impl std::ops::Add for Money {
+    type Output = Money;
+    fn add(self, rhs: Money) -> Money {
+        Money(self.0.saturating_add(rhs.0))
+    }
+}
+
+impl std::iter::Sum for Money {
+    fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
+        iter.fold(Money::ZERO, |a, b| a + b)
+    }
+}
+
+/// A positive quantity of a product.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Qty(u32);
+
+impl Qty {
+    pub const MAX: u32 = 10_000;
+
+    pub fn parse(value: i64, field: &str) -> Result<Qty, FieldError> {
+        if value <= 0 {
+            return Err(FieldError::new(field, "must be a positive integer"));
+        }
+        if value > i64::from(Self::MAX) {
+            return Err(FieldError::new(
+                field,
+                format!("must be at most {}", Self::MAX),
+            ));
+        }
+        Ok(Qty(value as u32))
+    }
+
+    pub fn get(self) -> u32 {
+        self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Qty {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = i64::deserialize(d)?;
+        Qty::parse(v, "qty").map_err(serde::de::Error::custom)
+    }
+}
+
+/// A delivery time window, `{"from": "09:00", "to": "13:00"}`, `from < to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TimeWindow {
+    pub from: NaiveTime,
+    pub to: NaiveTime,
+}
+
+/// The wire form of a window, before validation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WindowInput {
+    /// "HH:MM"
+    pub from: String,
+    /// "HH:MM"
+    pub to: String,
+}
+
+impl TimeWindow {
+    pub fn parse(input: &WindowInput, field: &str) -> Result<TimeWindow, FieldError> {
+        let parse = |s: &str, part: &str| {
+            NaiveTime::parse_from_str(s.trim(), "%H:%M")
+                .map_err(|_| FieldError::new(format!("{field}.{part}"), "must be a time HH:MM"))
+        };
+        let from = parse(&input.from, "from")?;
+        let to = parse(&input.to, "to")?;
+        if from >= to {
+            return Err(FieldError::new(
+                format!("{field}.to"),
+                "must be later than the window's start",
+            ));
+        }
+        Ok(TimeWindow { from, to })
+    }
+
+    pub fn to_input(self) -> WindowInput {
+        WindowInput {
+            from: self.from.format("%H:%M").to_string(),
+            to: self.to.format("%H:%M").to_string(),
+        }
+    }
+
+    /// The usual delivery schedules of these companies.
+    pub fn standard() -> Vec<TimeWindow> {
+        [(9, 13), (13, 18), (18, 21)]
+            .into_iter()
+            .filter_map(|(a, b)| {
+                Some(TimeWindow {
+                    from: NaiveTime::from_hms_opt(a, 0, 0)?,
+                    to: NaiveTime::from_hms_opt(b, 0, 0)?,
+                })
+            })
+            .collect()
+    }
+}
+
+impl Serialize for TimeWindow {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_input().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for TimeWindow {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let input = WindowInput::deserialize(d)?;
+        TimeWindow::parse(&input, "window").map_err(serde::de::Error::custom)
+    }
+}
+
+macro_rules! string_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = FieldError;
+            fn from_str(s: &str) -> Result<Self, FieldError> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(FieldError::new(
+                        stringify!($name).to_ascii_lowercase(),
+                        format!("must be one of: {}", [$($text),+].join(", ")),
+                    )),
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+string_enum!(
+    /// Who a user is, which decides what they may do.
+    Role { Admin => "admin", Manager => "manager", Operator => "operator", Courier => "courier" }
+);
+
+string_enum!(
+    /// Individuals pay cash at list prices; legal entities have contracts.
+    ClientKind { Individual => "individual", Legal => "legal" }
+);
+
+string_enum!(
+    ProductKind { Water => "water", Goods => "goods", Service => "service" }
+);
+
+impl Role {
+    fn rank(self) -> u8 {
+        match self {
+            Role::Courier => 0,
+            Role::Operator => 1,
+            Role::Manager => 2,
+            Role::Admin => 3,
+        }
+    }
+
+    /// Operators, managers and admins: clients, orders, dispatch, calls.
+    pub fn is_operator_or_up(self) -> bool {
+        self.rank() >= Role::Operator.rank()
+    }
+
+    /// Managers and admins: catalogue, prices, reports.
+    pub fn is_manager_or_up(self) -> bool {
+        self.rank() >= Role::Manager.rank()
+    }
+
+    pub fn is_admin(self) -> bool {
+        self == Role::Admin
+    }
+
+    /// Admin and manager may enter orders dated in the past (back office).
+    pub fn may_backdate(self) -> bool {
+        self.is_manager_or_up()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phone_accepts_common_russian_spellings() {
+        for s in [
+            "8 (912) 345-67-89",
+            "+7 912 3456789",
+            "9123456789",
+            "+7(912)345-67-89",
+            "89123456789",
+        ] {
+            assert_eq!(Phone::parse(s, "RU").unwrap().as_str(), "+79123456789", "{s}");
+        }
+    }
+
+    #[test]
+    fn phone_rejects_garbage_and_empty() {
+        assert_eq!(Phone::parse("  ", "RU"), Err(PhoneError::Empty));
+        assert!(Phone::parse("hello", "RU").is_err());
+        assert!(Phone::parse("123", "RU").is_err());
+        assert!(matches!(
+            Phone::parse("9123456789", "XX"),
+            Err(PhoneError::UnknownRegion(_))
+        ));
+    }
+
+    #[test]
+    fn phone_respects_region() {
+        assert_eq!(
+            Phone::parse("+44 20 7946 0958", "RU").unwrap().as_str(),
+            "+442079460958"
+        );
+        assert_eq!(
+            Phone::parse("020 7946 0958", "GB").unwrap().as_str(),
+            "+442079460958"
+        );
+    }
+
+    #[test]
+    fn qty_must_be_positive_and_bounded() {
+        assert!(Qty::parse(0, "qty").is_err());
+        assert!(Qty::parse(-3, "qty").is_err());
+        assert!(Qty::parse(10_001, "qty").is_err());
+        assert_eq!(Qty::parse(2, "qty").unwrap().get(), 2);
+        let e = Qty::parse(0, "lines[1].qty").unwrap_err();
+        assert_eq!(e.field, "lines[1].qty");
+    }
+
+    #[test]
+    fn qty_deserialization_rejects_zero_and_fractions() {
+        assert!(serde_json::from_str::<Qty>("0").is_err());
+        assert!(serde_json::from_str::<Qty>("1.5").is_err());
+        assert_eq!(serde_json::from_str::<Qty>("3").unwrap().get(), 3);
+    }
+
+    #[test]
+    fn money_multiplies_and_displays() {
+        let m = Money(25000).times(Qty::parse(3, "q").unwrap());
+        assert_eq!(m, Money(75000));
+        assert_eq!(m.display(), "750.00");
+        assert_eq!(Money(-5).display(), "-0.05");
+        assert!(Money::parse_price(-1, "price").is_err());
+        assert_eq!(serde_json::to_string(&Money(25000)).unwrap(), "25000");
+    }
+
+    #[test]
+    fn window_must_be_ordered_times() {
+        let w = |a: &str, b: &str| WindowInput {
+            from: a.into(),
+            to: b.into(),
+        };
+        assert!(TimeWindow::parse(&w("09:00", "13:00"), "window").is_ok());
+        assert_eq!(
+            TimeWindow::parse(&w("13:00", "09:00"), "window")
+                .unwrap_err()
+                .field,
+            "window.to"
+        );
+        assert_eq!(
+            TimeWindow::parse(&w("25:00", "26:00"), "window")
+                .unwrap_err()
+                .field,
+            "window.from"
+        );
+        assert!(TimeWindow::parse(&w("9", "10"), "window").is_err());
+        let parsed: TimeWindow = serde_json::from_str(r#"{"from":"09:00","to":"13:00"}"#).unwrap();
+        assert_eq!(
+            serde_json::to_value(parsed).unwrap(),
+            serde_json::json!({"from":"09:00","to":"13:00"})
+        );
+    }
+
+    #[test]
+    fn roles_are_ranked() {
+        assert!(Role::Admin.is_manager_or_up());
+        assert!(Role::Manager.is_operator_or_up());
+        assert!(!Role::Operator.is_manager_or_up());
+        assert!(!Role::Courier.is_operator_or_up());
+        assert!(Role::Manager.may_backdate());
+        assert!(!Role::Operator.may_backdate());
+        assert_eq!("courier".parse::<Role>().unwrap(), Role::Courier);
+        assert!("boss".parse::<Role>().is_err());
+    }
+}
