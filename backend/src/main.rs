@@ -1,1 +1,105 @@
-fn main(){}
+//! The `rodnik` command: `serve` and `demo`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use rodnik::app::{serve, AppState};
+use rodnik::config::Config;
+
+#[derive(Parser)]
+#[command(name = "rodnik", version, about = "Order taking and delivery dispatch for water delivery companies")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct Common {
+    /// SurrealDB endpoint: a folder (embedded SurrealKV), `mem://`, or `ws://host:port`.
+    #[arg(long, env = "RODNIK_DB", default_value = "data/rodnik")]
+    db: String,
+    /// The company's time zone.
+    #[arg(long, env = "RODNIK_TZ", default_value = "Europe/Moscow")]
+    tz: String,
+    /// Default country for phone numbers without a country code.
+    #[arg(long, env = "RODNIK_PHONE_REGION", default_value = "RU")]
+    phone_region: String,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the API, the live channel and the web app.
+    Serve {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long, env = "RODNIK_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// The built web app (Trunk's dist folder).
+        #[arg(long, env = "RODNIK_STATIC", default_value = "frontend/dist")]
+        static_dir: PathBuf,
+        /// Fill the database with demo data first if it has none.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Fill a database with realistic demo data.
+    Demo {
+        #[command(flatten)]
+        common: Common,
+        /// Random seed, for the same data every time.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+}
+
+fn config(common: &Common) -> Result<Config, String> {
+    Ok(Config {
+        listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+        db: Config::db_url(&common.db),
+        tz: Config::parse_tz(&common.tz)?,
+        phone_region: Config::check_region(&common.phone_region)?,
+        admin_password: std::env::var("RODNIK_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty()),
+        telephony_secret: std::env::var("RODNIK_TELEPHONY_SECRET").ok().filter(|p| !p.is_empty()),
+        static_dir: None,
+    })
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("RODNIK_LOG")
+                .unwrap_or_else(|_| "info,surrealdb=warn,surrealdb_core=warn".into()),
+        )
+        .init();
+    if let Err(e) = run(Cli::parse()).await {
+        eprintln!("rodnik: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Serve { common, listen, static_dir, demo } => {
+            let mut cfg = config(&common)?;
+            cfg.listen = listen;
+            cfg.static_dir = Some(static_dir);
+            let state = AppState::start(cfg.clone()).await.map_err(|e| e.to_string())?;
+            if demo {
+                rodnik::demo::fill_if_empty(&state, 42).await.map_err(|e| e.to_string())?;
+            }
+            let listener = tokio::net::TcpListener::bind(listen)
+                .await
+                .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+            let addr = listener.local_addr().map_err(|e| e.to_string())?;
+            println!("Rodnik is running at http://{addr}/ (database: {})", cfg.db);
+            serve(listener, state).await.map_err(|e| e.to_string())
+        }
+        Command::Demo { common, seed } => {
+            let cfg = config(&common)?;
+            let state = AppState::start(cfg).await.map_err(|e| e.to_string())?;
+            rodnik::demo::fill(&state, seed).await.map_err(|e| e.to_string())?;
+            Ok(())
+        }
+    }
+}

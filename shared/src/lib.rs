@@ -6,6 +6,7 @@
 pub mod api;
 pub mod order;
 pub mod pricing;
+pub mod validate;
 pub mod values;
 
 pub use order::{OrderAction, OrderState, TransitionError};

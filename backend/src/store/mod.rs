@@ -15,7 +15,7 @@ use rand::Rng;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use surrealdb::engine::any::Any;
-use surrealdb::types::RecordId;
+use surrealdb::types::{RecordId, SurrealValue, Value as SValue};
 use surrealdb::{IndexedResults, Surreal};
 
 use crate::error::{Error, Result};
@@ -49,8 +49,17 @@ pub fn new_key() -> String {
     s
 }
 
-pub fn rid(table: &str, key: &str) -> RecordId {
-    RecordId::new(table, key.to_string())
+/// A record id to bind as a query parameter.
+pub fn rid(table: &str, key: &str) -> SValue {
+    RecordId::new(table, key.to_string()).into_value()
+}
+
+/// Several record ids of one table, bound as an array.
+pub fn rids(table: &str, keys: &[String]) -> SValue {
+    keys.iter()
+        .map(|k| RecordId::new(table, k.clone()))
+        .collect::<Vec<_>>()
+        .into_value()
 }
 
 /// JSON nulls become absent fields: SurrealDB's `option<T>` holds NONE, not NULL.
@@ -141,7 +150,7 @@ impl Store {
         &self,
         sql: &str,
         vars: Value,
-        ids: Vec<(&'static str, RecordId)>,
+        ids: Vec<(&'static str, SValue)>,
     ) -> Result<IndexedResults> {
         let mut q = self.db.query(sql);
         if let Value::Object(_) = vars {
@@ -192,13 +201,13 @@ impl Store {
         }
     }
 
-    pub async fn one(&self, sql: &str, vars: Value, ids: Vec<(&'static str, RecordId)>) -> Result<Option<Value>> {
+    pub async fn one(&self, sql: &str, vars: Value, ids: Vec<(&'static str, SValue)>) -> Result<Option<Value>> {
         let mut r = self.run_with(sql, vars, ids).await?;
         let v: Option<Value> = r.take(0)?;
         Ok(v.filter(|v| !v.is_null()))
     }
 
-    pub async fn many(&self, sql: &str, vars: Value, ids: Vec<(&'static str, RecordId)>) -> Result<Vec<Value>> {
+    pub async fn many(&self, sql: &str, vars: Value, ids: Vec<(&'static str, SValue)>) -> Result<Vec<Value>> {
         let mut r = self.run_with(sql, vars, ids).await?;
         let v: Vec<Value> = r.take(0)?;
         Ok(v)

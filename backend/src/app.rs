@@ -1,0 +1,68 @@
+//! Builds the state and the router; `serve` is used by `main` and by tests.
+
+use std::sync::Arc;
+
+use axum::Router;
+use tokio::net::TcpListener;
+
+use crate::auth;
+use crate::config::Config;
+use crate::error::Result;
+use crate::live::Hub;
+use crate::store::users::NewUser;
+use crate::store::Store;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub cfg: Arc<Config>,
+    pub hub: Hub,
+}
+
+impl AppState {
+    /// Connects the database, applies the schema, creates the first admin,
+    /// and starts the live subscribers.
+    pub async fn start(cfg: Config) -> Result<AppState> {
+        let store = Store::connect(&cfg.db).await?;
+        if let Some(password) = first_admin(&store, cfg.admin_password.clone()).await? {
+            // Printed once, on purpose, so the operator of the server can log in.
+            println!("Created user 'admin' with password: {password}");
+        }
+        let hub = Hub::start(store.clone()).await?;
+        Ok(AppState {
+            store,
+            cfg: Arc::new(cfg),
+            hub,
+        })
+    }
+}
+
+/// Creates `admin` on an empty database. Returns the password when it was generated.
+async fn first_admin(store: &Store, password: Option<String>) -> Result<Option<String>> {
+    if store.count_users().await? > 0 {
+        return Ok(None);
+    }
+    let generated = password.is_none();
+    let password = password.unwrap_or_else(auth::random_password);
+    store
+        .create_user(NewUser {
+            username: "admin".into(),
+            name: "Administrator".into(),
+            role: rodnik_shared::Role::Admin,
+            phone: None,
+            extension: None,
+            password_hash: auth::hash_password(&password)?,
+        })
+        .await?;
+    tracing::info!("created the first admin user");
+    Ok(generated.then_some(password))
+}
+
+pub fn router(state: AppState) -> Router {
+    crate::http::router(state)
+}
+
+/// Serves until the listener fails or the process ends.
+pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, router(state)).await
+}

@@ -1,0 +1,59 @@
+//! Settings from flags and `RODNIK_*` variables, validated once at start.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use chrono_tz::Tz;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    /// A SurrealDB endpoint: `surrealkv://data/rodnik`, `mem://`, `ws://host:port`.
+    pub db: String,
+    pub tz: Tz,
+    pub phone_region: String,
+    pub admin_password: Option<String>,
+    pub telephony_secret: Option<String>,
+    /// The Trunk build of the front-end, served at `/`.
+    pub static_dir: Option<PathBuf>,
+}
+
+impl Config {
+    /// A config for tests: in-memory database, Moscow time, RU numbers.
+    pub fn for_tests() -> Config {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            db: "mem://".into(),
+            tz: chrono_tz::Europe::Moscow,
+            phone_region: "RU".into(),
+            admin_password: Some("admin-password".into()),
+            telephony_secret: Some("telephony-secret".into()),
+            static_dir: None,
+        }
+    }
+
+    pub fn parse_tz(s: &str) -> Result<Tz, String> {
+        s.parse::<Tz>()
+            .map_err(|_| format!("RODNIK_TZ: '{s}' is not an IANA time zone (e.g. Europe/Moscow)"))
+    }
+
+    pub fn check_region(s: &str) -> Result<String, String> {
+        rodnik_shared::Phone::parse("+79123456789", s)
+            .map(|_| s.to_ascii_uppercase())
+            .map_err(|_| format!("RODNIK_PHONE_REGION: '{s}' is not a country code (e.g. RU)"))
+    }
+
+    /// `./data` becomes an embedded on-disk SurrealKV database.
+    pub fn db_url(raw: &str) -> String {
+        if raw.contains("://") {
+            raw.to_string()
+        } else {
+            format!("surrealkv://{raw}")
+        }
+    }
+
+    /// Today's date in the company's time zone.
+    pub fn today(&self) -> chrono::NaiveDate {
+        chrono::Utc::now().with_timezone(&self.tz).date_naive()
+    }
+}

@@ -1,0 +1,171 @@
+//! Clients: registration, the phone lookup behind the screen pop, search,
+//! the client card, edits.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use rodnik_shared::api::{AddressInput, ClientCard, ClientSummary, CreateClient, Lookup, PatchClient};
+use rodnik_shared::validate;
+use serde::Deserialize;
+
+use super::extract::{ApiJson, ApiQuery, CurrentUser};
+use crate::app::AppState;
+use crate::error::{Error, Result};
+use crate::store::clients::to_address;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/clients", post(create_client).get(search_clients))
+        .route("/clients/lookup", get(lookup))
+        .route("/clients/{id}", get(get_client).patch(patch_client))
+        .route("/clients/{id}/addresses", post(add_address))
+}
+
+#[utoipa::path(post, path = "/api/clients", request_body = CreateClient, responses((status = 201, body = ClientCard)))]
+pub async fn create_client(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(req): ApiJson<CreateClient>,
+) -> Result<(StatusCode, Json<ClientCard>)> {
+    user.require_operator()?;
+    let valid = validate::client(&req, &state.cfg.phone_region)?;
+    let client = state.store.create_client(valid).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ClientCard {
+            client,
+            active_orders: vec![],
+            recent_orders: vec![],
+        }),
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct LookupQuery {
+    pub phone: String,
+}
+
+#[utoipa::path(get, path = "/api/clients/lookup", params(LookupQuery), responses((status = 200, body = Lookup)))]
+pub async fn lookup(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<LookupQuery>,
+) -> Result<Json<Lookup>> {
+    user.require_operator()?;
+    let phone = validate::phone(&q.phone, &state.cfg.phone_region, "phone")?;
+    let mut matches = Vec::new();
+    for c in state.store.clients_by_phone(&phone).await? {
+        matches.push(state.store.client_card(c).await?);
+    }
+    Ok(Json(Lookup {
+        phone: phone.to_string(),
+        matches,
+    }))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct SearchQuery {
+    pub q: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/clients", params(SearchQuery), responses((status = 200, body = Vec<ClientSummary>)))]
+pub async fn search_clients(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<SearchQuery>,
+) -> Result<Json<Vec<ClientSummary>>> {
+    user.require_operator()?;
+    let q = q.q.unwrap_or_default();
+    if q.trim().chars().count() < 2 {
+        return Err(Error::invalid("q", "type at least 2 characters"));
+    }
+    Ok(Json(state.store.search_clients(&q, 50).await?))
+}
+
+#[utoipa::path(get, path = "/api/clients/{id}", responses((status = 200, body = ClientCard)))]
+pub async fn get_client(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<ClientCard>> {
+    let client = state.store.get_client(&id).await?;
+    if user.role().is_operator_or_up() {
+        let client = client.ok_or_else(|| Error::not_found("client"))?;
+        return Ok(Json(state.store.client_card(client).await?));
+    }
+    // A courier sees a client only through their own stops, and only those stops.
+    let client = client.ok_or_else(|| Error::not_found("client"))?;
+    let mut c = state.store.client_card(client).await?;
+    let mine = |o: &rodnik_shared::api::Order| {
+        o.courier_id.as_deref() == Some(user.id()) && o.state.is_on_route()
+    };
+    c.active_orders.retain(mine);
+    c.recent_orders.retain(mine);
+    if c.active_orders.is_empty() && c.recent_orders.is_empty() {
+        return Err(Error::not_found("client"));
+    }
+    Ok(Json(c))
+}
+
+#[utoipa::path(patch, path = "/api/clients/{id}", request_body = PatchClient, responses((status = 200, body = ClientCard)))]
+pub async fn patch_client(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<PatchClient>,
+) -> Result<Json<ClientCard>> {
+    user.require_operator()?;
+    let region = state.cfg.phone_region.clone();
+    let mut c = state.store.require_client(&id).await?;
+    if let Some(kind) = req.kind {
+        c.kind = kind;
+    }
+    if let Some(name) = &req.name {
+        c.name = validate::required_text(name, "name")?;
+    }
+    if let Some(phones) = &req.phones {
+        c.phones = validate::phones(phones, &region)?;
+    }
+    if let Some(addresses) = &req.addresses {
+        if addresses.is_empty() {
+            return Err(Error::invalid("addresses", "at least one address is required"));
+        }
+        let mut next = Vec::with_capacity(addresses.len());
+        for (i, a) in addresses.iter().enumerate() {
+            let valid = validate::address(&a.address, &region, &format!("addresses[{i}]"))?;
+            if let Some(aid) = &a.id {
+                if !c.addresses.iter().any(|x| &x.id == aid) {
+                    return Err(Error::invalid(format!("addresses[{i}].id"), "no such address of this client"));
+                }
+            }
+            next.push(to_address(valid, a.id.clone()));
+        }
+        c.addresses = next;
+    }
+    if let Some(inn) = &req.inn {
+        c.inn = validate::inn(inn.as_deref())?;
+    }
+    if let Some(note) = &req.note {
+        c.note = validate::optional_text(note.as_deref(), "note")?;
+    }
+    state.store.save_client(&c).await?;
+    let fresh = state.store.require_client(&id).await?;
+    Ok(Json(state.store.client_card(fresh).await?))
+}
+
+#[utoipa::path(post, path = "/api/clients/{id}/addresses", request_body = AddressInput, responses((status = 201, body = ClientCard)))]
+pub async fn add_address(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<AddressInput>,
+) -> Result<(StatusCode, Json<ClientCard>)> {
+    user.require_operator()?;
+    let valid = validate::address(&req, &state.cfg.phone_region, "address")?;
+    let mut c = state.store.require_client(&id).await?;
+    c.addresses.push(to_address(valid, None));
+    state.store.save_client(&c).await?;
+    let fresh = state.store.require_client(&id).await?;
+    Ok((StatusCode::CREATED, Json(state.store.client_card(fresh).await?)))
+}

@@ -1,0 +1,50 @@
+//! How errors look on the wire: `{"error": {"code", "message"}}`.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use rodnik_shared::api::{ErrorBody, ErrorDetail};
+
+use crate::error::Error;
+
+impl Error {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Error::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Error::Unauthorized => StatusCode::UNAUTHORIZED,
+            Error::Forbidden(_) => StatusCode::FORBIDDEN,
+            Error::NotFound(_) => StatusCode::NOT_FOUND,
+            Error::Conflict { .. } => StatusCode::CONFLICT,
+            Error::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Error::Db(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn detail(&self) -> ErrorDetail {
+        let (code, message, field) = match self {
+            Error::BadRequest(m) => ("bad_request", m.clone(), None),
+            Error::Unauthorized => ("unauthorized", self.to_string(), None),
+            Error::Forbidden(m) => ("forbidden", m.clone(), None),
+            Error::NotFound(_) => ("not_found", self.to_string(), None),
+            Error::Conflict { code, message } => (*code, message.clone(), None),
+            Error::Validation(f) => ("validation_failed", f.to_string(), Some(f.field.clone())),
+            Error::Db(_) | Error::Internal(_) => {
+                ("internal_error", "something went wrong on the server".to_string(), None)
+            }
+        };
+        ErrorDetail {
+            code: code.to_string(),
+            message,
+            field,
+        }
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        if matches!(self, Error::Db(_) | Error::Internal(_)) {
+            tracing::error!(error = %self, "request failed");
+        }
+        (self.status(), Json(ErrorBody { error: self.detail() })).into_response()
+    }
+}

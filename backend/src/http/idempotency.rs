@@ -1,0 +1,99 @@
+//! `Idempotency-Key` on every POST: a retry with the same key and body gets
+//! the first answer and changes nothing; the same key with another body is 409.
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+use super::extract::{bearer, CurrentUser};
+use crate::app::AppState;
+use crate::auth::token_hash;
+use crate::error::Error;
+use crate::store::idem::IdemStart;
+
+const MAX_BODY: usize = 2 * 1024 * 1024;
+
+pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let key = match req.headers().get("idempotency-key").map(|v| v.to_str()) {
+        None => return next.run(req).await,
+        Some(Ok(k)) if !k.trim().is_empty() && k.len() <= 200 => k.trim().to_string(),
+        Some(_) => {
+            return Error::BadRequest("Idempotency-Key must be 1 to 200 visible characters".into())
+                .into_response()
+        }
+    };
+    if req.method() != Method::POST {
+        return next.run(req).await;
+    }
+    match run(state, key, req, next).await {
+        Ok(r) => r,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn run(state: AppState, key: String, req: Request, next: Next) -> Result<Response, Error> {
+    let (mut parts, body) = req.into_parts();
+    let bytes = to_bytes(body, MAX_BODY)
+        .await
+        .map_err(|_| Error::BadRequest("the body is too large or unreadable".into()))?;
+    // Keys belong to a user: two users' keys never collide.
+    let scope = match bearer(&parts.headers) {
+        Some(token) => match state.store.session_user(&token_hash(token)).await? {
+            Some(user) => {
+                let id = user.id.clone();
+                parts.extensions.insert(CurrentUser(user));
+                id
+            }
+            None => return Err(Error::Unauthorized),
+        },
+        None => "anonymous".to_string(),
+    };
+    let mut h = Sha256::new();
+    for part in [scope.as_str(), parts.method.as_str(), parts.uri.path(), key.as_str()] {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    let record = format!("k{}", &hex::encode(h.finalize())[..40]);
+    let body_hash = hex::encode(Sha256::digest(&bytes));
+    match state.store.idem_start(&record, &body_hash).await? {
+        IdemStart::Replay { status, body } => {
+            let mut r = (
+                StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+                [(axum::http::header::CONTENT_TYPE, "application/json")],
+                body,
+            )
+                .into_response();
+            r.headers_mut()
+                .insert("idempotent-replayed", HeaderValue::from_static("true"));
+            Ok(r)
+        }
+        IdemStart::Mismatch => Err(Error::conflict(
+            "idempotency_key_reused",
+            "this Idempotency-Key was used with a different request body",
+        )),
+        IdemStart::InProgress => Err(Error::conflict(
+            "idempotency_key_in_use",
+            "a request with this Idempotency-Key is still being processed",
+        )),
+        IdemStart::Fresh => {
+            let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+            let (rparts, rbody) = response.into_parts();
+            let rbytes = to_bytes(rbody, usize::MAX)
+                .await
+                .map_err(|e| Error::Internal(format!("response body: {e}")))?;
+            if rparts.status.is_server_error() {
+                state.store.idem_abandon(&record).await?;
+            } else {
+                let text = String::from_utf8_lossy(&rbytes);
+                state
+                    .store
+                    .idem_finish(&record, rparts.status.as_u16(), &text)
+                    .await?;
+            }
+            Ok(Response::from_parts(rparts, Body::from(rbytes)))
+        }
+    }
+}

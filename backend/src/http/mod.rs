@@ -1,0 +1,53 @@
+//! The HTTP API: one module per resource, each with its own `router()`.
+
+mod catalogue;
+mod clients;
+pub mod error;
+pub mod extract;
+mod idempotency;
+mod openapi;
+mod orders;
+mod reports;
+mod telephony;
+mod users;
+
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse};
+use axum::routing::get;
+use axum::{middleware, Router};
+use tower_http::services::{ServeDir, ServeFile};
+
+use crate::app::AppState;
+use crate::error::Error;
+
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .merge(users::router())
+        .merge(catalogue::router())
+        .merge(clients::router())
+        .merge(orders::router())
+        .merge(telephony::router())
+        .merge(reports::router())
+        .route("/live", get(crate::live::socket::upgrade))
+        .route("/openapi.json", get(openapi::spec))
+        .fallback(|| async { Error::not_found("endpoint") })
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::layer,
+        ));
+    let app = Router::new().nest("/api", api);
+    let app = match state.cfg.static_dir.as_ref().filter(|d| d.join("index.html").exists()) {
+        Some(dir) => app.fallback_service(
+            ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html"))),
+        ),
+        None => app.fallback(|| async {
+            (
+                StatusCode::OK,
+                Html("<h1>Rodnik</h1><p>The API is up at <code>/api</code>. The web app is not built: run <code>cargo xtask run</code>.</p>"),
+            )
+                .into_response()
+        }),
+    };
+    app.with_state(state)
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+}

@@ -1,0 +1,552 @@
+//! Orders and routes: taking an order, editing it, and every state change.
+//! Each change reads the order, lets the shared state machine decide, and
+//! writes with compare-and-set on `version`.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::{NaiveDate, Utc};
+use rodnik_shared::api::{
+    Attempt, CancelOrder, CreateOrder, DeliverOrder, FailOrder, LineInput, Order, OrderLine,
+    PatchOrder, PutRoute, Route, User, VersionOnly,
+};
+use rodnik_shared::pricing::{self, CatalogueItem};
+use rodnik_shared::validate::{self, optional_text, required_text};
+use rodnik_shared::{Money, OrderAction, OrderState, Role, TimeWindow};
+use serde::Deserialize;
+
+use super::extract::{ApiJson, ApiQuery, CurrentUser, MaybeJson};
+use crate::app::AppState;
+use crate::error::{Error, Result};
+use crate::store::orders::{Effects, OrderFilter};
+use crate::store::{is_retry, new_key};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/orders", post(create_order).get(list_orders))
+        .route("/orders/{id}", get(get_order).patch(patch_order))
+        .route("/orders/{id}/dispatch", post(dispatch))
+        .route("/orders/{id}/deliver", post(deliver))
+        .route("/orders/{id}/fail", post(fail))
+        .route("/orders/{id}/recall", post(recall))
+        .route("/orders/{id}/cancel", post(cancel))
+        .route("/route", get(get_route).put(put_route))
+}
+
+fn now() -> String {
+    Utc::now().to_rfc3339()
+}
+
+fn device_time(at: Option<&str>) -> Result<String> {
+    match at {
+        None => Ok(now()),
+        Some(s) => chrono::DateTime::parse_from_rfc3339(s)
+            .map(|t| t.with_timezone(&Utc).to_rfc3339())
+            .map_err(|_| Error::invalid("at", "must be an RFC 3339 instant")),
+    }
+}
+
+fn delivery_date(state: &AppState, user: &CurrentUser, raw: &str) -> Result<NaiveDate> {
+    let date = validate::date(raw, "delivery_date")?;
+    if date < state.cfg.today() && !user.role().may_backdate() {
+        return Err(Error::invalid("delivery_date", "must not be before today"));
+    }
+    Ok(date)
+}
+
+async fn courier(state: &AppState, id: &str) -> Result<User> {
+    match state.store.get_user(id).await? {
+        Some(u) if u.role == Role::Courier => Ok(u),
+        _ => Err(Error::invalid("courier_id", "no such courier")),
+    }
+}
+
+/// Prices lines with the client's contract prices, else list prices.
+async fn price_lines(state: &AppState, client_id: &str, input: &[LineInput]) -> Result<Vec<OrderLine>> {
+    let lines = validate::lines(input)?;
+    let ids: Vec<String> = lines.iter().map(|(p, _)| p.clone()).collect();
+    let products = state.store.products_by_id(&ids).await?;
+    let contract = state.store.contract_prices(client_id).await?;
+    let mut out = Vec::with_capacity(lines.len());
+    for (i, (pid, qty)) in lines.into_iter().enumerate() {
+        let p = products
+            .get(&pid)
+            .ok_or_else(|| Error::invalid(format!("lines[{i}].product_id"), "no such product"))?;
+        let priced = pricing::price_line(
+            &CatalogueItem {
+                id: &p.id,
+                name: &p.name,
+                kind: p.kind,
+                list_price: p.price,
+                returnable: p.returnable,
+            },
+            qty,
+            &contract,
+        );
+        out.push(OrderLine {
+            product_id: priced.product_id,
+            name: priced.name,
+            kind: priced.kind,
+            qty: priced.qty.get(),
+            price: priced.price,
+            amount: priced.amount,
+            returnable: priced.returnable,
+        });
+    }
+    Ok(out)
+}
+
+fn total(lines: &[OrderLine]) -> Money {
+    lines.iter().map(|l| l.amount).sum()
+}
+
+#[utoipa::path(post, path = "/api/orders", request_body = CreateOrder, responses((status = 201, body = Order)))]
+pub async fn create_order(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(req): ApiJson<CreateOrder>,
+) -> Result<(StatusCode, Json<Order>)> {
+    user.require_operator()?;
+    let client = state
+        .store
+        .get_client(req.client_id.trim())
+        .await?
+        .ok_or_else(|| Error::invalid("client_id", "no such client"))?;
+    let address = client
+        .addresses
+        .iter()
+        .find(|a| a.id == req.address_id.trim())
+        .cloned()
+        .ok_or_else(|| Error::invalid("address_id", "not an address of this client"))?;
+    let lines = price_lines(&state, &client.id, &req.lines).await?;
+    let date = delivery_date(&state, &user, &req.delivery_date)?;
+    let window = req
+        .window
+        .as_ref()
+        .map(|w| TimeWindow::parse(w, "window"))
+        .transpose()?;
+    let courier = match req.courier_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(id) => Some(courier(&state, id).await?),
+        None => None,
+    };
+    let call = match req.call_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(c) => Some(
+            state
+                .store
+                .find_call(c)
+                .await?
+                .ok_or_else(|| Error::invalid("call_id", "no such call"))?,
+        ),
+        None => None,
+    };
+    let note = optional_text(req.note.as_deref(), "note")?;
+    let number = state.store.next_number("orders").await?;
+    let at = now();
+    let order = Order {
+        id: new_key(),
+        number,
+        state: OrderState::New,
+        version: 1,
+        client_id: client.id.clone(),
+        client_name: client.name.clone(),
+        client_kind: client.kind,
+        address,
+        total: total(&lines),
+        lines,
+        delivery_date: date.to_string(),
+        window,
+        courier_id: courier.as_ref().map(|c| c.id.clone()),
+        courier_name: courier.as_ref().map(|c| c.name.clone()),
+        created_by: user.id().to_string(),
+        created_at: at.clone(),
+        updated_at: at,
+        attempts: vec![],
+        note,
+        call_id: call.as_ref().map(|c| c.id.clone()),
+        route_pos: 0,
+        cash_collected: None,
+        empties_returned: None,
+        delivered_at: None,
+        cancel_reason: None,
+    };
+    state.store.insert_order(&order).await?;
+    if let Some(call) = call {
+        state.store.link_call_order(&call.id, &order.id).await?;
+    }
+    Ok((StatusCode::CREATED, Json(order)))
+}
+
+#[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
+pub struct OrdersQuery {
+    pub date: Option<String>,
+    pub state: Option<String>,
+    pub courier_id: Option<String>,
+    pub client_id: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/orders", params(OrdersQuery), responses((status = 200, body = Vec<Order>)))]
+pub async fn list_orders(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<OrdersQuery>,
+) -> Result<Json<Vec<Order>>> {
+    let date = q.date.as_deref().map(|d| validate::date(d, "date")).transpose()?;
+    let order_state = q.state.as_deref().map(str::parse::<OrderState>).transpose()?;
+    let mut filter = OrderFilter {
+        date: date.map(|d| d.to_string()),
+        state: order_state,
+        courier_id: q.courier_id,
+        client_id: q.client_id,
+    };
+    if user.role() == Role::Courier {
+        if filter.courier_id.as_deref().is_some_and(|c| c != user.id()) {
+            return Err(Error::forbidden("couriers see only their own orders"));
+        }
+        filter.courier_id = Some(user.id().to_string());
+    }
+    let mut orders = state.store.list_orders(&filter).await?;
+    if user.role() == Role::Courier {
+        orders.retain(|o| o.state.is_on_route());
+    }
+    Ok(Json(orders))
+}
+
+/// Reads an order the user may see: couriers only their own stops, as 404 otherwise.
+async fn visible_order(state: &AppState, user: &CurrentUser, id: &str) -> Result<Order> {
+    let order = state.store.require_order(id).await?;
+    if user.role() == Role::Courier
+        && (order.courier_id.as_deref() != Some(user.id()) || !order.state.is_on_route())
+    {
+        return Err(Error::not_found("order"));
+    }
+    Ok(order)
+}
+
+#[utoipa::path(get, path = "/api/orders/{id}", responses((status = 200, body = Order)))]
+pub async fn get_order(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<Order>> {
+    Ok(Json(visible_order(&state, &user, &id).await?))
+}
+
+/// Read, decide, compare-and-set; on a lost race without `expected_version`,
+/// decide again on the fresh order.
+async fn mutate<F>(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    expected: Option<i64>,
+    decide: F,
+) -> Result<Order>
+where
+    F: Fn(&Order) -> Result<(Order, Effects)>,
+{
+    for _ in 0..10 {
+        let current = visible_order(state, user, id).await?;
+        if let Some(v) = expected {
+            if v != current.version {
+                return Err(Error::stale_version(v, current.version));
+            }
+        }
+        let (mut next, fx) = decide(&current)?;
+        next.version = current.version + 1;
+        next.updated_at = now();
+        match state.store.cas_order(current.version, &next, &fx).await {
+            Ok(()) => return Ok(next),
+            Err(Error::Conflict { code: "stale_version", .. }) if expected.is_none() => continue,
+            Err(e) if is_retry(&e) => continue,
+            Err(Error::Conflict { code: "stale_version", .. }) => {
+                let now_at = state.store.require_order(id).await?.version;
+                return Err(Error::stale_version(expected.unwrap_or(current.version), now_at));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(Error::conflict("busy", "the order is changing too often; try again"))
+}
+
+#[utoipa::path(patch, path = "/api/orders/{id}", request_body = PatchOrder, responses((status = 200, body = Order)))]
+pub async fn patch_order(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<PatchOrder>,
+) -> Result<Json<Order>> {
+    user.require_operator()?;
+    let current = state.store.require_order(&id).await?;
+    // Everything that needs the database is looked up before the write.
+    let date = req
+        .delivery_date
+        .as_deref()
+        .map(|d| delivery_date(&state, &user, d))
+        .transpose()?;
+    let window = match &req.window {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(w)) => Some(Some(TimeWindow::parse(w, "window")?)),
+    };
+    let new_courier = match &req.courier_id {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(c)) if c.trim().is_empty() => Some(None),
+        Some(Some(c)) => Some(Some(courier(&state, c.trim()).await?)),
+    };
+    let lines = match &req.lines {
+        Some(l) => Some(price_lines(&state, &current.client_id, l).await?),
+        None => None,
+    };
+    let address = match &req.address_id {
+        Some(aid) => Some(
+            state
+                .store
+                .require_client(&current.client_id)
+                .await?
+                .addresses
+                .into_iter()
+                .find(|a| a.id == aid.trim())
+                .ok_or_else(|| Error::invalid("address_id", "not an address of this client"))?,
+        ),
+        None => None,
+    };
+    let note = match &req.note {
+        Some(n) => Some(optional_text(n.as_deref(), "note")?),
+        None => None,
+    };
+    let order = mutate(&state, &user, &id, req.expected_version, |o| {
+        if !o.state.is_open() {
+            return Err(Error::conflict(
+                "invalid_transition",
+                format!("an order in state '{}' cannot be edited", o.state),
+            ));
+        }
+        let mut n = o.clone();
+        if let Some(d) = date {
+            n.delivery_date = d.to_string();
+        }
+        if let Some(w) = window {
+            n.window = w;
+        }
+        if let Some(c) = &new_courier {
+            n.courier_id = c.as_ref().map(|c| c.id.clone());
+            n.courier_name = c.as_ref().map(|c| c.name.clone());
+        }
+        if n.state == OrderState::Delivery && n.courier_id.is_none() {
+            return Err(Error::invalid("courier_id", "a dispatched order needs a courier; recall it first"));
+        }
+        if let Some(l) = &lines {
+            n.total = total(l);
+            n.lines = l.clone();
+        }
+        if let Some(a) = &address {
+            n.address = a.clone();
+        }
+        if let Some(note) = &note {
+            n.note = note.clone();
+        }
+        Ok((n, Effects::default()))
+    })
+    .await?;
+    Ok(Json(order))
+}
+
+#[utoipa::path(post, path = "/api/orders/{id}/dispatch", request_body = VersionOnly, responses((status = 200, body = Order)))]
+pub async fn dispatch(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    MaybeJson(req): MaybeJson<VersionOnly>,
+) -> Result<Json<Order>> {
+    user.require_operator()?;
+    let current = state.store.require_order(&id).await?;
+    let pos = match &current.courier_id {
+        Some(c) => state.store.next_route_pos(c, &current.delivery_date).await?,
+        None => 0,
+    };
+    let order = mutate(&state, &user, &id, req.expected_version, |o| {
+        let next_state = o.state.apply(OrderAction::Dispatch)?;
+        if o.courier_id.is_none() {
+            return Err(Error::invalid("courier_id", "pick a courier before dispatching"));
+        }
+        let mut n = o.clone();
+        n.state = next_state;
+        n.route_pos = pos;
+        Ok((n, Effects::default()))
+    })
+    .await?;
+    Ok(Json(order))
+}
+
+#[utoipa::path(post, path = "/api/orders/{id}/deliver", request_body = DeliverOrder, responses((status = 200, body = Order)))]
+pub async fn deliver(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    MaybeJson(req): MaybeJson<DeliverOrder>,
+) -> Result<Json<Order>> {
+    let cash = req
+        .cash_collected
+        .map(|c| Money::parse_price(c, "cash_collected"))
+        .transpose()?;
+    let empties = match req.empties_returned {
+        Some(e) if !(0..=10_000).contains(&e) => {
+            return Err(Error::invalid("empties_returned", "must be between 0 and 10000"))
+        }
+        other => other.map(|e| e as u32),
+    };
+    let at = device_time(req.at.as_deref())?;
+    let by = user.id().to_string();
+    let order = mutate(&state, &user, &id, req.expected_version, |o| {
+        let next_state = o.state.apply(OrderAction::Deliver)?;
+        let mut n = o.clone();
+        n.state = next_state;
+        n.cash_collected = cash;
+        n.empties_returned = empties;
+        n.delivered_at = Some(at.clone());
+        let delta = i64::from(o.returnable_qty()) - i64::from(empties.unwrap_or(0));
+        Ok((
+            n,
+            Effects {
+                bottles_delta: delta,
+                delivered_by: Some(by.clone()),
+            },
+        ))
+    })
+    .await?;
+    Ok(Json(order))
+}
+
+#[utoipa::path(post, path = "/api/orders/{id}/fail", request_body = FailOrder, responses((status = 200, body = Order)))]
+pub async fn fail(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<FailOrder>,
+) -> Result<Json<Order>> {
+    let reason = required_text(&req.reason, "reason")?;
+    let at = device_time(req.at.as_deref())?;
+    let order = mutate(&state, &user, &id, req.expected_version, |o| {
+        let next_state = o.state.apply(OrderAction::Fail)?;
+        let mut n = o.clone();
+        n.state = next_state;
+        n.route_pos = 0;
+        n.attempts.push(Attempt {
+            at: at.clone(),
+            reason: reason.clone(),
+            courier_id: o.courier_id.clone(),
+        });
+        Ok((n, Effects::default()))
+    })
+    .await?;
+    Ok(Json(order))
+}
+
+#[utoipa::path(post, path = "/api/orders/{id}/recall", request_body = VersionOnly, responses((status = 200, body = Order)))]
+pub async fn recall(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    MaybeJson(req): MaybeJson<VersionOnly>,
+) -> Result<Json<Order>> {
+    user.require_operator()?;
+    let order = mutate(&state, &user, &id, req.expected_version, |o| {
+        let mut n = o.clone();
+        n.state = o.state.apply(OrderAction::Recall)?;
+        n.route_pos = 0;
+        Ok((n, Effects::default()))
+    })
+    .await?;
+    Ok(Json(order))
+}
+
+#[utoipa::path(post, path = "/api/orders/{id}/cancel", request_body = CancelOrder, responses((status = 200, body = Order)))]
+pub async fn cancel(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<CancelOrder>,
+) -> Result<Json<Order>> {
+    user.require_operator()?;
+    let reason = required_text(&req.reason, "reason")?;
+    let order = mutate(&state, &user, &id, req.expected_version, |o| {
+        let mut n = o.clone();
+        n.state = o.state.apply(OrderAction::Cancel)?;
+        n.cancel_reason = Some(reason.clone());
+        Ok((n, Effects::default()))
+    })
+    .await?;
+    Ok(Json(order))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct RouteQuery {
+    pub date: Option<String>,
+    pub courier_id: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/route", params(RouteQuery), responses((status = 200, body = Route)))]
+pub async fn get_route(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<RouteQuery>,
+) -> Result<Json<Route>> {
+    let courier_id = match (user.role(), q.courier_id) {
+        (Role::Courier, Some(c)) if c != user.id() => {
+            return Err(Error::forbidden("couriers see only their own route"))
+        }
+        (Role::Courier, _) => user.id().to_string(),
+        (_, Some(c)) => c,
+        (_, None) => return Err(Error::invalid("courier_id", "is required")),
+    };
+    let date = match q.date.as_deref() {
+        Some(d) => validate::date(d, "date")?,
+        None => state.cfg.today(),
+    }
+    .to_string();
+    let stops = state.store.route(&courier_id, &date).await?;
+    Ok(Json(Route {
+        courier_id,
+        date,
+        stops,
+    }))
+}
+
+#[utoipa::path(put, path = "/api/route", request_body = PutRoute, responses((status = 200, body = Route)))]
+pub async fn put_route(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(req): ApiJson<PutRoute>,
+) -> Result<Json<Route>> {
+    user.require_operator()?;
+    let date = validate::date(&req.date, "date")?.to_string();
+    courier(&state, &req.courier_id).await?;
+    let mut seen = HashMap::new();
+    for (i, id) in req.order_ids.iter().enumerate() {
+        if seen.insert(id.clone(), i).is_some() {
+            return Err(Error::invalid(format!("order_ids[{i}]"), "listed twice"));
+        }
+    }
+    let current = state.store.route(&req.courier_id, &date).await?;
+    if current.len() != req.order_ids.len() {
+        return Err(Error::invalid(
+            "order_ids",
+            format!("must list all {} stops of the day exactly once", current.len()),
+        ));
+    }
+    let at = now();
+    state
+        .store
+        .retrying(|| state.store.set_route(&req.courier_id, &date, &req.order_ids, &at))
+        .await?;
+    let stops = state.store.route(&req.courier_id, &date).await?;
+    Ok(Json(Route {
+        courier_id: req.courier_id,
+        date,
+        stops,
+    }))
+}
+

@@ -1,0 +1,101 @@
+//! The signed call webhook and the call log.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::Utc;
+use rodnik_shared::api::{Call, TelephonyEvent};
+use rodnik_shared::validate::{self, required_text};
+use serde::Deserialize;
+
+use super::extract::{ApiQuery, CurrentUser};
+use crate::app::AppState;
+use crate::error::{Error, Result};
+use crate::store::calls::CallEvent;
+use crate::telephony::verify_signature;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/telephony/events", post(event))
+        .route("/calls", get(list_calls))
+}
+
+#[utoipa::path(post, path = "/api/telephony/events", request_body = TelephonyEvent,
+    responses((status = 204), (status = 401, body = rodnik_shared::api::ErrorBody)))]
+pub async fn event(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<StatusCode> {
+    let secret = state
+        .cfg
+        .telephony_secret
+        .as_deref()
+        .ok_or_else(|| Error::forbidden("telephony is not configured: set RODNIK_TELEPHONY_SECRET"))?;
+    let sig = headers.get("x-rodnik-signature").and_then(|v| v.to_str().ok());
+    if !verify_signature(secret, &body, sig) {
+        return Err(Error::Unauthorized);
+    }
+    let ev: TelephonyEvent = serde_json::from_slice(&body).map_err(|e| {
+        if e.is_syntax() || e.is_eof() {
+            Error::BadRequest("the body is not valid JSON".into())
+        } else {
+            Error::invalid("body", e.to_string())
+        }
+    })?;
+    let call_id = required_text(&ev.call_id, "call_id")?;
+    let region = &state.cfg.phone_region;
+    // A caller id that is not a phone number (hidden, internal) is kept as sent.
+    let from = validate::phone(&ev.from, region, "from")
+        .map(|p| p.to_string())
+        .unwrap_or_else(|_| ev.from.trim().to_string());
+    let to = validate::phone(&ev.to, region, "to")
+        .map(|p| p.to_string())
+        .unwrap_or_else(|_| ev.to.trim().to_string());
+    let at = match ev.at.as_deref() {
+        Some(a) => chrono::DateTime::parse_from_rfc3339(a)
+            .map_err(|_| Error::invalid("at", "must be an RFC 3339 instant"))?
+            .with_timezone(&Utc),
+        None => Utc::now(),
+    };
+    let client_ids = match validate::phone(&ev.from, region, "from") {
+        Ok(p) => state
+            .store
+            .clients_by_phone(&p)
+            .await?
+            .into_iter()
+            .map(|c| c.id)
+            .collect(),
+        Err(_) => vec![],
+    };
+    state
+        .store
+        .record_call_event(&CallEvent {
+            kind: ev.event,
+            call_id,
+            from,
+            to,
+            extension: ev.extension.filter(|e| !e.trim().is_empty()),
+            at: at.to_rfc3339(),
+            date: at.with_timezone(&state.cfg.tz).date_naive().to_string(),
+            client_ids,
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct CallsQuery {
+    pub date: Option<String>,
+    pub missed: Option<bool>,
+}
+
+#[utoipa::path(get, path = "/api/calls", params(CallsQuery), responses((status = 200, body = Vec<Call>)))]
+pub async fn list_calls(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<CallsQuery>,
+) -> Result<Json<Vec<Call>>> {
+    user.require_operator()?;
+    let date = q.date.as_deref().map(|d| validate::date(d, "date")).transpose()?;
+    let date = date.map(|d| d.to_string());
+    Ok(Json(state.store.list_calls(date.as_deref(), q.missed).await?))
+}

@@ -1,0 +1,150 @@
+//! The live channel's server side: one SurrealDB LIVE query per table feeds
+//! an in-process hub (a broadcast channel); each socket filters what it may see.
+//! LIVE is at-most-once, so any gap (a re-subscription, a lagging socket)
+//! makes the hub or the socket send `resync`.
+
+pub mod socket;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::StreamExt;
+use rodnik_shared::api::{Call, CallWithMatches, Order};
+use serde_json::Value;
+use tokio::sync::broadcast;
+
+use crate::error::Result;
+use crate::store::calls::call_from_row;
+use crate::store::{decode, Store};
+
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// An order was created or changed (`created` when its version is 1).
+    Order(Arc<Order>),
+    /// A call changed state; carries the caller's client cards.
+    Call(Arc<CallWithMatches>),
+    /// Notifications may have been lost: every client must reload.
+    Resync,
+}
+
+#[derive(Clone)]
+pub struct Hub {
+    tx: broadcast::Sender<Event>,
+}
+
+const HUB_CAPACITY: usize = 4096;
+
+impl Hub {
+    /// Subscribes to the tables before returning, so nothing written after
+    /// start is missed.
+    pub async fn start(store: Store) -> Result<Hub> {
+        let (tx, _) = broadcast::channel(HUB_CAPACITY);
+        let hub = Hub { tx };
+        let orders = store
+            .db()
+            .select::<Vec<Value>>("orders")
+            .live()
+            .await?;
+        let calls = store.db().select::<Vec<Value>>("calls").live().await?;
+        tokio::spawn(run_orders(store.clone(), hub.clone(), Some(orders)));
+        tokio::spawn(run_calls(store, hub.clone(), Some(calls)));
+        Ok(hub)
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.tx.subscribe()
+    }
+
+    fn send(&self, e: Event) {
+        // No receivers is fine: nobody is connected.
+        let _ = self.tx.send(e);
+    }
+}
+
+type LiveStream = surrealdb::method::Stream<Vec<Value>>;
+
+async fn resubscribe(store: &Store, table: &str, hub: &Hub) -> LiveStream {
+    let mut delay = Duration::from_millis(100);
+    loop {
+        match store.db().select::<Vec<Value>>(table).live().await {
+            Ok(s) => {
+                // Whatever happened while we were not listening is unknown.
+                hub.send(Event::Resync);
+                return s;
+            }
+            Err(e) => {
+                tracing::warn!(table, error = %e, "live query failed; retrying");
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(5));
+            }
+        }
+    }
+}
+
+async fn run_orders(store: Store, hub: Hub, first: Option<LiveStream>) {
+    let mut stream = match first {
+        Some(s) => s,
+        None => resubscribe(&store, "orders", &hub).await,
+    };
+    loop {
+        match stream.next().await {
+            Some(Ok(n)) => {
+                if matches!(n.action, surrealdb::types::Action::Create | surrealdb::types::Action::Update) {
+                    let mut row = n.data;
+                    if let Value::Object(m) = &mut row {
+                        m.remove("delivered_by");
+                    }
+                    match decode::<Order>(row) {
+                        Ok(o) => hub.send(Event::Order(Arc::new(o))),
+                        Err(e) => tracing::error!(error = %e, "undecodable order notification"),
+                    }
+                }
+            }
+            Some(Err(e)) => {
+                tracing::warn!(error = %e, "orders live stream error");
+                hub.send(Event::Resync);
+            }
+            None => stream = resubscribe(&store, "orders", &hub).await,
+        }
+    }
+}
+
+async fn run_calls(store: Store, hub: Hub, first: Option<LiveStream>) {
+    let mut stream = match first {
+        Some(s) => s,
+        None => resubscribe(&store, "calls", &hub).await,
+    };
+    loop {
+        match stream.next().await {
+            Some(Ok(n)) => {
+                if !matches!(n.action, surrealdb::types::Action::Create | surrealdb::types::Action::Update) {
+                    continue;
+                }
+                let call = match decode::<Call>(call_from_row(n.data)) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        tracing::error!(error = %e, "undecodable call notification");
+                        continue;
+                    }
+                };
+                let mut matches = Vec::with_capacity(call.client_ids.len());
+                for id in &call.client_ids {
+                    match store.get_client(id).await {
+                        Ok(Some(c)) => match store.client_card(c).await {
+                            Ok(card) => matches.push(card),
+                            Err(e) => tracing::error!(error = %e, "client card for a call"),
+                        },
+                        Ok(None) => {}
+                        Err(e) => tracing::error!(error = %e, "client for a call"),
+                    }
+                }
+                hub.send(Event::Call(Arc::new(CallWithMatches { call, matches })));
+            }
+            Some(Err(e)) => {
+                tracing::warn!(error = %e, "calls live stream error");
+                hub.send(Event::Resync);
+            }
+            None => stream = resubscribe(&store, "calls", &hub).await,
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! One WebSocket: authenticate, then forward what this user may see, with a
+//! per-socket sequence number; `resync` when this socket fell behind.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::State;
+use axum::response::Response;
+use futures::{SinkExt, StreamExt};
+use rodnik_shared::api::{CallState, LiveMessage, User};
+use rodnik_shared::Role;
+use serde::Deserialize;
+use serde_json::json;
+use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::mpsc;
+
+use super::Event;
+use crate::app::AppState;
+use crate::auth::token_hash;
+use crate::error::{Error, Result};
+use crate::http::extract::ApiQuery;
+use crate::store::orders::OrderFilter;
+
+const PING_EVERY: Duration = Duration::from_secs(30);
+/// Messages waiting for a slow socket; past this it gets `resync`.
+const SOCKET_QUEUE: usize = 256;
+
+#[derive(Debug, Deserialize)]
+pub struct LiveQuery {
+    pub token: Option<String>,
+}
+
+pub async fn upgrade(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<LiveQuery>,
+    ws: WebSocketUpgrade,
+) -> Result<Response> {
+    let token = q.token.ok_or(Error::Unauthorized)?;
+    let user = state
+        .store
+        .session_user(&token_hash(&token))
+        .await?
+        .ok_or(Error::Unauthorized)?;
+    Ok(ws.on_upgrade(move |socket| run(state, user, socket)))
+}
+
+/// What one socket has been told, to decide what it may be told next.
+struct Filter {
+    user: User,
+    /// For a courier: the orders currently on their route.
+    mine: HashSet<String>,
+}
+
+impl Filter {
+    fn messages(&mut self, event: &Event) -> Vec<(String, serde_json::Value)> {
+        match event {
+            Event::Resync => vec![("resync".into(), json!({}))],
+            Event::Order(o) => {
+                if self.user.role.is_operator_or_up() {
+                    let kind = if o.version == 1 { "order.created" } else { "order.updated" };
+                    return vec![(kind.into(), json!(o.as_ref()))];
+                }
+                if self.user.role != Role::Courier {
+                    return vec![];
+                }
+                let on_my_route =
+                    o.courier_id.as_deref() == Some(self.user.id.as_str()) && o.state.is_on_route();
+                if on_my_route {
+                    self.mine.insert(o.id.clone());
+                    vec![("order.updated".into(), json!(o.as_ref()))]
+                } else if self.mine.remove(&o.id) {
+                    vec![("order.revoked".into(), json!({ "id": o.id }))]
+                } else {
+                    vec![]
+                }
+            }
+            Event::Call(c) => {
+                if !self.user.role.is_operator_or_up() {
+                    return vec![];
+                }
+                let kind = match c.call.state {
+                    CallState::Ringing => "call.ringing",
+                    CallState::Answered => "call.answered",
+                    CallState::Ended => "call.ended",
+                };
+                // A ringing call with an extension pops only on that operator's screen.
+                if c.call.state == CallState::Ringing {
+                    if let Some(ext) = &c.call.extension {
+                        if self.user.extension.as_deref() != Some(ext.as_str()) {
+                            return vec![];
+                        }
+                    }
+                }
+                vec![(kind.into(), json!(c.as_ref()))]
+            }
+        }
+    }
+}
+
+async fn run(state: AppState, user: User, socket: WebSocket) {
+    // Subscribe before taking the snapshot of the courier's stops.
+    let mut events = state.hub.subscribe();
+    let mut filter = Filter {
+        mine: HashSet::new(),
+        user,
+    };
+    if filter.user.role == Role::Courier {
+        let f = OrderFilter {
+            courier_id: Some(filter.user.id.clone()),
+            ..Default::default()
+        };
+        match state.store.list_orders(&f).await {
+            Ok(orders) => {
+                filter.mine = orders
+                    .into_iter()
+                    .filter(|o| o.state.is_on_route())
+                    .map(|o| o.id)
+                    .collect()
+            }
+            Err(e) => tracing::error!(error = %e, "courier snapshot for live socket"),
+        }
+    }
+    let (mut sink, mut incoming) = socket.split();
+    let (out_tx, mut out_rx) = mpsc::channel::<Message>(SOCKET_QUEUE);
+
+    // Writer: the only task that touches the sink.
+    let writer = tokio::spawn(async move {
+        while let Some(m) = out_rx.recv().await {
+            if sink.send(m).await.is_err() {
+                break;
+            }
+        }
+    });
+
+    let mut seq: u64 = 0;
+    let mut ping = tokio::time::interval(PING_EVERY);
+    ping.tick().await;
+    let push = |kind: String, data: serde_json::Value, seq: &mut u64| -> bool {
+        *seq += 1;
+        let text = match serde_json::to_string(&LiveMessage { seq: *seq, kind, data }) {
+            Ok(t) => t,
+            Err(_) => return true,
+        };
+        match out_tx.try_send(Message::Text(text.into())) {
+            Ok(()) => true,
+            Err(mpsc::error::TrySendError::Full(_)) => false,
+            Err(mpsc::error::TrySendError::Closed(_)) => false,
+        }
+    };
+    let mut behind = false;
+    loop {
+        tokio::select! {
+            ev = events.recv() => {
+                let batch = match ev {
+                    Ok(e) => filter.messages(&e),
+                    Err(RecvError::Lagged(_)) => vec![("resync".to_string(), json!({}))],
+                    Err(RecvError::Closed) => break,
+                };
+                for (kind, data) in batch {
+                    if behind && kind != "resync" {
+                        continue;
+                    }
+                    if push(kind.clone(), data, &mut seq) {
+                        behind = false;
+                    } else if out_tx.is_closed() {
+                        break;
+                    } else {
+                        // Queue full: drop until a resync fits.
+                        behind = true;
+                    }
+                }
+                if behind && out_tx.capacity() > 0 && push("resync".into(), json!({}), &mut seq) {
+                    behind = false;
+                }
+                if out_tx.is_closed() {
+                    break;
+                }
+            }
+            _ = ping.tick() => {
+                if out_tx.try_send(Message::Ping(Vec::new().into())).is_err() && out_tx.is_closed() {
+                    break;
+                }
+            }
+            msg = incoming.next() => {
+                match msg {
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                    Some(Ok(_)) => {}
+                }
+            }
+        }
+    }
+    drop(out_tx);
+    let _ = writer.await;
+}

@@ -1,0 +1,213 @@
+//! The managers' reports, computed from orders, and their CSV form.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Months, NaiveDate};
+use rodnik_shared::api::{
+    ClientSummary, DeliveriesReport, DeliveryRow, DeliveryTotals, LostClientRow, LostClientsReport,
+    OperatorRow, Order, OrdersReport, SalesReport, SalesRow, SalesTotals, User,
+};
+use rodnik_shared::{OrderState, ProductKind};
+
+use crate::store::reports::OrderFact;
+
+pub fn deliveries(orders: &[Order]) -> DeliveriesReport {
+    let mut rows: BTreeMap<(Option<String>, String), DeliveryRow> = BTreeMap::new();
+    for o in orders.iter().filter(|o| o.state == OrderState::Delivered) {
+        let row = rows
+            .entry((o.courier_id.clone(), o.client_id.clone()))
+            .or_insert_with(|| DeliveryRow {
+                courier_id: o.courier_id.clone(),
+                courier_name: o.courier_name.clone(),
+                client_id: o.client_id.clone(),
+                client_name: o.client_name.clone(),
+                client_kind: o.client_kind,
+                orders: 0,
+                water_qty: 0,
+                amount: 0,
+            });
+        row.orders += 1;
+        row.water_qty += i64::from(o.water_qty());
+        row.amount += o.total.0;
+    }
+    let mut rows: Vec<DeliveryRow> = rows.into_values().collect();
+    rows.sort_by(|a, b| {
+        (a.courier_name.as_deref(), &a.client_name).cmp(&(b.courier_name.as_deref(), &b.client_name))
+    });
+    let totals = DeliveryTotals {
+        orders: rows.iter().map(|r| r.orders).sum(),
+        water_qty: rows.iter().map(|r| r.water_qty).sum(),
+        amount: rows.iter().map(|r| r.amount).sum(),
+    };
+    DeliveriesReport { rows, totals }
+}
+
+pub fn sales(orders: &[Order]) -> SalesReport {
+    let mut rows: BTreeMap<String, SalesRow> = BTreeMap::new();
+    for o in orders.iter().filter(|o| o.state == OrderState::Delivered) {
+        for l in o.lines.iter().filter(|l| l.kind != ProductKind::Water) {
+            let row = rows.entry(l.product_id.clone()).or_insert_with(|| SalesRow {
+                product_id: l.product_id.clone(),
+                name: l.name.clone(),
+                kind: l.kind,
+                qty: 0,
+                amount: 0,
+            });
+            row.qty += i64::from(l.qty);
+            row.amount += l.amount.0;
+        }
+    }
+    let mut rows: Vec<SalesRow> = rows.into_values().collect();
+    rows.sort_by(|a, b| (a.kind, &a.name).cmp(&(b.kind, &b.name)));
+    let totals = SalesTotals {
+        qty: rows.iter().map(|r| r.qty).sum(),
+        amount: rows.iter().map(|r| r.amount).sum(),
+    };
+    SalesReport { rows, totals }
+}
+
+pub fn orders_worked(orders: &[Order], users: &[User]) -> OrdersReport {
+    let names: HashMap<&str, &str> = users.iter().map(|u| (u.id.as_str(), u.name.as_str())).collect();
+    let mut by_op: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
+    for o in orders {
+        let e = by_op.entry(o.created_by.as_str()).or_default();
+        e.0 += 1;
+        if o.state == OrderState::Delivered {
+            e.1 += 1;
+        }
+    }
+    let mut by_operator: Vec<OperatorRow> = by_op
+        .into_iter()
+        .map(|(id, (created, delivered))| OperatorRow {
+            user_id: id.to_string(),
+            name: names.get(id).copied().unwrap_or(id).to_string(),
+            created,
+            delivered,
+        })
+        .collect();
+    by_operator.sort_by(|a, b| b.created.cmp(&a.created).then(a.name.cmp(&b.name)));
+    let count = |s: OrderState| orders.iter().filter(|o| o.state == s).count() as i64;
+    OrdersReport {
+        total: orders.len() as i64,
+        delivered: count(OrderState::Delivered),
+        cancelled: count(OrderState::Cancelled),
+        open: orders.iter().filter(|o| o.state.is_open()).count() as i64,
+        failed_attempts: orders.iter().map(|o| o.attempts.len() as i64).sum(),
+        by_operator,
+    }
+}
+
+/// The first day that counts as "recent": `months` calendar months before `as_of`.
+pub fn lost_cutoff(as_of: NaiveDate, months: u32) -> NaiveDate {
+    as_of
+        .checked_sub_months(Months::new(months))
+        .unwrap_or(NaiveDate::MIN)
+}
+
+/// Clients with a delivered order up to `as_of`, none on or after the cutoff,
+/// and no open order.
+pub fn lost_clients(
+    facts: &[OrderFact],
+    clients: &[ClientSummary],
+    as_of: NaiveDate,
+    months: u32,
+) -> LostClientsReport {
+    let cutoff = lost_cutoff(as_of, months).to_string();
+    let as_of = as_of.to_string();
+    #[derive(Default)]
+    struct H {
+        last: Option<String>,
+        delivered: i64,
+        open: bool,
+    }
+    let mut hist: HashMap<&str, H> = HashMap::new();
+    for f in facts {
+        let h = hist.entry(f.client_id.as_str()).or_default();
+        if f.state.is_open() {
+            h.open = true;
+        } else if f.state == OrderState::Delivered && f.delivery_date <= as_of {
+            h.delivered += 1;
+            if h.last.as_deref() < Some(f.delivery_date.as_str()) {
+                h.last = Some(f.delivery_date.clone());
+            }
+        }
+    }
+    let mut rows: Vec<LostClientRow> = clients
+        .iter()
+        .filter_map(|c| {
+            let h = hist.get(c.id.as_str())?;
+            let last = h.last.clone()?;
+            (last < cutoff && !h.open).then(|| LostClientRow {
+                client_id: c.id.clone(),
+                name: c.name.clone(),
+                kind: c.kind,
+                phones: c.phones.iter().map(|p| p.to_string()).collect(),
+                last_delivery_date: last,
+                delivered_orders: h.delivered,
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| b.last_delivery_date.cmp(&a.last_delivery_date).then(a.name.cmp(&b.name)));
+    LostClientsReport { rows }
+}
+
+fn write_csv<R: serde::Serialize>(headers: &[&str], rows: impl IntoIterator<Item = R>) -> String {
+    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(vec![]);
+    let _ = w.write_record(headers);
+    for r in rows {
+        let _ = w.serialize(r);
+    }
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+pub fn deliveries_csv(r: &DeliveriesReport) -> String {
+    write_csv(
+        &["courier_id", "courier_name", "client_id", "client_name", "client_kind", "orders", "water_qty", "amount"],
+        r.rows.iter().map(|x| {
+            (&x.courier_id, &x.courier_name, &x.client_id, &x.client_name, x.client_kind.as_str(), x.orders, x.water_qty, x.amount)
+        }),
+    )
+}
+
+pub fn sales_csv(r: &SalesReport) -> String {
+    write_csv(
+        &["product_id", "name", "kind", "qty", "amount"],
+        r.rows.iter().map(|x| (&x.product_id, &x.name, x.kind.as_str(), x.qty, x.amount)),
+    )
+}
+
+pub fn orders_csv(r: &OrdersReport) -> String {
+    let mut out = write_csv(
+        &["total", "delivered", "cancelled", "open", "failed_attempts"],
+        [(r.total, r.delivered, r.cancelled, r.open, r.failed_attempts)],
+    );
+    out.push('\n');
+    out.push_str(&write_csv(
+        &["user_id", "name", "created", "delivered"],
+        r.by_operator.iter().map(|x| (&x.user_id, &x.name, x.created, x.delivered)),
+    ));
+    out
+}
+
+pub fn lost_csv(r: &LostClientsReport) -> String {
+    write_csv(
+        &["client_id", "name", "kind", "phones", "last_delivery_date", "delivered_orders"],
+        r.rows.iter().map(|x| {
+            (&x.client_id, &x.name, x.kind.as_str(), x.phones.join(" "), &x.last_delivery_date, x.delivered_orders)
+        }),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cutoff_is_calendar_months_clamped() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(lost_cutoff(d("2026-11-27"), 3), d("2026-08-27"));
+        assert_eq!(lost_cutoff(d("2026-05-31"), 3), d("2026-02-28"));
+        assert_eq!(lost_cutoff(d("2026-03-31"), 1), d("2026-02-28"));
+    }
+}

@@ -1,0 +1,256 @@
+//! The call log. A call's record key comes from the PBX's call id, so a
+//! repeated event finds the same record; its state only moves forward.
+
+use rodnik_shared::api::{Call, CallEventKind, CallState};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use super::{decode, decode_all, rid, strip_nulls, Store};
+use crate::error::{Error, Result};
+
+pub fn call_key(provider_call_id: &str) -> String {
+    let digest = Sha256::digest(provider_call_id.as_bytes());
+    format!("c{}", &hex::encode(digest)[..24])
+}
+
+pub struct CallEvent {
+    pub kind: CallEventKind,
+    pub call_id: String,
+    pub from: String,
+    pub to: String,
+    pub extension: Option<String>,
+    pub at: String,
+    /// The company-time-zone date of the call, for the daily log.
+    pub date: String,
+    pub client_ids: Vec<String>,
+}
+
+fn rank(s: CallState) -> u8 {
+    match s {
+        CallState::Ringing => 0,
+        CallState::Answered => 1,
+        CallState::Ended => 2,
+    }
+}
+
+fn event_name(k: CallEventKind) -> &'static str {
+    match k {
+        CallEventKind::Ringing => "ringing",
+        CallEventKind::Answered => "answered",
+        CallEventKind::Ended => "ended",
+    }
+}
+
+/// Applies one event to a call (or starts it). `None` when the event adds nothing.
+fn apply(existing: Option<&Call>, ev: &CallEvent) -> Option<Call> {
+    let target = match ev.kind {
+        CallEventKind::Ringing => CallState::Ringing,
+        CallEventKind::Answered => CallState::Answered,
+        CallEventKind::Ended => CallState::Ended,
+    };
+    let mut call = match existing {
+        Some(c) => c.clone(),
+        None => Call {
+            id: call_key(&ev.call_id),
+            call_id: ev.call_id.clone(),
+            from: ev.from.clone(),
+            to: ev.to.clone(),
+            extension: ev.extension.clone(),
+            state: target,
+            started_at: ev.at.clone(),
+            answered_at: None,
+            ended_at: None,
+            missed: false,
+            client_ids: ev.client_ids.clone(),
+            order_ids: vec![],
+        },
+    };
+    let changed = existing.is_none() || rank(target) > rank(call.state) || {
+        // An event arriving late (answered after ended) still fills in its time.
+        target == CallState::Answered && call.answered_at.is_none()
+    };
+    if !changed {
+        return None;
+    }
+    if rank(target) > rank(call.state) {
+        call.state = target;
+    }
+    match ev.kind {
+        CallEventKind::Ringing => {}
+        CallEventKind::Answered => {
+            call.answered_at.get_or_insert_with(|| ev.at.clone());
+            if ev.extension.is_some() {
+                call.extension = ev.extension.clone();
+            }
+        }
+        CallEventKind::Ended => {
+            call.ended_at.get_or_insert_with(|| ev.at.clone());
+        }
+    }
+    call.missed = call.state == CallState::Ended && call.answered_at.is_none();
+    Some(call)
+}
+
+impl Store {
+    /// Records an event; returns the call and whether it changed.
+    pub async fn record_call_event(&self, ev: &CallEvent) -> Result<(Call, bool)> {
+        let key = call_key(&ev.call_id);
+        self.retrying(|| async {
+            let row = self
+                .one("SELECT * FROM ONLY $rid", Value::Null, vec![("rid", rid("calls", &key))])
+                .await?;
+            let existing = row.clone().map(|r| decode::<Call>(call_from_row(r))).transpose()?;
+            let seen: Vec<String> = row
+                .as_ref()
+                .and_then(|r| r.get("events"))
+                .and_then(|e| serde_json::from_value(e.clone()).ok())
+                .unwrap_or_default();
+            let Some(call) = apply(existing.as_ref(), ev) else {
+                return Ok((existing.ok_or_else(|| Error::Internal("call vanished".into()))?, false));
+            };
+            let mut events = seen.clone();
+            events.push(event_name(ev.kind).to_string());
+            let mut doc = call_doc(&call);
+            doc["events"] = json!(events);
+            doc["date"] = json!(if existing.is_some() {
+                row.as_ref().and_then(|r| r.get("date")).cloned().unwrap_or(json!(ev.date))
+            } else {
+                json!(ev.date)
+            });
+            if existing.is_some() {
+                self.run_with(
+                    "BEGIN TRANSACTION;
+                     LET $changed = (UPDATE $rid CONTENT $doc WHERE array::len(events) = $n RETURN id);
+                     IF array::len($changed) = 0 { THROW 'cas_failed' };
+                     COMMIT TRANSACTION;",
+                    json!({ "doc": doc, "n": seen.len() }),
+                    vec![("rid", rid("calls", &key))],
+                )
+                .await
+                .map_err(|e| match e {
+                    Error::Conflict { code: "stale_version", .. } => Error::conflict("retry", "call changed"),
+                    other => other,
+                })?;
+            } else {
+                self.run_with(
+                    "CREATE $rid CONTENT $doc",
+                    json!({ "doc": doc }),
+                    vec![("rid", rid("calls", &key))],
+                )
+                .await
+                .map_err(|e| match e {
+                    Error::Conflict { code: "duplicate", .. } => Error::conflict("retry", "call created meanwhile"),
+                    other => other,
+                })?;
+            }
+            Ok((call, true))
+        })
+        .await
+    }
+
+    /// A call by its id, or by the PBX's call id.
+    pub async fn find_call(&self, id_or_call_id: &str) -> Result<Option<Call>> {
+        for key in [id_or_call_id.to_string(), call_key(id_or_call_id)] {
+            let row = self
+                .one("SELECT * FROM ONLY $rid", Value::Null, vec![("rid", rid("calls", &key))])
+                .await?;
+            if let Some(row) = row {
+                return Ok(Some(decode(call_from_row(row))?));
+            }
+        }
+        Ok(None)
+    }
+
+    pub async fn link_call_order(&self, call_key: &str, order_id: &str) -> Result<()> {
+        self.run_with(
+            "UPDATE $rid SET order_ids = array::union(order_ids, [$o])",
+            json!({ "o": order_id }),
+            vec![("rid", rid("calls", call_key))],
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn list_calls(&self, date: Option<&str>, missed: Option<bool>) -> Result<Vec<Call>> {
+        let mut conds = vec![];
+        if date.is_some() {
+            conds.push("date = $date");
+        }
+        if missed.is_some() {
+            conds.push("missed = $missed");
+        }
+        let filter = if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };
+        let rows = self
+            .many(
+                &format!("SELECT * FROM calls {filter} ORDER BY started_at DESC LIMIT 2000"),
+                strip_nulls(json!({ "date": date, "missed": missed })),
+                vec![],
+            )
+            .await?;
+        decode_all(rows.into_iter().map(call_from_row).collect())
+    }
+}
+
+fn call_doc(c: &Call) -> Value {
+    let mut doc = strip_nulls(serde_json::to_value(c).unwrap_or(Value::Null));
+    if let Value::Object(map) = &mut doc {
+        map.remove("id");
+        if let Some(f) = map.remove("from") {
+            map.insert("from_number".into(), f);
+        }
+        if let Some(t) = map.remove("to") {
+            map.insert("to_number".into(), t);
+        }
+    }
+    doc
+}
+
+/// Stored calls name `from`/`to` differently (keywords in SurrealQL).
+pub fn call_from_row(mut row: Value) -> Value {
+    if let Value::Object(map) = &mut row {
+        if let Some(f) = map.remove("from_number") {
+            map.insert("from".into(), f);
+        }
+        if let Some(t) = map.remove("to_number") {
+            map.insert("to".into(), t);
+        }
+    }
+    row
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(kind: CallEventKind) -> CallEvent {
+        CallEvent {
+            kind,
+            call_id: "x1".into(),
+            from: "+79123456789".into(),
+            to: "+74950000000".into(),
+            extension: None,
+            at: "2026-11-27T10:00:00Z".into(),
+            date: "2026-11-27".into(),
+            client_ids: vec![],
+        }
+    }
+
+    #[test]
+    fn ringing_then_ended_without_answer_is_missed() {
+        let c = apply(None, &ev(CallEventKind::Ringing)).unwrap();
+        assert!(apply(Some(&c), &ev(CallEventKind::Ringing)).is_none());
+        let c = apply(Some(&c), &ev(CallEventKind::Ended)).unwrap();
+        assert!(c.missed);
+        assert_eq!(c.state, CallState::Ended);
+    }
+
+    #[test]
+    fn late_answer_after_end_is_not_missed() {
+        let c = apply(None, &ev(CallEventKind::Ended)).unwrap();
+        assert!(c.missed);
+        let c = apply(Some(&c), &ev(CallEventKind::Answered)).unwrap();
+        assert_eq!(c.state, CallState::Ended);
+        assert!(!c.missed);
+        assert!(apply(Some(&c), &ev(CallEventKind::Answered)).is_none());
+    }
+}

@@ -1,0 +1,199 @@
+//! Clients (контрагенты), their addresses, and the phone index used by the
+//! screen pop.
+
+use rodnik_shared::api::{Address, ClientCard, ClientSummary};
+use rodnik_shared::validate::{ValidAddress, ValidClient};
+use rodnik_shared::Phone;
+use serde_json::{json, Value};
+
+use super::{decode, decode_all, new_key, rid, strip_nulls, Store};
+use crate::error::{Error, Result};
+
+pub fn to_address(a: ValidAddress, id: Option<String>) -> Address {
+    Address {
+        id: id.unwrap_or_else(new_key),
+        text: a.text,
+        label: a.label,
+        contact_name: a.contact_name,
+        contact_phone: a.contact_phone,
+        lat: a.lat,
+        lon: a.lon,
+    }
+}
+
+/// The lowercase text that `?q=` searches: name, phone digits, addresses, INN.
+fn search_text(c: &ClientSummary) -> String {
+    let mut s = c.name.to_lowercase();
+    for p in &c.phones {
+        s.push(' ');
+        s.push_str(&p.digits());
+    }
+    for a in &c.addresses {
+        s.push(' ');
+        s.push_str(&a.text.to_lowercase());
+        if let Some(p) = &a.contact_phone {
+            s.push(' ');
+            s.push_str(&p.digits());
+        }
+    }
+    if let Some(inn) = &c.inn {
+        s.push(' ');
+        s.push_str(inn);
+    }
+    s
+}
+
+fn client_doc(c: &ClientSummary) -> Value {
+    let mut doc = strip_nulls(serde_json::to_value(c).unwrap_or(Value::Null));
+    if let Value::Object(map) = &mut doc {
+        map.remove("id");
+        map.insert("search".into(), Value::String(search_text(c)));
+    }
+    doc
+}
+
+fn phone_rows(c: &ClientSummary) -> Vec<Value> {
+    c.phones
+        .iter()
+        .map(|p| json!({ "phone": p.as_str(), "client_id": c.id }))
+        .collect()
+}
+
+impl Store {
+    pub async fn create_client(&self, v: ValidClient) -> Result<ClientSummary> {
+        let client = ClientSummary {
+            id: new_key(),
+            kind: v.kind,
+            name: v.name,
+            phones: v.phones,
+            addresses: v.addresses.into_iter().map(|a| to_address(a, None)).collect(),
+            inn: v.inn,
+            note: v.note,
+            bottles_held: 0,
+        };
+        let mut doc = client_doc(&client);
+        doc["created_at"] = json!(chrono::Utc::now().to_rfc3339());
+        doc["prices"] = json!({});
+        self.retrying(|| async {
+            self.run_with(
+                "BEGIN TRANSACTION;
+                 CREATE $rid CONTENT $doc;
+                 INSERT INTO client_phones $phones;
+                 COMMIT TRANSACTION;",
+                json!({ "doc": doc, "phones": phone_rows(&client) }),
+                vec![("rid", rid("clients", &client.id))],
+            )
+            .await
+        })
+        .await?;
+        Ok(client)
+    }
+
+    pub async fn get_client(&self, id: &str) -> Result<Option<ClientSummary>> {
+        let row = self
+            .one(
+                "SELECT * OMIT search, prices, created_at FROM ONLY $rid",
+                Value::Null,
+                vec![("rid", rid("clients", id))],
+            )
+            .await?;
+        row.map(decode).transpose()
+    }
+
+    pub async fn require_client(&self, id: &str) -> Result<ClientSummary> {
+        self.get_client(id)
+            .await?
+            .ok_or_else(|| Error::not_found("client"))
+    }
+
+    /// Writes a changed client (name, phones, addresses...) and its phone rows
+    /// in one transaction. `bottles_held` is not touched here: deliveries own it.
+    pub async fn save_client(&self, c: &ClientSummary) -> Result<()> {
+        let mut doc = client_doc(c);
+        if let Value::Object(map) = &mut doc {
+            map.remove("bottles_held");
+        }
+        self.retrying(|| async {
+            self.run_with(
+                "BEGIN TRANSACTION;
+                 UPDATE $rid MERGE $doc;
+                 DELETE client_phones WHERE client_id = $cid;
+                 INSERT INTO client_phones $phones;
+                 COMMIT TRANSACTION;",
+                json!({ "doc": doc, "cid": c.id, "phones": phone_rows(c) }),
+                vec![("rid", rid("clients", &c.id))],
+            )
+            .await
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// Clients who have this number among their phones.
+    pub async fn clients_by_phone(&self, phone: &Phone) -> Result<Vec<ClientSummary>> {
+        let ids = self
+            .many(
+                "SELECT VALUE client_id FROM client_phones WHERE phone = $p",
+                json!({ "p": phone.as_str() }),
+                vec![],
+            )
+            .await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids.iter().filter_map(Value::as_str) {
+            if let Some(c) = self.get_client(id).await? {
+                if !out.iter().any(|o: &ClientSummary| o.id == c.id) {
+                    out.push(c);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Up to `limit` clients whose name, phone or address contains `q`.
+    pub async fn search_clients(&self, q: &str, limit: usize) -> Result<Vec<ClientSummary>> {
+        let text = q.trim().to_lowercase();
+        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+        let phone_like = !digits.is_empty()
+            && text
+                .chars()
+                .all(|c| c.is_ascii_digit() || " +-()".contains(c));
+        // "8912..." is how people say "+7912...": search the national part.
+        let needle = if phone_like && digits.len() == 11 && digits.starts_with('8') {
+            format!("7{}", &digits[1..])
+        } else if phone_like {
+            digits
+        } else {
+            text
+        };
+        let rows = self
+            .many(
+                "SELECT * OMIT search, prices, created_at FROM clients
+                 WHERE string::contains(search, $q) ORDER BY name LIMIT $limit",
+                json!({ "q": needle, "limit": limit }),
+                vec![],
+            )
+            .await?;
+        decode_all(rows)
+    }
+
+    /// The card an operator sees: the client with open and recent orders.
+    pub async fn client_card(&self, client: ClientSummary) -> Result<ClientCard> {
+        let (active_orders, recent_orders) = self.client_orders(&client.id, 10).await?;
+        Ok(ClientCard {
+            client,
+            active_orders,
+            recent_orders,
+        })
+    }
+
+    pub async fn all_clients(&self) -> Result<Vec<ClientSummary>> {
+        let rows = self
+            .many(
+                "SELECT * OMIT search, prices, created_at FROM clients",
+                Value::Null,
+                vec![],
+            )
+            .await?;
+        decode_all(rows)
+    }
+}

@@ -1,0 +1,211 @@
+//! Orders. Every change is a compare-and-set on `version` inside one
+//! transaction with whatever else it touches (the client's bottle balance).
+
+use rodnik_shared::api::Order;
+use rodnik_shared::OrderState;
+use serde_json::{json, Value};
+
+use super::{decode, decode_all, rid, rids, strip_nulls, Store};
+use crate::error::{Error, Result};
+
+#[derive(Debug, Default, Clone)]
+pub struct OrderFilter {
+    pub date: Option<String>,
+    pub state: Option<OrderState>,
+    pub courier_id: Option<String>,
+    pub client_id: Option<String>,
+}
+
+fn order_doc(o: &Order, delivered_by: Option<&str>) -> Value {
+    let mut doc = strip_nulls(serde_json::to_value(o).unwrap_or(Value::Null));
+    if let Value::Object(map) = &mut doc {
+        map.remove("id");
+        if let Some(by) = delivered_by {
+            map.insert("delivered_by".into(), json!(by));
+        }
+    }
+    doc
+}
+
+/// A side effect that commits with an order change.
+#[derive(Debug, Clone, Default)]
+pub struct Effects {
+    /// Returnable units to add to the client's `bottles_held` (may be negative).
+    pub bottles_delta: i64,
+    /// Who closed the stop (kept for reports).
+    pub delivered_by: Option<String>,
+}
+
+const ON_ROUTE: &str = "state IN ['delivery', 'delivered']";
+
+impl Store {
+    pub async fn insert_order(&self, o: &Order) -> Result<()> {
+        self.run_with(
+            "CREATE $rid CONTENT $doc",
+            json!({ "doc": order_doc(o, None) }),
+            vec![("rid", rid("orders", &o.id))],
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn get_order(&self, id: &str) -> Result<Option<Order>> {
+        let row = self
+            .one(
+                "SELECT * OMIT delivered_by FROM ONLY $rid",
+                Value::Null,
+                vec![("rid", rid("orders", id))],
+            )
+            .await?;
+        row.map(decode).transpose()
+    }
+
+    pub async fn require_order(&self, id: &str) -> Result<Order> {
+        self.get_order(id)
+            .await?
+            .ok_or_else(|| Error::not_found("order"))
+    }
+
+    /// Writes `new` over the stored order only if it is still at `old_version`.
+    /// Returns `Conflict(stale_version)` when someone else changed it first.
+    pub async fn cas_order(&self, old_version: i64, new: &Order, fx: &Effects) -> Result<()> {
+        let mut ids = vec![("rid", rid("orders", &new.id))];
+        let bottles = if fx.bottles_delta != 0 {
+            ids.push(("cid", rid("clients", &new.client_id)));
+            "UPDATE $cid SET bottles_held += $delta;"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "BEGIN TRANSACTION;
+             LET $changed = (UPDATE $rid CONTENT $doc WHERE version = $old RETURN id);
+             IF array::len($changed) = 0 {{ THROW 'cas_failed' }};
+             {bottles}
+             COMMIT TRANSACTION;"
+        );
+        self.run_with(
+            &sql,
+            json!({
+                "doc": order_doc(new, fx.delivered_by.as_deref()),
+                "old": old_version,
+                "delta": fx.bottles_delta,
+            }),
+            ids,
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn list_orders(&self, f: &OrderFilter) -> Result<Vec<Order>> {
+        let mut conds = Vec::new();
+        if f.date.is_some() {
+            conds.push("delivery_date = $date");
+        }
+        if f.state.is_some() {
+            conds.push("state = $state");
+        }
+        if f.courier_id.is_some() {
+            conds.push("courier_id = $courier");
+        }
+        if f.client_id.is_some() {
+            conds.push("client_id = $client");
+        }
+        let filter = if conds.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conds.join(" AND "))
+        };
+        let rows = self
+            .many(
+                &format!(
+                    "SELECT * OMIT delivered_by FROM orders {filter}
+                     ORDER BY delivery_date DESC, number DESC LIMIT 5000"
+                ),
+                strip_nulls(json!({
+                    "date": f.date, "state": f.state, "courier": f.courier_id, "client": f.client_id,
+                })),
+                vec![],
+            )
+            .await?;
+        decode_all(rows)
+    }
+
+    /// A courier's stops of the day (dispatched and delivered), in route order.
+    pub async fn route(&self, courier_id: &str, date: &str) -> Result<Vec<Order>> {
+        let rows = self
+            .many(
+                &format!(
+                    "SELECT * OMIT delivered_by FROM orders
+                     WHERE courier_id = $c AND delivery_date = $d AND {ON_ROUTE}
+                     ORDER BY route_pos, number"
+                ),
+                json!({ "c": courier_id, "d": date }),
+                vec![],
+            )
+            .await?;
+        decode_all(rows)
+    }
+
+    /// The next free route position on a courier's day.
+    pub async fn next_route_pos(&self, courier_id: &str, date: &str) -> Result<i64> {
+        let v = self
+            .one(
+                "RETURN math::max((SELECT VALUE route_pos FROM orders
+                   WHERE courier_id = $c AND delivery_date = $d)) ?? 0",
+                json!({ "c": courier_id, "d": date }),
+                vec![],
+            )
+            .await?;
+        Ok(v.and_then(|v| v.as_i64()).unwrap_or(0) + 1)
+    }
+
+    /// Open orders and the latest closed ones of a client, for the card.
+    pub async fn client_orders(&self, client_id: &str, recent: usize) -> Result<(Vec<Order>, Vec<Order>)> {
+        let mut r = self
+            .run_with(
+                "SELECT * OMIT delivered_by FROM orders
+                   WHERE client_id = $c AND state IN ['new', 'delivery'] ORDER BY delivery_date, number;
+                 SELECT * OMIT delivered_by FROM orders
+                   WHERE client_id = $c AND state IN ['delivered', 'cancelled']
+                   ORDER BY delivery_date DESC, number DESC LIMIT $n;",
+                json!({ "c": client_id, "n": recent }),
+                vec![],
+            )
+            .await?;
+        let active: Vec<Value> = r.take(0)?;
+        let closed: Vec<Value> = r.take(1)?;
+        Ok((decode_all(active)?, decode_all(closed)?))
+    }
+
+    /// Replaces the order of a courier's stops; every id must be one of that
+    /// day's stops. One transaction; each moved stop's version grows.
+    pub async fn set_route(
+        &self,
+        courier_id: &str,
+        date: &str,
+        order_ids: &[String],
+        now: &str,
+    ) -> Result<()> {
+        let sql = format!(
+            "BEGIN TRANSACTION;
+             FOR $o IN $ids {{
+               LET $m = (UPDATE $o SET route_pos = array::find_index($ids, $o) + 1,
+                   version += 1, updated_at = $now
+                 WHERE courier_id = $c AND delivery_date = $d AND {ON_ROUTE} RETURN id);
+               IF array::len($m) = 0 {{ THROW 'not_on_route' }};
+             }};
+             COMMIT TRANSACTION;"
+        );
+        let ids = vec![("ids", rids("orders", order_ids))];
+        self.run_with(&sql, json!({ "c": courier_id, "d": date, "now": now }), ids)
+            .await
+            .map_err(|e| match e {
+                Error::Db(m) if m.contains("not_on_route") => Error::invalid(
+                    "order_ids",
+                    "every order must be a dispatched or delivered stop of that courier and date",
+                ),
+                other => other,
+            })?;
+        Ok(())
+    }
+}

@@ -1,0 +1,227 @@
+//! Turns raw request bodies into values that are known to be valid, each
+//! failure naming its field. The browser runs the same checks before sending.
+
+use chrono::NaiveDate;
+
+use crate::api::{AddressInput, CreateClient, LineInput};
+use crate::values::{ClientKind, FieldError, Phone, Qty};
+
+pub const MAX_TEXT: usize = 500;
+
+/// A non-empty trimmed string of bounded length.
+pub fn required_text(value: &str, field: &str) -> Result<String, FieldError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(FieldError::new(field, "is required"));
+    }
+    bounded(v, field).map(str::to_string)
+}
+
+/// `None` for empty or whitespace, else the trimmed bounded text.
+pub fn optional_text(value: Option<&str>, field: &str) -> Result<Option<String>, FieldError> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => bounded(v, field).map(|v| Some(v.to_string())),
+    }
+}
+
+fn bounded<'a>(v: &'a str, field: &str) -> Result<&'a str, FieldError> {
+    if v.chars().count() > MAX_TEXT {
+        Err(FieldError::new(field, format!("must be at most {MAX_TEXT} characters")))
+    } else {
+        Ok(v)
+    }
+}
+
+pub fn phone(value: &str, region: &str, field: &str) -> Result<Phone, FieldError> {
+    Phone::parse(value, region).map_err(|e| FieldError::new(field, e.to_string()))
+}
+
+pub fn date(value: &str, field: &str) -> Result<NaiveDate, FieldError> {
+    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
+        .map_err(|_| FieldError::new(field, "must be a date YYYY-MM-DD"))
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidAddress {
+    pub text: String,
+    pub label: Option<String>,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<Phone>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+}
+
+pub fn address(a: &AddressInput, region: &str, field: &str) -> Result<ValidAddress, FieldError> {
+    let lat = coordinate(a.lat, -90.0, 90.0, &format!("{field}.lat"))?;
+    let lon = coordinate(a.lon, -180.0, 180.0, &format!("{field}.lon"))?;
+    Ok(ValidAddress {
+        text: required_text(&a.text, &format!("{field}.text"))?,
+        label: optional_text(a.label.as_deref(), &format!("{field}.label"))?,
+        contact_name: optional_text(a.contact_name.as_deref(), &format!("{field}.contact_name"))?,
+        contact_phone: match a.contact_phone.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(p) => Some(phone(p, region, &format!("{field}.contact_phone"))?),
+        },
+        lat,
+        lon,
+    })
+}
+
+fn coordinate(v: Option<f64>, min: f64, max: f64, field: &str) -> Result<Option<f64>, FieldError> {
+    match v {
+        Some(x) if !(min..=max).contains(&x) || !x.is_finite() => Err(FieldError::new(
+            field,
+            format!("must be between {min} and {max}"),
+        )),
+        other => Ok(other),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidClient {
+    pub kind: ClientKind,
+    pub name: String,
+    pub phones: Vec<Phone>,
+    pub addresses: Vec<ValidAddress>,
+    pub inn: Option<String>,
+    pub note: Option<String>,
+}
+
+pub fn phones(list: &[String], region: &str) -> Result<Vec<Phone>, FieldError> {
+    if list.is_empty() {
+        return Err(FieldError::new("phones", "at least one phone is required"));
+    }
+    let mut out: Vec<Phone> = Vec::with_capacity(list.len());
+    for (i, p) in list.iter().enumerate() {
+        let parsed = phone(p, region, &format!("phones[{i}]"))?;
+        if !out.contains(&parsed) {
+            out.push(parsed);
+        }
+    }
+    Ok(out)
+}
+
+/// An INN is 10 digits (organisations) or 12 (sole traders, individuals).
+pub fn inn(value: Option<&str>) -> Result<Option<String>, FieldError> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) if v.chars().all(|c| c.is_ascii_digit()) && (v.len() == 10 || v.len() == 12) => {
+            Ok(Some(v.to_string()))
+        }
+        Some(_) => Err(FieldError::new("inn", "must be 10 or 12 digits")),
+    }
+}
+
+pub fn client(c: &CreateClient, region: &str) -> Result<ValidClient, FieldError> {
+    let name = required_text(&c.name, "name")?;
+    let phones = phones(&c.phones, region)?;
+    if c.addresses.is_empty() {
+        return Err(FieldError::new("addresses", "at least one address is required"));
+    }
+    let addresses = c
+        .addresses
+        .iter()
+        .enumerate()
+        .map(|(i, a)| address(a, region, &format!("addresses[{i}]")))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(ValidClient {
+        kind: c.kind,
+        name,
+        phones,
+        addresses,
+        inn: inn(c.inn.as_deref())?,
+        note: optional_text(c.note.as_deref(), "note")?,
+    })
+}
+
+/// Order lines: at least one, positive quantities, each product once.
+pub fn lines(lines: &[LineInput]) -> Result<Vec<(String, Qty)>, FieldError> {
+    if lines.is_empty() {
+        return Err(FieldError::new("lines", "at least one line is required"));
+    }
+    let mut out: Vec<(String, Qty)> = Vec::with_capacity(lines.len());
+    for (i, l) in lines.iter().enumerate() {
+        let id = required_text(&l.product_id, &format!("lines[{i}].product_id"))?;
+        let qty = Qty::parse(l.qty, &format!("lines[{i}].qty"))?;
+        if out.iter().any(|(p, _)| *p == id) {
+            return Err(FieldError::new(
+                format!("lines[{i}].product_id"),
+                "the product is already on another line",
+            ));
+        }
+        out.push((id, qty));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> CreateClient {
+        CreateClient {
+            kind: ClientKind::Individual,
+            name: " Иван Петров ".into(),
+            phones: vec!["8 (912) 345-67-89".into(), "+79123456789".into()],
+            addresses: vec![AddressInput {
+                text: "ул. Ленина, 1, кв. 5".into(),
+                ..Default::default()
+            }],
+            inn: None,
+            note: Some("  ".into()),
+        }
+    }
+
+    #[test]
+    fn valid_client_is_normalized() {
+        let c = client(&input(), "RU").unwrap();
+        assert_eq!(c.name, "Иван Петров");
+        assert_eq!(c.phones.len(), 1, "duplicate spellings collapse");
+        assert_eq!(c.note, None);
+    }
+
+    #[test]
+    fn each_missing_part_names_its_field() {
+        let mut c = input();
+        c.phones.clear();
+        assert_eq!(client(&c, "RU").unwrap_err().field, "phones");
+        let mut c = input();
+        c.addresses.clear();
+        assert_eq!(client(&c, "RU").unwrap_err().field, "addresses");
+        let mut c = input();
+        c.name = "   ".into();
+        assert_eq!(client(&c, "RU").unwrap_err().field, "name");
+        let mut c = input();
+        c.phones.push("abc".into());
+        assert_eq!(client(&c, "RU").unwrap_err().field, "phones[2]");
+        let mut c = input();
+        c.addresses[0].lat = Some(91.0);
+        assert_eq!(client(&c, "RU").unwrap_err().field, "addresses[0].lat");
+        let mut c = input();
+        c.inn = Some("12345".into());
+        assert_eq!(client(&c, "RU").unwrap_err().field, "inn");
+    }
+
+    #[test]
+    fn lines_must_be_positive_and_distinct() {
+        let l = |p: &str, q: i64| LineInput {
+            product_id: p.into(),
+            qty: q,
+        };
+        assert!(lines(&[]).is_err());
+        assert_eq!(lines(&[l("a", 0)]).unwrap_err().field, "lines[0].qty");
+        assert_eq!(
+            lines(&[l("a", 1), l("a", 2)]).unwrap_err().field,
+            "lines[1].product_id"
+        );
+        assert_eq!(lines(&[l("a", 1), l("b", 2)]).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn dates_are_iso() {
+        assert!(date("2026-11-27", "d").is_ok());
+        assert!(date("27.11.2026", "d").is_err());
+        assert!(date("2026-02-30", "d").is_err());
+    }
+}
