@@ -1,1 +1,263 @@
+//! Test helpers: the real server on port 0 with a fresh `mem://` database,
+//! a real HTTP client, and a real WebSocket client.
 
+use std::time::Duration;
+
+use futures::StreamExt;
+use rodnik::app::{serve, AppState};
+use rodnik::config::Config;
+use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::Message;
+
+pub const ADMIN_PASSWORD: &str = "admin-password";
+pub const TELEPHONY_SECRET: &str = "telephony-secret";
+
+pub struct App {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub admin: String,
+    pub state: AppState,
+}
+
+pub struct Resp {
+    pub status: u16,
+    pub body: Value,
+    pub text: String,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Resp {
+    #[track_caller]
+    pub fn ok(self) -> Value {
+        assert!(
+            (200..300).contains(&self.status),
+            "expected success, got {}: {}",
+            self.status,
+            self.text
+        );
+        self.body
+    }
+
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Value {
+        assert_eq!(self.status, status, "unexpected status; body: {}", self.text);
+        self.body
+    }
+
+    /// Asserts an API error with this status, and that it has the error body.
+    #[track_caller]
+    pub fn error(self, status: u16) -> Value {
+        assert_eq!(self.status, status, "unexpected status; body: {}", self.text);
+        assert!(
+            self.body["error"]["code"].is_string() && self.body["error"]["message"].is_string(),
+            "error body missing: {}",
+            self.text
+        );
+        self.body["error"].clone()
+    }
+}
+
+pub async fn spawn_app() -> App {
+    spawn_with(Config::for_tests()).await
+}
+
+pub async fn spawn_with(cfg: Config) -> App {
+    let state = AppState::start(cfg).await.expect("server state");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(serve(listener, state.clone()));
+    let http = reqwest::Client::new();
+    let base = format!("http://{addr}");
+    let mut app = App {
+        base,
+        http,
+        admin: String::new(),
+        state,
+    };
+    app.admin = app.login("admin", ADMIN_PASSWORD).await;
+    app
+}
+
+impl App {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+        idem: Option<&str>,
+    ) -> Resp {
+        let mut req = self.http.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        if let Some(k) = idem {
+            req = req.header("Idempotency-Key", k);
+        }
+        let r = req.send().await.expect("request");
+        let status = r.status().as_u16();
+        let headers = r.headers().clone();
+        let text = r.text().await.expect("body");
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Resp { status, body, text, headers }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Resp {
+        self.send(reqwest::Method::GET, path, Some(token), None, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Resp {
+        self.send(reqwest::Method::POST, path, Some(token), Some(&body), None).await
+    }
+
+    pub async fn post_idem(&self, path: &str, token: &str, body: Value, key: &str) -> Resp {
+        self.send(reqwest::Method::POST, path, Some(token), Some(&body), Some(key)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> Resp {
+        self.send(reqwest::Method::PATCH, path, Some(token), Some(&body), None).await
+    }
+
+    pub async fn put(&self, path: &str, token: &str, body: Value) -> Resp {
+        self.send(reqwest::Method::PUT, path, Some(token), Some(&body), None).await
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let r = self
+            .send(
+                reqwest::Method::POST,
+                "/api/auth/login",
+                None,
+                Some(&json!({ "username": username, "password": password })),
+                None,
+            )
+            .await
+            .ok();
+        r["token"].as_str().expect("token").to_string()
+    }
+
+    /// Creates a user with this role and logs them in: (user id, token).
+    pub async fn user(&self, username: &str, role: &str, extension: Option<&str>) -> (String, String) {
+        let u = self
+            .post(
+                "/api/users",
+                &self.admin,
+                json!({ "username": username, "password": "password-1", "name": format!("{username} name"),
+                        "role": role, "extension": extension }),
+            )
+            .await
+            .expect(201);
+        let token = self.login(username, "password-1").await;
+        (u["id"].as_str().expect("id").to_string(), token)
+    }
+
+    pub async fn product(&self, sku: &str, kind: &str, price: i64, returnable: bool) -> String {
+        let p = self
+            .post(
+                "/api/products",
+                &self.admin,
+                json!({ "sku": sku, "name": format!("Product {sku}"), "kind": kind, "unit": "pc",
+                        "price": price, "returnable": returnable }),
+            )
+            .await
+            .expect(201);
+        p["id"].as_str().expect("id").to_string()
+    }
+
+    /// A client with one phone and one address: (client id, address id).
+    pub async fn client(&self, name: &str, kind: &str, phone: &str) -> (String, String) {
+        let c = self
+            .post(
+                "/api/clients",
+                &self.admin,
+                json!({ "kind": kind, "name": name, "phones": [phone],
+                        "addresses": [{ "text": format!("{name} street 1"), "contact_name": "Contact" }] }),
+            )
+            .await
+            .expect(201);
+        (
+            c["id"].as_str().expect("id").to_string(),
+            c["addresses"][0]["id"].as_str().expect("address").to_string(),
+        )
+    }
+
+    pub async fn order(&self, token: &str, body: Value) -> Value {
+        self.post("/api/orders", token, body).await.expect(201)
+    }
+
+    pub fn today(&self) -> String {
+        self.state.cfg.today().to_string()
+    }
+
+    pub fn sign(&self, body: &[u8]) -> String {
+        rodnik::telephony::sign(TELEPHONY_SECRET, body)
+    }
+
+    /// Posts a signed telephony event.
+    pub async fn call_event(&self, body: Value) -> u16 {
+        let raw = serde_json::to_vec(&body).expect("json");
+        let sig = self.sign(&raw);
+        self.http
+            .post(self.url("/api/telephony/events"))
+            .header("content-type", "application/json")
+            .header("X-Rodnik-Signature", sig)
+            .body(raw)
+            .send()
+            .await
+            .expect("webhook")
+            .status()
+            .as_u16()
+    }
+
+    pub async fn live(&self, token: &str) -> Live {
+        let url = format!("{}/api/live?token={}", self.base.replace("http://", "ws://"), token);
+        let (ws, _) = tokio_tungstenite::connect_async(url).await.expect("websocket");
+        Live { ws }
+    }
+}
+
+pub struct Live {
+    pub ws: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+}
+
+impl Live {
+    /// The next JSON message, or None after `wait`.
+    pub async fn next_within(&mut self, wait: Duration) -> Option<Value> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let left = deadline.checked_duration_since(tokio::time::Instant::now())?;
+            match tokio::time::timeout(left, self.ws.next()).await {
+                Ok(Some(Ok(Message::Text(t)))) => return serde_json::from_str(&t).ok(),
+                Ok(Some(Ok(_))) => continue,
+                _ => return None,
+            }
+        }
+    }
+
+    /// The next message of this type, skipping others; panics after 5 s.
+    pub async fn expect_type(&mut self, kind: &str) -> Value {
+        loop {
+            match self.next_within(Duration::from_secs(5)).await {
+                Some(m) if m["type"] == kind => return m,
+                Some(_) => continue,
+                None => panic!("no '{kind}' message within 5 s"),
+            }
+        }
+    }
+
+    /// All messages that arrive within `wait`.
+    pub async fn drain(&mut self, wait: Duration) -> Vec<Value> {
+        let mut out = vec![];
+        while let Some(m) = self.next_within(wait).await {
+            out.push(m);
+        }
+        out
+    }
+}
