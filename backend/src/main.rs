@@ -69,7 +69,7 @@ async fn main() {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("RODNIK_LOG")
-                .unwrap_or_else(|_| "info,surrealdb=warn,surrealdb_core=warn".into()),
+                .unwrap_or_else(|_| "info,surrealdb=warn,surrealdb_core=warn,surrealkv=warn,tower_http=warn".into()),
         )
         .init();
     if let Err(e) = run(Cli::parse()).await {

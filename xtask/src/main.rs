@@ -1,1 +1,160 @@
-fn main(){}
+//! `cargo xtask run | test | demo`: set-up and orchestration in Rust.
+//! Installs what the build needs (the wasm32 target, Trunk, wasm-bindgen-cli,
+//! and Chromium with its driver when root) or stops saying how.
+
+use std::path::{Path, PathBuf};
+use std::process::{exit, Command};
+
+const TRUNK_VERSION: &str = "0.21.14";
+/// Must equal the `wasm-bindgen` pinned in the workspace Cargo.toml.
+const WASM_BINDGEN_VERSION: &str = "0.2.130";
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = workspace_root();
+    std::env::set_current_dir(&root).unwrap_or_else(|e| fail(&format!("cannot enter {}: {e}", root.display())));
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(&args[1..]),
+        Some("test") => test(&args[1..]),
+        Some("frontend") => frontend(),
+        Some("setup") => setup(true),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <command>\n\n  run [--dev]   build everything and start Rodnik with demo data on the embedded database\n  test          run the whole test suite\n  frontend      build the web app with Trunk\n  setup         install the build tools only"
+            );
+            exit(2)
+        }
+    };
+    if let Err(e) = result {
+        fail(&e);
+    }
+}
+
+fn fail(msg: &str) -> ! {
+    eprintln!("\nxtask: {msg}");
+    exit(1)
+}
+
+fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(Path::to_path_buf).unwrap_or(manifest)
+}
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+fn status(cmd: &mut Command) -> Result<(), String> {
+    let shown = format!("{cmd:?}");
+    eprintln!("xtask: $ {shown}");
+    let st = cmd.status().map_err(|e| format!("could not start {shown}: {e}"))?;
+    if st.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed ({st})"))
+    }
+}
+
+fn output(cmd: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(cmd).args(args).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).to_string())
+}
+
+fn cargo_bin(name: &str) -> PathBuf {
+    let home = std::env::var("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo"));
+    let p = home.join("bin").join(name);
+    if p.exists() {
+        p
+    } else {
+        PathBuf::from(name)
+    }
+}
+
+fn is_root() -> bool {
+    output("id", &["-u"]).is_some_and(|s| s.trim() == "0")
+}
+
+/// Installs the tools the build needs, or says how to.
+fn setup(browser: bool) -> Result<(), String> {
+    match output("rustup", &["target", "list", "--installed"]) {
+        Some(t) if t.lines().any(|l| l.trim() == "wasm32-unknown-unknown") => {}
+        Some(_) => status(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?,
+        None => {
+            return Err("rustup was not found. Install Rust with rustup (https://rustup.rs), or add the wasm32-unknown-unknown target to your toolchain yourself.".into())
+        }
+    }
+    let trunk = cargo_bin("trunk");
+    let have_trunk = output(trunk.to_str().unwrap_or("trunk"), &["--version"]).unwrap_or_default();
+    if !have_trunk.contains(TRUNK_VERSION) {
+        eprintln!("xtask: installing trunk {TRUNK_VERSION} (about 5 minutes, once)");
+        status(Command::new(cargo()).args(["install", "--locked", &format!("trunk@{TRUNK_VERSION}")]))?;
+    }
+    let wb = cargo_bin("wasm-bindgen");
+    let have_wb = output(wb.to_str().unwrap_or("wasm-bindgen"), &["--version"]).unwrap_or_default();
+    if !have_wb.contains(WASM_BINDGEN_VERSION) {
+        eprintln!("xtask: installing wasm-bindgen-cli {WASM_BINDGEN_VERSION} (about 2 minutes, once)");
+        // Not --locked: its lockfile wants a webpki-roots release the registry lacks.
+        status(Command::new(cargo()).args(["install", "--force", &format!("wasm-bindgen-cli@{WASM_BINDGEN_VERSION}")]))?;
+    }
+    if browser {
+        let have = Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists();
+        if !have {
+            if is_root() {
+                status(Command::new("apt-get").args(["update", "-qq"]))?;
+                status(
+                    Command::new("apt-get")
+                        .args(["install", "-y", "-qq", "chromium", "chromium-driver"])
+                        .env("DEBIAN_FRONTEND", "noninteractive"),
+                )?;
+            } else {
+                return Err("Chromium and chromedriver are needed for the browser tests: run `sudo apt-get install -y chromium chromium-driver`, then run this again.".into());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn frontend() -> Result<(), String> {
+    setup(false)?;
+    let trunk = cargo_bin("trunk");
+    let mut cmd = Command::new(trunk);
+    cmd.args(["build", "--release"]);
+    // Trunk finds wasm-bindgen in ~/.cargo/bin through PATH.
+    let path = std::env::var("PATH").unwrap_or_default();
+    let bin = cargo_bin("wasm-bindgen");
+    if let Some(dir) = bin.parent().filter(|d| !d.as_os_str().is_empty()) {
+        cmd.env("PATH", format!("{}:{path}", dir.display()));
+    }
+    status(&mut cmd)
+}
+
+fn run(args: &[String]) -> Result<(), String> {
+    let dev = args.iter().any(|a| a == "--dev");
+    frontend()?;
+    let mut build = Command::new(cargo());
+    build.args(["build", "-p", "rodnik", "--bin", "rodnik"]);
+    if !dev {
+        eprintln!("xtask: building the server in release mode (about 15 minutes the first time; `cargo xtask run --dev` is quicker to build, slower to run)");
+        build.arg("--release");
+    }
+    status(&mut build)?;
+    let target = std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from("target"));
+    let bin = target.join(if dev { "debug" } else { "release" }).join("rodnik");
+    let listen = std::env::var("RODNIK_LISTEN").unwrap_or_else(|_| "127.0.0.1:8080".into());
+    eprintln!("xtask: starting Rodnik on http://{listen}/ with the embedded database in ./data (Ctrl-C stops it)");
+    status(Command::new(bin).args(["serve", "--demo", "--static-dir", "frontend/dist", "--listen", &listen]))
+}
+
+fn test(args: &[String]) -> Result<(), String> {
+    setup(true)?;
+    frontend()?;
+    let mut cmd = Command::new(cargo());
+    cmd.args(["test", "--workspace", "--exclude", "rodnik-frontend"]);
+    cmd.args(args);
+    cmd.env("RODNIK_REQUIRE_FRONTEND", "1");
+    status(&mut cmd)
+}

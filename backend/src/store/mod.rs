@@ -2,6 +2,7 @@
 //! URL picks the engine (`surrealkv://`, `mem://`, `ws://`).
 
 pub mod calls;
+pub mod bulk;
 pub mod catalogue;
 pub mod clients;
 pub mod idem;
