@@ -23,7 +23,7 @@ impl AppState {
     /// Connects the database, applies the schema, creates the first admin,
     /// and starts the live subscribers.
     pub async fn start(cfg: Config) -> Result<AppState> {
-        let store = Store::connect(&cfg.db).await?;
+        let store = Store::connect_as(&cfg.db, cfg.db_root.clone()).await?;
         if let Some(password) = first_admin(&store, cfg.admin_password.clone()).await? {
             // Printed once, on purpose, so the operator of the server can log in.
             println!("Created user 'admin' with password: {password}");

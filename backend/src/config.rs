@@ -14,6 +14,8 @@ pub struct Config {
     pub phone_region: String,
     pub admin_password: Option<String>,
     pub telephony_secret: Option<String>,
+    /// Root credentials for a SurrealDB server (`ws://`): `RODNIK_DB_USER`, `RODNIK_DB_PASS`.
+    pub db_root: Option<(String, String)>,
     /// The Trunk build of the front-end, served at `/`.
     pub static_dir: Option<PathBuf>,
 }
@@ -28,6 +30,7 @@ impl Config {
             phone_region: "RU".into(),
             admin_password: Some("admin-password".into()),
             telephony_secret: Some("telephony-secret".into()),
+            db_root: None,
             static_dir: None,
         }
     }

@@ -60,6 +60,10 @@ fn config(common: &Common) -> Result<Config, String> {
         phone_region: Config::check_region(&common.phone_region)?,
         admin_password: std::env::var("RODNIK_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty()),
         telephony_secret: std::env::var("RODNIK_TELEPHONY_SECRET").ok().filter(|p| !p.is_empty()),
+        db_root: match (std::env::var("RODNIK_DB_USER"), std::env::var("RODNIK_DB_PASS")) {
+            (Ok(u), Ok(p)) if !u.is_empty() => Some((u, p)),
+            _ => None,
+        },
         static_dir: None,
     })
 }

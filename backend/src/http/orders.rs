@@ -172,10 +172,10 @@ pub async fn create_order(
         delivered_at: None,
         cancel_reason: None,
     };
-    state.store.insert_order(&order).await?;
-    if let Some(call) = call {
-        state.store.link_call_order(&call.id, &order.id).await?;
-    }
+    state
+        .store
+        .insert_order_for_call(&order, call.as_ref().map(|c| c.id.as_str()))
+        .await?;
     Ok((StatusCode::CREATED, Json(order)))
 }
 

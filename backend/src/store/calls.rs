@@ -161,16 +161,6 @@ impl Store {
         Ok(None)
     }
 
-    pub async fn link_call_order(&self, call_key: &str, order_id: &str) -> Result<()> {
-        self.run_with(
-            "UPDATE $rid SET order_ids = array::union(order_ids, [$o])",
-            json!({ "o": order_id }),
-            vec![("rid", rid("calls", call_key))],
-        )
-        .await?;
-        Ok(())
-    }
-
     pub async fn list_calls(&self, date: Option<&str>, missed: Option<bool>) -> Result<Vec<Call>> {
         let mut conds = vec![];
         if date.is_some() {

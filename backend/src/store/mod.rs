@@ -118,7 +118,15 @@ pub fn is_retry(e: &Error) -> bool {
 impl Store {
     /// Connects to `url` and brings the schema up to date.
     pub async fn connect(url: &str) -> Result<Store> {
+        Self::connect_as(url, None).await
+    }
+
+    /// As `connect`, signing in as a root user first (a SurrealDB server).
+    pub async fn connect_as(url: &str, root: Option<(String, String)>) -> Result<Store> {
         let db = surrealdb::engine::any::connect(url).await?;
+        if let Some((username, password)) = root {
+            db.signin(surrealdb::opt::auth::Root { username, password }).await?;
+        }
         db.use_ns("rodnik").use_db("rodnik").await?;
         let store = Store { db };
         store.migrate().await?;

@@ -40,10 +40,23 @@ const ON_ROUTE: &str = "state IN ['delivery', 'delivered']";
 
 impl Store {
     pub async fn insert_order(&self, o: &Order) -> Result<()> {
+        self.insert_order_for_call(o, None).await
+    }
+
+    /// Creates the order and, in the same transaction, links it to the call it was taken on.
+    pub async fn insert_order_for_call(&self, o: &Order, call_key: Option<&str>) -> Result<()> {
+        let mut ids = vec![("rid", rid("orders", &o.id))];
+        let link = match call_key {
+            Some(k) => {
+                ids.push(("call", rid("calls", k)));
+                "UPDATE $call SET order_ids = array::union(order_ids, [$oid]);"
+            }
+            None => "",
+        };
         self.run_with(
-            "CREATE $rid CONTENT $doc",
-            json!({ "doc": order_doc(o, None) }),
-            vec![("rid", rid("orders", &o.id))],
+            &format!("BEGIN TRANSACTION; CREATE $rid CONTENT $doc; {link} COMMIT TRANSACTION;"),
+            json!({ "doc": order_doc(o, None), "oid": o.id }),
+            ids,
         )
         .await?;
         Ok(())

@@ -1,0 +1,8 @@
+//! `surreal-server start --bind 127.0.0.1:PORT --user root --pass root memory`:
+//! the SurrealDB server, for tests of Rodnik's `ws://` mode.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    surrealdb_server::init(surrealdb_server::core::CommunityComposer())
+}
