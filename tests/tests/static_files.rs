@@ -13,8 +13,11 @@ fn dist() -> PathBuf {
 #[tokio::test]
 async fn the_web_app_is_served_with_spa_fallback() {
     let built = dist().join("index.html").exists();
-    if std::env::var("RODNIK_REQUIRE_FRONTEND").is_ok() {
-        assert!(built, "frontend/dist/index.html is missing: `cargo xtask frontend` builds it");
+    if std::env::var("RODNIK_FULL_SUITE").is_ok() {
+        assert!(
+            built,
+            "frontend/dist/index.html is missing: `cargo xtask frontend` builds it"
+        );
     }
     let mut cfg = Config::for_tests();
     cfg.static_dir = Some(dist());
@@ -22,16 +25,27 @@ async fn the_web_app_is_served_with_spa_fallback() {
     for path in ["/", "/console", "/courier/route"] {
         let r = app.http.get(app.url(path)).send().await.expect("get");
         assert_eq!(r.status().as_u16(), 200, "{path}");
-        let ct = r.headers()["content-type"].to_str().unwrap_or_default().to_string();
+        let ct = r.headers()["content-type"]
+            .to_str()
+            .unwrap_or_default()
+            .to_string();
         assert!(ct.starts_with("text/html"), "{path}: {ct}");
         let body = r.text().await.expect("body");
         if built {
-            assert!(body.contains(".wasm") || body.contains("wasm"), "{path} is not the Trunk build");
+            assert!(
+                body.contains(".wasm") || body.contains("wasm"),
+                "{path} is not the Trunk build"
+            );
         } else {
             assert!(body.contains("Rodnik"));
         }
     }
-    let r = app.http.get(app.url("/api/no-such-endpoint")).send().await.expect("get");
+    let r = app
+        .http
+        .get(app.url("/api/no-such-endpoint"))
+        .send()
+        .await
+        .expect("get");
     assert_eq!(r.status().as_u16(), 404);
     let v: serde_json::Value = r.json().await.expect("json");
     assert_eq!(v["error"]["code"], "not_found");

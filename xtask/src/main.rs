@@ -12,7 +12,8 @@ const WASM_BINDGEN_VERSION: &str = "0.2.130";
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = workspace_root();
-    std::env::set_current_dir(&root).unwrap_or_else(|e| fail(&format!("cannot enter {}: {e}", root.display())));
+    std::env::set_current_dir(&root)
+        .unwrap_or_else(|e| fail(&format!("cannot enter {}: {e}", root.display())));
     let result = match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
         Some("test") => test(&args[1..]),
@@ -47,7 +48,9 @@ fn cargo() -> String {
 fn status(cmd: &mut Command) -> Result<(), String> {
     let shown = format!("{cmd:?}");
     eprintln!("xtask: $ {shown}");
-    let st = cmd.status().map_err(|e| format!("could not start {shown}: {e}"))?;
+    let st = cmd
+        .status()
+        .map_err(|e| format!("could not start {shown}: {e}"))?;
     if st.success() {
         Ok(())
     } else {
@@ -65,7 +68,9 @@ fn output(cmd: &str, args: &[&str]) -> Option<String> {
 fn cargo_bin(name: &str) -> PathBuf {
     let home = std::env::var("CARGO_HOME")
         .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo"));
+        .unwrap_or_else(|_| {
+            PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo")
+        });
     let p = home.join("bin").join(name);
     if p.exists() {
         p
@@ -91,17 +96,28 @@ fn setup(browser: bool) -> Result<(), String> {
     let have_trunk = output(trunk.to_str().unwrap_or("trunk"), &["--version"]).unwrap_or_default();
     if !have_trunk.contains(TRUNK_VERSION) {
         eprintln!("xtask: installing trunk {TRUNK_VERSION} (about 5 minutes, once)");
-        status(Command::new(cargo()).args(["install", "--locked", &format!("trunk@{TRUNK_VERSION}")]))?;
+        status(Command::new(cargo()).args([
+            "install",
+            "--locked",
+            &format!("trunk@{TRUNK_VERSION}"),
+        ]))?;
     }
     let wb = cargo_bin("wasm-bindgen");
     let have_wb = output(wb.to_str().unwrap_or("wasm-bindgen"), &["--version"]).unwrap_or_default();
     if !have_wb.contains(WASM_BINDGEN_VERSION) {
-        eprintln!("xtask: installing wasm-bindgen-cli {WASM_BINDGEN_VERSION} (about 2 minutes, once)");
+        eprintln!(
+            "xtask: installing wasm-bindgen-cli {WASM_BINDGEN_VERSION} (about 2 minutes, once)"
+        );
         // Not --locked: its lockfile wants a webpki-roots release the registry lacks.
-        status(Command::new(cargo()).args(["install", "--force", &format!("wasm-bindgen-cli@{WASM_BINDGEN_VERSION}")]))?;
+        status(Command::new(cargo()).args([
+            "install",
+            "--force",
+            &format!("wasm-bindgen-cli@{WASM_BINDGEN_VERSION}"),
+        ]))?;
     }
     if browser {
-        let have = Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists();
+        let have =
+            Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists();
         if !have {
             if is_root() {
                 status(Command::new("apt-get").args(["update", "-qq"]))?;
@@ -142,19 +158,52 @@ fn run(args: &[String]) -> Result<(), String> {
         build.arg("--release");
     }
     status(&mut build)?;
-    let target = std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from("target"));
-    let bin = target.join(if dev { "debug" } else { "release" }).join("rodnik");
+    let bin = target_dir()
+        .join(if dev { "debug" } else { "release" })
+        .join("rodnik");
     let listen = std::env::var("RODNIK_LISTEN").unwrap_or_else(|_| "127.0.0.1:8080".into());
     eprintln!("xtask: starting Rodnik on http://{listen}/ with the embedded database in ./data (Ctrl-C stops it)");
-    status(Command::new(bin).args(["serve", "--demo", "--static-dir", "frontend/dist", "--listen", &listen]))
+    status(Command::new(bin).args([
+        "serve",
+        "--demo",
+        "--static-dir",
+        "frontend/dist",
+        "--listen",
+        &listen,
+    ]))
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| workspace_root().join("target"))
+}
+
+/// Builds the SurrealDB server (tools/surreal-server, its own workspace so its
+/// features stay out of Rodnik's build) for the `ws://` tests; returns its path.
+fn surreal_server() -> Result<PathBuf, String> {
+    let dir = target_dir().join("surreal-server");
+    status(
+        Command::new(cargo())
+            .args([
+                "build",
+                "--manifest-path",
+                "tools/surreal-server/Cargo.toml",
+            ])
+            .env("CARGO_TARGET_DIR", &dir),
+    )?;
+    Ok(dir.join("debug").join("surreal-server"))
 }
 
 fn test(args: &[String]) -> Result<(), String> {
     setup(true)?;
     frontend()?;
+    let server = surreal_server()?;
     let mut cmd = Command::new(cargo());
     cmd.args(["test", "--workspace", "--exclude", "rodnik-frontend"]);
     cmd.args(args);
-    cmd.env("RODNIK_REQUIRE_FRONTEND", "1");
+    // Every test runs: none may skip for want of a built part.
+    cmd.env("RODNIK_FULL_SUITE", "1");
+    cmd.env("RODNIK_SURREAL_SERVER", server);
     status(&mut cmd)
 }

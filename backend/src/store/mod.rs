@@ -1,8 +1,8 @@
 //! The only code that speaks SurrealQL. One long-lived `Surreal<Any>`: the
 //! URL picks the engine (`surrealkv://`, `mem://`, `ws://`).
 
-pub mod calls;
 pub mod bulk;
+pub mod calls;
 pub mod catalogue;
 pub mod clients;
 pub mod idem;
@@ -10,6 +10,7 @@ pub mod orders;
 pub mod reports;
 pub mod users;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use rand::Rng;
@@ -24,9 +25,12 @@ use crate::error::{Error, Result};
 const SCHEMA: &str = include_str!("schema.surql");
 pub const SCHEMA_VERSION: i64 = 1;
 
+/// Cheap to clone. The client sits behind an `Arc` on purpose: cloning a
+/// `Surreal` opens a new database session (on a server, one per clone, up to a
+/// cap), so the whole process shares one session.
 #[derive(Clone)]
 pub struct Store {
-    db: Surreal<Any>,
+    db: Arc<Surreal<Any>>,
 }
 
 /// The key part of a stored record id (`orders:abc` -> `abc`).
@@ -108,7 +112,9 @@ fn is_retryable(lower: &str) -> bool {
     lower.contains("conflict")
         || lower.contains("retry")
         || lower.contains("transaction")
-            && (lower.contains("read") || lower.contains("write") || lower.contains("can be retried"))
+            && (lower.contains("read")
+                || lower.contains("write")
+                || lower.contains("can be retried"))
 }
 
 pub fn is_retry(e: &Error) -> bool {
@@ -125,10 +131,11 @@ impl Store {
     pub async fn connect_as(url: &str, root: Option<(String, String)>) -> Result<Store> {
         let db = surrealdb::engine::any::connect(url).await?;
         if let Some((username, password)) = root {
-            db.signin(surrealdb::opt::auth::Root { username, password }).await?;
+            db.signin(surrealdb::opt::auth::Root { username, password })
+                .await?;
         }
         db.use_ns("rodnik").use_db("rodnik").await?;
-        let store = Store { db };
+        let store = Store { db: Arc::new(db) };
         store.migrate().await?;
         Ok(store)
     }
@@ -175,18 +182,23 @@ impl Store {
             let mut messages: Vec<(usize, String)> =
                 errors.iter().map(|(k, e)| (*k, e.to_string())).collect();
             messages.sort();
+            // "not executed" only echoes the real cause, which may come later
+            // (a failed COMMIT is the last statement).
             let first = messages
                 .iter()
-                .find(|(k, m)| k == min || !m.contains("not executed"))
+                .find(|(_, m)| !m.contains("not executed"))
+                .or_else(|| messages.iter().find(|(k, _)| k == min))
                 .map(|(_, m)| m.clone())
                 .unwrap_or_default();
             let joined: Vec<String> = messages.into_iter().map(|(_, m)| m).collect();
             tracing::debug!(errors = ?joined, "query failed");
-            return Err(classify(&if joined.iter().any(|m| m.contains("cas_failed")) {
-                "cas_failed".to_string()
-            } else {
-                first
-            }));
+            return Err(classify(
+                &if joined.iter().any(|m| m.contains("cas_failed")) {
+                    "cas_failed".to_string()
+                } else {
+                    first
+                },
+            ));
         }
         Ok(response)
     }
@@ -210,13 +222,23 @@ impl Store {
         }
     }
 
-    pub async fn one(&self, sql: &str, vars: Value, ids: Vec<(&'static str, SValue)>) -> Result<Option<Value>> {
+    pub async fn one(
+        &self,
+        sql: &str,
+        vars: Value,
+        ids: Vec<(&'static str, SValue)>,
+    ) -> Result<Option<Value>> {
         let mut r = self.run_with(sql, vars, ids).await?;
         let v: Option<Value> = r.take(0)?;
         Ok(v.filter(|v| !v.is_null()))
     }
 
-    pub async fn many(&self, sql: &str, vars: Value, ids: Vec<(&'static str, SValue)>) -> Result<Vec<Value>> {
+    pub async fn many(
+        &self,
+        sql: &str,
+        vars: Value,
+        ids: Vec<(&'static str, SValue)>,
+    ) -> Result<Vec<Value>> {
         let mut r = self.run_with(sql, vars, ids).await?;
         let v: Vec<Value> = r.take(0)?;
         Ok(v)
@@ -256,6 +278,9 @@ mod tests {
     #[test]
     fn nulls_are_removed_deeply() {
         let v = serde_json::json!({"a": null, "b": {"c": null, "d": 1}, "e": [{"f": null}]});
-        assert_eq!(strip_nulls(v), serde_json::json!({"b": {"d": 1}, "e": [{}]}));
+        assert_eq!(
+            strip_nulls(v),
+            serde_json::json!({"b": {"d": 1}, "e": [{}]})
+        );
     }
 }
