@@ -24,26 +24,185 @@ use crate::store::users::NewUser;
 pub const DEMO_PASSWORD: &str = "demo12345";
 
 const PRODUCTS: &[(&str, &str, ProductKind, &str, i64, bool)] = &[
-    ("W19", "Вода питьевая 19 л", ProductKind::Water, "бут.", 35000, true),
-    ("W5", "Вода питьевая 5 л", ProductKind::Water, "бут.", 15000, false),
-    ("W15", "Вода питьевая 1,5 л (6 шт.)", ProductKind::Water, "уп.", 24000, false),
-    ("CUP", "Стаканчики одноразовые (100 шт.)", ProductKind::Goods, "уп.", 18000, false),
-    ("PUMP", "Помпа механическая", ProductKind::Goods, "шт.", 45000, false),
-    ("PUMPE", "Помпа электрическая", ProductKind::Goods, "шт.", 120000, false),
-    ("COOL", "Кулер напольный", ProductKind::Goods, "шт.", 990000, false),
-    ("RACK", "Стойка для бутылей", ProductKind::Goods, "шт.", 250000, false),
-    ("SAN", "Санобработка кулера", ProductKind::Service, "усл.", 150000, false),
-    ("INST", "Установка кулера", ProductKind::Service, "усл.", 50000, false),
+    (
+        "W19",
+        "Вода питьевая 19 л",
+        ProductKind::Water,
+        "бут.",
+        35000,
+        true,
+    ),
+    (
+        "W5",
+        "Вода питьевая 5 л",
+        ProductKind::Water,
+        "бут.",
+        15000,
+        false,
+    ),
+    (
+        "W15",
+        "Вода питьевая 1,5 л (6 шт.)",
+        ProductKind::Water,
+        "уп.",
+        24000,
+        false,
+    ),
+    (
+        "CUP",
+        "Стаканчики одноразовые (100 шт.)",
+        ProductKind::Goods,
+        "уп.",
+        18000,
+        false,
+    ),
+    (
+        "PUMP",
+        "Помпа механическая",
+        ProductKind::Goods,
+        "шт.",
+        45000,
+        false,
+    ),
+    (
+        "PUMPE",
+        "Помпа электрическая",
+        ProductKind::Goods,
+        "шт.",
+        120000,
+        false,
+    ),
+    (
+        "COOL",
+        "Кулер напольный",
+        ProductKind::Goods,
+        "шт.",
+        990000,
+        false,
+    ),
+    (
+        "RACK",
+        "Стойка для бутылей",
+        ProductKind::Goods,
+        "шт.",
+        250000,
+        false,
+    ),
+    (
+        "SAN",
+        "Санобработка кулера",
+        ProductKind::Service,
+        "усл.",
+        150000,
+        false,
+    ),
+    (
+        "INST",
+        "Установка кулера",
+        ProductKind::Service,
+        "усл.",
+        50000,
+        false,
+    ),
 ];
 
-const FIRST_M: &[&str] = &["Иван", "Сергей", "Алексей", "Дмитрий", "Андрей", "Михаил", "Николай", "Павел", "Владимир", "Олег", "Артём", "Максим"];
-const FIRST_F: &[&str] = &["Анна", "Елена", "Ольга", "Наталья", "Мария", "Татьяна", "Ирина", "Светлана", "Екатерина", "Юлия", "Дарья", "Алина"];
-const LAST: &[&str] = &["Иванов", "Петров", "Смирнов", "Кузнецов", "Попов", "Васильев", "Соколов", "Михайлов", "Новиков", "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев", "Семёнов", "Егоров", "Павлов", "Козлов", "Степанов", "Николаев"];
-const COMPANY: &[&str] = &["Ромашка", "Вектор", "Альфа-Строй", "Северный ветер", "ТехноПарк", "Гранит", "Меридиан", "Солнечный берег", "Горизонт", "Инфотех", "Стройресурс", "Медикал", "Логистик Плюс", "Бизнес-Центр Орион", "Авангард"];
+const FIRST_M: &[&str] = &[
+    "Иван",
+    "Сергей",
+    "Алексей",
+    "Дмитрий",
+    "Андрей",
+    "Михаил",
+    "Николай",
+    "Павел",
+    "Владимир",
+    "Олег",
+    "Артём",
+    "Максим",
+];
+const FIRST_F: &[&str] = &[
+    "Анна",
+    "Елена",
+    "Ольга",
+    "Наталья",
+    "Мария",
+    "Татьяна",
+    "Ирина",
+    "Светлана",
+    "Екатерина",
+    "Юлия",
+    "Дарья",
+    "Алина",
+];
+const LAST: &[&str] = &[
+    "Иванов",
+    "Петров",
+    "Смирнов",
+    "Кузнецов",
+    "Попов",
+    "Васильев",
+    "Соколов",
+    "Михайлов",
+    "Новиков",
+    "Фёдоров",
+    "Морозов",
+    "Волков",
+    "Алексеев",
+    "Лебедев",
+    "Семёнов",
+    "Егоров",
+    "Павлов",
+    "Козлов",
+    "Степанов",
+    "Николаев",
+];
+const COMPANY: &[&str] = &[
+    "Ромашка",
+    "Вектор",
+    "Альфа-Строй",
+    "Северный ветер",
+    "ТехноПарк",
+    "Гранит",
+    "Меридиан",
+    "Солнечный берег",
+    "Горизонт",
+    "Инфотех",
+    "Стройресурс",
+    "Медикал",
+    "Логистик Плюс",
+    "Бизнес-Центр Орион",
+    "Авангард",
+];
 const FORMS: &[&str] = &["ООО", "АО", "ИП"];
-const STREETS: &[&str] = &["ул. Ленина", "ул. Гагарина", "пр-т Мира", "ул. Садовая", "ул. Советская", "Ленинградский пр-т", "ул. Профсоюзная", "ул. Тверская", "ул. Новослободская", "Кутузовский пр-т", "ул. Строителей", "ул. Лесная", "Варшавское ш.", "ул. Академика Королёва"];
-const FAIL_REASONS: &[&str] = &["Клиент отсутствует", "Неверный адрес", "Нет доступа в подъезд", "Клиент отказался", "Не успел по времени"];
-const CANCEL_REASONS: &[&str] = &["Клиент передумал", "Дубль заказа", "Купил в магазине", "Переезд"];
+const STREETS: &[&str] = &[
+    "ул. Ленина",
+    "ул. Гагарина",
+    "пр-т Мира",
+    "ул. Садовая",
+    "ул. Советская",
+    "Ленинградский пр-т",
+    "ул. Профсоюзная",
+    "ул. Тверская",
+    "ул. Новослободская",
+    "Кутузовский пр-т",
+    "ул. Строителей",
+    "ул. Лесная",
+    "Варшавское ш.",
+    "ул. Академика Королёва",
+];
+const FAIL_REASONS: &[&str] = &[
+    "Клиент отсутствует",
+    "Неверный адрес",
+    "Нет доступа в подъезд",
+    "Клиент отказался",
+    "Не успел по времени",
+];
+const CANCEL_REASONS: &[&str] = &[
+    "Клиент передумал",
+    "Дубль заказа",
+    "Купил в магазине",
+    "Переезд",
+];
 
 /// Fills the database unless it already has a price list.
 pub async fn fill_if_empty(state: &AppState, seed: u64) -> Result<()> {
@@ -69,19 +228,36 @@ fn individual_name(rng: &mut StdRng) -> String {
 }
 
 fn phone(rng: &mut StdRng) -> String {
-    format!("+79{:02}{:07}", rng.gen_range(0..100), rng.gen_range(0..10_000_000))
+    format!(
+        "+79{:02}{:07}",
+        rng.gen_range(0..100),
+        rng.gen_range(0..10_000_000)
+    )
 }
 
 fn address(rng: &mut StdRng, office: bool) -> AddressInput {
     let street = STREETS.choose(rng).unwrap_or(&"ул. Ленина");
     let text = if office {
-        format!("Москва, {street}, д. {}, офис {}", rng.gen_range(1..150), rng.gen_range(1..500))
+        format!(
+            "Москва, {street}, д. {}, офис {}",
+            rng.gen_range(1..150),
+            rng.gen_range(1..500)
+        )
     } else {
-        format!("Москва, {street}, д. {}, кв. {}", rng.gen_range(1..150), rng.gen_range(1..300))
+        format!(
+            "Москва, {street}, д. {}, кв. {}",
+            rng.gen_range(1..150),
+            rng.gen_range(1..300)
+        )
     };
     AddressInput {
         text,
-        label: office.then(|| ["Офис", "Склад", "Приёмная", "Цех"].choose(rng).unwrap_or(&"Офис").to_string()),
+        label: office.then(|| {
+            ["Офис", "Склад", "Приёмная", "Цех"]
+                .choose(rng)
+                .unwrap_or(&"Офис")
+                .to_string()
+        }),
         contact_name: Some(individual_name(rng)),
         contact_phone: Some(phone(rng)),
         lat: Some(55.60 + rng.gen_range(0.0..0.3)),
@@ -129,7 +305,10 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
                 username: username.to_string(),
                 name: name.to_string(),
                 role: *role,
-                phone: Some(rodnik_shared::Phone::parse(&phone(&mut rng), "RU").map_err(|e| Error::Internal(e.to_string()))?),
+                phone: Some(
+                    rodnik_shared::Phone::parse(&phone(&mut rng), "RU")
+                        .map_err(|e| Error::Internal(e.to_string()))?,
+                ),
                 extension: ext.map(str::to_string),
                 password_hash: hash.clone(),
             })
@@ -166,7 +345,9 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
                 kind: ClientKind::Legal,
                 name: format!("{form} «{name}» #{}", i + 1),
                 phones: vec![phone(&mut rng)],
-                addresses: (0..rng.gen_range(1..=3)).map(|_| address(&mut rng, true)).collect(),
+                addresses: (0..rng.gen_range(1..=3))
+                    .map(|_| address(&mut rng, true))
+                    .collect(),
                 inn: Some(format!("77{:08}", rng.gen_range(0..100_000_000))),
                 note: rng.gen_bool(0.3).then(|| "Счёт в конце месяца".to_string()),
             }
@@ -174,7 +355,11 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
             CreateClient {
                 kind: ClientKind::Individual,
                 name: individual_name(&mut rng),
-                phones: if rng.gen_bool(0.2) { vec![phone(&mut rng), phone(&mut rng)] } else { vec![phone(&mut rng)] },
+                phones: if rng.gen_bool(0.2) {
+                    vec![phone(&mut rng), phone(&mut rng)]
+                } else {
+                    vec![phone(&mut rng)]
+                },
                 addresses: vec![address(&mut rng, false)],
                 inn: None,
                 note: rng.gen_bool(0.1).then(|| "Звонить за час".to_string()),
@@ -184,13 +369,20 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
         let summary = store.create_client(valid).await?;
         let mut contract = HashMap::new();
         if legal {
-            contract.insert(products[0].id.clone(), Money(products[0].price.0 * 85 / 100));
+            contract.insert(
+                products[0].id.clone(),
+                Money(products[0].price.0 * 85 / 100),
+            );
             store.set_contract_prices(&summary.id, &contract).await?;
         }
         clients.push(DemoClient {
             summary,
             contract,
-            every: if legal { rng.gen_range(5..12) } else { rng.gen_range(10..30) },
+            every: if legal {
+                rng.gen_range(5..12)
+            } else {
+                rng.gen_range(10..30)
+            },
             courier: rng.gen_range(0..couriers.len()),
             lost: rng.gen_bool(0.12),
         });
@@ -223,22 +415,53 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
                 continue;
             }
             number += 1;
-            let address = c.summary.addresses.choose(&mut rng).cloned().ok_or_else(|| Error::Internal("client without address".into()))?;
+            let address = c
+                .summary
+                .addresses
+                .choose(&mut rng)
+                .cloned()
+                .ok_or_else(|| Error::Internal("client without address".into()))?;
             let mut lines: Vec<OrderLine> = Vec::new();
             let add = |p: &Product, qty: u32, lines: &mut Vec<OrderLine>| {
                 if let Ok(q) = Qty::parse(i64::from(qty), "qty") {
                     let l = price_line(
-                        &CatalogueItem { id: &p.id, name: &p.name, kind: p.kind, list_price: p.price, returnable: p.returnable },
+                        &CatalogueItem {
+                            id: &p.id,
+                            name: &p.name,
+                            kind: p.kind,
+                            list_price: p.price,
+                            returnable: p.returnable,
+                        },
                         q,
                         &c.contract,
                     );
-                    lines.push(OrderLine { product_id: l.product_id, name: l.name, kind: l.kind, qty: l.qty.get(), price: l.price, amount: l.amount, returnable: l.returnable });
+                    lines.push(OrderLine {
+                        product_id: l.product_id,
+                        name: l.name,
+                        kind: l.kind,
+                        qty: l.qty.get(),
+                        price: l.price,
+                        amount: l.amount,
+                        returnable: l.returnable,
+                    });
                 }
             };
             let big = c.summary.kind == ClientKind::Legal;
-            add(&products[0], if big { rng.gen_range(3..12) } else { rng.gen_range(1..4) }, &mut lines);
+            add(
+                &products[0],
+                if big {
+                    rng.gen_range(3..12)
+                } else {
+                    rng.gen_range(1..4)
+                },
+                &mut lines,
+            );
             if rng.gen_bool(0.08) {
-                add(&products[rng.gen_range(1..3)], rng.gen_range(1..4), &mut lines);
+                add(
+                    &products[rng.gen_range(1..3)],
+                    rng.gen_range(1..4),
+                    &mut lines,
+                );
             }
             if rng.gen_bool(0.06) {
                 add(&products[rng.gen_range(3..8)], 1, &mut lines);
@@ -247,10 +470,22 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
                 add(&products[8], 1, &mut lines);
             }
             let total: Money = lines.iter().map(|l| l.amount).sum();
-            let courier = &couriers[if rng.gen_bool(0.85) { c.courier } else { rng.gen_range(0..couriers.len()) }];
+            let courier = &couriers[if rng.gen_bool(0.85) {
+                c.courier
+            } else {
+                rng.gen_range(0..couriers.len())
+            }];
             let operator = &operators[rng.gen_range(0..2)];
             let window = windows.choose(&mut rng).copied();
-            let created = state.cfg.tz.from_local_datetime(&(day - Duration::days(1)).and_time(NaiveTime::from_hms_opt(rng.gen_range(9..19), rng.gen_range(0..60), 0).unwrap_or_default()))
+            let created = state
+                .cfg
+                .tz
+                .from_local_datetime(
+                    &(day - Duration::days(1)).and_time(
+                        NaiveTime::from_hms_opt(rng.gen_range(9..19), rng.gen_range(0..60), 0)
+                            .unwrap_or_default(),
+                    ),
+                )
                 .single()
                 .map(|t| t.with_timezone(&chrono::Utc).to_rfc3339())
                 .unwrap_or_default();
@@ -281,17 +516,28 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
                 delivered_at: None,
                 cancel_reason: None,
             };
-            let ci_key = (couriers.iter().position(|x| x.id == courier.id).unwrap_or(0), day);
+            let ci_key = (
+                couriers
+                    .iter()
+                    .position(|x| x.id == courier.id)
+                    .unwrap_or(0),
+                day,
+            );
             let past = day < today;
             let roll: f64 = rng.gen();
             if past || (day == today && roll < 0.35) {
                 if rng.gen_bool(0.06) {
-                    order.attempts.push(Attempt { at: order.updated_at.clone(), reason: FAIL_REASONS.choose(&mut rng).unwrap_or(&"").to_string(), courier_id: order.courier_id.clone() });
+                    order.attempts.push(Attempt {
+                        at: order.updated_at.clone(),
+                        reason: FAIL_REASONS.choose(&mut rng).unwrap_or(&"").to_string(),
+                        courier_id: order.courier_id.clone(),
+                    });
                     order.version += 2;
                 }
                 if past && roll < 0.06 {
                     order.state = OrderState::Cancelled;
-                    order.cancel_reason = Some(CANCEL_REASONS.choose(&mut rng).unwrap_or(&"").to_string());
+                    order.cancel_reason =
+                        Some(CANCEL_REASONS.choose(&mut rng).unwrap_or(&"").to_string());
                     order.version += 1;
                 } else {
                     order.state = OrderState::Delivered;
@@ -300,7 +546,11 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
                     *pos += 1;
                     order.route_pos = *pos;
                     let full = i64::from(order.returnable_qty());
-                    let empties = if rng.gen_bool(0.85) { full } else { (full - 1).max(0) };
+                    let empties = if rng.gen_bool(0.85) {
+                        full
+                    } else {
+                        (full - 1).max(0)
+                    };
                     *bottles.entry(c.summary.id.clone()).or_insert(0) += full - empties;
                     order.empties_returned = Some(empties as u32);
                     if c.summary.kind == ClientKind::Individual {
@@ -325,7 +575,11 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
     for (client, n) in bottles {
         store.set_bottles_held(&client, n).await?;
     }
-    println!("Demo data: {} products, {} clients, {number} orders over six months.", products.len(), clients.len());
+    println!(
+        "Demo data: {} products, {} clients, {number} orders over six months.",
+        products.len(),
+        clients.len()
+    );
     print_logins();
     Ok(())
 }

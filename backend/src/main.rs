@@ -8,7 +8,11 @@ use rodnik::app::{serve, AppState};
 use rodnik::config::Config;
 
 #[derive(Parser)]
-#[command(name = "rodnik", version, about = "Order taking and delivery dispatch for water delivery companies")]
+#[command(
+    name = "rodnik",
+    version,
+    about = "Order taking and delivery dispatch for water delivery companies"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -58,9 +62,16 @@ fn config(common: &Common) -> Result<Config, String> {
         db: Config::db_url(&common.db),
         tz: Config::parse_tz(&common.tz)?,
         phone_region: Config::check_region(&common.phone_region)?,
-        admin_password: std::env::var("RODNIK_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty()),
-        telephony_secret: std::env::var("RODNIK_TELEPHONY_SECRET").ok().filter(|p| !p.is_empty()),
-        db_root: match (std::env::var("RODNIK_DB_USER"), std::env::var("RODNIK_DB_PASS")) {
+        admin_password: std::env::var("RODNIK_ADMIN_PASSWORD")
+            .ok()
+            .filter(|p| !p.is_empty()),
+        telephony_secret: std::env::var("RODNIK_TELEPHONY_SECRET")
+            .ok()
+            .filter(|p| !p.is_empty()),
+        db_root: match (
+            std::env::var("RODNIK_DB_USER"),
+            std::env::var("RODNIK_DB_PASS"),
+        ) {
             (Ok(u), Ok(p)) if !u.is_empty() => Some((u, p)),
             _ => None,
         },
@@ -72,8 +83,9 @@ fn config(common: &Common) -> Result<Config, String> {
 async fn main() {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("RODNIK_LOG")
-                .unwrap_or_else(|_| "info,surrealdb=warn,surrealdb_core=warn,surrealkv=warn,tower_http=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_env("RODNIK_LOG").unwrap_or_else(|_| {
+                "info,surrealdb=warn,surrealdb_core=warn,surrealkv=warn,tower_http=warn".into()
+            }),
         )
         .init();
     if let Err(e) = run(Cli::parse()).await {
@@ -84,13 +96,22 @@ async fn main() {
 
 async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
-        Command::Serve { common, listen, static_dir, demo } => {
+        Command::Serve {
+            common,
+            listen,
+            static_dir,
+            demo,
+        } => {
             let mut cfg = config(&common)?;
             cfg.listen = listen;
             cfg.static_dir = Some(static_dir);
-            let state = AppState::start(cfg.clone()).await.map_err(|e| e.to_string())?;
+            let state = AppState::start(cfg.clone())
+                .await
+                .map_err(|e| e.to_string())?;
             if demo {
-                rodnik::demo::fill_if_empty(&state, 42).await.map_err(|e| e.to_string())?;
+                rodnik::demo::fill_if_empty(&state, 42)
+                    .await
+                    .map_err(|e| e.to_string())?;
             }
             let listener = tokio::net::TcpListener::bind(listen)
                 .await
@@ -102,7 +123,9 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Demo { common, seed } => {
             let cfg = config(&common)?;
             let state = AppState::start(cfg).await.map_err(|e| e.to_string())?;
-            rodnik::demo::fill(&state, seed).await.map_err(|e| e.to_string())?;
+            rodnik::demo::fill(&state, seed)
+                .await
+                .map_err(|e| e.to_string())?;
             Ok(())
         }
     }

@@ -318,7 +318,11 @@ pub struct Order {
 impl Order {
     /// Full returnable containers this order brings.
     pub fn returnable_qty(&self) -> u32 {
-        self.lines.iter().filter(|l| l.returnable).map(|l| l.qty).sum()
+        self.lines
+            .iter()
+            .filter(|l| l.returnable)
+            .map(|l| l.qty)
+            .sum()
     }
 
     pub fn water_qty(&self) -> u32 {

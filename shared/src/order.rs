@@ -151,7 +151,10 @@ mod tests {
             assert!(Cancelled.apply(action).is_err());
         }
         let e = Delivered.apply(Deliver).unwrap_err();
-        assert_eq!(e.to_string(), "an order in state 'delivered' cannot be delivered");
+        assert_eq!(
+            e.to_string(),
+            "an order in state 'delivered' cannot be delivered"
+        );
     }
 
     #[test]

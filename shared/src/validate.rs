@@ -27,7 +27,10 @@ pub fn optional_text(value: Option<&str>, field: &str) -> Result<Option<String>,
 
 fn bounded<'a>(v: &'a str, field: &str) -> Result<&'a str, FieldError> {
     if v.chars().count() > MAX_TEXT {
-        Err(FieldError::new(field, format!("must be at most {MAX_TEXT} characters")))
+        Err(FieldError::new(
+            field,
+            format!("must be at most {MAX_TEXT} characters"),
+        ))
     } else {
         Ok(v)
     }
@@ -117,7 +120,10 @@ pub fn client(c: &CreateClient, region: &str) -> Result<ValidClient, FieldError>
     let name = required_text(&c.name, "name")?;
     let phones = phones(&c.phones, region)?;
     if c.addresses.is_empty() {
-        return Err(FieldError::new("addresses", "at least one address is required"));
+        return Err(FieldError::new(
+            "addresses",
+            "at least one address is required",
+        ));
     }
     let addresses = c
         .addresses

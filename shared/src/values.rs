@@ -331,7 +331,11 @@ mod tests {
             "+7(912)345-67-89",
             "89123456789",
         ] {
-            assert_eq!(Phone::parse(s, "RU").unwrap().as_str(), "+79123456789", "{s}");
+            assert_eq!(
+                Phone::parse(s, "RU").unwrap().as_str(),
+                "+79123456789",
+                "{s}"
+            );
         }
     }
 

@@ -40,14 +40,22 @@ impl Resp {
 
     #[track_caller]
     pub fn expect(self, status: u16) -> Value {
-        assert_eq!(self.status, status, "unexpected status; body: {}", self.text);
+        assert_eq!(
+            self.status, status,
+            "unexpected status; body: {}",
+            self.text
+        );
         self.body
     }
 
     /// Asserts an API error with this status, and that it has the error body.
     #[track_caller]
     pub fn error(self, status: u16) -> Value {
-        assert_eq!(self.status, status, "unexpected status; body: {}", self.text);
+        assert_eq!(
+            self.status, status,
+            "unexpected status; body: {}",
+            self.text
+        );
         assert!(
             self.body["error"]["code"].is_string() && self.body["error"]["message"].is_string(),
             "error body missing: {}",
@@ -63,7 +71,9 @@ pub async fn spawn_app() -> App {
 
 pub async fn spawn_with(cfg: Config) -> App {
     let state = AppState::start(cfg).await.expect("server state");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(serve(listener, state.clone()));
     let http = reqwest::Client::new();
@@ -106,27 +116,43 @@ impl App {
         let headers = r.headers().clone();
         let text = r.text().await.expect("body");
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Resp { status, body, text, headers }
+        Resp {
+            status,
+            body,
+            text,
+            headers,
+        }
     }
 
     pub async fn get(&self, path: &str, token: &str) -> Resp {
-        self.send(reqwest::Method::GET, path, Some(token), None, None).await
+        self.send(reqwest::Method::GET, path, Some(token), None, None)
+            .await
     }
 
     pub async fn post(&self, path: &str, token: &str, body: Value) -> Resp {
-        self.send(reqwest::Method::POST, path, Some(token), Some(&body), None).await
+        self.send(reqwest::Method::POST, path, Some(token), Some(&body), None)
+            .await
     }
 
     pub async fn post_idem(&self, path: &str, token: &str, body: Value, key: &str) -> Resp {
-        self.send(reqwest::Method::POST, path, Some(token), Some(&body), Some(key)).await
+        self.send(
+            reqwest::Method::POST,
+            path,
+            Some(token),
+            Some(&body),
+            Some(key),
+        )
+        .await
     }
 
     pub async fn patch(&self, path: &str, token: &str, body: Value) -> Resp {
-        self.send(reqwest::Method::PATCH, path, Some(token), Some(&body), None).await
+        self.send(reqwest::Method::PATCH, path, Some(token), Some(&body), None)
+            .await
     }
 
     pub async fn put(&self, path: &str, token: &str, body: Value) -> Resp {
-        self.send(reqwest::Method::PUT, path, Some(token), Some(&body), None).await
+        self.send(reqwest::Method::PUT, path, Some(token), Some(&body), None)
+            .await
     }
 
     pub async fn login(&self, username: &str, password: &str) -> String {
@@ -144,7 +170,12 @@ impl App {
     }
 
     /// Creates a user with this role and logs them in: (user id, token).
-    pub async fn user(&self, username: &str, role: &str, extension: Option<&str>) -> (String, String) {
+    pub async fn user(
+        &self,
+        username: &str,
+        role: &str,
+        extension: Option<&str>,
+    ) -> (String, String) {
         let u = self
             .post(
                 "/api/users",
@@ -184,7 +215,10 @@ impl App {
             .expect(201);
         (
             c["id"].as_str().expect("id").to_string(),
-            c["addresses"][0]["id"].as_str().expect("address").to_string(),
+            c["addresses"][0]["id"]
+                .as_str()
+                .expect("address")
+                .to_string(),
         )
     }
 
@@ -217,14 +251,91 @@ impl App {
     }
 
     pub async fn live(&self, token: &str) -> Live {
-        let url = format!("{}/api/live?token={}", self.base.replace("http://", "ws://"), token);
-        let (ws, _) = tokio_tungstenite::connect_async(url).await.expect("websocket");
+        let url = format!(
+            "{}/api/live?token={}",
+            self.base.replace("http://", "ws://"),
+            token
+        );
+        let (ws, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .expect("websocket");
         Live { ws }
     }
 }
 
+/// Percent-encodes a query parameter value (`+7 912...` -> `%2B7%20912...`).
+pub fn enc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The `id` of a JSON object, as an owned string.
+#[track_caller]
+pub fn id_of(v: &Value) -> String {
+    v["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no id in {v}"))
+        .to_string()
+}
+
+impl App {
+    /// Sends a raw body (malformed JSON, a wrong content type) as it is.
+    pub async fn raw(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        content_type: Option<&str>,
+        body: &str,
+    ) -> Resp {
+        let mut req = self
+            .http
+            .request(method, self.url(path))
+            .body(body.to_string());
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(ct) = content_type {
+            req = req.header("content-type", ct);
+        }
+        let r = req.send().await.expect("request");
+        let status = r.status().as_u16();
+        let headers = r.headers().clone();
+        let text = r.text().await.expect("body");
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Resp {
+            status,
+            body,
+            text,
+            headers,
+        }
+    }
+
+    /// The length of the JSON array a GET answers with.
+    pub async fn count(&self, path: &str, token: &str) -> usize {
+        let v = self.get(path, token).await.ok();
+        v.as_array()
+            .unwrap_or_else(|| panic!("{path} is not a list: {v}"))
+            .len()
+    }
+
+    /// Today plus `days` (negative for the past), in the company's time zone.
+    pub fn day(&self, days: i64) -> String {
+        (self.state.cfg.today() + chrono::Duration::days(days)).to_string()
+    }
+}
+
 pub struct Live {
-    pub ws: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    pub ws: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
 }
 
 impl Live {

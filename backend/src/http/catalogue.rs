@@ -36,11 +36,17 @@ pub async fn create_product(
         price: Money::parse_price(req.price, "price")?,
         returnable: req.returnable,
     };
-    Ok((StatusCode::CREATED, Json(state.store.create_product(p).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(state.store.create_product(p).await?),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/products", responses((status = 200, body = Vec<Product>)))]
-pub async fn list_products(State(state): State<AppState>, _user: CurrentUser) -> Result<Json<Vec<Product>>> {
+pub async fn list_products(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+) -> Result<Json<Vec<Product>>> {
     Ok(Json(state.store.list_products().await?))
 }
 
@@ -57,11 +63,17 @@ pub async fn put_prices(
     let mut prices = HashMap::new();
     for (i, p) in req.prices.iter().enumerate() {
         if !products.iter().any(|x| x.id == p.product_id) {
-            return Err(Error::invalid(format!("prices[{i}].product_id"), "no such product"));
+            return Err(Error::invalid(
+                format!("prices[{i}].product_id"),
+                "no such product",
+            ));
         }
         let price = Money::parse_price(p.price, &format!("prices[{i}].price"))?;
         if prices.insert(p.product_id.clone(), price).is_some() {
-            return Err(Error::invalid(format!("prices[{i}].product_id"), "the product is listed twice"));
+            return Err(Error::invalid(
+                format!("prices[{i}].product_id"),
+                "the product is listed twice",
+            ));
         }
     }
     state.store.set_contract_prices(&id, &prices).await?;

@@ -5,7 +5,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use rodnik_shared::api::{AddressInput, ClientCard, ClientSummary, CreateClient, Lookup, PatchClient};
+use rodnik_shared::api::{
+    AddressInput, ClientCard, ClientSummary, CreateClient, Lookup, PatchClient,
+};
 use rodnik_shared::validate;
 use serde::Deserialize;
 
@@ -129,14 +131,20 @@ pub async fn patch_client(
     }
     if let Some(addresses) = &req.addresses {
         if addresses.is_empty() {
-            return Err(Error::invalid("addresses", "at least one address is required"));
+            return Err(Error::invalid(
+                "addresses",
+                "at least one address is required",
+            ));
         }
         let mut next = Vec::with_capacity(addresses.len());
         for (i, a) in addresses.iter().enumerate() {
             let valid = validate::address(&a.address, &region, &format!("addresses[{i}]"))?;
             if let Some(aid) = &a.id {
                 if !c.addresses.iter().any(|x| &x.id == aid) {
-                    return Err(Error::invalid(format!("addresses[{i}].id"), "no such address of this client"));
+                    return Err(Error::invalid(
+                        format!("addresses[{i}].id"),
+                        "no such address of this client",
+                    ));
                 }
             }
             next.push(to_address(valid, a.id.clone()));
@@ -163,9 +171,14 @@ pub async fn add_address(
 ) -> Result<(StatusCode, Json<ClientCard>)> {
     user.require_operator()?;
     let valid = validate::address(&req, &state.cfg.phone_region, "address")?;
-    let mut c = state.store.require_client(&id).await?;
-    c.addresses.push(to_address(valid, None));
-    state.store.save_client(&c).await?;
+    state.store.require_client(&id).await?;
+    state
+        .store
+        .add_client_address(&id, &to_address(valid, None))
+        .await?;
     let fresh = state.store.require_client(&id).await?;
-    Ok((StatusCode::CREATED, Json(state.store.client_card(fresh).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(state.store.client_card(fresh).await?),
+    ))
 }

@@ -28,9 +28,11 @@ impl Error {
             Error::NotFound(_) => ("not_found", self.to_string(), None),
             Error::Conflict { code, message } => (*code, message.clone(), None),
             Error::Validation(f) => ("validation_failed", f.to_string(), Some(f.field.clone())),
-            Error::Db(_) | Error::Internal(_) => {
-                ("internal_error", "something went wrong on the server".to_string(), None)
-            }
+            Error::Db(_) | Error::Internal(_) => (
+                "internal_error",
+                "something went wrong on the server".to_string(),
+                None,
+            ),
         };
         ErrorDetail {
             code: code.to_string(),
@@ -45,6 +47,12 @@ impl IntoResponse for Error {
         if matches!(self, Error::Db(_) | Error::Internal(_)) {
             tracing::error!(error = %self, "request failed");
         }
-        (self.status(), Json(ErrorBody { error: self.detail() })).into_response()
+        (
+            self.status(),
+            Json(ErrorBody {
+                error: self.detail(),
+            }),
+        )
+            .into_response()
     }
 }

@@ -23,21 +23,55 @@ where
     type Rejection = Error;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Error> {
-        match axum::Json::<T>::from_request(req, state).await {
+        if !json_content_type(req.headers()) {
+            return Err(Error::BadRequest(
+                "expected Content-Type: application/json".into(),
+            ));
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| Error::BadRequest(e.body_text()))?;
+        match axum::Json::<T>::from_bytes(&bytes) {
             Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(JsonRejection::JsonDataError(e)) => Err(Error::invalid(
+            // The shape is checked while parsing, so a truncated body can fail
+            // on its shape first: it is still malformed, not merely wrong.
+            Err(JsonRejection::JsonDataError(e)) if is_json(&bytes) => Err(Error::invalid(
                 "body",
-                e.body_text().replace("Failed to deserialize the JSON body into the target type: ", ""),
+                e.body_text().replace(
+                    "Failed to deserialize the JSON body into the target type: ",
+                    "",
+                ),
             )),
-            Err(JsonRejection::JsonSyntaxError(_)) => {
+            Err(JsonRejection::JsonDataError(_)) | Err(JsonRejection::JsonSyntaxError(_)) => {
                 Err(Error::BadRequest("the body is not valid JSON".into()))
             }
-            Err(JsonRejection::MissingJsonContentType(_)) => Err(Error::BadRequest(
-                "expected Content-Type: application/json".into(),
-            )),
             Err(e) => Err(Error::BadRequest(e.body_text())),
         }
     }
+}
+
+fn is_json(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok()
+}
+
+/// `application/json` or `application/<something>+json`.
+fn json_content_type(headers: &axum::http::HeaderMap) -> bool {
+    let Some(ct) = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = ct
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || essence
+            .strip_prefix("application/")
+            .is_some_and(|s| s.ends_with("+json"))
 }
 
 /// A JSON body that may be left out entirely (then `T::default()`).
@@ -59,7 +93,7 @@ where
         }
         match serde_json::from_slice::<T>(&bytes) {
             Ok(v) => Ok(MaybeJson(v)),
-            Err(e) if e.is_syntax() || e.is_eof() => {
+            Err(e) if e.is_syntax() || e.is_eof() || !is_json(&bytes) => {
                 Err(Error::BadRequest("the body is not valid JSON".into()))
             }
             Err(e) => Err(Error::invalid("body", e.to_string())),

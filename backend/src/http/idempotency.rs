@@ -52,7 +52,12 @@ async fn run(state: AppState, key: String, req: Request, next: Next) -> Result<R
         None => "anonymous".to_string(),
     };
     let mut h = Sha256::new();
-    for part in [scope.as_str(), parts.method.as_str(), parts.uri.path(), key.as_str()] {
+    for part in [
+        scope.as_str(),
+        parts.method.as_str(),
+        parts.uri.path(),
+        key.as_str(),
+    ] {
         h.update(part.as_bytes());
         h.update([0]);
     }
@@ -79,7 +84,9 @@ async fn run(state: AppState, key: String, req: Request, next: Next) -> Result<R
             "a request with this Idempotency-Key is still being processed",
         )),
         IdemStart::Fresh => {
-            let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+            let response = next
+                .run(Request::from_parts(parts, Body::from(bytes)))
+                .await;
             let (rparts, rbody) = response.into_parts();
             let rbytes = to_bytes(rbody, usize::MAX)
                 .await

@@ -14,7 +14,8 @@ mod users;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
-use axum::{middleware, Router};
+use axum::{middleware, Json, Router};
+use rodnik_shared::api::{ErrorBody, ErrorDetail};
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::app::AppState;
@@ -31,6 +32,14 @@ pub fn router(state: AppState) -> Router {
         .route("/live", get(crate::live::socket::upgrade))
         .route("/openapi.json", get(openapi::spec))
         .fallback(|| async { Error::not_found("endpoint") })
+        .method_not_allowed_fallback(|| async {
+            let error = ErrorDetail {
+                code: "method_not_allowed".into(),
+                message: "this endpoint does not take that method".into(),
+                field: None,
+            };
+            (StatusCode::METHOD_NOT_ALLOWED, Json(ErrorBody { error }))
+        })
         .layer(middleware::from_fn_with_state(
             state.clone(),
             idempotency::layer,

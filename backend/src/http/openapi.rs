@@ -7,21 +7,57 @@ use super::{catalogue, clients, orders, reports, telephony, users};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Rodnik API", version = "1", description = "Order taking and delivery dispatch for drinking-water delivery companies."),
+    info(
+        title = "Rodnik API",
+        version = "1",
+        description = "Order taking and delivery dispatch for drinking-water delivery companies."
+    ),
     paths(
-        users::health, users::login, users::logout, users::me, users::create_user, users::list_users,
-        catalogue::create_product, catalogue::list_products, catalogue::put_prices, catalogue::get_prices,
-        clients::create_client, clients::lookup, clients::search_clients, clients::get_client,
-        clients::patch_client, clients::add_address,
-        orders::create_order, orders::list_orders, orders::get_order, orders::patch_order,
-        orders::dispatch, orders::deliver, orders::fail, orders::recall, orders::cancel,
-        orders::get_route, orders::put_route,
-        telephony::event, telephony::list_calls,
-        reports::deliveries, reports::sales, reports::orders, reports::lost_clients,
+        users::health,
+        users::login,
+        users::logout,
+        users::me,
+        users::create_user,
+        users::list_users,
+        catalogue::create_product,
+        catalogue::list_products,
+        catalogue::put_prices,
+        catalogue::get_prices,
+        clients::create_client,
+        clients::lookup,
+        clients::search_clients,
+        clients::get_client,
+        clients::patch_client,
+        clients::add_address,
+        orders::create_order,
+        orders::list_orders,
+        orders::get_order,
+        orders::patch_order,
+        orders::dispatch,
+        orders::deliver,
+        orders::fail,
+        orders::recall,
+        orders::cancel,
+        orders::get_route,
+        orders::put_route,
+        telephony::event,
+        telephony::list_calls,
+        reports::deliveries,
+        reports::sales,
+        reports::orders,
+        reports::lost_clients,
+        live,
     ),
     components(schemas(rodnik_shared::api::LiveMessage, rodnik_shared::api::CallWithMatches))
 )]
 pub struct ApiDoc;
+
+/// The live channel, documented here; `live::socket::upgrade` serves it.
+#[utoipa::path(get, path = "/api/live",
+    params(("token" = String, Query, description = "the bearer token from login")),
+    responses((status = 101, description = "WebSocket of `LiveMessage`s", body = rodnik_shared::api::LiveMessage)))]
+#[allow(dead_code)]
+fn live() {}
 
 pub async fn spec() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())

@@ -65,7 +65,11 @@ async fn courier(state: &AppState, id: &str) -> Result<User> {
 }
 
 /// Prices lines with the client's contract prices, else list prices.
-async fn price_lines(state: &AppState, client_id: &str, input: &[LineInput]) -> Result<Vec<OrderLine>> {
+async fn price_lines(
+    state: &AppState,
+    client_id: &str,
+    input: &[LineInput],
+) -> Result<Vec<OrderLine>> {
     let lines = validate::lines(input)?;
     let ids: Vec<String> = lines.iter().map(|(p, _)| p.clone()).collect();
     let products = state.store.products_by_id(&ids).await?;
@@ -128,11 +132,21 @@ pub async fn create_order(
         .as_ref()
         .map(|w| TimeWindow::parse(w, "window"))
         .transpose()?;
-    let courier = match req.courier_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let courier = match req
+        .courier_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(id) => Some(courier(&state, id).await?),
         None => None,
     };
-    let call = match req.call_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let call = match req
+        .call_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(c) => Some(
             state
                 .store
@@ -193,8 +207,16 @@ pub async fn list_orders(
     user: CurrentUser,
     ApiQuery(q): ApiQuery<OrdersQuery>,
 ) -> Result<Json<Vec<Order>>> {
-    let date = q.date.as_deref().map(|d| validate::date(d, "date")).transpose()?;
-    let order_state = q.state.as_deref().map(str::parse::<OrderState>).transpose()?;
+    let date = q
+        .date
+        .as_deref()
+        .map(|d| validate::date(d, "date"))
+        .transpose()?;
+    let order_state = q
+        .state
+        .as_deref()
+        .map(str::parse::<OrderState>)
+        .transpose()?;
     let mut filter = OrderFilter {
         date: date.map(|d| d.to_string()),
         state: order_state,
@@ -258,16 +280,28 @@ where
         next.updated_at = now();
         match state.store.cas_order(current.version, &next, &fx).await {
             Ok(()) => return Ok(next),
-            Err(Error::Conflict { code: "stale_version", .. }) if expected.is_none() => continue,
+            Err(Error::Conflict {
+                code: "stale_version",
+                ..
+            }) if expected.is_none() => continue,
             Err(e) if is_retry(&e) => continue,
-            Err(Error::Conflict { code: "stale_version", .. }) => {
+            Err(Error::Conflict {
+                code: "stale_version",
+                ..
+            }) => {
                 let now_at = state.store.require_order(id).await?.version;
-                return Err(Error::stale_version(expected.unwrap_or(current.version), now_at));
+                return Err(Error::stale_version(
+                    expected.unwrap_or(current.version),
+                    now_at,
+                ));
             }
             Err(e) => return Err(e),
         }
     }
-    Err(Error::conflict("busy", "the order is changing too often; try again"))
+    Err(Error::conflict(
+        "busy",
+        "the order is changing too often; try again",
+    ))
 }
 
 #[utoipa::path(patch, path = "/api/orders/{id}", request_body = PatchOrder, responses((status = 200, body = Order)))]
@@ -336,7 +370,10 @@ pub async fn patch_order(
             n.courier_name = c.as_ref().map(|c| c.name.clone());
         }
         if n.state == OrderState::Delivery && n.courier_id.is_none() {
-            return Err(Error::invalid("courier_id", "a dispatched order needs a courier; recall it first"));
+            return Err(Error::invalid(
+                "courier_id",
+                "a dispatched order needs a courier; recall it first",
+            ));
         }
         if let Some(l) = &lines {
             n.total = total(l);
@@ -364,13 +401,21 @@ pub async fn dispatch(
     user.require_operator()?;
     let current = state.store.require_order(&id).await?;
     let pos = match &current.courier_id {
-        Some(c) => state.store.next_route_pos(c, &current.delivery_date).await?,
+        Some(c) => {
+            state
+                .store
+                .next_route_pos(c, &current.delivery_date)
+                .await?
+        }
         None => 0,
     };
     let order = mutate(&state, &user, &id, req.expected_version, |o| {
         let next_state = o.state.apply(OrderAction::Dispatch)?;
         if o.courier_id.is_none() {
-            return Err(Error::invalid("courier_id", "pick a courier before dispatching"));
+            return Err(Error::invalid(
+                "courier_id",
+                "pick a courier before dispatching",
+            ));
         }
         let mut n = o.clone();
         n.state = next_state;
@@ -394,7 +439,10 @@ pub async fn deliver(
         .transpose()?;
     let empties = match req.empties_returned {
         Some(e) if !(0..=10_000).contains(&e) => {
-            return Err(Error::invalid("empties_returned", "must be between 0 and 10000"))
+            return Err(Error::invalid(
+                "empties_returned",
+                "must be between 0 and 10000",
+            ))
         }
         other => other.map(|e| e as u32),
     };
@@ -534,13 +582,20 @@ pub async fn put_route(
     if current.len() != req.order_ids.len() {
         return Err(Error::invalid(
             "order_ids",
-            format!("must list all {} stops of the day exactly once", current.len()),
+            format!(
+                "must list all {} stops of the day exactly once",
+                current.len()
+            ),
         ));
     }
     let at = now();
     state
         .store
-        .retrying(|| state.store.set_route(&req.courier_id, &date, &req.order_ids, &at))
+        .retrying(|| {
+            state
+                .store
+                .set_route(&req.courier_id, &date, &req.order_ids, &at)
+        })
         .await?;
     let stops = state.store.route(&req.courier_id, &date).await?;
     Ok(Json(Route {
@@ -549,4 +604,3 @@ pub async fn put_route(
         stops,
     }))
 }
-

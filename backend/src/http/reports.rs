@@ -61,7 +61,10 @@ fn csv_response(name: &str, body: String) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.csv\"")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.csv\""),
+            ),
         ],
         body,
     )
@@ -69,32 +72,56 @@ fn csv_response(name: &str, body: String) -> Response {
 }
 
 #[utoipa::path(get, path = "/api/reports/deliveries", params(RangeQuery), responses((status = 200, body = DeliveriesReport)))]
-pub async fn deliveries(State(state): State<AppState>, user: CurrentUser, ApiQuery(q): ApiQuery<RangeQuery>) -> Result<Response> {
+pub async fn deliveries(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<RangeQuery>,
+) -> Result<Response> {
     user.require_manager()?;
     let csv = wants_csv(&q.format)?;
     let (from, to) = range(&state, &q)?;
     let r = reports::deliveries(&state.store.orders_between(&from, &to).await?);
-    Ok(if csv { csv_response("deliveries", reports::deliveries_csv(&r)) } else { Json(r).into_response() })
+    Ok(if csv {
+        csv_response("deliveries", reports::deliveries_csv(&r))
+    } else {
+        Json(r).into_response()
+    })
 }
 
 #[utoipa::path(get, path = "/api/reports/sales", params(RangeQuery), responses((status = 200, body = SalesReport)))]
-pub async fn sales(State(state): State<AppState>, user: CurrentUser, ApiQuery(q): ApiQuery<RangeQuery>) -> Result<Response> {
+pub async fn sales(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<RangeQuery>,
+) -> Result<Response> {
     user.require_manager()?;
     let csv = wants_csv(&q.format)?;
     let (from, to) = range(&state, &q)?;
     let r = reports::sales(&state.store.orders_between(&from, &to).await?);
-    Ok(if csv { csv_response("sales", reports::sales_csv(&r)) } else { Json(r).into_response() })
+    Ok(if csv {
+        csv_response("sales", reports::sales_csv(&r))
+    } else {
+        Json(r).into_response()
+    })
 }
 
 #[utoipa::path(get, path = "/api/reports/orders", params(RangeQuery), responses((status = 200, body = OrdersReport)))]
-pub async fn orders(State(state): State<AppState>, user: CurrentUser, ApiQuery(q): ApiQuery<RangeQuery>) -> Result<Response> {
+pub async fn orders(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<RangeQuery>,
+) -> Result<Response> {
     user.require_manager()?;
     let csv = wants_csv(&q.format)?;
     let (from, to) = range(&state, &q)?;
     let orders = state.store.orders_between(&from, &to).await?;
     let users = state.store.list_users(None).await?;
     let r = reports::orders_worked(&orders, &users);
-    Ok(if csv { csv_response("orders", reports::orders_csv(&r)) } else { Json(r).into_response() })
+    Ok(if csv {
+        csv_response("orders", reports::orders_csv(&r))
+    } else {
+        Json(r).into_response()
+    })
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -107,7 +134,11 @@ pub struct LostQuery {
 }
 
 #[utoipa::path(get, path = "/api/reports/lost-clients", params(LostQuery), responses((status = 200, body = LostClientsReport)))]
-pub async fn lost_clients(State(state): State<AppState>, user: CurrentUser, ApiQuery(q): ApiQuery<LostQuery>) -> Result<Response> {
+pub async fn lost_clients(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<LostQuery>,
+) -> Result<Response> {
     user.require_manager()?;
     let csv = wants_csv(&q.format)?;
     let as_of: NaiveDate = match &q.as_of {
@@ -121,5 +152,9 @@ pub async fn lost_clients(State(state): State<AppState>, user: CurrentUser, ApiQ
     let facts = state.store.order_facts().await?;
     let clients = state.store.all_clients().await?;
     let r = reports::lost_clients(&facts, &clients, as_of, months);
-    Ok(if csv { csv_response("lost-clients", reports::lost_csv(&r)) } else { Json(r).into_response() })
+    Ok(if csv {
+        csv_response("lost-clients", reports::lost_csv(&r))
+    } else {
+        Json(r).into_response()
+    })
 }

@@ -86,7 +86,10 @@ pub async fn create_user(
     user.require_admin()?;
     let username = required_text(&req.username, "username")?;
     if username.chars().any(char::is_whitespace) || username.len() > 64 {
-        return Err(Error::invalid("username", "must be one word of at most 64 characters"));
+        return Err(Error::invalid(
+            "username",
+            "must be one word of at most 64 characters",
+        ));
     }
     if req.password.chars().count() < 8 {
         return Err(Error::invalid("password", "must be at least 8 characters"));
@@ -129,7 +132,11 @@ pub async fn list_users(
     match (user.role(), q.role) {
         (Role::Admin, _) => {}
         (r, Some(Role::Courier)) if r.is_operator_or_up() => {}
-        _ => return Err(Error::forbidden("only admins list users; operators may list couriers")),
+        _ => {
+            return Err(Error::forbidden(
+                "only admins list users; operators may list couriers",
+            ))
+        }
     }
     Ok(Json(state.store.list_users(q.role).await?))
 }

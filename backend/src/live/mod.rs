@@ -5,11 +5,12 @@
 
 pub mod socket;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
-use rodnik_shared::api::{Call, CallWithMatches, Order};
+use rodnik_shared::api::{Call, CallState, CallWithMatches, Order};
 use serde_json::Value;
 use tokio::sync::broadcast;
 
@@ -40,11 +41,7 @@ impl Hub {
     pub async fn start(store: Store) -> Result<Hub> {
         let (tx, _) = broadcast::channel(HUB_CAPACITY);
         let hub = Hub { tx };
-        let orders = store
-            .db()
-            .select::<Vec<Value>>("orders")
-            .live()
-            .await?;
+        let orders = store.db().select::<Vec<Value>>("orders").live().await?;
         let calls = store.db().select::<Vec<Value>>("calls").live().await?;
         tokio::spawn(run_orders(store.clone(), hub.clone(), Some(orders)));
         tokio::spawn(run_calls(store, hub.clone(), Some(calls)));
@@ -60,6 +57,8 @@ impl Hub {
         let _ = self.tx.send(e);
     }
 }
+
+type CallProgress = (CallState, Option<String>, Option<String>);
 
 type LiveStream = surrealdb::method::Stream<Vec<Value>>;
 
@@ -89,7 +88,10 @@ async fn run_orders(store: Store, hub: Hub, first: Option<LiveStream>) {
     loop {
         match stream.next().await {
             Some(Ok(n)) => {
-                if matches!(n.action, surrealdb::types::Action::Create | surrealdb::types::Action::Update) {
+                if matches!(
+                    n.action,
+                    surrealdb::types::Action::Create | surrealdb::types::Action::Update
+                ) {
                     let mut row = n.data;
                     if let Value::Object(m) = &mut row {
                         m.remove("delivered_by");
@@ -114,10 +116,14 @@ async fn run_calls(store: Store, hub: Hub, first: Option<LiveStream>) {
         Some(s) => s,
         None => resubscribe(&store, "calls", &hub).await,
     };
+    let mut last_progress: HashMap<String, CallProgress> = HashMap::new();
     loop {
         match stream.next().await {
             Some(Ok(n)) => {
-                if !matches!(n.action, surrealdb::types::Action::Create | surrealdb::types::Action::Update) {
+                if !matches!(
+                    n.action,
+                    surrealdb::types::Action::Create | surrealdb::types::Action::Update
+                ) {
                     continue;
                 }
                 let call = match decode::<Call>(call_from_row(n.data)) {
@@ -127,6 +133,16 @@ async fn run_calls(store: Store, hub: Hub, first: Option<LiveStream>) {
                         continue;
                     }
                 };
+                // Only a change of the call's progress is news: linking an order
+                // to a ringing call must not pop it again.
+                let progress = (call.state, call.answered_at.clone(), call.ended_at.clone());
+                if last_progress.get(&call.id) == Some(&progress) {
+                    continue;
+                }
+                if last_progress.len() >= 10_000 {
+                    last_progress.clear();
+                }
+                last_progress.insert(call.id.clone(), progress);
                 let mut matches = Vec::with_capacity(call.client_ids.len());
                 for id in &call.client_ids {
                     match store.get_client(id).await {

@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::response::Response;
 use futures::{SinkExt, StreamExt};
 use rodnik_shared::api::{CallState, LiveMessage, User};
-use rodnik_shared::Role;
+use rodnik_shared::{OrderState, Role};
 use serde::Deserialize;
 use serde_json::json;
 use tokio::sync::broadcast::error::RecvError;
@@ -58,7 +58,11 @@ impl Filter {
             Event::Resync => vec![("resync".into(), json!({}))],
             Event::Order(o) => {
                 if self.user.role.is_operator_or_up() {
-                    let kind = if o.version == 1 { "order.created" } else { "order.updated" };
+                    let kind = if o.version == 1 {
+                        "order.created"
+                    } else {
+                        "order.updated"
+                    };
                     return vec![(kind.into(), json!(o.as_ref()))];
                 }
                 if self.user.role != Role::Courier {
@@ -98,6 +102,28 @@ impl Filter {
     }
 }
 
+impl Filter {
+    /// Re-reads a courier's stops from the database. Must run after
+    /// subscribing to the hub (so no later change is missed) and before the
+    /// client is told to reload (so what it reloads is never older than this).
+    async fn seed(&mut self, state: &AppState) {
+        if self.user.role != Role::Courier {
+            return;
+        }
+        // Only a dispatched stop can still leave the route (delivered is
+        // final), so the courier's whole delivered history need not be read.
+        let f = OrderFilter {
+            courier_id: Some(self.user.id.clone()),
+            state: Some(OrderState::Delivery),
+            ..Default::default()
+        };
+        match state.store.list_orders(&f).await {
+            Ok(orders) => self.mine = orders.into_iter().map(|o| o.id).collect(),
+            Err(e) => tracing::error!(error = %e, "courier snapshot for live socket"),
+        }
+    }
+}
+
 async fn run(state: AppState, user: User, socket: WebSocket) {
     // Subscribe before taking the snapshot of the courier's stops.
     let mut events = state.hub.subscribe();
@@ -105,22 +131,7 @@ async fn run(state: AppState, user: User, socket: WebSocket) {
         mine: HashSet::new(),
         user,
     };
-    if filter.user.role == Role::Courier {
-        let f = OrderFilter {
-            courier_id: Some(filter.user.id.clone()),
-            ..Default::default()
-        };
-        match state.store.list_orders(&f).await {
-            Ok(orders) => {
-                filter.mine = orders
-                    .into_iter()
-                    .filter(|o| o.state.is_on_route())
-                    .map(|o| o.id)
-                    .collect()
-            }
-            Err(e) => tracing::error!(error = %e, "courier snapshot for live socket"),
-        }
-    }
+    filter.seed(&state).await;
     let (mut sink, mut incoming) = socket.split();
     let (out_tx, mut out_rx) = mpsc::channel::<Message>(SOCKET_QUEUE);
 
@@ -138,7 +149,11 @@ async fn run(state: AppState, user: User, socket: WebSocket) {
     ping.tick().await;
     let push = |kind: String, data: serde_json::Value, seq: &mut u64| -> bool {
         *seq += 1;
-        let text = match serde_json::to_string(&LiveMessage { seq: *seq, kind, data }) {
+        let text = match serde_json::to_string(&LiveMessage {
+            seq: *seq,
+            kind,
+            data,
+        }) {
             Ok(t) => t,
             Err(_) => return true,
         };
@@ -153,8 +168,14 @@ async fn run(state: AppState, user: User, socket: WebSocket) {
         tokio::select! {
             ev = events.recv() => {
                 let batch = match ev {
+                    // Notifications were lost (by the hub, or by this socket
+                    // falling behind it): a courier's stops may have changed
+                    // unseen, and a stop that left the route must still be revoked.
+                    Ok(Event::Resync) | Err(RecvError::Lagged(_)) => {
+                        filter.seed(&state).await;
+                        vec![("resync".to_string(), json!({}))]
+                    }
                     Ok(e) => filter.messages(&e),
-                    Err(RecvError::Lagged(_)) => vec![("resync".to_string(), json!({}))],
                     Err(RecvError::Closed) => break,
                 };
                 for (kind, data) in batch {

@@ -32,7 +32,8 @@ pub fn deliveries(orders: &[Order]) -> DeliveriesReport {
     }
     let mut rows: Vec<DeliveryRow> = rows.into_values().collect();
     rows.sort_by(|a, b| {
-        (a.courier_name.as_deref(), &a.client_name).cmp(&(b.courier_name.as_deref(), &b.client_name))
+        (a.courier_name.as_deref(), &a.client_name)
+            .cmp(&(b.courier_name.as_deref(), &b.client_name))
     });
     let totals = DeliveryTotals {
         orders: rows.iter().map(|r| r.orders).sum(),
@@ -46,13 +47,15 @@ pub fn sales(orders: &[Order]) -> SalesReport {
     let mut rows: BTreeMap<String, SalesRow> = BTreeMap::new();
     for o in orders.iter().filter(|o| o.state == OrderState::Delivered) {
         for l in o.lines.iter().filter(|l| l.kind != ProductKind::Water) {
-            let row = rows.entry(l.product_id.clone()).or_insert_with(|| SalesRow {
-                product_id: l.product_id.clone(),
-                name: l.name.clone(),
-                kind: l.kind,
-                qty: 0,
-                amount: 0,
-            });
+            let row = rows
+                .entry(l.product_id.clone())
+                .or_insert_with(|| SalesRow {
+                    product_id: l.product_id.clone(),
+                    name: l.name.clone(),
+                    kind: l.kind,
+                    qty: 0,
+                    amount: 0,
+                });
             row.qty += i64::from(l.qty);
             row.amount += l.amount.0;
         }
@@ -67,7 +70,10 @@ pub fn sales(orders: &[Order]) -> SalesReport {
 }
 
 pub fn orders_worked(orders: &[Order], users: &[User]) -> OrdersReport {
-    let names: HashMap<&str, &str> = users.iter().map(|u| (u.id.as_str(), u.name.as_str())).collect();
+    let names: HashMap<&str, &str> = users
+        .iter()
+        .map(|u| (u.id.as_str(), u.name.as_str()))
+        .collect();
     let mut by_op: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
     for o in orders {
         let e = by_op.entry(o.created_by.as_str()).or_default();
@@ -147,12 +153,18 @@ pub fn lost_clients(
             })
         })
         .collect();
-    rows.sort_by(|a, b| b.last_delivery_date.cmp(&a.last_delivery_date).then(a.name.cmp(&b.name)));
+    rows.sort_by(|a, b| {
+        b.last_delivery_date
+            .cmp(&a.last_delivery_date)
+            .then(a.name.cmp(&b.name))
+    });
     LostClientsReport { rows }
 }
 
 fn write_csv<R: serde::Serialize>(headers: &[&str], rows: impl IntoIterator<Item = R>) -> String {
-    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(vec![]);
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(vec![]);
     let _ = w.write_record(headers);
     for r in rows {
         let _ = w.serialize(r);
@@ -163,9 +175,27 @@ fn write_csv<R: serde::Serialize>(headers: &[&str], rows: impl IntoIterator<Item
 
 pub fn deliveries_csv(r: &DeliveriesReport) -> String {
     write_csv(
-        &["courier_id", "courier_name", "client_id", "client_name", "client_kind", "orders", "water_qty", "amount"],
+        &[
+            "courier_id",
+            "courier_name",
+            "client_id",
+            "client_name",
+            "client_kind",
+            "orders",
+            "water_qty",
+            "amount",
+        ],
         r.rows.iter().map(|x| {
-            (&x.courier_id, &x.courier_name, &x.client_id, &x.client_name, x.client_kind.as_str(), x.orders, x.water_qty, x.amount)
+            (
+                &x.courier_id,
+                &x.courier_name,
+                &x.client_id,
+                &x.client_name,
+                x.client_kind.as_str(),
+                x.orders,
+                x.water_qty,
+                x.amount,
+            )
         }),
     )
 }
@@ -173,7 +203,9 @@ pub fn deliveries_csv(r: &DeliveriesReport) -> String {
 pub fn sales_csv(r: &SalesReport) -> String {
     write_csv(
         &["product_id", "name", "kind", "qty", "amount"],
-        r.rows.iter().map(|x| (&x.product_id, &x.name, x.kind.as_str(), x.qty, x.amount)),
+        r.rows
+            .iter()
+            .map(|x| (&x.product_id, &x.name, x.kind.as_str(), x.qty, x.amount)),
     )
 }
 
@@ -185,16 +217,32 @@ pub fn orders_csv(r: &OrdersReport) -> String {
     out.push('\n');
     out.push_str(&write_csv(
         &["user_id", "name", "created", "delivered"],
-        r.by_operator.iter().map(|x| (&x.user_id, &x.name, x.created, x.delivered)),
+        r.by_operator
+            .iter()
+            .map(|x| (&x.user_id, &x.name, x.created, x.delivered)),
     ));
     out
 }
 
 pub fn lost_csv(r: &LostClientsReport) -> String {
     write_csv(
-        &["client_id", "name", "kind", "phones", "last_delivery_date", "delivered_orders"],
+        &[
+            "client_id",
+            "name",
+            "kind",
+            "phones",
+            "last_delivery_date",
+            "delivered_orders",
+        ],
         r.rows.iter().map(|x| {
-            (&x.client_id, &x.name, x.kind.as_str(), x.phones.join(" "), &x.last_delivery_date, x.delivered_orders)
+            (
+                &x.client_id,
+                &x.name,
+                x.kind.as_str(),
+                x.phones.join(" "),
+                &x.last_delivery_date,
+                x.delivered_orders,
+            )
         }),
     )
 }

@@ -152,7 +152,11 @@ impl Store {
     pub async fn find_call(&self, id_or_call_id: &str) -> Result<Option<Call>> {
         for key in [id_or_call_id.to_string(), call_key(id_or_call_id)] {
             let row = self
-                .one("SELECT * FROM ONLY $rid", Value::Null, vec![("rid", rid("calls", &key))])
+                .one(
+                    "SELECT * FROM ONLY $rid",
+                    Value::Null,
+                    vec![("rid", rid("calls", &key))],
+                )
                 .await?;
             if let Some(row) = row {
                 return Ok(Some(decode(call_from_row(row))?));
@@ -169,7 +173,11 @@ impl Store {
         if missed.is_some() {
             conds.push("missed = $missed");
         }
-        let filter = if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };
+        let filter = if conds.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conds.join(" AND "))
+        };
         let rows = self
             .many(
                 &format!("SELECT * FROM calls {filter} ORDER BY started_at DESC LIMIT 2000"),

@@ -31,9 +31,9 @@ impl Store {
             )
             .await
             .map_err(|e| match e {
-                Error::Conflict { code: "duplicate", .. } => {
-                    Error::conflict("sku_taken", "a product with that sku already exists")
-                }
+                Error::Conflict {
+                    code: "duplicate", ..
+                } => Error::conflict("sku_taken", "a product with that sku already exists"),
                 other => other,
             })?;
         decode(row.ok_or_else(|| Error::Internal("product not created".into()))?)
@@ -41,7 +41,11 @@ impl Store {
 
     pub async fn list_products(&self) -> Result<Vec<Product>> {
         let rows = self
-            .many("SELECT * FROM products ORDER BY kind, name", Value::Null, vec![])
+            .many(
+                "SELECT * FROM products ORDER BY kind, name",
+                Value::Null,
+                vec![],
+            )
             .await?;
         decode_all(rows)
     }

@@ -29,16 +29,21 @@ fn search_text(c: &ClientSummary) -> String {
         s.push_str(&p.digits());
     }
     for a in &c.addresses {
-        s.push(' ');
-        s.push_str(&a.text.to_lowercase());
-        if let Some(p) = &a.contact_phone {
-            s.push(' ');
-            s.push_str(&p.digits());
-        }
+        s.push_str(&address_search_text(a));
     }
     if let Some(inn) = &c.inn {
         s.push(' ');
         s.push_str(inn);
+    }
+    s
+}
+
+/// An address's part of the search text, with its leading space.
+fn address_search_text(a: &Address) -> String {
+    let mut s = format!(" {}", a.text.to_lowercase());
+    if let Some(p) = &a.contact_phone {
+        s.push(' ');
+        s.push_str(&p.digits());
     }
     s
 }
@@ -66,7 +71,11 @@ impl Store {
             kind: v.kind,
             name: v.name,
             phones: v.phones,
-            addresses: v.addresses.into_iter().map(|a| to_address(a, None)).collect(),
+            addresses: v
+                .addresses
+                .into_iter()
+                .map(|a| to_address(a, None))
+                .collect(),
             inn: v.inn,
             note: v.note,
             bottles_held: 0,
@@ -113,19 +122,54 @@ impl Store {
         if let Value::Object(map) = &mut doc {
             map.remove("bottles_held");
         }
+        // MERGE never removes a field, so a cleared optional one is unset explicitly.
+        let cleared: Vec<&str> = [("inn", c.inn.is_none()), ("note", c.note.is_none())]
+            .into_iter()
+            .filter_map(|(f, none)| none.then_some(f))
+            .collect();
+        let unset = if cleared.is_empty() {
+            String::new()
+        } else {
+            format!("UPDATE $rid UNSET {};", cleared.join(", "))
+        };
+        let sql = format!(
+            "BEGIN TRANSACTION;
+             UPDATE $rid MERGE $doc;
+             {unset}
+             DELETE client_phones WHERE client_id = $cid;
+             INSERT INTO client_phones $phones;
+             COMMIT TRANSACTION;"
+        );
         self.retrying(|| async {
             self.run_with(
-                "BEGIN TRANSACTION;
-                 UPDATE $rid MERGE $doc;
-                 DELETE client_phones WHERE client_id = $cid;
-                 INSERT INTO client_phones $phones;
-                 COMMIT TRANSACTION;",
+                &sql,
                 json!({ "doc": doc, "cid": c.id, "phones": phone_rows(c) }),
                 vec![("rid", rid("clients", &c.id))],
             )
             .await
         })
         .await?;
+        Ok(())
+    }
+
+    /// Appends an address in one statement, so that addresses added at the
+    /// same time are all kept (a read-modify-write would lose all but one).
+    pub async fn add_client_address(&self, client_id: &str, a: &Address) -> Result<()> {
+        let addr = strip_nulls(serde_json::to_value(a).unwrap_or(Value::Null));
+        let updated = self
+            .retrying(|| async {
+                self.many(
+                    "UPDATE $rid SET addresses = array::append(addresses, $a),
+                       search = string::concat(search, $s) RETURN id",
+                    json!({ "a": addr, "s": address_search_text(a) }),
+                    vec![("rid", rid("clients", client_id))],
+                )
+                .await
+            })
+            .await?;
+        if updated.is_empty() {
+            return Err(Error::not_found("client"));
+        }
         Ok(())
     }
 
@@ -157,19 +201,23 @@ impl Store {
             && text
                 .chars()
                 .all(|c| c.is_ascii_digit() || " +-()".contains(c));
-        // "8912..." is how people say "+7912...": search the national part.
-        let needle = if phone_like && digits.len() == 11 && digits.starts_with('8') {
-            format!("7{}", &digits[1..])
-        } else if phone_like {
-            digits
+        // "8 912 ..." is how people say "+7 912 ...", whole or as a fragment:
+        // search with the trunk prefix swapped too.
+        let (needle, alt) = if phone_like {
+            let alt = digits
+                .strip_prefix('8')
+                .filter(|rest| rest.len() >= 3)
+                .map(|rest| format!("7{rest}"));
+            (digits.clone(), alt.unwrap_or(digits))
         } else {
-            text
+            (text.clone(), text)
         };
         let rows = self
             .many(
                 "SELECT * OMIT search, prices, created_at FROM clients
-                 WHERE string::contains(search, $q) ORDER BY name LIMIT $limit",
-                json!({ "q": needle, "limit": limit }),
+                 WHERE string::contains(search, $q) OR string::contains(search, $alt)
+                 ORDER BY name LIMIT $limit",
+                json!({ "q": needle, "alt": alt, "limit": limit }),
                 vec![],
             )
             .await?;

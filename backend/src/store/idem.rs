@@ -30,9 +30,15 @@ impl Store {
             .await;
         match created {
             Ok(_) => Ok(IdemStart::Fresh),
-            Err(Error::Conflict { code: "duplicate", .. }) => {
+            Err(Error::Conflict {
+                code: "duplicate", ..
+            }) => {
                 let row = self
-                    .one("SELECT * FROM ONLY $rid", Value::Null, vec![("rid", rid("idem", key))])
+                    .one(
+                        "SELECT * FROM ONLY $rid",
+                        Value::Null,
+                        vec![("rid", rid("idem", key))],
+                    )
                     .await?
                     .unwrap_or(Value::Null);
                 let same = row.get("body_hash").and_then(Value::as_str) == Some(body_hash);

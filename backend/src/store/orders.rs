@@ -173,7 +173,11 @@ impl Store {
     }
 
     /// Open orders and the latest closed ones of a client, for the card.
-    pub async fn client_orders(&self, client_id: &str, recent: usize) -> Result<(Vec<Order>, Vec<Order>)> {
+    pub async fn client_orders(
+        &self,
+        client_id: &str,
+        recent: usize,
+    ) -> Result<(Vec<Order>, Vec<Order>)> {
         let mut r = self
             .run_with(
                 "SELECT * OMIT delivered_by FROM orders

@@ -31,7 +31,11 @@ impl Store {
 
     pub async fn order_facts(&self) -> Result<Vec<OrderFact>> {
         let rows: Vec<Value> = self
-            .many("SELECT client_id, delivery_date, state FROM orders", Value::Null, vec![])
+            .many(
+                "SELECT client_id, delivery_date, state FROM orders",
+                Value::Null,
+                vec![],
+            )
             .await?;
         rows.into_iter()
             .map(|r| serde_json::from_value(r).map_err(Into::into))

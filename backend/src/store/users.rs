@@ -39,9 +39,9 @@ impl Store {
             )
             .await
             .map_err(|e| match e {
-                Error::Conflict { code: "duplicate", .. } => {
-                    Error::conflict("username_taken", "that username is already taken")
-                }
+                Error::Conflict {
+                    code: "duplicate", ..
+                } => Error::conflict("username_taken", "that username is already taken"),
                 other => other,
             })?;
         decode(row.ok_or_else(|| Error::Internal("user not created".into()))?)

@@ -19,7 +19,8 @@ pub fn verify_signature(secret: &str, body: &[u8], header: Option<&str>) -> bool
 }
 
 pub fn sign(secret: &str, body: &[u8]) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
     mac.update(body);
     format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
 }
@@ -37,6 +38,10 @@ mod tests {
         assert!(!verify_signature("s", b"{}", Some(&sig)));
         assert!(!verify_signature("s", body, None));
         assert!(!verify_signature("s", body, Some("sha256=zz")));
-        assert!(!verify_signature("s", body, Some(&sig.replace("sha256=", "md5="))));
+        assert!(!verify_signature(
+            "s",
+            body,
+            Some(&sig.replace("sha256=", "md5="))
+        ));
     }
 }

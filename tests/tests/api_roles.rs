@@ -1,0 +1,407 @@
+//! Who may do what: one table of requests, checked for every role.
+
+use std::collections::HashMap;
+
+use reqwest::Method;
+use rodnik_tests::*;
+use serde_json::{json, Value};
+
+const ROLES: [&str; 4] = ["admin", "manager", "operator", "courier"];
+
+/// (method, path, body, expected status for [admin, manager, operator, courier]).
+/// Placeholders: @ROLE@, @CLIENT@, @ADDR@, @PRODUCT@, @OTHER_COURIER@ (owns the stops),
+/// @IDLE_COURIER@ (no stops), @TODAY@, @NEW@ (a fresh `new` order of the other courier),
+/// @DLV@ (a fresh dispatched order of the other courier).
+fn matrix() -> Vec<(Method, &'static str, Option<Value>, [u16; 4])> {
+    use Method as M;
+    vec![
+        (M::GET, "/api/me", None, [200, 200, 200, 200]),
+        (M::GET, "/api/users", None, [200, 403, 403, 403]),
+        (
+            M::GET,
+            "/api/users?role=courier",
+            None,
+            [200, 200, 200, 403],
+        ),
+        (
+            M::GET,
+            "/api/users?role=operator",
+            None,
+            [200, 403, 403, 403],
+        ),
+        (M::GET, "/api/users?role=admin", None, [200, 403, 403, 403]),
+        (
+            M::POST,
+            "/api/users",
+            Some(
+                json!({ "username": "new-@ROLE@", "password": "password-1", "name": "New", "role": "courier" }),
+            ),
+            [201, 403, 403, 403],
+        ),
+        (M::GET, "/api/products", None, [200, 200, 200, 200]),
+        (
+            M::POST,
+            "/api/products",
+            Some(
+                json!({ "sku": "SKU-@ROLE@", "name": "Cups @ROLE@", "kind": "goods", "unit": "pc", "price": 1500 }),
+            ),
+            [201, 201, 403, 403],
+        ),
+        (
+            M::PUT,
+            "/api/clients/@CLIENT@/prices",
+            Some(json!({ "prices": [{ "product_id": "@PRODUCT@", "price": 20000 }] })),
+            [200, 200, 403, 403],
+        ),
+        (
+            M::POST,
+            "/api/clients",
+            Some(
+                json!({ "kind": "individual", "name": "Client by @ROLE@", "phones": ["9001112233"],
+                          "addresses": [{ "text": "Street of @ROLE@" }] }),
+            ),
+            [201, 201, 201, 403],
+        ),
+        (M::GET, "/api/clients?q=client", None, [200, 200, 200, 403]),
+        (
+            M::GET,
+            "/api/clients/lookup?phone=9123456789",
+            None,
+            [200, 200, 200, 403],
+        ),
+        (M::GET, "/api/clients/@CLIENT@", None, [200, 200, 200, 404]),
+        (
+            M::PATCH,
+            "/api/clients/@CLIENT@",
+            Some(json!({ "note": "edited by @ROLE@" })),
+            [200, 200, 200, 403],
+        ),
+        (
+            M::POST,
+            "/api/clients/@CLIENT@/addresses",
+            Some(json!({ "text": "Second street of @ROLE@" })),
+            [201, 201, 201, 403],
+        ),
+        (
+            M::POST,
+            "/api/orders",
+            Some(json!({ "client_id": "@CLIENT@", "address_id": "@ADDR@",
+                          "lines": [{ "product_id": "@PRODUCT@", "qty": 1 }],
+                          "delivery_date": "@TODAY@", "note": "by-@ROLE@" })),
+            [201, 201, 201, 403],
+        ),
+        (M::GET, "/api/orders", None, [200, 200, 200, 200]),
+        (M::GET, "/api/orders/@NEW@", None, [200, 200, 200, 404]),
+        (M::GET, "/api/orders/@DLV@", None, [200, 200, 200, 404]),
+        (
+            M::PATCH,
+            "/api/orders/@NEW@",
+            Some(json!({ "note": "x" })),
+            [200, 200, 200, 403],
+        ),
+        (
+            M::POST,
+            "/api/orders/@NEW@/dispatch",
+            Some(json!({})),
+            [200, 200, 200, 403],
+        ),
+        (
+            M::POST,
+            "/api/orders/@NEW@/cancel",
+            Some(json!({ "reason": "client changed mind" })),
+            [200, 200, 200, 403],
+        ),
+        (
+            M::POST,
+            "/api/orders/@DLV@/cancel",
+            Some(json!({ "reason": "client changed mind" })),
+            [200, 200, 200, 403],
+        ),
+        (
+            M::POST,
+            "/api/orders/@DLV@/recall",
+            Some(json!({})),
+            [200, 200, 200, 403],
+        ),
+        // Another courier's stop is invisible to this courier.
+        (
+            M::POST,
+            "/api/orders/@DLV@/deliver",
+            Some(json!({})),
+            [200, 200, 200, 404],
+        ),
+        (
+            M::POST,
+            "/api/orders/@DLV@/fail",
+            Some(json!({ "reason": "nobody home" })),
+            [200, 200, 200, 404],
+        ),
+        (
+            M::GET,
+            "/api/route?courier_id=@OTHER_COURIER@",
+            None,
+            [200, 200, 200, 403],
+        ),
+        (
+            M::GET,
+            "/api/route?courier_id=@IDLE_COURIER@",
+            None,
+            [200, 200, 200, 403],
+        ),
+        (
+            M::PUT,
+            "/api/route",
+            Some(json!({ "courier_id": "@IDLE_COURIER@", "date": "@TODAY@", "order_ids": [] })),
+            [200, 200, 200, 403],
+        ),
+        (M::GET, "/api/calls", None, [200, 200, 200, 403]),
+        (
+            M::GET,
+            "/api/reports/deliveries",
+            None,
+            [200, 200, 403, 403],
+        ),
+        (
+            M::GET,
+            "/api/reports/deliveries?format=csv",
+            None,
+            [200, 200, 403, 403],
+        ),
+        (M::GET, "/api/reports/sales", None, [200, 200, 403, 403]),
+        (M::GET, "/api/reports/orders", None, [200, 200, 403, 403]),
+        (
+            M::GET,
+            "/api/reports/lost-clients",
+            None,
+            [200, 200, 403, 403],
+        ),
+        (
+            M::GET,
+            "/api/reports/lost-clients?format=csv",
+            None,
+            [200, 200, 403, 403],
+        ),
+    ]
+}
+
+struct Fixture {
+    vars: HashMap<&'static str, String>,
+    other_courier: String,
+}
+
+async fn fresh_order(app: &App, f: &Fixture, dispatched: bool) -> String {
+    let o = app
+        .order(
+            &app.admin,
+            json!({ "client_id": f.vars["@CLIENT@"], "address_id": f.vars["@ADDR@"],
+                    "lines": [{ "product_id": f.vars["@PRODUCT@"], "qty": 2 }],
+                    "delivery_date": app.today(), "courier_id": f.other_courier }),
+        )
+        .await;
+    let id = id_of(&o);
+    if dispatched {
+        app.post(&format!("/api/orders/{id}/dispatch"), &app.admin, json!({}))
+            .await
+            .expect(200);
+    }
+    id
+}
+
+async fn fill(app: &App, f: &Fixture, template: &str, role: &str) -> String {
+    let mut s = template.replace("@ROLE@", role);
+    for (k, v) in &f.vars {
+        s = s.replace(k, v);
+    }
+    if s.contains("@NEW@") {
+        s = s.replace("@NEW@", &fresh_order(app, f, false).await);
+    }
+    if s.contains("@DLV@") {
+        s = s.replace("@DLV@", &fresh_order(app, f, true).await);
+    }
+    s
+}
+
+#[tokio::test]
+async fn every_role_gets_exactly_the_access_the_contract_gives_it() {
+    let app = spawn_app().await;
+    let (_, manager) = app.user("mira", "manager", None).await;
+    let (_, operator) = app.user("olga", "operator", Some("101")).await;
+    let (_, courier) = app.user("kolya", "courier", None).await;
+    let (other_courier, _) = app.user("petya", "courier", None).await;
+    let (idle_courier, _) = app.user("vasya", "courier", None).await;
+    let product = app.product("W19", "water", 25000, true).await;
+    let (client, address) = app.client("Test client", "legal", "9123456789").await;
+    let f = Fixture {
+        vars: HashMap::from([
+            ("@CLIENT@", client.clone()),
+            ("@ADDR@", address),
+            ("@PRODUCT@", product),
+            ("@OTHER_COURIER@", other_courier.clone()),
+            ("@IDLE_COURIER@", idle_courier),
+            ("@TODAY@", app.today()),
+        ]),
+        other_courier,
+    };
+    let tokens = [app.admin.clone(), manager, operator, courier];
+    let mut failures = vec![];
+    for (method, path, body, expected) in matrix() {
+        for (i, role) in ROLES.iter().enumerate() {
+            let path = fill(&app, &f, path, role).await;
+            let body: Option<Value> = match &body {
+                Some(b) => {
+                    Some(serde_json::from_str(&fill(&app, &f, &b.to_string(), role).await).unwrap())
+                }
+                None => None,
+            };
+            let r = app
+                .send(method.clone(), &path, Some(&tokens[i]), body.as_ref(), None)
+                .await;
+            if r.status != expected[i] {
+                failures.push(format!(
+                    "{role}: {method} {path} -> {} (expected {}): {}",
+                    r.status, expected[i], r.text
+                ));
+                continue;
+            }
+            if r.status >= 400 {
+                let code = r.body["error"]["code"].as_str().unwrap_or_default();
+                let want = if r.status == 403 {
+                    "forbidden"
+                } else {
+                    "not_found"
+                };
+                if code != want || !r.body["error"]["message"].is_string() {
+                    failures.push(format!("{role}: {method} {path}: error body {}", r.text));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "role matrix violations:\n{}",
+        failures.join("\n")
+    );
+
+    // The refused requests wrote nothing.
+    let users = app.get("/api/users", &app.admin).await.ok();
+    let names: Vec<&str> = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|u| u["username"].as_str())
+        .collect();
+    assert!(names.contains(&"new-admin"));
+    for role in ["manager", "operator", "courier"] {
+        assert!(
+            !names.contains(&format!("new-{role}").as_str()),
+            "{names:?}"
+        );
+    }
+    let products = app.get("/api/products", &app.admin).await.ok();
+    let skus: Vec<&str> = products
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["sku"].as_str())
+        .collect();
+    assert!(
+        skus.contains(&"SKU-admin") && skus.contains(&"SKU-manager"),
+        "{skus:?}"
+    );
+    assert!(
+        !skus.contains(&"SKU-operator") && !skus.contains(&"SKU-courier"),
+        "{skus:?}"
+    );
+    let orders = app.get("/api/orders", &app.admin).await.ok();
+    let notes: Vec<&str> = orders
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|o| o["note"].as_str())
+        .collect();
+    assert!(
+        notes.contains(&"by-operator") && !notes.contains(&"by-courier"),
+        "{notes:?}"
+    );
+    let found = app.get("/api/clients?q=client%20by", &app.admin).await.ok();
+    let found: Vec<&str> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert!(!found.contains(&"Client by courier"));
+    let card = app
+        .get(&format!("/api/clients/{client}"), &app.admin)
+        .await
+        .ok();
+    assert_eq!(card["addresses"].as_array().unwrap().len(), 4, "{card}");
+    assert_eq!(card["note"], "edited by operator");
+}
+
+#[tokio::test]
+async fn operators_list_couriers_but_not_all_users() {
+    let app = spawn_app().await;
+    let (_, operator) = app.user("olga", "operator", None).await;
+    let (kolya, _) = app.user("kolya", "courier", None).await;
+    let (petya, _) = app.user("petya", "courier", None).await;
+    let list = app
+        .get("/api/users?role=courier", &operator)
+        .await
+        .expect(200);
+    let mut ids: Vec<String> = list.as_array().unwrap().iter().map(id_of).collect();
+    ids.sort();
+    let mut want = vec![kolya, petya];
+    want.sort();
+    assert_eq!(ids, want);
+    assert!(list
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|u| u["role"] == "courier"));
+    assert!(!list.to_string().contains("password"), "{list}");
+    app.get("/api/users", &operator).await.error(403);
+    let all = app.get("/api/users", &app.admin).await.expect(200);
+    assert_eq!(all.as_array().unwrap().len(), 4);
+    assert!(!all.to_string().contains("password"), "{all}");
+}
+
+#[tokio::test]
+async fn operators_and_couriers_cannot_set_contract_prices() {
+    let app = spawn_app().await;
+    let (_, courier) = app.user("kolya", "courier", None).await;
+    let (_, operator) = app.user("olga", "operator", None).await;
+    let water = app.product("W19", "water", 25000, true).await;
+    let (client, address) = app.client("ООО Ромашка", "legal", "9123456789").await;
+    app.put(
+        &format!("/api/clients/{client}/prices"),
+        &operator,
+        json!({ "prices": [{ "product_id": water, "price": 1 }] }),
+    )
+    .await
+    .error(403);
+    app.put(
+        &format!("/api/clients/{client}/prices"),
+        &courier,
+        json!({ "prices": [{ "product_id": water, "price": 1 }] }),
+    )
+    .await
+    .error(403);
+    // The list price did not move and no contract price was set.
+    let products = app.get("/api/products", &courier).await.expect(200);
+    assert_eq!(products[0]["price"], 25000);
+    let prices = app
+        .get(&format!("/api/clients/{client}/prices"), &app.admin)
+        .await
+        .ok();
+    assert_eq!(prices["prices"], json!([]));
+    let o = app
+        .order(
+            &operator,
+            json!({ "client_id": client, "address_id": address,
+            "lines": [{ "product_id": water, "qty": 2 }], "delivery_date": app.today() }),
+        )
+        .await;
+    assert_eq!(o["total"], 50000);
+}
