@@ -16,6 +16,8 @@ pub struct Config {
     pub telephony_secret: Option<String>,
     /// Root credentials for a SurrealDB server (`ws://`): `RODNIK_DB_USER`, `RODNIK_DB_PASS`.
     pub db_root: Option<(String, String)>,
+    /// How often live sockets are pinged and their session re-checked.
+    pub live_ping: std::time::Duration,
     /// The Trunk build of the front-end, served at `/`.
     pub static_dir: Option<PathBuf>,
 }
@@ -31,6 +33,7 @@ impl Config {
             admin_password: Some("admin-password".into()),
             telephony_secret: Some("telephony-secret".into()),
             db_root: None,
+            live_ping: std::time::Duration::from_secs(30),
             static_dir: None,
         }
     }

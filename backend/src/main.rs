@@ -75,6 +75,7 @@ fn config(common: &Common) -> Result<Config, String> {
             (Ok(u), Ok(p)) if !u.is_empty() => Some((u, p)),
             _ => None,
         },
+        live_ping: std::time::Duration::from_secs(30),
         static_dir: None,
     })
 }

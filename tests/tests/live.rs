@@ -435,3 +435,28 @@ async fn a_courier_connected_after_dispatch_still_hears_the_revoke() {
     assert_eq!(m["seq"], 2);
     assert!(k2.drain(QUIET).await.is_empty());
 }
+
+#[tokio::test]
+async fn logging_out_closes_an_open_live_socket() {
+    let mut cfg = rodnik::config::Config::for_tests();
+    cfg.live_ping = Duration::from_millis(200);
+    let app = rodnik_tests::spawn_with(cfg).await;
+    let (_, op) = app.user("olga", "operator", None).await;
+    let mut live = app.live(&op).await;
+    app.post("/api/auth/logout", &op, serde_json::json!({}))
+        .await
+        .expect(204);
+    // The server closes the socket: the stream ends instead of staying open.
+    let closed = tokio::time::timeout(Duration::from_secs(5), async {
+        use futures::StreamExt;
+        loop {
+            match live.ws.next().await {
+                None | Some(Err(_)) => break,
+                Some(Ok(tokio_tungstenite::tungstenite::Message::Close(_))) => break,
+                Some(Ok(_)) => continue,
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "the socket stayed open after logout");
+}

@@ -2,7 +2,6 @@
 //! per-socket sequence number; `resync` when this socket fell behind.
 
 use std::collections::HashSet;
-use std::time::Duration;
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
@@ -22,7 +21,6 @@ use crate::error::{Error, Result};
 use crate::http::extract::ApiQuery;
 use crate::store::orders::OrderFilter;
 
-const PING_EVERY: Duration = Duration::from_secs(30);
 /// Messages waiting for a slow socket; past this it gets `resync`.
 const SOCKET_QUEUE: usize = 256;
 
@@ -42,7 +40,8 @@ pub async fn upgrade(
         .session_user(&token_hash(&token))
         .await?
         .ok_or(Error::Unauthorized)?;
-    Ok(ws.on_upgrade(move |socket| run(state, user, socket)))
+    let session = token_hash(&token);
+    Ok(ws.on_upgrade(move |socket| run(state, user, session, socket)))
 }
 
 /// What one socket has been told, to decide what it may be told next.
@@ -124,7 +123,7 @@ impl Filter {
     }
 }
 
-async fn run(state: AppState, user: User, socket: WebSocket) {
+async fn run(state: AppState, user: User, session: String, socket: WebSocket) {
     // Subscribe before taking the snapshot of the courier's stops.
     let mut events = state.hub.subscribe();
     let mut filter = Filter {
@@ -145,7 +144,7 @@ async fn run(state: AppState, user: User, socket: WebSocket) {
     });
 
     let mut seq: u64 = 0;
-    let mut ping = tokio::time::interval(PING_EVERY);
+    let mut ping = tokio::time::interval(state.cfg.live_ping);
     ping.tick().await;
     let push = |kind: String, data: serde_json::Value, seq: &mut u64| -> bool {
         *seq += 1;
@@ -199,6 +198,11 @@ async fn run(state: AppState, user: User, socket: WebSocket) {
                 }
             }
             _ = ping.tick() => {
+                // A logged-out token loses its socket within one ping period.
+                if matches!(state.store.session_user(&session).await, Ok(None)) {
+                    let _ = out_tx.try_send(Message::Close(None));
+                    break;
+                }
                 if out_tx.try_send(Message::Ping(Vec::new().into())).is_err() && out_tx.is_closed() {
                     break;
                 }
