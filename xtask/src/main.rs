@@ -200,7 +200,7 @@ fn test(args: &[String]) -> Result<(), String> {
     frontend()?;
     let server = surreal_server()?;
     let mut cmd = Command::new(cargo());
-    cmd.args(["test", "--workspace", "--exclude", "rodnik-frontend"]);
+    cmd.args(["test", "--workspace"]);
     cmd.args(args);
     // Every test runs: none may skip for want of a built part.
     cmd.env("RODNIK_FULL_SUITE", "1");

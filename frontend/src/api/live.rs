@@ -1,0 +1,124 @@
+//! The live channel (`GET /api/live?token=`): one WebSocket for as long as a
+//! page needs it, reopened with backoff when it drops.
+//!
+//! Messages sent while the socket was down are lost, so every (re)opening is
+//! reported as `LiveEvent::Opened` and the page reloads its view then, after
+//! the subscription exists (subscribe before snapshot).
+
+use std::task::Poll;
+
+use futures::future::{abortable, poll_fn};
+use futures::{Sink, StreamExt};
+use gloo_net::websocket::{futures::WebSocket, Message, State};
+use gloo_timers::future::TimeoutFuture;
+use rodnik_shared::api::LiveMessage;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use super::{Api, ApiError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiveStatus {
+    Connecting,
+    Online,
+    Offline,
+}
+
+impl LiveStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LiveStatus::Connecting => "connecting",
+            LiveStatus::Online => "online",
+            LiveStatus::Offline => "offline",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LiveEvent {
+    /// The socket is (again) open: whatever the view shows may be stale.
+    Opened,
+    Message(LiveMessage),
+    /// The token no longer works; the channel has stopped.
+    Unauthorized,
+}
+
+const FIRST_RETRY_MS: u32 = 500;
+const MAX_RETRY_MS: u32 = 15_000;
+
+/// Keeps a live channel open while `token` is `Some`. `on_event` is taken once
+/// per token, so it should only dispatch to stable handles (reducers).
+#[hook]
+pub fn use_live(token: Option<String>, on_event: Callback<LiveEvent>) -> LiveStatus {
+    let status = use_state_eq(|| LiveStatus::Connecting);
+    let set_status = status.setter();
+    use_effect_with(token, move |token| {
+        let abort = token.clone().map(|token| {
+            let (task, handle) = abortable(run(token, on_event, set_status));
+            spawn_local(async move {
+                let _ = task.await;
+            });
+            handle
+        });
+        // Dropping the aborted task drops the socket, which closes it.
+        move || {
+            if let Some(a) = abort {
+                a.abort();
+            }
+        }
+    });
+    *status
+}
+
+async fn run(token: String, on_event: Callback<LiveEvent>, status: UseStateSetter<LiveStatus>) {
+    let url = live_url(&token);
+    let mut retry_ms = FIRST_RETRY_MS;
+    loop {
+        status.set(LiveStatus::Connecting);
+        if let Some(mut ws) = connect(&url).await {
+            retry_ms = FIRST_RETRY_MS;
+            status.set(LiveStatus::Online);
+            on_event.emit(LiveEvent::Opened);
+            while let Some(Ok(msg)) = ws.next().await {
+                if let Message::Text(text) = msg {
+                    // A message this build does not understand is skipped, not fatal.
+                    if let Ok(m) = serde_json::from_str::<LiveMessage>(&text) {
+                        on_event.emit(LiveEvent::Message(m));
+                    }
+                }
+            }
+        }
+        status.set(LiveStatus::Offline);
+        // A refused upgrade looks like any other failure from inside a browser.
+        if let Err(ApiError::Unauthorized) = Api::with_token(&token).me().await {
+            on_event.emit(LiveEvent::Unauthorized);
+            return;
+        }
+        let jitter = (js_sys::Math::random() * f64::from(retry_ms) / 2.0) as u32;
+        TimeoutFuture::new(retry_ms + jitter).await;
+        retry_ms = (retry_ms * 2).min(MAX_RETRY_MS);
+    }
+}
+
+/// Opens a socket and waits until it is open; `None` if it failed instead.
+async fn connect(url: &str) -> Option<WebSocket> {
+    let mut ws = WebSocket::open(url).ok()?;
+    // gloo-net's sink turns ready once the socket leaves CONNECTING, open or failed.
+    poll_fn(|cx| match std::pin::Pin::new(&mut ws).poll_ready(cx) {
+        Poll::Ready(_) => Poll::Ready(()),
+        Poll::Pending => Poll::Pending,
+    })
+    .await;
+    matches!(ws.state(), State::Open).then_some(ws)
+}
+
+fn live_url(token: &str) -> String {
+    let loc = web_sys::window().expect("a browser window").location();
+    let scheme = match loc.protocol().as_deref() {
+        Ok("https:") => "wss",
+        _ => "ws",
+    };
+    let host = loc.host().unwrap_or_default();
+    let token = String::from(js_sys::encode_uri_component(token));
+    format!("{scheme}://{host}/api/live?token={token}")
+}

@@ -1,0 +1,87 @@
+//! The root: app state (session, language) as context, the router, and the
+//! guard that sends a visitor without a session to the login page.
+
+use yew::platform::spawn_local;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::api::{Api, ApiError};
+use crate::components::Header;
+use crate::i18n::Lang;
+use crate::pages::{Login, NotFound, Today};
+use crate::state::{use_app, AppAction, AppHandle, AppState};
+
+#[derive(Debug, Clone, PartialEq, Routable)]
+pub enum Route {
+    #[at("/")]
+    Today,
+    #[at("/login")]
+    Login,
+    #[not_found]
+    #[at("/404")]
+    NotFound,
+}
+
+#[function_component]
+pub fn App() -> Html {
+    let state = use_reducer(AppState::restore);
+
+    use_effect_with((*state).clone(), |s| {
+        s.persist();
+        show_language(s.lang);
+    });
+
+    // A stored token may have been logged out elsewhere: check it once per token.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(state.token().map(str::to_string), move |token| {
+            if let Some(token) = token.clone() {
+                spawn_local(async move {
+                    match Api::with_token(&token).me().await {
+                        Ok(user) => dispatcher.dispatch(AppAction::UserRefreshed(user)),
+                        Err(ApiError::Unauthorized) => dispatcher.dispatch(AppAction::LoggedOut),
+                        Err(_) => {}
+                    }
+                });
+            }
+        });
+    }
+
+    html! {
+        <ContextProvider<AppHandle> context={state}>
+            <BrowserRouter>
+                <Header />
+                <main class="page">
+                    <Switch<Route> render={|route| html! { <Guarded {route} /> }} />
+                </main>
+            </BrowserRouter>
+        </ContextProvider<AppHandle>>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct GuardedProps {
+    route: Route,
+}
+
+#[function_component]
+fn Guarded(p: &GuardedProps) -> Html {
+    let signed_in = use_app().session.is_some();
+    match (&p.route, signed_in) {
+        (Route::Today, true) => html! { <Today /> },
+        (Route::Today, false) => html! { <Redirect<Route> to={Route::Login} /> },
+        (Route::Login, false) => html! { <Login /> },
+        (Route::Login, true) => html! { <Redirect<Route> to={Route::Today} /> },
+        (Route::NotFound, _) => html! { <NotFound /> },
+    }
+}
+
+/// `<html lang>` and the tab title follow the chosen language.
+fn show_language(lang: Lang) {
+    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+        if let Some(root) = doc.document_element() {
+            let _ = root.set_attribute("lang", lang.code());
+        }
+        doc.set_title(lang.t().app_name);
+    }
+}

@@ -1,0 +1,49 @@
+//! The top bar: brand, the signed-in user with a logout button, the language switch.
+
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use super::LangSwitch;
+use crate::api::Api;
+use crate::i18n::role_label;
+use crate::state::{use_app, AppAction};
+
+#[function_component]
+pub fn Header() -> Html {
+    let app = use_app();
+    let t = app.lang.t();
+    let user = app.session.as_ref().map(|s| {
+        let onclick = {
+            let app = app.clone();
+            let token = s.token.clone();
+            Callback::from(move |_: MouseEvent| {
+                let token = token.clone();
+                // The token is dropped here at once; telling the server is best effort.
+                spawn_local(async move {
+                    let _ = Api::with_token(&token).logout().await;
+                });
+                app.dispatch(AppAction::LoggedOut);
+            })
+        };
+        html! {
+            <div class="user">
+                <span id="user-name" class="user-name">{ s.user.name.clone() }</span>
+                <span class="user-role">{ role_label(app.lang, s.user.role) }</span>
+                <button id="logout" type="button" class="btn btn-ghost" {onclick}>{ t.logout }</button>
+            </div>
+        }
+    });
+    html! {
+        <header class="topbar">
+            <div class="brand">
+                <span class="logo" aria-hidden="true"></span>
+                <span class="brand-name">{ t.app_name }</span>
+                <span class="brand-tagline">{ t.app_tagline }</span>
+            </div>
+            <div class="topbar-right">
+                { for user }
+                <LangSwitch />
+            </div>
+        </header>
+    }
+}

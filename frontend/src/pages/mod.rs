@@ -1,0 +1,9 @@
+//! One module per screen.
+
+pub mod login;
+pub mod not_found;
+pub mod today;
+
+pub use login::Login;
+pub use not_found::NotFound;
+pub use today::Today;

@@ -1,0 +1,112 @@
+//! Who is signed in and which language the UI speaks; kept in localStorage so a
+//! reload keeps both.
+
+use std::rc::Rc;
+
+use gloo_storage::{LocalStorage, Storage};
+use rodnik_shared::api::User;
+use yew::prelude::*;
+
+use crate::i18n::Lang;
+
+const TOKEN_KEY: &str = "rodnik.token";
+const USER_KEY: &str = "rodnik.user";
+const LANG_KEY: &str = "rodnik.lang";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    pub token: String,
+    pub user: User,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppState {
+    pub session: Option<Rc<Session>>,
+    pub lang: Lang,
+}
+
+pub enum AppAction {
+    LoggedIn(Session),
+    /// `/api/me` answered with fresh details of the same session.
+    UserRefreshed(User),
+    LoggedOut,
+    SetLang(Lang),
+}
+
+impl Reducible for AppState {
+    type Action = AppAction;
+
+    fn reduce(self: Rc<Self>, action: AppAction) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            AppAction::LoggedIn(session) => next.session = Some(Rc::new(session)),
+            AppAction::UserRefreshed(user) => {
+                let Some(s) = &self.session else { return self };
+                if s.user == user {
+                    return self;
+                }
+                next.session = Some(Rc::new(Session {
+                    token: s.token.clone(),
+                    user,
+                }));
+            }
+            AppAction::LoggedOut => next.session = None,
+            AppAction::SetLang(lang) => next.lang = lang,
+        }
+        if next == *self {
+            self
+        } else {
+            Rc::new(next)
+        }
+    }
+}
+
+impl AppState {
+    /// What the last visit left in localStorage; the language otherwise comes
+    /// from the browser (`ru*` → Russian).
+    pub fn restore() -> AppState {
+        let session = match (
+            LocalStorage::get::<String>(TOKEN_KEY),
+            LocalStorage::get::<User>(USER_KEY),
+        ) {
+            (Ok(token), Ok(user)) if !token.is_empty() => Some(Rc::new(Session { token, user })),
+            _ => None,
+        };
+        let lang = LocalStorage::get::<String>(LANG_KEY)
+            .ok()
+            .and_then(|c| Lang::from_code(&c))
+            .unwrap_or_else(|| {
+                let tag = web_sys::window()
+                    .and_then(|w| w.navigator().language())
+                    .unwrap_or_default();
+                Lang::from_browser(&tag)
+            });
+        AppState { session, lang }
+    }
+
+    pub fn persist(&self) {
+        match &self.session {
+            Some(s) => {
+                let _ = LocalStorage::set(TOKEN_KEY, &s.token);
+                let _ = LocalStorage::set(USER_KEY, &s.user);
+            }
+            None => {
+                LocalStorage::delete(TOKEN_KEY);
+                LocalStorage::delete(USER_KEY);
+            }
+        }
+        let _ = LocalStorage::set(LANG_KEY, self.lang.code());
+    }
+
+    pub fn token(&self) -> Option<&str> {
+        self.session.as_deref().map(|s| s.token.as_str())
+    }
+}
+
+pub type AppHandle = UseReducerHandle<AppState>;
+
+/// The app state provided by `App`; every page sits below it.
+#[hook]
+pub fn use_app() -> AppHandle {
+    use_context::<AppHandle>().expect("AppState context is provided by App")
+}
