@@ -284,3 +284,64 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod explain {
+    use super::*;
+
+    /// The plan of `sql` must scan `index` (a table scan turns 1 ms into 1 s at scale).
+    async fn assert_uses(store: &Store, sql: &str, vars: Value, index: &str) {
+        let rows = store
+            .many(&format!("{sql} EXPLAIN"), vars, vec![])
+            .await
+            .expect("explain");
+        let plan = serde_json::to_string(&rows).unwrap_or_default();
+        assert!(
+            plan.contains("IndexScan\"") && plan.contains(&format!("\"index\":\"{index}\"")),
+            "{sql}\n does not scan {index}: {plan}"
+        );
+    }
+
+    #[tokio::test]
+    async fn hot_queries_use_their_indexes() {
+        let store = Store::connect("mem://").await.expect("store");
+        let v = serde_json::json!({ "p": "+79123456789", "c": "x", "d": "2026-11-27",
+                                    "from": "2026-11-01", "to": "2026-11-27" });
+        assert_uses(
+            &store,
+            "SELECT VALUE client_id FROM client_phones WHERE phone = $p",
+            v.clone(),
+            "client_phones_phone",
+        )
+        .await;
+        assert_uses(
+            &store,
+            "SELECT * FROM orders WHERE courier_id = $c AND delivery_date = $d
+             AND state IN ['delivery', 'delivered'] ORDER BY route_pos, number",
+            v.clone(),
+            "orders_courier_date",
+        )
+        .await;
+        assert_uses(
+            &store,
+            "SELECT * FROM orders WHERE client_id = $c AND state IN ['new', 'delivery'] ORDER BY delivery_date, number",
+            v.clone(),
+            "orders_client",
+        )
+        .await;
+        assert_uses(
+            &store,
+            "SELECT * FROM orders WHERE delivery_date >= $from AND delivery_date <= $to",
+            v.clone(),
+            "orders_date",
+        )
+        .await;
+        assert_uses(
+            &store,
+            "SELECT * FROM users WHERE username = $p LIMIT 1",
+            v,
+            "users_username",
+        )
+        .await;
+    }
+}
