@@ -36,9 +36,21 @@ fn fail(msg: &str) -> ! {
     exit(1)
 }
 
+/// The workspace this command was run in, found at run time: a compile-time
+/// path would point into whatever clone built the cached xtask binary.
 fn workspace_root() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().map(Path::to_path_buf).unwrap_or(manifest)
+    let located = Command::new(cargo())
+        .args(["locate-project", "--workspace", "--message-format", "plain"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
+    match located.as_deref().and_then(Path::parent) {
+        Some(dir) => dir.to_path_buf(),
+        None => {
+            fail("run this inside the Rodnik repository (cargo locate-project found no workspace)")
+        }
+    }
 }
 
 fn cargo() -> String {
@@ -209,5 +221,9 @@ fn test(args: &[String]) -> Result<(), String> {
     cmd.env("RODNIK_FULL_SUITE", "1");
     cmd.env("RODNIK_SURREAL_SERVER", server);
     status(&mut cmd)?;
-    status(Command::new(cargo()).args(["test", "-p", "rodnik-frontend"]).args(args))
+    status(
+        Command::new(cargo())
+            .args(["test", "-p", "rodnik-frontend"])
+            .args(args),
+    )
 }
