@@ -8,13 +8,15 @@ use yew_router::prelude::*;
 use crate::api::{Api, ApiError};
 use crate::components::Header;
 use crate::i18n::Lang;
-use crate::pages::{Login, NotFound, Today};
+use crate::pages::{Console, Login, NotFound, Today};
 use crate::state::{use_app, AppAction, AppHandle, AppState};
 
 #[derive(Debug, Clone, PartialEq, Routable)]
 pub enum Route {
     #[at("/")]
     Today,
+    #[at("/console")]
+    Console,
     #[at("/login")]
     Login,
     #[not_found]
@@ -66,11 +68,20 @@ struct GuardedProps {
 
 #[function_component]
 fn Guarded(p: &GuardedProps) -> Html {
-    let signed_in = use_app().session.is_some();
+    let app = use_app();
+    let signed_in = app.session.is_some();
+    let operator = app
+        .session
+        .as_ref()
+        .is_some_and(|s| s.user.role.is_operator_or_up());
     match (&p.route, signed_in) {
         (Route::Today, true) => html! { <Today /> },
-        (Route::Today, false) => html! { <Redirect<Route> to={Route::Login} /> },
+        (Route::Console, true) if operator => html! { <Console /> },
+        (Route::Console, true) => html! { <Redirect<Route> to={Route::Today} /> },
+        (Route::Today | Route::Console, false) => html! { <Redirect<Route> to={Route::Login} /> },
         (Route::Login, false) => html! { <Login /> },
+        // Operators live in the console; everyone else starts on Today.
+        (Route::Login, true) if operator => html! { <Redirect<Route> to={Route::Console} /> },
         (Route::Login, true) => html! { <Redirect<Route> to={Route::Today} /> },
         (Route::NotFound, _) => html! { <NotFound /> },
     }

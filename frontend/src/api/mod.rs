@@ -6,8 +6,12 @@ pub mod live;
 use std::fmt;
 
 use gloo_net::http::{Request, RequestBuilder};
-use rodnik_shared::api::{ErrorBody, LoginRequest, LoginResponse, Order, User};
+use rodnik_shared::api::{
+    ClientCard, ClientSummary, ContractPrices, CreateClient, CreateOrder, ErrorBody, LoginRequest,
+    LoginResponse, Order, PatchOrder, Product, User, VersionOnly,
+};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
@@ -18,6 +22,8 @@ pub enum ApiError {
         status: u16,
         code: String,
         message: String,
+        /// The request field a 422 is about (`name`, `addresses[0].text`).
+        field: Option<String>,
     },
     /// The request did not reach the server or no answer came back.
     Network(String),
@@ -78,12 +84,121 @@ impl Api {
         json(r.send().await).await
     }
 
+    /// Clients whose name, phone or address contains `q` (at least 2 characters).
+    pub async fn search_clients(&self, q: &str) -> Result<Vec<ClientSummary>, ApiError> {
+        let r = self.auth(Request::get("/api/clients")).query([("q", q)]);
+        json(r.send().await).await
+    }
+
+    pub async fn client(&self, id: &str) -> Result<ClientCard, ApiError> {
+        let path = format!("/api/clients/{}", enc(id));
+        json(self.auth(Request::get(&path)).send().await).await
+    }
+
+    pub async fn create_client(
+        &self,
+        req: &CreateClient,
+        key: &str,
+    ) -> Result<ClientCard, ApiError> {
+        self.post("/api/clients", req, Some(key)).await
+    }
+
+    pub async fn products(&self) -> Result<Vec<Product>, ApiError> {
+        json(self.auth(Request::get("/api/products")).send().await).await
+    }
+
+    /// The client's contract prices (only the products that have one).
+    pub async fn client_prices(&self, id: &str) -> Result<ContractPrices, ApiError> {
+        let path = format!("/api/clients/{}/prices", enc(id));
+        json(self.auth(Request::get(&path)).send().await).await
+    }
+
+    pub async fn couriers(&self) -> Result<Vec<User>, ApiError> {
+        let r = self
+            .auth(Request::get("/api/users"))
+            .query([("role", "courier")]);
+        json(r.send().await).await
+    }
+
+    pub async fn create_order(&self, req: &CreateOrder, key: &str) -> Result<Order, ApiError> {
+        self.post("/api/orders", req, Some(key)).await
+    }
+
+    pub async fn patch_order(&self, id: &str, req: &PatchOrder) -> Result<Order, ApiError> {
+        let path = format!("/api/orders/{}", enc(id));
+        let r = self
+            .auth(Request::patch(&path))
+            .json(req)
+            .map_err(|e| ApiError::Decode(e.to_string()))?;
+        json(r.send().await).await
+    }
+
+    pub async fn dispatch(&self, id: &str, version: i64, key: &str) -> Result<Order, ApiError> {
+        let path = format!("/api/orders/{}/dispatch", enc(id));
+        let body = VersionOnly {
+            expected_version: Some(version),
+        };
+        self.post(&path, &body, Some(key)).await
+    }
+
+    /// A POST with an `Idempotency-Key`: a retry with the same key and body
+    /// gets the first answer and changes nothing.
+    async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+        key: Option<&str>,
+    ) -> Result<T, ApiError> {
+        let mut r = self.auth(Request::post(path));
+        if let Some(k) = key {
+            r = r.header("Idempotency-Key", k);
+        }
+        let r = r.json(body).map_err(|e| ApiError::Decode(e.to_string()))?;
+        json(r.send().await).await
+    }
+
     fn auth(&self, r: RequestBuilder) -> RequestBuilder {
         match &self.token {
             Some(t) => r.header("Authorization", &format!("Bearer {t}")),
             None => r,
         }
     }
+}
+
+impl ApiError {
+    /// The field a validation error names, if any.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            ApiError::Api { field, .. } => field.as_deref(),
+            _ => None,
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::Api { message, .. } => message.clone(),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// A fresh random key for one submit attempt (kept across its retries).
+pub fn new_idempotency_key() -> String {
+    let mut out = String::with_capacity(36);
+    for (i, len) in [8, 4, 4, 4, 12].into_iter().enumerate() {
+        if i > 0 {
+            out.push('-');
+        }
+        for _ in 0..len {
+            let d = (js_sys::Math::random() * 16.0) as u32 % 16;
+            out.push(char::from_digit(d, 16).unwrap_or('0'));
+        }
+    }
+    out
+}
+
+fn enc(s: &str) -> String {
+    String::from(js_sys::encode_uri_component(s))
 }
 
 type Sent = Result<gloo_net::http::Response, gloo_net::Error>;
@@ -113,11 +228,13 @@ async fn checked(sent: Sent) -> Result<String, ApiError> {
                 status,
                 code: b.error.code,
                 message: b.error.message,
+                field: b.error.field,
             },
             Err(_) => ApiError::Api {
                 status,
                 code: "http_error".into(),
                 message: resp.status_text(),
+                field: None,
             },
         }),
     }

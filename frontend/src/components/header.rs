@@ -2,9 +2,11 @@
 
 use yew::platform::spawn_local;
 use yew::prelude::*;
+use yew_router::prelude::*;
 
 use super::LangSwitch;
 use crate::api::Api;
+use crate::app::Route;
 use crate::i18n::role_label;
 use crate::state::{use_app, AppAction};
 
@@ -12,6 +14,25 @@ use crate::state::{use_app, AppAction};
 pub fn Header() -> Html {
     let app = use_app();
     let t = app.lang.t();
+    let route = use_route::<Route>();
+    let nav = app.session.as_ref().map(|s| {
+        let link = |to: Route, id: &'static str, text: &'static str| {
+            let current = route.as_ref() == Some(&to);
+            html! {
+                <Link<Route> to={to} classes={classes!("nav-link", current.then_some("current"))}>
+                    <span id={id}>{ text }</span>
+                </Link<Route>>
+            }
+        };
+        html! {
+            <nav class="nav">
+                if s.user.role.is_operator_or_up() {
+                    { link(Route::Console, "nav-console", t.console) }
+                }
+                { link(Route::Today, "nav-today", t.today) }
+            </nav>
+        }
+    });
     let user = app.session.as_ref().map(|s| {
         let onclick = {
             let app = app.clone();
@@ -40,6 +61,7 @@ pub fn Header() -> Html {
                 <span class="brand-name">{ t.app_name }</span>
                 <span class="brand-tagline">{ t.app_tagline }</span>
             </div>
+            { for nav }
             <div class="topbar-right">
                 { for user }
                 <LangSwitch />

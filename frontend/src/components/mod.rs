@@ -1,11 +1,19 @@
 //! Small views shared by the pages.
 
+pub mod client_card;
+pub mod client_search;
 pub mod header;
 pub mod lang_switch;
 pub mod live_status;
+pub mod new_client_form;
+pub mod order_form;
 pub mod orders_table;
 
+pub use client_card::ClientCardView;
+pub use client_search::ClientSearch;
 pub use header::Header;
 pub use lang_switch::LangSwitch;
 pub use live_status::LiveIndicator;
+pub use new_client_form::NewClientForm;
+pub use order_form::OrderForm;
 pub use orders_table::OrdersTable;

@@ -1,6 +1,8 @@
-//! Reducers: the whole app's state (session, language) and the Today page's orders.
+//! Reducers: the whole app's state (session, language), the Today page's
+//! orders, and the operator console (call, client, drafts).
 
 pub mod app;
+pub mod console;
 pub mod orders;
 
 pub use app::{use_app, AppAction, AppHandle, AppState, Session};

@@ -1,0 +1,230 @@
+//! Order entry for the client on screen: address, products with steppers and
+//! a live total, date, time window, courier, note; "repeat last order" and one
+//! "save & dispatch". Enter anywhere in the form submits.
+
+use std::collections::HashMap;
+
+use rodnik_shared::api::{ClientCard, Product, User};
+use rodnik_shared::pricing::unit_price;
+use rodnik_shared::{Money, TimeWindow};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::i18n::Lang;
+use crate::state::console::{
+    catalogue_item, error_for, last_order, unplaced, window_value, OrderDraft, OrderEdit,
+};
+
+#[derive(Properties, PartialEq)]
+pub struct OrderFormProps {
+    pub card: ClientCard,
+    pub draft: OrderDraft,
+    pub products: Vec<Product>,
+    pub couriers: Vec<User>,
+    pub contract: HashMap<String, Money>,
+    pub lang: Lang,
+    pub min_date: String,
+    pub on_edit: Callback<OrderEdit>,
+    pub on_repeat: Callback<()>,
+    pub on_submit: Callback<()>,
+    pub repeat_ref: NodeRef,
+    pub first_qty_ref: NodeRef,
+}
+
+fn field_error(errors: &[(String, String)], key: &str) -> Html {
+    let errors = errors.to_vec();
+    match error_for(&errors, key) {
+        Some(m) => {
+            html! { <span class="field-error" data-field={key.to_string()} role="alert">{ m.to_string() }</span> }
+        }
+        None => html! {},
+    }
+}
+
+fn select_value(e: Event) -> String {
+    e.target_unchecked_into::<HtmlSelectElement>().value()
+}
+
+#[function_component]
+pub fn OrderForm(p: &OrderFormProps) -> Html {
+    let t = p.lang.t();
+    let d = &p.draft;
+    let client = &p.card.client;
+    let last = last_order(&p.card);
+    let edit_select = |f: fn(String) -> OrderEdit| {
+        let on_edit = p.on_edit.clone();
+        Callback::from(move |e: Event| on_edit.emit(f(select_value(e))))
+    };
+    let edit_input = |f: fn(String) -> OrderEdit| {
+        let on_edit = p.on_edit.clone();
+        Callback::from(move |e: InputEvent| {
+            on_edit.emit(f(e.target_unchecked_into::<HtmlInputElement>().value()))
+        })
+    };
+    let onsubmit = {
+        let on_submit = p.on_submit.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            on_submit.emit(());
+        })
+    };
+    let on_repeat = {
+        let on_repeat = p.on_repeat.clone();
+        Callback::from(move |_: MouseEvent| on_repeat.emit(()))
+    };
+
+    let lines = p.products.iter().enumerate().map(|(i, prod)| {
+        let qty = d.qty.get(&prod.id).copied().unwrap_or(0);
+        let price = unit_price(&catalogue_item(prod), &p.contract);
+        let contract = price != prod.price;
+        let set = |n: u32| {
+            let (on_edit, id) = (p.on_edit.clone(), prod.id.clone());
+            Callback::from(move |_: MouseEvent| on_edit.emit(OrderEdit::Qty(id.clone(), n)))
+        };
+        let oninput = {
+            let (on_edit, id) = (p.on_edit.clone(), prod.id.clone());
+            Callback::from(move |e: InputEvent| {
+                let v = e.target_unchecked_into::<HtmlInputElement>().value();
+                let n = v.trim().parse::<u32>().unwrap_or(0);
+                on_edit.emit(OrderEdit::Qty(id.clone(), n))
+            })
+        };
+        // Arrow keys step like the buttons, without leaving the keyboard.
+        let onkeydown = {
+            let (on_edit, id) = (p.on_edit.clone(), prod.id.clone());
+            Callback::from(move |e: KeyboardEvent| {
+                let n = match e.key().as_str() {
+                    "ArrowUp" | "+" => qty.saturating_add(1),
+                    "ArrowDown" | "-" => qty.saturating_sub(1),
+                    _ => return,
+                };
+                e.prevent_default();
+                on_edit.emit(OrderEdit::Qty(id.clone(), n))
+            })
+        };
+        let input_ref = if i == 0 { p.first_qty_ref.clone() } else { NodeRef::default() };
+        html! {
+            <tr class={classes!("line", (qty > 0).then_some("ordered"))} data-product-id={prod.id.clone()}>
+                <td class="name">{ prod.name.clone() }</td>
+                <td class="money price">
+                    if contract {
+                        <s class="list-price">{ prod.price.display() }</s>
+                        <span class="contract" title={t.contract_price}>{ price.display() }</span>
+                    } else {
+                        { price.display() }
+                    }
+                </td>
+                <td class="stepper">
+                    <button type="button" class="step minus" tabindex="-1" aria-label={t.less}
+                        onclick={set(qty.saturating_sub(1))} disabled={qty == 0}>{ "−" }</button>
+                    <input class="qty" type="text" inputmode="numeric" ref={input_ref}
+                        aria-label={format!("{} {}", t.qty, prod.name)}
+                        value={if qty == 0 { String::new() } else { qty.to_string() }}
+                        placeholder="0" {oninput} {onkeydown} />
+                    <button type="button" class="step plus" tabindex="-1" aria-label={t.more}
+                        onclick={set(qty.saturating_add(1))}>{ "+" }</button>
+                </td>
+                <td class="money amount">
+                    if qty > 0 { { Money(price.0.saturating_mul(i64::from(qty))).display() } }
+                </td>
+            </tr>
+        }
+    });
+
+    let last_courier = last.and_then(|o| o.courier_id.clone());
+    let couriers = p.couriers.iter().map(|c| {
+        let label = if last_courier.as_deref() == Some(c.id.as_str()) {
+            format!("{} ({})", c.name, t.last_time)
+        } else {
+            c.name.clone()
+        };
+        html! { <option value={c.id.clone()} selected={d.courier_id == c.id}>{ label }</option> }
+    });
+    let windows = TimeWindow::standard().into_iter().map(|w| {
+        let v = window_value(w);
+        let label = v.replace('-', "–");
+        html! { <option value={v.clone()} selected={d.window == v}>{ label }</option> }
+    });
+    let addresses = client.addresses.iter().map(|a| {
+        let label = match &a.contact_name {
+            Some(n) => format!("{} · {n}", a.text),
+            None => a.text.clone(),
+        };
+        html! { <option value={a.id.clone()} selected={d.address_id == a.id}>{ label }</option> }
+    });
+    let keys = [
+        "address_id",
+        "lines",
+        "delivery_date",
+        "window",
+        "courier_id",
+        "note",
+        "client_id",
+    ]
+    .map(String::from);
+    let rest = unplaced(&d.errors, &keys);
+    let total = d.total(&p.products, &p.contract);
+
+    html! {
+        <form id="order-form" class="order-form" {onsubmit} novalidate=true aria-busy={d.busy.to_string()}>
+            <div class="order-head">
+                <h2>{ t.order_title }</h2>
+                <button type="button" id="repeat-last" class="btn btn-ghost" ref={p.repeat_ref.clone()}
+                    onclick={on_repeat} disabled={last.is_none() || d.busy} title="Alt+R">
+                    { t.repeat_last }<kbd>{ "Alt+R" }</kbd>
+                </button>
+            </div>
+            <label for="order-address">{ t.address }</label>
+            <select id="order-address" onchange={edit_select(OrderEdit::Address)} disabled={d.busy}>
+                if d.address_id.is_empty() { <option value="" selected=true>{ t.choose }</option> }
+                { for addresses }
+            </select>
+            { field_error(&d.errors, "address_id") }
+            <div class="lines-wrap">
+                <table id="order-lines" class="lines">
+                    <thead><tr>
+                        <th>{ t.product }</th><th class="money">{ t.price }</th>
+                        <th class="stepper">{ t.qty }</th><th class="money">{ t.amount }</th>
+                    </tr></thead>
+                    <tbody>{ for lines }</tbody>
+                </table>
+            </div>
+            { field_error(&d.errors, "lines") }
+            <div class="order-row3">
+                <div>
+                    <label for="order-date">{ t.delivery_date }</label>
+                    <input id="order-date" type="date" value={d.date.clone()} min={p.min_date.clone()}
+                        oninput={edit_input(OrderEdit::Date)} disabled={d.busy} />
+                    { field_error(&d.errors, "delivery_date") }
+                </div>
+                <div>
+                    <label for="order-window">{ t.time_window }</label>
+                    <select id="order-window" onchange={edit_select(OrderEdit::Window)} disabled={d.busy}>
+                        <option value="" selected={d.window.is_empty()}>{ t.any_time }</option>
+                        { for windows }
+                    </select>
+                    { field_error(&d.errors, "window") }
+                </div>
+                <div>
+                    <label for="order-courier">{ t.courier }</label>
+                    <select id="order-courier" onchange={edit_select(OrderEdit::Courier)} disabled={d.busy}>
+                        <option value="" selected={d.courier_id.is_empty()}>{ t.choose }</option>
+                        { for couriers }
+                    </select>
+                    { field_error(&d.errors, "courier_id") }
+                </div>
+            </div>
+            <label for="order-note">{ t.note }</label>
+            <input id="order-note" type="text" value={d.note.clone()}
+                oninput={edit_input(OrderEdit::Note)} disabled={d.busy} />
+            { field_error(&d.errors, "note") }
+            { for rest.iter().map(|m| html! { <p class="form-error field-error">{ m.to_string() }</p> }) }
+            <div class="order-foot">
+                <span class="total">{ t.total }{ ": " }<b id="order-total" data-value={total.0.to_string()}>{ total.display() }</b></span>
+                <button type="submit" id="save-dispatch" class="btn btn-primary" disabled={d.busy} title="Ctrl+Enter">
+                    { if d.busy { t.saving } else { t.save_dispatch } }<kbd>{ "Ctrl+Enter" }</kbd>
+                </button>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,898 @@
+//! The operator console: the call being handled, the client on screen, and the
+//! two drafts the operator types into (a new client, an order).
+//!
+//! Drafts live here, not in the inputs: a failed save, a server error or a
+//! dropped connection never clears what was typed. Every edit drops the
+//! current idempotency key, because the next submit sends a different body;
+//! a retry of an unchanged draft reuses it.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use rodnik_shared::api::{
+    AddressInput, CallWithMatches, ClientCard, CreateClient, CreateOrder, LineInput, Order,
+    PatchOrder, Product,
+};
+use rodnik_shared::pricing::{unit_price, CatalogueItem};
+use rodnik_shared::values::WindowInput;
+use rodnik_shared::{ClientKind, Money, TimeWindow};
+use yew::prelude::*;
+
+/// `(field, message)`; the field uses the API's names (`addresses[0].text`).
+pub type FieldErrors = Vec<(String, String)>;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Panel {
+    /// No call, no client: the search box is all there is.
+    Empty,
+    /// The caller's number belongs to several clients.
+    Choose(Vec<ClientCard>),
+    Card(Box<ClientCard>),
+    NewClient,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddressDraft {
+    pub text: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientDraft {
+    pub kind: ClientKind,
+    pub name: String,
+    /// One or more numbers, separated by commas.
+    pub phones: String,
+    pub addresses: Vec<AddressDraft>,
+    pub errors: FieldErrors,
+    pub busy: bool,
+    pub key: String,
+}
+
+impl Default for ClientDraft {
+    fn default() -> Self {
+        ClientDraft {
+            kind: ClientKind::Individual,
+            name: String::new(),
+            phones: String::new(),
+            addresses: vec![AddressDraft::default()],
+            errors: vec![],
+            busy: false,
+            key: String::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClientEdit {
+    Kind(ClientKind),
+    Name(String),
+    Phones(String),
+    AddressText(usize, String),
+    ContactName(usize, String),
+    ContactPhone(usize, String),
+    AddAddress,
+    RemoveAddress(usize),
+}
+
+impl ClientDraft {
+    fn for_phone(phone: &str) -> ClientDraft {
+        ClientDraft {
+            phones: phone.to_string(),
+            ..Default::default()
+        }
+    }
+
+    /// Anything typed beyond what the pop filled in.
+    pub fn is_typed(&self) -> bool {
+        !self.name.trim().is_empty()
+            || self
+                .addresses
+                .iter()
+                .any(|a| !a.text.trim().is_empty() || !a.contact_name.trim().is_empty())
+    }
+
+    pub fn to_request(&self) -> CreateClient {
+        let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        CreateClient {
+            kind: self.kind,
+            name: self.name.trim().to_string(),
+            phones: split_phones(&self.phones),
+            addresses: self
+                .addresses
+                .iter()
+                .map(|a| AddressInput {
+                    text: a.text.trim().to_string(),
+                    contact_name: opt(&a.contact_name),
+                    contact_phone: opt(&a.contact_phone),
+                    ..Default::default()
+                })
+                .collect(),
+            inn: None,
+            note: None,
+        }
+    }
+
+    fn edit(&mut self, e: ClientEdit) {
+        let field = match &e {
+            ClientEdit::Kind(_) => "kind".to_string(),
+            ClientEdit::Name(_) => "name".to_string(),
+            ClientEdit::Phones(_) => "phones".to_string(),
+            ClientEdit::AddressText(i, _) => format!("addresses[{i}].text"),
+            ClientEdit::ContactName(i, _) => format!("addresses[{i}].contact_name"),
+            ClientEdit::ContactPhone(i, _) => format!("addresses[{i}].contact_phone"),
+            ClientEdit::AddAddress | ClientEdit::RemoveAddress(_) => "addresses".to_string(),
+        };
+        match e {
+            ClientEdit::Kind(k) => self.kind = k,
+            ClientEdit::Name(v) => self.name = v,
+            ClientEdit::Phones(v) => self.phones = v,
+            ClientEdit::AddressText(i, v) => self.address(i).text = v,
+            ClientEdit::ContactName(i, v) => self.address(i).contact_name = v,
+            ClientEdit::ContactPhone(i, v) => self.address(i).contact_phone = v,
+            ClientEdit::AddAddress => self.addresses.push(AddressDraft::default()),
+            ClientEdit::RemoveAddress(i) => {
+                if self.addresses.len() > 1 && i < self.addresses.len() {
+                    self.addresses.remove(i);
+                    // Errors name addresses by position, which just moved.
+                    self.errors.retain(|(f, _)| !f.starts_with("addresses"));
+                }
+            }
+        }
+        self.errors.retain(|(f, _)| !field_matches(&field, f));
+        self.key.clear();
+    }
+
+    fn address(&mut self, i: usize) -> &mut AddressDraft {
+        if self.addresses.len() <= i {
+            self.addresses.resize(i + 1, AddressDraft::default());
+        }
+        &mut self.addresses[i]
+    }
+}
+
+fn split_phones(s: &str) -> Vec<String> {
+    s.split([',', ';'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OrderDraft {
+    pub address_id: String,
+    /// Quantities by product id; absent or 0 is not ordered.
+    pub qty: HashMap<String, u32>,
+    pub date: String,
+    /// `""` (any time) or `"09:00-13:00"`.
+    pub window: String,
+    pub courier_id: String,
+    pub note: String,
+    pub errors: FieldErrors,
+    pub busy: bool,
+    /// The idempotency key of the current submit attempt; empty until one starts.
+    pub key: String,
+    /// Created by an attempt whose dispatch then failed: the next attempt
+    /// changes and dispatches this order rather than creating another.
+    pub created: Option<Box<Order>>,
+    /// Edited since the defaults were filled in.
+    pub dirty: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum OrderEdit {
+    Address(String),
+    Qty(String, u32),
+    Date(String),
+    Window(String),
+    Courier(String),
+    Note(String),
+}
+
+impl OrderDraft {
+    /// The defaults for a client: the address, window and courier of their
+    /// last order (else the first address), the next working day, no lines.
+    pub fn for_client(card: &ClientCard, today: NaiveDate) -> OrderDraft {
+        let last = last_order(card);
+        let address_id = last
+            .map(|o| o.address.id.clone())
+            .filter(|id| card.client.addresses.iter().any(|a| &a.id == id))
+            .or_else(|| card.client.addresses.first().map(|a| a.id.clone()))
+            .unwrap_or_default();
+        OrderDraft {
+            address_id,
+            date: next_working_day(today).to_string(),
+            window: last
+                .and_then(|o| o.window)
+                .map(window_value)
+                .unwrap_or_default(),
+            courier_id: last.and_then(|o| o.courier_id.clone()).unwrap_or_default(),
+            ..Default::default()
+        }
+    }
+
+    /// Lines, address, window and courier of the client's most recent order;
+    /// products no longer in the catalogue are left out.
+    fn repeat(&mut self, card: &ClientCard, catalogue: &[String]) -> bool {
+        let Some(last) = last_order(card) else {
+            return false;
+        };
+        self.qty = last
+            .lines
+            .iter()
+            .filter(|l| catalogue.contains(&l.product_id))
+            .map(|l| (l.product_id.clone(), l.qty))
+            .collect();
+        if card
+            .client
+            .addresses
+            .iter()
+            .any(|a| a.id == last.address.id)
+        {
+            self.address_id = last.address.id.clone();
+        }
+        if let Some(w) = last.window {
+            self.window = window_value(w);
+        }
+        if let Some(c) = &last.courier_id {
+            self.courier_id = c.clone();
+        }
+        self.errors.clear();
+        self.key.clear();
+        self.dirty = true;
+        true
+    }
+
+    fn edit(&mut self, e: OrderEdit) {
+        let field = match &e {
+            OrderEdit::Address(_) => "address_id",
+            OrderEdit::Qty(..) => "lines",
+            OrderEdit::Date(_) => "delivery_date",
+            OrderEdit::Window(_) => "window",
+            OrderEdit::Courier(_) => "courier_id",
+            OrderEdit::Note(_) => "note",
+        };
+        match e {
+            OrderEdit::Address(v) => self.address_id = v,
+            OrderEdit::Qty(p, 0) => {
+                self.qty.remove(&p);
+            }
+            OrderEdit::Qty(p, n) => {
+                self.qty.insert(p, n.min(rodnik_shared::Qty::MAX));
+            }
+            OrderEdit::Date(v) => self.date = v,
+            OrderEdit::Window(v) => self.window = v,
+            OrderEdit::Courier(v) => self.courier_id = v,
+            OrderEdit::Note(v) => self.note = v,
+        }
+        self.errors.retain(|(f, _)| !field_matches(field, f));
+        self.key.clear();
+        self.dirty = true;
+    }
+
+    /// Lines in catalogue order.
+    pub fn lines(&self, products: &[Product]) -> Vec<LineInput> {
+        products
+            .iter()
+            .filter_map(|p| {
+                let q = *self.qty.get(&p.id)?;
+                (q > 0).then(|| LineInput {
+                    product_id: p.id.clone(),
+                    qty: i64::from(q),
+                })
+            })
+            .collect()
+    }
+
+    /// What the server will charge: the same rule (`pricing::unit_price`) over
+    /// the same prices, so the live total matches the saved one.
+    pub fn total(&self, products: &[Product], contract: &HashMap<String, Money>) -> Money {
+        products
+            .iter()
+            .filter_map(|p| {
+                let q = rodnik_shared::Qty::parse(i64::from(*self.qty.get(&p.id)?), "qty").ok()?;
+                Some(unit_price(&catalogue_item(p), contract).times(q))
+            })
+            .sum()
+    }
+
+    pub fn window_input(&self) -> Option<WindowInput> {
+        let (from, to) = self.window.split_once('-')?;
+        Some(WindowInput {
+            from: from.to_string(),
+            to: to.to_string(),
+        })
+    }
+
+    /// What must be there before anything is sent; messages are keys of `Texts`.
+    pub fn missing(&self, products: &[Product]) -> Vec<(&'static str, Missing)> {
+        let mut out = vec![];
+        if self.address_id.is_empty() {
+            out.push(("address_id", Missing::Address));
+        }
+        if self.lines(products).is_empty() {
+            out.push(("lines", Missing::Lines));
+        }
+        if self.date.is_empty() {
+            out.push(("delivery_date", Missing::Date));
+        }
+        if self.courier_id.is_empty() {
+            out.push(("courier_id", Missing::Courier));
+        }
+        out
+    }
+
+    pub fn to_request(
+        &self,
+        client_id: &str,
+        products: &[Product],
+        call_id: Option<String>,
+    ) -> CreateOrder {
+        CreateOrder {
+            client_id: client_id.to_string(),
+            address_id: self.address_id.clone(),
+            lines: self.lines(products),
+            delivery_date: self.date.clone(),
+            window: self.window_input(),
+            courier_id: Some(self.courier_id.clone()).filter(|c| !c.is_empty()),
+            call_id,
+            note: Some(self.note.trim().to_string()).filter(|n| !n.is_empty()),
+        }
+    }
+
+    /// The same draft as a change to an order created by an earlier attempt.
+    pub fn to_patch(&self, products: &[Product], version: i64) -> PatchOrder {
+        PatchOrder {
+            delivery_date: Some(self.date.clone()),
+            window: Some(self.window_input()),
+            courier_id: Some(Some(self.courier_id.clone()).filter(|c| !c.is_empty())),
+            lines: Some(self.lines(products)),
+            address_id: Some(self.address_id.clone()),
+            note: Some(Some(self.note.trim().to_string()).filter(|n| !n.is_empty())),
+            expected_version: Some(version),
+        }
+    }
+}
+
+/// Client-side checks before a submit; the texts are looked up by the view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    Address,
+    Lines,
+    Date,
+    Courier,
+}
+
+pub fn catalogue_item(p: &Product) -> CatalogueItem<'_> {
+    CatalogueItem {
+        id: &p.id,
+        name: &p.name,
+        kind: p.kind,
+        list_price: p.price,
+        returnable: p.returnable,
+    }
+}
+
+/// `09:00-13:00`, the value of a window in the form's select.
+pub fn window_value(w: TimeWindow) -> String {
+    let w = w.to_input();
+    format!("{}-{}", w.from, w.to)
+}
+
+/// The client's most recently created order, open or closed.
+pub fn last_order(card: &ClientCard) -> Option<&Order> {
+    card.active_orders
+        .iter()
+        .chain(card.recent_orders.iter())
+        .max_by(|a, b| (&a.created_at, a.number).cmp(&(&b.created_at, b.number)))
+}
+
+/// Tomorrow, or Monday when tomorrow is Sunday (couriers do not drive then).
+pub fn next_working_day(today: NaiveDate) -> NaiveDate {
+    let mut d = today + Duration::days(1);
+    if d.weekday() == Weekday::Sun {
+        d += Duration::days(1);
+    }
+    d
+}
+
+/// Whether an error about `error_field` belongs next to the input for `key`:
+/// `lines` takes `lines[2].qty`, `window` takes `window.to`.
+pub fn field_matches(key: &str, error_field: &str) -> bool {
+    error_field == key
+        || error_field
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.starts_with('[') || rest.starts_with('.'))
+}
+
+/// The first error for the input `key`.
+pub fn error_for<'a>(errors: &'a FieldErrors, key: &str) -> Option<&'a str> {
+    errors
+        .iter()
+        .find(|(f, _)| field_matches(key, f))
+        .map(|(_, m)| m.as_str())
+}
+
+/// Errors no input on the form claims (shown at the form's foot).
+pub fn unplaced<'a>(errors: &'a FieldErrors, keys: &[String]) -> Vec<&'a str> {
+    errors
+        .iter()
+        .filter(|(f, _)| !keys.iter().any(|k| field_matches(k, f)))
+        .map(|(_, m)| m.as_str())
+        .collect()
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsoleState {
+    pub today: NaiveDate,
+    /// The call being handled: an order saved now is linked to it.
+    pub call: Option<Box<CallWithMatches>>,
+    /// A call that rang while the operator was typing; shown, not popped.
+    pub waiting: Option<Box<CallWithMatches>>,
+    pub panel: Panel,
+    /// Contract prices of the client on screen, by product id.
+    pub contract: HashMap<String, Money>,
+    pub client_draft: ClientDraft,
+    pub order: OrderDraft,
+    /// The last order saved and dispatched from this console.
+    pub saved: Option<Box<Order>>,
+    /// Bumped when focus should move to the order form's first useful control.
+    pub focus_order: u32,
+}
+
+pub enum ConsoleAction {
+    Ringing(Box<CallWithMatches>),
+    /// `call.answered` / `call.ended`: the call's new state.
+    CallChanged(Box<CallWithMatches>),
+    TakeWaiting,
+    /// Esc: the call is done; clear the screen.
+    Close,
+    Select(Box<ClientCard>),
+    /// The card reloaded after a save: the draft stays.
+    CardRefreshed(Box<ClientCard>),
+    ContractPrices(String, HashMap<String, Money>),
+    NewClient(String),
+    EditClient(ClientEdit),
+    ClientSubmitting(String),
+    ClientFailed(FieldErrors),
+    ClientCreated(Box<ClientCard>),
+    EditOrder(OrderEdit),
+    /// Repeat the last order; the ids of the products on sale.
+    RepeatLast(Vec<String>),
+    OrderSubmitting(String),
+    OrderFailed(FieldErrors),
+    OrderCreated(Box<Order>),
+    OrderDispatched(Box<Order>),
+}
+
+impl ConsoleState {
+    pub fn new(today: NaiveDate) -> ConsoleState {
+        ConsoleState {
+            today,
+            call: None,
+            waiting: None,
+            panel: Panel::Empty,
+            contract: HashMap::new(),
+            client_draft: ClientDraft::default(),
+            order: OrderDraft::default(),
+            saved: None,
+            focus_order: 0,
+        }
+    }
+
+    pub fn card(&self) -> Option<&ClientCard> {
+        match &self.panel {
+            Panel::Card(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// Typing in progress that a pop must not throw away.
+    pub fn is_busy(&self) -> bool {
+        match &self.panel {
+            Panel::Card(_) => self.order.dirty || self.order.busy,
+            Panel::NewClient => self.client_draft.is_typed() || self.client_draft.busy,
+            _ => false,
+        }
+    }
+
+    pub fn call_id(&self) -> Option<String> {
+        self.call.as_ref().map(|c| c.call.id.clone())
+    }
+
+    fn select(&mut self, card: ClientCard) {
+        self.order = OrderDraft::for_client(&card, self.today);
+        if self.contract_for() != Some(card.client.id.as_str()) {
+            self.contract.clear();
+        }
+        self.panel = Panel::Card(Box::new(card));
+        self.focus_order += 1;
+    }
+
+    fn contract_for(&self) -> Option<&str> {
+        self.card().map(|c| c.client.id.as_str())
+    }
+
+    fn take(&mut self, call: Box<CallWithMatches>) {
+        let matches = call.matches.clone();
+        let from = call.call.from.clone();
+        self.call = Some(call);
+        self.saved = None;
+        match matches.len() {
+            0 => {
+                self.client_draft = ClientDraft::for_phone(&from);
+                self.panel = Panel::NewClient;
+            }
+            1 => {
+                let card = matches.into_iter().next().expect("one match");
+                self.select(card);
+            }
+            _ => self.panel = Panel::Choose(matches),
+        }
+    }
+}
+
+impl Reducible for ConsoleState {
+    type Action = ConsoleAction;
+
+    fn reduce(self: Rc<Self>, action: ConsoleAction) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            ConsoleAction::Ringing(call) => {
+                let same = |c: &Option<Box<CallWithMatches>>| {
+                    c.as_ref().is_some_and(|c| c.call.id == call.call.id)
+                };
+                if same(&s.call) || same(&s.waiting) {
+                    return self;
+                }
+                if s.is_busy() {
+                    s.waiting = Some(call);
+                } else {
+                    s.waiting = None;
+                    s.take(call);
+                }
+            }
+            ConsoleAction::CallChanged(call) => {
+                let mut changed = false;
+                for slot in [&mut s.call, &mut s.waiting] {
+                    if let Some(c) = slot.as_mut().filter(|c| c.call.id == call.call.id) {
+                        c.call = call.call.clone();
+                        changed = true;
+                    }
+                }
+                // A waiting call that ended unanswered is a missed call: the board's business.
+                if s.waiting
+                    .as_ref()
+                    .is_some_and(|w| w.call.ended_at.is_some())
+                {
+                    s.waiting = None;
+                }
+                if !changed {
+                    return self;
+                }
+            }
+            ConsoleAction::TakeWaiting => match s.waiting.take() {
+                Some(call) => s.take(call),
+                None => return self,
+            },
+            ConsoleAction::Close => {
+                s.call = None;
+                s.panel = Panel::Empty;
+                s.order = OrderDraft::default();
+                s.client_draft = ClientDraft::default();
+                s.contract.clear();
+                if let Some(w) = s.waiting.take() {
+                    s.take(w);
+                }
+            }
+            ConsoleAction::Select(card) => {
+                s.saved = None;
+                s.select(*card);
+            }
+            ConsoleAction::CardRefreshed(card) => match &mut s.panel {
+                Panel::Card(c) if c.client.id == card.client.id => *c = card,
+                _ => return self,
+            },
+            ConsoleAction::ContractPrices(client_id, prices) => {
+                if s.contract_for() != Some(client_id.as_str()) {
+                    return self;
+                }
+                s.contract = prices;
+            }
+            ConsoleAction::NewClient(phone) => {
+                if s.panel != Panel::NewClient {
+                    s.client_draft = ClientDraft::for_phone(&phone);
+                }
+                s.panel = Panel::NewClient;
+                s.saved = None;
+            }
+            ConsoleAction::EditClient(e) => s.client_draft.edit(e),
+            ConsoleAction::ClientSubmitting(key) => {
+                s.client_draft.key = key;
+                s.client_draft.busy = true;
+                s.client_draft.errors.clear();
+            }
+            ConsoleAction::ClientFailed(errors) => {
+                s.client_draft.busy = false;
+                s.client_draft.errors = errors;
+            }
+            ConsoleAction::ClientCreated(card) => {
+                s.client_draft = ClientDraft::default();
+                s.select(*card);
+            }
+            ConsoleAction::EditOrder(e) => s.order.edit(e),
+            ConsoleAction::RepeatLast(catalogue) => {
+                let Panel::Card(card) = &s.panel else {
+                    return self;
+                };
+                let card = card.clone();
+                if !s.order.repeat(&card, &catalogue) {
+                    return self;
+                }
+            }
+            ConsoleAction::OrderSubmitting(key) => {
+                s.order.key = key;
+                s.order.busy = true;
+                s.order.errors.clear();
+            }
+            ConsoleAction::OrderFailed(errors) => {
+                s.order.busy = false;
+                s.order.errors = errors;
+            }
+            ConsoleAction::OrderCreated(order) => s.order.created = Some(order),
+            ConsoleAction::OrderDispatched(order) => {
+                if let Some(card) = s.card() {
+                    let mut fresh = OrderDraft::for_client(card, s.today);
+                    // The next order is most likely for the same place and courier.
+                    fresh.address_id = order.address.id.clone();
+                    fresh.courier_id = order.courier_id.clone().unwrap_or_default();
+                    s.order = fresh;
+                } else {
+                    s.order = OrderDraft::default();
+                }
+                s.saved = Some(order);
+            }
+        }
+        Rc::new(s)
+    }
+}
+
+pub type ConsoleDispatcher = UseReducerDispatcher<ConsoleState>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rodnik_shared::api::CallState;
+    use rodnik_shared::api::{Address, Call, ClientSummary, OrderLine};
+    use rodnik_shared::{OrderState, Phone, ProductKind};
+
+    fn address(id: &str) -> Address {
+        Address {
+            id: id.into(),
+            text: format!("{id} street"),
+            label: None,
+            contact_name: None,
+            contact_phone: None,
+            lat: None,
+            lon: None,
+        }
+    }
+
+    fn order(number: i64, created_at: &str, addr: &str, courier: &str, qty: u32) -> Order {
+        Order {
+            id: format!("o{number}"),
+            number,
+            state: OrderState::Delivered,
+            version: 3,
+            client_id: "c1".into(),
+            client_name: "Ivanov".into(),
+            client_kind: ClientKind::Individual,
+            address: address(addr),
+            lines: vec![OrderLine {
+                product_id: "water".into(),
+                name: "Water 19 L".into(),
+                kind: ProductKind::Water,
+                qty,
+                price: Money(25000),
+                amount: Money(25000 * i64::from(qty)),
+                returnable: true,
+            }],
+            total: Money(25000 * i64::from(qty)),
+            delivery_date: "2025-11-20".into(),
+            window: TimeWindow::standard().get(1).copied(),
+            courier_id: Some(courier.into()),
+            courier_name: Some(format!("{courier} name")),
+            created_by: "op".into(),
+            created_at: created_at.into(),
+            updated_at: created_at.into(),
+            attempts: vec![],
+            note: None,
+            call_id: None,
+            route_pos: 0,
+            cash_collected: None,
+            empties_returned: None,
+            delivered_at: None,
+            cancel_reason: None,
+        }
+    }
+
+    fn card(orders: Vec<Order>) -> ClientCard {
+        ClientCard {
+            client: ClientSummary {
+                id: "c1".into(),
+                kind: ClientKind::Individual,
+                name: "Ivanov".into(),
+                phones: vec![Phone::from_e164_unchecked("+79123456789")],
+                addresses: vec![address("a1"), address("a2")],
+                inn: None,
+                note: None,
+                bottles_held: 2,
+            },
+            active_orders: vec![],
+            recent_orders: orders,
+        }
+    }
+
+    fn product(id: &str, price: i64) -> Product {
+        Product {
+            id: id.into(),
+            sku: id.into(),
+            name: id.into(),
+            kind: ProductKind::Water,
+            unit: "pc".into(),
+            price: Money(price),
+            returnable: true,
+        }
+    }
+
+    fn call(id: &str, matches: Vec<ClientCard>) -> Box<CallWithMatches> {
+        Box::new(CallWithMatches {
+            call: Call {
+                id: id.into(),
+                call_id: id.into(),
+                from: "+79120000000".into(),
+                to: "+74950000000".into(),
+                extension: Some("101".into()),
+                state: CallState::Ringing,
+                started_at: "2025-11-27T10:00:00Z".into(),
+                answered_at: None,
+                ended_at: None,
+                missed: false,
+                client_ids: vec![],
+                order_ids: vec![],
+            },
+            matches,
+        })
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn next_working_day_skips_sunday() {
+        assert_eq!(next_working_day(day("2025-11-27")), day("2025-11-28")); // Thu -> Fri
+        assert_eq!(next_working_day(day("2025-11-29")), day("2025-12-01")); // Sat -> Mon
+        assert_eq!(next_working_day(day("2025-11-30")), day("2025-12-01")); // Sun -> Mon
+    }
+
+    #[test]
+    fn draft_defaults_to_the_last_orders_address_and_courier() {
+        let c = card(vec![
+            order(1, "2025-10-01T09:00:00Z", "a1", "k1", 1),
+            order(2, "2025-11-01T09:00:00Z", "a2", "k2", 3),
+        ]);
+        let d = OrderDraft::for_client(&c, day("2025-11-27"));
+        assert_eq!(d.address_id, "a2");
+        assert_eq!(d.courier_id, "k2");
+        assert_eq!(d.date, "2025-11-28");
+        assert_eq!(d.window, "13:00-18:00");
+        assert!(d.qty.is_empty());
+        let new_client = OrderDraft::for_client(&card(vec![]), day("2025-11-27"));
+        assert_eq!(new_client.address_id, "a1");
+        assert_eq!(new_client.courier_id, "");
+    }
+
+    #[test]
+    fn repeat_last_fills_lines_from_the_latest_order() {
+        let c = card(vec![
+            order(2, "2025-11-01T09:00:00Z", "a2", "k2", 3),
+            order(1, "2025-10-01T09:00:00Z", "a1", "k1", 1),
+        ]);
+        let s = Rc::new(ConsoleState::new(day("2025-11-27")));
+        let s = s.reduce(ConsoleAction::Select(Box::new(c)));
+        let s = s.reduce(ConsoleAction::EditOrder(OrderEdit::Courier("k9".into())));
+        assert!(s.order.dirty);
+        let s = s.reduce(ConsoleAction::RepeatLast(vec!["water".into()]));
+        assert_eq!(s.order.qty.get("water"), Some(&3));
+        assert_eq!(s.order.courier_id, "k2");
+        let products = [product("water", 25000), product("cups", 100)];
+        assert_eq!(s.order.total(&products, &HashMap::new()), Money(75000));
+        let contract = HashMap::from([("water".to_string(), Money(20000))]);
+        assert_eq!(s.order.total(&products, &contract), Money(60000));
+        assert!(s.order.missing(&products).is_empty());
+    }
+
+    #[test]
+    fn a_call_pops_by_number_of_matches() {
+        let s = Rc::new(ConsoleState::new(day("2025-11-27")));
+        let none = s.clone().reduce(ConsoleAction::Ringing(call("k1", vec![])));
+        assert_eq!(none.panel, Panel::NewClient);
+        assert_eq!(none.client_draft.phones, "+79120000000");
+        let one = s
+            .clone()
+            .reduce(ConsoleAction::Ringing(call("k1", vec![card(vec![])])));
+        assert!(matches!(one.panel, Panel::Card(_)));
+        assert_eq!(one.call_id().as_deref(), Some("k1"));
+        let two = s.reduce(ConsoleAction::Ringing(call(
+            "k1",
+            vec![card(vec![]), card(vec![])],
+        )));
+        assert!(matches!(two.panel, Panel::Choose(ref m) if m.len() == 2));
+    }
+
+    #[test]
+    fn a_call_never_throws_away_typing() {
+        let s = Rc::new(ConsoleState::new(day("2025-11-27")));
+        let s = s.reduce(ConsoleAction::Ringing(call("k1", vec![])));
+        let s = s.reduce(ConsoleAction::EditClient(ClientEdit::Name("Petrov".into())));
+        let s = s.reduce(ConsoleAction::Ringing(call("k2", vec![card(vec![])])));
+        assert_eq!(s.panel, Panel::NewClient);
+        assert_eq!(s.client_draft.name, "Petrov");
+        assert!(s.waiting.is_some());
+        let s = s.reduce(ConsoleAction::ClientFailed(vec![(
+            "addresses[0].text".into(),
+            "is required".into(),
+        )]));
+        assert_eq!(s.client_draft.name, "Petrov");
+        assert_eq!(
+            error_for(&s.client_draft.errors, "addresses[0].text"),
+            Some("is required")
+        );
+        let s = s.reduce(ConsoleAction::TakeWaiting);
+        assert!(matches!(s.panel, Panel::Card(_)));
+    }
+
+    #[test]
+    fn edits_drop_the_idempotency_key_and_their_error() {
+        let s = Rc::new(ConsoleState::new(day("2025-11-27")));
+        let s = s.reduce(ConsoleAction::Select(Box::new(card(vec![]))));
+        let s = s.reduce(ConsoleAction::OrderSubmitting("key-1".into()));
+        let s = s.reduce(ConsoleAction::OrderFailed(vec![
+            ("lines[0].qty".into(), "must be positive".into()),
+            ("courier_id".into(), "no such courier".into()),
+        ]));
+        assert_eq!(s.order.key, "key-1", "a retry keeps the key");
+        let s = s.reduce(ConsoleAction::EditOrder(OrderEdit::Qty("water".into(), 2)));
+        assert_eq!(s.order.key, "");
+        assert_eq!(error_for(&s.order.errors, "lines"), None);
+        assert_eq!(
+            error_for(&s.order.errors, "courier_id"),
+            Some("no such courier")
+        );
+    }
+
+    #[test]
+    fn field_errors_find_their_inputs() {
+        assert!(field_matches("lines", "lines[2].qty"));
+        assert!(field_matches("window", "window.to"));
+        assert!(field_matches("phones", "phones[1]"));
+        assert!(!field_matches("note", "notes"));
+        let errs: FieldErrors = vec![("inn".into(), "bad".into()), ("name".into(), "req".into())];
+        assert_eq!(unplaced(&errs, &["name".to_string()]), vec!["bad"]);
+    }
+
+    #[test]
+    fn client_request_splits_phones_and_drops_blank_contacts() {
+        let mut d = ClientDraft::for_phone("+79120000000, 8 912 111-22-33");
+        d.name = " Petrov ".into();
+        d.addresses[0].text = "Lenina 1".into();
+        let r = d.to_request();
+        assert_eq!(r.phones, vec!["+79120000000", "8 912 111-22-33"]);
+        assert_eq!(r.name, "Petrov");
+        assert_eq!(r.addresses[0].contact_name, None);
+    }
+}
