@@ -71,6 +71,15 @@ fn csv_response(name: &str, body: String) -> Response {
         .into_response()
 }
 
+/// The report as JSON, or as CSV when asked.
+fn respond<R: serde::Serialize>(csv: bool, name: &str, r: R, to_csv: fn(&R) -> String) -> Response {
+    if csv {
+        csv_response(name, to_csv(&r))
+    } else {
+        Json(r).into_response()
+    }
+}
+
 #[utoipa::path(get, path = "/api/reports/deliveries", params(RangeQuery), responses((status = 200, body = DeliveriesReport)))]
 pub async fn deliveries(
     State(state): State<AppState>,
@@ -81,11 +90,7 @@ pub async fn deliveries(
     let csv = wants_csv(&q.format)?;
     let (from, to) = range(&state, &q)?;
     let r = reports::deliveries(&state.store.orders_between(&from, &to).await?);
-    Ok(if csv {
-        csv_response("deliveries", reports::deliveries_csv(&r))
-    } else {
-        Json(r).into_response()
-    })
+    Ok(respond(csv, "deliveries", r, reports::deliveries_csv))
 }
 
 #[utoipa::path(get, path = "/api/reports/sales", params(RangeQuery), responses((status = 200, body = SalesReport)))]
@@ -98,11 +103,7 @@ pub async fn sales(
     let csv = wants_csv(&q.format)?;
     let (from, to) = range(&state, &q)?;
     let r = reports::sales(&state.store.orders_between(&from, &to).await?);
-    Ok(if csv {
-        csv_response("sales", reports::sales_csv(&r))
-    } else {
-        Json(r).into_response()
-    })
+    Ok(respond(csv, "sales", r, reports::sales_csv))
 }
 
 #[utoipa::path(get, path = "/api/reports/orders", params(RangeQuery), responses((status = 200, body = OrdersReport)))]
@@ -117,11 +118,7 @@ pub async fn orders(
     let orders = state.store.orders_between(&from, &to).await?;
     let users = state.store.list_users(None).await?;
     let r = reports::orders_worked(&orders, &users);
-    Ok(if csv {
-        csv_response("orders", reports::orders_csv(&r))
-    } else {
-        Json(r).into_response()
-    })
+    Ok(respond(csv, "orders", r, reports::orders_csv))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -152,9 +149,5 @@ pub async fn lost_clients(
     let facts = state.store.order_facts().await?;
     let clients = state.store.all_clients().await?;
     let r = reports::lost_clients(&facts, &clients, as_of, months);
-    Ok(if csv {
-        csv_response("lost-clients", reports::lost_csv(&r))
-    } else {
-        Json(r).into_response()
-    })
+    Ok(respond(csv, "lost-clients", r, reports::lost_csv))
 }
