@@ -27,6 +27,21 @@ pub struct Resp {
 }
 
 impl Resp {
+    /// Sends the request and keeps status, headers, text and (when it parses) JSON.
+    pub async fn read(req: reqwest::RequestBuilder) -> Resp {
+        let r = req.send().await.expect("request");
+        let status = r.status().as_u16();
+        let headers = r.headers().clone();
+        let text = r.text().await.expect("body");
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Resp {
+            status,
+            body,
+            text,
+            headers,
+        }
+    }
+
     #[track_caller]
     pub fn ok(self) -> Value {
         assert!(
@@ -111,17 +126,7 @@ impl App {
         if let Some(k) = idem {
             req = req.header("Idempotency-Key", k);
         }
-        let r = req.send().await.expect("request");
-        let status = r.status().as_u16();
-        let headers = r.headers().clone();
-        let text = r.text().await.expect("body");
-        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Resp {
-            status,
-            body,
-            text,
-            headers,
-        }
+        Resp::read(req).await
     }
 
     pub async fn get(&self, path: &str, token: &str) -> Resp {
@@ -305,17 +310,7 @@ impl App {
         if let Some(ct) = content_type {
             req = req.header("content-type", ct);
         }
-        let r = req.send().await.expect("request");
-        let status = r.status().as_u16();
-        let headers = r.headers().clone();
-        let text = r.text().await.expect("body");
-        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Resp {
-            status,
-            body,
-            text,
-            headers,
-        }
+        Resp::read(req).await
     }
 
     /// The length of the JSON array a GET answers with.
