@@ -545,3 +545,62 @@ async fn addresses_added_at_the_same_time_are_all_kept() {
         .collect();
     assert_eq!(texts.len(), 6, "an address was lost: {texts:?}");
 }
+
+#[tokio::test]
+async fn concurrent_edits_and_new_addresses_are_all_kept() {
+    let app = spawn_app().await;
+    let (client, _) = app.client("Иван", "individual", "+79123456789").await;
+    let path = format!("/api/clients/{client}");
+    let mut tasks = Vec::new();
+    for i in 0..6 {
+        let (app_http, base, token, path) = (
+            app.http.clone(),
+            app.base.clone(),
+            app.admin.clone(),
+            path.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let (method, url, body) = if i % 2 == 0 {
+                (
+                    reqwest::Method::POST,
+                    format!("{base}{path}/addresses"),
+                    json!({ "text": format!("Office {i}") }),
+                )
+            } else {
+                (
+                    reqwest::Method::PATCH,
+                    format!("{base}{path}"),
+                    json!({ "note": format!("note {i}") }),
+                )
+            };
+            app_http
+                .request(method, url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .expect("send")
+                .status()
+                .as_u16()
+        }));
+    }
+    for t in tasks {
+        let status = t.await.expect("task");
+        assert!(status == 200 || status == 201, "status {status}");
+    }
+    let card = app.get(&path, &app.admin).await.ok();
+    let texts: Vec<&str> = card["addresses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["text"].as_str().unwrap())
+        .collect();
+    for i in [0, 2, 4] {
+        assert!(
+            texts.contains(&format!("Office {i}").as_str()),
+            "Office {i} was lost: {texts:?}"
+        );
+    }
+    assert_eq!(texts.len(), 4, "{texts:?}");
+    assert!(card["note"].as_str().unwrap_or("").starts_with("note "));
+}

@@ -117,10 +117,27 @@ impl Store {
 
     /// Writes a changed client (name, phones, addresses...) and its phone rows
     /// in one transaction. `bottles_held` is not touched here: deliveries own it.
-    pub async fn save_client(&self, c: &ClientSummary) -> Result<()> {
+    /// A client and its revision, for a compare-and-set edit.
+    pub async fn client_for_update(&self, id: &str) -> Result<(ClientSummary, i64)> {
+        let row = self
+            .one(
+                "SELECT * OMIT search, prices, created_at FROM ONLY $rid",
+                Value::Null,
+                vec![("rid", rid("clients", id))],
+            )
+            .await?
+            .ok_or_else(|| Error::not_found("client"))?;
+        let rev = row.get("rev").and_then(Value::as_i64).unwrap_or(0);
+        Ok((decode(row)?, rev))
+    }
+
+    /// Writes an edited client only if it is still at `rev`
+    /// (`Conflict(stale_version)` otherwise), with its phone rows, in one transaction.
+    pub async fn save_client(&self, c: &ClientSummary, rev: i64) -> Result<()> {
         let mut doc = client_doc(c);
         if let Value::Object(map) = &mut doc {
             map.remove("bottles_held");
+            map.insert("rev".into(), json!(rev + 1));
         }
         // MERGE never removes a field, so a cleared optional one is unset explicitly.
         let cleared: Vec<&str> = [("inn", c.inn.is_none()), ("note", c.note.is_none())]
@@ -134,16 +151,18 @@ impl Store {
         };
         let sql = format!(
             "BEGIN TRANSACTION;
-             UPDATE $rid MERGE $doc;
+             LET $changed = (UPDATE $rid MERGE $doc WHERE (rev ?? 0) = $rev RETURN id);
+             IF array::len($changed) = 0 {{ THROW 'cas_failed' }};
              {unset}
              DELETE client_phones WHERE client_id = $cid;
              INSERT INTO client_phones $phones;
              COMMIT TRANSACTION;"
         );
+        // Transaction conflicts are retried here; a lost compare-and-set is the caller's.
         self.retrying(|| async {
             self.run_with(
                 &sql,
-                json!({ "doc": doc, "cid": c.id, "phones": phone_rows(c) }),
+                json!({ "doc": doc, "cid": c.id, "phones": phone_rows(c), "rev": rev }),
                 vec![("rid", rid("clients", &c.id))],
             )
             .await
@@ -160,7 +179,7 @@ impl Store {
             .retrying(|| async {
                 self.many(
                     "UPDATE $rid SET addresses = array::append(addresses, $a),
-                       search = string::concat(search, $s) RETURN id",
+                       search = string::concat(search, $s), rev = (rev ?? 0) + 1 RETURN id",
                     json!({ "a": addr, "s": address_search_text(a) }),
                     vec![("rid", rid("clients", client_id))],
                 )
