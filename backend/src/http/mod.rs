@@ -58,5 +58,12 @@ pub fn router(state: AppState) -> Router {
         }),
     };
     app.with_state(state)
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(
+            // The path only: the live channel's query string carries a token.
+            tower_http::trace::TraceLayer::new_for_http().make_span_with(
+                |req: &axum::http::Request<axum::body::Body>| {
+                    tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
+                },
+            ),
+        )
 }
