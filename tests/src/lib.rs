@@ -1,6 +1,8 @@
 //! Test helpers: the real server on port 0 with a fresh `mem://` database,
 //! a real HTTP client, and a real WebSocket client.
 
+pub mod browser;
+
 use std::time::Duration;
 
 use futures::StreamExt;
