@@ -5,7 +5,7 @@ use rodnik_shared::api::{Call, CallEventKind, CallState};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::{decode, decode_all, rid, strip_nulls, Store};
+use super::{decode, decode_all, rid, strip_nulls, where_clause, Store};
 use crate::error::{Error, Result};
 
 pub fn call_key(provider_call_id: &str) -> String {
@@ -166,18 +166,10 @@ impl Store {
     }
 
     pub async fn list_calls(&self, date: Option<&str>, missed: Option<bool>) -> Result<Vec<Call>> {
-        let mut conds = vec![];
-        if date.is_some() {
-            conds.push("date = $date");
-        }
-        if missed.is_some() {
-            conds.push("missed = $missed");
-        }
-        let filter = if conds.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", conds.join(" AND "))
-        };
+        let filter = where_clause(&[
+            ("date = $date", date.is_some()),
+            ("missed = $missed", missed.is_some()),
+        ]);
         let rows = self
             .many(
                 &format!("SELECT * FROM calls {filter} ORDER BY started_at DESC LIMIT 2000"),

@@ -67,6 +67,20 @@ pub fn rids(table: &str, keys: &[String]) -> SValue {
         .into_value()
 }
 
+/// `WHERE a AND b` for the conditions whose value is present, or nothing.
+pub fn where_clause(conds: &[(&str, bool)]) -> String {
+    let present: Vec<&str> = conds
+        .iter()
+        .filter(|(_, on)| *on)
+        .map(|(c, _)| *c)
+        .collect();
+    if present.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", present.join(" AND "))
+    }
+}
+
 /// JSON nulls become absent fields: SurrealDB's `option<T>` holds NONE, not NULL.
 pub fn strip_nulls(v: Value) -> Value {
     match v {

@@ -5,7 +5,7 @@ use rodnik_shared::api::Order;
 use rodnik_shared::OrderState;
 use serde_json::{json, Value};
 
-use super::{decode, decode_all, rid, rids, strip_nulls, Store};
+use super::{decode, decode_all, rid, rids, strip_nulls, where_clause, Store};
 use crate::error::{Error, Result};
 
 #[derive(Debug, Default, Clone)]
@@ -110,24 +110,12 @@ impl Store {
     }
 
     pub async fn list_orders(&self, f: &OrderFilter) -> Result<Vec<Order>> {
-        let mut conds = Vec::new();
-        if f.date.is_some() {
-            conds.push("delivery_date = $date");
-        }
-        if f.state.is_some() {
-            conds.push("state = $state");
-        }
-        if f.courier_id.is_some() {
-            conds.push("courier_id = $courier");
-        }
-        if f.client_id.is_some() {
-            conds.push("client_id = $client");
-        }
-        let filter = if conds.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", conds.join(" AND "))
-        };
+        let filter = where_clause(&[
+            ("delivery_date = $date", f.date.is_some()),
+            ("state = $state", f.state.is_some()),
+            ("courier_id = $courier", f.courier_id.is_some()),
+            ("client_id = $client", f.client_id.is_some()),
+        ]);
         let rows = self
             .many(
                 &format!(
