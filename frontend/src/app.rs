@@ -8,7 +8,7 @@ use yew_router::prelude::*;
 use crate::api::{Api, ApiError};
 use crate::components::Header;
 use crate::i18n::Lang;
-use crate::pages::{Console, Login, NotFound, Today};
+use crate::pages::{Admin, Board, Console, Login, NotFound, Today};
 use crate::state::{use_app, AppAction, AppHandle, AppState};
 
 #[derive(Debug, Clone, PartialEq, Routable)]
@@ -17,6 +17,10 @@ pub enum Route {
     Today,
     #[at("/console")]
     Console,
+    #[at("/board")]
+    Board,
+    #[at("/admin")]
+    Admin,
     #[at("/login")]
     Login,
     #[not_found]
@@ -74,11 +78,21 @@ fn Guarded(p: &GuardedProps) -> Html {
         .session
         .as_ref()
         .is_some_and(|s| s.user.role.is_operator_or_up());
+    let manager = app
+        .session
+        .as_ref()
+        .is_some_and(|s| s.user.role.is_manager_or_up());
     match (&p.route, signed_in) {
         (Route::Today, true) => html! { <Today /> },
         (Route::Console, true) if operator => html! { <Console /> },
-        (Route::Console, true) => html! { <Redirect<Route> to={Route::Today} /> },
-        (Route::Today | Route::Console, false) => html! { <Redirect<Route> to={Route::Login} /> },
+        (Route::Board, true) if operator => html! { <Board /> },
+        (Route::Admin, true) if manager => html! { <Admin /> },
+        (Route::Console | Route::Board | Route::Admin, true) => {
+            html! { <Redirect<Route> to={Route::Today} /> }
+        }
+        (Route::Today | Route::Console | Route::Board | Route::Admin, false) => {
+            html! { <Redirect<Route> to={Route::Login} /> }
+        }
         (Route::Login, false) => html! { <Login /> },
         // Operators live in the console; everyone else starts on Today.
         (Route::Login, true) if operator => html! { <Redirect<Route> to={Route::Console} /> },

@@ -10,6 +10,7 @@ const TRUNK_VERSION: &str = "0.21.14";
 const WASM_BINDGEN_VERSION: &str = "0.2.130";
 
 fn main() {
+    forget_cargo_run_env();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = workspace_root();
     std::env::set_current_dir(&root)
@@ -28,6 +29,28 @@ fn main() {
     };
     if let Err(e) = result {
         fail(&e);
+    }
+}
+
+/// `cargo xtask` runs us through `cargo run`, which sets `CARGO_MANIFEST_DIR`,
+/// `CARGO_PKG_*` and friends for the xtask package. Nested cargo (and Trunk's
+/// cargo) would pass them on to build scripts that fingerprint env, so a build
+/// typed in a shell and the same build run from here would recompile each other
+/// (SurrealDB included). Drop them while still single-threaded.
+fn forget_cargo_run_env() {
+    const PREFIXES: [&str; 2] = ["CARGO_PKG_", "CARGO_MANIFEST_"];
+    const NAMES: [&str; 4] = [
+        "CARGO_CRATE_NAME",
+        "CARGO_BIN_NAME",
+        "CARGO_PRIMARY_PACKAGE",
+        "CARGO_RUSTC_CURRENT_DIR",
+    ];
+    let stale: Vec<String> = std::env::vars_os()
+        .filter_map(|(k, _)| k.into_string().ok())
+        .filter(|k| PREFIXES.iter().any(|p| k.starts_with(p)) || NAMES.contains(&k.as_str()))
+        .collect();
+    for key in stale {
+        std::env::remove_var(key);
     }
 }
 

@@ -7,6 +7,8 @@ use yew_router::prelude::*;
 use super::LangSwitch;
 use crate::api::Api;
 use crate::app::Route;
+use crate::i18n::admin::texts as admin_texts;
+use crate::i18n::board::texts as board_texts;
 use crate::i18n::role_label;
 use crate::state::{use_app, AppAction};
 
@@ -14,6 +16,8 @@ use crate::state::{use_app, AppAction};
 pub fn Header() -> Html {
     let app = use_app();
     let t = app.lang.t();
+    let board_t = board_texts(app.lang);
+    let admin_t = admin_texts(app.lang);
     let route = use_route::<Route>();
     let nav = app.session.as_ref().map(|s| {
         let link = |to: Route, id: &'static str, text: &'static str| {
@@ -28,8 +32,12 @@ pub fn Header() -> Html {
             <nav class="nav">
                 if s.user.role.is_operator_or_up() {
                     { link(Route::Console, "nav-console", t.console) }
+                    { link(Route::Board, "nav-board", board_t.nav) }
                 }
                 { link(Route::Today, "nav-today", t.today) }
+                if s.user.role.is_manager_or_up() {
+                    { link(Route::Admin, "nav-admin", admin_t.nav) }
+                }
             </nav>
         }
     });

@@ -8,6 +8,9 @@
 
 use rodnik_shared::{ClientKind, OrderState, Role};
 
+pub mod admin;
+pub mod board;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
     En,
