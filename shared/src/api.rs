@@ -63,6 +63,13 @@ pub struct User {
     pub phone: Option<Phone>,
     #[serde(default)]
     pub extension: Option<String>,
+    /// A deactivated user cannot log in and their sessions have ended.
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -83,6 +90,50 @@ pub struct CreateUser {
     pub phone: Option<String>,
     #[serde(default)]
     pub extension: Option<String>,
+}
+
+/// `PATCH /api/users/{id}` (admin): the fields to change. `phone` and
+/// `extension` take `null` to clear; `password` sets a new one. Deactivating,
+/// a role change or a new password end the user's sessions.
+#[derive(Clone, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PatchUser {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub phone: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub extension: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+}
+
+/// Never prints the password.
+impl std::fmt::Debug for PatchUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PatchUser")
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .field("phone", &self.phone)
+            .field("extension", &self.extension)
+            .field("active", &self.active)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .finish()
+    }
 }
 
 // ---------- catalogue ----------
@@ -110,6 +161,42 @@ pub struct CreateProduct {
     pub price: i64,
     #[serde(default)]
     pub returnable: bool,
+    /// Offered for new orders (default `true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_sale: Option<bool>,
+}
+
+/// A product and whether it is on sale: `GET /api/products` lists the ones on
+/// sale, `?all=true` every one. Off-sale products stay on old orders and
+/// contract prices but are not offered for new orders.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ProductEntry {
+    #[serde(flatten)]
+    pub product: Product,
+    #[serde(default = "yes")]
+    pub on_sale: bool,
+}
+
+/// `PATCH /api/products/{id}` (admin, manager): the fields to change.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PatchProduct {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sku: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<ProductKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// The list price in minor units.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub returnable: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_sale: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -246,6 +333,40 @@ pub struct Lookup {
     pub matches: Vec<ClientCard>,
 }
 
+/// Why an existing client may be the one being registered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SimilarReason {
+    /// One of the typed numbers is among the client's phones.
+    Phone,
+    /// The same words in the name, ignoring case, quotes, order and the legal form.
+    Name,
+    /// The same street and house (and no different flat or office).
+    Address,
+}
+
+/// A possible duplicate: the client and why it matched.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SimilarClient {
+    pub client: ClientSummary,
+    pub reasons: Vec<SimilarReason>,
+    /// The typed numbers this client has (E.164).
+    #[serde(default)]
+    pub phones: Vec<String>,
+    /// The ids of the client's addresses that look like a typed one.
+    #[serde(default)]
+    pub address_ids: Vec<String>,
+}
+
+/// `GET /api/clients/similar`: same phone first, then by the number of reasons.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Similar {
+    pub matches: Vec<SimilarClient>,
+}
+
 // ---------- orders ----------
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -313,6 +434,10 @@ pub struct Order {
     pub empties_returned: Option<u32>,
     pub delivered_at: Option<String>,
     pub cancel_reason: Option<String>,
+    /// A delivery attempt failed and no one has chosen a new date since
+    /// (set by `fail`, cleared by a date change, a dispatch or a cancel).
+    #[serde(default)]
+    pub needs_new_date: bool,
 }
 
 impl Order {
@@ -354,23 +479,37 @@ pub struct CreateOrder {
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+/// Absent fields stay as they are; `null` clears a nullable one (so a
+/// serialized patch leaves out what it does not change).
 pub struct PatchOrder {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery_date: Option<String>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<WindowInput>))]
     pub window: Option<Option<WindowInput>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub courier_id: Option<Option<String>>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lines: Option<Vec<LineInput>>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_id: Option<String>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub note: Option<Option<String>>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_version: Option<i64>,
 }
 
@@ -477,6 +616,14 @@ pub struct Call {
     pub missed: bool,
     pub client_ids: Vec<String>,
     pub order_ids: Vec<String>,
+    /// When an operator marked a missed call as called back (RFC 3339), and who.
+    #[serde(default)]
+    pub called_back_at: Option<String>,
+    #[serde(default)]
+    pub called_back_by: Option<String>,
+    /// The names of `client_ids`, filled in by `GET /api/calls`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub client_names: Vec<String>,
 }
 
 /// A call as pushed on the live channel: with the caller's client cards.

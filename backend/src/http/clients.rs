@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use rodnik_shared::api::{
-    AddressInput, ClientCard, ClientSummary, CreateClient, Lookup, PatchClient,
+    AddressInput, ClientCard, ClientSummary, CreateClient, Lookup, PatchClient, Similar,
 };
 use rodnik_shared::validate;
 use serde::Deserialize;
@@ -20,6 +20,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/clients", post(create_client).get(search_clients))
         .route("/clients/lookup", get(lookup))
+        .route("/clients/similar", get(similar_clients))
         .route("/clients/{id}", get(get_client).patch(patch_client))
         .route("/clients/{id}/addresses", post(add_address))
 }
@@ -64,6 +65,50 @@ pub async fn lookup(
         phone: phone.to_string(),
         matches,
     }))
+}
+
+/// Possible duplicates of a client being typed: clients with one of the
+/// numbers, a name with the same words, or an address on the same street and
+/// house. Lenient, as it runs while the operator types: numbers that do not
+/// parse (yet) are skipped, and nothing given means no matches.
+#[utoipa::path(get, path = "/api/clients/similar",
+    params(
+        ("phone" = Option<String>, Query, description = "one or more numbers, separated by commas; may repeat"),
+        ("name" = Option<String>, Query, description = "the client's name as typed"),
+        ("address" = Option<String>, Query, description = "an address as typed; may repeat"),
+    ),
+    responses((status = 200, body = Similar)))]
+pub async fn similar_clients(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(pairs): ApiQuery<Vec<(String, String)>>,
+) -> Result<Json<Similar>> {
+    user.require_operator()?;
+    const MAX_VALUES: usize = 10;
+    const MAX_LEN: usize = 500;
+    let values = |key: &str| -> Vec<&str> {
+        pairs
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .filter(|v| v.len() <= MAX_LEN)
+            .take(MAX_VALUES)
+            .collect()
+    };
+    let mut phones: Vec<rodnik_shared::Phone> = values("phone")
+        .into_iter()
+        .flat_map(|v| v.split([',', ';']))
+        .filter_map(|p| validate::phone(p, &state.cfg.phone_region, "phone").ok())
+        .take(MAX_VALUES)
+        .collect();
+    phones.dedup();
+    let name = values("name").first().copied().unwrap_or_default();
+    let addresses: Vec<String> = values("address").into_iter().map(str::to_string).collect();
+    let matches = state
+        .store
+        .similar_clients(&phones, name, &addresses, 20)
+        .await?;
+    Ok(Json(Similar { matches }))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

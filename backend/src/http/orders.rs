@@ -185,6 +185,7 @@ pub async fn create_order(
         empties_returned: None,
         delivered_at: None,
         cancel_reason: None,
+            needs_new_date: false,
     };
     state
         .store
@@ -199,6 +200,8 @@ pub struct OrdersQuery {
     pub state: Option<String>,
     pub courier_id: Option<String>,
     pub client_id: Option<String>,
+    /// `true`: only orders whose delivery failed and that wait for a new date.
+    pub needs_new_date: Option<bool>,
 }
 
 #[utoipa::path(get, path = "/api/orders", params(OrdersQuery), responses((status = 200, body = Vec<Order>)))]
@@ -222,6 +225,7 @@ pub async fn list_orders(
         state: order_state,
         courier_id: q.courier_id,
         client_id: q.client_id,
+        needs_new_date: q.needs_new_date.unwrap_or(false),
     };
     if user.role() == Role::Courier {
         if filter.courier_id.as_deref().is_some_and(|c| c != user.id()) {
@@ -351,6 +355,22 @@ pub async fn patch_order(
         Some(n) => Some(optional_text(n.as_deref(), "note")?),
         None => None,
     };
+    // A dispatched stop moved to another courier or day goes to the end of
+    // that route.
+    let target_courier = match &new_courier {
+        Some(c) => c.as_ref().map(|c| c.id.clone()),
+        None => current.courier_id.clone(),
+    };
+    let target_date = date.map_or_else(|| current.delivery_date.clone(), |d| d.to_string());
+    let moved = target_courier != current.courier_id || target_date != current.delivery_date;
+    let moved_pos = match (&target_courier, moved) {
+        (Some(c), true) => Some((
+            c.clone(),
+            target_date.clone(),
+            state.store.next_route_pos(c, &target_date).await?,
+        )),
+        _ => None,
+    };
     let order = mutate(&state, &user, &id, req.expected_version, |o| {
         if !o.state.is_open() {
             return Err(Error::conflict(
@@ -361,6 +381,7 @@ pub async fn patch_order(
         let mut n = o.clone();
         if let Some(d) = date {
             n.delivery_date = d.to_string();
+            n.needs_new_date = false;
         }
         if let Some(w) = window {
             n.window = w;
@@ -384,6 +405,14 @@ pub async fn patch_order(
         }
         if let Some(note) = &note {
             n.note = note.clone();
+        }
+        let moved_now =
+            n.courier_id != o.courier_id || n.delivery_date != o.delivery_date;
+        if n.state == OrderState::Delivery && moved_now {
+            n.route_pos = match &moved_pos {
+                Some((c, d, pos)) if Some(c) == n.courier_id.as_ref() && *d == n.delivery_date => *pos,
+                _ => 9_999,
+            };
         }
         Ok((n, Effects::default()))
     })
@@ -420,6 +449,7 @@ pub async fn dispatch(
         let mut n = o.clone();
         n.state = next_state;
         n.route_pos = pos;
+        n.needs_new_date = false;
         Ok((n, Effects::default()))
     })
     .await?;
@@ -482,6 +512,7 @@ pub async fn fail(
         let mut n = o.clone();
         n.state = next_state;
         n.route_pos = 0;
+        n.needs_new_date = true;
         n.attempts.push(Attempt {
             at: at.clone(),
             reason: reason.clone(),
@@ -524,6 +555,7 @@ pub async fn cancel(
         let mut n = o.clone();
         n.state = o.state.apply(OrderAction::Cancel)?;
         n.cancel_reason = Some(reason.clone());
+        n.needs_new_date = false;
         Ok((n, Effects::default()))
     })
     .await?;

@@ -1,7 +1,7 @@
 //! The signed call webhook and the call log.
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -20,6 +20,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/telephony/events", post(event))
         .route("/calls", get(list_calls))
+        .route("/calls/{id}/callback", post(called_back))
 }
 
 #[utoipa::path(post, path = "/api/telephony/events", request_body = TelephonyEvent,
@@ -108,7 +109,31 @@ pub async fn list_calls(
         .map(|d| validate::date(d, "date"))
         .transpose()?;
     let date = date.map(|d| d.to_string());
-    Ok(Json(
-        state.store.list_calls(date.as_deref(), q.missed).await?,
-    ))
+    let mut calls = state.store.list_calls(date.as_deref(), q.missed).await?;
+    state.store.name_call_clients(&mut calls).await?;
+    Ok(Json(calls))
+}
+
+/// An operator called a missed caller back: the call leaves everyone's
+/// missed list (live: `call.called_back`). Marking twice keeps the first mark.
+#[utoipa::path(post, path = "/api/calls/{id}/callback",
+    responses((status = 200, body = Call), (status = 404, body = rodnik_shared::api::ErrorBody),
+              (status = 409, body = rodnik_shared::api::ErrorBody)))]
+pub async fn called_back(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<Call>> {
+    user.require_operator()?;
+    let at = Utc::now().to_rfc3339();
+    let mut call = state
+        .store
+        .mark_called_back(&id, &at, &user.0.name)
+        .await?
+        .ok_or_else(|| Error::not_found("call"))?;
+    state
+        .store
+        .name_call_clients(std::slice::from_mut(&mut call))
+        .await?;
+    Ok(Json(call))
 }

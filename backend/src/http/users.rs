@@ -1,10 +1,10 @@
 //! Health, login and logout, the current user, and user administration.
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use axum::{Json, Router};
-use rodnik_shared::api::{CreateUser, Health, LoginRequest, LoginResponse, User};
+use rodnik_shared::api::{CreateUser, Health, LoginRequest, LoginResponse, PatchUser, User};
 use rodnik_shared::validate::{optional_text, phone, required_text};
 use rodnik_shared::Role;
 use serde::Deserialize;
@@ -13,7 +13,7 @@ use super::extract::{bearer, ApiJson, ApiQuery, CurrentUser};
 use crate::app::AppState;
 use crate::auth;
 use crate::error::{Error, Result};
-use crate::store::users::NewUser;
+use crate::store::users::{NewUser, UserChange};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -22,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .route("/auth/logout", post(logout))
         .route("/me", get(me))
         .route("/users", post(create_user).get(list_users))
+        .route("/users/{id}", patch(patch_user))
 }
 
 #[utoipa::path(get, path = "/api/health", responses((status = 200, body = Health)))]
@@ -48,7 +49,8 @@ pub async fn login(
     let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
         .await
         .map_err(|e| Error::Internal(e.to_string()))?;
-    if !ok {
+    // A deactivated user gets the same answer as a wrong password.
+    if !ok || !user.active {
         return Err(Error::Unauthorized);
     }
     let token = auth::new_token();
@@ -91,19 +93,11 @@ pub async fn create_user(
             "must be one word of at most 64 characters",
         ));
     }
-    if req.password.chars().count() < 8 {
-        return Err(Error::invalid("password", "must be at least 8 characters"));
-    }
+    check_password(&req.password)?;
     let name = required_text(&req.name, "name")?;
-    let phone = match req.phone.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(p) => Some(phone(p, &state.cfg.phone_region, "phone")?),
-    };
-    let extension = optional_text(req.extension.as_deref(), "extension")?;
-    let password = req.password.clone();
-    let password_hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
-        .await
-        .map_err(|e| Error::Internal(e.to_string()))??;
+    let phone = optional_phone(&state, req.phone.as_deref())?;
+    let extension = extension(req.extension.as_deref())?;
+    let password_hash = hash(&req.password).await?;
     let created = state
         .store
         .create_user(NewUser {
@@ -121,6 +115,10 @@ pub async fn create_user(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct UsersQuery {
     pub role: Option<Role>,
+    /// `true` only active users, `false` only deactivated ones. Without it, a
+    /// `role` lists that role's active users (pickers) and no `role` lists
+    /// every user (administration). Operators and managers always get active couriers.
+    pub active: Option<bool>,
 }
 
 #[utoipa::path(get, path = "/api/users", params(UsersQuery), responses((status = 200, body = Vec<User>)))]
@@ -129,14 +127,120 @@ pub async fn list_users(
     user: CurrentUser,
     ApiQuery(q): ApiQuery<UsersQuery>,
 ) -> Result<Json<Vec<User>>> {
-    match (user.role(), q.role) {
-        (Role::Admin, _) => {}
-        (r, Some(Role::Courier)) if r.is_operator_or_up() => {}
+    let active = match (user.role(), q.role) {
+        (Role::Admin, role) => q.active.or(role.map(|_| true)),
+        (r, Some(Role::Courier)) if r.is_operator_or_up() => Some(true),
         _ => {
             return Err(Error::forbidden(
                 "only admins list users; operators may list couriers",
             ))
         }
+    };
+    Ok(Json(state.store.find_users(q.role, active).await?))
+}
+
+#[utoipa::path(patch, path = "/api/users/{id}", request_body = PatchUser,
+    params(("id" = String, Path, description = "the user's id")),
+    responses((status = 200, body = User),
+        (status = 403, body = rodnik_shared::api::ErrorBody, description = "admins only"),
+        (status = 404, body = rodnik_shared::api::ErrorBody),
+        (status = 422, body = rodnik_shared::api::ErrorBody,
+            description = "a bad field, an extension another active user has, or the last active admin demoted or deactivated")))]
+pub async fn patch_user(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+    ApiJson(req): ApiJson<PatchUser>,
+) -> Result<Json<User>> {
+    user.require_admin()?;
+    let current = state
+        .store
+        .get_user(&id)
+        .await?
+        .ok_or_else(|| Error::not_found("user"))?;
+    let mut change = UserChange {
+        name: req
+            .name
+            .as_deref()
+            .map(|n| required_text(n, "name"))
+            .transpose()?,
+        role: req.role.filter(|r| *r != current.role),
+        active: req.active.filter(|a| *a != current.active),
+        ..UserChange::default()
+    };
+    if let Some(p) = &req.phone {
+        change.phone = Some(optional_phone(&state, p.as_deref())?);
     }
-    Ok(Json(state.store.list_users(q.role).await?))
+    if let Some(x) = &req.extension {
+        change.extension = Some(extension(x.as_deref())?);
+    }
+    if let Some(password) = &req.password {
+        check_password(password)?;
+        change.password_hash = Some(hash(password).await?);
+    }
+    // A new role or a deactivation ends every session (an open live channel
+    // too, at its next ping); a new password ends the others.
+    if change.role.is_some() || change.active == Some(false) {
+        change.end_sessions = Some(None);
+    } else if change.password_hash.is_some() {
+        let own = (id == user.id())
+            .then(|| bearer(&headers).map(auth::token_hash))
+            .flatten();
+        change.end_sessions = Some(own);
+    }
+    if change.is_empty() {
+        return Ok(Json(current));
+    }
+    let updated = state.store.update_user(&id, &change).await?;
+    let fields: Vec<&str> = [
+        ("name", change.name.is_some()),
+        ("role", change.role.is_some()),
+        ("phone", change.phone.is_some()),
+        ("extension", change.extension.is_some()),
+        ("active", change.active.is_some()),
+        ("password", change.password_hash.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(f, on)| on.then_some(f))
+    .collect();
+    tracing::info!(by = %user.0.username, user = %updated.username, ?fields, "user changed");
+    Ok(Json(updated))
+}
+
+fn check_password(password: &str) -> Result<()> {
+    let n = password.chars().count();
+    if n < 8 {
+        return Err(Error::invalid("password", "must be at least 8 characters"));
+    }
+    if n > 256 {
+        return Err(Error::invalid("password", "must be at most 256 characters"));
+    }
+    Ok(())
+}
+
+/// argon2 off the async threads.
+async fn hash(password: &str) -> Result<String> {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || auth::hash_password(&password))
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?
+}
+
+fn optional_phone(state: &AppState, raw: Option<&str>) -> Result<Option<rodnik_shared::Phone>> {
+    Ok(match raw.map(str::trim) {
+        None | Some("") => None,
+        Some(p) => Some(phone(p, &state.cfg.phone_region, "phone")?),
+    })
+}
+
+/// A telephone extension: up to 16 characters without spaces (`101`, `*7`).
+fn extension(raw: Option<&str>) -> Result<Option<String>> {
+    let ext = optional_text(raw, "extension")?;
+    match &ext {
+        Some(x) if x.chars().count() > 16 || x.chars().any(char::is_whitespace) => Err(
+            Error::invalid("extension", "must be at most 16 characters without spaces"),
+        ),
+        _ => Ok(ext),
+    }
 }

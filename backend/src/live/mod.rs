@@ -58,7 +58,8 @@ impl Hub {
     }
 }
 
-type CallProgress = (CallState, Option<String>, Option<String>);
+/// State, answered, ended, called back.
+type CallProgress = (CallState, Option<String>, Option<String>, Option<String>);
 
 type LiveStream = surrealdb::method::Stream<Vec<Value>>;
 
@@ -135,7 +136,12 @@ async fn run_calls(store: Store, hub: Hub, first: Option<LiveStream>) {
                 };
                 // Only a change of the call's progress is news: linking an order
                 // to a ringing call must not pop it again.
-                let progress = (call.state, call.answered_at.clone(), call.ended_at.clone());
+                let progress = (
+                    call.state,
+                    call.answered_at.clone(),
+                    call.ended_at.clone(),
+                    call.called_back_at.clone(),
+                );
                 if last_progress.get(&call.id) == Some(&progress) {
                     continue;
                 }

@@ -83,6 +83,7 @@ impl Filter {
                     return vec![];
                 }
                 let kind = match c.call.state {
+                    _ if c.call.called_back_at.is_some() => "call.called_back",
                     CallState::Ringing => "call.ringing",
                     CallState::Answered => "call.answered",
                     CallState::Ended => "call.ended",

@@ -5,7 +5,7 @@ use rodnik_shared::api::{Call, CallEventKind, CallState};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::{decode, decode_all, rid, strip_nulls, where_clause, Store};
+use super::{decode, decode_all, rid, rids, strip_nulls, where_clause, Store};
 use crate::error::{Error, Result};
 
 pub fn call_key(provider_call_id: &str) -> String {
@@ -63,6 +63,9 @@ fn apply(existing: Option<&Call>, ev: &CallEvent) -> Option<Call> {
             missed: false,
             client_ids: ev.client_ids.clone(),
             order_ids: vec![],
+            called_back_at: None,
+            called_back_by: None,
+            client_names: vec![],
         },
     };
     let changed = existing.is_none() || rank(target) > rank(call.state) || {
@@ -148,6 +151,51 @@ impl Store {
         .await
     }
 
+    /// Marks a missed call as called back; a second mark keeps the first.
+    /// `None` when there is no such call.
+    pub async fn mark_called_back(&self, id: &str, at: &str, by: &str) -> Result<Option<Call>> {
+        let Some(call) = self.find_call(id).await? else {
+            return Ok(None);
+        };
+        if !call.missed {
+            return Err(Error::conflict("not_missed", "only a missed call can be called back"));
+        }
+        if call.called_back_at.is_some() {
+            return Ok(Some(call));
+        }
+        self.run_with(
+            "UPDATE $rid SET called_back_at = $at, called_back_by = $by
+             WHERE missed = true AND called_back_at = NONE RETURN NONE",
+            json!({ "at": at, "by": by }),
+            vec![("rid", rid("calls", &call.id))],
+        )
+        .await?;
+        self.find_call(&call.id).await
+    }
+
+    /// Fills in `client_names` of each call with one read of the clients.
+    pub async fn name_call_clients(&self, calls: &mut [Call]) -> Result<()> {
+        let mut ids: Vec<String> = calls.iter().flat_map(|c| c.client_ids.iter().cloned()).collect();
+        ids.sort();
+        ids.dedup();
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let rows = self
+            .many("SELECT id, name FROM $ids", Value::Null, vec![("ids", rids("clients", &ids))])
+            .await?;
+        let mut names = std::collections::HashMap::new();
+        for row in rows {
+            if let (Some(Value::String(id)), Some(Value::String(name))) = (row.get("id"), row.get("name")) {
+                names.insert(super::key_of(id), name.clone());
+            }
+        }
+        for c in calls.iter_mut() {
+            c.client_names = c.client_ids.iter().filter_map(|id| names.get(id).cloned()).collect();
+        }
+        Ok(())
+    }
+
     /// A call by its id, or by the PBX's call id.
     pub async fn find_call(&self, id_or_call_id: &str) -> Result<Option<Call>> {
         for key in [id_or_call_id.to_string(), call_key(id_or_call_id)] {
@@ -185,6 +233,7 @@ fn call_doc(c: &Call) -> Value {
     let mut doc = strip_nulls(serde_json::to_value(c).unwrap_or(Value::Null));
     if let Value::Object(map) = &mut doc {
         map.remove("id");
+        map.remove("client_names");
         if let Some(f) = map.remove("from") {
             map.insert("from_number".into(), f);
         }

@@ -2,9 +2,9 @@
 
 use std::collections::HashMap;
 
-use rodnik_shared::api::{ContractPrice, ContractPrices, Product};
+use rodnik_shared::api::{ContractPrice, ContractPrices, Product, ProductEntry};
 use rodnik_shared::{Money, ProductKind};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use super::{decode, decode_all, new_key, rid, Store};
 use crate::error::{Error, Result};
@@ -18,25 +18,101 @@ pub struct NewProduct {
     pub returnable: bool,
 }
 
+/// The fields `update_product` changes; `None` leaves a field alone.
+#[derive(Default)]
+pub struct ProductChange {
+    pub sku: Option<String>,
+    pub name: Option<String>,
+    pub kind: Option<ProductKind>,
+    pub unit: Option<String>,
+    pub price: Option<Money>,
+    pub returnable: Option<bool>,
+    pub on_sale: Option<bool>,
+}
+
+fn sku_taken(e: Error) -> Error {
+    match e {
+        Error::Conflict {
+            code: "duplicate", ..
+        } => Error::conflict("sku_taken", "a product with that sku already exists"),
+        other => other,
+    }
+}
+
 impl Store {
     pub async fn create_product(&self, p: NewProduct) -> Result<Product> {
+        Ok(self.create_product_entry(p, true).await?.product)
+    }
+
+    pub async fn create_product_entry(&self, p: NewProduct, on_sale: bool) -> Result<ProductEntry> {
         let row = self
             .one(
                 "CREATE ONLY $rid CONTENT $doc",
                 json!({ "doc": {
                     "sku": p.sku, "name": p.name, "kind": p.kind, "unit": p.unit,
-                    "price": p.price, "returnable": p.returnable,
+                    "price": p.price, "returnable": p.returnable, "on_sale": on_sale,
                 }}),
                 vec![("rid", rid("products", &new_key()))],
             )
             .await
-            .map_err(|e| match e {
-                Error::Conflict {
-                    code: "duplicate", ..
-                } => Error::conflict("sku_taken", "a product with that sku already exists"),
-                other => other,
-            })?;
+            .map_err(sku_taken)?;
         decode(row.ok_or_else(|| Error::Internal("product not created".into()))?)
+    }
+
+    /// Changes the given fields in one statement.
+    pub async fn update_product(&self, id: &str, c: &ProductChange) -> Result<ProductEntry> {
+        let mut set = Map::new();
+        let fields = [
+            ("sku", c.sku.as_ref().map(|v| json!(v))),
+            ("name", c.name.as_ref().map(|v| json!(v))),
+            ("kind", c.kind.map(|v| json!(v))),
+            ("unit", c.unit.as_ref().map(|v| json!(v))),
+            ("price", c.price.map(|v| json!(v))),
+            ("returnable", c.returnable.map(|v| json!(v))),
+            ("on_sale", c.on_sale.map(|v| json!(v))),
+        ];
+        for (k, v) in fields {
+            if let Some(v) = v {
+                set.insert(k.into(), v);
+            }
+        }
+        let rows = self
+            .many(
+                "UPDATE $rid MERGE $set RETURN AFTER",
+                json!({ "set": Value::Object(set) }),
+                vec![("rid", rid("products", id))],
+            )
+            .await
+            .map_err(sku_taken)?;
+        let row = rows
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::not_found("product"))?;
+        decode(row)
+    }
+
+    pub async fn get_product(&self, id: &str) -> Result<Option<ProductEntry>> {
+        let row = self
+            .one(
+                "SELECT * FROM ONLY $rid",
+                Value::Null,
+                vec![("rid", rid("products", id))],
+            )
+            .await?;
+        row.map(decode).transpose()
+    }
+
+    /// The products on sale, or all of them, with the flag.
+    pub async fn product_entries(&self, all: bool) -> Result<Vec<ProductEntry>> {
+        let filter = if all { "" } else { "WHERE on_sale != false" };
+        let rows = self
+            .many(
+                &format!("SELECT * FROM products {filter} ORDER BY kind, name"),
+                Value::Null,
+                vec![],
+            )
+            .await?;
+        decode_all(rows)
     }
 
     pub async fn list_products(&self) -> Result<Vec<Product>> {

@@ -1,7 +1,7 @@
 //! Clients (контрагенты), their addresses, and the phone index used by the
 //! screen pop.
 
-use rodnik_shared::api::{Address, ClientCard, ClientSummary};
+use rodnik_shared::api::{Address, ClientCard, ClientSummary, SimilarClient, SimilarReason};
 use rodnik_shared::validate::{ValidAddress, ValidClient};
 use rodnik_shared::Phone;
 use serde_json::{json, Value};
@@ -262,5 +262,480 @@ impl Store {
             )
             .await?;
         decode_all(rows)
+    }
+}
+
+/// Possible duplicates of a client being registered: the same phone (the
+/// phone index), a similar name or a similar address. Names and addresses are
+/// compared as normalized keys in Rust, over candidates picked by one
+/// substring scan of the `search` field (the same scan as `?q=`).
+impl Store {
+    pub async fn similar_clients(
+        &self,
+        phones: &[Phone],
+        name: &str,
+        addresses: &[String],
+        limit: usize,
+    ) -> Result<Vec<SimilarClient>> {
+        let mut found: Vec<SimilarClient> = vec![];
+        for p in phones {
+            for c in self.clients_by_phone(p).await? {
+                let i = slot(&mut found, c);
+                found[i].reasons.push(SimilarReason::Phone);
+                found[i].phones.push(p.as_str().to_string());
+            }
+        }
+        let name_key = similar::name_key(name);
+        let address_keys: Vec<similar::AddressKey> = addresses
+            .iter()
+            .filter_map(|a| similar::address_key(a))
+            .collect();
+        let (conditions, vars) = similar::candidate_filter(&name_key, &address_keys);
+        if !conditions.is_empty() {
+            let mut vars = vars;
+            vars.insert("limit".into(), json!(SIMILAR_CANDIDATES));
+            let rows = self
+                .many(
+                    &format!(
+                        "SELECT * OMIT search, prices, created_at FROM clients
+                         WHERE {} LIMIT $limit",
+                        conditions.join(" OR ")
+                    ),
+                    Value::Object(vars),
+                    vec![],
+                )
+                .await?;
+            for c in decode_all::<ClientSummary>(rows)? {
+                let same_name = !name_key.is_empty()
+                    && similar::names_alike(&name_key, &similar::name_key(&c.name));
+                let places: Vec<String> = c
+                    .addresses
+                    .iter()
+                    .filter(|a| {
+                        similar::address_key(&a.text)
+                            .is_some_and(|k| address_keys.iter().any(|t| t.alike(&k)))
+                    })
+                    .map(|a| a.id.clone())
+                    .collect();
+                if !same_name && places.is_empty() {
+                    continue;
+                }
+                let i = slot(&mut found, c);
+                if same_name {
+                    found[i].reasons.push(SimilarReason::Name);
+                }
+                if !places.is_empty() {
+                    found[i].reasons.push(SimilarReason::Address);
+                    found[i].address_ids = places;
+                }
+            }
+        }
+        for f in &mut found {
+            f.reasons.sort_by_key(|r| *r as u8);
+            f.reasons.dedup();
+            f.phones.dedup();
+        }
+        found.sort_by(|a, b| {
+            let phone = |s: &SimilarClient| s.reasons.contains(&SimilarReason::Phone);
+            phone(b)
+                .cmp(&phone(a))
+                .then(b.reasons.len().cmp(&a.reasons.len()))
+                .then_with(|| a.client.name.cmp(&b.client.name))
+        });
+        found.truncate(limit);
+        Ok(found)
+    }
+}
+
+/// How many clients one duplicate scan may bring back to compare in Rust.
+const SIMILAR_CANDIDATES: usize = 200;
+
+/// The index of `c` in `found`, added when new.
+fn slot(found: &mut Vec<SimilarClient>, c: ClientSummary) -> usize {
+    if let Some(i) = found.iter().position(|f| f.client.id == c.id) {
+        return i;
+    }
+    found.push(SimilarClient {
+        client: c,
+        reasons: vec![],
+        phones: vec![],
+        address_ids: vec![],
+    });
+    found.len() - 1
+}
+
+/// Normalized keys of names and addresses, for the duplicate check.
+pub mod similar {
+    use serde_json::{json, Map, Value};
+
+    /// Legal forms: «ООО "Ромашка"» and "ИП Ромашка" are the same words.
+    #[rustfmt::skip]
+    const LEGAL_FORMS: &[&str] = &[
+        "ооо", "оао", "зао", "пао", "ао", "ип", "нко", "ано", "тоо", "чп", "llc", "ltd",
+        "inc", "gmbh", "corp",
+    ];
+    /// Street types and places that say nothing about which street it is.
+    #[rustfmt::skip]
+    const PLACE_WORDS: &[&str] = &[
+        "ул", "улица", "пр", "просп", "проспект", "пер", "переулок", "бул", "бульвар",
+        "ш", "шоссе", "пл", "площадь", "наб", "набережная", "проезд", "туп", "тупик",
+        "аллея", "мкр", "мкрн", "микрорайон", "г", "гор", "город", "пос", "поселок",
+        "село", "дер", "деревня", "обл", "область", "район", "край", "респ",
+        "республика", "street", "st", "avenue", "ave", "road", "rd", "lane", "ln",
+        "boulevard", "blvd", "city",
+    ];
+    const HOUSE_WORDS: &[&str] = &["д", "дом", "house", "no"];
+    #[rustfmt::skip]
+    const BUILDING_WORDS: &[&str] = &[
+        "к", "корп", "корпус", "стр", "строение", "лит", "литера", "building", "bldg",
+    ];
+    #[rustfmt::skip]
+    const FLAT_WORDS: &[&str] = &[
+        "кв", "квартира", "оф", "офис", "пом", "помещение", "комн", "комната", "apt",
+        "apartment", "flat", "office", "suite", "ste", "room",
+    ];
+
+    /// Lowercase, `ё` as `е`.
+    fn fold(s: &str) -> String {
+        s.to_lowercase().replace('ё', "е")
+    }
+
+    /// The words of a name, sorted, without punctuation and legal forms:
+    /// «ООО "Ромашка"» and "ромашка ооо" have the same key.
+    pub fn name_key(name: &str) -> Vec<String> {
+        let mut words: Vec<String> = fold(name)
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty() && !LEGAL_FORMS.contains(w))
+            .map(str::to_string)
+            .collect();
+        words.sort();
+        words.dedup();
+        words
+    }
+
+    /// The same words; or, for names of two words or more, all the words of
+    /// one in the other ("Иванов Иван" and "Иванов Иван Петрович").
+    pub fn names_alike(a: &[String], b: &[String]) -> bool {
+        if a.is_empty() || b.is_empty() {
+            return false;
+        }
+        if a == b {
+            return true;
+        }
+        let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+        short.len() >= 2 && short.iter().all(|w| long.contains(w))
+    }
+
+    /// Street and house of an address, and the flat or office when there is one.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct AddressKey {
+        /// The street's own words, sorted ("ленина"; "1 тверская ямская").
+        pub street: Vec<String>,
+        /// "5", "5а", "10к2", "5/1".
+        pub house: String,
+        pub flat: Option<String>,
+    }
+
+    impl AddressKey {
+        /// Same house on the same street (one street's words may hold the
+        /// other's: a city written without a comma), and not two different flats.
+        pub fn alike(&self, other: &AddressKey) -> bool {
+            let (short, long) = if self.street.len() <= other.street.len() {
+                (&self.street, &other.street)
+            } else {
+                (&other.street, &self.street)
+            };
+            self.house == other.house
+                && short.iter().all(|w| long.contains(w))
+                && match (&self.flat, &other.flat) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => true,
+                }
+        }
+    }
+
+    #[derive(Clone, Copy, PartialEq)]
+    enum Marker {
+        House,
+        Building,
+        Flat,
+    }
+
+    fn marker(word: &str) -> Option<Marker> {
+        if HOUSE_WORDS.contains(&word) {
+            Some(Marker::House)
+        } else if BUILDING_WORDS.contains(&word) {
+            Some(Marker::Building)
+        } else if FLAT_WORDS.contains(&word) {
+            Some(Marker::Flat)
+        } else {
+            None
+        }
+    }
+
+    /// "д5" or "кв12" written together: the marker and the number.
+    fn split_glued(token: &str) -> Option<(Marker, &str)> {
+        let at = token.find(|c: char| c.is_ascii_digit())?;
+        let (word, number) = token.split_at(at);
+        Some((marker(word)?, number))
+    }
+
+    fn is_number(token: &str) -> bool {
+        token.starts_with(|c: char| c.is_ascii_digit())
+    }
+
+    /// "10к2" -> ("10", Some("2")), "5а" -> ("5а", None), "5/1" -> ("5/1", None).
+    fn house_parts(token: &str) -> (String, Option<String>) {
+        let digits = token.len() - token.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let (number, rest) = token.split_at(digits);
+        match split_glued(rest) {
+            Some((Marker::Building, b)) if !b.is_empty() => {
+                (number.to_string(), Some(b.to_string()))
+            }
+            _ => (token.to_string(), None),
+        }
+    }
+
+    /// Parses a free-text address ("Москва, ул. Ленина, д. 5, кв. 12",
+    /// "Ленина 5-12", "Lenina st 5, apt 12"); `None` without a street and house.
+    pub fn address_key(text: &str) -> Option<AddressKey> {
+        let folded = fold(text);
+        let mut previous_words: Vec<String> = vec![];
+        let mut street: Vec<String> = vec![];
+        let mut house: Option<String> = None;
+        let mut building: Option<String> = None;
+        let mut flat: Option<String> = None;
+        for segment in folded.split([',', ';', '\n']) {
+            let tokens: Vec<&str> = segment
+                .split(|c: char| !(c.is_alphanumeric() || c == '/'))
+                .filter(|t| !t.is_empty())
+                .collect();
+            let mut words: Vec<String> = vec![];
+            let mut pending: Option<Marker> = None;
+            for (i, raw) in tokens.iter().enumerate() {
+                let (glued, token) = match split_glued(raw) {
+                    Some((m, n)) if !n.is_empty() && !is_number(raw) => (Some(m), n),
+                    _ => (None, *raw),
+                };
+                if let Some(m) = glued {
+                    pending = Some(m);
+                }
+                if !is_number(token) {
+                    if let Some(m) = marker(token) {
+                        pending = Some(m);
+                    } else if token.chars().count() > 1 && !PLACE_WORDS.contains(&token) {
+                        pending = None;
+                        if house.is_none() {
+                            words.push(token.to_string());
+                        }
+                    }
+                    continue;
+                }
+                match pending.take() {
+                    Some(Marker::Building) if house.is_some() => building = Some(token.into()),
+                    Some(Marker::Flat) if house.is_some() => flat = Some(token.into()),
+                    Some(Marker::House) if house.is_none() => {
+                        house = Some(token.into());
+                    }
+                    _ if house.is_none() => {
+                        let postcode =
+                            token.len() >= 5 && token.chars().all(|c| c.is_ascii_digit());
+                        if postcode {
+                            continue;
+                        }
+                        // "8 Марта", "1-я линия": a number before the street's words is its name.
+                        let names_street = tokens[i + 1..]
+                            .iter()
+                            .take_while(|t| !is_number(t) && marker(t).is_none())
+                            .any(|t| t.chars().count() > 1 && !PLACE_WORDS.contains(t));
+                        if names_street {
+                            words.push(token.to_string());
+                            continue;
+                        }
+                        house = Some(token.into());
+                    }
+                    _ => {
+                        // "Ленина 5-12", "Ленина 5, 12": the number after the house.
+                        if flat.is_none() {
+                            flat = Some(token.into());
+                        }
+                    }
+                }
+                if house.is_some() && street.is_empty() {
+                    street = if words.is_empty() {
+                        previous_words.clone()
+                    } else {
+                        words.clone()
+                    };
+                }
+            }
+            if !words.is_empty() {
+                previous_words = words;
+            }
+        }
+        // "12 Baker Street": the number came first and was taken for the street's.
+        if house.is_none() {
+            if let Some(first) = previous_words.first().filter(|w| is_number(w)).cloned() {
+                if previous_words.len() > 1 {
+                    house = Some(first);
+                    street = previous_words[1..].to_vec();
+                }
+            }
+        }
+        let house = house?;
+        if street.is_empty() {
+            return None;
+        }
+        let (number, glued_building) = house_parts(&house);
+        let house = match building.or(glued_building) {
+            Some(b) => format!("{number}к{b}"),
+            None => number,
+        };
+        street.sort();
+        street.dedup();
+        Some(AddressKey {
+            street,
+            house,
+            flat,
+        })
+    }
+
+    /// The WHERE conditions (ORed) and their variables that bring back every
+    /// client whose name or address could be alike: words of the name, or
+    /// the longest word of a street together with the house number.
+    pub fn candidate_filter(
+        name: &[String],
+        addresses: &[AddressKey],
+    ) -> (Vec<String>, Map<String, Value>) {
+        const SEARCH: &str = "string::replace(search, 'ё', 'е')";
+        let mut conditions = vec![];
+        let mut vars = Map::new();
+        let longest = |words: &[String]| {
+            words
+                .iter()
+                .filter(|w| !is_number(w))
+                .max_by_key(|w| w.chars().count())
+                .cloned()
+        };
+        // Alike names share every word, or (two words or more) at least two:
+        // the one word, or any pair of the (at most five) longest.
+        let mut words: Vec<&String> = name.iter().filter(|w| w.chars().count() >= 2).collect();
+        words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+        words.truncate(5);
+        for (i, w) in words.iter().enumerate() {
+            vars.insert(format!("name{i}"), json!(w));
+        }
+        match words.len() {
+            0 => {}
+            1 if words[0].chars().count() >= 3 => {
+                conditions.push(format!("string::contains({SEARCH}, $name0)"));
+            }
+            1 => {}
+            n => {
+                for i in 0..n {
+                    for j in i + 1..n {
+                        conditions.push(format!(
+                            "(string::contains({SEARCH}, $name{i}) AND string::contains({SEARCH}, $name{j}))"
+                        ));
+                    }
+                }
+            }
+        }
+        for (i, a) in addresses.iter().take(10).enumerate() {
+            let Some(w) = longest(&a.street).or_else(|| a.street.first().cloned()) else {
+                continue;
+            };
+            let digits: String = a.house.chars().take_while(char::is_ascii_digit).collect();
+            conditions.push(format!(
+                "(string::contains({SEARCH}, $street{i}) AND string::contains({SEARCH}, $house{i}))"
+            ));
+            vars.insert(format!("street{i}"), json!(w));
+            vars.insert(format!("house{i}"), json!(digits));
+        }
+        (conditions, vars)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn key(street: &[&str], house: &str, flat: Option<&str>) -> Option<AddressKey> {
+            Some(AddressKey {
+                street: street.iter().map(|s| s.to_string()).collect(),
+                house: house.into(),
+                flat: flat.map(str::to_string),
+            })
+        }
+
+        #[test]
+        fn names_ignore_case_quotes_order_and_legal_form() {
+            let a = name_key("ООО \"Ромашка\"");
+            assert_eq!(a, vec!["ромашка"]);
+            assert_eq!(name_key("ромашка ооо"), a);
+            assert_eq!(name_key("«Ромашка», ООО"), a);
+            assert!(names_alike(
+                &name_key("Иванов Иван"),
+                &name_key("иван  ИВАНОВ")
+            ));
+            assert!(names_alike(
+                &name_key("Иванов Иван"),
+                &name_key("Иванов Иван Петрович")
+            ));
+            assert!(names_alike(
+                &name_key("Королёв Сергей"),
+                &name_key("Королев Сергей")
+            ));
+            assert!(!names_alike(
+                &name_key("Ромашка"),
+                &name_key("Ромашка Плюс")
+            ));
+            assert!(!names_alike(
+                &name_key("Иванов Иван"),
+                &name_key("Иванов Пётр")
+            ));
+            assert!(!names_alike(&name_key("ООО"), &name_key("ООО")));
+        }
+
+        #[test]
+        fn addresses_reduce_to_street_house_and_flat() {
+            let lenina = key(&["ленина"], "5", Some("12"));
+            assert_eq!(address_key("Москва, ул. Ленина, д. 5, кв. 12"), lenina);
+            assert_eq!(address_key("ул Ленина 5-12"), lenina);
+            assert_eq!(address_key("Ленина ул., 5, кв.12"), lenina);
+            assert_eq!(
+                address_key("123456, г. Москва, улица Ленина, дом 5, квартира 12"),
+                lenina
+            );
+            assert_eq!(
+                address_key("Lenina 5, apt 12"),
+                key(&["lenina"], "5", Some("12"))
+            );
+            assert_eq!(address_key("пр-т Мира, 10к2"), key(&["мира"], "10к2", None));
+            assert_eq!(
+                address_key("проспект Мира, д. 10, корп. 2, офис 3"),
+                key(&["мира"], "10к2", Some("3"))
+            );
+            assert_eq!(
+                address_key("ул. 8 Марта, 5"),
+                key(&["8", "марта"], "5", None)
+            );
+            assert_eq!(address_key("12 Baker Street"), key(&["baker"], "12", None));
+            assert_eq!(
+                address_key("Академика Королёва 3"),
+                key(&["академика", "королева"], "3", None)
+            );
+            assert_eq!(address_key("Ленина"), None);
+            assert_eq!(address_key("5"), None);
+        }
+
+        #[test]
+        fn addresses_alike_need_the_same_house_and_no_other_flat() {
+            let k = |s| address_key(s).expect(s);
+            assert!(k("Москва, ул. Ленина, д. 5, кв. 12").alike(&k("Ленина 5-12")));
+            assert!(k("Москва Ленина 5").alike(&k("ул. Ленина, 5, кв. 3")));
+            assert!(!k("Ленина 5, кв. 12").alike(&k("Ленина 5, кв. 14")));
+            assert!(!k("Ленина 5").alike(&k("Ленина 7")));
+            assert!(!k("Ленина 5").alike(&k("Гагарина 5")));
+        }
     }
 }

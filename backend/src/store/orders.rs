@@ -14,6 +14,8 @@ pub struct OrderFilter {
     pub state: Option<OrderState>,
     pub courier_id: Option<String>,
     pub client_id: Option<String>,
+    /// Only orders whose failed attempt still waits for a new date.
+    pub needs_new_date: bool,
 }
 
 fn order_doc(o: &Order, delivered_by: Option<&str>) -> Value {
@@ -115,6 +117,7 @@ impl Store {
             ("state = $state", f.state.is_some()),
             ("courier_id = $courier", f.courier_id.is_some()),
             ("client_id = $client", f.client_id.is_some()),
+            ("state = 'new' AND needs_new_date = true", f.needs_new_date),
         ]);
         let rows = self
             .many(

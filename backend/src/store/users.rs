@@ -3,7 +3,7 @@
 
 use rodnik_shared::api::User;
 use rodnik_shared::{Phone, Role};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use super::{decode, decode_all, new_key, rid, strip_nulls, Store};
 use crate::error::{Error, Result};
@@ -17,11 +17,59 @@ pub struct NewUser {
     pub password_hash: String,
 }
 
-const USER_FIELDS: &str = "id, username, name, role, phone, extension";
+/// The fields `update_user` changes; `None` leaves a field alone.
+#[derive(Default)]
+pub struct UserChange {
+    pub name: Option<String>,
+    pub role: Option<Role>,
+    /// `Some(None)` clears.
+    pub phone: Option<Option<Phone>>,
+    /// `Some(None)` clears.
+    pub extension: Option<Option<String>>,
+    pub active: Option<bool>,
+    pub password_hash: Option<String>,
+    /// End the user's sessions, all but the one with this token hash when
+    /// given (an admin who resets their own password stays logged in).
+    pub end_sessions: Option<Option<String>>,
+}
+
+impl UserChange {
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none()
+            && self.role.is_none()
+            && self.phone.is_none()
+            && self.extension.is_none()
+            && self.active.is_none()
+            && self.password_hash.is_none()
+            && self.end_sessions.is_none()
+    }
+}
+
+const USER_FIELDS: &str = "id, username, name, role, phone, extension, active";
+
+/// Every user creation and change writes this record first, so two of them at
+/// the same time conflict (and one is retried) instead of both passing a check
+/// that only one of them may pass (the last admin, a free extension).
+const GUARD: &str = "UPSERT counters:user_edits SET n = (n ?? 0) + 1;";
+
+/// Fails when `$rid` and another active user who takes calls (operators and
+/// up: the extension routes the screen pop) share an extension. Couriers
+/// never get calls, so theirs clashes with nobody's.
+const EXTENSION_CHECK: &str = "LET $me = (SELECT extension, active, role FROM ONLY $rid);
+     IF $me.active = true AND $me.extension != NONE AND $me.role != 'courier'
+        AND count(SELECT id FROM users WHERE extension = $me.extension AND active = true
+                  AND role != 'courier' AND id != $rid) > 0
+     { THROW 'extension_taken' };";
+
+/// Fails when no active admin would be left.
+const ADMIN_CHECK: &str =
+    "IF count(SELECT id FROM users WHERE role = 'admin' AND active = true) = 0
+     { THROW 'last_admin' };";
 
 impl Store {
     pub async fn create_user(&self, u: NewUser) -> Result<User> {
         let key = new_key();
+        let extension = u.extension.clone();
         let doc = strip_nulls(json!({
             "username": u.username,
             "name": u.name,
@@ -29,22 +77,165 @@ impl Store {
             "phone": u.phone,
             "extension": u.extension,
             "password_hash": u.password_hash,
+            "active": true,
             "created_at": chrono::Utc::now().to_rfc3339(),
         }));
-        let row = self
-            .one(
-                &format!("CREATE ONLY $rid CONTENT $doc RETURN {USER_FIELDS}"),
-                json!({ "doc": doc }),
-                vec![("rid", rid("users", &key))],
-            )
-            .await
-            .map_err(|e| match e {
+        let sql = format!(
+            "BEGIN TRANSACTION;
+             {GUARD}
+             CREATE $rid CONTENT $doc;
+             {EXTENSION_CHECK}
+             COMMIT TRANSACTION;"
+        );
+        let written = self
+            .retrying(|| async {
+                self.run_with(
+                    &sql,
+                    json!({ "doc": doc }),
+                    vec![("rid", rid("users", &key))],
+                )
+                .await
+            })
+            .await;
+        if let Err(e) = written {
+            return Err(match e {
                 Error::Conflict {
                     code: "duplicate", ..
                 } => Error::conflict("username_taken", "that username is already taken"),
-                other => other,
-            })?;
-        decode(row.ok_or_else(|| Error::Internal("user not created".into()))?)
+                other => self.explain(other, &key, extension.as_deref(), None).await,
+            });
+        }
+        self.get_user(&key)
+            .await?
+            .ok_or_else(|| Error::Internal("user not created".into()))
+    }
+
+    /// Changes a user in one transaction that also keeps the rules: an
+    /// extension belongs to one active user, and one active admin is left.
+    pub async fn update_user(&self, id: &str, c: &UserChange) -> Result<User> {
+        let mut set = Map::new();
+        let mut unset = Vec::new();
+        if let Some(name) = &c.name {
+            set.insert("name".into(), json!(name));
+        }
+        if let Some(role) = c.role {
+            set.insert("role".into(), json!(role));
+        }
+        match &c.phone {
+            Some(Some(p)) => {
+                set.insert("phone".into(), json!(p));
+            }
+            Some(None) => unset.push("phone"),
+            None => {}
+        }
+        match &c.extension {
+            Some(Some(e)) => {
+                set.insert("extension".into(), json!(e));
+            }
+            Some(None) => unset.push("extension"),
+            None => {}
+        }
+        if let Some(active) = c.active {
+            set.insert("active".into(), json!(active));
+        }
+        if let Some(hash) = &c.password_hash {
+            set.insert("password_hash".into(), json!(hash));
+        }
+        // MERGE never removes a field, so a cleared optional one is unset explicitly.
+        let unset = if unset.is_empty() {
+            String::new()
+        } else {
+            format!("UPDATE $rid UNSET {};", unset.join(", "))
+        };
+        let admins = if c.role.is_some() || c.active == Some(false) {
+            ADMIN_CHECK
+        } else {
+            ""
+        };
+        let mut ids = vec![("rid", rid("users", id))];
+        let sessions = match &c.end_sessions {
+            None => "",
+            Some(None) => "DELETE sessions WHERE user_id = $uid;",
+            Some(Some(keep)) => {
+                ids.push(("keep", rid("sessions", keep)));
+                "DELETE sessions WHERE user_id = $uid AND id != $keep;"
+            }
+        };
+        let sql = format!(
+            "BEGIN TRANSACTION;
+             {GUARD}
+             LET $changed = (UPDATE $rid MERGE $set RETURN id);
+             IF array::len($changed) = 0 {{ THROW 'user_not_found' }};
+             {unset}
+             {admins}
+             {EXTENSION_CHECK}
+             {sessions}
+             COMMIT TRANSACTION;"
+        );
+        let vars = json!({ "set": Value::Object(set), "uid": id });
+        let written = self
+            .retrying(|| async { self.run_with(&sql, vars.clone(), ids.clone()).await })
+            .await;
+        if let Err(e) = written {
+            let extension = c.extension.clone().flatten();
+            return Err(self.explain(e, id, extension.as_deref(), c.active).await);
+        }
+        self.get_user(id)
+            .await?
+            .ok_or_else(|| Error::not_found("user"))
+    }
+
+    /// The API error for a rule a user write broke.
+    async fn explain(
+        &self,
+        e: Error,
+        id: &str,
+        extension: Option<&str>,
+        active: Option<bool>,
+    ) -> Error {
+        let Error::Db(message) = &e else { return e };
+        if message.contains("user_not_found") {
+            Error::not_found("user")
+        } else if message.contains("last_admin") {
+            let field = if active == Some(false) {
+                "active"
+            } else {
+                "role"
+            };
+            Error::invalid(
+                field,
+                "this is the last active admin: make another user an admin first",
+            )
+        } else if message.contains("extension_taken") {
+            let ext = match extension {
+                Some(x) => Some(x.to_string()),
+                None => self
+                    .get_user(id)
+                    .await
+                    .ok()
+                    .flatten()
+                    .and_then(|u| u.extension),
+            };
+            let holder = match &ext {
+                Some(x) => self.users_with_extension(x).await.ok().and_then(|us| {
+                    us.into_iter()
+                        .find(|u| u.id != id && u.role != Role::Courier)
+                }),
+                None => None,
+            };
+            Error::invalid(
+                "extension",
+                match (ext, holder) {
+                    (Some(x), Some(u)) => format!(
+                        "extension {x} is already used by {} ({})",
+                        u.name, u.username
+                    ),
+                    _ => "that extension is already used by another active operator".to_string(),
+                },
+            )
+        } else {
+            e
+        }
     }
 
     pub async fn count_users(&self) -> Result<i64> {
@@ -74,6 +265,7 @@ impl Store {
         Ok(Some((decode(row)?, hash)))
     }
 
+    /// Any user, active or not.
     pub async fn get_user(&self, id: &str) -> Result<Option<User>> {
         let row = self
             .one(
@@ -85,32 +277,32 @@ impl Store {
         row.map(decode).transpose()
     }
 
+    /// Every user (active or not), or those of one role.
     pub async fn list_users(&self, role: Option<Role>) -> Result<Vec<User>> {
-        let rows = match role {
-            Some(role) => {
-                self.many(
-                    &format!("SELECT {USER_FIELDS} FROM users WHERE role = $r ORDER BY name"),
-                    json!({ "r": role }),
-                    vec![],
-                )
-                .await?
-            }
-            None => {
-                self.many(
-                    &format!("SELECT {USER_FIELDS} FROM users ORDER BY name"),
-                    Value::Null,
-                    vec![],
-                )
-                .await?
-            }
-        };
+        self.find_users(role, None).await
+    }
+
+    /// Users by role and by whether they are active; `None` does not filter.
+    pub async fn find_users(&self, role: Option<Role>, active: Option<bool>) -> Result<Vec<User>> {
+        let filter = super::where_clause(&[
+            ("role = $r", role.is_some()),
+            ("active = $a", active.is_some()),
+        ]);
+        let rows = self
+            .many(
+                &format!("SELECT {USER_FIELDS} FROM users {filter} ORDER BY name"),
+                strip_nulls(json!({ "r": role, "a": active })),
+                vec![],
+            )
+            .await?;
         decode_all(rows)
     }
 
+    /// The active users with this extension.
     pub async fn users_with_extension(&self, ext: &str) -> Result<Vec<User>> {
         let rows = self
             .many(
-                &format!("SELECT {USER_FIELDS} FROM users WHERE extension = $e"),
+                &format!("SELECT {USER_FIELDS} FROM users WHERE extension = $e AND active = true"),
                 json!({ "e": ext }),
                 vec![],
             )
@@ -128,6 +320,8 @@ impl Store {
         Ok(())
     }
 
+    /// The user of a session, if both exist and the user is active (a session
+    /// created while the user was being deactivated ends here too).
     pub async fn session_user(&self, token_hash: &str) -> Result<Option<User>> {
         let row = self
             .one(
@@ -137,7 +331,7 @@ impl Store {
             )
             .await?;
         match row.as_ref().and_then(Value::as_str) {
-            Some(user_id) => self.get_user(user_id).await,
+            Some(user_id) => Ok(self.get_user(user_id).await?.filter(|u| u.active)),
             None => Ok(None),
         }
     }

@@ -1,6 +1,7 @@
 //! Typed client of the Rodnik HTTP API (`shared/API.md`): request and response
 //! bodies are the `rodnik_shared::api` types the server itself uses.
 
+mod board;
 pub mod live;
 
 use std::fmt;
@@ -87,6 +88,20 @@ impl Api {
     /// Clients whose name, phone or address contains `q` (at least 2 characters).
     pub async fn search_clients(&self, q: &str) -> Result<Vec<ClientSummary>, ApiError> {
         let r = self.auth(Request::get("/api/clients")).query([("q", q)]);
+        json(r.send().await).await
+    }
+
+    /// Possible duplicates of a client being typed (`GET /api/clients/similar`):
+    /// `phones` as typed (comma-separated), the name, each address.
+    pub async fn similar_clients(
+        &self,
+        phones: &str,
+        name: &str,
+        addresses: &[String],
+    ) -> Result<rodnik_shared::api::Similar, ApiError> {
+        let mut params = vec![("phone", phones), ("name", name)];
+        params.extend(addresses.iter().map(|a| ("address", a.as_str())));
+        let r = self.auth(Request::get("/api/clients/similar")).query(params);
         json(r.send().await).await
     }
 

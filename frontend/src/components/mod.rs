@@ -1,5 +1,6 @@
 //! Small views shared by the pages.
 
+pub mod board;
 pub mod client_card;
 pub mod client_search;
 pub mod header;

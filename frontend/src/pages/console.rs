@@ -9,8 +9,12 @@ use std::rc::Rc;
 
 use chrono::NaiveDate;
 use gloo_events::EventListener;
+use gloo_storage::{SessionStorage, Storage};
+use gloo_timers::callback::Timeout;
 use rodnik_shared::api::CallState;
-use rodnik_shared::api::{CallWithMatches, CreateOrder, PatchOrder, Product, User};
+use rodnik_shared::api::{
+    CallWithMatches, CreateOrder, PatchOrder, Product, SimilarClient, SimilarReason, User,
+};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 use yew::platform::spawn_local;
@@ -22,7 +26,8 @@ use crate::components::client_card::short_date;
 use crate::components::{ClientCardView, ClientSearch, LiveIndicator, NewClientForm, OrderForm};
 use crate::i18n::{kind_label, Lang};
 use crate::state::console::{
-    ConsoleAction, ConsoleDispatcher, ConsoleState, FieldErrors, Missing, Panel,
+    ConsoleAction, ConsoleDispatcher, ConsoleState, FieldErrors, Missing, Panel, SimilarQuery,
+    Snapshot,
 };
 use crate::state::{use_app, AppAction, AppHandle};
 
@@ -39,7 +44,18 @@ pub fn Console() -> Html {
     let lang = app.lang;
     let t = lang.t();
     let token = app.token().unwrap_or_default().to_string();
-    let state = use_reducer(|| ConsoleState::new(browser_today()));
+    // Drafts survive a reload of this tab: sessionStorage, one entry per user.
+    let saved_key = app
+        .session
+        .as_ref()
+        .map(|s| format!("rodnik.console.{}", s.user.id));
+    let state = {
+        let saved_key = saved_key.clone();
+        use_reducer(move || {
+            let snap = saved_key.as_deref().and_then(load_snapshot);
+            ConsoleState::restored(browser_today(), snap)
+        })
+    };
     let catalogue = use_state(Catalogue::default);
     let search_ref = use_node_ref();
     let repeat_ref = use_node_ref();
@@ -90,6 +106,54 @@ pub fn Console() -> Html {
                     }
                 });
             }
+        });
+    }
+
+    // Every change of the drafts, the client on screen or the call is kept.
+    {
+        let saved_key = saved_key.clone();
+        use_effect_with(state.snapshot(), move |snap| {
+            if let Some(key) = saved_key {
+                store_snapshot(&key, snap);
+            }
+        });
+    }
+
+    // After a reload: the card of the client that was on screen.
+    {
+        let restoring = state.restoring.as_ref().map(|(id, _)| id.clone());
+        let (dispatcher, app, token) = (state.dispatcher(), app.clone(), token.clone());
+        use_effect_with(restoring, move |id| {
+            if let Some(id) = id.clone() {
+                spawn_local(async move {
+                    match Api::with_token(&token).client(&id).await {
+                        Ok(card) => dispatcher.dispatch(ConsoleAction::Select(Box::new(card))),
+                        Err(ApiError::Unauthorized) => app.dispatch(AppAction::LoggedOut),
+                        Err(_) => dispatcher.dispatch(ConsoleAction::RestoreFailed),
+                    }
+                });
+            }
+        });
+    }
+
+    // Possible duplicates of the client being typed, a moment after the last keystroke.
+    {
+        let query = (state.panel == Panel::NewClient)
+            .then(|| state.client_draft.similar_query())
+            .flatten()
+            .filter(|q| state.client_draft.similar_for.as_ref() != Some(q));
+        let (dispatcher, app, token) = (state.dispatcher(), app.clone(), token.clone());
+        use_effect_with(query, move |q| {
+            let timer = q.clone().map(|q| {
+                Timeout::new(SIMILAR_DEBOUNCE_MS, move || {
+                    spawn_local(async move {
+                        if let Some(found) = ask_similar(&app, &token, &q).await {
+                            dispatcher.dispatch(ConsoleAction::Similar(q, found));
+                        }
+                    });
+                })
+            });
+            move || drop(timer)
         });
     }
 
@@ -163,21 +227,33 @@ pub fn Console() -> Html {
         })
     };
 
+    // `true`: "create anyway", despite a client with the same phone.
     let submit_client = {
         let (state, app, token, in_flight) =
             (state.clone(), app.clone(), token.clone(), in_flight.clone());
-        Callback::from(move |_: ()| {
+        Callback::from(move |anyway: bool| {
             let d = &state.client_draft;
             if d.busy || *in_flight.borrow() {
                 return;
             }
+            let anyway = anyway || d.anyway;
+            let fresh = d.similar_fresh();
+            if !anyway && fresh && d.phone_duplicate() {
+                state.dispatch(ConsoleAction::ConfirmDuplicate);
+                return;
+            }
+            // Typed faster than the debounce: ask about duplicates first.
+            let check = (!anyway && !fresh).then(|| d.similar_query()).flatten();
             let key = if d.key.is_empty() {
                 new_idempotency_key()
             } else {
                 d.key.clone()
             };
             let req = d.to_request();
-            state.dispatch(ConsoleAction::ClientSubmitting(key.clone()));
+            state.dispatch(ConsoleAction::ClientSubmitting {
+                key: key.clone(),
+                anyway,
+            });
             *in_flight.borrow_mut() = true;
             let (dispatcher, app, token, in_flight) = (
                 state.dispatcher(),
@@ -186,6 +262,19 @@ pub fn Console() -> Html {
                 in_flight.clone(),
             );
             spawn_local(async move {
+                if let Some(q) = check {
+                    if let Some(found) = ask_similar(&app, &token, &q).await {
+                        let same_phone = found
+                            .iter()
+                            .any(|s| s.reasons.contains(&SimilarReason::Phone));
+                        dispatcher.dispatch(ConsoleAction::Similar(q, found));
+                        if same_phone {
+                            dispatcher.dispatch(ConsoleAction::ConfirmDuplicate);
+                            *in_flight.borrow_mut() = false;
+                            return;
+                        }
+                    }
+                }
                 match Api::with_token(&token).create_client(&req, &key).await {
                     Ok(card) => dispatcher.dispatch(ConsoleAction::ClientCreated(Box::new(card))),
                     Err(e) => fail(&app, &dispatcher, e, ConsoleAction::ClientFailed),
@@ -358,7 +447,9 @@ pub fn Console() -> Html {
                 .map(|_| AttrValue::from(t.unknown_number));
             html! {
                 <NewClientForm draft={state.client_draft.clone()} {lang} {on_edit}
-                    on_submit={submit_client.clone()} {lead} />
+                    on_submit={submit_client.reform(|_| false)}
+                    on_create_anyway={submit_client.reform(|_| true)}
+                    on_open={pick.clone()} {lead} />
             }
         }
     };
@@ -429,6 +520,42 @@ pub fn Console() -> Html {
                 { right }
             </div>
         </section>
+    }
+}
+
+const SIMILAR_DEBOUNCE_MS: u32 = 300;
+
+/// Possible duplicates for `q`; `None` when the server could not say (the
+/// check never blocks a save).
+async fn ask_similar(app: &AppHandle, token: &str, q: &SimilarQuery) -> Option<Vec<SimilarClient>> {
+    match Api::with_token(token)
+        .similar_clients(&q.phones, &q.name, &q.addresses)
+        .await
+    {
+        Ok(r) => Some(r.matches),
+        Err(ApiError::Unauthorized) => {
+            app.dispatch(AppAction::LoggedOut);
+            None
+        }
+        Err(_) => None,
+    }
+}
+
+fn load_snapshot(key: &str) -> Option<Snapshot> {
+    let raw = SessionStorage::raw().get_item(key).ok().flatten()?;
+    let snap = Snapshot::from_json(&raw);
+    if snap.is_none() {
+        SessionStorage::delete(key);
+    }
+    snap
+}
+
+fn store_snapshot(key: &str, snap: &Snapshot) {
+    if snap.is_empty() {
+        SessionStorage::delete(key);
+    } else {
+        // A full or disabled storage only loses the reload safety net.
+        let _ = SessionStorage::raw().set_item(key, &snap.to_json());
     }
 }
 

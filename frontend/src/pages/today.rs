@@ -128,7 +128,7 @@ fn summary(lang: Lang, s: &OrdersState) -> Html {
 
 /// The browser's calendar date. The server counts days in the company's time
 /// zone (RODNIK_TZ); a dispatcher works in that same zone.
-fn today_iso() -> String {
+pub fn today_iso() -> String {
     let d = js_sys::Date::new_0();
     format!(
         "{:04}-{:02}-{:02}",

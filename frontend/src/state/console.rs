@@ -4,7 +4,8 @@
 //! Drafts live here, not in the inputs: a failed save, a server error or a
 //! dropped connection never clears what was typed. Every edit drops the
 //! current idempotency key, because the next submit sends a different body;
-//! a retry of an unchanged draft reuses it.
+//! a retry of an unchanged draft reuses it. A `Snapshot` of the drafts (keys
+//! included), the client on screen and the call survives a page reload.
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -12,11 +13,12 @@ use std::rc::Rc;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use rodnik_shared::api::{
     AddressInput, CallWithMatches, ClientCard, CreateClient, CreateOrder, LineInput, Order,
-    PatchOrder, Product,
+    PatchOrder, Product, SimilarClient, SimilarReason,
 };
 use rodnik_shared::pricing::{unit_price, CatalogueItem};
 use rodnik_shared::values::WindowInput;
 use rodnik_shared::{ClientKind, Money, TimeWindow};
+use serde::{Deserialize, Serialize};
 use yew::prelude::*;
 
 /// `(field, message)`; the field uses the API's names (`addresses[0].text`).
@@ -32,23 +34,47 @@ pub enum Panel {
     NewClient,
 }
 
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct AddressDraft {
     pub text: String,
     pub contact_name: String,
     pub contact_phone: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ClientDraft {
     pub kind: ClientKind,
     pub name: String,
     /// One or more numbers, separated by commas.
     pub phones: String,
     pub addresses: Vec<AddressDraft>,
+    #[serde(skip)]
     pub errors: FieldErrors,
+    #[serde(skip)]
     pub busy: bool,
     pub key: String,
+    /// Possible duplicates: the server's answer to `similar_for`.
+    #[serde(skip)]
+    pub similar: Vec<SimilarClient>,
+    #[serde(skip)]
+    pub similar_for: Option<SimilarQuery>,
+    /// Save was pressed while a client with one of these phones exists:
+    /// "create anyway" is offered.
+    #[serde(skip)]
+    pub confirm: bool,
+    /// The operator chose "create anyway"; until the phones change.
+    #[serde(skip)]
+    pub anyway: bool,
+}
+
+/// What `GET /api/clients/similar` is asked about a client being typed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SimilarQuery {
+    pub phones: String,
+    pub name: String,
+    pub addresses: Vec<String>,
 }
 
 impl Default for ClientDraft {
@@ -61,6 +87,10 @@ impl Default for ClientDraft {
             errors: vec![],
             busy: false,
             key: String::new(),
+            similar: vec![],
+            similar_for: None,
+            confirm: false,
+            anyway: false,
         }
     }
 }
@@ -92,6 +122,42 @@ impl ClientDraft {
                 .addresses
                 .iter()
                 .any(|a| !a.text.trim().is_empty() || !a.contact_name.trim().is_empty())
+    }
+
+    /// What to ask about possible duplicates; `None` until a number of 7
+    /// digits or more, a name of 3 letters or an address with a number is typed.
+    pub fn similar_query(&self) -> Option<SimilarQuery> {
+        let phones: Vec<String> = split_phones(&self.phones)
+            .into_iter()
+            .filter(|p| p.chars().filter(char::is_ascii_digit).count() >= 7)
+            .collect();
+        let name = Some(self.name.trim())
+            .filter(|n| n.chars().count() >= 3)
+            .unwrap_or_default()
+            .to_string();
+        let addresses: Vec<String> = self
+            .addresses
+            .iter()
+            .map(|a| a.text.trim().to_string())
+            .filter(|t| t.chars().count() >= 4 && t.chars().any(|c| c.is_ascii_digit()))
+            .collect();
+        (!phones.is_empty() || !name.is_empty() || !addresses.is_empty()).then(|| SimilarQuery {
+            phones: phones.join(", "),
+            name,
+            addresses,
+        })
+    }
+
+    /// The duplicates on screen answer what is typed now.
+    pub fn similar_fresh(&self) -> bool {
+        self.similar_for == self.similar_query()
+    }
+
+    /// A client with one of these numbers exists (saving needs "create anyway").
+    pub fn phone_duplicate(&self) -> bool {
+        self.similar
+            .iter()
+            .any(|s| s.reasons.contains(&SimilarReason::Phone))
     }
 
     pub fn to_request(&self) -> CreateClient {
@@ -143,6 +209,14 @@ impl ClientDraft {
         }
         self.errors.retain(|(f, _)| !field_matches(&field, f));
         self.key.clear();
+        self.confirm = false;
+        if field == "phones" {
+            self.anyway = false;
+        }
+        if self.similar_query().is_none() {
+            self.similar.clear();
+            self.similar_for = None;
+        }
     }
 
     fn address(&mut self, i: usize) -> &mut AddressDraft {
@@ -161,7 +235,8 @@ fn split_phones(s: &str) -> Vec<String> {
         .collect()
 }
 
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct OrderDraft {
     pub address_id: String,
     /// Quantities by product id; absent or 0 is not ordered.
@@ -171,7 +246,9 @@ pub struct OrderDraft {
     pub window: String,
     pub courier_id: String,
     pub note: String,
+    #[serde(skip)]
     pub errors: FieldErrors,
+    #[serde(skip)]
     pub busy: bool,
     /// The idempotency key of the current submit attempt; empty until one starts.
     pub key: String,
@@ -441,6 +518,49 @@ pub struct ConsoleState {
     pub saved: Option<Box<Order>>,
     /// Bumped when focus should move to the order form's first useful control.
     pub focus_order: u32,
+    /// After a reload: the client that was on screen (its card is being
+    /// fetched) and the order draft typed for them.
+    pub restoring: Option<(String, Option<OrderDraft>)>,
+}
+
+/// What survives a page reload: the drafts (with their idempotency keys, so
+/// a retry after the reload cannot create a second client or order), the
+/// client on screen and the call being handled. The page keeps it in
+/// sessionStorage under the user's id.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Snapshot {
+    pub screen: Screen,
+    pub call: Option<Box<CallWithMatches>>,
+    pub client_draft: Option<ClientDraft>,
+    pub order: Option<OrderDraft>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Screen {
+    #[default]
+    Empty,
+    /// The call's several matches.
+    Choose,
+    /// The client with this id.
+    Card(String),
+    NewClient,
+}
+
+impl Snapshot {
+    pub fn is_empty(&self) -> bool {
+        *self == Snapshot::default()
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// `None` for anything unreadable (another version's format, a hand edit).
+    pub fn from_json(s: &str) -> Option<Snapshot> {
+        serde_json::from_str(s).ok()
+    }
 }
 
 pub enum ConsoleAction {
@@ -456,7 +576,11 @@ pub enum ConsoleAction {
     ContractPrices(String, HashMap<String, Money>),
     NewClient(String),
     EditClient(ClientEdit),
-    ClientSubmitting(String),
+    /// A save starts with this key; `anyway`: despite a same-phone duplicate.
+    ClientSubmitting {
+        key: String,
+        anyway: bool,
+    },
     ClientFailed(FieldErrors),
     ClientCreated(Box<ClientCard>),
     EditOrder(OrderEdit),
@@ -466,6 +590,12 @@ pub enum ConsoleAction {
     OrderFailed(FieldErrors),
     OrderCreated(Box<Order>),
     OrderDispatched(Box<Order>),
+    /// The server's possible duplicates for a query about the client draft.
+    Similar(SimilarQuery, Vec<SimilarClient>),
+    /// Save was pressed while a client with one of the phones exists.
+    ConfirmDuplicate,
+    /// The client that was on screen before a reload is gone (or unreadable).
+    RestoreFailed,
 }
 
 impl ConsoleState {
@@ -480,6 +610,59 @@ impl ConsoleState {
             order: OrderDraft::default(),
             saved: None,
             focus_order: 0,
+            restoring: None,
+        }
+    }
+
+    /// A fresh console with what a reload left (`Snapshot::from_json`).
+    pub fn restored(today: NaiveDate, snapshot: Option<Snapshot>) -> ConsoleState {
+        let mut s = ConsoleState::new(today);
+        if let Some(snap) = snapshot {
+            s.restore(snap);
+        }
+        s
+    }
+
+    fn restore(&mut self, snap: Snapshot) {
+        self.call = snap.call;
+        if let Some(d) = snap.client_draft {
+            self.client_draft = d;
+        }
+        match snap.screen {
+            Screen::Empty => {}
+            Screen::NewClient => self.panel = Panel::NewClient,
+            Screen::Choose => {
+                if let Some(c) = self.call.as_ref().filter(|c| c.matches.len() > 1) {
+                    self.panel = Panel::Choose(c.matches.clone());
+                }
+            }
+            Screen::Card(id) => self.restoring = Some((id, snap.order)),
+        }
+    }
+
+    /// What to keep across a reload: drafts only while they hold something
+    /// typed (or a pending attempt's key), so a saved order leaves nothing.
+    pub fn snapshot(&self) -> Snapshot {
+        let (screen, order) = match (&self.panel, &self.restoring) {
+            (_, Some((id, order))) => (Screen::Card(id.clone()), order.clone()),
+            (Panel::Empty, _) => (Screen::Empty, None),
+            (Panel::Choose(_), _) => (Screen::Choose, None),
+            (Panel::NewClient, _) => (Screen::NewClient, None),
+            (Panel::Card(c), _) => {
+                let o = &self.order;
+                let typed = o.dirty || !o.key.is_empty() || o.created.is_some();
+                (Screen::Card(c.client.id.clone()), typed.then(|| o.clone()))
+            }
+        };
+        let d = &self.client_draft;
+        let keep_client = d.is_typed()
+            || !d.key.is_empty()
+            || (self.panel == Panel::NewClient && !d.phones.trim().is_empty());
+        Snapshot {
+            screen,
+            call: self.call.clone(),
+            client_draft: keep_client.then(|| d.clone()),
+            order,
         }
     }
 
@@ -492,6 +675,13 @@ impl ConsoleState {
 
     /// Typing in progress that a pop must not throw away.
     pub fn is_busy(&self) -> bool {
+        if self
+            .restoring
+            .as_ref()
+            .is_some_and(|(_, o)| o.as_ref().is_some_and(|o| o.dirty))
+        {
+            return true;
+        }
         match &self.panel {
             Panel::Card(_) => self.order.dirty || self.order.busy,
             Panel::NewClient => self.client_draft.is_typed() || self.client_draft.busy,
@@ -521,6 +711,7 @@ impl ConsoleState {
         let from = call.call.from.clone();
         self.call = Some(call);
         self.saved = None;
+        self.restoring = None;
         match matches.len() {
             0 => {
                 self.client_draft = ClientDraft::for_phone(&from);
@@ -579,6 +770,7 @@ impl Reducible for ConsoleState {
                 None => return self,
             },
             ConsoleAction::Close => {
+                s.restoring = None;
                 s.call = None;
                 s.panel = Panel::Empty;
                 s.order = OrderDraft::default();
@@ -590,7 +782,14 @@ impl Reducible for ConsoleState {
             }
             ConsoleAction::Select(card) => {
                 s.saved = None;
+                let id = card.client.id.clone();
                 s.select(*card);
+                // The card a reload left on screen comes back with its draft.
+                if let Some((was, order)) = s.restoring.take() {
+                    if let Some(o) = order.filter(|_| was == id) {
+                        s.order = o;
+                    }
+                }
             }
             ConsoleAction::CardRefreshed(card) => match &mut s.panel {
                 Panel::Card(c) if c.client.id == card.client.id => *c = card,
@@ -603,17 +802,24 @@ impl Reducible for ConsoleState {
                 s.contract = prices;
             }
             ConsoleAction::NewClient(phone) => {
-                if s.panel != Panel::NewClient {
+                // A draft typed before (say, before opening a possible
+                // duplicate) comes back unless another number is asked for.
+                let keep = s.client_draft.is_typed()
+                    && (phone.is_empty() || phone == s.client_draft.phones);
+                if s.panel != Panel::NewClient && !keep {
                     s.client_draft = ClientDraft::for_phone(&phone);
                 }
                 s.panel = Panel::NewClient;
                 s.saved = None;
+                s.restoring = None;
             }
             ConsoleAction::EditClient(e) => s.client_draft.edit(e),
-            ConsoleAction::ClientSubmitting(key) => {
+            ConsoleAction::ClientSubmitting { key, anyway } => {
                 s.client_draft.key = key;
                 s.client_draft.busy = true;
                 s.client_draft.errors.clear();
+                s.client_draft.confirm = false;
+                s.client_draft.anyway |= anyway;
             }
             ConsoleAction::ClientFailed(errors) => {
                 s.client_draft.busy = false;
@@ -654,6 +860,26 @@ impl Reducible for ConsoleState {
                     s.order = OrderDraft::default();
                 }
                 s.saved = Some(order);
+            }
+            ConsoleAction::Similar(query, found) => {
+                let d = &mut s.client_draft;
+                if d.similar_query().as_ref() != Some(&query) {
+                    return self;
+                }
+                if d.similar_for.as_ref() == Some(&query) && d.similar == found {
+                    return self;
+                }
+                d.similar = found;
+                d.similar_for = Some(query);
+            }
+            ConsoleAction::ConfirmDuplicate => {
+                s.client_draft.busy = false;
+                s.client_draft.confirm = true;
+            }
+            ConsoleAction::RestoreFailed => {
+                if s.restoring.take().is_none() {
+                    return self;
+                }
             }
         }
         Rc::new(s)
@@ -716,6 +942,7 @@ mod tests {
             empties_returned: None,
             delivered_at: None,
             cancel_reason: None,
+            needs_new_date: false,
         }
     }
 
@@ -763,6 +990,9 @@ mod tests {
                 missed: false,
                 client_ids: vec![],
                 order_ids: vec![],
+                called_back_at: None,
+                called_back_by: None,
+                client_names: vec![],
             },
             matches,
         })
@@ -894,5 +1124,239 @@ mod tests {
         assert_eq!(r.phones, vec!["+79120000000", "8 912 111-22-33"]);
         assert_eq!(r.name, "Petrov");
         assert_eq!(r.addresses[0].contact_name, None);
+    }
+
+    fn similar(reasons: Vec<SimilarReason>) -> SimilarClient {
+        SimilarClient {
+            client: card(vec![]).client,
+            reasons,
+            phones: vec![],
+            address_ids: vec![],
+        }
+    }
+
+    #[test]
+    fn similar_answers_count_only_for_what_is_typed_now() {
+        let s = Rc::new(ConsoleState::new(day("2025-11-27")));
+        let s = s.reduce(ConsoleAction::NewClient(String::new()));
+        assert_eq!(
+            s.client_draft.similar_query(),
+            None,
+            "nothing typed, nothing asked"
+        );
+        let s = s.reduce(ConsoleAction::EditClient(ClientEdit::Phones(
+            "8 912 3".into(),
+        )));
+        assert_eq!(s.client_draft.similar_query(), None, "too short a number");
+        let s = s.reduce(ConsoleAction::EditClient(ClientEdit::Phones(
+            "8 912 345-67-89".into(),
+        )));
+        let q = s.client_draft.similar_query().expect("a query");
+        assert_eq!(q.phones, "8 912 345-67-89");
+        let s = s.reduce(ConsoleAction::EditClient(ClientEdit::Name("Ivanov".into())));
+        // The answer to the number alone is stale now: dropped.
+        let s = s.reduce(ConsoleAction::Similar(
+            q,
+            vec![similar(vec![SimilarReason::Phone])],
+        ));
+        assert!(s.client_draft.similar.is_empty());
+        assert!(!s.client_draft.phone_duplicate());
+        let q = s.client_draft.similar_query().expect("a query");
+        assert_eq!(q.name, "Ivanov");
+        let s = s.reduce(ConsoleAction::Similar(
+            q,
+            vec![similar(vec![SimilarReason::Phone, SimilarReason::Name])],
+        ));
+        assert!(s.client_draft.similar_fresh());
+        assert!(s.client_draft.phone_duplicate());
+        // Typing on keeps the list on screen until the next answer.
+        let s = s.reduce(ConsoleAction::EditClient(ClientEdit::Name(
+            "Ivanov I".into(),
+        )));
+        assert!(!s.client_draft.similar_fresh());
+        assert_eq!(s.client_draft.similar.len(), 1);
+    }
+
+    #[test]
+    fn a_same_phone_duplicate_needs_create_anyway_until_the_phones_change() {
+        let s = Rc::new(ConsoleState::new(day("2025-11-27")));
+        let s = s.reduce(ConsoleAction::NewClient("+79123456789".into()));
+        let s = s.reduce(ConsoleAction::EditClient(ClientEdit::Name("Petrov".into())));
+        let q = s.client_draft.similar_query().expect("a query");
+        let s = s.reduce(ConsoleAction::Similar(
+            q,
+            vec![similar(vec![SimilarReason::Phone])],
+        ));
+        let s = s.reduce(ConsoleAction::ClientSubmitting {
+            key: "k1".into(),
+            anyway: false,
+        });
+        let s = s.reduce(ConsoleAction::ConfirmDuplicate);
+        assert!(s.client_draft.confirm && !s.client_draft.busy);
+        assert_eq!(s.client_draft.key, "k1", "the same body keeps its key");
+        let s = s.reduce(ConsoleAction::ClientSubmitting {
+            key: "k1".into(),
+            anyway: true,
+        });
+        assert!(!s.client_draft.confirm);
+        let s = s.reduce(ConsoleAction::ClientFailed(vec![(
+            "addresses[0].text".into(),
+            "is required".into(),
+        )]));
+        let s = s.reduce(ConsoleAction::EditClient(ClientEdit::AddressText(
+            0,
+            "Lenina 1".into(),
+        )));
+        assert!(
+            s.client_draft.anyway,
+            "asked once is enough for these phones"
+        );
+        let s = s.reduce(ConsoleAction::EditClient(ClientEdit::Phones(
+            "+79120000001".into(),
+        )));
+        assert!(!s.client_draft.anyway);
+    }
+
+    #[test]
+    fn opening_a_duplicate_and_coming_back_keeps_the_typed_client() {
+        let s = Rc::new(ConsoleState::new(day("2025-11-27")));
+        let s = s.reduce(ConsoleAction::NewClient(String::new()));
+        let s = s.reduce(ConsoleAction::EditClient(ClientEdit::Name("Petrov".into())));
+        let s = s.reduce(ConsoleAction::Select(Box::new(card(vec![]))));
+        assert!(matches!(s.panel, Panel::Card(_)));
+        let s = s.reduce(ConsoleAction::NewClient(String::new()));
+        assert_eq!(s.client_draft.name, "Petrov");
+        let s = s.reduce(ConsoleAction::Close);
+        let s = s.reduce(ConsoleAction::NewClient("+79120000000".into()));
+        assert_eq!(s.client_draft.name, "");
+    }
+
+    /// Through JSON, as the page stores it.
+    fn reload(s: &ConsoleState) -> ConsoleState {
+        let json = s.snapshot().to_json();
+        ConsoleState::restored(s.today, Snapshot::from_json(&json))
+    }
+
+    #[test]
+    fn a_reload_keeps_the_new_client_draft_and_its_key_but_not_errors() {
+        let s = Rc::new(ConsoleState::new(day("2025-11-27")));
+        let s = s.reduce(ConsoleAction::Ringing(call("k1", vec![])));
+        let s = s.reduce(ConsoleAction::EditClient(ClientEdit::Kind(
+            ClientKind::Legal,
+        )));
+        let s = s.reduce(ConsoleAction::EditClient(ClientEdit::Name(
+            "ООО «Ромашка»".into(),
+        )));
+        let s = s.reduce(ConsoleAction::EditClient(ClientEdit::AddAddress));
+        let s = s.reduce(ConsoleAction::EditClient(ClientEdit::AddressText(
+            1,
+            "Lenina 5".into(),
+        )));
+        let s = s.reduce(ConsoleAction::EditClient(ClientEdit::ContactName(
+            1,
+            "Anna".into(),
+        )));
+        let s = s.reduce(ConsoleAction::ClientSubmitting {
+            key: "key-7".into(),
+            anyway: false,
+        });
+        let s = s.reduce(ConsoleAction::ClientFailed(vec![(
+            "name".into(),
+            "bad".into(),
+        )]));
+
+        let r = reload(&s);
+        assert_eq!(r.panel, Panel::NewClient);
+        assert_eq!(r.call_id().as_deref(), Some("k1"), "the call being handled");
+        let d = &r.client_draft;
+        assert_eq!(d.kind, ClientKind::Legal);
+        assert_eq!(d.name, "ООО «Ромашка»");
+        assert_eq!(d.phones, "+79120000000");
+        assert_eq!(d.addresses.len(), 2);
+        assert_eq!(d.addresses[1].text, "Lenina 5");
+        assert_eq!(d.addresses[1].contact_name, "Anna");
+        assert_eq!(
+            d.key, "key-7",
+            "a retry after the reload is the same request"
+        );
+        assert!(d.errors.is_empty() && !d.busy);
+        assert_eq!(d.to_request().name, s.client_draft.to_request().name);
+
+        // Saved: nothing of it is kept.
+        let s = s.reduce(ConsoleAction::ClientCreated(Box::new(card(vec![]))));
+        let snap = s.snapshot();
+        assert_eq!(snap.client_draft, None);
+        assert_eq!(snap.screen, Screen::Card("c1".into()));
+    }
+
+    #[test]
+    fn a_reload_brings_back_the_client_on_screen_with_the_order_typed() {
+        let c = card(vec![order(1, "2025-10-01T09:00:00Z", "a1", "k1", 1)]);
+        let s = Rc::new(ConsoleState::new(day("2025-11-27")));
+        let s = s.reduce(ConsoleAction::Select(Box::new(c.clone())));
+        assert_eq!(s.snapshot().order, None, "defaults are not worth keeping");
+        let s = s.reduce(ConsoleAction::EditOrder(OrderEdit::Qty("water".into(), 3)));
+        let s = s.reduce(ConsoleAction::EditOrder(OrderEdit::Note("gate 4".into())));
+        let s = s.reduce(ConsoleAction::EditOrder(OrderEdit::Address("a2".into())));
+        let s = s.reduce(ConsoleAction::OrderSubmitting("key-9".into()));
+        // Created, then the dispatch failed (or the page went away).
+        let s = s.reduce(ConsoleAction::OrderCreated(Box::new(order(
+            7,
+            "2025-11-27T10:00:00Z",
+            "a2",
+            "k1",
+            3,
+        ))));
+
+        let r = Rc::new(reload(&s));
+        assert_eq!(r.panel, Panel::Empty, "the card is fetched again");
+        assert!(r.is_busy(), "a ring waits rather than drop the draft");
+        assert_eq!(r.restoring.as_ref().map(|(id, _)| id.as_str()), Some("c1"));
+        let r = r.reduce(ConsoleAction::Select(Box::new(c.clone())));
+        assert_eq!(r.order.qty.get("water"), Some(&3));
+        assert_eq!(r.order.note, "gate 4");
+        assert_eq!(r.order.address_id, "a2");
+        assert_eq!(r.order.key, "key-9");
+        assert_eq!(r.order.created.as_ref().map(|o| o.number), Some(7));
+        assert!(!r.order.busy && r.restoring.is_none());
+        let products = [product("water", 25000)];
+        assert_eq!(
+            r.order.to_request("c1", &products, None).lines.len(),
+            s.order.to_request("c1", &products, None).lines.len()
+        );
+
+        // A different client picked meanwhile gets its own defaults.
+        let other = Rc::new(reload(&s));
+        let mut c2 = card(vec![]);
+        c2.client.id = "c2".into();
+        let other = other.reduce(ConsoleAction::Select(Box::new(c2)));
+        assert!(other.order.qty.is_empty() && other.order.key.is_empty());
+        // The client is gone: nothing is waiting any more.
+        let gone = Rc::new(reload(&s)).reduce(ConsoleAction::RestoreFailed);
+        assert!(gone.restoring.is_none() && !gone.is_busy());
+
+        // Dispatched: the draft is cleared, the client stays on screen.
+        let s = s.reduce(ConsoleAction::OrderDispatched(Box::new(order(
+            7,
+            "2025-11-27T10:00:00Z",
+            "a2",
+            "k1",
+            3,
+        ))));
+        let snap = s.snapshot();
+        assert_eq!(snap.order, None);
+        assert_eq!(snap.screen, Screen::Card("c1".into()));
+    }
+
+    #[test]
+    fn an_empty_or_unreadable_snapshot_restores_nothing() {
+        let s = ConsoleState::new(day("2025-11-27"));
+        assert!(s.snapshot().is_empty());
+        assert_eq!(Snapshot::from_json("not json"), None);
+        assert_eq!(Snapshot::from_json(r#"{"screen": 5}"#), None);
+        let old = Snapshot::from_json(r#"{"screen": "new_client", "future_field": 1}"#);
+        assert_eq!(old.map(|s| s.screen), Some(Screen::NewClient));
+        let r = ConsoleState::restored(day("2025-11-27"), Snapshot::from_json("{}"));
+        assert_eq!(r, s);
     }
 }

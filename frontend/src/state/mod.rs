@@ -2,6 +2,7 @@
 //! orders, and the operator console (call, client, drafts).
 
 pub mod app;
+pub mod board;
 pub mod console;
 pub mod orders;
 

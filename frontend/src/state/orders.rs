@@ -24,6 +24,9 @@ pub struct OrdersState {
     seen_while_loading: Vec<Order>,
     /// Orders changed by the live channel since the last snapshot (for highlighting).
     pub touched: Vec<String>,
+    /// The dispatch board also keeps, whatever their date, the orders whose
+    /// failed delivery waits for a new date.
+    pub with_needing_date: bool,
 }
 
 pub enum OrdersAction {
@@ -32,6 +35,8 @@ pub enum OrdersAction {
     LoadFailed(u32, String),
     /// `order.created` / `order.updated`.
     Upsert(Box<Order>),
+    /// Show another day: drops the orders and waits for the next load.
+    SetDate(String),
 }
 
 impl OrdersState {
@@ -43,12 +48,36 @@ impl OrdersState {
         }
     }
 
+    /// The board's state: one day plus every order waiting for a new date.
+    pub fn for_board(date: String) -> Self {
+        OrdersState {
+            with_needing_date: true,
+            ..OrdersState::new(date)
+        }
+    }
+
+    /// Whether an order belongs in this view.
+    pub fn belongs(&self, o: &Order) -> bool {
+        o.delivery_date == self.date || (self.with_needing_date && needs_new_date(o))
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Order> {
+        self.orders.iter().find(|o| o.id == id)
+    }
+
     pub fn total(&self) -> Money {
-        self.orders.iter().map(|o| o.total).sum()
+        self.orders
+            .iter()
+            .filter(|o| o.delivery_date == self.date)
+            .map(|o| o.total)
+            .sum()
     }
 
     pub fn count_in(&self, state: rodnik_shared::OrderState) -> usize {
-        self.orders.iter().filter(|o| o.state == state).count()
+        self.orders
+            .iter()
+            .filter(|o| o.state == state && o.delivery_date == self.date)
+            .count()
     }
 
     /// Applies one newer copy of an order: replaces, inserts, or removes it when
@@ -60,7 +89,7 @@ impl OrdersState {
                 return false;
             }
         }
-        match (pos, order.delivery_date == self.date) {
+        match (pos, self.belongs(&order)) {
             (Some(i), true) => self.orders[i] = order,
             (Some(i), false) => {
                 self.orders.remove(i);
@@ -90,8 +119,11 @@ impl Reducible for OrdersState {
                 if id != s.load_id {
                     return self;
                 }
-                orders.retain(|o| o.delivery_date == s.date);
-                orders.sort_by_key(|o| o.number);
+                orders.retain(|o| s.belongs(o));
+                // The board loads the day and the orders needing a date: an
+                // order can be in both.
+                orders.sort_by_key(|o| (o.number, -o.version));
+                orders.dedup_by(|later, kept| later.id == kept.id);
                 s.orders = orders;
                 for o in std::mem::take(&mut s.seen_while_loading) {
                     s.apply(o);
@@ -119,9 +151,24 @@ impl Reducible for OrdersState {
                 s.touched.retain(|t| *t != id);
                 s.touched.push(id);
             }
+            OrdersAction::SetDate(date) => {
+                if date == s.date {
+                    return self;
+                }
+                s.date = date;
+                s.orders.clear();
+                s.touched.clear();
+                s.error = None;
+                s.loading = true;
+            }
         }
         Rc::new(s)
     }
+}
+
+/// A failed delivery that still waits for a dispatcher to pick a new date.
+pub fn needs_new_date(o: &Order) -> bool {
+    o.needs_new_date && o.state == rodnik_shared::OrderState::New
 }
 
 #[cfg(test)]
@@ -216,6 +263,56 @@ mod tests {
         let got: Vec<(i64, i64)> = s.orders.iter().map(|o| (o.number, o.version)).collect();
         assert_eq!(got, [(1, 2), (2, 1)]);
         assert!(!s.loading);
+    }
+
+    #[test]
+    fn the_board_keeps_failed_orders_of_any_day_until_they_get_a_date() {
+        let mut failed = order("o7", 7, 3, "2025-11-20");
+        failed.needs_new_date = true;
+        let s = run(
+            OrdersState::for_board(DAY.into()),
+            vec![
+                OrdersAction::LoadStarted(1),
+                // The same order from both queries, and one of another day.
+                OrdersAction::Loaded(
+                    1,
+                    vec![order("o1", 1, 1, DAY), failed.clone(), order("o1", 1, 1, DAY), order("o9", 9, 1, "2025-11-20")],
+                ),
+            ],
+        );
+        let ids: Vec<&str> = s.orders.iter().map(|o| o.id.as_str()).collect();
+        assert_eq!(ids, ["o1", "o7"]);
+        // The day's figures leave it out.
+        assert_eq!(s.total(), Money(25000));
+        let mut rescheduled = failed;
+        rescheduled.version = 4;
+        rescheduled.needs_new_date = false;
+        rescheduled.delivery_date = "2025-11-29".into();
+        let s = run(s, vec![OrdersAction::Upsert(Box::new(rescheduled))]);
+        assert_eq!(s.orders.len(), 1);
+        // Today's page does not keep it at all.
+        let mut other = order("o8", 8, 2, "2025-11-20");
+        other.needs_new_date = true;
+        let t = run(
+            OrdersState::new(DAY.into()),
+            vec![OrdersAction::LoadStarted(1), OrdersAction::Loaded(1, vec![other])],
+        );
+        assert!(t.orders.is_empty());
+    }
+
+    #[test]
+    fn another_date_empties_the_view_until_it_loads() {
+        let s = run(
+            OrdersState::for_board(DAY.into()),
+            vec![
+                OrdersAction::LoadStarted(1),
+                OrdersAction::Loaded(1, vec![order("o1", 1, 1, DAY)]),
+                OrdersAction::SetDate("2025-11-28".into()),
+            ],
+        );
+        assert!(s.orders.is_empty());
+        assert!(s.loading);
+        assert_eq!(s.date, "2025-11-28");
     }
 
     #[test]

@@ -1,0 +1,300 @@
+//! The selected order and what a dispatcher can do with it: give it to a
+//! courier, dispatch, move it on the route, set a new date and window,
+//! recall it from the courier, cancel it with a reason.
+
+use rodnik_shared::api::{Order, User};
+use rodnik_shared::{OrderState, TimeWindow};
+use yew::prelude::*;
+
+use super::{goods_text, local_time, window_text};
+use crate::i18n::board::texts;
+use crate::i18n::{long_date, state_label, Lang};
+use crate::pages::board::{shift_date, Notice, Op};
+use crate::pages::today::today_iso;
+
+#[derive(Properties, PartialEq)]
+pub struct ActionsProps {
+    pub order: Order,
+    pub couriers: Vec<User>,
+    /// The stops of the order's route (its courier and day), in order.
+    pub route: Vec<String>,
+    pub lang: Lang,
+    pub busy: bool,
+    pub notice: Option<Notice>,
+    pub on_op: Callback<Op>,
+    pub on_close: Callback<()>,
+}
+
+const OTHER: usize = 4;
+
+#[function_component]
+pub fn ActionsPanel(p: &ActionsProps) -> Html {
+    let lang = p.lang;
+    let t = lang.t();
+    let bt = texts(lang);
+    let o = &p.order;
+    let open = o.state.is_open();
+    let (id, version) = (o.id.clone(), o.version);
+
+    // A failed order suggests the next day after today or its date.
+    let suggested = {
+        let today = today_iso();
+        let base = if o.delivery_date > today {
+            o.delivery_date.clone()
+        } else {
+            today
+        };
+        shift_date(&base, 1).unwrap_or(base)
+    };
+    let new_date = use_state(|| suggested.clone());
+    let window = use_state(|| window_value(o.window));
+    let reason = use_state(|| 0usize);
+    let other = use_state(String::new);
+
+    let field_error = |field: &str| -> Html {
+        match &p.notice {
+            Some(n) if n.field.as_deref() == Some(field) => html! {
+                <span class="field-error" data-field={field.to_string()} role="alert">{ n.text.clone() }</span>
+            },
+            _ => html! {},
+        }
+    };
+    let general = p.notice.as_ref().and_then(|n| match n.field.as_deref() {
+        Some("stale") => Some(bt.stale.to_string()),
+        Some("delivery_date" | "courier_id" | "reason" | "window") => None,
+        _ => Some(n.text.clone()),
+    });
+
+    let on_courier = {
+        let (on_op, id) = (p.on_op.clone(), id.clone());
+        Callback::from(move |e: Event| {
+            let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            let v = sel.value();
+            on_op.emit(Op::Assign {
+                id: id.clone(),
+                version,
+                courier_id: (!v.is_empty()).then_some(v),
+            });
+        })
+    };
+    let op_button = |op: Op| {
+        let on_op = p.on_op.clone();
+        Callback::from(move |_: MouseEvent| on_op.emit(op.clone()))
+    };
+    let moved = |delta: i32| {
+        let route = crate::state::board::move_by(&p.route, &o.id, delta);
+        match (route, &o.courier_id) {
+            (Some(order_ids), Some(c)) => Some(Op::Route {
+                courier_id: c.clone(),
+                date: o.delivery_date.clone(),
+                order_ids,
+            }),
+            _ => None,
+        }
+    };
+    let on_date = {
+        let new_date = new_date.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            new_date.set(input.value());
+        })
+    };
+    let on_window = {
+        let window = window.clone();
+        Callback::from(move |e: Event| {
+            let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            window.set(sel.value());
+        })
+    };
+    let reschedule = {
+        let (on_op, id, new_date, window, current) = (
+            p.on_op.clone(),
+            id.clone(),
+            new_date.clone(),
+            window.clone(),
+            window_value(o.window),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let w = if *window == current {
+                None
+            } else {
+                Some(parse_window(&window))
+            };
+            on_op.emit(Op::Reschedule {
+                id: id.clone(),
+                version,
+                date: (*new_date).clone(),
+                window: w,
+            });
+        })
+    };
+    let on_reason = {
+        let reason = reason.clone();
+        Callback::from(move |e: Event| {
+            let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            reason.set(sel.value().parse().unwrap_or(0));
+        })
+    };
+    let on_other = {
+        let other = other.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            other.set(input.value());
+        })
+    };
+    let cancel = {
+        let (on_op, id, reason, other) = (p.on_op.clone(), id.clone(), reason.clone(), other.clone());
+        let reasons = bt.cancel_reasons;
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let text = if *reason == OTHER {
+                other.trim().to_string()
+            } else {
+                reasons.get(*reason).copied().unwrap_or_default().to_string()
+            };
+            // An empty reason goes to the server, which names the field.
+            on_op.emit(Op::Cancel {
+                id: id.clone(),
+                version,
+                reason: text,
+            });
+        })
+    };
+    let on_close = {
+        let on_close = p.on_close.clone();
+        Callback::from(move |_: MouseEvent| on_close.emit(()))
+    };
+
+    let on_route = o.state == OrderState::Delivery && p.route.iter().any(|r| *r == o.id);
+    let up = moved(-1);
+    let down = moved(1);
+    let windows = TimeWindow::standard();
+
+    html! {
+        <div id="board-actions" class="panel actions" data-id={o.id.clone()}
+            data-state={o.state.as_str()} data-version={o.version.to_string()}>
+            <header class="actions-head">
+                <span class="num">{ format!("№{}", o.number) }</span>
+                <span class={classes!("badge", o.state.as_str())}>{ state_label(lang, o.state) }</span>
+                <button id="act-close" type="button" class="btn btn-ghost close" title={bt.close}
+                    aria-label={bt.close} onclick={on_close}>{ "×" }</button>
+            </header>
+            <div class="actions-client">{ o.client_name.clone() }</div>
+            <div class="actions-address">{ o.address.text.clone() }</div>
+            if o.address.contact_name.is_some() || o.address.contact_phone.is_some() {
+                <div class="actions-contact">
+                    { format!("{}: {} ", bt.contact, o.address.contact_name.clone().unwrap_or_default()) }
+                    if let Some(ph) = &o.address.contact_phone {
+                        <a href={format!("tel:{}", ph.as_str())}>{ ph.to_string() }</a>
+                    }
+                </div>
+            }
+            <div class="actions-when">
+                { format!("{} {}", long_date(lang, &o.delivery_date), window_text(o.window)) }
+                if let Some(c) = &o.courier_name {
+                    { format!(" · {c}") }
+                }
+            </div>
+            <div class="actions-goods">
+                <span>{ goods_text(o) }</span>
+                <b class="money">{ o.total.display() }</b>
+            </div>
+            if let Some(n) = &o.note {
+                <div class="actions-note">{ format!("{}: {n}", bt.note) }</div>
+            }
+            if let Some(r) = &o.cancel_reason {
+                <div class="actions-note">{ format!("{}: {r}", bt.cancel_reason) }</div>
+            }
+            if !o.attempts.is_empty() {
+                <div class="attempts">
+                    <h4>{ bt.attempts }</h4>
+                    <ul>
+                        { for o.attempts.iter().map(|a| html! {
+                            <li class="attempt">
+                                <span class="when">{ local_time(&a.at) }</span>
+                                <span class="reason">{ a.reason.clone() }</span>
+                            </li>
+                        }) }
+                    </ul>
+                </div>
+            }
+            if let Some(g) = general {
+                <p id="act-error" class="banner error" role="alert">{ g }</p>
+            }
+            if open {
+                <div class="act-row">
+                    <label for="act-courier">{ bt.courier }</label>
+                    <select id="act-courier" onchange={on_courier} disabled={p.busy}>
+                        <option value="" selected={o.courier_id.is_none()}>{ bt.nobody }</option>
+                        { for p.couriers.iter().map(|c| html! {
+                            <option value={c.id.clone()} selected={o.courier_id.as_deref() == Some(c.id.as_str())}>
+                                { c.name.clone() }
+                            </option>
+                        }) }
+                    </select>
+                    { field_error("courier_id") }
+                </div>
+                <div class="act-row buttons">
+                    if o.state == OrderState::New && o.courier_id.is_some() {
+                        <button id="act-dispatch" type="button" class="btn btn-primary" disabled={p.busy}
+                            onclick={op_button(Op::Dispatch { id: id.clone(), version })}>{ bt.dispatch }</button>
+                    }
+                    if on_route {
+                        <button id="act-up" type="button" class="btn" disabled={p.busy || up.is_none()}
+                            onclick={up.map(&op_button).unwrap_or_default()}>{ format!("↑ {}", bt.move_up) }</button>
+                        <button id="act-down" type="button" class="btn" disabled={p.busy || down.is_none()}
+                            onclick={down.map(&op_button).unwrap_or_default()}>{ format!("↓ {}", bt.move_down) }</button>
+                    }
+                    if o.state == OrderState::Delivery {
+                        <button id="act-recall" type="button" class="btn" disabled={p.busy}
+                            onclick={op_button(Op::Recall { id: id.clone(), version })}>{ bt.recall }</button>
+                    }
+                </div>
+                <form id="act-reschedule-form" class="act-row" onsubmit={reschedule}>
+                    <label for="act-date">{ bt.new_date }</label>
+                    <input id="act-date" type="date" value={(*new_date).clone()} onchange={on_date} disabled={p.busy} />
+                    <select id="act-window" onchange={on_window} disabled={p.busy} aria-label={t.time_window}>
+                        <option value="" selected={window.is_empty()}>{ t.any_time }</option>
+                        { for windows.into_iter().map(|w| {
+                            let v = window_value(Some(w));
+                            html! { <option value={v.clone()} selected={*window == v}>{ window_text(Some(w)) }</option> }
+                        }) }
+                    </select>
+                    <button id="act-reschedule" type="submit" class="btn" disabled={p.busy}>{ bt.reschedule }</button>
+                    { field_error("delivery_date") }
+                    { field_error("window") }
+                </form>
+                <form id="act-cancel-form" class="act-row" onsubmit={cancel}>
+                    <label for="act-cancel-reason">{ bt.cancel_reason }</label>
+                    <select id="act-cancel-reason" onchange={on_reason} disabled={p.busy}>
+                        { for bt.cancel_reasons.iter().enumerate().map(|(i, r)| html! {
+                            <option value={i.to_string()} selected={*reason == i}>{ *r }</option>
+                        }) }
+                    </select>
+                    if *reason == OTHER {
+                        <input id="act-cancel-other" type="text" placeholder={bt.other_reason}
+                            value={(*other).clone()} oninput={on_other} disabled={p.busy} />
+                    }
+                    <button id="act-cancel" type="submit" class="btn btn-danger" disabled={p.busy}>{ bt.cancel }</button>
+                    { field_error("reason") }
+                </form>
+            }
+        </div>
+    }
+}
+
+/// `"09:00-13:00"`, or empty for any time.
+fn window_value(w: Option<TimeWindow>) -> String {
+    w.map(|w| {
+        let w = w.to_input();
+        format!("{}-{}", w.from, w.to)
+    })
+    .unwrap_or_default()
+}
+
+fn parse_window(v: &str) -> Option<TimeWindow> {
+    TimeWindow::standard()
+        .into_iter()
+        .find(|w| window_value(Some(*w)) == v)
+}

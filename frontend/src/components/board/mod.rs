@@ -1,0 +1,40 @@
+//! The dispatch board's parts: lanes with order cards, the panel of the
+//! selected order, the failed orders waiting for a date, the missed calls.
+
+mod actions;
+mod lane;
+mod side;
+
+pub use actions::ActionsPanel;
+pub use lane::{DropAt, LaneView};
+pub use side::{MissedCalls, NeedsDate};
+
+use rodnik_shared::api::Order;
+use rodnik_shared::TimeWindow;
+
+/// "09:00–13:00", or nothing for any time.
+pub fn window_text(w: Option<TimeWindow>) -> String {
+    w.map(|w| {
+        let w = w.to_input();
+        format!("{}–{}", w.from, w.to)
+    })
+    .unwrap_or_default()
+}
+
+/// "Water 19 L ×2 · Pump ×1".
+pub fn goods_text(o: &Order) -> String {
+    o.lines
+        .iter()
+        .map(|l| format!("{} ×{}", l.name, l.qty))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// Local "HH:MM" of an RFC 3339 instant (the browser's time zone).
+pub fn local_time(rfc3339: &str) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
+    if d.get_time().is_nan() {
+        return String::new();
+    }
+    format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
+}
