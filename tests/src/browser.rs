@@ -190,3 +190,9 @@ pub async fn served_app() -> App {
     cfg.static_dir = Some(dist());
     spawn_with(cfg).await
 }
+
+/// `YYYY-MM-DD` moved by `days`.
+pub fn shift(day: &str, days: i64) -> String {
+    let d = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").expect("a YYYY-MM-DD date");
+    (d + chrono::Duration::days(days)).to_string()
+}

@@ -47,7 +47,9 @@ impl Api {
             reason: reason.to_string(),
             expected_version: Some(version),
         };
-        let key = format!("board:{id}:cancel:{version}");
+        // The reason is part of the body, so part of the key: a retry after
+        // a refused empty reason is a different request.
+        let key = format!("board:{id}:cancel:{version}:{:016x}", fnv1a(reason));
         self.post(&path, &body, Some(&key)).await
     }
 
@@ -66,4 +68,11 @@ impl Api {
         let path = format!("/api/orders/{}", enc(id));
         json(self.auth(Request::get(&path)).send().await).await
     }
+}
+
+/// FNV-1a, 64 bits: a stable short digest for idempotency keys.
+fn fnv1a(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }

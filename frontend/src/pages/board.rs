@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use rodnik_shared::api::{Call, Order, PatchOrder, PutRoute, User};
+use rodnik_shared::api::{Call, CallWithMatches, Order, PatchOrder, PutRoute, User};
 use rodnik_shared::TimeWindow;
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -189,8 +189,10 @@ pub fn Board() -> Html {
                 "call.ended" | "call.called_back" => {
                     // Live calls are today's; another day's list does not change.
                     if *date_ref.borrow() == today {
-                        if let Ok(c) = serde_json::from_value::<Call>(m.data) {
-                            calls.dispatch(CallsAction::Upsert(Box::new(c)));
+                        if let Ok(c) = serde_json::from_value::<CallWithMatches>(m.data) {
+                            let mut call = c.call;
+                            call.client_names = c.matches.into_iter().map(|m| m.client.name).collect();
+                            calls.dispatch(CallsAction::Upsert(Box::new(call)));
                         }
                     }
                 }

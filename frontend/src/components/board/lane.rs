@@ -95,10 +95,12 @@ pub fn LaneView(p: &LaneProps) -> Html {
             <header class="lane-head">
                 <span class="lane-name" title={name.clone()}>{ name.clone() }</span>
                 <span class="lane-stats">
-                    <span class="lane-done" title={bt.done}>{ format!("{done}/{}", lane.route.len()) }</span>
+                    if lane.courier_id.is_some() {
+                        <span class="lane-done" title={bt.done}>{ format!("{done}/{}", lane.route.len()) }</span>
+                    }
                     <span class="lane-left" title={bt.left}>{ stops(p.lang, lane.left()) }</span>
                     if lane.bottles_left() > 0 {
-                        <span class="lane-bottles" title={bt.bottles}>{ format!("{} ◍", lane.bottles_left()) }</span>
+                        <span class="lane-bottles" title={bt.bottles}>{ format!("{} {}", lane.bottles_left(), bt.bottles_short) }</span>
                     }
                 </span>
                 if lane.courier_id.is_some() {
