@@ -8,7 +8,7 @@ use yew_router::prelude::*;
 use crate::api::{Api, ApiError};
 use crate::components::Header;
 use crate::i18n::Lang;
-use crate::pages::{Admin, Board, Console, Login, NotFound, Today};
+use crate::pages::{Admin, Board, Console, Login, NotFound, Today, Wallboard};
 use crate::state::{use_app, AppAction, AppHandle, AppState};
 
 #[derive(Debug, Clone, PartialEq, Routable)]
@@ -21,6 +21,9 @@ pub enum Route {
     Board,
     #[at("/admin")]
     Admin,
+    /// A big screen: by a read-only link's key, or a manager's session.
+    #[at("/wallboard")]
+    Wallboard,
     #[at("/login")]
     Login,
     #[not_found]
@@ -97,6 +100,7 @@ fn Guarded(p: &GuardedProps) -> Html {
         // Operators live in the console; everyone else starts on Today.
         (Route::Login, true) if operator => html! { <Redirect<Route> to={Route::Console} /> },
         (Route::Login, true) => html! { <Redirect<Route> to={Route::Today} /> },
+        (Route::Wallboard, _) => html! { <Wallboard /> },
         (Route::NotFound, _) => html! { <NotFound /> },
     }
 }

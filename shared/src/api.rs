@@ -726,6 +726,12 @@ pub struct LostClientsReport {
     pub rows: Vec<LostClientRow>,
 }
 
+// Report charts and call lists live in their own files (`api/trends.rs`, `api/call_lists.rs`).
+mod call_lists;
+mod trends;
+pub use call_lists::*;
+pub use trends::*;
+
 // ---------- live channel ----------
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -774,5 +780,71 @@ mod tests {
         assert!(v["active_orders"].is_array());
         let back: ClientCard = serde_json::from_value(v).unwrap();
         assert_eq!(back, card);
+    }
+}
+
+// ---------- wallboard ----------
+
+/// A read-only link for a big screen (`/wallboard?key=...`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Wallboard {
+    pub id: String,
+    pub name: String,
+    /// The user id of the manager who made it.
+    pub created_by: String,
+    pub created_at: String,
+    #[serde(default)]
+    pub revoked_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CreateWallboard {
+    pub name: String,
+}
+
+/// A new link: the key is shown this once and never stored in clear.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct WallboardCreated {
+    #[serde(flatten)]
+    pub wallboard: Wallboard,
+    pub key: String,
+    /// The path to open on the big screen, with the key.
+    pub path: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct WallboardCourier {
+    pub id: String,
+    pub name: String,
+}
+
+/// Today on the wallboard: the couriers and the day's orders (without
+/// contact details or notes).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct WallboardSnapshot {
+    /// YYYY-MM-DD in the company's time zone.
+    pub date: String,
+    /// RFC 3339, the server's clock.
+    pub now: String,
+    /// The company's time zone (IANA name).
+    pub tz: String,
+    pub couriers: Vec<WallboardCourier>,
+    pub orders: Vec<Order>,
+}
+
+impl Order {
+    /// The order as a wallboard may show it: no contact, note or call.
+    pub fn for_wallboard(&self) -> Order {
+        let mut o = self.clone();
+        o.address.contact_name = None;
+        o.address.contact_phone = None;
+        o.note = None;
+        o.call_id = None;
+        o
     }
 }

@@ -1,5 +1,6 @@
 //! The HTTP API: one module per resource, each with its own `router()`.
 
+mod call_lists;
 mod catalogue;
 mod clients;
 pub mod error;
@@ -10,6 +11,7 @@ mod orders;
 mod reports;
 mod telephony;
 mod users;
+mod wallboard;
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse};
@@ -29,6 +31,8 @@ pub fn router(state: AppState) -> Router {
         .merge(orders::router())
         .merge(telephony::router())
         .merge(reports::router())
+        .merge(call_lists::router())
+        .merge(wallboard::router())
         .route("/live", get(crate::live::socket::upgrade))
         .route("/openapi.json", get(openapi::spec))
         .fallback(|| async { Error::not_found("endpoint") })

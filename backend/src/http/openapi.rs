@@ -3,7 +3,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use super::{catalogue, clients, orders, reports, telephony, users};
+use super::{call_lists, catalogue, clients, orders, reports, telephony, users, wallboard};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -50,6 +50,17 @@ use super::{catalogue, clients, orders, reports, telephony, users};
         reports::sales,
         reports::orders,
         reports::lost_clients,
+        reports::deliveries_daily,
+        reports::orders_daily,
+        reports::lost_clients_monthly,
+        call_lists::create_call_list,
+        call_lists::list_call_lists,
+        call_lists::get_call_list,
+        call_lists::mark_done,
+        wallboard::create,
+        wallboard::list,
+        wallboard::revoke,
+        wallboard::snapshot,
         live,
     ),
     components(schemas(rodnik_shared::api::LiveMessage, rodnik_shared::api::CallWithMatches))
@@ -58,7 +69,8 @@ pub struct ApiDoc;
 
 /// The live channel, documented here; `live::socket::upgrade` serves it.
 #[utoipa::path(get, path = "/api/live",
-    params(("token" = String, Query, description = "the bearer token from login")),
+    params(("token" = Option<String>, Query, description = "the bearer token from login"),
+           ("wallboard" = Option<String>, Query, description = "a wallboard link's key: read-only, orders only")),
     responses((status = 101, description = "WebSocket of `LiveMessage`s", body = rodnik_shared::api::LiveMessage)))]
 #[allow(dead_code)]
 fn live() {}

@@ -27,6 +27,23 @@ const SOCKET_QUEUE: usize = 256;
 #[derive(Debug, Deserialize)]
 pub struct LiveQuery {
     pub token: Option<String>,
+    /// A wallboard link's key: a read-only socket of order changes.
+    pub wallboard: Option<String>,
+}
+
+/// Who holds the socket, checked again at every ping.
+enum Holder {
+    Session(String),
+    Wallboard(String),
+}
+
+impl Holder {
+    async fn still_valid(&self, state: &AppState) -> bool {
+        match self {
+            Holder::Session(h) => !matches!(state.store.session_user(h).await, Ok(None)),
+            Holder::Wallboard(h) => !matches!(state.store.wallboard_by_token(h).await, Ok(None)),
+        }
+    }
 }
 
 pub async fn upgrade(
@@ -34,19 +51,41 @@ pub async fn upgrade(
     ApiQuery(q): ApiQuery<LiveQuery>,
     ws: WebSocketUpgrade,
 ) -> Result<Response> {
+    if let Some(key) = q.wallboard {
+        let hash = token_hash(&key);
+        let board = state
+            .store
+            .wallboard_by_token(&hash)
+            .await?
+            .ok_or(Error::Unauthorized)?;
+        // A viewer: it sees every order (as a wallboard may) and nothing else.
+        let viewer = User {
+            id: format!("wallboard:{}", board.id),
+            username: "wallboard".into(),
+            name: board.name,
+            role: Role::Manager,
+            phone: None,
+            extension: None,
+            active: true,
+        };
+        let holder = Holder::Wallboard(hash);
+        return Ok(ws.on_upgrade(move |socket| run(state, viewer, true, holder, socket)));
+    }
     let token = q.token.ok_or(Error::Unauthorized)?;
     let user = state
         .store
         .session_user(&token_hash(&token))
         .await?
         .ok_or(Error::Unauthorized)?;
-    let session = token_hash(&token);
-    Ok(ws.on_upgrade(move |socket| run(state, user, session, socket)))
+    let holder = Holder::Session(token_hash(&token));
+    Ok(ws.on_upgrade(move |socket| run(state, user, false, holder, socket)))
 }
 
 /// What one socket has been told, to decide what it may be told next.
 struct Filter {
     user: User,
+    /// A wallboard: orders without contact details, no calls.
+    viewer: bool,
     /// For a courier: the orders currently on their route.
     mine: HashSet<String>,
 }
@@ -55,6 +94,15 @@ impl Filter {
     fn messages(&mut self, event: &Event) -> Vec<(String, serde_json::Value)> {
         match event {
             Event::Resync => vec![("resync".into(), json!({}))],
+            Event::Order(o) if self.viewer => {
+                let kind = if o.version == 1 {
+                    "order.created"
+                } else {
+                    "order.updated"
+                };
+                vec![(kind.into(), json!(o.for_wallboard()))]
+            }
+            Event::Call(_) if self.viewer => vec![],
             Event::Order(o) => {
                 if self.user.role.is_operator_or_up() {
                     let kind = if o.version == 1 {
@@ -124,12 +172,13 @@ impl Filter {
     }
 }
 
-async fn run(state: AppState, user: User, session: String, socket: WebSocket) {
+async fn run(state: AppState, user: User, viewer: bool, holder: Holder, socket: WebSocket) {
     // Subscribe before taking the snapshot of the courier's stops.
     let mut events = state.hub.subscribe();
     let mut filter = Filter {
         mine: HashSet::new(),
         user,
+        viewer,
     };
     filter.seed(&state).await;
     let (mut sink, mut incoming) = socket.split();
@@ -199,8 +248,9 @@ async fn run(state: AppState, user: User, session: String, socket: WebSocket) {
                 }
             }
             _ = ping.tick() => {
-                // A logged-out token loses its socket within one ping period.
-                if matches!(state.store.session_user(&session).await, Ok(None)) {
+                // A logged-out token (or a revoked wallboard link) loses its
+                // socket within one ping period.
+                if !holder.still_valid(&state).await {
                     let _ = out_tx.try_send(Message::Close(None));
                     break;
                 }

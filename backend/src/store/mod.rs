@@ -2,6 +2,7 @@
 //! URL picks the engine (`surrealkv://`, `mem://`, `ws://`).
 
 pub mod bulk;
+pub mod call_lists;
 pub mod calls;
 pub mod catalogue;
 pub mod clients;
@@ -9,6 +10,7 @@ pub mod idem;
 pub mod orders;
 pub mod reports;
 pub mod users;
+pub mod wallboards;
 
 use std::sync::Arc;
 use std::time::Duration;

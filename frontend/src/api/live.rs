@@ -46,15 +46,29 @@ pub enum LiveEvent {
 const FIRST_RETRY_MS: u32 = 500;
 const MAX_RETRY_MS: u32 = 15_000;
 
+/// What opens a live channel: a signed-in user's token, or a wallboard key
+/// (read-only: order changes only).
+#[derive(Debug, Clone, PartialEq)]
+pub enum LiveAuth {
+    Token(String),
+    Wallboard(String),
+}
+
 /// Keeps a live channel open while `token` is `Some`. `on_event` is taken once
 /// per token, so it should only dispatch to stable handles (reducers).
 #[hook]
 pub fn use_live(token: Option<String>, on_event: Callback<LiveEvent>) -> LiveStatus {
+    use_live_auth(token.map(LiveAuth::Token), on_event)
+}
+
+/// `use_live` for either kind of credential.
+#[hook]
+pub fn use_live_auth(auth: Option<LiveAuth>, on_event: Callback<LiveEvent>) -> LiveStatus {
     let status = use_state_eq(|| LiveStatus::Connecting);
     let set_status = status.setter();
-    use_effect_with(token, move |token| {
-        let abort = token.clone().map(|token| {
-            let (task, handle) = abortable(run(token, on_event, set_status));
+    use_effect_with(auth, move |auth| {
+        let abort = auth.clone().map(|auth| {
+            let (task, handle) = abortable(run(auth, on_event, set_status));
             spawn_local(async move {
                 let _ = task.await;
             });
@@ -70,8 +84,8 @@ pub fn use_live(token: Option<String>, on_event: Callback<LiveEvent>) -> LiveSta
     *status
 }
 
-async fn run(token: String, on_event: Callback<LiveEvent>, status: UseStateSetter<LiveStatus>) {
-    let url = live_url(&token);
+async fn run(auth: LiveAuth, on_event: Callback<LiveEvent>, status: UseStateSetter<LiveStatus>) {
+    let url = live_url(&auth);
     let mut retry_ms = FIRST_RETRY_MS;
     loop {
         status.set(LiveStatus::Connecting);
@@ -90,7 +104,11 @@ async fn run(token: String, on_event: Callback<LiveEvent>, status: UseStateSette
         }
         status.set(LiveStatus::Offline);
         // A refused upgrade looks like any other failure from inside a browser.
-        if let Err(ApiError::Unauthorized) = Api::with_token(&token).me().await {
+        let check = match &auth {
+            LiveAuth::Token(token) => Api::with_token(token).me().await.map(|_| ()),
+            LiveAuth::Wallboard(key) => Api::anonymous().wallboard(Some(key)).await.map(|_| ()),
+        };
+        if let Err(ApiError::Unauthorized) = check {
             on_event.emit(LiveEvent::Unauthorized);
             return;
         }
@@ -112,13 +130,17 @@ async fn connect(url: &str) -> Option<WebSocket> {
     matches!(ws.state(), State::Open).then_some(ws)
 }
 
-fn live_url(token: &str) -> String {
+fn live_url(auth: &LiveAuth) -> String {
     let loc = web_sys::window().expect("a browser window").location();
     let scheme = match loc.protocol().as_deref() {
         Ok("https:") => "wss",
         _ => "ws",
     };
     let host = loc.host().unwrap_or_default();
-    let token = String::from(js_sys::encode_uri_component(token));
-    format!("{scheme}://{host}/api/live?token={token}")
+    let (param, value) = match auth {
+        LiveAuth::Token(t) => ("token", t),
+        LiveAuth::Wallboard(k) => ("wallboard", k),
+    };
+    let value = String::from(js_sys::encode_uri_component(value));
+    format!("{scheme}://{host}/api/live?{param}={value}")
 }

@@ -1,7 +1,9 @@
 //! Typed client of the Rodnik HTTP API (`shared/API.md`): request and response
 //! bodies are the `rodnik_shared::api` types the server itself uses.
 
+mod admin;
 mod board;
+mod wallboard;
 pub mod live;
 
 use std::fmt;

@@ -19,6 +19,10 @@ pub fn Header() -> Html {
     let board_t = board_texts(app.lang);
     let admin_t = admin_texts(app.lang);
     let route = use_route::<Route>();
+    // The wallboard is a full screen of its own.
+    if route == Some(Route::Wallboard) {
+        return html! {};
+    }
     let nav = app.session.as_ref().map(|s| {
         let link = |to: Route, id: &'static str, text: &'static str| {
             let current = route.as_ref() == Some(&to);

@@ -1,5 +1,6 @@
 //! Small views shared by the pages.
 
+pub mod admin;
 pub mod board;
 pub mod client_card;
 pub mod client_search;
@@ -9,6 +10,7 @@ pub mod live_status;
 pub mod new_client_form;
 pub mod order_form;
 pub mod orders_table;
+pub mod wallboard_links;
 
 pub use client_card::ClientCardView;
 pub use client_search::ClientSearch;
@@ -18,3 +20,4 @@ pub use live_status::LiveIndicator;
 pub use new_client_form::NewClientForm;
 pub use order_form::OrderForm;
 pub use orders_table::OrdersTable;
+pub use wallboard_links::WallboardLinks;

@@ -10,6 +10,7 @@ use rodnik_shared::{ClientKind, OrderState, Role};
 
 pub mod admin;
 pub mod board;
+pub mod wallboard;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {

@@ -6,6 +6,7 @@ pub mod console;
 pub mod login;
 pub mod not_found;
 pub mod today;
+pub mod wallboard;
 
 pub use admin::Admin;
 pub use board::Board;
@@ -13,3 +14,4 @@ pub use console::Console;
 pub use login::Login;
 pub use not_found::NotFound;
 pub use today::Today;
+pub use wallboard::Wallboard;

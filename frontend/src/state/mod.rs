@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod board;
+pub mod wallboard;
 pub mod console;
 pub mod orders;
 

@@ -1,0 +1,143 @@
+//! The wallboard: read-only links managers make for a big screen, and the
+//! day's snapshot it shows (by link key, or for a signed-in manager).
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::Utc;
+use rodnik_shared::api::{
+    CreateWallboard, Wallboard, WallboardCourier, WallboardCreated, WallboardSnapshot,
+};
+use rodnik_shared::validate::required_text;
+use rodnik_shared::Role;
+use serde::Deserialize;
+
+use super::extract::{bearer, ApiJson, ApiQuery, CurrentUser};
+use crate::app::AppState;
+use crate::auth::{new_token, token_hash};
+use crate::error::{Error, Result};
+use crate::store::orders::OrderFilter;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/wallboards", post(create).get(list))
+        .route("/wallboards/{id}/revoke", post(revoke))
+        .route("/wallboard", get(snapshot))
+}
+
+#[utoipa::path(post, path = "/api/wallboards", request_body = CreateWallboard,
+    responses((status = 201, body = WallboardCreated)))]
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(req): ApiJson<CreateWallboard>,
+) -> Result<(StatusCode, Json<WallboardCreated>)> {
+    user.require_manager()?;
+    let name = required_text(&req.name, "name")?;
+    if name.chars().count() > 100 {
+        return Err(Error::invalid("name", "must be at most 100 characters"));
+    }
+    let key = new_token();
+    let at = Utc::now().to_rfc3339();
+    let wallboard = state
+        .store
+        .create_wallboard(&name, &token_hash(&key), user.id(), &at)
+        .await?;
+    let path = format!("/wallboard?key={key}");
+    Ok((
+        StatusCode::CREATED,
+        Json(WallboardCreated {
+            wallboard,
+            key,
+            path,
+        }),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/wallboards", responses((status = 200, body = Vec<Wallboard>)))]
+pub async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Vec<Wallboard>>> {
+    user.require_manager()?;
+    Ok(Json(state.store.list_wallboards().await?))
+}
+
+#[utoipa::path(post, path = "/api/wallboards/{id}/revoke", responses((status = 200, body = Wallboard)))]
+pub async fn revoke(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<Wallboard>> {
+    user.require_manager()?;
+    let at = Utc::now().to_rfc3339();
+    let w = state
+        .store
+        .revoke_wallboard(&id, &at)
+        .await?
+        .ok_or_else(|| Error::not_found("wallboard"))?;
+    Ok(Json(w))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct SnapshotQuery {
+    /// A wallboard link's key; without it, a manager's bearer token.
+    pub key: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/wallboard", params(SnapshotQuery),
+    responses((status = 200, body = WallboardSnapshot), (status = 401, body = rodnik_shared::api::ErrorBody)))]
+pub async fn snapshot(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiQuery(q): ApiQuery<SnapshotQuery>,
+) -> Result<Json<WallboardSnapshot>> {
+    allowed(&state, q.key.as_deref(), bearer(&headers)).await?;
+    let date = state.cfg.today().to_string();
+    let orders = state
+        .store
+        .list_orders(&OrderFilter {
+            date: Some(date.clone()),
+            ..Default::default()
+        })
+        .await?
+        .iter()
+        .map(|o| o.for_wallboard())
+        .collect();
+    let couriers = state
+        .store
+        .find_users(Some(Role::Courier), Some(true))
+        .await?
+        .into_iter()
+        .map(|u| WallboardCourier {
+            id: u.id,
+            name: u.name,
+        })
+        .collect();
+    Ok(Json(WallboardSnapshot {
+        date,
+        now: Utc::now().to_rfc3339(),
+        tz: state.cfg.tz.name().to_string(),
+        couriers,
+        orders,
+    }))
+}
+
+/// A live wallboard key, or a signed-in manager.
+async fn allowed(state: &AppState, key: Option<&str>, bearer: Option<&str>) -> Result<()> {
+    if let Some(key) = key {
+        return match state.store.wallboard_by_token(&token_hash(key)).await? {
+            Some(_) => Ok(()),
+            None => Err(Error::Unauthorized),
+        };
+    }
+    let token = bearer.ok_or(Error::Unauthorized)?;
+    let user = state
+        .store
+        .session_user(&token_hash(token))
+        .await?
+        .ok_or(Error::Unauthorized)?;
+    if user.role.is_manager_or_up() {
+        Ok(())
+    } else {
+        Err(Error::forbidden("managers and admins only"))
+    }
+}

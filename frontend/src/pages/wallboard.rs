@@ -1,0 +1,321 @@
+//! The wallboard (`/wallboard`): today's deliveries for a big screen, live,
+//! with no interaction needed. Opened with a read-only link
+//! (`/wallboard?key=...`, remembered by the browser) or by a signed-in
+//! manager. It reconnects and reloads on its own, follows the clock to mark
+//! late stops, and moves to the next day after midnight.
+
+use chrono::{FixedOffset, NaiveTime};
+use gloo_storage::{LocalStorage, Storage};
+use rodnik_shared::api::{Order, WallboardCourier};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::api::live::{use_live_auth, LiveAuth, LiveEvent};
+use crate::api::{Api, ApiError};
+use crate::app::Route;
+use crate::components::board::{local_time, window_text};
+use crate::components::LiveIndicator;
+use crate::i18n::wallboard::texts;
+use crate::i18n::{long_date, Lang};
+use crate::pages::today::today_iso;
+use crate::state::wallboard::{late, rows, ticker, totals, CourierRow, Stats, TickKind};
+use crate::state::{use_app, OrdersAction, OrdersState};
+
+const KEY_STORE: &str = "rodnik.wallboard";
+
+/// The link's key from `?key=` (remembered), else the remembered one.
+fn wallboard_key() -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    let from_url = search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("key="))
+        .and_then(|v| js_sys::decode_uri_component(v).ok())
+        .map(String::from)
+        .filter(|k| !k.is_empty());
+    match from_url {
+        Some(k) => {
+            let _ = LocalStorage::set(KEY_STORE, &k);
+            Some(k)
+        }
+        None => LocalStorage::get::<String>(KEY_STORE).ok(),
+    }
+}
+
+/// The browser's UTC offset and local time of day.
+fn clock() -> (FixedOffset, NaiveTime, f64) {
+    let d = js_sys::Date::new_0();
+    let offset = FixedOffset::east_opt(-(d.get_timezone_offset() as i32) * 60)
+        .unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC"));
+    let time = NaiveTime::from_hms_opt(d.get_hours(), d.get_minutes(), 0).unwrap_or_default();
+    (offset, time, d.get_time())
+}
+
+#[function_component]
+pub fn Wallboard() -> Html {
+    let app = use_app();
+    let lang = app.lang;
+    let wt = texts(lang);
+    let key = use_memo((), |_| wallboard_key());
+    let manager_token = app
+        .session
+        .as_ref()
+        .filter(|s| s.user.role.is_manager_or_up())
+        .map(|s| s.token.clone());
+    let auth = match (&*key, manager_token) {
+        (Some(k), _) => Some(LiveAuth::Wallboard(k.clone())),
+        (None, Some(t)) => Some(LiveAuth::Token(t)),
+        (None, None) => None,
+    };
+    let orders = use_reducer(|| OrdersState::new(today_iso()));
+    let couriers = use_state(Vec::<WallboardCourier>::new);
+    let denied = use_state(|| false);
+    let now = use_state(clock);
+    let updated = use_state(|| None::<f64>);
+    let load_seq = use_mut_ref(|| 0u32);
+
+    let reload = {
+        let (orders, couriers, denied, updated, auth) = (
+            orders.dispatcher(),
+            couriers.setter(),
+            denied.setter(),
+            updated.setter(),
+            auth.clone(),
+        );
+        Callback::from(move |_: ()| {
+            let Some(auth) = auth.clone() else {
+                denied.set(true);
+                return;
+            };
+            let id = {
+                let mut seq = load_seq.borrow_mut();
+                *seq += 1;
+                *seq
+            };
+            let (orders, couriers, denied, updated) =
+                (orders.clone(), couriers.clone(), denied.clone(), updated.clone());
+            spawn_local(async move {
+                let got = match &auth {
+                    LiveAuth::Wallboard(k) => Api::anonymous().wallboard(Some(k)).await,
+                    LiveAuth::Token(t) => Api::with_token(t).wallboard(None).await,
+                };
+                match got {
+                    Ok(snap) => {
+                        // The server's day decides (and turns over at midnight).
+                        orders.dispatch(OrdersAction::SetDate(snap.date.clone()));
+                        orders.dispatch(OrdersAction::LoadStarted(id));
+                        orders.dispatch(OrdersAction::Loaded(id, snap.orders));
+                        couriers.set(snap.couriers);
+                        denied.set(false);
+                        updated.set(Some(js_sys::Date::now()));
+                    }
+                    Err(ApiError::Unauthorized | ApiError::Api { status: 403, .. }) => {
+                        denied.set(true)
+                    }
+                    Err(e) => orders.dispatch(OrdersAction::LoadFailed(id, e.to_string())),
+                }
+            });
+        })
+    };
+
+    let on_live = {
+        let (orders, reload, denied, updated) = (
+            orders.dispatcher(),
+            reload.clone(),
+            denied.setter(),
+            updated.setter(),
+        );
+        Callback::from(move |ev: LiveEvent| match ev {
+            LiveEvent::Opened => reload.emit(()),
+            LiveEvent::Unauthorized => denied.set(true),
+            LiveEvent::Message(m) => match m.kind.as_str() {
+                "order.created" | "order.updated" => {
+                    match serde_json::from_value::<Order>(m.data) {
+                        Ok(o) => {
+                            orders.dispatch(OrdersAction::Upsert(Box::new(o)));
+                            updated.set(Some(js_sys::Date::now()));
+                        }
+                        Err(_) => reload.emit(()),
+                    }
+                }
+                "resync" => reload.emit(()),
+                _ => {}
+            },
+        })
+    };
+    let live = use_live_auth(auth.clone(), on_live);
+
+    // The clock: late stops move with it, and a new day reloads the board.
+    {
+        let (now, reload, orders) = (now.setter(), reload.clone(), orders.clone());
+        let date = orders.date.clone();
+        use_effect_with(date, move |date| {
+            let date = date.clone();
+            let interval = gloo_timers::callback::Interval::new(20_000, move || {
+                now.set(clock());
+                if today_iso() != date {
+                    reload.emit(());
+                }
+            });
+            move || drop(interval)
+        });
+        let _ = orders;
+    }
+    if *denied || auth.is_none() {
+        return html! {
+            <section id="wallboard" class="wallboard denied" data-state="denied">
+                <p class="wb-denied">{ wt.no_access }</p>
+                <Link<Route> to={Route::Login} classes="btn btn-primary">{ wt.sign_in }</Link<Route>>
+            </section>
+        };
+    }
+
+    let (offset, time, _) = *now;
+    let date = orders.date.clone();
+    let couriers_rows = rows(&orders.orders, &couriers, &date, offset);
+    let total = totals(&couriers_rows);
+    let late_stops = late(&orders.orders, &date, time);
+    let ticks = ticker(&orders.orders, &date, 10);
+
+    html! {
+        <section id="wallboard" class="wallboard" data-date={date.clone()}
+            aria-busy={orders.loading.to_string()}>
+            <header class="wb-head">
+                <h1>{ wt.title }</h1>
+                <span class="wb-date">{ long_date(lang, &date) }</span>
+                <span id="wb-clock" class="wb-clock">{ time.format("%H:%M").to_string() }</span>
+                <span class="wb-right">
+                    if let Some(at) = *updated {
+                        <span class="wb-updated">{ format!("{} {}", wt.updated, hhmm(at)) }</span>
+                    }
+                    <LiveIndicator status={live} {lang} />
+                </span>
+            </header>
+            if let Some(e) = &orders.error {
+                <p class="banner error" role="alert">{ e.clone() }</p>
+            }
+            <div id="wb-totals" class="wb-totals">
+                { big("wb-total-done", wt.done, format!("{}", total.done), "done") }
+                { big("wb-total-failed", wt.failed, total.failed.to_string(), "failed") }
+                { big("wb-total-left", wt.left, total.left.to_string(), "left") }
+                { big("wb-total-cash", wt.cash, total.cash.display(), "cash") }
+                { big("wb-total-bottles", wt.bottles, total.bottles.to_string(), "bottles") }
+            </div>
+            <div class="wb-main">
+                <table id="wb-couriers" class="wb-couriers">
+                    <thead>
+                        <tr>
+                            <th>{ wt.courier }</th>
+                            <th class="wb-bar-col"></th>
+                            <th class="n">{ wt.done }</th>
+                            <th class="n">{ wt.failed }</th>
+                            <th class="n">{ wt.left }</th>
+                            <th class="n">{ wt.cash }</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        { for couriers_rows.iter().map(|r| courier_row(r, lang)) }
+                    </tbody>
+                </table>
+                <aside class="wb-side">
+                    <section id="wb-late" class="wb-late">
+                        <h2>{ wt.late_title }<b class="count">{ late_stops.len() }</b></h2>
+                        if late_stops.is_empty() {
+                            <p class="muted">{ wt.no_late }</p>
+                        } else {
+                            <ul>
+                                { for late_stops.iter().take(8).map(|(o, min)| html! {
+                                    <li class="wb-late-stop" data-id={o.id.clone()}>
+                                        <span class="num">{ format!("№{}", o.number) }</span>
+                                        <span class="who">{ o.client_name.clone() }</span>
+                                        <span class="mins">{ format!("{min} {}", wt.minutes_late) }</span>
+                                        <span class="where">{ format!("{} · {} · {}", o.address.text,
+                                            window_text(o.window), o.courier_name.clone().unwrap_or_else(|| wt.nobody.to_string())) }</span>
+                                    </li>
+                                }) }
+                            </ul>
+                        }
+                    </section>
+                    <section id="wb-ticker" class="wb-ticker">
+                        <h2>{ wt.ticker_title }</h2>
+                        if ticks.is_empty() {
+                            <p class="muted">{ wt.quiet }</p>
+                        } else {
+                            <ul>
+                                { for ticks.iter().map(|t| {
+                                    let (class, what) = match &t.kind {
+                                        TickKind::Created => ("created", wt.created.to_string()),
+                                        TickKind::Delivered => ("delivered", format!("{}{}", wt.delivered,
+                                            t.courier.as_ref().map(|c| format!(" · {c}")).unwrap_or_default())),
+                                        TickKind::Failed(r) => ("failed", format!("{}: {r}", wt.failed_event)),
+                                        TickKind::Cancelled => ("cancelled", wt.cancelled.to_string()),
+                                    };
+                                    html! {
+                                        <li class={classes!("wb-tick", class)}>
+                                            <span class="when">{ local_time(&t.at) }</span>
+                                            <span class="num">{ format!("№{}", t.number) }</span>
+                                            <span class="who">{ t.client.clone() }</span>
+                                            <span class="what">{ what }</span>
+                                        </li>
+                                    }
+                                }) }
+                            </ul>
+                        }
+                    </section>
+                </aside>
+            </div>
+        </section>
+    }
+}
+
+fn big(id: &'static str, label: &'static str, value: String, class: &'static str) -> Html {
+    html! {
+        <div id={id} class={classes!("wb-big", class)}>
+            <span class="value">{ value }</span>
+            <span class="label">{ label }</span>
+        </div>
+    }
+}
+
+fn courier_row(r: &CourierRow, lang: Lang) -> Html {
+    let wt = texts(lang);
+    let Stats {
+        done,
+        failed,
+        left,
+        cash,
+        ..
+    } = r.stats;
+    let pct = r.stats.percent();
+    let done_pct = if done + failed + left == 0 {
+        0
+    } else {
+        done * 100 / (done + failed + left)
+    };
+    let name = r
+        .name
+        .clone()
+        .unwrap_or_else(|| if r.id.is_none() { wt.nobody.to_string() } else { "—".into() });
+    html! {
+        <tr class={classes!("wb-row", r.id.is_none().then_some("nobody"))}
+            data-courier-id={r.id.clone().unwrap_or_default()}>
+            <td class="name">{ name }</td>
+            <td class="wb-bar-col">
+                <div class="wb-bar" title={format!("{pct}%")}>
+                    <span class="ok" style={format!("width:{done_pct}%")}></span>
+                    <span class="bad" style={format!("width:{}%", pct - done_pct)}></span>
+                </div>
+            </td>
+            <td class="n done">{ done }</td>
+            <td class="n failed">{ failed }</td>
+            <td class="n left">{ left }</td>
+            <td class="n cash">{ cash.display() }</td>
+        </tr>
+    }
+}
+
+fn hhmm(ms: f64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
+    format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
+}
