@@ -17,6 +17,8 @@ pub struct AppState {
     pub store: Store,
     pub cfg: Arc<Config>,
     pub hub: Hub,
+    /// PBX adapters: the AMI connection and the providers' HTTP client.
+    pub telephony: crate::telephony::Telephony,
 }
 
 impl AppState {
@@ -29,10 +31,13 @@ impl AppState {
             println!("Created user 'admin' with password: {password}");
         }
         let hub = Hub::start(store.clone()).await?;
+        let cfg = Arc::new(cfg);
+        let telephony = crate::telephony::Telephony::start(store.clone(), cfg.clone()).await?;
         Ok(AppState {
             store,
-            cfg: Arc::new(cfg),
+            cfg,
             hub,
+            telephony,
         })
     }
 }

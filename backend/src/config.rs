@@ -20,6 +20,9 @@ pub struct Config {
     pub live_ping: std::time::Duration,
     /// The Trunk build of the front-end, served at `/`.
     pub static_dir: Option<PathBuf>,
+    /// PBX adapters' values from `RODNIK_MANGO_*`, `RODNIK_ZADARMA_*`,
+    /// `RODNIK_ASTERISK_*` (they win over the stored settings; docs/telephony.md).
+    pub telephony: crate::telephony::settings::TelephonyEnv,
 }
 
 impl Config {
@@ -35,6 +38,7 @@ impl Config {
             db_root: None,
             live_ping: std::time::Duration::from_secs(30),
             static_dir: None,
+            telephony: Default::default(),
         }
     }
 

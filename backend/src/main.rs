@@ -77,6 +77,7 @@ fn config(common: &Common) -> Result<Config, String> {
         },
         live_ping: std::time::Duration::from_secs(30),
         static_dir: None,
+        telephony: rodnik::telephony::settings::TelephonyEnv::from_env()?,
     })
 }
 

@@ -8,7 +8,8 @@ use yew_router::prelude::*;
 use crate::api::{Api, ApiError};
 use crate::components::Header;
 use crate::i18n::Lang;
-use crate::pages::{Admin, Board, Console, Login, NotFound, Today, Wallboard};
+use crate::pages::{Admin, Board, Console, Courier, Login, NotFound, Today, Wallboard};
+use crate::pages::{CallLists, Reports};
 use crate::state::{use_app, AppAction, AppHandle, AppState};
 
 #[derive(Debug, Clone, PartialEq, Routable)]
@@ -21,9 +22,18 @@ pub enum Route {
     Board,
     #[at("/admin")]
     Admin,
+    /// The courier app: today's route (the PWA manifest's `start_url`).
+    #[at("/courier")]
+    Courier,
     /// A big screen: by a read-only link's key, or a manager's session.
     #[at("/wallboard")]
     Wallboard,
+    /// The managers' reports.
+    #[at("/reports")]
+    Reports,
+    /// Call lists for operators (made from the lost clients report).
+    #[at("/calls")]
+    Calls,
     #[at("/login")]
     Login,
     #[not_found]
@@ -34,6 +44,7 @@ pub enum Route {
 #[function_component]
 pub fn App() -> Html {
     let state = use_reducer(AppState::restore);
+    use_effect_with((), |_| crate::components::courier::register_service_worker());
 
     use_effect_with((*state).clone(), |s| {
         s.persist();
@@ -85,7 +96,22 @@ fn Guarded(p: &GuardedProps) -> Html {
         .session
         .as_ref()
         .is_some_and(|s| s.user.role.is_manager_or_up());
+    let courier = app
+        .session
+        .as_ref()
+        .is_some_and(|s| s.user.role == rodnik_shared::Role::Courier);
     match (&p.route, signed_in) {
+        // Couriers live on their route.
+        (Route::Today | Route::Login, true) if courier => {
+            html! { <Redirect<Route> to={Route::Courier} /> }
+        }
+        (Route::Courier, true) if courier => html! { <Courier /> },
+        (Route::Courier, true) => html! { <Redirect<Route> to={Route::Today} /> },
+        (Route::Courier, false) => html! { <Redirect<Route> to={Route::Login} /> },
+        (Route::Reports, true) if manager => html! { <Reports /> },
+        (Route::Calls, true) if operator => html! { <CallLists /> },
+        (Route::Reports | Route::Calls, true) => html! { <Redirect<Route> to={Route::Today} /> },
+        (Route::Reports | Route::Calls, false) => html! { <Redirect<Route> to={Route::Login} /> },
         (Route::Today, true) => html! { <Today /> },
         (Route::Console, true) if operator => html! { <Console /> },
         (Route::Board, true) if operator => html! { <Board /> },

@@ -728,8 +728,10 @@ pub struct LostClientsReport {
 
 // Report charts and call lists live in their own files (`api/trends.rs`, `api/call_lists.rs`).
 mod call_lists;
+mod telephony;
 mod trends;
 pub use call_lists::*;
+pub use telephony::*;
 pub use trends::*;
 
 // ---------- live channel ----------

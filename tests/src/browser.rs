@@ -63,6 +63,12 @@ impl Drop for Driver {
 /// A headless Chromium at 1366x768 with a fresh profile, speaking `lang`
 /// (both `navigator.language` and Accept-Language).
 pub async fn browser(lang: &str) -> (Driver, Client) {
+    browser_with(lang, None).await
+}
+
+/// As `browser`; with `downloads`, files the page downloads are saved there
+/// without asking.
+pub async fn browser_with(lang: &str, downloads: Option<&Path>) -> (Driver, Client) {
     let port = TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("free port")
@@ -87,6 +93,11 @@ pub async fn browser(lang: &str) -> (Driver, Client) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let profile = driver._profile.path().display().to_string();
+    let mut prefs = json!({ "intl.accept_languages": lang });
+    if let Some(dir) = downloads {
+        prefs["download.default_directory"] = json!(dir.display().to_string());
+        prefs["download.prompt_for_download"] = json!(false);
+    }
     let caps = json!({
         "goog:chromeOptions": {
             "binary": CHROMIUM,
@@ -97,7 +108,7 @@ pub async fn browser(lang: &str) -> (Driver, Client) {
                 format!("--lang={lang}"), format!("--accept-lang={lang}"),
                 format!("--user-data-dir={profile}"),
             ],
-            "prefs": { "intl.accept_languages": lang },
+            "prefs": prefs,
         }
     });
     let Value::Object(caps) = caps else {

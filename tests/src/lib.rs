@@ -2,6 +2,7 @@
 //! a real HTTP client, and a real WebSocket client.
 
 pub mod browser;
+pub mod pbx;
 
 use std::time::Duration;
 

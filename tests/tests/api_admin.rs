@@ -454,8 +454,10 @@ async fn two_admins_demoting_each_other_at_once_leave_an_admin() {
             a.text,
             b.text
         );
-        assert!([200, 401, 422].contains(&a.status), "{}", a.text);
-        assert!([200, 401, 422].contains(&b.status), "{}", b.text);
+        // The loser is refused by the rule (422), or finds its session ended
+        // (401) or its sender no longer an admin (403).
+        assert!([200, 401, 403, 422].contains(&a.status), "{}", a.text);
+        assert!([200, 401, 403, 422].contains(&b.status), "{}", b.text);
         let admins = app
             .state
             .store

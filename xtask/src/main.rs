@@ -20,9 +20,10 @@ fn main() {
         Some("test") => test(&args[1..]),
         Some("frontend") => frontend(),
         Some("setup") => setup(true),
+        Some("bench") => bench(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <command>\n\n  run [--dev]   build everything and start Rodnik with demo data on the embedded database\n  test          run the whole test suite\n  frontend      build the web app with Trunk\n  setup         install the build tools only"
+                "usage: cargo xtask <command>\n\n  run [--dev]   build everything and start Rodnik with demo data on the embedded database\n  test          run the whole test suite\n  frontend      build the web app with Trunk\n  setup         install the build tools only\n  bench first-load [--runs N]\n                measure the web app's first load in headless Chromium (docs/benchmarks.md)"
             );
             exit(2)
         }
@@ -247,6 +248,42 @@ fn test(args: &[String]) -> Result<(), String> {
     status(
         Command::new(cargo())
             .args(["test", "-p", "rodnik-frontend"])
+            .args(args),
+    )
+}
+
+/// `cargo xtask bench <name>`: measurements written up in docs/benchmarks.md.
+fn bench(args: &[String]) -> Result<(), String> {
+    match args.first().map(String::as_str) {
+        Some("first-load") => bench_first_load(&args[1..]),
+        other => Err(format!(
+            "unknown benchmark {other:?}; available: first-load"
+        )),
+    }
+}
+
+/// The release server and the Trunk release build, loaded cold and warm in
+/// headless Chromium by `tests/src/bin/bench_first_load.rs`.
+fn bench_first_load(args: &[String]) -> Result<(), String> {
+    setup(true)?;
+    frontend()?;
+    eprintln!("xtask: building the server in release mode (about 15 minutes the first time)");
+    status(Command::new(cargo()).args(["build", "-p", "rodnik", "--bin", "rodnik", "--release"]))?;
+    // The same package selection as `cargo xtask test`: no SurrealDB rebuild.
+    status(Command::new(cargo()).args([
+        "build",
+        "--workspace",
+        "--exclude",
+        "rodnik-frontend",
+        "--bin",
+        "bench_first_load",
+    ]))?;
+    let target = target_dir();
+    status(
+        Command::new(target.join("debug").join("bench_first_load"))
+            .arg("--server")
+            .arg(target.join("release").join("rodnik"))
+            .args(["--dist", "frontend/dist"])
             .args(args),
     )
 }

@@ -8,6 +8,7 @@ pub mod extract;
 mod idempotency;
 mod openapi;
 mod orders;
+mod pbx;
 mod reports;
 mod telephony;
 mod users;
@@ -30,6 +31,7 @@ pub fn router(state: AppState) -> Router {
         .merge(clients::router())
         .merge(orders::router())
         .merge(telephony::router())
+        .merge(pbx::router())
         .merge(reports::router())
         .merge(call_lists::router())
         .merge(wallboard::router())

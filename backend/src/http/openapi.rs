@@ -3,7 +3,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use super::{call_lists, catalogue, clients, orders, reports, telephony, users, wallboard};
+use super::{call_lists, catalogue, clients, orders, pbx, reports, telephony, users, wallboard};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -46,6 +46,13 @@ use super::{call_lists, catalogue, clients, orders, reports, telephony, users, w
         telephony::event,
         telephony::list_calls,
         telephony::called_back,
+        pbx::mango_event,
+        pbx::zadarma_event,
+        pbx::zadarma_echo,
+        pbx::get_settings,
+        pbx::put_settings,
+        pbx::set_extension,
+        pbx::originate_call,
         reports::deliveries,
         reports::sales,
         reports::orders,

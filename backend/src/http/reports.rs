@@ -1,4 +1,5 @@
-//! Report endpoints (manager and up); `&format=csv` for CSV.
+//! Report endpoints (manager and up) and the figures of their charts;
+//! `&format=csv` for CSV, `&format=xlsx` for an Excel workbook.
 
 use axum::extract::State;
 use axum::http::header;
@@ -6,14 +7,18 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{Datelike, NaiveDate};
-use rodnik_shared::api::{DeliveriesReport, LostClientsReport, OrdersReport, SalesReport};
+use rodnik_shared::api::{
+    DailyDeliveries, DailyOrders, DeliveriesReport, LostClientsReport, LostMonthly, OrdersReport,
+    SalesReport,
+};
 use rodnik_shared::validate;
 use serde::Deserialize;
 
 use super::extract::{ApiQuery, CurrentUser};
 use crate::app::AppState;
 use crate::error::{Error, Result};
-use crate::reports;
+use crate::reports::sheets::{self, Lang};
+use crate::reports::{self, trends, xlsx};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -21,6 +26,9 @@ pub fn router() -> Router<AppState> {
         .route("/reports/sales", get(sales))
         .route("/reports/orders", get(orders))
         .route("/reports/lost-clients", get(lost_clients))
+        .route("/reports/deliveries/daily", get(deliveries_daily))
+        .route("/reports/orders/daily", get(orders_daily))
+        .route("/reports/lost-clients/monthly", get(lost_clients_monthly))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -29,8 +37,10 @@ pub struct RangeQuery {
     pub from: Option<String>,
     /// YYYY-MM-DD, inclusive; default: today.
     pub to: Option<String>,
-    /// `csv` for CSV
+    /// `json` (default), `csv` or `xlsx`
     pub format: Option<String>,
+    /// `en` (default) or `ru`: the language of an XLSX's headers.
+    pub lang: Option<String>,
 }
 
 fn range(state: &AppState, q: &RangeQuery) -> Result<(String, String)> {
@@ -49,21 +59,35 @@ fn range(state: &AppState, q: &RangeQuery) -> Result<(String, String)> {
     Ok((from.to_string(), to.to_string()))
 }
 
-fn wants_csv(format: &Option<String>) -> Result<bool> {
-    match format.as_deref() {
-        None | Some("json") => Ok(false),
-        Some("csv") => Ok(true),
-        Some(_) => Err(Error::invalid("format", "must be json or csv")),
+/// What a report is answered as: `format=json` (the default), `csv` or `xlsx`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Json,
+    Csv,
+    Xlsx(Lang),
+}
+
+fn format(q_format: &Option<String>, q_lang: &Option<String>) -> Result<Format> {
+    let lang = match q_lang.as_deref() {
+        None | Some("en") => Lang::En,
+        Some("ru") => Lang::Ru,
+        Some(_) => return Err(Error::invalid("lang", "must be en or ru")),
+    };
+    match q_format.as_deref() {
+        None | Some("json") => Ok(Format::Json),
+        Some("csv") => Ok(Format::Csv),
+        Some("xlsx") => Ok(Format::Xlsx(lang)),
+        Some(_) => Err(Error::invalid("format", "must be json, csv or xlsx")),
     }
 }
 
-fn csv_response(name: &str, body: String) -> Response {
+fn attachment(content_type: &str, file: &str, body: impl IntoResponse) -> Response {
     (
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_TYPE, content_type.to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}.csv\""),
+                format!("attachment; filename=\"{file}\""),
             ),
         ],
         body,
@@ -71,54 +95,123 @@ fn csv_response(name: &str, body: String) -> Response {
         .into_response()
 }
 
-/// The report as JSON, or as CSV when asked.
-fn respond<R: serde::Serialize>(csv: bool, name: &str, r: R, to_csv: fn(&R) -> String) -> Response {
-    if csv {
-        csv_response(name, to_csv(&r))
-    } else {
-        Json(r).into_response()
-    }
+/// How each report turns into CSV and into workbook sheets.
+struct Export<R> {
+    csv: fn(&R) -> String,
+    sheets: fn(&R, Lang) -> Vec<xlsx::Sheet>,
 }
 
-#[utoipa::path(get, path = "/api/reports/deliveries", params(RangeQuery), responses((status = 200, body = DeliveriesReport)))]
+/// The report as JSON, CSV or XLSX; `name` is the file name without extension.
+fn respond<R: serde::Serialize>(fmt: Format, name: &str, r: R, ex: Export<R>) -> Result<Response> {
+    Ok(match fmt {
+        Format::Json => Json(r).into_response(),
+        Format::Csv => attachment(
+            "text/csv; charset=utf-8",
+            &format!("{name}.csv"),
+            (ex.csv)(&r),
+        ),
+        Format::Xlsx(lang) => {
+            let bytes = xlsx::workbook(name, &(ex.sheets)(&r, lang))
+                .map_err(|e| Error::Internal(format!("xlsx: {e}")))?;
+            attachment(XLSX, &format!("{name}.xlsx"), bytes)
+        }
+    })
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+#[utoipa::path(get, path = "/api/reports/deliveries", params(RangeQuery),
+    responses((status = 200, body = DeliveriesReport, description = "JSON; CSV or XLSX with `format`")))]
 pub async fn deliveries(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiQuery(q): ApiQuery<RangeQuery>,
 ) -> Result<Response> {
     user.require_manager()?;
-    let csv = wants_csv(&q.format)?;
+    let fmt = format(&q.format, &q.lang)?;
     let (from, to) = range(&state, &q)?;
     let r = reports::deliveries(&state.store.orders_between(&from, &to).await?);
-    Ok(respond(csv, "deliveries", r, reports::deliveries_csv))
+    let ex = Export {
+        csv: reports::deliveries_csv,
+        sheets: sheets::deliveries,
+    };
+    respond(fmt, &format!("deliveries_{from}_{to}"), r, ex)
 }
 
-#[utoipa::path(get, path = "/api/reports/sales", params(RangeQuery), responses((status = 200, body = SalesReport)))]
+#[utoipa::path(get, path = "/api/reports/sales", params(RangeQuery),
+    responses((status = 200, body = SalesReport, description = "JSON; CSV or XLSX with `format`")))]
 pub async fn sales(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiQuery(q): ApiQuery<RangeQuery>,
 ) -> Result<Response> {
     user.require_manager()?;
-    let csv = wants_csv(&q.format)?;
+    let fmt = format(&q.format, &q.lang)?;
     let (from, to) = range(&state, &q)?;
     let r = reports::sales(&state.store.orders_between(&from, &to).await?);
-    Ok(respond(csv, "sales", r, reports::sales_csv))
+    let ex = Export {
+        csv: reports::sales_csv,
+        sheets: sheets::sales,
+    };
+    respond(fmt, &format!("sales_{from}_{to}"), r, ex)
 }
 
-#[utoipa::path(get, path = "/api/reports/orders", params(RangeQuery), responses((status = 200, body = OrdersReport)))]
+#[utoipa::path(get, path = "/api/reports/orders", params(RangeQuery),
+    responses((status = 200, body = OrdersReport, description = "JSON; CSV or XLSX with `format`")))]
 pub async fn orders(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiQuery(q): ApiQuery<RangeQuery>,
 ) -> Result<Response> {
     user.require_manager()?;
-    let csv = wants_csv(&q.format)?;
+    let fmt = format(&q.format, &q.lang)?;
     let (from, to) = range(&state, &q)?;
     let orders = state.store.orders_between(&from, &to).await?;
     let users = state.store.list_users(None).await?;
     let r = reports::orders_worked(&orders, &users);
-    Ok(respond(csv, "orders", r, reports::orders_csv))
+    let ex = Export {
+        csv: reports::orders_csv,
+        sheets: sheets::orders,
+    };
+    respond(fmt, &format!("orders_{from}_{to}"), r, ex)
+}
+
+/// Delivered orders per day and courier: the "water per courier per day" chart.
+#[utoipa::path(get, path = "/api/reports/deliveries/daily", params(RangeQuery),
+    responses((status = 200, body = DailyDeliveries, description = "JSON; CSV or XLSX with `format`")))]
+pub async fn deliveries_daily(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<RangeQuery>,
+) -> Result<Response> {
+    user.require_manager()?;
+    let fmt = format(&q.format, &q.lang)?;
+    let (from, to) = range(&state, &q)?;
+    let r = trends::daily_deliveries(&state.store.orders_between(&from, &to).await?);
+    let ex = Export {
+        csv: reports::daily_deliveries_csv,
+        sheets: sheets::daily_deliveries,
+    };
+    respond(fmt, &format!("deliveries-daily_{from}_{to}"), r, ex)
+}
+
+/// Orders per delivery day by state: the "orders by state" chart.
+#[utoipa::path(get, path = "/api/reports/orders/daily", params(RangeQuery),
+    responses((status = 200, body = DailyOrders, description = "JSON; CSV or XLSX with `format`")))]
+pub async fn orders_daily(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<RangeQuery>,
+) -> Result<Response> {
+    user.require_manager()?;
+    let fmt = format(&q.format, &q.lang)?;
+    let (from, to) = range(&state, &q)?;
+    let r = trends::daily_orders(&state.store.orders_between(&from, &to).await?);
+    let ex = Export {
+        csv: reports::daily_orders_csv,
+        sheets: sheets::daily_orders,
+    };
+    respond(fmt, &format!("orders-daily_{from}_{to}"), r, ex)
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -127,27 +220,87 @@ pub struct LostQuery {
     pub as_of: Option<String>,
     /// Calendar months without a delivery; default 3.
     pub months: Option<u32>,
+    /// `json` (default), `csv` or `xlsx`
     pub format: Option<String>,
+    /// `en` (default) or `ru`: the language of an XLSX's headers.
+    pub lang: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/reports/lost-clients", params(LostQuery), responses((status = 200, body = LostClientsReport)))]
+fn lost_params(
+    state: &AppState,
+    as_of: &Option<String>,
+    months: Option<u32>,
+) -> Result<(NaiveDate, u32)> {
+    let as_of: NaiveDate = match as_of {
+        Some(d) => validate::date(d, "as_of")?,
+        None => state.cfg.today(),
+    };
+    let months = months.unwrap_or(3);
+    if !(1..=120).contains(&months) {
+        return Err(Error::invalid("months", "must be between 1 and 120"));
+    }
+    Ok((as_of, months))
+}
+
+#[utoipa::path(get, path = "/api/reports/lost-clients", params(LostQuery),
+    responses((status = 200, body = LostClientsReport, description = "JSON; CSV or XLSX with `format`")))]
 pub async fn lost_clients(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiQuery(q): ApiQuery<LostQuery>,
 ) -> Result<Response> {
     user.require_manager()?;
-    let csv = wants_csv(&q.format)?;
-    let as_of: NaiveDate = match &q.as_of {
-        Some(d) => validate::date(d, "as_of")?,
-        None => state.cfg.today(),
-    };
-    let months = q.months.unwrap_or(3);
-    if !(1..=120).contains(&months) {
-        return Err(Error::invalid("months", "must be between 1 and 120"));
-    }
+    let fmt = format(&q.format, &q.lang)?;
+    let (as_of, months) = lost_params(&state, &q.as_of, q.months)?;
     let facts = state.store.order_facts().await?;
     let clients = state.store.all_clients().await?;
     let r = reports::lost_clients(&facts, &clients, as_of, months);
-    Ok(respond(csv, "lost-clients", r, reports::lost_csv))
+    let ex = Export {
+        csv: reports::lost_csv,
+        sheets: sheets::lost_clients,
+    };
+    respond(fmt, &format!("lost-clients_{as_of}_{months}m"), r, ex)
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct LostMonthlyQuery {
+    /// YYYY-MM-DD; default: today. The last month shown is this date's.
+    pub as_of: Option<String>,
+    /// Calendar months without a delivery that make a client lost; default 3.
+    pub months: Option<u32>,
+    /// How many calendar months to show, up to `as_of`'s; default 12, at most 60.
+    pub count: Option<u32>,
+    /// `json` (default), `csv` or `xlsx`
+    pub format: Option<String>,
+    /// `en` (default) or `ru`: the language of an XLSX's headers.
+    pub lang: Option<String>,
+}
+
+/// Clients lost and won back per month: the "lost clients over time" chart.
+#[utoipa::path(get, path = "/api/reports/lost-clients/monthly", params(LostMonthlyQuery),
+    responses((status = 200, body = LostMonthly, description = "JSON; CSV or XLSX with `format`")))]
+pub async fn lost_clients_monthly(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<LostMonthlyQuery>,
+) -> Result<Response> {
+    user.require_manager()?;
+    let fmt = format(&q.format, &q.lang)?;
+    let (as_of, months) = lost_params(&state, &q.as_of, q.months)?;
+    let count = q.count.unwrap_or(12);
+    if !(1..=60).contains(&count) {
+        return Err(Error::invalid("count", "must be between 1 and 60"));
+    }
+    let facts = state.store.order_facts().await?;
+    let r = trends::lost_monthly(&facts, as_of, months, count);
+    let ex = Export {
+        csv: reports::lost_monthly_csv,
+        sheets: sheets::lost_monthly,
+    };
+    respond(
+        fmt,
+        &format!("lost-clients-monthly_{as_of}_{months}m"),
+        r,
+        ex,
+    )
 }

@@ -13,8 +13,7 @@ use serde::Deserialize;
 use super::extract::{ApiQuery, CurrentUser};
 use crate::app::AppState;
 use crate::error::{Error, Result};
-use crate::store::calls::CallEvent;
-use crate::telephony::verify_signature;
+use crate::telephony::{ingest, verify_signature, Incoming};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -30,11 +29,13 @@ pub async fn event(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<StatusCode> {
-    // Without a secret no signature can be valid.
-    let secret = state
-        .cfg
-        .telephony_secret
-        .as_deref()
+    // Without a secret (RODNIK_TELEPHONY_SECRET or the settings' generic
+    // secret) no signature can be valid.
+    let eff = state.telephony.settings().await?;
+    let secret = eff
+        .generic
+        .get("secret")
+        .filter(|_| eff.generic.active())
         .ok_or(Error::Unauthorized)?;
     let sig = headers
         .get("x-rodnik-signature")
@@ -50,43 +51,27 @@ pub async fn event(
         }
     })?;
     let call_id = required_text(&ev.call_id, "call_id")?;
-    let region = &state.cfg.phone_region;
-    // A caller id that is not a phone number (hidden, internal) is kept as sent.
-    let from = validate::phone(&ev.from, region, "from")
-        .map(|p| p.to_string())
-        .unwrap_or_else(|_| ev.from.trim().to_string());
-    let to = validate::phone(&ev.to, region, "to")
-        .map(|p| p.to_string())
-        .unwrap_or_else(|_| ev.to.trim().to_string());
     let at = match ev.at.as_deref() {
-        Some(a) => chrono::DateTime::parse_from_rfc3339(a)
-            .map_err(|_| Error::invalid("at", "must be an RFC 3339 instant"))?
-            .with_timezone(&Utc),
-        None => Utc::now(),
+        Some(a) => Some(
+            chrono::DateTime::parse_from_rfc3339(a)
+                .map_err(|_| Error::invalid("at", "must be an RFC 3339 instant"))?
+                .with_timezone(&Utc),
+        ),
+        None => None,
     };
-    let client_ids = match validate::phone(&ev.from, region, "from") {
-        Ok(p) => state
-            .store
-            .clients_by_phone(&p)
-            .await?
-            .into_iter()
-            .map(|c| c.id)
-            .collect(),
-        Err(_) => vec![],
-    };
-    state
-        .store
-        .record_call_event(&CallEvent {
+    ingest(
+        &state.store,
+        &state.cfg,
+        Incoming {
             kind: ev.event,
             call_id,
-            from,
-            to,
-            extension: ev.extension.filter(|e| !e.trim().is_empty()),
-            at: at.to_rfc3339(),
-            date: at.with_timezone(&state.cfg.tz).date_naive().to_string(),
-            client_ids,
-        })
-        .await?;
+            from: ev.from,
+            to: ev.to,
+            extension: ev.extension,
+            at,
+        },
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -58,8 +58,15 @@ impl Hub {
     }
 }
 
-/// State, answered, ended, called back.
-type CallProgress = (CallState, Option<String>, Option<String>, Option<String>);
+/// State, answered, ended, called back, and the extension (a ringing call
+/// that moves to another phone pops there).
+type CallProgress = (
+    CallState,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 
 type LiveStream = surrealdb::method::Stream<Vec<Value>>;
 
@@ -141,6 +148,7 @@ async fn run_calls(store: Store, hub: Hub, first: Option<LiveStream>) {
                     call.answered_at.clone(),
                     call.ended_at.clone(),
                     call.called_back_at.clone(),
+                    call.extension.clone(),
                 );
                 if last_progress.get(&call.id) == Some(&progress) {
                     continue;

@@ -151,6 +151,24 @@ impl Filter {
 }
 
 impl Filter {
+    /// The operator may have moved to another phone (`PUT /api/me/extension`)
+    /// since the socket opened: a call ringing at an extension re-reads theirs.
+    async fn refresh_extension(&mut self, state: &AppState, event: &Event) {
+        let Event::Call(c) = event else { return };
+        if self.viewer
+            || !self.user.role.is_operator_or_up()
+            || c.call.state != CallState::Ringing
+            || c.call.extension.is_none()
+        {
+            return;
+        }
+        match state.store.get_user(&self.user.id).await {
+            Ok(Some(u)) => self.user.extension = u.extension,
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "re-reading an operator's extension"),
+        }
+    }
+
     /// Re-reads a courier's stops from the database. Must run after
     /// subscribing to the hub (so no later change is missed) and before the
     /// client is told to reload (so what it reloads is never older than this).
@@ -224,7 +242,10 @@ async fn run(state: AppState, user: User, viewer: bool, holder: Holder, socket: 
                         filter.seed(&state).await;
                         vec![("resync".to_string(), json!({}))]
                     }
-                    Ok(e) => filter.messages(&e),
+                    Ok(e) => {
+                        filter.refresh_extension(&state, &e).await;
+                        filter.messages(&e)
+                    }
                     Err(RecvError::Closed) => break,
                 };
                 for (kind, data) in batch {

@@ -1,11 +1,17 @@
-//! The managers' reports, computed from orders, and their CSV form.
+//! The managers' reports, computed from orders, and their CSV form; the
+//! charts' figures in `trends`, the Excel form in `sheets` and `xlsx`.
+
+pub mod sheets;
+pub mod trends;
+pub mod xlsx;
 
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Months, NaiveDate};
 use rodnik_shared::api::{
-    ClientSummary, DeliveriesReport, DeliveryRow, DeliveryTotals, LostClientRow, LostClientsReport,
-    OperatorRow, Order, OrdersReport, SalesReport, SalesRow, SalesTotals, User,
+    ClientSummary, DailyDeliveries, DailyOrders, DeliveriesReport, DeliveryRow, DeliveryTotals,
+    LostClientRow, LostClientsReport, LostMonthly, OperatorRow, Order, OrdersReport, SalesReport,
+    SalesRow, SalesTotals, User,
 };
 use rodnik_shared::{OrderState, ProductKind};
 
@@ -244,6 +250,62 @@ pub fn lost_csv(r: &LostClientsReport) -> String {
                 x.delivered_orders,
             )
         }),
+    )
+}
+
+pub fn daily_deliveries_csv(r: &DailyDeliveries) -> String {
+    write_csv(
+        &[
+            "date",
+            "courier_id",
+            "courier_name",
+            "orders",
+            "water_qty",
+            "amount",
+        ],
+        r.rows.iter().map(|x| {
+            (
+                &x.date,
+                &x.courier_id,
+                &x.courier_name,
+                x.orders,
+                x.water_qty,
+                x.amount,
+            )
+        }),
+    )
+}
+
+pub fn daily_orders_csv(r: &DailyOrders) -> String {
+    write_csv(
+        &[
+            "date",
+            "new",
+            "delivery",
+            "delivered",
+            "cancelled",
+            "failed_attempts",
+        ],
+        r.rows.iter().map(|x| {
+            let c = &x.counts;
+            (
+                &x.date,
+                c.new,
+                c.delivery,
+                c.delivered,
+                c.cancelled,
+                c.failed_attempts,
+            )
+        }),
+    )
+}
+
+pub fn lost_monthly_csv(r: &LostMonthly) -> String {
+    write_csv(
+        &["month", "lost", "won_back", "lost_at_end"],
+        r.rows
+            .iter()
+            .map(|x| (&x.month, x.lost, x.won_back, x.lost_at_end)),
     )
 }
 

@@ -68,7 +68,13 @@ fn apply(existing: Option<&Call>, ev: &CallEvent) -> Option<Call> {
             client_names: vec![],
         },
     };
-    let changed = existing.is_none() || rank(target) > rank(call.state) || {
+    // A call still ringing that rings at another extension now (a queue
+    // moving on, a hunt group) pops on that operator's screen instead.
+    let rings_elsewhere = target == CallState::Ringing
+        && call.state == CallState::Ringing
+        && ev.extension.is_some()
+        && ev.extension != call.extension;
+    let changed = existing.is_none() || rank(target) > rank(call.state) || rings_elsewhere || {
         // An event arriving late (answered after ended) still fills in its time.
         target == CallState::Answered && call.answered_at.is_none()
     };
@@ -79,7 +85,11 @@ fn apply(existing: Option<&Call>, ev: &CallEvent) -> Option<Call> {
         call.state = target;
     }
     match ev.kind {
-        CallEventKind::Ringing => {}
+        CallEventKind::Ringing => {
+            if rings_elsewhere {
+                call.extension = ev.extension.clone();
+            }
+        }
         CallEventKind::Answered => {
             call.answered_at.get_or_insert_with(|| ev.at.clone());
             if ev.extension.is_some() {
@@ -112,7 +122,10 @@ impl Store {
                 return Ok((existing.ok_or_else(|| Error::Internal("call vanished".into()))?, false));
             };
             let mut events = seen.clone();
-            events.push(event_name(ev.kind).to_string());
+            events.push(match (&ev.extension, ev.kind) {
+                (Some(x), CallEventKind::Ringing) if existing.is_some() => format!("ringing@{x}"),
+                _ => event_name(ev.kind).to_string(),
+            });
             let mut doc = call_doc(&call);
             doc["events"] = json!(events);
             doc["date"] = json!(if existing.is_some() {
@@ -281,6 +294,23 @@ mod tests {
         let c = apply(Some(&c), &ev(CallEventKind::Ended)).unwrap();
         assert!(c.missed);
         assert_eq!(c.state, CallState::Ended);
+    }
+
+    #[test]
+    fn a_ringing_call_moves_to_the_extension_that_rings_now() {
+        let mut first = ev(CallEventKind::Ringing);
+        first.extension = Some("101".into());
+        let c = apply(None, &first).unwrap();
+        assert!(apply(Some(&c), &first).is_none());
+        let mut next = ev(CallEventKind::Ringing);
+        next.extension = Some("102".into());
+        let c = apply(Some(&c), &next).unwrap();
+        assert_eq!(c.extension.as_deref(), Some("102"));
+        let mut answered = ev(CallEventKind::Answered);
+        answered.extension = Some("102".into());
+        let c = apply(Some(&c), &answered).unwrap();
+        // Once answered, a stray ringing changes nothing.
+        assert!(apply(Some(&c), &first).is_none());
     }
 
     #[test]

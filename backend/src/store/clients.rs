@@ -618,10 +618,11 @@ pub mod similar {
                 .cloned()
         };
         // Alike names share every word, or (two words or more) at least two:
-        // the one word, or any pair of the (at most five) longest.
+        // the one word, or any pair of the (at most three) longest — each
+        // condition is a substring test per client, so few of them.
         let mut words: Vec<&String> = name.iter().filter(|w| w.chars().count() >= 2).collect();
         words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
-        words.truncate(5);
+        words.truncate(3);
         for (i, w) in words.iter().enumerate() {
             vars.insert(format!("name{i}"), json!(w));
         }

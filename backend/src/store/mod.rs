@@ -9,6 +9,7 @@ pub mod clients;
 pub mod idem;
 pub mod orders;
 pub mod reports;
+pub mod telephony;
 pub mod users;
 pub mod wallboards;
 

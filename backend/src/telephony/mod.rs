@@ -1,7 +1,145 @@
-//! Telephony webhooks: the generic signed webhook (HMAC-SHA256 of the raw body).
+//! Telephony: the generic signed webhook (HMAC-SHA256 of the raw body), the
+//! provider adapters (Mango Office, Zadarma, Asterisk AMI) that turn a PBX's
+//! own events into Rodnik call events, and click-to-call through them.
 
+pub mod asterisk;
+pub mod mango;
+pub mod originate;
+pub mod settings;
+pub mod zadarma;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
+use rodnik_shared::api::CallEventKind;
+use rodnik_shared::validate;
 use sha2::Sha256;
+
+use crate::config::Config;
+use crate::error::Result;
+use crate::store::calls::CallEvent;
+use crate::store::Store;
+
+/// A call event as an adapter hands it over: raw numbers, the PBX's call id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Incoming {
+    pub kind: CallEventKind,
+    pub call_id: String,
+    pub from: String,
+    pub to: String,
+    pub extension: Option<String>,
+    pub at: Option<DateTime<Utc>>,
+}
+
+/// Normalizes the numbers, finds the caller's clients and records the event
+/// (which pushes it on the live channel when it changes the call).
+pub async fn ingest(store: &Store, cfg: &Config, ev: Incoming) -> Result<()> {
+    let region = &cfg.phone_region;
+    // A caller id that is not a phone number (hidden, internal) is kept as sent.
+    let caller = validate::phone(&ev.from, region, "from").ok();
+    let from = caller
+        .as_ref()
+        .map(|p| p.to_string())
+        .unwrap_or_else(|| ev.from.trim().to_string());
+    let to = validate::phone(&ev.to, region, "to")
+        .map(|p| p.to_string())
+        .unwrap_or_else(|_| ev.to.trim().to_string());
+    let at = ev.at.unwrap_or_else(Utc::now);
+    let client_ids = match &caller {
+        Some(p) => store
+            .clients_by_phone(p)
+            .await?
+            .into_iter()
+            .map(|c| c.id)
+            .collect(),
+        None => vec![],
+    };
+    store
+        .record_call_event(&CallEvent {
+            kind: ev.kind,
+            call_id: ev.call_id,
+            from,
+            to,
+            extension: ev.extension.filter(|e| !e.trim().is_empty()),
+            at: at.to_rfc3339(),
+            date: at.with_timezone(&cfg.tz).date_naive().to_string(),
+            client_ids,
+        })
+        .await?;
+    Ok(())
+}
+
+/// Equal in constant time (for signatures compared as text).
+pub fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// What the telephony side of the server keeps running: the HTTP client for
+/// the providers' APIs and the AMI connection.
+#[derive(Clone)]
+pub struct Telephony {
+    pub http: reqwest::Client,
+    pub ami: asterisk::Ami,
+    store: Store,
+    cfg: Arc<Config>,
+}
+
+impl Telephony {
+    /// Starts the AMI client with the current settings.
+    pub async fn start(store: Store, cfg: Arc<Config>) -> Result<Telephony> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(std::time::Duration::from_secs(5))
+            .timeout(std::time::Duration::from_secs(15))
+            .build()
+            .map_err(|e| crate::error::Error::Internal(format!("HTTP client: {e}")))?;
+        let ami = asterisk::Ami::start(store.clone(), cfg.clone());
+        let t = Telephony {
+            http,
+            ami,
+            store,
+            cfg,
+        };
+        t.reload().await?;
+        Ok(t)
+    }
+
+    /// The effective settings: stored ones with the environment laid over them.
+    pub async fn settings(&self) -> Result<settings::Effective> {
+        let (stored, _) = self.store.telephony_settings().await?;
+        Ok(settings::Effective::build(
+            &stored,
+            &self.cfg.telephony,
+            self.cfg.telephony_secret.as_deref(),
+        ))
+    }
+
+    /// Applies changed settings to what runs (the AMI connection).
+    pub async fn reload(&self) -> Result<()> {
+        let eff = self.settings().await?;
+        let target = if eff.asterisk.active() {
+            eff.asterisk
+                .get("ami")
+                .and_then(|v| asterisk::AmiTarget::parse(v).ok())
+                .map(|mut t| {
+                    if let Some(c) = eff.asterisk.get("channel") {
+                        t.channel = c.to_string();
+                    }
+                    if let Some(c) = eff.asterisk.get("context") {
+                        t.context = c.to_string();
+                    }
+                    t
+                })
+        } else {
+            None
+        };
+        self.ami.configure(target);
+        Ok(())
+    }
+}
 
 /// Checks `X-Rodnik-Signature: sha256=<hex>` against the raw body in constant time.
 pub fn verify_signature(secret: &str, body: &[u8], header: Option<&str>) -> bool {

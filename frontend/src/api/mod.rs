@@ -3,6 +3,8 @@
 
 mod admin;
 mod board;
+mod courier;
+pub mod reports;
 mod wallboard;
 pub mod live;
 

@@ -37,9 +37,15 @@ pub fn Header() -> Html {
                 if s.user.role.is_operator_or_up() {
                     { link(Route::Console, "nav-console", t.console) }
                     { link(Route::Board, "nav-board", board_t.nav) }
+                    { link(Route::Calls, "nav-calls", crate::i18n::reports::calls_texts(app.lang).nav) }
                 }
-                { link(Route::Today, "nav-today", t.today) }
+                if s.user.role == rodnik_shared::Role::Courier {
+                    { link(Route::Courier, "nav-courier", crate::i18n::courier::texts(app.lang).nav) }
+                } else {
+                    { link(Route::Today, "nav-today", t.today) }
+                }
                 if s.user.role.is_manager_or_up() {
+                    { link(Route::Reports, "nav-reports", crate::i18n::reports::texts(app.lang).nav) }
                     { link(Route::Admin, "nav-admin", admin_t.nav) }
                 }
             </nav>

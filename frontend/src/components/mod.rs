@@ -4,12 +4,14 @@ pub mod admin;
 pub mod board;
 pub mod client_card;
 pub mod client_search;
+pub mod courier;
 pub mod header;
 pub mod lang_switch;
 pub mod live_status;
 pub mod new_client_form;
 pub mod order_form;
 pub mod orders_table;
+pub mod reports;
 pub mod wallboard_links;
 
 pub use client_card::ClientCardView;

@@ -219,6 +219,7 @@ pub fn NewClientForm(p: &NewClientFormProps) -> Html {
             if *confirm {
                 if let Some(b) = anyway_ref.cast::<HtmlButtonElement>() {
                     let _ = b.focus();
+                    b.scroll_into_view_with_bool(false);
                 }
             }
         });

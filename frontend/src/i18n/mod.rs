@@ -10,6 +10,8 @@ use rodnik_shared::{ClientKind, OrderState, Role};
 
 pub mod admin;
 pub mod board;
+pub mod courier;
+pub mod reports;
 pub mod wallboard;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

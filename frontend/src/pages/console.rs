@@ -127,7 +127,7 @@ pub fn Console() -> Html {
             if let Some(id) = id.clone() {
                 spawn_local(async move {
                     match Api::with_token(&token).client(&id).await {
-                        Ok(card) => dispatcher.dispatch(ConsoleAction::Select(Box::new(card))),
+                        Ok(card) => dispatcher.dispatch(ConsoleAction::Restored(Box::new(card))),
                         Err(ApiError::Unauthorized) => app.dispatch(AppAction::LoggedOut),
                         Err(_) => dispatcher.dispatch(ConsoleAction::RestoreFailed),
                     }

@@ -594,7 +594,9 @@ pub enum ConsoleAction {
     Similar(SimilarQuery, Vec<SimilarClient>),
     /// Save was pressed while a client with one of the phones exists.
     ConfirmDuplicate,
-    /// The client that was on screen before a reload is gone (or unreadable).
+    /// The card of the client that was on screen before a reload.
+    Restored(Box<ClientCard>),
+    /// That client is gone (or unreadable).
     RestoreFailed,
 }
 
@@ -782,15 +784,19 @@ impl Reducible for ConsoleState {
             }
             ConsoleAction::Select(card) => {
                 s.saved = None;
-                let id = card.client.id.clone();
+                s.restoring = None;
                 s.select(*card);
-                // The card a reload left on screen comes back with its draft.
-                if let Some((was, order)) = s.restoring.take() {
-                    if let Some(o) = order.filter(|_| was == id) {
+            }
+            ConsoleAction::Restored(card) => match s.restoring.take() {
+                // Still the one to restore (nothing else was picked meanwhile).
+                Some((id, order)) if id == card.client.id => {
+                    s.select(*card);
+                    if let Some(o) = order {
                         s.order = o;
                     }
                 }
-            }
+                _ => return self,
+            },
             ConsoleAction::CardRefreshed(card) => match &mut s.panel {
                 Panel::Card(c) if c.client.id == card.client.id => *c = card,
                 _ => return self,
@@ -1312,7 +1318,7 @@ mod tests {
         assert_eq!(r.panel, Panel::Empty, "the card is fetched again");
         assert!(r.is_busy(), "a ring waits rather than drop the draft");
         assert_eq!(r.restoring.as_ref().map(|(id, _)| id.as_str()), Some("c1"));
-        let r = r.reduce(ConsoleAction::Select(Box::new(c.clone())));
+        let r = r.reduce(ConsoleAction::Restored(Box::new(c.clone())));
         assert_eq!(r.order.qty.get("water"), Some(&3));
         assert_eq!(r.order.note, "gate 4");
         assert_eq!(r.order.address_id, "a2");
@@ -1325,12 +1331,15 @@ mod tests {
             s.order.to_request("c1", &products, None).lines.len()
         );
 
-        // A different client picked meanwhile gets its own defaults.
+        // A different client picked meanwhile gets its own defaults, and
+        // keeps the screen when the restored card arrives late.
         let other = Rc::new(reload(&s));
         let mut c2 = card(vec![]);
         c2.client.id = "c2".into();
         let other = other.reduce(ConsoleAction::Select(Box::new(c2)));
         assert!(other.order.qty.is_empty() && other.order.key.is_empty());
+        let other = other.reduce(ConsoleAction::Restored(Box::new(c.clone())));
+        assert!(matches!(&other.panel, Panel::Card(k) if k.client.id == "c2"));
         // The client is gone: nothing is waiting any more.
         let gone = Rc::new(reload(&s)).reduce(ConsoleAction::RestoreFailed);
         assert!(gone.restoring.is_none() && !gone.is_busy());

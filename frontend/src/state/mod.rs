@@ -5,6 +5,7 @@ pub mod app;
 pub mod board;
 pub mod wallboard;
 pub mod console;
+pub mod courier;
 pub mod orders;
 
 pub use app::{use_app, AppAction, AppHandle, AppState, Session};

@@ -1,0 +1,292 @@
+//! The PBX adapters' webhooks (Mango Office, Zadarma), their settings,
+//! operator presence (`PUT /api/me/extension`) and click-to-call.
+
+use std::collections::BTreeMap;
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use rodnik_shared::api::{
+    CallEventKind, CallState, ErrorBody, ErrorDetail, OriginateRequest, OriginateResponse, PutTelephonySettings,
+    SetExtension, TelephonySettingsView, User,
+};
+use rodnik_shared::validate::{self, optional_text};
+
+use super::extract::{ApiJson, CurrentUser};
+use crate::app::AppState;
+use crate::error::{Error, Result};
+use crate::telephony::originate::{originate, OriginateError};
+use crate::telephony::{ingest, mango, zadarma, Incoming};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/telephony/mango/{*path}", post(mango_event))
+        .route("/telephony/zadarma", post(zadarma_event).get(zadarma_echo))
+        .route("/settings/telephony", get(get_settings).put(put_settings))
+        .route("/me/extension", put(set_extension))
+        .route("/calls/originate", post(originate_call))
+}
+
+fn form(body: &[u8]) -> Result<BTreeMap<String, String>> {
+    serde_urlencoded::from_bytes(body)
+        .map_err(|_| Error::BadRequest("expected an application/x-www-form-urlencoded body".into()))
+}
+
+/// Mango Office posts every event here: `events/call` and `events/summary`
+/// change calls; the other `events/...` it may send are acknowledged.
+#[utoipa::path(post, path = "/api/telephony/mango/{path}",
+    params(("path" = String, Path, description = "events/call, events/summary, or any other events/... Mango posts")),
+    request_body(content = String, content_type = "application/x-www-form-urlencoded",
+                 description = "vpbx_api_key, sign = hex SHA-256 of key + json + salt, json"),
+    responses((status = 200), (status = 401, body = ErrorBody)))]
+pub async fn mango_event(
+    State(state): State<AppState>,
+    Path(path): Path<String>,
+    body: Bytes,
+) -> Result<StatusCode> {
+    let eff = state.telephony.settings().await?;
+    let (Some(key), Some(salt), true) = (
+        eff.mango.get("api_key"),
+        eff.mango.get("api_salt"),
+        eff.mango.active(),
+    ) else {
+        return Err(Error::Unauthorized);
+    };
+    let f = form(&body)?;
+    let field = |n: &str| f.get(n).map(String::as_str).unwrap_or("");
+    let json = field("json");
+    if !mango::verify(key, salt, field("vpbx_api_key"), json, field("sign")) {
+        return Err(Error::Unauthorized);
+    }
+    let bad = |_| Error::BadRequest("the json field does not match Mango's event format".into());
+    match path.trim_matches('/') {
+        "events/call" => {
+            let ev: mango::CallEvent = serde_json::from_str(json).map_err(bad)?;
+            let seen = format!(
+                "mango|{}|{}|{}",
+                ev.call_id,
+                ev.seq.map(|s| s.to_string()).unwrap_or_default(),
+                ev.call_state
+            );
+            if state.store.pbx_event_seen(&seen).await? {
+                return Ok(StatusCode::OK);
+            }
+            if let Some(inc) = mango::leg_event(&ev) {
+                // A leg's end ends the call only when it was the answered leg:
+                // a call that stops ringing at one operator may ring at another.
+                let apply = match inc.kind {
+                    CallEventKind::Ended => state.store.find_call(&inc.call_id).await?.is_some_and(|c| {
+                        c.state == CallState::Answered && c.extension == inc.extension
+                    }),
+                    _ => true,
+                };
+                if apply {
+                    ingest(&state.store, &state.cfg, inc).await?;
+                }
+            }
+            state.store.mark_pbx_event(&seen, &chrono::Utc::now().to_rfc3339()).await?;
+        }
+        "events/summary" => {
+            let s: mango::Summary = serde_json::from_str(json).map_err(bad)?;
+            let seen = format!("mango|summary|{}", s.entry_id);
+            if state.store.pbx_event_seen(&seen).await? {
+                return Ok(StatusCode::OK);
+            }
+            for inc in mango::summary_events(&s) {
+                ingest(&state.store, &state.cfg, inc).await?;
+            }
+            state.store.mark_pbx_event(&seen, &chrono::Utc::now().to_rfc3339()).await?;
+        }
+        // Recordings, DTMF, SMS, call-back results...: signed, and not needed.
+        _ => {}
+    }
+    Ok(StatusCode::OK)
+}
+
+/// Zadarma's PBX notifications (`NOTIFY_*`), signed in the `Signature` header.
+#[utoipa::path(post, path = "/api/telephony/zadarma",
+    request_body(content = String, content_type = "application/x-www-form-urlencoded",
+                 description = "Zadarma's NOTIFY_START / NOTIFY_INTERNAL / NOTIFY_ANSWER / NOTIFY_END form"),
+    responses((status = 200), (status = 401, body = ErrorBody)))]
+pub async fn zadarma_event(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<StatusCode> {
+    let eff = state.telephony.settings().await?;
+    let (Some(secret), true) = (eff.zadarma.get("secret"), eff.zadarma.active()) else {
+        return Err(Error::Unauthorized);
+    };
+    let f = form(&body)?;
+    let sig = headers.get("signature").and_then(|v| v.to_str().ok());
+    match zadarma::verify(secret, &f, sig) {
+        // A kind we do not act on: acknowledged, nothing recorded.
+        None => return Ok(StatusCode::OK),
+        Some(false) => return Err(Error::Unauthorized),
+        Some(true) => {}
+    }
+    let seen = zadarma::dedupe_key(&f);
+    if state.store.pbx_event_seen(&seen).await? {
+        return Ok(StatusCode::OK);
+    }
+    let events: Vec<Incoming> = zadarma::events(&f);
+    if events.is_empty() {
+        return Ok(StatusCode::OK);
+    }
+    for inc in events {
+        ingest(&state.store, &state.cfg, inc).await?;
+    }
+    state.store.mark_pbx_event(&seen, &chrono::Utc::now().to_rfc3339()).await?;
+    Ok(StatusCode::OK)
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct EchoQuery {
+    pub zd_echo: Option<String>,
+}
+
+/// Zadarma checks the URL with `?zd_echo=<value>` before saving it.
+#[utoipa::path(get, path = "/api/telephony/zadarma", params(EchoQuery),
+    responses((status = 200, description = "the echo value, as text"), (status = 400, body = ErrorBody)))]
+pub async fn zadarma_echo(Query(q): Query<EchoQuery>) -> Result<Response> {
+    let echo = q.zd_echo.unwrap_or_default();
+    // Echo only what a check looks like: never arbitrary content.
+    if echo.is_empty()
+        || echo.len() > 128
+        || !echo.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(Error::BadRequest("zd_echo must be 1 to 128 letters or digits".into()));
+    }
+    Ok(([("content-type", "text/plain; charset=utf-8")], echo).into_response())
+}
+
+#[utoipa::path(get, path = "/api/settings/telephony",
+    responses((status = 200, body = TelephonySettingsView), (status = 403, body = ErrorBody)))]
+pub async fn get_settings(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<TelephonySettingsView>> {
+    user.require_admin()?;
+    let eff = state.telephony.settings().await?;
+    Ok(Json(eff.view(state.telephony.ami.connected())))
+}
+
+/// Secrets are write-only: the answer says which are set, never their values.
+#[utoipa::path(put, path = "/api/settings/telephony", request_body = PutTelephonySettings,
+    responses((status = 200, body = TelephonySettingsView), (status = 403, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn put_settings(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(put): ApiJson<PutTelephonySettings>,
+) -> Result<Json<TelephonySettingsView>> {
+    user.require_admin()?;
+    state
+        .store
+        .update_telephony_settings(|s| s.apply(&put))
+        .await?;
+    state.telephony.reload().await?;
+    // Names only: values may be secrets.
+    let changed: Vec<&str> = [
+        ("generic", put.generic.is_some()),
+        ("mango", put.mango.is_some()),
+        ("zadarma", put.zadarma.is_some()),
+        ("asterisk", put.asterisk.is_some()),
+        ("originate", put.originate.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(n, c)| c.then_some(n))
+    .collect();
+    tracing::info!(by = %user.0.username, ?changed, "telephony settings changed");
+    let eff = state.telephony.settings().await?;
+    Ok(Json(eff.view(state.telephony.ami.connected())))
+}
+
+/// The operator sits at this phone: ringing calls for it pop on their screen.
+/// Whoever held the extension before loses it.
+#[utoipa::path(put, path = "/api/me/extension", request_body = SetExtension,
+    responses((status = 200, body = User), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_extension(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(req): ApiJson<SetExtension>,
+) -> Result<Json<User>> {
+    user.require_operator()?;
+    let ext = optional_text(req.extension.as_deref(), "extension")?;
+    if let Some(x) = &ext {
+        if x.chars().count() > 16 || !x.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            return Err(Error::invalid(
+                "extension",
+                "must be at most 16 letters, digits, '-' or '_'",
+            ));
+        }
+    }
+    let me = state.store.take_extension(user.id(), ext.as_deref()).await?;
+    Ok(Json(me))
+}
+
+struct PbxFailed(String);
+
+impl IntoResponse for PbxFailed {
+    fn into_response(self) -> Response {
+        let error = ErrorDetail {
+            code: "pbx_error".into(),
+            message: self.0,
+            field: None,
+        };
+        (StatusCode::BAD_GATEWAY, Json(ErrorBody { error })).into_response()
+    }
+}
+
+/// Click-to-call: the PBX rings the operator's extension, then the number.
+#[utoipa::path(post, path = "/api/calls/originate", request_body = OriginateRequest,
+    responses((status = 200, body = OriginateResponse), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody), (status = 502, body = ErrorBody)))]
+pub async fn originate_call(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(req): ApiJson<OriginateRequest>,
+) -> std::result::Result<Json<OriginateResponse>, Response> {
+    user.require_operator().map_err(IntoResponse::into_response)?;
+    let phone = validate::phone(&req.phone, &state.cfg.phone_region, "phone")
+        .map_err(|e| Error::from(e).into_response())?;
+    if let Some(id) = req.client_id.as_deref().filter(|s| !s.is_empty()) {
+        let found = state.store.get_client(id).await.map_err(IntoResponse::into_response)?;
+        if found.is_none() {
+            return Err(Error::invalid("client_id", "no such client").into_response());
+        }
+    }
+    let Some(extension) = user.0.extension.clone() else {
+        return Err(Error::invalid(
+            "extension",
+            "set the extension of your phone first (PUT /api/me/extension)",
+        )
+        .into_response());
+    };
+    let eff = state.telephony.settings().await.map_err(IntoResponse::into_response)?;
+    let number = phone.to_string().trim_start_matches('+').to_string();
+    let request_id = format!("rodnik-{}", uuid::Uuid::new_v4().simple());
+    match originate(&state.telephony, &eff, &extension, &number, &request_id).await {
+        Ok(provider) => {
+            tracing::info!(user = %user.0.username, ?provider, %request_id, "click-to-call placed");
+            Ok(Json(OriginateResponse {
+                provider,
+                phone: phone.to_string(),
+                extension,
+                request_id,
+            }))
+        }
+        Err(OriginateError::NotConfigured) => Err(Error::conflict(
+            "telephony_not_configured",
+            "no PBX that can place calls is configured (Settings, Telephony)",
+        )
+        .into_response()),
+        Err(OriginateError::Provider(m)) => {
+            tracing::warn!(user = %user.0.username, error = %m, "click-to-call failed");
+            Err(PbxFailed(m).into_response())
+        }
+    }
+}

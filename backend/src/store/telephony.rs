@@ -1,0 +1,137 @@
+//! Telephony's own records: the adapters' settings (one row, compare-and-set
+//! on `rev`), the PBX events already applied (to drop a provider's
+//! duplicates), and operator presence (who sits at which extension).
+
+use rodnik_shared::api::User;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use super::{rid, Store};
+use crate::error::{Error, Result};
+use crate::telephony::settings::Stored;
+
+fn seen_key(key: &str) -> String {
+    format!("e{}", &hex::encode(Sha256::digest(key.as_bytes()))[..32])
+}
+
+impl Store {
+    /// The stored settings and their revision (0 when never written).
+    pub async fn telephony_settings(&self) -> Result<(Stored, i64)> {
+        let row = self
+            .one(
+                "SELECT doc, rev FROM ONLY $rid",
+                Value::Null,
+                vec![("rid", rid("settings", "telephony"))],
+            )
+            .await?;
+        let Some(row) = row else {
+            return Ok((Stored::default(), 0));
+        };
+        let rev = row.get("rev").and_then(Value::as_i64).unwrap_or(0);
+        let doc = row.get("doc").and_then(Value::as_str).unwrap_or("{}");
+        let stored: Stored = serde_json::from_str(doc)
+            .map_err(|e| Error::Internal(format!("telephony settings did not decode: {e}")))?;
+        Ok((stored, rev))
+    }
+
+    /// Reads, changes and writes the settings as one compare-and-set on `rev`
+    /// (retried when another change got in first).
+    pub async fn update_telephony_settings<F>(&self, change: F) -> Result<Stored>
+    where
+        F: Fn(&mut Stored) -> Result<()>,
+    {
+        self.retrying(|| async {
+            let (mut stored, rev) = self.telephony_settings().await?;
+            change(&mut stored)?;
+            let doc = serde_json::to_string(&stored)
+                .map_err(|e| Error::Internal(e.to_string()))?;
+            let sql = if rev == 0 {
+                "CREATE $rid CONTENT { doc: $doc, rev: 1 } RETURN NONE"
+            } else {
+                "BEGIN TRANSACTION;
+                 LET $changed = (UPDATE $rid SET doc = $doc, rev = rev + 1 WHERE rev = $rev RETURN id);
+                 IF array::len($changed) = 0 { THROW 'cas_failed' };
+                 COMMIT TRANSACTION;"
+            };
+            self.run_with(
+                sql,
+                json!({ "doc": doc, "rev": rev }),
+                vec![("rid", rid("settings", "telephony"))],
+            )
+            .await
+            .map_err(|e| match e {
+                Error::Conflict { code: "duplicate" | "stale_version", .. } => {
+                    Error::conflict("retry", "settings changed meanwhile")
+                }
+                other => other,
+            })?;
+            Ok(stored)
+        })
+        .await
+    }
+
+    /// Whether a provider's event (named by its own ids) was applied before.
+    pub async fn pbx_event_seen(&self, key: &str) -> Result<bool> {
+        let row = self
+            .one(
+                "SELECT id FROM ONLY $rid",
+                Value::Null,
+                vec![("rid", rid("telephony_seen", &seen_key(key)))],
+            )
+            .await?;
+        Ok(row.is_some())
+    }
+
+    /// Records that an event was applied. Recording it twice is harmless.
+    pub async fn mark_pbx_event(&self, key: &str, at: &str) -> Result<()> {
+        match self
+            .run_with(
+                "CREATE $rid CONTENT { at: $at } RETURN NONE",
+                json!({ "at": at }),
+                vec![("rid", rid("telephony_seen", &seen_key(key)))],
+            )
+            .await
+        {
+            Ok(_) | Err(Error::Conflict { code: "duplicate", .. }) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The operator sits at `extension` (or at none). Whoever else who takes
+    /// calls held that extension loses it: the desk phone changes hands at a
+    /// shift change. One transaction, behind the users' edit guard.
+    pub async fn take_extension(&self, user_id: &str, extension: Option<&str>) -> Result<User> {
+        let sql = match extension {
+            Some(_) => {
+                "BEGIN TRANSACTION;
+                 UPSERT counters:user_edits SET n = (n ?? 0) + 1;
+                 LET $me = (SELECT id, active FROM ONLY $rid);
+                 IF $me = NONE OR $me.active != true { THROW 'user_not_found' };
+                 UPDATE users UNSET extension WHERE extension = $ext AND role != 'courier' AND id != $rid RETURN NONE;
+                 UPDATE $rid SET extension = $ext RETURN NONE;
+                 COMMIT TRANSACTION;"
+            }
+            None => {
+                "BEGIN TRANSACTION;
+                 UPSERT counters:user_edits SET n = (n ?? 0) + 1;
+                 LET $me = (SELECT id, active FROM ONLY $rid);
+                 IF $me = NONE OR $me.active != true { THROW 'user_not_found' };
+                 UPDATE $rid UNSET extension RETURN NONE;
+                 COMMIT TRANSACTION;"
+            }
+        };
+        let vars = json!({ "ext": extension });
+        self.retrying(|| async {
+            self.run_with(sql, vars.clone(), vec![("rid", rid("users", user_id))])
+                .await
+        })
+        .await
+        .map_err(|e| match e {
+            Error::Db(m) if m.contains("user_not_found") => Error::not_found("user"),
+            other => other,
+        })?;
+        self.get_user(user_id)
+            .await?
+            .ok_or_else(|| Error::not_found("user"))
+    }
+}

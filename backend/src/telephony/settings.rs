@@ -1,0 +1,355 @@
+//! The PBX adapters' settings: which adapters are on and their secrets.
+//! They come from the database (`PUT /api/settings/telephony`) and from
+//! `RODNIK_*` variables; a value set in the environment wins over the stored
+//! one, name by name. Secrets are never returned and never logged.
+
+use std::collections::BTreeMap;
+
+use rodnik_shared::api::{AdapterChange, AdapterView, PbxProvider, PutTelephonySettings, TelephonySettingsView};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// The adapters, by the name used in the API and in the stored settings.
+pub const ADAPTERS: [&str; 4] = ["generic", "mango", "zadarma", "asterisk"];
+
+/// (adapter, value name, secret?, environment variable).
+const VALUES: &[(&str, &str, bool, &str)] = &[
+    ("generic", "secret", true, "RODNIK_TELEPHONY_SECRET"),
+    ("mango", "api_key", true, "RODNIK_MANGO_API_KEY"),
+    ("mango", "api_salt", true, "RODNIK_MANGO_API_SALT"),
+    ("mango", "api_url", false, "RODNIK_MANGO_API_URL"),
+    ("zadarma", "key", true, "RODNIK_ZADARMA_KEY"),
+    ("zadarma", "secret", true, "RODNIK_ZADARMA_SECRET"),
+    ("zadarma", "api_url", false, "RODNIK_ZADARMA_API_URL"),
+    ("asterisk", "ami", true, "RODNIK_ASTERISK_AMI"),
+    ("asterisk", "channel", false, "RODNIK_ASTERISK_CHANNEL"),
+    ("asterisk", "context", false, "RODNIK_ASTERISK_CONTEXT"),
+];
+
+/// What each adapter needs before it accepts events.
+fn required(adapter: &str) -> &'static [&'static str] {
+    match adapter {
+        "generic" => &["secret"],
+        "mango" => &["api_key", "api_salt"],
+        "zadarma" => &["secret"],
+        "asterisk" => &["ami"],
+        _ => &[],
+    }
+}
+
+pub const MANGO_API_URL: &str = "https://app.mango-office.ru/vpbx";
+pub const ZADARMA_API_URL: &str = "https://api.zadarma.com";
+
+/// Values from the environment, read once at start. `Debug` shows names only.
+#[derive(Clone, Default)]
+pub struct TelephonyEnv {
+    values: BTreeMap<(String, String), String>,
+}
+
+impl std::fmt::Debug for TelephonyEnv {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<String> = self.values.keys().map(|(a, n)| format!("{a}.{n}")).collect();
+        f.debug_struct("TelephonyEnv").field("set", &names).finish()
+    }
+}
+
+impl TelephonyEnv {
+    /// Every `RODNIK_*` telephony variable that is set and not empty, except
+    /// `RODNIK_TELEPHONY_SECRET`, which `Config::telephony_secret` carries.
+    pub fn from_env() -> Result<TelephonyEnv, String> {
+        let mut env = TelephonyEnv::default();
+        for (adapter, name, _, var) in VALUES {
+            if *var == "RODNIK_TELEPHONY_SECRET" {
+                continue;
+            }
+            if let Ok(v) = std::env::var(var) {
+                if !v.trim().is_empty() {
+                    env.set(adapter, name, v.trim());
+                }
+            }
+        }
+        if let Some(ami) = env.get("asterisk", "ami") {
+            super::asterisk::AmiTarget::parse(ami).map_err(|m| format!("RODNIK_ASTERISK_AMI: {m}"))?;
+        }
+        Ok(env)
+    }
+
+    pub fn set(&mut self, adapter: &str, name: &str, value: &str) {
+        self.values
+            .insert((adapter.to_string(), name.to_string()), value.to_string());
+    }
+
+    fn get(&self, adapter: &str, name: &str) -> Option<&str> {
+        self.values
+            .get(&(adapter.to_string(), name.to_string()))
+            .map(String::as_str)
+    }
+}
+
+/// The settings row as stored (`settings:telephony`, JSON in one string).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Stored {
+    #[serde(default)]
+    pub adapters: BTreeMap<String, StoredAdapter>,
+    #[serde(default)]
+    pub originate: Option<PbxProvider>,
+}
+
+#[derive(Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct StoredAdapter {
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    #[serde(default)]
+    pub values: BTreeMap<String, String>,
+}
+
+impl std::fmt::Debug for StoredAdapter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredAdapter")
+            .field("enabled", &self.enabled)
+            .field("values", &self.values.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl Stored {
+    /// Applies a `PUT`: unknown adapters or value names are a 422, and
+    /// nothing changes.
+    pub fn apply(&mut self, put: &PutTelephonySettings) -> Result<()> {
+        let changes: [(&str, &Option<AdapterChange>); 4] = [
+            ("generic", &put.generic),
+            ("mango", &put.mango),
+            ("zadarma", &put.zadarma),
+            ("asterisk", &put.asterisk),
+        ];
+        let mut next = self.clone();
+        for (adapter, change) in changes {
+            let Some(change) = change else { continue };
+            let slot = next.adapters.entry(adapter.to_string()).or_default();
+            if let Some(e) = change.enabled {
+                slot.enabled = Some(e);
+            }
+            for (name, value) in &change.values {
+                if !VALUES.iter().any(|(a, n, _, _)| *a == adapter && n == name) {
+                    return Err(Error::invalid(
+                        format!("{adapter}.values.{name}"),
+                        format!("{adapter} has no setting '{name}'"),
+                    ));
+                }
+                match value.as_deref().map(str::trim) {
+                    None | Some("") => {
+                        slot.values.remove(name);
+                    }
+                    Some(v) => {
+                        if adapter == "asterisk" && name == "ami" {
+                            super::asterisk::AmiTarget::parse(v).map_err(|m| {
+                                Error::invalid("asterisk.values.ami", m)
+                            })?;
+                        }
+                        if name == "api_url" && !(v.starts_with("http://") || v.starts_with("https://")) {
+                            return Err(Error::invalid(
+                                format!("{adapter}.values.api_url"),
+                                "must start with https:// (or http://)",
+                            ));
+                        }
+                        slot.values.insert(name.clone(), v.to_string());
+                    }
+                }
+            }
+        }
+        if let Some(o) = put.originate {
+            next.originate = o;
+        }
+        *self = next;
+        Ok(())
+    }
+}
+
+/// One adapter's values after the environment has been laid over the settings.
+#[derive(Clone, Default)]
+pub struct Adapter {
+    pub name: &'static str,
+    pub enabled: bool,
+    values: BTreeMap<String, String>,
+    from_env: Vec<String>,
+}
+
+impl std::fmt::Debug for Adapter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Adapter")
+            .field("name", &self.name)
+            .field("enabled", &self.enabled)
+            .field("set", &self.values.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl Adapter {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.values.get(name).map(String::as_str)
+    }
+
+    /// On and configured: its events are accepted.
+    pub fn active(&self) -> bool {
+        self.enabled && required(self.name).iter().all(|n| self.values.contains_key(*n))
+    }
+
+    fn view(&self) -> AdapterView {
+        let mut options = BTreeMap::new();
+        let mut secrets_set = vec![];
+        for (a, n, secret, _) in VALUES {
+            if *a != self.name {
+                continue;
+            }
+            if let Some(v) = self.values.get(*n) {
+                if *secret {
+                    secrets_set.push(n.to_string());
+                } else {
+                    options.insert(n.to_string(), v.clone());
+                }
+            }
+        }
+        // The AMI address without its user and secret.
+        if let Some(t) = self.get("ami").and_then(|v| super::asterisk::AmiTarget::parse(v).ok()) {
+            options.insert("host".into(), format!("{}:{}", t.host, t.port));
+            options.insert("user".into(), t.user.clone());
+        }
+        AdapterView {
+            enabled: self.enabled,
+            active: self.active(),
+            secrets_set,
+            from_env: self.from_env.clone(),
+            options,
+        }
+    }
+}
+
+/// Every adapter's effective settings.
+#[derive(Debug, Clone, Default)]
+pub struct Effective {
+    pub generic: Adapter,
+    pub mango: Adapter,
+    pub zadarma: Adapter,
+    pub asterisk: Adapter,
+    pub originate: Option<PbxProvider>,
+}
+
+impl Effective {
+    pub fn build(stored: &Stored, env: &TelephonyEnv, generic_secret: Option<&str>) -> Effective {
+        let adapter = |name: &'static str| {
+            let s = stored.adapters.get(name).cloned().unwrap_or_default();
+            let mut a = Adapter {
+                name,
+                enabled: s.enabled.unwrap_or(true),
+                values: s.values,
+                from_env: vec![],
+            };
+            for (ad, n, _, _) in VALUES {
+                if *ad != name {
+                    continue;
+                }
+                let from_env = if name == "generic" {
+                    generic_secret.filter(|s| !s.is_empty())
+                } else {
+                    env.get(name, n)
+                };
+                if let Some(v) = from_env {
+                    a.values.insert(n.to_string(), v.to_string());
+                    a.from_env.push(n.to_string());
+                }
+            }
+            a
+        };
+        Effective {
+            generic: adapter("generic"),
+            mango: adapter("mango"),
+            zadarma: adapter("zadarma"),
+            asterisk: adapter("asterisk"),
+            originate: stored.originate,
+        }
+    }
+
+    pub fn view(&self, asterisk_connected: bool) -> TelephonySettingsView {
+        TelephonySettingsView {
+            generic: self.generic.view(),
+            mango: self.mango.view(),
+            zadarma: self.zadarma.view(),
+            asterisk: self.asterisk.view(),
+            originate: self.originate,
+            asterisk_connected,
+        }
+    }
+
+    /// The provider for click-to-call: the chosen one, else the first active.
+    pub fn originate_provider(&self) -> Option<PbxProvider> {
+        let active = |p: PbxProvider| match p {
+            PbxProvider::Mango => self.mango.active(),
+            PbxProvider::Zadarma => self.zadarma.active() && self.zadarma.get("key").is_some(),
+            PbxProvider::Asterisk => self.asterisk.active(),
+        };
+        match self.originate {
+            Some(p) => active(p).then_some(p),
+            None => [PbxProvider::Mango, PbxProvider::Zadarma, PbxProvider::Asterisk]
+                .into_iter()
+                .find(|p| active(*p)),
+        }
+    }
+
+    pub fn mango_api_url(&self) -> String {
+        self.mango
+            .get("api_url")
+            .unwrap_or(MANGO_API_URL)
+            .trim_end_matches('/')
+            .to_string()
+    }
+
+    pub fn zadarma_api_url(&self) -> String {
+        self.zadarma
+            .get("api_url")
+            .unwrap_or(ZADARMA_API_URL)
+            .trim_end_matches('/')
+            .to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn environment_wins_over_settings_and_secrets_are_never_shown() {
+        let mut stored = Stored::default();
+        let put: PutTelephonySettings = serde_json::from_value(json!({
+            "mango": { "values": { "api_key": "db-key", "api_salt": "db-salt" } },
+            "zadarma": { "enabled": false, "values": { "secret": "z" } }
+        }))
+        .unwrap();
+        stored.apply(&put).unwrap();
+        let mut env = TelephonyEnv::default();
+        env.set("mango", "api_key", "env-key");
+        let eff = Effective::build(&stored, &env, None);
+        assert_eq!(eff.mango.get("api_key"), Some("env-key"));
+        assert_eq!(eff.mango.get("api_salt"), Some("db-salt"));
+        assert!(eff.mango.active());
+        assert!(!eff.zadarma.active());
+        assert!(!eff.generic.active());
+        let view = serde_json::to_string(&eff.view(false)).unwrap();
+        for secret in ["env-key", "db-key", "db-salt", "\"z\""] {
+            assert!(!view.contains(secret), "{view}");
+        }
+        assert!(!format!("{eff:?} {stored:?} {env:?}").contains("db-salt"));
+    }
+
+    #[test]
+    fn an_unknown_setting_changes_nothing() {
+        let mut stored = Stored::default();
+        let put: PutTelephonySettings = serde_json::from_value(json!({
+            "mango": { "values": { "api_key": "k", "password": "p" } }
+        }))
+        .unwrap();
+        assert!(stored.apply(&put).is_err());
+        assert_eq!(stored, Stored::default());
+    }
+}

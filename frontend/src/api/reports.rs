@@ -1,0 +1,170 @@
+//! The reports, the figures of their charts, their CSV and XLSX downloads,
+//! and the call lists made from the lost clients.
+
+use gloo_net::http::Request;
+use rodnik_shared::api::{
+    CallList, CallListItem, CallListSummary, CreateCallList, DailyDeliveries, DailyOrders,
+    DeliveriesReport, LostClientsReport, LostMonthly, MarkCalled, OrdersReport, SalesReport,
+};
+use serde::de::DeserializeOwned;
+use wasm_bindgen::JsCast;
+
+use super::{checked, enc, json, Api, ApiError};
+
+/// A report's query: `from`/`to` or `as_of`/`months`, as the endpoint takes.
+pub type Query = Vec<(&'static str, String)>;
+
+impl Api {
+    async fn report<T: DeserializeOwned>(&self, path: &str, q: &Query) -> Result<T, ApiError> {
+        let r = self
+            .auth(Request::get(path))
+            .query(q.iter().map(|(k, v)| (*k, v.as_str())));
+        json(r.send().await).await
+    }
+
+    pub async fn deliveries_report(&self, q: &Query) -> Result<DeliveriesReport, ApiError> {
+        self.report("/api/reports/deliveries", q).await
+    }
+
+    pub async fn daily_deliveries(&self, q: &Query) -> Result<DailyDeliveries, ApiError> {
+        self.report("/api/reports/deliveries/daily", q).await
+    }
+
+    pub async fn sales_report(&self, q: &Query) -> Result<SalesReport, ApiError> {
+        self.report("/api/reports/sales", q).await
+    }
+
+    pub async fn orders_report(&self, q: &Query) -> Result<OrdersReport, ApiError> {
+        self.report("/api/reports/orders", q).await
+    }
+
+    pub async fn daily_orders(&self, q: &Query) -> Result<DailyOrders, ApiError> {
+        self.report("/api/reports/orders/daily", q).await
+    }
+
+    pub async fn lost_clients(&self, q: &Query) -> Result<LostClientsReport, ApiError> {
+        self.report("/api/reports/lost-clients", q).await
+    }
+
+    pub async fn lost_monthly(&self, q: &Query) -> Result<LostMonthly, ApiError> {
+        self.report("/api/reports/lost-clients/monthly", q).await
+    }
+
+    /// Fetches `path?q` with the bearer token and saves the answer as a file
+    /// (a Blob behind a temporary link: a plain link could not send the
+    /// token). Returns the file name the server gave.
+    pub async fn download(&self, path: &str, q: &Query) -> Result<String, ApiError> {
+        let r = self
+            .auth(Request::get(path))
+            .query(q.iter().map(|(k, v)| (*k, v.as_str())));
+        let resp = r
+            .send()
+            .await
+            .map_err(|e| ApiError::Network(e.to_string()))?;
+        if !resp.ok() {
+            checked(Ok(resp)).await?;
+            return Err(ApiError::Decode("an error without a body".into()));
+        }
+        let headers = resp.headers();
+        let name = headers
+            .get("content-disposition")
+            .and_then(|d| file_name(&d))
+            .unwrap_or_else(|| "report".to_string());
+        let kind = headers
+            .get("content-type")
+            .unwrap_or_else(|| "application/octet-stream".to_string());
+        let bytes = resp
+            .binary()
+            .await
+            .map_err(|e| ApiError::Network(e.to_string()))?;
+        save(&bytes, &kind, &name).map_err(|e| ApiError::Decode(format!("{e:?}")))?;
+        Ok(name)
+    }
+
+    pub async fn call_lists(&self) -> Result<Vec<CallListSummary>, ApiError> {
+        json(self.auth(Request::get("/api/call-lists")).send().await).await
+    }
+
+    pub async fn call_list(&self, id: &str) -> Result<CallList, ApiError> {
+        let path = format!("/api/call-lists/{}", enc(id));
+        json(self.auth(Request::get(&path)).send().await).await
+    }
+
+    /// `key` makes a repeated click make one list.
+    pub async fn create_call_list(
+        &self,
+        req: &CreateCallList,
+        key: &str,
+    ) -> Result<CallList, ApiError> {
+        self.post("/api/call-lists", req, Some(key)).await
+    }
+
+    pub async fn mark_called(
+        &self,
+        list: &str,
+        client: &str,
+        outcome: &str,
+    ) -> Result<CallListItem, ApiError> {
+        let path = format!("/api/call-lists/{}/items/{}/done", enc(list), enc(client));
+        let body = MarkCalled {
+            outcome: outcome.to_string(),
+        };
+        let key = format!("calls:{list}:{client}:{:016x}", fnv1a(outcome));
+        self.post(&path, &body, Some(&key)).await
+    }
+}
+
+/// `attachment; filename="x.csv"` -> `x.csv`.
+pub fn file_name(disposition: &str) -> Option<String> {
+    let rest = disposition.split("filename=").nth(1)?;
+    let name = rest.split(';').next()?.trim().trim_matches('"');
+    (!name.is_empty()).then(|| name.to_string())
+}
+
+fn save(bytes: &[u8], kind: &str, name: &str) -> Result<(), wasm_bindgen::JsValue> {
+    let window = web_sys::window().ok_or("no window")?;
+    let document = window.document().ok_or("no document")?;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(kind);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let link: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+    link.set_href(&url);
+    link.set_download(name);
+    link.set_hidden(true);
+    document.body().ok_or("no body")?.append_child(&link)?;
+    link.click();
+    link.remove();
+    // The browser reads the Blob after this returns: let it go later.
+    gloo_timers::callback::Timeout::new(60_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+    Ok(())
+}
+
+/// FNV-1a, 64 bits: a stable short digest for idempotency keys.
+pub fn fnv1a(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_come_from_the_disposition() {
+        assert_eq!(
+            file_name("attachment; filename=\"sales_2025-01-01_2025-01-31.xlsx\"").as_deref(),
+            Some("sales_2025-01-01_2025-01-31.xlsx")
+        );
+        assert_eq!(file_name("attachment").as_deref(), None);
+        assert_eq!(
+            file_name("attachment; filename=a.csv; x=1").as_deref(),
+            Some("a.csv")
+        );
+    }
+}

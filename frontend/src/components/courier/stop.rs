@@ -1,0 +1,202 @@
+//! One stop of the route: where, when, who to call, what to hand over and
+//! collect; the two big close buttons, or the close waiting to be sent (with
+//! Undo and its countdown during the grace period), or how it was closed.
+
+use rodnik_shared::api::Order;
+use rodnik_shared::OrderState;
+use yew::prelude::*;
+
+use super::close_form::{DeliverForm, FailForm};
+use super::{map_href, phone_text, rub, tel_href};
+use crate::components::board::{local_time, window_text};
+use crate::i18n::courier::{sends_in, texts};
+use crate::i18n::{state_label, Lang};
+use crate::state::courier::{cash_due, Close, QueuedClose};
+
+/// Which close form is open on a stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Deliver,
+    Fail,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct StopProps {
+    pub order: Order,
+    /// 1-based place on the route.
+    pub pos: usize,
+    /// The first stop still to deliver.
+    pub next: bool,
+    pub lang: Lang,
+    pub queued: Option<QueuedClose>,
+    /// The clock for the undo countdown; only passed with a queued close.
+    pub now: f64,
+    /// The client's phones, for an address without a contact phone.
+    pub phones: Vec<String>,
+    pub open: Option<Mode>,
+    pub on_open: Callback<(String, Option<Mode>)>,
+    pub on_close: Callback<(String, Close)>,
+    pub on_undo: Callback<String>,
+}
+
+#[function_component]
+pub fn StopCard(p: &StopProps) -> Html {
+    let lang = p.lang;
+    let ct = texts(lang);
+    let o = &p.order;
+    let due = cash_due(o);
+    let empties = o.returnable_qty();
+    let delivered = o.state == OrderState::Delivered;
+    let pending = p.queued.as_ref().map(|q| match q.close {
+        Close::Delivered { .. } => "delivered",
+        Close::Failed { .. } => "failed",
+    });
+    let phones: Vec<String> = match &o.address.contact_phone {
+        Some(ph) => vec![ph.as_str().to_string()],
+        None => p.phones.clone(),
+    };
+    let window = match o.window {
+        Some(_) => window_text(o.window),
+        None => ct.any_time.to_string(),
+    };
+    let open = |mode: Option<Mode>| {
+        let (on_open, id) = (p.on_open.clone(), o.id.clone());
+        Callback::from(move |_: MouseEvent| on_open.emit((id.clone(), mode)))
+    };
+    let on_confirm = {
+        let (on_close, id) = (p.on_close.clone(), o.id.clone());
+        Callback::from(move |c: Close| on_close.emit((id.clone(), c)))
+    };
+
+    let foot = if let Some(q) = &p.queued {
+        let what = match &q.close {
+            Close::Delivered {
+                cash_collected,
+                empties_returned,
+            } => format!(
+                "{} · {} · {} {}",
+                ct.delivered_btn,
+                rub(rodnik_shared::Money(*cash_collected)),
+                empties_returned,
+                ct.empties_returned.to_lowercase()
+            ),
+            Close::Failed { reason } => format!("{}: {reason}", ct.failed_btn),
+        };
+        let status = if q.undoable(p.now) {
+            let onclick = {
+                let (on_undo, key) = (p.on_undo.clone(), q.key.clone());
+                Callback::from(move |_: MouseEvent| on_undo.emit(key.clone()))
+            };
+            let left = q.seconds_left(p.now);
+            html! {
+                <>
+                    <span class="countdown" data-seconds={left.to_string()}>{ sends_in(lang, left) }</span>
+                    <button type="button" class="btn undo" {onclick}>
+                        { format!("{} ({left})", ct.undo) }
+                    </button>
+                </>
+            }
+        } else if q.in_flight {
+            html! { <span class="sending">{ ct.sending }</span> }
+        } else {
+            html! { <span class="waiting">{ ct.waiting_connection }</span> }
+        };
+        html! {
+            <div class={classes!("pending", pending)} data-key={q.key.clone()} role="status">
+                <span class="pending-what">{ what }</span>
+                { status }
+            </div>
+        }
+    } else if delivered {
+        let cash = o.cash_collected.map(rub).unwrap_or_default();
+        let back = o
+            .empties_returned
+            .map(|e| format!("{e} {}", ct.empties_returned.to_lowercase()))
+            .unwrap_or_default();
+        let at = o.delivered_at.as_deref().map(local_time).unwrap_or_default();
+        html! {
+            <div class="closed-info">
+                { format!("{} {at}", ct.delivered_at) }
+                if !cash.is_empty() { { format!(" · {cash}") } }
+                if !back.is_empty() { { format!(" · {back}") } }
+            </div>
+        }
+    } else {
+        match p.open {
+            Some(Mode::Deliver) => html! {
+                <DeliverForm order={o.clone()} {lang} on_confirm={on_confirm.clone()} on_back={open(None)} />
+            },
+            Some(Mode::Fail) => html! {
+                <FailForm {lang} on_confirm={on_confirm.clone()} on_back={open(None)} />
+            },
+            None => html! {
+                <div class="stop-actions">
+                    <button type="button" class="btn big btn-deliver" onclick={open(Some(Mode::Deliver))}>
+                        { ct.delivered_btn }
+                    </button>
+                    <button type="button" class="btn big btn-fail" onclick={open(Some(Mode::Fail))}>
+                        { ct.failed_btn }
+                    </button>
+                </div>
+            },
+        }
+    };
+
+    html! {
+        <li class={classes!("route-stop", o.state.as_str(), p.next.then_some("next"),
+                pending.map(|_| "is-pending"), p.open.map(|_| "is-open"))}
+            data-id={o.id.clone()} data-number={o.number.to_string()} data-state={o.state.as_str()}
+            data-version={o.version.to_string()} data-pending={pending.unwrap_or_default()}>
+            <div class="stop-head">
+                <span class="pos">{ p.pos }</span>
+                <span class="num">{ format!("№{}", o.number) }</span>
+                <span class="window">{ window }</span>
+                if p.next && p.queued.is_none() {
+                    <span class="badge next">{ ct.next }</span>
+                }
+                if delivered {
+                    <span class="badge delivered">{ state_label(lang, o.state) }</span>
+                }
+            </div>
+            <div class="stop-client">{ o.client_name.clone() }</div>
+            <a class="stop-address map" href={map_href(&o.address)} target="_blank" rel="noopener">
+                <span class="address-text">{ o.address.text.clone() }</span>
+                <span class="map-label">{ ct.map }</span>
+            </a>
+            if !delivered {
+                <div class="contact">
+                    if let Some(name) = &o.address.contact_name {
+                        <span class="contact-name">{ name.clone() }</span>
+                    }
+                    { for phones.iter().map(|ph| html! {
+                        <a class="call" href={tel_href(ph)} aria-label={ct.call}>{ phone_text(ph) }</a>
+                    }) }
+                </div>
+                <ul class="goods" aria-label={ct.deliver}>
+                    { for o.lines.iter().map(|l| html! {
+                        <li class="good" data-product-id={l.product_id.clone()}>
+                            <span class="good-name">{ l.name.clone() }</span>
+                            <b class="good-qty">{ format!("× {}", l.qty) }</b>
+                        </li>
+                    }) }
+                </ul>
+                <div class="collect">
+                    <span class="cash-due" data-value={due.0.to_string()}>
+                        if due.0 > 0 {
+                            { ct.cash_due }{ ": " }<b>{ rub(due) }</b>
+                        } else {
+                            { ct.invoiced }
+                        }
+                    </span>
+                    <span class="empties-due" data-value={empties.to_string()} hidden={empties == 0}>
+                        { ct.empties_expected }{ ": " }<b>{ empties }</b>
+                    </span>
+                </div>
+                if let Some(note) = &o.note {
+                    <div class="stop-note">{ note.clone() }</div>
+                }
+            }
+            { foot }
+        </li>
+    }
+}

@@ -1,0 +1,19 @@
+//! The reports screens' parts: SVG bar charts, sortable tables, the date
+//! range with presets, the download buttons, and one view per report.
+
+pub mod chart;
+pub mod deliveries;
+pub mod export;
+pub mod format;
+pub mod lost;
+pub mod orders;
+pub mod range;
+pub mod sales;
+pub mod table;
+
+pub use deliveries::DeliveriesView;
+pub use export::ExportButtons;
+pub use lost::LostView;
+pub use orders::OrdersView;
+pub use range::RangePicker;
+pub use sales::SalesView;

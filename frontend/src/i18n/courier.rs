@@ -1,0 +1,277 @@
+//! Text of the courier app, English and Russian (a typed table like the main one).
+
+use super::{ru_plural, Lang};
+use crate::state::courier::{ConflictKind, NoteKind};
+
+pub struct CourierTexts {
+    pub nav: &'static str,
+    pub title: &'static str,
+    pub tab_route: &'static str,
+    pub tab_summary: &'static str,
+    pub as_of: &'static str,
+    pub never_loaded: &'static str,
+    pub offline_hint: &'static str,
+    pub load_failed: &'static str,
+    pub empty: &'static str,
+    pub any_time: &'static str,
+    pub next: &'static str,
+    pub call: &'static str,
+    pub map: &'static str,
+    pub deliver: &'static str,
+    pub cash_due: &'static str,
+    pub invoiced: &'static str,
+    pub empties_expected: &'static str,
+    pub delivered_btn: &'static str,
+    pub failed_btn: &'static str,
+    pub cash_collected: &'static str,
+    pub empties_returned: &'static str,
+    pub confirm_delivered: &'static str,
+    pub confirm_failed: &'static str,
+    pub back: &'static str,
+    pub fail_title: &'static str,
+    /// In the order of `FAIL_REASONS`; the last one is "other" (typed text).
+    pub fail_reasons: [&'static str; 5],
+    pub other_placeholder: &'static str,
+    pub bad_cash: &'static str,
+    pub need_reason: &'static str,
+    pub undo: &'static str,
+    pub sending: &'static str,
+    pub waiting_connection: &'static str,
+    pub delivered_at: &'static str,
+    pub failed_title: &'static str,
+    pub conflict_title: &'static str,
+    pub refused: &'static str,
+    pub dismiss: &'static str,
+    pub summary_title: &'static str,
+    pub sum_delivered: &'static str,
+    pub sum_failed: &'static str,
+    pub sum_left: &'static str,
+    pub sum_cash: &'static str,
+    pub sum_empties: &'static str,
+    pub sum_cash_left: &'static str,
+    pub sum_unsent: &'static str,
+    pub less: &'static str,
+    pub more: &'static str,
+}
+
+/// Stable names of the fail reasons (test hooks, `data-reason`).
+pub const FAIL_REASONS: [&str; 5] = ["absent", "wrong_address", "refused", "no_access", "other"];
+
+pub fn texts(lang: Lang) -> &'static CourierTexts {
+    match lang {
+        Lang::En => &EN,
+        Lang::Ru => &RU,
+    }
+}
+
+/// "just now", "5 min ago", "3 h ago", "2 days ago".
+pub fn ago(lang: Lang, seconds: f64) -> String {
+    let min = (seconds / 60.0).floor().max(0.0) as usize;
+    let (h, d) = (min / 60, min / 1440);
+    match lang {
+        Lang::En if min < 1 => "just now".into(),
+        Lang::En if h < 1 => format!("{min} min ago"),
+        Lang::En if d < 1 => format!("{h} h ago"),
+        Lang::En => format!("{d} {} ago", if d == 1 { "day" } else { "days" }),
+        Lang::Ru if min < 1 => "только что".into(),
+        Lang::Ru if h < 1 => format!("{min} мин назад"),
+        Lang::Ru if d < 1 => format!("{h} ч назад"),
+        Lang::Ru => format!("{d} {} назад", ru_plural(d, ["день", "дня", "дней"])),
+    }
+}
+
+/// "sending in 7 s" / "отправка через 7 с".
+pub fn sends_in(lang: Lang, s: u32) -> String {
+    match lang {
+        Lang::En => format!("sending in {s} s"),
+        Lang::Ru => format!("отправка через {s} с"),
+    }
+}
+
+/// "2 closes waiting to be sent".
+pub fn unsent(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::En if n == 1 => "1 close waiting to be sent".into(),
+        Lang::En => format!("{n} closes waiting to be sent"),
+        Lang::Ru => format!(
+            "{n} {} отправки",
+            ru_plural(n, ["отметка ждёт", "отметки ждут", "отметок ждут"])
+        ),
+    }
+}
+
+pub fn note_text(lang: Lang, kind: NoteKind, number: i64, client: &str, address: &str) -> String {
+    match (lang, kind) {
+        (Lang::En, NoteKind::Added) => format!("New stop №{number}: {client}, {address}"),
+        (Lang::En, NoteKind::Removed) => {
+            format!("Stop №{number} ({client}) was taken off your route")
+        }
+        (Lang::En, NoteKind::Changed) => {
+            format!("The dispatcher changed stop №{number} ({client})")
+        }
+        (Lang::Ru, NoteKind::Added) => format!("Новая точка №{number}: {client}, {address}"),
+        (Lang::Ru, NoteKind::Removed) => {
+            format!("Точка №{number} ({client}) снята с вашего маршрута")
+        }
+        (Lang::Ru, NoteKind::Changed) => format!("Диспетчер изменил точку №{number} ({client})"),
+    }
+}
+
+pub fn conflict_text(lang: Lang, kind: ConflictKind) -> &'static str {
+    match (lang, kind) {
+        (Lang::En, ConflictKind::NotYours) => {
+            "This stop is no longer on your route: it was given to another courier or taken back. \
+             Your close was not saved. Call the dispatcher."
+        }
+        (Lang::En, ConflictKind::Changed) => {
+            "The dispatcher changed this stop meanwhile. Your close was not saved: \
+             check the stop and close it again."
+        }
+        (Lang::En, ConflictKind::AlreadyClosed) => {
+            "This stop was already closed, recalled or cancelled. Your close was not saved. \
+             Call the dispatcher."
+        }
+        (Lang::En, ConflictKind::Refused) => "The server did not accept this close.",
+        (Lang::Ru, ConflictKind::NotYours) => {
+            "Этой точки больше нет в вашем маршруте: её передали другому курьеру или отозвали. \
+             Ваша отметка не сохранена. Позвоните диспетчеру."
+        }
+        (Lang::Ru, ConflictKind::Changed) => {
+            "Диспетчер изменил эту точку. Ваша отметка не сохранена: \
+             проверьте точку и закройте её снова."
+        }
+        (Lang::Ru, ConflictKind::AlreadyClosed) => {
+            "Эта точка уже закрыта, отозвана или отменена. Ваша отметка не сохранена. \
+             Позвоните диспетчеру."
+        }
+        (Lang::Ru, ConflictKind::Refused) => "Сервер не принял отметку.",
+    }
+}
+
+static EN: CourierTexts = CourierTexts {
+    nav: "Route",
+    title: "Today's route",
+    tab_route: "Route",
+    tab_summary: "Day summary",
+    as_of: "Route as of",
+    never_loaded: "The route has not been loaded yet",
+    offline_hint: "No connection: this is the saved route. Your closes are kept on the phone and sent when the connection returns.",
+    load_failed: "Could not update the route",
+    empty: "No stops on your route today.",
+    any_time: "any time",
+    next: "Next",
+    call: "Call",
+    map: "Map",
+    deliver: "Deliver",
+    cash_due: "Cash to collect",
+    invoiced: "No cash: invoiced (legal entity)",
+    empties_expected: "Empties to collect",
+    delivered_btn: "Delivered",
+    failed_btn: "Not delivered",
+    cash_collected: "Cash collected, ₽",
+    empties_returned: "Empties returned",
+    confirm_delivered: "Confirm delivery",
+    confirm_failed: "Confirm: not delivered",
+    back: "Back",
+    fail_title: "Why was it not delivered?",
+    fail_reasons: [
+        "Client absent",
+        "Wrong address",
+        "Refused",
+        "No access",
+        "Other",
+    ],
+    other_placeholder: "What happened?",
+    bad_cash: "Enter the amount in roubles, e.g. 250 or 250.50.",
+    need_reason: "Choose a reason (for Other, say what happened).",
+    undo: "Undo",
+    sending: "Sending…",
+    waiting_connection: "Saved on the phone: will be sent when the connection returns",
+    delivered_at: "Delivered at",
+    failed_title: "Not delivered",
+    conflict_title: "Not saved",
+    refused: "Server says",
+    dismiss: "OK",
+    summary_title: "Day summary",
+    sum_delivered: "Delivered",
+    sum_failed: "Not delivered",
+    sum_left: "Left",
+    sum_cash: "Cash collected",
+    sum_empties: "Empties collected",
+    sum_cash_left: "Cash still to collect",
+    sum_unsent: "Not sent yet",
+    less: "Less",
+    more: "More",
+};
+
+static RU: CourierTexts = CourierTexts {
+    nav: "Маршрут",
+    title: "Маршрут на сегодня",
+    tab_route: "Маршрут",
+    tab_summary: "Итоги дня",
+    as_of: "Маршрут на",
+    never_loaded: "Маршрут ещё не загружен",
+    offline_hint: "Нет связи: показан сохранённый маршрут. Ваши отметки хранятся в телефоне и уйдут, когда появится связь.",
+    load_failed: "Не удалось обновить маршрут",
+    empty: "На сегодня точек в маршруте нет.",
+    any_time: "в любое время",
+    next: "Следующая",
+    call: "Позвонить",
+    map: "Карта",
+    deliver: "Привезти",
+    cash_due: "Получить наличными",
+    invoiced: "Без наличных: по счёту (юрлицо)",
+    empties_expected: "Забрать пустых бутылей",
+    delivered_btn: "Доставлено",
+    failed_btn: "Не доставлено",
+    cash_collected: "Получено наличными, ₽",
+    empties_returned: "Вернули пустых бутылей",
+    confirm_delivered: "Подтвердить доставку",
+    confirm_failed: "Подтвердить: не доставлено",
+    back: "Назад",
+    fail_title: "Почему не доставлено?",
+    fail_reasons: [
+        "Клиента нет на месте",
+        "Неверный адрес",
+        "Отказ",
+        "Нет доступа",
+        "Другое",
+    ],
+    other_placeholder: "Что случилось?",
+    bad_cash: "Введите сумму в рублях, например 250 или 250,50.",
+    need_reason: "Выберите причину (для «Другое» напишите, что случилось).",
+    undo: "Отменить",
+    sending: "Отправка…",
+    waiting_connection: "Сохранено в телефоне: уйдёт, когда появится связь",
+    delivered_at: "Доставлено в",
+    failed_title: "Не доставлены",
+    conflict_title: "Не сохранено",
+    refused: "Ответ сервера",
+    dismiss: "Понятно",
+    summary_title: "Итоги дня",
+    sum_delivered: "Доставлено",
+    sum_failed: "Не доставлено",
+    sum_left: "Осталось",
+    sum_cash: "Получено наличными",
+    sum_empties: "Собрано пустых бутылей",
+    sum_cash_left: "Ещё получить наличными",
+    sum_unsent: "Ещё не отправлено",
+    less: "Меньше",
+    more: "Больше",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_read_naturally() {
+        assert_eq!(ago(Lang::En, 20.0), "just now");
+        assert_eq!(ago(Lang::En, 300.0), "5 min ago");
+        assert_eq!(ago(Lang::Ru, 7_300.0), "2 ч назад");
+        assert_eq!(ago(Lang::Ru, 2.0 * 86_400.0), "2 дня назад");
+        assert_eq!(unsent(Lang::Ru, 2), "2 отметки ждут отправки");
+        assert_eq!(unsent(Lang::Ru, 5), "5 отметок ждут отправки");
+        assert_eq!(unsent(Lang::En, 1), "1 close waiting to be sent");
+    }
+}

@@ -1,0 +1,262 @@
+//! The managers' reports: water delivered, goods and services sold, orders
+//! worked, lost clients. One tab each, a date range with presets, charts,
+//! tables grouped and sorted by the reader, CSV and Excel downloads, and the
+//! call list made from the lost clients in one click.
+
+use rodnik_shared::api::{
+    DailyDeliveries, DailyOrders, DeliveriesReport, LostClientsReport, LostMonthly, OrdersReport,
+    SalesReport,
+};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::api::reports::Query;
+use crate::api::{Api, ApiError};
+use crate::components::reports::format::{iso, parse, preset, Preset};
+use crate::components::reports::{
+    DeliveriesView, ExportButtons, LostView, OrdersView, RangePicker, SalesView,
+};
+use crate::i18n::reports::{texts, ReportsTexts};
+use crate::pages::today::today_iso;
+use crate::state::{use_app, AppAction};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Deliveries,
+    Sales,
+    Orders,
+    Lost,
+}
+
+impl Tab {
+    const ALL: [Tab; 4] = [Tab::Deliveries, Tab::Sales, Tab::Orders, Tab::Lost];
+
+    fn code(self) -> &'static str {
+        match self {
+            Tab::Deliveries => "deliveries",
+            Tab::Sales => "sales",
+            Tab::Orders => "orders",
+            Tab::Lost => "lost",
+        }
+    }
+
+    fn label(self, t: &ReportsTexts) -> &'static str {
+        match self {
+            Tab::Deliveries => t.tab_deliveries,
+            Tab::Sales => t.tab_sales,
+            Tab::Orders => t.tab_orders,
+            Tab::Lost => t.tab_lost,
+        }
+    }
+
+    fn question(self, t: &ReportsTexts) -> &'static str {
+        match self {
+            Tab::Deliveries => t.q_deliveries,
+            Tab::Sales => t.q_sales,
+            Tab::Orders => t.q_orders,
+            Tab::Lost => t.q_lost,
+        }
+    }
+
+    /// The endpoint its downloads come from.
+    fn export_path(self) -> &'static str {
+        match self {
+            Tab::Deliveries => "/api/reports/deliveries",
+            Tab::Sales => "/api/reports/sales",
+            Tab::Orders => "/api/reports/orders",
+            Tab::Lost => "/api/reports/lost-clients",
+        }
+    }
+}
+
+/// What the report screen asks for: the tab and its parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Params {
+    pub tab: Tab,
+    pub from: String,
+    pub to: String,
+    pub as_of: String,
+    pub months: u32,
+}
+
+impl Params {
+    fn query(&self) -> Query {
+        match self.tab {
+            Tab::Lost => vec![
+                ("as_of", self.as_of.clone()),
+                ("months", self.months.to_string()),
+            ],
+            _ => vec![("from", self.from.clone()), ("to", self.to.clone())],
+        }
+    }
+
+    /// Names what is on screen (`data-loaded`), so a test can wait for it.
+    fn key(&self) -> String {
+        match self.tab {
+            Tab::Lost => format!("lost|{}|{}", self.as_of, self.months),
+            t => format!("{}|{}|{}", t.code(), self.from, self.to),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Data {
+    Deliveries(DeliveriesReport, DailyDeliveries),
+    Sales(SalesReport),
+    Orders(OrdersReport, DailyOrders),
+    Lost(LostClientsReport, LostMonthly),
+}
+
+async fn load(api: &Api, p: &Params) -> Result<Data, ApiError> {
+    let q = p.query();
+    Ok(match p.tab {
+        Tab::Deliveries => {
+            let (r, d) = futures::join!(api.deliveries_report(&q), api.daily_deliveries(&q));
+            Data::Deliveries(r?, d?)
+        }
+        Tab::Sales => Data::Sales(api.sales_report(&q).await?),
+        Tab::Orders => {
+            let (r, d) = futures::join!(api.orders_report(&q), api.daily_orders(&q));
+            Data::Orders(r?, d?)
+        }
+        Tab::Lost => {
+            let mut mq = q.clone();
+            mq.push(("count", "12".to_string()));
+            let (r, m) = futures::join!(api.lost_clients(&q), api.lost_monthly(&mq));
+            Data::Lost(r?, m?)
+        }
+    })
+}
+
+#[function_component]
+pub fn Reports() -> Html {
+    let app = use_app();
+    let lang = app.lang;
+    let t = texts(lang);
+    let token = app.token().unwrap_or_default().to_string();
+    let today = use_memo((), |_| today_iso());
+    let params = use_state(|| {
+        let (from, to) = parse(&today)
+            .map(|d| preset(d, Preset::ThisMonth))
+            .map(|(f, t)| (iso(f), iso(t)))
+            .unwrap_or_else(|| ((*today).clone(), (*today).clone()));
+        Params {
+            tab: Tab::Deliveries,
+            from,
+            to,
+            as_of: (*today).clone(),
+            months: 3,
+        }
+    });
+    // The newest request's answer wins; older ones are dropped.
+    let loaded = use_state(|| None::<(Params, Result<Data, String>)>);
+    let seq = use_mut_ref(|| 0u32);
+
+    {
+        let (loaded, app) = (loaded.clone(), app.dispatcher());
+        use_effect_with(((*params).clone(), token.clone()), move |(p, token)| {
+            let id = {
+                let mut s = seq.borrow_mut();
+                *s += 1;
+                *s
+            };
+            let (p, api) = (p.clone(), Api::with_token(token));
+            spawn_local(async move {
+                let result = load(&api, &p).await;
+                if *seq.borrow() != id {
+                    return;
+                }
+                match result {
+                    Err(ApiError::Unauthorized) => app.dispatch(AppAction::LoggedOut),
+                    Ok(d) => loaded.set(Some((p, Ok(d)))),
+                    Err(e) => loaded.set(Some((p, Err(e.message())))),
+                }
+            });
+        });
+    }
+
+    let set_tab = |tab: Tab| {
+        let params = params.clone();
+        Callback::from(move |_: MouseEvent| {
+            params.set(Params {
+                tab,
+                ..(*params).clone()
+            })
+        })
+    };
+    let on_range = {
+        let params = params.clone();
+        Callback::from(move |(from, to): (String, String)| {
+            params.set(Params {
+                from,
+                to,
+                ..(*params).clone()
+            })
+        })
+    };
+    let on_lost = {
+        let params = params.clone();
+        Callback::from(move |(as_of, months): (String, u32)| {
+            params.set(Params {
+                as_of,
+                months,
+                ..(*params).clone()
+            })
+        })
+    };
+
+    let p = &*params;
+    let current = loaded.as_ref().filter(|(lp, _)| lp == p);
+    let busy = current.is_none();
+    let body = match loaded.as_ref() {
+        None => html! { <p class="loading">{ lang.t().loading }</p> },
+        Some((_, Err(e))) => {
+            html! { <p id="reports-error" class="banner error">{ format!("{}: {e}", t.load_failed) }</p> }
+        }
+        // While the next answer is on its way the last one stays (dimmed).
+        Some((lp, Ok(data))) => match data {
+            Data::Deliveries(r, d) => html! {
+                <DeliveriesView {lang} from={lp.from.clone()} to={lp.to.clone()} report={r.clone()} daily={d.clone()} />
+            },
+            Data::Sales(r) => html! { <SalesView {lang} report={r.clone()} /> },
+            Data::Orders(r, d) => html! {
+                <OrdersView {lang} from={lp.from.clone()} to={lp.to.clone()} report={r.clone()} daily={d.clone()} />
+            },
+            Data::Lost(r, m) => html! {
+                <LostView {lang} as_of={lp.as_of.clone()} months={lp.months} report={r.clone()}
+                    monthly={m.clone()} on_params={on_lost.clone()} />
+            },
+        },
+    };
+    // A tab switch shows nothing of another report while it loads.
+    let body = match loaded.as_ref() {
+        Some((lp, _)) if lp.tab != p.tab => html! { <p class="loading">{ lang.t().loading }</p> },
+        _ => body,
+    };
+
+    html! {
+        <section id="reports" class="reports" data-tab={p.tab.code()} aria-busy={busy.to_string()}
+            data-loaded={current.map(|(lp, _)| lp.key()).unwrap_or_default()}>
+            <div class="reports-head">
+                <h1>{ t.title }</h1>
+                <nav class="rtabs" role="tablist">
+                    { for Tab::ALL.into_iter().map(|tab| html! {
+                        <button type="button" role="tab" id={format!("tab-{}", tab.code())}
+                            class={classes!("rtab", (tab == p.tab).then_some("current"))}
+                            aria-selected={(tab == p.tab).to_string()} onclick={set_tab(tab)}>
+                            { tab.label(t) }
+                        </button>
+                    }) }
+                </nav>
+                <ExportButtons key={p.tab.code()} {lang} path={p.tab.export_path()} query={p.query()} />
+            </div>
+            <div class="reports-bar">
+                <p class="question">{ p.tab.question(t) }</p>
+                if p.tab != Tab::Lost {
+                    <RangePicker {lang} from={p.from.clone()} to={p.to.clone()} today={(*today).clone()} on_change={on_range} />
+                }
+            </div>
+            <div class={classes!("reports-body", busy.then_some("stale"))}>{ body }</div>
+        </section>
+    }
+}

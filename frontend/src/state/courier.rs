@@ -1,0 +1,1408 @@
+//! The courier's day on this device: the route snapshot (kept in localStorage
+//! with the time it was fetched, so the route reads with no connection), the
+//! queue of closes waiting to reach the server, the stops this device failed
+//! (a failed stop leaves the route, so the server no longer lists it), the
+//! conflicts the server answered with, and notes of what changed live.
+//!
+//! The queue's rules: one `Idempotency-Key` per close, made when the courier
+//! confirms it and kept (in localStorage) across retries and reloads, so the
+//! server applies each close at most once. Nothing is sent during the grace
+//! period (`GRACE_MS`), when Undo simply drops the close. A refusal (404, 403,
+//! 409, 422) is final: the close leaves the queue and becomes a conflict the
+//! courier reads on screen. No answer at all keeps it queued, retried with
+//! backoff and whenever the connection comes back.
+//!
+//! Clocks are passed in (`now`, ms since the epoch) so the reducer runs on the host.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use gloo_storage::{LocalStorage, Storage};
+use rodnik_shared::api::{Order, Route};
+use rodnik_shared::{ClientKind, Money, OrderState};
+use serde::{Deserialize, Serialize};
+use yew::prelude::*;
+
+/// How long a close waits on the device, undoable, before it is sent.
+pub const GRACE_MS: f64 = 10_000.0;
+const FIRST_RETRY_MS: f64 = 2_000.0;
+const MAX_RETRY_MS: f64 = 30_000.0;
+/// Notes beyond this many push the oldest out.
+const MAX_NOTES: usize = 5;
+/// The stored form's version: a different one is ignored rather than misread.
+const STORED_VERSION: u32 = 1;
+
+/// What the courier reports for a stop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Close {
+    Delivered {
+        /// Kopecks.
+        cash_collected: i64,
+        empties_returned: u32,
+    },
+    Failed {
+        reason: String,
+    },
+}
+
+/// A close on its way to the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueuedClose {
+    /// The `Idempotency-Key` of every attempt to send it.
+    pub key: String,
+    pub order_id: String,
+    /// The stop as the courier saw it when closing it.
+    pub order: Order,
+    pub expected_version: i64,
+    pub close: Close,
+    /// The device's time of the close (RFC 3339): what the server records.
+    pub at: String,
+    /// Nothing is sent before this (ms since the epoch): the undo window.
+    pub send_after: f64,
+    #[serde(default)]
+    pub attempts: u32,
+    /// The next attempt after a failed one (ms since the epoch).
+    #[serde(default)]
+    pub next_try: f64,
+    /// A request is out; a reload forgets it (the key makes a resend safe).
+    #[serde(skip)]
+    pub in_flight: bool,
+    #[serde(default)]
+    pub last_error: Option<String>,
+}
+
+impl QueuedClose {
+    /// Undo is possible until the first attempt to send it.
+    pub fn undoable(&self, now: f64) -> bool {
+        !self.in_flight && self.attempts == 0 && now < self.send_after
+    }
+
+    pub fn due(&self, now: f64) -> bool {
+        !self.in_flight && now >= self.send_after && now >= self.next_try
+    }
+
+    /// Whole seconds left to undo, for the countdown.
+    pub fn seconds_left(&self, now: f64) -> u32 {
+        ((self.send_after - now) / 1000.0).ceil().max(0.0) as u32
+    }
+}
+
+/// A stop this device failed: the server moved it back to `new`, off the route.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FailedStop {
+    pub order: Order,
+    pub reason: String,
+    pub at: String,
+}
+
+/// Why the server refused a close, in the courier's terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictKind {
+    /// 404 / 403: the stop is no longer on this courier's route (reassigned, recalled).
+    NotYours,
+    /// 409 `stale_version`: the dispatcher changed what was to be delivered.
+    Changed,
+    /// 409 `invalid_transition`: the stop was closed, recalled or cancelled meanwhile.
+    AlreadyClosed,
+    /// Anything else the server refused (422 and the like), with its message.
+    Refused,
+}
+
+/// A close the server refused: shown until the courier dismisses it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conflict {
+    pub key: String,
+    pub order: Order,
+    pub close: Close,
+    pub kind: ConflictKind,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoteKind {
+    Added,
+    Removed,
+    Changed,
+}
+
+/// What changed on the route without the courier doing anything.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    pub id: u32,
+    pub kind: NoteKind,
+    pub order: Order,
+}
+
+/// What one attempt to send a close came to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SendResult {
+    /// 2xx: the order as the server now has it (`None`: an unreadable body).
+    Sent(Option<Box<Order>>),
+    /// A non-2xx answer other than 401.
+    Refused {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    /// A 409 `stale_version`, and the order as it is now (`None`: no longer
+    /// visible). `new_key` is used if the close can be re-sent unchanged.
+    Stale {
+        current: Option<Box<Order>>,
+        new_key: String,
+    },
+    /// No answer: the close stays queued.
+    Unreachable(String),
+}
+
+/// What a refusal means for a queued close: `None` = try again later.
+pub fn refusal_kind(status: u16, code: &str) -> Option<ConflictKind> {
+    match (status, code) {
+        (404 | 403, _) => Some(ConflictKind::NotYours),
+        // Another attempt with this key is still running, or the order was busy.
+        (409, "idempotency_key_in_use" | "busy") => None,
+        (409, "stale_version") => Some(ConflictKind::Changed),
+        (409, "invalid_transition") => Some(ConflictKind::AlreadyClosed),
+        (408 | 429, _) => None,
+        (500.., _) => None,
+        _ => Some(ConflictKind::Refused),
+    }
+}
+
+/// A live change remembered while a reload is in flight, replayed over its snapshot.
+#[derive(Debug, Clone, PartialEq)]
+enum LiveChange {
+    Upsert(Order),
+    Revoked(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CourierState {
+    pub user_id: String,
+    /// The route's day (`YYYY-MM-DD`, the company's), once one was loaded.
+    pub date: Option<String>,
+    /// The route in order: the server's snapshot kept current by the live
+    /// channel, plus stops whose close is still queued.
+    pub stops: Vec<Order>,
+    /// When the snapshot was last fetched (ms since the epoch).
+    pub fetched_at: Option<f64>,
+    pub queue: Vec<QueuedClose>,
+    pub failed: Vec<FailedStop>,
+    pub conflicts: Vec<Conflict>,
+    /// Client phones for stops whose address has no contact phone.
+    pub phones: BTreeMap<String, Vec<String>>,
+    pub notes: Vec<Note>,
+    next_note: u32,
+    pub loading: bool,
+    load_id: u32,
+    pub load_error: Option<String>,
+    seen_while_loading: Vec<LiveChange>,
+}
+
+pub enum CourierAction {
+    LoadStarted(u32),
+    Loaded { id: u32, route: Route, now: f64 },
+    LoadFailed(u32, String),
+    /// `order.updated` on the live channel.
+    Upsert(Box<Order>),
+    /// `order.revoked`: the stop left this courier's route.
+    Revoked(String),
+    Close {
+        order_id: String,
+        close: Close,
+        key: String,
+        at: String,
+        now: f64,
+    },
+    Undo { key: String, now: f64 },
+    SendStarted(String),
+    SendFinished {
+        key: String,
+        result: SendResult,
+        now: f64,
+    },
+    /// The connection is back: everything past its grace period goes now.
+    RetryNow(f64),
+    Phones(String, Vec<String>),
+    DismissNote(u32),
+    DismissConflict(String),
+}
+
+/// The day in numbers, counting queued closes as done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Summary {
+    pub delivered: usize,
+    pub failed: usize,
+    pub left: usize,
+    pub cash: Money,
+    pub empties: u32,
+    /// Cash still to collect on the stops left.
+    pub cash_due_left: Money,
+    /// Closes not yet confirmed by the server.
+    pub unsent: usize,
+}
+
+/// Cash the courier collects: individuals pay the total on delivery; legal
+/// clients are invoiced monthly.
+pub fn cash_due(o: &Order) -> Money {
+    match o.client_kind {
+        ClientKind::Individual => o.total,
+        ClientKind::Legal => Money::ZERO,
+    }
+}
+
+/// "250", "250.5", "250,50", "1 250.00" (roubles) as kopecks; `None` if not money.
+pub fn parse_money(input: &str) -> Option<Money> {
+    let s: String = input
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
+        .collect();
+    if s.is_empty() {
+        return None;
+    }
+    let s = s.replace(',', ".");
+    let (whole, frac) = match s.split_once('.') {
+        Some((w, f)) => (w, f),
+        None => (s.as_str(), ""),
+    };
+    let digits = |t: &str| t.chars().all(|c| c.is_ascii_digit());
+    if !digits(whole) || !digits(frac) || frac.len() > 2 || (whole.is_empty() && frac.is_empty())
+    {
+        return None;
+    }
+    let rub: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
+    let kop: i64 = match frac.len() {
+        0 => 0,
+        1 => frac.parse::<i64>().ok()? * 10,
+        _ => frac.parse().ok()?,
+    };
+    let total = rub.checked_mul(100)?.checked_add(kop)?;
+    (total <= 100_000_000_000).then_some(Money(total))
+}
+
+/// Whether two copies of a stop differ in what the courier delivers or where.
+fn material_change(a: &Order, b: &Order) -> bool {
+    a.lines != b.lines
+        || a.total != b.total
+        || a.address != b.address
+        || a.client_id != b.client_id
+        || a.window != b.window
+        || a.note != b.note
+}
+
+/// Whether a close made on `seen` still fits `now`: the same stop, still to deliver.
+fn same_stop(seen: &Order, now: &Order, user_id: &str) -> bool {
+    now.state == OrderState::Delivery
+        && now.courier_id.as_deref() == Some(user_id)
+        && now.delivery_date == seen.delivery_date
+        && now.lines == seen.lines
+        && now.total == seen.total
+        && now.address.id == seen.address.id
+        && now.client_id == seen.client_id
+}
+
+fn backoff(attempts: u32) -> f64 {
+    let exp = attempts.saturating_sub(1).min(10);
+    (FIRST_RETRY_MS * f64::from(1u32 << exp)).min(MAX_RETRY_MS)
+}
+
+impl CourierState {
+    pub fn new(user_id: &str) -> Self {
+        CourierState {
+            user_id: user_id.to_string(),
+            loading: true,
+            ..Default::default()
+        }
+    }
+
+    pub fn stop(&self, id: &str) -> Option<&Order> {
+        self.stops.iter().find(|o| o.id == id)
+    }
+
+    /// The close of this stop waiting to reach the server, if any.
+    pub fn queued(&self, order_id: &str) -> Option<&QueuedClose> {
+        self.queue.iter().find(|q| q.order_id == order_id)
+    }
+
+    #[cfg(test)]
+    fn due(&self, now: f64) -> Vec<QueuedClose> {
+        self.queue.iter().filter(|q| q.due(now)).cloned().collect()
+    }
+
+    /// Closes past their grace period that the server has not confirmed.
+    pub fn waiting(&self, now: f64) -> usize {
+        self.queue.iter().filter(|q| !q.undoable(now)).count()
+    }
+
+    fn in_conflict(&self, order_id: &str) -> bool {
+        self.conflicts.iter().any(|c| c.order.id == order_id)
+    }
+
+    /// Clients of stops without a contact phone whose phones are not known yet.
+    pub fn phones_missing(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .stops
+            .iter()
+            .filter(|o| o.address.contact_phone.is_none() && !self.phones.contains_key(&o.client_id))
+            .map(|o| o.client_id.clone())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary {
+            failed: self.failed.len(),
+            unsent: self.queue.len(),
+            ..Default::default()
+        };
+        for o in &self.stops {
+            match (self.queued(&o.id).map(|q| &q.close), o.state) {
+                (
+                    Some(Close::Delivered {
+                        cash_collected,
+                        empties_returned,
+                    }),
+                    _,
+                ) => {
+                    s.delivered += 1;
+                    s.cash = s.cash + Money(*cash_collected);
+                    s.empties += empties_returned;
+                }
+                (Some(Close::Failed { .. }), _) => s.failed += 1,
+                (None, OrderState::Delivered) => {
+                    s.delivered += 1;
+                    s.cash = s.cash + o.cash_collected.unwrap_or(Money::ZERO);
+                    s.empties += o.empties_returned.unwrap_or(0);
+                }
+                (None, _) => {
+                    s.left += 1;
+                    s.cash_due_left = s.cash_due_left + cash_due(o);
+                }
+            }
+        }
+        s
+    }
+
+    fn note(&mut self, kind: NoteKind, order: &Order) {
+        self.next_note += 1;
+        self.notes.push(Note {
+            id: self.next_note,
+            kind,
+            order: order.clone(),
+        });
+        if self.notes.len() > MAX_NOTES {
+            self.notes.remove(0);
+        }
+    }
+
+    fn sort(&mut self) {
+        self.stops.sort_by_key(|o| (o.route_pos, o.number));
+    }
+
+    fn belongs(&self, o: &Order) -> bool {
+        self.date.as_deref() == Some(o.delivery_date.as_str())
+            && o.state.is_on_route()
+            && o.courier_id.as_deref() == Some(self.user_id.as_str())
+    }
+
+    /// Takes a stop off the screen, unless a close of it still waits for the
+    /// server's answer (which decides what happened: ours, or a conflict).
+    fn drop_stop(&mut self, id: &str, notify: bool) -> bool {
+        if self.queued(id).is_some() {
+            return false;
+        }
+        let Some(i) = self.stops.iter().position(|o| o.id == id) else {
+            return false;
+        };
+        let gone = self.stops.remove(i);
+        if notify && gone.state == OrderState::Delivery && !self.in_conflict(&gone.id) {
+            self.note(NoteKind::Removed, &gone);
+        }
+        true
+    }
+
+    /// One live change; returns whether anything changed.
+    fn apply_live(&mut self, change: LiveChange, notify: bool) -> bool {
+        match change {
+            LiveChange::Revoked(id) => self.drop_stop(&id, notify),
+            LiveChange::Upsert(o) => {
+                if self.date.is_none() {
+                    return false;
+                }
+                let pos = self.stops.iter().position(|s| s.id == o.id);
+                match (pos, self.belongs(&o)) {
+                    (Some(i), true) => {
+                        let old = &self.stops[i];
+                        if old.version >= o.version {
+                            return false;
+                        }
+                        if notify
+                            && old.state == OrderState::Delivery
+                            && o.state == OrderState::Delivery
+                            && self.queued(&o.id).is_none()
+                            && material_change(old, &o)
+                        {
+                            self.note(NoteKind::Changed, &o);
+                        }
+                        self.stops[i] = o;
+                        self.sort();
+                        true
+                    }
+                    (Some(_), false) => self.drop_stop(&o.id, notify),
+                    (None, true) => {
+                        if notify && o.state == OrderState::Delivery {
+                            self.note(NoteKind::Added, &o);
+                        }
+                        self.failed.retain(|f| f.order.id != o.id);
+                        self.stops.push(o);
+                        self.sort();
+                        true
+                    }
+                    (None, false) => false,
+                }
+            }
+        }
+    }
+
+    /// A fresh snapshot of the route, merged with what only this device knows.
+    fn load(&mut self, route: Route, now: f64) {
+        let same_day =
+            self.date.as_deref() == Some(route.date.as_str()) && self.fetched_at.is_some();
+        let old = std::mem::take(&mut self.stops);
+        let mut stops = route.stops;
+        stops.retain(|o| o.state.is_on_route());
+        for s in &mut stops {
+            // A live copy newer than the snapshot wins.
+            if let Some(o) = old.iter().find(|o| o.id == s.id && o.version > s.version) {
+                *s = o.clone();
+            }
+        }
+        for o in &old {
+            if !stops.iter().any(|s| s.id == o.id) && self.queued(&o.id).is_some() {
+                stops.push(o.clone());
+            }
+        }
+        self.date = Some(route.date.clone());
+        self.stops = stops;
+        self.sort();
+        // Live changes seen during the load were noted when they came.
+        for change in std::mem::take(&mut self.seen_while_loading) {
+            self.apply_live(change, false);
+        }
+        let stops = &self.stops;
+        self.failed
+            .retain(|f| f.order.delivery_date == route.date && !stops.iter().any(|s| s.id == f.order.id));
+        self.fetched_at = Some(now);
+        if same_day {
+            self.note_differences(&old);
+        }
+        let clients: Vec<String> = self.stops.iter().map(|o| o.client_id.clone()).collect();
+        self.phones.retain(|client, _| clients.contains(client));
+    }
+
+    /// Notes what a reload changed on screen (what happened while away).
+    fn note_differences(&mut self, old: &[Order]) {
+        let mut notes = vec![];
+        for o in &self.stops {
+            match old.iter().find(|x| x.id == o.id) {
+                None if o.state == OrderState::Delivery => notes.push((NoteKind::Added, o.clone())),
+                Some(x)
+                    if x.state == OrderState::Delivery
+                        && o.state == OrderState::Delivery
+                        && self.queued(&o.id).is_none()
+                        && material_change(x, o) =>
+                {
+                    notes.push((NoteKind::Changed, o.clone()))
+                }
+                _ => {}
+            }
+        }
+        for x in old {
+            // A refused close already says the stop is gone.
+            if x.state == OrderState::Delivery
+                && !self.stops.iter().any(|o| o.id == x.id)
+                && !self.in_conflict(&x.id)
+            {
+                notes.push((NoteKind::Removed, x.clone()));
+            }
+        }
+        for (kind, o) in notes {
+            self.note(kind, &o);
+        }
+    }
+
+    /// The server's answer to a close: the stop as it is now.
+    fn closed(&mut self, q: &QueuedClose, order: Order) {
+        self.conflicts.retain(|c| c.order.id != order.id);
+        let pos = self.stops.iter().position(|o| o.id == order.id);
+        match order.state {
+            OrderState::Delivered => match pos {
+                Some(i) if self.stops[i].version < order.version => self.stops[i] = order,
+                Some(_) => {}
+                None => {
+                    self.stops.push(order);
+                    self.sort();
+                }
+            },
+            _ => {
+                if let Some(i) = pos {
+                    self.stops.remove(i);
+                }
+                if let Close::Failed { reason } = &q.close {
+                    self.failed.retain(|f| f.order.id != order.id);
+                    self.failed.push(FailedStop {
+                        order,
+                        reason: reason.clone(),
+                        at: q.at.clone(),
+                    });
+                }
+            }
+        }
+    }
+
+    fn conflict(&mut self, q: QueuedClose, kind: ConflictKind, message: String) {
+        self.conflicts.retain(|c| c.order.id != q.order_id);
+        self.conflicts.push(Conflict {
+            key: q.key,
+            order: q.order,
+            close: q.close,
+            kind,
+            message,
+        });
+    }
+
+    fn finish(&mut self, key: &str, result: SendResult, now: f64) -> bool {
+        let Some(i) = self.queue.iter().position(|q| q.key == key) else {
+            return false;
+        };
+        match result {
+            SendResult::Sent(order) => {
+                let q = self.queue.remove(i);
+                if let Some(order) = order {
+                    self.closed(&q, *order);
+                }
+            }
+            SendResult::Refused {
+                status,
+                code,
+                message,
+            } => match refusal_kind(status, &code) {
+                Some(kind) => {
+                    let q = self.queue.remove(i);
+                    self.conflict(q, kind, message);
+                }
+                None => self.retry_later(i, message, now),
+            },
+            SendResult::Stale { current, new_key } => {
+                let fits = current
+                    .as_deref()
+                    .is_some_and(|c| same_stop(&self.queue[i].order, c, &self.user_id));
+                match current {
+                    // Only the route order, the window or the note changed:
+                    // the same close, for the order's new version. The old key's
+                    // answer is a stored 409, so a new key cannot apply it twice.
+                    Some(c) if fits => {
+                        let q = &mut self.queue[i];
+                        q.key = new_key;
+                        q.expected_version = c.version;
+                        q.order = (*c).clone();
+                        q.attempts = 0;
+                        q.next_try = now;
+                        q.in_flight = false;
+                        if let Some(s) = self.stops.iter_mut().find(|s| s.id == c.id) {
+                            if s.version < c.version {
+                                *s = *c;
+                            }
+                        }
+                        self.sort();
+                    }
+                    Some(c) => {
+                        let q = self.queue.remove(i);
+                        let kind = match c.state {
+                            OrderState::Delivery if c.courier_id.as_deref() == Some(self.user_id.as_str()) => {
+                                ConflictKind::Changed
+                            }
+                            OrderState::Delivery => ConflictKind::NotYours,
+                            _ => ConflictKind::AlreadyClosed,
+                        };
+                        self.conflict(q, kind, String::new());
+                    }
+                    None => {
+                        let q = self.queue.remove(i);
+                        self.conflict(q, ConflictKind::NotYours, String::new());
+                    }
+                }
+            }
+            SendResult::Unreachable(e) => self.retry_later(i, e, now),
+        }
+        true
+    }
+
+    fn retry_later(&mut self, i: usize, error: String, now: f64) {
+        let q = &mut self.queue[i];
+        q.in_flight = false;
+        q.next_try = now + backoff(q.attempts);
+        q.last_error = Some(error);
+    }
+}
+
+impl Reducible for CourierState {
+    type Action = CourierAction;
+
+    fn reduce(self: Rc<Self>, action: CourierAction) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            CourierAction::LoadStarted(id) => {
+                s.load_id = id;
+                s.loading = true;
+                s.seen_while_loading.clear();
+            }
+            CourierAction::Loaded { id, route, now } => {
+                if id != s.load_id {
+                    return self;
+                }
+                s.load(route, now);
+                s.loading = false;
+                s.load_error = None;
+            }
+            CourierAction::LoadFailed(id, e) => {
+                if id != s.load_id {
+                    return self;
+                }
+                s.loading = false;
+                s.load_error = Some(e);
+                s.seen_while_loading.clear();
+            }
+            CourierAction::Upsert(o) => {
+                let change = LiveChange::Upsert(*o);
+                if s.loading {
+                    s.seen_while_loading.push(change.clone());
+                }
+                if !s.apply_live(change, true) && !s.loading {
+                    return self;
+                }
+            }
+            CourierAction::Revoked(id) => {
+                let change = LiveChange::Revoked(id);
+                if s.loading {
+                    s.seen_while_loading.push(change.clone());
+                }
+                if !s.apply_live(change, true) && !s.loading {
+                    return self;
+                }
+            }
+            CourierAction::Close {
+                order_id,
+                close,
+                key,
+                at,
+                now,
+            } => {
+                if s.queued(&order_id).is_some() {
+                    return self;
+                }
+                let Some(order) = s.stop(&order_id).cloned() else {
+                    return self;
+                };
+                if order.state != OrderState::Delivery {
+                    return self;
+                }
+                if let Close::Failed { reason } = &close {
+                    if reason.trim().is_empty() {
+                        return self;
+                    }
+                }
+                s.conflicts.retain(|c| c.order.id != order_id);
+                s.queue.push(QueuedClose {
+                    key,
+                    order_id,
+                    expected_version: order.version,
+                    order,
+                    close,
+                    at,
+                    send_after: now + GRACE_MS,
+                    attempts: 0,
+                    next_try: now + GRACE_MS,
+                    in_flight: false,
+                    last_error: None,
+                });
+            }
+            CourierAction::Undo { key, now } => {
+                let before = s.queue.len();
+                s.queue.retain(|q| q.key != key || !q.undoable(now));
+                if s.queue.len() == before {
+                    return self;
+                }
+            }
+            CourierAction::SendStarted(key) => {
+                let Some(q) = s.queue.iter_mut().find(|q| q.key == key) else {
+                    return self;
+                };
+                q.in_flight = true;
+                q.attempts += 1;
+            }
+            CourierAction::SendFinished { key, result, now } => {
+                if !s.finish(&key, result, now) {
+                    return self;
+                }
+            }
+            CourierAction::RetryNow(now) => {
+                let mut changed = false;
+                for q in s.queue.iter_mut() {
+                    if !q.in_flight && now >= q.send_after && q.next_try > now {
+                        q.next_try = now;
+                        changed = true;
+                    }
+                }
+                if !changed {
+                    return self;
+                }
+            }
+            CourierAction::Phones(client_id, phones) => {
+                s.phones.insert(client_id, phones);
+            }
+            CourierAction::DismissNote(id) => s.notes.retain(|n| n.id != id),
+            CourierAction::DismissConflict(key) => s.conflicts.retain(|c| c.key != key),
+        }
+        if s == *self {
+            self
+        } else {
+            Rc::new(s)
+        }
+    }
+}
+
+/// What survives a reload, in localStorage under `rodnik.courier.<user id>`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stored {
+    pub v: u32,
+    pub date: Option<String>,
+    pub stops: Vec<Order>,
+    pub fetched_at: Option<f64>,
+    pub queue: Vec<QueuedClose>,
+    pub failed: Vec<FailedStop>,
+    pub conflicts: Vec<Conflict>,
+    #[serde(default)]
+    pub phones: BTreeMap<String, Vec<String>>,
+}
+
+impl CourierState {
+    pub fn stored(&self) -> Stored {
+        Stored {
+            v: STORED_VERSION,
+            date: self.date.clone(),
+            stops: self.stops.clone(),
+            fetched_at: self.fetched_at,
+            queue: self.queue.clone(),
+            failed: self.failed.clone(),
+            conflicts: self.conflicts.clone(),
+            phones: self.phones.clone(),
+        }
+    }
+
+    pub fn from_stored(user_id: &str, s: Stored) -> Self {
+        let mut state = CourierState::new(user_id);
+        if s.v != STORED_VERSION {
+            return state;
+        }
+        state.date = s.date;
+        state.stops = s.stops;
+        state.fetched_at = s.fetched_at;
+        state.queue = s
+            .queue
+            .into_iter()
+            .map(|q| QueuedClose {
+                in_flight: false,
+                ..q
+            })
+            .collect();
+        state.failed = s.failed;
+        state.conflicts = s.conflicts;
+        state.phones = s.phones;
+        state
+    }
+
+    pub fn storage_key(user_id: &str) -> String {
+        format!("rodnik.courier.{user_id}")
+    }
+
+    /// The last visit's state of this courier on this device, if any.
+    pub fn restore(user_id: &str) -> Self {
+        match LocalStorage::get::<Stored>(Self::storage_key(user_id)) {
+            Ok(s) => Self::from_stored(user_id, s),
+            Err(_) => Self::new(user_id),
+        }
+    }
+
+    pub fn persist(&self) {
+        let _ = LocalStorage::set(Self::storage_key(&self.user_id), self.stored());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ME: &str = "u-kolya";
+    const DAY: &str = "2025-11-27";
+
+    fn order(id: &str, number: i64, pos: i64, version: i64) -> Order {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "number": number, "state": "delivery", "version": version,
+            "client_id": format!("c-{id}"), "client_name": "Ivanov", "client_kind": "individual",
+            "address": {"id": "a1", "text": "Lenina 1", "label": null, "contact_name": "Anna",
+                        "contact_phone": null, "lat": null, "lon": null},
+            "lines": [{"product_id": "p1", "name": "Water 19 L", "kind": "water", "qty": 2,
+                       "price": 25000, "amount": 50000, "returnable": true}],
+            "total": 50000, "delivery_date": DAY, "window": {"from": "09:00", "to": "13:00"},
+            "courier_id": ME, "courier_name": "Kolya", "created_by": "u1",
+            "created_at": "2025-11-27T06:00:00Z", "updated_at": "2025-11-27T06:00:00Z",
+            "attempts": [], "note": null, "call_id": null, "route_pos": pos,
+            "cash_collected": null, "empties_returned": null, "delivered_at": null,
+            "cancel_reason": null
+        }))
+        .expect("test order")
+    }
+
+    fn route(stops: Vec<Order>) -> Route {
+        Route {
+            courier_id: ME.into(),
+            date: DAY.into(),
+            stops,
+        }
+    }
+
+    fn run(s: CourierState, actions: Vec<CourierAction>) -> CourierState {
+        let mut s = Rc::new(s);
+        for a in actions {
+            s = s.reduce(a);
+        }
+        (*s).clone()
+    }
+
+    fn loaded(stops: Vec<Order>) -> CourierState {
+        run(
+            CourierState::new(ME),
+            vec![
+                CourierAction::LoadStarted(1),
+                CourierAction::Loaded {
+                    id: 1,
+                    route: route(stops),
+                    now: 1_000.0,
+                },
+            ],
+        )
+    }
+
+    fn deliver(id: &str, key: &str, now: f64) -> CourierAction {
+        CourierAction::Close {
+            order_id: id.into(),
+            close: Close::Delivered {
+                cash_collected: 50000,
+                empties_returned: 2,
+            },
+            key: key.into(),
+            at: "2025-11-27T10:00:00Z".into(),
+            now,
+        }
+    }
+
+    fn fail(id: &str, key: &str, now: f64) -> CourierAction {
+        CourierAction::Close {
+            order_id: id.into(),
+            close: Close::Failed {
+                reason: "Client absent".into(),
+            },
+            key: key.into(),
+            at: "2025-11-27T10:00:00Z".into(),
+            now,
+        }
+    }
+
+    fn done(key: &str, result: SendResult, now: f64) -> CourierAction {
+        CourierAction::SendFinished {
+            key: key.into(),
+            result,
+            now,
+        }
+    }
+
+    fn as_delivered(mut o: Order) -> Order {
+        o.state = OrderState::Delivered;
+        o.version += 1;
+        o.cash_collected = Some(Money(50000));
+        o.empties_returned = Some(2);
+        o
+    }
+
+    fn ids(s: &CourierState) -> Vec<&str> {
+        s.stops.iter().map(|o| o.id.as_str()).collect()
+    }
+
+    #[test]
+    fn the_route_is_shown_in_route_order() {
+        let s = loaded(vec![order("b", 2, 2, 1), order("a", 7, 1, 1), order("c", 1, 3, 1)]);
+        assert_eq!(ids(&s), ["a", "b", "c"]);
+        assert_eq!(s.date.as_deref(), Some(DAY));
+        assert_eq!(s.fetched_at, Some(1_000.0));
+        assert!(s.notes.is_empty(), "a first load is not news");
+    }
+
+    #[test]
+    fn a_close_waits_out_the_grace_period_and_undo_drops_it() {
+        let s = run(loaded(vec![order("a", 1, 1, 1)]), vec![deliver("a", "k1", 0.0)]);
+        let q = s.queued("a").expect("queued");
+        assert_eq!((q.key.as_str(), q.expected_version), ("k1", 1));
+        assert!(s.due(GRACE_MS - 1.0).is_empty(), "nothing goes out during the grace period");
+        assert_eq!(q.seconds_left(1_500.0), 9);
+        let undone = run(
+            s.clone(),
+            vec![CourierAction::Undo {
+                key: "k1".into(),
+                now: 9_000.0,
+            }],
+        );
+        assert!(undone.queue.is_empty());
+        assert_eq!(undone.summary().left, 1);
+        // After the grace period the close is due and undo does nothing.
+        assert_eq!(s.due(GRACE_MS).len(), 1);
+        let late = run(
+            s,
+            vec![CourierAction::Undo {
+                key: "k1".into(),
+                now: GRACE_MS + 1.0,
+            }],
+        );
+        assert_eq!(late.queue.len(), 1);
+    }
+
+    #[test]
+    fn a_second_close_of_the_same_stop_is_ignored() {
+        let s = run(
+            loaded(vec![order("a", 1, 1, 1)]),
+            vec![deliver("a", "k1", 0.0), fail("a", "k2", 1.0)],
+        );
+        assert_eq!(s.queue.len(), 1);
+        assert_eq!(s.queue[0].key, "k1");
+    }
+
+    #[test]
+    fn network_errors_keep_the_close_with_its_key_and_back_off() {
+        let t = GRACE_MS;
+        let s = run(
+            loaded(vec![order("a", 1, 1, 1)]),
+            vec![
+                deliver("a", "k1", 0.0),
+                CourierAction::SendStarted("k1".into()),
+            ],
+        );
+        assert!(s.due(t).is_empty(), "no second request while one is out");
+        let s = run(s, vec![done("k1", SendResult::Unreachable("offline".into()), t)]);
+        let q = s.queued("a").expect("still queued");
+        assert_eq!((q.key.as_str(), q.attempts), ("k1", 1));
+        assert!(s.due(t + 1.0).is_empty(), "backs off");
+        assert_eq!(s.due(t + FIRST_RETRY_MS).len(), 1);
+        let s = run(
+            s,
+            vec![
+                CourierAction::SendStarted("k1".into()),
+                done("k1", SendResult::Unreachable("offline".into()), t + 2_000.0),
+            ],
+        );
+        assert!(s.due(t + 2_000.0 + FIRST_RETRY_MS).is_empty(), "longer the second time");
+        // The connection is back: retry now, with the same key.
+        let s = run(s, vec![CourierAction::RetryNow(t + 2_500.0)]);
+        let due = s.due(t + 2_500.0);
+        assert_eq!(due.len(), 1);
+        assert_eq!(due[0].key, "k1");
+        // A 5xx or a concurrent attempt with the key is also "later", not a conflict.
+        let s = run(
+            s,
+            vec![
+                CourierAction::SendStarted("k1".into()),
+                done(
+                    "k1",
+                    SendResult::Refused {
+                        status: 409,
+                        code: "idempotency_key_in_use".into(),
+                        message: String::new(),
+                    },
+                    t + 3_000.0,
+                ),
+            ],
+        );
+        assert_eq!(s.queue.len(), 1);
+        assert!(s.conflicts.is_empty());
+    }
+
+    #[test]
+    fn a_sent_delivery_updates_the_stop_and_the_summary() {
+        let a = order("a", 1, 1, 1);
+        let s = run(
+            loaded(vec![a.clone(), order("b", 2, 2, 1)]),
+            vec![deliver("a", "k1", 0.0)],
+        );
+        let sum = s.summary();
+        assert_eq!((sum.delivered, sum.left, sum.unsent), (1, 1, 1));
+        assert_eq!(sum.cash, Money(50000));
+        assert_eq!(sum.empties, 2);
+        assert_eq!(sum.cash_due_left, Money(50000));
+        let s = run(
+            s,
+            vec![
+                CourierAction::SendStarted("k1".into()),
+                done("k1", SendResult::Sent(Some(Box::new(as_delivered(a)))), GRACE_MS),
+            ],
+        );
+        assert!(s.queue.is_empty());
+        assert_eq!(s.stop("a").map(|o| o.state), Some(OrderState::Delivered));
+        let sum = s.summary();
+        assert_eq!((sum.delivered, sum.left, sum.unsent), (1, 1, 0));
+        assert_eq!((sum.cash, sum.empties), (Money(50000), 2));
+    }
+
+    #[test]
+    fn a_sent_failure_moves_the_stop_to_the_failed_list() {
+        let a = order("a", 1, 1, 1);
+        let s = run(
+            loaded(vec![a.clone()]),
+            vec![
+                fail("a", "k1", 0.0),
+                CourierAction::SendStarted("k1".into()),
+                // The live revoke of our own failure may come before the answer.
+                CourierAction::Revoked("a".into()),
+            ],
+        );
+        assert_eq!(ids(&s), ["a"], "kept until the answer comes");
+        assert!(s.notes.is_empty());
+        let mut back = a;
+        back.state = OrderState::New;
+        back.version = 2;
+        let s = run(s, vec![done("k1", SendResult::Sent(Some(Box::new(back))), GRACE_MS)]);
+        assert!(s.stops.is_empty());
+        assert_eq!(s.failed.len(), 1);
+        assert_eq!(s.failed[0].reason, "Client absent");
+        assert_eq!(s.summary().failed, 1);
+        assert!(s.notes.is_empty(), "our own failure is no news");
+        // A reload of the same day keeps the record (the server no longer lists it).
+        let s = run(
+            s,
+            vec![
+                CourierAction::LoadStarted(2),
+                CourierAction::Loaded {
+                    id: 2,
+                    route: route(vec![]),
+                    now: 20_000.0,
+                },
+            ],
+        );
+        assert_eq!(s.failed.len(), 1);
+        assert!(s.notes.is_empty());
+    }
+
+    #[test]
+    fn refusals_become_conflicts_and_leave_the_queue() {
+        for (status, code, kind) in [
+            (404, "not_found", ConflictKind::NotYours),
+            (403, "forbidden", ConflictKind::NotYours),
+            (409, "invalid_transition", ConflictKind::AlreadyClosed),
+            (422, "invalid", ConflictKind::Refused),
+        ] {
+            let s = run(
+                loaded(vec![order("a", 1, 1, 1)]),
+                vec![
+                    deliver("a", "k1", 0.0),
+                    CourierAction::SendStarted("k1".into()),
+                    done(
+                        "k1",
+                        SendResult::Refused {
+                            status,
+                            code: code.into(),
+                            message: "no".into(),
+                        },
+                        GRACE_MS,
+                    ),
+                ],
+            );
+            assert!(s.queue.is_empty(), "{status}");
+            assert_eq!(s.conflicts.len(), 1);
+            assert_eq!(s.conflicts[0].kind, kind, "{status} {code}");
+            assert_eq!(s.conflicts[0].order.number, 1);
+            let s = run(s, vec![CourierAction::DismissConflict("k1".into())]);
+            assert!(s.conflicts.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_stale_version_is_resent_when_only_the_route_order_changed() {
+        let a = order("a", 1, 1, 1);
+        let s = run(
+            loaded(vec![a.clone()]),
+            vec![
+                deliver("a", "k1", 0.0),
+                CourierAction::SendStarted("k1".into()),
+            ],
+        );
+        let mut moved = a.clone();
+        moved.version = 3;
+        moved.route_pos = 5;
+        let s = run(
+            s,
+            vec![done(
+                "k1",
+                SendResult::Stale {
+                    current: Some(Box::new(moved)),
+                    new_key: "k2".into(),
+                },
+                GRACE_MS,
+            )],
+        );
+        let q = s.queued("a").expect("still queued");
+        assert_eq!((q.key.as_str(), q.expected_version, q.attempts), ("k2", 3, 0));
+        assert_eq!(s.due(GRACE_MS).len(), 1);
+        assert!(s.conflicts.is_empty());
+
+        // More bottles meanwhile: the courier must look again.
+        let mut more = a;
+        more.version = 4;
+        more.lines[0].qty = 3;
+        let s = run(
+            s,
+            vec![
+                CourierAction::SendStarted("k2".into()),
+                done(
+                    "k2",
+                    SendResult::Stale {
+                        current: Some(Box::new(more)),
+                        new_key: "k3".into(),
+                    },
+                    GRACE_MS,
+                ),
+            ],
+        );
+        assert!(s.queue.is_empty());
+        assert_eq!(s.conflicts[0].kind, ConflictKind::Changed);
+    }
+
+    #[test]
+    fn live_changes_are_noted() {
+        let a = order("a", 1, 1, 1);
+        let s = run(
+            loaded(vec![a.clone()]),
+            vec![CourierAction::Upsert(Box::new(order("b", 2, 2, 2)))],
+        );
+        assert_eq!(ids(&s), ["a", "b"]);
+        assert_eq!(s.notes.last().map(|n| n.kind), Some(NoteKind::Added));
+        let s = run(s, vec![CourierAction::Revoked("a".into())]);
+        assert_eq!(ids(&s), ["b"]);
+        assert_eq!(s.notes.last().map(|n| (n.kind, n.order.number)), Some((NoteKind::Removed, 1)));
+        let mut b2 = order("b", 2, 2, 3);
+        b2.window = None;
+        let s = run(s, vec![CourierAction::Upsert(Box::new(b2))]);
+        assert_eq!(s.notes.last().map(|n| n.kind), Some(NoteKind::Changed));
+        assert_eq!(s.notes.len(), 3);
+        // Another day's stop is not today's route; an older copy changes nothing.
+        let mut tomorrow = order("c", 3, 1, 2);
+        tomorrow.delivery_date = "2025-11-28".into();
+        let s2 = run(
+            s.clone(),
+            vec![
+                CourierAction::Upsert(Box::new(tomorrow)),
+                CourierAction::Upsert(Box::new(order("b", 2, 9, 1))),
+            ],
+        );
+        assert_eq!(s2, s);
+        let id = s.notes[0].id;
+        let s = run(s, vec![CourierAction::DismissNote(id)]);
+        assert_eq!(s.notes.len(), 2);
+    }
+
+    #[test]
+    fn a_reload_notes_what_changed_while_away() {
+        let s = loaded(vec![order("a", 1, 1, 1), order("b", 2, 2, 1)]);
+        let s = run(
+            s,
+            vec![
+                CourierAction::LoadStarted(2),
+                CourierAction::Loaded {
+                    id: 2,
+                    route: route(vec![order("b", 2, 1, 1), order("c", 3, 2, 1)]),
+                    now: 2_000.0,
+                },
+            ],
+        );
+        assert_eq!(ids(&s), ["b", "c"]);
+        let kinds: Vec<(NoteKind, &str)> = s.notes.iter().map(|n| (n.kind, n.order.id.as_str())).collect();
+        assert_eq!(kinds, [(NoteKind::Added, "c"), (NoteKind::Removed, "a")]);
+    }
+
+    #[test]
+    fn a_stop_with_a_queued_close_stays_until_the_server_answers() {
+        let s = run(
+            loaded(vec![order("a", 1, 1, 1), order("b", 2, 2, 1)]),
+            vec![
+                deliver("a", "k1", 0.0),
+                CourierAction::LoadStarted(2),
+                CourierAction::Loaded {
+                    id: 2,
+                    route: route(vec![order("b", 2, 2, 1)]),
+                    now: 2_000.0,
+                },
+            ],
+        );
+        assert_eq!(ids(&s), ["a", "b"]);
+        let s = run(
+            s,
+            vec![
+                CourierAction::SendStarted("k1".into()),
+                done(
+                    "k1",
+                    SendResult::Refused {
+                        status: 404,
+                        code: "not_found".into(),
+                        message: "no such order".into(),
+                    },
+                    GRACE_MS,
+                ),
+                CourierAction::LoadStarted(3),
+                CourierAction::Loaded {
+                    id: 3,
+                    route: route(vec![order("b", 2, 2, 1)]),
+                    now: 12_000.0,
+                },
+            ],
+        );
+        assert_eq!(ids(&s), ["b"]);
+        assert_eq!(s.conflicts[0].kind, ConflictKind::NotYours);
+        assert!(s.notes.is_empty(), "the conflict says it already");
+    }
+
+    #[test]
+    fn live_changes_during_a_reload_are_replayed_over_its_snapshot() {
+        let s = run(
+            loaded(vec![order("a", 1, 1, 1)]),
+            vec![
+                CourierAction::LoadStarted(2),
+                CourierAction::Revoked("a".into()),
+                CourierAction::Upsert(Box::new(order("b", 2, 2, 1))),
+                // The snapshot was read before both changes.
+                CourierAction::Loaded {
+                    id: 2,
+                    route: route(vec![order("a", 1, 1, 1)]),
+                    now: 2_000.0,
+                },
+            ],
+        );
+        assert_eq!(ids(&s), ["b"]);
+        // An answer to an older load is ignored.
+        let s2 = run(
+            s.clone(),
+            vec![CourierAction::Loaded {
+                id: 1,
+                route: route(vec![]),
+                now: 3_000.0,
+            }],
+        );
+        assert_eq!(s2, s);
+    }
+
+    #[test]
+    fn the_queue_and_snapshot_survive_a_reload_of_the_page() {
+        let s = run(
+            loaded(vec![order("a", 1, 1, 1)]),
+            vec![
+                deliver("a", "k1", 0.0),
+                CourierAction::SendStarted("k1".into()),
+            ],
+        );
+        let json = serde_json::to_string(&s.stored()).expect("stored");
+        let back: Stored = serde_json::from_str(&json).expect("parses");
+        let r = CourierState::from_stored(ME, back);
+        assert_eq!(ids(&r), ["a"]);
+        assert_eq!(r.fetched_at, Some(1_000.0));
+        let q = r.queued("a").expect("queued");
+        assert_eq!((q.key.as_str(), q.attempts, q.in_flight), ("k1", 1, false));
+        assert_eq!(r.due(GRACE_MS).len(), 1, "sent again after a reload, same key");
+        assert!(r.loading);
+        // Another format version is not misread.
+        let mut other = s.stored();
+        other.v = 99;
+        assert!(CourierState::from_stored(ME, other).queue.is_empty());
+    }
+
+    #[test]
+    fn a_new_day_drops_yesterdays_failures() {
+        let a = order("a", 1, 1, 1);
+        let mut back = a.clone();
+        back.state = OrderState::New;
+        back.version = 2;
+        let s = run(
+            loaded(vec![a]),
+            vec![
+                fail("a", "k1", 0.0),
+                CourierAction::SendStarted("k1".into()),
+                done("k1", SendResult::Sent(Some(Box::new(back))), GRACE_MS),
+            ],
+        );
+        assert_eq!(s.failed.len(), 1);
+        let mut next = order("d", 9, 1, 1);
+        next.delivery_date = "2025-11-28".into();
+        let s = run(
+            s,
+            vec![
+                CourierAction::LoadStarted(2),
+                CourierAction::Loaded {
+                    id: 2,
+                    route: Route {
+                        courier_id: ME.into(),
+                        date: "2025-11-28".into(),
+                        stops: vec![next],
+                    },
+                    now: 90_000_000.0,
+                },
+            ],
+        );
+        assert!(s.failed.is_empty());
+        assert!(s.notes.is_empty(), "a new day is not a change");
+        assert_eq!(ids(&s), ["d"]);
+    }
+
+    #[test]
+    fn cash_is_due_from_individuals_only() {
+        let mut o = order("a", 1, 1, 1);
+        assert_eq!(cash_due(&o), Money(50000));
+        o.client_kind = ClientKind::Legal;
+        assert_eq!(cash_due(&o), Money::ZERO);
+        assert_eq!(o.returnable_qty(), 2);
+    }
+
+    #[test]
+    fn money_is_typed_in_roubles() {
+        assert_eq!(parse_money("250"), Some(Money(25000)));
+        assert_eq!(parse_money("250.5"), Some(Money(25050)));
+        assert_eq!(parse_money("250,50"), Some(Money(25050)));
+        assert_eq!(parse_money(" 1 250.00 "), Some(Money(125000)));
+        assert_eq!(parse_money("0"), Some(Money(0)));
+        assert_eq!(parse_money(".5"), Some(Money(50)));
+        for bad in ["", "-5", "1.234", "abc", "1.2.3", ".", "99999999999999999999"] {
+            assert_eq!(parse_money(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn refusal_kinds() {
+        assert_eq!(refusal_kind(503, "unavailable"), None);
+        assert_eq!(refusal_kind(429, "slow_down"), None);
+        assert_eq!(refusal_kind(409, "busy"), None);
+        assert_eq!(refusal_kind(409, "stale_version"), Some(ConflictKind::Changed));
+        assert_eq!(refusal_kind(409, "idempotency_key_reused"), Some(ConflictKind::Refused));
+        assert_eq!(refusal_kind(400, "bad_request"), Some(ConflictKind::Refused));
+    }
+}
