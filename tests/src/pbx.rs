@@ -54,13 +54,25 @@ impl FakeAmi {
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
                 let (r, mut w) = stream.into_split();
-                if w.write_all(b"Asterisk Call Manager/9.0.0\r\n").await.is_err() {
+                if w.write_all(b"Asterisk Call Manager/9.0.0\r\n")
+                    .await
+                    .is_err()
+                {
                     continue;
                 }
                 let write = Arc::new(Mutex::new(w));
                 let (atx, actions) = mpsc::unbounded_channel();
-                let reader = tokio::spawn(serve(r, write.clone(), atx, user.clone(), secret.clone()));
-                if tx.send(AmiConn { write, actions, reader }).await.is_err() {
+                let reader =
+                    tokio::spawn(serve(r, write.clone(), atx, user.clone(), secret.clone()));
+                if tx
+                    .send(AmiConn {
+                        write,
+                        actions,
+                        reader,
+                    })
+                    .await
+                    .is_err()
+                {
                     return;
                 }
             }
@@ -70,7 +82,10 @@ impl FakeAmi {
 
     /// The next client connection (after its login was answered), within `wait`.
     pub async fn next_conn(&mut self, wait: Duration) -> Option<AmiConn> {
-        tokio::time::timeout(wait, self.conns.recv()).await.ok().flatten()
+        tokio::time::timeout(wait, self.conns.recv())
+            .await
+            .ok()
+            .flatten()
     }
 }
 
@@ -103,19 +118,45 @@ async fn serve(
         let f = std::mem::take(&mut frame);
         let id = field(&f, "ActionID").unwrap_or("").to_string();
         let reply = match field(&f, "Action").unwrap_or("") {
-            "Login" if field(&f, "Username") == Some(&user) && field(&f, "Secret") == Some(&secret) => {
-                encode(&[("Response", "Success"), ("ActionID", &id), ("Message", "Authentication accepted")])
+            "Login"
+                if field(&f, "Username") == Some(&user) && field(&f, "Secret") == Some(&secret) =>
+            {
+                encode(&[
+                    ("Response", "Success"),
+                    ("ActionID", &id),
+                    ("Message", "Authentication accepted"),
+                ])
             }
-            "Login" => encode(&[("Response", "Error"), ("ActionID", &id), ("Message", "Authentication failed")]),
+            "Login" => encode(&[
+                ("Response", "Error"),
+                ("ActionID", &id),
+                ("Message", "Authentication failed"),
+            ]),
             "Ping" => encode(&[("Response", "Success"), ("ActionID", &id), ("Ping", "Pong")]),
-            "Originate" if field(&f, "Exten").is_some_and(|e| e.starts_with("7999")) => {
-                encode(&[("Response", "Error"), ("ActionID", &id), ("Message", "Originate failed")])
-            }
-            "Originate" => encode(&[("Response", "Success"), ("ActionID", &id), ("Message", "Originate successfully queued")]),
-            _ => encode(&[("Response", "Error"), ("ActionID", &id), ("Message", "Invalid/unknown command")]),
+            "Originate" if field(&f, "Exten").is_some_and(|e| e.starts_with("7999")) => encode(&[
+                ("Response", "Error"),
+                ("ActionID", &id),
+                ("Message", "Originate failed"),
+            ]),
+            "Originate" => encode(&[
+                ("Response", "Success"),
+                ("ActionID", &id),
+                ("Message", "Originate successfully queued"),
+            ]),
+            _ => encode(&[
+                ("Response", "Error"),
+                ("ActionID", &id),
+                ("Message", "Invalid/unknown command"),
+            ]),
         };
         let _ = actions.send(f);
-        if write.lock().await.write_all(reply.as_bytes()).await.is_err() {
+        if write
+            .lock()
+            .await
+            .write_all(reply.as_bytes())
+            .await
+            .is_err()
+        {
             return;
         }
     }

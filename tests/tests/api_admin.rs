@@ -768,3 +768,43 @@ async fn the_new_endpoints_are_in_openapi() {
     let user = schemas["User"].to_string();
     assert!(user.contains("active"), "{user}");
 }
+
+#[tokio::test]
+async fn new_orders_refuse_products_off_sale_and_deactivated_couriers() {
+    let app = spawn_app().await;
+    let (_, op) = app.user("olga", "operator", None).await;
+    let (kolya_id, _) = app.user("kolya", "courier", None).await;
+    let water = app.product("W19", "water", 25000, true).await;
+    let pump = app.product("PUMP", "goods", 40000, false).await;
+    let (client, addr) = app.client("Ivan Petrov", "individual", "9123456789").await;
+    let body = |product: &str, courier: Option<&str>| {
+        json!({ "client_id": client, "address_id": addr, "delivery_date": app.today(),
+                "lines": [{ "product_id": water, "qty": 1 }, { "product_id": product, "qty": 1 }],
+                "courier_id": courier })
+    };
+    // An order taken while the pump was on sale keeps it.
+    let kept = app.order(&op, body(&pump, None)).await;
+    app.patch(&format!("/api/products/{pump}"), &app.admin, json!({ "on_sale": false }))
+        .await
+        .expect(200);
+    let e = app.post("/api/orders", &op, body(&pump, None)).await.error(422);
+    assert_eq!(e["field"], "lines[1].product_id");
+    let still = app
+        .patch(&format!("/api/orders/{}", id_of(&kept)), &op, json!({ "note": "ring twice" }))
+        .await
+        .expect(200);
+    assert_eq!(still["lines"].as_array().map(Vec::len), Some(2));
+
+    app.patch(&format!("/api/users/{kolya_id}"), &app.admin, json!({ "active": false }))
+        .await
+        .expect(200);
+    let only_water = json!({ "client_id": client, "address_id": addr, "delivery_date": app.today(),
+                              "lines": [{ "product_id": water, "qty": 1 }], "courier_id": kolya_id });
+    let e = app.post("/api/orders", &op, only_water).await.error(422);
+    assert_eq!(e["field"], "courier_id");
+    let e = app
+        .patch(&format!("/api/orders/{}", id_of(&kept)), &op, json!({ "courier_id": kolya_id }))
+        .await
+        .error(422);
+    assert_eq!(e["field"], "courier_id");
+}

@@ -131,9 +131,13 @@ async fn world() -> World {
     let (petya_id, _) = app.user("petya", "courier", None).await;
     let water = app.product("W19", "water", 25000, true).await;
     let pump = app.product("PUMP", "goods", 50000, false).await;
-    let ivan = app.client("Ivan Petrov", "individual", "+79161234567").await;
+    let ivan = app
+        .client("Ivan Petrov", "individual", "+79161234567")
+        .await;
     let romashka = app.client("OOO Romashka", "legal", "+74951234567").await;
-    let masha = app.client("Masha Sidorova", "individual", "+79031112233").await;
+    let masha = app
+        .client("Masha Sidorova", "individual", "+79031112233")
+        .await;
     World {
         app,
         op,
@@ -181,21 +185,34 @@ impl World {
     }
 
     /// Polls the API until the order satisfies `check` (the app acted).
-    async fn until(&self, id: &str, what: &str, within: Duration, check: impl Fn(&Value) -> bool) -> Value {
+    async fn until(
+        &self,
+        id: &str,
+        what: &str,
+        within: Duration,
+        check: impl Fn(&Value) -> bool,
+    ) -> Value {
         let deadline = Instant::now() + within;
         loop {
             let o = self.get(id).await;
             if check(&o) {
                 return o;
             }
-            assert!(Instant::now() < deadline, "order {id}: {what} never happened; now {o}");
+            assert!(
+                Instant::now() < deadline,
+                "order {id}: {what} never happened; now {o}"
+            );
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }
 
     async fn reassign(&self, id: &str, courier: &str) {
         self.app
-            .patch(&format!("/api/orders/{id}"), &self.op, json!({ "courier_id": courier }))
+            .patch(
+                &format!("/api/orders/{id}"),
+                &self.op,
+                json!({ "courier_id": courier }),
+            )
             .await
             .expect(200);
     }
@@ -210,6 +227,37 @@ async fn top(c: &Client) {
     js(c, "window.scrollTo(0, 0);").await;
 }
 
+/// Nothing on the page is wider than the phone's 360 px.
+async fn assert_fits(c: &Client) {
+    let widest = js(
+        c,
+        "let w = document.documentElement.scrollWidth, who = '';
+         for (const el of document.querySelectorAll('body *')) {
+             const r = el.getBoundingClientRect();
+             if (r.right > 360.5 && r.width > 0 && !who) {
+                 who = el.tagName + '.' + el.className + ' in ' + el.parentElement.className;
+                 w = Math.max(w, r.right);
+             }
+         }
+         return [w, who];",
+    )
+    .await;
+    assert!(
+        widest[0].as_f64().is_some_and(|w| w <= 360.5),
+        "wider than the phone: {widest}"
+    );
+}
+
+/// Scrolls an element to the top of the screen (for a screenshot of it).
+async fn show(c: &Client, css: &str) {
+    wait_for(c, css).await;
+    js(
+        c,
+        &format!("document.querySelector(\"{css}\").scrollIntoView({{ block: 'start' }});"),
+    )
+    .await;
+}
+
 async fn click(c: &Client, css: &str) {
     wait_for(c, css)
         .await
@@ -221,7 +269,10 @@ async fn click(c: &Client, css: &str) {
 async fn gone(c: &Client, css: &str, within: Duration) {
     let deadline = Instant::now() + within;
     while c.find(Locator::Css(css)).await.is_ok() {
-        assert!(Instant::now() < deadline, "{css} is still on screen after {within:?}");
+        assert!(
+            Instant::now() < deadline,
+            "{css} is still on screen after {within:?}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -316,7 +367,10 @@ async fn a_courier_sees_the_route_in_order_and_stops_come_and_go_live() {
     let (_phone, c) = phone("en-US").await;
     courier_log_in(&c, &w.app, "kolya").await;
     wait_for(&c, "#nav-courier").await;
-    assert_eq!(all_attrs(&c, "#route li.route-stop", "data-id").await, [s2.clone(), s1.clone(), s3.clone()]);
+    assert_eq!(
+        all_attrs(&c, "#route li.route-stop", "data-id").await,
+        [s2.clone(), s1.clone(), s3.clone()]
+    );
     // Cash from individuals only (the legal client is invoiced); empties = 19 L bottles.
     assert_eq!(
         all_attrs(&c, "#route li.route-stop .cash-due", "data-value").await,
@@ -326,7 +380,10 @@ async fn a_courier_sees_the_route_in_order_and_stops_come_and_go_live() {
         all_attrs(&c, "#route li.route-stop .empties-due", "data-value").await,
         ["3", "2", "1"]
     );
-    wait_until(&c, &format!("{} .cash-due", stop(&s1)), None, |t| t.contains("500.00")).await;
+    wait_until(&c, &format!("{} .cash-due", stop(&s1)), None, |t| {
+        t.contains("500.00")
+    })
+    .await;
     wait_until(&c, &format!("{} .goods", stop(&s3)), None, |t| {
         t.contains("Product W19") && t.contains("Product PUMP")
     })
@@ -334,30 +391,45 @@ async fn a_courier_sees_the_route_in_order_and_stops_come_and_go_live() {
     // The first stop is next; tap to call (the client's phone: the address has none); the map.
     let first = attr(&c, &stop(&s2), "class").await;
     assert!(first.contains("next"), "{first}");
-    wait_until(&c, &format!("{} a.call", stop(&s1)), Some("href"), |h| h == "tel:+79161234567").await;
+    wait_until(&c, &format!("{} a.call", stop(&s1)), Some("href"), |h| {
+        h == "tel:+79161234567"
+    })
+    .await;
     let map = attr(&c, &format!("{} a.map", stop(&s1)), "href").await;
     assert!(
         map.starts_with("https://yandex.ru/maps/?text=Ivan%20Petrov%20street%201"),
         "{map}"
     );
     assert_eq!(attr(&c, "#route-fresh", "data-state").await, "live");
-    // It fits the phone: nothing wider than the screen.
-    let overflow = js(&c, "return document.documentElement.scrollWidth;").await;
-    assert!(overflow.as_i64().is_some_and(|w| w <= 360), "page is {overflow} px wide");
     screenshot(&c, "courier-route.png").await;
+    assert_fits(&c).await;
 
     js(&c, "window.__rodnikNoReload = true;").await;
     // A new stop dispatched to Kolya appears with a note.
     let s4 = w.water_stop(&w.masha, 4).await;
     wait_for(&c, &stop(&s4)).await;
-    wait_for(&c, &format!("#route-notes li.route-note[data-kind='added'][data-id='{s4}']")).await;
+    wait_for(
+        &c,
+        &format!("#route-notes li.route-note[data-kind='added'][data-id='{s4}']"),
+    )
+    .await;
     wait_until(&c, "#route-notes", None, |t| t.contains("New stop")).await;
     // A stop given to Petya leaves Kolya's screen with a note.
     w.reassign(&s1, &w.petya_id).await;
     gone(&c, &stop(&s1), LIVE_WAIT).await;
-    wait_for(&c, &format!("#route-notes li.route-note[data-kind='removed'][data-id='{s1}']")).await;
-    wait_until(&c, "#route-notes", None, |t| t.contains("taken off your route")).await;
-    assert_eq!(all_attrs(&c, "#route li.route-stop", "data-id").await, [s2.clone(), s3.clone(), s4.clone()]);
+    wait_for(
+        &c,
+        &format!("#route-notes li.route-note[data-kind='removed'][data-id='{s1}']"),
+    )
+    .await;
+    wait_until(&c, "#route-notes", None, |t| {
+        t.contains("taken off your route")
+    })
+    .await;
+    assert_eq!(
+        all_attrs(&c, "#route li.route-stop", "data-id").await,
+        [s2.clone(), s3.clone(), s4.clone()]
+    );
     assert_eq!(
         js(&c, "return window.__rodnikNoReload === true;").await,
         true,
@@ -394,6 +466,7 @@ async fn a_courier_closes_stops_and_undoes_one_within_the_grace_period() {
     let s1 = w.water_stop(&w.ivan, 2).await;
     let s2 = w.water_stop(&w.masha, 1).await;
     let s3 = w.water_stop(&w.romashka, 3).await;
+    let s4 = w.water_stop(&w.ivan, 1).await;
     let v3 = w.get(&s3).await["version"].as_i64().expect("version");
 
     let (_phone, c) = phone("en-US").await;
@@ -401,16 +474,38 @@ async fn a_courier_closes_stops_and_undoes_one_within_the_grace_period() {
 
     // Delivered: 480.00 collected (not the 500.00 due), one empty back of two.
     deliver(&c, &s1, Some("480"), 1).await;
-    assert_eq!(js(&c, "return document.querySelector('#empties-input').value;").await, "1");
+    assert_eq!(
+        js(&c, "return document.querySelector('#empties-input').value;").await,
+        "1"
+    );
+    assert_fits(&c).await;
+    show(&c, &stop(&s1)).await;
     screenshot(&c, "courier-deliver-form.png").await;
     confirm_delivery(&c, &s1).await;
     wait_for(&c, &format!("{} .undo", stop(&s1))).await;
+    wait_until(&c, &format!("{} .countdown", stop(&s1)), None, |t| {
+        t.contains("sending in")
+    })
+    .await;
+    show(&c, &stop(&s1)).await;
     screenshot(&c, "courier-undo-countdown.png").await;
 
     // Not delivered: no access.
     fail(&c, &s2, "no_access").await;
+    show(&c, "#close-form").await;
     screenshot(&c, "courier-fail-form.png").await;
     confirm_failure(&c, &s2).await;
+
+    // Not delivered for another reason, in the courier's words.
+    fail(&c, &s4, "other").await;
+    click(&c, "#confirm-fail").await;
+    wait_for(&c, "#close-form .field-error[data-field='reason']").await;
+    wait_for(&c, "#fail-other")
+        .await
+        .send_keys("Gate locked, nobody answers")
+        .await
+        .expect("type reason");
+    confirm_failure(&c, &s4).await;
 
     // Delivered by mistake, undone at once: never sent.
     deliver(&c, &s3, None, 0).await;
@@ -421,36 +516,52 @@ async fn a_courier_closes_stops_and_undoes_one_within_the_grace_period() {
 
     // The server gets the two closes after the grace period, with the device's time.
     let o1 = w
-        .until(&s1, "delivered", GRACE + WAIT, |o| o["state"] == "delivered")
+        .until(&s1, "delivered", GRACE + WAIT, |o| {
+            o["state"] == "delivered"
+        })
         .await;
     assert_eq!(o1["cash_collected"], 48000);
     assert_eq!(o1["empties_returned"], 1);
-    let at = chrono::DateTime::parse_from_rfc3339(o1["delivered_at"].as_str().expect("delivered_at"))
-        .expect("an instant");
+    let at =
+        chrono::DateTime::parse_from_rfc3339(o1["delivered_at"].as_str().expect("delivered_at"))
+            .expect("an instant");
     assert!(
-        (chrono::Utc::now() - at.with_timezone(&chrono::Utc)).num_seconds().abs() < 120,
+        (chrono::Utc::now() - at.with_timezone(&chrono::Utc))
+            .num_seconds()
+            .abs()
+            < 120,
         "delivered_at is the device's time of the close: {at}"
     );
-    let o2 = w
-        .until(&s2, "failed", WAIT, |o| o["state"] == "new")
-        .await;
+    let o2 = w.until(&s2, "failed", WAIT, |o| o["state"] == "new").await;
     let attempts = o2["attempts"].as_array().expect("attempts");
     assert_eq!(attempts.len(), 1);
     assert_eq!(attempts[0]["reason"], "No access");
     assert_eq!(attempts[0]["courier_id"], w.kolya_id.as_str());
+    let o4 = w.until(&s4, "failed", WAIT, |o| o["state"] == "new").await;
+    assert_eq!(o4["attempts"][0]["reason"], "Gate locked, nobody answers");
     // The undone close never reached the server.
     tokio::time::sleep(GRACE).await;
     let o3 = w.get(&s3).await;
-    assert_eq!(o3["state"], "delivery", "an undone close is never sent: {o3}");
+    assert_eq!(
+        o3["state"], "delivery",
+        "an undone close is never sent: {o3}"
+    );
     assert_eq!(o3["version"], v3);
 
     // The screen: s1 delivered, s2 in the failed list, s3 still to do.
     wait_until(&c, &stop(&s1), Some("data-state"), |s| s == "delivered").await;
-    wait_until(&c, &format!("{} .closed-info", stop(&s1)), None, |t| t.contains("480.00")).await;
-    gone(&c, &stop(&s2), WAIT).await;
-    wait_until(&c, &format!("#failed-stops li.failed-stop[data-id='{s2}']"), None, |t| {
-        t.contains("No access")
+    wait_until(&c, &format!("{} .closed-info", stop(&s1)), None, |t| {
+        t.contains("480.00")
     })
+    .await;
+    gone(&c, &stop(&s2), WAIT).await;
+    gone(&c, &stop(&s4), WAIT).await;
+    wait_until(
+        &c,
+        &format!("#failed-stops li.failed-stop[data-id='{s2}']"),
+        None,
+        |t| t.contains("No access"),
+    )
     .await;
     top(&c).await;
     screenshot(&c, "courier-after-closes.png").await;
@@ -459,11 +570,15 @@ async fn a_courier_closes_stops_and_undoes_one_within_the_grace_period() {
     click(&c, "#tab-summary").await;
     wait_for(&c, "#day-summary").await;
     assert_eq!(attr(&c, "#sum-delivered", "data-value").await, "1");
-    assert_eq!(attr(&c, "#sum-failed", "data-value").await, "1");
+    assert_eq!(attr(&c, "#sum-failed", "data-value").await, "2");
     assert_eq!(attr(&c, "#sum-left", "data-value").await, "1");
     assert_eq!(attr(&c, "#sum-cash", "data-value").await, "48000");
     assert_eq!(attr(&c, "#sum-empties", "data-value").await, "1");
-    assert_eq!(attr(&c, "#sum-cash-left", "data-value").await, "0", "the legal client pays by invoice");
+    assert_eq!(
+        attr(&c, "#sum-cash-left", "data-value").await,
+        "0",
+        "the legal client pays by invoice"
+    );
     screenshot(&c, "courier-summary.png").await;
 }
 
@@ -516,7 +631,11 @@ async fn closes_made_offline_reach_the_server_once_when_the_connection_returns()
     courier_log_in(&c, &w.app, "kolya").await;
 
     set_offline(&p, &c, true).await;
-    assert_eq!(js(&c, "return navigator.onLine;").await, false, "the page is offline");
+    assert_eq!(
+        js(&c, "return navigator.onLine;").await,
+        false,
+        "the page is offline"
+    );
     wait_until(&c, "#route-fresh", Some("data-state"), |s| s == "cached").await;
     wait_for(&c, "#offline-note").await;
 
@@ -538,13 +657,20 @@ async fn closes_made_offline_reach_the_server_once_when_the_connection_returns()
     .await;
     for (id, v) in [&s1, &s2].into_iter().zip(&versions) {
         let o = w.get(id).await;
-        assert_eq!((o["state"].as_str(), o["version"].as_i64()), (Some("delivery"), Some(*v)), "{o}");
+        assert_eq!(
+            (o["state"].as_str(), o["version"].as_i64()),
+            (Some("delivery"), Some(*v)),
+            "{o}"
+        );
     }
     let queue = queued(&c, &w.kolya_id).await;
     assert_eq!(queue.len(), 3, "{queue:?}");
     let keys: Vec<&str> = queue.iter().filter_map(|q| q["key"].as_str()).collect();
     assert_eq!(keys.len(), 3);
-    assert!(keys[0] != keys[1] && keys[1] != keys[2] && keys[0] != keys[2], "one key per close");
+    assert!(
+        keys[0] != keys[1] && keys[1] != keys[2] && keys[0] != keys[2],
+        "one key per close"
+    );
     top(&c).await;
     screenshot(&c, "courier-offline.png").await;
 
@@ -554,8 +680,15 @@ async fn closes_made_offline_reach_the_server_once_when_the_connection_returns()
         .until(&s1, "delivered", WAIT + WAIT, |o| o["state"] == "delivered")
         .await;
     let o2 = w.until(&s2, "failed", WAIT, |o| o["state"] == "new").await;
-    wait_for(&c, &format!("#conflicts li.conflict[data-id='{s3}'][data-kind='not_yours']")).await;
-    wait_until(&c, "#conflicts", None, |t| t.contains("no longer on your route")).await;
+    wait_for(
+        &c,
+        &format!("#conflicts li.conflict[data-id='{s3}'][data-kind='not_yours']"),
+    )
+    .await;
+    wait_until(&c, "#conflicts", None, |t| {
+        t.contains("no longer on your route")
+    })
+    .await;
     gone(&c, "#queue-status", WAIT).await;
     top(&c).await;
     screenshot(&c, "courier-conflict.png").await;
@@ -568,10 +701,18 @@ async fn closes_made_offline_reach_the_server_once_when_the_connection_returns()
     assert_eq!(o2["attempts"].as_array().map(Vec::len), Some(1));
     assert_eq!(o2["attempts"][0]["reason"], "Client absent");
     let o3 = w.get(&s3).await;
-    assert_eq!((o3["state"].as_str(), o3["courier_id"].as_str()), (Some("delivery"), Some(w.petya_id.as_str())));
+    assert_eq!(
+        (o3["state"].as_str(), o3["courier_id"].as_str()),
+        (Some("delivery"), Some(w.petya_id.as_str()))
+    );
     // The device's time of the close, not the time it reached the server.
-    let q1 = queue.iter().find(|q| q["order_id"] == s1.as_str()).expect("s1 was queued");
-    let at = |v: &Value| chrono::DateTime::parse_from_rfc3339(v.as_str().expect("an instant")).expect("RFC 3339");
+    let q1 = queue
+        .iter()
+        .find(|q| q["order_id"] == s1.as_str())
+        .expect("s1 was queued");
+    let at = |v: &Value| {
+        chrono::DateTime::parse_from_rfc3339(v.as_str().expect("an instant")).expect("RFC 3339")
+    };
     assert_eq!(at(&o1["delivered_at"]), at(&q1["at"]));
 
     // The same key and body again (a retry whose answer was lost) changes nothing.
@@ -584,24 +725,53 @@ async fn closes_made_offline_reach_the_server_once_when_the_connection_returns()
     .expect("body");
     let key = q1["key"].as_str().expect("key");
     let r = resend(&w, &format!("/api/orders/{s1}/deliver"), body, key).await;
-    assert_eq!(r.headers.get("idempotent-replayed").and_then(|v| v.to_str().ok()), Some("true"));
+    assert_eq!(
+        r.headers
+            .get("idempotent-replayed")
+            .and_then(|v| v.to_str().ok()),
+        Some("true")
+    );
     assert_eq!(r.ok()["version"], o1["version"]);
-    let q2 = queue.iter().find(|q| q["order_id"] == s2.as_str()).expect("s2 was queued");
+    let q2 = queue
+        .iter()
+        .find(|q| q["order_id"] == s2.as_str())
+        .expect("s2 was queued");
     let body = serde_json::to_string(&FailOrder {
-        reason: q2["close"]["reason"].as_str().unwrap_or_default().to_string(),
+        reason: q2["close"]["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
         expected_version: q2["expected_version"].as_i64(),
         at: q2["at"].as_str().map(str::to_string),
     })
     .expect("body");
-    let r = resend(&w, &format!("/api/orders/{s2}/fail"), body, q2["key"].as_str().expect("key")).await;
-    assert_eq!(r.headers.get("idempotent-replayed").and_then(|v| v.to_str().ok()), Some("true"));
+    let r = resend(
+        &w,
+        &format!("/api/orders/{s2}/fail"),
+        body,
+        q2["key"].as_str().expect("key"),
+    )
+    .await;
+    assert_eq!(
+        r.headers
+            .get("idempotent-replayed")
+            .and_then(|v| v.to_str().ok()),
+        Some("true")
+    );
     let after = w.get(&s2).await;
     assert_eq!(after["version"], o2["version"]);
     assert_eq!(after["attempts"].as_array().map(Vec::len), Some(1));
-    assert!(queued(&c, &w.kolya_id).await.is_empty(), "the queue is empty");
+    assert!(
+        queued(&c, &w.kolya_id).await.is_empty(),
+        "the queue is empty"
+    );
 
     // The conflict stays until read.
-    click(&c, &format!("#conflicts li.conflict[data-id='{s3}'] .dismiss")).await;
+    click(
+        &c,
+        &format!("#conflicts li.conflict[data-id='{s3}'] .dismiss"),
+    )
+    .await;
     gone(&c, "#conflicts li.conflict", WAIT).await;
     wait_until(&c, "#route-fresh", Some("data-state"), |s| s == "live").await;
 }
@@ -649,7 +819,9 @@ async fn the_app_installs_as_a_pwa_and_opens_the_saved_route_offline() {
         .await
         .expect("manifest in the page");
     assert_eq!(parsed["start_url"], "/courier", "{parsed}");
-    assert!(parsed["icons"].as_array().is_some_and(|i| i.contains(&json!("192x192")) && i.contains(&json!("512x512"))));
+    assert!(parsed["icons"]
+        .as_array()
+        .is_some_and(|i| i.contains(&json!("192x192")) && i.contains(&json!("512x512"))));
 
     // The service worker registers and becomes active.
     let script = c
@@ -683,11 +855,24 @@ async fn the_app_installs_as_a_pwa_and_opens_the_saved_route_offline() {
         .await
         .expect("cache keys");
     let cached: Vec<String> = serde_json::from_value(cached).expect("paths");
-    for want in ["/index.html", "/manifest.webmanifest", "/icons/icon-192.png"] {
-        assert!(cached.iter().any(|p| p == want), "{want} not cached: {cached:?}");
+    for want in [
+        "/index.html",
+        "/manifest.webmanifest",
+        "/icons/icon-192.png",
+    ] {
+        assert!(
+            cached.iter().any(|p| p == want),
+            "{want} not cached: {cached:?}"
+        );
     }
-    assert!(cached.iter().any(|p| p.ends_with("_bg.wasm")), "the wasm is not cached: {cached:?}");
-    assert!(!cached.iter().any(|p| p.starts_with("/api/")), "the API is never cached: {cached:?}");
+    assert!(
+        cached.iter().any(|p| p.ends_with("_bg.wasm")),
+        "the wasm is not cached: {cached:?}"
+    );
+    assert!(
+        !cached.iter().any(|p| p.starts_with("/api/")),
+        "the API is never cached: {cached:?}"
+    );
 
     // No network at all: a reload still opens the app with the saved route.
     set_offline(&p, &c, true).await;
@@ -697,7 +882,10 @@ async fn the_app_installs_as_a_pwa_and_opens_the_saved_route_offline() {
     wait_until(&c, "#route-fresh", Some("data-state"), |s| s == "cached").await;
     wait_until(&c, "#live-status", Some("data-state"), |s| s != "online").await;
     wait_for(&c, "#offline-note").await;
-    wait_until(&c, "#route-fresh .fresh-text", None, |t| t.contains("Маршрут на")).await;
+    wait_until(&c, "#route-fresh .fresh-text", None, |t| {
+        t.contains("Маршрут на")
+    })
+    .await;
     screenshot(&c, "courier-offline-reload.png").await;
     // The API really is out of reach from the page.
     let reached = c

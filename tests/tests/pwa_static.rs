@@ -35,8 +35,11 @@ fn png_size(bytes: &[u8]) -> (u32, u32) {
 
 fn scratch_static_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(dir.path().join("index.html"), "<!doctype html><title>Rodnik</title>")
-        .expect("index.html");
+    std::fs::write(
+        dir.path().join("index.html"),
+        "<!doctype html><title>Rodnik</title>",
+    )
+    .expect("index.html");
     std::fs::create_dir_all(dir.path().join("icons")).expect("icons dir");
     for f in FILES {
         std::fs::copy(frontend().join(f), dir.path().join(f))
@@ -118,7 +121,10 @@ fn the_trunk_build_carries_the_pwa_files() {
     let dist = frontend().join("dist");
     let built = dist.join("index.html").exists();
     if std::env::var("RODNIK_FULL_SUITE").is_ok() {
-        assert!(built, "frontend/dist is missing: `trunk build --release` builds it");
+        assert!(
+            built,
+            "frontend/dist is missing: `trunk build --release` builds it"
+        );
     }
     if !built {
         eprintln!("skipped: no frontend/dist");

@@ -40,27 +40,54 @@ async fn post(app: &App, body: String, sig: Option<&str>) -> u16 {
 }
 
 fn start(call: &str, caller: &str) -> (String, String) {
-    let body = form(&[("event", "NOTIFY_START"), ("call_start", START), ("pbx_call_id", call),
-        ("caller_id", caller), ("called_did", DID)]);
+    let body = form(&[
+        ("event", "NOTIFY_START"),
+        ("call_start", START),
+        ("pbx_call_id", call),
+        ("caller_id", caller),
+        ("called_did", DID),
+    ]);
     (body, signature(SECRET, &format!("{caller}{DID}{START}")))
 }
 
 fn internal(call: &str, caller: &str, ext: &str) -> (String, String) {
-    let body = form(&[("event", "NOTIFY_INTERNAL"), ("call_start", START), ("pbx_call_id", call),
-        ("caller_id", caller), ("called_did", DID), ("internal", ext)]);
+    let body = form(&[
+        ("event", "NOTIFY_INTERNAL"),
+        ("call_start", START),
+        ("pbx_call_id", call),
+        ("caller_id", caller),
+        ("called_did", DID),
+        ("internal", ext),
+    ]);
     (body, signature(SECRET, &format!("{caller}{DID}{START}")))
 }
 
 fn answer(call: &str, caller: &str, ext: &str) -> (String, String) {
-    let body = form(&[("event", "NOTIFY_ANSWER"), ("call_start", START), ("pbx_call_id", call),
-        ("caller_id", caller), ("destination", ext), ("internal", ext)]);
+    let body = form(&[
+        ("event", "NOTIFY_ANSWER"),
+        ("call_start", START),
+        ("pbx_call_id", call),
+        ("caller_id", caller),
+        ("destination", ext),
+        ("internal", ext),
+    ]);
     (body, signature(SECRET, &format!("{caller}{ext}{START}")))
 }
 
 fn end(call: &str, caller: &str, ext: &str, disposition: &str) -> (String, String) {
-    let body = form(&[("event", "NOTIFY_END"), ("call_start", START), ("pbx_call_id", call),
-        ("caller_id", caller), ("called_did", DID), ("internal", ext), ("duration", "42"),
-        ("disposition", disposition), ("status_code", "16"), ("is_recorded", "0"), ("call_id_with_rec", "")]);
+    let body = form(&[
+        ("event", "NOTIFY_END"),
+        ("call_start", START),
+        ("pbx_call_id", call),
+        ("caller_id", caller),
+        ("called_did", DID),
+        ("internal", ext),
+        ("duration", "42"),
+        ("disposition", disposition),
+        ("status_code", "16"),
+        ("is_recorded", "0"),
+        ("call_id_with_rec", ""),
+    ]);
     (body, signature(SECRET, &format!("{caller}{DID}{START}")))
 }
 
@@ -69,18 +96,36 @@ async fn send(app: &App, (body, sig): (String, String)) -> u16 {
 }
 
 async fn calls(app: &App, query: &str) -> Vec<Value> {
-    app.get(&format!("/api/calls{query}"), &app.admin).await.ok().as_array().expect("list").clone()
+    app.get(&format!("/api/calls{query}"), &app.admin)
+        .await
+        .ok()
+        .as_array()
+        .expect("list")
+        .clone()
 }
 
 #[tokio::test]
 async fn the_url_check_echoes_zd_echo() {
     let app = spawn_app().await;
-    let r = app.http.get(app.url("/api/telephony/zadarma?zd_echo=f2b8e4a1c9")).send().await.unwrap();
+    let r = app
+        .http
+        .get(app.url("/api/telephony/zadarma?zd_echo=f2b8e4a1c9"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 200);
-    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain"));
     assert_eq!(r.text().await.unwrap(), "f2b8e4a1c9");
     // Never echoes markup.
-    let r = app.http.get(app.url("/api/telephony/zadarma?zd_echo=%3Cscript%3E")).send().await.unwrap();
+    let r = app
+        .http
+        .get(app.url("/api/telephony/zadarma?zd_echo=%3Cscript%3E"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 400);
 }
 
@@ -96,21 +141,36 @@ async fn an_internal_ring_pops_the_card_at_that_extension_and_the_answer_reaches
     // The call reaches the PBX: still in its menu, nobody pops.
     assert_eq!(send(&app, start("in_1", "79123456789")).await, 200);
     assert!(l_olga.drain(QUIET).await.is_empty());
-    assert_eq!(send(&app, internal("in_1", "79123456789", "100")).await, 200);
+    assert_eq!(
+        send(&app, internal("in_1", "79123456789", "100")).await,
+        200
+    );
     let pop = l_olga.expect_type("call.ringing").await;
     assert_eq!(pop["data"]["matches"][0]["id"], client_id.as_str());
     assert_eq!(pop["data"]["call_id"], "zadarma:in_1");
-    assert!(l_masha.drain(QUIET).await.is_empty(), "Masha's phone does not ring");
+    assert!(
+        l_masha.drain(QUIET).await.is_empty(),
+        "Masha's phone does not ring"
+    );
 
     assert_eq!(send(&app, answer("in_1", "79123456789", "100")).await, 200);
     for live in [&mut l_olga, &mut l_masha] {
-        assert_eq!(live.expect_type("call.answered").await["data"]["extension"], "100");
+        assert_eq!(
+            live.expect_type("call.answered").await["data"]["extension"],
+            "100"
+        );
     }
-    assert_eq!(send(&app, end("in_1", "79123456789", "100", "answered")).await, 200);
+    assert_eq!(
+        send(&app, end("in_1", "79123456789", "100", "answered")).await,
+        200
+    );
     l_olga.expect_type("call.ended").await;
     let log = calls(&app, "").await;
     assert_eq!(log.len(), 1);
-    assert_eq!((log[0]["state"].as_str(), log[0]["missed"].as_bool()), (Some("ended"), Some(false)));
+    assert_eq!(
+        (log[0]["state"].as_str(), log[0]["missed"].as_bool()),
+        (Some("ended"), Some(false))
+    );
 }
 
 #[tokio::test]
@@ -124,7 +184,10 @@ async fn forged_signatures_are_refused_and_record_nothing() {
     let other = signature("another-secret", &format!("79123456789{DID}{START}"));
     assert_eq!(post(&app, body.clone(), Some(&other)).await, 401);
     // The signature of the raw HMAC (not its hex) is not Zadarma's.
-    assert_eq!(post(&app, body.clone(), Some(&good.to_lowercase())).await, 401);
+    assert_eq!(
+        post(&app, body.clone(), Some(&good.to_lowercase())).await,
+        401
+    );
     // A valid signature over other fields.
     let (tampered, _) = internal("in_1", "79990000000", "100");
     assert_eq!(post(&app, tampered, Some(&good)).await, 401);
@@ -140,15 +203,24 @@ async fn repeats_and_an_end_that_overtakes_the_answer() {
     let (_, olga) = app.user("olga", "operator", Some("100")).await;
     let mut live = app.live(&olga).await;
     for _ in 0..3 {
-        assert_eq!(send(&app, internal("in_2", "79123456789", "100")).await, 200);
+        assert_eq!(
+            send(&app, internal("in_2", "79123456789", "100")).await,
+            200
+        );
     }
     live.expect_type("call.ringing").await;
     assert!(live.drain(QUIET).await.is_empty(), "a repeat popped again");
 
     // NOTIFY_END (answered) arrives before NOTIFY_ANSWER.
-    assert_eq!(send(&app, end("in_2", "79123456789", "100", "answered")).await, 200);
+    assert_eq!(
+        send(&app, end("in_2", "79123456789", "100", "answered")).await,
+        200
+    );
     assert_eq!(send(&app, answer("in_2", "79123456789", "100")).await, 200);
-    assert_eq!(send(&app, end("in_2", "79123456789", "100", "answered")).await, 200);
+    assert_eq!(
+        send(&app, end("in_2", "79123456789", "100", "answered")).await,
+        200
+    );
     let log = calls(&app, "").await;
     assert_eq!(log.len(), 1);
     assert_eq!(log[0]["state"], "ended");
@@ -166,17 +238,28 @@ async fn repeats_and_an_end_that_overtakes_the_answer() {
 #[tokio::test]
 async fn outgoing_and_unknown_notifications_are_acknowledged_and_ignored() {
     let app = zadarma_app().await;
-    let out = form(&[("event", "NOTIFY_OUT_START"), ("call_start", START), ("pbx_call_id", "out_1"),
-        ("internal", "100"), ("destination", "79123456789")]);
+    let out = form(&[
+        ("event", "NOTIFY_OUT_START"),
+        ("call_start", START),
+        ("pbx_call_id", "out_1"),
+        ("internal", "100"),
+        ("destination", "79123456789"),
+    ]);
     let sig = signature(SECRET, &format!("10079123456789{START}"));
     assert_eq!(post(&app, out.clone(), Some(&sig)).await, 200);
     assert_eq!(post(&app, out, Some("forged")).await, 401);
-    assert_eq!(post(&app, form(&[("event", "SMS"), ("caller_id", "x")]), None).await, 200);
+    assert_eq!(
+        post(&app, form(&[("event", "SMS"), ("caller_id", "x")]), None).await,
+        200
+    );
     assert!(calls(&app, "").await.is_empty());
 }
 
 #[tokio::test]
 async fn without_a_zadarma_secret_every_notification_is_unauthorized() {
     let app = spawn_app().await;
-    assert_eq!(send(&app, internal("in_1", "79123456789", "100")).await, 401);
+    assert_eq!(
+        send(&app, internal("in_1", "79123456789", "100")).await,
+        401
+    );
 }

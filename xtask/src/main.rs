@@ -166,6 +166,26 @@ fn setup(browser: bool) -> Result<(), String> {
                 return Err("Chromium and chromedriver are needed for the browser tests: run `sudo apt-get install -y chromium chromium-driver`, then run this again.".into());
             }
         }
+        // The real SIP call path (tests/tests/telephony_sip.rs): Kamailio with
+        // its http_client (utils) and crypto (tls) modules, and sipsak.
+        let have_sip = Path::new("/usr/sbin/kamailio").exists()
+            && Path::new("/usr/bin/sipsak").exists()
+            && Path::new("/usr/lib/x86_64-linux-gnu/kamailio/modules/crypto.so").exists()
+            && Path::new("/usr/lib/x86_64-linux-gnu/kamailio/modules/http_client.so").exists();
+        if !have_sip {
+            let pkgs = ["kamailio", "kamailio-utils-modules", "kamailio-tls-modules", "sipsak"];
+            if is_root() {
+                status(Command::new("apt-get").args(["update", "-qq"]))?;
+                status(
+                    Command::new("apt-get")
+                        .args(["install", "-y", "-qq", "--no-install-recommends"])
+                        .args(pkgs)
+                        .env("DEBIAN_FRONTEND", "noninteractive"),
+                )?;
+            } else {
+                eprintln!("xtask: the SIP test is skipped without {}: `sudo apt-get install -y {}`", pkgs.join(", "), pkgs.join(" "));
+            }
+        }
     }
     Ok(())
 }

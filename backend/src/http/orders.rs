@@ -59,7 +59,10 @@ fn delivery_date(state: &AppState, user: &CurrentUser, raw: &str) -> Result<Naiv
 
 async fn courier(state: &AppState, id: &str) -> Result<User> {
     match state.store.get_user(id).await? {
-        Some(u) if u.role == Role::Courier => Ok(u),
+        Some(u) if u.role == Role::Courier && u.active => Ok(u),
+        Some(u) if u.role == Role::Courier => {
+            Err(Error::invalid("courier_id", "this courier is deactivated"))
+        }
         _ => Err(Error::invalid("courier_id", "no such courier")),
     }
 }
@@ -125,6 +128,18 @@ pub async fn create_order(
         .find(|a| a.id == req.address_id.trim())
         .cloned()
         .ok_or_else(|| Error::invalid("address_id", "not an address of this client"))?;
+    // A new order takes only products on sale (an existing order keeps its lines).
+    let off_sale = state.store.off_sale_ids().await?;
+    if let Some(i) = req
+        .lines
+        .iter()
+        .position(|l| off_sale.contains(l.product_id.trim()))
+    {
+        return Err(Error::invalid(
+            format!("lines[{i}].product_id"),
+            "this product is no longer on sale",
+        ));
+    }
     let lines = price_lines(&state, &client.id, &req.lines).await?;
     let date = delivery_date(&state, &user, &req.delivery_date)?;
     let window = req

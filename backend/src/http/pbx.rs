@@ -10,8 +10,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use rodnik_shared::api::{
-    CallEventKind, CallState, ErrorBody, ErrorDetail, OriginateRequest, OriginateResponse, PutTelephonySettings,
-    SetExtension, TelephonySettingsView, User,
+    CallEventKind, CallState, ErrorBody, ErrorDetail, OriginateRequest, OriginateResponse,
+    PutTelephonySettings, SetExtension, TelephonySettingsView, User,
 };
 use rodnik_shared::validate::{self, optional_text};
 
@@ -78,16 +78,21 @@ pub async fn mango_event(
                 // A leg's end ends the call only when it was the answered leg:
                 // a call that stops ringing at one operator may ring at another.
                 let apply = match inc.kind {
-                    CallEventKind::Ended => state.store.find_call(&inc.call_id).await?.is_some_and(|c| {
-                        c.state == CallState::Answered && c.extension == inc.extension
-                    }),
+                    CallEventKind::Ended => {
+                        state.store.find_call(&inc.call_id).await?.is_some_and(|c| {
+                            c.state == CallState::Answered && c.extension == inc.extension
+                        })
+                    }
                     _ => true,
                 };
                 if apply {
                     ingest(&state.store, &state.cfg, inc).await?;
                 }
             }
-            state.store.mark_pbx_event(&seen, &chrono::Utc::now().to_rfc3339()).await?;
+            state
+                .store
+                .mark_pbx_event(&seen, &chrono::Utc::now().to_rfc3339())
+                .await?;
         }
         "events/summary" => {
             let s: mango::Summary = serde_json::from_str(json).map_err(bad)?;
@@ -98,7 +103,10 @@ pub async fn mango_event(
             for inc in mango::summary_events(&s) {
                 ingest(&state.store, &state.cfg, inc).await?;
             }
-            state.store.mark_pbx_event(&seen, &chrono::Utc::now().to_rfc3339()).await?;
+            state
+                .store
+                .mark_pbx_event(&seen, &chrono::Utc::now().to_rfc3339())
+                .await?;
         }
         // Recordings, DTMF, SMS, call-back results...: signed, and not needed.
         _ => {}
@@ -139,7 +147,10 @@ pub async fn zadarma_event(
     for inc in events {
         ingest(&state.store, &state.cfg, inc).await?;
     }
-    state.store.mark_pbx_event(&seen, &chrono::Utc::now().to_rfc3339()).await?;
+    state
+        .store
+        .mark_pbx_event(&seen, &chrono::Utc::now().to_rfc3339())
+        .await?;
     Ok(StatusCode::OK)
 }
 
@@ -156,9 +167,13 @@ pub async fn zadarma_echo(Query(q): Query<EchoQuery>) -> Result<Response> {
     // Echo only what a check looks like: never arbitrary content.
     if echo.is_empty()
         || echo.len() > 128
-        || !echo.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        || !echo
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
-        return Err(Error::BadRequest("zd_echo must be 1 to 128 letters or digits".into()));
+        return Err(Error::BadRequest(
+            "zd_echo must be 1 to 128 letters or digits".into(),
+        ));
     }
     Ok(([("content-type", "text/plain; charset=utf-8")], echo).into_response())
 }
@@ -217,14 +232,21 @@ pub async fn set_extension(
     user.require_operator()?;
     let ext = optional_text(req.extension.as_deref(), "extension")?;
     if let Some(x) = &ext {
-        if x.chars().count() > 16 || !x.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        if x.chars().count() > 16
+            || !x
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
             return Err(Error::invalid(
                 "extension",
                 "must be at most 16 letters, digits, '-' or '_'",
             ));
         }
     }
-    let me = state.store.take_extension(user.id(), ext.as_deref()).await?;
+    let me = state
+        .store
+        .take_extension(user.id(), ext.as_deref())
+        .await?;
     Ok(Json(me))
 }
 
@@ -250,11 +272,16 @@ pub async fn originate_call(
     user: CurrentUser,
     ApiJson(req): ApiJson<OriginateRequest>,
 ) -> std::result::Result<Json<OriginateResponse>, Response> {
-    user.require_operator().map_err(IntoResponse::into_response)?;
+    user.require_operator()
+        .map_err(IntoResponse::into_response)?;
     let phone = validate::phone(&req.phone, &state.cfg.phone_region, "phone")
         .map_err(|e| Error::from(e).into_response())?;
     if let Some(id) = req.client_id.as_deref().filter(|s| !s.is_empty()) {
-        let found = state.store.get_client(id).await.map_err(IntoResponse::into_response)?;
+        let found = state
+            .store
+            .get_client(id)
+            .await
+            .map_err(IntoResponse::into_response)?;
         if found.is_none() {
             return Err(Error::invalid("client_id", "no such client").into_response());
         }
@@ -266,7 +293,11 @@ pub async fn originate_call(
         )
         .into_response());
     };
-    let eff = state.telephony.settings().await.map_err(IntoResponse::into_response)?;
+    let eff = state
+        .telephony
+        .settings()
+        .await
+        .map_err(IntoResponse::into_response)?;
     let number = phone.to_string().trim_start_matches('+').to_string();
     let request_id = format!("rodnik-{}", uuid::Uuid::new_v4().simple());
     match originate(&state.telephony, &eff, &extension, &number, &request_id).await {

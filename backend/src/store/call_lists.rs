@@ -313,3 +313,32 @@ impl Store {
             .collect())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A list's items and the mark of one item are index scans, not table scans.
+    #[tokio::test]
+    async fn item_reads_and_marks_use_the_list_client_index() {
+        let store = Store::connect("mem://").await.expect("store");
+        for sql in [
+            "SELECT * FROM call_list_items WHERE list_id = $list ORDER BY pos",
+            "SELECT * FROM call_list_items WHERE list_id = $list AND client_id = $client",
+        ] {
+            let rows = store
+                .many(
+                    &format!("{sql} EXPLAIN"),
+                    json!({ "list": "l", "client": "c" }),
+                    vec![],
+                )
+                .await
+                .expect("explain");
+            let plan = serde_json::to_string(&rows).unwrap_or_default();
+            assert!(
+                plan.contains("IndexScan") && plan.contains("call_list_items_list_client"),
+                "{sql}: {plan}"
+            );
+        }
+    }
+}

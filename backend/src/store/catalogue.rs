@@ -126,6 +126,17 @@ impl Store {
         decode_all(rows)
     }
 
+    /// The ids of products taken off sale.
+    pub async fn off_sale_ids(&self) -> Result<std::collections::HashSet<String>> {
+        let rows = self
+            .many("SELECT id FROM products WHERE on_sale = false", Value::Null, vec![])
+            .await?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| r.get("id").and_then(Value::as_str).map(super::key_of))
+            .collect())
+    }
+
     /// The products with these ids, keyed by id.
     pub async fn products_by_id(&self, ids: &[String]) -> Result<HashMap<String, Product>> {
         let all = self.list_products().await?;

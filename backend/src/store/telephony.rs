@@ -92,7 +92,10 @@ impl Store {
             )
             .await
         {
-            Ok(_) | Err(Error::Conflict { code: "duplicate", .. }) => Ok(()),
+            Ok(_)
+            | Err(Error::Conflict {
+                code: "duplicate", ..
+            }) => Ok(()),
             Err(e) => Err(e),
         }
     }

@@ -47,7 +47,10 @@ impl AmiTarget {
         let (cred, addr) = s.rsplit_once('@').ok_or(FORMAT)?;
         let (user, secret) = cred.split_once(':').ok_or(FORMAT)?;
         let (host, port) = match addr.rsplit_once(':') {
-            Some((h, p)) => (h, p.parse::<u16>().map_err(|_| "the port must be a number")?),
+            Some((h, p)) => (
+                h,
+                p.parse::<u16>().map_err(|_| "the port must be a number")?,
+            ),
             None => (addr, DEFAULT_PORT),
         };
         if user.is_empty() || secret.is_empty() || host.is_empty() || port == 0 {
@@ -56,7 +59,10 @@ impl AmiTarget {
         Ok(AmiTarget {
             user: user.to_string(),
             secret: secret.to_string(),
-            host: host.trim_start_matches('[').trim_end_matches(']').to_string(),
+            host: host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_string(),
             port,
             channel: DEFAULT_CHANNEL.into(),
             context: DEFAULT_CONTEXT.into(),
@@ -117,7 +123,9 @@ impl Tracker {
     pub fn on_event(&mut self, f: &Frame) -> Vec<Incoming> {
         let g = |k: &str| get(f, k).unwrap_or("").trim().to_string();
         let uid = g("Uniqueid");
-        let linked = Some(g("Linkedid")).filter(|l| !l.is_empty()).unwrap_or_else(|| uid.clone());
+        let linked = Some(g("Linkedid"))
+            .filter(|l| !l.is_empty())
+            .unwrap_or_else(|| uid.clone());
         let call = |kind, linked: &str, ext: &str, calls: &HashMap<String, (String, String)>| {
             let (from, to) = calls.get(linked).cloned().unwrap_or_default();
             Incoming {
@@ -155,7 +163,9 @@ impl Tracker {
                 vec![call(CallEventKind::Ringing, &linked, &ext, &self.calls)]
             }
             "BridgeEnter" => match self.dialled.get(&uid) {
-                Some((linked, ext)) => vec![call(CallEventKind::Answered, linked, ext, &self.calls)],
+                Some((linked, ext)) => {
+                    vec![call(CallEventKind::Answered, linked, ext, &self.calls)]
+                }
                 None => vec![],
             },
             "Hangup" if !uid.is_empty() => {
@@ -250,13 +260,21 @@ impl Ami {
     }
 
     /// Rings `extension`, then dials `number` from the dialplan `context`.
-    pub async fn originate(&self, extension: &str, number: &str, request_id: &str) -> Result<(), String> {
+    pub async fn originate(
+        &self,
+        extension: &str,
+        number: &str,
+        request_id: &str,
+    ) -> Result<(), String> {
         let Some(t) = self.target.borrow().clone() else {
             return Err("Asterisk is not configured".into());
         };
         let fields: Vec<(String, String)> = vec![
             ("Action".into(), "Originate".into()),
-            ("Channel".into(), t.channel.replace("{extension}", extension)),
+            (
+                "Channel".into(),
+                t.channel.replace("{extension}", extension),
+            ),
             ("Context".into(), t.context.clone()),
             ("Exten".into(), number.into()),
             ("Priority".into(), "1".into()),
@@ -268,7 +286,9 @@ impl Ami {
         let r = self.action(fields).await?;
         match get(&r, "Response") {
             Some(s) if s.eq_ignore_ascii_case("Success") => Ok(()),
-            _ => Err(get(&r, "Message").unwrap_or("Asterisk refused the call").to_string()),
+            _ => Err(get(&r, "Message")
+                .unwrap_or("Asterisk refused the call")
+                .to_string()),
         }
     }
 }
@@ -330,7 +350,10 @@ async fn supervise(
 }
 
 /// Reads frames into a channel (so the session's select never cancels a read).
-async fn read_frames<R: tokio::io::AsyncBufRead + Unpin>(mut r: R, tx: mpsc::Sender<Result<Frame, String>>) {
+async fn read_frames<R: tokio::io::AsyncBufRead + Unpin>(
+    mut r: R,
+    tx: mpsc::Sender<Result<Frame, String>>,
+) {
     let mut frame = Frame::new();
     let mut line = String::new();
     loop {
@@ -397,7 +420,9 @@ async fn session(
         ("Secret".into(), target.secret.clone()),
         ("Events".into(), "call".into()),
     ];
-    w.write_all(encode(&login).as_bytes()).await.map_err(|e| e.to_string())?;
+    w.write_all(encode(&login).as_bytes())
+        .await
+        .map_err(|e| e.to_string())?;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     loop {
         let f = tokio::time::timeout_at(deadline, frames.recv())
@@ -409,7 +434,10 @@ async fn session(
                 break;
             }
             // Asterisk's message ("Authentication failed") never holds the secret.
-            return Err(format!("login refused: {}", get(&f, "Message").unwrap_or("")));
+            return Err(format!(
+                "login refused: {}",
+                get(&f, "Message").unwrap_or("")
+            ));
         }
     }
     ami.connected.store(true, Ordering::SeqCst);
@@ -475,13 +503,19 @@ mod tests {
     use super::*;
 
     fn frame(pairs: &[(&str, &str)]) -> Frame {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn the_ami_setting_parses_and_never_prints_its_secret() {
         let t = AmiTarget::parse("rodnik:s3cr:et@pbx.local:5038").unwrap();
-        assert_eq!((t.user.as_str(), t.secret.as_str(), t.host.as_str(), t.port), ("rodnik", "s3cr:et", "pbx.local", 5038));
+        assert_eq!(
+            (t.user.as_str(), t.secret.as_str(), t.host.as_str(), t.port),
+            ("rodnik", "s3cr:et", "pbx.local", 5038)
+        );
         assert!(!format!("{t:?}").contains("s3cr"));
         assert_eq!(AmiTarget::parse("u:p@10.0.0.1").unwrap().port, 5038);
         assert!(AmiTarget::parse("pbx.local:5038").is_err());
@@ -491,9 +525,18 @@ mod tests {
 
     #[test]
     fn channels_name_their_extension() {
-        assert_eq!(extension_of_channel("PJSIP/101-00000002").as_deref(), Some("101"));
-        assert_eq!(extension_of_channel("SIP/office-101-0000000a").as_deref(), Some("office-101"));
-        assert_eq!(extension_of_channel("Local/102@from-internal-00000001;1").as_deref(), Some("102"));
+        assert_eq!(
+            extension_of_channel("PJSIP/101-00000002").as_deref(),
+            Some("101")
+        );
+        assert_eq!(
+            extension_of_channel("SIP/office-101-0000000a").as_deref(),
+            Some("office-101")
+        );
+        assert_eq!(
+            extension_of_channel("Local/102@from-internal-00000001;1").as_deref(),
+            Some("102")
+        );
         assert_eq!(extension_of_channel("garbage"), None);
     }
 
@@ -501,30 +544,53 @@ mod tests {
     fn an_incoming_call_rings_is_answered_and_ends() {
         let mut t = Tracker::default();
         let caller = [("Uniqueid", "1700000000.1"), ("Linkedid", "1700000000.1")];
-        let mut nc = frame(&[("Event", "Newchannel"), ("Channel", "PJSIP/trunk-00000001"),
-            ("CallerIDNum", "79123456789"), ("Exten", "74951234567")]);
+        let mut nc = frame(&[
+            ("Event", "Newchannel"),
+            ("Channel", "PJSIP/trunk-00000001"),
+            ("CallerIDNum", "79123456789"),
+            ("Exten", "74951234567"),
+        ]);
         nc.extend(frame(&caller));
         assert!(t.on_event(&nc).is_empty());
-        let mut dial = frame(&[("Event", "DialBegin"), ("CallerIDNum", "79123456789"),
-            ("DestChannel", "PJSIP/101-00000002"), ("DestUniqueid", "1700000000.2"), ("DialString", "101")]);
+        let mut dial = frame(&[
+            ("Event", "DialBegin"),
+            ("CallerIDNum", "79123456789"),
+            ("DestChannel", "PJSIP/101-00000002"),
+            ("DestUniqueid", "1700000000.2"),
+            ("DialString", "101"),
+        ]);
         dial.extend(frame(&caller));
         let ev = t.on_event(&dial);
         assert_eq!(ev.len(), 1);
         assert_eq!(ev[0].kind, CallEventKind::Ringing);
         assert_eq!(ev[0].call_id, "asterisk:1700000000.1");
         assert_eq!(ev[0].extension.as_deref(), Some("101"));
-        assert_eq!((ev[0].from.as_str(), ev[0].to.as_str()), ("79123456789", "74951234567"));
+        assert_eq!(
+            (ev[0].from.as_str(), ev[0].to.as_str()),
+            ("79123456789", "74951234567")
+        );
         // The caller's side enters the bridge first: not an answer by itself.
         let mut be = frame(&[("Event", "BridgeEnter")]);
         be.extend(frame(&caller));
         assert!(t.on_event(&be).is_empty());
-        let be2 = frame(&[("Event", "BridgeEnter"), ("Uniqueid", "1700000000.2"), ("Linkedid", "1700000000.1")]);
+        let be2 = frame(&[
+            ("Event", "BridgeEnter"),
+            ("Uniqueid", "1700000000.2"),
+            ("Linkedid", "1700000000.1"),
+        ]);
         assert_eq!(t.on_event(&be2)[0].kind, CallEventKind::Answered);
-        let hu2 = frame(&[("Event", "Hangup"), ("Uniqueid", "1700000000.2"), ("Linkedid", "1700000000.1")]);
+        let hu2 = frame(&[
+            ("Event", "Hangup"),
+            ("Uniqueid", "1700000000.2"),
+            ("Linkedid", "1700000000.1"),
+        ]);
         assert!(t.on_event(&hu2).is_empty());
         let mut hu = frame(&[("Event", "Hangup")]);
         hu.extend(frame(&caller));
         assert_eq!(t.on_event(&hu)[0].kind, CallEventKind::Ended);
-        assert!(t.on_event(&hu).is_empty(), "a repeated hangup is nothing new");
+        assert!(
+            t.on_event(&hu).is_empty(),
+            "a repeated hangup is nothing new"
+        );
     }
 }

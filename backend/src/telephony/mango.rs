@@ -26,7 +26,10 @@ pub fn sign(api_key: &str, json: &str, api_salt: &str) -> String {
 pub fn verify(api_key: &str, api_salt: &str, form_key: &str, json: &str, form_sign: &str) -> bool {
     let key_ok = same_secret(form_key.trim().as_bytes(), api_key.as_bytes());
     let expected = sign(api_key, json, api_salt);
-    let sign_ok = same_secret(form_sign.trim().to_ascii_lowercase().as_bytes(), expected.as_bytes());
+    let sign_ok = same_secret(
+        form_sign.trim().to_ascii_lowercase().as_bytes(),
+        expected.as_bytes(),
+    );
     key_ok & sign_ok
 }
 
@@ -214,13 +217,17 @@ mod tests {
 
     #[test]
     fn ivr_and_outgoing_legs_pop_nothing() {
-        let ivr = call(serde_json::json!({ "entry_id": "e", "call_id": "c", "seq": 1,
+        let ivr = call(
+            serde_json::json!({ "entry_id": "e", "call_id": "c", "seq": 1,
             "call_state": "Appeared", "location": "ivr", "from": { "number": "79123456789" },
-            "to": { "number": "74951234567" } }));
+            "to": { "number": "74951234567" } }),
+        );
         assert!(leg_event(&ivr).is_none());
-        let out = call(serde_json::json!({ "entry_id": "e", "call_id": "c", "seq": 1,
+        let out = call(
+            serde_json::json!({ "entry_id": "e", "call_id": "c", "seq": 1,
             "call_state": "Appeared", "location": "abonent",
-            "from": { "extension": "101", "number": "sip:olga@x" }, "to": { "number": "79123456789" } }));
+            "from": { "extension": "101", "number": "sip:olga@x" }, "to": { "number": "79123456789" } }),
+        );
         assert!(leg_event(&out).is_none());
     }
 }

@@ -141,12 +141,14 @@ impl Telephony {
     }
 }
 
-/// Checks `X-Rodnik-Signature: sha256=<hex>` against the raw body in constant time.
+/// Checks `X-Rodnik-Signature: sha256=<MAC>` against the raw body in constant
+/// time. The MAC is hex, or base64 / base64url (what PBXs such as Kamailio's
+/// `crypto_hmac_sha256` produce).
 pub fn verify_signature(secret: &str, body: &[u8], header: Option<&str>) -> bool {
-    let Some(hex_sig) = header.and_then(|h| h.trim().strip_prefix("sha256=")) else {
+    let Some(text) = header.and_then(|h| h.trim().strip_prefix("sha256=")) else {
         return false;
     };
-    let Ok(sig) = hex::decode(hex_sig.trim()) else {
+    let Some(sig) = decode_mac(text.trim()) else {
         return false;
     };
     let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else {
@@ -154,6 +156,24 @@ pub fn verify_signature(secret: &str, body: &[u8], header: Option<&str>) -> bool
     };
     mac.update(body);
     mac.verify_slice(&sig).is_ok()
+}
+
+/// A 32-byte MAC from hex, base64 or base64url (padded or not).
+fn decode_mac(text: &str) -> Option<Vec<u8>> {
+    use base64::Engine;
+    let e = base64::engine::general_purpose::GeneralPurposeConfig::new()
+        .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent);
+    let url = base64::engine::GeneralPurpose::new(&base64::alphabet::URL_SAFE, e);
+    let std = base64::engine::GeneralPurpose::new(&base64::alphabet::STANDARD, e);
+    if text.len() == 64 {
+        if let Ok(b) = hex::decode(text) {
+            return Some(b);
+        }
+    }
+    [url.decode(text).ok(), std.decode(text).ok()]
+        .into_iter()
+        .flatten()
+        .find(|b| b.len() == 32)
 }
 
 pub fn sign(secret: &str, body: &[u8]) -> String {
@@ -180,6 +200,18 @@ mod tests {
             "s",
             body,
             Some(&sig.replace("sha256=", "md5="))
+        ));
+        // The same MAC in base64url (Kamailio) and base64.
+        use base64::Engine;
+        let raw = hex::decode(sig.trim_start_matches("sha256=")).unwrap();
+        let url = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&raw);
+        let std = base64::engine::general_purpose::STANDARD.encode(&raw);
+        assert!(verify_signature("s", body, Some(&format!("sha256={url}"))));
+        assert!(verify_signature("s", body, Some(&format!("sha256={std}"))));
+        assert!(!verify_signature(
+            "other",
+            body,
+            Some(&format!("sha256={url}"))
         ));
     }
 }

@@ -25,7 +25,9 @@ pub async fn originate(
     number: &str,
     request_id: &str,
 ) -> Result<PbxProvider, OriginateError> {
-    let provider = eff.originate_provider().ok_or(OriginateError::NotConfigured)?;
+    let provider = eff
+        .originate_provider()
+        .ok_or(OriginateError::NotConfigured)?;
     match provider {
         PbxProvider::Mango => mango_callback(t, eff, extension, number, request_id).await?,
         PbxProvider::Zadarma => zadarma_callback(t, eff, extension, number).await?,
@@ -61,7 +63,9 @@ async fn mango_callback(
         return Err(OriginateError::NotConfigured);
     };
     let form: BTreeMap<String, String> =
-        mango::callback_form(key, salt, request_id, extension, number).into_iter().collect();
+        mango::callback_form(key, salt, request_id, extension, number)
+            .into_iter()
+            .collect();
     let r = t
         .http
         .post(format!("{}/commands/callback", eff.mango_api_url()))
@@ -117,7 +121,9 @@ async fn zadarma_callback(
                 .and_then(serde_json::Value::as_str)
                 .map(|m| m.chars().take(200).collect::<String>())
                 .unwrap_or_else(|| status.to_string());
-            Err(OriginateError::Provider(format!("Zadarma refused the call: {msg}")))
+            Err(OriginateError::Provider(format!(
+                "Zadarma refused the call: {msg}"
+            )))
         }
     }
 }

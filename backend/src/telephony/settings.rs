@@ -5,7 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use rodnik_shared::api::{AdapterChange, AdapterView, PbxProvider, PutTelephonySettings, TelephonySettingsView};
+use rodnik_shared::api::{
+    AdapterChange, AdapterView, PbxProvider, PutTelephonySettings, TelephonySettingsView,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -49,7 +51,11 @@ pub struct TelephonyEnv {
 
 impl std::fmt::Debug for TelephonyEnv {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let names: Vec<String> = self.values.keys().map(|(a, n)| format!("{a}.{n}")).collect();
+        let names: Vec<String> = self
+            .values
+            .keys()
+            .map(|(a, n)| format!("{a}.{n}"))
+            .collect();
         f.debug_struct("TelephonyEnv").field("set", &names).finish()
     }
 }
@@ -70,7 +76,8 @@ impl TelephonyEnv {
             }
         }
         if let Some(ami) = env.get("asterisk", "ami") {
-            super::asterisk::AmiTarget::parse(ami).map_err(|m| format!("RODNIK_ASTERISK_AMI: {m}"))?;
+            super::asterisk::AmiTarget::parse(ami)
+                .map_err(|m| format!("RODNIK_ASTERISK_AMI: {m}"))?;
         }
         Ok(env)
     }
@@ -143,11 +150,12 @@ impl Stored {
                     }
                     Some(v) => {
                         if adapter == "asterisk" && name == "ami" {
-                            super::asterisk::AmiTarget::parse(v).map_err(|m| {
-                                Error::invalid("asterisk.values.ami", m)
-                            })?;
+                            super::asterisk::AmiTarget::parse(v)
+                                .map_err(|m| Error::invalid("asterisk.values.ami", m))?;
                         }
-                        if name == "api_url" && !(v.starts_with("http://") || v.starts_with("https://")) {
+                        if name == "api_url"
+                            && !(v.starts_with("http://") || v.starts_with("https://"))
+                        {
                             return Err(Error::invalid(
                                 format!("{adapter}.values.api_url"),
                                 "must start with https:// (or http://)",
@@ -192,7 +200,10 @@ impl Adapter {
 
     /// On and configured: its events are accepted.
     pub fn active(&self) -> bool {
-        self.enabled && required(self.name).iter().all(|n| self.values.contains_key(*n))
+        self.enabled
+            && required(self.name)
+                .iter()
+                .all(|n| self.values.contains_key(*n))
     }
 
     fn view(&self) -> AdapterView {
@@ -211,7 +222,10 @@ impl Adapter {
             }
         }
         // The AMI address without its user and secret.
-        if let Some(t) = self.get("ami").and_then(|v| super::asterisk::AmiTarget::parse(v).ok()) {
+        if let Some(t) = self
+            .get("ami")
+            .and_then(|v| super::asterisk::AmiTarget::parse(v).ok())
+        {
             options.insert("host".into(), format!("{}:{}", t.host, t.port));
             options.insert("user".into(), t.user.clone());
         }
@@ -290,9 +304,13 @@ impl Effective {
         };
         match self.originate {
             Some(p) => active(p).then_some(p),
-            None => [PbxProvider::Mango, PbxProvider::Zadarma, PbxProvider::Asterisk]
-                .into_iter()
-                .find(|p| active(*p)),
+            None => [
+                PbxProvider::Mango,
+                PbxProvider::Zadarma,
+                PbxProvider::Asterisk,
+            ]
+            .into_iter()
+            .find(|p| active(*p)),
         }
     }
 

@@ -57,7 +57,10 @@ pub fn verify(secret: &str, form: &BTreeMap<String, String>, header: Option<&str
     let Some(got) = header.map(str::trim).filter(|h| !h.is_empty()) else {
         return Some(false);
     };
-    Some(same_secret(got.as_bytes(), signature(secret, &text).as_bytes()))
+    Some(same_secret(
+        got.as_bytes(),
+        signature(secret, &text).as_bytes(),
+    ))
 }
 
 pub fn rodnik_call_id(pbx_call_id: &str) -> String {
@@ -96,7 +99,11 @@ pub fn events(form: &BTreeMap<String, String>) -> Vec<Incoming> {
         "NOTIFY_INTERNAL" if internal.is_some() => vec![base],
         "NOTIFY_ANSWER" => vec![Incoming {
             kind: CallEventKind::Answered,
-            to: if base.to.is_empty() { f("destination") } else { base.to.clone() },
+            to: if base.to.is_empty() {
+                f("destination")
+            } else {
+                base.to.clone()
+            },
             ..base
         }],
         "NOTIFY_END" => {
@@ -125,7 +132,9 @@ pub fn build_query(params: &BTreeMap<String, String>) -> String {
         let mut out = String::new();
         for b in s.bytes() {
             match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => out.push(char::from(b)),
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                    out.push(char::from(b))
+                }
                 b' ' => out.push('+'),
                 _ => out.push_str(&format!("%{b:02X}")),
             }
@@ -141,10 +150,18 @@ pub fn build_query(params: &BTreeMap<String, String>) -> String {
 
 /// The `Authorization` header of an API request: `key:base64(hex(HMAC-SHA1(
 /// secret, method + query + md5(query))))`, the parameters sorted by name.
-pub fn api_authorization(key: &str, secret: &str, method: &str, params: &BTreeMap<String, String>) -> String {
+pub fn api_authorization(
+    key: &str,
+    secret: &str,
+    method: &str,
+    params: &BTreeMap<String, String>,
+) -> String {
     let query = build_query(params);
     let md5 = hex::encode(Md5::digest(query.as_bytes()));
-    format!("{key}:{}", signature(secret, &format!("{method}{query}{md5}")))
+    format!(
+        "{key}:{}",
+        signature(secret, &format!("{method}{query}{md5}"))
+    )
 }
 
 pub const CALLBACK_METHOD: &str = "/v1/request/callback/";
@@ -163,23 +180,38 @@ mod tests {
     use super::*;
 
     fn form(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn the_signature_is_base64_of_the_hex_hmac() {
         // PHP: base64_encode(hash_hmac('sha1', '79123456789749512345672026-11-27 10:00:00', 'secret'))
         let s = signature("secret", "79123456789749512345672026-11-27 10:00:00");
-        let decoded = base64::engine::general_purpose::STANDARD.decode(&s).unwrap();
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(&s)
+            .unwrap();
         assert_eq!(decoded.len(), 40, "hex of a 20-byte MAC");
         assert!(decoded.iter().all(|b| b.is_ascii_hexdigit()));
     }
 
     #[test]
     fn each_kind_signs_its_own_fields() {
-        let start = form(&[("event", "NOTIFY_START"), ("caller_id", "7912"), ("called_did", "7495"), ("call_start", "t")]);
+        let start = form(&[
+            ("event", "NOTIFY_START"),
+            ("caller_id", "7912"),
+            ("called_did", "7495"),
+            ("call_start", "t"),
+        ]);
         assert_eq!(signed_text(&start).unwrap(), "79127495t");
-        let answer = form(&[("event", "NOTIFY_ANSWER"), ("caller_id", "7912"), ("destination", "101"), ("call_start", "t")]);
+        let answer = form(&[
+            ("event", "NOTIFY_ANSWER"),
+            ("caller_id", "7912"),
+            ("destination", "101"),
+            ("call_start", "t"),
+        ]);
         assert_eq!(signed_text(&answer).unwrap(), "7912101t");
         let good = signature("s", "79127495t");
         assert_eq!(verify("s", &start, Some(&good)), Some(true));
@@ -194,19 +226,32 @@ mod tests {
         assert_eq!(build_query(&p), "format=json&from=101&to=79123456789");
         let auth = api_authorization("key", "secret", CALLBACK_METHOD, &p);
         let q = "format=json&from=101&to=79123456789";
-        let text = format!("{CALLBACK_METHOD}{q}{}", hex::encode(Md5::digest(q.as_bytes())));
+        let text = format!(
+            "{CALLBACK_METHOD}{q}{}",
+            hex::encode(Md5::digest(q.as_bytes()))
+        );
         assert_eq!(auth, format!("key:{}", signature("secret", &text)));
     }
 
     #[test]
     fn an_end_that_says_answered_also_answers() {
-        let end = form(&[("event", "NOTIFY_END"), ("pbx_call_id", "in_1"), ("caller_id", "79123456789"),
-            ("called_did", "74951234567"), ("internal", "101"), ("disposition", "answered")]);
+        let end = form(&[
+            ("event", "NOTIFY_END"),
+            ("pbx_call_id", "in_1"),
+            ("caller_id", "79123456789"),
+            ("called_did", "74951234567"),
+            ("internal", "101"),
+            ("disposition", "answered"),
+        ]);
         let ev = events(&end);
         assert_eq!(ev.len(), 2);
         assert_eq!(ev[0].kind, CallEventKind::Answered);
         assert_eq!(ev[1].kind, CallEventKind::Ended);
-        let missed = form(&[("event", "NOTIFY_END"), ("pbx_call_id", "in_1"), ("disposition", "cancel")]);
+        let missed = form(&[
+            ("event", "NOTIFY_END"),
+            ("pbx_call_id", "in_1"),
+            ("disposition", "cancel"),
+        ]);
         assert_eq!(events(&missed).len(), 1);
     }
 }

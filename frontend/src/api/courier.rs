@@ -13,7 +13,12 @@ impl Api {
         json(self.auth(Request::get("/api/route")).send().await).await
     }
 
-    pub async fn deliver(&self, id: &str, req: &DeliverOrder, key: &str) -> Result<Order, ApiError> {
+    pub async fn deliver(
+        &self,
+        id: &str,
+        req: &DeliverOrder,
+        key: &str,
+    ) -> Result<Order, ApiError> {
         let path = format!("/api/orders/{}/deliver", enc(id));
         self.post(&path, req, Some(key)).await
     }

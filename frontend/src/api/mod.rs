@@ -160,6 +160,25 @@ impl Api {
         self.post(&path, &body, Some(key)).await
     }
 
+    /// Click-to-call: the PBX rings this operator's phone, then `req.phone`.
+    pub async fn originate(
+        &self,
+        req: &rodnik_shared::api::OriginateRequest,
+        key: &str,
+    ) -> Result<rodnik_shared::api::OriginateResponse, ApiError> {
+        self.post("/api/calls/originate", req, Some(key)).await
+    }
+
+    /// The phone this operator sits at (`None`: none); the user as it is now.
+    pub async fn set_extension(&self, extension: Option<String>) -> Result<User, ApiError> {
+        let body = rodnik_shared::api::SetExtension { extension };
+        let r = self
+            .auth(Request::put("/api/me/extension"))
+            .json(&body)
+            .map_err(|e| ApiError::Decode(e.to_string()))?;
+        json(r.send().await).await
+    }
+
     /// A POST with an `Idempotency-Key`: a retry with the same key and body
     /// gets the first answer and changes nothing.
     async fn post<B: Serialize, T: DeserializeOwned>(

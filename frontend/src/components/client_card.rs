@@ -25,7 +25,12 @@ pub fn ClientCardView(p: &ClientCardProps) -> Html {
             </div>
             <div class="client-facts">
                 <span class="phones">
-                    { for c.phones.iter().map(|ph| html! { <span class="phone">{ ph.as_str() }</span> }) }
+                    { for c.phones.iter().map(|ph| html! {
+                        <span class="phone">
+                            { ph.as_str() }
+                            <super::dial::Dial phone={ph.as_str().to_string()} client_id={Some(c.id.clone())} lang={p.lang} />
+                        </span>
+                    }) }
                 </span>
                 <span id="bottles-held" class="bottles" title={t.bottles_held}>
                     { t.bottles_held }{ ": " }<b>{ c.bottles_held }</b>

@@ -68,6 +68,7 @@ pub fn Header() -> Html {
             <div class="user">
                 <span id="user-name" class="user-name">{ s.user.name.clone() }</span>
                 <span class="user-role">{ role_label(app.lang, s.user.role) }</span>
+                <super::dial::MyExtension />
                 <button id="logout" type="button" class="btn btn-ghost" {onclick}>{ t.logout }</button>
             </div>
         }

@@ -5,6 +5,7 @@ pub mod board;
 pub mod client_card;
 pub mod client_search;
 pub mod courier;
+pub mod dial;
 pub mod header;
 pub mod lang_switch;
 pub mod live_status;

@@ -125,10 +125,12 @@ pub fn Courier() -> Html {
             }
             LiveEvent::Unauthorized => app.dispatch(AppAction::LoggedOut),
             LiveEvent::Message(m) => match m.kind.as_str() {
-                "order.created" | "order.updated" => match serde_json::from_value::<Order>(m.data) {
-                    Ok(o) => state.dispatch(CourierAction::Upsert(Box::new(o))),
-                    Err(_) => reload.emit(()),
-                },
+                "order.created" | "order.updated" => {
+                    match serde_json::from_value::<Order>(m.data) {
+                        Ok(o) => state.dispatch(CourierAction::Upsert(Box::new(o))),
+                        Err(_) => reload.emit(()),
+                    }
+                }
                 "order.revoked" => match m.data.get("id").and_then(|v| v.as_str()) {
                     Some(id) => state.dispatch(CourierAction::Revoked(id.to_string())),
                     None => reload.emit(()),
@@ -350,21 +352,21 @@ async fn send(api: &Api, q: &QueuedClose) -> (SendResult, bool) {
         Err(ApiError::Decode(_)) => SendResult::Sent(None),
         Err(ApiError::Network(e)) => SendResult::Unreachable(e),
         Err(ApiError::Unauthorized) => return (SendResult::Unreachable("401".into()), true),
-        Err(ApiError::Api { status: 409, code, .. }) if code == "stale_version" => {
-            match api.order(&q.order_id).await {
-                Ok(o) => SendResult::Stale {
-                    current: Some(Box::new(o)),
-                    new_key: new_idempotency_key(),
-                },
-                Err(ApiError::Api {
-                    status: 404 | 403, ..
-                }) => SendResult::Stale {
-                    current: None,
-                    new_key: new_idempotency_key(),
-                },
-                Err(e) => SendResult::Unreachable(e.to_string()),
-            }
-        }
+        Err(ApiError::Api {
+            status: 409, code, ..
+        }) if code == "stale_version" => match api.order(&q.order_id).await {
+            Ok(o) => SendResult::Stale {
+                current: Some(Box::new(o)),
+                new_key: new_idempotency_key(),
+            },
+            Err(ApiError::Api {
+                status: 404 | 403, ..
+            }) => SendResult::Stale {
+                current: None,
+                new_key: new_idempotency_key(),
+            },
+            Err(e) => SendResult::Unreachable(e.to_string()),
+        },
         Err(ApiError::Api {
             status,
             code,

@@ -84,7 +84,8 @@ impl QueuedClose {
 
     /// Whole seconds left to undo, for the countdown.
     pub fn seconds_left(&self, now: f64) -> u32 {
-        ((self.send_after - now) / 1000.0).ceil().max(0.0) as u32
+        let left = ((self.send_after - now) / 1000.0).ceil();
+        left.clamp(0.0, (GRACE_MS / 1000.0).ceil()) as u32
     }
 }
 
@@ -173,7 +174,7 @@ pub fn refusal_kind(status: u16, code: &str) -> Option<ConflictKind> {
 /// A live change remembered while a reload is in flight, replayed over its snapshot.
 #[derive(Debug, Clone, PartialEq)]
 enum LiveChange {
-    Upsert(Order),
+    Upsert(Box<Order>),
     Revoked(String),
 }
 
@@ -202,7 +203,11 @@ pub struct CourierState {
 
 pub enum CourierAction {
     LoadStarted(u32),
-    Loaded { id: u32, route: Route, now: f64 },
+    Loaded {
+        id: u32,
+        route: Route,
+        now: f64,
+    },
     LoadFailed(u32, String),
     /// `order.updated` on the live channel.
     Upsert(Box<Order>),
@@ -215,7 +220,10 @@ pub enum CourierAction {
         at: String,
         now: f64,
     },
-    Undo { key: String, now: f64 },
+    Undo {
+        key: String,
+        now: f64,
+    },
     SendStarted(String),
     SendFinished {
         key: String,
@@ -267,8 +275,7 @@ pub fn parse_money(input: &str) -> Option<Money> {
         None => (s.as_str(), ""),
     };
     let digits = |t: &str| t.chars().all(|c| c.is_ascii_digit());
-    if !digits(whole) || !digits(frac) || frac.len() > 2 || (whole.is_empty() && frac.is_empty())
-    {
+    if !digits(whole) || !digits(frac) || frac.len() > 2 || (whole.is_empty() && frac.is_empty()) {
         return None;
     }
     let rub: i64 = if whole.is_empty() {
@@ -348,7 +355,9 @@ impl CourierState {
         let mut ids: Vec<String> = self
             .stops
             .iter()
-            .filter(|o| o.address.contact_phone.is_none() && !self.phones.contains_key(&o.client_id))
+            .filter(|o| {
+                o.address.contact_phone.is_none() && !self.phones.contains_key(&o.client_id)
+            })
             .map(|o| o.client_id.clone())
             .collect();
         ids.sort();
@@ -433,6 +442,7 @@ impl CourierState {
         match change {
             LiveChange::Revoked(id) => self.drop_stop(&id, notify),
             LiveChange::Upsert(o) => {
+                let o = *o;
                 if self.date.is_none() {
                     return false;
                 }
@@ -497,8 +507,9 @@ impl CourierState {
             self.apply_live(change, false);
         }
         let stops = &self.stops;
-        self.failed
-            .retain(|f| f.order.delivery_date == route.date && !stops.iter().any(|s| s.id == f.order.id));
+        self.failed.retain(|f| {
+            f.order.delivery_date == route.date && !stops.iter().any(|s| s.id == f.order.id)
+        });
         self.fetched_at = Some(now);
         if same_day {
             self.note_differences(&old);
@@ -626,7 +637,9 @@ impl CourierState {
                     Some(c) => {
                         let q = self.queue.remove(i);
                         let kind = match c.state {
-                            OrderState::Delivery if c.courier_id.as_deref() == Some(self.user_id.as_str()) => {
+                            OrderState::Delivery
+                                if c.courier_id.as_deref() == Some(self.user_id.as_str()) =>
+                            {
                                 ConflictKind::Changed
                             }
                             OrderState::Delivery => ConflictKind::NotYours,
@@ -681,7 +694,7 @@ impl Reducible for CourierState {
                 s.seen_while_loading.clear();
             }
             CourierAction::Upsert(o) => {
-                let change = LiveChange::Upsert(*o);
+                let change = LiveChange::Upsert(o);
                 if s.loading {
                     s.seen_while_loading.push(change.clone());
                 }
@@ -948,7 +961,11 @@ mod tests {
 
     #[test]
     fn the_route_is_shown_in_route_order() {
-        let s = loaded(vec![order("b", 2, 2, 1), order("a", 7, 1, 1), order("c", 1, 3, 1)]);
+        let s = loaded(vec![
+            order("b", 2, 2, 1),
+            order("a", 7, 1, 1),
+            order("c", 1, 3, 1),
+        ]);
         assert_eq!(ids(&s), ["a", "b", "c"]);
         assert_eq!(s.date.as_deref(), Some(DAY));
         assert_eq!(s.fetched_at, Some(1_000.0));
@@ -957,11 +974,23 @@ mod tests {
 
     #[test]
     fn a_close_waits_out_the_grace_period_and_undo_drops_it() {
-        let s = run(loaded(vec![order("a", 1, 1, 1)]), vec![deliver("a", "k1", 0.0)]);
+        let s = run(
+            loaded(vec![order("a", 1, 1, 1)]),
+            vec![deliver("a", "k1", 0.0)],
+        );
         let q = s.queued("a").expect("queued");
         assert_eq!((q.key.as_str(), q.expected_version), ("k1", 1));
-        assert!(s.due(GRACE_MS - 1.0).is_empty(), "nothing goes out during the grace period");
+        assert!(
+            s.due(GRACE_MS - 1.0).is_empty(),
+            "nothing goes out during the grace period"
+        );
         assert_eq!(q.seconds_left(1_500.0), 9);
+        assert_eq!(
+            q.seconds_left(-400.0),
+            10,
+            "a clock read just before the close"
+        );
+        assert_eq!(q.seconds_left(GRACE_MS + 5.0), 0);
         let undone = run(
             s.clone(),
             vec![CourierAction::Undo {
@@ -1004,7 +1033,10 @@ mod tests {
             ],
         );
         assert!(s.due(t).is_empty(), "no second request while one is out");
-        let s = run(s, vec![done("k1", SendResult::Unreachable("offline".into()), t)]);
+        let s = run(
+            s,
+            vec![done("k1", SendResult::Unreachable("offline".into()), t)],
+        );
         let q = s.queued("a").expect("still queued");
         assert_eq!((q.key.as_str(), q.attempts), ("k1", 1));
         assert!(s.due(t + 1.0).is_empty(), "backs off");
@@ -1016,7 +1048,10 @@ mod tests {
                 done("k1", SendResult::Unreachable("offline".into()), t + 2_000.0),
             ],
         );
-        assert!(s.due(t + 2_000.0 + FIRST_RETRY_MS).is_empty(), "longer the second time");
+        assert!(
+            s.due(t + 2_000.0 + FIRST_RETRY_MS).is_empty(),
+            "longer the second time"
+        );
         // The connection is back: retry now, with the same key.
         let s = run(s, vec![CourierAction::RetryNow(t + 2_500.0)]);
         let due = s.due(t + 2_500.0);
@@ -1058,7 +1093,11 @@ mod tests {
             s,
             vec![
                 CourierAction::SendStarted("k1".into()),
-                done("k1", SendResult::Sent(Some(Box::new(as_delivered(a)))), GRACE_MS),
+                done(
+                    "k1",
+                    SendResult::Sent(Some(Box::new(as_delivered(a)))),
+                    GRACE_MS,
+                ),
             ],
         );
         assert!(s.queue.is_empty());
@@ -1085,7 +1124,10 @@ mod tests {
         let mut back = a;
         back.state = OrderState::New;
         back.version = 2;
-        let s = run(s, vec![done("k1", SendResult::Sent(Some(Box::new(back))), GRACE_MS)]);
+        let s = run(
+            s,
+            vec![done("k1", SendResult::Sent(Some(Box::new(back))), GRACE_MS)],
+        );
         assert!(s.stops.is_empty());
         assert_eq!(s.failed.len(), 1);
         assert_eq!(s.failed[0].reason, "Client absent");
@@ -1165,7 +1207,10 @@ mod tests {
             )],
         );
         let q = s.queued("a").expect("still queued");
-        assert_eq!((q.key.as_str(), q.expected_version, q.attempts), ("k2", 3, 0));
+        assert_eq!(
+            (q.key.as_str(), q.expected_version, q.attempts),
+            ("k2", 3, 0)
+        );
         assert_eq!(s.due(GRACE_MS).len(), 1);
         assert!(s.conflicts.is_empty());
 
@@ -1202,7 +1247,10 @@ mod tests {
         assert_eq!(s.notes.last().map(|n| n.kind), Some(NoteKind::Added));
         let s = run(s, vec![CourierAction::Revoked("a".into())]);
         assert_eq!(ids(&s), ["b"]);
-        assert_eq!(s.notes.last().map(|n| (n.kind, n.order.number)), Some((NoteKind::Removed, 1)));
+        assert_eq!(
+            s.notes.last().map(|n| (n.kind, n.order.number)),
+            Some((NoteKind::Removed, 1))
+        );
         let mut b2 = order("b", 2, 2, 3);
         b2.window = None;
         let s = run(s, vec![CourierAction::Upsert(Box::new(b2))]);
@@ -1239,7 +1287,11 @@ mod tests {
             ],
         );
         assert_eq!(ids(&s), ["b", "c"]);
-        let kinds: Vec<(NoteKind, &str)> = s.notes.iter().map(|n| (n.kind, n.order.id.as_str())).collect();
+        let kinds: Vec<(NoteKind, &str)> = s
+            .notes
+            .iter()
+            .map(|n| (n.kind, n.order.id.as_str()))
+            .collect();
         assert_eq!(kinds, [(NoteKind::Added, "c"), (NoteKind::Removed, "a")]);
     }
 
@@ -1329,7 +1381,11 @@ mod tests {
         assert_eq!(r.fetched_at, Some(1_000.0));
         let q = r.queued("a").expect("queued");
         assert_eq!((q.key.as_str(), q.attempts, q.in_flight), ("k1", 1, false));
-        assert_eq!(r.due(GRACE_MS).len(), 1, "sent again after a reload, same key");
+        assert_eq!(
+            r.due(GRACE_MS).len(),
+            1,
+            "sent again after a reload, same key"
+        );
         assert!(r.loading);
         // Another format version is not misread.
         let mut other = s.stored();
@@ -1391,7 +1447,15 @@ mod tests {
         assert_eq!(parse_money(" 1 250.00 "), Some(Money(125000)));
         assert_eq!(parse_money("0"), Some(Money(0)));
         assert_eq!(parse_money(".5"), Some(Money(50)));
-        for bad in ["", "-5", "1.234", "abc", "1.2.3", ".", "99999999999999999999"] {
+        for bad in [
+            "",
+            "-5",
+            "1.234",
+            "abc",
+            "1.2.3",
+            ".",
+            "99999999999999999999",
+        ] {
             assert_eq!(parse_money(bad), None, "{bad:?}");
         }
     }
@@ -1401,8 +1465,17 @@ mod tests {
         assert_eq!(refusal_kind(503, "unavailable"), None);
         assert_eq!(refusal_kind(429, "slow_down"), None);
         assert_eq!(refusal_kind(409, "busy"), None);
-        assert_eq!(refusal_kind(409, "stale_version"), Some(ConflictKind::Changed));
-        assert_eq!(refusal_kind(409, "idempotency_key_reused"), Some(ConflictKind::Refused));
-        assert_eq!(refusal_kind(400, "bad_request"), Some(ConflictKind::Refused));
+        assert_eq!(
+            refusal_kind(409, "stale_version"),
+            Some(ConflictKind::Changed)
+        );
+        assert_eq!(
+            refusal_kind(409, "idempotency_key_reused"),
+            Some(ConflictKind::Refused)
+        );
+        assert_eq!(
+            refusal_kind(400, "bad_request"),
+            Some(ConflictKind::Refused)
+        );
     }
 }

@@ -98,7 +98,10 @@ pub fn MissedCalls(p: &MissedCallsProps) -> Html {
                                     </span>
                                 } else {
                                     <span class="call-actions">
-                                        <a class="btn dial" href={format!("tel:{}", c.from)}>{ bt.dial }</a>
+                                        // One click: the PBX rings the operator's phone, then the caller.
+                                        <crate::components::dial::Dial phone={c.from.clone()}
+                                            client_id={c.client_ids.first().cloned()} lang={p.lang}
+                                            label={Some(AttrValue::from(bt.dial))} />
                                         <button type="button" class="btn mark-called-back" disabled={p.busy} {onclick}>
                                             { bt.mark_called_back }
                                         </button>

@@ -47,7 +47,11 @@ pub fn Freshness(p: &FreshnessProps) -> Html {
         let on_reload = p.on_reload.clone();
         Callback::from(move |_: MouseEvent| on_reload.emit(()))
     };
-    let status = if p.online { p.live } else { LiveStatus::Offline };
+    let status = if p.online {
+        p.live
+    } else {
+        LiveStatus::Offline
+    };
     html! {
         <div id="route-fresh" class={classes!("fresh", state)} data-state={state}
             data-fetched-at={p.fetched_at.map(|f| format!("{f:.0}")).unwrap_or_default()}>
@@ -128,10 +132,9 @@ pub fn Conflicts(p: &ConflictsProps) -> Html {
                 cash_collected,
                 empties_returned,
             } => format!(
-                "{}: {}, {} {}",
+                "{}: {}, {}: {empties_returned}",
                 ct.delivered_btn,
                 rub(Money(*cash_collected)),
-                empties_returned,
                 ct.empties_returned.to_lowercase()
             ),
             Close::Failed { reason } => format!("{}: {reason}", ct.failed_btn),

@@ -48,8 +48,12 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
         })
     };
     let onsubmit = {
-        let (cash, empties, error, on_confirm) =
-            (cash.clone(), empties.clone(), error.clone(), p.on_confirm.clone());
+        let (cash, empties, error, on_confirm) = (
+            cash.clone(),
+            empties.clone(),
+            error.clone(),
+            p.on_confirm.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             match parse_money(&cash) {
@@ -123,8 +127,12 @@ pub fn FailForm(p: &FailProps) -> Html {
         })
     };
     let onsubmit = {
-        let (chosen, other, error, on_confirm) =
-            (chosen.clone(), other.clone(), error.clone(), p.on_confirm.clone());
+        let (chosen, other, error, on_confirm) = (
+            chosen.clone(),
+            other.clone(),
+            error.clone(),
+            p.on_confirm.clone(),
+        );
         let reasons = ct.fail_reasons;
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();

@@ -74,10 +74,9 @@ pub fn StopCard(p: &StopProps) -> Html {
                 cash_collected,
                 empties_returned,
             } => format!(
-                "{} · {} · {} {}",
+                "{} · {} · {}: {empties_returned}",
                 ct.delivered_btn,
                 rub(rodnik_shared::Money(*cash_collected)),
-                empties_returned,
                 ct.empties_returned.to_lowercase()
             ),
             Close::Failed { reason } => format!("{}: {reason}", ct.failed_btn),
@@ -111,9 +110,13 @@ pub fn StopCard(p: &StopProps) -> Html {
         let cash = o.cash_collected.map(rub).unwrap_or_default();
         let back = o
             .empties_returned
-            .map(|e| format!("{e} {}", ct.empties_returned.to_lowercase()))
+            .map(|e| format!("{}: {e}", ct.empties_returned.to_lowercase()))
             .unwrap_or_default();
-        let at = o.delivered_at.as_deref().map(local_time).unwrap_or_default();
+        let at = o
+            .delivered_at
+            .as_deref()
+            .map(local_time)
+            .unwrap_or_default();
         html! {
             <div class="closed-info">
                 { format!("{} {at}", ct.delivered_at) }

@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 use super::chart::{BarChart, Series};
 use super::format::{bucket_of, buckets, day_label, month_label, parse};
-use super::table::{Cell, Column, ReportTable, Row};
+use super::table::{order_by, sort_rows, Cell, Column, ReportTable, Row, Sort};
 use crate::i18n::reports::{texts, ReportsTexts};
 use crate::i18n::{kind_label, Lang};
 
@@ -136,9 +136,7 @@ pub fn table(
             vec![Column::text("courier", t.col_courier)]
         }
         Group::Client => {
-            let mut rows: Vec<_> = r.rows.iter().collect();
-            rows.sort_by(|a, b| a.client_name.cmp(&b.client_name));
-            for x in rows {
+            for x in &r.rows {
                 sums.add(
                     x.client_id.clone(),
                     || {
@@ -158,9 +156,7 @@ pub fn table(
             ]
         }
         Group::Kind => {
-            let mut rows: Vec<_> = r.rows.iter().collect();
-            rows.sort_by_key(|x| x.client_kind);
-            for x in rows {
+            for x in &r.rows {
                 sums.add(
                     x.client_kind.as_str().to_string(),
                     || vec![Cell::Text(kind_label(lang, x.client_kind).into())],
@@ -213,7 +209,19 @@ pub fn table(
         Cell::Int(r.totals.water_qty),
         Cell::Money(r.totals.amount),
     ]);
-    (columns, sums.rows(), totals)
+    let rows = sums.rows();
+    // Clients and client types read best in name order; the rest keep the report's.
+    let rows = match g {
+        Group::Client | Group::Kind => sort_rows(
+            &rows,
+            Some(Sort {
+                col: 0,
+                desc: false,
+            }),
+        ),
+        _ => rows,
+    };
+    (columns, rows, totals)
 }
 
 /// The chart's series: one per courier, water per bucket.
@@ -251,7 +259,11 @@ pub fn water_series(
             series[pos].values[*i] += x.water_qty;
         }
     }
-    series.sort_by(|a, b| a.name.cmp(&b.name));
+    let names: Vec<(Option<i64>, String)> = series.iter().map(|s| (None, s.name.clone())).collect();
+    let mut series: Vec<Series> = order_by(&names, false)
+        .into_iter()
+        .map(|i| series[i].clone())
+        .collect();
     for (i, s) in series.iter_mut().enumerate() {
         s.class = format!("c{}", i % 8);
     }

@@ -90,6 +90,11 @@ pub fn LostView(p: &LostViewProps) -> Html {
         })
     };
     let ids: Vec<String> = p.report.rows.iter().map(|r| r.client_id.clone()).collect();
+    // Other clients on screen: the banner of the last list no longer applies.
+    {
+        let made = made.clone();
+        use_effect_with(ids.clone(), move |_| made.set(None));
+    }
     let make = {
         let (made, busy, token, app) = (
             made.clone(),

@@ -99,31 +99,41 @@ pub struct Sort {
     pub desc: bool,
 }
 
+/// The order of items by their keys (a number, else lower-case text),
+/// ties by position. The one sort of the reports screens: each sort call
+/// with its own closure would add its own copy of the sort to the wasm.
+pub fn order_by(keys: &[(Option<i64>, String)], desc: bool) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    order.sort_unstable_by(|&a, &b| {
+        let (x, y) = (&keys[a], &keys[b]);
+        let ord = match (x.0, y.0) {
+            (Some(p), Some(q)) => p.cmp(&q),
+            _ => x.1.cmp(&y.1),
+        };
+        (if desc { ord.reverse() } else { ord }).then(a.cmp(&b))
+    });
+    order
+}
+
 /// Rows ordered by one column; ties keep their order (the report's own).
 pub fn sort_rows(rows: &[Row], sort: Option<Sort>) -> Vec<Row> {
-    let mut out = rows.to_vec();
     let Some(Sort { col, desc }) = sort else {
-        return out;
+        return rows.to_vec();
     };
-    out.sort_by(|a, b| {
-        let (x, y) = (a.cells.get(col), b.cells.get(col));
-        let ord = match (x.and_then(Cell::numeric), y.and_then(Cell::numeric)) {
-            (Some(p), Some(q)) => p.cmp(&q),
-            _ => {
-                let (p, q) = (
-                    x.map(Cell::raw).unwrap_or_default().to_lowercase(),
-                    y.map(Cell::raw).unwrap_or_default().to_lowercase(),
-                );
-                p.cmp(&q)
-            }
-        };
-        if desc {
-            ord.reverse()
-        } else {
-            ord
-        }
-    });
-    out
+    let keys: Vec<(Option<i64>, String)> = rows
+        .iter()
+        .map(|r| {
+            let c = r.cells.get(col);
+            (
+                c.and_then(Cell::numeric),
+                c.map(Cell::raw).unwrap_or_default().to_lowercase(),
+            )
+        })
+        .collect();
+    order_by(&keys, desc)
+        .into_iter()
+        .map(|i| rows[i].clone())
+        .collect()
 }
 
 /// The next sort after a click on column `col`.
