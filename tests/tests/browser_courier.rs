@@ -901,3 +901,55 @@ async fn the_app_installs_as_a_pwa_and_opens_the_saved_route_offline() {
     set_offline(&p, &c, false).await;
     wait_until(&c, "#route-fresh", Some("data-state"), |s| s == "live").await;
 }
+
+/// The check across three screens: a stop closed in the courier app
+/// shows on the dispatcher's board and on the wallboard within a second of
+/// the server having it (the app holds a close for its undo grace period
+/// first, so the clock starts when the server has the close).
+#[tokio::test]
+async fn a_close_in_the_courier_app_reaches_the_board_and_the_wallboard_within_a_second() {
+    if !runnable() {
+        return;
+    }
+    let w = world().await;
+    let (_, manager) = w.app.user("pavel", "manager", None).await;
+    let s1 = w.water_stop(&w.ivan, 2).await;
+    let link = w
+        .app
+        .post("/api/wallboards", &manager, json!({ "name": "Office TV" }))
+        .await
+        .expect(201);
+
+    let (_wd, wall) = browser("en-US").await;
+    wall.goto(&w.app.url(link["path"].as_str().expect("path")))
+        .await
+        .expect("wallboard");
+    wait_until(&wall, "#live-status", Some("data-state"), |s| s == "online").await;
+    let done = format!("#wb-couriers tr.wb-row[data-courier-id='{}'] td.done", w.kolya_id);
+    wait_until(&wall, &done, None, |t| t == "0").await;
+
+    let (_bd, board) = browser("en-US").await;
+    log_in(&board, &w.app, "olga").await;
+    click(&board, "#nav-board").await;
+    wait_until(&board, "#lanes", Some("aria-busy"), |b| b == "false").await;
+    wait_until(&board, "#live-status", Some("data-state"), |s| s == "online").await;
+    let card = format!(".stop[data-id='{s1}']");
+    wait_until(&board, &card, Some("data-state"), |s| s == "delivery").await;
+
+    let (_p, c) = phone("en-US").await;
+    courier_log_in(&c, &w.app, "kolya").await;
+    deliver(&c, &s1, None, 0).await;
+    confirm_delivery(&c, &s1).await;
+    // The close leaves the phone after its grace period.
+    w.until(&s1, "delivered", Duration::from_secs(30), |o| o["state"] == "delivered")
+        .await;
+    let at = Instant::now();
+    let second = Duration::from_secs(1);
+    wait_until_within(&board, &card, Some("data-state"), second, |s| s == "delivered").await;
+    wait_until_within(&wall, &done, None, second, |t| t == "1").await;
+    eprintln!("board and wallboard caught up {:?} after the server had the close", at.elapsed());
+    screenshot(&wall, "wallboard-after-courier.png").await;
+    for client in [c, board, wall] {
+        client.close().await.expect("close browser");
+    }
+}
