@@ -50,3 +50,53 @@ async fn the_web_app_is_served_with_spa_fallback() {
     let v: serde_json::Value = r.json().await.expect("json");
     assert_eq!(v["error"]["code"], "not_found");
 }
+
+/// The app goes out gzipped when the browser accepts it; Trunk's hashed files
+/// are cached for good and everything else is revalidated.
+#[tokio::test]
+async fn the_web_app_is_compressed_and_cached_by_name() {
+    let index = dist().join("index.html");
+    if !index.exists() {
+        assert!(
+            std::env::var("RODNIK_FULL_SUITE").is_err(),
+            "frontend/dist/index.html is missing"
+        );
+        return;
+    }
+    let wasm = std::fs::read_dir(dist())
+        .expect("dist")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .find(|n| n.ends_with("_bg.wasm"))
+        .expect("a wasm in dist");
+    let raw = std::fs::metadata(dist().join(&wasm)).expect("wasm").len();
+    let mut cfg = Config::for_tests();
+    cfg.static_dir = Some(dist());
+    let app = spawn_with(cfg).await;
+
+    let r = app
+        .http
+        .get(app.url(&format!("/{wasm}")))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("get wasm");
+    assert_eq!(r.status().as_u16(), 200);
+    let h = r.headers().clone();
+    assert_eq!(h["content-encoding"], "gzip");
+    assert_eq!(h["cache-control"], "public, max-age=31536000, immutable");
+    let sent = r.bytes().await.expect("body").len() as u64;
+    assert!(sent * 2 < raw, "gzip sent {sent} bytes of {raw}");
+
+    let plain = app.http.get(app.url(&format!("/{wasm}"))).send().await.expect("get");
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.bytes().await.expect("body").len() as u64, raw);
+
+    for path in ["/", "/courier", "/sw.js"] {
+        let r = app.http.get(app.url(path)).send().await.expect("get");
+        assert_eq!(r.headers()["cache-control"], "no-cache", "{path}");
+    }
+    // API answers keep their own headers.
+    let r = app.http.get(app.url("/api/health")).send().await.expect("health");
+    assert!(r.headers().get("cache-control").is_none());
+}

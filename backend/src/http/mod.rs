@@ -53,7 +53,11 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new().nest("/api", api);
     let app = match state.cfg.static_dir.as_ref().filter(|d| d.join("index.html").exists()) {
         Some(dir) => app.fallback_service(
-            ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html"))),
+            Router::new()
+                .fallback_service(ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html"))))
+                // The wasm is ~1.6 MB raw, ~0.57 MB gzipped.
+                .layer(tower_http::compression::CompressionLayer::new())
+                .layer(middleware::from_fn(cache_headers)),
         ),
         None => app.fallback(|| async {
             (
@@ -72,4 +76,50 @@ pub fn router(state: AppState) -> Router {
                 },
             ),
         )
+}
+
+/// Trunk's hashed files (`name-<16 hex>.ext`) never change: cache them for a
+/// year. Everything else (index.html, sw.js, the manifest, icons) is checked
+/// with the server on every load, so a new build is picked up at once.
+async fn cache_headers(
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let hashed = is_hashed_asset(req.uri().path());
+    let mut resp = next.run(req).await;
+    if resp.status().is_success() {
+        let value = if hashed {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        resp.headers_mut().insert(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static(value),
+        );
+    }
+    resp
+}
+
+fn is_hashed_asset(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or("");
+    let stem = name.split('.').next().unwrap_or("");
+    // "rodnik-frontend-c6f0ea6c5011d6f6_bg" or "styles-db28a156f6f64ddc"
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-').is_some_and(|(_, h)| {
+        h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hashed_assets_are_told_apart() {
+        assert!(super::is_hashed_asset("/rodnik-frontend-c6f0ea6c5011d6f6_bg.wasm"));
+        assert!(super::is_hashed_asset("/styles-db28a156f6f64ddc.css"));
+        assert!(!super::is_hashed_asset("/index.html"));
+        assert!(!super::is_hashed_asset("/sw.js"));
+        assert!(!super::is_hashed_asset("/courier"));
+        assert!(!super::is_hashed_asset("/icons/icon-192.png"));
+    }
 }

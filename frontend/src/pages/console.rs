@@ -175,8 +175,13 @@ pub fn Console() -> Html {
         });
     }
 
+    // This operator's extension now (it can change while the socket is open).
+    let my_extension = use_mut_ref(|| None::<String>);
+    *my_extension.borrow_mut() = app.session.as_ref().and_then(|s| s.user.extension.clone());
+
     let on_live = {
         let (dispatcher, app) = (state.dispatcher(), app.dispatcher());
+        let my_extension = my_extension.clone();
         Callback::from(move |ev: LiveEvent| match ev {
             LiveEvent::Unauthorized => app.dispatch(AppAction::LoggedOut),
             LiveEvent::Opened => {}
@@ -190,7 +195,14 @@ pub fn Console() -> Html {
                     }
                     "call.answered" | "call.ended" => {
                         if let Some(c) = call() {
-                            dispatcher.dispatch(ConsoleAction::CallChanged(Box::new(c)));
+                            let elsewhere = m.kind == "call.answered"
+                                && c.call.extension.is_some()
+                                && c.call.extension != *my_extension.borrow();
+                            dispatcher.dispatch(if elsewhere {
+                                ConsoleAction::AnsweredElsewhere(Box::new(c))
+                            } else {
+                                ConsoleAction::CallChanged(Box::new(c))
+                            });
                         }
                     }
                     _ => {}

@@ -567,6 +567,8 @@ pub enum ConsoleAction {
     Ringing(Box<CallWithMatches>),
     /// `call.answered` / `call.ended`: the call's new state.
     CallChanged(Box<CallWithMatches>),
+    /// `call.answered` at another operator's extension: the pop is theirs.
+    AnsweredElsewhere(Box<CallWithMatches>),
     TakeWaiting,
     /// Esc: the call is done; clear the screen.
     Close,
@@ -764,6 +766,30 @@ impl Reducible for ConsoleState {
                     s.waiting = None;
                 }
                 if !changed {
+                    return self;
+                }
+            }
+            ConsoleAction::AnsweredElsewhere(call) => {
+                let is = |c: &Option<Box<CallWithMatches>>| {
+                    c.as_ref().is_some_and(|c| c.call.id == call.call.id)
+                };
+                if is(&s.waiting) {
+                    s.waiting = None;
+                } else if is(&s.call) {
+                    if s.is_busy() {
+                        // Something is typed: keep it, the banner shows who answered.
+                        if let Some(c) = s.call.as_mut() {
+                            c.call = call.call.clone();
+                        }
+                    } else {
+                        s.restoring = None;
+                        s.call = None;
+                        s.panel = Panel::Empty;
+                        s.order = OrderDraft::default();
+                        s.client_draft = ClientDraft::default();
+                        s.contract.clear();
+                    }
+                } else {
                     return self;
                 }
             }
@@ -1068,6 +1094,32 @@ mod tests {
             vec![card(vec![]), card(vec![])],
         )));
         assert!(matches!(two.panel, Panel::Choose(ref m) if m.len() == 2));
+    }
+
+    #[test]
+    fn a_call_answered_at_another_extension_leaves_this_screen() {
+        let s = Rc::new(ConsoleState::new(day("2025-11-27")));
+        let popped = s.reduce(ConsoleAction::Ringing(call("k1", vec![card(vec![])])));
+        let mut taken = call("k1", vec![]);
+        taken.call.state = CallState::Answered;
+        taken.call.extension = Some("102".into());
+        let gone = popped.clone().reduce(ConsoleAction::AnsweredElsewhere(taken.clone()));
+        assert!(gone.call.is_none());
+        assert_eq!(gone.panel, Panel::Empty);
+        // With something typed, the draft stays and the call shows as answered.
+        let typing = popped.reduce(ConsoleAction::EditOrder(OrderEdit::Note("x".into())));
+        let kept = typing.reduce(ConsoleAction::AnsweredElsewhere(taken.clone()));
+        assert_eq!(kept.call.as_ref().map(|c| c.call.state), Some(CallState::Answered));
+        assert_eq!(kept.order.note, "x");
+        // A waiting call taken elsewhere is dropped.
+        let busy = Rc::new(ConsoleState::new(day("2025-11-27")))
+            .reduce(ConsoleAction::Ringing(call("k0", vec![card(vec![])])))
+            .reduce(ConsoleAction::EditOrder(OrderEdit::Note("y".into())))
+            .reduce(ConsoleAction::Ringing(call("k1", vec![])));
+        assert!(busy.waiting.is_some());
+        let dropped = busy.reduce(ConsoleAction::AnsweredElsewhere(taken));
+        assert!(dropped.waiting.is_none());
+        assert_eq!(dropped.call_id().as_deref(), Some("k0"));
     }
 
     #[test]
