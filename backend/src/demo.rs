@@ -515,7 +515,7 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
                 empties_returned: None,
                 delivered_at: None,
                 cancel_reason: None,
-            needs_new_date: false,
+                needs_new_date: false,
             };
             let ci_key = (
                 couriers

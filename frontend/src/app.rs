@@ -44,7 +44,9 @@ pub enum Route {
 #[function_component]
 pub fn App() -> Html {
     let state = use_reducer(AppState::restore);
-    use_effect_with((), |_| crate::components::courier::register_service_worker());
+    use_effect_with((), |_| {
+        crate::components::courier::register_service_worker()
+    });
 
     use_effect_with((*state).clone(), |s| {
         s.persist();

@@ -784,26 +784,45 @@ async fn new_orders_refuse_products_off_sale_and_deactivated_couriers() {
     };
     // An order taken while the pump was on sale keeps it.
     let kept = app.order(&op, body(&pump, None)).await;
-    app.patch(&format!("/api/products/{pump}"), &app.admin, json!({ "on_sale": false }))
+    app.patch(
+        &format!("/api/products/{pump}"),
+        &app.admin,
+        json!({ "on_sale": false }),
+    )
+    .await
+    .expect(200);
+    let e = app
+        .post("/api/orders", &op, body(&pump, None))
         .await
-        .expect(200);
-    let e = app.post("/api/orders", &op, body(&pump, None)).await.error(422);
+        .error(422);
     assert_eq!(e["field"], "lines[1].product_id");
     let still = app
-        .patch(&format!("/api/orders/{}", id_of(&kept)), &op, json!({ "note": "ring twice" }))
+        .patch(
+            &format!("/api/orders/{}", id_of(&kept)),
+            &op,
+            json!({ "note": "ring twice" }),
+        )
         .await
         .expect(200);
     assert_eq!(still["lines"].as_array().map(Vec::len), Some(2));
 
-    app.patch(&format!("/api/users/{kolya_id}"), &app.admin, json!({ "active": false }))
-        .await
-        .expect(200);
+    app.patch(
+        &format!("/api/users/{kolya_id}"),
+        &app.admin,
+        json!({ "active": false }),
+    )
+    .await
+    .expect(200);
     let only_water = json!({ "client_id": client, "address_id": addr, "delivery_date": app.today(),
                               "lines": [{ "product_id": water, "qty": 1 }], "courier_id": kolya_id });
     let e = app.post("/api/orders", &op, only_water).await.error(422);
     assert_eq!(e["field"], "courier_id");
     let e = app
-        .patch(&format!("/api/orders/{}", id_of(&kept)), &op, json!({ "courier_id": kolya_id }))
+        .patch(
+            &format!("/api/orders/{}", id_of(&kept)),
+            &op,
+            json!({ "courier_id": kolya_id }),
+        )
         .await
         .error(422);
     assert_eq!(e["field"], "courier_id");

@@ -50,7 +50,11 @@ impl World {
             )
             .await;
         self.app
-            .post(&format!("/api/orders/{}/dispatch", id_of(&o)), &self.op, json!({}))
+            .post(
+                &format!("/api/orders/{}/dispatch", id_of(&o)),
+                &self.op,
+                json!({}),
+            )
             .await
             .expect(200)
     }
@@ -61,11 +65,7 @@ impl World {
             .get("/api/orders?needs_new_date=true", &self.op)
             .await
             .expect(200);
-        v.as_array()
-            .expect("list")
-            .iter()
-            .map(id_of)
-            .collect()
+        v.as_array().expect("list").iter().map(id_of).collect()
     }
 }
 
@@ -79,7 +79,11 @@ async fn a_failed_delivery_waits_for_a_new_date_until_one_is_set() {
 
     let failed = w
         .app
-        .post(&format!("/api/orders/{id}/fail"), &w.kolya, json!({ "reason": "client absent" }))
+        .post(
+            &format!("/api/orders/{id}/fail"),
+            &w.kolya,
+            json!({ "reason": "client absent" }),
+        )
         .await
         .expect(200);
     assert_eq!(failed["state"], "new");
@@ -89,7 +93,11 @@ async fn a_failed_delivery_waits_for_a_new_date_until_one_is_set() {
     // Changing only the note keeps it waiting, and keeps courier and window.
     let noted = w
         .app
-        .patch(&format!("/api/orders/{id}"), &w.op, json!({ "note": "call first" }))
+        .patch(
+            &format!("/api/orders/{id}"),
+            &w.op,
+            json!({ "note": "call first" }),
+        )
         .await
         .expect(200);
     assert_eq!(noted["needs_new_date"], true);
@@ -109,7 +117,11 @@ async fn a_failed_delivery_waits_for_a_new_date_until_one_is_set() {
         .expect(200);
     assert_eq!(moved["needs_new_date"], false);
     assert_eq!(moved["delivery_date"], tomorrow.as_str());
-    assert_eq!(moved["courier_id"], w.kolya_id.as_str(), "a date change keeps the courier");
+    assert_eq!(
+        moved["courier_id"],
+        w.kolya_id.as_str(),
+        "a date change keeps the courier"
+    );
     assert_eq!(moved["window"]["from"], "09:00", "and the window");
     assert!(w.needing_date().await.is_empty());
 }
@@ -121,7 +133,11 @@ async fn dispatching_again_or_cancelling_also_settles_a_failed_order() {
     let b = id_of(&w.dispatched(&w.kolya_id).await);
     for id in [&a, &b] {
         w.app
-            .post(&format!("/api/orders/{id}/fail"), &w.kolya, json!({ "reason": "no access" }))
+            .post(
+                &format!("/api/orders/{id}/fail"),
+                &w.kolya,
+                json!({ "reason": "no access" }),
+            )
             .await
             .expect(200);
     }
@@ -138,7 +154,11 @@ async fn dispatching_again_or_cancelling_also_settles_a_failed_order() {
     assert_eq!(again["needs_new_date"], false);
     let cancelled = w
         .app
-        .post(&format!("/api/orders/{b}/cancel"), &w.op, json!({ "reason": "Client cancelled" }))
+        .post(
+            &format!("/api/orders/{b}/cancel"),
+            &w.op,
+            json!({ "reason": "Client cancelled" }),
+        )
         .await
         .expect(200);
     assert_eq!(cancelled["needs_new_date"], false);
@@ -168,7 +188,12 @@ async fn a_stop_given_to_another_courier_goes_to_the_end_of_their_route() {
         .get(&format!("/api/route?courier_id={}", w.petya_id), &w.op)
         .await
         .expect(200);
-    let ids: Vec<String> = route["stops"].as_array().expect("stops").iter().map(id_of).collect();
+    let ids: Vec<String> = route["stops"]
+        .as_array()
+        .expect("stops")
+        .iter()
+        .map(id_of)
+        .collect();
     assert_eq!(ids, [p1, p2, id_of(&k1)]);
     // An out-of-date version is refused and changes nothing.
     let stale = w
@@ -186,7 +211,9 @@ async fn a_stop_given_to_another_courier_goes_to_the_end_of_their_route() {
 async fn missed_call(app: &App, call_id: &str, from: &str) {
     for kind in ["ringing", "ended"] {
         let status = app
-            .call_event(json!({ "event": kind, "call_id": call_id, "from": from, "to": "+74950000000" }))
+            .call_event(
+                json!({ "event": kind, "call_id": call_id, "from": from, "to": "+74950000000" }),
+            )
             .await;
         assert_eq!(status, 204);
     }
@@ -201,15 +228,24 @@ async fn a_missed_call_marked_called_back_leaves_everyones_list() {
 
     let list = w
         .app
-        .get(&format!("/api/calls?date={}&missed=true", w.app.today()), &w.op)
+        .get(
+            &format!("/api/calls?date={}&missed=true", w.app.today()),
+            &w.op,
+        )
         .await
         .expect(200);
     let list = list.as_array().expect("list");
     assert_eq!(list.len(), 2);
-    let known = list.iter().find(|c| c["call_id"] == "pbx-77").expect("pbx-77");
+    let known = list
+        .iter()
+        .find(|c| c["call_id"] == "pbx-77")
+        .expect("pbx-77");
     assert_eq!(known["client_names"], json!(["Иван Петров"]));
     assert!(known["called_back_at"].is_null());
-    let unknown = list.iter().find(|c| c["call_id"] == "pbx-78").expect("pbx-78");
+    let unknown = list
+        .iter()
+        .find(|c| c["call_id"] == "pbx-78")
+        .expect("pbx-78");
     assert!(unknown.get("client_names").is_none() || unknown["client_names"] == json!([]));
 
     let mut other_screen = w.app.live(&marina).await;
@@ -243,7 +279,10 @@ async fn a_missed_call_marked_called_back_leaves_everyones_list() {
 
     let list = w
         .app
-        .get(&format!("/api/calls?date={}&missed=true", w.app.today()), &w.op)
+        .get(
+            &format!("/api/calls?date={}&missed=true", w.app.today()),
+            &w.op,
+        )
         .await
         .expect(200);
     let marked_now = list
@@ -261,8 +300,10 @@ async fn only_missed_calls_can_be_called_back_and_only_by_operators() {
     let w = world().await;
     for kind in ["ringing", "answered", "ended"] {
         w.app
-            .call_event(json!({ "event": kind, "call_id": "pbx-1", "from": "+79123456789",
-                                "to": "+74950000000", "extension": "101" }))
+            .call_event(
+                json!({ "event": kind, "call_id": "pbx-1", "from": "+79123456789",
+                                "to": "+74950000000", "extension": "101" }),
+            )
             .await;
     }
     let calls = w.app.get("/api/calls", &w.op).await.expect(200);

@@ -11,7 +11,9 @@ use serde_json::json;
 async fn wallboard_live(app: &App, key: &str) -> Live {
     let url = format!(
         "{}/api/live?wallboard={}",
-        app.url("").replace("http://", "ws://").trim_end_matches('/'),
+        app.url("")
+            .replace("http://", "ws://")
+            .trim_end_matches('/'),
         enc(key)
     );
     let (ws, _) = tokio_tungstenite::connect_async(url)
@@ -49,9 +51,14 @@ async fn a_wallboard_key_reads_today_without_contacts_and_nothing_more() {
         .await;
 
     // Only managers make links; the key is shown once.
-    let e = app.post("/api/wallboards", &op, json!({ "name": "Office TV" })).await.error(403);
+    let e = app
+        .post("/api/wallboards", &op, json!({ "name": "Office TV" }))
+        .await
+        .error(403);
     assert_eq!(e["code"], "forbidden");
-    app.post("/api/wallboards", &manager, json!({ "name": "  " })).await.error(422);
+    app.post("/api/wallboards", &manager, json!({ "name": "  " }))
+        .await
+        .error(422);
     let made = app
         .post("/api/wallboards", &manager, json!({ "name": "Office TV" }))
         .await
@@ -75,12 +82,18 @@ async fn a_wallboard_key_reads_today_without_contacts_and_nothing_more() {
     let snap: serde_json::Value = snap.json().await.expect("json");
     assert_eq!(snap["date"], app.today().as_str());
     assert_eq!(snap["tz"], "Europe/Moscow");
-    assert_eq!(snap["couriers"], json!([{ "id": kolya_id, "name": "kolya name" }]));
+    assert_eq!(
+        snap["couriers"],
+        json!([{ "id": kolya_id, "name": "kolya name" }])
+    );
     assert_eq!(snap["orders"].as_array().map(Vec::len), Some(1));
     let o = &snap["orders"][0];
     assert_eq!(o["id"], order["id"]);
     assert_eq!(o["client_name"], "Ivan Petrov");
-    assert!(o["address"]["contact_phone"].is_null(), "no contact phone: {o}");
+    assert!(
+        o["address"]["contact_phone"].is_null(),
+        "no contact phone: {o}"
+    );
     assert!(o["address"]["contact_name"].is_null());
     assert!(o["note"].is_null(), "no note: {o}");
     app.get("/api/wallboard", &manager).await.expect(200);
@@ -98,25 +111,34 @@ async fn a_wallboard_key_reads_today_without_contacts_and_nothing_more() {
 
     // Live: order changes without contacts; no calls.
     let mut live = wallboard_live(&app, &key).await;
-    app.post(&format!("/api/orders/{}/dispatch", id_of(&order)), &op, json!({}))
-        .await
-        .expect(200);
+    app.post(
+        &format!("/api/orders/{}/dispatch", id_of(&order)),
+        &op,
+        json!({}),
+    )
+    .await
+    .expect(200);
     let m = live.expect_type("order.updated").await;
     assert_eq!(m["data"]["state"], "delivery");
     assert!(m["data"]["address"]["contact_phone"].is_null());
     assert!(m["data"]["note"].is_null());
-    app.call_event(json!({ "event": "ringing", "call_id": "pbx-1", "from": "+79161234567",
-                           "to": "+74950000000" }))
-        .await;
+    app.call_event(
+        json!({ "event": "ringing", "call_id": "pbx-1", "from": "+79161234567",
+                           "to": "+74950000000" }),
+    )
+    .await;
     let rest = live.drain(Duration::from_millis(600)).await;
     assert!(
-        rest.iter().all(|m| !m["type"].as_str().unwrap_or("").starts_with("call.")),
+        rest.iter()
+            .all(|m| !m["type"].as_str().unwrap_or("").starts_with("call.")),
         "a wallboard gets no calls: {rest:?}"
     );
 
     // Revoked: the snapshot refuses the key and the socket closes.
     let id = made["id"].as_str().expect("id");
-    app.post(&format!("/api/wallboards/{id}/revoke"), &op, json!({})).await.error(403);
+    app.post(&format!("/api/wallboards/{id}/revoke"), &op, json!({}))
+        .await
+        .error(403);
     let revoked = app
         .post(&format!("/api/wallboards/{id}/revoke"), &manager, json!({}))
         .await
@@ -139,10 +161,15 @@ async fn a_wallboard_key_reads_today_without_contacts_and_nothing_more() {
         }
     })
     .await;
-    assert!(closed.is_ok(), "the wallboard socket stayed open after revoking");
+    assert!(
+        closed.is_ok(),
+        "the wallboard socket stayed open after revoking"
+    );
     let refused = tokio_tungstenite::connect_async(format!(
         "{}/api/live?wallboard={}",
-        app.url("").replace("http://", "ws://").trim_end_matches('/'),
+        app.url("")
+            .replace("http://", "ws://")
+            .trim_end_matches('/'),
         enc(&key)
     ))
     .await;

@@ -92,15 +92,27 @@ impl World {
     async fn route(&self, courier: &str, day: &str) -> Vec<String> {
         let r = self
             .app
-            .get(&format!("/api/route?courier_id={courier}&date={day}"), &self.op)
+            .get(
+                &format!("/api/route?courier_id={courier}&date={day}"),
+                &self.op,
+            )
             .await
             .expect(200);
-        r["stops"].as_array().expect("stops").iter().map(id_of).collect()
+        r["stops"]
+            .as_array()
+            .expect("stops")
+            .iter()
+            .map(id_of)
+            .collect()
     }
 }
 
 async fn open_board(c: &Client) -> String {
-    wait_for(c, "#nav-board").await.click().await.expect("nav board");
+    wait_for(c, "#nav-board")
+        .await
+        .click()
+        .await
+        .expect("nav board");
     wait_for(c, "#lanes").await;
     wait_until(c, "#lanes", Some("aria-busy"), |b| b == "false").await;
     wait_until(c, "#live-status", Some("data-state"), |s| s == "online").await;
@@ -122,12 +134,20 @@ fn lane(courier: &str) -> String {
 }
 
 async fn select(c: &Client, id: &str) {
-    wait_for(c, &stop(id)).await.click().await.expect("select a stop");
+    wait_for(c, &stop(id))
+        .await
+        .click()
+        .await
+        .expect("select a stop");
     wait_until(c, "#board-actions", Some("data-id"), |v| v == id).await;
 }
 
 async fn click(c: &Client, css: &str) {
-    wait_for(c, css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+    wait_for(c, css)
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
 }
 
 /// Drags one stop onto a target element with the browser's own DragEvents.
@@ -174,31 +194,52 @@ async fn a_dispatcher_works_the_day_on_the_board() {
     let cc = w.dispatched(&day, &w.kolya_id).await;
     let d = w.dispatched(&day, &w.kolya_id).await;
     w.app
-        .post(&format!("/api/orders/{d}/fail"), &w.kolya, json!({ "reason": "client absent" }))
+        .post(
+            &format!("/api/orders/{d}/fail"),
+            &w.kolya,
+            json!({ "reason": "client absent" }),
+        )
         .await
         .expect(200);
     for kind in ["ringing", "ended"] {
         w.app
-            .call_event(json!({ "event": kind, "call_id": "pbx-9", "from": "+79161234567",
-                                "to": "+74950000000" }))
+            .call_event(
+                json!({ "event": kind, "call_id": "pbx-9", "from": "+79161234567",
+                                "to": "+74950000000" }),
+            )
             .await;
     }
 
     // Everything arrived live, in its lane.
     wait_for(&c, &format!("{} {}", lane(""), stop(&a))).await;
-    wait_until(&c, &format!("{} {}", lane(&w.kolya_id), stop(&d)), Some("class"), |cl| {
-        cl.contains("failed")
-    })
+    wait_until(
+        &c,
+        &format!("{} {}", lane(&w.kolya_id), stop(&d)),
+        Some("class"),
+        |cl| cl.contains("failed"),
+    )
     .await;
-    wait_until(&c, &format!("{} {} .card-failed", lane(&w.kolya_id), stop(&d)), None, |t| {
-        t.contains("client absent")
-    })
+    wait_until(
+        &c,
+        &format!("{} {} .card-failed", lane(&w.kolya_id), stop(&d)),
+        None,
+        |t| t.contains("client absent"),
+    )
     .await;
-    assert_eq!(route_on_screen(&c, &w.kolya_id).await, [b.clone(), cc.clone()]);
+    assert_eq!(
+        route_on_screen(&c, &w.kolya_id).await,
+        [b.clone(), cc.clone()]
+    );
     wait_for(&c, &format!("#needs-date li.needs-date[data-id='{d}']")).await;
     // The call came while the board was open: live, with the caller's name.
-    wait_until(&c, "#missed-calls li.missed-call .from", None, |t| t.contains("79161234567")).await;
-    wait_until(&c, "#missed-calls li.missed-call .who", None, |t| t == "Ivan Petrov").await;
+    wait_until(&c, "#missed-calls li.missed-call .from", None, |t| {
+        t.contains("79161234567")
+    })
+    .await;
+    wait_until(&c, "#missed-calls li.missed-call .who", None, |t| {
+        t == "Ivan Petrov"
+    })
+    .await;
     screenshot(&c, "board.png").await;
 
     // Assign A to Kolya with the panel, then dispatch it: the end of his route.
@@ -208,14 +249,22 @@ async fn a_dispatcher_works_the_day_on_the_board() {
         .select_by_value(&w.kolya_id)
         .await
         .expect("pick kolya");
-    w.until(&a, "assigned to kolya", |o| o["courier_id"] == w.kolya_id.as_str()).await;
+    w.until(&a, "assigned to kolya", |o| {
+        o["courier_id"] == w.kolya_id.as_str()
+    })
+    .await;
     wait_for(&c, &format!("{} {}", lane(&w.kolya_id), stop(&a))).await;
     click(&c, "#act-dispatch").await;
-    let o = w.until(&a, "dispatched", |o| o["state"] == "delivery").await;
+    let o = w
+        .until(&a, "dispatched", |o| o["state"] == "delivery")
+        .await;
     assert_eq!(o["route_pos"], 3);
-    wait_until(&c, &format!("{} ol.route {}", lane(&w.kolya_id), stop(&a)), Some("data-state"), |s| {
-        s == "delivery"
-    })
+    wait_until(
+        &c,
+        &format!("{} ol.route {}", lane(&w.kolya_id), stop(&a)),
+        Some("data-state"),
+        |s| s == "delivery",
+    )
     .await;
     screenshot(&c, "board-actions.png").await;
 
@@ -224,7 +273,10 @@ async fn a_dispatcher_works_the_day_on_the_board() {
     click(&c, "#act-up").await;
     let deadline = std::time::Instant::now() + WAIT;
     while w.route(&w.kolya_id, &day).await != [cc.clone(), b.clone(), a.clone()] {
-        assert!(std::time::Instant::now() < deadline, "route never became C, B, A");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "route never became C, B, A"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 
@@ -232,23 +284,38 @@ async fn a_dispatcher_works_the_day_on_the_board() {
     drag(&c, &stop(&a), &stop(&cc)).await;
     let deadline = std::time::Instant::now() + WAIT;
     while w.route(&w.kolya_id, &day).await != [a.clone(), cc.clone(), b.clone()] {
-        assert!(std::time::Instant::now() < deadline, "dragging did not reorder the route");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "dragging did not reorder the route"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    wait_until_within(&c, &format!("{} ol.route .stop", lane(&w.kolya_id)), Some("data-id"), LIVE_WAIT, |v| {
-        v == a
-    })
+    wait_until_within(
+        &c,
+        &format!("{} ol.route .stop", lane(&w.kolya_id)),
+        Some("data-id"),
+        LIVE_WAIT,
+        |v| v == a,
+    )
     .await;
 
     // Drag B onto Petya's lane: his now, still dispatched, first on his route.
     drag(&c, &stop(&b), &format!("{} .lane-body", lane(&w.petya_id))).await;
-    let o = w.until(&b, "given to petya", |o| o["courier_id"] == w.petya_id.as_str()).await;
+    let o = w
+        .until(&b, "given to petya", |o| {
+            o["courier_id"] == w.petya_id.as_str()
+        })
+        .await;
     assert_eq!(o["state"], "delivery");
     assert_eq!(w.route(&w.petya_id, &day).await, [b.clone()]);
     wait_for(&c, &format!("{} {}", lane(&w.petya_id), stop(&b))).await;
 
     // The failed delivery gets a new date from the "need a new date" list.
-    click(&c, &format!("#needs-date li.needs-date[data-id='{d}'] button")).await;
+    click(
+        &c,
+        &format!("#needs-date li.needs-date[data-id='{d}'] button"),
+    )
+    .await;
     wait_until(&c, "#board-actions", Some("data-id"), |v| v == d).await;
     let tomorrow = rodnik_tests::browser::shift(&day, 1);
     js(
@@ -260,10 +327,21 @@ async fn a_dispatcher_works_the_day_on_the_board() {
     )
     .await;
     click(&c, "#act-reschedule").await;
-    let o = w.until(&d, "rescheduled", |o| o["delivery_date"] == tomorrow.as_str()).await;
+    let o = w
+        .until(&d, "rescheduled", |o| {
+            o["delivery_date"] == tomorrow.as_str()
+        })
+        .await;
     assert_eq!(o["needs_new_date"], false);
-    assert_eq!(o["courier_id"], w.kolya_id.as_str(), "a new date keeps the courier");
-    wait_until(&c, "#needs-date", None, |t| t.contains("No failed deliveries")).await;
+    assert_eq!(
+        o["courier_id"],
+        w.kolya_id.as_str(),
+        "a new date keeps the courier"
+    );
+    wait_until(&c, "#needs-date", None, |t| {
+        t.contains("No failed deliveries")
+    })
+    .await;
     assert!(
         c.find(Locator::Css(&stop(&d))).await.is_err(),
         "an order moved to tomorrow leaves today's board"
@@ -290,13 +368,18 @@ async fn a_dispatcher_works_the_day_on_the_board() {
         .await
         .expect("reason");
     click(&c, "#act-cancel").await;
-    let o = w.until(&cc, "cancelled", |o| o["state"] == "cancelled").await;
+    let o = w
+        .until(&cc, "cancelled", |o| o["state"] == "cancelled")
+        .await;
     assert_eq!(o["cancel_reason"], "ordered at another company");
     // Cancelled orders are hidden unless asked for.
     wait_until(&c, "#lanes", None, |_| true).await;
     let deadline = std::time::Instant::now() + WAIT;
     while c.find(Locator::Css(&stop(&cc))).await.is_ok() {
-        assert!(std::time::Instant::now() < deadline, "a cancelled order stays on the board");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "a cancelled order stays on the board"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     click(&c, "#board-show-cancelled").await;
@@ -304,17 +387,36 @@ async fn a_dispatcher_works_the_day_on_the_board() {
 
     // The missed call: marked as called back from the board.
     click(&c, "#missed-calls li.missed-call .mark-called-back").await;
-    wait_until(&c, "#missed-calls li.missed-call", Some("data-called-back"), |v| v == "true").await;
+    wait_until(
+        &c,
+        "#missed-calls li.missed-call",
+        Some("data-called-back"),
+        |v| v == "true",
+    )
+    .await;
     let calls = w.app.get("/api/calls?missed=true", &w.op).await.expect(200);
     assert_eq!(calls[0]["called_back_by"], "olga name");
 
     // A delivery made by the courier shows without a reload, with the progress.
     w.app
-        .post(&format!("/api/orders/{a}/deliver"), &w.kolya, json!({ "cash_collected": 75000 }))
+        .post(
+            &format!("/api/orders/{a}/deliver"),
+            &w.kolya,
+            json!({ "cash_collected": 75000 }),
+        )
         .await
         .expect(200);
-    wait_until_within(&c, &stop(&a), Some("data-state"), LIVE_WAIT, |s| s == "delivered").await;
-    wait_until(&c, &format!("{} .lane-done", lane(&w.kolya_id)), None, |t| t == "1/1").await;
+    wait_until_within(&c, &stop(&a), Some("data-state"), LIVE_WAIT, |s| {
+        s == "delivered"
+    })
+    .await;
+    wait_until(
+        &c,
+        &format!("{} .lane-done", lane(&w.kolya_id)),
+        None,
+        |t| t == "1/1",
+    )
+    .await;
     assert_eq!(
         js(&c, "return window.__rodnikNoReload === true;").await,
         true,
@@ -325,8 +427,17 @@ async fn a_dispatcher_works_the_day_on_the_board() {
     // A reload shows the same board, the missed call with its name and mark.
     c.refresh().await.expect("reload");
     wait_until(&c, "#lanes", Some("aria-busy"), |b| b == "false").await;
-    wait_until(&c, "#missed-calls li.missed-call .who", None, |t| t == "Ivan Petrov").await;
-    wait_until(&c, "#missed-calls li.missed-call", Some("data-called-back"), |v| v == "true").await;
+    wait_until(&c, "#missed-calls li.missed-call .who", None, |t| {
+        t == "Ivan Petrov"
+    })
+    .await;
+    wait_until(
+        &c,
+        "#missed-calls li.missed-call",
+        Some("data-called-back"),
+        |v| v == "true",
+    )
+    .await;
     wait_for(&c, &format!("{} {}", lane(&w.petya_id), stop(&b))).await;
     c.close().await.expect("close browser");
 }
@@ -343,18 +454,30 @@ async fn the_board_changes_day_and_speaks_russian() {
     let tomorrow = rodnik_tests::browser::shift(&day, 1);
     let later = w.order(&tomorrow, Some(&w.petya_id), 2).await;
     wait_until(&c, "#board h1", None, |t| t == "Диспетчерская").await;
-    wait_until(&c, &format!("{} .lane-name", lane("")), None, |t| t == "Без курьера").await;
+    wait_until(&c, &format!("{} .lane-name", lane("")), None, |t| {
+        t == "Без курьера"
+    })
+    .await;
     assert!(c.find(Locator::Css(&stop(&later))).await.is_err());
     click(&c, "#board-next").await;
     wait_until(&c, "#board", Some("data-date"), |d| d == tomorrow).await;
     wait_for(&c, &format!("{} {}", lane(&w.petya_id), stop(&later))).await;
-    wait_until(&c, &format!("{} .lane-left", lane(&w.petya_id)), None, |t| t == "1 точка").await;
+    wait_until(
+        &c,
+        &format!("{} .lane-left", lane(&w.petya_id)),
+        None,
+        |t| t == "1 точка",
+    )
+    .await;
     screenshot(&c, "board-ru.png").await;
     click(&c, "#board-today").await;
     wait_until(&c, "#board", Some("data-date"), |d| d == day).await;
     let deadline = std::time::Instant::now() + WAIT;
     while c.find(Locator::Css(&stop(&later))).await.is_ok() {
-        assert!(std::time::Instant::now() < deadline, "tomorrow's order stays on today's board");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "tomorrow's order stays on today's board"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     c.close().await.expect("close browser");

@@ -925,14 +925,20 @@ async fn a_close_in_the_courier_app_reaches_the_board_and_the_wallboard_within_a
         .await
         .expect("wallboard");
     wait_until(&wall, "#live-status", Some("data-state"), |s| s == "online").await;
-    let done = format!("#wb-couriers tr.wb-row[data-courier-id='{}'] td.done", w.kolya_id);
+    let done = format!(
+        "#wb-couriers tr.wb-row[data-courier-id='{}'] td.done",
+        w.kolya_id
+    );
     wait_until(&wall, &done, None, |t| t == "0").await;
 
     let (_bd, board) = browser("en-US").await;
     log_in(&board, &w.app, "olga").await;
     click(&board, "#nav-board").await;
     wait_until(&board, "#lanes", Some("aria-busy"), |b| b == "false").await;
-    wait_until(&board, "#live-status", Some("data-state"), |s| s == "online").await;
+    wait_until(&board, "#live-status", Some("data-state"), |s| {
+        s == "online"
+    })
+    .await;
     let card = format!(".stop[data-id='{s1}']");
     wait_until(&board, &card, Some("data-state"), |s| s == "delivery").await;
 
@@ -941,13 +947,21 @@ async fn a_close_in_the_courier_app_reaches_the_board_and_the_wallboard_within_a
     deliver(&c, &s1, None, 0).await;
     confirm_delivery(&c, &s1).await;
     // The close leaves the phone after its grace period.
-    w.until(&s1, "delivered", Duration::from_secs(30), |o| o["state"] == "delivered")
-        .await;
+    w.until(&s1, "delivered", Duration::from_secs(30), |o| {
+        o["state"] == "delivered"
+    })
+    .await;
     let at = Instant::now();
     let second = Duration::from_secs(1);
-    wait_until_within(&board, &card, Some("data-state"), second, |s| s == "delivered").await;
+    wait_until_within(&board, &card, Some("data-state"), second, |s| {
+        s == "delivered"
+    })
+    .await;
     wait_until_within(&wall, &done, None, second, |t| t == "1").await;
-    eprintln!("board and wallboard caught up {:?} after the server had the close", at.elapsed());
+    eprintln!(
+        "board and wallboard caught up {:?} after the server had the close",
+        at.elapsed()
+    );
     screenshot(&wall, "wallboard-after-courier.png").await;
     for client in [c, board, wall] {
         client.close().await.expect("close browser");

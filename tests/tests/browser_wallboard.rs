@@ -39,7 +39,9 @@ async fn the_wallboard_follows_the_day_live_from_a_read_only_link() {
     let (kolya_id, kolya) = app.user("kolya", "courier", None).await;
     let (sasha_id, _) = app.user("sasha", "courier", None).await;
     let water = app.product("W19", "water", 25000, true).await;
-    let (client, addr) = app.client("Ivan Petrov", "individual", "+79161234567").await;
+    let (client, addr) = app
+        .client("Ivan Petrov", "individual", "+79161234567")
+        .await;
     let today = app.today();
     let order = |courier: Option<&str>, window: (&str, &str)| {
         json!({ "client_id": client, "address_id": addr, "lines": [{ "product_id": water, "qty": 2 }],
@@ -53,9 +55,13 @@ async fn the_wallboard_follows_the_day_live_from_a_read_only_link() {
         (Some(sasha_id.as_str()), ("18:00", "21:00")),
     ] {
         let o = app.order(&op, order(courier, window)).await;
-        app.post(&format!("/api/orders/{}/dispatch", id_of(&o)), &op, json!({}))
-            .await
-            .expect(200);
+        app.post(
+            &format!("/api/orders/{}/dispatch", id_of(&o)),
+            &op,
+            json!({}),
+        )
+        .await
+        .expect(200);
         ids.push(id_of(&o));
     }
     app.order(&op, order(None, ("18:00", "21:00"))).await;
@@ -71,17 +77,30 @@ async fn the_wallboard_follows_the_day_live_from_a_read_only_link() {
         .expect("open wallboard");
     wait_until(&wall, "#wallboard", Some("aria-busy"), |b| b == "false").await;
     wait_until(&wall, "#live-status", Some("data-state"), |s| s == "online").await;
-    assert!(wall.find(Locator::Css(".topbar")).await.is_err(), "no top bar on the wallboard");
+    assert!(
+        wall.find(Locator::Css(".topbar")).await.is_err(),
+        "no top bar on the wallboard"
+    );
     assert_eq!(text(&wall, &row(&kolya_id, "left")).await, "2");
     assert_eq!(text(&wall, &row(&sasha_id, "left")).await, "1");
-    assert_eq!(text(&wall, "#wb-couriers tr.wb-row[data-courier-id=''] td.left").await, "1");
+    assert_eq!(
+        text(&wall, "#wb-couriers tr.wb-row[data-courier-id=''] td.left").await,
+        "1"
+    );
     wait_until(&wall, "#wb-total-left .value", None, |t| t == "4").await;
     // The stop whose window ended at 00:01 is late (unless the clock is in that minute).
     let now = chrono::Local::now().format("%H:%M").to_string();
     if now.as_str() > "00:01" {
-        wait_for(&wall, &format!("#wb-late li.wb-late-stop[data-id='{}']", ids[0])).await;
+        wait_for(
+            &wall,
+            &format!("#wb-late li.wb-late-stop[data-id='{}']", ids[0]),
+        )
+        .await;
         assert!(wall
-            .find(Locator::Css(&format!("#wb-late li.wb-late-stop[data-id='{}']", ids[1])))
+            .find(Locator::Css(&format!(
+                "#wb-late li.wb-late-stop[data-id='{}']",
+                ids[1]
+            )))
             .await
             .is_err());
     }
@@ -89,9 +108,16 @@ async fn the_wallboard_follows_the_day_live_from_a_read_only_link() {
     // The dispatcher's board, in another browser.
     let (_d2, board) = browser("en-US").await;
     log_in(&board, &app, "olga").await;
-    wait_for(&board, "#nav-board").await.click().await.expect("board");
+    wait_for(&board, "#nav-board")
+        .await
+        .click()
+        .await
+        .expect("board");
     wait_until(&board, "#lanes", Some("aria-busy"), |b| b == "false").await;
-    wait_until(&board, "#live-status", Some("data-state"), |s| s == "online").await;
+    wait_until(&board, "#live-status", Some("data-state"), |s| {
+        s == "online"
+    })
+    .await;
     js(&wall, "window.__rodnikNoReload = true;").await;
 
     // Kolya closes a stop: both screens show it within a second.
@@ -104,42 +130,68 @@ async fn the_wallboard_follows_the_day_live_from_a_read_only_link() {
     .expect(200);
     let closed = Instant::now();
     wait_until_within(&wall, &row(&kolya_id, "done"), None, WITHIN, |t| t == "1").await;
-    wait_until_within(&board, &format!(".stop[data-id='{}']", ids[1]), Some("data-state"), WITHIN, |s| {
-        s == "delivered"
-    })
+    wait_until_within(
+        &board,
+        &format!(".stop[data-id='{}']", ids[1]),
+        Some("data-state"),
+        WITHIN,
+        |s| s == "delivered",
+    )
     .await;
     let took = closed.elapsed();
     assert_eq!(text(&wall, &row(&kolya_id, "cash")).await, "500.00");
     assert_eq!(text(&wall, &row(&kolya_id, "left")).await, "1");
     wait_until(&wall, "#wb-total-done .value", None, |t| t == "1").await;
     wait_until(&wall, "#wb-total-bottles .value", None, |t| t == "2").await;
-    wait_until(&wall, "#wb-ticker li.wb-tick.delivered .what", None, |t| t.contains("kolya name")).await;
+    wait_until(&wall, "#wb-ticker li.wb-tick.delivered .what", None, |t| {
+        t.contains("kolya name")
+    })
+    .await;
     eprintln!("a close reached the wallboard and the board in {took:?}");
 
     // A failed stop: counted for the courier, with its reason in the ticker.
-    app.post(&format!("/api/orders/{}/fail", ids[0]), &kolya, json!({ "reason": "client absent" }))
-        .await
-        .expect(200);
+    app.post(
+        &format!("/api/orders/{}/fail", ids[0]),
+        &kolya,
+        json!({ "reason": "client absent" }),
+    )
+    .await
+    .expect(200);
     wait_until_within(&wall, &row(&kolya_id, "failed"), None, WITHIN, |t| t == "1").await;
-    wait_until(&wall, "#wb-ticker li.wb-tick.failed .what", None, |t| t.contains("client absent")).await;
+    wait_until(&wall, "#wb-ticker li.wb-tick.failed .what", None, |t| {
+        t.contains("client absent")
+    })
+    .await;
     // Failed and waiting for a new date: no longer late, no longer left.
     wait_until(&wall, &row(&kolya_id, "left"), None, |t| t == "0").await;
     assert!(wall
-        .find(Locator::Css(&format!("#wb-late li.wb-late-stop[data-id='{}']", ids[0])))
+        .find(Locator::Css(&format!(
+            "#wb-late li.wb-late-stop[data-id='{}']",
+            ids[0]
+        )))
         .await
         .is_err());
-    assert_eq!(js(&wall, "return window.__rodnikNoReload === true;").await, true);
+    assert_eq!(
+        js(&wall, "return window.__rodnikNoReload === true;").await,
+        true
+    );
     screenshot(&wall, "wallboard.png").await;
 
     // A reload without the key in the address still works: the link is remembered.
-    wall.goto(&app.url("/wallboard")).await.expect("reload without key");
+    wall.goto(&app.url("/wallboard"))
+        .await
+        .expect("reload without key");
     wait_until(&wall, "#wallboard", Some("aria-busy"), |b| b == "false").await;
     wait_until(&wall, &row(&kolya_id, "done"), None, |t| t == "1").await;
 
     // Revoked: the screen says so, by itself.
-    app.post(&format!("/api/wallboards/{}/revoke", id_of(&link)), &manager, json!({}))
-        .await
-        .expect(200);
+    app.post(
+        &format!("/api/wallboards/{}/revoke", id_of(&link)),
+        &manager,
+        json!({}),
+    )
+    .await
+    .expect(200);
     wait_until(&wall, "#wallboard", Some("data-state"), |s| s == "denied").await;
     screenshot(&wall, "wallboard-revoked.png").await;
     wall.close().await.expect("close wallboard");
@@ -155,13 +207,41 @@ async fn managers_make_and_revoke_wallboard_links_in_administration() {
     app.user("pavel", "manager", None).await;
     let (_d, c) = browser("en-US").await;
     c.goto(&app.url("/login")).await.expect("login page");
-    wait_for(&c, "#login-username").await.send_keys("pavel").await.expect("user");
-    wait_for(&c, "#login-password").await.send_keys("password-1").await.expect("pw");
-    wait_for(&c, "#login-submit").await.click().await.expect("sign in");
-    wait_for(&c, "#nav-admin").await.click().await.expect("admin");
-    wait_for(&c, "#tab-wallboards").await.click().await.expect("wallboards tab");
-    wait_for(&c, "#wallboard-link-name").await.send_keys("Office TV").await.expect("name");
-    wait_for(&c, "#wallboard-link-make").await.click().await.expect("make");
+    wait_for(&c, "#login-username")
+        .await
+        .send_keys("pavel")
+        .await
+        .expect("user");
+    wait_for(&c, "#login-password")
+        .await
+        .send_keys("password-1")
+        .await
+        .expect("pw");
+    wait_for(&c, "#login-submit")
+        .await
+        .click()
+        .await
+        .expect("sign in");
+    wait_for(&c, "#nav-admin")
+        .await
+        .click()
+        .await
+        .expect("admin");
+    wait_for(&c, "#tab-wallboards")
+        .await
+        .click()
+        .await
+        .expect("wallboards tab");
+    wait_for(&c, "#wallboard-link-name")
+        .await
+        .send_keys("Office TV")
+        .await
+        .expect("name");
+    wait_for(&c, "#wallboard-link-make")
+        .await
+        .click()
+        .await
+        .expect("make");
     let href = wait_for(&c, "#wallboard-link-new a")
         .await
         .attr("href")
@@ -182,8 +262,17 @@ async fn managers_make_and_revoke_wallboard_links_in_administration() {
         .click()
         .await
         .expect("revoke");
-    wait_until(&c, "#wallboard-link-list li.wallboard-link", Some("class"), |cl| cl.contains("revoked")).await;
-    let list = app.get("/api/wallboards", &app.login("pavel", "password-1").await).await.expect(200);
+    wait_until(
+        &c,
+        "#wallboard-link-list li.wallboard-link",
+        Some("class"),
+        |cl| cl.contains("revoked"),
+    )
+    .await;
+    let list = app
+        .get("/api/wallboards", &app.login("pavel", "password-1").await)
+        .await
+        .expect(200);
     assert!(list[0]["revoked_at"].is_string());
     tv.close().await.expect("close tv");
     c.close().await.expect("close");

@@ -88,7 +88,12 @@ async fn the_web_app_is_compressed_and_cached_by_name() {
     let sent = r.bytes().await.expect("body").len() as u64;
     assert!(sent * 2 < raw, "gzip sent {sent} bytes of {raw}");
 
-    let plain = app.http.get(app.url(&format!("/{wasm}"))).send().await.expect("get");
+    let plain = app
+        .http
+        .get(app.url(&format!("/{wasm}")))
+        .send()
+        .await
+        .expect("get");
     assert!(plain.headers().get("content-encoding").is_none());
     assert_eq!(plain.bytes().await.expect("body").len() as u64, raw);
 
@@ -97,6 +102,11 @@ async fn the_web_app_is_compressed_and_cached_by_name() {
         assert_eq!(r.headers()["cache-control"], "no-cache", "{path}");
     }
     // API answers keep their own headers.
-    let r = app.http.get(app.url("/api/health")).send().await.expect("health");
+    let r = app
+        .http
+        .get(app.url("/api/health"))
+        .send()
+        .await
+        .expect("health");
     assert!(r.headers().get("cache-control").is_none());
 }

@@ -173,7 +173,12 @@ fn setup(browser: bool) -> Result<(), String> {
             && Path::new("/usr/lib/x86_64-linux-gnu/kamailio/modules/crypto.so").exists()
             && Path::new("/usr/lib/x86_64-linux-gnu/kamailio/modules/http_client.so").exists();
         if !have_sip {
-            let pkgs = ["kamailio", "kamailio-utils-modules", "kamailio-tls-modules", "sipsak"];
+            let pkgs = [
+                "kamailio",
+                "kamailio-utils-modules",
+                "kamailio-tls-modules",
+                "sipsak",
+            ];
             if is_root() {
                 status(Command::new("apt-get").args(["update", "-qq"]))?;
                 status(
@@ -183,7 +188,11 @@ fn setup(browser: bool) -> Result<(), String> {
                         .env("DEBIAN_FRONTEND", "noninteractive"),
                 )?;
             } else {
-                eprintln!("xtask: the SIP test is skipped without {}: `sudo apt-get install -y {}`", pkgs.join(", "), pkgs.join(" "));
+                eprintln!(
+                    "xtask: the SIP test is skipped without {}: `sudo apt-get install -y {}`",
+                    pkgs.join(", "),
+                    pkgs.join(" ")
+                );
             }
         }
     }

@@ -106,16 +106,17 @@ fn is_hashed_asset(path: &str) -> bool {
     let stem = name.split('.').next().unwrap_or("");
     // "rodnik-frontend-c6f0ea6c5011d6f6_bg" or "styles-db28a156f6f64ddc"
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-').is_some_and(|(_, h)| {
-        h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit())
-    })
+    stem.rsplit_once('-')
+        .is_some_and(|(_, h)| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn hashed_assets_are_told_apart() {
-        assert!(super::is_hashed_asset("/rodnik-frontend-c6f0ea6c5011d6f6_bg.wasm"));
+        assert!(super::is_hashed_asset(
+            "/rodnik-frontend-c6f0ea6c5011d6f6_bg.wasm"
+        ));
         assert!(super::is_hashed_asset("/styles-db28a156f6f64ddc.css"));
         assert!(!super::is_hashed_asset("/index.html"));
         assert!(!super::is_hashed_asset("/sw.js"));

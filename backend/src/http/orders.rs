@@ -200,7 +200,7 @@ pub async fn create_order(
         empties_returned: None,
         delivered_at: None,
         cancel_reason: None,
-            needs_new_date: false,
+        needs_new_date: false,
     };
     state
         .store
@@ -421,11 +421,12 @@ pub async fn patch_order(
         if let Some(note) = &note {
             n.note = note.clone();
         }
-        let moved_now =
-            n.courier_id != o.courier_id || n.delivery_date != o.delivery_date;
+        let moved_now = n.courier_id != o.courier_id || n.delivery_date != o.delivery_date;
         if n.state == OrderState::Delivery && moved_now {
             n.route_pos = match &moved_pos {
-                Some((c, d, pos)) if Some(c) == n.courier_id.as_ref() && *d == n.delivery_date => *pos,
+                Some((c, d, pos)) if Some(c) == n.courier_id.as_ref() && *d == n.delivery_date => {
+                    *pos
+                }
                 _ => 9_999,
             };
         }

@@ -56,7 +56,10 @@ pub async fn create(
 }
 
 #[utoipa::path(get, path = "/api/wallboards", responses((status = 200, body = Vec<Wallboard>)))]
-pub async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Vec<Wallboard>>> {
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<Vec<Wallboard>>> {
     user.require_manager()?;
     Ok(Json(state.store.list_wallboards().await?))
 }

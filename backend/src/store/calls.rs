@@ -171,7 +171,10 @@ impl Store {
             return Ok(None);
         };
         if !call.missed {
-            return Err(Error::conflict("not_missed", "only a missed call can be called back"));
+            return Err(Error::conflict(
+                "not_missed",
+                "only a missed call can be called back",
+            ));
         }
         if call.called_back_at.is_some() {
             return Ok(Some(call));
@@ -188,23 +191,36 @@ impl Store {
 
     /// Fills in `client_names` of each call with one read of the clients.
     pub async fn name_call_clients(&self, calls: &mut [Call]) -> Result<()> {
-        let mut ids: Vec<String> = calls.iter().flat_map(|c| c.client_ids.iter().cloned()).collect();
+        let mut ids: Vec<String> = calls
+            .iter()
+            .flat_map(|c| c.client_ids.iter().cloned())
+            .collect();
         ids.sort();
         ids.dedup();
         if ids.is_empty() {
             return Ok(());
         }
         let rows = self
-            .many("SELECT id, name FROM $ids", Value::Null, vec![("ids", rids("clients", &ids))])
+            .many(
+                "SELECT id, name FROM $ids",
+                Value::Null,
+                vec![("ids", rids("clients", &ids))],
+            )
             .await?;
         let mut names = std::collections::HashMap::new();
         for row in rows {
-            if let (Some(Value::String(id)), Some(Value::String(name))) = (row.get("id"), row.get("name")) {
+            if let (Some(Value::String(id)), Some(Value::String(name))) =
+                (row.get("id"), row.get("name"))
+            {
                 names.insert(super::key_of(id), name.clone());
             }
         }
         for c in calls.iter_mut() {
-            c.client_names = c.client_ids.iter().filter_map(|id| names.get(id).cloned()).collect();
+            c.client_names = c
+                .client_ids
+                .iter()
+                .filter_map(|id| names.get(id).cloned())
+                .collect();
         }
         Ok(())
     }

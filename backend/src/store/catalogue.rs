@@ -129,7 +129,11 @@ impl Store {
     /// The ids of products taken off sale.
     pub async fn off_sale_ids(&self) -> Result<std::collections::HashSet<String>> {
         let rows = self
-            .many("SELECT id FROM products WHERE on_sale = false", Value::Null, vec![])
+            .many(
+                "SELECT id FROM products WHERE on_sale = false",
+                Value::Null,
+                vec![],
+            )
             .await?;
         Ok(rows
             .iter()

@@ -4,9 +4,9 @@
 mod admin;
 mod board;
 mod courier;
+pub mod live;
 pub mod reports;
 mod wallboard;
-pub mod live;
 
 use std::fmt;
 
@@ -105,7 +105,9 @@ impl Api {
     ) -> Result<rodnik_shared::api::Similar, ApiError> {
         let mut params = vec![("phone", phones), ("name", name)];
         params.extend(addresses.iter().map(|a| ("address", a.as_str())));
-        let r = self.auth(Request::get("/api/clients/similar")).query(params);
+        let r = self
+            .auth(Request::get("/api/clients/similar"))
+            .query(params);
         json(r.send().await).await
     }
 

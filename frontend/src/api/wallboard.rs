@@ -21,7 +21,11 @@ impl Api {
         json(self.auth(Request::get("/api/wallboards")).send().await).await
     }
 
-    pub async fn create_wallboard(&self, name: &str, key: &str) -> Result<WallboardCreated, ApiError> {
+    pub async fn create_wallboard(
+        &self,
+        name: &str,
+        key: &str,
+    ) -> Result<WallboardCreated, ApiError> {
         let body = CreateWallboard {
             name: name.to_string(),
         };

@@ -191,7 +191,8 @@ pub fn Board() -> Html {
                     if *date_ref.borrow() == today {
                         if let Ok(c) = serde_json::from_value::<CallWithMatches>(m.data) {
                             let mut call = c.call;
-                            call.client_names = c.matches.into_iter().map(|m| m.client.name).collect();
+                            call.client_names =
+                                c.matches.into_iter().map(|m| m.client.name).collect();
                             calls.dispatch(CallsAction::Upsert(Box::new(call)));
                         }
                     }
@@ -273,11 +274,7 @@ pub fn Board() -> Html {
                             }
                         }
                         notice.set(Some(Notice {
-                            text: if stale {
-                                String::new()
-                            } else {
-                                e.message()
-                            },
+                            text: if stale { String::new() } else { e.message() },
                             error: true,
                             field: if stale {
                                 Some("stale".into())
@@ -295,10 +292,7 @@ pub fn Board() -> Html {
     let date = date_ref.borrow().clone();
     let all_lanes = lanes(&orders, &couriers, *show_cancelled);
     let failed = needing_date(&orders);
-    let selected_order = selected
-        .as_ref()
-        .and_then(|id| orders.get(id))
-        .cloned();
+    let selected_order = selected.as_ref().and_then(|id| orders.get(id)).cloned();
     // The route the selected order is on, when it is on this day's board.
     let selected_route: Vec<String> = selected_order
         .as_ref()
@@ -345,7 +339,10 @@ pub fn Board() -> Html {
                 return;
             };
             let route = lane.route_ids();
-            let before = at.before.as_deref().filter(|b| route.iter().any(|r| r == b));
+            let before = at
+                .before
+                .as_deref()
+                .filter(|b| route.iter().any(|r| r == b));
             if let Some(order_ids) = move_before(&route, &id, before) {
                 run.emit(Op::Route {
                     courier_id,
@@ -528,7 +525,11 @@ async fn perform(api: &Api, op: &Op) -> Result<Done, ApiError> {
 }
 
 fn summary(lang: Lang, s: &OrdersState) -> Html {
-    let on_day = s.orders.iter().filter(|o| o.delivery_date == s.date).count();
+    let on_day = s
+        .orders
+        .iter()
+        .filter(|o| o.delivery_date == s.date)
+        .count();
     let states = [
         OrderState::New,
         OrderState::Delivery,

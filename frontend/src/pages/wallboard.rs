@@ -93,8 +93,12 @@ pub fn Wallboard() -> Html {
                 *seq += 1;
                 *seq
             };
-            let (orders, couriers, denied, updated) =
-                (orders.clone(), couriers.clone(), denied.clone(), updated.clone());
+            let (orders, couriers, denied, updated) = (
+                orders.clone(),
+                couriers.clone(),
+                denied.clone(),
+                updated.clone(),
+            );
             spawn_local(async move {
                 let got = match &auth {
                     LiveAuth::Wallboard(k) => Api::anonymous().wallboard(Some(k)).await,
@@ -293,10 +297,13 @@ fn courier_row(r: &CourierRow, lang: Lang) -> Html {
     } else {
         done * 100 / (done + failed + left)
     };
-    let name = r
-        .name
-        .clone()
-        .unwrap_or_else(|| if r.id.is_none() { wt.nobody.to_string() } else { "—".into() });
+    let name = r.name.clone().unwrap_or_else(|| {
+        if r.id.is_none() {
+            wt.nobody.to_string()
+        } else {
+            "—".into()
+        }
+    });
     html! {
         <tr class={classes!("wb-row", r.id.is_none().then_some("nobody"))}
             data-courier-id={r.id.clone().unwrap_or_default()}>

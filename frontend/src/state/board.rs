@@ -227,8 +227,7 @@ impl Reducible for CallsState {
                     return self;
                 }
                 s.calls = calls;
-                s.calls
-                    .sort_by(|a, b| b.started_at.cmp(&a.started_at));
+                s.calls.sort_by(|a, b| b.started_at.cmp(&a.started_at));
                 for c in std::mem::take(&mut s.seen_while_loading) {
                     s.apply(c);
                 }
@@ -337,7 +336,10 @@ mod tests {
     #[test]
     fn stops_move_before_another_or_by_steps() {
         let r: Vec<String> = ["a", "b", "c", "d"].map(String::from).to_vec();
-        assert_eq!(move_before(&r, "d", Some("b")).unwrap(), ["a", "d", "b", "c"]);
+        assert_eq!(
+            move_before(&r, "d", Some("b")).unwrap(),
+            ["a", "d", "b", "c"]
+        );
         assert_eq!(move_before(&r, "a", None).unwrap(), ["b", "c", "d", "a"]);
         assert_eq!(move_before(&r, "a", Some("b")), None);
         assert_eq!(move_before(&r, "b", Some("b")), None);

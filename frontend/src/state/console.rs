@@ -1103,13 +1103,18 @@ mod tests {
         let mut taken = call("k1", vec![]);
         taken.call.state = CallState::Answered;
         taken.call.extension = Some("102".into());
-        let gone = popped.clone().reduce(ConsoleAction::AnsweredElsewhere(taken.clone()));
+        let gone = popped
+            .clone()
+            .reduce(ConsoleAction::AnsweredElsewhere(taken.clone()));
         assert!(gone.call.is_none());
         assert_eq!(gone.panel, Panel::Empty);
         // With something typed, the draft stays and the call shows as answered.
         let typing = popped.reduce(ConsoleAction::EditOrder(OrderEdit::Note("x".into())));
         let kept = typing.reduce(ConsoleAction::AnsweredElsewhere(taken.clone()));
-        assert_eq!(kept.call.as_ref().map(|c| c.call.state), Some(CallState::Answered));
+        assert_eq!(
+            kept.call.as_ref().map(|c| c.call.state),
+            Some(CallState::Answered)
+        );
         assert_eq!(kept.order.note, "x");
         // A waiting call taken elsewhere is dropped.
         let busy = Rc::new(ConsoleState::new(day("2025-11-27")))

@@ -3,10 +3,10 @@
 
 pub mod app;
 pub mod board;
-pub mod wallboard;
 pub mod console;
 pub mod courier;
 pub mod orders;
+pub mod wallboard;
 
 pub use app::{use_app, AppAction, AppHandle, AppState, Session};
 pub use orders::{OrdersAction, OrdersState};

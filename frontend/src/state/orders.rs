@@ -276,7 +276,12 @@ mod tests {
                 // The same order from both queries, and one of another day.
                 OrdersAction::Loaded(
                     1,
-                    vec![order("o1", 1, 1, DAY), failed.clone(), order("o1", 1, 1, DAY), order("o9", 9, 1, "2025-11-20")],
+                    vec![
+                        order("o1", 1, 1, DAY),
+                        failed.clone(),
+                        order("o1", 1, 1, DAY),
+                        order("o9", 9, 1, "2025-11-20"),
+                    ],
                 ),
             ],
         );
@@ -295,7 +300,10 @@ mod tests {
         other.needs_new_date = true;
         let t = run(
             OrdersState::new(DAY.into()),
-            vec![OrdersAction::LoadStarted(1), OrdersAction::Loaded(1, vec![other])],
+            vec![
+                OrdersAction::LoadStarted(1),
+                OrdersAction::Loaded(1, vec![other]),
+            ],
         );
         assert!(t.orders.is_empty());
     }

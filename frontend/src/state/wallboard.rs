@@ -138,7 +138,9 @@ pub fn late(orders: &[Order], date: &str, now: NaiveTime) -> Vec<(Order, i64)> {
     let mut v: Vec<(Order, i64)> = orders
         .iter()
         .filter(|o| o.delivery_date == date)
-        .filter(|o| o.state == OrderState::Delivery || (o.state == OrderState::New && !o.needs_new_date))
+        .filter(|o| {
+            o.state == OrderState::Delivery || (o.state == OrderState::New && !o.needs_new_date)
+        })
         .filter_map(|o| {
             let end = o.window?.to;
             (end < now).then(|| (o.clone(), (now - end).num_minutes()))
@@ -257,7 +259,12 @@ mod tests {
 
     #[test]
     fn rows_count_done_failed_left_and_cash_per_courier() {
-        let rows = rows(&day(), &[courier("k"), courier("s"), courier("idle")], DAY, msk());
+        let rows = rows(
+            &day(),
+            &[courier("k"), courier("s"), courier("idle")],
+            DAY,
+            msk(),
+        );
         let by = |id: Option<&str>| {
             rows.iter()
                 .find(|r| r.id.as_deref() == id)
@@ -266,10 +273,22 @@ mod tests {
         };
         assert_eq!(
             by(Some("k")),
-            Stats { done: 1, failed: 1, left: 0, cash: Money(50000), bottles: 2 }
+            Stats {
+                done: 1,
+                failed: 1,
+                left: 0,
+                cash: Money(50000),
+                bottles: 2
+            }
         );
         assert_eq!(by(Some("k")).percent(), 100);
-        assert_eq!(by(Some("s")), Stats { left: 1, ..Stats::default() });
+        assert_eq!(
+            by(Some("s")),
+            Stats {
+                left: 1,
+                ..Stats::default()
+            }
+        );
         assert_eq!(by(Some("idle")), Stats::default());
         assert_eq!(by(None).left, 1, "the order nobody has is shown");
         let t = totals(&rows);
@@ -279,8 +298,14 @@ mod tests {
     #[test]
     fn attempts_count_on_their_local_day() {
         // 22:30 UTC on the 26th is the 27th in Moscow.
-        assert_eq!(local_date("2026-11-26T22:30:00Z", msk()).as_deref(), Some(DAY));
-        assert_eq!(local_date("2026-11-26T20:30:00Z", msk()).as_deref(), Some("2026-11-26"));
+        assert_eq!(
+            local_date("2026-11-26T22:30:00Z", msk()).as_deref(),
+            Some(DAY)
+        );
+        assert_eq!(
+            local_date("2026-11-26T20:30:00Z", msk()).as_deref(),
+            Some("2026-11-26")
+        );
         assert_eq!(local_date("garbage", msk()), None);
     }
 

@@ -144,14 +144,19 @@ pub fn ActionsPanel(p: &ActionsProps) -> Html {
         })
     };
     let cancel = {
-        let (on_op, id, reason, other) = (p.on_op.clone(), id.clone(), reason.clone(), other.clone());
+        let (on_op, id, reason, other) =
+            (p.on_op.clone(), id.clone(), reason.clone(), other.clone());
         let reasons = bt.cancel_reasons;
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let text = if *reason == OTHER {
                 other.trim().to_string()
             } else {
-                reasons.get(*reason).copied().unwrap_or_default().to_string()
+                reasons
+                    .get(*reason)
+                    .copied()
+                    .unwrap_or_default()
+                    .to_string()
             };
             // An empty reason goes to the server, which names the field.
             on_op.emit(Op::Cancel {

@@ -62,7 +62,8 @@ pub fn LaneView(p: &LaneProps) -> Html {
         Callback::from(move |_: DragEvent| over.set(false))
     };
     let ondrop = {
-        let (over, on_drop, courier_id) = (over.clone(), p.on_drop.clone(), lane.courier_id.clone());
+        let (over, on_drop, courier_id) =
+            (over.clone(), p.on_drop.clone(), lane.courier_id.clone());
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
             over.set(false);
