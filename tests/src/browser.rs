@@ -49,7 +49,8 @@ pub fn runnable() -> bool {
 /// chromedriver on a free port, killed when dropped.
 pub struct Driver {
     child: Child,
-    url: String,
+    /// chromedriver's own URL (for commands fantoccini does not have).
+    pub url: String,
     _profile: tempfile::TempDir,
 }
 
@@ -69,6 +70,15 @@ pub async fn browser(lang: &str) -> (Driver, Client) {
 /// As `browser`; with `downloads`, files the page downloads are saved there
 /// without asking.
 pub async fn browser_with(lang: &str, downloads: Option<&Path>) -> (Driver, Client) {
+    launch(lang, downloads, false).await
+}
+
+/// Headless Chromium emulating a 360x740 phone (device pixel ratio 2, touch).
+pub async fn phone_browser(lang: &str) -> (Driver, Client) {
+    launch(lang, None, true).await
+}
+
+async fn launch(lang: &str, downloads: Option<&Path>, phone: bool) -> (Driver, Client) {
     let port = TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("free port")
@@ -98,19 +108,25 @@ pub async fn browser_with(lang: &str, downloads: Option<&Path>) -> (Driver, Clie
         prefs["download.default_directory"] = json!(dir.display().to_string());
         prefs["download.prompt_for_download"] = json!(false);
     }
-    let caps = json!({
+    let window = if phone { "480,900" } else { "1366,768" };
+    let mut caps = json!({
         "goog:chromeOptions": {
             "binary": CHROMIUM,
             "args": [
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--disable-quic", "--window-size=1366,768",
+                "--no-first-run", "--disable-quic", format!("--window-size={window}"),
                 format!("--lang={lang}"), format!("--accept-lang={lang}"),
                 format!("--user-data-dir={profile}"),
             ],
             "prefs": prefs,
         }
     });
+    if phone {
+        caps["goog:chromeOptions"]["mobileEmulation"] = json!({
+            "deviceMetrics": { "width": 360, "height": 740, "pixelRatio": 2.0, "touch": true, "mobile": true }
+        });
+    }
     let Value::Object(caps) = caps else {
         unreachable!()
     };

@@ -9,12 +9,9 @@
 //!
 //! Needs `frontend/dist` and Chromium with chromedriver; see tests/src/browser.rs.
 
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
+use fantoccini::{Client, Locator};
 use rodnik_shared::api::{DeliverOrder, FailOrder};
 use rodnik_tests::browser::*;
 use rodnik_tests::{id_of, App};
@@ -23,68 +20,11 @@ use serde_json::{json, Value};
 /// The app's grace period before a close is sent (state::courier::GRACE_MS), plus a margin.
 const GRACE: Duration = Duration::from_secs(12);
 
-/// chromedriver with a phone-sized Chromium, killed when dropped.
-struct Phone {
-    child: Child,
-    url: String,
-    _profile: tempfile::TempDir,
-}
+/// The phone's browser: headless Chromium emulating a 360x740 phone.
+type Phone = Driver;
 
-impl Drop for Phone {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Headless Chromium emulating a 360x740 phone (device pixel ratio 2, touch).
 async fn phone(lang: &str) -> (Phone, Client) {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
-    let child = Command::new(CHROMEDRIVER)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start chromedriver");
-    let phone = Phone {
-        child,
-        url: format!("http://127.0.0.1:{port}"),
-        _profile: tempfile::tempdir().expect("profile dir"),
-    };
-    let deadline = Instant::now() + WAIT;
-    while reqwest::get(format!("{}/status", phone.url)).await.is_err() {
-        assert!(Instant::now() < deadline, "chromedriver did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let profile = phone._profile.path().display().to_string();
-    let caps = json!({
-        "goog:chromeOptions": {
-            "binary": CHROMIUM,
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--disable-quic", "--window-size=480,900",
-                format!("--lang={lang}"), format!("--accept-lang={lang}"),
-                format!("--user-data-dir={profile}"),
-            ],
-            "prefs": { "intl.accept_languages": lang },
-            "mobileEmulation": {
-                "deviceMetrics": { "width": 360, "height": 740, "pixelRatio": 2.0, "touch": true, "mobile": true }
-            },
-        }
-    });
-    let Value::Object(caps) = caps else {
-        unreachable!()
-    };
-    let client = ClientBuilder::new(HttpConnector::new())
-        .capabilities(caps)
-        .connect(&phone.url)
-        .await
-        .expect("webdriver session");
-    (phone, client)
+    phone_browser(lang).await
 }
 
 /// Cuts (or restores) the page's network with Chrome's DevTools emulation.
