@@ -8,8 +8,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{Datelike, NaiveDate};
 use rodnik_shared::api::{
-    DailyDeliveries, DailyOrders, DeliveriesReport, LostClientsReport, LostMonthly, OrdersReport,
-    SalesReport,
+    DailyDeliveries, DailyOrders, DeliveriesReport, LostClientsReport, LostMonthly, Order,
+    OrdersReport, SalesReport,
 };
 use rodnik_shared::validate;
 use serde::Deserialize;
@@ -101,6 +101,23 @@ struct Export<R> {
     sheets: fn(&R, Lang) -> Vec<xlsx::Sheet>,
 }
 
+/// A report computed from the orders delivered in the query's date range:
+/// the checks, the read and the answer every such handler shares.
+async fn over_range<R: serde::Serialize>(
+    state: &AppState,
+    user: &CurrentUser,
+    q: &RangeQuery,
+    name: &str,
+    compute: impl FnOnce(&[Order]) -> R,
+    ex: Export<R>,
+) -> Result<Response> {
+    user.require_manager()?;
+    let fmt = format(&q.format, &q.lang)?;
+    let (from, to) = range(state, q)?;
+    let r = compute(&state.store.orders_between(&from, &to).await?);
+    respond(fmt, &format!("{name}_{from}_{to}"), r, ex)
+}
+
 /// The report as JSON, CSV or XLSX; `name` is the file name without extension.
 fn respond<R: serde::Serialize>(fmt: Format, name: &str, r: R, ex: Export<R>) -> Result<Response> {
     Ok(match fmt {
@@ -127,15 +144,19 @@ pub async fn deliveries(
     user: CurrentUser,
     ApiQuery(q): ApiQuery<RangeQuery>,
 ) -> Result<Response> {
-    user.require_manager()?;
-    let fmt = format(&q.format, &q.lang)?;
-    let (from, to) = range(&state, &q)?;
-    let r = reports::deliveries(&state.store.orders_between(&from, &to).await?);
     let ex = Export {
         csv: reports::deliveries_csv,
         sheets: sheets::deliveries,
     };
-    respond(fmt, &format!("deliveries_{from}_{to}"), r, ex)
+    over_range(
+        &state,
+        &user,
+        &q,
+        "deliveries",
+        |o| reports::deliveries(o),
+        ex,
+    )
+    .await
 }
 
 #[utoipa::path(get, path = "/api/reports/sales", params(RangeQuery),
@@ -145,15 +166,11 @@ pub async fn sales(
     user: CurrentUser,
     ApiQuery(q): ApiQuery<RangeQuery>,
 ) -> Result<Response> {
-    user.require_manager()?;
-    let fmt = format(&q.format, &q.lang)?;
-    let (from, to) = range(&state, &q)?;
-    let r = reports::sales(&state.store.orders_between(&from, &to).await?);
     let ex = Export {
         csv: reports::sales_csv,
         sheets: sheets::sales,
     };
-    respond(fmt, &format!("sales_{from}_{to}"), r, ex)
+    over_range(&state, &user, &q, "sales", |o| reports::sales(o), ex).await
 }
 
 #[utoipa::path(get, path = "/api/reports/orders", params(RangeQuery),
@@ -184,15 +201,19 @@ pub async fn deliveries_daily(
     user: CurrentUser,
     ApiQuery(q): ApiQuery<RangeQuery>,
 ) -> Result<Response> {
-    user.require_manager()?;
-    let fmt = format(&q.format, &q.lang)?;
-    let (from, to) = range(&state, &q)?;
-    let r = trends::daily_deliveries(&state.store.orders_between(&from, &to).await?);
     let ex = Export {
         csv: reports::daily_deliveries_csv,
         sheets: sheets::daily_deliveries,
     };
-    respond(fmt, &format!("deliveries-daily_{from}_{to}"), r, ex)
+    over_range(
+        &state,
+        &user,
+        &q,
+        "deliveries-daily",
+        |o| trends::daily_deliveries(o),
+        ex,
+    )
+    .await
 }
 
 /// Orders per delivery day by state: the "orders by state" chart.
@@ -203,15 +224,19 @@ pub async fn orders_daily(
     user: CurrentUser,
     ApiQuery(q): ApiQuery<RangeQuery>,
 ) -> Result<Response> {
-    user.require_manager()?;
-    let fmt = format(&q.format, &q.lang)?;
-    let (from, to) = range(&state, &q)?;
-    let r = trends::daily_orders(&state.store.orders_between(&from, &to).await?);
     let ex = Export {
         csv: reports::daily_orders_csv,
         sheets: sheets::daily_orders,
     };
-    respond(fmt, &format!("orders-daily_{from}_{to}"), r, ex)
+    over_range(
+        &state,
+        &user,
+        &q,
+        "orders-daily",
+        |o| trends::daily_orders(o),
+        ex,
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
