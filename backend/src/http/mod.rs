@@ -106,8 +106,10 @@ fn is_hashed_asset(path: &str) -> bool {
     let stem = name.split('.').next().unwrap_or("");
     // "rodnik-frontend-c6f0ea6c5011d6f6_bg" or "styles-db28a156f6f64ddc"
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-')
-        .is_some_and(|(_, h)| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+    // Trunk prints a u64 in hex without padding: up to 16 digits.
+    stem.rsplit_once('-').is_some_and(|(_, h)| {
+        (8..=16).contains(&h.len()) && h.bytes().all(|b| b.is_ascii_hexdigit())
+    })
 }
 
 #[cfg(test)]
@@ -118,6 +120,10 @@ mod tests {
             "/rodnik-frontend-c6f0ea6c5011d6f6_bg.wasm"
         ));
         assert!(super::is_hashed_asset("/styles-db28a156f6f64ddc.css"));
+        assert!(super::is_hashed_asset(
+            "/rodnik-frontend-6b6bb0bb964359_bg.wasm"
+        ));
+        assert!(!super::is_hashed_asset("/rodnik-frontend.js"));
         assert!(!super::is_hashed_asset("/index.html"));
         assert!(!super::is_hashed_asset("/sw.js"));
         assert!(!super::is_hashed_asset("/courier"));
