@@ -22,7 +22,7 @@ pub const WAIT: Duration = Duration::from_secs(15);
 pub const LIVE_WAIT: Duration = Duration::from_secs(5);
 
 pub fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+    crate::manifest_dir().join("..")
 }
 
 pub fn dist() -> PathBuf {

@@ -370,3 +370,13 @@ impl Live {
         out
     }
 }
+
+/// The tests crate's folder. Read at run time (cargo sets it for test
+/// binaries) before the compile-time value: two clones sharing one
+/// CARGO_TARGET_DIR can end up running each other's binaries, whose
+/// compile-time path points into the other clone.
+pub fn manifest_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+}

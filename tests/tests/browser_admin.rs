@@ -303,3 +303,64 @@ async fn an_operator_has_no_admin_screen() {
     assert_eq!(count(&c, "#admin").await, 0);
     c.close().await.expect("close browser");
 }
+
+#[tokio::test]
+async fn an_admin_configures_a_pbx_and_the_secrets_are_never_shown_again() {
+    if !runnable() {
+        return;
+    }
+    let app = served_app().await;
+    let (_driver, c) = browser("en-US").await;
+    log_in_as_admin(&c, &app).await;
+    click(&c, "#nav-admin").await;
+    click(&c, "#tab-telephony").await;
+    wait_until(&c, "#telephony-settings", Some("aria-busy"), |b| {
+        b == "false"
+    })
+    .await;
+    wait_until(&c, "#tel-mango", Some("data-active"), |a| a == "false").await;
+    replace(&c, "#tel-mango-api_key", "mango-key-123").await;
+    replace(&c, "#tel-mango-api_salt", "mango-salt-456").await;
+    wait_for(&c, "#tel-originate")
+        .await
+        .select_by_value("mango")
+        .await
+        .expect("originate through mango");
+    click(&c, "#tel-save").await;
+    wait_for(&c, "#tel-saved").await;
+    wait_until(&c, "#tel-mango", Some("data-active"), |a| a == "true").await;
+    // Saved, reported as set, and never shown again.
+    let v = api_until(&app, "/api/settings/telephony", |v| {
+        v["mango"]["active"] == true
+    })
+    .await;
+    assert_eq!(
+        v["mango"]["secrets_set"],
+        serde_json::json!(["api_key", "api_salt"])
+    );
+    assert_eq!(v["originate"], "mango");
+    assert!(
+        !v.to_string().contains("mango-key-123"),
+        "a secret came back: {v}"
+    );
+    let shown = wait_for(&c, "#tel-mango-api_key")
+        .await
+        .prop("value")
+        .await
+        .expect("value")
+        .unwrap_or_default();
+    assert_eq!(shown, "", "the secret is not put back in the form");
+    wait_until(
+        &c,
+        "#tel-mango .tel-status[data-field='api_key']",
+        None,
+        |t| t == "set",
+    )
+    .await;
+    assert!(!js(&c, "return document.body.innerHTML;")
+        .await
+        .to_string()
+        .contains("mango-key-123"));
+    screenshot(&c, "admin-telephony.png").await;
+    c.close().await.expect("close");
+}

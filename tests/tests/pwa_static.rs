@@ -11,7 +11,7 @@ use rodnik_tests::spawn_with;
 use serde_json::Value;
 
 fn frontend() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../frontend")
+    rodnik_tests::manifest_dir().join("../frontend")
 }
 
 const FILES: [&str; 6] = [

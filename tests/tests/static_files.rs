@@ -7,7 +7,7 @@ use rodnik::config::Config;
 use rodnik_tests::spawn_with;
 
 fn dist() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../frontend/dist")
+    rodnik_tests::manifest_dir().join("../frontend/dist")
 }
 
 #[tokio::test]

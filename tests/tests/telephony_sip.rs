@@ -121,7 +121,8 @@ async fn an_invite_through_kamailio_pops_the_callers_card_on_the_operators_scree
 
     let dir = tempfile::tempdir().expect("temp dir");
     let sip_port = free_udp_port();
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest_dir = rodnik_tests::manifest_dir();
+    let manifest = manifest_dir.as_path();
     let cfg = std::fs::read_to_string(manifest.join("sip/kamailio.cfg"))
         .expect("tests/sip/kamailio.cfg")
         .replace("__SIP_PORT__", &sip_port.to_string())

@@ -6,6 +6,7 @@ mod board;
 mod courier;
 pub mod live;
 pub mod reports;
+mod settings;
 mod wallboard;
 
 use std::fmt;

@@ -6,7 +6,7 @@
 use yew::prelude::*;
 
 use crate::components::admin::{PricesPanel, ProductsPanel, UsersPanel};
-use crate::components::WallboardLinks;
+use crate::components::{TelephonySettings, WallboardLinks};
 use crate::i18n::admin::texts;
 use crate::i18n::wallboard::texts as wallboard_texts;
 use crate::state::use_app;
@@ -17,6 +17,7 @@ enum Tab {
     Products,
     Prices,
     Wallboards,
+    Telephony,
 }
 
 impl Tab {
@@ -26,6 +27,7 @@ impl Tab {
             Tab::Products => "products",
             Tab::Prices => "prices",
             Tab::Wallboards => "wallboards",
+            Tab::Telephony => "telephony",
         }
     }
 
@@ -35,6 +37,7 @@ impl Tab {
             "products" => Some(Tab::Products),
             "prices" => Some(Tab::Prices),
             "wallboards" => Some(Tab::Wallboards),
+            "telephony" => Some(Tab::Telephony),
             _ => None,
         }
     }
@@ -52,7 +55,13 @@ pub fn Admin() -> Html {
     let t = texts(app.lang);
     let admin = app.session.as_ref().is_some_and(|s| s.user.role.is_admin());
     let tabs: Vec<Tab> = if admin {
-        vec![Tab::Users, Tab::Products, Tab::Prices, Tab::Wallboards]
+        vec![
+            Tab::Users,
+            Tab::Products,
+            Tab::Prices,
+            Tab::Wallboards,
+            Tab::Telephony,
+        ]
     } else {
         vec![Tab::Products, Tab::Prices, Tab::Wallboards]
     };
@@ -69,6 +78,10 @@ pub fn Admin() -> Html {
         Tab::Products => t.products,
         Tab::Prices => t.contract_prices,
         Tab::Wallboards => wallboard_texts(app.lang).links_title,
+        Tab::Telephony => match app.lang {
+            crate::i18n::Lang::En => "Telephony",
+            crate::i18n::Lang::Ru => "Телефония",
+        },
     };
     let buttons = tabs.iter().map(|&which| {
         let onclick = {
@@ -109,6 +122,9 @@ pub fn Admin() -> Html {
             { panel(Tab::Products, html! { <ProductsPanel /> }) }
             { panel(Tab::Prices, html! { <PricesPanel /> }) }
             { panel(Tab::Wallboards, html! { <WallboardLinks /> }) }
+            if admin {
+                { panel(Tab::Telephony, html! { <TelephonySettings /> }) }
+            }
         </section>
     }
 }
