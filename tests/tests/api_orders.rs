@@ -1193,3 +1193,71 @@ async fn orders_taken_at_the_same_time_get_distinct_numbers() {
     assert_eq!(numbers.len(), 8, "{numbers:?}");
     assert_eq!(w.app.count("/api/orders", &w.op).await, 8);
 }
+
+#[tokio::test]
+async fn order_lists_come_in_pages() {
+    let w = world().await;
+    let mut ids = vec![];
+    for _ in 0..5 {
+        ids.push(w.order(Some(&w.kolya_id)).await);
+    }
+    // Newest number first within a day.
+    ids.reverse();
+    let page = |q: &str| {
+        let app = &w.app;
+        let op = w.op.clone();
+        let q = q.to_string();
+        async move {
+            let r = app
+                .http
+                .get(app.url(&format!("/api/orders?{q}")))
+                .bearer_auth(&op)
+                .send()
+                .await
+                .expect("list");
+            assert_eq!(r.status().as_u16(), 200);
+            let next = r
+                .headers()
+                .get("x-next-offset")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+            let v: Value = r.json().await.expect("json");
+            let got: Vec<String> = v.as_array().expect("list").iter().map(id_of).collect();
+            (got, next)
+        }
+    };
+    let (first, next) = page("limit=2").await;
+    assert_eq!(first, ids[..2]);
+    assert_eq!(next.as_deref(), Some("2"));
+    let (second, next) = page("limit=2&offset=2").await;
+    assert_eq!(second, ids[2..4]);
+    assert_eq!(next.as_deref(), Some("4"));
+    let (last, next) = page("limit=2&offset=4").await;
+    assert_eq!(last, ids[4..]);
+    assert_eq!(next, None, "no next page after the last");
+    let (all, next) = page("").await;
+    assert_eq!(all, ids);
+    assert_eq!(next, None);
+    for bad in ["limit=0", "limit=5001"] {
+        let e = w
+            .app
+            .get(&format!("/api/orders?{bad}"), &w.op)
+            .await
+            .error(422);
+        assert_eq!(e["field"], "limit");
+    }
+    // Not numbers at all: the query itself is malformed.
+    for bad in ["limit=x", "offset=-1"] {
+        w.app
+            .get(&format!("/api/orders?{bad}"), &w.op)
+            .await
+            .error(400);
+    }
+    // A courier's pages hold only their stops on the route.
+    w.act(&w.op, &ids[0], "dispatch", json!({}))
+        .await
+        .expect(200);
+    let r = w.app.get("/api/orders?limit=1", &w.kolya).await.expect(200);
+    assert_eq!(r.as_array().map(Vec::len), Some(1));
+    assert_eq!(r[0]["id"], ids[0].as_str());
+}

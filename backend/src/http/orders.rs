@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{NaiveDate, Utc};
@@ -21,7 +21,7 @@ use serde::Deserialize;
 use super::extract::{ApiJson, ApiQuery, CurrentUser, MaybeJson};
 use crate::app::AppState;
 use crate::error::{Error, Result};
-use crate::store::orders::{Effects, OrderFilter};
+use crate::store::orders::{Effects, OrderFilter, MAX_LIST};
 use crate::store::{is_retry, new_key};
 
 pub fn router() -> Router<AppState> {
@@ -217,6 +217,11 @@ pub struct OrdersQuery {
     pub client_id: Option<String>,
     /// `true`: only orders whose delivery failed and that wait for a new date.
     pub needs_new_date: Option<bool>,
+    /// Page size, 1 to 5000 (the default). When more orders match, the answer
+    /// carries `X-Next-Offset`: ask again with `offset` set to it.
+    pub limit: Option<usize>,
+    /// Orders to skip (newest delivery date first, then highest number).
+    pub offset: Option<usize>,
 }
 
 #[utoipa::path(get, path = "/api/orders", params(OrdersQuery), responses((status = 200, body = Vec<Order>)))]
@@ -224,7 +229,15 @@ pub async fn list_orders(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiQuery(q): ApiQuery<OrdersQuery>,
-) -> Result<Json<Vec<Order>>> {
+) -> Result<(HeaderMap, Json<Vec<Order>>)> {
+    let limit = q.limit.unwrap_or(MAX_LIST);
+    if !(1..=MAX_LIST).contains(&limit) {
+        return Err(Error::invalid(
+            "limit",
+            format!("must be between 1 and {MAX_LIST}"),
+        ));
+    }
+    let offset = q.offset.unwrap_or(0);
     let date = q
         .date
         .as_deref()
@@ -241,18 +254,27 @@ pub async fn list_orders(
         courier_id: q.courier_id,
         client_id: q.client_id,
         needs_new_date: q.needs_new_date.unwrap_or(false),
+        on_route: false,
+        // One more than asked: whether there is a next page.
+        limit: Some(limit + 1),
+        offset,
     };
     if user.role() == Role::Courier {
         if filter.courier_id.as_deref().is_some_and(|c| c != user.id()) {
             return Err(Error::forbidden("couriers see only their own orders"));
         }
         filter.courier_id = Some(user.id().to_string());
+        filter.on_route = true;
     }
     let mut orders = state.store.list_orders(&filter).await?;
-    if user.role() == Role::Courier {
-        orders.retain(|o| o.state.is_on_route());
+    let mut headers = HeaderMap::new();
+    if orders.len() > limit {
+        orders.truncate(limit);
+        if let Ok(v) = HeaderValue::from_str(&(offset + limit).to_string()) {
+            headers.insert("x-next-offset", v);
+        }
     }
-    Ok(Json(orders))
+    Ok((headers, Json(orders)))
 }
 
 /// Reads an order the user may see: couriers only their own stops, as 404 otherwise.

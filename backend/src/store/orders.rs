@@ -16,7 +16,15 @@ pub struct OrderFilter {
     pub client_id: Option<String>,
     /// Only orders whose failed attempt still waits for a new date.
     pub needs_new_date: bool,
+    /// Only stops on a route (dispatched or delivered): what a courier may see.
+    pub on_route: bool,
+    /// At most this many (default and ceiling: `MAX_LIST`), after skipping `offset`.
+    pub limit: Option<usize>,
+    pub offset: usize,
 }
+
+/// The most orders one list answer holds; the rest is paged with `offset`.
+pub const MAX_LIST: usize = 5000;
 
 fn order_doc(o: &Order, delivered_by: Option<&str>) -> Value {
     let mut doc = strip_nulls(serde_json::to_value(o).unwrap_or(Value::Null));
@@ -118,15 +126,19 @@ impl Store {
             ("courier_id = $courier", f.courier_id.is_some()),
             ("client_id = $client", f.client_id.is_some()),
             ("state = 'new' AND needs_new_date = true", f.needs_new_date),
+            ("state IN ['delivery', 'delivered']", f.on_route),
         ]);
+        // One over the ceiling lets a caller learn there is more.
+        let limit = f.limit.unwrap_or(MAX_LIST).min(MAX_LIST + 1);
         let rows = self
             .many(
                 &format!(
                     "SELECT * OMIT delivered_by FROM orders {filter}
-                     ORDER BY delivery_date DESC, number DESC LIMIT 5000"
+                     ORDER BY delivery_date DESC, number DESC LIMIT $limit START $offset"
                 ),
                 strip_nulls(json!({
                     "date": f.date, "state": f.state, "courier": f.courier_id, "client": f.client_id,
+                    "limit": limit, "offset": f.offset,
                 })),
                 vec![],
             )
