@@ -383,3 +383,40 @@ async fn a_new_client_with_one_address_and_one_product_takes_at_most_15_actions(
     assert_eq!(clients_with_phone(&app, "+79035554433").await, 1);
     c.close().await.expect("close browser");
 }
+
+#[tokio::test]
+async fn logging_out_leaves_no_draft_behind() {
+    if !runnable() {
+        return;
+    }
+    let app = served_app().await;
+    app.user("op1", "operator", Some("101")).await;
+    let (_driver, c) = browser("en-US").await;
+    log_in(&c, &app, "op1").await;
+    click(&c, "#new-client").await;
+    type_into(&c, "#new-client-name", "Half typed").await;
+    let drafts =
+        "return Object.keys(sessionStorage).filter(k => k.startsWith('rodnik.console.')).length;";
+    let deadline = std::time::Instant::now() + WAIT;
+    while js(&c, drafts).await != json!(1) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the draft was never kept"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    click(&c, "#logout").await;
+    wait_for(&c, "#login-form").await;
+    assert_eq!(
+        js(&c, drafts).await,
+        json!(0),
+        "a draft outlived the logout"
+    );
+    // Signing in again starts clean.
+    log_in(&c, &app, "op1").await;
+    assert!(c
+        .find(fantoccini::Locator::Css("#new-client-form"))
+        .await
+        .is_err());
+    c.close().await.expect("close");
+}

@@ -55,7 +55,11 @@ pub fn Header() -> Html {
         let onclick = {
             let app = app.clone();
             let token = s.token.clone();
+            let drafts = format!("rodnik.console.{}", s.user.id);
             Callback::from(move |_: MouseEvent| {
+                // Logging out on purpose leaves nothing typed behind on a
+                // shared office PC (an expired session keeps the drafts).
+                <gloo_storage::SessionStorage as gloo_storage::Storage>::delete(&drafts);
                 let token = token.clone();
                 // The token is dropped here at once; telling the server is best effort.
                 spawn_local(async move {
