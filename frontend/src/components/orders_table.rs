@@ -58,13 +58,7 @@ pub fn OrdersTable(p: &OrdersTableProps) -> Html {
 
 fn row(o: &Order, lang: Lang, touched: bool) -> Html {
     let state = o.state.as_str();
-    let window = o
-        .window
-        .map(|w| {
-            let w = w.to_input();
-            format!("{}–{}", w.from, w.to)
-        })
-        .unwrap_or_default();
+    let window = super::board::window_text(o.window);
     let courier = o
         .courier_name
         .clone()

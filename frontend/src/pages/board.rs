@@ -17,11 +17,10 @@ use crate::api::{Api, ApiError};
 use crate::components::board::{ActionsPanel, DropAt, LaneView, MissedCalls, NeedsDate};
 use crate::components::LiveIndicator;
 use crate::i18n::board::texts;
-use crate::i18n::{long_date, orders_count, state_label, Lang};
-use crate::pages::today::today_iso;
+use crate::i18n::long_date;
+use crate::pages::today::{summary, today_iso};
 use crate::state::board::{lanes, move_before, needing_date, CallsAction, CallsState};
 use crate::state::{use_app, AppAction, OrdersAction, OrdersState};
-use rodnik_shared::OrderState;
 
 /// What a dispatcher asks of the server from the board.
 #[derive(Debug, Clone, PartialEq)]
@@ -416,7 +415,8 @@ pub fn Board() -> Html {
                         <span class="date">{ long_date(lang, &date) }</span>
                     </div>
                 </div>
-                { summary(lang, &orders) }
+                { summary(lang, &orders, "board-summary",
+                    html! { <span class="sum" id="board-sum">{ orders.total().display() }</span> }) }
                 <div class="toolbar-right">
                     <label class="check">
                         <input id="board-show-cancelled" type="checkbox" checked={*show_cancelled}
@@ -521,31 +521,6 @@ async fn perform(api: &Api, op: &Op) -> Result<Done, ApiError> {
             api.put_route(&req).await.map(|r| Done::Orders(r.stops))
         }
         Op::CalledBack { call_id } => api.mark_called_back(call_id).await.map(Done::Call),
-    }
-}
-
-fn summary(lang: Lang, s: &OrdersState) -> Html {
-    let on_day = s
-        .orders
-        .iter()
-        .filter(|o| o.delivery_date == s.date)
-        .count();
-    let states = [
-        OrderState::New,
-        OrderState::Delivery,
-        OrderState::Delivered,
-        OrderState::Cancelled,
-    ];
-    html! {
-        <div id="board-summary" class="summary">
-            <span class="count">{ orders_count(lang, on_day) }</span>
-            { for states.into_iter().map(|st| html! {
-                <span class={classes!("badge", st.as_str())} data-state={st.as_str()}>
-                    { state_label(lang, st) }<b>{ s.count_in(st) }</b>
-                </span>
-            }) }
-            <span class="sum" id="board-sum">{ s.total().display() }</span>
-        </div>
     }
 }
 

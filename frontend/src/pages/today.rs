@@ -88,7 +88,7 @@ pub fn Today() -> Html {
                         { long_date(lang, &date) }
                     </span>
                 </div>
-                { summary(lang, &orders) }
+                { summary(lang, &orders, "orders-summary", Html::default()) }
                 <div class="toolbar-right">
                     if orders.loading {
                         <span class="loading">{ t.loading }</span>
@@ -107,21 +107,29 @@ pub fn Today() -> Html {
     }
 }
 
-fn summary(lang: Lang, s: &OrdersState) -> Html {
+/// The day's count and count per state, as Today and the board show them
+/// (`extra` ends the line); orders of other days the view keeps are not counted.
+pub fn summary(lang: Lang, s: &OrdersState, id: &'static str, extra: Html) -> Html {
     let states = [
         OrderState::New,
         OrderState::Delivery,
         OrderState::Delivered,
         OrderState::Cancelled,
     ];
+    let on_day = s
+        .orders
+        .iter()
+        .filter(|o| o.delivery_date == s.date)
+        .count();
     html! {
-        <div id="orders-summary" class="summary">
-            <span class="count">{ orders_count(lang, s.orders.len()) }</span>
+        <div {id} class="summary">
+            <span class="count">{ orders_count(lang, on_day) }</span>
             { for states.into_iter().map(|st| html! {
                 <span class={classes!("badge", st.as_str())} data-state={st.as_str()}>
                     { state_label(lang, st) }<b>{ s.count_in(st) }</b>
                 </span>
             }) }
+            { extra }
         </div>
     }
 }

@@ -152,9 +152,8 @@ pub fn Wallboard() -> Html {
 
     // The clock: late stops move with it, and a new day reloads the board.
     {
-        let (now, reload, orders) = (now.setter(), reload.clone(), orders.clone());
-        let date = orders.date.clone();
-        use_effect_with(date, move |date| {
+        let (now, reload) = (now.setter(), reload.clone());
+        use_effect_with(orders.date.clone(), move |date| {
             let date = date.clone();
             let interval = gloo_timers::callback::Interval::new(20_000, move || {
                 now.set(clock());
@@ -164,7 +163,6 @@ pub fn Wallboard() -> Html {
             });
             move || drop(interval)
         });
-        let _ = orders;
     }
     if *denied || auth.is_none() {
         return html! {
@@ -292,11 +290,7 @@ fn courier_row(r: &CourierRow, lang: Lang) -> Html {
         ..
     } = r.stats;
     let pct = r.stats.percent();
-    let done_pct = if done + failed + left == 0 {
-        0
-    } else {
-        done * 100 / (done + failed + left)
-    };
+    let done_pct = r.stats.done_percent();
     let name = r.name.clone().unwrap_or_else(|| {
         if r.id.is_none() {
             wt.nobody.to_string()

@@ -22,11 +22,20 @@ pub struct Stats {
 impl Stats {
     /// Share of the day's stops closed (delivered or failed), 0..=100.
     pub fn percent(&self) -> usize {
+        self.share(self.done + self.failed)
+    }
+
+    /// Share of the day's stops delivered, 0..=100.
+    pub fn done_percent(&self) -> usize {
+        self.share(self.done)
+    }
+
+    fn share(&self, part: usize) -> usize {
         let all = self.done + self.failed + self.left;
         if all == 0 {
             0
         } else {
-            (self.done + self.failed) * 100 / all
+            part * 100 / all
         }
     }
 }

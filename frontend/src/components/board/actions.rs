@@ -289,13 +289,10 @@ pub fn ActionsPanel(p: &ActionsProps) -> Html {
     }
 }
 
-/// `"09:00-13:00"`, or empty for any time.
+/// `"09:00-13:00"` (the console's value for a window), or empty for any time.
 fn window_value(w: Option<TimeWindow>) -> String {
-    w.map(|w| {
-        let w = w.to_input();
-        format!("{}-{}", w.from, w.to)
-    })
-    .unwrap_or_default()
+    w.map(crate::state::console::window_value)
+        .unwrap_or_default()
 }
 
 fn parse_window(v: &str) -> Option<TimeWindow> {
