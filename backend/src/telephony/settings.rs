@@ -15,19 +15,7 @@ use crate::error::{Error, Result};
 /// The adapters, by the name used in the API and in the stored settings.
 pub const ADAPTERS: [&str; 4] = ["generic", "mango", "zadarma", "asterisk"];
 
-/// (adapter, value name, secret?, environment variable).
-const VALUES: &[(&str, &str, bool, &str)] = &[
-    ("generic", "secret", true, "RODNIK_TELEPHONY_SECRET"),
-    ("mango", "api_key", true, "RODNIK_MANGO_API_KEY"),
-    ("mango", "api_salt", true, "RODNIK_MANGO_API_SALT"),
-    ("mango", "api_url", false, "RODNIK_MANGO_API_URL"),
-    ("zadarma", "key", true, "RODNIK_ZADARMA_KEY"),
-    ("zadarma", "secret", true, "RODNIK_ZADARMA_SECRET"),
-    ("zadarma", "api_url", false, "RODNIK_ZADARMA_API_URL"),
-    ("asterisk", "ami", true, "RODNIK_ASTERISK_AMI"),
-    ("asterisk", "channel", false, "RODNIK_ASTERISK_CHANNEL"),
-    ("asterisk", "context", false, "RODNIK_ASTERISK_CONTEXT"),
-];
+use rodnik_shared::api::TELEPHONY_VALUES as VALUES;
 
 /// What each adapter needs before it accepts events.
 fn required(adapter: &str) -> &'static [&'static str] {

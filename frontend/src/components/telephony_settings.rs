@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use rodnik_shared::api::{
     AdapterChange, AdapterView, PbxProvider, PutTelephonySettings, TelephonySettingsView,
+    TELEPHONY_VALUES,
 };
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -14,20 +15,6 @@ use yew::prelude::*;
 use crate::api::{Api, ApiError};
 use crate::i18n::Lang;
 use crate::state::{use_app, AppAction};
-
-/// (adapter, value name, secret?) as the API names them.
-const VALUES: &[(&str, &str, bool)] = &[
-    ("generic", "secret", true),
-    ("mango", "api_key", true),
-    ("mango", "api_salt", true),
-    ("mango", "api_url", false),
-    ("zadarma", "key", true),
-    ("zadarma", "secret", true),
-    ("zadarma", "api_url", false),
-    ("asterisk", "ami", true),
-    ("asterisk", "channel", false),
-    ("asterisk", "context", false),
-];
 
 const ADAPTERS: [(&str, &str); 4] = [
     ("generic", "Webhook (Kamailio, scripts)"),
@@ -230,7 +217,7 @@ pub fn TelephonySettings() -> Html {
                 edits.set(e);
             })
         };
-        let fields = VALUES.iter().filter(|(a, _, _)| a == adapter).map(|(a, name, secret)| {
+        let fields = TELEPHONY_VALUES.iter().filter(|(a, ..)| a == adapter).map(|(a, name, secret, _)| {
             let key = (a.to_string(), name.to_string());
             let typed = edits.values.get(&key).cloned();
             let env = av.from_env.iter().any(|n| n == name);

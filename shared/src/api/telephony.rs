@@ -113,3 +113,19 @@ pub struct PutTelephonySettings {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<PbxProvider>))]
     pub originate: Option<Option<PbxProvider>>,
 }
+
+/// Every value an adapter takes: (adapter, value name, secret?, the
+/// environment variable that overrides it). The server and the settings
+/// screen both read this list.
+pub const TELEPHONY_VALUES: &[(&str, &str, bool, &str)] = &[
+    ("generic", "secret", true, "RODNIK_TELEPHONY_SECRET"),
+    ("mango", "api_key", true, "RODNIK_MANGO_API_KEY"),
+    ("mango", "api_salt", true, "RODNIK_MANGO_API_SALT"),
+    ("mango", "api_url", false, "RODNIK_MANGO_API_URL"),
+    ("zadarma", "key", true, "RODNIK_ZADARMA_KEY"),
+    ("zadarma", "secret", true, "RODNIK_ZADARMA_SECRET"),
+    ("zadarma", "api_url", false, "RODNIK_ZADARMA_API_URL"),
+    ("asterisk", "ami", true, "RODNIK_ASTERISK_AMI"),
+    ("asterisk", "channel", false, "RODNIK_ASTERISK_CHANNEL"),
+    ("asterisk", "context", false, "RODNIK_ASTERISK_CONTEXT"),
+];
