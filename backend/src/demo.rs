@@ -23,7 +23,7 @@ use crate::store::users::NewUser;
 
 pub const DEMO_PASSWORD: &str = "demo12345";
 
-const PRODUCTS: &[(&str, &str, ProductKind, &str, i64, bool)] = &[
+pub(crate) const PRODUCTS: &[(&str, &str, ProductKind, &str, i64, bool)] = &[
     (
         "W19",
         "Вода питьевая 19 л",
@@ -106,7 +106,7 @@ const PRODUCTS: &[(&str, &str, ProductKind, &str, i64, bool)] = &[
     ),
 ];
 
-const FIRST_M: &[&str] = &[
+pub(crate) const FIRST_M: &[&str] = &[
     "Иван",
     "Сергей",
     "Алексей",
@@ -120,7 +120,7 @@ const FIRST_M: &[&str] = &[
     "Артём",
     "Максим",
 ];
-const FIRST_F: &[&str] = &[
+pub(crate) const FIRST_F: &[&str] = &[
     "Анна",
     "Елена",
     "Ольга",
@@ -134,7 +134,7 @@ const FIRST_F: &[&str] = &[
     "Дарья",
     "Алина",
 ];
-const LAST: &[&str] = &[
+pub(crate) const LAST: &[&str] = &[
     "Иванов",
     "Петров",
     "Смирнов",
@@ -156,7 +156,7 @@ const LAST: &[&str] = &[
     "Степанов",
     "Николаев",
 ];
-const COMPANY: &[&str] = &[
+pub(crate) const COMPANY: &[&str] = &[
     "Ромашка",
     "Вектор",
     "Альфа-Строй",
@@ -173,8 +173,8 @@ const COMPANY: &[&str] = &[
     "Бизнес-Центр Орион",
     "Авангард",
 ];
-const FORMS: &[&str] = &["ООО", "АО", "ИП"];
-const STREETS: &[&str] = &[
+pub(crate) const FORMS: &[&str] = &["ООО", "АО", "ИП"];
+pub(crate) const STREETS: &[&str] = &[
     "ул. Ленина",
     "ул. Гагарина",
     "пр-т Мира",
@@ -190,14 +190,14 @@ const STREETS: &[&str] = &[
     "Варшавское ш.",
     "ул. Академика Королёва",
 ];
-const FAIL_REASONS: &[&str] = &[
+pub(crate) const FAIL_REASONS: &[&str] = &[
     "Клиент отсутствует",
     "Неверный адрес",
     "Нет доступа в подъезд",
     "Клиент отказался",
     "Не успел по времени",
 ];
-const CANCEL_REASONS: &[&str] = &[
+pub(crate) const CANCEL_REASONS: &[&str] = &[
     "Клиент передумал",
     "Дубль заказа",
     "Купил в магазине",
@@ -218,7 +218,7 @@ fn print_logins() {
     println!("Demo logins (password '{DEMO_PASSWORD}'): operator olga (extension 101), operator marina (102), manager pavel, couriers kolya, sasha, dima, vitya, zhenya.");
 }
 
-fn individual_name(rng: &mut StdRng) -> String {
+pub(crate) fn individual_name(rng: &mut StdRng) -> String {
     let last = *LAST.choose(rng).unwrap_or(&"Иванов");
     if rng.gen_bool(0.5) {
         format!("{last} {}", FIRST_M.choose(rng).unwrap_or(&"Иван"))
@@ -227,7 +227,7 @@ fn individual_name(rng: &mut StdRng) -> String {
     }
 }
 
-fn phone(rng: &mut StdRng) -> String {
+pub(crate) fn phone(rng: &mut StdRng) -> String {
     format!(
         "+79{:02}{:07}",
         rng.gen_range(0..100),
@@ -235,7 +235,7 @@ fn phone(rng: &mut StdRng) -> String {
     )
 }
 
-fn address(rng: &mut StdRng, office: bool) -> AddressInput {
+pub(crate) fn address(rng: &mut StdRng, office: bool) -> AddressInput {
     let street = STREETS.choose(rng).unwrap_or(&"ул. Ленина");
     let text = if office {
         format!(

@@ -54,6 +54,24 @@ enum Command {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Fill an empty database with a large company's history (for benchmarks).
+    Generate {
+        #[command(flatten)]
+        common: Common,
+        /// Random seed: the same seed and figures give the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value_t = 100_000)]
+        clients: usize,
+        #[arg(long, default_value_t = 3_000_000)]
+        orders: usize,
+        #[arg(long, default_value_t = 5)]
+        years: u32,
+        #[arg(long, default_value_t = 20)]
+        couriers: usize,
+        #[arg(long, default_value_t = 12)]
+        operators: usize,
+    },
 }
 
 fn config(common: &Common) -> Result<Config, String> {
@@ -81,8 +99,52 @@ fn config(common: &Common) -> Result<Config, String> {
     })
 }
 
-#[tokio::main]
-async fn main() {
+/// The embedded engine's memory budget (SurrealKV's memtable and block
+/// cache), from `RODNIK_DB_MEMTABLE_MB` and `RODNIK_DB_CACHE_MB`. Upstream would
+/// size them from the host (a 1 GiB memtable and half the RAM as cache on a
+/// large host); see third_party/surrealdb-kvs-surrealkv/README.rodnik.md.
+/// Set before any thread starts: the engine reads them when it opens.
+fn storage_memory_budget() {
+    for (ours, theirs, default_mb) in [
+        (
+            "RODNIK_DB_MEMTABLE_MB",
+            "SURREAL_SURREALKV_MAX_MEMTABLE_SIZE",
+            64u64,
+        ),
+        (
+            "RODNIK_DB_CACHE_MB",
+            "SURREAL_SURREALKV_BLOCK_CACHE_CAPACITY",
+            128,
+        ),
+    ] {
+        if std::env::var_os(theirs).is_some() {
+            continue;
+        }
+        let mb = std::env::var(ours)
+            .ok()
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .filter(|mb| *mb > 0)
+            .unwrap_or(default_mb);
+        std::env::set_var(theirs, (mb * 1024 * 1024).to_string());
+    }
+}
+
+fn main() {
+    storage_memory_budget();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("rodnik: cannot start the async runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    runtime.block_on(async_main());
+}
+
+async fn async_main() {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("RODNIK_LOG").unwrap_or_else(|_| {
@@ -128,6 +190,42 @@ async fn run(cli: Cli) -> Result<(), String> {
             rodnik::demo::fill(&state, seed)
                 .await
                 .map_err(|e| e.to_string())?;
+            Ok(())
+        }
+        Command::Generate {
+            common,
+            seed,
+            clients,
+            orders,
+            years,
+            couriers,
+            operators,
+        } => {
+            let cfg = config(&common)?;
+            let state = AppState::start(cfg).await.map_err(|e| e.to_string())?;
+            let shape = rodnik::generate::Shape {
+                seed,
+                clients,
+                orders,
+                years,
+                couriers,
+                operators,
+            };
+            let made = rodnik::generate::generate(&state, &shape)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "Generated {} clients and {} orders in {:.0} s. Logins (password '{}'): {}, {}..{}, {}..{}.",
+                made.clients,
+                made.orders,
+                made.seconds,
+                rodnik::demo::DEMO_PASSWORD,
+                rodnik::generate::MANAGER_LOGIN,
+                rodnik::generate::operator_login(0),
+                rodnik::generate::operator_login(operators.saturating_sub(1)),
+                rodnik::generate::courier_login(0),
+                rodnik::generate::courier_login(couriers.saturating_sub(1)),
+            );
             Ok(())
         }
     }

@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod pbx;
+pub mod pgref;
 
 use std::time::Duration;
 

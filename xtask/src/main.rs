@@ -1,4 +1,4 @@
-//! `cargo xtask run | test | demo`: set-up and orchestration in Rust.
+//! `cargo xtask run | test | frontend | setup | bench`: set-up and orchestration in Rust.
 //! Installs what the build needs (the wasm32 target, Trunk, wasm-bindgen-cli,
 //! and Chromium with its driver when root) or stops saying how.
 
@@ -23,7 +23,7 @@ fn main() {
         Some("bench") => bench(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <command>\n\n  run [--dev]   build everything and start Rodnik with demo data on the embedded database\n  test          run the whole test suite\n  frontend      build the web app with Trunk\n  setup         install the build tools only\n  bench first-load [--runs N] [--throttle MBIT/RTT_MS]\n                measure the web app's first load in headless Chromium (docs/benchmarks.md)"
+                "usage: cargo xtask <command>\n\n  run [--dev]   build everything and start Rodnik with demo data on the embedded database\n  test          run the whole test suite\n  frontend      build the web app with Trunk\n  setup         install the build tools only\n  bench [scale] [--data DIR] [--clients N --orders N --seed N --years N] [--quick] [--no-pg] [--out FILE.md] [--sockets N] [--seconds N]\n                the server at scale: latency, throughput, fan-out, reports, memory on a generated dataset (the default benchmark)\n  bench first-load [--runs N] [--throttle MBIT/RTT_MS]\n                measure the web app's first load in headless Chromium (docs/benchmarks.md)"
             );
             exit(2)
         }
@@ -285,10 +285,38 @@ fn test(args: &[String]) -> Result<(), String> {
 fn bench(args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
         Some("first-load") => bench_first_load(&args[1..]),
+        Some("scale") => bench_scale(&args[1..]),
+        // No name (or only options): the scale benchmark.
+        None => bench_scale(args),
+        Some(a) if a.starts_with('-') => bench_scale(args),
         other => Err(format!(
-            "unknown benchmark {other:?}; available: first-load"
+            "unknown benchmark {other:?}; available: scale (the default), first-load"
         )),
     }
+}
+
+/// The release server on a large generated dataset, driven over HTTP and
+/// WebSocket by `tests/src/bin/bench_scale.rs` (which generates the dataset
+/// into ~/.cache/rodnik-bench the first time). No front-end needed.
+fn bench_scale(args: &[String]) -> Result<(), String> {
+    eprintln!("xtask: building the server in release mode (about 15 minutes the first time)");
+    status(Command::new(cargo()).args(["build", "-p", "rodnik", "--bin", "rodnik", "--release"]))?;
+    // The same package selection as `cargo xtask test`: no SurrealDB rebuild.
+    status(Command::new(cargo()).args([
+        "build",
+        "--workspace",
+        "--exclude",
+        "rodnik-frontend",
+        "--bin",
+        "bench_scale",
+    ]))?;
+    let target = target_dir();
+    status(
+        Command::new(target.join("debug").join("bench_scale"))
+            .arg("--server")
+            .arg(target.join("release").join("rodnik"))
+            .args(args),
+    )
 }
 
 /// The release server and the Trunk release build, loaded cold and warm in

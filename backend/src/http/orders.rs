@@ -319,7 +319,7 @@ where
         let (mut next, fx) = decide(&current)?;
         next.version = current.version + 1;
         next.updated_at = now();
-        match state.store.cas_order(current.version, &next, &fx).await {
+        match state.store.cas_order(&current, &next, &fx).await {
             Ok(()) => return Ok(next),
             Err(Error::Conflict {
                 code: "stale_version",

@@ -8,8 +8,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{Datelike, NaiveDate};
 use rodnik_shared::api::{
-    DailyDeliveries, DailyOrders, DeliveriesReport, LostClientsReport, LostMonthly, Order,
-    OrdersReport, SalesReport,
+    DailyDeliveries, DailyOrders, DeliveriesReport, LostClientsReport, LostMonthly, OrdersReport,
+    SalesReport,
 };
 use rodnik_shared::validate;
 use serde::Deserialize;
@@ -18,7 +18,7 @@ use super::extract::{ApiQuery, CurrentUser};
 use crate::app::AppState;
 use crate::error::{Error, Result};
 use crate::reports::sheets::{self, Lang};
-use crate::reports::{self, trends, xlsx};
+use crate::reports::{self, from_stats, trends, xlsx};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -101,21 +101,16 @@ struct Export<R> {
     sheets: fn(&R, Lang) -> Vec<xlsx::Sheet>,
 }
 
-/// A report computed from the orders delivered in the query's date range:
-/// the checks, the read and the answer every such handler shares.
-async fn over_range<R: serde::Serialize>(
+/// The checks every range report shares: a manager, a known format, a valid range.
+fn prepare(
     state: &AppState,
     user: &CurrentUser,
     q: &RangeQuery,
-    name: &str,
-    compute: impl FnOnce(&[Order]) -> R,
-    ex: Export<R>,
-) -> Result<Response> {
+) -> Result<(Format, String, String)> {
     user.require_manager()?;
     let fmt = format(&q.format, &q.lang)?;
     let (from, to) = range(state, q)?;
-    let r = compute(&state.store.orders_between(&from, &to).await?);
-    respond(fmt, &format!("{name}_{from}_{to}"), r, ex)
+    Ok((fmt, from, to))
 }
 
 /// The report as JSON, CSV or XLSX; `name` is the file name without extension.
@@ -148,15 +143,9 @@ pub async fn deliveries(
         csv: reports::deliveries_csv,
         sheets: sheets::deliveries,
     };
-    over_range(
-        &state,
-        &user,
-        &q,
-        "deliveries",
-        |o| reports::deliveries(o),
-        ex,
-    )
-    .await
+    let (fmt, from, to) = prepare(&state, &user, &q)?;
+    let r = from_stats::deliveries(state.store.stat_deliv(&from, &to).await?);
+    respond(fmt, &format!("deliveries_{from}_{to}"), r, ex)
 }
 
 #[utoipa::path(get, path = "/api/reports/sales", params(RangeQuery),
@@ -170,7 +159,9 @@ pub async fn sales(
         csv: reports::sales_csv,
         sheets: sheets::sales,
     };
-    over_range(&state, &user, &q, "sales", |o| reports::sales(o), ex).await
+    let (fmt, from, to) = prepare(&state, &user, &q)?;
+    let r = from_stats::sales(state.store.stat_sales(&from, &to).await?);
+    respond(fmt, &format!("sales_{from}_{to}"), r, ex)
 }
 
 #[utoipa::path(get, path = "/api/reports/orders", params(RangeQuery),
@@ -180,12 +171,9 @@ pub async fn orders(
     user: CurrentUser,
     ApiQuery(q): ApiQuery<RangeQuery>,
 ) -> Result<Response> {
-    user.require_manager()?;
-    let fmt = format(&q.format, &q.lang)?;
-    let (from, to) = range(&state, &q)?;
-    let orders = state.store.orders_between(&from, &to).await?;
+    let (fmt, from, to) = prepare(&state, &user, &q)?;
     let users = state.store.list_users(None).await?;
-    let r = reports::orders_worked(&orders, &users);
+    let r = from_stats::orders_worked(state.store.stat_ops(&from, &to).await?, &users);
     let ex = Export {
         csv: reports::orders_csv,
         sheets: sheets::orders,
@@ -205,15 +193,9 @@ pub async fn deliveries_daily(
         csv: reports::daily_deliveries_csv,
         sheets: sheets::daily_deliveries,
     };
-    over_range(
-        &state,
-        &user,
-        &q,
-        "deliveries-daily",
-        |o| trends::daily_deliveries(o),
-        ex,
-    )
-    .await
+    let (fmt, from, to) = prepare(&state, &user, &q)?;
+    let r = from_stats::daily_deliveries(state.store.stat_courier(&from, &to).await?);
+    respond(fmt, &format!("deliveries-daily_{from}_{to}"), r, ex)
 }
 
 /// Orders per delivery day by state: the "orders by state" chart.
@@ -228,15 +210,9 @@ pub async fn orders_daily(
         csv: reports::daily_orders_csv,
         sheets: sheets::daily_orders,
     };
-    over_range(
-        &state,
-        &user,
-        &q,
-        "orders-daily",
-        |o| trends::daily_orders(o),
-        ex,
-    )
-    .await
+    let (fmt, from, to) = prepare(&state, &user, &q)?;
+    let r = from_stats::daily_orders(state.store.stat_ops(&from, &to).await?);
+    respond(fmt, &format!("orders-daily_{from}_{to}"), r, ex)
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -277,9 +253,7 @@ pub async fn lost_clients(
     user.require_manager()?;
     let fmt = format(&q.format, &q.lang)?;
     let (as_of, months) = lost_params(&state, &q.as_of, q.months)?;
-    let facts = state.store.order_facts().await?;
-    let clients = state.store.all_clients().await?;
-    let r = reports::lost_clients(&facts, &clients, as_of, months);
+    let r = lost_report(&state, as_of, months).await?;
     let ex = Export {
         csv: reports::lost_csv,
         sheets: sheets::lost_clients,
@@ -328,4 +302,20 @@ pub async fn lost_clients_monthly(
         r,
         ex,
     )
+}
+
+/// Lost clients: from the per-client figures when they can answer (nothing
+/// delivered after `as_of`, the usual "as of today"), else from the orders.
+async fn lost_report(state: &AppState, as_of: NaiveDate, months: u32) -> Result<LostClientsReport> {
+    let as_of_s = as_of.to_string();
+    if !state.store.delivered_after(&as_of_s).await? {
+        let cutoff = reports::lost_cutoff(as_of, months).to_string();
+        let rows = state.store.stat_lost(&cutoff).await?;
+        let ids: Vec<String> = rows.iter().map(|(id, _)| id.clone()).collect();
+        let clients = state.store.clients_by_ids(&ids).await?;
+        return Ok(from_stats::lost_clients(rows, &clients));
+    }
+    let facts = state.store.order_facts().await?;
+    let clients = state.store.all_clients().await?;
+    Ok(reports::lost_clients(&facts, &clients, as_of, months))
 }

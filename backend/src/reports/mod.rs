@@ -1,6 +1,8 @@
 //! The managers' reports, computed from orders, and their CSV form; the
 //! charts' figures in `trends`, the Excel form in `sheets` and `xlsx`.
 
+pub mod facts;
+pub mod from_stats;
 pub mod sheets;
 pub mod trends;
 pub mod xlsx;
@@ -38,8 +40,18 @@ pub fn deliveries(orders: &[Order]) -> DeliveriesReport {
     }
     let mut rows: Vec<DeliveryRow> = rows.into_values().collect();
     rows.sort_by(|a, b| {
-        (a.courier_name.as_deref(), &a.client_name)
-            .cmp(&(b.courier_name.as_deref(), &b.client_name))
+        (
+            a.courier_name.as_deref(),
+            &a.client_name,
+            &a.courier_id,
+            &a.client_id,
+        )
+            .cmp(&(
+                b.courier_name.as_deref(),
+                &b.client_name,
+                &b.courier_id,
+                &b.client_id,
+            ))
     });
     let totals = DeliveryTotals {
         orders: rows.iter().map(|r| r.orders).sum(),

@@ -27,3 +27,80 @@ impl Store {
         Ok(())
     }
 }
+
+/// A client written by a bulk loader, with what `create_client` would not set.
+#[derive(Debug, Clone)]
+pub struct NewClientRow {
+    pub client: rodnik_shared::api::ClientSummary,
+    pub prices: std::collections::HashMap<String, rodnik_shared::Money>,
+    pub created_at: String,
+}
+
+impl Store {
+    /// Clients and their phone rows, in one transaction per call.
+    pub async fn insert_clients_bulk(&self, rows: &[NewClientRow]) -> Result<()> {
+        let mut docs = Vec::with_capacity(rows.len());
+        let mut phones = Vec::with_capacity(rows.len());
+        for r in rows {
+            let mut doc = super::clients::client_doc(&r.client);
+            doc["id"] = json!(r.client.id);
+            doc["created_at"] = json!(r.created_at);
+            doc["prices"] = json!(r.prices);
+            docs.push(doc);
+            phones.extend(super::clients::phone_rows(&r.client));
+        }
+        self.retrying(|| async {
+            self.run_with(
+                "BEGIN TRANSACTION;
+                 INSERT INTO clients $docs RETURN NONE;
+                 INSERT INTO client_phones $phones RETURN NONE;
+                 COMMIT TRANSACTION;",
+                json!({ "docs": docs, "phones": phones }),
+                vec![],
+            )
+            .await
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// Orders as they are (any state), with who closed each, in one transaction per call.
+    pub async fn insert_orders_bulk(
+        &self,
+        orders: &[(rodnik_shared::api::Order, Option<String>)],
+    ) -> Result<()> {
+        let docs: Vec<serde_json::Value> = orders
+            .iter()
+            .map(|(o, by)| {
+                let mut doc = super::orders::order_doc(o, by.as_deref());
+                doc["id"] = json!(o.id);
+                doc
+            })
+            .collect();
+        self.retrying(|| async {
+            self.run_with(
+                "INSERT INTO orders $docs RETURN NONE",
+                json!({ "docs": docs }),
+                vec![],
+            )
+            .await
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// Sets `bottles_held` of many clients at once.
+    pub async fn set_bottles_held_bulk(&self, held: &[(String, i64)]) -> Result<()> {
+        let rows: Vec<serde_json::Value> = held
+            .iter()
+            .map(|(id, n)| json!({ "id": id, "n": n }))
+            .collect();
+        self.run_with(
+            "FOR $r IN $rows { UPDATE type::record('clients', $r.id) SET bottles_held = $r.n RETURN NONE; }",
+            json!({ "rows": rows }),
+            vec![],
+        )
+        .await?;
+        Ok(())
+    }
+}

@@ -48,7 +48,7 @@ fn address_search_text(a: &Address) -> String {
     s
 }
 
-fn client_doc(c: &ClientSummary) -> Value {
+pub(super) fn client_doc(c: &ClientSummary) -> Value {
     let mut doc = strip_nulls(serde_json::to_value(c).unwrap_or(Value::Null));
     if let Value::Object(map) = &mut doc {
         map.remove("id");
@@ -57,7 +57,7 @@ fn client_doc(c: &ClientSummary) -> Value {
     doc
 }
 
-fn phone_rows(c: &ClientSummary) -> Vec<Value> {
+pub(super) fn phone_rows(c: &ClientSummary) -> Vec<Value> {
     c.phones
         .iter()
         .map(|p| json!({ "phone": p.as_str(), "client_id": c.id }))
@@ -251,6 +251,22 @@ impl Store {
             active_orders,
             recent_orders,
         })
+    }
+
+    /// The clients with these keys (unknown keys are skipped).
+    pub async fn clients_by_ids(&self, ids: &[String]) -> Result<Vec<ClientSummary>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(5_000) {
+            let rows = self
+                .many(
+                    "SELECT * OMIT search, prices, created_at FROM $ids",
+                    Value::Null,
+                    vec![("ids", super::rids("clients", chunk))],
+                )
+                .await?;
+            out.extend(decode_all::<ClientSummary>(rows)?);
+        }
+        Ok(out)
     }
 
     pub async fn all_clients(&self) -> Result<Vec<ClientSummary>> {

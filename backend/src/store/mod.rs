@@ -9,6 +9,7 @@ pub mod clients;
 pub mod idem;
 pub mod orders;
 pub mod reports;
+pub mod stats;
 pub mod telephony;
 pub mod users;
 pub mod wallboards;
@@ -26,7 +27,8 @@ use surrealdb::{IndexedResults, Surreal};
 use crate::error::{Error, Result};
 
 const SCHEMA: &str = include_str!("schema.surql");
-pub const SCHEMA_VERSION: i64 = 1;
+/// 2: the pre-aggregated report figures (`stat_*`), built from the orders on upgrade.
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Cheap to clone. The client sits behind an `Arc` on purpose: cloning a
 /// `Surreal` opens a new database session (on a server, one per clone, up to a
@@ -34,7 +36,15 @@ pub const SCHEMA_VERSION: i64 = 1;
 #[derive(Clone)]
 pub struct Store {
     db: Arc<Surreal<Any>>,
+    /// Numbers this process reserved and has not handed out yet, per
+    /// sequence: `[next, end)`.
+    numbers: Arc<tokio::sync::Mutex<std::collections::HashMap<String, (i64, i64)>>>,
 }
+
+/// Numbers a process reserves at once: one write to the shared counter per
+/// this many orders, instead of every order creation conflicting on it. A
+/// restart skips what was reserved and not used; two nodes interleave blocks.
+const NUMBER_BLOCK: i64 = 16;
 
 /// The key part of a stored record id (`orders:abc` -> `abc`).
 pub fn key_of(id: &str) -> String {
@@ -152,13 +162,30 @@ impl Store {
                 .await?;
         }
         db.use_ns("rodnik").use_db("rodnik").await?;
-        let store = Store { db: Arc::new(db) };
+        let store = Store {
+            db: Arc::new(db),
+            numbers: Arc::default(),
+        };
         store.migrate().await?;
         Ok(store)
     }
 
     async fn migrate(&self) -> Result<()> {
+        let was = self
+            .one("RETURN meta:schema.version", Value::Null, vec![])
+            .await?
+            .and_then(|v| v.as_i64());
         self.run(SCHEMA, Value::Null).await?;
+        if was.is_some_and(|v| v < 2) {
+            tracing::info!("building the report figures from the orders (once, after an upgrade)");
+            let started = std::time::Instant::now();
+            let s = self.rebuild_stats().await?;
+            tracing::info!(
+                "report figures built: {} client rows in {:.1} s",
+                s.clients.len(),
+                started.elapsed().as_secs_f64()
+            );
+        }
         self.run(
             "UPSERT meta:schema SET version = $v",
             serde_json::json!({ "v": SCHEMA_VERSION }),
@@ -261,20 +288,34 @@ impl Store {
         Ok(v)
     }
 
-    /// The next number of a named sequence (order numbers), in its own transaction.
+    /// The next number of a named sequence (order numbers): from this
+    /// process's reserved block, reserving the next block in its own
+    /// transaction when it runs out.
     pub async fn next_number(&self, name: &str) -> Result<i64> {
-        self.retrying(|| async {
-            let v = self
-                .one(
-                    "UPSERT ONLY $rid SET n = (n ?? 0) + 1 RETURN VALUE n",
-                    Value::Null,
-                    vec![("rid", rid("counters", name))],
-                )
-                .await?;
-            v.and_then(|v| v.as_i64())
-                .ok_or_else(|| Error::Internal("counter did not advance".into()))
-        })
-        .await
+        let mut blocks = self.numbers.lock().await;
+        if let Some((next, end)) = blocks.get_mut(name) {
+            if *next < *end {
+                *next += 1;
+                return Ok(*next - 1);
+            }
+        }
+        let top = self
+            .retrying(|| async {
+                let v = self
+                    .one(
+                        "UPSERT ONLY $rid SET n = (n ?? 0) + $k RETURN VALUE n",
+                        serde_json::json!({ "k": NUMBER_BLOCK }),
+                        vec![("rid", rid("counters", name))],
+                    )
+                    .await?;
+                v.and_then(|v| v.as_i64())
+                    .ok_or_else(|| Error::Internal("counter did not advance".into()))
+            })
+            .await?;
+        // Reserved: (top - NUMBER_BLOCK, top]; hand out the first now.
+        let first = top - NUMBER_BLOCK + 1;
+        blocks.insert(name.to_string(), (first + 1, top + 1));
+        Ok(first)
     }
 }
 

@@ -5,8 +5,10 @@ use rodnik_shared::api::Order;
 use rodnik_shared::OrderState;
 use serde_json::{json, Value};
 
+use super::stats::{stats_vars, APPLY};
 use super::{decode, decode_all, rid, rids, strip_nulls, where_clause, Store};
 use crate::error::{Error, Result};
+use crate::reports::facts::Stats;
 
 #[derive(Debug, Default, Clone)]
 pub struct OrderFilter {
@@ -26,7 +28,7 @@ pub struct OrderFilter {
 /// The most orders one list answer holds; the rest is paged with `offset`.
 pub const MAX_LIST: usize = 5000;
 
-fn order_doc(o: &Order, delivered_by: Option<&str>) -> Value {
+pub(super) fn order_doc(o: &Order, delivered_by: Option<&str>) -> Value {
     let mut doc = strip_nulls(serde_json::to_value(o).unwrap_or(Value::Null));
     if let Value::Object(map) = &mut doc {
         map.remove("id");
@@ -63,12 +65,15 @@ impl Store {
             }
             None => "",
         };
-        self.run_with(
-            &format!("BEGIN TRANSACTION; CREATE $rid CONTENT $doc; {link} COMMIT TRANSACTION;"),
-            json!({ "doc": order_doc(o, None), "oid": o.id }),
-            ids,
-        )
-        .await?;
+        let mut vars = json!({ "doc": order_doc(o, None), "oid": o.id });
+        stats_vars(&Stats::change(None, o), &mut vars);
+        let sql = format!(
+            "BEGIN TRANSACTION; CREATE $rid CONTENT $doc; {link} {APPLY} COMMIT TRANSACTION;"
+        );
+        // A conflict on a shared figure row (or the call) cancels the whole
+        // transaction, nothing written: run it again.
+        self.retrying(|| self.run_with(&sql, vars.clone(), ids.clone()))
+            .await?;
         Ok(())
     }
 
@@ -91,7 +96,10 @@ impl Store {
 
     /// Writes `new` over the stored order only if it is still at `old_version`.
     /// Returns `Conflict(stale_version)` when someone else changed it first.
-    pub async fn cas_order(&self, old_version: i64, new: &Order, fx: &Effects) -> Result<()> {
+    /// The report figures move by `new - old` in the same transaction.
+    pub async fn cas_order(&self, old: &Order, new: &Order, fx: &Effects) -> Result<()> {
+        let old_version = old.version;
+        let stats = Stats::change(Some(old), new);
         let mut ids = vec![("rid", rid("orders", &new.id))];
         let bottles = if fx.bottles_delta != 0 {
             ids.push(("cid", rid("clients", &new.client_id)));
@@ -104,18 +112,17 @@ impl Store {
              LET $changed = (UPDATE $rid CONTENT $doc WHERE version = $old RETURN id);
              IF array::len($changed) = 0 {{ THROW 'cas_failed' }};
              {bottles}
-             COMMIT TRANSACTION;"
+             {apply}
+             COMMIT TRANSACTION;",
+            apply = if stats.is_empty() { "" } else { APPLY },
         );
-        self.run_with(
-            &sql,
-            json!({
-                "doc": order_doc(new, fx.delivered_by.as_deref()),
-                "old": old_version,
-                "delta": fx.bottles_delta,
-            }),
-            ids,
-        )
-        .await?;
+        let mut vars = json!({
+            "doc": order_doc(new, fx.delivered_by.as_deref()),
+            "old": old_version,
+            "delta": fx.bottles_delta,
+        });
+        stats_vars(&stats, &mut vars);
+        self.run_with(&sql, vars, ids).await?;
         Ok(())
     }
 

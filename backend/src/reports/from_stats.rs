@@ -1,0 +1,206 @@
+//! The reports built from the pre-aggregated figures (`facts`): what the
+//! endpoints answer. The functions beside them in `reports` and `trends` build
+//! the same reports from orders directly; the tests hold both to the same
+//! answer.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rodnik_shared::api::{
+    ClientSummary, DailyDeliveries, DailyDeliveryRow, DailyOrders, DailyOrdersRow,
+    DeliveriesReport, DeliveryRow, DeliveryTotals, LostClientRow, LostClientsReport, OperatorRow,
+    OrdersReport, SalesReport, SalesRow, SalesTotals, StateCounts, User,
+};
+use rodnik_shared::{ClientKind, ProductKind};
+
+use super::facts::{ClientFigures, DelivFigures, OpsFigures, SalesFigures};
+
+fn courier(id: String) -> Option<String> {
+    (!id.is_empty()).then_some(id)
+}
+
+/// Rows come in key order (date first), so the last one seen has the latest names.
+pub fn deliveries(rows: Vec<(String, String, String, DelivFigures)>) -> DeliveriesReport {
+    let mut by: HashMap<(String, String), DeliveryRow> = HashMap::new();
+    for (_, courier_id, client_id, f) in rows {
+        let row = by
+            .entry((courier_id.clone(), client_id.clone()))
+            .or_insert_with(|| DeliveryRow {
+                courier_id: courier(courier_id),
+                courier_name: None,
+                client_id,
+                client_name: String::new(),
+                client_kind: ClientKind::Individual,
+                orders: 0,
+                water_qty: 0,
+                amount: 0,
+            });
+        row.orders += f.orders;
+        row.water_qty += f.water_qty;
+        row.amount += f.amount;
+        row.courier_name = f.courier_name;
+        row.client_name = f.client_name;
+        row.client_kind = f.client_kind.unwrap_or(row.client_kind);
+    }
+    let mut rows: Vec<DeliveryRow> = by.into_values().filter(|r| r.orders != 0).collect();
+    rows.sort_by(|a, b| {
+        (
+            a.courier_name.as_deref(),
+            &a.client_name,
+            &a.courier_id,
+            &a.client_id,
+        )
+            .cmp(&(
+                b.courier_name.as_deref(),
+                &b.client_name,
+                &b.courier_id,
+                &b.client_id,
+            ))
+    });
+    let totals = DeliveryTotals {
+        orders: rows.iter().map(|r| r.orders).sum(),
+        water_qty: rows.iter().map(|r| r.water_qty).sum(),
+        amount: rows.iter().map(|r| r.amount).sum(),
+    };
+    DeliveriesReport { rows, totals }
+}
+
+pub fn daily_deliveries(rows: Vec<(String, String, DelivFigures)>) -> DailyDeliveries {
+    let mut rows: Vec<DailyDeliveryRow> = rows
+        .into_iter()
+        .filter(|(_, _, f)| f.orders != 0)
+        .map(|(date, courier_id, f)| DailyDeliveryRow {
+            date,
+            courier_id: courier(courier_id),
+            courier_name: f.courier_name,
+            orders: f.orders,
+            water_qty: f.water_qty,
+            amount: f.amount,
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        (&a.date, a.courier_name.as_deref(), &a.courier_id).cmp(&(
+            &b.date,
+            b.courier_name.as_deref(),
+            &b.courier_id,
+        ))
+    });
+    let totals = DeliveryTotals {
+        orders: rows.iter().map(|r| r.orders).sum(),
+        water_qty: rows.iter().map(|r| r.water_qty).sum(),
+        amount: rows.iter().map(|r| r.amount).sum(),
+    };
+    DailyDeliveries { rows, totals }
+}
+
+pub fn sales(rows: Vec<(String, String, SalesFigures)>) -> SalesReport {
+    let mut by: BTreeMap<String, SalesRow> = BTreeMap::new();
+    for (_, product_id, f) in rows {
+        let row = by.entry(product_id.clone()).or_insert_with(|| SalesRow {
+            product_id,
+            name: String::new(),
+            kind: ProductKind::Goods,
+            qty: 0,
+            amount: 0,
+        });
+        row.qty += f.qty;
+        row.amount += f.amount;
+        row.name = f.name;
+        row.kind = f.kind.unwrap_or(row.kind);
+    }
+    let mut rows: Vec<SalesRow> = by
+        .into_values()
+        .filter(|r| r.qty != 0 || r.amount != 0)
+        .collect();
+    rows.sort_by(|a, b| (a.kind, &a.name).cmp(&(b.kind, &b.name)));
+    let totals = SalesTotals {
+        qty: rows.iter().map(|r| r.qty).sum(),
+        amount: rows.iter().map(|r| r.amount).sum(),
+    };
+    SalesReport { rows, totals }
+}
+
+fn add(c: &mut StateCounts, f: &OpsFigures) {
+    c.new += f.new;
+    c.delivery += f.delivery;
+    c.delivered += f.delivered;
+    c.cancelled += f.cancelled;
+    c.failed_attempts += f.attempts;
+}
+
+pub fn orders_worked(rows: Vec<(String, String, OpsFigures)>, users: &[User]) -> OrdersReport {
+    let names: HashMap<&str, &str> = users
+        .iter()
+        .map(|u| (u.id.as_str(), u.name.as_str()))
+        .collect();
+    let mut total = StateCounts::default();
+    let mut by_op: BTreeMap<String, StateCounts> = BTreeMap::new();
+    for (_, user, f) in &rows {
+        add(&mut total, f);
+        add(by_op.entry(user.clone()).or_default(), f);
+    }
+    let all = |c: &StateCounts| c.new + c.delivery + c.delivered + c.cancelled;
+    let mut by_operator: Vec<OperatorRow> = by_op
+        .into_iter()
+        .filter(|(_, c)| all(c) != 0)
+        .map(|(id, c)| OperatorRow {
+            name: names.get(id.as_str()).copied().unwrap_or(&id).to_string(),
+            user_id: id,
+            created: all(&c),
+            delivered: c.delivered,
+        })
+        .collect();
+    by_operator.sort_by(|a, b| b.created.cmp(&a.created).then(a.name.cmp(&b.name)));
+    OrdersReport {
+        total: all(&total),
+        delivered: total.delivered,
+        cancelled: total.cancelled,
+        open: total.new + total.delivery,
+        failed_attempts: total.failed_attempts,
+        by_operator,
+    }
+}
+
+pub fn daily_orders(rows: Vec<(String, String, OpsFigures)>) -> DailyOrders {
+    let mut days: BTreeMap<String, StateCounts> = BTreeMap::new();
+    let mut totals = StateCounts::default();
+    for (date, _, f) in &rows {
+        add(days.entry(date.clone()).or_default(), f);
+        add(&mut totals, f);
+    }
+    DailyOrders {
+        rows: days
+            .into_iter()
+            .filter(|(_, c)| c.new + c.delivery + c.delivered + c.cancelled != 0)
+            .map(|(date, counts)| DailyOrdersRow { date, counts })
+            .collect(),
+        totals,
+    }
+}
+
+/// Lost clients from the per-client figures (`clients`: those of the rows).
+pub fn lost_clients(
+    rows: Vec<(String, ClientFigures)>,
+    clients: &[ClientSummary],
+) -> LostClientsReport {
+    let by_id: HashMap<&str, &ClientSummary> = clients.iter().map(|c| (c.id.as_str(), c)).collect();
+    let mut rows: Vec<LostClientRow> = rows
+        .into_iter()
+        .filter_map(|(id, f)| {
+            let c = by_id.get(id.as_str())?;
+            Some(LostClientRow {
+                client_id: id,
+                name: c.name.clone(),
+                kind: c.kind,
+                phones: c.phones.iter().map(|p| p.to_string()).collect(),
+                last_delivery_date: f.last?,
+                delivered_orders: f.delivered,
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.last_delivery_date
+            .cmp(&a.last_delivery_date)
+            .then(a.name.cmp(&b.name))
+    });
+    LostClientsReport { rows }
+}

@@ -1,0 +1,193 @@
+//! The reports answer from pre-aggregated figures (`stat_*`). On a generated
+//! history of the benchmark's shape (scaled down), every report must equal
+//! the same report computed directly from the orders — after generation,
+//! after live changes through the API, and after rebuilding the figures.
+
+use chrono::Duration;
+use rodnik::demo::DEMO_PASSWORD;
+use rodnik::generate::{generate, Shape};
+use rodnik::reports::{self, trends};
+use rodnik_tests::*;
+use serde_json::{json, Value};
+
+async fn report(app: &App, token: &str, path: &str) -> Value {
+    app.get(path, token).await.ok()
+}
+
+/// Every range report and chart from the API against the direct computation.
+async fn check_range(app: &App, token: &str, from: &str, to: &str) {
+    let orders = app
+        .state
+        .store
+        .orders_between(from, to)
+        .await
+        .expect("orders");
+    let users = app.state.store.list_users(None).await.expect("users");
+    let q = format!("from={from}&to={to}");
+    let pairs = [
+        ("deliveries", json!(reports::deliveries(&orders))),
+        ("sales", json!(reports::sales(&orders))),
+        ("orders", json!(reports::orders_worked(&orders, &users))),
+        ("deliveries/daily", json!(trends::daily_deliveries(&orders))),
+        ("orders/daily", json!(trends::daily_orders(&orders))),
+    ];
+    for (name, direct) in pairs {
+        let got = report(app, token, &format!("/api/reports/{name}?{q}")).await;
+        assert_eq!(got, direct, "{name} over {from}..{to}");
+    }
+}
+
+async fn check_lost(app: &App, token: &str, as_of: &str, months: u32) {
+    let facts = app.state.store.order_facts().await.expect("facts");
+    let clients = app.state.store.all_clients().await.expect("clients");
+    let date = chrono::NaiveDate::parse_from_str(as_of, "%Y-%m-%d").expect("date");
+    let direct = json!(reports::lost_clients(&facts, &clients, date, months));
+    let got = report(
+        app,
+        token,
+        &format!("/api/reports/lost-clients?as_of={as_of}&months={months}"),
+    )
+    .await;
+    assert_eq!(got, direct, "lost clients as of {as_of}, {months} months");
+    assert!(
+        !got["rows"].as_array().map(Vec::is_empty).unwrap_or(true),
+        "a generated history has lost clients"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reports_from_figures_equal_a_direct_computation_on_a_generated_history() {
+    let app = spawn_app().await;
+    let shape = Shape {
+        seed: 7,
+        clients: 500,
+        orders: 8_000,
+        years: 2,
+        couriers: 4,
+        operators: 3,
+    };
+    let made = generate(&app.state, &shape).await.expect("generate");
+    assert!(made.orders > 7_000, "made {} orders", made.orders);
+    let manager = app.login("manager", DEMO_PASSWORD).await;
+    let today = app.state.cfg.today();
+    let d = |days: i64| (today + Duration::days(days)).to_string();
+
+    let ranges = [
+        (d(-30), d(0)),
+        (d(-365), d(0)),
+        (d(-800), d(1)),
+        (d(-200), d(-150)),
+        (d(0), d(0)),
+    ];
+    for (from, to) in &ranges {
+        check_range(&app, &manager, from, to).await;
+    }
+    for months in [1, 3, 6] {
+        check_lost(&app, &manager, &d(0), months).await;
+    }
+    // As of a past day the per-client figures cannot answer; the slow path must agree too.
+    check_lost(&app, &manager, &d(-100), 3).await;
+
+    // Live changes through the API move the figures in the same transaction.
+    let op = app.login("op01", DEMO_PASSWORD).await;
+    let today_orders = app
+        .get(&format!("/api/orders?date={}", d(0)), &op)
+        .await
+        .ok();
+    let list = today_orders.as_array().expect("orders").clone();
+    assert!(list.len() > 5, "today has orders");
+    let mut done = 0;
+    for o in &list {
+        let id = id_of(o);
+        let r = match (o["state"].as_str(), done % 3) {
+            (Some("delivery"), 0) => {
+                app.post(
+                    &format!("/api/orders/{id}/deliver"),
+                    &op,
+                    json!({ "empties_returned": 1 }),
+                )
+                .await
+            }
+            (Some("delivery"), 1) => {
+                app.post(
+                    &format!("/api/orders/{id}/fail"),
+                    &op,
+                    json!({ "reason": "Клиент отсутствует" }),
+                )
+                .await
+            }
+            (Some("new"), _) | (Some("delivery"), _) => {
+                app.post(
+                    &format!("/api/orders/{id}/cancel"),
+                    &op,
+                    json!({ "reason": "Дубль заказа" }),
+                )
+                .await
+            }
+            _ => continue,
+        };
+        r.ok();
+        done += 1;
+    }
+    assert!(done >= 3, "changed {done} orders");
+    // A new order for a lost client takes them off the lost list.
+    let lost = report(
+        &app,
+        &manager,
+        &format!("/api/reports/lost-clients?as_of={}", d(0)),
+    )
+    .await;
+    let lost_id = lost["rows"][0]["client_id"]
+        .as_str()
+        .expect("a lost client")
+        .to_string();
+    let client = app.get(&format!("/api/clients/{lost_id}"), &op).await.ok();
+    let product = app.get("/api/products", &op).await.ok()[0]["id"].clone();
+    let created = app
+        .order(
+            &op,
+            json!({
+                "client_id": lost_id,
+                "address_id": client["addresses"][0]["id"],
+                "lines": [{ "product_id": product, "qty": 2 }],
+                "delivery_date": d(1),
+            }),
+        )
+        .await;
+    assert_eq!(created["state"], "new");
+    for (from, to) in &ranges {
+        check_range(&app, &manager, from, to).await;
+    }
+    check_lost(&app, &manager, &d(0), 3).await;
+    let lost = report(
+        &app,
+        &manager,
+        &format!("/api/reports/lost-clients?as_of={}", d(0)),
+    )
+    .await;
+    assert!(
+        !lost["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .any(|r| r["client_id"] == lost_id.as_str()),
+        "a client with an open order is not lost"
+    );
+
+    // Rebuilding the figures from the orders gives the same answers.
+    let before = report(
+        &app,
+        &manager,
+        &format!("/api/reports/deliveries?from={}&to={}", d(-365), d(1)),
+    )
+    .await;
+    app.state.store.rebuild_stats().await.expect("rebuild");
+    let after = report(
+        &app,
+        &manager,
+        &format!("/api/reports/deliveries?from={}&to={}", d(-365), d(1)),
+    )
+    .await;
+    assert_eq!(before, after);
+    check_range(&app, &manager, &d(-800), &d(1)).await;
+}
