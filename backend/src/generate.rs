@@ -396,6 +396,7 @@ pub async fn generate(state: &AppState, shape: &Shape) -> Result<Made> {
                 store.insert_orders_bulk(&batch).await?;
                 pb.inc(batch.len() as u64);
                 batch.clear();
+                log_progress(&pb, started);
             }
         }
     }
@@ -419,6 +420,20 @@ pub async fn generate(state: &AppState, shape: &Shape) -> Result<Made> {
         orders: number as usize,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// Without a terminal the bar does not draw: a line every 5% instead (logs, CI).
+fn log_progress(pb: &ProgressBar, started: Instant) {
+    use std::io::IsTerminal;
+    let (pos, len) = (pb.position(), pb.length().unwrap_or(0).max(1));
+    let step = (len / 20).max(1);
+    if !std::io::stderr().is_terminal() && pos / step != pos.saturating_sub(BATCH as u64) / step {
+        eprintln!(
+            "orders: {pos}/{len} ({}%) after {:.0} s",
+            pos * 100 / len,
+            started.elapsed().as_secs_f64()
+        );
+    }
 }
 
 /// One order of `c` for `day`, in the state such an order would be in today:

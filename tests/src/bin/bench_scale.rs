@@ -15,9 +15,9 @@
 //! - live fan-out: one order change → `order.updated` received by every one of
 //!   `--sockets` sockets (the time until the last one has it);
 //! - the reports over the last 30 and 365 days: deliveries, sales and orders
-//!   (`from`/`to`), and lost clients by month (`lost-clients/monthly`, 1 and
-//!   12 months); and the lost-clients list (`as_of=today&months=3`), which
-//!   reads the full history;
+//!   (`from`/`to`); lost clients with a 1- and a 12-month window; and the
+//!   lost-clients list as managers open it (`as_of=today&months=3`), over the
+//!   full history;
 //! - the server's RSS idle and with all the sockets connected, and the size of
 //!   the database folder.
 //!
@@ -1316,14 +1316,16 @@ async fn reports(ctx: &Ctx, c: &Counts) -> Result<Vec<Row>, String> {
             vec![Check::P99(Duration::from_millis(500))],
         ));
     }
+    // Lost clients has no date range: its "month" and "year" are the windows
+    // without a delivery (1 and 12 calendar months), over the full history.
     cases.push((
-        "report lost clients by month, month".into(),
-        format!("/api/reports/lost-clients/monthly?as_of={today}&months=3&count=1"),
+        "report lost clients, 1 month window".into(),
+        format!("/api/reports/lost-clients?as_of={today}&months=1"),
         vec![],
     ));
     cases.push((
-        "report lost clients by month, year".into(),
-        format!("/api/reports/lost-clients/monthly?as_of={today}&months=3&count=12"),
+        "report lost clients, 12 months window".into(),
+        format!("/api/reports/lost-clients?as_of={today}&months=12"),
         year_target,
     ));
     cases.push((
