@@ -68,6 +68,24 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Serves until the listener fails or the process ends.
+/// Gives freed heap memory back to the system every few seconds. A large
+/// report (tens of MB of rows and JSON) leaves glibc's arenas holding pages
+/// it will not return by itself: the server's RSS stayed near 1 GB after one
+/// year-long deliveries report; trimmed, it falls back to its working set.
+fn trim_heap_periodically() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    tokio::spawn(async {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
+        loop {
+            tick.tick().await;
+            // SAFETY: malloc_trim only releases free memory of the allocator's
+            // own arenas; it takes no pointers and is thread-safe.
+            let _ = tokio::task::spawn_blocking(|| unsafe { libc::malloc_trim(0) }).await;
+        }
+    });
+}
+
 pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    trim_heap_periodically();
     axum::serve(listener, router(state)).await
 }

@@ -310,10 +310,9 @@ async fn lost_report(state: &AppState, as_of: NaiveDate, months: u32) -> Result<
     let as_of_s = as_of.to_string();
     if !state.store.delivered_after(&as_of_s).await? {
         let cutoff = reports::lost_cutoff(as_of, months).to_string();
-        let rows = state.store.stat_lost(&cutoff).await?;
-        let ids: Vec<String> = rows.iter().map(|(id, _)| id.clone()).collect();
-        let clients = state.store.clients_by_ids(&ids).await?;
-        return Ok(from_stats::lost_clients(rows, &clients));
+        return Ok(from_stats::lost_clients(
+            state.store.stat_lost(&cutoff).await?,
+        ));
     }
     let facts = state.store.order_facts().await?;
     let clients = state.store.all_clients().await?;

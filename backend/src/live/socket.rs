@@ -51,6 +51,13 @@ pub async fn upgrade(
     ApiQuery(q): ApiQuery<LiveQuery>,
     ws: WebSocketUpgrade,
 ) -> Result<Response> {
+    // Small buffers: a thousand idle sockets must not cost 128 KiB each (the
+    // default read buffer). Clients only send pings and short commands; every
+    // message out is flushed as it is sent anyway.
+    let ws = ws
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .max_message_size(64 * 1024);
     if let Some(key) = q.wallboard {
         let hash = token_hash(&key);
         let board = state

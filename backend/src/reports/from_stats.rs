@@ -6,13 +6,14 @@
 use std::collections::{BTreeMap, HashMap};
 
 use rodnik_shared::api::{
-    ClientSummary, DailyDeliveries, DailyDeliveryRow, DailyOrders, DailyOrdersRow,
-    DeliveriesReport, DeliveryRow, DeliveryTotals, LostClientRow, LostClientsReport, OperatorRow,
-    OrdersReport, SalesReport, SalesRow, SalesTotals, StateCounts, User,
+    DailyDeliveries, DailyDeliveryRow, DailyOrders, DailyOrdersRow, DeliveriesReport, DeliveryRow,
+    DeliveryTotals, LostClientRow, LostClientsReport, OperatorRow, OrdersReport, SalesReport,
+    SalesRow, SalesTotals, StateCounts, User,
 };
 use rodnik_shared::{ClientKind, ProductKind};
 
-use super::facts::{ClientFigures, DelivFigures, OpsFigures, SalesFigures};
+use super::facts::{DelivFigures, OpsFigures, SalesFigures};
+use crate::store::stats::LostFigures;
 
 fn courier(id: String) -> Option<String> {
     (!id.is_empty()).then_some(id)
@@ -177,24 +178,17 @@ pub fn daily_orders(rows: Vec<(String, String, OpsFigures)>) -> DailyOrders {
     }
 }
 
-/// Lost clients from the per-client figures (`clients`: those of the rows).
-pub fn lost_clients(
-    rows: Vec<(String, ClientFigures)>,
-    clients: &[ClientSummary],
-) -> LostClientsReport {
-    let by_id: HashMap<&str, &ClientSummary> = clients.iter().map(|c| (c.id.as_str(), c)).collect();
+/// Lost clients from the per-client figures.
+pub fn lost_clients(rows: Vec<LostFigures>) -> LostClientsReport {
     let mut rows: Vec<LostClientRow> = rows
         .into_iter()
-        .filter_map(|(id, f)| {
-            let c = by_id.get(id.as_str())?;
-            Some(LostClientRow {
-                client_id: id,
-                name: c.name.clone(),
-                kind: c.kind,
-                phones: c.phones.iter().map(|p| p.to_string()).collect(),
-                last_delivery_date: f.last?,
-                delivered_orders: f.delivered,
-            })
+        .map(|f| LostClientRow {
+            client_id: f.client_id,
+            name: f.name,
+            kind: f.kind,
+            phones: f.phones,
+            last_delivery_date: f.last,
+            delivered_orders: f.delivered,
         })
         .collect();
     rows.sort_by(|a, b| {

@@ -155,18 +155,23 @@ impl Store {
 
     /// A courier's stops of the day (dispatched and delivered), in route order.
     pub async fn route(&self, courier_id: &str, date: &str) -> Result<Vec<Order>> {
+        // The (courier, date) index alone: the day's few stops, filtered
+        // here. With `state` in the WHERE the planner also intersected the
+        // `orders_state` index, whose "delivered" entry holds millions of rows.
         let rows = self
             .many(
-                &format!(
-                    "SELECT * OMIT delivered_by FROM orders
-                     WHERE courier_id = $c AND delivery_date = $d AND {ON_ROUTE}
-                     ORDER BY route_pos, number"
-                ),
+                "SELECT * OMIT delivered_by FROM orders
+                 WHERE courier_id = $c AND delivery_date = $d
+                 ORDER BY route_pos, number",
                 json!({ "c": courier_id, "d": date }),
                 vec![],
             )
             .await?;
-        decode_all(rows)
+        let orders: Vec<Order> = decode_all(rows)?;
+        Ok(orders
+            .into_iter()
+            .filter(|o| o.state.is_on_route())
+            .collect())
     }
 
     /// The next free route position on a courier's day.
@@ -188,20 +193,54 @@ impl Store {
         client_id: &str,
         recent: usize,
     ) -> Result<(Vec<Order>, Vec<Order>)> {
-        let mut r = self
-            .run_with(
-                "SELECT * OMIT delivered_by FROM orders
-                   WHERE client_id = $c AND state IN ['new', 'delivery'] ORDER BY delivery_date, number;
-                 SELECT * OMIT delivered_by FROM orders
-                   WHERE client_id = $c AND state IN ['delivered', 'cancelled']
-                   ORDER BY delivery_date DESC, number DESC LIMIT $n;",
-                json!({ "c": client_id, "n": recent }),
+        // The client index alone, then the split here: with `state` in the
+        // WHERE the planner intersected the `orders_state` index, whose
+        // "delivered" entry holds millions of orders (the screen pop's lookup
+        // took 8 ms instead of 1). A light pass over the client's orders picks
+        // the open ones and the latest closed ones; only those are read whole.
+        let rows = self
+            .many(
+                "SELECT VALUE [record::id(id), state, delivery_date, number] FROM orders
+                   WHERE client_id = $c",
+                json!({ "c": client_id }),
                 vec![],
             )
             .await?;
-        let active: Vec<Value> = r.take(0)?;
-        let closed: Vec<Value> = r.take(1)?;
-        Ok((decode_all(active)?, decode_all(closed)?))
+        let mut open = Vec::new();
+        let mut done = Vec::new();
+        for r in rows {
+            let Value::Array(a) = r else { continue };
+            let (Some(id), Some(state), Some(date), Some(number)) = (
+                a.first().and_then(Value::as_str),
+                a.get(1)
+                    .and_then(|v| serde_json::from_value::<OrderState>(v.clone()).ok()),
+                a.get(2).and_then(Value::as_str),
+                a.get(3).and_then(Value::as_i64),
+            ) else {
+                continue;
+            };
+            let item = (date.to_string(), number, id.to_string());
+            if state.is_open() {
+                open.push(item);
+            } else {
+                done.push(item);
+            }
+        }
+        open.sort();
+        done.sort_by(|a, b| b.cmp(a));
+        done.truncate(recent);
+        let n_open = open.len();
+        let ids: Vec<String> = open.into_iter().chain(done).map(|(_, _, id)| id).collect();
+        let rows = self
+            .many(
+                "SELECT * OMIT delivered_by FROM $ids",
+                Value::Null,
+                vec![("ids", rids("orders", &ids))],
+            )
+            .await?;
+        let mut all: Vec<Order> = decode_all(rows)?;
+        let closed = all.split_off(n_open.min(all.len()));
+        Ok((all, closed))
     }
 
     /// Replaces the order of a courier's stops; every id must be one of that

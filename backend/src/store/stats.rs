@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use super::{decode_all, Store};
 use crate::error::Result;
-use crate::reports::facts::{ClientFigures, DelivFigures, OpsFigures, SalesFigures, Stats};
+use crate::reports::facts::{DelivFigures, OpsFigures, SalesFigures, Stats};
 
 /// Statements that add `$ops`, `$sales`, `$deliv`, `$couriers` and `$cstats` (from
 /// [`stats_vars`]) to the tables; for inside a transaction.
@@ -101,6 +101,17 @@ fn key_str(k: &[Value], i: usize) -> String {
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string()
+}
+
+/// A lost client as the figures and the client record tell it.
+#[derive(Debug, Clone)]
+pub struct LostFigures {
+    pub client_id: String,
+    pub delivered: i64,
+    pub last: String,
+    pub name: String,
+    pub kind: rodnik_shared::ClientKind,
+    pub phones: Vec<String>,
 }
 
 /// Rows per INSERT when writing figures from scratch.
@@ -205,18 +216,67 @@ impl Store {
         decode_all(rows)
     }
 
-    /// Clients with a delivered order, none since `before`, and no open order.
-    pub async fn stat_lost(&self, before: &str) -> Result<Vec<(String, ClientFigures)>> {
-        let rows: Vec<Row<ClientFigures>> = decode_all(
-            self.many(
-                "SELECT *, record::id(id) AS k OMIT id FROM stat_client
+    /// Clients with a delivered order, none since `before`, and no open
+    /// order: (client, figures, name, kind, phones), read as plain arrays.
+    pub async fn stat_lost(&self, before: &str) -> Result<Vec<LostFigures>> {
+        let rows = self
+            .many(
+                "SELECT VALUE [record::id(id)[0], delivered, last] FROM stat_client
                    WHERE last < $before AND open = 0 AND delivered > 0",
                 json!({ "before": before }),
                 vec![],
             )
-            .await?,
-        )?;
-        Ok(rows.into_iter().map(|r| (key_str(&r.k, 0), r.f)).collect())
+            .await?;
+        let found: Vec<(String, i64, String)> = rows
+            .into_iter()
+            .filter_map(|r| {
+                let Value::Array(a) = r else { return None };
+                Some((
+                    a.first()?.as_str()?.to_string(),
+                    a.get(1)?.as_i64()?,
+                    a.get(2)?.as_str()?.to_string(),
+                ))
+            })
+            .collect();
+        let mut out = Vec::with_capacity(found.len());
+        for chunk in found.chunks(5_000) {
+            let ids: Vec<String> = chunk.iter().map(|(id, _, _)| id.clone()).collect();
+            let cards = self
+                .many(
+                    "SELECT VALUE [name, kind, phones] FROM $ids",
+                    Value::Null,
+                    vec![("ids", super::rids("clients", &ids))],
+                )
+                .await?;
+            for ((id, delivered, last), card) in chunk.iter().zip(cards) {
+                let Value::Array(a) = card else { continue };
+                let (Some(name), Some(kind)) = (
+                    a.first().and_then(Value::as_str),
+                    a.get(1)
+                        .and_then(|v| serde_json::from_value(v.clone()).ok()),
+                ) else {
+                    continue;
+                };
+                let phones = a
+                    .get(2)
+                    .and_then(Value::as_array)
+                    .map(|p| {
+                        p.iter()
+                            .filter_map(|x| x.as_str().map(str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                out.push(LostFigures {
+                    client_id: id.clone(),
+                    delivered: *delivered,
+                    last: last.clone(),
+                    name: name.to_string(),
+                    kind,
+                    phones,
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// Is there a delivered order dated after `date`? (Then per-client figures
