@@ -218,6 +218,35 @@ fn print_logins() {
     println!("Demo logins (password '{DEMO_PASSWORD}'): operator olga (extension 101), operator marina (102), manager pavel, couriers kolya, sasha, dima, vitya, zhenya.");
 }
 
+/// A line of `qty` of `p` at the client's contract price or the list price.
+pub(crate) fn priced_line(
+    p: &Product,
+    qty: u32,
+    contract: &HashMap<String, Money>,
+) -> Option<OrderLine> {
+    let q = Qty::parse(i64::from(qty), "qty").ok()?;
+    let l = price_line(
+        &CatalogueItem {
+            id: &p.id,
+            name: &p.name,
+            kind: p.kind,
+            list_price: p.price,
+            returnable: p.returnable,
+        },
+        q,
+        contract,
+    );
+    Some(OrderLine {
+        product_id: l.product_id,
+        name: l.name,
+        kind: l.kind,
+        qty: l.qty.get(),
+        price: l.price,
+        amount: l.amount,
+        returnable: l.returnable,
+    })
+}
+
 pub(crate) fn individual_name(rng: &mut StdRng) -> String {
     let last = *LAST.choose(rng).unwrap_or(&"Иванов");
     if rng.gen_bool(0.5) {
@@ -423,28 +452,7 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
                 .ok_or_else(|| Error::Internal("client without address".into()))?;
             let mut lines: Vec<OrderLine> = Vec::new();
             let add = |p: &Product, qty: u32, lines: &mut Vec<OrderLine>| {
-                if let Ok(q) = Qty::parse(i64::from(qty), "qty") {
-                    let l = price_line(
-                        &CatalogueItem {
-                            id: &p.id,
-                            name: &p.name,
-                            kind: p.kind,
-                            list_price: p.price,
-                            returnable: p.returnable,
-                        },
-                        q,
-                        &c.contract,
-                    );
-                    lines.push(OrderLine {
-                        product_id: l.product_id,
-                        name: l.name,
-                        kind: l.kind,
-                        qty: l.qty.get(),
-                        price: l.price,
-                        amount: l.amount,
-                        returnable: l.returnable,
-                    });
-                }
+                lines.extend(priced_line(p, qty, &c.contract));
             };
             let big = c.summary.kind == ClientKind::Legal;
             add(

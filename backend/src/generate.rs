@@ -16,13 +16,13 @@ use rand::{Rng, SeedableRng};
 use rodnik_shared::api::{
     Address, Attempt, ClientSummary, CreateClient, Order, OrderLine, Product, User,
 };
-use rodnik_shared::pricing::{price_line, CatalogueItem};
-use rodnik_shared::{validate, ClientKind, Money, OrderState, Qty, Role, TimeWindow};
+use rodnik_shared::{validate, ClientKind, Money, OrderState, Role, TimeWindow};
 
 use crate::app::AppState;
 use crate::auth;
 use crate::demo::{
-    address, individual_name, CANCEL_REASONS, COMPANY, DEMO_PASSWORD, FAIL_REASONS, FORMS, PRODUCTS,
+    address, individual_name, priced_line, CANCEL_REASONS, COMPANY, DEMO_PASSWORD, FAIL_REASONS,
+    FORMS, PRODUCTS,
 };
 use crate::error::{Error, Result};
 use crate::store::bulk::NewClientRow;
@@ -459,30 +459,7 @@ fn make_order(
         .cloned()
         .ok_or_else(|| Error::Internal("client without address".into()))?;
     let mut lines: Vec<OrderLine> = Vec::new();
-    let mut add = |p: &Product, qty: u32| {
-        if let Ok(q) = Qty::parse(i64::from(qty), "qty") {
-            let l = price_line(
-                &CatalogueItem {
-                    id: &p.id,
-                    name: &p.name,
-                    kind: p.kind,
-                    list_price: p.price,
-                    returnable: p.returnable,
-                },
-                q,
-                &c.contract,
-            );
-            lines.push(OrderLine {
-                product_id: l.product_id,
-                name: l.name,
-                kind: l.kind,
-                qty: l.qty.get(),
-                price: l.price,
-                amount: l.amount,
-                returnable: l.returnable,
-            });
-        }
-    };
+    let mut add = |p: &Product, qty: u32| lines.extend(priced_line(p, qty, &c.contract));
     let big = c.summary.kind == ClientKind::Legal;
     add(
         &products[0],

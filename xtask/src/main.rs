@@ -299,24 +299,7 @@ fn bench(args: &[String]) -> Result<(), String> {
 /// WebSocket by `tests/src/bin/bench_scale.rs` (which generates the dataset
 /// into ~/.cache/rodnik-bench the first time). No front-end needed.
 fn bench_scale(args: &[String]) -> Result<(), String> {
-    eprintln!("xtask: building the server in release mode (about 15 minutes the first time)");
-    status(Command::new(cargo()).args(["build", "-p", "rodnik", "--bin", "rodnik", "--release"]))?;
-    // The same package selection as `cargo xtask test`: no SurrealDB rebuild.
-    status(Command::new(cargo()).args([
-        "build",
-        "--workspace",
-        "--exclude",
-        "rodnik-frontend",
-        "--bin",
-        "bench_scale",
-    ]))?;
-    let target = target_dir();
-    status(
-        Command::new(target.join("debug").join("bench_scale"))
-            .arg("--server")
-            .arg(target.join("release").join("rodnik"))
-            .args(args),
-    )
+    run_bench("bench_scale", &[], args)
 }
 
 /// The release server and the Trunk release build, loaded cold and warm in
@@ -324,23 +307,29 @@ fn bench_scale(args: &[String]) -> Result<(), String> {
 fn bench_first_load(args: &[String]) -> Result<(), String> {
     setup(true)?;
     frontend()?;
+    run_bench("bench_first_load", &["--dist", "frontend/dist"], args)
+}
+
+/// Builds the release server and the driver `bin` (debug, in the same package
+/// selection as `cargo xtask test`: no SurrealDB rebuild), then runs the driver
+/// against the server.
+fn run_bench(bin: &str, fixed: &[&str], args: &[String]) -> Result<(), String> {
     eprintln!("xtask: building the server in release mode (about 15 minutes the first time)");
     status(Command::new(cargo()).args(["build", "-p", "rodnik", "--bin", "rodnik", "--release"]))?;
-    // The same package selection as `cargo xtask test`: no SurrealDB rebuild.
     status(Command::new(cargo()).args([
         "build",
         "--workspace",
         "--exclude",
         "rodnik-frontend",
         "--bin",
-        "bench_first_load",
+        bin,
     ]))?;
     let target = target_dir();
     status(
-        Command::new(target.join("debug").join("bench_first_load"))
+        Command::new(target.join("debug").join(bin))
             .arg("--server")
             .arg(target.join("release").join("rodnik"))
-            .args(["--dist", "frontend/dist"])
+            .args(fixed)
             .args(args),
     )
 }
