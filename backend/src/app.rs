@@ -73,15 +73,20 @@ pub fn router(state: AppState) -> Router {
 /// it will not return by itself: the server's RSS stayed near 1 GB after one
 /// year-long deliveries report; trimmed, it falls back to its working set.
 fn trim_heap_periodically() {
+    // One trimmer per process, however many servers it runs (the tests run many).
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    tokio::spawn(async {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
-        loop {
-            tick.tick().await;
-            // SAFETY: malloc_trim only releases free memory of the allocator's
-            // own arenas; it takes no pointers and is thread-safe.
-            let _ = tokio::task::spawn_blocking(|| unsafe { libc::malloc_trim(0) }).await;
-        }
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    STARTED.call_once(|| {
+        tokio::spawn(async {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
+            loop {
+                tick.tick().await;
+                // SAFETY: malloc_trim only releases free memory of the allocator's
+                // own arenas; it takes no pointers and is thread-safe.
+                let _ = tokio::task::spawn_blocking(|| unsafe { libc::malloc_trim(0) }).await;
+            }
+        });
     });
 }
 

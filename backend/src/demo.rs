@@ -294,11 +294,8 @@ pub(crate) fn address(rng: &mut StdRng, office: bool) -> AddressInput {
     }
 }
 
-pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
-    let store = &state.store;
-    let mut rng = StdRng::seed_from_u64(seed);
-    let today = state.cfg.today();
-
+/// The demo price list (water, goods, services), created in the store.
+pub(crate) async fn create_price_list(store: &crate::store::Store) -> Result<Vec<Product>> {
     let mut products: Vec<Product> = Vec::new();
     for (sku, name, kind, unit, price, returnable) in PRODUCTS {
         products.push(
@@ -314,6 +311,15 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
                 .await?,
         );
     }
+    Ok(products)
+}
+
+pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
+    let store = &state.store;
+    let mut rng = StdRng::seed_from_u64(seed);
+    let today = state.cfg.today();
+
+    let products = create_price_list(store).await?;
 
     let hash = auth::hash_password(DEMO_PASSWORD)?;
     let staff: &[(&str, &str, Role, Option<&str>)] = &[

@@ -21,12 +21,11 @@ use rodnik_shared::{validate, ClientKind, Money, OrderState, Role, TimeWindow};
 use crate::app::AppState;
 use crate::auth;
 use crate::demo::{
-    address, individual_name, priced_line, CANCEL_REASONS, COMPANY, DEMO_PASSWORD, FAIL_REASONS,
-    FORMS, PRODUCTS,
+    address, create_price_list, individual_name, priced_line, CANCEL_REASONS, COMPANY,
+    DEMO_PASSWORD, FAIL_REASONS, FORMS,
 };
 use crate::error::{Error, Result};
 use crate::store::bulk::NewClientRow;
-use crate::store::catalogue::NewProduct;
 use crate::store::users::NewUser;
 
 /// How big a company to make.
@@ -130,21 +129,7 @@ pub async fn generate(state: &AppState, shape: &Shape) -> Result<Made> {
     let mut rng = StdRng::seed_from_u64(shape.seed);
     let today = state.cfg.today();
 
-    let mut products: Vec<Product> = Vec::new();
-    for (sku, name, kind, unit, price, returnable) in PRODUCTS {
-        products.push(
-            store
-                .create_product(NewProduct {
-                    sku: sku.to_string(),
-                    name: name.to_string(),
-                    kind: *kind,
-                    unit: unit.to_string(),
-                    price: Money(*price),
-                    returnable: *returnable,
-                })
-                .await?,
-        );
-    }
+    let products = create_price_list(store).await?;
 
     let hash = auth::hash_password(DEMO_PASSWORD)?;
     let mut new_user = |username: String, name: String, role: Role, ext: Option<String>| NewUser {

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use rodnik_shared::api::{
     DailyDeliveries, DailyDeliveryRow, DailyOrders, DailyOrdersRow, DeliveriesReport, DeliveryRow,
-    DeliveryTotals, LostClientRow, LostClientsReport, OperatorRow, OrdersReport, SalesReport,
-    SalesRow, SalesTotals, StateCounts, User,
+    LostClientRow, LostClientsReport, OperatorRow, OrdersReport, SalesReport, SalesRow,
+    SalesTotals, StateCounts, User,
 };
 use rodnik_shared::{ClientKind, ProductKind};
 
@@ -42,31 +42,11 @@ pub fn deliveries(rows: Vec<(String, String, String, DelivFigures)>) -> Deliveri
         row.client_name = f.client_name;
         row.client_kind = f.client_kind.unwrap_or(row.client_kind);
     }
-    let mut rows: Vec<DeliveryRow> = by.into_values().filter(|r| r.orders != 0).collect();
-    rows.sort_by(|a, b| {
-        (
-            a.courier_name.as_deref(),
-            &a.client_name,
-            &a.courier_id,
-            &a.client_id,
-        )
-            .cmp(&(
-                b.courier_name.as_deref(),
-                &b.client_name,
-                &b.courier_id,
-                &b.client_id,
-            ))
-    });
-    let totals = DeliveryTotals {
-        orders: rows.iter().map(|r| r.orders).sum(),
-        water_qty: rows.iter().map(|r| r.water_qty).sum(),
-        amount: rows.iter().map(|r| r.amount).sum(),
-    };
-    DeliveriesReport { rows, totals }
+    super::deliveries_report(by.into_values().filter(|r| r.orders != 0).collect())
 }
 
 pub fn daily_deliveries(rows: Vec<(String, String, DelivFigures)>) -> DailyDeliveries {
-    let mut rows: Vec<DailyDeliveryRow> = rows
+    let rows: Vec<DailyDeliveryRow> = rows
         .into_iter()
         .filter(|(_, _, f)| f.orders != 0)
         .map(|(date, courier_id, f)| DailyDeliveryRow {
@@ -78,19 +58,7 @@ pub fn daily_deliveries(rows: Vec<(String, String, DelivFigures)>) -> DailyDeliv
             amount: f.amount,
         })
         .collect();
-    rows.sort_by(|a, b| {
-        (&a.date, a.courier_name.as_deref(), &a.courier_id).cmp(&(
-            &b.date,
-            b.courier_name.as_deref(),
-            &b.courier_id,
-        ))
-    });
-    let totals = DeliveryTotals {
-        orders: rows.iter().map(|r| r.orders).sum(),
-        water_qty: rows.iter().map(|r| r.water_qty).sum(),
-        amount: rows.iter().map(|r| r.amount).sum(),
-    };
-    DailyDeliveries { rows, totals }
+    super::trends::daily_deliveries_report(rows)
 }
 
 pub fn sales(rows: Vec<(String, String, SalesFigures)>) -> SalesReport {

@@ -38,7 +38,11 @@ pub fn deliveries(orders: &[Order]) -> DeliveriesReport {
         row.water_qty += i64::from(o.water_qty());
         row.amount += o.total.0;
     }
-    let mut rows: Vec<DeliveryRow> = rows.into_values().collect();
+    deliveries_report(rows.into_values().collect())
+}
+
+/// The deliveries report of these rows: sorted by courier and client, with totals.
+pub fn deliveries_report(mut rows: Vec<DeliveryRow>) -> DeliveriesReport {
     rows.sort_by(|a, b| {
         (
             a.courier_name.as_deref(),
@@ -53,12 +57,23 @@ pub fn deliveries(orders: &[Order]) -> DeliveriesReport {
                 &b.client_id,
             ))
     });
-    let totals = DeliveryTotals {
-        orders: rows.iter().map(|r| r.orders).sum(),
-        water_qty: rows.iter().map(|r| r.water_qty).sum(),
-        amount: rows.iter().map(|r| r.amount).sum(),
-    };
+    let totals = delivery_totals(rows.iter().map(|r| (r.orders, r.water_qty, r.amount)));
     DeliveriesReport { rows, totals }
+}
+
+/// Sums of (orders, water, amount).
+pub fn delivery_totals(rows: impl Iterator<Item = (i64, i64, i64)>) -> DeliveryTotals {
+    let mut t = DeliveryTotals {
+        orders: 0,
+        water_qty: 0,
+        amount: 0,
+    };
+    for (orders, water_qty, amount) in rows {
+        t.orders += orders;
+        t.water_qty += water_qty;
+        t.amount += amount;
+    }
+    t
 }
 
 pub fn sales(orders: &[Order]) -> SalesReport {

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 use rodnik_shared::api::{
-    DailyDeliveries, DailyDeliveryRow, DailyOrders, DailyOrdersRow, DeliveryTotals, LostMonth,
-    LostMonthly, Order, StateCounts,
+    DailyDeliveries, DailyDeliveryRow, DailyOrders, DailyOrdersRow, LostMonth, LostMonthly, Order,
+    StateCounts,
 };
 use rodnik_shared::OrderState;
 
@@ -31,7 +31,11 @@ pub fn daily_deliveries(orders: &[Order]) -> DailyDeliveries {
         row.water_qty += i64::from(o.water_qty());
         row.amount += o.total.0;
     }
-    let mut rows: Vec<DailyDeliveryRow> = rows.into_values().collect();
+    daily_deliveries_report(rows.into_values().collect())
+}
+
+/// The chart's rows sorted by day and courier, with totals.
+pub fn daily_deliveries_report(mut rows: Vec<DailyDeliveryRow>) -> DailyDeliveries {
     rows.sort_by(|a, b| {
         (&a.date, a.courier_name.as_deref(), &a.courier_id).cmp(&(
             &b.date,
@@ -39,11 +43,7 @@ pub fn daily_deliveries(orders: &[Order]) -> DailyDeliveries {
             &b.courier_id,
         ))
     });
-    let totals = DeliveryTotals {
-        orders: rows.iter().map(|r| r.orders).sum(),
-        water_qty: rows.iter().map(|r| r.water_qty).sum(),
-        amount: rows.iter().map(|r| r.amount).sum(),
-    };
+    let totals = super::delivery_totals(rows.iter().map(|r| (r.orders, r.water_qty, r.amount)));
     DailyDeliveries { rows, totals }
 }
 
