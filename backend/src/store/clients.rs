@@ -253,22 +253,6 @@ impl Store {
         })
     }
 
-    /// The clients with these keys (unknown keys are skipped).
-    pub async fn clients_by_ids(&self, ids: &[String]) -> Result<Vec<ClientSummary>> {
-        let mut out = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(5_000) {
-            let rows = self
-                .many(
-                    "SELECT * OMIT search, prices, created_at FROM $ids",
-                    Value::Null,
-                    vec![("ids", super::rids("clients", chunk))],
-                )
-                .await?;
-            out.extend(decode_all::<ClientSummary>(rows)?);
-        }
-        Ok(out)
-    }
-
     pub async fn all_clients(&self) -> Result<Vec<ClientSummary>> {
         let rows = self
             .many(
