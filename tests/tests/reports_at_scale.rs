@@ -55,6 +55,41 @@ async fn check_lost(app: &App, token: &str, as_of: &str, months: u32) {
     );
 }
 
+/// Client cards (read from the figure rows) against the client's orders listed directly.
+async fn check_cards(app: &App, token: &str, clients: &[String]) {
+    for id in clients {
+        let card = app.get(&format!("/api/clients/{id}"), token).await.ok();
+        let mut all = app
+            .get(&format!("/api/orders?client_id={id}"), token)
+            .await
+            .ok()
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let key = |o: &Value| {
+            (
+                o["delivery_date"].as_str().unwrap_or("").to_string(),
+                o["number"].as_i64().unwrap_or(0),
+            )
+        };
+        all.sort_by_key(|o| key(o));
+        let open: Vec<Value> = all
+            .iter()
+            .filter(|o| matches!(o["state"].as_str(), Some("new") | Some("delivery")))
+            .cloned()
+            .collect();
+        let closed: Vec<Value> = all
+            .iter()
+            .rev()
+            .filter(|o| matches!(o["state"].as_str(), Some("delivered") | Some("cancelled")))
+            .take(10)
+            .cloned()
+            .collect();
+        assert_eq!(card["active_orders"], json!(open), "open orders of {id}");
+        assert_eq!(card["recent_orders"], json!(closed), "recent orders of {id}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reports_from_figures_equal_a_direct_computation_on_a_generated_history() {
     let app = spawn_app().await;
@@ -130,6 +165,12 @@ async fn reports_from_figures_equal_a_direct_computation_on_a_generated_history(
         done += 1;
     }
     assert!(done >= 3, "changed {done} orders");
+    let touched: Vec<String> = list
+        .iter()
+        .take(12)
+        .filter_map(|o| o["client_id"].as_str().map(str::to_string))
+        .collect();
+    check_cards(&app, &manager, &touched).await;
     // A new order for a lost client takes them off the lost list.
     let lost = report(
         &app,
@@ -159,6 +200,7 @@ async fn reports_from_figures_equal_a_direct_computation_on_a_generated_history(
         check_range(&app, &manager, from, to).await;
     }
     check_lost(&app, &manager, &d(0), 3).await;
+    check_cards(&app, &manager, std::slice::from_ref(&lost_id)).await;
     let lost = report(
         &app,
         &manager,

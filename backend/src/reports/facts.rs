@@ -26,6 +26,9 @@ use rodnik_shared::api::Order;
 use rodnik_shared::{ClientKind, OrderState, ProductKind};
 use serde::{Deserialize, Serialize};
 
+/// Closed orders the client card shows.
+pub const CARD_RECENT: usize = 10;
+
 /// Rows a busy operator's day is spread over.
 pub const OPS_SHARDS: u32 = 8;
 
@@ -77,6 +80,15 @@ pub struct DelivFigures {
 pub struct ClientFigures {
     pub delivered: i64,
     pub open: i64,
+    /// The client card's orders, so that a screen pop reads a dozen orders
+    /// instead of the client's whole history: the open orders' ids...
+    pub open_ids: Vec<String>,
+    /// ...and the newest closed ones, `(delivery_date, number, id)`, newest
+    /// first, at most [`CARD_RECENT`]. Closed is final, so they never leave.
+    pub recent: Vec<(String, i64, String)>,
+    /// In a change only: ids that are no longer open (not stored).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub open_gone: Vec<String>,
     /// The latest delivery date of a delivered order (never goes back:
     /// a delivered order is final).
     pub last: Option<String>,
@@ -119,6 +131,20 @@ impl Stats {
         let client = self.clients.entry(o.client_id.clone()).or_default();
         if o.state.is_open() {
             client.open += sign;
+            if sign > 0 {
+                if !client.open_ids.contains(&o.id) {
+                    client.open_ids.push(o.id.clone());
+                }
+            } else {
+                client.open_gone.push(o.id.clone());
+            }
+        } else if sign > 0 {
+            let item = (date.clone(), o.number, o.id.clone());
+            let at = client.recent.partition_point(|r| *r > item);
+            if at < CARD_RECENT && client.recent.get(at) != Some(&item) {
+                client.recent.insert(at, item);
+                client.recent.truncate(CARD_RECENT);
+            }
         }
         if o.state != OrderState::Delivered {
             return;
@@ -171,12 +197,13 @@ impl Stats {
             .retain(|_, f| f.orders != 0 || f.water_qty != 0 || f.amount != 0);
         s.couriers
             .retain(|_, f| f.orders != 0 || f.water_qty != 0 || f.amount != 0);
-        // A delivery that happened sets `last` even when nothing else moves.
-        let newly_delivered = new.state == OrderState::Delivered
-            && old.map(|o| o.state) != Some(OrderState::Delivered);
-        s.clients.retain(|_, f| {
-            f.delivered != 0 || f.open != 0 || (newly_delivered && f.last.is_some())
-        });
+        // The new state always lands on the card (open, or among the newest
+        // closed), so the client row is always written; an order still open
+        // is not "gone".
+        for f in s.clients.values_mut() {
+            let still = f.open_ids.clone();
+            f.open_gone.retain(|id| !still.contains(id));
+        }
         s
     }
 

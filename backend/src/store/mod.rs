@@ -28,7 +28,8 @@ use crate::error::{Error, Result};
 
 const SCHEMA: &str = include_str!("schema.surql");
 /// 2: the pre-aggregated report figures (`stat_*`), built from the orders on upgrade.
-pub const SCHEMA_VERSION: i64 = 2;
+/// 3: the client card's order ids on `stat_client` (the figures are rebuilt).
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Cheap to clone. The client sits behind an `Arc` on purpose: cloning a
 /// `Surreal` opens a new database session (on a server, one per clone, up to a
@@ -176,7 +177,7 @@ impl Store {
             .await?
             .and_then(|v| v.as_i64());
         self.run(SCHEMA, Value::Null).await?;
-        if was.is_some_and(|v| v < 2) {
+        if was.is_some_and(|v| v < SCHEMA_VERSION) {
             tracing::info!("building the report figures from the orders (once, after an upgrade)");
             let started = std::time::Instant::now();
             let s = self.rebuild_stats().await?;

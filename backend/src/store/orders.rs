@@ -193,44 +193,15 @@ impl Store {
         client_id: &str,
         recent: usize,
     ) -> Result<(Vec<Order>, Vec<Order>)> {
-        // The client index alone, then the split here: with `state` in the
-        // WHERE the planner intersected the `orders_state` index, whose
-        // "delivered" entry holds millions of orders (the screen pop's lookup
-        // took 8 ms instead of 1). A light pass over the client's orders picks
-        // the open ones and the latest closed ones; only those are read whole.
-        let rows = self
-            .many(
-                "SELECT VALUE [record::id(id), state, delivery_date, number] FROM orders
-                   WHERE client_id = $c",
-                json!({ "c": client_id }),
-                vec![],
-            )
-            .await?;
-        let mut open = Vec::new();
-        let mut done = Vec::new();
-        for r in rows {
-            let Value::Array(a) = r else { continue };
-            let (Some(id), Some(state), Some(date), Some(number)) = (
-                a.first().and_then(Value::as_str),
-                a.get(1)
-                    .and_then(|v| serde_json::from_value::<OrderState>(v.clone()).ok()),
-                a.get(2).and_then(Value::as_str),
-                a.get(3).and_then(Value::as_i64),
-            ) else {
-                continue;
-            };
-            let item = (date.to_string(), number, id.to_string());
-            if state.is_open() {
-                open.push(item);
-            } else {
-                done.push(item);
-            }
-        }
-        open.sort();
-        done.sort_by(|a, b| b.cmp(a));
-        done.truncate(recent);
+        // From the client's figure row (kept in every order's transaction):
+        // a dozen orders read by id, not the client's whole history.
+        let (open, mut closed_ids) = self.card_ids(client_id).await?;
+        closed_ids.truncate(recent);
         let n_open = open.len();
-        let ids: Vec<String> = open.into_iter().chain(done).map(|(_, _, id)| id).collect();
+        let ids: Vec<String> = open.into_iter().chain(closed_ids).collect();
+        if ids.is_empty() {
+            return Ok((vec![], vec![]));
+        }
         let rows = self
             .many(
                 "SELECT * OMIT delivered_by FROM $ids",
@@ -240,6 +211,7 @@ impl Store {
             .await?;
         let mut all: Vec<Order> = decode_all(rows)?;
         let closed = all.split_off(n_open.min(all.len()));
+        all.sort_by(|a, b| (&a.delivery_date, a.number).cmp(&(&b.delivery_date, b.number)));
         Ok((all, closed))
     }
 

@@ -28,7 +28,9 @@ pub const APPLY: &str = "
    amount = (amount ?? 0) + $s.amount, courier_name = $s.courier_name RETURN NONE; };
  FOR $s IN $cstats { UPSERT type::record('stat_client', $s.k) SET
    delivered = (delivered ?? 0) + $s.delivered, open = (open ?? 0) + $s.open,
-   last = IF $s.last != NONE AND (last = NONE OR $s.last > last) THEN $s.last ELSE last END
+   last = IF $s.last != NONE AND (last = NONE OR $s.last > last) THEN $s.last ELSE last END,
+   open_ids = array::union(array::complement(open_ids ?? [], $s.open_gone ?? []), $s.open_ids ?? []),
+   recent = array::slice(array::sort::desc(array::union(recent ?? [], $s.recent ?? [])), 0, 10)
    RETURN NONE; };
 ";
 
@@ -113,6 +115,9 @@ pub struct LostFigures {
     pub kind: rodnik_shared::ClientKind,
     pub phones: Vec<String>,
 }
+
+/// The ids on a client's card: open orders, and the newest closed ones (newest first).
+pub type CardIds = (Vec<String>, Vec<String>);
 
 /// Rows per INSERT when writing figures from scratch.
 const BATCH: usize = 5_000;
@@ -277,6 +282,36 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// The orders a client's card shows, from the client's figure row.
+    pub async fn card_ids(&self, client_id: &str) -> Result<CardIds> {
+        let v = self
+            .one(
+                "SELECT VALUE [open_ids, recent] FROM ONLY type::record('stat_client', [$c])",
+                json!({ "c": client_id }),
+                vec![],
+            )
+            .await?;
+        let Some(Value::Array(a)) = v else {
+            return Ok((vec![], vec![]));
+        };
+        let strings = |v: Option<&Value>| -> Vec<String> {
+            v.and_then(Value::as_array)
+                .map(|xs| xs.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+                .unwrap_or_default()
+        };
+        let open = strings(a.first());
+        let recent = a
+            .get(1)
+            .and_then(Value::as_array)
+            .map(|xs| {
+                xs.iter()
+                    .filter_map(|x| x.get(2).and_then(Value::as_str).map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok((open, recent))
     }
 
     /// Is there a delivered order dated after `date`? (Then per-client figures
