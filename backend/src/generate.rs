@@ -399,7 +399,7 @@ pub async fn generate(state: &AppState, shape: &Shape) -> Result<Made> {
     for chunk in held.chunks(BATCH) {
         store.set_bottles_held_bulk(chunk).await?;
     }
-    store.write_stats(&stats).await?;
+    store.write_stats(&stats, None).await?;
     Ok(Made {
         clients: clients.len(),
         orders: number as usize,

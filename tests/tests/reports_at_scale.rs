@@ -86,7 +86,11 @@ async fn check_cards(app: &App, token: &str, clients: &[String]) {
             .cloned()
             .collect();
         assert_eq!(card["active_orders"], json!(open), "open orders of {id}");
-        assert_eq!(card["recent_orders"], json!(closed), "recent orders of {id}");
+        assert_eq!(
+            card["recent_orders"],
+            json!(closed),
+            "recent orders of {id}"
+        );
     }
 }
 
@@ -232,4 +236,26 @@ async fn reports_from_figures_equal_a_direct_computation_on_a_generated_history(
     .await;
     assert_eq!(before, after);
     check_range(&app, &manager, &d(-800), &d(1)).await;
+    check_cards(&app, &manager, &touched).await;
+
+    // The schema-3 migration fills the cards' ids from the orders alone.
+    app.state
+        .store
+        .run(
+            "UPDATE stat_client SET open_ids = [], recent = []",
+            json!(null),
+        )
+        .await
+        .expect("wipe the cards");
+    let empty = app.get(&format!("/api/clients/{lost_id}"), &op).await.ok();
+    assert_eq!(empty["active_orders"], json!([]), "the cards were wiped");
+    let written = app
+        .state
+        .store
+        .rebuild_client_cards()
+        .await
+        .expect("cards rebuilt");
+    assert!(written >= touched.len(), "{written} cards written");
+    check_cards(&app, &manager, &touched).await;
+    check_cards(&app, &manager, std::slice::from_ref(&lost_id)).await;
 }

@@ -109,6 +109,25 @@ pub fn ops_shard(o: &Order) -> u32 {
     (o.number.rem_euclid(i64::from(OPS_SHARDS))) as u32
 }
 
+impl ClientFigures {
+    /// Puts an order on the client's card: among the open ones, or among the
+    /// newest closed ones (at most [`CARD_RECENT`]).
+    pub fn card_add(&mut self, id: &str, open: bool, date: &str, number: i64) {
+        if open {
+            if !self.open_ids.iter().any(|i| i == id) {
+                self.open_ids.push(id.to_string());
+            }
+            return;
+        }
+        let item = (date.to_string(), number, id.to_string());
+        let at = self.recent.partition_point(|r| *r > item);
+        if at < CARD_RECENT && self.recent.get(at) != Some(&item) {
+            self.recent.insert(at, item);
+            self.recent.truncate(CARD_RECENT);
+        }
+    }
+}
+
 impl Stats {
     /// Adds (`sign` 1) or takes away (`sign` -1) what `o` contributes.
     pub fn add(&mut self, o: &Order, sign: i64) {
@@ -131,20 +150,11 @@ impl Stats {
         let client = self.clients.entry(o.client_id.clone()).or_default();
         if o.state.is_open() {
             client.open += sign;
-            if sign > 0 {
-                if !client.open_ids.contains(&o.id) {
-                    client.open_ids.push(o.id.clone());
-                }
-            } else {
-                client.open_gone.push(o.id.clone());
-            }
-        } else if sign > 0 {
-            let item = (date.clone(), o.number, o.id.clone());
-            let at = client.recent.partition_point(|r| *r > item);
-            if at < CARD_RECENT && client.recent.get(at) != Some(&item) {
-                client.recent.insert(at, item);
-                client.recent.truncate(CARD_RECENT);
-            }
+        }
+        if sign > 0 {
+            client.card_add(&o.id, o.state.is_open(), &date, o.number);
+        } else if o.state.is_open() {
+            client.open_gone.push(o.id.clone());
         }
         if o.state != OrderState::Delivered {
             return;

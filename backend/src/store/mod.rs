@@ -28,7 +28,7 @@ use crate::error::{Error, Result};
 
 const SCHEMA: &str = include_str!("schema.surql");
 /// 2: the pre-aggregated report figures (`stat_*`), built from the orders on upgrade.
-/// 3: the client card's order ids on `stat_client` (the figures are rebuilt).
+/// 3: the client card's order ids on `stat_client` (filled from a light read of the orders).
 pub const SCHEMA_VERSION: i64 = 3;
 
 /// Cheap to clone. The client sits behind an `Arc` on purpose: cloning a
@@ -40,6 +40,8 @@ pub struct Store {
     /// Numbers this process reserved and has not handed out yet, per
     /// sequence: `[next, end)`.
     numbers: Arc<tokio::sync::Mutex<std::collections::HashMap<String, (i64, i64)>>>,
+    /// Sessions this process looked up lately (see `users::SESSION_TTL`).
+    sessions: users::SessionCache,
 }
 
 /// Numbers a process reserves at once: one write to the shared counter per
@@ -166,6 +168,7 @@ impl Store {
         let store = Store {
             db: Arc::new(db),
             numbers: Arc::default(),
+            sessions: Arc::default(),
         };
         store.migrate().await?;
         Ok(store)
@@ -177,7 +180,7 @@ impl Store {
             .await?
             .and_then(|v| v.as_i64());
         self.run(SCHEMA, Value::Null).await?;
-        if was.is_some_and(|v| v < SCHEMA_VERSION) {
+        if was.is_some_and(|v| v < 2) {
             tracing::info!("building the report figures from the orders (once, after an upgrade)");
             let started = std::time::Instant::now();
             let s = self.rebuild_stats().await?;
@@ -186,6 +189,9 @@ impl Store {
                 s.clients.len(),
                 started.elapsed().as_secs_f64()
             );
+        } else if was.is_some_and(|v| v < 3) {
+            tracing::info!("filling the client cards' order ids (once, after an upgrade)");
+            self.rebuild_client_cards().await?;
         }
         self.run(
             "UPSERT meta:schema SET version = $v",
