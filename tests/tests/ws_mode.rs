@@ -108,11 +108,28 @@ async fn two_nodes_on_one_surrealdb_server_share_data_and_live_changes() {
         .await
         .ok();
     assert_eq!(looked["matches"][0]["id"], client.as_str());
+    // Node A reads (and keeps in memory) the courier's day: nothing on it yet.
+    let route = format!("/api/route?courier_id={courier_id}&date={}", a.today());
+    assert_eq!(a.get(&route, &a.admin).await.ok()["stops"], json!([]));
     let dispatched = b
         .post(&format!("/api/orders/{id}/dispatch"), &op_b, json!({}))
         .await
         .ok();
     assert_eq!(dispatched["version"], 2);
+    // The dispatch through node B reaches node A's kept day by the live feed.
+    let mut stops = json!([]);
+    for _ in 0..100 {
+        stops = a.get(&route, &a.admin).await.ok()["stops"].clone();
+        if stops.as_array().is_some_and(|s| !s.is_empty()) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        stops[0]["id"], id,
+        "node A still shows the day before the dispatch"
+    );
+    assert_eq!(stops[0]["version"], 2);
     // A stale write through the other node is refused.
     a.post(
         &format!("/api/orders/{id}/dispatch"),

@@ -625,11 +625,11 @@ pub async fn get_route(
         None => state.cfg.today(),
     }
     .to_string();
-    let stops = state.store.route(&courier_id, &date).await?;
+    let stops = state.store.route_view(&courier_id, &date).await?;
     Ok(Json(Route {
         courier_id,
         date,
-        stops,
+        stops: stops.as_ref().clone(),
     }))
 }
 

@@ -96,6 +96,9 @@ async fn run_orders(store: Store, hub: Hub, first: Option<LiveStream>) {
     loop {
         match stream.next().await {
             Some(Ok(n)) => {
+                // An order changed, here or on another node: days kept in
+                // memory may be stale.
+                store.forget_routes();
                 if matches!(
                     n.action,
                     surrealdb::types::Action::Create | surrealdb::types::Action::Update
@@ -112,9 +115,13 @@ async fn run_orders(store: Store, hub: Hub, first: Option<LiveStream>) {
             }
             Some(Err(e)) => {
                 tracing::warn!(error = %e, "orders live stream error");
+                store.forget_routes();
                 hub.send(Event::Resync);
             }
-            None => stream = resubscribe(&store, "orders", &hub).await,
+            None => {
+                stream = resubscribe(&store, "orders", &hub).await;
+                store.forget_routes();
+            }
         }
     }
 }

@@ -77,15 +77,18 @@ impl Store {
                 doc
             })
             .collect();
-        self.retrying(|| async {
-            self.run_with(
-                "INSERT INTO orders $docs RETURN NONE",
-                json!({ "docs": docs }),
-                vec![],
-            )
-            .await
-        })
-        .await?;
+        let written = self
+            .retrying(|| async {
+                self.run_with(
+                    "INSERT INTO orders $docs RETURN NONE",
+                    json!({ "docs": docs }),
+                    vec![],
+                )
+                .await
+            })
+            .await;
+        self.forget_routes();
+        written?;
         Ok(())
     }
 

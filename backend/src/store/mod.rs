@@ -9,6 +9,7 @@ pub mod clients;
 pub mod idem;
 pub mod orders;
 pub mod reports;
+pub mod route_cache;
 pub mod stats;
 pub mod telephony;
 pub mod users;
@@ -42,6 +43,8 @@ pub struct Store {
     numbers: Arc<tokio::sync::Mutex<std::collections::HashMap<String, (i64, i64)>>>,
     /// Sessions this process looked up lately (see `users::SESSION_TTL`).
     sessions: users::SessionCache,
+    /// Couriers' days read lately (emptied by any order change).
+    routes: Arc<route_cache::RouteCache>,
 }
 
 /// Numbers a process reserves at once: one write to the shared counter per
@@ -169,6 +172,7 @@ impl Store {
             db: Arc::new(db),
             numbers: Arc::default(),
             sessions: Arc::default(),
+            routes: Arc::default(),
         };
         store.migrate().await?;
         Ok(store)

@@ -1,6 +1,8 @@
 //! Orders. Every change is a compare-and-set on `version` inside one
 //! transaction with whatever else it touches (the client's bottle balance).
 
+use std::sync::Arc;
+
 use rodnik_shared::api::Order;
 use rodnik_shared::OrderState;
 use serde_json::{json, Value};
@@ -72,8 +74,11 @@ impl Store {
         );
         // A conflict on a shared figure row (or the call) cancels the whole
         // transaction, nothing written: run it again.
-        self.retrying(|| self.run_with(&sql, vars.clone(), ids.clone()))
-            .await?;
+        let written = self
+            .retrying(|| self.run_with(&sql, vars.clone(), ids.clone()))
+            .await;
+        self.routes.clear();
+        written?;
         Ok(())
     }
 
@@ -122,7 +127,9 @@ impl Store {
             "delta": fx.bottles_delta,
         });
         stats_vars(&stats, &mut vars);
-        self.run_with(&sql, vars, ids).await?;
+        let written = self.run_with(&sql, vars, ids).await;
+        self.routes.clear();
+        written?;
         Ok(())
     }
 
@@ -151,6 +158,26 @@ impl Store {
             )
             .await?;
         decode_all(rows)
+    }
+
+    /// A courier's stops of the day as [`Store::route`], from memory when no
+    /// order changed since it was last read (see `route_cache`). For showing
+    /// the day; decisions (dispatch, reordering) read the database.
+    pub async fn route_view(&self, courier_id: &str, date: &str) -> Result<Arc<Vec<Order>>> {
+        match self.routes.get(courier_id, date) {
+            Ok(stops) => Ok(stops),
+            Err(generation) => {
+                let stops = Arc::new(self.route(courier_id, date).await?);
+                self.routes
+                    .put(generation, courier_id, date, Arc::clone(&stops));
+                Ok(stops)
+            }
+        }
+    }
+
+    /// Empties the couriers' days kept in memory (an order changed).
+    pub fn forget_routes(&self) {
+        self.routes.clear();
     }
 
     /// A courier's stops of the day (dispatched and delivered), in route order.
@@ -235,15 +262,17 @@ impl Store {
              COMMIT TRANSACTION;"
         );
         let ids = vec![("ids", rids("orders", order_ids))];
-        self.run_with(&sql, json!({ "c": courier_id, "d": date, "now": now }), ids)
-            .await
-            .map_err(|e| match e {
-                Error::Db(m) if m.contains("not_on_route") => Error::invalid(
-                    "order_ids",
-                    "every order must be a dispatched or delivered stop of that courier and date",
-                ),
-                other => other,
-            })?;
+        let written = self
+            .run_with(&sql, json!({ "c": courier_id, "d": date, "now": now }), ids)
+            .await;
+        self.routes.clear();
+        written.map_err(|e| match e {
+            Error::Db(m) if m.contains("not_on_route") => Error::invalid(
+                "order_ids",
+                "every order must be a dispatched or delivered stop of that courier and date",
+            ),
+            other => other,
+        })?;
         Ok(())
     }
 }
