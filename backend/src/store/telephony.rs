@@ -124,12 +124,15 @@ impl Store {
             }
         };
         let vars = json!({ "ext": extension });
-        self.retrying(|| async {
-            self.run_with(sql, vars.clone(), vec![("rid", rid("users", user_id))])
-                .await
-        })
-        .await
-        .map_err(|e| match e {
+        let written = self
+            .retrying(|| async {
+                self.run_with(sql, vars.clone(), vec![("rid", rid("users", user_id))])
+                    .await
+            })
+            .await;
+        // Other users' extensions changed too: their cached sessions go.
+        self.forget_sessions(None);
+        written.map_err(|e| match e {
             Error::Db(m) if m.contains("user_not_found") => Error::not_found("user"),
             other => other,
         })?;

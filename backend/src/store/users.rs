@@ -371,8 +371,9 @@ impl Store {
         Ok(user)
     }
 
-    /// Forgets cached sessions: one, or (`None`) all of them.
-    fn forget_sessions(&self, token_hash: Option<&str>) {
+    /// Forgets cached sessions: one, or (`None`) all of them. Every write to
+    /// `users` calls it (the cache holds the whole user).
+    pub(super) fn forget_sessions(&self, token_hash: Option<&str>) {
         if let Ok(mut cache) = self.sessions.lock() {
             match token_hash {
                 Some(h) => {
