@@ -1569,7 +1569,13 @@ async fn bench(a: Args) -> Result<(), String> {
             } else {
                 vec![]
             };
-            eprintln!("bench: {name}: {rate:.0}/s, {} errors", s.errors);
+            match &s.first_error {
+                Some(e) => eprintln!(
+                    "bench: {name}: {rate:.0}/s, {} errors; first: {e}",
+                    s.errors
+                ),
+                None => eprintln!("bench: {name}: {rate:.0}/s, 0 errors"),
+            }
             rows.push(Row::new(name.clone(), &s, Some(rate), checks));
             partial!(s.guard(&name));
         }
