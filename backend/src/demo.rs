@@ -10,7 +10,6 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rodnik_shared::api::{AddressInput, Attempt, CreateClient, Order, OrderLine, Product, User};
-use rodnik_shared::pricing::{price_line, CatalogueItem};
 use rodnik_shared::validate;
 use rodnik_shared::{ClientKind, Money, OrderState, ProductKind, Qty, Role, TimeWindow};
 
@@ -225,26 +224,7 @@ pub(crate) fn priced_line(
     contract: &HashMap<String, Money>,
 ) -> Option<OrderLine> {
     let q = Qty::parse(i64::from(qty), "qty").ok()?;
-    let l = price_line(
-        &CatalogueItem {
-            id: &p.id,
-            name: &p.name,
-            kind: p.kind,
-            list_price: p.price,
-            returnable: p.returnable,
-        },
-        q,
-        contract,
-    );
-    Some(OrderLine {
-        product_id: l.product_id,
-        name: l.name,
-        kind: l.kind,
-        qty: l.qty.get(),
-        price: l.price,
-        amount: l.amount,
-        returnable: l.returnable,
-    })
+    Some(rodnik_shared::pricing::order_line(p, q, contract))
 }
 
 pub(crate) fn individual_name(rng: &mut StdRng) -> String {

@@ -46,6 +46,34 @@ pub fn price_line(
     }
 }
 
+/// An order line of `qty` of a catalogue product, priced for the client.
+pub fn order_line(
+    p: &crate::api::Product,
+    qty: Qty,
+    contract: &HashMap<String, Money>,
+) -> crate::api::OrderLine {
+    let l = price_line(
+        &CatalogueItem {
+            id: &p.id,
+            name: &p.name,
+            kind: p.kind,
+            list_price: p.price,
+            returnable: p.returnable,
+        },
+        qty,
+        contract,
+    );
+    crate::api::OrderLine {
+        product_id: l.product_id,
+        name: l.name,
+        kind: l.kind,
+        qty: l.qty.get(),
+        price: l.price,
+        amount: l.amount,
+        returnable: l.returnable,
+    }
+}
+
 pub fn total(lines: &[PricedLine]) -> Money {
     lines.iter().map(|l| l.amount).sum()
 }

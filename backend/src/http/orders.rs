@@ -13,7 +13,7 @@ use rodnik_shared::api::{
     Attempt, CancelOrder, CreateOrder, DeliverOrder, FailOrder, LineInput, Order, OrderLine,
     PatchOrder, PutRoute, Route, User, VersionOnly,
 };
-use rodnik_shared::pricing::{self, CatalogueItem};
+use rodnik_shared::pricing;
 use rodnik_shared::validate::{self, optional_text, required_text};
 use rodnik_shared::{Money, OrderAction, OrderState, Role, TimeWindow};
 use serde::Deserialize;
@@ -82,26 +82,7 @@ async fn price_lines(
         let p = products
             .get(&pid)
             .ok_or_else(|| Error::invalid(format!("lines[{i}].product_id"), "no such product"))?;
-        let priced = pricing::price_line(
-            &CatalogueItem {
-                id: &p.id,
-                name: &p.name,
-                kind: p.kind,
-                list_price: p.price,
-                returnable: p.returnable,
-            },
-            qty,
-            &contract,
-        );
-        out.push(OrderLine {
-            product_id: priced.product_id,
-            name: priced.name,
-            kind: priced.kind,
-            qty: priced.qty.get(),
-            price: priced.price,
-            amount: priced.amount,
-            returnable: priced.returnable,
-        });
+        out.push(pricing::order_line(p, qty, &contract));
     }
     Ok(out)
 }
