@@ -74,6 +74,16 @@ async fn retrying_an_order_with_the_same_key_and_body_creates_one_order() {
         .await;
     assert_eq!(retry.status, 201, "{}", retry.text);
     assert_eq!(retry.body, first.body, "the retry returns the first answer");
+    // The answer is stored in the order's own transaction: byte for byte what was sent.
+    assert_eq!(retry.text, first.text);
+    assert_eq!(
+        retry
+            .headers
+            .get("idempotent-replayed")
+            .map(|v| v.as_bytes()),
+        Some(&b"true"[..])
+    );
+    assert!(first.headers.get("idempotent-replayed").is_none());
     assert_eq!(w.orders().await, 1);
     let third = w
         .app

@@ -237,6 +237,9 @@ async fn reports_from_figures_equal_a_direct_computation_on_a_generated_history(
     assert_eq!(before, after);
     check_range(&app, &manager, &d(-800), &d(1)).await;
     check_cards(&app, &manager, &touched).await;
+    for months in [1, 3] {
+        check_lost(&app, &manager, &d(0), months).await;
+    }
 
     // The schema-3 migration fills the cards' ids from the orders alone.
     app.state
@@ -258,4 +261,50 @@ async fn reports_from_figures_equal_a_direct_computation_on_a_generated_history(
     assert!(written >= touched.len(), "{written} cards written");
     check_cards(&app, &manager, &touched).await;
     check_cards(&app, &manager, std::slice::from_ref(&lost_id)).await;
+
+    // The schema-4 migration lists the lost-client candidates from the client figures,
+    // and the report reads nothing else.
+    app.state
+        .store
+        .run("DELETE stat_lost", json!(null))
+        .await
+        .expect("wipe the candidates");
+    let lost_url = format!("/api/reports/lost-clients?as_of={}", d(0));
+    let none = report(&app, &manager, &lost_url).await;
+    assert_eq!(none["rows"], json!([]), "the report reads stat_lost");
+    let listed = app
+        .state
+        .store
+        .rebuild_lost()
+        .await
+        .expect("candidates rebuilt");
+    assert!(listed > 0, "{listed} candidates");
+    for months in [1, 3] {
+        check_lost(&app, &manager, &d(0), months).await;
+    }
+
+    // A lost client's new name and number show on the list at once.
+    let lost = report(&app, &manager, &lost_url).await;
+    let renamed = lost["rows"][0]["client_id"]
+        .as_str()
+        .expect("a lost client")
+        .to_string();
+    app.patch(
+        &format!("/api/clients/{renamed}"),
+        &op,
+        json!({ "name": "Родник-Переименован", "phones": ["+79990001122"] }),
+    )
+    .await
+    .ok();
+    check_lost(&app, &manager, &d(0), 3).await;
+    let lost = report(&app, &manager, &lost_url).await;
+    let row = lost["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["client_id"] == renamed.as_str())
+        .expect("still lost")
+        .clone();
+    assert_eq!(row["name"], "Родник-Переименован");
+    assert_eq!(row["phones"], json!(["+79990001122"]));
 }

@@ -57,10 +57,7 @@ pub async fn lookup(
 ) -> Result<Json<Lookup>> {
     user.require_operator()?;
     let phone = validate::phone(&q.phone, &state.cfg.phone_region, "phone")?;
-    let mut matches = Vec::new();
-    for c in state.store.clients_by_phone(&phone).await? {
-        matches.push(state.store.client_card(c).await?);
-    }
+    let matches = state.store.cards_by_phone(&phone).await?;
     Ok(Json(Lookup {
         phone: phone.to_string(),
         matches,
@@ -136,14 +133,16 @@ pub async fn get_client(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Json<ClientCard>> {
-    let client = state.store.get_client(&id).await?;
+    let mut c = state
+        .store
+        .cards_by_id(std::slice::from_ref(&id))
+        .await?
+        .pop()
+        .ok_or_else(|| Error::not_found("client"))?;
     if user.role().is_operator_or_up() {
-        let client = client.ok_or_else(|| Error::not_found("client"))?;
-        return Ok(Json(state.store.client_card(client).await?));
+        return Ok(Json(c));
     }
     // A courier sees a client only through their own stops, and only those stops.
-    let client = client.ok_or_else(|| Error::not_found("client"))?;
-    let mut c = state.store.client_card(client).await?;
     let mine = |o: &rodnik_shared::api::Order| {
         o.courier_id.as_deref() == Some(user.id()) && o.state.is_on_route()
     };

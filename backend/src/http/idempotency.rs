@@ -7,6 +7,8 @@ use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use super::extract::{bearer, CurrentUser};
 use crate::app::AppState;
@@ -15,6 +17,30 @@ use crate::error::Error;
 use crate::store::idem::IdemStart;
 
 const MAX_BODY: usize = 2 * 1024 * 1024;
+
+/// The idempotency record of the request being handled, whose answer is
+/// still to be written.
+#[derive(Clone)]
+struct Pending {
+    record: String,
+    answered: Arc<AtomicBool>,
+}
+
+tokio::task_local! {
+    static PENDING: Pending;
+}
+
+/// The idempotency record a handler may answer in its own transaction
+/// (saving a write), when the request carries a fresh key. The body written
+/// must be the response's exact bytes; call [`answered`] once it is stored.
+pub fn pending_record() -> Option<String> {
+    PENDING.try_with(|p| p.record.clone()).ok()
+}
+
+/// The handler stored the answer with its own write: the layer leaves it be.
+pub fn answered() {
+    let _ = PENDING.try_with(|p| p.answered.store(true, Ordering::SeqCst));
+}
 
 pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let key = match req.headers().get("idempotency-key").map(|v| v.to_str()) {
@@ -84,8 +110,15 @@ async fn run(state: AppState, key: String, req: Request, next: Next) -> Result<R
             "a request with this Idempotency-Key is still being processed",
         )),
         IdemStart::Fresh => {
-            let response = next
-                .run(Request::from_parts(parts, Body::from(bytes)))
+            let pending = Pending {
+                record: record.clone(),
+                answered: Arc::new(AtomicBool::new(false)),
+            };
+            let response = PENDING
+                .scope(
+                    pending.clone(),
+                    next.run(Request::from_parts(parts, Body::from(bytes))),
+                )
                 .await;
             let (rparts, rbody) = response.into_parts();
             let rbytes = to_bytes(rbody, usize::MAX)
@@ -93,7 +126,7 @@ async fn run(state: AppState, key: String, req: Request, next: Next) -> Result<R
                 .map_err(|e| Error::Internal(format!("response body: {e}")))?;
             if rparts.status.is_server_error() {
                 state.store.idem_abandon(&record).await?;
-            } else {
+            } else if !pending.answered.load(Ordering::SeqCst) {
                 let text = String::from_utf8_lossy(&rbytes);
                 state
                     .store

@@ -10,17 +10,18 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{NaiveDate, Utc};
 use rodnik_shared::api::{
-    Attempt, CancelOrder, CreateOrder, DeliverOrder, FailOrder, LineInput, Order, OrderLine,
-    PatchOrder, PutRoute, Route, User, VersionOnly,
+    Attempt, CancelOrder, CreateOrder, DeliverOrder, FailOrder, Order, OrderLine, PatchOrder,
+    PutRoute, Route, User, VersionOnly,
 };
 use rodnik_shared::pricing;
 use rodnik_shared::validate::{self, optional_text, required_text};
-use rodnik_shared::{Money, OrderAction, OrderState, Role, TimeWindow};
+use rodnik_shared::{FieldError, Money, OrderAction, OrderState, Qty, Role, TimeWindow};
 use serde::Deserialize;
 
 use super::extract::{ApiJson, ApiQuery, CurrentUser, MaybeJson};
 use crate::app::AppState;
 use crate::error::{Error, Result};
+use crate::store::catalogue::OrderInputs;
 use crate::store::orders::{Effects, OrderFilter, MAX_LIST};
 use crate::store::{is_retry, new_key};
 
@@ -67,24 +68,25 @@ async fn courier(state: &AppState, id: &str) -> Result<User> {
     }
 }
 
-/// Prices lines with the client's contract prices, else list prices.
-async fn price_lines(
-    state: &AppState,
-    client_id: &str,
-    input: &[LineInput],
-) -> Result<Vec<OrderLine>> {
-    let lines = validate::lines(input)?;
-    let ids: Vec<String> = lines.iter().map(|(p, _)| p.clone()).collect();
-    let products = state.store.products_by_id(&ids).await?;
-    let contract = state.store.contract_prices(client_id).await?;
+/// Prices validated lines with the client's contract prices, else list prices.
+fn price_lines(lines: Vec<(String, Qty)>, inputs: &OrderInputs) -> Result<Vec<OrderLine>> {
     let mut out = Vec::with_capacity(lines.len());
     for (i, (pid, qty)) in lines.into_iter().enumerate() {
-        let p = products
+        let (p, _) = inputs
+            .products
             .get(&pid)
             .ok_or_else(|| Error::invalid(format!("lines[{i}].product_id"), "no such product"))?;
-        out.push(pricing::order_line(p, qty, &contract));
+        out.push(pricing::order_line(p, qty, &inputs.contract));
     }
     Ok(out)
+}
+
+/// The product ids of lines that validated (none if they did not).
+fn line_ids(lines: &std::result::Result<Vec<(String, Qty)>, FieldError>) -> Vec<String> {
+    lines
+        .as_ref()
+        .map(|l| l.iter().map(|(p, _)| p.clone()).collect())
+        .unwrap_or_default()
 }
 
 fn total(lines: &[OrderLine]) -> Money {
@@ -98,10 +100,14 @@ pub async fn create_order(
     ApiJson(req): ApiJson<CreateOrder>,
 ) -> Result<(StatusCode, Json<Order>)> {
     user.require_operator()?;
-    let client = state
+    let valid_lines = validate::lines(&req.lines);
+    let inputs = state
         .store
-        .get_client(req.client_id.trim())
-        .await?
+        .order_inputs(req.client_id.trim(), &line_ids(&valid_lines))
+        .await?;
+    let client = inputs
+        .client
+        .clone()
         .ok_or_else(|| Error::invalid("client_id", "no such client"))?;
     let address = client
         .addresses
@@ -109,19 +115,18 @@ pub async fn create_order(
         .find(|a| a.id == req.address_id.trim())
         .cloned()
         .ok_or_else(|| Error::invalid("address_id", "not an address of this client"))?;
+    let valid_lines = valid_lines?;
     // A new order takes only products on sale (an existing order keeps its lines).
-    let off_sale = state.store.off_sale_ids().await?;
-    if let Some(i) = req
-        .lines
+    if let Some(i) = valid_lines
         .iter()
-        .position(|l| off_sale.contains(l.product_id.trim()))
+        .position(|(p, _)| inputs.products.get(p).is_some_and(|(_, on_sale)| !on_sale))
     {
         return Err(Error::invalid(
             format!("lines[{i}].product_id"),
             "this product is no longer on sale",
         ));
     }
-    let lines = price_lines(&state, &client.id, &req.lines).await?;
+    let lines = price_lines(valid_lines, &inputs)?;
     let date = delivery_date(&state, &user, &req.delivery_date)?;
     let window = req
         .window
@@ -183,10 +188,24 @@ pub async fn create_order(
         cancel_reason: None,
         needs_new_date: false,
     };
+    // With an Idempotency-Key, the answer is stored in the order's own
+    // transaction: the same bytes `Json` sends.
+    let record = super::idempotency::pending_record();
+    let body = match &record {
+        Some(_) => Some(serde_json::to_string(&order).map_err(|e| Error::Internal(e.to_string()))?),
+        None => None,
+    };
+    let answer = record
+        .as_deref()
+        .zip(body.as_deref())
+        .map(|(r, b)| (r, StatusCode::CREATED.as_u16(), b));
     state
         .store
-        .insert_order_for_call(&order, call.as_ref().map(|c| c.id.as_str()))
+        .insert_order_answered(&order, call.as_ref().map(|c| c.id.as_str()), answer)
         .await?;
+    if answer.is_some() {
+        super::idempotency::answered();
+    }
     Ok((StatusCode::CREATED, Json(order)))
 }
 
@@ -353,7 +372,12 @@ pub async fn patch_order(
         Some(Some(c)) => Some(Some(courier(&state, c.trim()).await?)),
     };
     let lines = match &req.lines {
-        Some(l) => Some(price_lines(&state, &current.client_id, l).await?),
+        Some(l) => {
+            let valid = validate::lines(l)?;
+            let ids: Vec<String> = valid.iter().map(|(p, _)| p.clone()).collect();
+            let inputs = state.store.order_inputs(&current.client_id, &ids).await?;
+            Some(price_lines(valid, &inputs)?)
+        }
         None => None,
     };
     let address = match &req.address_id {

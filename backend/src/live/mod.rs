@@ -164,17 +164,13 @@ async fn run_calls(store: Store, hub: Hub, first: Option<LiveStream>) {
                     last_progress.clear();
                 }
                 last_progress.insert(call.id.clone(), progress);
-                let mut matches = Vec::with_capacity(call.client_ids.len());
-                for id in &call.client_ids {
-                    match store.get_client(id).await {
-                        Ok(Some(c)) => match store.client_card(c).await {
-                            Ok(card) => matches.push(card),
-                            Err(e) => tracing::error!(error = %e, "client card for a call"),
-                        },
-                        Ok(None) => {}
-                        Err(e) => tracing::error!(error = %e, "client for a call"),
+                let matches = match store.cards_by_id(&call.client_ids).await {
+                    Ok(cards) => cards,
+                    Err(e) => {
+                        tracing::error!(error = %e, "client cards for a call");
+                        vec![]
                     }
-                }
+                };
                 hub.send(Event::Call(Arc::new(CallWithMatches { call, matches })));
             }
             Some(Err(e)) => {

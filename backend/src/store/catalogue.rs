@@ -9,6 +9,15 @@ use serde_json::{json, Map, Value};
 use super::{decode, decode_all, new_key, rid, Store};
 use crate::error::{Error, Result};
 
+/// See [`Store::order_inputs`].
+#[derive(Default)]
+pub struct OrderInputs {
+    pub client: Option<rodnik_shared::api::ClientSummary>,
+    pub contract: HashMap<String, Money>,
+    /// Product id → (product, on sale).
+    pub products: HashMap<String, (Product, bool)>,
+}
+
 pub struct NewProduct {
     pub sku: String,
     pub name: String,
@@ -126,29 +135,44 @@ impl Store {
         decode_all(rows)
     }
 
-    /// The ids of products taken off sale.
-    pub async fn off_sale_ids(&self) -> Result<std::collections::HashSet<String>> {
-        let rows = self
-            .many(
-                "SELECT id FROM products WHERE on_sale = false",
+    /// What pricing an order needs, in one round trip: the client (`None`
+    /// when there is no such client), their contract prices by product id,
+    /// and those of `product_ids` that exist, each with whether it is on sale.
+    pub async fn order_inputs(
+        &self,
+        client_id: &str,
+        product_ids: &[String],
+    ) -> Result<OrderInputs> {
+        let mut r = self
+            .run_with(
+                "SELECT * OMIT search, created_at FROM ONLY $rid;
+                 SELECT * FROM $pids;",
                 Value::Null,
-                vec![],
+                vec![
+                    ("rid", rid("clients", client_id)),
+                    ("pids", super::rids("products", product_ids)),
+                ],
             )
             .await?;
-        Ok(rows
-            .iter()
-            .filter_map(|r| r.get("id").and_then(Value::as_str).map(super::key_of))
-            .collect())
-    }
-
-    /// The products with these ids, keyed by id.
-    pub async fn products_by_id(&self, ids: &[String]) -> Result<HashMap<String, Product>> {
-        let all = self.list_products().await?;
-        Ok(all
-            .into_iter()
-            .filter(|p| ids.contains(&p.id))
-            .map(|p| (p.id.clone(), p))
-            .collect())
+        let client: Option<Value> = r.take(0)?;
+        let products: Vec<Value> = r.take(1)?;
+        let mut inputs = OrderInputs::default();
+        if let Some(mut c) = client.filter(|c| !c.is_null()) {
+            if let Some(Value::Object(map)) = c.as_object_mut().and_then(|m| m.remove("prices")) {
+                for (k, v) in map {
+                    if let Some(p) = v.as_i64() {
+                        inputs.contract.insert(k, Money(p));
+                    }
+                }
+            }
+            inputs.client = Some(decode(c)?);
+        }
+        for p in products {
+            let on_sale = p.get("on_sale").and_then(Value::as_bool).unwrap_or(true);
+            let p: Product = decode(p)?;
+            inputs.products.insert(p.id.clone(), (p, on_sale));
+        }
+        Ok(inputs)
     }
 
     /// A client's contract prices by product id.

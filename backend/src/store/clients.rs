@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use super::{decode, decode_all, new_key, rid, strip_nulls, Store};
 use crate::error::{Error, Result};
+use crate::reports::facts::CARD_RECENT;
 
 pub fn to_address(a: ValidAddress, id: Option<String>) -> Address {
     Address {
@@ -212,6 +213,23 @@ impl Store {
         Ok(out)
     }
 
+    /// The ids of the clients who have this number, in one round trip.
+    pub async fn client_ids_by_phone(&self, phone: &Phone) -> Result<Vec<String>> {
+        let ids = self
+            .many(
+                "SELECT VALUE record::id(id) FROM
+                   array::distinct((SELECT VALUE client_id FROM client_phones WHERE phone = $p))
+                     .map(|$i| type::record('clients', $i))",
+                json!({ "p": phone.as_str() }),
+                vec![],
+            )
+            .await?;
+        Ok(ids
+            .into_iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect())
+    }
+
     /// Up to `limit` clients whose name, phone or address contains `q`.
     pub async fn search_clients(&self, q: &str, limit: usize) -> Result<Vec<ClientSummary>> {
         let text = q.trim().to_lowercase();
@@ -245,12 +263,82 @@ impl Store {
 
     /// The card an operator sees: the client with open and recent orders.
     pub async fn client_card(&self, client: ClientSummary) -> Result<ClientCard> {
-        let (active_orders, recent_orders) = self.client_orders(&client.id, 10).await?;
+        let (active_orders, recent_orders) = self.client_orders(&client.id, CARD_RECENT).await?;
         Ok(ClientCard {
             client,
             active_orders,
             recent_orders,
         })
+    }
+
+    /// The cards of the clients who have this number (the lookup and the
+    /// screen pop), in one round trip.
+    pub async fn cards_by_phone(&self, phone: &Phone) -> Result<Vec<ClientCard>> {
+        self.cards(
+            "array::distinct((SELECT VALUE client_id FROM client_phones WHERE phone = $p))",
+            json!({ "p": phone.as_str() }),
+        )
+        .await
+    }
+
+    /// The cards of these clients (unknown ids are left out), in one round trip.
+    pub async fn cards_by_id(&self, ids: &[String]) -> Result<Vec<ClientCard>> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        self.cards("$ids", json!({ "ids": ids })).await
+    }
+
+    /// Client cards for the client ids `ids_expr` evaluates to: the clients,
+    /// their card ids from `stat_client` (kept in every order's transaction),
+    /// and those orders, read by one query.
+    async fn cards(&self, ids_expr: &str, vars: Value) -> Result<Vec<ClientCard>> {
+        let sql = format!(
+            "LET $cl = SELECT *,
+                 (SELECT open_ids, recent FROM ONLY type::record('stat_client', [record::id($parent.id)])) AS card
+               OMIT search, prices, created_at
+               FROM ({ids_expr}).map(|$i| type::record('clients', $i));
+             RETURN $cl;
+             SELECT * OMIT delivered_by FROM array::flatten($cl.map(|$c| array::concat(
+                 $c.card.open_ids ?? [],
+                 array::slice(($c.card.recent ?? []).map(|$x| $x[2]), 0, {CARD_RECENT})
+               ))).map(|$i| type::record('orders', $i));"
+        );
+        let mut r = self.run(&sql, vars).await?;
+        let rows: Vec<Value> = r.take(1)?;
+        let orders: Vec<rodnik_shared::api::Order> = decode_all(r.take::<Vec<Value>>(2)?)?;
+        let mut by_id: std::collections::HashMap<String, rodnik_shared::api::Order> =
+            orders.into_iter().map(|o| (o.id.clone(), o)).collect();
+        let mut out = Vec::with_capacity(rows.len());
+        for mut row in rows {
+            let card = row
+                .as_object_mut()
+                .and_then(|m| m.remove("card"))
+                .unwrap_or(Value::Null);
+            let client: ClientSummary = decode(row)?;
+            let ids = |field: &str, pick: fn(&Value) -> Option<&str>| -> Vec<String> {
+                card.get(field)
+                    .and_then(Value::as_array)
+                    .map(|a| a.iter().filter_map(pick).map(str::to_string).collect())
+                    .unwrap_or_default()
+            };
+            let open = ids("open_ids", Value::as_str);
+            let closed = ids("recent", |x| x.get(2).and_then(Value::as_str));
+            let mut active_orders: Vec<_> = open.iter().filter_map(|id| by_id.remove(id)).collect();
+            active_orders
+                .sort_by(|a, b| (&a.delivery_date, a.number).cmp(&(&b.delivery_date, b.number)));
+            let recent_orders = closed
+                .iter()
+                .take(CARD_RECENT)
+                .filter_map(|id| by_id.remove(id))
+                .collect();
+            out.push(ClientCard {
+                client,
+                active_orders,
+                recent_orders,
+            });
+        }
+        Ok(out)
     }
 
     pub async fn all_clients(&self) -> Result<Vec<ClientSummary>> {

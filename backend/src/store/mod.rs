@@ -30,7 +30,8 @@ use crate::error::{Error, Result};
 const SCHEMA: &str = include_str!("schema.surql");
 /// 2: the pre-aggregated report figures (`stat_*`), built from the orders on upgrade.
 /// 3: the client card's order ids on `stat_client` (filled from a light read of the orders).
-pub const SCHEMA_VERSION: i64 = 3;
+/// 4: `stat_lost` (lost-client candidates by last delivery date), from `stat_client`.
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Cheap to clone. The client sits behind an `Arc` on purpose: cloning a
 /// `Surreal` opens a new database session (on a server, one per clone, up to a
@@ -150,6 +151,10 @@ fn is_retryable(lower: &str) -> bool {
                 || lower.contains("can be retried"))
 }
 
+/// Transaction conflicts retried before the caller gets `409 retry`. At 64
+/// concurrent order creations on two cores, 8 was once not enough.
+const RETRIES: u32 = 12;
+
 pub fn is_retry(e: &Error) -> bool {
     matches!(e, Error::Conflict { code: "retry", .. })
 }
@@ -193,9 +198,24 @@ impl Store {
                 s.clients.len(),
                 started.elapsed().as_secs_f64()
             );
-        } else if was.is_some_and(|v| v < 3) {
-            tracing::info!("filling the client cards' order ids (once, after an upgrade)");
-            self.rebuild_client_cards().await?;
+        } else {
+            if was.is_some_and(|v| v < 3) {
+                tracing::info!("filling the client cards' order ids (once, after an upgrade)");
+                self.rebuild_client_cards().await?;
+            }
+            if was.is_some_and(|v| v < 4) {
+                tracing::info!("listing lost-client candidates (once, after an upgrade)");
+                let n = self.rebuild_lost().await?;
+                tracing::info!("lost-client candidates: {n}");
+            }
+        }
+        if was.is_some_and(|v| v < 4) {
+            // Only the lost-clients report read this index; `stat_lost` replaces it.
+            self.run(
+                "REMOVE INDEX IF EXISTS stat_client_last ON stat_client",
+                Value::Null,
+            )
+            .await?;
         }
         self.run(
             "UPSERT meta:schema SET version = $v",
@@ -258,7 +278,7 @@ impl Store {
         Ok(response)
     }
 
-    /// Retries `f` on transaction conflicts, with jitter.
+    /// Retries `f` on transaction conflicts, with jitter (growing to 1-160 ms).
     pub async fn retrying<T, F, Fut>(&self, mut f: F) -> Result<T>
     where
         F: FnMut() -> Fut,
@@ -267,7 +287,7 @@ impl Store {
         let mut attempt = 0u32;
         loop {
             match f().await {
-                Err(e) if is_retry(&e) && attempt < 8 => {
+                Err(e) if is_retry(&e) && attempt < RETRIES => {
                     attempt += 1;
                     let jitter = rand::thread_rng().gen_range(1..=5u64 << attempt.min(5));
                     tokio::time::sleep(Duration::from_millis(jitter)).await;

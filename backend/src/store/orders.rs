@@ -59,6 +59,17 @@ impl Store {
 
     /// Creates the order and, in the same transaction, links it to the call it was taken on.
     pub async fn insert_order_for_call(&self, o: &Order, call_key: Option<&str>) -> Result<()> {
+        self.insert_order_answered(o, call_key, None).await
+    }
+
+    /// As `insert_order_for_call`, writing `answer` (an idempotency record
+    /// and the response body) in the order's own transaction.
+    pub async fn insert_order_answered(
+        &self,
+        o: &Order,
+        call_key: Option<&str>,
+        answer: Option<(&str, u16, &str)>,
+    ) -> Result<()> {
         let mut ids = vec![("rid", rid("orders", &o.id))];
         let link = match call_key {
             Some(k) => {
@@ -68,9 +79,18 @@ impl Store {
             None => "",
         };
         let mut vars = json!({ "doc": order_doc(o, None), "oid": o.id });
+        let answered = match answer {
+            Some((key, status, body)) => {
+                ids.push(("idem", rid("idem", key)));
+                vars["idem_status"] = json!(status);
+                vars["idem_body"] = json!(body);
+                "UPDATE $idem SET state = 'done', status = $idem_status, response = $idem_body;"
+            }
+            None => "",
+        };
         stats_vars(&Stats::change(None, o), &mut vars);
         let sql = format!(
-            "BEGIN TRANSACTION; CREATE $rid CONTENT $doc; {link} {APPLY} COMMIT TRANSACTION;"
+            "BEGIN TRANSACTION; CREATE $rid CONTENT $doc; {link} {answered} {APPLY} COMMIT TRANSACTION;"
         );
         // A conflict on a shared figure row (or the call) cancels the whole
         // transaction, nothing written: run it again.

@@ -225,66 +225,84 @@ impl Store {
     }
 
     /// Clients with a delivered order, none since `before`, and no open
-    /// order: (client, figures, name, kind, phones), read as plain arrays.
+    /// order: one key range of `stat_lost` (`[last, client]`, kept by the
+    /// `stat_lost` events of the schema).
     pub async fn stat_lost(&self, before: &str) -> Result<Vec<LostFigures>> {
         let rows = self
             .many(
-                "SELECT VALUE [record::id(id)[0], delivered, last] FROM stat_client
-                   WHERE last < $before AND open = 0 AND delivered > 0",
+                "SELECT VALUE [record::id(id), delivered, name, kind, phones]
+                   FROM stat_lost:['']..[$before]",
                 json!({ "before": before }),
                 vec![],
             )
             .await?;
-        let found: Vec<(String, i64, String)> = rows
-            .into_iter()
-            .filter_map(|r| {
-                let Value::Array(a) = r else { return None };
-                Some((
-                    a.first()?.as_str()?.to_string(),
-                    a.get(1)?.as_i64()?,
-                    a.get(2)?.as_str()?.to_string(),
-                ))
-            })
-            .collect();
-        let mut out = Vec::with_capacity(found.len());
-        for chunk in found.chunks(5_000) {
-            let ids: Vec<String> = chunk.iter().map(|(id, _, _)| id.clone()).collect();
-            let cards = self
-                .many(
-                    "SELECT VALUE [name, kind, phones] FROM $ids",
-                    Value::Null,
-                    vec![("ids", super::rids("clients", &ids))],
-                )
-                .await?;
-            for ((id, delivered, last), card) in chunk.iter().zip(cards) {
-                let Value::Array(a) = card else { continue };
-                let (Some(name), Some(kind)) = (
-                    a.first().and_then(Value::as_str),
-                    a.get(1)
-                        .and_then(|v| serde_json::from_value(v.clone()).ok()),
-                ) else {
-                    continue;
-                };
-                let phones = a
-                    .get(2)
-                    .and_then(Value::as_array)
-                    .map(|p| {
-                        p.iter()
-                            .filter_map(|x| x.as_str().map(str::to_string))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                out.push(LostFigures {
-                    client_id: id.clone(),
-                    delivered: *delivered,
-                    last: last.clone(),
-                    name: name.to_string(),
-                    kind,
-                    phones,
-                });
-            }
+        type Raw = (
+            (String, String),
+            i64,
+            String,
+            rodnik_shared::ClientKind,
+            Vec<String>,
+        );
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let ((last, client_id), delivered, name, kind, phones): Raw =
+                serde_json::from_value(row)?;
+            out.push(LostFigures {
+                client_id,
+                delivered,
+                last,
+                name,
+                kind,
+                phones,
+            });
         }
         Ok(out)
+    }
+
+    /// Fills `stat_lost` from `stat_client` and the clients (schema 4; the
+    /// events keep it from then on). Returns the number of rows written.
+    pub async fn rebuild_lost(&self) -> Result<usize> {
+        self.sweep("stat_lost").await?;
+        let rows = self
+            .many(
+                "SELECT VALUE [record::id(id)[0], delivered, last] FROM stat_client
+                   WHERE delivered > 0 AND open = 0 AND last != NONE",
+                Value::Null,
+                vec![],
+            )
+            .await?;
+        for chunk in rows.chunks(2_000) {
+            self.run(
+                "FOR $r IN $rows {
+                   LET $c = (SELECT name, kind, phones FROM ONLY type::record('clients', $r[0]));
+                   UPSERT type::record('stat_lost', [$r[2], $r[0]]) SET delivered = $r[1],
+                     name = $c.name ?? '', kind = $c.kind ?? 'individual',
+                     phones = $c.phones ?? [] RETURN NONE;
+                 };",
+                json!({ "rows": chunk }),
+            )
+            .await?;
+        }
+        Ok(rows.len())
+    }
+
+    /// Deletes every row of `table`, 5,000 to a transaction.
+    async fn sweep(&self, table: &str) -> Result<()> {
+        loop {
+            let mut r = self
+                .run(
+                    &format!(
+                        "LET $ids = SELECT VALUE id FROM {table} LIMIT 5000;
+                         DELETE $ids RETURN NONE; RETURN array::len($ids);"
+                    ),
+                    Value::Null,
+                )
+                .await?;
+            let n: Option<Value> = r.take(2)?;
+            if n.and_then(|v| v.as_u64()).unwrap_or(0) == 0 {
+                return Ok(());
+            }
+        }
     }
 
     /// The orders a client's card shows, from the client's figure row.
@@ -396,22 +414,8 @@ impl Store {
                 }
             }
         }
-        for table in BY_DATE.into_iter().chain(["stat_client"]) {
-            loop {
-                let mut r = self
-                    .run(
-                        &format!(
-                            "LET $ids = SELECT VALUE id FROM {table} LIMIT 5000;
-                             DELETE $ids RETURN NONE; RETURN array::len($ids);"
-                        ),
-                        Value::Null,
-                    )
-                    .await?;
-                let n: Option<Value> = r.take(2)?;
-                if n.and_then(|v| v.as_u64()).unwrap_or(0) == 0 {
-                    break;
-                }
-            }
+        for table in BY_DATE.into_iter().chain(["stat_client", "stat_lost"]) {
+            self.sweep(table).await?;
         }
         Ok(())
     }

@@ -47,12 +47,7 @@ pub async fn ingest(store: &Store, cfg: &Config, ev: Incoming) -> Result<()> {
         .unwrap_or_else(|_| ev.to.trim().to_string());
     let at = ev.at.unwrap_or_else(Utc::now);
     let client_ids = match &caller {
-        Some(p) => store
-            .clients_by_phone(p)
-            .await?
-            .into_iter()
-            .map(|c| c.id)
-            .collect(),
+        Some(p) => store.client_ids_by_phone(p).await?,
         None => vec![],
     };
     store
