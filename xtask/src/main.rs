@@ -23,7 +23,7 @@ fn main() {
         Some("bench") => bench(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <command>\n\n  run [--dev]   build everything and start Rodnik with demo data on the embedded database\n  test          run the whole test suite\n  frontend      build the web app with Trunk\n  setup         install the build tools only\n  bench [scale] [--data DIR] [--clients N --orders N --seed N --years N] [--quick] [--no-pg] [--out FILE.md] [--sockets N] [--seconds N]\n                the server at scale: latency, throughput, fan-out, reports, memory on a generated dataset (the default benchmark)\n  bench first-load [--runs N] [--throttle MBIT/RTT_MS]\n                measure the web app's first load in headless Chromium (docs/benchmarks.md)"
+                "usage: cargo xtask <command>\n\n  run [--dev]   build everything and start Rodnik with demo data on the embedded database\n  test          run the whole test suite\n  frontend      build the web app with Trunk\n  setup         install the build tools only\n  bench [scale] [--data DIR] [--clients N --orders N --seed N --years N] [--quick] [--no-pg] [--cold] [--out FILE.md] [--sockets N] [--seconds N]\n                the server at scale: latency, throughput, fan-out, reports, memory on a generated dataset (the default benchmark)\n  bench first-load [--runs N] [--throttle MBIT/RTT_MS]\n                measure the web app's first load in headless Chromium (docs/benchmarks.md)"
             );
             exit(2)
         }

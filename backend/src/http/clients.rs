@@ -133,12 +133,7 @@ pub async fn get_client(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Json<ClientCard>> {
-    let mut c = state
-        .store
-        .cards_by_id(std::slice::from_ref(&id))
-        .await?
-        .pop()
-        .ok_or_else(|| Error::not_found("client"))?;
+    let mut c = state.store.require_card(&id).await?;
     if user.role().is_operator_or_up() {
         return Ok(Json(c));
     }
@@ -205,10 +200,7 @@ pub async fn patch_client(
             c.note = validate::optional_text(note.as_deref(), "note")?;
         }
         match state.store.save_client(&c, rev).await {
-            Ok(()) => {
-                let fresh = state.store.require_client(&id).await?;
-                return Ok(Json(state.store.client_card(fresh).await?));
-            }
+            Ok(()) => return Ok(Json(state.store.require_card(&id).await?)),
             Err(Error::Conflict {
                 code: "stale_version",
                 ..
@@ -236,9 +228,5 @@ pub async fn add_address(
         .store
         .add_client_address(&id, &to_address(valid, None))
         .await?;
-    let fresh = state.store.require_client(&id).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(state.store.client_card(fresh).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(state.store.require_card(&id).await?)))
 }

@@ -262,48 +262,39 @@ impl Store {
     }
 
     /// The card an operator sees: the client with open and recent orders.
-    pub async fn client_card(&self, client: ClientSummary) -> Result<ClientCard> {
-        let (active_orders, recent_orders) = self.client_orders(&client.id, CARD_RECENT).await?;
-        Ok(ClientCard {
-            client,
-            active_orders,
-            recent_orders,
-        })
+    pub async fn require_card(&self, id: &str) -> Result<ClientCard> {
+        self.cards_by_id(&[id.to_string()])
+            .await?
+            .pop()
+            .ok_or_else(|| Error::not_found("client"))
     }
 
-    /// The cards of the clients who have this number (the lookup and the
-    /// screen pop), in one round trip.
+    /// The cards of the clients who have this number (the lookup): an unknown
+    /// number costs one index read.
     pub async fn cards_by_phone(&self, phone: &Phone) -> Result<Vec<ClientCard>> {
-        self.cards(
-            "array::distinct((SELECT VALUE client_id FROM client_phones WHERE phone = $p))",
-            json!({ "p": phone.as_str() }),
-        )
-        .await
+        let ids = self.client_ids_by_phone(phone).await?;
+        self.cards_by_id(&ids).await
     }
 
-    /// The cards of these clients (unknown ids are left out), in one round trip.
+    /// The cards of these clients (unknown ids are left out), in one round
+    /// trip: the clients, their card ids from `stat_client` (kept in every
+    /// order's transaction), and those orders.
     pub async fn cards_by_id(&self, ids: &[String]) -> Result<Vec<ClientCard>> {
         if ids.is_empty() {
             return Ok(vec![]);
         }
-        self.cards("$ids", json!({ "ids": ids })).await
-    }
-
-    /// Client cards for the client ids `ids_expr` evaluates to: the clients,
-    /// their card ids from `stat_client` (kept in every order's transaction),
-    /// and those orders, read by one query.
-    async fn cards(&self, ids_expr: &str, vars: Value) -> Result<Vec<ClientCard>> {
         let sql = format!(
             "LET $cl = SELECT *,
                  (SELECT open_ids, recent FROM ONLY type::record('stat_client', [record::id($parent.id)])) AS card
                OMIT search, prices, created_at
-               FROM ({ids_expr}).map(|$i| type::record('clients', $i));
+               FROM $ids.map(|$i| type::record('clients', $i));
              RETURN $cl;
              SELECT * OMIT delivered_by FROM array::flatten($cl.map(|$c| array::concat(
                  $c.card.open_ids ?? [],
                  array::slice(($c.card.recent ?? []).map(|$x| $x[2]), 0, {CARD_RECENT})
                ))).map(|$i| type::record('orders', $i));"
         );
+        let vars = json!({ "ids": ids });
         let mut r = self.run(&sql, vars).await?;
         let rows: Vec<Value> = r.take(1)?;
         let orders: Vec<rodnik_shared::api::Order> = decode_all(r.take::<Vec<Value>>(2)?)?;

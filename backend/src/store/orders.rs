@@ -234,34 +234,6 @@ impl Store {
         Ok(v.and_then(|v| v.as_i64()).unwrap_or(0) + 1)
     }
 
-    /// Open orders and the latest closed ones of a client, for the card.
-    pub async fn client_orders(
-        &self,
-        client_id: &str,
-        recent: usize,
-    ) -> Result<(Vec<Order>, Vec<Order>)> {
-        // From the client's figure row (kept in every order's transaction):
-        // a dozen orders read by id, not the client's whole history.
-        let (open, mut closed_ids) = self.card_ids(client_id).await?;
-        closed_ids.truncate(recent);
-        let n_open = open.len();
-        let ids: Vec<String> = open.into_iter().chain(closed_ids).collect();
-        if ids.is_empty() {
-            return Ok((vec![], vec![]));
-        }
-        let rows = self
-            .many(
-                "SELECT * OMIT delivered_by FROM $ids",
-                Value::Null,
-                vec![("ids", rids("orders", &ids))],
-            )
-            .await?;
-        let mut all: Vec<Order> = decode_all(rows)?;
-        let closed = all.split_off(n_open.min(all.len()));
-        all.sort_by(|a, b| (&a.delivery_date, a.number).cmp(&(&b.delivery_date, b.number)));
-        Ok((all, closed))
-    }
-
     /// Replaces the order of a courier's stops; every id must be one of that
     /// day's stops. One transaction; each moved stop's version grows.
     pub async fn set_route(

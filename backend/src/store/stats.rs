@@ -119,9 +119,6 @@ pub struct LostFigures {
     pub phones: Vec<String>,
 }
 
-/// The ids on a client's card: open orders, and the newest closed ones (newest first).
-pub type CardIds = (Vec<String>, Vec<String>);
-
 /// Rows per INSERT when writing figures from scratch.
 const BATCH: usize = 5_000;
 
@@ -303,32 +300,6 @@ impl Store {
                 return Ok(());
             }
         }
-    }
-
-    /// The orders a client's card shows, from the client's figure row.
-    pub async fn card_ids(&self, client_id: &str) -> Result<CardIds> {
-        #[derive(Deserialize, Default)]
-        #[serde(default)]
-        struct Card {
-            open_ids: Vec<String>,
-            recent: Vec<(String, i64, String)>,
-        }
-        // An object, not `SELECT VALUE [a, b] FROM ONLY`: that answers with a
-        // bare two-element array, which the driver takes for two rows.
-        let card: Card = self
-            .one(
-                "SELECT open_ids, recent FROM ONLY type::record('stat_client', [$c])",
-                json!({ "c": client_id }),
-                vec![],
-            )
-            .await?
-            .map(serde_json::from_value)
-            .transpose()?
-            .unwrap_or_default();
-        Ok((
-            card.open_ids,
-            card.recent.into_iter().map(|(_, _, id)| id).collect(),
-        ))
     }
 
     /// Is there a delivered order dated after `date`? (Then per-client figures

@@ -36,8 +36,14 @@
 //! ```text
 //! bench_scale --server PATH_TO_rodnik [--data DIR]
 //!             [--seed N] [--clients N] [--orders N] [--years N]
-//!             [--quick] [--no-pg] [--out FILE.md] [--sockets N] [--seconds N]
+//!             [--quick] [--no-pg] [--cold] [--out FILE.md] [--sockets N] [--seconds N]
 //! ```
+//!
+//! Before the server starts, every file of the database folder is read once,
+//! so the measurement begins with the data in the OS page cache, as on a
+//! server that has been running for a while and has the RAM for its data
+//! (after a large build, only a third of the 8 GB folder was cached here and
+//! the known-number lookup doubled). `--cold` skips that.
 //!
 //! `--quick`: small sample counts and 1-second write runs, for a smoke test on
 //! a tiny dataset.
@@ -88,6 +94,7 @@ struct Args {
     years: u32,
     quick: bool,
     no_pg: bool,
+    cold: bool,
     out: Option<PathBuf>,
     sockets: usize,
     seconds: f64,
@@ -111,6 +118,7 @@ fn args() -> Result<Args, String> {
         years: 5,
         quick: false,
         no_pg: false,
+        cold: false,
         out: None,
         sockets: 1000,
         seconds: 0.0,
@@ -130,11 +138,12 @@ fn args() -> Result<Args, String> {
             "--years" => a.years = parse("--years", &value()?)?,
             "--quick" => a.quick = true,
             "--no-pg" => a.no_pg = true,
+            "--cold" => a.cold = true,
             "--out" => a.out = Some(PathBuf::from(value()?)),
             "--sockets" => a.sockets = parse("--sockets", &value()?)?,
             "--seconds" => seconds = Some(parse::<f64>("--seconds", &value()?)?),
             "-h" | "--help" => {
-                return Err("usage: bench_scale --server PATH_TO_rodnik [--data DIR] [--seed N] [--clients N] [--orders N] [--years N] [--quick] [--no-pg] [--out FILE.md] [--sockets N] [--seconds N]".into())
+                return Err("usage: bench_scale --server PATH_TO_rodnik [--data DIR] [--seed N] [--clients N] [--orders N] [--years N] [--quick] [--no-pg] [--cold] [--out FILE.md] [--sockets N] [--seconds N]".into())
             }
             other => return Err(format!("unknown argument {other}")),
         }
@@ -636,6 +645,10 @@ struct Ctx {
     phones: Vec<String>,
     water: String,
     goods: Option<String>,
+    /// The orders this run created: cancelled at the end, so that runs do not
+    /// pile open orders onto the same clients (their cards, and so the
+    /// lookups, grew from run to run: 145 open orders each after a dozen runs).
+    created: std::sync::Mutex<Vec<String>>,
 }
 
 async fn context(api: Api, counts: &Counts) -> Result<Ctx, String> {
@@ -685,10 +698,11 @@ async fn context(api: Api, counts: &Counts) -> Result<Ctx, String> {
         .find(|p| p["kind"] == "goods")
         .and_then(|p| p["id"].as_str().map(str::to_string));
 
-    // Client ids from the orders of recent days, newest first.
+    // Client ids from the orders of today and the days before, newest first
+    // (tomorrow holds the orders earlier runs created).
     let mut ids: Vec<String> = vec![];
     let mut seen = HashSet::new();
-    for back in -1..(366 * 6) {
+    for back in 0..(366 * 6) {
         if ids.len() >= counts.phones {
             break;
         }
@@ -746,6 +760,7 @@ async fn context(api: Api, counts: &Counts) -> Result<Ctx, String> {
         phones,
         water,
         goods,
+        created: std::sync::Mutex::default(),
     })
 }
 
@@ -1085,8 +1100,11 @@ async fn write_once(ctx: &Ctx, token: &str, rng: &mut Rng, dispatch: bool) -> Re
         .api
         .post("/api/orders", token, &order_body(ctx, rng, dispatch))
         .await?;
+    let id = str_of(&order, "id")?;
+    if let Ok(mut created) = ctx.created.lock() {
+        created.push(id.clone());
+    }
     if dispatch {
-        let id = str_of(&order, "id")?;
         let version = order["version"].as_i64().ok_or("no version")?;
         ctx.api
             .post(
@@ -1097,6 +1115,31 @@ async fn write_once(ctx: &Ctx, token: &str, rng: &mut Rng, dispatch: bool) -> Re
             .await?;
     }
     Ok(())
+}
+
+/// Cancels the orders this run created, eight at a time: (cancelled, failed).
+async fn cancel_created(ctx: &Ctx) -> (usize, usize) {
+    let ids = ctx
+        .created
+        .lock()
+        .map(|mut c| std::mem::take(&mut *c))
+        .unwrap_or_default();
+    let token = &ctx.operators[0];
+    let results: Vec<bool> = futures::stream::iter(ids.iter().map(|id| async move {
+        ctx.api
+            .post(
+                &format!("/api/orders/{}/cancel", rodnik_tests::enc(id)),
+                token,
+                &json!({ "reason": "Benchmark order" }),
+            )
+            .await
+            .is_ok()
+    }))
+    .buffer_unordered(8)
+    .collect()
+    .await;
+    let ok = results.iter().filter(|r| **r).count();
+    (ok, results.len() - ok)
 }
 
 /// `clients` concurrent writers for `seconds`: the sample and orders/s.
@@ -1473,6 +1516,22 @@ impl Report {
 
 // -------------------------------------------------------------------- bench
 
+/// Reads every file under `dir` once (into the OS page cache); the bytes read.
+fn read_folder(dir: &Path) -> Result<u64, String> {
+    let mut total = 0;
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for entry in entries {
+        let path = entry.map_err(|e| format!("{}: {e}", dir.display()))?.path();
+        if path.is_dir() {
+            total += read_folder(&path)?;
+        } else if let Ok(mut f) = std::fs::File::open(&path) {
+            // A file that vanished or cannot be read (the lock) is simply skipped.
+            total += std::io::copy(&mut f, &mut std::io::sink()).unwrap_or(0);
+        }
+    }
+    Ok(total)
+}
+
 async fn bench(a: Args) -> Result<(), String> {
     let counts = Counts::new(a.quick);
     let mut phases: Vec<(String, Duration)> = vec![];
@@ -1486,6 +1545,15 @@ async fn bench(a: Args) -> Result<(), String> {
     let t = Instant::now();
     let (db, how) = dataset(&a)?;
     phase("dataset", t);
+    if !a.cold {
+        let t = Instant::now();
+        let bytes = read_folder(&db)?;
+        eprintln!(
+            "bench: read {:.1} GB of the database folder into the page cache",
+            bytes as f64 / 1e9
+        );
+        phase("page cache (read the database folder once)", t);
+    }
 
     let t = Instant::now();
     eprintln!("bench: starting {} on {}", a.server.display(), db.display());
@@ -1595,6 +1663,11 @@ async fn bench(a: Args) -> Result<(), String> {
     let t = Instant::now();
     rows.extend(partial!(reports(&ctx, &counts).await));
     phase("reports", t);
+
+    let t = Instant::now();
+    let (cancelled, left) = cancel_created(&ctx).await;
+    eprintln!("bench: cancelled the {cancelled} orders this run created ({left} could not be)");
+    phase("clean-up (cancel this run's orders)", t);
 
     let rss_end = rss_kib(server.pid);
     let db_size = dir_size(&db);
