@@ -228,5 +228,8 @@ pub async fn add_address(
         .store
         .add_client_address(&id, &to_address(valid, None))
         .await?;
-    Ok((StatusCode::CREATED, Json(state.store.require_card(&id).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(state.store.require_card(&id).await?),
+    ))
 }
