@@ -127,6 +127,79 @@ async fn reports_from_figures_equal_a_direct_computation_on_a_generated_history(
     // As of a past day the per-client figures cannot answer; the slow path must agree too.
     check_lost(&app, &manager, &d(-100), 3).await;
 
+    // The deliveries report kept packs of the closed months and days it read...
+    let packs: Vec<String> = app
+        .state
+        .store
+        .many(
+            "SELECT VALUE record::id(id) FROM stat_pack WHERE data != NONE",
+            json!(null),
+            vec![],
+        )
+        .await
+        .expect("packs")
+        .into_iter()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect();
+    let month = |days: i64| (today + Duration::days(days)).format("%Y-%m").to_string();
+    for key in [month(-200), d(-5), d(-30)] {
+        assert!(packs.contains(&key), "pack {key} among {packs:?}");
+    }
+    assert!(!packs.contains(&d(-1)), "yesterday is read live: {packs:?}");
+    // ...and orders delivered late on those days move them: a mark in the
+    // order's own transaction makes the next report build them again.
+    let product = app.get("/api/products", &manager).await.ok()[0]["id"].clone();
+    let courier = app
+        .get(&format!("/api/orders?date={}", d(-5)), &manager)
+        .await
+        .ok()
+        .as_array()
+        .and_then(|l| {
+            l.iter()
+                .find_map(|o| o["courier_id"].as_str().map(str::to_string))
+        })
+        .expect("an order with a courier");
+    let client = app
+        .get(&format!("/api/orders?date={}", d(-6)), &manager)
+        .await
+        .ok()[0]["client_id"]
+        .clone();
+    let card = app
+        .get(
+            &format!("/api/clients/{}", client.as_str().unwrap_or_default()),
+            &manager,
+        )
+        .await
+        .ok();
+    for back in [-200, -5, -30] {
+        let late = app
+            .order(
+                &manager,
+                json!({
+                    "client_id": client,
+                    "address_id": card["addresses"][0]["id"],
+                    "lines": [{ "product_id": product, "qty": 3 }],
+                    "delivery_date": d(back),
+                    "courier_id": courier,
+                }),
+            )
+            .await;
+        let id = id_of(&late);
+        app.post(&format!("/api/orders/{id}/dispatch"), &manager, json!({}))
+            .await
+            .ok();
+        app.post(
+            &format!("/api/orders/{id}/deliver"),
+            &manager,
+            json!({ "empties_returned": 0 }),
+        )
+        .await
+        .ok();
+    }
+    for (from, to) in &ranges {
+        check_range(&app, &manager, from, to).await;
+    }
+
     // Live changes through the API move the figures in the same transaction.
     let op = app.login("op01", DEMO_PASSWORD).await;
     let today_orders = app

@@ -144,7 +144,7 @@ pub async fn deliveries(
         sheets: sheets::deliveries,
     };
     let (fmt, from, to) = prepare(&state, &user, &q)?;
-    let r = from_stats::deliveries(state.store.stat_deliv(&from, &to).await?);
+    let r = state.store.deliveries_report(&from, &to).await?;
     respond(fmt, &format!("deliveries_{from}_{to}"), r, ex)
 }
 

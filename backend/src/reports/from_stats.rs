@@ -3,7 +3,10 @@
 //! the same reports from orders directly; the tests hold both to the same
 //! answer.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
 
 use rodnik_shared::api::{
     DailyDeliveries, DailyDeliveryRow, DailyOrders, DailyOrdersRow, DeliveriesReport, DeliveryRow,
@@ -21,28 +24,135 @@ fn courier(id: String) -> Option<String> {
 
 /// Rows come in key order (date first), so the last one seen has the latest names.
 pub fn deliveries(rows: Vec<(String, String, String, DelivFigures)>) -> DeliveriesReport {
-    let mut by: HashMap<(String, String), DeliveryRow> = HashMap::new();
-    for (_, courier_id, client_id, f) in rows {
-        let row = by
-            .entry((courier_id.clone(), client_id.clone()))
-            .or_insert_with(|| DeliveryRow {
-                courier_id: courier(courier_id),
-                courier_name: None,
-                client_id,
-                client_name: String::new(),
-                client_kind: ClientKind::Individual,
-                orders: 0,
-                water_qty: 0,
-                amount: 0,
-            });
-        row.orders += f.orders;
-        row.water_qty += f.water_qty;
-        row.amount += f.amount;
-        row.courier_name = f.courier_name;
-        row.client_name = f.client_name;
-        row.client_kind = f.client_kind.unwrap_or(row.client_kind);
+    let mut by = DelivMerge::default();
+    by.add_all(rows.into_iter().map(PackEntry::from_row));
+    by.report()
+}
+
+/// One courier × client line of a pack (the delivered figures of a closed
+/// period, see `store::packs`), stored as a JSON array:
+/// `[courier id or "", client id, orders, water, amount, courier name, client name, kind]`.
+/// Borrowed from the pack's text where it can be: a year is ~500,000 of them.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PackEntry<'a>(
+    #[serde(borrow)] pub Cow<'a, str>,
+    #[serde(borrow)] pub Cow<'a, str>,
+    pub i64,
+    pub i64,
+    pub i64,
+    pub Option<Cow<'a, str>>,
+    #[serde(borrow)] pub Cow<'a, str>,
+    pub Option<ClientKind>,
+);
+
+impl PackEntry<'_> {
+    /// A `stat_deliv` row (date, courier or "", client, figures).
+    pub fn from_row((_, courier, client, f): (String, String, String, DelivFigures)) -> Self {
+        PackEntry(
+            Cow::Owned(courier),
+            Cow::Owned(client),
+            f.orders,
+            f.water_qty,
+            f.amount,
+            f.courier_name.map(Cow::Owned),
+            Cow::Owned(f.client_name),
+            f.client_kind,
+        )
     }
-    super::deliveries_report(by.into_values().filter(|r| r.orders != 0).collect())
+}
+
+/// Courier × client figures summed over entries taken in date order: the
+/// names (and kind) of the latest entry win, as in the daily rows.
+#[derive(Default)]
+pub struct DelivMerge<'a> {
+    by: HashMap<(Cow<'a, str>, Cow<'a, str>), Acc<'a>>,
+}
+
+struct Acc<'a> {
+    orders: i64,
+    water_qty: i64,
+    amount: i64,
+    courier_name: Option<Cow<'a, str>>,
+    client_name: Cow<'a, str>,
+    client_kind: Option<ClientKind>,
+}
+
+impl<'a> DelivMerge<'a> {
+    pub fn add_all(&mut self, entries: impl IntoIterator<Item = PackEntry<'a>>) {
+        use std::collections::hash_map::Entry;
+        for PackEntry(courier, client, orders, water_qty, amount, courier_name, name, kind) in
+            entries
+        {
+            match self.by.entry((courier, client)) {
+                Entry::Occupied(mut row) => {
+                    let row = row.get_mut();
+                    row.orders += orders;
+                    row.water_qty += water_qty;
+                    row.amount += amount;
+                    row.courier_name = courier_name;
+                    row.client_name = name;
+                    row.client_kind = kind.or(row.client_kind);
+                }
+                Entry::Vacant(row) => {
+                    row.insert(Acc {
+                        orders,
+                        water_qty,
+                        amount,
+                        courier_name,
+                        client_name: name,
+                        client_kind: kind,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Adds a pack's text (see [`PackEntry`]).
+    pub fn add_pack(&mut self, pack: &'a str) -> serde_json::Result<()> {
+        let entries: Vec<PackEntry<'a>> = serde_json::from_str(pack)?;
+        self.add_all(entries);
+        Ok(())
+    }
+
+    /// The merged entries as a pack's text.
+    pub fn pack(&self) -> serde_json::Result<String> {
+        let entries: Vec<PackEntry<'_>> = self
+            .by
+            .iter()
+            .map(|((courier, client), r)| {
+                PackEntry(
+                    Cow::Borrowed(courier.as_ref()),
+                    Cow::Borrowed(client.as_ref()),
+                    r.orders,
+                    r.water_qty,
+                    r.amount,
+                    r.courier_name.as_deref().map(Cow::Borrowed),
+                    Cow::Borrowed(r.client_name.as_ref()),
+                    r.client_kind,
+                )
+            })
+            .collect();
+        serde_json::to_string(&entries)
+    }
+
+    pub fn report(self) -> DeliveriesReport {
+        let rows = self
+            .by
+            .into_iter()
+            .filter(|(_, r)| r.orders != 0)
+            .map(|((courier_id, client_id), r)| DeliveryRow {
+                courier_id: courier(courier_id.into_owned()),
+                courier_name: r.courier_name.map(Cow::into_owned),
+                client_id: client_id.into_owned(),
+                client_name: r.client_name.into_owned(),
+                client_kind: r.client_kind.unwrap_or(ClientKind::Individual),
+                orders: r.orders,
+                water_qty: r.water_qty,
+                amount: r.amount,
+            })
+            .collect();
+        super::deliveries_report(rows)
+    }
 }
 
 pub fn daily_deliveries(rows: Vec<(String, String, DelivFigures)>) -> DailyDeliveries {

@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod clients;
 pub mod idem;
 pub mod orders;
+pub mod packs;
 pub mod reports;
 pub mod route_cache;
 pub mod stats;

@@ -7,7 +7,7 @@ use rodnik_shared::api::Order;
 use rodnik_shared::OrderState;
 use serde_json::{json, Value};
 
-use super::stats::{stats_vars, APPLY};
+use super::stats::apply_stats;
 use super::{decode, decode_all, rid, rids, strip_nulls, where_clause, Store};
 use crate::error::{Error, Result};
 use crate::reports::facts::Stats;
@@ -88,9 +88,9 @@ impl Store {
             }
             None => "",
         };
-        stats_vars(&Stats::change(None, o), &mut vars);
+        let apply = apply_stats(&Stats::change(None, o), &mut vars);
         let sql = format!(
-            "BEGIN TRANSACTION; CREATE $rid CONTENT $doc; {link} {answered} {APPLY} COMMIT TRANSACTION;"
+            "BEGIN TRANSACTION; CREATE $rid CONTENT $doc; {link} {answered} {apply} COMMIT TRANSACTION;"
         );
         // A conflict on a shared figure row (or the call) cancels the whole
         // transaction, nothing written: run it again.
@@ -125,6 +125,12 @@ impl Store {
     pub async fn cas_order(&self, old: &Order, new: &Order, fx: &Effects) -> Result<()> {
         let old_version = old.version;
         let stats = Stats::change(Some(old), new);
+        let mut vars = json!({
+            "doc": order_doc(new, fx.delivered_by.as_deref()),
+            "old": old_version,
+            "delta": fx.bottles_delta,
+        });
+        let apply = apply_stats(&stats, &mut vars);
         let mut ids = vec![("rid", rid("orders", &new.id))];
         let bottles = if fx.bottles_delta != 0 {
             ids.push(("cid", rid("clients", &new.client_id)));
@@ -138,15 +144,8 @@ impl Store {
              IF array::len($changed) = 0 {{ THROW 'cas_failed' }};
              {bottles}
              {apply}
-             COMMIT TRANSACTION;",
-            apply = if stats.is_empty() { "" } else { APPLY },
+             COMMIT TRANSACTION;"
         );
-        let mut vars = json!({
-            "doc": order_doc(new, fx.delivered_by.as_deref()),
-            "old": old_version,
-            "delta": fx.bottles_delta,
-        });
-        stats_vars(&stats, &mut vars);
         let written = self.run_with(&sql, vars, ids).await;
         self.routes.clear();
         written?;

@@ -12,33 +12,63 @@ use super::{decode_all, Store};
 use crate::error::Result;
 use crate::reports::facts::{DelivFigures, OpsFigures, SalesFigures, Stats};
 
-/// Statements that add `$ops`, `$sales`, `$deliv`, `$couriers` and `$cstats` (from
-/// [`stats_vars`]) to the tables; for inside a transaction.
-pub const APPLY: &str = "
+/// The statements that add `s` to the figure tables, for inside the order's
+/// transaction, with their variables merged into `vars` (a JSON object). Only
+/// the tables `s` touches get a statement: every statement costs SurrealDB a
+/// parse and a plan, and creating an order touches two of the six.
+pub fn apply_stats(s: &Stats, vars: &mut Value) -> String {
+    stats_vars(s, vars);
+    let packs = super::packs::stale_marks(s, chrono::Utc::now().date_naive());
+    let mut sql = String::new();
+    let parts: [(bool, &str); 5] = [
+        (!s.ops.is_empty(), APPLY_OPS),
+        (!s.sales.is_empty(), APPLY_SALES),
+        (!s.deliv.is_empty(), APPLY_DELIV),
+        (!s.couriers.is_empty(), APPLY_COURIERS),
+        (!s.clients.is_empty(), APPLY_CLIENTS),
+    ];
+    for (on, part) in parts {
+        if on {
+            sql.push_str(part);
+        }
+    }
+    if !packs.is_empty() {
+        sql.push_str(super::packs::MARK_STALE);
+        if let Value::Object(map) = vars {
+            map.insert("packs".into(), json!(packs));
+        }
+    }
+    sql
+}
+
+const APPLY_OPS: &str = "
  FOR $s IN $ops { UPSERT type::record('stat_ops', $s.k) SET
    new = (new ?? 0) + $s.new, delivery = (delivery ?? 0) + $s.delivery,
    delivered = (delivered ?? 0) + $s.delivered, cancelled = (cancelled ?? 0) + $s.cancelled,
-   attempts = (attempts ?? 0) + $s.attempts RETURN NONE; };
+   attempts = (attempts ?? 0) + $s.attempts RETURN NONE; };";
+const APPLY_SALES: &str = "
  FOR $s IN $sales { UPSERT type::record('stat_sales', $s.k) SET
    qty = (qty ?? 0) + $s.qty, amount = (amount ?? 0) + $s.amount,
-   name = $s.name, kind = $s.kind RETURN NONE; };
+   name = $s.name, kind = $s.kind RETURN NONE; };";
+const APPLY_DELIV: &str = "
  FOR $s IN $deliv { UPSERT type::record('stat_deliv', $s.k) SET
    orders = (orders ?? 0) + $s.orders, water_qty = (water_qty ?? 0) + $s.water_qty,
    amount = (amount ?? 0) + $s.amount, courier_name = $s.courier_name,
-   client_name = $s.client_name, client_kind = $s.client_kind RETURN NONE; };
+   client_name = $s.client_name, client_kind = $s.client_kind RETURN NONE; };";
+const APPLY_COURIERS: &str = "
  FOR $s IN $couriers { UPSERT type::record('stat_courier', $s.k) SET
    orders = (orders ?? 0) + $s.orders, water_qty = (water_qty ?? 0) + $s.water_qty,
-   amount = (amount ?? 0) + $s.amount, courier_name = $s.courier_name RETURN NONE; };
+   amount = (amount ?? 0) + $s.amount, courier_name = $s.courier_name RETURN NONE; };";
+const APPLY_CLIENTS: &str = "
  FOR $s IN $cstats { UPSERT type::record('stat_client', $s.k) SET
    delivered = (delivered ?? 0) + $s.delivered, open = (open ?? 0) + $s.open,
    last = IF $s.last != NONE AND (last = NONE OR $s.last > last) THEN $s.last ELSE last END,
    open_ids = array::union(array::complement(open_ids ?? [], $s.open_gone ?? []), $s.open_ids ?? []),
    recent = array::slice(array::sort::desc(array::union(recent ?? [], $s.recent ?? [])), 0, 10)
-   RETURN NONE; };
-";
+   RETURN NONE; };";
 
-/// The variables of [`APPLY`] for `s`, merged into `vars` (a JSON object).
-pub fn stats_vars(s: &Stats, vars: &mut Value) {
+/// The variables of [`apply_stats`] for `s`, merged into `vars` (a JSON object).
+fn stats_vars(s: &Stats, vars: &mut Value) {
     let ops: Vec<Value> = s
         .ops
         .iter()
@@ -91,6 +121,34 @@ pub fn stats_vars(s: &Stats, vars: &mut Value) {
         map.insert("couriers".into(), Value::Array(couriers));
         map.insert("cstats".into(), Value::Array(cstats));
     }
+}
+
+/// `stat_deliv` rows read as `[id, orders, water_qty, amount, courier_name,
+/// client_name, client_kind]`: (date, courier or "", client, figures).
+pub(super) fn deliv_rows(rows: Vec<Value>) -> Vec<(String, String, String, DelivFigures)> {
+    let int = |v: &Value| v.as_i64().unwrap_or(0);
+    let text = |v: &Value| v.as_str().map(str::to_string);
+    rows.into_iter()
+        .filter_map(|r| {
+            let Value::Array(a) = r else { return None };
+            let k = a.first()?.as_array()?;
+            Some((
+                key_str(k, 0),
+                key_str(k, 1),
+                key_str(k, 2),
+                DelivFigures {
+                    orders: int(a.get(1)?),
+                    water_qty: int(a.get(2)?),
+                    amount: int(a.get(3)?),
+                    courier_name: text(a.get(4)?),
+                    client_name: text(a.get(5)?).unwrap_or_default(),
+                    client_kind: a
+                        .get(6)
+                        .and_then(|v| serde_json::from_value(v.clone()).ok()),
+                },
+            ))
+        })
+        .collect()
 }
 
 /// A `stat_*` row read back: its key parts and figures.
@@ -164,30 +222,7 @@ impl Store {
                 vec![],
             )
             .await?;
-        let int = |v: &Value| v.as_i64().unwrap_or(0);
-        let text = |v: &Value| v.as_str().map(str::to_string);
-        Ok(rows
-            .into_iter()
-            .filter_map(|r| {
-                let Value::Array(a) = r else { return None };
-                let k = a.first()?.as_array()?;
-                Some((
-                    key_str(k, 0),
-                    key_str(k, 1),
-                    key_str(k, 2),
-                    DelivFigures {
-                        orders: int(a.get(1)?),
-                        water_qty: int(a.get(2)?),
-                        amount: int(a.get(3)?),
-                        courier_name: text(a.get(4)?),
-                        client_name: text(a.get(5)?).unwrap_or_default(),
-                        client_kind: a
-                            .get(6)
-                            .and_then(|v| serde_json::from_value(v.clone()).ok()),
-                    },
-                ))
-            })
-            .collect())
+        Ok(deliv_rows(rows))
     }
 
     /// Delivered figures per (date, courier or "") in `[from, to]`.
@@ -385,7 +420,10 @@ impl Store {
                 }
             }
         }
-        for table in BY_DATE.into_iter().chain(["stat_client", "stat_lost"]) {
+        for table in BY_DATE
+            .into_iter()
+            .chain(["stat_client", "stat_lost", "stat_pack"])
+        {
             self.sweep(table).await?;
         }
         Ok(())
