@@ -448,6 +448,10 @@ async fn start_server(a: &Args, db: &Path) -> Result<Server, String> {
         .env("RODNIK_TELEPHONY_SECRET", SECRET)
         .env("RODNIK_ADMIN_PASSWORD", ADMIN_PASSWORD)
         .env("RODNIK_LOG", "warn")
+        // As deployed: with RUST_BACKTRACE set, every error the database
+        // raises and retries (a transaction conflict) captures a backtrace.
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("RUST_LIB_BACKTRACE")
         .stdin(Stdio::null())
         .stdout(out)
         .stderr(err)
