@@ -6,6 +6,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use rodnik_shared::api::{
@@ -22,136 +23,320 @@ fn courier(id: String) -> Option<String> {
     (!id.is_empty()).then_some(id)
 }
 
-/// Rows come in key order (date first), so the last one seen has the latest names.
-pub fn deliveries(rows: Vec<(String, String, String, DelivFigures)>) -> DeliveriesReport {
-    let mut by = DelivMerge::default();
-    by.add_all(rows.into_iter().map(PackEntry::from_row));
-    by.report()
+/// The version of [`Pack`]'s layout; packs of another are built again.
+pub const PACK_FORMAT: i64 = 2;
+
+/// A pack: the courier × client figures of a closed period (see
+/// `store::packs`), stored as JSON. Couriers are listed once (`c`: id or "",
+/// name or ""), lines point at them by index: a year is ~500,000 lines.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Pack<'a> {
+    c: Vec<(String, String)>,
+    #[serde(borrow)]
+    e: Vec<PackLine<'a>>,
 }
 
-/// One courier × client line of a pack (the delivered figures of a closed
-/// period, see `store::packs`), stored as a JSON array:
-/// `[courier id or "", client id, orders, water, amount, courier name, client name, kind]`.
-/// Borrowed from the pack's text where it can be: a year is ~500,000 of them.
+/// `[courier index, client id, orders, water, amount, client name, kind]`,
+/// kind 0 unknown, 1 individual, 2 legal. Strings borrowed from the text.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct PackEntry<'a>(
-    #[serde(borrow)] pub Cow<'a, str>,
-    #[serde(borrow)] pub Cow<'a, str>,
-    pub i64,
-    pub i64,
-    pub i64,
-    pub Option<Cow<'a, str>>,
-    #[serde(borrow)] pub Cow<'a, str>,
-    pub Option<ClientKind>,
+struct PackLine<'a>(
+    u32,
+    #[serde(borrow)] Cow<'a, str>,
+    i64,
+    i64,
+    i64,
+    #[serde(borrow)] Cow<'a, str>,
+    u8,
 );
 
-impl PackEntry<'_> {
-    /// A `stat_deliv` row (date, courier or "", client, figures).
-    pub fn from_row((_, courier, client, f): (String, String, String, DelivFigures)) -> Self {
-        PackEntry(
-            Cow::Owned(courier),
-            Cow::Owned(client),
-            f.orders,
-            f.water_qty,
-            f.amount,
-            f.courier_name.map(Cow::Owned),
-            Cow::Owned(f.client_name),
-            f.client_kind,
-        )
+fn kind_code(k: Option<ClientKind>) -> u8 {
+    match k {
+        None => 0,
+        Some(ClientKind::Individual) => 1,
+        Some(ClientKind::Legal) => 2,
     }
 }
+
+fn kind_of(code: u8) -> Option<ClientKind> {
+    match code {
+        1 => Some(ClientKind::Individual),
+        2 => Some(ClientKind::Legal),
+        _ => None,
+    }
+}
+
+/// One courier × client figure of a period, borrowed.
+struct Entry<'a> {
+    courier: &'a str,
+    client: &'a str,
+    orders: i64,
+    water_qty: i64,
+    amount: i64,
+    courier_name: &'a str,
+    client_name: &'a str,
+    kind: Option<ClientKind>,
+}
+
+fn row_entry(row: &(String, String, String, DelivFigures)) -> Entry<'_> {
+    let (_, courier, client, f) = row;
+    Entry {
+        courier,
+        client,
+        orders: f.orders,
+        water_qty: f.water_qty,
+        amount: f.amount,
+        courier_name: f.courier_name.as_deref().unwrap_or_default(),
+        client_name: &f.client_name,
+        kind: f.client_kind,
+    }
+}
+
+fn pack_entries<'a>(p: &'a Pack<'_>) -> impl Iterator<Item = Entry<'a>> {
+    p.e.iter().map(|l| {
+        let (courier, courier_name) =
+            p.c.get(l.0 as usize)
+                .map(|(id, name)| (id.as_str(), name.as_str()))
+                .unwrap_or_default();
+        Entry {
+            courier,
+            client: &l.1,
+            orders: l.2,
+            water_qty: l.3,
+            amount: l.4,
+            courier_name,
+            client_name: &l.5,
+            kind: kind_of(l.6),
+        }
+    })
+}
+
+type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<rustc_hash::FxHasher>>;
 
 /// Courier × client figures summed over entries taken in date order: the
 /// names (and kind) of the latest entry win, as in the daily rows.
 #[derive(Default)]
-pub struct DelivMerge<'a> {
-    by: HashMap<(Cow<'a, str>, Cow<'a, str>), Acc<'a>>,
+struct DelivMerge<'a> {
+    by: FxMap<(&'a str, &'a str), Acc<'a>>,
 }
 
 struct Acc<'a> {
     orders: i64,
     water_qty: i64,
     amount: i64,
-    courier_name: Option<Cow<'a, str>>,
-    client_name: Cow<'a, str>,
-    client_kind: Option<ClientKind>,
+    courier_name: &'a str,
+    client_name: &'a str,
+    kind: Option<ClientKind>,
 }
 
 impl<'a> DelivMerge<'a> {
-    pub fn add_all(&mut self, entries: impl IntoIterator<Item = PackEntry<'a>>) {
-        use std::collections::hash_map::Entry;
-        for PackEntry(courier, client, orders, water_qty, amount, courier_name, name, kind) in
-            entries
-        {
-            match self.by.entry((courier, client)) {
-                Entry::Occupied(mut row) => {
+    fn add_all(&mut self, entries: impl IntoIterator<Item = Entry<'a>>) {
+        use std::collections::hash_map::Entry as Slot;
+        for e in entries {
+            match self.by.entry((e.courier, e.client)) {
+                Slot::Occupied(mut row) => {
                     let row = row.get_mut();
-                    row.orders += orders;
-                    row.water_qty += water_qty;
-                    row.amount += amount;
-                    row.courier_name = courier_name;
-                    row.client_name = name;
-                    row.client_kind = kind.or(row.client_kind);
+                    row.orders += e.orders;
+                    row.water_qty += e.water_qty;
+                    row.amount += e.amount;
+                    row.courier_name = e.courier_name;
+                    row.client_name = e.client_name;
+                    row.kind = e.kind.or(row.kind);
                 }
-                Entry::Vacant(row) => {
+                Slot::Vacant(row) => {
                     row.insert(Acc {
-                        orders,
-                        water_qty,
-                        amount,
-                        courier_name,
-                        client_name: name,
-                        client_kind: kind,
+                        orders: e.orders,
+                        water_qty: e.water_qty,
+                        amount: e.amount,
+                        courier_name: e.courier_name,
+                        client_name: e.client_name,
+                        kind: e.kind,
                     });
                 }
             }
         }
     }
+}
 
-    /// Adds a pack's text (see [`PackEntry`]).
-    pub fn add_pack(&mut self, pack: &'a str) -> serde_json::Result<()> {
-        let entries: Vec<PackEntry<'a>> = serde_json::from_str(pack)?;
-        self.add_all(entries);
-        Ok(())
+/// A pack's text from a period's `stat_deliv` rows (in key order).
+pub fn pack_of_rows(rows: &[(String, String, String, DelivFigures)]) -> serde_json::Result<String> {
+    let mut merge = DelivMerge::default();
+    merge.add_all(rows.iter().map(row_entry));
+    let mut couriers: FxMap<(&str, &str), u32> = FxMap::default();
+    let mut pack = Pack::default();
+    for ((courier, client), r) in &merge.by {
+        let next = couriers.len() as u32;
+        let at = *couriers
+            .entry((courier, r.courier_name))
+            .or_insert_with(|| {
+                pack.c
+                    .push((courier.to_string(), r.courier_name.to_string()));
+                next
+            });
+        pack.e.push(PackLine(
+            at,
+            Cow::Borrowed(client),
+            r.orders,
+            r.water_qty,
+            r.amount,
+            Cow::Borrowed(r.client_name),
+            kind_code(r.kind),
+        ));
+    }
+    serde_json::to_string(&pack)
+}
+
+/// A row of the deliveries report borrowed from a [`DelivMerge`]: serialized
+/// exactly as [`DeliveryRow`], without copying ~200,000 rows' strings first.
+#[derive(Serialize)]
+struct RowRef<'a> {
+    /// The courier name's place among the report's courier names.
+    #[serde(skip)]
+    rank: usize,
+    courier_id: Option<&'a str>,
+    courier_name: Option<&'a str>,
+    client_id: &'a str,
+    client_name: &'a str,
+    client_kind: ClientKind,
+    orders: i64,
+    water_qty: i64,
+    amount: i64,
+}
+
+/// Partitions of the merge (by client), each merged by a task of its own.
+const PARTS: usize = 4;
+
+fn part_of(client: &str) -> usize {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    let h = BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(client);
+    // The high bits: the maps hash with the same function and use the low ones.
+    (h >> 59) as usize % PARTS
+}
+
+/// Merges the packs and the live rows in date order, a partition of the
+/// clients per task.
+fn merge_parts<'a>(
+    packs: &'a [Pack<'_>],
+    live: &'a [(String, String, String, DelivFigures)],
+) -> Vec<DelivMerge<'a>> {
+    (0..PARTS)
+        .into_par_iter()
+        .map(|part| {
+            let mut merge = DelivMerge::default();
+            merge.add_all(
+                packs
+                    .iter()
+                    .flat_map(pack_entries)
+                    .chain(live.iter().map(row_entry))
+                    .filter(|e| part_of(e.client) == part),
+            );
+            merge
+        })
+        .collect()
+}
+
+/// The report's rows from merged partitions, in its order (courier name,
+/// client name, then ids: as [`super::deliveries_report`]), with the totals.
+fn report_rows<'m>(
+    parts: &'m [DelivMerge<'_>],
+) -> (Vec<RowRef<'m>>, rodnik_shared::api::DeliveryTotals) {
+    let mut rows: Vec<RowRef<'m>> = parts
+        .iter()
+        .flat_map(|m| m.by.iter())
+        .filter(|(_, r)| r.orders != 0)
+        .map(|((courier, client), r)| RowRef {
+            rank: 0,
+            courier_id: (!courier.is_empty()).then_some(*courier),
+            courier_name: (!r.courier_name.is_empty()).then_some(r.courier_name),
+            client_id: client,
+            client_name: r.client_name,
+            client_kind: r.kind.unwrap_or(ClientKind::Individual),
+            orders: r.orders,
+            water_qty: r.water_qty,
+            amount: r.amount,
+        })
+        .collect();
+    // A few dozen courier names: rank them once instead of comparing them
+    // at every step of sorting 200,000 rows.
+    let mut names: Vec<Option<&str>> = rows.iter().map(|r| r.courier_name).collect();
+    names.sort_unstable();
+    names.dedup();
+    let rank: FxMap<Option<&str>, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    for r in &mut rows {
+        r.rank = rank.get(&r.courier_name).copied().unwrap_or(0);
+    }
+    rows.par_sort_unstable_by(|a, b| {
+        (a.rank, a.client_name, a.courier_id, a.client_id).cmp(&(
+            b.rank,
+            b.client_name,
+            b.courier_id,
+            b.client_id,
+        ))
+    });
+    let totals = super::delivery_totals(rows.iter().map(|r| (r.orders, r.water_qty, r.amount)));
+    (rows, totals)
+}
+
+/// Where a deliveries report comes from: pack texts in date order, then the
+/// daily rows read live (in key order).
+#[derive(Default)]
+pub struct DelivSources {
+    pub packs: Vec<String>,
+    pub live: Vec<(String, String, String, DelivFigures)>,
+}
+
+impl DelivSources {
+    fn parse(&self) -> serde_json::Result<Vec<Pack<'_>>> {
+        self.packs
+            .par_iter()
+            .map(|p| serde_json::from_str(p))
+            .collect()
     }
 
-    /// The merged entries as a pack's text.
-    pub fn pack(&self) -> serde_json::Result<String> {
-        let entries: Vec<PackEntry<'_>> = self
-            .by
-            .iter()
-            .map(|((courier, client), r)| {
-                PackEntry(
-                    Cow::Borrowed(courier.as_ref()),
-                    Cow::Borrowed(client.as_ref()),
-                    r.orders,
-                    r.water_qty,
-                    r.amount,
-                    r.courier_name.as_deref().map(Cow::Borrowed),
-                    Cow::Borrowed(r.client_name.as_ref()),
-                    r.client_kind,
-                )
-            })
-            .collect();
-        serde_json::to_string(&entries)
+    /// The report as JSON, written straight from the merged figures (the
+    /// rows in pieces, in parallel).
+    pub fn json(&self) -> serde_json::Result<Vec<u8>> {
+        let packs = self.parse()?;
+        let parts = merge_parts(&packs, &self.live);
+        let (rows, totals) = report_rows(&parts);
+        let pieces: Vec<Vec<u8>> = rows
+            .par_chunks(rows.len().div_ceil(8).max(1))
+            .map(serde_json::to_vec)
+            .collect::<serde_json::Result<_>>()?;
+        let mut out = Vec::with_capacity(pieces.iter().map(Vec::len).sum::<usize>() + 200);
+        out.extend_from_slice(b"{\"rows\":[");
+        for (i, piece) in pieces.iter().enumerate() {
+            // Each piece is a JSON array: its items, without the brackets.
+            if let Some(items) = piece.get(1..piece.len().saturating_sub(1)) {
+                if i > 0 && !items.is_empty() {
+                    out.push(b',');
+                }
+                out.extend_from_slice(items);
+            }
+        }
+        out.extend_from_slice(b"],\"totals\":");
+        serde_json::to_writer(&mut out, &totals)?;
+        out.push(b'}');
+        Ok(out)
     }
 
-    pub fn report(self) -> DeliveriesReport {
-        let rows = self
-            .by
+    pub fn report(&self) -> serde_json::Result<DeliveriesReport> {
+        let packs = self.parse()?;
+        let parts = merge_parts(&packs, &self.live);
+        let (rows, totals) = report_rows(&parts);
+        let rows = rows
             .into_iter()
-            .filter(|(_, r)| r.orders != 0)
-            .map(|((courier_id, client_id), r)| DeliveryRow {
-                courier_id: courier(courier_id.into_owned()),
-                courier_name: r.courier_name.map(Cow::into_owned),
-                client_id: client_id.into_owned(),
-                client_name: r.client_name.into_owned(),
-                client_kind: r.client_kind.unwrap_or(ClientKind::Individual),
+            .map(|r| DeliveryRow {
+                courier_id: r.courier_id.map(str::to_string),
+                courier_name: r.courier_name.map(str::to_string),
+                client_id: r.client_id.to_string(),
+                client_name: r.client_name.to_string(),
+                client_kind: r.client_kind,
                 orders: r.orders,
                 water_qty: r.water_qty,
                 amount: r.amount,
             })
             .collect();
-        super::deliveries_report(rows)
+        Ok(DeliveriesReport { rows, totals })
     }
 }
 
@@ -275,4 +460,137 @@ pub fn lost_clients(rows: Vec<LostFigures>) -> LostClientsReport {
             .then(a.name.cmp(&b.name))
     });
     LostClientsReport { rows }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(
+        date: &str,
+        courier: &str,
+        client: &str,
+        orders: i64,
+        courier_name: Option<&str>,
+        client_name: &str,
+        kind: Option<ClientKind>,
+    ) -> (String, String, String, DelivFigures) {
+        (
+            date.into(),
+            courier.into(),
+            client.into(),
+            DelivFigures {
+                orders,
+                water_qty: orders * 2,
+                amount: orders * 25_000,
+                courier_name: courier_name.map(str::to_string),
+                client_name: client_name.into(),
+                client_kind: kind,
+            },
+        )
+    }
+
+    /// Figures read through packs of each period equal the same figures read
+    /// as daily rows: sums, the latest names (escaped ones too), no courier,
+    /// unknown kind, and pairs that net to zero orders.
+    #[test]
+    fn packs_answer_as_the_daily_rows() {
+        let legal = Some(ClientKind::Legal);
+        let periods = [
+            vec![
+                row(
+                    "2026-01-03",
+                    "c1",
+                    "k1",
+                    2,
+                    Some("Коля"),
+                    "ООО \"Ромашка\"",
+                    legal,
+                ),
+                row("2026-01-05", "", "k2", 1, None, "Back\\slash\ttab", None),
+                row(
+                    "2026-01-09",
+                    "c2",
+                    "k1",
+                    1,
+                    Some("Петя"),
+                    "ООО \"Ромашка\"",
+                    legal,
+                ),
+                row("2026-01-20", "c1", "k3", 1, Some("Коля"), "Zero", None),
+            ],
+            vec![
+                row(
+                    "2026-02-01",
+                    "c1",
+                    "k1",
+                    4,
+                    Some("Николай"),
+                    "ООО «Ромашка»",
+                    None,
+                ),
+                row("2026-02-02", "c1", "k3", -1, Some("Николай"), "Zero", None),
+                row(
+                    "2026-02-03",
+                    "",
+                    "k2",
+                    2,
+                    None,
+                    "Иван",
+                    Some(ClientKind::Individual),
+                ),
+            ],
+            vec![row("2026-03-01", "c2", "k4", 1, Some("Петя"), "Пётр", None)],
+        ];
+        let packs: Vec<String> = periods
+            .iter()
+            .map(|p| pack_of_rows(p).expect("pack"))
+            .collect();
+        let all: Vec<_> = periods.iter().flatten().cloned().collect();
+        let direct = DelivSources {
+            packs: vec![],
+            live: all.clone(),
+        };
+        let packed = DelivSources {
+            packs: packs[..2].to_vec(),
+            live: periods[2].clone(),
+        };
+        let want = direct.report().expect("report");
+        assert_eq!(packed.report().expect("report"), want);
+        let json: serde_json::Value =
+            serde_json::from_slice(&packed.json().expect("json")).expect("valid json");
+        assert_eq!(json, serde_json::json!(want));
+
+        let k1 = want
+            .rows
+            .iter()
+            .find(|r| r.client_id == "k1" && r.courier_id.as_deref() == Some("c1"))
+            .expect("c1 k1");
+        assert_eq!((k1.orders, k1.amount), (6, 150_000));
+        assert_eq!(k1.courier_name.as_deref(), Some("Николай"));
+        assert_eq!(k1.client_name, "ООО «Ромашка»");
+        assert_eq!(
+            k1.client_kind,
+            ClientKind::Legal,
+            "an unknown kind keeps the last known"
+        );
+        assert!(
+            !want.rows.iter().any(|r| r.client_id == "k3"),
+            "zero orders: no row"
+        );
+        let k2 = want.rows.iter().find(|r| r.client_id == "k2").expect("k2");
+        assert_eq!(
+            (k2.courier_id.as_deref(), k2.courier_name.as_deref()),
+            (None, None)
+        );
+        assert_eq!(want.totals.orders, 11);
+        assert_eq!(
+            want.rows
+                .iter()
+                .map(|r| r.client_id.as_str())
+                .collect::<Vec<_>>(),
+            ["k2", "k1", "k1", "k4"],
+            "sorted by courier name (none first), then client name"
+        );
+    }
 }

@@ -4,7 +4,7 @@
 //! answer rows summed from ~550,000 daily `stat_deliv` rows — 6 s to read at
 //! ~10 µs a row. A pack holds one period's courier × client figures as one
 //! text (`stat_pack:⟨2026-03⟩` for a month, `stat_pack:⟨2026-03-14⟩` for a
-//! day; see `reports::from_stats::PackEntry`), built from the daily rows the
+//! day; see `reports::from_stats::Pack`), built from the daily rows the
 //! first time a report needs it. A year is then ~11 month packs, a few dozen
 //! day packs and the last days' rows read live.
 //!
@@ -25,7 +25,7 @@ use serde_json::{json, Value};
 use super::{rids, Store};
 use crate::error::{Error, Result};
 use crate::reports::facts::Stats;
-use crate::reports::from_stats::{DelivMerge, PackEntry};
+use crate::reports::from_stats::{pack_of_rows, DelivSources, PACK_FORMAT};
 
 /// A pack covers only days at least this many days before today (UTC).
 pub const BUILD_LAG: u64 = 3;
@@ -110,13 +110,9 @@ fn parse_date(s: &str) -> Result<NaiveDate> {
 }
 
 impl Store {
-    /// The deliveries report over `[from, to]` (dates as `YYYY-MM-DD`), from
-    /// packs where the days are old enough and the daily rows otherwise.
-    pub async fn deliveries_report(
-        &self,
-        from: &str,
-        to: &str,
-    ) -> Result<rodnik_shared::api::DeliveriesReport> {
+    /// What the deliveries report over `[from, to]` (dates as `YYYY-MM-DD`)
+    /// is made of: packs where the days are old enough, daily rows otherwise.
+    pub async fn deliveries_sources(&self, from: &str, to: &str) -> Result<DelivSources> {
         let today = chrono::Utc::now().date_naive();
         let cutoff = today
             .checked_sub_days(Days::new(BUILD_LAG))
@@ -129,7 +125,24 @@ impl Store {
                 Piece::Live(..) => None,
             })
             .collect();
-        let mut packs = self.read_packs(&keys).await?;
+        // The packs (in two reads) and the recent days' rows at once.
+        let live_days = pieces.iter().find_map(|p| match p {
+            Piece::Live(a, b) => Some((a.to_string(), b.to_string())),
+            Piece::Pack(..) => None,
+        });
+        let live = async {
+            match &live_days {
+                Some((a, b)) => self.stat_deliv(a, b).await,
+                None => Ok(vec![]),
+            }
+        };
+        let halves = futures::future::try_join_all(
+            keys.chunks(keys.len().div_ceil(2).max(1))
+                .map(|half| self.read_packs(half)),
+        );
+        let (halves, live) = futures::future::try_join(halves, live).await?;
+        let mut packs: std::collections::HashMap<String, String> =
+            halves.into_iter().flatten().collect();
         let missing: Vec<(String, NaiveDate, NaiveDate)> = pieces
             .iter()
             .filter_map(|p| match p {
@@ -146,22 +159,59 @@ impl Store {
             .try_collect()
             .await?;
         packs.extend(built);
-        let mut live = vec![];
-        for p in &pieces {
-            if let Piece::Live(a, b) = p {
-                live = self.stat_deliv(&a.to_string(), &b.to_string()).await?;
+        Ok(DelivSources {
+            packs: keys.iter().filter_map(|k| packs.remove(k)).collect(),
+            live,
+        })
+    }
+
+    /// Builds the missing packs of the last `months` closed months and of
+    /// this month's closed days, one at a time, so that the first report
+    /// after a start or an upgrade does not wait for them. Returns how many
+    /// were built.
+    pub async fn warm_packs(&self, months: u32) -> Result<usize> {
+        let today = chrono::Utc::now().date_naive();
+        let Some(cutoff) = today.checked_sub_days(Days::new(BUILD_LAG)) else {
+            return Ok(0);
+        };
+        let from = cutoff
+            .with_day(1)
+            .and_then(|d| d.checked_sub_months(chrono::Months::new(months)))
+            .unwrap_or(cutoff);
+        let pieces = plan(from, cutoff, cutoff);
+        let keys: Vec<String> = pieces
+            .iter()
+            .filter_map(|p| match p {
+                Piece::Pack(k, _, _) => Some(k.clone()),
+                Piece::Live(..) => None,
+            })
+            .collect();
+        let built = self.built_packs(&keys).await?;
+        let mut n = 0;
+        for p in pieces.iter().rev() {
+            if let Piece::Pack(k, a, b) = p {
+                if !built.contains(k) {
+                    self.build_pack(k, *a, *b).await?;
+                    n += 1;
+                }
             }
         }
-        let mut merge = DelivMerge::default();
-        for k in &keys {
-            if let Some(text) = packs.get(k) {
-                merge
-                    .add_pack(text)
-                    .map_err(|e| Error::Internal(format!("pack {k}: {e}")))?;
-            }
-        }
-        merge.add_all(live.into_iter().map(PackEntry::from_row));
-        Ok(merge.report())
+        Ok(n)
+    }
+
+    /// Which of `keys` are built (without reading their text).
+    async fn built_packs(&self, keys: &[String]) -> Result<std::collections::HashSet<String>> {
+        let rows = self
+            .many(
+                "SELECT VALUE record::id(id) FROM $pks WHERE data != NONE AND fmt = $fmt",
+                json!({ "fmt": PACK_FORMAT }),
+                vec![("pks", rids("stat_pack", keys))],
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect())
     }
 
     /// The built packs among `keys`: key -> text.
@@ -174,8 +224,8 @@ impl Store {
         }
         let rows = self
             .many(
-                "SELECT VALUE [record::id(id), data] FROM $pks WHERE data != NONE",
-                Value::Null,
+                "SELECT VALUE [record::id(id), data] FROM $pks WHERE data != NONE AND fmt = $fmt",
+                json!({ "fmt": PACK_FORMAT }),
                 vec![("pks", rids("stat_pack", keys))],
             )
             .await?;
@@ -213,15 +263,11 @@ impl Store {
             Some(Value::Array(rows)) => super::stats::deliv_rows(rows.clone()),
             _ => vec![],
         };
-        let mut merge = DelivMerge::default();
-        merge.add_all(rows.into_iter().map(PackEntry::from_row));
-        let text = merge
-            .pack()
-            .map_err(|e| Error::Internal(format!("pack {key}: {e}")))?;
-        let vars = json!({ "v": v, "data": text });
+        let text = pack_of_rows(&rows).map_err(|e| Error::Internal(format!("pack {key}: {e}")))?;
+        let vars = json!({ "v": v, "data": text, "fmt": PACK_FORMAT });
         self.retrying(|| {
             self.run_with(
-                "IF ($pk.v ?? 0) = $v { UPSERT $pk SET v = $v, data = $data RETURN NONE; };",
+                "IF ($pk.v ?? 0) = $v { UPSERT $pk SET v = $v, data = $data, fmt = $fmt RETURN NONE; };",
                 vars.clone(),
                 vec![("pk", super::rid("stat_pack", key))],
             )
