@@ -132,7 +132,7 @@ async fn reports_from_figures_equal_a_direct_computation_on_a_generated_history(
         .state
         .store
         .many(
-            "SELECT VALUE record::id(id) FROM stat_pack WHERE data != NONE",
+            "SELECT VALUE record::id(id) FROM stat_pack WHERE ok = true",
             json!(null),
             vec![],
         )

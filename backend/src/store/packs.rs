@@ -3,7 +3,7 @@
 //! The deliveries report groups by courier × client, so a year is ~200,000
 //! answer rows summed from ~550,000 daily `stat_deliv` rows — 6 s to read at
 //! ~10 µs a row. A pack holds one period's courier × client figures as one
-//! text (`stat_pack:⟨2026-03⟩` for a month, `stat_pack:⟨2026-03-14⟩` for a
+//! text (`stat_pack_data:⟨2026-03⟩` for a month, `…:⟨2026-03-14⟩` for a
 //! day; see `reports::from_stats::Pack`), built from the daily rows the
 //! first time a report needs it. A year is then ~11 month packs, a few dozen
 //! day packs and the last days' rows read live.
@@ -12,11 +12,15 @@
 //! old (UTC), and every order transaction that moves delivered figures of a
 //! day at least [`MARK_LAG`] days old (one day of margin for clocks and
 //! time zones) marks that day's and that month's packs stale in the same
-//! transaction ([`MARK_STALE`]: `v` goes up, `data` goes). A pack is written
-//! only if `v` is still what it was in the snapshot the pack was read from;
+//! transaction ([`MARK_STALE`]: `stat_pack:⟨key⟩.v` goes up, `ok` goes
+//! false; the text is in `stat_pack_data`, so that checking which packs are
+//! built reads a few bytes each). A pack is written, with `ok`, only if `v`
+//! is still what it was in the snapshot the pack was read from;
 //! a mark committed in between either changed `v` (the pack is not kept) or
 //! writes the same key at the same time (one of the two transactions fails
 //! on the conflict and runs again). Today's orders never touch a pack row.
+
+use std::collections::HashMap;
 
 use chrono::{Datelike, Days, NaiveDate};
 use futures::{StreamExt, TryStreamExt};
@@ -34,7 +38,7 @@ pub const MARK_LAG: u64 = 2;
 
 /// For inside an order's transaction: marks the packs in `$packs` stale.
 pub const MARK_STALE: &str = "
- FOR $p IN $packs { UPSERT type::record('stat_pack', $p) SET v = (v ?? 0) + 1, data = NONE
+ FOR $p IN $packs { UPSERT type::record('stat_pack', $p) SET v = (v ?? 0) + 1, ok = false
    RETURN NONE; };";
 
 /// Packs built at once when a report finds several missing.
@@ -141,8 +145,7 @@ impl Store {
                 .map(|half| self.read_packs(half)),
         );
         let (halves, live) = futures::future::try_join(halves, live).await?;
-        let mut packs: std::collections::HashMap<String, String> =
-            halves.into_iter().flatten().collect();
+        let mut packs: HashMap<String, String> = halves.into_iter().flatten().collect();
         let missing: Vec<(String, NaiveDate, NaiveDate)> = pieces
             .iter()
             .filter_map(|p| match p {
@@ -190,7 +193,7 @@ impl Store {
         let mut n = 0;
         for p in pieces.iter().rev() {
             if let Piece::Pack(k, a, b) = p {
-                if !built.contains(k) {
+                if !built.contains_key(k) {
                     self.build_pack(k, *a, *b).await?;
                     n += 1;
                 }
@@ -199,34 +202,41 @@ impl Store {
         Ok(n)
     }
 
-    /// Which of `keys` are built (without reading their text).
-    async fn built_packs(&self, keys: &[String]) -> Result<std::collections::HashSet<String>> {
+    /// Which of `keys` are built, with the version each was built at
+    /// (from the small `stat_pack` rows: the texts are not read).
+    async fn built_packs(&self, keys: &[String]) -> Result<HashMap<String, i64>> {
+        if keys.is_empty() {
+            return Ok(HashMap::new());
+        }
         let rows = self
             .many(
-                "SELECT VALUE record::id(id) FROM $pks WHERE data != NONE AND fmt = $fmt",
+                "SELECT VALUE [record::id(id), v] FROM $pks WHERE ok = true AND fmt = $fmt",
                 json!({ "fmt": PACK_FORMAT }),
                 vec![("pks", rids("stat_pack", keys))],
             )
             .await?;
         Ok(rows
             .into_iter()
-            .filter_map(|v| v.as_str().map(str::to_string))
+            .filter_map(|r| {
+                let key = r.get(0)?.as_str()?.to_string();
+                Some((key, r.get(1)?.as_i64()?))
+            })
             .collect())
     }
 
-    /// The built packs among `keys`: key -> text.
-    async fn read_packs(
-        &self,
-        keys: &[String],
-    ) -> Result<std::collections::HashMap<String, String>> {
-        if keys.is_empty() {
-            return Ok(Default::default());
+    /// The built packs among `keys`: key -> text. A text counts only if it
+    /// was built at the version its `stat_pack` row still holds.
+    async fn read_packs(&self, keys: &[String]) -> Result<HashMap<String, String>> {
+        let built = self.built_packs(keys).await?;
+        if built.is_empty() {
+            return Ok(HashMap::new());
         }
+        let wanted: Vec<String> = built.keys().cloned().collect();
         let rows = self
             .many(
-                "SELECT VALUE [record::id(id), data] FROM $pks WHERE data != NONE AND fmt = $fmt",
-                json!({ "fmt": PACK_FORMAT }),
-                vec![("pks", rids("stat_pack", keys))],
+                "SELECT VALUE [record::id(id), v, data] FROM $dks",
+                Value::Null,
+                vec![("dks", rids("stat_pack_data", &wanted))],
             )
             .await?;
         Ok(rows
@@ -236,10 +246,11 @@ impl Store {
                 let Value::String(text) = a.pop()? else {
                     return None;
                 };
+                let v = a.pop()?.as_i64()?;
                 let Value::String(key) = a.pop()? else {
                     return None;
                 };
-                Some((key, text))
+                (built.get(&key) == Some(&v)).then_some((key, text))
             })
             .collect())
     }
@@ -267,9 +278,15 @@ impl Store {
         let vars = json!({ "v": v, "data": text, "fmt": PACK_FORMAT });
         self.retrying(|| {
             self.run_with(
-                "IF ($pk.v ?? 0) = $v { UPSERT $pk SET v = $v, data = $data, fmt = $fmt RETURN NONE; };",
+                "IF ($pk.v ?? 0) = $v {
+                   UPSERT $pk SET v = $v, ok = true, fmt = $fmt RETURN NONE;
+                   UPSERT $dk SET v = $v, data = $data RETURN NONE;
+                 };",
                 vars.clone(),
-                vec![("pk", super::rid("stat_pack", key))],
+                vec![
+                    ("pk", super::rid("stat_pack", key)),
+                    ("dk", super::rid("stat_pack_data", key)),
+                ],
             )
         })
         .await?;

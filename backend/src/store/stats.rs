@@ -420,9 +420,10 @@ impl Store {
                 }
             }
         }
-        for table in BY_DATE
-            .into_iter()
-            .chain(["stat_client", "stat_lost", "stat_pack"])
+        for table in
+            BY_DATE
+                .into_iter()
+                .chain(["stat_client", "stat_lost", "stat_pack", "stat_pack_data"])
         {
             self.sweep(table).await?;
         }
