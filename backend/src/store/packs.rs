@@ -279,7 +279,7 @@ impl Store {
         self.retrying(|| {
             self.run_with(
                 "IF ($pk.v ?? 0) = $v {
-                   UPSERT $pk SET v = $v, ok = true, fmt = $fmt RETURN NONE;
+                   UPSERT $pk CONTENT { v: $v, ok: true, fmt: $fmt } RETURN NONE;
                    UPSERT $dk SET v = $v, data = $data RETURN NONE;
                  };",
                 vars.clone(),
