@@ -54,16 +54,12 @@ const ON_ROUTE: &str = "state IN ['delivery', 'delivered']";
 
 impl Store {
     pub async fn insert_order(&self, o: &Order) -> Result<()> {
-        self.insert_order_for_call(o, None).await
+        self.insert_order_answered(o, None, None).await
     }
 
-    /// Creates the order and, in the same transaction, links it to the call it was taken on.
-    pub async fn insert_order_for_call(&self, o: &Order, call_key: Option<&str>) -> Result<()> {
-        self.insert_order_answered(o, call_key, None).await
-    }
-
-    /// As `insert_order_for_call`, writing `answer` (an idempotency record
-    /// and the response body) in the order's own transaction.
+    /// Creates the order and, in the same transaction, links it to the call
+    /// it was taken on (`call_key`) and writes `answer` (an idempotency record
+    /// and the response body).
     pub async fn insert_order_answered(
         &self,
         o: &Order,
