@@ -116,16 +116,7 @@ type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<rustc_hash::FxHas
 /// names (and kind) of the latest entry win, as in the daily rows.
 #[derive(Default)]
 struct DelivMerge<'a> {
-    by: FxMap<(&'a str, &'a str), Acc<'a>>,
-}
-
-struct Acc<'a> {
-    orders: i64,
-    water_qty: i64,
-    amount: i64,
-    courier_name: &'a str,
-    client_name: &'a str,
-    kind: Option<ClientKind>,
+    by: FxMap<(&'a str, &'a str), Entry<'a>>,
 }
 
 impl<'a> DelivMerge<'a> {
@@ -143,14 +134,7 @@ impl<'a> DelivMerge<'a> {
                     row.kind = e.kind.or(row.kind);
                 }
                 Slot::Vacant(row) => {
-                    row.insert(Acc {
-                        orders: e.orders,
-                        water_qty: e.water_qty,
-                        amount: e.amount,
-                        courier_name: e.courier_name,
-                        client_name: e.client_name,
-                        kind: e.kind,
-                    });
+                    row.insert(e);
                 }
             }
         }

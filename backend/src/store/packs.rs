@@ -305,30 +305,18 @@ mod tests {
     #[test]
     fn a_year_is_months_with_days_at_the_edges_and_the_last_days_live() {
         let p = plan(d("2025-11-27"), d("2026-11-27"), d("2026-11-24"));
-        assert_eq!(
-            p[0],
-            Piece::Pack("2025-11-27".into(), d("2025-11-27"), d("2025-11-27"))
-        );
-        assert_eq!(
-            p[3],
-            Piece::Pack("2025-11-30".into(), d("2025-11-30"), d("2025-11-30"))
-        );
-        assert_eq!(
-            p[4],
-            Piece::Pack("2025-12".into(), d("2025-12-01"), d("2025-12-31"))
-        );
-        assert_eq!(
-            p[14],
-            Piece::Pack("2026-10".into(), d("2026-10-01"), d("2026-10-31"))
-        );
-        assert_eq!(
-            p[15],
-            Piece::Pack("2026-11-01".into(), d("2026-11-01"), d("2026-11-01"))
-        );
-        assert_eq!(
-            p[38],
-            Piece::Pack("2026-11-24".into(), d("2026-11-24"), d("2026-11-24"))
-        );
+        let day = |s: &str| Piece::Pack(s.into(), d(s), d(s));
+        let month = |k: &str, a: &str, b: &str| Piece::Pack(k.into(), d(a), d(b));
+        for (i, want) in [
+            (0, day("2025-11-27")),
+            (3, day("2025-11-30")),
+            (4, month("2025-12", "2025-12-01", "2025-12-31")),
+            (14, month("2026-10", "2026-10-01", "2026-10-31")),
+            (15, day("2026-11-01")),
+            (38, day("2026-11-24")),
+        ] {
+            assert_eq!(p[i], want, "piece {i}");
+        }
         assert_eq!(p[39], Piece::Live(d("2026-11-25"), d("2026-11-27")));
         assert_eq!(p.len(), 40);
     }
