@@ -95,6 +95,10 @@ async fn launch(lang: &str, downloads: Option<&Path>, phone: bool) -> (Driver, C
         .port();
     let child = Command::new(CHROMEDRIVER)
         .arg(format!("--port={port}"))
+        // The dispatcher works in the company's time zone and the web app
+        // takes "today" from the browser's clock: between 21:00 and 24:00
+        // UTC a browser on UTC would open yesterday's board.
+        .env("TZ", rodnik::config::Config::for_tests().tz.name())
         .process_group(0)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
