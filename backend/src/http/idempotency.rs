@@ -23,7 +23,27 @@ const MAX_BODY: usize = 2 * 1024 * 1024;
 #[derive(Clone)]
 struct Pending {
     record: String,
+    body_hash: String,
+    /// No pending record was written: the handler's transaction (or the
+    /// layer, after it) creates the whole record.
+    deferred: bool,
     answered: Arc<AtomicBool>,
+}
+
+/// The idempotency record a handler may answer in its own transaction.
+pub struct PendingRecord {
+    pub record: String,
+    /// Set when the record does not exist yet: create it whole with this
+    /// body hash (a concurrent request with the same key then makes the
+    /// transaction fail as a duplicate, and the layer replays its answer).
+    pub create_with_hash: Option<String>,
+}
+
+/// Requests whose handler answers in its own transaction, so the layer only
+/// reads the key first instead of writing a pending record (one write less
+/// for every order taken). The path as the layer sees it, under `/api`.
+fn answers_in_its_transaction(path: &str) -> bool {
+    path == "/orders"
 }
 
 tokio::task_local! {
@@ -33,8 +53,13 @@ tokio::task_local! {
 /// The idempotency record a handler may answer in its own transaction
 /// (saving a write), when the request carries a fresh key. The body written
 /// must be the response's exact bytes; call [`answered`] once it is stored.
-pub fn pending_record() -> Option<String> {
-    PENDING.try_with(|p| p.record.clone()).ok()
+pub fn pending_record() -> Option<PendingRecord> {
+    PENDING
+        .try_with(|p| PendingRecord {
+            record: p.record.clone(),
+            create_with_hash: p.deferred.then(|| p.body_hash.clone()),
+        })
+        .ok()
 }
 
 /// The handler stored the answer with its own write: the layer leaves it be.
@@ -89,7 +114,71 @@ async fn run(state: AppState, key: String, req: Request, next: Next) -> Result<R
     }
     let record = format!("k{}", &hex::encode(h.finalize())[..40]);
     let body_hash = hex::encode(Sha256::digest(&bytes));
-    match state.store.idem_start(&record, &body_hash).await? {
+    let deferred = answers_in_its_transaction(parts.uri.path());
+    let start = if deferred {
+        state.store.idem_peek(&record, &body_hash).await?
+    } else {
+        state.store.idem_start(&record, &body_hash).await?
+    };
+    match start {
+        IdemStart::Fresh => {
+            let pending = Pending {
+                record: record.clone(),
+                body_hash: body_hash.clone(),
+                deferred,
+                answered: Arc::new(AtomicBool::new(false)),
+            };
+            let response = PENDING
+                .scope(
+                    pending.clone(),
+                    next.run(Request::from_parts(parts, Body::from(bytes))),
+                )
+                .await;
+            let (rparts, rbody) = response.into_parts();
+            let rbytes = to_bytes(rbody, usize::MAX)
+                .await
+                .map_err(|e| Error::Internal(format!("response body: {e}")))?;
+            if deferred {
+                if rparts.status.is_server_error() || pending.answered.load(Ordering::SeqCst) {
+                    return Ok(Response::from_parts(rparts, Body::from(rbytes)));
+                }
+                let text = String::from_utf8_lossy(&rbytes);
+                let status = rparts.status.as_u16();
+                return match state
+                    .store
+                    .idem_answer(&record, &body_hash, status, &text)
+                    .await
+                {
+                    Ok(()) => Ok(Response::from_parts(rparts, Body::from(rbytes))),
+                    // Another request with this key answered first (this
+                    // one's transaction failed on the key): its answer.
+                    Err(Error::Conflict {
+                        code: "duplicate", ..
+                    }) => match state.store.idem_peek(&record, &body_hash).await? {
+                        IdemStart::Fresh => Ok(Response::from_parts(rparts, Body::from(rbytes))),
+                        other => answer_known(other),
+                    },
+                    Err(e) => Err(e),
+                };
+            }
+            if rparts.status.is_server_error() {
+                state.store.idem_abandon(&record).await?;
+            } else if !pending.answered.load(Ordering::SeqCst) {
+                let text = String::from_utf8_lossy(&rbytes);
+                state
+                    .store
+                    .idem_finish(&record, rparts.status.as_u16(), &text)
+                    .await?;
+            }
+            Ok(Response::from_parts(rparts, Body::from(rbytes)))
+        }
+        known => answer_known(known),
+    }
+}
+
+/// The answer for a key already used: its stored answer, or 409.
+fn answer_known(start: IdemStart) -> Result<Response, Error> {
+    match start {
         IdemStart::Replay { status, body } => {
             let mut r = (
                 StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
@@ -105,35 +194,9 @@ async fn run(state: AppState, key: String, req: Request, next: Next) -> Result<R
             "idempotency_key_reused",
             "this Idempotency-Key was used with a different request body",
         )),
-        IdemStart::InProgress => Err(Error::conflict(
+        IdemStart::InProgress | IdemStart::Fresh => Err(Error::conflict(
             "idempotency_key_in_use",
             "a request with this Idempotency-Key is still being processed",
         )),
-        IdemStart::Fresh => {
-            let pending = Pending {
-                record: record.clone(),
-                answered: Arc::new(AtomicBool::new(false)),
-            };
-            let response = PENDING
-                .scope(
-                    pending.clone(),
-                    next.run(Request::from_parts(parts, Body::from(bytes))),
-                )
-                .await;
-            let (rparts, rbody) = response.into_parts();
-            let rbytes = to_bytes(rbody, usize::MAX)
-                .await
-                .map_err(|e| Error::Internal(format!("response body: {e}")))?;
-            if rparts.status.is_server_error() {
-                state.store.idem_abandon(&record).await?;
-            } else if !pending.answered.load(Ordering::SeqCst) {
-                let text = String::from_utf8_lossy(&rbytes);
-                state
-                    .store
-                    .idem_finish(&record, rparts.status.as_u16(), &text)
-                    .await?;
-            }
-            Ok(Response::from_parts(rparts, Body::from(rbytes)))
-        }
     }
 }

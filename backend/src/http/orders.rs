@@ -195,13 +195,23 @@ pub async fn create_order(
         Some(_) => Some(serde_json::to_string(&order).map_err(|e| Error::Internal(e.to_string()))?),
         None => None,
     };
-    let answer = record
-        .as_deref()
-        .zip(body.as_deref())
-        .map(|(r, b)| (r, StatusCode::CREATED.as_u16(), b));
+    let answer =
+        record
+            .as_ref()
+            .zip(body.as_deref())
+            .map(|(r, b)| crate::store::orders::IdemAnswer {
+                key: &r.record,
+                create_with_hash: r.create_with_hash.as_deref(),
+                status: StatusCode::CREATED.as_u16(),
+                body: b,
+            });
     state
         .store
-        .insert_order_answered(&order, call.as_ref().map(|c| c.id.as_str()), answer)
+        .insert_order_answered(
+            &order,
+            call.as_ref().map(|c| c.id.as_str()),
+            answer.as_ref(),
+        )
         .await?;
     if answer.is_some() {
         super::idempotency::answered();

@@ -52,6 +52,15 @@ pub struct Effects {
 
 const ON_ROUTE: &str = "state IN ['delivery', 'delivered']";
 
+/// An idempotency key's answer written in the order's transaction.
+pub struct IdemAnswer<'a> {
+    pub key: &'a str,
+    /// The key has no record yet: create it whole, with this body hash.
+    pub create_with_hash: Option<&'a str>,
+    pub status: u16,
+    pub body: &'a str,
+}
+
 impl Store {
     pub async fn insert_order(&self, o: &Order) -> Result<()> {
         self.insert_order_answered(o, None, None).await
@@ -64,7 +73,7 @@ impl Store {
         &self,
         o: &Order,
         call_key: Option<&str>,
-        answer: Option<(&str, u16, &str)>,
+        answer: Option<&IdemAnswer<'_>>,
     ) -> Result<()> {
         let mut ids = vec![("rid", rid("orders", &o.id))];
         let link = match call_key {
@@ -76,11 +85,19 @@ impl Store {
         };
         let mut vars = json!({ "doc": order_doc(o, None), "oid": o.id });
         let answered = match answer {
-            Some((key, status, body)) => {
-                ids.push(("idem", rid("idem", key)));
-                vars["idem_status"] = json!(status);
-                vars["idem_body"] = json!(body);
-                "UPDATE $idem SET state = 'done', status = $idem_status, response = $idem_body;"
+            Some(a) => {
+                ids.push(("idem", rid("idem", a.key)));
+                match a.create_with_hash {
+                    Some(hash) => {
+                        vars["idem_doc"] = Store::idem_done_doc(hash, a.status, a.body);
+                        "CREATE $idem CONTENT $idem_doc RETURN NONE;"
+                    }
+                    None => {
+                        vars["idem_status"] = json!(a.status);
+                        vars["idem_body"] = json!(a.body);
+                        "UPDATE $idem SET state = 'done', status = $idem_status, response = $idem_body;"
+                    }
+                }
             }
             None => "",
         };
