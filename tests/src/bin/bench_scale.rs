@@ -1195,6 +1195,8 @@ async fn writes(
 struct Fanout {
     sample: Sample,
     rss: Option<(u64, u64)>,
+    /// The same right after the order writes, before the heap trim.
+    rss_busy: Option<(u64, u64)>,
     resyncs: usize,
     connect_time: Duration,
 }
@@ -1303,6 +1305,7 @@ async fn fanout(ctx: &Ctx, c: &Counts, sockets: usize, pid: u32) -> Result<Fanou
 
     let mut s = Sample::default();
     let mut rss = None;
+    let mut rss_busy = None;
     for k in 0..(c.fanout_warm + c.fanout) as u32 {
         let note = format!("bench-fanout-{k}");
         let t0 = Instant::now();
@@ -1348,8 +1351,12 @@ async fn fanout(ctx: &Ctx, c: &Counts, sockets: usize, pid: u32) -> Result<Fanou
                 return Err(format!("fan-out warm-up: {e}"));
             }
             if k as usize + 1 == c.fanout_warm {
-                // All connected, subscribed and idle.
+                // All connected, subscribed and idle: right after the order
+                // writes (the write phases' garbage still held), and once the
+                // server's periodic heap trim (every 5 s) has run.
                 tokio::time::sleep(Duration::from_millis(300)).await;
+                rss_busy = rss_kib(pid);
+                tokio::time::sleep(Duration::from_secs(6)).await;
                 rss = rss_kib(pid);
             }
         } else {
@@ -1365,6 +1372,7 @@ async fn fanout(ctx: &Ctx, c: &Counts, sockets: usize, pid: u32) -> Result<Fanou
     Ok(Fanout {
         sample: s,
         rss,
+        rss_busy,
         resyncs: resyncs.load(Ordering::Relaxed),
         connect_time,
     })
@@ -1736,9 +1744,16 @@ async fn bench(a: Args) -> Result<(), String> {
     if let Some((r, _)) = rss_idle {
         out.push(format!("| server RSS after start | {} | - | |", kib(r)));
     }
+    if let Some((r, _)) = fan.rss_busy {
+        out.push(format!(
+            "| server RSS with {} sockets, right after the order writes | {} | - | |",
+            a.sockets,
+            kib(r)
+        ));
+    }
     match fan.rss {
         Some((r, peak)) => out.push(format!(
-            "| server RSS with {} sockets | {} (peak so far {}) | ≤ 300.0 MiB | {} |",
+            "| server RSS with {} sockets, idle 6 s | {} (peak so far {}) | ≤ 300.0 MiB | {} |",
             a.sockets,
             kib(r),
             kib(peak),
