@@ -1049,7 +1049,8 @@ async fn screen_pop(ctx: &Ctx, c: &Counts) -> Result<Sample, String> {
 
 async fn routes(ctx: &Ctx, c: &Counts) -> Result<(Sample, f64, NaiveDate), String> {
     // Today's routes, or (just after midnight, or on a dataset generated some
-    // days ago) those of the latest day within a week that has stops.
+    // days ago) those of the latest day within a week with a stop per courier
+    // on average.
     let mut day = ctx.today;
     let mut stops = 0usize;
     for back in 0..7 {
@@ -1068,7 +1069,7 @@ async fn routes(ctx: &Ctx, c: &Counts) -> Result<(Sample, f64, NaiveDate), Strin
                 .await?;
             stops += r["stops"].as_array().map_or(0, Vec::len);
         }
-        if stops > 0 {
+        if stops >= ctx.couriers.len() {
             break;
         }
     }
