@@ -106,7 +106,8 @@ fn bench_scale_quick_run_prints_every_row() {
         "| report lost clients, 1 month window |",
         "| report lost clients, 12 months window |",
         "| lost clients, full history |",
-        "| server RSS with 50 sockets |",
+        "| server RSS with 50 sockets, right after the order writes |",
+        "| server RSS with 50 sockets, idle 6 s |",
         "| database size on disk |",
     ] {
         let line = text

@@ -108,6 +108,17 @@ pub fn plan(from: NaiveDate, to: NaiveDate, cutoff: NaiveDate) -> Vec<Piece> {
     pieces
 }
 
+/// The keys of the packs among `pieces`, in order.
+fn pack_keys(pieces: &[Piece]) -> Vec<String> {
+    pieces
+        .iter()
+        .filter_map(|p| match p {
+            Piece::Pack(k, _, _) => Some(k.clone()),
+            Piece::Live(..) => None,
+        })
+        .collect()
+}
+
 fn parse_date(s: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|_| Error::invalid("from", "dates are YYYY-MM-DD"))
@@ -122,13 +133,7 @@ impl Store {
             .checked_sub_days(Days::new(BUILD_LAG))
             .unwrap_or(today);
         let pieces = plan(parse_date(from)?, parse_date(to)?, cutoff);
-        let keys: Vec<String> = pieces
-            .iter()
-            .filter_map(|p| match p {
-                Piece::Pack(k, _, _) => Some(k.clone()),
-                Piece::Live(..) => None,
-            })
-            .collect();
+        let keys = pack_keys(&pieces);
         // The packs (in two reads) and the recent days' rows at once.
         let live_days = pieces.iter().find_map(|p| match p {
             Piece::Live(a, b) => Some((a.to_string(), b.to_string())),
@@ -182,13 +187,7 @@ impl Store {
             .and_then(|d| d.checked_sub_months(chrono::Months::new(months)))
             .unwrap_or(cutoff);
         let pieces = plan(from, cutoff, cutoff);
-        let keys: Vec<String> = pieces
-            .iter()
-            .filter_map(|p| match p {
-                Piece::Pack(k, _, _) => Some(k.clone()),
-                Piece::Live(..) => None,
-            })
-            .collect();
+        let keys = pack_keys(&pieces);
         let built = self.built_packs(&keys).await?;
         let mut n = 0;
         for p in pieces.iter().rev() {
