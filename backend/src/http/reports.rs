@@ -144,15 +144,7 @@ pub async fn deliveries(
         sheets: sheets::deliveries,
     };
     let (fmt, from, to) = prepare(&state, &user, &q)?;
-    let t0 = std::time::Instant::now();
     let src = state.store.deliveries_sources(&from, &to).await?;
-    tracing::debug!(
-        read_ms = t0.elapsed().as_secs_f64() * 1e3,
-        packs = src.packs.len(),
-        bytes = src.packs.iter().map(String::len).sum::<usize>(),
-        live = src.live.len(),
-        "deliveries report: figures read"
-    );
     let bad = |e: serde_json::Error| Error::Internal(format!("deliveries report: {e}"));
     // A year is ~500,000 figures to merge and sort: off the request threads.
     let joined = |e: tokio::task::JoinError| Error::Internal(format!("deliveries report: {e}"));
@@ -161,11 +153,6 @@ pub async fn deliveries(
             .await
             .map_err(joined)?
             .map_err(bad)?;
-        tracing::debug!(
-            total_ms = t0.elapsed().as_secs_f64() * 1e3,
-            bytes = body.len(),
-            "deliveries report: written"
-        );
         return Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response());
     }
     let r = tokio::task::spawn_blocking(move || src.report())

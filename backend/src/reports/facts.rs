@@ -216,12 +216,4 @@ impl Stats {
         }
         s
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.ops.is_empty()
-            && self.sales.is_empty()
-            && self.deliv.is_empty()
-            && self.couriers.is_empty()
-            && self.clients.is_empty()
-    }
 }
