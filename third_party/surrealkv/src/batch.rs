@@ -27,6 +27,11 @@ pub(crate) struct Batch {
 	// the pipeline overwrites it before the batch is written to WAL.
 	pub(crate) starting_seq_num: u64,
 	pub(crate) size: u64, // Total size of all records (not serialized)
+	// Rodnik patch: the WAL segment this batch's record was appended to, set by
+	// `LsmCommitEnv::write` under the WAL lock (not serialized; 0 = unknown).
+	// `LsmCommitEnv::apply` inserts a batch only into a memtable tagged with
+	// this segment, appending the record again when a rotation overtook it.
+	pub(crate) wal_segment: u64,
 }
 
 impl Default for Batch {
@@ -43,6 +48,7 @@ impl Batch {
 			version: BATCH_VERSION,
 			starting_seq_num,
 			size: 0,
+			wal_segment: 0,
 		}
 	}
 
@@ -299,6 +305,7 @@ impl Batch {
 			valueptrs,
 			starting_seq_num: seq_num,
 			size: 0, // Decoded batches don't track size
+			wal_segment: 0,
 		})
 	}
 }

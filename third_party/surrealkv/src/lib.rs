@@ -1050,3 +1050,12 @@ pub trait LSMIterator {
 		Ok(self.value_encoded()?.to_vec())
 	}
 }
+
+/// Rodnik patch marker and counter: the number of committed batches that a
+/// memtable rotation overtook between their WAL append and their memtable
+/// insert, and that were therefore logged again into the active segment
+/// (see `LsmCommitEnv::apply` in lsm.rs). Its presence shows the patched
+/// crate is the one linked.
+pub fn rodnik_relogged_batches() -> u64 {
+	lsm::REPLAYED_AFTER_ROTATION.load(std::sync::atomic::Ordering::Relaxed)
+}

@@ -1,3 +1,4 @@
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fs::create_dir_all;
 #[cfg(not(target_os = "windows"))]
@@ -898,6 +899,12 @@ impl WriteStallCountProvider for CoreInner {
 	}
 }
 
+/// Rodnik patch: how many batches `LsmCommitEnv::apply` found overtaken by a
+/// memtable rotation and logged again into the active WAL segment (each one a
+/// commit that upstream 0.21.4 could lose in a crash). Read through
+/// `crate::rodnik_relogged_batches`.
+pub(crate) static REPLAYED_AFTER_ROTATION: AtomicU64 = AtomicU64::new(0);
+
 struct LsmCommitEnv {
 	core: Arc<CoreInner>,
 
@@ -940,6 +947,8 @@ impl CommitEnv for LsmCommitEnv {
 		let enc_bytes = processed_batch.encode()?;
 		let mut wal_guard = self.core.wal.write();
 		wal_guard.append(&enc_bytes)?;
+		// Rodnik patch: remember which segment holds the record (see `apply`).
+		processed_batch.wal_segment = wal_guard.get_active_log_number();
 		if sync {
 			wal_guard.sync()?;
 		}
@@ -960,30 +969,68 @@ impl CommitEnv for LsmCommitEnv {
 	/// `apply()` outside its `write_mutex`, so concurrent calls to this
 	/// function on the same active memtable are routine.
 	fn apply(&self, batch: &Batch) -> Result<()> {
-		// Try to add to current memtable
-		let result = {
-			let active_memtable = self.core.active_memtable.read()?;
-			active_memtable.add(batch)
-		};
-
-		match result {
-			Ok(()) => Ok(()),
-			Err(Error::ArenaFull) => {
-				// Arena is full - rotate memtable and retry
-				log::debug!("apply: arena full, rotating memtable");
-
-				self.core.rotate_memtable()?;
-
-				// Schedule background flush
-				if let Some(ref task_manager) = self.task_manager {
-					task_manager.wake_up_memtable();
-				}
-
-				// Retry on new memtable - must succeed
+		// Rodnik patch (durability): a batch goes only into a memtable tagged
+		// with the WAL segment that holds its record.
+		//
+		// `write` appends the record under the commit pipeline's `write_mutex`;
+		// this runs after that lock is released, so a rotation (this very
+		// batch's `ArenaFull` below, or a concurrent committer's) can come in
+		// between. Upstream 0.21.4 then inserted the batch into the new active
+		// memtable (tagged N + 1) while its only record stayed in segment N.
+		// Flushing the old memtable (tagged N) sets the manifest's
+		// `log_number` to N + 1 and deletes segment N, so a crash before the
+		// new memtable was flushed lost a commit that had been acknowledged.
+		//
+		// The tag is compared under the active memtable's read lock, which a
+		// rotation needs exclusively, and the record is appended again into
+		// the active segment under the same guard, so the tag cannot change
+		// between the check, the append and the insert. The old record is
+		// harmless: if segment N is replayed too, the same (key, seq) comes
+		// twice, which the memtable ignores and compaction deduplicates. The
+		// new record is made durable by the same grouped fsync the commit
+		// waits for afterwards (`sync=every`).
+		let mut batch = Cow::Borrowed(batch);
+		let mut rotated = false;
+		loop {
+			let result = {
 				let active_memtable = self.core.active_memtable.read()?;
-				active_memtable.add(batch)
+				let tag = active_memtable.get_wal_number();
+				if batch.wal_segment != 0 && batch.wal_segment != tag {
+					let enc_bytes = batch.encode()?;
+					let mut wal_guard = self.core.wal.write();
+					wal_guard.append(&enc_bytes)?;
+					let segment = wal_guard.get_active_log_number();
+					drop(wal_guard);
+					log::debug!(
+						"apply: batch seq={} re-logged from WAL #{:020} to #{:020} (memtable tag {})",
+						batch.starting_seq_num,
+						batch.wal_segment,
+						segment,
+						tag
+					);
+					REPLAYED_AFTER_ROTATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+					batch.to_mut().wal_segment = segment;
+				}
+				active_memtable.add(&batch)
+			};
+
+			match result {
+				Ok(()) => return Ok(()),
+				Err(Error::ArenaFull) if !rotated => {
+					// Arena is full - rotate memtable and retry (once: a batch
+					// that does not fit an empty memtable fails as upstream).
+					log::debug!("apply: arena full, rotating memtable");
+					rotated = true;
+
+					self.core.rotate_memtable()?;
+
+					// Schedule background flush
+					if let Some(ref task_manager) = self.task_manager {
+						task_manager.wake_up_memtable();
+					}
+				}
+				Err(e) => return Err(e),
 			}
-			Err(e) => Err(e),
 		}
 	}
 
