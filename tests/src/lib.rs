@@ -2,6 +2,7 @@
 //! a real HTTP client, and a real WebSocket client.
 
 pub mod browser;
+pub mod crash;
 pub mod pbx;
 pub mod pgref;
 

@@ -21,9 +21,10 @@ fn main() {
         Some("frontend") => frontend(),
         Some("setup") => setup(true),
         Some("bench") => bench(&args[1..]),
+        Some("drill") => drill(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <command>\n\n  run [--dev]   build everything and start Rodnik with demo data on the embedded database\n  test          run the whole test suite\n  frontend      build the web app with Trunk\n  setup         install the build tools only\n  bench [scale] [--data DIR] [--clients N --orders N --seed N --years N] [--quick] [--no-pg] [--cold] [--out FILE.md] [--sockets N] [--seconds N]\n                the server at scale: latency, throughput, fan-out, reports, memory on a generated dataset (the default benchmark)\n  bench first-load [--runs N] [--throttle MBIT/RTT_MS]\n                measure the web app's first load in headless Chromium (docs/benchmarks.md)"
+                "usage: cargo xtask <command>\n\n  run [--dev]   build everything and start Rodnik with demo data on the embedded database\n  test          run the whole test suite\n  frontend      build the web app with Trunk\n  setup         install the build tools only\n  bench [scale] [--data DIR] [--clients N --orders N --seed N --years N] [--quick] [--no-pg] [--cold] [--out FILE.md] [--sockets N] [--seconds N]\n                the server at scale: latency, throughput, fan-out, reports, memory on a generated dataset (the default benchmark)\n  bench first-load [--runs N] [--throttle MBIT/RTT_MS]\n                measure the web app's first load in headless Chromium (docs/benchmarks.md)\n  drill durability [--kills N (500)] [--writers N (32)] [--phase cold|long|rotations|cpu] [--out FILE.md]\n                kill -9 the release server during concurrent order writes, hundreds of times; count lost orders (docs/storage.md)"
             );
             exit(2)
         }
@@ -292,6 +293,14 @@ fn bench(args: &[String]) -> Result<(), String> {
         other => Err(format!(
             "unknown benchmark {other:?}; available: scale (the default), first-load"
         )),
+    }
+}
+
+/// `cargo xtask drill <name>`: fault drills too long for the test suite.
+fn drill(args: &[String]) -> Result<(), String> {
+    match args.first().map(String::as_str) {
+        Some("durability") => run_bench("drill_durability", &[], &args[1..]),
+        other => Err(format!("unknown drill {other:?}; available: durability")),
     }
 }
 

@@ -375,6 +375,55 @@ mod tests {
     }
 }
 
+/// The storage engine linked is the patched surrealkv (third_party/surrealkv,
+/// docs/storage.md): `rodnik_relogged_batches` exists only there, so against
+/// the published 0.21.4 this does not compile. It also drives the patched path:
+/// a 64 KiB memtable rotates under concurrent commits, and the commits that a
+/// rotation overtook are logged again (the published crate lost them in a
+/// crash) and are all readable.
+#[cfg(test)]
+mod storage_engine {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn storage_engine_is_patched() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let tree = std::sync::Arc::new(
+            surrealkv::TreeBuilder::new()
+                .with_path(dir.path().to_path_buf())
+                .with_max_memtable_size(64 * 1024)
+                .build()
+                .expect("open"),
+        );
+        let before = surrealkv::rodnik_relogged_batches();
+        let tasks: Vec<_> = (0..8)
+            .map(|w| {
+                let tree = tree.clone();
+                tokio::spawn(async move {
+                    for i in 0..400 {
+                        let mut tx = tree.begin().expect("begin");
+                        tx.set(format!("w{w}-{i}").as_bytes(), vec![w as u8; 700])
+                            .expect("set");
+                        tx.commit().await.expect("commit");
+                    }
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.expect("writer");
+        }
+        assert!(
+            surrealkv::rodnik_relogged_batches() > before,
+            "no commit was overtaken by a rotation: the patched path did not run"
+        );
+        let tx = tree.begin().expect("begin");
+        for w in 0..8u8 {
+            for i in 0..400 {
+                let v = tx.get(format!("w{w}-{i}").as_bytes()).expect("get");
+                assert_eq!(v.as_deref(), Some(&vec![w; 700][..]), "w{w}-{i}");
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod explain {
     use super::*;
