@@ -64,6 +64,8 @@ pub struct Options {
     pub scratch: PathBuf,
     /// Print a line per cycle.
     pub verbose: bool,
+    /// A command the server runs under (e.g. `strace -f -o FILE`); empty: none.
+    pub wrap: Vec<String>,
 }
 
 impl Options {
@@ -83,6 +85,7 @@ impl Options {
             fresh_folder_every: None,
             scratch: std::env::temp_dir().join(format!("rodnik-crash-{}", run_id())),
             verbose: true,
+            wrap: vec![],
         }
     }
 }
@@ -292,7 +295,14 @@ pub async fn start(opts: &Options, db: &Path, log: PathBuf) -> Result<Server, St
     let port = free_port()?;
     let out = std::fs::File::create(&log).map_err(|e| format!("log file: {e}"))?;
     let err = out.try_clone().map_err(|e| format!("log file: {e}"))?;
-    let mut cmd = Command::new(&opts.server);
+    let mut cmd = match opts.wrap.split_first() {
+        Some((program, args)) => {
+            let mut c = Command::new(program);
+            c.args(args).arg(&opts.server);
+            c
+        }
+        None => Command::new(&opts.server),
+    };
     cmd.args(["serve", "--db"])
         .arg(db)
         .args(["--listen", &format!("127.0.0.1:{port}")])
@@ -349,14 +359,14 @@ pub async fn login(addr: &str) -> Result<String, String> {
 }
 
 /// What the writers need: a courier, the products, one client per writer.
-struct Catalogue {
-    courier_id: String,
-    product_ids: Vec<String>,
+pub struct Catalogue {
+    pub courier_id: String,
+    pub product_ids: Vec<String>,
     /// (client, address) per writer.
-    clients: Vec<(String, String)>,
+    pub clients: Vec<(String, String)>,
 }
 
-async fn seed(addr: &str, token: &str, writers: usize) -> Result<Catalogue, String> {
+pub async fn seed(addr: &str, token: &str, writers: usize) -> Result<Catalogue, String> {
     let post = |path: &'static str, body: Value| async move {
         let (status, v, _) = http(addr, "POST", path, Some(token), None, Some(&body))
             .await
