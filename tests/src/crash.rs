@@ -100,6 +100,9 @@ pub struct Tally {
     pub big: usize,
     /// Creations left without an answer by a kill and retried with their key.
     pub retried: usize,
+    /// Of the retried creations, those answered with the first try's stored
+    /// answer (it had committed before the kill).
+    pub replayed: usize,
     /// Answers other than success from a live server (conflicts under load).
     pub refused: usize,
     pub lost: Vec<String>,
@@ -128,6 +131,7 @@ impl Tally {
         self.dispatched += o.dispatched;
         self.big += o.big;
         self.retried += o.retried;
+        self.replayed += o.replayed;
         self.refused += o.refused;
         self.lost.extend(o.lost.iter().cloned());
         self.changed.extend(o.changed.iter().cloned());
@@ -142,7 +146,7 @@ impl Tally {
     pub fn summary(&self) -> String {
         format!(
             "{} kills on {} folder(s), {} acknowledged orders ({} also dispatched, {} over 6 KiB), \
-             {} unanswered creations retried, {} refused under load; lost {}, changed {}, \
+             {} unanswered creations retried ({} replayed), {} refused under load; lost {}, changed {}, \
              duplicated {}, stuck {}; {:.1} s",
             self.kills,
             self.folders,
@@ -150,6 +154,7 @@ impl Tally {
             self.dispatched,
             self.big,
             self.retried,
+            self.replayed,
             self.refused,
             self.lost.len(),
             self.changed.len(),
@@ -423,6 +428,8 @@ pub async fn seed(addr: &str, token: &str, writers: usize) -> Result<Catalogue, 
 #[derive(Clone, Debug)]
 struct Acked {
     key: String,
+    /// Acknowledged by a retry after the restart (the kill cut the first try).
+    retried: bool,
     date: String,
     number: Value,
     total: Value,
@@ -437,6 +444,7 @@ impl Acked {
             o["id"].as_str()?.to_string(),
             Acked {
                 key: key.to_string(),
+                retried: false,
                 date: date.to_string(),
                 number: o["number"].clone(),
                 total: o["total"].clone(),
@@ -592,7 +600,11 @@ async fn verify(
                     .await
                     .map(|r| r.0)
                     .unwrap_or(0);
-                t.lost.push(format!("{id} ({}): {status}", a.key));
+                t.lost.push(format!(
+                    "{id} ({}{}): {status}",
+                    a.key,
+                    if a.retried { ", acknowledged by its retry" } else { "" }
+                ));
                 continue;
             };
             let lines = o["lines"].as_array().map_or(0, Vec::len);
@@ -742,7 +754,12 @@ pub async fn run(opts: &Options) -> Result<Tally, String> {
     std::fs::create_dir_all(&opts.scratch).map_err(|e| format!("scratch: {e}"))?;
     let result = cycles(opts, &mut t, started).await;
     t.seconds = started.elapsed().as_secs_f64();
-    let _ = std::fs::remove_dir_all(&opts.scratch);
+    if result.is_ok() && t.clean() {
+        let _ = std::fs::remove_dir_all(&opts.scratch);
+    } else {
+        // The folders and the servers' logs, for the post-mortem.
+        eprintln!("crash: kept {} for inspection", opts.scratch.display());
+    }
     result.map(|()| t)
 }
 
@@ -823,8 +840,12 @@ async fn cycles(opts: &Options, t: &mut Tally, started: Instant) -> Result<(), S
             match http(&f.addr, "POST", "/api/orders", Some(&f.token), Some(&key), Some(&body))
                 .await
             {
-                Ok((201, o, _)) => match Acked::from_answer(&key, &date, &o) {
-                    Some((id, a)) => {
+                Ok((201, o, head)) => match Acked::from_answer(&key, &date, &o) {
+                    Some((id, mut a)) => {
+                        a.retried = true;
+                        if head.contains("idempotent-replayed: true") {
+                            t.replayed += 1;
+                        }
                         cycle_acked.insert(id, a);
                     }
                     None => t.stuck.push(format!("{key}: 201 without an order: {o}")),

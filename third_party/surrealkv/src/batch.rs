@@ -28,10 +28,11 @@ pub(crate) struct Batch {
 	pub(crate) starting_seq_num: u64,
 	pub(crate) size: u64, // Total size of all records (not serialized)
 	// Rodnik patch: the WAL segment this batch's record was appended to, set by
-	// `LsmCommitEnv::write` under the WAL lock (not serialized; 0 = unknown).
+	// `LsmCommitEnv::write` under the WAL lock (not serialized; `None`: not
+	// logged yet). Segment numbers start at 0, so 0 is a real segment.
 	// `LsmCommitEnv::apply` inserts a batch only into a memtable tagged with
 	// this segment, appending the record again when a rotation overtook it.
-	pub(crate) wal_segment: u64,
+	pub(crate) wal_segment: Option<u64>,
 }
 
 impl Default for Batch {
@@ -48,7 +49,7 @@ impl Batch {
 			version: BATCH_VERSION,
 			starting_seq_num,
 			size: 0,
-			wal_segment: 0,
+			wal_segment: None,
 		}
 	}
 
@@ -305,7 +306,7 @@ impl Batch {
 			valueptrs,
 			starting_seq_num: seq_num,
 			size: 0, // Decoded batches don't track size
-			wal_segment: 0,
+			wal_segment: None,
 		})
 	}
 }

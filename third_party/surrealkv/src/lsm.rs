@@ -948,7 +948,7 @@ impl CommitEnv for LsmCommitEnv {
 		let mut wal_guard = self.core.wal.write();
 		wal_guard.append(&enc_bytes)?;
 		// Rodnik patch: remember which segment holds the record (see `apply`).
-		processed_batch.wal_segment = wal_guard.get_active_log_number();
+		processed_batch.wal_segment = Some(wal_guard.get_active_log_number());
 		if sync {
 			wal_guard.sync()?;
 		}
@@ -995,21 +995,22 @@ impl CommitEnv for LsmCommitEnv {
 			let result = {
 				let active_memtable = self.core.active_memtable.read()?;
 				let tag = active_memtable.get_wal_number();
-				if batch.wal_segment != 0 && batch.wal_segment != tag {
+				// A batch with no segment (never logged) is logged here too.
+				if batch.wal_segment != Some(tag) {
 					let enc_bytes = batch.encode()?;
 					let mut wal_guard = self.core.wal.write();
 					wal_guard.append(&enc_bytes)?;
 					let segment = wal_guard.get_active_log_number();
 					drop(wal_guard);
 					log::debug!(
-						"apply: batch seq={} re-logged from WAL #{:020} to #{:020} (memtable tag {})",
+						"apply: batch seq={} re-logged from WAL #{:?} to #{:020} (memtable tag {})",
 						batch.starting_seq_num,
 						batch.wal_segment,
 						segment,
 						tag
 					);
 					REPLAYED_AFTER_ROTATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-					batch.to_mut().wal_segment = segment;
+					batch.to_mut().wal_segment = Some(segment);
 				}
 				active_memtable.add(&batch)
 			};

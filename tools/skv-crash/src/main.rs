@@ -1,4 +1,4 @@
-//! `skv-crash drill [--rounds N] [--writers N] [--memtable BYTES] [--dir DIR]`
+//! `skv-crash drill [--rounds N] [--writers N] [--memtable BYTES] [--fresh-every N] [--dir DIR]`
 //!
 //! Repeats: start a child (`skv-crash write DIR`) that commits keys from
 //! several tasks and prints each key once its commit and the WAL fsync
@@ -45,7 +45,7 @@ async fn main() {
         Some("write") => write(&args).await,
         Some("drill") => drill(&args).await,
         _ => {
-            eprintln!("usage: skv-crash drill [--rounds N] [--writers N] [--memtable BYTES] [--dir DIR]");
+            eprintln!("usage: skv-crash drill [--rounds N] [--writers N] [--memtable BYTES] [--fresh-every N] [--dir DIR]");
             std::process::exit(2)
         }
     }
@@ -87,12 +87,19 @@ async fn drill(args: &[String]) {
     let rounds: usize = arg(args, "--rounds", "50").parse().expect("--rounds");
     let writers = arg(args, "--writers", "8");
     let memtable = arg(args, "--memtable", "262144");
-    let dir = PathBuf::from(arg(args, "--dir", "/tmp/skv-crash-db"));
-    let _ = std::fs::remove_dir_all(&dir);
+    let base = PathBuf::from(arg(args, "--dir", "/tmp/skv-crash-db"));
+    // A new folder every this many rounds: the first WAL segment (#0) and the
+    // first rotations of a database get their kills too.
+    let fresh: usize = arg(args, "--fresh-every", "5").parse().expect("--fresh-every");
+    let mut dir = base.clone();
     let exe = std::env::current_exe().expect("own path");
     let started = Instant::now();
     let (mut acked_total, mut lost_total) = (0usize, 0usize);
     for round in 0..rounds {
+        if round % fresh.max(1) == 0 {
+            let _ = std::fs::remove_dir_all(&dir);
+            dir = base.join(format!("db-{round}"));
+        }
         let mut child = Command::new(&exe)
             .args(["write", "--dir"])
             .arg(&dir)
@@ -156,6 +163,7 @@ async fn drill(args: &[String]) {
         "skv-crash: {rounds} kills, {acked_total} acknowledged commits, {lost_total} lost; {:.0} s",
         started.elapsed().as_secs_f64()
     );
+    let _ = std::fs::remove_dir_all(&base);
     if lost_total > 0 {
         std::process::exit(1);
     }
