@@ -273,6 +273,19 @@ impl CoreInner {
 		table_id: u64,
 		wal_number: u64,
 	) -> Result<Arc<Table>> {
+		self.flush_immutable_to_sst_with_log(memtable, table_id, wal_number, wal_number + 1)
+	}
+
+	/// Rodnik patch: `flush_immutable_to_sst` with the manifest's new
+	/// `log_number` given (recovery: a segment split over several memtables
+	/// must stay replayable until its last part is flushed).
+	fn flush_immutable_to_sst_with_log(
+		&self,
+		memtable: Arc<MemTable>,
+		table_id: u64,
+		wal_number: u64,
+		log_number: u64,
+	) -> Result<Arc<Table>> {
 		let collect_bptree = self.versioned_index.is_some();
 
 		// Step 1: Flush memtable to SST (with VLog separation for large values)
@@ -317,12 +330,12 @@ impl CoreInner {
 		// Step 3: Prepare atomic changeset
 		let mut changeset = ManifestChangeSet::default();
 		changeset.new_tables.push((0, Arc::clone(&table)));
-		changeset.log_number = Some(wal_number + 1);
+		changeset.log_number = Some(log_number);
 
 		log::debug!(
 			"Changeset prepared: table_id={}, log_number={} (WAL #{:020} flushed)",
 			table_id,
-			wal_number + 1,
+			log_number,
 			wal_number
 		);
 
@@ -1087,7 +1100,8 @@ impl Core {
 	/// * `context` - Context string for error messages
 	/// * `recovery_mode` - How to handle corruption
 	/// * `arena_size` - Size for memtable arenas
-	/// * `flush_memtable` - Callback to flush intermediate memtables to SST
+	/// * `flush_memtable` - Callback to flush intermediate memtables to SST:
+	///   (memtable, its WAL segment, the `log_number` to set)
 	///
 	/// # Returns
 	/// * `(Option<max_seq_num>, Option<active_memtable>)`
@@ -1100,7 +1114,7 @@ impl Core {
 		mut flush_memtable: F,
 	) -> Result<(Option<u64>, Option<Arc<MemTable>>)>
 	where
-		F: FnMut(Arc<MemTable>, u64) -> Result<()>,
+		F: FnMut(Arc<MemTable>, u64, u64) -> Result<()>,
 	{
 		// Replay WAL - returns memtables per segment
 		let (wal_seq_num_opt, memtables) = match replay_wal(wal_path, min_wal_number, arena_size) {
@@ -1176,9 +1190,18 @@ impl Core {
 		let memtable_count = memtables.len();
 		if memtable_count > 1 {
 			log::info!("Recovery: flushing {} intermediate memtables to SST", memtable_count - 1);
-			for (memtable, wal_number) in memtables.iter().take(memtable_count - 1) {
+			// Rodnik patch: a memtable's flush moves `log_number` only up to the
+			// segment of the next memtable. Upstream moved it past the memtable's
+			// own segment, but replay splits a segment too large for one memtable
+			// over two, and the last part is kept as the active memtable, not
+			// flushed: with `log_number` past its segment, a second crash before
+			// that memtable's flush skipped the segment and lost its tail.
+			for (i, (memtable, wal_number)) in
+				memtables.iter().take(memtable_count - 1).enumerate()
+			{
+				let keep_from = memtables[i + 1].1;
 				if !memtable.is_empty() {
-					flush_memtable(Arc::clone(memtable), *wal_number)?;
+					flush_memtable(Arc::clone(memtable), *wal_number, keep_from)?;
 				}
 			}
 		}
@@ -1260,10 +1283,15 @@ impl Core {
 			"Database startup",
 			opts.wal_recovery_mode,
 			opts.max_memtable_size,
-			|memtable, wal_number| {
+			|memtable, wal_number, log_number| {
 				// Flush intermediate memtable to SST during recovery
 				let table_id = inner.level_manifest.read()?.next_table_id();
-				inner.flush_immutable_to_sst(Arc::clone(&memtable), table_id, wal_number)?;
+				inner.flush_immutable_to_sst_with_log(
+					Arc::clone(&memtable),
+					table_id,
+					wal_number,
+					log_number,
+				)?;
 				log::info!(
 					"Recovery: flushed memtable to SST table_id={}, wal_number={}",
 					table_id,
@@ -1278,6 +1306,17 @@ impl Core {
 			let mut active_memtable = inner.active_memtable.write()?;
 			*active_memtable = memtable;
 		}
+
+		// Rodnik patch: new commits go to a fresh WAL segment, never after what
+		// the crash left at the end of the last one. The WAL writer was opened
+		// on that segment before the replay; if the replay repaired it (a torn
+		// record: the repair writes a new file and renames it over the old
+		// one), the writer's descriptor points at the replaced, unlinked file,
+		// and every commit until the next rotation would go there and be lost
+		// by the next crash. A torn tail too short to read as corruption (a
+		// partial header) stays in the file; records appended after it read as
+		// corruption at the next recovery, whose repair then drops them.
+		inner.wal.write().rotate()?;
 
 		// Ensure the active memtable has the correct WAL number set
 		{
@@ -1662,13 +1701,14 @@ impl Tree {
 			"Database restore",
 			self.core.inner.opts.wal_recovery_mode,
 			self.core.inner.opts.max_memtable_size,
-			|memtable, wal_number| {
+			|memtable, wal_number, log_number| {
 				// Flush intermediate memtable to SST during recovery
 				let table_id = self.core.inner.level_manifest.read()?.next_table_id();
-				self.core.inner.flush_immutable_to_sst(
+				self.core.inner.flush_immutable_to_sst_with_log(
 					Arc::clone(&memtable),
 					table_id,
 					wal_number,
+					log_number,
 				)?;
 				log::info!(
 					"Restore: flushed memtable to SST table_id={}, wal_number={}",
