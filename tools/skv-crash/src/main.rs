@@ -1,4 +1,4 @@
-//! `skv-crash drill [--rounds N] [--writers N] [--memtable BYTES] [--fresh-every N] [--tear] [--dir DIR]`
+//! `skv-crash drill [--rounds N] [--writers N] [--memtable BYTES] [--fresh-every N] [--dir DIR]`
 //!
 //! Repeats: start a child (`skv-crash write DIR`) that commits keys from
 //! several tasks and prints each key once its commit and the WAL fsync
@@ -38,28 +38,6 @@ fn value(key: &str) -> Vec<u8> {
     key.bytes().cycle().take(n).collect()
 }
 
-/// Leaves what a kill in the middle of an unacknowledged commit's write
-/// leaves: the start of a record (a full-record header, CRC, length 400, type
-/// Full, and 10 bytes of its 400) at the end of the WAL, here as a segment of
-/// its own after the newest (the verifier's clean close left the newest one
-/// flushed and below the manifest's log number, so appending there would not
-/// be replayed).
-fn tear_wal(wal: &Path) {
-    let newest = std::fs::read_dir(wal)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|e| {
-            let name = e.file_name().into_string().ok()?;
-            name.strip_suffix(".wal")?.parse::<u64>().ok()
-        })
-        .max();
-    let next = newest.map_or(0, |n| n + 1);
-    let mut torn = vec![0x12, 0x34, 0x56, 0x78, 0x01, 0x90, 0x01];
-    torn.extend_from_slice(&[0xab; 10]);
-    std::fs::write(wal.join(format!("{next:020}.wal")), torn).expect("tear WAL");
-}
-
 #[tokio::main(flavor = "multi_thread", worker_threads = 4)]
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -67,7 +45,7 @@ async fn main() {
         Some("write") => write(&args).await,
         Some("drill") => drill(&args).await,
         _ => {
-            eprintln!("usage: skv-crash drill [--rounds N] [--writers N] [--memtable BYTES] [--fresh-every N] [--tear] [--dir DIR]");
+            eprintln!("usage: skv-crash drill [--rounds N] [--writers N] [--memtable BYTES] [--fresh-every N] [--dir DIR]");
             std::process::exit(2)
         }
     }
@@ -113,12 +91,6 @@ async fn drill(args: &[String]) {
     // A new folder every this many rounds: the first WAL segment (#0) and the
     // first rotations of a database get their kills too.
     let fresh: usize = arg(args, "--fresh-every", "5").parse().expect("--fresh-every");
-    // After each kill, append a torn record (a header whose length runs past
-    // the end of the file) to the newest WAL segment, as a kill in the middle
-    // of an unacknowledged commit's write leaves it: the next open must
-    // repair the segment, and what is committed after that open must survive
-    // the next kill.
-    let tear = args.iter().any(|a| a == "--tear");
     let mut dir = base.clone();
     let exe = std::env::current_exe().expect("own path");
     let started = Instant::now();
@@ -178,9 +150,7 @@ async fn drill(args: &[String]) {
         drop(tx);
         tree.close().await.expect("close");
         drop(tree);
-        if tear {
-            tear_wal(&dir.join("wal"));
-        }
+
         acked_total += seen.len();
         lost_total += lost.len();
         println!(
