@@ -86,6 +86,23 @@ fn rates(t: &Tally) -> String {
     )
 }
 
+/// A row of the Markdown table (docs/storage.md).
+fn row(name: &str, t: &Tally) -> String {
+    format!(
+        "| {name} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.0} s |\n",
+        t.kills,
+        t.folders,
+        t.acknowledged,
+        t.dispatched,
+        t.retried,
+        t.lost.len(),
+        t.changed.len(),
+        t.duplicated.len(),
+        t.stuck.len(),
+        t.seconds
+    )
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -193,37 +210,13 @@ async fn main() {
         if !t.clean() {
             println!("{}", t.problems(20));
         }
-        report.push_str(&format!(
-            "| {name} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.0} s |\n",
-            t.kills,
-            t.folders,
-            t.acknowledged,
-            t.dispatched,
-            t.retried,
-            t.lost.len(),
-            t.changed.len(),
-            t.duplicated.len(),
-            t.stuck.len(),
-            t.seconds
-        ));
+        report.push_str(&row(name, &t));
         total.add(&t);
     }
     println!("\ntotal: {}", total.summary());
     println!("total: {}", rates(&total));
-    report.push_str(&format!(
-        "| **total** | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.0} s |\n\n{}\n",
-        total.kills,
-        total.folders,
-        total.acknowledged,
-        total.dispatched,
-        total.retried,
-        total.lost.len(),
-        total.changed.len(),
-        total.duplicated.len(),
-        total.stuck.len(),
-        total.seconds,
-        rates(&total)
-    ));
+    report.push_str(&row("**total**", &total));
+    report.push_str(&format!("\n{}\n", rates(&total)));
     println!("\n{report}");
     if let Some(path) = out {
         if let Err(e) = std::fs::write(&path, &report) {
