@@ -4,6 +4,7 @@
 pub mod browser;
 pub mod pbx;
 pub mod pgref;
+pub mod phones;
 
 use std::time::Duration;
 
