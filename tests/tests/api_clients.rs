@@ -707,7 +707,11 @@ async fn nonsense_numbers_are_refused_with_a_message_that_says_why() {
         .many("SELECT VALUE id FROM clients", json!(null), vec![])
         .await
         .expect("clients");
-    assert_eq!(stored, Vec::<Value>::new(), "a refused number stored a client");
+    assert_eq!(
+        stored,
+        Vec::<Value>::new(),
+        "a refused number stored a client"
+    );
 }
 
 /// What the server before schema 5 wrote, from `phonenumber` 0.3.10: the
