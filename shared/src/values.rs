@@ -34,6 +34,14 @@ pub enum PhoneError {
     Empty,
     #[error("'{0}' is not a phone number")]
     Unparsable(String),
+    #[error("'{0}' is not a phone number: it has letters")]
+    Letters(String),
+    #[error("'{0}' is too short for a phone number")]
+    TooShort(String),
+    #[error("'{0}' is too long for a phone number")]
+    TooLong(String),
+    #[error("'{0}' has no valid country code")]
+    CountryCode(String),
     #[error("'{0}' is not a valid phone number")]
     Invalid(String),
     #[error("unknown phone region '{0}'")]
@@ -41,22 +49,78 @@ pub enum PhoneError {
 }
 
 impl Phone {
-    /// Parses any common spelling (`8 (912) 345-67-89`, `+7 912 3456789`,
-    /// `9123456789`) with `region` (ISO 3166 alpha-2) as the default country.
+    /// Parses any common spelling (`8 (812) 123-45-67`, `+7 912 3456789`,
+    /// `9123456789`, `+375 29 123-45-67`) with `region` (ISO 3166 alpha-2) as
+    /// the default country, as Google's libphonenumber does (its Rust port
+    /// `rlibphonenumber`, with the same metadata). An extension (`доб. 12`,
+    /// `ext 5`) is accepted and dropped: the E.164 form has none.
     pub fn parse(input: &str, region: &str) -> Result<Phone, PhoneError> {
+        let id = rlibphonenumber::Region::from_str(&region.to_ascii_uppercase())
+            .ok()
+            .filter(|id| {
+                rlibphonenumber::PHONE_NUMBER_UTIL
+                    .get_country_code_for_region(*id)
+                    .is_some()
+            })
+            .ok_or_else(|| PhoneError::UnknownRegion(region.to_string()))?;
+        Self::parse_in(input, Some(id))
+    }
+
+    /// Re-reads a number in international form (`+...`, as stored) with the
+    /// current numbering plan: the same E.164 string, a corrected one, or an
+    /// error when the plan has no such number.
+    pub fn parse_international(input: &str) -> Result<Phone, PhoneError> {
+        Self::parse_in(input, None)
+    }
+
+    /// The country calling code of a number in international form, valid or
+    /// not (`+35395669463` -> 353).
+    pub fn country_code_of(input: &str) -> Option<u32> {
+        rlibphonenumber::PHONE_NUMBER_UTIL
+            .parse(input.trim(), None)
+            .ok()
+            .and_then(|n| u32::try_from(n.country_code).ok())
+    }
+
+    fn parse_in(input: &str, region: Option<rlibphonenumber::Region>) -> Result<Phone, PhoneError> {
+        use rlibphonenumber::{
+            NumberLengthType, ParseError, PhoneNumberFormat, ValidationError, PHONE_NUMBER_UTIL,
+        };
+
         let trimmed = input.trim();
         if trimmed.is_empty() {
             return Err(PhoneError::Empty);
         }
-        let id = phonenumber::country::Id::from_str(&region.to_ascii_uppercase())
-            .map_err(|_| PhoneError::UnknownRegion(region.to_string()))?;
-        let number = phonenumber::parse(Some(id), trimmed)
-            .map_err(|_| PhoneError::Unparsable(trimmed.to_string()))?;
-        if !phonenumber::is_valid(&number) {
-            return Err(PhoneError::Invalid(trimmed.to_string()));
+        let text = || trimmed.to_string();
+        let number = PHONE_NUMBER_UTIL
+            .parse(trimmed, region)
+            .map_err(|e| match e {
+                ParseError::TooShortNsn | ParseError::TooShortAfterIdd => {
+                    PhoneError::TooShort(text())
+                }
+                ParseError::TooLongNsn => PhoneError::TooLong(text()),
+                ParseError::InvalidCountryCode => PhoneError::CountryCode(text()),
+                ParseError::NotANumber(_) => PhoneError::Unparsable(text()),
+            })?;
+        // libphonenumber reads letters as a keypad's (`8 800 FLOWERS`) and
+        // skips text before the number; here letters may only mark an extension.
+        let has_extension = number.extension.as_deref().is_some_and(|e| !e.is_empty());
+        if !has_extension && trimmed.chars().any(char::is_alphabetic) {
+            return Err(PhoneError::Letters(text()));
+        }
+        if !number.is_valid() {
+            return Err(match number.is_possible_with_reason() {
+                // A local number without its area code is too short too.
+                Err(ValidationError::TooShort) | Ok(NumberLengthType::IsPossibleLocalOnly) => {
+                    PhoneError::TooShort(text())
+                }
+                Err(ValidationError::TooLong) => PhoneError::TooLong(text()),
+                Err(ValidationError::InvalidCountryCode) => PhoneError::CountryCode(text()),
+                _ => PhoneError::Invalid(text()),
+            });
         }
         Ok(Phone(
-            number.format().mode(phonenumber::Mode::E164).to_string(),
+            number.format_as(PhoneNumberFormat::E164).into_owned(),
         ))
     }
 
@@ -341,6 +405,76 @@ mod tests {
                 "{s}"
             );
         }
+    }
+
+    /// `phonenumber` 0.3.10 cut the leading 8 of these national numbers
+    /// (`+7 812 ...` became the impossible `+7 12 ...`) and refused them.
+    #[test]
+    fn phone_keeps_area_codes_that_begin_with_8() {
+        for (input, e164) in [
+            ("+7 812 123-45-67", "+78121234567"),
+            ("8 (812) 123-45-67", "+78121234567"),
+            ("812 123 45 67", "+78121234567"),
+            ("7 812 1234567", "+78121234567"),
+            ("+7 861 259-00-00", "+78612590000"),
+            ("8 843 123 45 67", "+78431234567"),
+            ("8 (8442) 12-34-56", "+78442123456"),
+            ("8 800 555 35 35", "+78005553535"),
+            ("+375 29 123-45-67", "+375291234567"),
+            ("+7 727 258 40 00", "+77272584000"),
+        ] {
+            assert_eq!(
+                Phone::parse(input, "RU").map(|p| p.0),
+                Ok(e164.into()),
+                "{input}"
+            );
+        }
+    }
+
+    #[test]
+    fn phone_errors_say_what_is_wrong() {
+        assert!(matches!(
+            Phone::parse("8 912 345", "RU"),
+            Err(PhoneError::TooShort(_))
+        ));
+        assert!(matches!(
+            Phone::parse("123456789012345678", "RU"),
+            Err(PhoneError::TooLong(_))
+        ));
+        assert!(matches!(
+            Phone::parse("+7 912 ABC DE FG", "RU"),
+            Err(PhoneError::Letters(_))
+        ));
+        assert!(matches!(
+            Phone::parse("+999 912 345 67 89", "RU"),
+            Err(PhoneError::CountryCode(_))
+        ));
+        // The 7-digit local part of Almaty starts with 2 or 3.
+        assert!(matches!(
+            Phone::parse("+7 727 123 45 67", "RU"),
+            Err(PhoneError::Invalid(_))
+        ));
+        // An extension marker is the one place for letters; the number keeps no extension.
+        assert_eq!(
+            Phone::parse("+7 812 123-45-67 доб. 12", "RU").map(|p| p.0),
+            Ok("+78121234567".into())
+        );
+    }
+
+    #[test]
+    fn stored_numbers_read_back_as_themselves() {
+        for s in [
+            "+78121234567",
+            "+79123456789",
+            "+77011234567",
+            "+998901234567",
+        ] {
+            assert_eq!(
+                Phone::parse_international(s).map(|p| p.0),
+                Ok(s.to_string())
+            );
+        }
+        assert!(Phone::parse_international("+7121234567").is_err());
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod browser;
 pub mod crash;
 pub mod pbx;
 pub mod pgref;
+pub mod phones;
 
 use std::time::Duration;
 

@@ -1,6 +1,7 @@
 //! Clients: phones normalized to E.164, lookup by any spelling, search,
 //! edits, addresses, and the bottle balance.
 
+use rodnik_shared::Phone;
 use rodnik_tests::*;
 use serde_json::{json, Value};
 
@@ -603,4 +604,208 @@ async fn concurrent_edits_and_new_addresses_are_all_kept() {
     }
     assert_eq!(texts.len(), 4, "{texts:?}");
     assert!(card["note"].as_str().unwrap_or("").starts_with("note "));
+}
+
+#[tokio::test]
+async fn every_russian_area_code_registers_and_is_found_in_every_spelling() {
+    use rodnik_tests::phones::{e164, spellings, RU_AREA_CODES};
+    let app = spawn_app().await;
+    let (_, op) = app.user("olga", "operator", None).await;
+    let mut failures = vec![];
+    for (i, abc) in RU_AREA_CODES.iter().enumerate() {
+        let all = spellings(abc);
+        // Registered in one spelling, looked up in every one.
+        let written = &all[i % all.len()];
+        let r = app
+            .post(
+                "/api/clients",
+                &op,
+                json!({ "kind": "legal", "name": format!("Офис {abc}"), "phones": [written],
+                        "addresses": [{ "text": format!("Офис {abc}"), "contact_phone": written }] }),
+            )
+            .await;
+        if r.status != 201 {
+            failures.push(format!("{written}: registration {} {}", r.status, r.text));
+            continue;
+        }
+        let c = r.body;
+        assert_eq!(c["phones"], json!([e164(abc)]), "{written}");
+        assert_eq!(c["addresses"][0]["contact_phone"], e164(abc), "{written}");
+        for spelling in &all {
+            let r = app
+                .get(&format!("/api/clients/lookup?phone={}", enc(spelling)), &op)
+                .await;
+            if r.status != 200
+                || r.body["phone"] != e164(abc)
+                || ids(&r.body["matches"]) != vec![id_of(&c)]
+            {
+                failures.push(format!("{spelling}: lookup {} {}", r.status, r.text));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn mobiles_toll_free_kazakhstan_and_neighbours_register_and_are_found() {
+    use rodnik_tests::phones::OTHER_NUMBERS;
+    let app = spawn_app().await;
+    let (_, op) = app.user("olga", "operator", None).await;
+    for (written, e164) in OTHER_NUMBERS {
+        let c = app
+            .post(
+                "/api/clients",
+                &op,
+                json!({ "kind": "individual", "name": format!("Клиент {e164}"), "phones": [written],
+                        "addresses": [{ "text": "Улица 1" }] }),
+            )
+            .await
+            .expect(201);
+        assert_eq!(c["phones"], json!([e164]), "{written}");
+        for spelling in [*written, *e164] {
+            let r = lookup(&app, &op, spelling).await;
+            assert_eq!(r["phone"], *e164, "{spelling}");
+            assert_eq!(ids(&r["matches"]), vec![id_of(&c)], "{spelling}: {r}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn nonsense_numbers_are_refused_with_a_message_that_says_why() {
+    use rodnik_tests::phones::NONSENSE;
+    let app = spawn_app().await;
+    let (_, op) = app.user("olga", "operator", None).await;
+    for (written, why) in NONSENSE {
+        let e = app
+            .post(
+                "/api/clients",
+                &op,
+                json!({ "kind": "individual", "name": "Никто", "phones": [written],
+                        "addresses": [{ "text": "Улица 1" }] }),
+            )
+            .await
+            .error(422);
+        let text = e.to_string();
+        assert!(
+            text.contains("phones[0]") && text.contains(why),
+            "{written}: {text}"
+        );
+        let e = app
+            .get(&format!("/api/clients/lookup?phone={}", enc(written)), &op)
+            .await
+            .error(422);
+        assert!(e.to_string().contains(why), "{written}: {e}");
+    }
+    let stored = app
+        .state
+        .store
+        .many("SELECT VALUE id FROM clients", json!(null), vec![])
+        .await
+        .expect("clients");
+    assert_eq!(
+        stored,
+        Vec::<Value>::new(),
+        "a refused number stored a client"
+    );
+}
+
+/// What the server before schema 5 wrote, from `phonenumber` 0.3.10: the
+/// number as it was typed, and the E.164 string it stored for it.
+const STORED_BEFORE_THE_FIX: &[(&str, &str)] = &[
+    ("8 (912) 345-67-89", "+79123456789"),
+    ("+7 495 123-45-67", "+74951234567"),
+    ("+7 727 258-40-00", "+77272584000"),
+    ("+375 29 123-45-67", "+375291234567"),
+    // An Irish mobile: its national part begins with 8, and the old parser cut it.
+    ("+353 89 566 9463", "+35395669463"),
+];
+
+#[tokio::test]
+async fn clients_registered_before_the_fix_are_found_by_the_same_number_after_it() {
+    let app = spawn_app().await;
+    let (_, op) = app.user("olga", "operator", None).await;
+    let (courier, _) = app.user("kolya", "courier", None).await;
+    let w19 = app.product("W19", "water", 25000, true).await;
+    let mut clients = vec![];
+    for (written, before) in STORED_BEFORE_THE_FIX {
+        let c = app
+            .post(
+                "/api/clients",
+                &op,
+                json!({ "kind": "individual", "name": format!("Клиент {before}"), "phones": [written],
+                        "addresses": [{ "text": "Улица 1", "contact_phone": written }] }),
+            )
+            .await
+            .expect(201);
+        let (id, addr) = (id_of(&c), id_of(&c["addresses"][0]));
+        // A delivered order and none open: the client is a lost-client candidate
+        // (`stat_lost` copies the phones).
+        let o = app
+            .order(&op, json!({ "client_id": id, "address_id": addr, "courier_id": courier,
+                                "lines": [{ "product_id": w19, "qty": 1 }], "delivery_date": app.today() }))
+            .await;
+        deliver(&app, &op, &id_of(&o), Some(0)).await;
+        // Set back to what the old server stored, everywhere it copied the number.
+        app.state
+            .store
+            .run(
+                &format!(
+                    "UPDATE clients:{id} SET phones = [$p], addresses[0].contact_phone = $p;
+                     UPDATE client_phones SET phone = $p WHERE client_id = '{id}';
+                     UPDATE stat_lost SET phones = [$p] WHERE record::id(id)[1] = '{id}';"
+                ),
+                json!({ "p": before }),
+            )
+            .await
+            .expect("the old form written");
+        clients.push(id);
+    }
+    app.state
+        .store
+        .run("UPSERT meta:schema SET version = 4", json!(null))
+        .await
+        .expect("schema 4");
+    let cut = lookup(&app, &op, "+353 89 566 9463").await;
+    assert_eq!(
+        cut["matches"],
+        json!([]),
+        "the cut number is not found before the upgrade"
+    );
+
+    app.state.store.migrate().await.expect("the upgrade");
+
+    let version = app
+        .state
+        .store
+        .one("RETURN meta:schema.version", json!(null), vec![])
+        .await
+        .expect("version");
+    assert_eq!(version, Some(json!(rodnik::store::SCHEMA_VERSION)));
+    for ((written, _), id) in STORED_BEFORE_THE_FIX.iter().zip(&clients) {
+        let now = Phone::parse(written, "RU").expect("parses").to_string();
+        let r = lookup(&app, &op, written).await;
+        assert_eq!(ids(&r["matches"]), vec![id.clone()], "{written}: {r}");
+        let card = app.get(&format!("/api/clients/{id}"), &op).await.ok();
+        assert_eq!(card["phones"], json!([now]), "{written}");
+        assert_eq!(card["addresses"][0]["contact_phone"], now, "{written}");
+        let lost = app
+            .state
+            .store
+            .many(
+                &format!("SELECT VALUE phones FROM stat_lost WHERE record::id(id)[1] = '{id}'"),
+                json!(null),
+                vec![],
+            )
+            .await
+            .expect("stat_lost");
+        assert_eq!(lost, vec![json!([now])], "{written}");
+        // The search text holds the new digits.
+        let digits: String = now.chars().filter(char::is_ascii_digit).collect();
+        assert!(search(&app, &op, &digits).await.contains(id), "{written}");
+    }
 }

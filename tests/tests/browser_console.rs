@@ -133,6 +133,39 @@ async fn a_ringing_known_client_becomes_a_dispatched_repeat_order_in_few_keystro
     c.close().await.expect("close browser");
 }
 
+/// St Petersburg's 812 (like every area code that begins with 8) was cut
+/// to an impossible number and refused before `rlibphonenumber`.
+#[tokio::test]
+async fn a_st_petersburg_landline_pops_the_clients_card() {
+    if !runnable() {
+        return;
+    }
+    let app = served_app().await;
+    app.user("op1", "operator", Some("101")).await;
+    let (client_id, _) = app
+        .client("Офис на Невском", "legal", "8 (812) 123-45-67")
+        .await;
+
+    let (_driver, c) = browser("en-US").await;
+    log_in(&c, &app, "op1").await;
+    let status = app
+        .call_event(
+            json!({ "event": "ringing", "call_id": "pbx-spb-1", "from": "+7 812 123-45-67",
+                    "to": "+78005553535", "extension": "101" }),
+        )
+        .await;
+    assert_eq!(status, 204);
+
+    wait_for(&c, "#pop #client-card").await;
+    wait_until(&c, "#client-name", None, |t| t == "Офис на Невском").await;
+    wait_until(&c, "#call-from", None, |t| t == "+78121234567").await;
+    screenshot(&c, "console-pop-spb.png").await;
+    let calls = app.get("/api/calls", &app.admin).await.ok();
+    assert_eq!(calls[0]["client_ids"], json!([client_id]), "{calls}");
+
+    c.close().await.expect("close browser");
+}
+
 #[tokio::test]
 async fn an_unknown_number_pops_a_new_client_form_that_keeps_input_on_errors() {
     if !runnable() {

@@ -459,3 +459,48 @@ async fn without_a_configured_secret_every_event_is_unauthorized() {
     let sig = app.sign(&body);
     assert_eq!(post_raw(&app, &body, Some(&sig)).await, 401);
 }
+
+/// Numbers as the table in `rodnik_tests::phones` writes them: each Russian
+/// area code in one of its spellings, mobiles, 8-800, Kazakhstan, neighbours.
+fn callers() -> Vec<(String, String)> {
+    use rodnik_tests::phones::{e164, spellings, OTHER_NUMBERS, RU_AREA_CODES};
+    RU_AREA_CODES
+        .iter()
+        .enumerate()
+        .map(|(i, abc)| {
+            let all = spellings(abc);
+            (all[(i * 7 + 3) % all.len()].clone(), e164(abc))
+        })
+        .chain(
+            OTHER_NUMBERS
+                .iter()
+                .map(|(w, e)| (w.to_string(), e.to_string())),
+        )
+        .collect()
+}
+
+#[tokio::test]
+async fn a_signed_ringing_event_finds_the_client_of_any_russian_or_neighbouring_number() {
+    let app = spawn_app().await;
+    let (_, op) = app.user("olga", "operator", None).await;
+    let mut expected = vec![];
+    for (i, (spelled, e164)) in callers().into_iter().enumerate() {
+        let (id, _) = app.client(&format!("Клиент {i}"), "legal", &e164).await;
+        let call = format!("pbx-{i}");
+        assert_eq!(
+            app.call_event(ringing(&call, &spelled)).await,
+            204,
+            "{spelled}"
+        );
+        expected.push((call, spelled, e164, id));
+    }
+    let log = calls(&app, &op, "").await;
+    for (call, spelled, e164, id) in expected {
+        let c = log
+            .iter()
+            .find(|c| c["call_id"] == call.as_str())
+            .unwrap_or_else(|| panic!("{spelled}: no call {call}"));
+        assert_eq!(c["from"], e164.as_str(), "{spelled}");
+        assert_eq!(c["client_ids"], json!([id]), "{spelled}");
+    }
+}

@@ -466,3 +466,40 @@ async fn the_environment_wins_over_the_settings() {
         200
     );
 }
+
+#[tokio::test]
+async fn mangos_number_spellings_find_clients_of_every_kind_of_number() {
+    let app = mango_app().await;
+    let (_, olga) = app.user("olga", "operator", Some("101")).await;
+    let mut live = app.live(&olga).await;
+    // Mango sends bare international digits (as a string or a JSON number),
+    // and a SIP URI for callers that come in over SIP.
+    let callers = [
+        (json!("78121234567"), "+78121234567"),
+        (json!(78612590000u64), "+78612590000"),
+        (
+            json!("sip:78431234567@vpbx400123456.mangosip.ru"),
+            "+78431234567",
+        ),
+        (
+            json!("sip:+78005553535@sip.example.net;user=phone"),
+            "+78005553535",
+        ),
+        (json!("78634567890"), "+78634567890"),
+        (json!("79123456789"), "+79123456789"),
+        (json!("77011234567"), "+77011234567"),
+        (json!("375291234567"), "+375291234567"),
+        (json!("sip:998901234567@trunk.example.uz"), "+998901234567"),
+    ];
+    for (i, (from, e164)) in callers.iter().enumerate() {
+        let (client_id, _) = app.client(&format!("Клиент {i}"), "legal", e164).await;
+        let mut ev = leg(&format!("leg-{i}"), 1, "Appeared", Some("101"), "");
+        ev["entry_id"] = json!(format!("entry-{i}"));
+        ev["from"]["number"] = from.clone();
+        assert_eq!(mango(&app, "/events/call", &ev).await, 200, "{from}");
+        let pop = live.expect_type("call.ringing").await;
+        assert_eq!(pop["data"]["call_id"], format!("mango:entry-{i}"), "{from}");
+        assert_eq!(pop["data"]["from"], *e164, "{from}");
+        assert_eq!(pop["data"]["client_ids"], json!([client_id]), "{from}");
+    }
+}

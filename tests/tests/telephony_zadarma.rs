@@ -263,3 +263,46 @@ async fn without_a_zadarma_secret_every_notification_is_unauthorized() {
         401
     );
 }
+
+#[tokio::test]
+async fn zadarmas_caller_ids_find_clients_of_every_kind_of_number() {
+    let app = zadarma_app().await;
+    let (_, olga) = app.user("olga", "operator", Some("100")).await;
+    let mut live = app.live(&olga).await;
+    // Zadarma writes every caller id as international digits without `+`.
+    let callers = [
+        ("78121234567", "+78121234567"),
+        ("78612590000", "+78612590000"),
+        ("78431234567", "+78431234567"),
+        ("78005553535", "+78005553535"),
+        ("74951234567", "+74951234567"),
+        ("79123456789", "+79123456789"),
+        ("77272584000", "+77272584000"),
+        ("375291234567", "+375291234567"),
+        ("380441234567", "+380441234567"),
+        ("998901234567", "+998901234567"),
+        // And some PBX routes keep the caller's national spelling.
+        ("88612345678", "+78612345678"),
+    ];
+    for (i, (caller, e164)) in callers.iter().enumerate() {
+        let (client_id, _) = app.client(&format!("Клиент {i}"), "legal", e164).await;
+        let call = format!("in_{i}");
+        assert_eq!(
+            send(&app, internal(&call, caller, "100")).await,
+            200,
+            "{caller}"
+        );
+        let pop = live.expect_type("call.ringing").await;
+        assert_eq!(
+            pop["data"]["call_id"],
+            format!("zadarma:{call}"),
+            "{caller}"
+        );
+        assert_eq!(pop["data"]["from"], *e164, "{caller}");
+        assert_eq!(
+            pop["data"]["client_ids"],
+            serde_json::json!([client_id]),
+            "{caller}"
+        );
+    }
+}

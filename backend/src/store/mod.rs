@@ -9,6 +9,7 @@ pub mod clients;
 pub mod idem;
 pub mod orders;
 pub mod packs;
+pub mod phones;
 pub mod reports;
 pub mod route_cache;
 pub mod stats;
@@ -32,7 +33,8 @@ const SCHEMA: &str = include_str!("schema.surql");
 /// 2: the pre-aggregated report figures (`stat_*`), built from the orders on upgrade.
 /// 3: the client card's order ids on `stat_client` (filled from a light read of the orders).
 /// 4: `stat_lost` (lost-client candidates by last delivery date), from `stat_client`.
-pub const SCHEMA_VERSION: i64 = 4;
+/// 5: stored phone numbers in the current parser's E.164 form (`phones.rs`).
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// Cheap to clone. The client sits behind an `Arc` on purpose: cloning a
 /// `Surreal` opens a new database session (on a server, one per clone, up to a
@@ -184,7 +186,10 @@ impl Store {
         Ok(store)
     }
 
-    async fn migrate(&self) -> Result<()> {
+    /// Applies the schema and the upgrades from the stored `meta:schema`
+    /// version. Runs at every connect; tests run it again on a database they
+    /// set back to an older version.
+    pub async fn migrate(&self) -> Result<()> {
         let was = self
             .one("RETURN meta:schema.version", Value::Null, vec![])
             .await?
@@ -217,6 +222,11 @@ impl Store {
                 Value::Null,
             )
             .await?;
+        }
+        if was.is_some_and(|v| v < 5) {
+            tracing::info!("re-reading stored phone numbers (once, after an upgrade)");
+            let n = self.renormalise_phones().await?;
+            tracing::info!("clients and users with rewritten phone numbers: {n}");
         }
         self.run(
             "UPSERT meta:schema SET version = $v",

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use rodnik_shared::api::CallEventKind;
-use rodnik_shared::validate;
+use rodnik_shared::Phone;
 use sha2::Sha256;
 
 use crate::config::Config;
@@ -37,14 +37,14 @@ pub struct Incoming {
 pub async fn ingest(store: &Store, cfg: &Config, ev: Incoming) -> Result<()> {
     let region = &cfg.phone_region;
     // A caller id that is not a phone number (hidden, internal) is kept as sent.
-    let caller = validate::phone(&ev.from, region, "from").ok();
+    let caller = pbx_phone(&ev.from, region);
     let from = caller
         .as_ref()
         .map(|p| p.to_string())
         .unwrap_or_else(|| ev.from.trim().to_string());
-    let to = validate::phone(&ev.to, region, "to")
+    let to = pbx_phone(&ev.to, region)
         .map(|p| p.to_string())
-        .unwrap_or_else(|_| ev.to.trim().to_string());
+        .unwrap_or_else(|| ev.to.trim().to_string());
     let at = ev.at.unwrap_or_else(Utc::now);
     let client_ids = match &caller {
         Some(p) => store.client_ids_by_phone(p).await?,
@@ -63,6 +63,33 @@ pub async fn ingest(store: &Store, cfg: &Config, ev: Incoming) -> Result<()> {
         })
         .await?;
     Ok(())
+}
+
+/// A number as PBXs spell it: anything `Phone::parse` reads with the
+/// company's region (`8 812 123-45-67`, `+7...`), a SIP or tel URI
+/// (`sip:78121234567@vpbx.example`, `tel:+78121234567;ext=1`), or the
+/// international digits without `+` that Mango and Zadarma send for every
+/// country (`375291234567`). `None` for a hidden or internal caller.
+pub fn pbx_phone(raw: &str, region: &str) -> Option<Phone> {
+    let text = raw.trim();
+    let lower = text.to_ascii_lowercase();
+    let text = match ["sip:", "sips:", "tel:"]
+        .iter()
+        .find(|scheme| lower.starts_with(**scheme))
+    {
+        Some(scheme) => {
+            let rest = &text[scheme.len()..];
+            let user = rest.split('@').next().unwrap_or(rest);
+            user.split(';').next().unwrap_or(user)
+        }
+        None => text,
+    };
+    Phone::parse(text, region).ok().or_else(|| {
+        let digits = text.len() >= 8 && text.bytes().all(|b| b.is_ascii_digit());
+        digits
+            .then(|| Phone::parse_international(&format!("+{text}")).ok())
+            .flatten()
+    })
 }
 
 /// Equal in constant time (for signatures compared as text).
@@ -181,6 +208,32 @@ pub fn sign(secret: &str, body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pbx_spellings_of_a_number() {
+        let e164 = |raw: &str| pbx_phone(raw, "RU").map(|p| p.to_string());
+        for raw in [
+            "78121234567",
+            "88121234567",
+            "+7 812 123-45-67",
+            "sip:78121234567@vpbx400.mangosip.ru",
+            "SIP:+78121234567@10.0.0.1:5060;transport=udp",
+            "tel:+7-812-123-45-67;ext=12",
+        ] {
+            assert_eq!(e164(raw).as_deref(), Some("+78121234567"), "{raw}");
+        }
+        assert_eq!(e164("375291234567").as_deref(), Some("+375291234567"));
+        assert_eq!(e164("998901234567").as_deref(), Some("+998901234567"));
+        for raw in [
+            "",
+            "anonymous",
+            "101",
+            "sip:olga@vpbx400.mangosip.ru",
+            "Unknown",
+        ] {
+            assert_eq!(e164(raw), None, "{raw}");
+        }
+    }
 
     #[test]
     fn signature_round_trip_and_forgeries() {
