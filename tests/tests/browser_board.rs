@@ -280,6 +280,17 @@ async fn a_dispatcher_works_the_day_on_the_board() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 
+    // The screen must show C, B, A before the drag: the drop sends the route
+    // as the lane shows it, and under load the live update can come after the
+    // server already has the new order (a drag on the old lane gave A, B, C).
+    let deadline = std::time::Instant::now() + WAIT;
+    while route_on_screen(&c, &w.kolya_id).await != [cc.clone(), b.clone(), a.clone()] {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the lane never showed C, B, A"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     // Drag A before C: A, C, B.
     drag(&c, &stop(&a), &stop(&cc)).await;
     let deadline = std::time::Instant::now() + WAIT;
