@@ -487,13 +487,24 @@ async fn writer(
             .collect();
         let key = format!("{prefix}-w{n}-{i}");
         let note = if big {
-            format!("{key} {}", "Позвонить за час, домофон не работает. ".repeat(12))
+            format!(
+                "{key} {}",
+                "Позвонить за час, домофон не работает. ".repeat(12)
+            )
         } else {
             key.clone()
         };
         let body = json!({ "client_id": client_id, "address_id": address_id,
             "courier_id": cat.courier_id, "delivery_date": date, "lines": lines, "note": note.trim() });
-        let o = match http(&addr, "POST", "/api/orders", Some(&token), Some(&key), Some(&body)).await
+        let o = match http(
+            &addr,
+            "POST",
+            "/api/orders",
+            Some(&token),
+            Some(&key),
+            Some(&body),
+        )
+        .await
         {
             Ok((201, o, _)) => o,
             Ok(_) => {
@@ -517,7 +528,16 @@ async fn writer(
         if i % 2 == 1 {
             let path = format!("/api/orders/{id}/dispatch");
             let dkey = format!("{key}-d");
-            match http(&addr, "POST", &path, Some(&token), Some(&dkey), Some(&json!({}))).await {
+            match http(
+                &addr,
+                "POST",
+                &path,
+                Some(&token),
+                Some(&dkey),
+                Some(&json!({})),
+            )
+            .await
+            {
                 Ok((200, o, _)) => {
                     if let Some(last) = out.acked.last_mut() {
                         last.1.version = o["version"].as_i64().unwrap_or(last.1.version);
@@ -603,7 +623,11 @@ async fn verify(
                 t.lost.push(format!(
                     "{id} ({}{}): {status}",
                     a.key,
-                    if a.retried { ", acknowledged by its retry" } else { "" }
+                    if a.retried {
+                        ", acknowledged by its retry"
+                    } else {
+                        ""
+                    }
                 ));
                 continue;
             };
@@ -677,7 +701,9 @@ impl Pressure {
                 let mut x = 1u64;
                 while !stop.load(Ordering::Relaxed) {
                     for _ in 0..10_000 {
-                        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                        x = x
+                            .wrapping_mul(6364136223846793005)
+                            .wrapping_add(1442695040888963407);
                     }
                     std::hint::black_box(x);
                 }
@@ -808,7 +834,9 @@ async fn cycles(opts: &Options, t: &mut Tally, started: Instant) -> Result<(), S
         while shared.lock().unwrap().len() < 3 {
             if Instant::now() > deadline {
                 let log = f.server.as_ref().map(Server::log_text).unwrap_or_default();
-                return Err(format!("no order was acknowledged in cycle {cycle}:\n{log}"));
+                return Err(format!(
+                    "no order was acknowledged in cycle {cycle}:\n{log}"
+                ));
             }
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
@@ -837,8 +865,15 @@ async fn cycles(opts: &Options, t: &mut Tally, started: Instant) -> Result<(), S
         // each must end as exactly one order (replayed if it had committed).
         for (key, body) in unanswered {
             t.retried += 1;
-            match http(&f.addr, "POST", "/api/orders", Some(&f.token), Some(&key), Some(&body))
-                .await
+            match http(
+                &f.addr,
+                "POST",
+                "/api/orders",
+                Some(&f.token),
+                Some(&key),
+                Some(&body),
+            )
+            .await
             {
                 Ok((201, o, head)) => match Acked::from_answer(&key, &date, &o) {
                     Some((id, mut a)) => {
@@ -890,8 +925,10 @@ async fn finish_folder(f: Folder, t: &mut Tally) -> Result<(), String> {
     verify(&f.addr, &f.token, &f.acked, &mut again).await?;
     // Only what the per-cycle checks did not already report.
     let known: HashSet<String> = t.lost.iter().chain(&t.changed).cloned().collect();
-    t.lost.extend(again.lost.into_iter().filter(|l| !known.contains(l)));
-    t.changed.extend(again.changed.into_iter().filter(|l| !known.contains(l)));
+    t.lost
+        .extend(again.lost.into_iter().filter(|l| !known.contains(l)));
+    t.changed
+        .extend(again.changed.into_iter().filter(|l| !known.contains(l)));
     drop(f);
     Ok(())
 }

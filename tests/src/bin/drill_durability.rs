@@ -186,10 +186,8 @@ async fn main() {
         if only.as_deref().is_some_and(|p| p != name) {
             continue;
         }
-        opts.scratch = std::env::temp_dir().join(format!(
-            "rodnik-drill-{name}-{}",
-            std::process::id()
-        ));
+        opts.scratch =
+            std::env::temp_dir().join(format!("rodnik-drill-{name}-{}", std::process::id()));
         println!(
             "phase {name}: {} kills, {} writers, memtable {}, I/O pressure {}, CPU threads {}, {}",
             opts.kills,
@@ -199,7 +197,9 @@ async fn main() {
             opts.io_pressure,
             opts.cpu_pressure,
             opts.fresh_folder_every
-                .map_or("one folder".into(), |n| format!("a new folder every {n} kills")),
+                .map_or("one folder".into(), |n| format!(
+                    "a new folder every {n} kills"
+                )),
         );
         let t = match crash::run(&opts).await {
             Ok(t) => t,
@@ -234,7 +234,11 @@ async fn main() {
 /// write to a WAL segment and then a completed fsync/fdatasync of a WAL
 /// segment. (A kill -9 cannot tell fsync from no fsync; this can.)
 async fn fsync_before_answer(base: &Options) -> Result<String, String> {
-    if std::process::Command::new("strace").arg("-V").output().is_err() {
+    if std::process::Command::new("strace")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
         return Err("strace is not installed (apt-get install -y strace)".into());
     }
     let scratch = std::env::temp_dir().join(format!("rodnik-drill-fsync-{}", std::process::id()));
@@ -268,16 +272,24 @@ async fn fsync_before_answer(base: &Options) -> Result<String, String> {
             let body = serde_json::json!({ "client_id": client, "address_id": address,
                 "courier_id": cat.courier_id, "delivery_date": date,
                 "lines": [{ "product_id": cat.product_ids[0], "qty": 1 + i % 3 }] });
-            let (status, v, _) = crash::http(&server.addr, "POST", "/api/orders", Some(&token), None, Some(&body))
-                .await
-                .map_err(|e| format!("order {i}: {e}"))?;
+            let (status, v, _) = crash::http(
+                &server.addr,
+                "POST",
+                "/api/orders",
+                Some(&token),
+                None,
+                Some(&body),
+            )
+            .await
+            .map_err(|e| format!("order {i}: {e}"))?;
             if status != 201 {
                 return Err(format!("order {i}: {status} {v}"));
             }
             created += 1;
         }
         server.kill9()?;
-        let text = std::fs::read_to_string(&trace).map_err(|e| format!("{}: {e}", trace.display()))?;
+        let text =
+            std::fs::read_to_string(&trace).map_err(|e| format!("{}: {e}", trace.display()))?;
         let checked = check_trace(&text, created);
         if checked.is_err() {
             let keep = std::env::temp_dir().join("rodnik-drill-fsync-trace.txt");
@@ -313,11 +325,15 @@ fn check_trace(text: &str, expected: usize) -> Result<String, String> {
             if wal && state == Some(1) {
                 state = Some(2);
             }
-        } else if (line.contains("fsync resumed>") || line.contains("fdatasync resumed>")) && line.contains(" = 0") {
+        } else if (line.contains("fsync resumed>") || line.contains("fdatasync resumed>"))
+            && line.contains(" = 0")
+        {
             if pending.remove(pid) == Some(true) && state == Some(1) {
                 state = Some(2);
             }
-        } else if wal && (line.contains("write(") || line.contains("writev(") || line.contains("pwrite64(")) {
+        } else if wal
+            && (line.contains("write(") || line.contains("writev(") || line.contains("pwrite64("))
+        {
             // The last WAL write before the answer must be synced after it.
             if state.is_some() {
                 state = Some(1);
@@ -330,16 +346,24 @@ fn check_trace(text: &str, expected: usize) -> Result<String, String> {
                 Some(s) => bad.push(format!(
                     "line {}: a 201 sent with the WAL {}",
                     n + 1,
-                    if s == 1 { "written but not synced" } else { "not written" }
+                    if s == 1 {
+                        "written but not synced"
+                    } else {
+                        "not written"
+                    }
                 )),
             }
             state = None;
         }
     }
     if !bad.is_empty() || ok != expected {
-        return Err(format!("{ok} of {expected} answers came after their WAL fsync: {bad:?}"));
+        return Err(format!(
+            "{ok} of {expected} answers came after their WAL fsync: {bad:?}"
+        ));
     }
-    Ok(format!("all {ok} order answers were written after a WAL write and its fsync (strace)"))
+    Ok(format!(
+        "all {ok} order answers were written after a WAL write and its fsync (strace)"
+    ))
 }
 
 #[cfg(test)]
