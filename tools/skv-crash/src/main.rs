@@ -54,7 +54,9 @@ async fn main() {
 /// The child: commits until killed, one acknowledged key a line on stdout.
 async fn write(args: &[String]) {
     let dir = PathBuf::from(arg(args, "--dir", "skv-crash-db"));
-    let memtable: usize = arg(args, "--memtable", "262144").parse().expect("--memtable");
+    let memtable: usize = arg(args, "--memtable", "262144")
+        .parse()
+        .expect("--memtable");
     let writers: usize = arg(args, "--writers", "8").parse().expect("--writers");
     let round = arg(args, "--round", "0");
     let tree = Arc::new(open(&dir, memtable));
@@ -90,7 +92,9 @@ async fn drill(args: &[String]) {
     let base = PathBuf::from(arg(args, "--dir", "/tmp/skv-crash-db"));
     // A new folder every this many rounds: the first WAL segment (#0) and the
     // first rotations of a database get their kills too.
-    let fresh: usize = arg(args, "--fresh-every", "5").parse().expect("--fresh-every");
+    let fresh: usize = arg(args, "--fresh-every", "5")
+        .parse()
+        .expect("--fresh-every");
     let mut dir = base.clone();
     let exe = std::env::current_exe().expect("own path");
     let started = Instant::now();
@@ -103,7 +107,14 @@ async fn drill(args: &[String]) {
         let mut child = Command::new(&exe)
             .args(["write", "--dir"])
             .arg(&dir)
-            .args(["--memtable", &memtable, "--writers", &writers, "--round", &round.to_string()])
+            .args([
+                "--memtable",
+                &memtable,
+                "--writers",
+                &writers,
+                "--round",
+                &round.to_string(),
+            ])
             .stdout(Stdio::piped())
             .stdin(Stdio::null())
             .spawn()
@@ -119,7 +130,10 @@ async fn drill(args: &[String]) {
                 while matches!(r.read_until(b'\n', &mut line), Ok(n) if n > 0) {
                     if line.last() == Some(&b'\n') {
                         line.pop();
-                        acked.lock().unwrap().push(String::from_utf8_lossy(&line).into_owned());
+                        acked
+                            .lock()
+                            .unwrap()
+                            .push(String::from_utf8_lossy(&line).into_owned());
                     }
                     line.clear();
                 }
@@ -157,7 +171,11 @@ async fn drill(args: &[String]) {
             "round {round:>4}: killed after {wait:>4} ms, {:>6} acknowledged, {:>3} lost{}",
             seen.len(),
             lost.len(),
-            if lost.is_empty() { String::new() } else { format!(": {:?}", &lost[..lost.len().min(5)]) }
+            if lost.is_empty() {
+                String::new()
+            } else {
+                format!(": {:?}", &lost[..lost.len().min(5)])
+            }
         );
     }
     println!(
