@@ -23,8 +23,8 @@ use std::collections::{HashMap, HashSet};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -474,7 +474,8 @@ async fn writer(
     date: String,
     prefix: String,
     n: usize,
-    shared: Arc<Mutex<Vec<(String, Acked)>>>,
+    // Acknowledgements so far, all writers together (the kill waits for a few).
+    answered: Arc<AtomicUsize>,
 ) -> WriterOut {
     let mut out = WriterOut::default();
     let (client_id, address_id) = cat.clients[n % cat.clients.len()].clone();
@@ -523,7 +524,7 @@ async fn writer(
         if big {
             out.big += 1;
         }
-        shared.lock().unwrap().push((id.clone(), acked.clone()));
+        answered.fetch_add(1, Ordering::Relaxed);
         out.acked.push((id.clone(), acked));
         if i % 2 == 1 {
             let path = format!("/api/orders/{id}/dispatch");
@@ -792,7 +793,6 @@ pub async fn run(opts: &Options) -> Result<Tally, String> {
 async fn cycles(opts: &Options, t: &mut Tally, started: Instant) -> Result<(), String> {
     let tomorrow = chrono::Utc::now().date_naive() + chrono::Days::new(1);
     let mut folder: Option<Folder> = None;
-    let mut folders = 0usize;
     for cycle in 0..opts.kills {
         if started.elapsed() > opts.budget {
             break;
@@ -805,8 +805,7 @@ async fn cycles(opts: &Options, t: &mut Tally, started: Instant) -> Result<(), S
             if let Some(f) = folder.take() {
                 finish_folder(f, t).await?;
             }
-            folder = Some(Folder::new(opts, folders).await?);
-            folders += 1;
+            folder = Some(Folder::new(opts, t.folders).await?);
             t.folders += 1;
         }
         let f = folder.as_mut().ok_or("no folder")?;
@@ -814,7 +813,7 @@ async fn cycles(opts: &Options, t: &mut Tally, started: Instant) -> Result<(), S
         let date = (tomorrow + chrono::Days::new((cycle % 300) as u64)).to_string();
         let prefix = format!("c{cycle}");
         let kill_after = opts.kill_after_ms[cycle % opts.kill_after_ms.len().max(1)];
-        let shared = Arc::new(Mutex::new(Vec::new()));
+        let answered = Arc::new(AtomicUsize::new(0));
         let pressure = Pressure::start(opts.io_pressure, opts.cpu_pressure, &f.dir);
         let tasks: Vec<_> = (0..opts.writers)
             .map(|n| {
@@ -825,13 +824,13 @@ async fn cycles(opts: &Options, t: &mut Tally, started: Instant) -> Result<(), S
                     date.clone(),
                     prefix.clone(),
                     n,
-                    shared.clone(),
+                    answered.clone(),
                 ))
             })
             .collect();
         // Kill only once writes are flowing, then at a different moment each cycle.
         let deadline = Instant::now() + Duration::from_secs(60);
-        while shared.lock().unwrap().len() < 3 {
+        while answered.load(Ordering::Relaxed) < 3 {
             if Instant::now() > deadline {
                 let log = f.server.as_ref().map(Server::log_text).unwrap_or_default();
                 return Err(format!(
@@ -923,12 +922,13 @@ async fn cycles(opts: &Options, t: &mut Tally, started: Instant) -> Result<(), S
 async fn finish_folder(f: Folder, t: &mut Tally) -> Result<(), String> {
     let mut again = Tally::default();
     verify(&f.addr, &f.token, &f.acked, &mut again).await?;
-    // Only what the per-cycle checks did not already report.
+    // Only what the per-cycle checks did not already report. Duplicates were
+    // counted per cycle (one list per day), and a restart cannot add one to
+    // an older day: only losses and changes are looked for again.
     let known: HashSet<String> = t.lost.iter().chain(&t.changed).cloned().collect();
     t.lost
         .extend(again.lost.into_iter().filter(|l| !known.contains(l)));
     t.changed
         .extend(again.changed.into_iter().filter(|l| !known.contains(l)));
-    drop(f);
     Ok(())
 }
