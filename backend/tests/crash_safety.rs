@@ -15,6 +15,8 @@
 //! shared with the durability drill (`cargo xtask drill durability`).
 //! Figures are printed; run with `--nocapture` to see them.
 
+// Parts of the shared cycle serve only the drill (`Tally::add`).
+#[allow(dead_code)]
 #[path = "../../tests/src/crash.rs"]
 mod crash;
 
