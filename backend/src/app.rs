@@ -90,7 +90,26 @@ fn trim_heap_periodically() {
     });
 }
 
+/// Deletes Idempotency-Keys older than [`KEEP_DAYS`] every hour (an offline
+/// courier app retries within a week; the keys would otherwise grow forever).
+fn purge_idempotency_keys(state: &AppState) {
+    use crate::store::idem::KEEP_DAYS;
+    let store = state.store.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match store.idem_purge(KEEP_DAYS).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(keys = n, days = KEEP_DAYS, "purged old idempotency keys"),
+                Err(e) => tracing::warn!(error = %e, "purging old idempotency keys failed"),
+            }
+        }
+    });
+}
+
 pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
     trim_heap_periodically();
+    purge_idempotency_keys(&state);
     axum::serve(listener, router(state)).await
 }

@@ -18,6 +18,13 @@ pub struct Config {
     pub db_root: Option<(String, String)>,
     /// How often live sockets are pinged and their session re-checked.
     pub live_ping: std::time::Duration,
+    /// How long a request that answers after its effect holds its
+    /// Idempotency-Key before a retry may take it over (store/idem.rs).
+    pub idempotency_lease: std::time::Duration,
+    /// The longest an API request may run before it is answered 503
+    /// `timeout` (a request with an Idempotency-Key still completes and
+    /// stores its answer for the retry).
+    pub request_timeout: std::time::Duration,
     /// The Trunk build of the front-end, served at `/`.
     pub static_dir: Option<PathBuf>,
     /// PBX adapters' values from `RODNIK_MANGO_*`, `RODNIK_ZADARMA_*`,
@@ -37,6 +44,8 @@ impl Config {
             telephony_secret: Some("telephony-secret".into()),
             db_root: None,
             live_ping: std::time::Duration::from_secs(30),
+            idempotency_lease: std::time::Duration::from_secs(60),
+            request_timeout: std::time::Duration::from_secs(60),
             static_dir: None,
             telephony: Default::default(),
         }

@@ -23,6 +23,9 @@ pub enum Error {
     Db(String),
     #[error("internal error: {0}")]
     Internal(String),
+    /// The request ran longer than the server allows.
+    #[error("the request took too long")]
+    Timeout,
 }
 
 impl Error {

@@ -94,6 +94,8 @@ fn config(common: &Common) -> Result<Config, String> {
             _ => None,
         },
         live_ping: std::time::Duration::from_secs(30),
+        idempotency_lease: std::time::Duration::from_secs(60),
+        request_timeout: std::time::Duration::from_secs(60),
         static_dir: None,
         telephony: rodnik::telephony::settings::TelephonyEnv::from_env()?,
     })

@@ -12,8 +12,10 @@
 //!   whose version went back;
 //! - **duplicated**: an Idempotency-Key that ended as two orders, or two orders
 //!   with one number;
-//! - **stuck**: a creation left without an answer by the kill that, retried
-//!   with its own key after the restart, did not end as exactly one order.
+//! - **stuck**: a creation or a dispatch left without an answer by the kill
+//!   that, retried with its own key after the restart, did not end as exactly
+//!   one order or one dispatch (before issue 16, a dispatch's key stayed
+//!   "in use" forever).
 //!
 //! The file is compiled twice (`#[path]` module of the backend's test, module of
 //! `rodnik-tests`): it uses only tokio, serde_json and std, and speaks plain
@@ -463,7 +465,16 @@ struct WriterOut {
     acked: Vec<(String, Acked)>,
     big: usize,
     refused: usize,
-    unanswered: Option<(String, Value)>,
+    unanswered: Option<Unanswered>,
+}
+
+/// A request the kill left without an answer, retried with its own key after
+/// the restart.
+enum Unanswered {
+    /// An order creation: its key and body.
+    Create(String, Value),
+    /// A dispatch of an acknowledged order: its id and key.
+    Dispatch(String, String),
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -513,7 +524,7 @@ async fn writer(
                 continue;
             }
             Err(_) => {
-                out.unanswered = Some((key, body));
+                out.unanswered = Some(Unanswered::Create(key, body));
                 return out;
             }
         };
@@ -546,8 +557,10 @@ async fn writer(
                     }
                 }
                 Ok(_) => out.refused += 1,
-                // A dispatch cut by the kill is not acknowledged: not retried.
-                Err(_) => return out,
+                Err(_) => {
+                    out.unanswered = Some(Unanswered::Dispatch(id, dkey));
+                    return out;
+                }
             }
         }
     }
@@ -860,32 +873,57 @@ async fn cycles(opts: &Options, t: &mut Tally, started: Instant) -> Result<(), S
         f.starts += 1;
         f.token = login(&f.addr).await?;
         let stuck_before = t.stuck.len();
-        // Creations the kill left without an answer: retried with their own key,
-        // each must end as exactly one order (replayed if it had committed).
-        for (key, body) in unanswered {
+        // Requests the kill left without an answer: retried with their own key,
+        // each must end as exactly one change (replayed if it had committed).
+        for u in unanswered {
             t.retried += 1;
-            match http(
+            let (key, path, body) = match &u {
+                Unanswered::Create(key, body) => {
+                    (key.clone(), "/api/orders".to_string(), body.clone())
+                }
+                Unanswered::Dispatch(id, key) => {
+                    (key.clone(), format!("/api/orders/{id}/dispatch"), json!({}))
+                }
+            };
+            let answer = http(
                 &f.addr,
                 "POST",
-                "/api/orders",
+                &path,
                 Some(&f.token),
                 Some(&key),
                 Some(&body),
             )
-            .await
-            {
-                Ok((201, o, head)) => match Acked::from_answer(&key, &date, &o) {
+            .await;
+            let (status, o, head) = match answer {
+                Ok(a) => a,
+                Err(e) => {
+                    t.stuck.push(format!("{key}: retry failed: {e}"));
+                    continue;
+                }
+            };
+            if head.contains("idempotent-replayed: true") {
+                t.replayed += 1;
+            }
+            match (&u, status) {
+                (Unanswered::Create(..), 201) => match Acked::from_answer(&key, &date, &o) {
                     Some((id, mut a)) => {
                         a.retried = true;
-                        if head.contains("idempotent-replayed: true") {
-                            t.replayed += 1;
-                        }
                         cycle_acked.insert(id, a);
                     }
                     None => t.stuck.push(format!("{key}: 201 without an order: {o}")),
                 },
-                Ok((status, v, _)) => t.stuck.push(format!("{key}: retry answered {status} {v}")),
-                Err(e) => t.stuck.push(format!("{key}: retry failed: {e}")),
+                (Unanswered::Dispatch(id, _), 200) => match cycle_acked.get_mut(id) {
+                    // Dispatched once: the version after the creation's, plus one.
+                    Some(a)
+                        if o["state"] == "delivery"
+                            && o["version"].as_i64() == Some(a.version + 1) =>
+                    {
+                        a.version += 1;
+                        a.dispatched = true;
+                    }
+                    _ => t.stuck.push(format!("{key}: dispatch retry answered {o}")),
+                },
+                _ => t.stuck.push(format!("{key}: retry answered {status} {o}")),
             }
         }
         t.acknowledged += cycle_acked.len();

@@ -17,6 +17,7 @@ impl Error {
             Error::Conflict { .. } => StatusCode::CONFLICT,
             Error::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::Db(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Error::Timeout => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -28,6 +29,11 @@ impl Error {
             Error::NotFound(_) => ("not_found", self.to_string(), None),
             Error::Conflict { code, message } => (*code, message.clone(), None),
             Error::Validation(f) => ("validation_failed", f.to_string(), Some(f.field.clone())),
+            Error::Timeout => (
+                "timeout",
+                "the server took too long; try again (with the same Idempotency-Key)".to_string(),
+                None,
+            ),
             Error::Db(_) | Error::Internal(_) => (
                 "internal_error",
                 "something went wrong on the server".to_string(),

@@ -1,70 +1,113 @@
-//! `Idempotency-Key` on every POST: a retry with the same key and body gets
-//! the first answer and changes nothing; the same key with another body is 409.
+//! `Idempotency-Key` on every signed-in POST: a retry with the same key and
+//! body gets the first answer and changes nothing; the same key with another
+//! body is 409.
+//!
+//! How a key never sticks:
+//! - The request runs in its own task: neither a client that drops the
+//!   connection (a courier's phone losing signal) nor the server's request
+//!   timeout cancels it half-way, and its answer is stored for the retry.
+//! - Order creation and the order transitions write their answer in the
+//!   transaction of their effect ([`Idem::answer`]), and nothing before it:
+//!   after a crash a retry finds both or neither. A concurrent request with
+//!   the same key fails on the key's record and replays the winner's answer.
+//! - Other requests hold their key as a lease ([`Store::idem_start`]); if the
+//!   server died before the answer was stored, a retry after the lease takes
+//!   the key over.
+//! - A retry that arrives while the first request runs waits for its answer
+//!   (a few seconds) before answering 409 `idempotency_key_in_use`.
+//!
+//! Requests without a bearer token (login, PBX webhooks) are not recorded:
+//! nothing is written before a signature or password is checked, and a login
+//! token is never stored. Answers that carry a secret (a new wallboard link's
+//! key) are stored as a 409 `idempotency_answer_not_kept` (see [`NotReplayable`]).
 
 use axum::body::{to_bytes, Body};
-use axum::extract::{Request, State};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
+use std::convert::Infallible;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use super::extract::{bearer, CurrentUser};
 use crate::app::AppState;
 use crate::auth::token_hash;
 use crate::error::Error;
-use crate::store::idem::IdemStart;
+use crate::store::idem::{IdemAnswer, IdemStart};
 
 const MAX_BODY: usize = 2 * 1024 * 1024;
+/// How long a retry waits for the first request with its key to answer.
+const WAIT_FOR_FIRST: Duration = Duration::from_secs(5);
 
-/// The idempotency record of the request being handled, whose answer is
-/// still to be written.
-#[derive(Clone)]
-struct Pending {
+/// The idempotency key of the request being handled, whose answer is still
+/// to be written: an explicit value in the request's extensions, taken by
+/// handlers that answer in their own transaction.
+#[derive(Clone, Default)]
+pub struct Idem(Option<Arc<Held>>);
+
+struct Held {
     record: String,
     body_hash: String,
-    /// No pending record was written: the handler's transaction (or the
-    /// layer, after it) creates the whole record.
-    deferred: bool,
-    answered: Arc<AtomicBool>,
+    /// The lease on the pending record; `None`: no pending record was
+    /// written, the answering transaction creates the whole record.
+    owner: Option<String>,
+    answered: AtomicBool,
 }
 
-/// The idempotency record a handler may answer in its own transaction.
-pub struct PendingRecord {
-    pub record: String,
-    /// Set when the record does not exist yet: create it whole with this
-    /// body hash (a concurrent request with the same key then makes the
-    /// transaction fail as a duplicate, and the layer replays its answer).
-    pub create_with_hash: Option<String>,
+impl<S: Send + Sync> FromRequestParts<S> for Idem {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts.extensions.get::<Idem>().cloned().unwrap_or_default())
+    }
 }
+
+impl Idem {
+    /// The answer to write in the effect's transaction, if the request has a
+    /// fresh key. `body` must be the response's exact bytes; call
+    /// [`Idem::answered`] once the transaction committed.
+    pub fn answer<'a>(&'a self, status: StatusCode, body: &'a str) -> Option<IdemAnswer<'a>> {
+        self.0.as_ref().map(|h| IdemAnswer {
+            key: &h.record,
+            create_with_hash: h.owner.is_none().then_some(h.body_hash.as_str()),
+            owner: h.owner.as_deref(),
+            status: status.as_u16(),
+            body,
+        })
+    }
+
+    /// Whether the request carries a fresh key (so an answer is to be written).
+    pub fn is_held(&self) -> bool {
+        self.0.is_some()
+    }
+
+    /// The handler stored the answer with its own write: the layer leaves it be.
+    pub fn answered(&self) {
+        if let Some(h) = &self.0 {
+            h.answered.store(true, Ordering::SeqCst);
+        }
+    }
+}
+
+/// A response extension: the answer holds a secret that must not be stored.
+/// A retry with the key gets 409 `idempotency_answer_not_kept` with this text.
+#[derive(Clone)]
+pub struct NotReplayable(pub String);
 
 /// Requests whose handler answers in its own transaction, so the layer only
 /// reads the key first instead of writing a pending record (one write less
 /// for every order taken). The path as the layer sees it, under `/api`.
 fn answers_in_its_transaction(path: &str) -> bool {
+    const TRANSITIONS: [&str; 5] = ["dispatch", "deliver", "fail", "recall", "cancel"];
     path == "/orders"
-}
-
-tokio::task_local! {
-    static PENDING: Pending;
-}
-
-/// The idempotency record a handler may answer in its own transaction
-/// (saving a write), when the request carries a fresh key. The body written
-/// must be the response's exact bytes; call [`answered`] once it is stored.
-pub fn pending_record() -> Option<PendingRecord> {
-    PENDING
-        .try_with(|p| PendingRecord {
-            record: p.record.clone(),
-            create_with_hash: p.deferred.then(|| p.body_hash.clone()),
+        || path.strip_prefix("/orders/").is_some_and(|rest| {
+            rest.split_once('/')
+                .is_some_and(|(id, action)| !id.is_empty() && TRANSITIONS.contains(&action))
         })
-        .ok()
-}
-
-/// The handler stored the answer with its own write: the layer leaves it be.
-pub fn answered() {
-    let _ = PENDING.try_with(|p| p.answered.store(true, Ordering::SeqCst));
 }
 
 pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -76,7 +119,9 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
                 .into_response()
         }
     };
-    if req.method() != Method::POST {
+    // Only signed-in POSTs are recorded: nothing is written for a request
+    // whose token, password or signature is still to be checked.
+    if req.method() != Method::POST || bearer(req.headers()).is_none() {
         return next.run(req).await;
     }
     match run(state, key, req, next).await {
@@ -91,17 +136,14 @@ async fn run(state: AppState, key: String, req: Request, next: Next) -> Result<R
         .await
         .map_err(|_| Error::BadRequest("the body is too large or unreadable".into()))?;
     // Keys belong to a user: two users' keys never collide.
-    let scope = match bearer(&parts.headers) {
-        Some(token) => match state.store.session_user(&token_hash(token)).await? {
-            Some(user) => {
-                let id = user.id.clone();
-                parts.extensions.insert(CurrentUser(user));
-                id
-            }
-            None => return Err(Error::Unauthorized),
-        },
-        None => "anonymous".to_string(),
-    };
+    let token = bearer(&parts.headers).ok_or(Error::Unauthorized)?;
+    let user = state
+        .store
+        .session_user(&token_hash(token))
+        .await?
+        .ok_or(Error::Unauthorized)?;
+    let scope = user.id.clone();
+    parts.extensions.insert(CurrentUser(user));
     let mut h = Sha256::new();
     for part in [
         scope.as_str(),
@@ -115,64 +157,109 @@ async fn run(state: AppState, key: String, req: Request, next: Next) -> Result<R
     let record = format!("k{}", &hex::encode(h.finalize())[..40]);
     let body_hash = hex::encode(Sha256::digest(&bytes));
     let deferred = answers_in_its_transaction(parts.uri.path());
-    let start = if deferred {
-        state.store.idem_peek(&record, &body_hash).await?
-    } else {
-        state.store.idem_start(&record, &body_hash).await?
-    };
-    match start {
-        IdemStart::Fresh => {
-            let pending = Pending {
-                record: record.clone(),
-                body_hash: body_hash.clone(),
-                deferred,
-                answered: Arc::new(AtomicBool::new(false)),
-            };
-            let response = PENDING
-                .scope(
-                    pending.clone(),
-                    next.run(Request::from_parts(parts, Body::from(bytes))),
-                )
-                .await;
-            let (rparts, rbody) = response.into_parts();
-            let rbytes = to_bytes(rbody, usize::MAX)
-                .await
-                .map_err(|e| Error::Internal(format!("response body: {e}")))?;
-            if deferred {
-                if rparts.status.is_server_error() || pending.answered.load(Ordering::SeqCst) {
-                    return Ok(Response::from_parts(rparts, Body::from(rbytes)));
-                }
-                let text = String::from_utf8_lossy(&rbytes);
-                let status = rparts.status.as_u16();
-                return match state
-                    .store
-                    .idem_answer(&record, &body_hash, status, &text)
-                    .await
-                {
-                    Ok(()) => Ok(Response::from_parts(rparts, Body::from(rbytes))),
-                    // Another request with this key answered first (this
-                    // one's transaction failed on the key): its answer.
-                    Err(Error::Conflict {
-                        code: "duplicate", ..
-                    }) => match state.store.idem_peek(&record, &body_hash).await? {
-                        IdemStart::Fresh => Ok(Response::from_parts(rparts, Body::from(rbytes))),
-                        other => answer_known(other),
-                    },
-                    Err(e) => Err(e),
-                };
-            }
-            if rparts.status.is_server_error() {
-                state.store.idem_abandon(&record).await?;
-            } else if !pending.answered.load(Ordering::SeqCst) {
-                let text = String::from_utf8_lossy(&rbytes);
+    let owner = (!deferred).then(crate::auth::new_token);
+    let waited = Instant::now();
+    let mut pause = Duration::from_millis(20);
+    let start = loop {
+        let start = match &owner {
+            None => state.store.idem_peek(&record, &body_hash).await?,
+            Some(o) => {
                 state
                     .store
-                    .idem_finish(&record, rparts.status.as_u16(), &text)
+                    .idem_start(&record, &body_hash, o, state.cfg.idempotency_lease)
+                    .await?
+            }
+        };
+        match start {
+            IdemStart::InProgress if waited.elapsed() < WAIT_FOR_FIRST => {
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_millis(500));
+            }
+            other => break other,
+        }
+    };
+    if !matches!(start, IdemStart::Fresh) {
+        return answer_known(start);
+    }
+    let idem = Idem(Some(Arc::new(Held {
+        record,
+        body_hash,
+        owner,
+        answered: AtomicBool::new(false),
+    })));
+    parts.extensions.insert(idem.clone());
+    let req = Request::from_parts(parts, Body::from(bytes));
+    // Its own task: a dropped connection does not cancel the request half-way.
+    tokio::spawn(handle(state, idem, req, next))
+        .await
+        .map_err(|e| Error::Internal(format!("request task: {e}")))?
+}
+
+/// Runs the request and stores its answer under the key.
+async fn handle(state: AppState, idem: Idem, req: Request, next: Next) -> Result<Response, Error> {
+    let response = next.run(req).await;
+    let (rparts, rbody) = response.into_parts();
+    let rbytes = to_bytes(rbody, usize::MAX)
+        .await
+        .map_err(|e| Error::Internal(format!("response body: {e}")))?;
+    let Some(held) = idem.0.as_ref() else {
+        return Ok(Response::from_parts(rparts, Body::from(rbytes)));
+    };
+    let respond = |rparts, rbytes| Ok(Response::from_parts(rparts, Body::from(rbytes)));
+    if held.answered.load(Ordering::SeqCst) {
+        return respond(rparts, rbytes);
+    }
+    // What a retry gets: the same bytes, or a 409 for an answer with a secret.
+    let (status, stored) = match rparts.extensions.get::<NotReplayable>() {
+        Some(NotReplayable(why)) => (
+            StatusCode::CONFLICT.as_u16(),
+            serde_json::to_string(&rodnik_shared::api::ErrorBody {
+                error: rodnik_shared::api::ErrorDetail {
+                    code: "idempotency_answer_not_kept".into(),
+                    message: why.clone(),
+                    field: None,
+                },
+            })
+            .map_err(|e| Error::Internal(e.to_string()))?,
+        ),
+        None => (
+            rparts.status.as_u16(),
+            String::from_utf8_lossy(&rbytes).into_owned(),
+        ),
+    };
+    match &held.owner {
+        Some(owner) => {
+            if rparts.status.is_server_error() {
+                state.store.idem_abandon(&held.record, owner).await?;
+            } else {
+                state
+                    .store
+                    .idem_finish(&held.record, owner, status, &stored)
                     .await?;
             }
-            Ok(Response::from_parts(rparts, Body::from(rbytes)))
+            respond(rparts, rbytes)
         }
-        known => answer_known(known),
+        None => {
+            if rparts.status.is_server_error() {
+                return respond(rparts, rbytes);
+            }
+            match state
+                .store
+                .idem_answer(&held.record, &held.body_hash, status, &stored)
+                .await
+            {
+                Ok(()) => respond(rparts, rbytes),
+                // Another request with this key answered first (this one's
+                // transaction failed on the key): its answer.
+                Err(Error::Conflict {
+                    code: "duplicate", ..
+                }) => match state.store.idem_peek(&held.record, &held.body_hash).await? {
+                    IdemStart::Fresh => respond(rparts, rbytes),
+                    other => answer_known(other),
+                },
+                Err(e) => Err(e),
+            }
+        }
     }
 }
 

@@ -24,6 +24,20 @@ use tower_http::services::{ServeDir, ServeFile};
 use crate::app::AppState;
 use crate::error::Error;
 
+/// Answers 503 `timeout` to an API request that runs longer than
+/// `request_timeout` (the live channel's upgrade answers at once; the socket
+/// it opens is not a request).
+async fn time_limit(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    match tokio::time::timeout(state.cfg.request_timeout, next.run(req)).await {
+        Ok(r) => r,
+        Err(_) => Error::Timeout.into_response(),
+    }
+}
+
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(users::router())
@@ -49,7 +63,8 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             idempotency::layer,
-        ));
+        ))
+        .layer(middleware::from_fn_with_state(state.clone(), time_limit));
     let app = Router::new().nest("/api", api);
     let app = match state.cfg.static_dir.as_ref().filter(|d| d.join("index.html").exists()) {
         Some(dir) => app.fallback_service(

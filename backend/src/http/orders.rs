@@ -19,6 +19,7 @@ use rodnik_shared::{FieldError, Money, OrderAction, OrderState, Qty, Role, TimeW
 use serde::Deserialize;
 
 use super::extract::{ApiJson, ApiQuery, CurrentUser, MaybeJson};
+use super::idempotency::Idem;
 use crate::app::AppState;
 use crate::error::{Error, Result};
 use crate::store::catalogue::OrderInputs;
@@ -97,6 +98,7 @@ fn total(lines: &[OrderLine]) -> Money {
 pub async fn create_order(
     State(state): State<AppState>,
     user: CurrentUser,
+    idem: Idem,
     ApiJson(req): ApiJson<CreateOrder>,
 ) -> Result<(StatusCode, Json<Order>)> {
     user.require_operator()?;
@@ -190,21 +192,13 @@ pub async fn create_order(
     };
     // With an Idempotency-Key, the answer is stored in the order's own
     // transaction: the same bytes `Json` sends.
-    let record = super::idempotency::pending_record();
-    let body = match &record {
-        Some(_) => Some(serde_json::to_string(&order).map_err(|e| Error::Internal(e.to_string()))?),
-        None => None,
+    let body = match idem.is_held() {
+        true => Some(serde_json::to_string(&order).map_err(|e| Error::Internal(e.to_string()))?),
+        false => None,
     };
-    let answer =
-        record
-            .as_ref()
-            .zip(body.as_deref())
-            .map(|(r, b)| crate::store::orders::IdemAnswer {
-                key: &r.record,
-                create_with_hash: r.create_with_hash.as_deref(),
-                status: StatusCode::CREATED.as_u16(),
-                body: b,
-            });
+    let answer = body
+        .as_deref()
+        .and_then(|b| idem.answer(StatusCode::CREATED, b));
     state
         .store
         .insert_order_answered(
@@ -214,7 +208,7 @@ pub async fn create_order(
         )
         .await?;
     if answer.is_some() {
-        super::idempotency::answered();
+        idem.answered();
     }
     Ok((StatusCode::CREATED, Json(order)))
 }
@@ -312,6 +306,7 @@ pub async fn get_order(
 async fn mutate<F>(
     state: &AppState,
     user: &CurrentUser,
+    idem: &Idem,
     id: &str,
     expected: Option<i64>,
     decide: F,
@@ -329,8 +324,23 @@ where
         let (mut next, fx) = decide(&current)?;
         next.version = current.version + 1;
         next.updated_at = now();
-        match state.store.cas_order(&current, &next, &fx).await {
-            Ok(()) => return Ok(next),
+        // With an Idempotency-Key, its answer is written with the change.
+        let body = match idem.is_held() {
+            true => Some(serde_json::to_string(&next).map_err(|e| Error::Internal(e.to_string()))?),
+            false => None,
+        };
+        let answer = body.as_deref().and_then(|b| idem.answer(StatusCode::OK, b));
+        match state
+            .store
+            .cas_order(&current, &next, &fx, answer.as_ref())
+            .await
+        {
+            Ok(()) => {
+                if answer.is_some() {
+                    idem.answered();
+                }
+                return Ok(next);
+            }
             Err(Error::Conflict {
                 code: "stale_version",
                 ..
@@ -359,6 +369,7 @@ where
 pub async fn patch_order(
     State(state): State<AppState>,
     user: CurrentUser,
+    idem: Idem,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<PatchOrder>,
 ) -> Result<Json<Order>> {
@@ -423,7 +434,7 @@ pub async fn patch_order(
         )),
         _ => None,
     };
-    let order = mutate(&state, &user, &id, req.expected_version, |o| {
+    let order = mutate(&state, &user, &idem, &id, req.expected_version, |o| {
         if !o.state.is_open() {
             return Err(Error::conflict(
                 "invalid_transition",
@@ -477,6 +488,7 @@ pub async fn patch_order(
 pub async fn dispatch(
     State(state): State<AppState>,
     user: CurrentUser,
+    idem: Idem,
     Path(id): Path<String>,
     MaybeJson(req): MaybeJson<VersionOnly>,
 ) -> Result<Json<Order>> {
@@ -491,7 +503,7 @@ pub async fn dispatch(
         }
         None => 0,
     };
-    let order = mutate(&state, &user, &id, req.expected_version, |o| {
+    let order = mutate(&state, &user, &idem, &id, req.expected_version, |o| {
         let next_state = o.state.apply(OrderAction::Dispatch)?;
         if o.courier_id.is_none() {
             return Err(Error::invalid(
@@ -513,6 +525,7 @@ pub async fn dispatch(
 pub async fn deliver(
     State(state): State<AppState>,
     user: CurrentUser,
+    idem: Idem,
     Path(id): Path<String>,
     MaybeJson(req): MaybeJson<DeliverOrder>,
 ) -> Result<Json<Order>> {
@@ -531,7 +544,7 @@ pub async fn deliver(
     };
     let at = device_time(req.at.as_deref())?;
     let by = user.id().to_string();
-    let order = mutate(&state, &user, &id, req.expected_version, |o| {
+    let order = mutate(&state, &user, &idem, &id, req.expected_version, |o| {
         let next_state = o.state.apply(OrderAction::Deliver)?;
         let mut n = o.clone();
         n.state = next_state;
@@ -555,12 +568,13 @@ pub async fn deliver(
 pub async fn fail(
     State(state): State<AppState>,
     user: CurrentUser,
+    idem: Idem,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<FailOrder>,
 ) -> Result<Json<Order>> {
     let reason = required_text(&req.reason, "reason")?;
     let at = device_time(req.at.as_deref())?;
-    let order = mutate(&state, &user, &id, req.expected_version, |o| {
+    let order = mutate(&state, &user, &idem, &id, req.expected_version, |o| {
         let next_state = o.state.apply(OrderAction::Fail)?;
         let mut n = o.clone();
         n.state = next_state;
@@ -581,11 +595,12 @@ pub async fn fail(
 pub async fn recall(
     State(state): State<AppState>,
     user: CurrentUser,
+    idem: Idem,
     Path(id): Path<String>,
     MaybeJson(req): MaybeJson<VersionOnly>,
 ) -> Result<Json<Order>> {
     user.require_operator()?;
-    let order = mutate(&state, &user, &id, req.expected_version, |o| {
+    let order = mutate(&state, &user, &idem, &id, req.expected_version, |o| {
         let mut n = o.clone();
         n.state = o.state.apply(OrderAction::Recall)?;
         n.route_pos = 0;
@@ -599,12 +614,13 @@ pub async fn recall(
 pub async fn cancel(
     State(state): State<AppState>,
     user: CurrentUser,
+    idem: Idem,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<CancelOrder>,
 ) -> Result<Json<Order>> {
     user.require_operator()?;
     let reason = required_text(&req.reason, "reason")?;
-    let order = mutate(&state, &user, &id, req.expected_version, |o| {
+    let order = mutate(&state, &user, &idem, &id, req.expected_version, |o| {
         let mut n = o.clone();
         n.state = o.state.apply(OrderAction::Cancel)?;
         n.cancel_reason = Some(reason.clone());

@@ -4,7 +4,7 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use chrono::Utc;
 use rodnik_shared::api::{
     CreateWallboard, Wallboard, WallboardCourier, WallboardCreated, WallboardSnapshot,
@@ -14,6 +14,7 @@ use rodnik_shared::Role;
 use serde::Deserialize;
 
 use super::extract::{bearer, ApiJson, ApiQuery, CurrentUser};
+use super::idempotency::NotReplayable;
 use crate::app::AppState;
 use crate::auth::{new_token, token_hash};
 use crate::error::{Error, Result};
@@ -32,7 +33,7 @@ pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiJson(req): ApiJson<CreateWallboard>,
-) -> Result<(StatusCode, Json<WallboardCreated>)> {
+) -> Result<(StatusCode, Extension<NotReplayable>, Json<WallboardCreated>)> {
     user.require_manager()?;
     let name = required_text(&req.name, "name")?;
     if name.chars().count() > 100 {
@@ -45,8 +46,16 @@ pub async fn create(
         .create_wallboard(&name, &token_hash(&key), user.id(), &at)
         .await?;
     let path = format!("/wallboard?key={key}");
+    // The key is shown once and never stored in plain text, not even as the
+    // idempotent answer: a retry learns the link exists.
+    let not_kept = NotReplayable(format!(
+        "the wallboard link '{}' ({}) was created by the first request with this key; \
+         its key is shown only once: revoke the link and make a new one if it was lost",
+        wallboard.name, wallboard.id
+    ));
     Ok((
         StatusCode::CREATED,
+        Extension(not_kept),
         Json(WallboardCreated {
             wallboard,
             key,

@@ -136,6 +136,11 @@ fn classify(message: &str) -> Error {
     let lower = message.to_ascii_lowercase();
     if lower.contains("cas_failed") {
         Error::conflict("stale_version", "the record changed meanwhile")
+    } else if lower.contains("idem_lost") {
+        Error::conflict(
+            "idempotency_key_in_use",
+            "another request with this Idempotency-Key took it over",
+        )
     } else if lower.contains("already contains") || lower.contains("already exists") {
         Error::conflict("duplicate", message.to_string())
     } else if is_retryable(&lower) {
@@ -278,13 +283,13 @@ impl Store {
                 .unwrap_or_default();
             let joined: Vec<String> = messages.into_iter().map(|(_, m)| m).collect();
             tracing::debug!(errors = ?joined, "query failed");
-            return Err(classify(
-                &if joined.iter().any(|m| m.contains("cas_failed")) {
-                    "cas_failed".to_string()
-                } else {
-                    first
-                },
-            ));
+            return Err(classify(&match ["cas_failed", "idem_lost"]
+                .into_iter()
+                .find(|marker| joined.iter().any(|m| m.contains(marker)))
+            {
+                Some(marker) => marker.to_string(),
+                None => first,
+            }));
         }
         Ok(response)
     }

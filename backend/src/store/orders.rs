@@ -52,14 +52,7 @@ pub struct Effects {
 
 const ON_ROUTE: &str = "state IN ['delivery', 'delivered']";
 
-/// An idempotency key's answer written in the order's transaction.
-pub struct IdemAnswer<'a> {
-    pub key: &'a str,
-    /// The key has no record yet: create it whole, with this body hash.
-    pub create_with_hash: Option<&'a str>,
-    pub status: u16,
-    pub body: &'a str,
-}
+pub use super::idem::IdemAnswer;
 
 impl Store {
     pub async fn insert_order(&self, o: &Order) -> Result<()> {
@@ -84,23 +77,9 @@ impl Store {
             None => "",
         };
         let mut vars = json!({ "doc": order_doc(o, None), "oid": o.id });
-        let answered = match answer {
-            Some(a) => {
-                ids.push(("idem", rid("idem", a.key)));
-                match a.create_with_hash {
-                    Some(hash) => {
-                        vars["idem_doc"] = Store::idem_done_doc(hash, a.status, a.body);
-                        "CREATE $idem CONTENT $idem_doc RETURN NONE;"
-                    }
-                    None => {
-                        vars["idem_status"] = json!(a.status);
-                        vars["idem_body"] = json!(a.body);
-                        "UPDATE $idem SET state = 'done', status = $idem_status, response = $idem_body;"
-                    }
-                }
-            }
-            None => "",
-        };
+        let answered = answer
+            .map(|a| a.statement(&mut vars, &mut ids))
+            .unwrap_or_default();
         let apply = apply_stats(&Stats::change(None, o), &mut vars);
         let sql = format!(
             "BEGIN TRANSACTION; CREATE $rid CONTENT $doc; {link} {answered} {apply} COMMIT TRANSACTION;"
@@ -135,7 +114,15 @@ impl Store {
     /// Writes `new` over the stored order only if it is still at `old_version`.
     /// Returns `Conflict(stale_version)` when someone else changed it first.
     /// The report figures move by `new - old` in the same transaction.
-    pub async fn cas_order(&self, old: &Order, new: &Order, fx: &Effects) -> Result<()> {
+    /// With `answer`, the idempotency key's answer is written in the same
+    /// transaction (a retry then finds either both or neither).
+    pub async fn cas_order(
+        &self,
+        old: &Order,
+        new: &Order,
+        fx: &Effects,
+        answer: Option<&IdemAnswer<'_>>,
+    ) -> Result<()> {
         let old_version = old.version;
         let stats = Stats::change(Some(old), new);
         let mut vars = json!({
@@ -151,11 +138,15 @@ impl Store {
         } else {
             ""
         };
+        let answered = answer
+            .map(|a| a.statement(&mut vars, &mut ids))
+            .unwrap_or_default();
         let sql = format!(
             "BEGIN TRANSACTION;
              LET $changed = (UPDATE $rid CONTENT $doc WHERE version = $old RETURN id);
              IF array::len($changed) = 0 {{ THROW 'cas_failed' }};
              {bottles}
+             {answered}
              {apply}
              COMMIT TRANSACTION;"
         );
