@@ -148,7 +148,7 @@ impl Tally {
     pub fn summary(&self) -> String {
         format!(
             "{} kills on {} folder(s), {} acknowledged orders ({} also dispatched, {} over 6 KiB), \
-             {} unanswered creations retried ({} replayed), {} refused under load; lost {}, changed {}, \
+             {} unanswered creations and dispatches retried ({} replayed), {} refused under load; lost {}, changed {}, \
              duplicated {}, stuck {}; {:.1} s",
             self.kills,
             self.folders,
