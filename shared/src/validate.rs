@@ -40,9 +40,23 @@ pub fn phone(value: &str, region: &str, field: &str) -> Result<Phone, FieldError
     Phone::parse(value, region).map_err(|e| FieldError::new(field, e.to_string()))
 }
 
+/// A calendar date `YYYY-MM-DD` with a four-digit year (1000 to 9999):
+/// chrono alone also takes `+12345-01-01` and `-0001-01-01`.
 pub fn date(value: &str, field: &str) -> Result<NaiveDate, FieldError> {
-    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
-        .map_err(|_| FieldError::new(field, "must be a date YYYY-MM-DD"))
+    let v = value.trim();
+    let shaped = v.len() == 10
+        && v.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        })
+        && !v.starts_with('0');
+    shaped
+        .then(|| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok())
+        .flatten()
+        .ok_or_else(|| FieldError::new(field, "must be a date YYYY-MM-DD"))
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -164,6 +178,26 @@ pub fn lines(lines: &[LineInput]) -> Result<Vec<(String, Qty)>, FieldError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_have_four_digit_years() {
+        assert!(date("2026-12-04", "d").is_ok());
+        assert!(date(" 2026-12-04 ", "d").is_ok());
+        for bad in [
+            "+12345-01-01",
+            "12345-01-01",
+            "-0001-01-01",
+            "0999-01-01",
+            "2026-1-04",
+            "2026-02-30",
+            "2026/12/04",
+            "２０２６-12-04",
+            "",
+            "2026-12-04T00:00",
+        ] {
+            assert!(date(bad, "d").is_err(), "{bad}");
+        }
+    }
 
     fn input() -> CreateClient {
         CreateClient {

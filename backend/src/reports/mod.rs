@@ -194,6 +194,17 @@ pub fn lost_clients(
     LostClientsReport { rows }
 }
 
+/// A text cell as a spreadsheet will not run it: a cell starting with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return is a formula to Excel and
+/// LibreOffice (a client named `=HYPERLINK(...)` would run on the manager's
+/// PC), so it gets a leading `'`, the spreadsheet's own "this is text" mark.
+pub fn cell(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}").into(),
+        _ => s.into(),
+    }
+}
+
 fn write_csv<R: serde::Serialize>(headers: &[&str], rows: impl IntoIterator<Item = R>) -> String {
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
@@ -221,9 +232,9 @@ pub fn deliveries_csv(r: &DeliveriesReport) -> String {
         r.rows.iter().map(|x| {
             (
                 &x.courier_id,
-                &x.courier_name,
+                x.courier_name.as_deref().map(cell),
                 &x.client_id,
-                &x.client_name,
+                cell(&x.client_name),
                 x.client_kind.as_str(),
                 x.orders,
                 x.water_qty,
@@ -236,9 +247,15 @@ pub fn deliveries_csv(r: &DeliveriesReport) -> String {
 pub fn sales_csv(r: &SalesReport) -> String {
     write_csv(
         &["product_id", "name", "kind", "qty", "amount"],
-        r.rows
-            .iter()
-            .map(|x| (&x.product_id, &x.name, x.kind.as_str(), x.qty, x.amount)),
+        r.rows.iter().map(|x| {
+            (
+                &x.product_id,
+                cell(&x.name),
+                x.kind.as_str(),
+                x.qty,
+                x.amount,
+            )
+        }),
     )
 }
 
@@ -252,7 +269,7 @@ pub fn orders_csv(r: &OrdersReport) -> String {
         &["user_id", "name", "created", "delivered"],
         r.by_operator
             .iter()
-            .map(|x| (&x.user_id, &x.name, x.created, x.delivered)),
+            .map(|x| (&x.user_id, cell(&x.name), x.created, x.delivered)),
     ));
     out
 }
@@ -270,8 +287,9 @@ pub fn lost_csv(r: &LostClientsReport) -> String {
         r.rows.iter().map(|x| {
             (
                 &x.client_id,
-                &x.name,
+                cell(&x.name),
                 x.kind.as_str(),
+                // E.164, made by our parser: `+` and digits, never a formula.
                 x.phones.join(" "),
                 &x.last_delivery_date,
                 x.delivered_orders,
@@ -294,7 +312,7 @@ pub fn daily_deliveries_csv(r: &DailyDeliveries) -> String {
             (
                 &x.date,
                 &x.courier_id,
-                &x.courier_name,
+                x.courier_name.as_deref().map(cell),
                 x.orders,
                 x.water_qty,
                 x.amount,
