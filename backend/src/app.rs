@@ -19,6 +19,8 @@ pub struct AppState {
     pub hub: Hub,
     /// PBX adapters: the AMI connection and the providers' HTTP client.
     pub telephony: crate::telephony::Telephony,
+    /// Failed logins per username and address (auth.rs).
+    pub logins: Arc<auth::LoginThrottle>,
 }
 
 impl AppState {
@@ -38,6 +40,7 @@ impl AppState {
             cfg,
             hub,
             telephony,
+            logins: Arc::default(),
         })
     }
 }
@@ -49,6 +52,9 @@ async fn first_admin(store: &Store, password: Option<String>) -> Result<Option<S
     }
     let generated = password.is_none();
     let password = password.unwrap_or_else(auth::random_password);
+    // The same rule as for every other user (RODNIK_ADMIN_PASSWORD).
+    auth::check_password(&password)
+        .map_err(|e| crate::error::Error::Internal(format!("RODNIK_ADMIN_PASSWORD: {e}")))?;
     store
         .create_user(NewUser {
             username: "admin".into(),
@@ -111,5 +117,10 @@ fn purge_idempotency_keys(state: &AppState) {
 pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
     trim_heap_periodically();
     purge_idempotency_keys(&state);
-    axum::serve(listener, router(state)).await
+    // The peer's address is known to handlers (login throttling).
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .await
 }

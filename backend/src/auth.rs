@@ -7,7 +7,138 @@ use argon2::Argon2;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{LazyLock, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::sync::Semaphore;
+
 use crate::error::{Error, Result};
+
+/// argon2 runs on at most one blocking thread per core: a flood of logins
+/// queues here instead of taking every thread (and the memory argon2 needs).
+static ARGON2_POOL: LazyLock<Semaphore> =
+    LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())));
+
+/// A hash for unknown usernames, so their check costs a real one.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm8";
+
+async fn on_pool<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    let _permit = ARGON2_POOL
+        .acquire()
+        .await
+        .map_err(|e| Error::Internal(format!("argon2 pool: {e}")))?;
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| Error::Internal(format!("argon2 task: {e}")))
+}
+
+/// Checks a password on the bounded pool; `None` (an unknown user) costs the same.
+pub async fn verify(password: &str, hash: Option<String>) -> Result<bool> {
+    let password = password.to_string();
+    let known = hash.is_some();
+    let hash = hash.unwrap_or_else(|| DUMMY_HASH.to_string());
+    let ok = on_pool(move || verify_password(&password, &hash)).await?;
+    Ok(ok && known)
+}
+
+/// Hashes a password on the bounded pool.
+pub async fn hash(password: &str) -> Result<String> {
+    let password = password.to_string();
+    on_pool(move || hash_password(&password)).await?
+}
+
+/// The password rule, for every user including the first admin.
+pub fn check_password(password: &str) -> Result<()> {
+    let n = password.chars().count();
+    if n < 8 {
+        return Err(Error::invalid("password", "must be at least 8 characters"));
+    }
+    if n > 256 {
+        return Err(Error::invalid("password", "must be at most 256 characters"));
+    }
+    Ok(())
+}
+
+/// Failed logins per username and per client address, with growing waits:
+/// after [`FREE_PER_USER`] failures for a username (or [`FREE_PER_ADDRESS`]
+/// from one address) each new failure doubles the wait, from 1 s up to 15
+/// minutes. A success clears the username. Kept in memory: a restart forgives.
+#[derive(Default)]
+pub struct LoginThrottle {
+    entries: Mutex<HashMap<String, Strikes>>,
+}
+
+struct Strikes {
+    failures: u32,
+    until: Instant,
+    last: Instant,
+}
+
+pub const FREE_PER_USER: u32 = 5;
+pub const FREE_PER_ADDRESS: u32 = 30;
+const MAX_WAIT: Duration = Duration::from_secs(15 * 60);
+/// Entries kept before old ones (quiet for an hour) are dropped.
+const MAX_ENTRIES: usize = 100_000;
+
+impl LoginThrottle {
+    fn keys(username: &str, addr: Option<IpAddr>) -> Vec<(String, u32)> {
+        let mut keys = vec![(
+            format!("u:{}", username.trim().to_lowercase()),
+            FREE_PER_USER,
+        )];
+        if let Some(a) = addr {
+            keys.push((format!("a:{a}"), FREE_PER_ADDRESS));
+        }
+        keys
+    }
+
+    /// `Err(wait)` while the username or the address must wait.
+    pub fn check(&self, username: &str, addr: Option<IpAddr>) -> std::result::Result<(), Duration> {
+        let now = Instant::now();
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let wait = Self::keys(username, addr)
+            .iter()
+            .filter_map(|(k, _)| entries.get(k))
+            .map(|s| s.until.saturating_duration_since(now))
+            .max()
+            .unwrap_or_default();
+        if wait.is_zero() {
+            Ok(())
+        } else {
+            Err(wait)
+        }
+    }
+
+    pub fn failed(&self, username: &str, addr: Option<IpAddr>) {
+        let now = Instant::now();
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.len() >= MAX_ENTRIES {
+            entries.retain(|_, s| now.duration_since(s.last) < Duration::from_secs(3600));
+        }
+        for (key, free) in Self::keys(username, addr) {
+            let s = entries.entry(key).or_insert(Strikes {
+                failures: 0,
+                until: now,
+                last: now,
+            });
+            s.failures += 1;
+            s.last = now;
+            if s.failures >= free {
+                let doublings = (s.failures - free).min(20);
+                let wait = Duration::from_secs(1u64 << doublings).min(MAX_WAIT);
+                s.until = now + wait;
+            }
+        }
+    }
+
+    pub fn succeeded(&self, username: &str) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries.remove(&format!("u:{}", username.trim().to_lowercase()));
+    }
+}
 
 pub fn hash_password(password: &str) -> Result<String> {
     let salt = SaltString::generate(&mut OsRng);
@@ -58,6 +189,32 @@ mod tests {
         assert!(verify_password("s3cret", &h));
         assert!(!verify_password("wrong", &h));
         assert!(!verify_password("s3cret", "not a hash"));
+    }
+
+    #[test]
+    fn failed_logins_wait_longer_and_longer_and_a_success_clears_the_name() {
+        let t = LoginThrottle::default();
+        let ip: IpAddr = [10, 0, 0, 1].into();
+        for _ in 0..FREE_PER_USER - 1 {
+            t.failed("Olga", Some(ip));
+            assert!(t.check("olga", Some(ip)).is_ok());
+        }
+        t.failed("olga ", Some(ip));
+        let first = t.check("OLGA", None).unwrap_err();
+        assert!(first <= Duration::from_secs(1) && !first.is_zero());
+        t.failed("olga", Some(ip));
+        let second = t.check("olga", None).unwrap_err();
+        assert!(second > Duration::from_secs(1), "{second:?}");
+        // Another name from the same address is not yet held...
+        assert!(t.check("pavel", Some(ip)).is_ok());
+        t.succeeded("olga");
+        assert!(t.check("olga", None).is_ok());
+        // ... until the address itself failed too often.
+        for i in 0..FREE_PER_ADDRESS {
+            t.failed(&format!("guess{i}"), Some(ip));
+        }
+        assert!(t.check("pavel", Some(ip)).is_err());
+        assert!(t.check("pavel", Some([10, 0, 0, 2].into())).is_ok());
     }
 
     #[test]

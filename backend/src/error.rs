@@ -23,6 +23,9 @@ pub enum Error {
     Db(String),
     #[error("internal error: {0}")]
     Internal(String),
+    /// Too many failed logins: wait this long (429 with `Retry-After`).
+    #[error("too many failed attempts; try again in {} s", .0.as_secs().max(1))]
+    TooManyAttempts(std::time::Duration),
     /// The request ran longer than the server allows.
     #[error("the request took too long")]
     Timeout,

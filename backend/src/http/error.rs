@@ -18,6 +18,7 @@ impl Error {
             Error::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::Db(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Error::Timeout => StatusCode::SERVICE_UNAVAILABLE,
+            Error::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 
@@ -29,6 +30,7 @@ impl Error {
             Error::NotFound(_) => ("not_found", self.to_string(), None),
             Error::Conflict { code, message } => (*code, message.clone(), None),
             Error::Validation(f) => ("validation_failed", f.to_string(), Some(f.field.clone())),
+            Error::TooManyAttempts(_) => ("too_many_attempts", self.to_string(), None),
             Error::Timeout => (
                 "timeout",
                 "the server took too long; try again (with the same Idempotency-Key)".to_string(),
@@ -53,12 +55,21 @@ impl IntoResponse for Error {
         if matches!(self, Error::Db(_) | Error::Internal(_)) {
             tracing::error!(error = %self, "request failed");
         }
-        (
+        let mut response = (
             self.status(),
             Json(ErrorBody {
                 error: self.detail(),
             }),
         )
-            .into_response()
+            .into_response();
+        if let Error::TooManyAttempts(wait) = &self {
+            let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            if let Ok(v) = axum::http::HeaderValue::from_str(&secs.max(1).to_string()) {
+                response
+                    .headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, v);
+            }
+        }
+        response
     }
 }

@@ -34,25 +34,38 @@ pub async fn health() -> Json<Health> {
 }
 
 #[utoipa::path(post, path = "/api/auth/login", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 401, body = rodnik_shared::api::ErrorBody)))]
+    responses((status = 200, body = LoginResponse), (status = 401, body = rodnik_shared::api::ErrorBody),
+        (status = 429, description = "too many failed logins for this username or address; wait `Retry-After` seconds",
+         body = rodnik_shared::api::ErrorBody)))]
 pub async fn login(
     State(state): State<AppState>,
+    peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    headers: axum::http::HeaderMap,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>> {
-    let found = state.store.user_for_login(req.username.trim()).await?;
-    let Some((user, hash)) = found else {
-        // Spend the same time as a real check, so usernames cannot be probed.
-        let _ = auth::verify_password(&req.password, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm8");
-        return Err(Error::Unauthorized);
-    };
-    let password = req.password.clone();
-    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
-        .await
-        .map_err(|e| Error::Internal(e.to_string()))?;
-    // A deactivated user gets the same answer as a wrong password.
-    if !ok || !user.active {
+    let username = req.username.trim();
+    if username.chars().count() > 100 || req.password.chars().count() > 256 {
         return Err(Error::Unauthorized);
     }
+    let addr = client_address(peer.map(|p| p.0 .0), &headers);
+    state
+        .logins
+        .check(username, addr)
+        .map_err(Error::TooManyAttempts)?;
+    let found = state.store.user_for_login(username).await?;
+    // An unknown user costs a real check too, so usernames cannot be probed.
+    let (user, hash) = match found {
+        Some((user, hash)) => (Some(user), Some(hash)),
+        None => (None, None),
+    };
+    let ok = auth::verify(&req.password, hash).await?;
+    // A deactivated user gets the same answer as a wrong password.
+    let Some(user) = user.filter(|u| ok && u.active) else {
+        state.logins.failed(username, addr);
+        tracing::info!(username, ?addr, "login refused");
+        return Err(Error::Unauthorized);
+    };
+    state.logins.succeeded(username);
     let token = auth::new_token();
     state
         .store
@@ -60,6 +73,25 @@ pub async fn login(
         .await?;
     tracing::info!(user = %user.username, "logged in");
     Ok(Json(LoginResponse { token, user }))
+}
+
+/// The address a login comes from: the peer, or, when the peer is this
+/// machine (a reverse proxy in front, docs/operations.md), the last address
+/// of its `X-Forwarded-For`.
+fn client_address(
+    peer: Option<std::net::SocketAddr>,
+    headers: &axum::http::HeaderMap,
+) -> Option<std::net::IpAddr> {
+    let peer = peer?.ip();
+    if !peer.is_loopback() {
+        return Some(peer);
+    }
+    headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .and_then(|a| a.trim().parse().ok())
+        .or(Some(peer))
 }
 
 #[utoipa::path(post, path = "/api/auth/logout", responses((status = 204)))]
@@ -209,22 +241,12 @@ pub async fn patch_user(
 }
 
 fn check_password(password: &str) -> Result<()> {
-    let n = password.chars().count();
-    if n < 8 {
-        return Err(Error::invalid("password", "must be at least 8 characters"));
-    }
-    if n > 256 {
-        return Err(Error::invalid("password", "must be at most 256 characters"));
-    }
-    Ok(())
+    auth::check_password(password)
 }
 
-/// argon2 off the async threads.
+/// argon2 off the async threads, on the bounded pool.
 async fn hash(password: &str) -> Result<String> {
-    let password = password.to_string();
-    tokio::task::spawn_blocking(move || auth::hash_password(&password))
-        .await
-        .map_err(|e| Error::Internal(e.to_string()))?
+    auth::hash(password).await
 }
 
 fn optional_phone(state: &AppState, raw: Option<&str>) -> Result<Option<rodnik_shared::Phone>> {
