@@ -175,3 +175,67 @@ async fn a_wallboard_key_reads_today_without_contacts_and_nothing_more() {
     .await;
     assert!(refused.is_err(), "a revoked key opens no socket");
 }
+
+/// The live channel of a wallboard carries today's orders only, as its
+/// snapshot does; an order moved off today gets one last update so the board
+/// drops it, and then nothing more.
+#[tokio::test]
+async fn a_wallboard_hears_only_of_todays_orders() {
+    let app = spawn_app().await;
+    let (_, manager) = app.user("pavel", "manager", None).await;
+    let (_, op) = app.user("olga", "operator", None).await;
+    let water = app.product("W19", "water", 25000, true).await;
+    let (client, addr) = app
+        .client("Ivan Petrov", "individual", "+79161234567")
+        .await;
+    let link = app
+        .post("/api/wallboards", &manager, json!({ "name": "TV" }))
+        .await
+        .expect(201);
+    let mut live = wallboard_live(&app, link["key"].as_str().expect("key")).await;
+    live.drain(Duration::from_millis(300)).await;
+    let order = |date: String, note: &str| {
+        json!({ "client_id": client, "address_id": addr, "delivery_date": date, "note": note,
+                "lines": [{ "product_id": water, "qty": 1 }] })
+    };
+    let tomorrow = app.day(1);
+    let later = app.order(&op, order(tomorrow.clone(), "tomorrow")).await;
+    let now = app.order(&op, order(app.today(), "today")).await;
+    let created = live.expect_type("order.created").await;
+    assert_eq!(
+        created["data"]["id"], now["id"],
+        "only today's order: {created}"
+    );
+    // Tomorrow's order changes: not a word.
+    app.patch(
+        &format!("/api/orders/{}", id_of(&later)),
+        &op,
+        json!({ "note": "x" }),
+    )
+    .await
+    .ok();
+    // Today's order moves to tomorrow: one last update, then silence.
+    app.patch(
+        &format!("/api/orders/{}", id_of(&now)),
+        &op,
+        json!({ "delivery_date": tomorrow }),
+    )
+    .await
+    .ok();
+    let moved = live.expect_type("order.updated").await;
+    assert_eq!(moved["data"]["id"], now["id"]);
+    assert_eq!(moved["data"]["delivery_date"], tomorrow.as_str());
+    app.patch(
+        &format!("/api/orders/{}", id_of(&now)),
+        &op,
+        json!({ "note": "y" }),
+    )
+    .await
+    .ok();
+    let rest = live.drain(Duration::from_millis(500)).await;
+    assert!(
+        rest.iter()
+            .all(|m| m["type"] == "ping" || m["type"] == "resync"),
+        "other days' orders reached the wallboard: {rest:?}"
+    );
+}

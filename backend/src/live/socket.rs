@@ -93,8 +93,11 @@ struct Filter {
     user: User,
     /// A wallboard: orders without contact details, no calls.
     viewer: bool,
-    /// For a courier: the orders currently on their route.
+    /// For a courier: the orders currently on their route. For a wallboard:
+    /// the orders of today it was told about.
     mine: HashSet<String>,
+    /// The company's day (for a wallboard: it sees only today's orders).
+    today: Box<dyn Fn() -> String + Send>,
 }
 
 impl Filter {
@@ -102,10 +105,20 @@ impl Filter {
         match event {
             Event::Resync => vec![("resync".into(), json!({}))],
             Event::Order(o) if self.viewer => {
-                let kind = if o.version == 1 {
-                    "order.created"
-                } else {
+                // Today's orders only, as its snapshot; an order moved off
+                // today that it was shown gets one last update (with its new
+                // date) so the board drops it.
+                let kind = if o.delivery_date == (self.today)() {
+                    self.mine.insert(o.id.clone());
+                    if o.version == 1 {
+                        "order.created"
+                    } else {
+                        "order.updated"
+                    }
+                } else if self.mine.remove(&o.id) {
                     "order.updated"
+                } else {
+                    return vec![];
                 };
                 vec![(kind.into(), json!(o.for_wallboard()))]
             }
@@ -180,6 +193,18 @@ impl Filter {
     /// subscribing to the hub (so no later change is missed) and before the
     /// client is told to reload (so what it reloads is never older than this).
     async fn seed(&mut self, state: &AppState) {
+        if self.viewer {
+            // A wallboard: today's orders, which its snapshot shows.
+            let f = OrderFilter {
+                date: Some((self.today)()),
+                ..Default::default()
+            };
+            match state.store.list_orders(&f).await {
+                Ok(orders) => self.mine = orders.into_iter().map(|o| o.id).collect(),
+                Err(e) => tracing::error!(error = %e, "wallboard snapshot for live socket"),
+            }
+            return;
+        }
         if self.user.role != Role::Courier {
             return;
         }
@@ -200,10 +225,12 @@ impl Filter {
 async fn run(state: AppState, user: User, viewer: bool, holder: Holder, socket: WebSocket) {
     // Subscribe before taking the snapshot of the courier's stops.
     let mut events = state.hub.subscribe();
+    let cfg = state.cfg.clone();
     let mut filter = Filter {
         mine: HashSet::new(),
         user,
         viewer,
+        today: Box::new(move || cfg.today().to_string()),
     };
     filter.seed(&state).await;
     let (mut sink, mut incoming) = socket.split();
