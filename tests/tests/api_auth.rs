@@ -112,10 +112,25 @@ async fn logout_without_a_token_is_401() {
 #[tokio::test]
 async fn health_needs_no_token() {
     let app = spawn_app().await;
-    let h = app
-        .send(Method::GET, "/api/health", None, None, None)
-        .await
-        .expect(200);
+    let r = app.send(Method::GET, "/api/health", None, None, None).await;
+    // Security headers on every answer, the API's too.
+    for (name, want) in [
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "no-referrer"),
+        ("x-frame-options", "DENY"),
+    ] {
+        assert_eq!(
+            r.headers.get(name).and_then(|v| v.to_str().ok()),
+            Some(want),
+            "{name}"
+        );
+    }
+    assert!(r
+        .headers
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("frame-ancestors 'none'")));
+    let h = r.expect(200);
     assert_eq!(h["status"], "ok");
     assert!(h["version"].is_string());
 }

@@ -145,3 +145,39 @@ async fn a_second_session_sees_orders_change_without_reload() {
     c1.close().await.expect("close browser 1");
     c2.close().await.expect("close browser 2");
 }
+
+/// The app runs under its Content-Security-Policy (the wasm starts, the
+/// console works), and the policy holds in the browser: an inline script
+/// injected into the page does not run.
+#[tokio::test]
+async fn the_app_runs_under_its_content_security_policy() {
+    if !runnable() {
+        return;
+    }
+    let app = served_app().await;
+    let page = app.http.get(app.url("/")).send().await.expect("index");
+    let csp = page
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .expect("CSP on the page")
+        .to_string();
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(!csp.contains("script-src 'self' 'unsafe-inline'"), "{csp}");
+    app.user("olga", "operator", None).await;
+    let (_driver, c) = browser("en-US").await;
+    log_in(&c, &app, "olga").await;
+    open_today(&c).await;
+    js(
+        &c,
+        "const s = document.createElement('script'); \
+         s.textContent = 'window.__injected = true;'; document.body.appendChild(s);",
+    )
+    .await;
+    assert_eq!(
+        js(&c, "return window.__injected === true;").await,
+        json!(false),
+        "an injected inline script ran: the CSP is not in force"
+    );
+    c.close().await.expect("close browser");
+}

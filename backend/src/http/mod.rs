@@ -14,7 +14,9 @@ mod telephony;
 mod users;
 mod wallboard;
 
-use axum::http::StatusCode;
+use std::sync::Arc;
+
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use axum::{middleware, Json, Router};
@@ -82,7 +84,11 @@ pub fn router(state: AppState) -> Router {
                 .into_response()
         }),
     };
+    let csp = content_security_policy(state.cfg.static_dir.as_deref());
     app.with_state(state)
+        .layer(middleware::from_fn(move |req, next| {
+            security_headers(csp.clone(), req, next)
+        }))
         .layer(
             // The path only: the live channel's query string carries a token.
             tower_http::trace::TraceLayer::new_for_http().make_span_with(
@@ -91,6 +97,66 @@ pub fn router(state: AppState) -> Router {
                 },
             ),
         )
+}
+
+/// The Content-Security-Policy of every answer: only this origin's scripts,
+/// plus the one inline module Trunk writes into index.html (allowed by its
+/// hash, read from the built file), WebAssembly compilation, and nothing may
+/// frame the app.
+fn content_security_policy(static_dir: Option<&std::path::Path>) -> Arc<HeaderValue> {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let index = static_dir
+        .and_then(|d| std::fs::read_to_string(d.join("index.html")).ok())
+        .unwrap_or_default();
+    let mut hashes = String::new();
+    let mut rest = index.as_str();
+    while let Some(open) = rest.find("<script") {
+        let after = &rest[open..];
+        let (Some(tag_end), Some(close)) = (after.find('>'), after.find("</script>")) else {
+            break;
+        };
+        let tag = &after[..tag_end];
+        if !tag.contains("src=") && tag_end < close {
+            let body = &after[tag_end + 1..close];
+            let digest = sha2::Sha256::digest(body.as_bytes());
+            hashes.push_str(&format!(
+                " 'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            ));
+        }
+        rest = &after[close + "</script>".len()..];
+    }
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; \
+         worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'self'; \
+         form-action 'self'; frame-ancestors 'none'"
+    );
+    Arc::new(
+        HeaderValue::from_str(&policy).unwrap_or(HeaderValue::from_static(
+            "default-src 'self'; frame-ancestors 'none'",
+        )),
+    )
+}
+
+/// Security headers on every answer (pages, files and the API).
+async fn security_headers(
+    csp: Arc<HeaderValue>,
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let mut r = next.run(req).await;
+    let h = r.headers_mut();
+    h.insert("content-security-policy", (*csp).clone());
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    // The wallboard's key is in its address: never sent on to another site.
+    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    r
 }
 
 /// Trunk's hashed files (`name-<16 hex>.ext`) never change: cache them for a
