@@ -7,6 +7,20 @@ use crate::api::{AddressInput, CreateClient, LineInput};
 use crate::values::{ClientKind, FieldError, Phone, Qty};
 
 pub const MAX_TEXT: usize = 500;
+/// Phones one client may have.
+pub const MAX_PHONES: usize = 10;
+/// Addresses one client may have (a chain of offices).
+pub const MAX_ADDRESSES: usize = 50;
+/// Lines of one order.
+pub const MAX_LINES: usize = 50;
+
+/// A list of at most `max` entries, checked before any entry is read.
+pub fn at_most<T>(list: &[T], max: usize, field: &str) -> Result<(), FieldError> {
+    if list.len() > max {
+        return Err(FieldError::new(field, format!("at most {max} entries")));
+    }
+    Ok(())
+}
 
 /// A non-empty trimmed string of bounded length.
 pub fn required_text(value: &str, field: &str) -> Result<String, FieldError> {
@@ -109,6 +123,7 @@ pub fn phones(list: &[String], region: &str) -> Result<Vec<Phone>, FieldError> {
     if list.is_empty() {
         return Err(FieldError::new("phones", "at least one phone is required"));
     }
+    at_most(list, MAX_PHONES, "phones")?;
     let mut out: Vec<Phone> = Vec::with_capacity(list.len());
     for (i, p) in list.iter().enumerate() {
         let parsed = phone(p, region, &format!("phones[{i}]"))?;
@@ -139,6 +154,7 @@ pub fn client(c: &CreateClient, region: &str) -> Result<ValidClient, FieldError>
             "at least one address is required",
         ));
     }
+    at_most(&c.addresses, MAX_ADDRESSES, "addresses")?;
     let addresses = c
         .addresses
         .iter()
@@ -160,6 +176,7 @@ pub fn lines(lines: &[LineInput]) -> Result<Vec<(String, Qty)>, FieldError> {
     if lines.is_empty() {
         return Err(FieldError::new("lines", "at least one line is required"));
     }
+    at_most(lines, MAX_LINES, "lines")?;
     let mut out: Vec<(String, Qty)> = Vec::with_capacity(lines.len());
     for (i, l) in lines.iter().enumerate() {
         let id = required_text(&l.product_id, &format!("lines[{i}].product_id"))?;

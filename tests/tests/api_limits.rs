@@ -90,3 +90,149 @@ async fn failed_logins_are_throttled_per_username_and_per_address() {
         .await
         .expect(200);
 }
+
+#[tokio::test]
+async fn lists_in_a_request_are_bounded_before_any_work() {
+    let app = spawn_app().await;
+    let (_, op) = app.user("olga", "operator", None).await;
+    let water = app.product("W19", "water", 25000, true).await;
+    let phones: Vec<String> = (0..11).map(|i| format!("+7916123{i:04}")).collect();
+    let e = app
+        .post(
+            "/api/clients",
+            &op,
+            json!({ "kind": "individual", "name": "A", "phones": phones, "addresses": [{ "text": "Mira 1" }] }),
+        )
+        .await
+        .error(422);
+    assert_eq!(e["field"], "phones", "{e}");
+    let addresses: Vec<_> = (0..51)
+        .map(|i| json!({ "text": format!("Mira {i}") }))
+        .collect();
+    let e = app
+        .post(
+            "/api/clients",
+            &op,
+            json!({ "kind": "legal", "name": "B", "phones": ["+79161230000"], "addresses": addresses }),
+        )
+        .await
+        .error(422);
+    assert_eq!(e["field"], "addresses", "{e}");
+    // A client at 50 addresses takes no 51st.
+    let fifty: Vec<_> = (0..50)
+        .map(|i| json!({ "text": format!("Mira {i}") }))
+        .collect();
+    let c = app
+        .post(
+            "/api/clients",
+            &op,
+            json!({ "kind": "legal", "name": "C", "phones": ["+79161230001"], "addresses": fifty }),
+        )
+        .await
+        .expect(201);
+    let e = app
+        .post(
+            &format!("/api/clients/{}/addresses", id_of(&c)),
+            &op,
+            json!({ "text": "Lenina 51" }),
+        )
+        .await
+        .error(422);
+    assert_eq!(e["field"], "address", "{e}");
+    let lines: Vec<_> = (0..51)
+        .map(|i| json!({ "product_id": format!("p{i}"), "qty": 1 }))
+        .collect();
+    let addr = c["addresses"][0]["id"]
+        .as_str()
+        .expect("address")
+        .to_string();
+    let e = app
+        .post(
+            "/api/orders",
+            &op,
+            json!({ "client_id": id_of(&c), "address_id": addr, "delivery_date": app.today(), "lines": lines }),
+        )
+        .await
+        .error(422);
+    assert_eq!(e["field"], "lines", "{e}");
+    // 10 phones and 50 lines' worth of limits are within bounds.
+    let ten: Vec<String> = (0..10).map(|i| format!("+7916124{i:04}")).collect();
+    app.post(
+        "/api/clients",
+        &op,
+        json!({ "kind": "individual", "name": "D", "phones": ten, "addresses": [{ "text": "Mira 1" }] }),
+    )
+    .await
+    .expect(201);
+    let _ = water;
+    assert_eq!(app.count("/api/orders", &op).await, 0);
+}
+
+/// Editing an order follows the rules of taking one: no product that went
+/// off sale (unless the order already has it), no deactivated courier.
+#[tokio::test]
+async fn an_edited_order_follows_the_rules_of_a_new_one() {
+    let app = spawn_app().await;
+    let (_, op) = app.user("olga", "operator", None).await;
+    let (kolya, _) = app.user("kolya", "courier", None).await;
+    let (sasha, _) = app.user("sasha", "courier", None).await;
+    let water = app.product("W19", "water", 25000, true).await;
+    let cups = app.product("CUPS", "goods", 1500, false).await;
+    let pump = app.product("PUMP", "goods", 50000, false).await;
+    let (client, addr) = app
+        .client("Ivan Petrov", "individual", "+79161234567")
+        .await;
+    let o = app
+        .order(
+            &op,
+            json!({ "client_id": client, "address_id": addr, "delivery_date": app.today(),
+                    "lines": [{ "product_id": water, "qty": 2 }, { "product_id": cups, "qty": 1 }],
+                    "courier_id": kolya }),
+        )
+        .await;
+    let id = id_of(&o);
+    for p in [&cups, &pump] {
+        app.patch(
+            &format!("/api/products/{p}"),
+            &app.admin,
+            json!({ "on_sale": false }),
+        )
+        .await
+        .ok();
+    }
+    app.patch(
+        &format!("/api/users/{sasha}"),
+        &app.admin,
+        json!({ "active": false }),
+    )
+    .await
+    .ok();
+    let e = app
+        .patch(
+            &format!("/api/orders/{id}"),
+            &op,
+            json!({ "lines": [{ "product_id": water, "qty": 2 }, { "product_id": pump, "qty": 1 }] }),
+        )
+        .await
+        .error(422);
+    assert_eq!(e["field"], "lines[1].product_id", "{e}");
+    let e = app
+        .patch(
+            &format!("/api/orders/{id}"),
+            &op,
+            json!({ "courier_id": sasha }),
+        )
+        .await
+        .error(422);
+    assert_eq!(e["field"], "courier_id", "{e}");
+    // The cups it already has may stay, in a new quantity.
+    let kept = app
+        .patch(
+            &format!("/api/orders/{id}"),
+            &op,
+            json!({ "lines": [{ "product_id": water, "qty": 3 }, { "product_id": cups, "qty": 2 }] }),
+        )
+        .await
+        .ok();
+    assert_eq!(kept["total"], 3 * 25000 + 2 * 1500);
+}

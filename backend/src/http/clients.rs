@@ -178,6 +178,7 @@ pub async fn patch_client(
                     "at least one address is required",
                 ));
             }
+            validate::at_most(addresses, validate::MAX_ADDRESSES, "addresses")?;
             let mut next = Vec::with_capacity(addresses.len());
             for (i, a) in addresses.iter().enumerate() {
                 let valid = validate::address(&a.address, &region, &format!("addresses[{i}]"))?;
@@ -223,7 +224,13 @@ pub async fn add_address(
 ) -> Result<(StatusCode, Json<ClientCard>)> {
     user.require_operator()?;
     let valid = validate::address(&req, &state.cfg.phone_region, "address")?;
-    state.store.require_client(&id).await?;
+    let client = state.store.require_client(&id).await?;
+    if client.addresses.len() >= validate::MAX_ADDRESSES {
+        return Err(Error::invalid(
+            "address",
+            format!("a client has at most {} addresses", validate::MAX_ADDRESSES),
+        ));
+    }
     state
         .store
         .add_client_address(&id, &to_address(valid, None))

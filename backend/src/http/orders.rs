@@ -69,6 +69,20 @@ async fn courier(state: &AppState, id: &str) -> Result<User> {
     }
 }
 
+/// Orders take only products on sale; an edited order may keep the products
+/// it already has (`kept`), even if they went off sale meanwhile.
+fn refuse_off_sale(lines: &[(String, Qty)], inputs: &OrderInputs, kept: &[&str]) -> Result<()> {
+    match lines.iter().position(|(p, _)| {
+        !kept.contains(&p.as_str()) && inputs.products.get(p).is_some_and(|(_, on_sale)| !on_sale)
+    }) {
+        Some(i) => Err(Error::invalid(
+            format!("lines[{i}].product_id"),
+            "this product is no longer on sale",
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Prices validated lines with the client's contract prices, else list prices.
 fn price_lines(lines: Vec<(String, Qty)>, inputs: &OrderInputs) -> Result<Vec<OrderLine>> {
     let mut out = Vec::with_capacity(lines.len());
@@ -118,16 +132,7 @@ pub async fn create_order(
         .cloned()
         .ok_or_else(|| Error::invalid("address_id", "not an address of this client"))?;
     let valid_lines = valid_lines?;
-    // A new order takes only products on sale (an existing order keeps its lines).
-    if let Some(i) = valid_lines
-        .iter()
-        .position(|(p, _)| inputs.products.get(p).is_some_and(|(_, on_sale)| !on_sale))
-    {
-        return Err(Error::invalid(
-            format!("lines[{i}].product_id"),
-            "this product is no longer on sale",
-        ));
-    }
+    refuse_off_sale(&valid_lines, &inputs, &[])?;
     let lines = price_lines(valid_lines, &inputs)?;
     let date = delivery_date(&state, &user, &req.delivery_date)?;
     let window = req
@@ -397,6 +402,12 @@ pub async fn patch_order(
             let valid = validate::lines(l)?;
             let ids: Vec<String> = valid.iter().map(|(p, _)| p.clone()).collect();
             let inputs = state.store.order_inputs(&current.client_id, &ids).await?;
+            let kept: Vec<&str> = current
+                .lines
+                .iter()
+                .map(|l| l.product_id.as_str())
+                .collect();
+            refuse_off_sale(&valid, &inputs, &kept)?;
             Some(price_lines(valid, &inputs)?)
         }
         None => None,
