@@ -28,6 +28,7 @@ impl AppState {
     /// and starts the live subscribers.
     pub async fn start(cfg: Config) -> Result<AppState> {
         let store = Store::connect_as(&cfg.db, cfg.db_root.clone()).await?;
+        store.set_session_limits(cfg.sessions);
         if let Some(password) = first_admin(&store, cfg.admin_password.clone()).await? {
             // Printed once, on purpose, so the operator of the server can log in.
             println!("Created user 'admin' with password: {password}");

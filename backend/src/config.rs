@@ -25,6 +25,8 @@ pub struct Config {
     /// `timeout` (a request with an Idempotency-Key still completes and
     /// stores its answer for the retry).
     pub request_timeout: std::time::Duration,
+    /// How long sessions last (idle and absolute, office and courier).
+    pub sessions: crate::store::users::SessionLimits,
     /// The Trunk build of the front-end, served at `/`.
     pub static_dir: Option<PathBuf>,
     /// PBX adapters' values from `RODNIK_MANGO_*`, `RODNIK_ZADARMA_*`,
@@ -46,6 +48,7 @@ impl Config {
             live_ping: std::time::Duration::from_secs(30),
             idempotency_lease: std::time::Duration::from_secs(60),
             request_timeout: std::time::Duration::from_secs(60),
+            sessions: Default::default(),
             static_dir: None,
             telephony: Default::default(),
         }

@@ -74,6 +74,29 @@ enum Command {
     },
 }
 
+/// Session lifetimes from `RODNIK_SESSION_{OFFICE,COURIER}_{IDLE,MAX}`
+/// (hours), defaulting to `SessionLimits::default()`.
+fn session_limits() -> Result<rodnik::store::users::SessionLimits, String> {
+    let mut l = rodnik::store::users::SessionLimits::default();
+    for (name, slot) in [
+        ("RODNIK_SESSION_OFFICE_IDLE", &mut l.office_idle),
+        ("RODNIK_SESSION_OFFICE_MAX", &mut l.office_max),
+        ("RODNIK_SESSION_COURIER_IDLE", &mut l.courier_idle),
+        ("RODNIK_SESSION_COURIER_MAX", &mut l.courier_max),
+    ] {
+        if let Ok(v) = std::env::var(name) {
+            let hours: u64 = v
+                .trim()
+                .parse()
+                .ok()
+                .filter(|h| (1..=24 * 365).contains(h))
+                .ok_or_else(|| format!("{name}: '{v}' is not a number of hours from 1 to 8760"))?;
+            *slot = std::time::Duration::from_secs(hours * 3600);
+        }
+    }
+    Ok(l)
+}
+
 fn config(common: &Common) -> Result<Config, String> {
     Ok(Config {
         listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
@@ -96,6 +119,7 @@ fn config(common: &Common) -> Result<Config, String> {
         live_ping: std::time::Duration::from_secs(30),
         idempotency_lease: std::time::Duration::from_secs(60),
         request_timeout: std::time::Duration::from_secs(60),
+        sessions: session_limits()?,
         static_dir: None,
         telephony: rodnik::telephony::settings::TelephonyEnv::from_env()?,
     })

@@ -31,6 +31,18 @@ fn matrix() -> Vec<(Method, &'static str, Option<Value>, [u16; 4])> {
         ),
         (M::GET, "/api/users?role=admin", None, [200, 403, 403, 403]),
         (
+            M::GET,
+            "/api/users/@IDLE_COURIER@/sessions",
+            None,
+            [200, 403, 403, 403],
+        ),
+        (
+            M::POST,
+            "/api/users/@IDLE_COURIER@/sessions/000000000000000000000000/end",
+            None,
+            [404, 403, 403, 403],
+        ),
+        (
             M::POST,
             "/api/users",
             Some(

@@ -20,6 +20,8 @@ use super::{call_lists, catalogue, clients, orders, pbx, reports, telephony, use
         users::create_user,
         users::list_users,
         users::patch_user,
+        users::list_sessions,
+        users::end_session,
         catalogue::create_product,
         catalogue::list_products,
         catalogue::patch_product,

@@ -23,6 +23,46 @@ pub fn router() -> Router<AppState> {
         .route("/me", get(me))
         .route("/users", post(create_user).get(list_users))
         .route("/users/{id}", patch(patch_user))
+        .route("/users/{id}/sessions", get(list_sessions))
+        .route("/users/{id}/sessions/{session}/end", post(end_session))
+}
+
+/// An admin sees a user's signed-in sessions (never their tokens).
+#[utoipa::path(get, path = "/api/users/{id}/sessions",
+    responses((status = 200, body = Vec<crate::store::users::SessionInfo>),
+              (status = 403, body = rodnik_shared::api::ErrorBody),
+              (status = 404, body = rodnik_shared::api::ErrorBody)))]
+pub async fn list_sessions(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<crate::store::users::SessionInfo>>> {
+    user.require_admin()?;
+    state
+        .store
+        .get_user(&id)
+        .await?
+        .ok_or_else(|| Error::not_found("user"))?;
+    Ok(Json(state.store.user_sessions(&id).await?))
+}
+
+/// An admin ends one session of a user: its token stops working and its live
+/// socket closes within a second.
+#[utoipa::path(post, path = "/api/users/{id}/sessions/{session}/end",
+    responses((status = 204), (status = 403, body = rodnik_shared::api::ErrorBody),
+              (status = 404, body = rodnik_shared::api::ErrorBody)))]
+pub async fn end_session(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, session)): Path<(String, String)>,
+) -> Result<StatusCode> {
+    user.require_admin()?;
+    if session.len() > 64 || !state.store.end_user_session(&id, &session).await? {
+        return Err(Error::not_found("session"));
+    }
+    state.hub.sessions_ended();
+    tracing::info!(by = %user.0.username, user = %id, "session ended by an admin");
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(get, path = "/api/health", responses((status = 200, body = Health)))]
@@ -102,6 +142,7 @@ pub async fn logout(
 ) -> Result<StatusCode> {
     if let Some(token) = bearer(&headers) {
         state.store.delete_session(&auth::token_hash(token)).await?;
+        state.hub.sessions_ended();
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -212,7 +253,7 @@ pub async fn patch_user(
         change.password_hash = Some(hash(password).await?);
     }
     // A new role or a deactivation ends every session (an open live channel
-    // too, at its next ping); a new password ends the others.
+    // too, at once); a new password ends the others.
     if change.role.is_some() || change.active == Some(false) {
         change.end_sessions = Some(None);
     } else if change.password_hash.is_some() {
@@ -225,6 +266,10 @@ pub async fn patch_user(
         return Ok(Json(current));
     }
     let updated = state.store.update_user(&id, &change).await?;
+    if change.end_sessions.is_some() {
+        // Open live sockets of the ended sessions close now, not at a ping.
+        state.hub.sessions_ended();
+    }
     let fields: Vec<&str> = [
         ("name", change.name.is_some()),
         ("role", change.role.is_some()),

@@ -26,6 +26,9 @@ pub enum Event {
     Call(Arc<CallWithMatches>),
     /// Notifications may have been lost: every client must reload.
     Resync,
+    /// Sessions ended (a logout, a deactivation, an admin ending them): every
+    /// socket checks its own at once instead of at its next ping.
+    SessionsEnded,
 }
 
 #[derive(Clone)]
@@ -50,6 +53,11 @@ impl Hub {
 
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.tx.subscribe()
+    }
+
+    /// Tells every socket of this process to check its session now.
+    pub fn sessions_ended(&self) {
+        self.send(Event::SessionsEnded);
     }
 
     fn send(&self, e: Event) {

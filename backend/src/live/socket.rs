@@ -104,6 +104,7 @@ impl Filter {
     fn messages(&mut self, event: &Event) -> Vec<(String, serde_json::Value)> {
         match event {
             Event::Resync => vec![("resync".into(), json!({}))],
+            Event::SessionsEnded => vec![],
             Event::Order(o) if self.viewer => {
                 // Today's orders only, as its snapshot; an order moved off
                 // today that it was shown gets one last update (with its new
@@ -272,6 +273,13 @@ async fn run(state: AppState, user: User, viewer: bool, holder: Holder, socket: 
                     // Notifications were lost (by the hub, or by this socket
                     // falling behind it): a courier's stops may have changed
                     // unseen, and a stop that left the route must still be revoked.
+                    Ok(Event::SessionsEnded) => {
+                        if !holder.still_valid(&state).await {
+                            let _ = out_tx.try_send(Message::Close(None));
+                            break;
+                        }
+                        vec![]
+                    }
                     Ok(Event::Resync) | Err(RecvError::Lagged(_)) => {
                         filter.seed(&state).await;
                         vec![("resync".to_string(), json!({}))]

@@ -49,6 +49,8 @@ pub struct Store {
     sessions: users::SessionCache,
     /// Couriers' days read lately (emptied by any order change).
     routes: Arc<route_cache::RouteCache>,
+    /// How long sessions last (set from the config at start).
+    session_limits: Arc<std::sync::RwLock<users::SessionLimits>>,
 }
 
 /// Numbers a process reserves at once: one write to the shared counter per
@@ -186,6 +188,7 @@ impl Store {
             numbers: Arc::default(),
             sessions: Arc::default(),
             routes: Arc::default(),
+            session_limits: Arc::default(),
         };
         store.migrate().await?;
         Ok(store)

@@ -18,6 +18,63 @@ pub const SESSION_TTL: std::time::Duration = std::time::Duration::from_secs(2);
 /// Entries above which the cache is emptied (a bound, not a working size).
 const SESSION_CACHE_MAX: usize = 10_000;
 
+/// How long sessions last: an office PC signs in each shift, a courier's
+/// phone stays signed in through days off (its offline queue waits on it).
+#[derive(Debug, Clone, Copy)]
+pub struct SessionLimits {
+    /// Operators, managers, admins: ended after this long unused ...
+    pub office_idle: std::time::Duration,
+    /// ... and this long after sign-in, used or not.
+    pub office_max: std::time::Duration,
+    pub courier_idle: std::time::Duration,
+    pub courier_max: std::time::Duration,
+}
+
+impl Default for SessionLimits {
+    fn default() -> Self {
+        const H: u64 = 3600;
+        SessionLimits {
+            office_idle: std::time::Duration::from_secs(12 * H),
+            office_max: std::time::Duration::from_secs(7 * 24 * H),
+            courier_idle: std::time::Duration::from_secs(7 * 24 * H),
+            courier_max: std::time::Duration::from_secs(30 * 24 * H),
+        }
+    }
+}
+
+impl SessionLimits {
+    /// Whether a session of a user with `role`, made at `created` and last
+    /// used at `seen`, is over.
+    pub fn expired(
+        &self,
+        role: Role,
+        created: chrono::DateTime<chrono::Utc>,
+        seen: chrono::DateTime<chrono::Utc>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> bool {
+        let (idle, max) = match role {
+            Role::Courier => (self.courier_idle, self.courier_max),
+            _ => (self.office_idle, self.office_max),
+        };
+        let over = |since: chrono::DateTime<chrono::Utc>, limit: std::time::Duration| {
+            (now - since).to_std().is_ok_and(|d| d > limit)
+        };
+        over(created, max) || over(seen, idle)
+    }
+}
+
+/// A signed-in session as an admin sees it (never its token).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct SessionInfo {
+    /// An opaque id of the session (not its token).
+    pub id: String,
+    pub created_at: String,
+    pub last_seen_at: String,
+}
+
+/// A session's `last_seen` is written at most this often.
+const TOUCH_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
 pub(super) type SessionCache =
     std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, (User, std::time::Instant)>>>;
 
@@ -328,7 +385,8 @@ impl Store {
     pub async fn create_session(&self, token_hash: &str, user_id: &str) -> Result<()> {
         self.run_with(
             "CREATE $rid CONTENT $doc",
-            json!({ "doc": { "user_id": user_id, "created_at": chrono::Utc::now().to_rfc3339() } }),
+            json!({ "doc": { "user_id": user_id, "created_at": chrono::Utc::now().to_rfc3339(),
+                             "last_seen": chrono::Utc::now().to_rfc3339() } }),
             vec![("rid", rid("sessions", token_hash))],
         )
         .await?;
@@ -340,32 +398,81 @@ impl Store {
     pub async fn session_user(&self, token_hash: &str) -> Result<Option<User>> {
         if let Ok(cache) = self.sessions.lock() {
             if let Some((user, at)) = cache.get(token_hash) {
-                if at.elapsed() < SESSION_TTL {
+                // `at`: the moment the entry stops being trusted.
+                if std::time::Instant::now() < *at {
                     return Ok(Some(user.clone()));
                 }
             }
         }
-        // One round trip: the session's user id, then the user.
+        // One round trip: the session, then its user.
         let mut r = self
             .run_with(
                 &format!(
-                    "LET $u = (SELECT VALUE user_id FROM ONLY $rid);
-                     IF $u {{ SELECT {USER_FIELDS} FROM ONLY type::record('users', $u) }}"
+                    "LET $s = (SELECT user_id, created_at, last_seen FROM ONLY $rid);
+                     RETURN $s;
+                     IF $s {{ SELECT {USER_FIELDS} FROM ONLY type::record('users', $s.user_id) }}"
                 ),
                 Value::Null,
                 vec![("rid", rid("sessions", token_hash))],
             )
             .await?;
-        let row: Option<Value> = r.take(1)?;
+        let session: Option<Value> = r.take(1)?;
+        let row: Option<Value> = r.take(2)?;
         let user: Option<User> = row.filter(|v| !v.is_null()).map(decode).transpose()?;
         let user = user.filter(|u| u.active);
+        let (Some(u), Some(session)) = (&user, session.filter(|v| !v.is_null())) else {
+            return Ok(None);
+        };
+        let at = |field: &str| {
+            session
+                .get(field)
+                .and_then(Value::as_str)
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| t.with_timezone(&chrono::Utc))
+        };
+        let now = chrono::Utc::now();
+        let created = at("created_at").unwrap_or(now);
+        let seen = at("last_seen").unwrap_or(created);
+        let limits = *self
+            .session_limits
+            .read()
+            .unwrap_or_else(|p| p.into_inner());
+        if limits.expired(u.role, created, seen, now) {
+            tracing::info!(user = %u.username, "session expired");
+            self.delete_session(token_hash).await?;
+            return Ok(None);
+        }
+        let (idle, max) = match u.role {
+            Role::Courier => (limits.courier_idle, limits.courier_max),
+            _ => (limits.office_idle, limits.office_max),
+        };
+        let left = [(created, max), (seen, idle)]
+            .into_iter()
+            .map(|(from, limit)| {
+                let used = (now - from).to_std().unwrap_or_default();
+                limit.saturating_sub(used)
+            })
+            .min()
+            .unwrap_or_default();
+        if (now - seen)
+            .to_std()
+            .is_ok_and(|d| d > TOUCH_EVERY.min(idle / 4))
+        {
+            self.run_with(
+                "UPDATE $rid SET last_seen = $now RETURN NONE",
+                json!({ "now": now.to_rfc3339() }),
+                vec![("rid", rid("sessions", token_hash))],
+            )
+            .await?;
+        }
         if let (Some(u), Ok(mut cache)) = (&user, self.sessions.lock()) {
             if cache.len() >= SESSION_CACHE_MAX {
                 cache.clear();
             }
             cache.insert(
                 token_hash.to_string(),
-                (u.clone(), std::time::Instant::now()),
+                // Never trusted past the session's own end.
+                (u.clone(), std::time::Instant::now() + SESSION_TTL.min(left)),
             );
         }
         Ok(user)
@@ -384,6 +491,62 @@ impl Store {
         }
     }
 
+    /// How long sessions last from now on.
+    pub fn set_session_limits(&self, limits: SessionLimits) {
+        *self
+            .session_limits
+            .write()
+            .unwrap_or_else(|p| p.into_inner()) = limits;
+        self.forget_sessions(None);
+    }
+
+    /// A user's sessions, newest first (their ids are not tokens).
+    pub async fn user_sessions(&self, user_id: &str) -> Result<Vec<SessionInfo>> {
+        let rows = self
+            .many(
+                "SELECT meta::id(id) AS id, created_at, last_seen FROM sessions
+                 WHERE user_id = $uid ORDER BY created_at DESC LIMIT 1000",
+                json!({ "uid": user_id }),
+                vec![],
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                let id = r.get("id")?.as_str()?;
+                let created = r.get("created_at")?.as_str()?.to_string();
+                Some(SessionInfo {
+                    id: session_public_id(id),
+                    last_seen_at: r
+                        .get("last_seen")
+                        .and_then(Value::as_str)
+                        .map_or_else(|| created.clone(), str::to_string),
+                    created_at: created,
+                })
+            })
+            .collect())
+    }
+
+    /// Ends one session of a user by its public id; false if there is none.
+    pub async fn end_user_session(&self, user_id: &str, public_id: &str) -> Result<bool> {
+        let rows = self
+            .many(
+                "SELECT VALUE meta::id(id) FROM sessions WHERE user_id = $uid",
+                json!({ "uid": user_id }),
+                vec![],
+            )
+            .await?;
+        let Some(hash) = rows
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|h| session_public_id(h) == public_id)
+        else {
+            return Ok(false);
+        };
+        self.delete_session(hash).await?;
+        Ok(true)
+    }
+
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
         self.forget_sessions(Some(token_hash));
         self.run_with(
@@ -394,6 +557,13 @@ impl Store {
         .await?;
         Ok(())
     }
+}
+
+/// The id a session is shown by: a hash of its stored key (itself the
+/// token's hash), so nothing shown can be used to sign in.
+pub fn session_public_id(token_hash: &str) -> String {
+    use sha2::Digest as _;
+    hex::encode(&sha2::Sha256::digest(format!("session:{token_hash}").as_bytes())[..12])
 }
 
 /// `SELECT ... LIMIT 1` answers with an array.
