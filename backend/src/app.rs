@@ -98,7 +98,8 @@ fn trim_heap_periodically() {
 }
 
 /// Deletes Idempotency-Keys older than [`KEEP_DAYS`] every hour (an offline
-/// courier app retries within a week; the keys would otherwise grow forever).
+/// courier app retries within a week; the keys would otherwise grow forever),
+/// and webhook nonces older than an hour.
 fn purge_idempotency_keys(state: &AppState) {
     use crate::store::idem::KEEP_DAYS;
     let store = state.store.clone();
@@ -110,6 +111,9 @@ fn purge_idempotency_keys(state: &AppState) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(keys = n, days = KEEP_DAYS, "purged old idempotency keys"),
                 Err(e) => tracing::warn!(error = %e, "purging old idempotency keys failed"),
+            }
+            if let Err(e) = store.purge_webhook_nonces().await {
+                tracing::warn!(error = %e, "purging old webhook nonces failed");
             }
         }
     });

@@ -590,6 +590,14 @@ pub struct TelephonyEvent {
     pub extension: Option<String>,
     #[serde(default)]
     pub at: Option<String>,
+    /// When the event was sent, Unix seconds: more than 5 minutes from the
+    /// server's clock is refused (a captured request cannot be replayed later).
+    #[serde(default)]
+    pub sent_at: Option<i64>,
+    /// A value never sent before (8 to 128 characters; a UUID, or the call id
+    /// with the event): a repeated one is refused. Both are under the signature.
+    #[serde(default)]
+    pub nonce: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -247,7 +247,7 @@ impl App {
 
     /// Posts a signed telephony event.
     pub async fn call_event(&self, body: Value) -> u16 {
-        let raw = serde_json::to_vec(&body).expect("json");
+        let raw = serde_json::to_vec(&fresh(body)).expect("json");
         let sig = self.sign(&raw);
         self.http
             .post(self.url("/api/telephony/events"))
@@ -275,6 +275,17 @@ impl App {
 }
 
 /// Percent-encodes a query parameter value (`+7 912...` -> `%2B7%20912...`).
+/// A webhook body with `sent_at` (now) and a new `nonce`, unless it has them.
+pub fn fresh(mut body: Value) -> Value {
+    if let Some(o) = body.as_object_mut() {
+        o.entry("sent_at")
+            .or_insert_with(|| json!(chrono::Utc::now().timestamp()));
+        o.entry("nonce")
+            .or_insert_with(|| json!(rodnik::auth::new_token()));
+    }
+    body
+}
+
 pub fn enc(s: &str) -> String {
     let mut out = String::with_capacity(s.len() * 3);
     for b in s.bytes() {

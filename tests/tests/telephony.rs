@@ -47,7 +47,7 @@ async fn webhook_without_a_valid_signature_is_refused_and_records_nothing() {
     let app = spawn_app().await;
     let (_, op) = app.user("olga", "operator", None).await;
     let mut live = app.live(&op).await;
-    let body = serde_json::to_vec(&ringing("pbx-1", "+79123456789")).unwrap();
+    let body = serde_json::to_vec(&fresh(ringing("pbx-1", "+79123456789"))).unwrap();
     let good = app.sign(&body);
 
     assert_eq!(post_raw(&app, &body, None).await, 401);
@@ -60,7 +60,7 @@ async fn webhook_without_a_valid_signature_is_refused_and_records_nothing() {
     let forged = rodnik::telephony::sign("another-secret", &body);
     assert_eq!(post_raw(&app, &body, Some(&forged)).await, 401);
     // A valid signature over a different body.
-    let other = serde_json::to_vec(&ringing("pbx-2", "+79123456789")).unwrap();
+    let other = serde_json::to_vec(&fresh(ringing("pbx-2", "+79123456789"))).unwrap();
     assert_eq!(post_raw(&app, &other, Some(&good)).await, 401);
 
     assert!(calls(&app, &op, "").await.is_empty());
@@ -71,6 +71,21 @@ async fn webhook_without_a_valid_signature_is_refused_and_records_nothing() {
 
     // The same body, properly signed, is accepted.
     assert_eq!(post_raw(&app, &body, Some(&good)).await, 204);
+    assert_eq!(calls(&app, &op, "").await.len(), 1);
+
+    // Captured and sent again: refused, even as another call's event.
+    assert_eq!(post_raw(&app, &body, Some(&good)).await, 409);
+    let mut replay: Value = serde_json::from_slice(&body).unwrap();
+    replay["call_id"] = json!("pbx-3");
+    let replay = serde_json::to_vec(&replay).unwrap();
+    assert_eq!(post_raw(&app, &replay, Some(&app.sign(&replay))).await, 409);
+    // Signed, but sent long ago (or without freshness at all): refused.
+    let mut stale = fresh(ringing("pbx-4", "+79123456789"));
+    stale["sent_at"] = json!(chrono::Utc::now().timestamp() - 600);
+    let stale = serde_json::to_vec(&stale).unwrap();
+    assert_eq!(post_raw(&app, &stale, Some(&app.sign(&stale))).await, 422);
+    let bare = serde_json::to_vec(&ringing("pbx-5", "+79123456789")).unwrap();
+    assert_eq!(post_raw(&app, &bare, Some(&app.sign(&bare))).await, 422);
     assert_eq!(calls(&app, &op, "").await.len(), 1);
 }
 

@@ -15,6 +15,9 @@ use crate::app::AppState;
 use crate::error::{Error, Result};
 use crate::telephony::{ingest, verify_signature, Incoming};
 
+/// How far `sent_at` may be from the server's clock, either way.
+const WEBHOOK_WINDOW_SECS: i64 = 300;
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/telephony/events", post(event))
@@ -23,7 +26,10 @@ pub fn router() -> Router<AppState> {
 }
 
 #[utoipa::path(post, path = "/api/telephony/events", request_body = TelephonyEvent,
-    responses((status = 204), (status = 401, body = rodnik_shared::api::ErrorBody)))]
+    responses((status = 204), (status = 401, body = rodnik_shared::api::ErrorBody),
+        (status = 409, description = "the nonce was used before", body = rodnik_shared::api::ErrorBody),
+        (status = 422, description = "a missing or stale `sent_at`, a missing nonce, or a bad field",
+         body = rodnik_shared::api::ErrorBody)))]
 pub async fn event(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -50,6 +56,26 @@ pub async fn event(
             Error::invalid("body", e.to_string())
         }
     })?;
+    // Fresh and never seen: a captured request cannot be replayed.
+    let sent_at = ev
+        .sent_at
+        .ok_or_else(|| Error::invalid("sent_at", "is required (Unix seconds)"))?;
+    if (Utc::now().timestamp() - sent_at).abs() > WEBHOOK_WINDOW_SECS {
+        return Err(Error::invalid(
+            "sent_at",
+            "is more than 5 minutes away from the server's clock",
+        ));
+    }
+    let nonce = ev.nonce.as_deref().map(str::trim).unwrap_or_default();
+    if !(8..=128).contains(&nonce.chars().count()) {
+        return Err(Error::invalid("nonce", "must be 8 to 128 characters"));
+    }
+    if !state.store.webhook_nonce_fresh(nonce).await? {
+        return Err(Error::conflict(
+            "replayed",
+            "this nonce was already used: the event is a repeat",
+        ));
+    }
     let call_id = required_text(&ev.call_id, "call_id")?;
     let at = match ev.at.as_deref() {
         Some(a) => Some(

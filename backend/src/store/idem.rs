@@ -208,6 +208,37 @@ impl Store {
         Ok(())
     }
 
+    /// Remembers a signed webhook's nonce: false if it was seen before.
+    pub async fn webhook_nonce_fresh(&self, nonce: &str) -> Result<bool> {
+        use sha2::Digest as _;
+        let key = hex::encode(sha2::Sha256::digest(nonce.as_bytes()));
+        let created = self
+            .run_with(
+                "CREATE $rid CONTENT $doc RETURN NONE",
+                json!({ "doc": { "at": stamp(now()) } }),
+                vec![("rid", rid("webhook_nonce", &key))],
+            )
+            .await;
+        match created {
+            Ok(_) => Ok(true),
+            Err(Error::Conflict {
+                code: "duplicate", ..
+            }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Forgets webhook nonces older than an hour (their `sent_at` is stale by then).
+    pub async fn purge_webhook_nonces(&self) -> Result<()> {
+        self.run_with(
+            "DELETE webhook_nonce WHERE at < $cutoff RETURN NONE",
+            json!({ "cutoff": stamp(now() - chrono::Duration::hours(1)) }),
+            vec![],
+        )
+        .await?;
+        Ok(())
+    }
+
     /// Deletes keys older than `days` (answered ones and lapsed leases).
     /// Returns how many went.
     pub async fn idem_purge(&self, days: i64) -> Result<usize> {

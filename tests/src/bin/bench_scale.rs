@@ -980,7 +980,7 @@ async fn wait_for(ws: &mut Socket, needles: &[&str], within: Duration) -> Option
 }
 
 async fn telephony(api: &Api, body: &Value) -> Result<(), String> {
-    let raw = body.to_string();
+    let raw = rodnik_tests::fresh(body.clone()).to_string();
     let r = api
         .http
         .post(format!("{}/api/telephony/events", api.base))
