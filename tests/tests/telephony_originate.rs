@@ -371,3 +371,63 @@ async fn click_to_call_needs_an_extension_a_provider_and_a_phone() {
         "the retry reached the provider again"
     );
 }
+
+/// Keys set in the server's environment never go to an address an admin
+/// typed into the settings, unless it is the provider's own host or listed
+/// in RODNIK_PROVIDER_HOSTS.
+#[tokio::test]
+async fn environment_keys_go_only_to_the_providers_own_host() {
+    let mut trap = FakeApi::start(200, r#"{"result":1000}"#).await;
+    let mut cfg = Config::for_tests();
+    cfg.telephony.set("mango", "api_key", "env-key");
+    cfg.telephony.set("mango", "api_salt", "env-salt");
+    let app = spawn_with(cfg).await;
+    let (_, olga) = app.user("olga", "operator", Some("101")).await;
+    app.put(
+        "/api/settings/telephony",
+        &app.admin,
+        json!({ "mango": { "values": { "api_url": format!("{}/vpbx", trap.base) } } }),
+    )
+    .await
+    .ok();
+    let e = app
+        .post(
+            "/api/calls/originate",
+            &olga,
+            json!({ "phone": "+79123456789" }),
+        )
+        .await
+        .error(409);
+    assert_eq!(e["code"], "provider_host_not_allowed", "{e}");
+    assert!(
+        tokio::time::timeout(QUIET, trap.requests.recv())
+            .await
+            .is_err(),
+        "the keys were sent to the address from the settings"
+    );
+
+    // Listed by whoever runs the server: allowed.
+    let mut api = FakeApi::start(200, r#"{"result":1000}"#).await;
+    let mut cfg = Config::for_tests();
+    cfg.telephony.set("mango", "api_key", "env-key");
+    cfg.telephony.set("mango", "api_salt", "env-salt");
+    let host = api.base.trim_start_matches("http://").to_string();
+    cfg.telephony.provider_hosts = vec![host];
+    let app = spawn_with(cfg).await;
+    let (_, olga) = app.user("olga", "operator", Some("101")).await;
+    app.put(
+        "/api/settings/telephony",
+        &app.admin,
+        json!({ "mango": { "values": { "api_url": format!("{}/vpbx", api.base) } } }),
+    )
+    .await
+    .ok();
+    app.post(
+        "/api/calls/originate",
+        &olga,
+        json!({ "phone": "+79123456789" }),
+    )
+    .await
+    .expect(200);
+    api.next().await;
+}

@@ -315,6 +315,10 @@ pub async fn originate_call(
             "no PBX that can place calls is configured (Settings, Telephony)",
         )
         .into_response()),
+        Err(OriginateError::Refused(m)) => {
+            tracing::warn!(user = %user.0.username, error = %m, "click-to-call refused");
+            Err(Error::conflict("provider_host_not_allowed", m).into_response())
+        }
         Err(OriginateError::Provider(m)) => {
             tracing::warn!(user = %user.0.username, error = %m, "click-to-call failed");
             Err(PbxFailed(m).into_response())

@@ -15,6 +15,8 @@ pub enum OriginateError {
     NotConfigured,
     /// The provider refused or did not answer (the message is safe to show).
     Provider(String),
+    /// The settings would send secrets where they must not go.
+    Refused(String),
 }
 
 /// `number` is digits only (`79123456789`), as every provider wants it.
@@ -68,7 +70,10 @@ async fn mango_callback(
             .collect();
     let r = t
         .http
-        .post(format!("{}/commands/callback", eff.mango_api_url()))
+        .post(format!(
+            "{}/commands/callback",
+            eff.mango_api_url().map_err(OriginateError::Refused)?
+        ))
         .header("content-type", "application/x-www-form-urlencoded")
         .body(zadarma::build_query(&form))
         .send()
@@ -103,7 +108,7 @@ async fn zadarma_callback(
         .http
         .get(format!(
             "{}{}?{}",
-            eff.zadarma_api_url(),
+            eff.zadarma_api_url().map_err(OriginateError::Refused)?,
             zadarma::CALLBACK_METHOD,
             zadarma::build_query(&params)
         ))

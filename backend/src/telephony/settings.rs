@@ -35,6 +35,9 @@ pub const ZADARMA_API_URL: &str = "https://api.zadarma.com";
 #[derive(Clone, Default)]
 pub struct TelephonyEnv {
     values: BTreeMap<(String, String), String>,
+    /// `RODNIK_PROVIDER_HOSTS`: hosts besides the providers' own that may
+    /// receive secrets set in the environment (a test PBX, a proxy).
+    pub provider_hosts: Vec<String>,
 }
 
 impl std::fmt::Debug for TelephonyEnv {
@@ -62,6 +65,13 @@ impl TelephonyEnv {
                     env.set(adapter, name, v.trim());
                 }
             }
+        }
+        if let Ok(hosts) = std::env::var("RODNIK_PROVIDER_HOSTS") {
+            env.provider_hosts = hosts
+                .split(',')
+                .map(|h| h.trim().to_ascii_lowercase())
+                .filter(|h| !h.is_empty())
+                .collect();
         }
         if let Some(ami) = env.get("asterisk", "ami") {
             super::asterisk::AmiTarget::parse(ami)
@@ -235,6 +245,8 @@ pub struct Effective {
     pub zadarma: Adapter,
     pub asterisk: Adapter,
     pub originate: Option<PbxProvider>,
+    /// Hosts besides the providers' own allowed to receive environment secrets.
+    pub provider_hosts: Vec<String>,
 }
 
 impl Effective {
@@ -269,6 +281,7 @@ impl Effective {
             zadarma: adapter("zadarma"),
             asterisk: adapter("asterisk"),
             originate: stored.originate,
+            provider_hosts: env.provider_hosts.clone(),
         }
     }
 
@@ -302,20 +315,52 @@ impl Effective {
         }
     }
 
-    pub fn mango_api_url(&self) -> String {
-        self.mango
-            .get("api_url")
-            .unwrap_or(MANGO_API_URL)
-            .trim_end_matches('/')
-            .to_string()
+    /// Mango's API address. Secrets set in the environment go only to
+    /// Mango's own host, an address also set in the environment, or a host in
+    /// `RODNIK_PROVIDER_HOSTS`: an admin cannot send them elsewhere.
+    pub fn mango_api_url(&self) -> std::result::Result<String, String> {
+        self.api_url(&self.mango, MANGO_API_URL, &["api_key", "api_salt"])
     }
 
-    pub fn zadarma_api_url(&self) -> String {
-        self.zadarma
-            .get("api_url")
-            .unwrap_or(ZADARMA_API_URL)
-            .trim_end_matches('/')
-            .to_string()
+    /// Zadarma's API address, under the same rule as [`Self::mango_api_url`].
+    pub fn zadarma_api_url(&self) -> std::result::Result<String, String> {
+        self.api_url(&self.zadarma, ZADARMA_API_URL, &["key", "secret"])
+    }
+
+    fn api_url(
+        &self,
+        a: &Adapter,
+        official: &str,
+        secrets: &[&str],
+    ) -> std::result::Result<String, String> {
+        let url = a.get("api_url").unwrap_or(official).trim_end_matches('/');
+        let env_secret = secrets.iter().any(|n| a.from_env.iter().any(|e| e == n));
+        let env_url = a.from_env.iter().any(|e| e == "api_url");
+        if env_secret && !env_url {
+            let host = |u: &str| {
+                reqwest::Url::parse(u)
+                    .ok()
+                    .and_then(|u| u.host_str().map(|h| (h.to_ascii_lowercase(), u.port())))
+            };
+            let allowed = match (host(url), host(official)) {
+                (Some((h, port)), Some((own, _))) => {
+                    h == own
+                        || self.provider_hosts.iter().any(|p| {
+                            *p == h || port.is_some_and(|port| *p == format!("{h}:{port}"))
+                        })
+                }
+                _ => false,
+            };
+            if !allowed {
+                return Err(format!(
+                    "the {} API address in the settings is not {}'s own host; its keys come \
+                     from the server's environment and are sent only there (or to a host in \
+                     RODNIK_PROVIDER_HOSTS)",
+                    a.name, a.name
+                ));
+            }
+        }
+        Ok(url.to_string())
     }
 }
 
