@@ -144,9 +144,12 @@ fn classify(message: &str) -> Error {
             "another request with this Idempotency-Key took it over",
         )
     } else if lower.contains("already contains") || lower.contains("already exists") {
-        Error::conflict("duplicate", message.to_string())
+        // The database's own words stay in the log, never in an answer.
+        tracing::debug!(db = message, "duplicate record");
+        Error::conflict("duplicate", "that record already exists")
     } else if is_retryable(&lower) {
-        Error::conflict("retry", message.to_string())
+        tracing::debug!(db = message, "transaction conflict");
+        Error::conflict("retry", "the database was busy with the same records; try again")
     } else {
         Error::Db(message.to_string())
     }
