@@ -24,7 +24,7 @@ fn main() {
         Some("drill") => drill(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <command>\n\n  run [--dev]   build everything and start Rodnik with demo data on the embedded database\n  test          run the whole test suite\n  frontend      build the web app with Trunk\n  setup         install the build tools only\n  bench [scale] [--data DIR] [--clients N --orders N --seed N --years N] [--quick] [--no-pg] [--cold] [--out FILE.md] [--sockets N] [--seconds N]\n                the server at scale: latency, throughput, fan-out, reports, memory on a generated dataset (the default benchmark)\n  bench first-load [--runs N] [--throttle MBIT/RTT_MS]\n                measure the web app's first load in headless Chromium (docs/benchmarks.md)\n  drill durability [--kills N (600)] [--writers N (32)] [--phase fsync|cold|long|rotations|cpu] [--out FILE.md]\n                kill -9 the release server during concurrent order writes, hundreds of times; count lost orders (docs/storage.md)"
+                "usage: cargo xtask <command>\n\n  run [--dev]   build everything and start Rodnik with demo data on the embedded database\n  test          run the whole test suite\n  frontend      build the web app with Trunk\n  setup         install the build tools only\n  bench [scale] [--data DIR] [--clients N --orders N --seed N --years N] [--quick] [--no-pg] [--cold] [--out FILE.md] [--sockets N] [--seconds N]\n                the server at scale: latency, throughput, fan-out, reports, memory on a generated dataset (the default benchmark)\n  bench first-load [--runs N] [--throttle MBIT/RTT_MS]\n                measure the web app's first load in headless Chromium (docs/benchmarks.md)\n  bench login [--seconds N] [--attackers N]\n                phone lookups alone and under a flood of wrong-password logins (docs/benchmarks.md)\n  drill durability [--kills N (600)] [--writers N (32)] [--phase fsync|cold|long|rotations|cpu] [--out FILE.md]\n                kill -9 the release server during concurrent order writes, hundreds of times; count lost orders (docs/storage.md)"
             );
             exit(2)
         }
@@ -287,11 +287,12 @@ fn bench(args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
         Some("first-load") => bench_first_load(&args[1..]),
         Some("scale") => bench_scale(&args[1..]),
+        Some("login") => run_bench("bench_login", &[], &args[1..]),
         // No name (or only options): the scale benchmark.
         None => bench_scale(args),
         Some(a) if a.starts_with('-') => bench_scale(args),
         other => Err(format!(
-            "unknown benchmark {other:?}; available: scale (the default), first-load"
+            "unknown benchmark {other:?}; available: scale (the default), first-load, login"
         )),
     }
 }

@@ -149,7 +149,10 @@ fn classify(message: &str) -> Error {
         Error::conflict("duplicate", "that record already exists")
     } else if is_retryable(&lower) {
         tracing::debug!(db = message, "transaction conflict");
-        Error::conflict("retry", "the database was busy with the same records; try again")
+        Error::conflict(
+            "retry",
+            "the database was busy with the same records; try again",
+        )
     } else {
         Error::Db(message.to_string())
     }
