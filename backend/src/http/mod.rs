@@ -1,14 +1,17 @@
 //! The HTTP API: one module per resource, each with its own `router()`.
 
+mod backup;
 mod call_lists;
 mod catalogue;
 mod clients;
 pub mod error;
 pub mod extract;
 mod idempotency;
+pub mod metrics;
 mod openapi;
 mod orders;
 mod pbx;
+mod ready;
 mod reports;
 mod telephony;
 mod users;
@@ -35,6 +38,8 @@ pub fn router(state: AppState) -> Router {
         .merge(reports::router())
         .merge(call_lists::router())
         .merge(wallboard::router())
+        .merge(backup::router())
+        .merge(ready::router())
         .route("/live", get(crate::live::socket::upgrade))
         .route("/openapi.json", get(openapi::spec))
         .fallback(|| async { Error::not_found("endpoint") })
@@ -50,7 +55,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             idempotency::layer,
         ));
-    let app = Router::new().nest("/api", api);
+    let app = Router::new()
+        .nest("/api", api)
+        // Routed even when off, so that it is a 404 and not the web app.
+        .route("/metrics", get(metrics::scrape));
     let app = match state.cfg.static_dir.as_ref().filter(|d| d.join("index.html").exists()) {
         Some(dir) => app.fallback_service(
             Router::new()
@@ -68,6 +76,8 @@ pub fn router(state: AppState) -> Router {
         }),
     };
     app.with_state(state)
+        // Applied to each route, so it sees the route's pattern (MatchedPath).
+        .layer(middleware::from_fn(metrics::track))
         .layer(
             // The path only: the live channel's query string carries a token.
             tower_http::trace::TraceLayer::new_for_http().make_span_with(
