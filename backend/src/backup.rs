@@ -116,7 +116,11 @@ pub enum Source {
 impl Source {
     /// This server's database.
     pub fn of(state: &AppState) -> Result<Source> {
-        Source::for_url(&state.cfg.db, state.store.clone(), state.cfg.db_root.clone())
+        Source::for_url(
+            &state.cfg.db,
+            state.store.clone(),
+            state.cfg.db_root.clone(),
+        )
     }
 
     fn for_url(db: &str, store: Store, root: Option<(String, String)>) -> Result<Source> {
@@ -334,7 +338,11 @@ fn verify_blocking(path: &Path) -> Result<Verified> {
     file.read_to_end(&mut tail).map_err(io(path))?;
     let truncated = || invalid("it has no end marker: it is truncated, or was still being written");
     let body = tail.strip_suffix(b"\n").ok_or_else(truncated)?;
-    let start_in_tail = body.iter().rposition(|b| *b == b'\n').map(|i| i + 1).ok_or_else(truncated)?;
+    let start_in_tail = body
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map(|i| i + 1)
+        .ok_or_else(truncated)?;
     let trailer = std::str::from_utf8(&body[start_in_tail..])
         .ok()
         .and_then(|l| l.strip_prefix(END))
@@ -430,7 +438,9 @@ pub async fn restore(file: &Path, target: &Path) -> Result<Restored> {
             SCHEMA_VERSION
         )));
     }
-    tokio::fs::create_dir_all(target).await.map_err(io(target))?;
+    tokio::fs::create_dir_all(target)
+        .await
+        .map_err(io(target))?;
     let marker = target.join(RESTORE_MARKER);
     let result = async {
         tokio::fs::write(&marker, b"a restore into this folder did not finish\n")
@@ -440,6 +450,10 @@ pub async fn restore(file: &Path, target: &Path) -> Result<Restored> {
         let store = Store::restore_from(&url, file).await?;
         let orders = store.count_rows("orders").await?;
         let clients = store.count_rows("clients").await?;
+        // The engine shuts down when its last handle goes; the folder is
+        // done (and free for a server) when it has.
+        drop(store);
+        wait_released(target).await;
         tokio::fs::remove_file(&marker).await.map_err(io(&marker))?;
         sync_dir(target).await?;
         Ok(Restored {
@@ -530,7 +544,10 @@ pub async fn backup_cli(db: &str, root: Option<(String, String)>, out: &Path) ->
                 Ok(v) => return Ok(v),
                 // A control file left by a server that has stopped: read the folder.
                 Err(BackupError::Export(e)) if e.contains("connect") => {
-                    tracing::info!("the server in {} does not answer; reading the folder", control.display());
+                    tracing::info!(
+                        "the server in {} does not answer; reading the folder",
+                        control.display()
+                    );
                 }
                 Err(e) => return Err(e),
             },
@@ -548,8 +565,43 @@ pub async fn backup_cli(db: &str, root: Option<(String, String)>, out: &Path) ->
         .use_db("rodnik")
         .await
         .map_err(|e| BackupError::Export(e.to_string()))?;
-    let store = Store::without_migrations(db);
-    write_file(backup_stream(&Source::Local(store)).await?, out).await
+    let source = Source::Local(Store::without_migrations(db));
+    let written = write_file(backup_stream(&source).await?, out).await;
+    drop(source);
+    wait_released(&folder).await;
+    written
+}
+
+/// Waits (up to 10 s) until no handle of this process holds the embedded
+/// engine's lock on `folder` any more: the engine shuts down in the
+/// background once its last handle is dropped, and a command that exits
+/// before that cuts its shutdown short.
+async fn wait_released(folder: &Path) {
+    let lock = folder.join("LOCK");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while std::time::Instant::now() < deadline {
+        if lock_is_free(&lock) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tracing::warn!(folder = %folder.display(), "the database engine did not close within 10 s");
+}
+
+#[cfg(unix)]
+fn lock_is_free(lock: &Path) -> bool {
+    use std::os::fd::AsRawFd;
+    let Ok(f) = std::fs::OpenOptions::new().read(true).open(lock) else {
+        return true;
+    };
+    // SAFETY: flock on a descriptor this function owns; it is closed (and
+    // any lock taken here released) when `f` drops.
+    unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) == 0 }
+}
+
+#[cfg(not(unix))]
+fn lock_is_free(_lock: &Path) -> bool {
+    true
 }
 
 /// Downloads a backup from a running server's `GET /api/backup` into `out`.
@@ -612,7 +664,9 @@ pub fn scheduled_files(dir: &Path) -> Vec<PathBuf> {
 /// One scheduled backup: writes `DIR/rodnik-<UTC time>.surql`, then deletes
 /// all but the newest `keep`.
 pub async fn scheduled_once(source: &Source, s: &Schedule) -> Result<(PathBuf, Verified, usize)> {
-    tokio::fs::create_dir_all(&s.dir).await.map_err(io(&s.dir))?;
+    tokio::fs::create_dir_all(&s.dir)
+        .await
+        .map_err(io(&s.dir))?;
     // Temporary files of a backup that a crash interrupted.
     if let Ok(entries) = std::fs::read_dir(&s.dir) {
         for e in entries.flatten() {
@@ -627,7 +681,11 @@ pub async fn scheduled_once(source: &Source, s: &Schedule) -> Result<(PathBuf, V
         chrono::Utc::now().format("%Y%m%d-%H%M%S%.3fZ")
     );
     if s.dir.join(&name).exists() {
-        name = format!("{SCHEDULED_PREFIX}{}-{}{SCHEDULED_SUFFIX}", chrono::Utc::now().format("%Y%m%d-%H%M%S%.3fZ"), crate::store::new_key());
+        name = format!(
+            "{SCHEDULED_PREFIX}{}-{}{SCHEDULED_SUFFIX}",
+            chrono::Utc::now().format("%Y%m%d-%H%M%S%.3fZ"),
+            crate::store::new_key()
+        );
     }
     let out = s.dir.join(name);
     let verified = write_file(backup_stream(source).await?, &out).await?;
@@ -637,7 +695,9 @@ pub async fn scheduled_once(source: &Source, s: &Schedule) -> Result<(PathBuf, V
         for old in &files[..files.len() - s.keep] {
             match tokio::fs::remove_file(old).await {
                 Ok(()) => deleted += 1,
-                Err(e) => tracing::warn!(file = %old.display(), error = %e, "deleting an old backup"),
+                Err(e) => {
+                    tracing::warn!(file = %old.display(), error = %e, "deleting an old backup")
+                }
             }
         }
     }
@@ -730,7 +790,10 @@ mod tests {
         );
         assert_eq!(server_export_url("surrealkv://data"), None);
         assert_eq!(server_export_url("data/rodnik"), None);
-        assert_eq!(embedded_folder("surrealkv://data/x?sync=every"), Some(PathBuf::from("data/x")));
+        assert_eq!(
+            embedded_folder("surrealkv://data/x?sync=every"),
+            Some(PathBuf::from("data/x"))
+        );
         assert_eq!(embedded_folder("mem://"), None);
     }
 
@@ -741,9 +804,12 @@ mod tests {
             .await
             .ok();
         let out = dir.join("b.surql");
-        write_file(backup_stream(&Source::Local(store)).await.expect("stream"), &out)
-            .await
-            .expect("write");
+        write_file(
+            backup_stream(&Source::Local(store)).await.expect("stream"),
+            &out,
+        )
+        .await
+        .expect("write");
         out
     }
 

@@ -78,9 +78,7 @@ enum Command {
         db: PathBuf,
     },
     /// Check that a backup file is complete and undamaged.
-    VerifyBackup {
-        file: PathBuf,
-    },
+    VerifyBackup { file: PathBuf },
     /// Fill a database with realistic demo data.
     Demo {
         #[command(flatten)]
@@ -255,7 +253,8 @@ async fn run(cli: Cli) -> Result<(), String> {
                         f.display()
                     ));
                 }
-                cfg.backup_token = Some(rodnik::auth::random_password() + &rodnik::auth::random_password());
+                cfg.backup_token =
+                    Some(rodnik::auth::random_password() + &rodnik::auth::random_password());
             }
             let state = AppState::start(cfg.clone())
                 .await
@@ -353,7 +352,9 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::VerifyBackup { file } => {
-            let v = rodnik::backup::verify(&file).await.map_err(|e| e.to_string())?;
+            let v = rodnik::backup::verify(&file)
+                .await
+                .map_err(|e| e.to_string())?;
             println!(
                 "{}: complete ({} bytes, snapshot of {}, schema {}, Rodnik {}, sha256 {})",
                 file.display(),

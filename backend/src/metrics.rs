@@ -129,13 +129,13 @@ impl Metrics {
     }
 
     pub fn observe_request(&self, labels: HttpLabels, took: Duration) {
-        self.http
-            .get_or_create(&labels)
-            .observe(took.as_secs_f64());
+        self.http.get_or_create(&labels).observe(took.as_secs_f64());
     }
 
     pub fn live_resync(&self, reason: &'static str) {
-        self.live_resyncs.get_or_create(&ReasonLabels { reason }).inc();
+        self.live_resyncs
+            .get_or_create(&ReasonLabels { reason })
+            .inc();
     }
 
     pub fn backup_done(&self, ok: bool) {
@@ -171,7 +171,8 @@ impl Metrics {
     pub fn render(&self) -> String {
         self.backup_age.set(self.backup_age().unwrap_or(-1.0));
         let mut out = String::new();
-        if let Err(e) = prometheus_client::encoding::prometheus_text::encode(&mut out, &self.registry)
+        if let Err(e) =
+            prometheus_client::encoding::prometheus_text::encode(&mut out, &self.registry)
         {
             tracing::error!(error = %e, "encoding the metrics");
         }

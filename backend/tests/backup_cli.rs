@@ -51,7 +51,10 @@ async fn serve(db: &Path, log: PathBuf, extra: &[&str]) -> Server {
         .args(["--static-dir", "/nonexistent"])
         .args(extra)
         .env("RODNIK_ADMIN_PASSWORD", PASSWORD)
-        .env("RODNIK_LOG", "info,surrealdb=warn,surrealdb_core=warn,surrealkv=warn")
+        .env(
+            "RODNIK_LOG",
+            "info,surrealdb=warn,surrealdb_core=warn,surrealkv=warn",
+        )
         .env("NO_COLOR", "1")
         .env_remove("RUST_BACKTRACE")
         .env_remove("RODNIK_METRICS_TOKEN")
@@ -75,7 +78,11 @@ async fn serve(db: &Path, log: PathBuf, extra: &[&str]) -> Server {
                 return server;
             }
         }
-        assert!(Instant::now() < deadline, "no start:\n{}", server.log_text());
+        assert!(
+            Instant::now() < deadline,
+            "no start:\n{}",
+            server.log_text()
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -165,8 +172,10 @@ async fn backup_restore_and_scheduled_backups_from_the_command_line() {
         let r = reqwest::Client::new()
             .post(format!("{}/api/clients", server.base))
             .bearer_auth(&token)
-            .json(&json!({ "kind": "individual", "name": name, "phones": [phone],
-                           "addresses": [{ "text": "Lenina 1" }] }))
+            .json(
+                &json!({ "kind": "individual", "name": name, "phones": [phone],
+                           "addresses": [{ "text": "Lenina 1" }] }),
+            )
             .send()
             .await
             .expect("client");
@@ -177,7 +186,11 @@ async fn backup_restore_and_scheduled_backups_from_the_command_line() {
     let file = tmp.path().join("company.surql");
     let o = rodnik(&["backup", "--db", p(&db), "--out", p(&file)]);
     assert!(o.status.success(), "{}", text(&o));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("Backup written"), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("Backup written"),
+        "{}",
+        text(&o)
+    );
     let o = rodnik(&["verify-backup", p(&file)]);
     assert!(o.status.success(), "{}", text(&o));
 
@@ -189,7 +202,11 @@ async fn backup_restore_and_scheduled_backups_from_the_command_line() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(kept.len(), 2, "{kept:?}");
-    assert!(kept.iter().all(|n| n.starts_with("rodnik-") && n.ends_with(".surql")), "{kept:?}");
+    assert!(
+        kept.iter()
+            .all(|n| n.starts_with("rodnik-") && n.ends_with(".surql")),
+        "{kept:?}"
+    );
     let log = server.log_text();
     assert!(log.matches("backup written").count() >= 3, "{log}");
     assert!(!log.contains(&token), "a session token in the log");
@@ -211,23 +228,37 @@ async fn backup_restore_and_scheduled_backups_from_the_command_line() {
         .unwrap_or_else(|| panic!("no backup age in\n{m}"));
     assert!((0.0..5.0).contains(&age), "{age}");
     // The main listener has no metrics token: off there.
-    let off = reqwest::get(format!("{}/metrics", server.base)).await.expect("metrics");
+    let off = reqwest::get(format!("{}/metrics", server.base))
+        .await
+        .expect("metrics");
     assert_eq!(off.status().as_u16(), 404);
 
     // Restore, and the refusals.
     let copy = tmp.path().join("copy");
     let o = rodnik(&["restore", p(&file), "--db", p(&copy)]);
     assert!(o.status.success(), "{}", text(&o));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("2 clients"), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("2 clients"),
+        "{}",
+        text(&o)
+    );
     let o = rodnik(&["restore", p(&file), "--db", p(&copy)]);
     assert!(!o.status.success(), "{}", text(&o));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("not empty"), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("not empty"),
+        "{}",
+        text(&o)
+    );
     let bytes = std::fs::read(&file).expect("read");
     let cut = tmp.path().join("cut.surql");
     std::fs::write(&cut, &bytes[..bytes.len() * 2 / 3]).expect("write");
     let o = rodnik(&["restore", p(&cut), "--db", p(&tmp.path().join("from-cut"))]);
     assert!(!o.status.success(), "{}", text(&o));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("truncated"), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("truncated"),
+        "{}",
+        text(&o)
+    );
     assert!(!tmp.path().join("from-cut").exists());
 
     // A folder no server has open (its control file is stale now).

@@ -108,7 +108,9 @@ async fn a_backup_taken_while_orders_are_written_restores_every_acknowledged_ord
 
     let products = src.get("/api/products", &src.admin).await.ok();
     let product = id_of(&products[0]);
-    let (client, address) = src.client("Writer client", "individual", "9031234567").await;
+    let (client, address) = src
+        .client("Writer client", "individual", "9031234567")
+        .await;
     let acks = Arc::new(Mutex::new(Acks {
         running: true,
         ..Default::default()
@@ -154,7 +156,10 @@ async fn a_backup_taken_while_orders_are_written_restores_every_acknowledged_ord
         v.bytes,
         acked_before.len()
     );
-    assert!(total > acked_before.len(), "no write after the backup began");
+    assert!(
+        total > acked_before.len(),
+        "no write after the backup began"
+    );
     // The history did not move while the writers wrote tomorrow's orders.
     assert_eq!(reports(&src).await, before);
 
@@ -166,7 +171,10 @@ async fn a_backup_taken_while_orders_are_written_restores_every_acknowledged_ord
     for o in &acked_before {
         let id = id_of(o);
         let got = dst.get(&format!("/api/orders/{id}"), &dst.admin).await;
-        assert_eq!(got.status, 200, "order {id} acknowledged before the backup is missing");
+        assert_eq!(
+            got.status, 200,
+            "order {id} acknowledged before the backup is missing"
+        );
         assert_eq!(&got.body, o, "order {id} changed");
     }
     assert_eq!(reports(&dst).await, before, "reports differ after restore");
@@ -237,23 +245,35 @@ async fn a_cut_or_damaged_backup_is_refused_and_nothing_is_written() {
     let mut flipped = bytes.clone();
     flipped[bytes.len() / 2] ^= 0x01;
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
-        ("cut in the middle", bytes[..bytes.len() / 2].to_vec(), "truncated"),
-        ("cut before its last line break", bytes[..bytes.len() - 1].to_vec(), "truncated"),
+        (
+            "cut in the middle",
+            bytes[..bytes.len() / 2].to_vec(),
+            "truncated",
+        ),
+        (
+            "cut before its last line break",
+            bytes[..bytes.len() - 1].to_vec(),
+            "truncated",
+        ),
         ("one bit flipped", flipped, "damaged"),
         ("empty", vec![], "header"),
         ("not a backup", b"DEFINE TABLE x;\n".to_vec(), "header"),
     ];
     for (what, content, says) in cases {
         std::fs::write(&bad, &content).expect("write");
-        let target = tmp.path().join(format!("restore-{}", what.replace(' ', "-")));
-        let e = backup::restore(&bad, &target)
-            .await
-            .expect_err(what);
+        let target = tmp
+            .path()
+            .join(format!("restore-{}", what.replace(' ', "-")));
+        let e = backup::restore(&bad, &target).await.expect_err(what);
         assert!(
             matches!(e, BackupError::Invalid { .. }) && e.to_string().contains(says),
             "{what}: {e}"
         );
-        assert!(!target.exists(), "{what}: restore created {}", target.display());
+        assert!(
+            !target.exists(),
+            "{what}: restore created {}",
+            target.display()
+        );
     }
     // A file cut exactly at a line end, with the end line of another file
     // appended, is caught by the byte count.
@@ -291,7 +311,9 @@ async fn restore_refuses_a_folder_that_is_not_empty() {
     let target = tmp.path().join("busy");
     std::fs::create_dir(&target).expect("mkdir");
     std::fs::write(target.join("keep-me.txt"), b"precious").expect("write");
-    let e = backup::restore(&good, &target).await.expect_err("not empty");
+    let e = backup::restore(&good, &target)
+        .await
+        .expect_err("not empty");
     assert!(matches!(e, BackupError::NotEmpty(_)), "{e}");
     assert!(e.to_string().contains("not empty"), "{e}");
     assert_eq!(entries(&target), vec!["keep-me.txt".to_string()]);
@@ -343,8 +365,12 @@ async fn scheduled_backups_keep_the_newest_n() {
     std::fs::write(dir.join(".rodnik-x.surql.partial-abc"), b"half").expect("write");
     let mut written = vec![];
     for i in 0..6 {
-        app.client(&format!("Client {i}"), "individual", &format!("90312345{i:02}"))
-            .await;
+        app.client(
+            &format!("Client {i}"),
+            "individual",
+            &format!("90312345{i:02}"),
+        )
+        .await;
         let (file, _, _) = backup::scheduled_once(&source, &schedule)
             .await
             .expect("backup");

@@ -100,7 +100,9 @@ async fn metrics_have_a_histogram_per_route_pattern_and_need_the_token() {
         ids.push(id_of(&o));
     }
     let mut live = app.live(&app.admin).await;
-    let _ = live.next_within(std::time::Duration::from_millis(200)).await;
+    let _ = live
+        .next_within(std::time::Duration::from_millis(200))
+        .await;
 
     scrape(&app, None).await.error(401);
     scrape(&app, Some("wrong")).await.error(403);
@@ -116,12 +118,22 @@ async fn metrics_have_a_histogram_per_route_pattern_and_need_the_token() {
     let (samples, types) = parse(&r.text);
 
     assert_eq!(
-        types.get("rodnik_http_request_duration_seconds").map(String::as_str),
+        types
+            .get("rodnik_http_request_duration_seconds")
+            .map(String::as_str),
         Some("histogram")
     );
     // The pattern, never the raw path: one series for every order id.
-    let route = [("route", "/api/orders/{id}"), ("method", "GET"), ("status", "2xx")];
-    let count = find(&samples, "rodnik_http_request_duration_seconds_count", &route);
+    let route = [
+        ("route", "/api/orders/{id}"),
+        ("method", "GET"),
+        ("status", "2xx"),
+    ];
+    let count = find(
+        &samples,
+        "rodnik_http_request_duration_seconds_count",
+        &route,
+    );
     assert_eq!(count.len(), 1, "{}", r.text);
     assert!(count[0].value >= 3.0, "{count:?}");
     let inf = find(
@@ -131,17 +143,31 @@ async fn metrics_have_a_histogram_per_route_pattern_and_need_the_token() {
     );
     assert_eq!(inf.len(), 1, "{}", r.text);
     assert_eq!(inf[0].value, count[0].value);
-    let buckets = find(&samples, "rodnik_http_request_duration_seconds_bucket", &route);
+    let buckets = find(
+        &samples,
+        "rodnik_http_request_duration_seconds_bucket",
+        &route,
+    );
     assert!(buckets.len() > 5, "{buckets:?}");
     for id in &ids {
-        assert!(!r.text.contains(id.as_str()), "the raw path of {id} is a label");
+        assert!(
+            !r.text.contains(id.as_str()),
+            "the raw path of {id} is a label"
+        );
     }
     let created = find(
         &samples,
         "rodnik_http_request_duration_seconds_count",
-        &[("route", "/api/orders"), ("method", "POST"), ("status", "2xx")],
+        &[
+            ("route", "/api/orders"),
+            ("method", "POST"),
+            ("status", "2xx"),
+        ],
     );
-    assert!(created.first().is_some_and(|s| s.value >= 3.0), "{created:?}");
+    assert!(
+        created.first().is_some_and(|s| s.value >= 3.0),
+        "{created:?}"
+    );
 
     for name in [
         "rodnik_tx_conflicts_total",
@@ -151,11 +177,22 @@ async fn metrics_have_a_histogram_per_route_pattern_and_need_the_token() {
         "rodnik_backup_age_seconds",
         "rodnik_backup_last_success_timestamp_seconds",
     ] {
-        assert_eq!(find(&samples, name, &[]).len(), 1, "{name} missing:\n{}", r.text);
+        assert_eq!(
+            find(&samples, name, &[]).len(),
+            1,
+            "{name} missing:\n{}",
+            r.text
+        );
     }
-    assert_eq!(types.get("rodnik_tx_conflicts_total").map(String::as_str), Some("counter"));
+    assert_eq!(
+        types.get("rodnik_tx_conflicts_total").map(String::as_str),
+        Some("counter")
+    );
     let sockets = find(&samples, "rodnik_live_sockets", &[]);
-    assert!(sockets.first().is_some_and(|s| s.value >= 1.0), "{sockets:?}");
+    assert!(
+        sockets.first().is_some_and(|s| s.value >= 1.0),
+        "{sockets:?}"
+    );
     drop(live);
 }
 
@@ -167,8 +204,14 @@ async fn metrics_are_off_without_a_token_and_listed_in_the_openapi_document() {
     scrape(&app, None).await.error(404);
     scrape(&app, Some("metrics-token")).await.error(404);
     let spec = app.get("/api/openapi.json", &app.admin).await.ok();
-    assert!(spec["paths"]["/metrics"]["get"].is_object(), "/metrics not in openapi.json");
-    assert!(spec["paths"]["/api/backup"]["get"].is_object(), "/api/backup not in openapi.json");
+    assert!(
+        spec["paths"]["/metrics"]["get"].is_object(),
+        "/metrics not in openapi.json"
+    );
+    assert!(
+        spec["paths"]["/api/backup"]["get"].is_object(),
+        "/api/backup not in openapi.json"
+    );
 }
 
 #[tokio::test]
@@ -205,7 +248,10 @@ async fn readiness_reads_the_database_and_health_does_not() {
     // A database whose schema is not this version's (an upgrade under way).
     app.state
         .store
-        .run("UPDATE meta:schema SET version = 1", serde_json::Value::Null)
+        .run(
+            "UPDATE meta:schema SET version = 1",
+            serde_json::Value::Null,
+        )
         .await
         .expect("set back");
     let r = Resp::read(app.http.get(app.url("/api/ready"))).await;

@@ -36,7 +36,10 @@ pub async fn ready(State(state): State<AppState>) -> Response {
         ),
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "readiness check");
-            (StatusCode::SERVICE_UNAVAILABLE, Some("the database did not answer".to_string()))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Some("the database did not answer".to_string()),
+            )
         }
         Err(_) => (
             StatusCode::SERVICE_UNAVAILABLE,

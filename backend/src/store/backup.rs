@@ -31,10 +31,7 @@ impl Store {
     pub async fn restore_from(url: &str, file: &Path) -> Result<Store> {
         let db = surrealdb::engine::any::connect(url).await?;
         db.use_ns("rodnik").use_db("rodnik").await?;
-        let existing: Option<Value> = db
-            .query("RETURN meta:schema.version")
-            .await?
-            .take(0)?;
+        let existing: Option<Value> = db.query("RETURN meta:schema.version").await?.take(0)?;
         if existing.is_some_and(|v| !v.is_null()) {
             return Err(Error::Internal(format!("{url} already holds a database")));
         }
