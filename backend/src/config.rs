@@ -32,6 +32,14 @@ pub struct Config {
     /// PBX adapters' values from `RODNIK_MANGO_*`, `RODNIK_ZADARMA_*`,
     /// `RODNIK_ASTERISK_*` (they win over the stored settings; docs/telephony.md).
     pub telephony: crate::telephony::settings::TelephonyEnv,
+    /// `RODNIK_METRICS_TOKEN`: the bearer token that opens `GET /metrics` on
+    /// the main listener. Without it (and without `--metrics-listen`),
+    /// `/metrics` is off (404).
+    pub metrics_token: Option<String>,
+    /// A bearer token that may download `GET /api/backup` besides an admin's
+    /// session: `serve` makes one at every start and writes it, owner-only,
+    /// into the database folder's control file (`rodnik backup --db` reads it).
+    pub backup_token: Option<String>,
 }
 
 impl Config {
@@ -51,6 +59,8 @@ impl Config {
             sessions: Default::default(),
             static_dir: None,
             telephony: Default::default(),
+            metrics_token: Some("metrics-token".into()),
+            backup_token: None,
         }
     }
 

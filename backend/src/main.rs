@@ -1,4 +1,4 @@
-//! The `rodnik` command: `serve` and `demo`.
+//! The `rodnik` command: `serve`, `backup`, `restore`, `demo`, `generate`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -45,7 +45,40 @@ enum Command {
         /// Fill the database with demo data first if it has none.
         #[arg(long)]
         demo: bool,
+        /// Write a backup into this folder every `--backup-every`.
+        #[arg(long, env = "RODNIK_BACKUP_DIR")]
+        backup_dir: Option<PathBuf>,
+        /// How often: `30m`, `6h`, `1d`.
+        #[arg(long, env = "RODNIK_BACKUP_EVERY", default_value = "6h", value_parser = rodnik::backup::parse_every)]
+        backup_every: std::time::Duration,
+        /// How many scheduled backups to keep (older ones are deleted).
+        #[arg(long, env = "RODNIK_BACKUP_KEEP", default_value_t = 28, value_parser = clap::value_parser!(u32).range(1..))]
+        backup_keep: u32,
+        /// Serve `/metrics` on this address too, without a token unless
+        /// `RODNIK_METRICS_TOKEN` is set (e.g. 127.0.0.1:9100).
+        #[arg(long, env = "RODNIK_METRICS_LISTEN")]
+        metrics_listen: Option<SocketAddr>,
     },
+    /// Write a consistent backup of a database to a file, also while a
+    /// server is running on it (docs/operations.md).
+    Backup {
+        /// The database: the folder a server runs on, or `ws://host:port`.
+        #[arg(long, env = "RODNIK_DB", default_value = "data/rodnik")]
+        db: String,
+        /// The backup file to write (replaced only once the new one is complete).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Check a backup file and restore it into a new, empty folder.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// The folder to create (must not exist, or be empty).
+        #[arg(long)]
+        db: PathBuf,
+    },
+    /// Check that a backup file is complete and undamaged.
+    VerifyBackup { file: PathBuf },
     /// Fill a database with realistic demo data.
     Demo {
         #[command(flatten)]
@@ -109,20 +142,28 @@ fn config(common: &Common) -> Result<Config, String> {
         telephony_secret: std::env::var("RODNIK_TELEPHONY_SECRET")
             .ok()
             .filter(|p| !p.is_empty()),
-        db_root: match (
-            std::env::var("RODNIK_DB_USER"),
-            std::env::var("RODNIK_DB_PASS"),
-        ) {
-            (Ok(u), Ok(p)) if !u.is_empty() => Some((u, p)),
-            _ => None,
-        },
+        db_root: db_root_from_env(),
         live_ping: std::time::Duration::from_secs(30),
         idempotency_lease: std::time::Duration::from_secs(60),
         request_timeout: std::time::Duration::from_secs(60),
         sessions: session_limits()?,
         static_dir: None,
         telephony: rodnik::telephony::settings::TelephonyEnv::from_env()?,
+        metrics_token: std::env::var("RODNIK_METRICS_TOKEN")
+            .ok()
+            .filter(|t| !t.trim().is_empty()),
+        backup_token: None,
     })
+}
+
+fn db_root_from_env() -> Option<(String, String)> {
+    match (
+        std::env::var("RODNIK_DB_USER"),
+        std::env::var("RODNIK_DB_PASS"),
+    ) {
+        (Ok(u), Ok(p)) if !u.is_empty() => Some((u, p)),
+        _ => None,
+    }
 }
 
 /// The embedded engine's memory budget (SurrealKV's memtable and block
@@ -202,6 +243,19 @@ async fn async_main() {
     }
 }
 
+/// Where this machine reaches a listener: a wildcard address becomes loopback.
+fn local_addr(addr: SocketAddr) -> SocketAddr {
+    match addr.ip() {
+        std::net::IpAddr::V4(ip) if ip.is_unspecified() => {
+            SocketAddr::from(([127, 0, 0, 1], addr.port()))
+        }
+        std::net::IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, addr.port()))
+        }
+        _ => addr,
+    }
+}
+
 async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Serve {
@@ -209,10 +263,25 @@ async fn run(cli: Cli) -> Result<(), String> {
             listen,
             static_dir,
             demo,
+            backup_dir,
+            backup_every,
+            backup_keep,
+            metrics_listen,
         } => {
             let mut cfg = config(&common)?;
             cfg.listen = listen;
             cfg.static_dir = Some(static_dir);
+            let folder = rodnik::backup::embedded_folder(&cfg.db);
+            if let Some(f) = &folder {
+                if f.join(rodnik::backup::RESTORE_MARKER).exists() {
+                    return Err(format!(
+                        "{}: a restore into this folder did not finish; restore again into a new folder",
+                        f.display()
+                    ));
+                }
+                cfg.backup_token =
+                    Some(rodnik::auth::random_password() + &rodnik::auth::random_password());
+            }
             let state = AppState::start(cfg.clone())
                 .await
                 .map_err(|e| e.to_string())?;
@@ -240,8 +309,88 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .await
                 .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
             let addr = listener.local_addr().map_err(|e| e.to_string())?;
+            if let (Some(folder), Some(token)) = (&folder, &cfg.backup_token) {
+                let control = rodnik::backup::Control {
+                    url: format!("http://{}", local_addr(addr)),
+                    token: token.clone(),
+                    pid: std::process::id(),
+                };
+                if let Err(e) = rodnik::backup::write_control(folder, &control).await {
+                    tracing::warn!(error = %e, "cannot write the control file: `rodnik backup --db` will not reach this server");
+                }
+            }
+            if let Some(dir) = backup_dir {
+                let source = rodnik::backup::Source::of(&state).map_err(|e| e.to_string())?;
+                tracing::info!(dir = %dir.display(), every_s = backup_every.as_secs(), keep = backup_keep, "scheduled backups on");
+                rodnik::backup::spawn_schedule(
+                    source,
+                    rodnik::backup::Schedule {
+                        dir,
+                        every: backup_every,
+                        keep: backup_keep as usize,
+                    },
+                );
+            }
+            if let Some(at) = metrics_listen {
+                let l = tokio::net::TcpListener::bind(at)
+                    .await
+                    .map_err(|e| format!("cannot listen on {at} for metrics: {e}"))?;
+                let router = rodnik::http::metrics::own_listener(cfg.metrics_token.clone());
+                tracing::info!(%at, "metrics at /metrics");
+                tokio::spawn(async move {
+                    if let Err(e) = axum::serve(l, router).await {
+                        tracing::error!(error = %e, "the metrics listener stopped");
+                    }
+                });
+            }
             println!("Rodnik is running at http://{addr}/ (database: {})", cfg.db);
             serve(listener, state).await.map_err(|e| e.to_string())
+        }
+        Command::Backup { db, out } => {
+            let started = std::time::Instant::now();
+            let v = rodnik::backup::backup_cli(&Config::db_url(&db), db_root_from_env(), &out)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "Backup written: {} ({} bytes, snapshot of {}, schema {}, sha256 {}) in {:.1} s",
+                out.display(),
+                v.bytes,
+                v.header.created_at,
+                v.header.schema_version,
+                v.sha256,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Restore { file, db } => {
+            let r = rodnik::backup::restore(&file, &db)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "Restored {} into {}: snapshot of {}, {} clients, {} orders. Start it with: rodnik serve --db {}",
+                file.display(),
+                db.display(),
+                r.header.created_at,
+                r.clients,
+                r.orders,
+                db.display()
+            );
+            Ok(())
+        }
+        Command::VerifyBackup { file } => {
+            let v = rodnik::backup::verify(&file)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "{}: complete ({} bytes, snapshot of {}, schema {}, Rodnik {}, sha256 {})",
+                file.display(),
+                v.bytes,
+                v.header.created_at,
+                v.header.schema_version,
+                v.header.rodnik_version,
+                v.sha256
+            );
+            Ok(())
         }
         Command::Demo { common, seed } => {
             let cfg = config(&common)?;

@@ -193,6 +193,11 @@ fn matrix() -> Vec<(Method, &'static str, Option<Value>, [u16; 4])> {
             None,
             [200, 200, 403, 403],
         ),
+        (M::GET, "/api/ready", None, [200, 200, 200, 200]),
+        // The whole database: admins (and the server's local backup token).
+        (M::GET, "/api/backup", None, [200, 403, 403, 403]),
+        // Only the metrics token opens /metrics, no user session.
+        (M::GET, "/metrics", None, [403, 403, 403, 403]),
     ]
 }
 

@@ -139,3 +139,45 @@ async fn two_nodes_on_one_surrealdb_server_share_data_and_live_changes() {
     .await
     .error(409);
 }
+
+/// `rodnik backup --db ws://...` reads the SurrealDB server's own export
+/// (one transaction there too); a Rodnik node on that server serves the same
+/// through `GET /api/backup`; either restores into an embedded folder.
+#[tokio::test]
+async fn a_backup_of_a_surrealdb_server_restores_into_a_folder() {
+    let Some((_server, port)) = start_server().await else {
+        return;
+    };
+    let a = spawn_with(ws_config(port)).await;
+    a.client("Ivan", "individual", "+79123450000").await;
+    a.client("Olga", "individual", "+79123450001").await;
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let direct = tmp.path().join("direct.surql");
+    rodnik::backup::backup_cli(
+        &format!("ws://127.0.0.1:{port}"),
+        Some(("root".into(), "root".into())),
+        &direct,
+    )
+    .await
+    .expect("backup from the SurrealDB server");
+    let via_api = tmp.path().join("via-api.surql");
+    rodnik::backup::from_server(&a.base, &a.admin, &via_api)
+        .await
+        .expect("backup through the Rodnik node");
+    for (file, folder) in [(&direct, "copy-direct"), (&via_api, "copy-api")] {
+        let r = rodnik::backup::restore(file, &tmp.path().join(folder))
+            .await
+            .expect("restore");
+        assert_eq!(r.clients, 2, "{file:?}: {r:?}");
+    }
+    // Wrong credentials are an error, not an empty backup.
+    let e = rodnik::backup::backup_cli(
+        &format!("ws://127.0.0.1:{port}"),
+        Some(("root".into(), "wrong".into())),
+        &tmp.path().join("denied.surql"),
+    )
+    .await
+    .expect_err("wrong password");
+    assert!(e.to_string().contains("answered"), "{e}");
+    assert!(!tmp.path().join("denied.surql").exists());
+}

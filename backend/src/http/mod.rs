@@ -1,14 +1,17 @@
 //! The HTTP API: one module per resource, each with its own `router()`.
 
+mod backup;
 mod call_lists;
 mod catalogue;
 mod clients;
 pub mod error;
 pub mod extract;
 mod idempotency;
+pub mod metrics;
 mod openapi;
 mod orders;
 mod pbx;
+mod ready;
 mod reports;
 mod telephony;
 mod users;
@@ -28,12 +31,16 @@ use crate::error::Error;
 
 /// Answers 503 `timeout` to an API request that runs longer than
 /// `request_timeout` (the live channel's upgrade answers at once; the socket
-/// it opens is not a request).
+/// it opens is not a request; `GET /api/backup` is not limited).
 async fn time_limit(
     axum::extract::State(state): axum::extract::State<AppState>,
     req: axum::extract::Request,
     next: middleware::Next,
 ) -> axum::response::Response {
+    // A backup of a large company takes as long as it takes.
+    if req.uri().path() == "/backup" {
+        return next.run(req).await;
+    }
     match tokio::time::timeout(state.cfg.request_timeout, next.run(req)).await {
         Ok(r) => r,
         Err(_) => Error::Timeout.into_response(),
@@ -51,6 +58,8 @@ pub fn router(state: AppState) -> Router {
         .merge(reports::router())
         .merge(call_lists::router())
         .merge(wallboard::router())
+        .merge(backup::router())
+        .merge(ready::router())
         .route("/live", get(crate::live::socket::upgrade))
         .route("/openapi.json", get(openapi::spec))
         .fallback(|| async { Error::not_found("endpoint") })
@@ -67,7 +76,10 @@ pub fn router(state: AppState) -> Router {
             idempotency::layer,
         ))
         .layer(middleware::from_fn_with_state(state.clone(), time_limit));
-    let app = Router::new().nest("/api", api);
+    let app = Router::new()
+        .nest("/api", api)
+        // Routed even when off, so that it is a 404 and not the web app.
+        .route("/metrics", get(metrics::scrape));
     let app = match state.cfg.static_dir.as_ref().filter(|d| d.join("index.html").exists()) {
         Some(dir) => app.fallback_service(
             Router::new()
@@ -86,6 +98,8 @@ pub fn router(state: AppState) -> Router {
     };
     let csp = content_security_policy(state.cfg.static_dir.as_deref());
     app.with_state(state)
+        // Applied to each route, so it sees the route's pattern (MatchedPath).
+        .layer(middleware::from_fn(metrics::track))
         .layer(middleware::from_fn(move |req, next| {
             security_headers(csp.clone(), req, next)
         }))

@@ -3,7 +3,10 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use super::{call_lists, catalogue, clients, orders, pbx, reports, telephony, users, wallboard};
+use super::{
+    backup, call_lists, catalogue, clients, metrics, orders, pbx, ready, reports, telephony, users,
+    wallboard,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -70,6 +73,9 @@ use super::{call_lists, catalogue, clients, orders, pbx, reports, telephony, use
         wallboard::list,
         wallboard::revoke,
         wallboard::snapshot,
+        backup::download,
+        ready::ready,
+        metrics::scrape,
         live,
     ),
     components(schemas(rodnik_shared::api::LiveMessage, rodnik_shared::api::CallWithMatches))

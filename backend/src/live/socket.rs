@@ -223,7 +223,25 @@ impl Filter {
     }
 }
 
+/// Counts the socket in `rodnik_live_sockets` while it lives.
+struct Open;
+
+impl Open {
+    fn new() -> Open {
+        crate::metrics::metrics().live_sockets.inc();
+        Open
+    }
+}
+
+impl Drop for Open {
+    fn drop(&mut self) {
+        crate::metrics::metrics().live_sockets.dec();
+    }
+}
+
 async fn run(state: AppState, user: User, viewer: bool, holder: Holder, socket: WebSocket) {
+    let _open = Open::new();
+    let metrics = crate::metrics::metrics();
     // Subscribe before taking the snapshot of the courier's stops.
     let mut events = state.hub.subscribe();
     let cfg = state.cfg.clone();
@@ -269,6 +287,11 @@ async fn run(state: AppState, user: User, viewer: bool, holder: Holder, socket: 
     loop {
         tokio::select! {
             ev = events.recv() => {
+                let gap = match &ev {
+                    Ok(Event::Resync) => Some("hub"),
+                    Err(RecvError::Lagged(_)) => Some("lagged"),
+                    _ => None,
+                };
                 let batch = match ev {
                     // Notifications were lost (by the hub, or by this socket
                     // falling behind it): a courier's stops may have changed
@@ -281,6 +304,9 @@ async fn run(state: AppState, user: User, viewer: bool, holder: Holder, socket: 
                         vec![]
                     }
                     Ok(Event::Resync) | Err(RecvError::Lagged(_)) => {
+                        if let Some(reason) = gap {
+                            metrics.live_resync(reason);
+                        }
                         filter.seed(&state).await;
                         vec![("resync".to_string(), json!({}))]
                     }
@@ -292,6 +318,7 @@ async fn run(state: AppState, user: User, viewer: bool, holder: Holder, socket: 
                 };
                 for (kind, data) in batch {
                     if behind && kind != "resync" {
+                        metrics.live_dropped.inc();
                         continue;
                     }
                     if push(kind.clone(), data, &mut seq) {
@@ -300,10 +327,12 @@ async fn run(state: AppState, user: User, viewer: bool, holder: Holder, socket: 
                         break;
                     } else {
                         // Queue full: drop until a resync fits.
+                        metrics.live_dropped.inc();
                         behind = true;
                     }
                 }
                 if behind && out_tx.capacity() > 0 && push("resync".into(), json!({}), &mut seq) {
+                    metrics.live_resync("queue_full");
                     behind = false;
                 }
                 if out_tx.is_closed() {

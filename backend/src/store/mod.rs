@@ -1,6 +1,7 @@
 //! The only code that speaks SurrealQL. One long-lived `Surreal<Any>`: the
 //! URL picks the engine (`surrealkv://`, `mem://`, `ws://`).
 
+pub mod backup;
 pub mod bulk;
 pub mod call_lists;
 pub mod calls;
@@ -313,9 +314,18 @@ impl Store {
         loop {
             match f().await {
                 Err(e) if is_retry(&e) && attempt < RETRIES => {
+                    let m = crate::metrics::metrics();
+                    m.tx_conflicts.inc();
+                    m.tx_retries.inc();
                     attempt += 1;
                     let jitter = rand::thread_rng().gen_range(1..=5u64 << attempt.min(5));
                     tokio::time::sleep(Duration::from_millis(jitter)).await;
+                }
+                Err(e) if is_retry(&e) => {
+                    let m = crate::metrics::metrics();
+                    m.tx_conflicts.inc();
+                    m.tx_gave_up.inc();
+                    return Err(e);
                 }
                 other => return other,
             }
