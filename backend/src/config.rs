@@ -27,6 +27,9 @@ pub struct Config {
     pub request_timeout: std::time::Duration,
     /// How long sessions last (idle and absolute, office and courier).
     pub sessions: crate::store::users::SessionLimits,
+    /// Reverse proxies on other machines whose `X-Forwarded-For` names the
+    /// client (`RODNIK_TRUSTED_PROXIES`); a proxy on this machine always is.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The Trunk build of the front-end, served at `/`.
     pub static_dir: Option<PathBuf>,
     /// PBX adapters' values from `RODNIK_MANGO_*`, `RODNIK_ZADARMA_*`,
@@ -57,6 +60,7 @@ impl Config {
             idempotency_lease: std::time::Duration::from_secs(60),
             request_timeout: std::time::Duration::from_secs(60),
             sessions: Default::default(),
+            trusted_proxies: vec![],
             static_dir: None,
             telephony: Default::default(),
             metrics_token: Some("metrics-token".into()),

@@ -107,6 +107,20 @@ enum Command {
     },
 }
 
+/// `RODNIK_TRUSTED_PROXIES`: comma-separated addresses of reverse proxies.
+fn trusted_proxies() -> Result<Vec<std::net::IpAddr>, String> {
+    std::env::var("RODNIK_TRUSTED_PROXIES")
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(|a| {
+            a.parse()
+                .map_err(|_| format!("RODNIK_TRUSTED_PROXIES: '{a}' is not an IP address"))
+        })
+        .collect()
+}
+
 /// Session lifetimes from `RODNIK_SESSION_{OFFICE,COURIER}_{IDLE,MAX}`
 /// (hours), defaulting to `SessionLimits::default()`.
 fn session_limits() -> Result<rodnik::store::users::SessionLimits, String> {
@@ -147,6 +161,7 @@ fn config(common: &Common) -> Result<Config, String> {
         idempotency_lease: std::time::Duration::from_secs(60),
         request_timeout: std::time::Duration::from_secs(60),
         sessions: session_limits()?,
+        trusted_proxies: trusted_proxies()?,
         static_dir: None,
         telephony: rodnik::telephony::settings::TelephonyEnv::from_env()?,
         metrics_token: std::env::var("RODNIK_METRICS_TOKEN")

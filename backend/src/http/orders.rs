@@ -335,9 +335,11 @@ where
             false => None,
         };
         let answer = body.as_deref().and_then(|b| idem.answer(StatusCode::OK, b));
+        // A transaction conflict (on a shared figure row) wrote nothing: the
+        // store runs the same compare-and-set again, with its backoff.
         match state
             .store
-            .cas_order(&current, &next, &fx, answer.as_ref())
+            .retrying(|| state.store.cas_order(&current, &next, &fx, answer.as_ref()))
             .await
         {
             Ok(()) => {

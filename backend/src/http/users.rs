@@ -87,7 +87,7 @@ pub async fn login(
     if username.chars().count() > 100 || req.password.chars().count() > 256 {
         return Err(Error::Unauthorized);
     }
-    let addr = client_address(peer.map(|p| p.0 .0), &headers);
+    let addr = client_address(peer.map(|p| p.0 .0), &headers, &state.cfg.trusted_proxies);
     state
         .logins
         .check(username, addr)
@@ -115,15 +115,16 @@ pub async fn login(
     Ok(Json(LoginResponse { token, user }))
 }
 
-/// The address a login comes from: the peer, or, when the peer is this
-/// machine (a reverse proxy in front, docs/operations.md), the last address
-/// of its `X-Forwarded-For`.
+/// The address a login comes from: the peer, or, when the peer is a reverse
+/// proxy (this machine, or an address in `RODNIK_TRUSTED_PROXIES`;
+/// docs/operations.md), the last address of its `X-Forwarded-For`.
 fn client_address(
     peer: Option<std::net::SocketAddr>,
     headers: &axum::http::HeaderMap,
+    trusted: &[std::net::IpAddr],
 ) -> Option<std::net::IpAddr> {
     let peer = peer?.ip();
-    if !peer.is_loopback() {
+    if !peer.is_loopback() && !trusted.contains(&peer) {
         return Some(peer);
     }
     headers
@@ -309,5 +310,46 @@ fn extension(raw: Option<&str>) -> Result<Option<String>> {
             Error::invalid("extension", "must be at most 16 characters without spaces"),
         ),
         _ => Ok(ext),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_address;
+    use axum::http::{HeaderMap, HeaderValue};
+
+    #[test]
+    fn a_login_comes_from_the_peer_unless_the_peer_is_a_trusted_proxy() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("6.6.6.6, 203.0.113.7"),
+        );
+        let at = |ip: &str| Some(format!("{ip}:50000").parse().expect("addr"));
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().expect("ip");
+        // A client on the internet cannot pick its own address.
+        assert_eq!(
+            client_address(at("198.51.100.9"), &h, &[]),
+            Some(ip("198.51.100.9"))
+        );
+        // A proxy on this machine, or a listed one, names the client (its last hop).
+        assert_eq!(
+            client_address(at("127.0.0.1"), &h, &[]),
+            Some(ip("203.0.113.7"))
+        );
+        let proxy = ip("10.0.0.5");
+        assert_eq!(
+            client_address(at("10.0.0.5"), &h, &[proxy]),
+            Some(ip("203.0.113.7"))
+        );
+        assert_eq!(
+            client_address(at("10.0.0.6"), &h, &[proxy]),
+            Some(ip("10.0.0.6"))
+        );
+        // Without the header, the proxy itself.
+        assert_eq!(
+            client_address(at("10.0.0.5"), &HeaderMap::new(), &[proxy]),
+            Some(proxy)
+        );
     }
 }
