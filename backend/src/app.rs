@@ -21,6 +21,8 @@ pub struct AppState {
     pub telephony: crate::telephony::Telephony,
     /// Failed logins per username and address (auth.rs).
     pub logins: Arc<auth::LoginThrottle>,
+    /// The queue of reports that read whole tables (reports/gate.rs).
+    pub heavy_reports: Arc<crate::reports::gate::Gate>,
 }
 
 impl AppState {
@@ -42,6 +44,7 @@ impl AppState {
             hub,
             telephony,
             logins: Arc::default(),
+            heavy_reports: Arc::new(crate::reports::gate::Gate::new(1, 32)),
         })
     }
 }
@@ -122,10 +125,9 @@ fn purge_idempotency_keys(state: &AppState) {
 pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
     trim_heap_periodically();
     purge_idempotency_keys(&state);
-    // The peer's address is known to handlers (login throttling).
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .await
+    // Header-read deadline, connection caps, and the peer's address for
+    // handlers (login throttling, Zadarma's sources): http/server.rs.
+    let limits = state.cfg.connections.clone();
+    let exempt = state.cfg.trusted_proxies.clone();
+    crate::http::server::serve(listener, router(state), limits, exempt).await
 }

@@ -25,6 +25,8 @@ pub struct Config {
     /// `timeout` (a request with an Idempotency-Key still completes and
     /// stores its answer for the retry).
     pub request_timeout: std::time::Duration,
+    /// The listener's header-read deadline and connection caps.
+    pub connections: crate::http::server::ConnectionLimits,
     /// How long sessions last (idle and absolute, office and courier).
     pub sessions: crate::store::users::SessionLimits,
     /// Reverse proxies on other machines whose `X-Forwarded-For` names the
@@ -60,6 +62,7 @@ impl Config {
             idempotency_lease: std::time::Duration::from_secs(60),
             request_timeout: std::time::Duration::from_secs(60),
             sessions: Default::default(),
+            connections: Default::default(),
             trusted_proxies: vec![],
             static_dir: None,
             telephony: Default::default(),

@@ -144,6 +144,41 @@ fn session_limits() -> Result<rodnik::store::users::SessionLimits, String> {
     Ok(l)
 }
 
+/// The listener's limits from `RODNIK_HEADER_TIMEOUT_SECS`,
+/// `RODNIK_MAX_CONNECTIONS` and `RODNIK_MAX_CONNECTIONS_PER_ADDRESS`.
+fn connection_limits() -> Result<rodnik::http::server::ConnectionLimits, String> {
+    let mut l = rodnik::http::server::ConnectionLimits::default();
+    let number =
+        |name: &str, range: std::ops::RangeInclusive<u64>| -> Result<Option<u64>, String> {
+            match std::env::var(name) {
+                Ok(v) => v
+                    .trim()
+                    .parse()
+                    .ok()
+                    .filter(|n| range.contains(n))
+                    .map(Some)
+                    .ok_or_else(|| {
+                        format!(
+                            "{name}: '{v}' is not a number from {} to {}",
+                            range.start(),
+                            range.end()
+                        )
+                    }),
+                Err(_) => Ok(None),
+            }
+        };
+    if let Some(s) = number("RODNIK_HEADER_TIMEOUT_SECS", 1..=600)? {
+        l.header_read_timeout = std::time::Duration::from_secs(s);
+    }
+    if let Some(n) = number("RODNIK_MAX_CONNECTIONS", 16..=1_000_000)? {
+        l.max_connections = n as usize;
+    }
+    if let Some(n) = number("RODNIK_MAX_CONNECTIONS_PER_ADDRESS", 1..=1_000_000)? {
+        l.max_per_address = n as usize;
+    }
+    Ok(l)
+}
+
 fn config(common: &Common) -> Result<Config, String> {
     Ok(Config {
         listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
@@ -161,6 +196,7 @@ fn config(common: &Common) -> Result<Config, String> {
         idempotency_lease: std::time::Duration::from_secs(60),
         request_timeout: std::time::Duration::from_secs(60),
         sessions: session_limits()?,
+        connections: connection_limits()?,
         trusted_proxies: trusted_proxies()?,
         static_dir: None,
         telephony: rodnik::telephony::settings::TelephonyEnv::from_env()?,
@@ -353,7 +389,9 @@ async fn run(cli: Cli) -> Result<(), String> {
                 let router = rodnik::http::metrics::own_listener(cfg.metrics_token.clone());
                 tracing::info!(%at, "metrics at /metrics");
                 tokio::spawn(async move {
-                    if let Err(e) = axum::serve(l, router).await {
+                    if let Err(e) =
+                        rodnik::http::server::serve(l, router, Default::default(), vec![]).await
+                    {
                         tracing::error!(error = %e, "the metrics listener stopped");
                     }
                 });

@@ -42,6 +42,11 @@ pub struct Metrics {
     registry: Registry,
     http: Family<HttpLabels, Histogram, fn() -> Histogram>,
     pub live_sockets: Gauge,
+    pub connections: Gauge,
+    pub connections_refused: Counter,
+    pub reports_computed: Counter,
+    pub reports_shared: Counter,
+    pub reports_refused: Counter,
     pub live_dropped: Counter,
     live_resyncs: Family<ReasonLabels, Counter>,
     pub tx_conflicts: Counter,
@@ -65,6 +70,11 @@ impl Metrics {
         let m = Metrics {
             http: Family::new_with_constructor(latency_histogram as fn() -> Histogram),
             live_sockets: Gauge::default(),
+            connections: Gauge::default(),
+            connections_refused: Counter::default(),
+            reports_computed: Counter::default(),
+            reports_shared: Counter::default(),
+            reports_refused: Counter::default(),
             live_dropped: Counter::default(),
             live_resyncs: Family::default(),
             tx_conflicts: Counter::default(),
@@ -84,6 +94,31 @@ impl Metrics {
             "live_sockets",
             "Live-channel WebSockets open now",
             m.live_sockets.clone(),
+        );
+        registry.register(
+            "http_connections",
+            "HTTP connections open now (live sockets included)",
+            m.connections.clone(),
+        );
+        registry.register(
+            "http_connections_refused",
+            "Connections closed at once because their address had too many open",
+            m.connections_refused.clone(),
+        );
+        registry.register(
+            "heavy_reports_computed",
+            "Whole-table reports (lost clients as of a past date, month by month) computed",
+            m.reports_computed.clone(),
+        );
+        registry.register(
+            "heavy_reports_shared",
+            "Whole-table report requests answered with a computation that began after they arrived",
+            m.reports_shared.clone(),
+        );
+        registry.register(
+            "heavy_reports_refused",
+            "Whole-table report requests answered 503 busy because the queue was full",
+            m.reports_refused.clone(),
         );
         registry.register(
             "live_dropped_messages",

@@ -236,3 +236,195 @@ async fn an_edited_order_follows_the_rules_of_a_new_one() {
         .ok();
     assert_eq!(kept["total"], 3 * 25000 + 2 * 1500);
 }
+
+/// Connections: the listener's header-read deadline (slowloris, idle
+/// keep-alive) and its caps, over raw TCP.
+mod connections {
+    use std::time::Duration;
+
+    use rodnik::config::Config;
+    use rodnik_tests::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpStream;
+
+    fn addr(app: &App) -> String {
+        app.base.trim_start_matches("http://").to_string()
+    }
+
+    async fn app_with(f: impl FnOnce(&mut rodnik::http::server::ConnectionLimits)) -> App {
+        let mut cfg = Config::for_tests();
+        f(&mut cfg.connections);
+        spawn_with(cfg).await
+    }
+
+    /// Reads until the server closes the connection (or resets it); the
+    /// bytes it sent. Panics if it is still open after `within`.
+    async fn closed_by_server(s: &mut TcpStream, within: Duration) -> Vec<u8> {
+        let mut got = vec![];
+        let mut buf = [0u8; 4096];
+        let read = async {
+            loop {
+                match s.read(&mut buf).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => got.extend_from_slice(&buf[..n]),
+                }
+            }
+        };
+        tokio::time::timeout(within, read)
+            .await
+            .expect("the server kept the connection open");
+        got
+    }
+
+    async fn health_on(s: &mut TcpStream) -> String {
+        s.write_all(b"GET /api/health HTTP/1.1\r\nHost: rodnik\r\n\r\n")
+            .await
+            .unwrap();
+        let mut buf = [0u8; 4096];
+        let n = tokio::time::timeout(Duration::from_secs(10), s.read(&mut buf))
+            .await
+            .expect("an answer")
+            .unwrap();
+        String::from_utf8_lossy(&buf[..n]).to_string()
+    }
+
+    #[tokio::test]
+    async fn a_client_that_sends_its_headers_slowly_is_cut_off() {
+        let app = app_with(|l| l.header_read_timeout = Duration::from_secs(1)).await;
+        let mut slow = TcpStream::connect(addr(&app)).await.unwrap();
+        slow.write_all(b"GET /api/health HTTP/1.1\r\nHost: rodnik\r\n")
+            .await
+            .unwrap();
+        // One header byte every 200 ms: never a whole head within a second.
+        let dribble = async {
+            for _ in 0..100 {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                if slow.write_all(b"X").await.is_err() {
+                    return true;
+                }
+            }
+            false
+        };
+        let cut = tokio::time::timeout(Duration::from_secs(15), dribble).await;
+        assert!(
+            matches!(cut, Ok(true)),
+            "the server still reads a head sent a byte at a time"
+        );
+        // Everyone else is served meanwhile.
+        let mut other = TcpStream::connect(addr(&app)).await.unwrap();
+        assert!(health_on(&mut other).await.starts_with("HTTP/1.1 200"));
+    }
+
+    #[tokio::test]
+    async fn an_idle_kept_alive_connection_is_closed() {
+        let app = app_with(|l| l.header_read_timeout = Duration::from_secs(1)).await;
+        let mut s = TcpStream::connect(addr(&app)).await.unwrap();
+        assert!(health_on(&mut s).await.starts_with("HTTP/1.1 200"));
+        // Kept alive after the answer, then closed when nothing comes.
+        let rest = closed_by_server(&mut s, Duration::from_secs(10)).await;
+        assert!(rest.is_empty(), "{}", String::from_utf8_lossy(&rest));
+        // A connection that never sends anything goes the same way.
+        let mut silent = TcpStream::connect(addr(&app)).await.unwrap();
+        closed_by_server(&mut silent, Duration::from_secs(10)).await;
+    }
+
+    /// Opens connections and asks each for `/api/health` until one is not
+    /// answered within `wait`; returns the answered ones and that one.
+    async fn fill(app: &App, wait: Duration) -> (Vec<TcpStream>, TcpStream, bool) {
+        let mut held = vec![];
+        for _ in 0..16 {
+            let mut s = TcpStream::connect(addr(app)).await.unwrap();
+            let _ = s
+                .write_all(b"GET /api/health HTTP/1.1\r\nHost: rodnik\r\n\r\n")
+                .await;
+            let mut buf = [0u8; 64];
+            match tokio::time::timeout(wait, s.read(&mut buf)).await {
+                Ok(Ok(n)) if n > 0 => {
+                    assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
+                    held.push(s);
+                }
+                // Closed at once (per-address cap).
+                Ok(_) => return (held, s, true),
+                // Not answered (global cap: waiting to be accepted).
+                Err(_) => return (held, s, false),
+            }
+        }
+        panic!("16 connections were all served");
+    }
+
+    #[tokio::test]
+    async fn one_address_cannot_take_every_connection() {
+        let app = app_with(|l| {
+            l.max_per_address = 3;
+            l.exempt_loopback = false;
+        })
+        .await;
+        let refused_before = metric(&app, "rodnik_http_connections_refused_total").await;
+        // The test client's pooled connection is one of the three.
+        let (mut held, _refused, closed) = fill(&app, Duration::from_secs(10)).await;
+        assert!(closed, "the connection over the cap was not closed");
+        assert!((2..=3).contains(&held.len()), "{} served", held.len());
+        let refused = metric(&app, "rodnik_http_connections_refused_total").await;
+        assert!(refused > refused_before, "{refused} <= {refused_before}");
+        // A slot is free again once one closes (the server notices first).
+        held.pop();
+        let mut served = false;
+        for _ in 0..50 {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            let mut s = TcpStream::connect(addr(&app)).await.unwrap();
+            if s.write_all(b"GET /api/health HTTP/1.1\r\nHost: rodnik\r\n\r\n")
+                .await
+                .is_ok()
+            {
+                let mut buf = [0u8; 64];
+                if let Ok(Ok(n)) =
+                    tokio::time::timeout(Duration::from_secs(2), s.read(&mut buf)).await
+                {
+                    if n > 0 {
+                        served = String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200");
+                        break;
+                    }
+                }
+            }
+        }
+        assert!(served, "not served after a slot freed");
+    }
+
+    #[tokio::test]
+    async fn at_the_cap_newcomers_wait_until_a_connection_closes() {
+        let app = app_with(|l| {
+            l.max_connections = 4;
+            l.header_read_timeout = Duration::from_secs(60);
+        })
+        .await;
+        // The test client's pooled connection is one of the four.
+        let (mut held, mut waiting, closed) = fill(&app, Duration::from_millis(700)).await;
+        assert!(!closed, "the waiting connection was closed, not queued");
+        assert!((3..=4).contains(&held.len()), "{} served", held.len());
+        held.pop();
+        let mut buf = [0u8; 64];
+        let n = tokio::time::timeout(Duration::from_secs(10), waiting.read(&mut buf))
+            .await
+            .expect("served once a connection closed")
+            .unwrap();
+        assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
+    }
+
+    /// A value from `/metrics` (the test config's token), summed over labels.
+    async fn metric(app: &App, name: &str) -> f64 {
+        let text = app
+            .http
+            .get(app.url("/metrics"))
+            .bearer_auth("metrics-token")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        text.lines()
+            .filter(|l| l.split([' ', '{']).next() == Some(name))
+            .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+            .sum()
+    }
+}

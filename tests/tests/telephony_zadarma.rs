@@ -1,6 +1,9 @@
 //! Zadarma: the `zd_echo` check, its signed `NOTIFY_*` forms (recorded
-//! shapes), forged signatures, repeats and an end that overtakes the answer.
+//! shapes), forged signatures, repeats and an end that overtakes the answer;
+//! replays with new unsigned ids, stale `call_start`s, the account's time zone
+//! and the optional list of source addresses.
 
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use rodnik::config::Config;
@@ -11,7 +14,21 @@ use serde_json::Value;
 const SECRET: &str = "c47d4e5a8a3f2b1e9d0c";
 const QUIET: Duration = Duration::from_millis(600);
 const DID: &str = "74951234567";
-const START: &str = "2026-11-27 10:00:00";
+/// Now on the account's clock (the test company's, Moscow), as Zadarma
+/// writes `call_start`.
+static START: LazyLock<String> = LazyLock::new(|| at_minutes_ago(1, chrono_tz::Europe::Moscow));
+
+fn at_minutes_ago(minutes: i64, tz: chrono_tz::Tz) -> String {
+    (chrono::Utc::now() - chrono::Duration::minutes(minutes))
+        .with_timezone(&tz)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+/// The Rodnik call id of a call from `caller` that started at `START`.
+fn call_id(caller: &str) -> String {
+    format!("zadarma:{caller}:{}", START.replace(['-', ' ', ':'], ""))
+}
 
 async fn zadarma_app() -> App {
     let mut cfg = Config::for_tests();
@@ -42,42 +59,46 @@ async fn post(app: &App, body: String, sig: Option<&str>) -> u16 {
 fn start(call: &str, caller: &str) -> (String, String) {
     let body = form(&[
         ("event", "NOTIFY_START"),
-        ("call_start", START),
+        ("call_start", START.as_str()),
         ("pbx_call_id", call),
         ("caller_id", caller),
         ("called_did", DID),
     ]);
-    (body, signature(SECRET, &format!("{caller}{DID}{START}")))
+    (body, signature(SECRET, &format!("{caller}{DID}{}", *START)))
 }
 
 fn internal(call: &str, caller: &str, ext: &str) -> (String, String) {
+    internal_at(call, caller, ext, &START)
+}
+
+fn internal_at(call: &str, caller: &str, ext: &str, start: &str) -> (String, String) {
     let body = form(&[
         ("event", "NOTIFY_INTERNAL"),
-        ("call_start", START),
+        ("call_start", start),
         ("pbx_call_id", call),
         ("caller_id", caller),
         ("called_did", DID),
         ("internal", ext),
     ]);
-    (body, signature(SECRET, &format!("{caller}{DID}{START}")))
+    (body, signature(SECRET, &format!("{caller}{DID}{start}")))
 }
 
 fn answer(call: &str, caller: &str, ext: &str) -> (String, String) {
     let body = form(&[
         ("event", "NOTIFY_ANSWER"),
-        ("call_start", START),
+        ("call_start", START.as_str()),
         ("pbx_call_id", call),
         ("caller_id", caller),
         ("destination", ext),
         ("internal", ext),
     ]);
-    (body, signature(SECRET, &format!("{caller}{ext}{START}")))
+    (body, signature(SECRET, &format!("{caller}{ext}{}", *START)))
 }
 
 fn end(call: &str, caller: &str, ext: &str, disposition: &str) -> (String, String) {
     let body = form(&[
         ("event", "NOTIFY_END"),
-        ("call_start", START),
+        ("call_start", START.as_str()),
         ("pbx_call_id", call),
         ("caller_id", caller),
         ("called_did", DID),
@@ -88,7 +109,7 @@ fn end(call: &str, caller: &str, ext: &str, disposition: &str) -> (String, Strin
         ("is_recorded", "0"),
         ("call_id_with_rec", ""),
     ]);
-    (body, signature(SECRET, &format!("{caller}{DID}{START}")))
+    (body, signature(SECRET, &format!("{caller}{DID}{}", *START)))
 }
 
 async fn send(app: &App, (body, sig): (String, String)) -> u16 {
@@ -147,7 +168,7 @@ async fn an_internal_ring_pops_the_card_at_that_extension_and_the_answer_reaches
     );
     let pop = l_olga.expect_type("call.ringing").await;
     assert_eq!(pop["data"]["matches"][0]["id"], client_id.as_str());
-    assert_eq!(pop["data"]["call_id"], "zadarma:in_1");
+    assert_eq!(pop["data"]["call_id"], call_id("79123456789").as_str());
     assert!(
         l_masha.drain(QUIET).await.is_empty(),
         "Masha's phone does not ring"
@@ -181,7 +202,7 @@ async fn forged_signatures_are_refused_and_record_nothing() {
     let (body, good) = internal("in_1", "79123456789", "100");
     assert_eq!(post(&app, body.clone(), None).await, 401);
     assert_eq!(post(&app, body.clone(), Some("")).await, 401);
-    let other = signature("another-secret", &format!("79123456789{DID}{START}"));
+    let other = signature("another-secret", &format!("79123456789{DID}{}", *START));
     assert_eq!(post(&app, body.clone(), Some(&other)).await, 401);
     // The signature of the raw HMAC (not its hex) is not Zadarma's.
     assert_eq!(
@@ -232,7 +253,7 @@ async fn repeats_and_an_end_that_overtakes_the_answer() {
     send(&app, end("in_3", "79120000000", "100", "cancel")).await;
     let missed = calls(&app, "?missed=true").await;
     assert_eq!(missed.len(), 1);
-    assert_eq!(missed[0]["call_id"], "zadarma:in_3");
+    assert_eq!(missed[0]["call_id"], call_id("79120000000").as_str());
 }
 
 #[tokio::test]
@@ -240,12 +261,12 @@ async fn outgoing_and_unknown_notifications_are_acknowledged_and_ignored() {
     let app = zadarma_app().await;
     let out = form(&[
         ("event", "NOTIFY_OUT_START"),
-        ("call_start", START),
+        ("call_start", START.as_str()),
         ("pbx_call_id", "out_1"),
         ("internal", "100"),
         ("destination", "79123456789"),
     ]);
-    let sig = signature(SECRET, &format!("10079123456789{START}"));
+    let sig = signature(SECRET, &format!("10079123456789{}", *START));
     assert_eq!(post(&app, out.clone(), Some(&sig)).await, 200);
     assert_eq!(post(&app, out, Some("forged")).await, 401);
     assert_eq!(
@@ -293,11 +314,7 @@ async fn zadarmas_caller_ids_find_clients_of_every_kind_of_number() {
             "{caller}"
         );
         let pop = live.expect_type("call.ringing").await;
-        assert_eq!(
-            pop["data"]["call_id"],
-            format!("zadarma:{call}"),
-            "{caller}"
-        );
+        assert_eq!(pop["data"]["call_id"], call_id(caller), "{caller}");
         assert_eq!(pop["data"]["from"], *e164, "{caller}");
         assert_eq!(
             pop["data"]["client_ids"],
@@ -305,4 +322,157 @@ async fn zadarmas_caller_ids_find_clients_of_every_kind_of_number() {
             "{caller}"
         );
     }
+}
+
+#[tokio::test]
+async fn a_captured_notification_replayed_with_new_unsigned_fields_changes_nothing() {
+    let app = zadarma_app().await;
+    let (_, olga) = app.user("olga", "operator", Some("100")).await;
+    let (_, masha) = app.user("masha", "operator", Some("101")).await;
+    let mut l_olga = app.live(&olga).await;
+    let mut l_masha = app.live(&masha).await;
+    let caller = "79123456789";
+    assert_eq!(send(&app, internal("in_1", caller, "100")).await, 200);
+    l_olga.expect_type("call.ringing").await;
+    assert_eq!(send(&app, end("in_1", caller, "100", "cancel")).await, 200);
+    l_olga.expect_type("call.ended").await;
+    l_masha.expect_type("call.ended").await;
+
+    // The same signed fields under new call ids, other extensions, another
+    // kind, and an end that now claims the call was answered.
+    for (id, ext) in [("in_2", "101"), ("in_3", "100"), ("in_4", "102")] {
+        assert_eq!(send(&app, internal(id, caller, ext)).await, 200);
+    }
+    assert_eq!(send(&app, answer("in_5", caller, "101")).await, 200);
+    assert_eq!(
+        send(&app, end("in_6", caller, "101", "answered")).await,
+        200
+    );
+    assert!(
+        l_masha.drain(QUIET).await.is_empty(),
+        "a replay popped at 101"
+    );
+    assert!(
+        l_olga.drain(QUIET).await.is_empty(),
+        "a replay changed the call"
+    );
+    let log = calls(&app, "").await;
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(log[0]["call_id"], call_id(caller).as_str());
+    assert_eq!(log[0]["missed"], true, "still a missed call to call back");
+    assert!(log[0]["answered_at"].is_null());
+}
+
+#[tokio::test]
+async fn stale_or_future_call_starts_are_refused_and_record_nothing() {
+    let app = zadarma_app().await;
+    let (_, olga) = app.user("olga", "operator", Some("100")).await;
+    let mut live = app.live(&olga).await;
+    let moscow = chrono_tz::Europe::Moscow;
+    for start in [
+        at_minutes_ago(3 * 60 + 5, moscow),
+        at_minutes_ago(-10, moscow),
+        "2026-11-27T10:00:00".to_string(),
+        String::new(),
+    ] {
+        let (body, sig) = internal_at("in_1", "79123456789", "100", &start);
+        let r = app
+            .http
+            .post(app.url("/api/telephony/zadarma"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("Signature", sig)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 422, "{start}");
+        let err: Value = r.json().await.unwrap();
+        assert_eq!(err["error"]["field"], "call_start", "{err}");
+    }
+    assert!(calls(&app, "").await.is_empty());
+    assert!(live.drain(QUIET).await.is_empty());
+    // Two hours into a long call its notifications are still believed.
+    let long = at_minutes_ago(120, moscow);
+    assert_eq!(
+        send(&app, internal_at("in_1", "79123456789", "100", &long)).await,
+        200
+    );
+    live.expect_type("call.ringing").await;
+}
+
+#[tokio::test]
+async fn call_start_is_read_on_the_accounts_clock() {
+    // The account runs on UTC while the company is in Moscow: without the
+    // setting, a UTC `call_start` reads as three hours old.
+    let app = zadarma_app().await;
+    let utc_now = at_minutes_ago(1, chrono_tz::UTC);
+    let (body, sig) = internal_at("in_1", "79123456789", "100", &utc_now);
+    assert_eq!(post(&app, body.clone(), Some(&sig)).await, 422);
+    let r = app
+        .put(
+            "/api/settings/telephony",
+            &app.admin,
+            serde_json::json!({"zadarma": {"values": {"tz": "Mars/Olympus"}}}),
+        )
+        .await;
+    assert_eq!(r.status, 422, "{:?}", r.body);
+    let r = app
+        .put(
+            "/api/settings/telephony",
+            &app.admin,
+            serde_json::json!({"zadarma": {"values": {"tz": "UTC"}}}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(post(&app, body, Some(&sig)).await, 200);
+    assert_eq!(calls(&app, "").await.len(), 1);
+}
+
+#[tokio::test]
+async fn only_listed_source_addresses_may_send_notifications() {
+    let app = zadarma_app().await;
+    let r = app
+        .put(
+            "/api/settings/telephony",
+            &app.admin,
+            serde_json::json!({"zadarma": {"values": {"sources": "185.45.152.0/24, not-an-address"}}}),
+        )
+        .await;
+    assert_eq!(r.status, 422, "{:?}", r.body);
+    let r = app
+        .put(
+            "/api/settings/telephony",
+            &app.admin,
+            serde_json::json!({"zadarma": {"values": {"sources": "185.45.152.0/24, 2a01:4f8::1"}}}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(
+        r.body["zadarma"]["options"]["sources"],
+        "185.45.152.0/24, 2a01:4f8::1"
+    );
+    let (body, sig) = internal("in_1", "79123456789", "100");
+    let from = |addr: &'static str| {
+        let (body, sig) = (body.clone(), sig.clone());
+        let req = app
+            .http
+            .post(app.url("/api/telephony/zadarma"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("Signature", sig)
+            .body(body);
+        // The test server's peer is loopback: a reverse proxy, whose
+        // X-Forwarded-For names the sender.
+        let req = if addr.is_empty() {
+            req
+        } else {
+            req.header("x-forwarded-for", addr)
+        };
+        async move { req.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(from("").await, 403, "loopback is not listed");
+    assert_eq!(from("203.0.113.9").await, 403);
+    assert!(calls(&app, "").await.is_empty());
+    assert_eq!(from("185.45.152.42").await, 200);
+    assert_eq!(calls(&app, "").await.len(), 1);
+    let _ = (body, sig);
 }

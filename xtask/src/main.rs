@@ -1,6 +1,7 @@
 //! `cargo xtask run | test | frontend | setup | bench`: set-up and orchestration in Rust.
 //! Installs what the build needs (the wasm32 target, Trunk, wasm-bindgen-cli,
-//! and Chromium with its driver when root) or stops saying how.
+//! Chromium with its driver when root, Schemathesis in a Python venv) or
+//! stops saying how.
 
 use std::path::{Path, PathBuf};
 use std::process::{exit, Command};
@@ -8,6 +9,8 @@ use std::process::{exit, Command};
 const TRUNK_VERSION: &str = "0.21.14";
 /// Must equal the `wasm-bindgen` pinned in the workspace Cargo.toml.
 const WASM_BINDGEN_VERSION: &str = "0.2.130";
+/// The OpenAPI fuzzer the test suite runs (tests/tests/fuzz_openapi.rs), from PyPI.
+const SCHEMATHESIS_VERSION: &str = "4.32.5";
 
 fn main() {
     forget_cargo_run_env();
@@ -200,6 +203,46 @@ fn setup(browser: bool) -> Result<(), String> {
     Ok(())
 }
 
+/// Schemathesis in a venv beside the cargo target directory (outside the
+/// clone, kept between runs); returns the path of its command.
+fn schemathesis() -> Result<PathBuf, String> {
+    let venv = target_dir().join("schemathesis-venv");
+    let bin = venv.join("bin").join("schemathesis");
+    let have = output(bin.to_str().unwrap_or("schemathesis"), &["--version"]).unwrap_or_default();
+    if have.contains(SCHEMATHESIS_VERSION) {
+        return Ok(bin);
+    }
+    let venv_ok = output("python3", &["-c", "import venv, ensurepip"]).is_some();
+    if !venv_ok {
+        if is_root() {
+            status(Command::new("apt-get").args(["update", "-qq"]))?;
+            status(
+                Command::new("apt-get")
+                    .args(["install", "-y", "-qq", "python3-venv"])
+                    .env("DEBIAN_FRONTEND", "noninteractive"),
+            )?;
+        } else {
+            return Err("The API fuzzing test needs Python 3 with venv: run `sudo apt-get install -y python3-venv`, then run this again.".into());
+        }
+    }
+    eprintln!(
+        "xtask: installing schemathesis {SCHEMATHESIS_VERSION} into {} (once)",
+        venv.display()
+    );
+    status(
+        Command::new("python3")
+            .args(["-m", "venv", "--clear"])
+            .arg(&venv),
+    )?;
+    status(
+        Command::new(venv.join("bin").join("pip"))
+            .args(["install", "--quiet", "--disable-pip-version-check"])
+            .arg(format!("schemathesis=={SCHEMATHESIS_VERSION}")),
+    )
+    .map_err(|e| format!("{e}\nInstalling schemathesis from PyPI failed: is the package index reachable (PIP_INDEX_URL)?"))?;
+    Ok(bin)
+}
+
 fn frontend() -> Result<(), String> {
     setup(false)?;
     let trunk = cargo_bin("trunk");
@@ -265,6 +308,7 @@ fn test(args: &[String]) -> Result<(), String> {
     setup(true)?;
     frontend()?;
     let server = surreal_server()?;
+    let fuzzer = schemathesis()?;
     let mut cmd = Command::new(cargo());
     // The front-end is tested in a run of its own: built together with the
     // server, its wasm-minded features would unify into the server's
@@ -274,6 +318,7 @@ fn test(args: &[String]) -> Result<(), String> {
     // Every test runs: none may skip for want of a built part.
     cmd.env("RODNIK_FULL_SUITE", "1");
     cmd.env("RODNIK_SURREAL_SERVER", server);
+    cmd.env("RODNIK_SCHEMATHESIS", fuzzer);
     status(&mut cmd)?;
     status(
         Command::new(cargo())

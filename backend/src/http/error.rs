@@ -17,7 +17,7 @@ impl Error {
             Error::Conflict { .. } => StatusCode::CONFLICT,
             Error::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::Db(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            Error::Timeout => StatusCode::SERVICE_UNAVAILABLE,
+            Error::Timeout | Error::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             Error::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
         }
     }
@@ -31,6 +31,7 @@ impl Error {
             Error::Conflict { code, message } => (*code, message.clone(), None),
             Error::Validation(f) => ("validation_failed", f.to_string(), Some(f.field.clone())),
             Error::TooManyAttempts(_) => ("too_many_attempts", self.to_string(), None),
+            Error::Busy(_) => ("busy", self.to_string(), None),
             Error::Timeout => (
                 "timeout",
                 "the server took too long; try again (with the same Idempotency-Key)".to_string(),
@@ -62,7 +63,7 @@ impl IntoResponse for Error {
             }),
         )
             .into_response();
-        if let Error::TooManyAttempts(wait) = &self {
+        if let Error::TooManyAttempts(wait) | Error::Busy(wait) = &self {
             let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
             if let Ok(v) = axum::http::HeaderValue::from_str(&secs.max(1).to_string()) {
                 response

@@ -189,3 +189,23 @@ impl CurrentUser {
         }
     }
 }
+
+/// The address a request comes from: the peer, or, when the peer is a reverse
+/// proxy (this machine, or an address in `RODNIK_TRUSTED_PROXIES`;
+/// docs/operations.md), the last address of its `X-Forwarded-For`.
+pub fn client_address(
+    peer: Option<std::net::SocketAddr>,
+    headers: &axum::http::HeaderMap,
+    trusted: &[std::net::IpAddr],
+) -> Option<std::net::IpAddr> {
+    let peer = peer?.ip();
+    if !peer.is_loopback() && !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .and_then(|a| a.trim().parse().ok())
+        .or(Some(peer))
+}

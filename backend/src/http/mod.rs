@@ -13,6 +13,7 @@ mod orders;
 mod pbx;
 mod ready;
 mod reports;
+pub mod server;
 mod telephony;
 mod users;
 mod wallboard;

@@ -86,10 +86,137 @@ pub struct ApiDoc;
 #[utoipa::path(get, path = "/api/live",
     params(("token" = Option<String>, Query, description = "the bearer token from login"),
            ("wallboard" = Option<String>, Query, description = "a wallboard link's key: read-only, orders only")),
-    responses((status = 101, description = "WebSocket of `LiveMessage`s", body = rodnik_shared::api::LiveMessage)))]
+    responses((status = 101, description = "WebSocket of `LiveMessage`s", body = rodnik_shared::api::LiveMessage),
+        (status = 400, description = "not a WebSocket upgrade request", body = rodnik_shared::api::ErrorBody),
+        (status = 401, description = "no valid token or wallboard key", body = rodnik_shared::api::ErrorBody)))]
 #[allow(dead_code)]
 fn live() {}
 
 pub async fn spec() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    Json(document())
+}
+
+/// The spec with the statuses that the API's conventions (docs/api.md) let
+/// every operation of a kind answer, where its own annotation leaves them out.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    add_conventions(&mut doc);
+    doc
+}
+
+/// Operations anyone may call (their own checks answer for themselves).
+const PUBLIC: &[(&str, &str)] = &[
+    ("get", "/api/health"),
+    ("post", "/api/auth/login"),
+    ("post", "/api/telephony/events"),
+    ("post", "/api/telephony/mango/{path}"),
+    ("post", "/api/telephony/zadarma"),
+    ("get", "/api/telephony/zadarma"),
+    ("get", "/api/wallboard"),
+    ("get", "/api/ready"),
+    ("get", "/metrics"),
+    ("get", "/api/live"),
+];
+
+fn add_conventions(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    let error = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ErrorBody")))
+                    .build(),
+            )
+            .build()
+    };
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let names: Vec<String> = path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{')?.strip_suffix('}'))
+            .map(str::to_string)
+            .collect();
+        let methods = [
+            ("get", &mut item.get),
+            ("put", &mut item.put),
+            ("post", &mut item.post),
+            ("delete", &mut item.delete),
+            ("patch", &mut item.patch),
+        ];
+        for (method, op) in methods {
+            let Some(op) = op.as_mut() else { continue };
+            // Every `{name}` in the path is a required string parameter; the
+            // annotations name only some of them.
+            for name in &names {
+                let params = op.parameters.get_or_insert_with(Vec::new);
+                if !params
+                    .iter()
+                    .any(|p| p.name == *name && matches!(p.parameter_in, ParameterIn::Path))
+                {
+                    params.push(
+                        utoipa::openapi::path::ParameterBuilder::new()
+                            .name(name)
+                            .parameter_in(ParameterIn::Path)
+                            .required(utoipa::openapi::Required::True)
+                            .schema(Some(
+                                utoipa::openapi::ObjectBuilder::new()
+                                    .schema_type(utoipa::openapi::schema::Type::String)
+                                    .min_length(Some(1)),
+                            ))
+                            .build(),
+                    );
+                }
+            }
+            let public = PUBLIC.contains(&(method, path.as_str()));
+            let params = op.parameters.as_deref().unwrap_or_default();
+            let in_path = params
+                .iter()
+                .any(|p| matches!(p.parameter_in, ParameterIn::Path));
+            let takes_input = op.request_body.is_some()
+                || in_path
+                || params
+                    .iter()
+                    .any(|p| matches!(p.parameter_in, ParameterIn::Query));
+            let mut add = |status: &str, description: &str| {
+                op.responses
+                    .responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| error(description).into());
+            };
+            if !public {
+                add("401", "`unauthorized`: no valid session (sign in again)");
+                add("403", "`forbidden`: the user's role may not do this");
+            }
+            if takes_input {
+                add("400", "`bad_request`: a malformed body, query or path");
+                add(
+                    "422",
+                    "`validation_failed`: a field is invalid (`field` names it)",
+                );
+            }
+            if in_path {
+                add("404", "`not_found`: no such record");
+            }
+            if method == "post" && !public {
+                add(
+                    "409",
+                    "`idempotency_key_reused`, `idempotency_key_in_use` or another conflict (docs/api.md)",
+                );
+            }
+            if method == "patch" {
+                add(
+                    "409",
+                    "the record changed meanwhile (`stale_version`), or its state does not allow the change",
+                );
+            }
+            if path.starts_with("/api/") && path != "/api/live" {
+                add(
+                    "503",
+                    "`timeout`: the request ran past the server's time limit",
+                );
+            }
+        }
+    }
 }

@@ -35,11 +35,39 @@ fn form(body: &[u8]) -> Result<BTreeMap<String, String>> {
         .map_err(|_| Error::BadRequest("expected an application/x-www-form-urlencoded body".into()))
 }
 
+/// Mango Office's form, as the spec describes it (read as a map).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct MangoForm {
+    pub vpbx_api_key: String,
+    /// hex SHA-256 of api_key + json + api_salt
+    pub sign: String,
+    /// the event, as JSON text
+    pub json: String,
+}
+
+/// Zadarma's notification form, as the spec describes it (read as a map;
+/// other fields Zadarma adds are ignored).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ZadarmaForm {
+    /// NOTIFY_START, NOTIFY_INTERNAL, NOTIFY_ANSWER, NOTIFY_END, NOTIFY_OUT_*, ...
+    pub event: String,
+    /// `YYYY-MM-DD HH:MM:SS` on the account's clock
+    pub call_start: Option<String>,
+    pub pbx_call_id: Option<String>,
+    pub caller_id: Option<String>,
+    pub called_did: Option<String>,
+    pub internal: Option<String>,
+    pub destination: Option<String>,
+    pub disposition: Option<String>,
+}
+
 /// Mango Office posts every event here: `events/call` and `events/summary`
 /// change calls; the other `events/...` it may send are acknowledged.
 #[utoipa::path(post, path = "/api/telephony/mango/{path}",
     params(("path" = String, Path, description = "events/call, events/summary, or any other events/... Mango posts")),
-    request_body(content = String, content_type = "application/x-www-form-urlencoded",
+    request_body(content = MangoForm, content_type = "application/x-www-form-urlencoded",
                  description = "vpbx_api_key, sign = hex SHA-256 of key + json + salt, json"),
     responses((status = 200), (status = 401, body = ErrorBody)))]
 pub async fn mango_event(
@@ -116,11 +144,15 @@ pub async fn mango_event(
 
 /// Zadarma's PBX notifications (`NOTIFY_*`), signed in the `Signature` header.
 #[utoipa::path(post, path = "/api/telephony/zadarma",
-    request_body(content = String, content_type = "application/x-www-form-urlencoded",
+    request_body(content = ZadarmaForm, content_type = "application/x-www-form-urlencoded",
                  description = "Zadarma's NOTIFY_START / NOTIFY_INTERNAL / NOTIFY_ANSWER / NOTIFY_END form"),
-    responses((status = 200), (status = 401, body = ErrorBody)))]
+    responses((status = 200), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, description = "the sender's address is not in the Zadarma `sources` setting", body = ErrorBody),
+        (status = 422, description = "`call_start` is missing, unreadable, or not within the call's life (stale or replayed)",
+         body = ErrorBody)))]
 pub async fn zadarma_event(
     State(state): State<AppState>,
+    peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<StatusCode> {
@@ -128,6 +160,23 @@ pub async fn zadarma_event(
     let (Some(secret), true) = (eff.zadarma.get("secret"), eff.zadarma.active()) else {
         return Err(Error::Unauthorized);
     };
+    if let Some(sources) = eff.zadarma.get("sources") {
+        let allowed = crate::telephony::settings::parse_sources(sources).unwrap_or_default();
+        let from = super::extract::client_address(
+            peer.map(|p| p.0 .0),
+            &headers,
+            &state.cfg.trusted_proxies,
+        );
+        if !allowed.is_empty() && !from.is_some_and(|a| allowed.iter().any(|n| n.contains(&a))) {
+            tracing::warn!(
+                ?from,
+                "Zadarma notification from an address not in its sources"
+            );
+            return Err(Error::Forbidden(
+                "this address may not send Zadarma notifications".into(),
+            ));
+        }
+    }
     let f = form(&body)?;
     let sig = headers.get("signature").and_then(|v| v.to_str().ok());
     match zadarma::verify(secret, &f, sig) {
@@ -136,13 +185,33 @@ pub async fn zadarma_event(
         Some(false) => return Err(Error::Unauthorized),
         Some(true) => {}
     }
+    if !zadarma::is_incoming(&f) {
+        return Ok(StatusCode::OK);
+    }
+    // Only the signed fields are trusted: the call's start must fall within
+    // the call's plausible life, so a captured notification goes stale.
+    let tz = eff
+        .zadarma
+        .get("tz")
+        .and_then(|t| crate::telephony::settings::parse_tz(t).ok())
+        .unwrap_or(state.cfg.tz);
+    let start = zadarma::call_start(&f, tz).map_err(|m| Error::invalid("call_start", m))?;
+    zadarma::check_fresh(start, chrono::Utc::now()).map_err(|m| Error::invalid("call_start", m))?;
     let seen = zadarma::dedupe_key(&f);
     if state.store.pbx_event_seen(&seen).await? {
         return Ok(StatusCode::OK);
     }
     let events: Vec<Incoming> = zadarma::events(&f);
-    if events.is_empty() {
+    let Some(first) = events.first() else {
         return Ok(StatusCode::OK);
+    };
+    // NOTIFY_END is Zadarma's last word on a call and carries whether it was
+    // answered: after it, nothing (an unsigned `disposition` or `internal` in
+    // a copy) may change the call again.
+    if let Some(call) = state.store.find_call(&first.call_id).await? {
+        if call.state == CallState::Ended {
+            return Ok(StatusCode::OK);
+        }
     }
     for inc in events {
         ingest(&state.store, &state.cfg, inc).await?;

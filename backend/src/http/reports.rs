@@ -258,7 +258,9 @@ fn lost_params(
 }
 
 #[utoipa::path(get, path = "/api/reports/lost-clients", params(LostQuery),
-    responses((status = 200, body = LostClientsReport, description = "JSON; CSV or XLSX with `format`")))]
+    responses((status = 200, body = LostClientsReport, description = "JSON; CSV or XLSX with `format`"),
+        (status = 503, body = rodnik_shared::api::ErrorBody,
+         description = "`busy`: a past `as_of` reads every order, and the queue of such reports is full; retry after `Retry-After` seconds")))]
 pub async fn lost_clients(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -291,7 +293,9 @@ pub struct LostMonthlyQuery {
 
 /// Clients lost and won back per month: the "lost clients over time" chart.
 #[utoipa::path(get, path = "/api/reports/lost-clients/monthly", params(LostMonthlyQuery),
-    responses((status = 200, body = LostMonthly, description = "JSON; CSV or XLSX with `format`")))]
+    responses((status = 200, body = LostMonthly, description = "JSON; CSV or XLSX with `format`"),
+        (status = 503, body = rodnik_shared::api::ErrorBody,
+         description = "`busy`: this report reads every order, and the queue of such reports is full; retry after `Retry-After` seconds")))]
 pub async fn lost_clients_monthly(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -304,8 +308,23 @@ pub async fn lost_clients_monthly(
     if !(1..=60).contains(&count) {
         return Err(Error::invalid("count", "must be between 1 and 60"));
     }
-    let facts = state.store.order_facts().await?;
-    let r = trends::lost_monthly(&facts, as_of, months, count);
+    // Reads every order: queued behind other such reports (reports/gate.rs).
+    let store = state.store.clone();
+    let r = state
+        .heavy_reports
+        .run(
+            &format!("lost-monthly|{as_of}|{months}|{count}"),
+            || async move {
+                let facts = store.order_facts().await?;
+                tokio::task::spawn_blocking(move || {
+                    trends::lost_monthly(&facts, as_of, months, count)
+                })
+                .await
+                .map_err(|e| Error::Internal(format!("lost clients by month: {e}")))
+            },
+        )
+        .await?;
+    let r = (*r).clone();
     let ex = Export {
         csv: reports::lost_monthly_csv,
         sheets: sheets::lost_monthly,
@@ -328,7 +347,19 @@ async fn lost_report(state: &AppState, as_of: NaiveDate, months: u32) -> Result<
             state.store.stat_lost(&cutoff).await?,
         ));
     }
-    let facts = state.store.order_facts().await?;
-    let clients = state.store.all_clients().await?;
-    Ok(reports::lost_clients(&facts, &clients, as_of, months))
+    // A past date reads every order and client: queued (reports/gate.rs).
+    let store = state.store.clone();
+    let r = state
+        .heavy_reports
+        .run(&format!("lost|{as_of}|{months}"), || async move {
+            let facts = store.order_facts().await?;
+            let clients = store.all_clients().await?;
+            tokio::task::spawn_blocking(move || {
+                reports::lost_clients(&facts, &clients, as_of, months)
+            })
+            .await
+            .map_err(|e| Error::Internal(format!("lost clients: {e}")))
+        })
+        .await?;
+    Ok((*r).clone())
 }

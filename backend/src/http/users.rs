@@ -87,7 +87,8 @@ pub async fn login(
     if username.chars().count() > 100 || req.password.chars().count() > 256 {
         return Err(Error::Unauthorized);
     }
-    let addr = client_address(peer.map(|p| p.0 .0), &headers, &state.cfg.trusted_proxies);
+    let addr =
+        super::extract::client_address(peer.map(|p| p.0 .0), &headers, &state.cfg.trusted_proxies);
     state
         .logins
         .check(username, addr)
@@ -113,26 +114,6 @@ pub async fn login(
         .await?;
     tracing::info!(user = %user.username, "logged in");
     Ok(Json(LoginResponse { token, user }))
-}
-
-/// The address a login comes from: the peer, or, when the peer is a reverse
-/// proxy (this machine, or an address in `RODNIK_TRUSTED_PROXIES`;
-/// docs/operations.md), the last address of its `X-Forwarded-For`.
-fn client_address(
-    peer: Option<std::net::SocketAddr>,
-    headers: &axum::http::HeaderMap,
-    trusted: &[std::net::IpAddr],
-) -> Option<std::net::IpAddr> {
-    let peer = peer?.ip();
-    if !peer.is_loopback() && !trusted.contains(&peer) {
-        return Some(peer);
-    }
-    headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.rsplit(',').next())
-        .and_then(|a| a.trim().parse().ok())
-        .or(Some(peer))
 }
 
 #[utoipa::path(post, path = "/api/auth/logout", responses((status = 204)))]
@@ -315,7 +296,7 @@ fn extension(raw: Option<&str>) -> Result<Option<String>> {
 
 #[cfg(test)]
 mod tests {
-    use super::client_address;
+    use crate::http::extract::client_address;
     use axum::http::{HeaderMap, HeaderValue};
 
     #[test]

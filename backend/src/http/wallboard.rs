@@ -96,7 +96,9 @@ pub struct SnapshotQuery {
 }
 
 #[utoipa::path(get, path = "/api/wallboard", params(SnapshotQuery),
-    responses((status = 200, body = WallboardSnapshot), (status = 401, body = rodnik_shared::api::ErrorBody)))]
+    responses((status = 200, body = WallboardSnapshot), (status = 401, body = rodnik_shared::api::ErrorBody),
+        (status = 403, description = "a session of a role below manager (a link's key needs none)",
+         body = rodnik_shared::api::ErrorBody)))]
 pub async fn snapshot(
     State(state): State<AppState>,
     headers: HeaderMap,

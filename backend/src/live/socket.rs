@@ -49,8 +49,18 @@ impl Holder {
 pub async fn upgrade(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<LiveQuery>,
-    ws: WebSocketUpgrade,
+    ws: std::result::Result<
+        WebSocketUpgrade,
+        axum::extract::ws::rejection::WebSocketUpgradeRejection,
+    >,
 ) -> Result<Response> {
+    // A plain GET gets the API's JSON error, not axum's text.
+    let ws = ws.map_err(|e| {
+        Error::BadRequest(format!(
+            "a WebSocket upgrade is expected here: {}",
+            e.body_text()
+        ))
+    })?;
     // Small buffers: a thousand idle sockets must not cost 128 KiB each (the
     // default read buffer). Clients only send pings and short commands; every
     // message out is flushed as it is sent anyway.

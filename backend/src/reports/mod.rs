@@ -3,6 +3,7 @@
 
 pub mod facts;
 pub mod from_stats;
+pub mod gate;
 pub mod sheets;
 pub mod trends;
 pub mod xlsx;

@@ -135,37 +135,43 @@ pub fn decode_all<T: DeserializeOwned>(rows: Vec<Value>) -> Result<Vec<T>> {
 }
 
 /// What a failed statement meant, so callers can retry or answer properly.
-fn classify(message: &str) -> Error {
-    let lower = message.to_ascii_lowercase();
-    if lower.contains("cas_failed") {
-        Error::conflict("stale_version", "the record changed meanwhile")
-    } else if lower.contains("idem_lost") {
-        Error::conflict(
-            "idempotency_key_in_use",
-            "another request with this Idempotency-Key took it over",
-        )
-    } else if lower.contains("already contains") || lower.contains("already exists") {
-        // The database's own words stay in the log, never in an answer.
-        tracing::debug!(db = message, "duplicate record");
-        Error::conflict("duplicate", "that record already exists")
-    } else if is_retryable(&lower) {
-        tracing::debug!(db = message, "transaction conflict");
-        Error::conflict(
-            "retry",
-            "the database was busy with the same records; try again",
-        )
-    } else {
-        Error::Db(message.to_string())
+/// Conflicts and existing records are told by the error's kind (the SDK's
+/// `QueryError::TransactionConflict`, `AlreadyExists`), never by its words;
+/// `THROW`s are ours, told by their marker. Only a unique-index violation has
+/// no kind in SurrealDB 3.3 (`internal`), so its message is read.
+fn classify(e: &surrealdb::Error) -> Error {
+    let chain = std::iter::successors(Some(e), |e| e.cause());
+    for e in chain {
+        // Our THROWs' markers (a COMMIT may echo them in its own error).
+        let m = e.message();
+        if m.contains("cas_failed") {
+            return Error::conflict("stale_version", "the record changed meanwhile");
+        }
+        if m.contains("idem_lost") {
+            return Error::conflict(
+                "idempotency_key_in_use",
+                "another request with this Idempotency-Key took it over",
+            );
+        }
+        if e.query_details() == Some(&surrealdb::types::QueryError::TransactionConflict) {
+            tracing::debug!(db = %e, "transaction conflict");
+            return Error::conflict(
+                "retry",
+                "the database was busy with the same records; try again",
+            );
+        }
+        if e.is_already_exists() || (e.is_internal() && e.message().contains("already contains")) {
+            // The database's own words stay in the log, never in an answer.
+            tracing::debug!(db = %e, "duplicate record");
+            return Error::conflict("duplicate", "that record already exists");
+        }
     }
+    Error::Db(e.to_string())
 }
 
-fn is_retryable(lower: &str) -> bool {
-    lower.contains("conflict")
-        || lower.contains("retry")
-        || lower.contains("transaction")
-            && (lower.contains("read")
-                || lower.contains("write")
-                || lower.contains("can be retried"))
+/// A statement skipped because an earlier one in its transaction failed.
+fn not_executed(e: &surrealdb::Error) -> bool {
+    e.query_details() == Some(&surrealdb::types::QueryError::NotExecuted)
 }
 
 /// Transaction conflicts retried before the caller gets `409 retry`. At 64
@@ -276,30 +282,27 @@ impl Store {
         for (name, id) in ids {
             q = q.bind((name, id));
         }
-        let mut response = q.await.map_err(|e| classify(&e.to_string()))?;
+        let mut response = q.await.map_err(|e| classify(&e))?;
         let errors = response.take_errors();
-        if let Some(min) = errors.keys().min() {
-            // The statement that failed first explains the rest (a cancelled transaction).
-            let mut messages: Vec<(usize, String)> =
-                errors.iter().map(|(k, e)| (*k, e.to_string())).collect();
-            messages.sort();
-            // "not executed" only echoes the real cause, which may come later
-            // (a failed COMMIT is the last statement).
-            let first = messages
-                .iter()
-                .find(|(_, m)| !m.contains("not executed"))
-                .or_else(|| messages.iter().find(|(k, _)| k == min))
-                .map(|(_, m)| m.clone())
-                .unwrap_or_default();
-            let joined: Vec<String> = messages.into_iter().map(|(_, m)| m).collect();
+        if !errors.is_empty() {
+            let mut errors: Vec<(usize, surrealdb::Error)> = errors.into_iter().collect();
+            errors.sort_by_key(|(k, _)| *k);
+            let joined: Vec<String> = errors.iter().map(|(_, e)| e.to_string()).collect();
             tracing::debug!(errors = ?joined, "query failed");
-            return Err(classify(&match ["cas_failed", "idem_lost"]
-                .into_iter()
-                .find(|marker| joined.iter().any(|m| m.contains(marker)))
-            {
-                Some(marker) => marker.to_string(),
-                None => first,
-            }));
+            // Our own THROW explains the rest; otherwise the first statement
+            // that really failed ("not executed" only echoes the cause, which
+            // may come later: a failed COMMIT is the last statement).
+            let ours = errors.iter().find(|(_, e)| {
+                e.message().contains("cas_failed") || e.message().contains("idem_lost")
+            });
+            let cause = ours
+                .or_else(|| errors.iter().find(|(_, e)| !not_executed(e)))
+                .or(errors.first())
+                .map(|(_, e)| e);
+            return Err(match cause {
+                Some(e) => classify(e),
+                None => Error::Db("a statement failed".into()),
+            });
         }
         Ok(response)
     }
@@ -516,5 +519,48 @@ mod explain {
             "users_username",
         )
         .await;
+    }
+}
+
+#[cfg(test)]
+mod classify_tests {
+    use super::*;
+    use surrealdb::types::QueryError;
+
+    #[test]
+    fn conflicts_and_duplicates_are_told_by_kind_not_by_words() {
+        // A conflict whose words say nothing of conflicts is still a retry.
+        let e = surrealdb::Error::query("write failed".into(), QueryError::TransactionConflict);
+        assert!(is_retry(&classify(&e)));
+        // Words alone make no retry: a plain failure that mentions a
+        // "transaction" and a "conflict" is a database error.
+        let e = surrealdb::Error::internal("transaction read conflict, can be retried".into());
+        assert!(matches!(classify(&e), Error::Db(_)));
+        let e = surrealdb::Error::already_exists("x".into(), None);
+        assert!(matches!(
+            classify(&e),
+            Error::Conflict {
+                code: "duplicate",
+                ..
+            }
+        ));
+        // Our own markers.
+        let e = surrealdb::Error::thrown("An error occurred: cas_failed".into());
+        assert!(matches!(
+            classify(&e),
+            Error::Conflict {
+                code: "stale_version",
+                ..
+            }
+        ));
+        // A conflict found further down the chain.
+        let e = surrealdb::Error::internal("commit".into()).with_cause(surrealdb::Error::query(
+            "busy".into(),
+            QueryError::TransactionConflict,
+        ));
+        assert!(is_retry(&classify(&e)));
+        // Skipped statements are not the cause.
+        let skipped = surrealdb::Error::query("not executed".into(), QueryError::NotExecuted);
+        assert!(not_executed(&skipped));
     }
 }

@@ -73,6 +73,12 @@ impl TelephonyEnv {
                 .filter(|h| !h.is_empty())
                 .collect();
         }
+        if let Some(tz) = env.get("zadarma", "tz") {
+            parse_tz(tz).map_err(|m| format!("RODNIK_ZADARMA_TZ: {m}"))?;
+        }
+        if let Some(s) = env.get("zadarma", "sources") {
+            parse_sources(s).map_err(|m| format!("RODNIK_ZADARMA_SOURCES: {m}"))?;
+        }
         if let Some(ami) = env.get("asterisk", "ami") {
             super::asterisk::AmiTarget::parse(ami)
                 .map_err(|m| format!("RODNIK_ASTERISK_AMI: {m}"))?;
@@ -151,6 +157,13 @@ impl Stored {
                             super::asterisk::AmiTarget::parse(v)
                                 .map_err(|m| Error::invalid("asterisk.values.ami", m))?;
                         }
+                        if adapter == "zadarma" && name == "tz" {
+                            parse_tz(v).map_err(|m| Error::invalid("zadarma.values.tz", m))?;
+                        }
+                        if adapter == "zadarma" && name == "sources" {
+                            parse_sources(v)
+                                .map_err(|m| Error::invalid("zadarma.values.sources", m))?;
+                        }
                         if name == "api_url"
                             && !(v.starts_with("http://") || v.starts_with("https://"))
                         {
@@ -170,6 +183,38 @@ impl Stored {
         *self = next;
         Ok(())
     }
+}
+
+/// A time zone by its IANA name (`Europe/Moscow`).
+pub fn parse_tz(text: &str) -> std::result::Result<chrono_tz::Tz, String> {
+    text.trim().parse().map_err(|_| {
+        format!(
+            "'{}' is not a time zone name such as Europe/Moscow",
+            text.trim()
+        )
+    })
+}
+
+/// Addresses and networks, separated by commas or spaces: `185.45.152.42,
+/// 185.45.152.0/24, 2a01:4f8::/32`. At most 64.
+pub fn parse_sources(text: &str) -> std::result::Result<Vec<ipnet::IpNet>, String> {
+    let items: Vec<&str> = text
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if items.len() > 64 {
+        return Err("at most 64 addresses or networks".into());
+    }
+    items
+        .into_iter()
+        .map(|item| {
+            item.parse::<ipnet::IpNet>()
+                .or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    format!("'{item}' is not an address or a network such as 185.45.152.0/24")
+                })
+        })
+        .collect()
 }
 
 /// One adapter's values after the environment has been laid over the settings.

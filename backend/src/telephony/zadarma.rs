@@ -4,11 +4,20 @@
 //! each kind over its own fields: `Signature` = base64 of the *hex* HMAC-SHA1
 //! (PHP's `hash_hmac`) of those fields with the API secret. Before saving the
 //! URL it checks it with `GET ?zd_echo=<value>`, which must answer the value.
-//! A Rodnik call is Zadarma's `pbx_call_id`.
+//!
+//! The signature covers only `caller_id`, `called_did` (or `destination`) and
+//! `call_start`; `pbx_call_id`, `event`, `internal` and `disposition` are not
+//! signed. So a Rodnik call is named after what is signed (the caller and the
+//! call's start, `call_identity`), a notification whose `call_start` is not
+//! within the call's plausible life is refused (`check_fresh`), and a repeat
+//! is recognised by the signed fields too. What remains possible for someone
+//! who captured a notification is written in docs/telephony.md.
 
 use std::collections::BTreeMap;
 
 use base64::Engine;
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
 use hmac::{Hmac, Mac};
 use md5::{Digest, Md5};
 use rodnik_shared::api::CallEventKind;
@@ -63,15 +72,72 @@ pub fn verify(secret: &str, form: &BTreeMap<String, String>, header: Option<&str
     ))
 }
 
-pub fn rodnik_call_id(pbx_call_id: &str) -> String {
-    format!("zadarma:{pbx_call_id}")
+/// The incoming-call kinds Rodnik acts on (every one signs `caller_id` and
+/// `call_start`).
+pub fn is_incoming(form: &BTreeMap<String, String>) -> bool {
+    matches!(
+        field(form, "event"),
+        "NOTIFY_START" | "NOTIFY_INTERNAL" | "NOTIFY_ANSWER" | "NOTIFY_END"
+    )
 }
 
-/// A stable name of one notification, to drop Zadarma's repeats.
+/// How long after its start a notification of a call is still believed: a
+/// call's end comes when it ends. Older ones are refused, so a captured
+/// notification cannot be replayed later.
+pub const MAX_CALL_AGE: chrono::Duration = chrono::Duration::hours(3);
+/// How far ahead of the server's clock `call_start` may be (clock skew).
+pub const MAX_CLOCK_AHEAD: chrono::Duration = chrono::Duration::minutes(5);
+
+/// `call_start` (`YYYY-MM-DD HH:MM:SS` on the account's clock) as an instant.
+pub fn call_start(form: &BTreeMap<String, String>, tz: Tz) -> Result<DateTime<Utc>, String> {
+    let raw = field(form, "call_start").trim();
+    // `YYYY-MM-DD HH:MM:SS` exactly: chrono's %Y also reads `+12345`.
+    if raw.len() != 19 || !raw.as_bytes()[..4].iter().all(u8::is_ascii_digit) {
+        return Err("must be YYYY-MM-DD HH:MM:SS".to_string());
+    }
+    let local = NaiveDateTime::parse_from_str(raw, "%Y-%m-%d %H:%M:%S")
+        .map_err(|_| "must be YYYY-MM-DD HH:MM:SS".to_string())?;
+    tz.from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| format!("{raw} does not exist in {tz}"))
+}
+
+/// `Err` with the reason when `start` is too old or too far ahead of `now`.
+pub fn check_fresh(start: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), String> {
+    if start > now + MAX_CLOCK_AHEAD {
+        return Err(
+            "is more than 5 minutes ahead of the server's clock (is the account's time zone set?)"
+                .into(),
+        );
+    }
+    if start < now - MAX_CALL_AGE {
+        return Err("is more than 3 hours old: the notification is stale or replayed".into());
+    }
+    Ok(())
+}
+
+/// The Rodnik call id, from signed fields only: the caller and the start
+/// (`zadarma:79123456789:20261127100000`). A copy of a notification with a new
+/// `pbx_call_id` is the same call, so once it has ended a replay changes
+/// nothing.
+pub fn rodnik_call_id(form: &BTreeMap<String, String>) -> String {
+    let digits: String = field(form, "call_start")
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    let caller = field(form, "caller_id").trim();
+    let caller = if caller.is_empty() { "hidden" } else { caller };
+    format!("zadarma:{caller}:{digits}")
+}
+
+/// A stable name of one notification, to drop Zadarma's repeats: the signed
+/// call, the kind and the extension (a hunt group sends one `NOTIFY_INTERNAL`
+/// per extension with the same signed fields).
 pub fn dedupe_key(form: &BTreeMap<String, String>) -> String {
     format!(
-        "zadarma|{}|{}|{}",
-        field(form, "pbx_call_id"),
+        "{}|{}|{}",
+        rodnik_call_id(form),
         field(form, "event"),
         field(form, "internal")
     )
@@ -82,14 +148,13 @@ pub fn dedupe_key(form: &BTreeMap<String, String>) -> String {
 /// `NOTIFY_INTERNAL`, when an extension rings. Outgoing calls are not ours.
 pub fn events(form: &BTreeMap<String, String>) -> Vec<Incoming> {
     let f = |n: &str| field(form, n).trim().to_string();
-    let pbx_call_id = f("pbx_call_id");
-    if pbx_call_id.is_empty() {
+    if f("call_start").is_empty() {
         return vec![];
     }
     let internal = Some(f("internal")).filter(|s| !s.is_empty());
     let base = Incoming {
         kind: CallEventKind::Ringing,
-        call_id: rodnik_call_id(&pbx_call_id),
+        call_id: rodnik_call_id(form),
         from: f("caller_id"),
         to: f("called_did"),
         extension: internal.clone(),
@@ -241,17 +306,65 @@ mod tests {
             ("caller_id", "79123456789"),
             ("called_did", "74951234567"),
             ("internal", "101"),
+            ("call_start", "2026-11-27 10:00:00"),
             ("disposition", "answered"),
         ]);
         let ev = events(&end);
+        assert_eq!(ev[0].call_id, "zadarma:79123456789:20261127100000");
         assert_eq!(ev.len(), 2);
         assert_eq!(ev[0].kind, CallEventKind::Answered);
         assert_eq!(ev[1].kind, CallEventKind::Ended);
         let missed = form(&[
             ("event", "NOTIFY_END"),
             ("pbx_call_id", "in_1"),
+            ("call_start", "2026-11-27 10:00:00"),
             ("disposition", "cancel"),
         ]);
         assert_eq!(events(&missed).len(), 1);
+    }
+
+    #[test]
+    fn the_call_is_named_by_what_is_signed() {
+        let a = form(&[
+            ("event", "NOTIFY_INTERNAL"),
+            ("pbx_call_id", "in_1"),
+            ("caller_id", "79123456789"),
+            ("called_did", "74951234567"),
+            ("call_start", "2026-11-27 10:00:00"),
+            ("internal", "100"),
+        ]);
+        let mut b = a.clone();
+        b.insert("pbx_call_id".into(), "in_999".into());
+        assert_eq!(rodnik_call_id(&a), rodnik_call_id(&b));
+        assert_eq!(dedupe_key(&a), dedupe_key(&b));
+        let mut other = a.clone();
+        other.insert("call_start".into(), "2026-11-27 10:00:01".into());
+        assert_ne!(rodnik_call_id(&a), rodnik_call_id(&other));
+    }
+
+    #[test]
+    fn call_start_is_read_on_the_accounts_clock_and_must_be_fresh() {
+        let f = form(&[("call_start", "2026-11-27 10:00:00")]);
+        let moscow: Tz = "Europe/Moscow".parse().unwrap();
+        let at = call_start(&f, moscow).unwrap();
+        assert_eq!(at.to_rfc3339(), "2026-11-27T07:00:00+00:00");
+        let utc = call_start(&f, chrono_tz::UTC).unwrap();
+        assert_eq!(utc.to_rfc3339(), "2026-11-27T10:00:00+00:00");
+        for bad in [
+            "",
+            "27.11.2026 10:00",
+            "2026-11-27T10:00:00Z",
+            "+12345-01-01 00:00:00",
+        ] {
+            assert!(
+                call_start(&form(&[("call_start", bad)]), moscow).is_err(),
+                "{bad}"
+            );
+        }
+        let now = at + chrono::Duration::minutes(30);
+        assert!(check_fresh(at, now).is_ok());
+        assert!(check_fresh(at, at + MAX_CALL_AGE + chrono::Duration::seconds(1)).is_err());
+        assert!(check_fresh(at, at - chrono::Duration::minutes(6)).is_err());
+        assert!(check_fresh(at, at - chrono::Duration::minutes(4)).is_ok());
     }
 }

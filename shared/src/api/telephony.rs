@@ -86,7 +86,10 @@ pub struct AdapterChange {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Secrets and options by name: generic `secret`; Mango `api_key`,
-    /// `api_salt`, `api_url`; Zadarma `key`, `secret`, `api_url`; Asterisk
+    /// `api_salt`, `api_url`; Zadarma `key`, `secret`, `api_url`, `tz` (the
+    /// account's time zone, e.g. `Europe/Moscow`; the company's by default),
+    /// `sources` (addresses or networks notifications may come from, comma
+    /// separated; any when empty); Asterisk
     /// `ami` (`user:secret@host:port`), `channel` (`PJSIP/{extension}`), `context`.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     #[cfg_attr(feature = "openapi", schema(value_type = std::collections::BTreeMap<String, Option<String>>))]
@@ -125,6 +128,8 @@ pub const TELEPHONY_VALUES: &[(&str, &str, bool, &str)] = &[
     ("zadarma", "key", true, "RODNIK_ZADARMA_KEY"),
     ("zadarma", "secret", true, "RODNIK_ZADARMA_SECRET"),
     ("zadarma", "api_url", false, "RODNIK_ZADARMA_API_URL"),
+    ("zadarma", "tz", false, "RODNIK_ZADARMA_TZ"),
+    ("zadarma", "sources", false, "RODNIK_ZADARMA_SOURCES"),
     ("asterisk", "ami", true, "RODNIK_ASTERISK_AMI"),
     ("asterisk", "channel", false, "RODNIK_ASTERISK_CHANNEL"),
     ("asterisk", "context", false, "RODNIK_ASTERISK_CONTEXT"),
