@@ -12,26 +12,80 @@ use std::net::IpAddr;
 use std::sync::{LazyLock, Mutex};
 use std::time::{Duration, Instant};
 
-use tokio::sync::Semaphore;
-
 use crate::error::{Error, Result};
 
-/// argon2 runs on at most one blocking thread per core: a flood of logins
-/// queues here instead of taking every thread (and the memory argon2 needs).
-static ARGON2_POOL: LazyLock<Semaphore> =
-    LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())));
+/// argon2 runs on its own threads, one per core, at a lower scheduling
+/// priority (nice 10): a flood of logins queues here and takes only the CPU
+/// that serving requests leaves over, instead of taking every thread (and the
+/// memory argon2 needs) or the operators' cores.
+struct Argon2Pool {
+    jobs: std::sync::mpsc::SyncSender<Box<dyn FnOnce() + Send>>,
+}
+
+/// Logins waiting for a thread; past this a login is told to come back.
+const ARGON2_QUEUE: usize = 1024;
+
+static ARGON2_POOL: LazyLock<Argon2Pool> = LazyLock::new(|| {
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let (jobs, queue) = std::sync::mpsc::sync_channel::<Box<dyn FnOnce() + Send>>(ARGON2_QUEUE);
+    let queue = std::sync::Arc::new(Mutex::new(queue));
+    for i in 0..threads {
+        let queue = queue.clone();
+        let spawned = std::thread::Builder::new()
+            .name(format!("argon2-{i}"))
+            .spawn(move || {
+                lower_this_threads_priority();
+                loop {
+                    let job = match queue.lock() {
+                        Ok(q) => q.recv(),
+                        Err(p) => p.into_inner().recv(),
+                    };
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return,
+                    }
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start an argon2 thread");
+        }
+    }
+    Argon2Pool { jobs }
+});
+
+/// The calling thread's nice value to [`argon2_nice`] (Linux gives each
+/// thread its own; `setpriority(PRIO_PROCESS, 0, ..)` sets the caller's).
+fn lower_this_threads_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority takes no pointers; it changes only this thread's nice value.
+    unsafe {
+        let _ = libc::setpriority(libc::PRIO_PROCESS, 0, argon2_nice());
+    }
+}
+
+/// `RODNIK_ARGON2_NICE` (0-19, default 10): how far below the server's own
+/// threads password checks run. 0 runs them at the same priority.
+fn argon2_nice() -> i32 {
+    std::env::var("RODNIK_ARGON2_NICE")
+        .ok()
+        .and_then(|v| v.trim().parse::<i32>().ok())
+        .filter(|n| (0..=19).contains(n))
+        .unwrap_or(10)
+}
 
 /// A hash for unknown usernames, so their check costs a real one.
 const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm8";
 
 async fn on_pool<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
-    let _permit = ARGON2_POOL
-        .acquire()
-        .await
-        .map_err(|e| Error::Internal(format!("argon2 pool: {e}")))?;
-    tokio::task::spawn_blocking(f)
-        .await
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    ARGON2_POOL
+        .jobs
+        .try_send(Box::new(move || {
+            let _ = tx.send(f());
+        }))
+        .map_err(|_| Error::Busy(Duration::from_secs(1)))?;
+    rx.await
         .map_err(|e| Error::Internal(format!("argon2 task: {e}")))
 }
 
@@ -181,6 +235,18 @@ pub fn random_password() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn password_checks_run_below_the_servers_priority() {
+        let nice = on_pool(|| {
+            // SAFETY: getpriority takes no pointers.
+            unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) }
+        })
+        .await
+        .unwrap();
+        assert!(nice >= 10, "argon2 threads run at nice 10 or lower priority, not {nice}");
+        assert!(verify("whatever-password", None).await.is_ok());
+    }
 
     #[test]
     fn password_round_trip() {

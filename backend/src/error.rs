@@ -26,9 +26,9 @@ pub enum Error {
     /// Too many failed logins: wait this long (429 with `Retry-After`).
     #[error("too many failed attempts; try again in {} s", .0.as_secs().max(1))]
     TooManyAttempts(std::time::Duration),
-    /// A queue of heavy work is full: come back after this long (503 with
-    /// `Retry-After`).
-    #[error("the server is busy with other reports; try again in {} s", .0.as_secs().max(1))]
+    /// A queue of heavy work (whole-table reports, password checks) is full:
+    /// come back after this long (503 with `Retry-After`).
+    #[error("the server is busy; try again in {} s", .0.as_secs().max(1))]
     Busy(std::time::Duration),
     /// The request ran longer than the server allows.
     #[error("the request took too long")]
