@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
 
-/// argon2 runs on its own threads, one per core, at a lower scheduling
-/// priority (nice 10): a flood of logins queues here and takes only the CPU
+/// argon2 runs on its own threads, one per core, at the lowest scheduling
+/// priority (nice 19, docs/benchmarks.md "Logins under attack"): a flood of logins queues here and takes only the CPU
 /// that serving requests leaves over, instead of taking every thread (and the
 /// memory argon2 needs) or the operators' cores.
 struct Argon2Pool {
@@ -63,14 +63,15 @@ fn lower_this_threads_priority() {
     }
 }
 
-/// `RODNIK_ARGON2_NICE` (0-19, default 10): how far below the server's own
-/// threads password checks run. 0 runs them at the same priority.
+/// `RODNIK_ARGON2_NICE` (0-19, default 19): how far below the server's own
+/// threads password checks run. 0 runs them at the same priority: logins
+/// are answered faster under a flood, lookups slower (docs/benchmarks.md).
 fn argon2_nice() -> i32 {
     std::env::var("RODNIK_ARGON2_NICE")
         .ok()
         .and_then(|v| v.trim().parse::<i32>().ok())
         .filter(|n| (0..=19).contains(n))
-        .unwrap_or(10)
+        .unwrap_or(19)
 }
 
 /// A hash for unknown usernames, so their check costs a real one.
@@ -244,7 +245,10 @@ mod tests {
         })
         .await
         .unwrap();
-        assert!(nice >= 10, "argon2 threads run at nice 10 or lower priority, not {nice}");
+        assert!(
+            nice >= 10,
+            "argon2 threads run below the server's priority, not at nice {nice}"
+        );
         assert!(verify("whatever-password", None).await.is_ok());
     }
 

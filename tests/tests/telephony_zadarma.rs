@@ -45,6 +45,17 @@ fn form(pairs: &[(&str, &str)]) -> String {
 }
 
 async fn post(app: &App, body: String, sig: Option<&str>) -> u16 {
+    post_from(app, body, sig, None).await.status().as_u16()
+}
+
+/// A notification, through a reverse proxy on this machine when `via` names
+/// the sender (`X-Forwarded-For`).
+async fn post_from(
+    app: &App,
+    body: String,
+    sig: Option<&str>,
+    via: Option<&str>,
+) -> reqwest::Response {
     let mut req = app
         .http
         .post(app.url("/api/telephony/zadarma"))
@@ -53,7 +64,20 @@ async fn post(app: &App, body: String, sig: Option<&str>) -> u16 {
     if let Some(s) = sig {
         req = req.header("Signature", s);
     }
-    req.send().await.expect("zadarma post").status().as_u16()
+    if let Some(addr) = via {
+        req = req.header("x-forwarded-for", addr);
+    }
+    req.send().await.expect("zadarma post")
+}
+
+/// Sets one Zadarma value through the settings API.
+async fn set_zadarma(app: &App, name: &str, value: &str) -> Resp {
+    app.put(
+        "/api/settings/telephony",
+        &app.admin,
+        serde_json::json!({"zadarma": {"values": {name: value}}}),
+    )
+    .await
 }
 
 fn start(call: &str, caller: &str) -> (String, String) {
@@ -376,15 +400,7 @@ async fn stale_or_future_call_starts_are_refused_and_record_nothing() {
         String::new(),
     ] {
         let (body, sig) = internal_at("in_1", "79123456789", "100", &start);
-        let r = app
-            .http
-            .post(app.url("/api/telephony/zadarma"))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("Signature", sig)
-            .body(body)
-            .send()
-            .await
-            .unwrap();
+        let r = post_from(&app, body, Some(&sig), None).await;
         assert_eq!(r.status().as_u16(), 422, "{start}");
         let err: Value = r.json().await.unwrap();
         assert_eq!(err["error"]["field"], "call_start", "{err}");
@@ -408,21 +424,9 @@ async fn call_start_is_read_on_the_accounts_clock() {
     let utc_now = at_minutes_ago(1, chrono_tz::UTC);
     let (body, sig) = internal_at("in_1", "79123456789", "100", &utc_now);
     assert_eq!(post(&app, body.clone(), Some(&sig)).await, 422);
-    let r = app
-        .put(
-            "/api/settings/telephony",
-            &app.admin,
-            serde_json::json!({"zadarma": {"values": {"tz": "Mars/Olympus"}}}),
-        )
-        .await;
+    let r = set_zadarma(&app, "tz", "Mars/Olympus").await;
     assert_eq!(r.status, 422, "{:?}", r.body);
-    let r = app
-        .put(
-            "/api/settings/telephony",
-            &app.admin,
-            serde_json::json!({"zadarma": {"values": {"tz": "UTC"}}}),
-        )
-        .await;
+    let r = set_zadarma(&app, "tz", "UTC").await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(post(&app, body, Some(&sig)).await, 200);
     assert_eq!(calls(&app, "").await.len(), 1);
@@ -431,48 +435,30 @@ async fn call_start_is_read_on_the_accounts_clock() {
 #[tokio::test]
 async fn only_listed_source_addresses_may_send_notifications() {
     let app = zadarma_app().await;
-    let r = app
-        .put(
-            "/api/settings/telephony",
-            &app.admin,
-            serde_json::json!({"zadarma": {"values": {"sources": "185.45.152.0/24, not-an-address"}}}),
-        )
-        .await;
+    let r = set_zadarma(&app, "sources", "185.45.152.0/24, not-an-address").await;
     assert_eq!(r.status, 422, "{:?}", r.body);
-    let r = app
-        .put(
-            "/api/settings/telephony",
-            &app.admin,
-            serde_json::json!({"zadarma": {"values": {"sources": "185.45.152.0/24, 2a01:4f8::1"}}}),
-        )
-        .await;
+    let r = set_zadarma(&app, "sources", "185.45.152.0/24, 2a01:4f8::1").await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(
         r.body["zadarma"]["options"]["sources"],
         "185.45.152.0/24, 2a01:4f8::1"
     );
     let (body, sig) = internal("in_1", "79123456789", "100");
-    let from = |addr: &'static str| {
+    // The test server's peer is loopback: a reverse proxy, whose
+    // X-Forwarded-For names the sender.
+    let from = |via: Option<&'static str>| {
         let (body, sig) = (body.clone(), sig.clone());
-        let req = app
-            .http
-            .post(app.url("/api/telephony/zadarma"))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("Signature", sig)
-            .body(body);
-        // The test server's peer is loopback: a reverse proxy, whose
-        // X-Forwarded-For names the sender.
-        let req = if addr.is_empty() {
-            req
-        } else {
-            req.header("x-forwarded-for", addr)
-        };
-        async move { req.send().await.unwrap().status().as_u16() }
+        let app = &app;
+        async move {
+            post_from(app, body, Some(&sig), via)
+                .await
+                .status()
+                .as_u16()
+        }
     };
-    assert_eq!(from("").await, 403, "loopback is not listed");
-    assert_eq!(from("203.0.113.9").await, 403);
+    assert_eq!(from(None).await, 403, "loopback is not listed");
+    assert_eq!(from(Some("203.0.113.9")).await, 403);
     assert!(calls(&app, "").await.is_empty());
-    assert_eq!(from("185.45.152.42").await, 200);
+    assert_eq!(from(Some("185.45.152.42")).await, 200);
     assert_eq!(calls(&app, "").await.len(), 1);
-    let _ = (body, sig);
 }
