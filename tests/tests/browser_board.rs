@@ -165,16 +165,14 @@ async fn drag(c: &Client, from: &str, onto: &str) {
     assert_eq!(js(c, &script).await, true, "drag {from} onto {onto}");
 }
 
+/// The stops of a courier's lane, read in one script: the lane re-renders
+/// on live changes, and elements found one call earlier may be gone.
 async fn route_on_screen(c: &Client, courier: &str) -> Vec<String> {
-    let mut ids = vec![];
-    for el in c
-        .find_all(Locator::Css(&format!("{} ol.route .stop", lane(courier))))
-        .await
-        .expect("route stops")
-    {
-        ids.push(el.attr("data-id").await.expect("attr").expect("data-id"));
-    }
-    ids
+    let script = format!(
+        "return Array.from(document.querySelectorAll(\"{} ol.route .stop\")).map(e => e.getAttribute('data-id'));",
+        lane(courier)
+    );
+    serde_json::from_value(js(c, &script).await).expect("stop ids")
 }
 
 #[tokio::test]
