@@ -247,6 +247,9 @@ mod connections {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio::net::TcpStream;
 
+    /// A whole request for `/api/health`, as raw bytes.
+    const HEALTH: &[u8] = b"GET /api/health HTTP/1.1\r\nHost: rodnik\r\n\r\n";
+
     fn addr(app: &App) -> String {
         app.base.trim_start_matches("http://").to_string()
     }
@@ -277,9 +280,7 @@ mod connections {
     }
 
     async fn health_on(s: &mut TcpStream) -> String {
-        s.write_all(b"GET /api/health HTTP/1.1\r\nHost: rodnik\r\n\r\n")
-            .await
-            .unwrap();
+        s.write_all(HEALTH).await.unwrap();
         let mut buf = [0u8; 4096];
         let n = tokio::time::timeout(Duration::from_secs(10), s.read(&mut buf))
             .await
@@ -334,9 +335,7 @@ mod connections {
         let mut held = vec![];
         for _ in 0..16 {
             let mut s = TcpStream::connect(addr(app)).await.unwrap();
-            let _ = s
-                .write_all(b"GET /api/health HTTP/1.1\r\nHost: rodnik\r\n\r\n")
-                .await;
+            let _ = s.write_all(HEALTH).await;
             let mut buf = [0u8; 64];
             match tokio::time::timeout(wait, s.read(&mut buf)).await {
                 Ok(Ok(n)) if n > 0 => {
@@ -372,10 +371,7 @@ mod connections {
         for _ in 0..50 {
             tokio::time::sleep(Duration::from_millis(100)).await;
             let mut s = TcpStream::connect(addr(&app)).await.unwrap();
-            if s.write_all(b"GET /api/health HTTP/1.1\r\nHost: rodnik\r\n\r\n")
-                .await
-                .is_ok()
-            {
+            if s.write_all(HEALTH).await.is_ok() {
                 let mut buf = [0u8; 64];
                 if let Ok(Ok(n)) =
                     tokio::time::timeout(Duration::from_secs(2), s.read(&mut buf)).await
