@@ -220,7 +220,7 @@ fn db_root_from_env() -> Option<(String, String)> {
 /// The embedded engine's memory budget (SurrealKV's memtable and block
 /// cache), from `RODNIK_DB_MEMTABLE_MB` and `RODNIK_DB_CACHE_MB`. Upstream would
 /// size them from the host (a 1 GiB memtable and half the RAM as cache on a
-/// large host); see third_party/surrealdb-kvs-surrealkv/README.rodnik.md.
+/// large host); see patches/surrealdb-kvs-surrealkv-3.3.5.md.
 /// Set before any thread starts: the engine reads them when it opens. The
 /// cache was 128 MB until the client card read fewer blocks; at 64 MB the
 /// 3M-order benchmark keeps its lookups and stays under 300 MB RSS.

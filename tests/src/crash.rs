@@ -345,9 +345,32 @@ pub async fn start(opts: &Options, db: &Path, log: PathBuf) -> Result<Server, St
             return Ok(server);
         }
         if Instant::now() > deadline {
-            return Err(format!("the server did not start:\n{}", server.log_text()));
+            return Err(format!(
+                "the server did not start:\n{}{}",
+                server.log_text(),
+                stacks(server.child.id())
+            ));
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+/// Every thread's stack of a server that hangs, when gdb is installed (a
+/// deadlock in the storage engine looked exactly like a slow start: issue 17).
+fn stacks(pid: Option<u32>) -> String {
+    let Some(pid) = pid else {
+        return String::new();
+    };
+    match Command::new("gdb")
+        .args(["-batch", "-nx", "-ex", "thread apply all bt 30", "-p", &pid.to_string()])
+        .stdin(Stdio::null())
+        .output()
+    {
+        Ok(out) => format!(
+            "\n--- its threads (gdb) ---\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        ),
+        Err(_) => "\n(install gdb to see where it hangs)".into(),
     }
 }
 
@@ -770,6 +793,18 @@ impl Folder {
                 "SurrealKV is not syncing every commit:\n{}",
                 server.log_text()
             ));
+        }
+        // The memtable size given reaches the engine (the patched
+        // surrealdb-kvs-surrealkv reads it; the published one ignores it and
+        // the rotations this test is about would not happen).
+        if let Some(bytes) = opts.memtable_bytes {
+            let line = format!("Setting max memtable size: {bytes}");
+            if !server.log_text().contains(&line) {
+                return Err(format!(
+                    "the engine did not take the memtable size ({line}):\n{}",
+                    server.log_text()
+                ));
+            }
         }
         let token = login(&server.addr).await?;
         let cat = Arc::new(seed(&server.addr, &token, opts.writers).await?);

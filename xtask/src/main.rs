@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{exit, Command};
 
+mod vendor;
+
 const TRUNK_VERSION: &str = "0.21.14";
 /// Must equal the `wasm-bindgen` pinned in the workspace Cargo.toml.
 const WASM_BINDGEN_VERSION: &str = "0.2.130";
@@ -18,7 +20,15 @@ fn main() {
     let root = workspace_root();
     std::env::set_current_dir(&root)
         .unwrap_or_else(|e| fail(&format!("cannot enter {}: {e}", root.display())));
-    let result = match args.first().map(String::as_str) {
+    let command = args.first().map(String::as_str);
+    // Every command that builds needs the patched SurrealDB crates.
+    if matches!(command, Some("run" | "test" | "frontend" | "bench" | "drill")) {
+        if let Err(e) = vendor::ensure(&root) {
+            fail(&e);
+        }
+    }
+    let result = match command {
+        Some("vendor-surrealdb") => vendor::command(&root, &args[1..]),
         Some("run") => run(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("frontend") => frontend(),
@@ -27,7 +37,7 @@ fn main() {
         Some("drill") => drill(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <command>\n\n  run [--dev]   build everything and start Rodnik with demo data on the embedded database\n  test          run the whole test suite\n  frontend      build the web app with Trunk\n  setup         install the build tools only\n  bench [scale] [--data DIR] [--clients N --orders N --seed N --years N] [--quick] [--no-pg] [--cold] [--out FILE.md] [--sockets N] [--seconds N]\n                the server at scale: latency, throughput, fan-out, reports, memory on a generated dataset (the default benchmark)\n  bench first-load [--runs N] [--throttle MBIT/RTT_MS]\n                measure the web app's first load in headless Chromium (docs/benchmarks.md)\n  bench login [--seconds N] [--attackers N]\n                phone lookups alone and under a flood of wrong-password logins (docs/benchmarks.md)\n  drill durability [--kills N (600)] [--writers N (32)] [--phase fsync|cold|long|rotations|cpu] [--out FILE.md]\n                kill -9 the release server during concurrent order writes, hundreds of times; count lost orders (docs/storage.md)"
+                "usage: cargo xtask <command>\n\n  run [--dev]   build everything and start Rodnik with demo data on the embedded database\n  test          run the whole test suite\n  frontend      build the web app with Trunk\n  setup         install the build tools only\n  bench [scale] [--data DIR] [--clients N --orders N --seed N --years N] [--quick] [--no-pg] [--cold] [--out FILE.md] [--sockets N] [--seconds N]\n                the server at scale: latency, throughput, fan-out, reports, memory on a generated dataset (the default benchmark)\n  bench first-load [--runs N] [--throttle MBIT/RTT_MS]\n                measure the web app's first load in headless Chromium (docs/benchmarks.md)\n  bench login [--seconds N] [--attackers N]\n                phone lookups alone and under a flood of wrong-password logins (docs/benchmarks.md)\n  drill durability [--kills N (600)] [--writers N (32)] [--phase fsync|cold|long|rotations|cpu] [--out FILE.md]\n                kill -9 the release server during concurrent order writes, hundreds of times; count lost orders (docs/storage.md)\n  vendor-surrealdb [VERSION] [--check | --save]\n                make third_party/ from the published SurrealDB crates and patches/ (patches/README.md);\n                a new VERSION re-makes the patches for it; --check compares, --save turns edits in third_party/ into patches"
             );
             exit(2)
         }
@@ -64,20 +74,19 @@ fn fail(msg: &str) -> ! {
     exit(1)
 }
 
-/// The workspace this command was run in, found at run time: a compile-time
-/// path would point into whatever clone built the cached xtask binary.
+/// The repository this command was run in, found at run time (a compile-time
+/// path would point into whatever clone built the cached xtask binary): the
+/// nearest directory up from here with both `Cargo.toml` and `xtask/`.
+/// Not `cargo locate-project`: it loads the workspace, whose `[patch]` paths
+/// (third_party/) may not exist yet.
 fn workspace_root() -> PathBuf {
-    let located = Command::new(cargo())
-        .args(["locate-project", "--workspace", "--message-format", "plain"])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
-    match located.as_deref().and_then(Path::parent) {
+    let here = std::env::current_dir().unwrap_or_else(|e| fail(&format!("current directory: {e}")));
+    match here
+        .ancestors()
+        .find(|d| d.join("Cargo.toml").is_file() && d.join("xtask").join("Cargo.toml").is_file())
+    {
         Some(dir) => dir.to_path_buf(),
-        None => {
-            fail("run this inside the Rodnik repository (cargo locate-project found no workspace)")
-        }
+        None => fail("run this inside the Rodnik repository (no Cargo.toml with an xtask/ beside it here or above)"),
     }
 }
 

@@ -412,7 +412,7 @@ mod tests {
     }
 }
 
-/// The storage engine linked is the patched surrealkv (third_party/surrealkv,
+/// The storage engine linked is the patched surrealkv (patches/surrealkv-0.21.4.patch,
 /// docs/storage.md): `rodnik_relogged_batches` exists only there, so against
 /// the published 0.21.4 this does not compile. It also drives the patched path:
 /// a 64 KiB memtable rotates under concurrent commits, and the commits that a
@@ -458,6 +458,124 @@ mod storage_engine {
                 assert_eq!(v.as_deref(), Some(&vec![w; 700][..]), "w{w}-{i}");
             }
         }
+    }
+
+    /// Range scans beside commits on a 16 KiB memtable (a rotation, a flush
+    /// and now and then a compaction every few dozen commits). surrealkv
+    /// 0.21.4 deadlocked here: a scan held the immutable memtables' read lock
+    /// and waited for the manifest's, while a flush held the manifest's write
+    /// lock and waited for the immutables'; every later commit and read then
+    /// queued behind them (a server that never finished starting, issue 17;
+    /// `tools/skv-crash stall` hangs within a second on the published crate).
+    /// The work runs on plain threads; the test fails if it stops moving.
+    #[test]
+    fn scans_beside_flushes_do_not_deadlock() {
+        use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+        use std::sync::Arc;
+        use std::time::{Duration, Instant};
+        use surrealkv::LSMIterator;
+        const WRITERS: u64 = 4;
+        const COMMITS: u64 = 1500;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let tree = {
+            let _enter = rt.enter();
+            Arc::new(
+                surrealkv::TreeBuilder::new()
+                    .with_path(dir.path().to_path_buf())
+                    .with_max_memtable_size(16 * 1024)
+                    .build()
+                    .expect("open"),
+            )
+        };
+        let progress = Arc::new(AtomicU64::new(0));
+        let done = Arc::new(AtomicBool::new(false));
+        let writers: Vec<_> = (0..WRITERS)
+            .map(|w| {
+                let (tree, progress, handle) = (tree.clone(), progress.clone(), rt.handle().clone());
+                std::thread::spawn(move || {
+                    for i in 0..COMMITS {
+                        let mut tx = tree.begin().expect("begin");
+                        tx.set(format!("w{w}-{:05}", i % 500).as_bytes(), vec![w as u8; 300])
+                            .expect("set");
+                        handle.block_on(tx.commit()).expect("commit");
+                        progress.fetch_add(1, Ordering::Relaxed);
+                    }
+                })
+            })
+            .collect();
+        for r in 0..4u64 {
+            let (tree, progress, done) = (tree.clone(), progress.clone(), done.clone());
+            std::thread::spawn(move || {
+                let mut i = r;
+                while !done.load(Ordering::Relaxed) {
+                    let tx = tree.begin().expect("begin");
+                    let w = i % WRITERS;
+                    let (from, to) = (format!("w{w}-"), format!("w{w}-~"));
+                    let mut it = tx.range(from.as_bytes(), to.as_bytes()).expect("range");
+                    let mut more = it.seek_first().expect("seek");
+                    let mut n = 0;
+                    while more && n < 50 {
+                        n += 1;
+                        more = it.next().expect("next");
+                    }
+                    progress.fetch_add(1, Ordering::Relaxed);
+                    i += 1;
+                }
+            });
+        }
+        // Not a time limit on the work: a check that it still moves at all.
+        let mut last = (0, Instant::now());
+        while !writers.iter().all(|w| w.is_finished()) {
+            std::thread::sleep(Duration::from_millis(100));
+            let now = progress.load(Ordering::Relaxed);
+            if now != last.0 {
+                last = (now, Instant::now());
+            }
+            assert!(
+                last.1.elapsed() < Duration::from_secs(30),
+                "no commit or scan finished for 30 s ({now} so far): the engine is deadlocked"
+            );
+        }
+        done.store(true, Ordering::Relaxed);
+        for w in writers {
+            w.join().expect("writer");
+        }
+        let tx = tree.begin().expect("begin");
+        for w in 0..WRITERS {
+            let v = tx.get(format!("w{w}-00499").as_bytes()).expect("get");
+            assert_eq!(v.as_deref(), Some(&vec![w as u8; 300][..]), "w{w}");
+        }
+    }
+
+    /// The patched SurrealDB crates are the ones linked (patches/): each
+    /// exposes something its published version lacks, and it works.
+    #[tokio::test]
+    async fn patched_surrealdb_crates_are_linked() {
+        // surrealdb-kvs-surrealkv: the engine's memory from the environment.
+        let cfg = surrealdb_kvs_surrealkv::SurrealKvConfig::default().with_overrides(|name| {
+            match name {
+                "SURREAL_SURREALKV_MAX_MEMTABLE_SIZE" => Some("262144".into()),
+                "SURREAL_SURREALKV_BLOCK_CACHE_CAPACITY" => Some(" 1048576 ".into()),
+                _ => None,
+            }
+        });
+        assert_eq!((cfg.max_memtable_size, cfg.block_cache_capacity), (262_144, 1_048_576));
+        // surrealdb-datastore: compiled field definitions shared across
+        // transactions, filled by any statement on a table with fields.
+        let store = super::Store::connect("mem://").await.expect("store");
+        store
+            .run("SELECT * FROM products WHERE sku = 'W1'", serde_json::Value::Null)
+            .await
+            .expect("select");
+        assert!(
+            surrealdb_datastore::rodnik_field_cache_len() > 0,
+            "the field-definition cache stayed empty: the datastore patch is not the code linked"
+        );
     }
 }
 

@@ -6,6 +6,15 @@
 //! Eventual` commit, then `Tree::flush_wal(true)`); kill it with SIGKILL at a
 //! varied moment; reopen the folder and read every printed key back. Prints
 //! kills, acknowledged keys and lost keys, and exits 1 if any was lost.
+//!
+//! `skv-crash stall [--seconds N] [--writers N] [--readers N] [--memtable BYTES] [--dir DIR]`
+//!
+//! Writers commit while readers run range scans, on a tiny memtable so that
+//! rotations, flushes and compactions never stop. Exits 1 if the whole tree
+//! makes no progress for 10 s: surrealkv 0.21.4 deadlocked here when a scan
+//! took its read locks (active, immutables, manifest) while a flush held the
+//! manifest and waited for the immutables (patches/surrealkv-0.21.4.md,
+//! change 4).
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Write};
@@ -44,8 +53,9 @@ async fn main() {
     match args.first().map(String::as_str) {
         Some("write") => write(&args).await,
         Some("drill") => drill(&args).await,
+        Some("stall") => stall(&args).await,
         _ => {
-            eprintln!("usage: skv-crash drill [--rounds N] [--writers N] [--memtable BYTES] [--fresh-every N] [--dir DIR]");
+            eprintln!("usage: skv-crash drill [--rounds N] [--writers N] [--memtable BYTES] [--fresh-every N] [--dir DIR]\n       skv-crash stall [--seconds N] [--writers N] [--readers N] [--memtable BYTES] [--dir DIR]");
             std::process::exit(2)
         }
     }
@@ -186,4 +196,77 @@ async fn drill(args: &[String]) {
     if lost_total > 0 {
         std::process::exit(1);
     }
+}
+
+/// Writers and range-scanning readers on one tree; a watchdog fails the run
+/// when no operation completes for 10 s (a deadlock: the process is stuck).
+async fn stall(args: &[String]) {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let seconds: u64 = arg(args, "--seconds", "60").parse().expect("--seconds");
+    let writers: usize = arg(args, "--writers", "4").parse().expect("--writers");
+    let readers: usize = arg(args, "--readers", "4").parse().expect("--readers");
+    let memtable: usize = arg(args, "--memtable", "16384").parse().expect("--memtable");
+    let dir = PathBuf::from(arg(args, "--dir", "/tmp/skv-stall-db"));
+    let _ = std::fs::remove_dir_all(&dir);
+    let tree = Arc::new(open(&dir, memtable));
+    let commits = Arc::new(AtomicU64::new(0));
+    let scans = Arc::new(AtomicU64::new(0));
+    for w in 0..writers {
+        let (tree, commits) = (tree.clone(), commits.clone());
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            rt.block_on(async move {
+                for i in 0u64.. {
+                    let key = format!("w{w}-{:06}", i % 5000);
+                    let mut tx = tree.begin().expect("begin");
+                    tx.set_durability(Durability::Eventual);
+                    tx.set(key.as_bytes(), value(&key)).expect("set");
+                    if tx.commit().await.is_ok() {
+                        commits.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            });
+        });
+    }
+    for r in 0..readers {
+        let (tree, scans) = (tree.clone(), scans.clone());
+        std::thread::spawn(move || {
+            use surrealkv::LSMIterator;
+            for i in 0u64.. {
+                let tx = tree.begin().expect("begin");
+                let w = (r as u64 + i) % writers.max(1) as u64;
+                let (from, to) = (format!("w{w}-"), format!("w{w}-~"));
+                let mut it = tx.range(from.as_bytes(), to.as_bytes()).expect("range");
+                let mut ok = it.seek_first().expect("seek");
+                let mut n = 0;
+                while ok && n < 50 {
+                    n += 1;
+                    ok = it.next().expect("next");
+                }
+                scans.fetch_add(1, Ordering::Relaxed);
+            }
+        });
+    }
+    let started = Instant::now();
+    let mut last = (0, 0, Instant::now());
+    while started.elapsed() < Duration::from_secs(seconds) {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let now = (commits.load(Ordering::Relaxed), scans.load(Ordering::Relaxed));
+        if now != (last.0, last.1) {
+            last = (now.0, now.1, Instant::now());
+        } else if last.2.elapsed() > Duration::from_secs(10) {
+            println!(
+                "skv-crash stall: HUNG after {:.1} s: no commit or scan for 10 s ({} commits, {} scans)",
+                started.elapsed().as_secs_f64(), now.0, now.1
+            );
+            std::process::exit(1);
+        }
+    }
+    println!(
+        "skv-crash stall: {} commits and {} range scans in {} s, no hang",
+        commits.load(Ordering::Relaxed),
+        scans.load(Ordering::Relaxed),
+        seconds
+    );
+    std::process::exit(0);
 }

@@ -1,2 +1,0 @@
-pub mod ds;
-pub mod tx;
