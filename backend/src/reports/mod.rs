@@ -1,7 +1,6 @@
 //! The managers' reports, computed from orders, and their CSV form; the
 //! charts' figures in `trends`, the Excel form in `sheets` and `xlsx`.
 
-pub mod facts;
 pub mod from_stats;
 pub mod gate;
 pub mod sheets;
