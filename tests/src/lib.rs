@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod crash;
+pub mod oracle;
 pub mod pbx;
 pub mod phones;
 
