@@ -13,7 +13,7 @@ use rodnik_shared::{Money, ProductKind, Qty};
 use crate::error::Result;
 use crate::store::catalogue::NewProduct;
 
-pub(crate) const PRODUCTS: &[(&str, &str, ProductKind, &str, i64, bool)] = &[
+pub const PRODUCTS: &[(&str, &str, ProductKind, &str, i64, bool)] = &[
     (
         "W19",
         "Вода питьевая 19 л",
@@ -96,7 +96,7 @@ pub(crate) const PRODUCTS: &[(&str, &str, ProductKind, &str, i64, bool)] = &[
     ),
 ];
 
-pub(crate) const FIRST_M: &[&str] = &[
+pub const FIRST_M: &[&str] = &[
     "Иван",
     "Сергей",
     "Алексей",
@@ -110,7 +110,7 @@ pub(crate) const FIRST_M: &[&str] = &[
     "Артём",
     "Максим",
 ];
-pub(crate) const FIRST_F: &[&str] = &[
+pub const FIRST_F: &[&str] = &[
     "Анна",
     "Елена",
     "Ольга",
@@ -124,7 +124,7 @@ pub(crate) const FIRST_F: &[&str] = &[
     "Дарья",
     "Алина",
 ];
-pub(crate) const LAST: &[&str] = &[
+pub const LAST: &[&str] = &[
     "Иванов",
     "Петров",
     "Смирнов",
@@ -146,7 +146,7 @@ pub(crate) const LAST: &[&str] = &[
     "Степанов",
     "Николаев",
 ];
-pub(crate) const COMPANY: &[&str] = &[
+pub const COMPANY: &[&str] = &[
     "Ромашка",
     "Вектор",
     "Альфа-Строй",
@@ -163,8 +163,8 @@ pub(crate) const COMPANY: &[&str] = &[
     "Бизнес-Центр Орион",
     "Авангард",
 ];
-pub(crate) const FORMS: &[&str] = &["ООО", "АО", "ИП"];
-pub(crate) const STREETS: &[&str] = &[
+pub const FORMS: &[&str] = &["ООО", "АО", "ИП"];
+pub const STREETS: &[&str] = &[
     "ул. Ленина",
     "ул. Гагарина",
     "пр-т Мира",
@@ -180,14 +180,14 @@ pub(crate) const STREETS: &[&str] = &[
     "Варшавское ш.",
     "ул. Академика Королёва",
 ];
-pub(crate) const FAIL_REASONS: &[&str] = &[
+pub const FAIL_REASONS: &[&str] = &[
     "Клиент отсутствует",
     "Неверный адрес",
     "Нет доступа в подъезд",
     "Клиент отказался",
     "Не успел по времени",
 ];
-pub(crate) const CANCEL_REASONS: &[&str] = &[
+pub const CANCEL_REASONS: &[&str] = &[
     "Клиент передумал",
     "Дубль заказа",
     "Купил в магазине",

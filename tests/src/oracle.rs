@@ -143,4 +143,3 @@ pub fn daily_orders(orders: &[Order]) -> DailyOrders {
         totals,
     }
 }
-
