@@ -29,7 +29,7 @@ use crate::state::console::{
     ConsoleAction, ConsoleDispatcher, ConsoleState, FieldErrors, Missing, Panel, SimilarQuery,
     Snapshot,
 };
-use crate::state::{use_app, AppAction, AppHandle};
+use crate::state::{use_app, AppHandle};
 
 #[derive(Clone, PartialEq, Default)]
 struct Catalogue {
@@ -66,7 +66,7 @@ pub fn Console() -> Html {
 
     // Products and couriers, once.
     {
-        let (catalogue, app, token) = (catalogue.clone(), app.clone(), token.clone());
+        let (catalogue, _app, token) = (catalogue.clone(), app.clone(), token.clone());
         use_effect_with((), move |_| {
             spawn_local(async move {
                 let api = Api::with_token(&token);
@@ -77,9 +77,6 @@ pub fn Console() -> Html {
                         couriers,
                         error: None,
                     }),
-                    (Err(ApiError::Unauthorized), _) | (_, Err(ApiError::Unauthorized)) => {
-                        app.dispatch(AppAction::LoggedOut)
-                    }
                     (Err(e), _) | (_, Err(e)) => catalogue.set(Catalogue {
                         error: Some(e.to_string()),
                         ..Default::default()
@@ -122,13 +119,12 @@ pub fn Console() -> Html {
     // After a reload: the card of the client that was on screen.
     {
         let restoring = state.restoring.as_ref().map(|(id, _)| id.clone());
-        let (dispatcher, app, token) = (state.dispatcher(), app.clone(), token.clone());
+        let (dispatcher, _app, token) = (state.dispatcher(), app.clone(), token.clone());
         use_effect_with(restoring, move |id| {
             if let Some(id) = id.clone() {
                 spawn_local(async move {
                     match Api::with_token(&token).client(&id).await {
                         Ok(card) => dispatcher.dispatch(ConsoleAction::Restored(Box::new(card))),
-                        Err(ApiError::Unauthorized) => app.dispatch(AppAction::LoggedOut),
                         Err(_) => dispatcher.dispatch(ConsoleAction::RestoreFailed),
                     }
                 });
@@ -180,11 +176,10 @@ pub fn Console() -> Html {
     *my_extension.borrow_mut() = app.session.as_ref().and_then(|s| s.user.extension.clone());
 
     let on_live = {
-        let (dispatcher, app) = (state.dispatcher(), app.dispatcher());
+        let (dispatcher, _app) = (state.dispatcher(), app.dispatcher());
         let my_extension = my_extension.clone();
         Callback::from(move |ev: LiveEvent| match ev {
-            LiveEvent::Unauthorized => app.dispatch(AppAction::LoggedOut),
-            LiveEvent::Opened => {}
+            LiveEvent::Unauthorized | LiveEvent::Opened => {}
             LiveEvent::Message(m) => {
                 let call = || serde_json::from_value::<CallWithMatches>(m.data.clone()).ok();
                 match m.kind.as_str() {
@@ -215,11 +210,10 @@ pub fn Console() -> Html {
     let pick = {
         let (dispatcher, app, token) = (state.dispatcher(), app.clone(), token.clone());
         Callback::from(move |id: String| {
-            let (dispatcher, app, token) = (dispatcher.clone(), app.clone(), token.clone());
+            let (dispatcher, _app, token) = (dispatcher.clone(), app.clone(), token.clone());
             spawn_local(async move {
                 match Api::with_token(&token).client(&id).await {
                     Ok(card) => dispatcher.dispatch(ConsoleAction::Select(Box::new(card))),
-                    Err(ApiError::Unauthorized) => app.dispatch(AppAction::LoggedOut),
                     Err(_) => {}
                 }
             });
@@ -539,16 +533,12 @@ const SIMILAR_DEBOUNCE_MS: u32 = 300;
 
 /// Possible duplicates for `q`; `None` when the server could not say (the
 /// check never blocks a save).
-async fn ask_similar(app: &AppHandle, token: &str, q: &SimilarQuery) -> Option<Vec<SimilarClient>> {
+async fn ask_similar(_app: &AppHandle, token: &str, q: &SimilarQuery) -> Option<Vec<SimilarClient>> {
     match Api::with_token(token)
         .similar_clients(&q.phones, &q.name, &q.addresses)
         .await
     {
         Ok(r) => Some(r.matches),
-        Err(ApiError::Unauthorized) => {
-            app.dispatch(AppAction::LoggedOut);
-            None
-        }
         Err(_) => None,
     }
 }
@@ -613,10 +603,6 @@ fn fail(
     e: ApiError,
     to: fn(FieldErrors) -> ConsoleAction,
 ) {
-    if e == ApiError::Unauthorized {
-        app.dispatch(AppAction::LoggedOut);
-        return;
-    }
     let field = e.field().unwrap_or_default().to_string();
     let message = match &e {
         ApiError::Network(_) => app.lang.t().network_error.to_string(),

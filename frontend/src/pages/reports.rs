@@ -18,7 +18,7 @@ use crate::components::reports::{
 };
 use crate::i18n::reports::{texts, ReportsTexts};
 use crate::pages::today::today_iso;
-use crate::state::{use_app, AppAction};
+use crate::state::use_app;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
@@ -153,7 +153,7 @@ pub fn Reports() -> Html {
     let seq = use_mut_ref(|| 0u32);
 
     {
-        let (loaded, app) = (loaded.clone(), app.dispatcher());
+        let (loaded, _app) = (loaded.clone(), app.dispatcher());
         use_effect_with(((*params).clone(), token.clone()), move |(p, token)| {
             let id = {
                 let mut s = seq.borrow_mut();
@@ -167,7 +167,6 @@ pub fn Reports() -> Html {
                     return;
                 }
                 match result {
-                    Err(ApiError::Unauthorized) => app.dispatch(AppAction::LoggedOut),
                     Ok(d) => loaded.set(Some((p, Ok(d)))),
                     Err(e) => loaded.set(Some((p, Err(e.message())))),
                 }

@@ -14,10 +14,10 @@ use yew::prelude::*;
 use super::money::{parse_roubles, roubles_input, roubles_text, MoneyError};
 use super::products::money_error;
 use super::{errors_from, field_error, input_value, other_errors, Errors, Load};
-use crate::api::{Api, ApiError};
+use crate::api::Api;
 use crate::i18n::admin::{product_kind_label, texts, AdminTexts};
 use crate::i18n::{kind_label, Lang};
-use crate::state::{use_app, AppAction};
+use crate::state::use_app;
 
 const DEBOUNCE_MS: u32 = 250;
 
@@ -297,16 +297,13 @@ pub fn PricesPanel() -> Html {
             }
             let id = c.id.clone();
             state.dispatch(PricesAction::Pick(Box::new(c)));
-            let (state, token, app) = (state.clone(), token.clone(), app.clone());
+            let (state, token, _app) = (state.clone(), token.clone(), app.clone());
             spawn_local(async move {
                 let api = Api::with_token(&token);
                 let (products, prices) = futures::join!(api.all_products(), api.client_prices(&id));
                 match (products, prices) {
                     (Ok(products), Ok(prices)) => {
                         state.dispatch(PricesAction::Loaded(products, prices))
-                    }
-                    (Err(ApiError::Unauthorized), _) | (_, Err(ApiError::Unauthorized)) => {
-                        app.dispatch(AppAction::LoggedOut)
                     }
                     (Err(e), _) | (_, Err(e)) => {
                         state.dispatch(PricesAction::LoadFailed(e.message()))
@@ -337,7 +334,6 @@ pub fn PricesPanel() -> Html {
                     .await
                 {
                     Ok(prices) => state.dispatch(PricesAction::Saved(prices)),
-                    Err(ApiError::Unauthorized) => app.dispatch(AppAction::LoggedOut),
                     Err(e) => state.dispatch(PricesAction::Failed(place_errors(
                         errors_from(&e, texts(app.lang)),
                         &order,

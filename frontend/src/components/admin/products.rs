@@ -14,10 +14,10 @@ use super::{
     checked, errors_from, field_error, input_value, matches, other_errors, select_value, Errors,
     Load,
 };
-use crate::api::{new_idempotency_key, Api, ApiError};
+use crate::api::{new_idempotency_key, Api};
 use crate::i18n::admin::{product_kind_label, texts, AdminTexts};
 use crate::i18n::Lang;
-use crate::state::{use_app, AppAction};
+use crate::state::use_app;
 
 /// A product's fields as typed; the price in roubles.
 #[derive(Debug, Clone, PartialEq)]
@@ -385,12 +385,11 @@ pub fn ProductsPanel() -> Html {
     let reload = {
         let (state, token, app) = (state.clone(), token.clone(), app.clone());
         Callback::from(move |_: ()| {
-            let (state, token, app) = (state.clone(), token.clone(), app.clone());
+            let (state, token, _app) = (state.clone(), token.clone(), app.clone());
             state.dispatch(ProductsAction::Loading);
             spawn_local(async move {
                 match Api::with_token(&token).all_products().await {
                     Ok(list) => state.dispatch(ProductsAction::Loaded(list)),
-                    Err(ApiError::Unauthorized) => app.dispatch(AppAction::LoggedOut),
                     Err(e) => state.dispatch(ProductsAction::LoadFailed(e.message())),
                 }
             });
@@ -427,7 +426,6 @@ pub fn ProductsPanel() -> Html {
                 for (id, patch) in jobs {
                     match api.patch_product(&id, &patch).await {
                         Ok(entry) => state.dispatch(ProductsAction::Saved(entry)),
-                        Err(ApiError::Unauthorized) => return app.dispatch(AppAction::LoggedOut),
                         Err(e) => state
                             .dispatch(ProductsAction::Failed(id, errors_from(&e, texts(app.lang)))),
                     }
@@ -453,7 +451,6 @@ pub fn ProductsPanel() -> Html {
             spawn_local(async move {
                 match Api::with_token(&token).create_product(&req, &key).await {
                     Ok(entry) => state.dispatch(ProductsAction::NewDone(Ok(entry))),
-                    Err(ApiError::Unauthorized) => app.dispatch(AppAction::LoggedOut),
                     Err(e) => state.dispatch(ProductsAction::NewDone(Err(errors_from(
                         &e,
                         texts(app.lang),
