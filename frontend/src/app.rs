@@ -6,7 +6,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::api::{session, Api};
+use crate::api::{session, Api, ApiError};
 use crate::components::Header;
 use crate::i18n::Lang;
 use crate::pages::{Admin, Board, Console, Courier, Login, NotFound, Today, Wallboard};
@@ -77,8 +77,11 @@ pub fn App() -> Html {
                 let ask = move || {
                     let (dispatcher, token) = (dispatcher.clone(), token.clone());
                     spawn_local(async move {
-                        if let Ok(me) = Api::with_token(&token).me().await {
-                            dispatcher.dispatch(AppAction::MeRefreshed(me));
+                        match Api::with_token(&token).me().await {
+                            Ok(me) => dispatcher.dispatch(AppAction::MeRefreshed(me)),
+                            Err(ApiError::Unauthorized) => {}
+                            Err(_) => dispatcher
+                                .dispatch(AppAction::CalendarUnavailable(crate::clock::today())),
                         }
                     });
                 };
@@ -124,7 +127,13 @@ fn Guarded(p: &GuardedProps) -> Html {
         .session
         .as_ref()
         .is_some_and(|s| s.user.role == rodnik_shared::Role::Courier);
+    // A signed-in page counts days in the company's zone: it waits for the
+    // server's calendar (kept from the last visit, so only a first sign-in waits).
+    let waiting = signed_in && app.calendar.is_none();
     match (&p.route, signed_in) {
+        (Route::Wallboard, _) => html! { <Wallboard /> },
+        (Route::NotFound, _) => html! { <NotFound /> },
+        _ if waiting => html! { <p class="loading" id="calendar-wait">{ app.lang.t().loading }</p> },
         // Couriers live on their route.
         (Route::Today | Route::Login, true) if courier => {
             html! { <Redirect<Route> to={Route::Courier} /> }
@@ -150,8 +159,6 @@ fn Guarded(p: &GuardedProps) -> Html {
         // Operators live in the console; everyone else starts on Today.
         (Route::Login, true) if operator => html! { <Redirect<Route> to={Route::Console} /> },
         (Route::Login, true) => html! { <Redirect<Route> to={Route::Today} /> },
-        (Route::Wallboard, _) => html! { <Wallboard /> },
-        (Route::NotFound, _) => html! { <NotFound /> },
     }
 }
 

@@ -18,7 +18,7 @@ use crate::components::board::{ActionsPanel, DropAt, LaneView, MissedCalls, Need
 use crate::components::LiveIndicator;
 use crate::i18n::board::texts;
 use crate::i18n::long_date;
-use crate::pages::today::{summary, today_iso};
+use crate::pages::today::summary;
 use crate::state::board::{lanes, move_before, needing_date, CallsAction, CallsState};
 use crate::state::{use_app, OrdersAction, OrdersState};
 
@@ -94,7 +94,7 @@ pub fn Board() -> Html {
     let t = lang.t();
     let bt = texts(lang);
     let token = app.token().unwrap_or_default().to_string();
-    let today = use_memo((), |_| today_iso());
+    let today = use_memo((), |_| crate::clock::today());
     let orders = use_reducer(|| OrdersState::for_board((*today).clone()));
     let calls = use_reducer(|| CallsState::new((*today).clone()));
     let couriers = use_state(Vec::<User>::new);

@@ -7,7 +7,6 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use chrono::NaiveDate;
 use gloo_events::EventListener;
 use gloo_storage::{SessionStorage, Storage};
 use gloo_timers::callback::Timeout;
@@ -53,7 +52,7 @@ pub fn Console() -> Html {
         let saved_key = saved_key.clone();
         use_reducer(move || {
             let snap = saved_key.as_deref().and_then(load_snapshot);
-            ConsoleState::restored(browser_today(), snap)
+            ConsoleState::restored(crate::clock::today_date(), snap)
         })
     };
     let catalogue = use_state(Catalogue::default);
@@ -662,11 +661,4 @@ fn focus(r: &NodeRef) {
     if let Some(el) = r.cast::<HtmlElement>() {
         let _ = el.focus();
     }
-}
-
-/// The browser's calendar date (the company's zone, as on the Today page).
-fn browser_today() -> NaiveDate {
-    let d = js_sys::Date::new_0();
-    NaiveDate::from_ymd_opt(d.get_full_year() as i32, d.get_month() + 1, d.get_date())
-        .unwrap_or_default()
 }

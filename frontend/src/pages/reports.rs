@@ -17,7 +17,6 @@ use crate::components::reports::{
     DeliveriesView, ExportButtons, LostView, OrdersView, RangePicker, SalesView,
 };
 use crate::i18n::reports::{texts, ReportsTexts};
-use crate::pages::today::today_iso;
 use crate::state::use_app;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,7 +133,7 @@ pub fn Reports() -> Html {
     let lang = app.lang;
     let t = texts(lang);
     let token = app.token().unwrap_or_default().to_string();
-    let today = use_memo((), |_| today_iso());
+    let today = use_memo((), |_| crate::clock::today());
     let params = use_state(|| {
         let (from, to) = parse(&today)
             .map(|d| preset(d, Preset::ThisMonth))

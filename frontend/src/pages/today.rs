@@ -19,7 +19,7 @@ pub fn Today() -> Html {
     let lang = app.lang;
     let t = lang.t();
     let token = app.token().unwrap_or_default().to_string();
-    let date = use_memo((), |_| today_iso());
+    let date = use_memo((), |_| crate::clock::today());
     let orders = use_reducer(|| OrdersState::new((*date).clone()));
     let load_seq = use_mut_ref(|| 0u32);
 
@@ -133,14 +133,3 @@ pub fn summary(lang: Lang, s: &OrdersState, id: &'static str, extra: Html) -> Ht
     }
 }
 
-/// The browser's calendar date. The server counts days in the company's time
-/// zone (RODNIK_TZ); a dispatcher works in that same zone.
-pub fn today_iso() -> String {
-    let d = js_sys::Date::new_0();
-    format!(
-        "{:04}-{:02}-{:02}",
-        d.get_full_year(),
-        d.get_month() + 1,
-        d.get_date()
-    )
-}

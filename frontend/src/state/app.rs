@@ -35,6 +35,9 @@ pub enum AppAction {
     UserRefreshed(User),
     /// `/api/me` answered: the user, and the server's calendar.
     MeRefreshed(Me),
+    /// `/api/me` could not be asked and no calendar is known: the browser's
+    /// date and zone, the last resort, so the pages do not wait forever.
+    CalendarUnavailable(String),
     LoggedOut,
     /// A request with this token got a 401: if it is still the session's,
     /// the session is over (a late answer to an older session's request
@@ -73,6 +76,15 @@ impl Reducible for AppState {
                         }));
                     }
                 }
+            }
+            AppAction::CalendarUnavailable(today) => {
+                if self.calendar.is_some() {
+                    return self;
+                }
+                next.calendar = Some(Calendar {
+                    today,
+                    time_zone: String::new(),
+                });
             }
             AppAction::LoggedOut => next.session = None,
             AppAction::Expired(token) => {
@@ -130,7 +142,7 @@ impl AppState {
             }
         }
         let _ = LocalStorage::set(LANG_KEY, self.lang.code());
-        if let Some(c) = &self.calendar {
+        if let Some(c) = self.calendar.as_ref().filter(|c| !c.time_zone.is_empty()) {
             let _ = LocalStorage::set(CALENDAR_KEY, c);
         }
     }

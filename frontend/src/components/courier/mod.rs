@@ -74,10 +74,9 @@ pub fn device_time() -> String {
     String::from(js_sys::Date::new_0().to_iso_string())
 }
 
-/// Local "HH:MM" of a time in ms since the epoch.
+/// "HH:MM" of a time in ms since the epoch, in the company's time zone.
 pub fn clock(ms: f64) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
-    format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
+    crate::clock::hhmm(ms)
 }
 
 #[cfg(test)]
