@@ -1,9 +1,9 @@
-//! Builds the state and the router; `serve` is used by `main` and by tests.
+//! The state every request shares (`AppState`: the store, the settings, the
+//! live hub, the PBX adapters, the login throttle, the heavy-report queue),
+//! how it starts (the first admin included), and the process's background
+//! work. `http::serve` builds the router on it; `main` and the tests run that.
 
 use std::sync::Arc;
-
-use axum::Router;
-use tokio::net::TcpListener;
 
 use crate::auth;
 use crate::config::Config;
@@ -73,11 +73,13 @@ async fn first_admin(store: &Store, password: Option<String>) -> Result<Option<S
     Ok(generated.then_some(password))
 }
 
-pub fn router(state: AppState) -> Router {
-    crate::http::router(state)
+/// The background work of a serving process: heap trimming and the hourly
+/// purge of old Idempotency-Keys and webhook nonces (`http::serve` starts it).
+pub fn start_background(state: &AppState) {
+    trim_heap_periodically();
+    purge_idempotency_keys(state);
 }
 
-/// Serves until the listener fails or the process ends.
 /// Gives freed heap memory back to the system every few seconds. A large
 /// report (tens of MB of rows and JSON) leaves glibc's arenas holding pages
 /// it will not return by itself: the server's RSS stayed near 1 GB after one
@@ -122,12 +124,13 @@ fn purge_idempotency_keys(state: &AppState) {
     });
 }
 
-pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
-    trim_heap_periodically();
-    purge_idempotency_keys(&state);
-    // Header-read deadline, connection caps, and the peer's address for
-    // handlers (login throttling, Zadarma's sources): http/server.rs.
-    let limits = state.cfg.connections.clone();
-    let exempt = state.cfg.trusted_proxies.clone();
-    crate::http::server::serve(listener, router(state), limits, exempt).await
+impl crate::backup::Source {
+    /// This server's database.
+    pub fn of(state: &AppState) -> crate::backup::Result<crate::backup::Source> {
+        crate::backup::Source::for_url(
+            &state.cfg.db,
+            state.store.clone(),
+            state.cfg.db_root.clone(),
+        )
+    }
 }

@@ -105,16 +105,10 @@ pub async fn hash(password: &str) -> Result<String> {
     on_pool(move || hash_password(&password)).await?
 }
 
-/// The password rule, for every user including the first admin.
+/// The password rule (`rodnik_shared::validate::password`), for every user
+/// including the first admin.
 pub fn check_password(password: &str) -> Result<()> {
-    let n = password.chars().count();
-    if n < 8 {
-        return Err(Error::invalid("password", "must be at least 8 characters"));
-    }
-    if n > 256 {
-        return Err(Error::invalid("password", "must be at most 256 characters"));
-    }
-    Ok(())
+    Ok(rodnik_shared::validate::password(password, "password")?)
 }
 
 /// Failed logins per username and per client address, with growing waits:

@@ -32,7 +32,6 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
-use crate::app::AppState;
 use crate::metrics::metrics;
 use crate::store::{Store, SCHEMA_VERSION};
 
@@ -71,7 +70,7 @@ pub enum BackupError {
     Store(#[from] crate::error::Error),
 }
 
-type Result<T, E = BackupError> = std::result::Result<T, E>;
+pub type Result<T, E = BackupError> = std::result::Result<T, E>;
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BackupError + '_ {
     move |source| BackupError::Io {
@@ -114,16 +113,7 @@ pub enum Source {
 }
 
 impl Source {
-    /// This server's database.
-    pub fn of(state: &AppState) -> Result<Source> {
-        Source::for_url(
-            &state.cfg.db,
-            state.store.clone(),
-            state.cfg.db_root.clone(),
-        )
-    }
-
-    fn for_url(db: &str, store: Store, root: Option<(String, String)>) -> Result<Source> {
+    pub fn for_url(db: &str, store: Store, root: Option<(String, String)>) -> Result<Source> {
         match server_export_url(db) {
             Some(export_url) => Ok(Source::Server { export_url, root }),
             None => Ok(Source::Local(store)),
@@ -135,8 +125,7 @@ impl Source {
         match self {
             Source::Local(store) => {
                 let backup = store
-                    .db()
-                    .export(())
+                    .export()
                     .await
                     .map_err(|e| BackupError::Export(e.to_string()))?;
                 Ok(Box::pin(backup.map(|chunk| {

@@ -1,6 +1,8 @@
 //! `rodnik demo`: a realistic company to click through — a price list, staff,
 //! a few hundred individual and legal clients with Russian names, phones and
 //! addresses, six months of order history, and today's work in progress.
+//! Names, addresses and the price list come from `sample`, as for
+//! `rodnik generate`.
 
 use std::collections::HashMap;
 
@@ -9,199 +11,21 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
-use rodnik_shared::api::{AddressInput, Attempt, CreateClient, Order, OrderLine, Product, User};
+use rodnik_shared::api::{CreateClient, Order, OrderLine, Product, User};
 use rodnik_shared::validate;
-use rodnik_shared::{ClientKind, Money, OrderState, ProductKind, Qty, Role, TimeWindow};
+use rodnik_shared::{ClientKind, Delivery, Money, NewOrder, Role, RouteEnd, TimeWindow};
 
 use crate::app::AppState;
 use crate::auth;
 use crate::error::{Error, Result};
-use crate::store::catalogue::NewProduct;
+use crate::sample::{
+    address, create_price_list, individual_name, phone, priced_line, CANCEL_REASONS, COMPANY,
+    FAIL_REASONS, FORMS,
+};
 use crate::store::new_key;
 use crate::store::users::NewUser;
 
 pub const DEMO_PASSWORD: &str = "demo12345";
-
-pub(crate) const PRODUCTS: &[(&str, &str, ProductKind, &str, i64, bool)] = &[
-    (
-        "W19",
-        "Вода питьевая 19 л",
-        ProductKind::Water,
-        "бут.",
-        35000,
-        true,
-    ),
-    (
-        "W5",
-        "Вода питьевая 5 л",
-        ProductKind::Water,
-        "бут.",
-        15000,
-        false,
-    ),
-    (
-        "W15",
-        "Вода питьевая 1,5 л (6 шт.)",
-        ProductKind::Water,
-        "уп.",
-        24000,
-        false,
-    ),
-    (
-        "CUP",
-        "Стаканчики одноразовые (100 шт.)",
-        ProductKind::Goods,
-        "уп.",
-        18000,
-        false,
-    ),
-    (
-        "PUMP",
-        "Помпа механическая",
-        ProductKind::Goods,
-        "шт.",
-        45000,
-        false,
-    ),
-    (
-        "PUMPE",
-        "Помпа электрическая",
-        ProductKind::Goods,
-        "шт.",
-        120000,
-        false,
-    ),
-    (
-        "COOL",
-        "Кулер напольный",
-        ProductKind::Goods,
-        "шт.",
-        990000,
-        false,
-    ),
-    (
-        "RACK",
-        "Стойка для бутылей",
-        ProductKind::Goods,
-        "шт.",
-        250000,
-        false,
-    ),
-    (
-        "SAN",
-        "Санобработка кулера",
-        ProductKind::Service,
-        "усл.",
-        150000,
-        false,
-    ),
-    (
-        "INST",
-        "Установка кулера",
-        ProductKind::Service,
-        "усл.",
-        50000,
-        false,
-    ),
-];
-
-pub(crate) const FIRST_M: &[&str] = &[
-    "Иван",
-    "Сергей",
-    "Алексей",
-    "Дмитрий",
-    "Андрей",
-    "Михаил",
-    "Николай",
-    "Павел",
-    "Владимир",
-    "Олег",
-    "Артём",
-    "Максим",
-];
-pub(crate) const FIRST_F: &[&str] = &[
-    "Анна",
-    "Елена",
-    "Ольга",
-    "Наталья",
-    "Мария",
-    "Татьяна",
-    "Ирина",
-    "Светлана",
-    "Екатерина",
-    "Юлия",
-    "Дарья",
-    "Алина",
-];
-pub(crate) const LAST: &[&str] = &[
-    "Иванов",
-    "Петров",
-    "Смирнов",
-    "Кузнецов",
-    "Попов",
-    "Васильев",
-    "Соколов",
-    "Михайлов",
-    "Новиков",
-    "Фёдоров",
-    "Морозов",
-    "Волков",
-    "Алексеев",
-    "Лебедев",
-    "Семёнов",
-    "Егоров",
-    "Павлов",
-    "Козлов",
-    "Степанов",
-    "Николаев",
-];
-pub(crate) const COMPANY: &[&str] = &[
-    "Ромашка",
-    "Вектор",
-    "Альфа-Строй",
-    "Северный ветер",
-    "ТехноПарк",
-    "Гранит",
-    "Меридиан",
-    "Солнечный берег",
-    "Горизонт",
-    "Инфотех",
-    "Стройресурс",
-    "Медикал",
-    "Логистик Плюс",
-    "Бизнес-Центр Орион",
-    "Авангард",
-];
-pub(crate) const FORMS: &[&str] = &["ООО", "АО", "ИП"];
-pub(crate) const STREETS: &[&str] = &[
-    "ул. Ленина",
-    "ул. Гагарина",
-    "пр-т Мира",
-    "ул. Садовая",
-    "ул. Советская",
-    "Ленинградский пр-т",
-    "ул. Профсоюзная",
-    "ул. Тверская",
-    "ул. Новослободская",
-    "Кутузовский пр-т",
-    "ул. Строителей",
-    "ул. Лесная",
-    "Варшавское ш.",
-    "ул. Академика Королёва",
-];
-pub(crate) const FAIL_REASONS: &[&str] = &[
-    "Клиент отсутствует",
-    "Неверный адрес",
-    "Нет доступа в подъезд",
-    "Клиент отказался",
-    "Не успел по времени",
-];
-pub(crate) const CANCEL_REASONS: &[&str] = &[
-    "Клиент передумал",
-    "Дубль заказа",
-    "Купил в магазине",
-    "Переезд",
-];
 
 /// Fills the database unless it already has a price list.
 pub async fn fill_if_empty(state: &AppState, seed: u64) -> Result<()> {
@@ -215,83 +39,6 @@ pub async fn fill_if_empty(state: &AppState, seed: u64) -> Result<()> {
 
 fn print_logins() {
     println!("Demo logins (password '{DEMO_PASSWORD}'): operator olga (extension 101), operator marina (102), manager pavel, couriers kolya, sasha, dima, vitya, zhenya.");
-}
-
-/// A line of `qty` of `p` at the client's contract price or the list price.
-pub(crate) fn priced_line(
-    p: &Product,
-    qty: u32,
-    contract: &HashMap<String, Money>,
-) -> Option<OrderLine> {
-    let q = Qty::parse(i64::from(qty), "qty").ok()?;
-    Some(rodnik_shared::pricing::order_line(p, q, contract))
-}
-
-pub(crate) fn individual_name(rng: &mut StdRng) -> String {
-    let last = *LAST.choose(rng).unwrap_or(&"Иванов");
-    if rng.gen_bool(0.5) {
-        format!("{last} {}", FIRST_M.choose(rng).unwrap_or(&"Иван"))
-    } else {
-        format!("{last}а {}", FIRST_F.choose(rng).unwrap_or(&"Анна"))
-    }
-}
-
-pub(crate) fn phone(rng: &mut StdRng) -> String {
-    format!(
-        "+79{:02}{:07}",
-        rng.gen_range(0..100),
-        rng.gen_range(0..10_000_000)
-    )
-}
-
-pub(crate) fn address(rng: &mut StdRng, office: bool) -> AddressInput {
-    let street = STREETS.choose(rng).unwrap_or(&"ул. Ленина");
-    let text = if office {
-        format!(
-            "Москва, {street}, д. {}, офис {}",
-            rng.gen_range(1..150),
-            rng.gen_range(1..500)
-        )
-    } else {
-        format!(
-            "Москва, {street}, д. {}, кв. {}",
-            rng.gen_range(1..150),
-            rng.gen_range(1..300)
-        )
-    };
-    AddressInput {
-        text,
-        label: office.then(|| {
-            ["Офис", "Склад", "Приёмная", "Цех"]
-                .choose(rng)
-                .unwrap_or(&"Офис")
-                .to_string()
-        }),
-        contact_name: Some(individual_name(rng)),
-        contact_phone: Some(phone(rng)),
-        lat: Some(55.60 + rng.gen_range(0.0..0.3)),
-        lon: Some(37.40 + rng.gen_range(0.0..0.4)),
-    }
-}
-
-/// The demo price list (water, goods, services), created in the store.
-pub(crate) async fn create_price_list(store: &crate::store::Store) -> Result<Vec<Product>> {
-    let mut products: Vec<Product> = Vec::new();
-    for (sku, name, kind, unit, price, returnable) in PRODUCTS {
-        products.push(
-            store
-                .create_product(NewProduct {
-                    sku: sku.to_string(),
-                    name: name.to_string(),
-                    kind: *kind,
-                    unit: unit.to_string(),
-                    price: Money(*price),
-                    returnable: *returnable,
-                })
-                .await?,
-        );
-    }
-    Ok(products)
 }
 
 pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
@@ -463,7 +210,6 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
             if rng.gen_bool(0.03) {
                 add(&products[8], 1, &mut lines);
             }
-            let total: Money = lines.iter().map(|l| l.amount).sum();
             let courier = &couriers[if rng.gen_bool(0.85) {
                 c.courier
             } else {
@@ -483,34 +229,22 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
                 .single()
                 .map(|t| t.with_timezone(&chrono::Utc).to_rfc3339())
                 .unwrap_or_default();
-            let mut order = Order {
+            let mut order = Order::new(NewOrder {
                 id: new_key(),
                 number,
-                state: OrderState::New,
-                version: 1,
                 client_id: c.summary.id.clone(),
                 client_name: c.summary.name.clone(),
                 client_kind: c.summary.kind,
                 address,
                 lines,
-                total,
                 delivery_date: day.to_string(),
                 window,
-                courier_id: Some(courier.id.clone()),
-                courier_name: Some(courier.name.clone()),
+                courier: Some((courier.id.clone(), courier.name.clone())),
                 created_by: operator.id.clone(),
                 created_at: created.clone(),
-                updated_at: created,
-                attempts: vec![],
                 note: None,
                 call_id: None,
-                route_pos: 0,
-                cash_collected: None,
-                empties_returned: None,
-                delivered_at: None,
-                cancel_reason: None,
-                needs_new_date: false,
-            };
+            });
             let ci_key = (
                 couriers
                     .iter()
@@ -518,47 +252,51 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
                     .unwrap_or(0),
                 day,
             );
+            // The day as it went, through the order's own rules.
+            let mut next_stop = |order: &Order| {
+                let pos = route_pos.entry(ci_key).or_insert(0);
+                *pos += 1;
+                RouteEnd {
+                    courier_id: courier.id.clone(),
+                    date: order.delivery_date.clone(),
+                    pos: *pos,
+                }
+            };
+            let at = created.clone();
             let past = day < today;
             let roll: f64 = rng.gen();
             if past || (day == today && roll < 0.35) {
                 if rng.gen_bool(0.06) {
-                    order.attempts.push(Attempt {
-                        at: order.updated_at.clone(),
-                        reason: FAIL_REASONS.choose(&mut rng).unwrap_or(&"").to_string(),
-                        courier_id: order.courier_id.clone(),
-                    });
-                    order.version += 2;
+                    let reason = FAIL_REASONS.choose(&mut rng).unwrap_or(&"").to_string();
+                    let (on_route, _) = order.dispatch(None, &at)?;
+                    (order, _) = on_route.fail(reason, at.clone(), &at)?;
                 }
                 if past && roll < 0.06 {
-                    order.state = OrderState::Cancelled;
-                    order.cancel_reason =
-                        Some(CANCEL_REASONS.choose(&mut rng).unwrap_or(&"").to_string());
-                    order.version += 1;
+                    let reason = CANCEL_REASONS.choose(&mut rng).unwrap_or(&"").to_string();
+                    (order, _) = order.cancel(reason, &at)?;
                 } else {
-                    order.state = OrderState::Delivered;
-                    order.version += 2;
-                    let pos = route_pos.entry(ci_key).or_insert(0);
-                    *pos += 1;
-                    order.route_pos = *pos;
-                    let full = i64::from(order.returnable_qty());
+                    let end = next_stop(&order);
+                    let (on_route, _) = order.dispatch(Some(&end), &at)?;
+                    let full = on_route.returnable_qty();
                     let empties = if rng.gen_bool(0.85) {
                         full
                     } else {
-                        (full - 1).max(0)
+                        full.saturating_sub(1)
                     };
-                    *bottles.entry(c.summary.id.clone()).or_insert(0) += full - empties;
-                    order.empties_returned = Some(empties as u32);
-                    if c.summary.kind == ClientKind::Individual {
-                        order.cash_collected = Some(order.total);
-                    }
-                    order.delivered_at = Some(order.updated_at.clone());
+                    let delivery = Delivery {
+                        cash_collected: (c.summary.kind == ClientKind::Individual)
+                            .then_some(on_route.total),
+                        empties_returned: Some(empties),
+                        at: at.clone(),
+                        by: courier.id.clone(),
+                    };
+                    let fx;
+                    (order, fx) = on_route.deliver(delivery, &at)?;
+                    *bottles.entry(c.summary.id.clone()).or_insert(0) += fx.bottles_delta;
                 }
             } else if day == today && roll < 0.85 {
-                order.state = OrderState::Delivery;
-                order.version += 1;
-                let pos = route_pos.entry(ci_key).or_insert(0);
-                *pos += 1;
-                order.route_pos = *pos;
+                let end = next_stop(&order);
+                (order, _) = order.dispatch(Some(&end), &at)?;
             }
             store.insert_order(&order).await?;
         }

@@ -1,7 +1,7 @@
 //! The one error type of the server. Each variant maps to one HTTP status;
 //! database failures are logged with context and answered as a plain 500.
 
-use rodnik_shared::{FieldError, TransitionError};
+use rodnik_shared::{FieldError, RuleError, TransitionError};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -66,6 +66,15 @@ impl Error {
 impl From<TransitionError> for Error {
     fn from(e: TransitionError) -> Self {
         Error::conflict("invalid_transition", e.to_string())
+    }
+}
+
+impl From<RuleError> for Error {
+    fn from(e: RuleError) -> Self {
+        match e {
+            RuleError::Transition(t) => t.into(),
+            RuleError::Invalid(f) => Error::Validation(f),
+        }
     }
 }
 

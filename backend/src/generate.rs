@@ -13,18 +13,17 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
-use rodnik_shared::api::{
-    Address, Attempt, ClientSummary, CreateClient, Order, OrderLine, Product, User,
-};
-use rodnik_shared::{validate, ClientKind, Money, OrderState, Role, TimeWindow};
+use rodnik_shared::api::{Address, ClientSummary, CreateClient, Order, OrderLine, Product, User};
+use rodnik_shared::{validate, ClientKind, Delivery, Money, NewOrder, Role, RouteEnd, TimeWindow};
 
 use crate::app::AppState;
 use crate::auth;
-use crate::demo::{
-    address, create_price_list, individual_name, priced_line, CANCEL_REASONS, COMPANY,
-    DEMO_PASSWORD, FAIL_REASONS, FORMS,
-};
+use crate::demo::DEMO_PASSWORD;
 use crate::error::{Error, Result};
+use crate::sample::{
+    address, create_price_list, individual_name, priced_line, CANCEL_REASONS, COMPANY,
+    FAIL_REASONS, FORMS,
+};
 use crate::store::bulk::NewClientRow;
 use crate::store::users::NewUser;
 
@@ -335,7 +334,7 @@ pub async fn generate(state: &AppState, shape: &Shape) -> Result<Made> {
     let mut bottles: HashMap<usize, i64> = HashMap::new();
     let mut batch: Vec<(Order, Option<String>)> = Vec::with_capacity(BATCH);
     let mut carry = 0.0f64;
-    let mut stats = crate::reports::facts::Stats::default();
+    let mut stats = crate::figures::Stats::default();
     for (day, w) in weights {
         let exact = shape.orders as f64 * w / weight_sum + carry;
         let n = exact.floor() as usize;
@@ -463,7 +462,6 @@ fn make_order(
     if rng.gen_bool(0.03) {
         add(&products[8 + rng.gen_range(0..2)], 1);
     }
-    let total: Money = lines.iter().map(|l| l.amount).sum();
     let courier_ix = if rng.gen_bool(0.85) {
         c.courier
     } else {
@@ -486,90 +484,83 @@ fn make_order(
             .unwrap_or_default()
     };
     let created = at(day - Duration::days(rng.gen_range(0..3)), 8..20, rng);
-    let mut order = Order {
+    let mut order = Order::new(NewOrder {
         id: key(rng),
         number,
-        state: OrderState::New,
-        version: 1,
         client_id: c.summary.id.clone(),
         client_name: c.summary.name.clone(),
         client_kind: c.summary.kind,
         address,
         lines,
-        total,
         delivery_date: day.to_string(),
         window: windows.choose(rng).copied(),
-        courier_id: Some(courier.id.clone()),
-        courier_name: Some(courier.name.clone()),
+        courier: Some((courier.id.clone(), courier.name.clone())),
         created_by: operator.id.clone(),
-        created_at: created.clone(),
-        updated_at: created,
-        attempts: vec![],
+        created_at: created,
         note: None,
         call_id: None,
-        route_pos: 0,
-        cash_collected: None,
-        empties_returned: None,
-        delivered_at: None,
-        cancel_reason: None,
-        needs_new_date: false,
-    };
+    });
     let mut delivered_by = None;
     let mut kept = 0;
     let roll: f64 = rng.gen();
-    let on_route = |route_pos: &mut HashMap<usize, i64>| {
+    // The order's life, through its own rules (the RNG draws in a fixed
+    // order: the same seed makes the same dataset).
+    let mut next_stop = |order: &Order| {
         let pos = route_pos.entry(courier_ix).or_insert(0);
         *pos += 1;
-        *pos
+        RouteEnd {
+            courier_id: courier.id.clone(),
+            date: order.delivery_date.clone(),
+            pos: *pos,
+        }
+    };
+    let failed = |order: &Order, at: String, reason: &str| -> Result<Order> {
+        let (on_route, _) = order.dispatch(None, &order.updated_at)?;
+        Ok(on_route.fail(reason.to_string(), at, &order.updated_at)?.0)
     };
     if day < today || (day == today && roll < 0.4) {
         if rng.gen_bool(0.05) {
-            order.attempts.push(Attempt {
-                at: at(day, 10..18, rng),
-                reason: FAIL_REASONS.choose(rng).unwrap_or(&"").to_string(),
-                courier_id: order.courier_id.clone(),
-            });
-            order.version += 2;
+            let when = at(day, 10..18, rng);
+            let reason = FAIL_REASONS.choose(rng).unwrap_or(&"");
+            // Delivered or cancelled later: the failed attempt stays in the history.
+            order = failed(&order, when, reason)?;
+            order.needs_new_date = false;
         }
         if day < today && roll < 0.04 {
-            order.state = OrderState::Cancelled;
-            order.cancel_reason = Some(CANCEL_REASONS.choose(rng).unwrap_or(&"").to_string());
-            order.version += 1;
-            order.updated_at = at(day, 8..12, rng);
+            let reason = CANCEL_REASONS.choose(rng).unwrap_or(&"").to_string();
+            let when = at(day, 8..12, rng);
+            (order, _) = order.cancel(reason, &when)?;
         } else if day < today && roll < 0.045 && today - day < Duration::days(7) {
             // Failed last week and still waiting for a new date.
-            order.needs_new_date = true;
-            order.attempts.push(Attempt {
-                at: at(day, 10..18, rng),
-                reason: FAIL_REASONS.choose(rng).unwrap_or(&"").to_string(),
-                courier_id: order.courier_id.clone(),
-            });
-            order.version += 2;
+            let when = at(day, 10..18, rng);
+            let reason = FAIL_REASONS.choose(rng).unwrap_or(&"");
+            order = failed(&order, when, reason)?;
             order.updated_at = at(day, 10..19, rng);
         } else {
-            order.state = OrderState::Delivered;
-            order.version += 2;
-            order.route_pos = on_route(route_pos);
-            let full = i64::from(order.returnable_qty());
+            let end = next_stop(&order);
+            let (on_route, _) = order.dispatch(Some(&end), &order.updated_at)?;
+            let full = on_route.returnable_qty();
             let empties = if rng.gen_bool(0.85) {
                 full
             } else {
-                (full - 1).max(0)
+                full.saturating_sub(1)
             };
-            kept = full - empties;
-            order.empties_returned = Some(empties as u32);
-            if c.summary.kind == ClientKind::Individual {
-                order.cash_collected = Some(order.total);
-            }
             let done = at(day, 9..21, rng);
-            order.delivered_at = Some(done.clone());
-            order.updated_at = done;
-            delivered_by = Some(courier.id.clone());
+            let delivery = Delivery {
+                cash_collected: (c.summary.kind == ClientKind::Individual)
+                    .then_some(on_route.total),
+                empties_returned: Some(empties),
+                at: done.clone(),
+                by: courier.id.clone(),
+            };
+            let fx;
+            (order, fx) = on_route.deliver(delivery, &done)?;
+            kept = fx.bottles_delta;
+            delivered_by = fx.delivered_by;
         }
     } else if day == today && roll < 0.9 {
-        order.state = OrderState::Delivery;
-        order.version += 1;
-        order.route_pos = on_route(route_pos);
+        let end = next_stop(&order);
+        (order, _) = order.dispatch(Some(&end), &order.updated_at)?;
     }
     Ok((order, delivered_by, kept))
 }

@@ -1,5 +1,10 @@
-//! Rodnik server: the HTTP API of `../shared/API.md`, the live channel, and
-//! the SurrealDB store. `app::serve` is what `main` and the tests both run.
+//! Rodnik server: the HTTP API of `docs/api.md`, the live channel, and the
+//! SurrealDB store. `http::serve` is what `main` and the tests both run.
+//!
+//! Modules import downwards only (no cycles; `tests/module_layers.rs`):
+//! `error`, `metrics`, `config`, `figures` at the bottom; `store` over them;
+//! `auth`, `telephony`, `reports`, `live`, `backup` over the store; `app`
+//! (the shared state) over those; `http` on top.
 
 pub mod app;
 pub mod auth;
@@ -7,10 +12,12 @@ pub mod backup;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod figures;
 pub mod generate;
 pub mod http;
 pub mod live;
 pub mod metrics;
 pub mod reports;
+pub mod sample;
 pub mod store;
 pub mod telephony;

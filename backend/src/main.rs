@@ -1,11 +1,15 @@
-//! The `rodnik` command: `serve`, `backup`, `restore`, `demo`, `generate`.
+//! The `rodnik` command: `serve` (the server; `--demo` fills an empty
+//! database), `backup`, `restore`, `verify-backup`, `demo` (a demo company),
+//! `generate` (a large company for the benchmarks). Flags and `RODNIK_*`
+//! variables become a `Config` here; the server itself is the library.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
-use rodnik::app::{serve, AppState};
+use rodnik::app::AppState;
 use rodnik::config::Config;
+use rodnik::http::serve;
 
 #[derive(Parser)]
 #[command(
@@ -199,7 +203,7 @@ fn config(common: &Common) -> Result<Config, String> {
         connections: connection_limits()?,
         trusted_proxies: trusted_proxies()?,
         static_dir: None,
-        telephony: rodnik::telephony::settings::TelephonyEnv::from_env()?,
+        telephony: rodnik::telephony::settings::env_from_process()?,
         metrics_token: std::env::var("RODNIK_METRICS_TOKEN")
             .ok()
             .filter(|t| !t.trim().is_empty()),

@@ -1,4 +1,4 @@
-//! Request and response bodies of the HTTP API (`../shared/API.md`).
+//! Request and response bodies of the HTTP API (`docs/api.md`).
 //! Requests keep raw strings where a bad value must be reported with its field
 //! name; responses carry parsed values.
 

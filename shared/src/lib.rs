@@ -9,7 +9,11 @@ pub mod pricing;
 pub mod validate;
 pub mod values;
 
-pub use order::{OrderAction, OrderState, TransitionError};
+pub use order::{
+    Delivery, Effects, NewOrder, OrderAction, OrderEdit, OrderState, RouteEnd, RuleError,
+    TransitionError, AFTER_EVERY_STOP,
+};
 pub use values::{
-    ClientKind, FieldError, Money, Phone, PhoneError, ProductKind, Qty, Role, TimeWindow,
+    ClientKind, FieldError, Money, MoneyError, Phone, PhoneError, ProductKind, Qty, Role,
+    TimeWindow,
 };

@@ -14,6 +14,49 @@ pub const MAX_ADDRESSES: usize = 50;
 /// Lines of one order.
 pub const MAX_LINES: usize = 50;
 
+/// Passwords: at least this many characters...
+pub const MIN_PASSWORD: usize = 8;
+/// ...and at most this many (argon2 hashes whatever it is given).
+pub const MAX_PASSWORD: usize = 256;
+/// Telephone extensions: at most this many characters.
+pub const MAX_EXTENSION: usize = 16;
+
+/// The password rule, for every user including the first admin; the web
+/// app's forms check the same before sending.
+pub fn password(value: &str, field: &str) -> Result<(), FieldError> {
+    let n = value.chars().count();
+    if n < MIN_PASSWORD {
+        return Err(FieldError::new(
+            field,
+            format!("must be at least {MIN_PASSWORD} characters"),
+        ));
+    }
+    if n > MAX_PASSWORD {
+        return Err(FieldError::new(
+            field,
+            format!("must be at most {MAX_PASSWORD} characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// A telephone extension (`101`, `ivanova`, `sip-7`): up to 16 letters,
+/// digits, `-` or `_`, as a PBX names a phone; `None` for empty. The same
+/// rule wherever an extension is set (a user's card, the operator's own).
+pub fn extension(value: Option<&str>, field: &str) -> Result<Option<String>, FieldError> {
+    let ext = optional_text(value, field)?;
+    if let Some(x) = &ext {
+        let ok = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+        if x.chars().count() > MAX_EXTENSION || !x.chars().all(ok) {
+            return Err(FieldError::new(
+                field,
+                format!("must be at most {MAX_EXTENSION} letters, digits, '-' or '_'"),
+            ));
+        }
+    }
+    Ok(ext)
+}
+
 /// A list of at most `max` entries, checked before any entry is read.
 pub fn at_most<T>(list: &[T], max: usize, field: &str) -> Result<(), FieldError> {
     if list.len() > max {
@@ -194,6 +237,20 @@ pub fn lines(lines: &[LineInput]) -> Result<Vec<(String, Qty)>, FieldError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn passwords_and_extensions() {
+        assert!(super::password("1234567", "password").is_err());
+        assert!(super::password("12345678", "password").is_ok());
+        assert!(super::password(&"x".repeat(257), "password").is_err());
+        let ext = |v| super::extension(Some(v), "extension");
+        assert_eq!(ext(" 101 ").unwrap().as_deref(), Some("101"));
+        assert_eq!(ext("sip-7_b").unwrap().as_deref(), Some("sip-7_b"));
+        assert_eq!(ext("").unwrap(), None);
+        for bad in ["1 01", "*7", "12345678901234567", "доб"] {
+            assert_eq!(ext(bad).unwrap_err().field, "extension", "{bad}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -167,6 +167,16 @@ impl fmt::Display for Phone {
 #[serde(transparent)]
 pub struct Money(pub i64);
 
+/// Why typed roubles were refused (`Money::parse_roubles`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoneyError {
+    Empty,
+    /// Not a number of roubles with at most two decimals.
+    Malformed,
+    Negative,
+    TooLarge,
+}
+
 impl Money {
     pub const ZERO: Money = Money(0);
 
@@ -174,10 +184,77 @@ impl Money {
         if value < 0 {
             return Err(FieldError::new(field, "must not be negative"));
         }
-        if value > 100_000_000_000 {
+        if value > Money::MAX_PRICE.0 {
             return Err(FieldError::new(field, "is unreasonably large"));
         }
         Ok(Money(value))
+    }
+
+    /// The largest price anyone may enter: 1 000 000 000.00 roubles.
+    pub const MAX_PRICE: Money = Money(100_000_000_000);
+
+    /// A non-negative amount of roubles as people type it ("250", "250,50",
+    /// "1 250.5", "250 ₽") into kopecks: spaces (also no-break and thin ones)
+    /// group thousands, `,` or `.` starts at most two decimals. The web app's
+    /// price inputs and anything else that reads typed roubles use this.
+    pub fn parse_roubles(input: &str) -> Result<Money, MoneyError> {
+        let mut s: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+        for suffix in ["₽", "руб.", "руб", "р.", "р"] {
+            if let Some(rest) = s.strip_suffix(suffix) {
+                s = rest.to_string();
+                break;
+            }
+        }
+        if s.is_empty() {
+            return Err(MoneyError::Empty);
+        }
+        if s.starts_with('-') {
+            return Err(MoneyError::Negative);
+        }
+        let (whole, frac) = match s.find([',', '.']) {
+            Some(i) => (&s[..i], &s[i + 1..]),
+            None => (s.as_str(), ""),
+        };
+        let digits = |p: &str| p.chars().all(|c| c.is_ascii_digit());
+        if !digits(whole)
+            || !digits(frac)
+            || frac.len() > 2
+            || (whole.is_empty() && frac.is_empty())
+        {
+            return Err(MoneyError::Malformed);
+        }
+        if whole.len() > 12 {
+            return Err(MoneyError::TooLarge);
+        }
+        let roubles: i64 = if whole.is_empty() {
+            0
+        } else {
+            whole.parse().map_err(|_| MoneyError::Malformed)?
+        };
+        let kopecks: i64 = match frac.len() {
+            0 => 0,
+            1 => frac.parse::<i64>().map_err(|_| MoneyError::Malformed)? * 10,
+            _ => frac.parse().map_err(|_| MoneyError::Malformed)?,
+        };
+        let total = roubles
+            .checked_mul(100)
+            .and_then(|r| r.checked_add(kopecks))
+            .ok_or(MoneyError::TooLarge)?;
+        if total > Money::MAX_PRICE.0 {
+            return Err(MoneyError::TooLarge);
+        }
+        Ok(Money(total))
+    }
+
+    /// The amount as an input's value: "250" for whole roubles, else
+    /// "250,50" (or "250.50" with a point), ungrouped so that it parses back.
+    pub fn roubles_input(self, comma: bool) -> String {
+        let (r, k) = (self.0 / 100, (self.0 % 100).abs());
+        if k == 0 {
+            r.to_string()
+        } else {
+            format!("{r}{}{k:02}", if comma { ',' } else { '.' })
+        }
     }
 
     pub fn times(self, qty: Qty) -> Money {
@@ -539,6 +616,35 @@ mod tests {
         assert_eq!(Money(-5).display(), "-0.05");
         assert!(Money::parse_price(-1, "price").is_err());
         assert_eq!(serde_json::to_string(&Money(25000)).unwrap(), "25000");
+    }
+
+    #[test]
+    fn typed_roubles() {
+        let p = Money::parse_roubles;
+        assert_eq!(p("250"), Ok(Money(25000)));
+        assert_eq!(p("250,50"), Ok(Money(25050)));
+        assert_eq!(p("250.5"), Ok(Money(25050)));
+        assert_eq!(p(" 1 250,05 "), Ok(Money(125005)));
+        assert_eq!(p("1\u{a0}250"), Ok(Money(125000)));
+        assert_eq!(p("1\u{202f}250 ₽"), Ok(Money(125000)));
+        assert_eq!(p("250руб."), Ok(Money(25000)));
+        assert_eq!(p(",5"), Ok(Money(50)));
+        assert_eq!(p("250,"), Ok(Money(25000)));
+        assert_eq!(p("1000000000"), Ok(Money::MAX_PRICE));
+        assert_eq!(p(""), Err(MoneyError::Empty));
+        assert_eq!(p("-5"), Err(MoneyError::Negative));
+        for bad in ["250,505", "1,250.50", "abc", "12e3", ","] {
+            assert_eq!(p(bad), Err(MoneyError::Malformed), "{bad}");
+        }
+        assert_eq!(p("1000000001"), Err(MoneyError::TooLarge));
+        assert_eq!(p("99999999999999999999"), Err(MoneyError::TooLarge));
+        for k in [0, 5, 50, 25000, 25050, 125005, Money::MAX_PRICE.0] {
+            for comma in [true, false] {
+                assert_eq!(p(&Money(k).roubles_input(comma)), Ok(Money(k)));
+            }
+        }
+        assert_eq!(Money(25050).roubles_input(true), "250,50");
+        assert_eq!(Money(25005).roubles_input(false), "250.05");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The kill -9 cycle shared by the crash test (`backend/tests/crash_safety.rs`,
 //! in CI) and the durability drill (`cargo xtask drill durability`,
-//! `tests/src/bin/drill_durability.rs`): the real `rodnik` binary on a folder
+//! `bench/src/bin/drill_durability.rs`): the real `rodnik` binary on a folder
 //! (the default embedded engine), concurrent HTTP order writers with
 //! Idempotency-Keys, SIGKILL in the middle of the writes, a restart on the same
 //! folder, and a check of everything that was acknowledged.
@@ -357,12 +357,16 @@ pub async fn start(opts: &Options, db: &Path, log: PathBuf) -> Result<Server, St
 
 /// Every thread's stack of a server that hangs, when gdb is installed (a
 /// deadlock in the storage engine looked exactly like a slow start: issue 17).
-fn stacks(pid: Option<u32>) -> String {
-    let Some(pid) = pid else {
-        return String::new();
-    };
+fn stacks(pid: u32) -> String {
     match Command::new("gdb")
-        .args(["-batch", "-nx", "-ex", "thread apply all bt 30", "-p", &pid.to_string()])
+        .args([
+            "-batch",
+            "-nx",
+            "-ex",
+            "thread apply all bt 30",
+            "-p",
+            &pid.to_string(),
+        ])
         .stdin(Stdio::null())
         .output()
     {

@@ -3,15 +3,16 @@
 
 pub mod browser;
 pub mod crash;
+pub mod oracle;
 pub mod pbx;
-pub mod pgref;
 pub mod phones;
 
 use std::time::Duration;
 
 use futures::StreamExt;
-use rodnik::app::{serve, AppState};
+use rodnik::app::AppState;
 use rodnik::config::Config;
+use rodnik::http::serve;
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message;
 

@@ -39,7 +39,7 @@ async fn impatient(app: &App) -> Vec<String> {
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
-        tokio::spawn(rodnik::app::serve(listener, state));
+        tokio::spawn(rodnik::http::serve(listener, state));
         bases.push(format!("http://{addr}"));
     }
     bases

@@ -2,7 +2,7 @@
 
 use rodnik_tests::*;
 
-/// Every endpoint of `shared/API.md`, as (path, method).
+/// The endpoints of the original contract (docs/api.md began as it), as (path, method).
 const CONTRACT: &[(&str, &str)] = &[
     ("/api/health", "get"),
     ("/api/auth/login", "post"),
@@ -80,4 +80,59 @@ async fn openapi_json_is_valid_and_lists_every_contract_path() {
     let create = &paths["/api/orders"]["post"];
     assert!(create["requestBody"].is_object(), "{create}");
     assert!(create["responses"]["201"].is_object(), "{create}");
+}
+
+/// `METHOD /path` pairs written in backticks in `text` (`GET /api/orders/{id}`).
+fn documented(text: &str) -> std::collections::BTreeSet<(String, String)> {
+    let mut out = std::collections::BTreeSet::new();
+    for chunk in text.split('`').skip(1).step_by(2) {
+        let mut words = chunk.split(' ');
+        let (Some(method), Some(path), None) = (words.next(), words.next(), words.next()) else {
+            continue;
+        };
+        if ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(&method) && path.starts_with('/') {
+            out.insert((method.to_lowercase(), path.to_string()));
+        }
+    }
+    out
+}
+
+/// docs/api.md is the contract people read; the OpenAPI document is made
+/// from the code. Every endpoint of the one is in the other, with the same
+/// method and path.
+#[tokio::test]
+async fn docs_api_md_lists_exactly_the_served_endpoints() {
+    let app = spawn_app().await;
+    let r = app.get("/api/openapi.json", &app.admin).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let spec: serde_json::Value = serde_json::from_str(&r.text).expect("valid JSON");
+    let mut served = std::collections::BTreeSet::new();
+    for (path, ops) in spec["paths"].as_object().expect("paths") {
+        for method in ops.as_object().expect("operations").keys() {
+            if ["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
+                served.insert((method.clone(), path.clone()));
+            }
+        }
+    }
+    let docs_path = manifest_dir().join("../docs/api.md");
+    let docs = std::fs::read_to_string(&docs_path).expect("docs/api.md");
+    let written = documented(&docs);
+    let undocumented: Vec<_> = served.difference(&written).collect();
+    assert!(
+        undocumented.is_empty(),
+        "served but not in docs/api.md: {undocumented:?}"
+    );
+    // Outside the API's OpenAPI document: Prometheus' text format.
+    let outside = [("get".to_string(), "/metrics".to_string())];
+    let unknown: Vec<_> = written
+        .difference(&served)
+        .filter(|e| !outside.contains(e))
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "in docs/api.md but not served (per the OpenAPI document): {unknown:?}"
+    );
+    // The check itself reads what it should.
+    let sample = documented("- `GET /api/orders/{id}` → order; `POST /x y` no; `PATCH /api/me`");
+    assert_eq!(sample.len(), 2, "{sample:?}");
 }

@@ -8,9 +8,10 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use rodnik::app::{serve, AppState};
+use rodnik::app::AppState;
 use rodnik::backup::{self, BackupError};
 use rodnik::config::Config;
+use rodnik::http::serve;
 use rodnik_tests::*;
 use serde_json::{json, Value};
 

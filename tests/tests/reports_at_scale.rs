@@ -6,7 +6,7 @@
 use chrono::Duration;
 use rodnik::demo::DEMO_PASSWORD;
 use rodnik::generate::{generate, Shape};
-use rodnik::reports::{self, trends};
+use rodnik::reports;
 use rodnik_tests::*;
 use serde_json::{json, Value};
 
@@ -25,11 +25,11 @@ async fn check_range(app: &App, token: &str, from: &str, to: &str) {
     let users = app.state.store.list_users(None).await.expect("users");
     let q = format!("from={from}&to={to}");
     let pairs = [
-        ("deliveries", json!(reports::deliveries(&orders))),
-        ("sales", json!(reports::sales(&orders))),
-        ("orders", json!(reports::orders_worked(&orders, &users))),
-        ("deliveries/daily", json!(trends::daily_deliveries(&orders))),
-        ("orders/daily", json!(trends::daily_orders(&orders))),
+        ("deliveries", json!(oracle::deliveries(&orders))),
+        ("sales", json!(oracle::sales(&orders))),
+        ("orders", json!(oracle::orders_worked(&orders, &users))),
+        ("deliveries/daily", json!(oracle::daily_deliveries(&orders))),
+        ("orders/daily", json!(oracle::daily_orders(&orders))),
     ];
     for (name, direct) in pairs {
         let got = report(app, token, &format!("/api/reports/{name}?{q}")).await;

@@ -360,14 +360,14 @@ fn drill(args: &[String]) -> Result<(), String> {
 }
 
 /// The release server on a large generated dataset, driven over HTTP and
-/// WebSocket by `tests/src/bin/bench_scale.rs` (which generates the dataset
+/// WebSocket by `bench/src/bin/bench_scale.rs` (which generates the dataset
 /// into ~/.cache/rodnik-bench the first time). No front-end needed.
 fn bench_scale(args: &[String]) -> Result<(), String> {
     run_bench("bench_scale", &[], args)
 }
 
 /// The release server and the Trunk release build, loaded cold and warm in
-/// headless Chromium by `tests/src/bin/bench_first_load.rs`.
+/// headless Chromium by `bench/src/bin/bench_first_load.rs`.
 fn bench_first_load(args: &[String]) -> Result<(), String> {
     setup(true)?;
     frontend()?;

@@ -158,61 +158,53 @@ pub async fn patch_client(
 ) -> Result<Json<ClientCard>> {
     user.require_operator()?;
     let region = state.cfg.phone_region.clone();
-    // Compare-and-set on the client's revision: a concurrent edit makes us
-    // apply this patch again to the fresh client instead of overwriting it.
-    for _ in 0..10 {
-        let (mut c, rev) = state.store.client_for_update(&id).await?;
-        if let Some(kind) = req.kind {
-            c.kind = kind;
-        }
-        if let Some(name) = &req.name {
-            c.name = validate::required_text(name, "name")?;
-        }
-        if let Some(phones) = &req.phones {
-            c.phones = validate::phones(phones, &region)?;
-        }
-        if let Some(addresses) = &req.addresses {
-            if addresses.is_empty() {
-                return Err(Error::invalid(
-                    "addresses",
-                    "at least one address is required",
-                ));
+    // Applied to the client as stored; again to the fresh client if a
+    // concurrent edit came first (the store's compare-and-set on its revision).
+    state
+        .store
+        .edit_client(&id, |mut c| {
+            if let Some(kind) = req.kind {
+                c.kind = kind;
             }
-            validate::at_most(addresses, validate::MAX_ADDRESSES, "addresses")?;
-            let mut next = Vec::with_capacity(addresses.len());
-            for (i, a) in addresses.iter().enumerate() {
-                let valid = validate::address(&a.address, &region, &format!("addresses[{i}]"))?;
-                if let Some(aid) = &a.id {
-                    if !c.addresses.iter().any(|x| &x.id == aid) {
-                        return Err(Error::invalid(
-                            format!("addresses[{i}].id"),
-                            "no such address of this client",
-                        ));
-                    }
+            if let Some(name) = &req.name {
+                c.name = validate::required_text(name, "name")?;
+            }
+            if let Some(phones) = &req.phones {
+                c.phones = validate::phones(phones, &region)?;
+            }
+            if let Some(addresses) = &req.addresses {
+                if addresses.is_empty() {
+                    return Err(Error::invalid(
+                        "addresses",
+                        "at least one address is required",
+                    ));
                 }
-                next.push(to_address(valid, a.id.clone()));
+                validate::at_most(addresses, validate::MAX_ADDRESSES, "addresses")?;
+                let mut next = Vec::with_capacity(addresses.len());
+                for (i, a) in addresses.iter().enumerate() {
+                    let valid = validate::address(&a.address, &region, &format!("addresses[{i}]"))?;
+                    if let Some(aid) = &a.id {
+                        if !c.addresses.iter().any(|x| &x.id == aid) {
+                            return Err(Error::invalid(
+                                format!("addresses[{i}].id"),
+                                "no such address of this client",
+                            ));
+                        }
+                    }
+                    next.push(to_address(valid, a.id.clone()));
+                }
+                c.addresses = next;
             }
-            c.addresses = next;
-        }
-        if let Some(inn) = &req.inn {
-            c.inn = validate::inn(inn.as_deref())?;
-        }
-        if let Some(note) = &req.note {
-            c.note = validate::optional_text(note.as_deref(), "note")?;
-        }
-        match state.store.save_client(&c, rev).await {
-            Ok(()) => return Ok(Json(state.store.require_card(&id).await?)),
-            Err(Error::Conflict {
-                code: "stale_version",
-                ..
-            }) => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    Err(Error::conflict(
-        "busy",
-        "the client is changing too often; try again",
-    ))
+            if let Some(inn) = &req.inn {
+                c.inn = validate::inn(inn.as_deref())?;
+            }
+            if let Some(note) = &req.note {
+                c.note = validate::optional_text(note.as_deref(), "note")?;
+            }
+            Ok(c)
+        })
+        .await?;
+    Ok(Json(state.store.require_card(&id).await?))
 }
 
 #[utoipa::path(post, path = "/api/clients/{id}/addresses", request_body = AddressInput, responses((status = 201, body = ClientCard)))]

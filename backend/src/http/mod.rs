@@ -7,6 +7,7 @@ mod clients;
 pub mod error;
 pub mod extract;
 mod idempotency;
+mod live;
 pub mod metrics;
 mod openapi;
 mod orders;
@@ -44,6 +45,17 @@ async fn time_limit(
     }
 }
 
+/// Serves until the listener fails or the process ends (and starts the
+/// process's background work, `app::start_background`).
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    crate::app::start_background(&state);
+    // Header-read deadline, connection caps, and the peer's address for
+    // handlers (login throttling, Zadarma's sources): http/server.rs.
+    let limits = state.cfg.connections.clone();
+    let exempt = state.cfg.trusted_proxies.clone();
+    server::serve(listener, router(state), limits, exempt).await
+}
+
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(users::router())
@@ -56,7 +68,7 @@ pub fn router(state: AppState) -> Router {
         .merge(call_lists::router())
         .merge(wallboard::router())
         .merge(ready::router())
-        .route("/live", get(crate::live::socket::upgrade))
+        .route("/live", get(live::upgrade))
         .route("/openapi.json", get(openapi::spec))
         .fallback(|| async { Error::not_found("endpoint") })
         .method_not_allowed_fallback(|| async {

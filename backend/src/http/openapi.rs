@@ -82,7 +82,7 @@ use super::{
 )]
 pub struct ApiDoc;
 
-/// The live channel, documented here; `live::socket::upgrade` serves it.
+/// The live channel, documented here; `http::live::upgrade` serves it.
 #[utoipa::path(get, path = "/api/live",
     params(("token" = Option<String>, Query, description = "the bearer token from login"),
            ("wallboard" = Option<String>, Query, description = "a wallboard link's key: read-only, orders only")),

@@ -1,6 +1,8 @@
 //! Orders and routes: taking an order, editing it, and every state change.
-//! Each change reads the order, lets the shared state machine decide, and
-//! writes with compare-and-set on `version`.
+//! A handler parses its input, looks up what the change needs (a courier,
+//! prices, the end of a route), and lets the order's rules in `shared/`
+//! (`rodnik_shared::order`) decide; the store writes the result with
+//! compare-and-set on `version`.
 
 use std::collections::HashMap;
 
@@ -10,12 +12,15 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{NaiveDate, Utc};
 use rodnik_shared::api::{
-    Attempt, CancelOrder, CreateOrder, DeliverOrder, FailOrder, Order, OrderLine, PatchOrder,
-    PutRoute, Route, User, VersionOnly,
+    CancelOrder, CreateOrder, DeliverOrder, FailOrder, Order, OrderLine, PatchOrder, PutRoute,
+    Route, User, VersionOnly,
 };
 use rodnik_shared::pricing;
 use rodnik_shared::validate::{self, optional_text, required_text};
-use rodnik_shared::{FieldError, Money, OrderAction, OrderState, Qty, Role, TimeWindow};
+use rodnik_shared::{
+    Delivery, Effects, FieldError, Money, NewOrder, OrderEdit, OrderState, Qty, Role, RouteEnd,
+    TimeWindow,
+};
 use serde::Deserialize;
 
 use super::extract::{ApiJson, ApiQuery, CurrentUser, MaybeJson};
@@ -23,8 +28,8 @@ use super::idempotency::Idem;
 use crate::app::AppState;
 use crate::error::{Error, Result};
 use crate::store::catalogue::OrderInputs;
-use crate::store::orders::{Effects, OrderFilter, MAX_LIST};
-use crate::store::{is_retry, new_key};
+use crate::store::new_key;
+use crate::store::orders::{OrderFilter, MAX_LIST};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -104,10 +109,6 @@ fn line_ids(lines: &std::result::Result<Vec<(String, Qty)>, FieldError>) -> Vec<
         .unwrap_or_default()
 }
 
-fn total(lines: &[OrderLine]) -> Money {
-    lines.iter().map(|l| l.amount).sum()
-}
-
 #[utoipa::path(post, path = "/api/orders", request_body = CreateOrder, responses((status = 201, body = Order)))]
 pub async fn create_order(
     State(state): State<AppState>,
@@ -166,35 +167,22 @@ pub async fn create_order(
     };
     let note = optional_text(req.note.as_deref(), "note")?;
     let number = state.store.next_number("orders").await?;
-    let at = now();
-    let order = Order {
+    let order = Order::new(NewOrder {
         id: new_key(),
         number,
-        state: OrderState::New,
-        version: 1,
         client_id: client.id.clone(),
         client_name: client.name.clone(),
         client_kind: client.kind,
         address,
-        total: total(&lines),
         lines,
         delivery_date: date.to_string(),
         window,
-        courier_id: courier.as_ref().map(|c| c.id.clone()),
-        courier_name: courier.as_ref().map(|c| c.name.clone()),
+        courier: courier.map(|c| (c.id, c.name)),
         created_by: user.id().to_string(),
-        created_at: at.clone(),
-        updated_at: at,
-        attempts: vec![],
+        created_at: now(),
         note,
         call_id: call.as_ref().map(|c| c.id.clone()),
-        route_pos: 0,
-        cash_collected: None,
-        empties_returned: None,
-        delivered_at: None,
-        cancel_reason: None,
-        needs_new_date: false,
-    };
+    });
     // With an Idempotency-Key, the answer is stored in the order's own
     // transaction: the same bytes `Json` sends.
     let body = match idem.is_held() {
@@ -306,8 +294,11 @@ pub async fn get_order(
     Ok(Json(visible_order(&state, &user, &id).await?))
 }
 
-/// Read, decide, compare-and-set; on a lost race without `expected_version`,
-/// decide again on the fresh order.
+/// Read, decide with the order's rules, compare-and-set. The whole of it
+/// runs again under the store's retry policy when the write lost a race
+/// (a transaction conflict, or someone changed the order in between): the
+/// rules then decide on the fresh order. With `expected_version`, an order
+/// at another version is refused instead.
 async fn mutate<F>(
     state: &AppState,
     user: &CurrentUser,
@@ -317,59 +308,60 @@ async fn mutate<F>(
     decide: F,
 ) -> Result<Order>
 where
-    F: Fn(&Order) -> Result<(Order, Effects)>,
+    F: Fn(&Order, &str) -> std::result::Result<(Order, Effects), rodnik_shared::RuleError>,
 {
-    for _ in 0..10 {
+    // Ok(Err(..)): a final answer, not to be retried (the order is not at
+    // the version the caller expected).
+    let attempt = || async {
         let current = visible_order(state, user, id).await?;
         if let Some(v) = expected {
             if v != current.version {
-                return Err(Error::stale_version(v, current.version));
+                return Ok(Err(Error::stale_version(v, current.version)));
             }
         }
-        let (mut next, fx) = decide(&current)?;
-        next.version = current.version + 1;
-        next.updated_at = now();
+        let (next, fx) = decide(&current, &now())?;
         // With an Idempotency-Key, its answer is written with the change.
         let body = match idem.is_held() {
             true => Some(serde_json::to_string(&next).map_err(|e| Error::Internal(e.to_string()))?),
             false => None,
         };
         let answer = body.as_deref().and_then(|b| idem.answer(StatusCode::OK, b));
-        // A transaction conflict (on a shared figure row) wrote nothing: the
-        // store runs the same compare-and-set again, with its backoff.
-        match state
+        state
             .store
-            .retrying(|| state.store.cas_order(&current, &next, &fx, answer.as_ref()))
-            .await
-        {
-            Ok(()) => {
-                if answer.is_some() {
-                    idem.answered();
-                }
-                return Ok(next);
-            }
-            Err(Error::Conflict {
-                code: "stale_version",
-                ..
-            }) if expected.is_none() => continue,
-            Err(e) if is_retry(&e) => continue,
-            Err(Error::Conflict {
-                code: "stale_version",
-                ..
-            }) => {
-                let now_at = state.store.require_order(id).await?.version;
-                return Err(Error::stale_version(
-                    expected.unwrap_or(current.version),
-                    now_at,
-                ));
-            }
-            Err(e) => return Err(e),
+            .cas_order(&current, &next, &fx, answer.as_ref())
+            .await?;
+        if answer.is_some() {
+            idem.answered();
         }
+        Ok(Ok(next))
+    };
+    match state.store.retrying_races(attempt).await.and_then(|r| r) {
+        // Lost every race: the order changes faster than we can write.
+        Err(Error::Conflict {
+            code: "stale_version" | "retry",
+            ..
+        }) if expected.is_none() => Err(Error::conflict(
+            "busy",
+            "the order is changing too often; try again",
+        )),
+        other => other,
     }
-    Err(Error::conflict(
-        "busy",
-        "the order is changing too often; try again",
-    ))
+}
+
+/// The next free place on a courier's route of a day.
+async fn route_end(
+    state: &AppState,
+    courier_id: Option<&str>,
+    date: &str,
+) -> Result<Option<RouteEnd>> {
+    Ok(match courier_id {
+        Some(c) => Some(RouteEnd {
+            courier_id: c.to_string(),
+            date: date.to_string(),
+            pos: state.store.next_route_pos(c, date).await?,
+        }),
+        None => None,
+    })
 }
 
 #[utoipa::path(patch, path = "/api/orders/{id}", request_body = PatchOrder, responses((status = 200, body = Order)))]
@@ -431,67 +423,31 @@ pub async fn patch_order(
         Some(n) => Some(optional_text(n.as_deref(), "note")?),
         None => None,
     };
+    let edit = OrderEdit {
+        delivery_date: date.map(|d| d.to_string()),
+        window,
+        courier: new_courier.map(|c| c.map(|c| (c.id, c.name))),
+        lines,
+        address,
+        note,
+    };
     // A dispatched stop moved to another courier or day goes to the end of
-    // that route.
-    let target_courier = match &new_courier {
-        Some(c) => c.as_ref().map(|c| c.id.clone()),
+    // that route: look the end up before the write.
+    let target_courier = match &edit.courier {
+        Some(c) => c.as_ref().map(|(id, _)| id.clone()),
         None => current.courier_id.clone(),
     };
-    let target_date = date.map_or_else(|| current.delivery_date.clone(), |d| d.to_string());
+    let target_date = edit
+        .delivery_date
+        .clone()
+        .unwrap_or_else(|| current.delivery_date.clone());
     let moved = target_courier != current.courier_id || target_date != current.delivery_date;
-    let moved_pos = match (&target_courier, moved) {
-        (Some(c), true) => Some((
-            c.clone(),
-            target_date.clone(),
-            state.store.next_route_pos(c, &target_date).await?,
-        )),
-        _ => None,
+    let end = match moved {
+        true => route_end(&state, target_courier.as_deref(), &target_date).await?,
+        false => None,
     };
-    let order = mutate(&state, &user, &idem, &id, req.expected_version, |o| {
-        if !o.state.is_open() {
-            return Err(Error::conflict(
-                "invalid_transition",
-                format!("an order in state '{}' cannot be edited", o.state),
-            ));
-        }
-        let mut n = o.clone();
-        if let Some(d) = date {
-            n.delivery_date = d.to_string();
-            n.needs_new_date = false;
-        }
-        if let Some(w) = window {
-            n.window = w;
-        }
-        if let Some(c) = &new_courier {
-            n.courier_id = c.as_ref().map(|c| c.id.clone());
-            n.courier_name = c.as_ref().map(|c| c.name.clone());
-        }
-        if n.state == OrderState::Delivery && n.courier_id.is_none() {
-            return Err(Error::invalid(
-                "courier_id",
-                "a dispatched order needs a courier; recall it first",
-            ));
-        }
-        if let Some(l) = &lines {
-            n.total = total(l);
-            n.lines = l.clone();
-        }
-        if let Some(a) = &address {
-            n.address = a.clone();
-        }
-        if let Some(note) = &note {
-            n.note = note.clone();
-        }
-        let moved_now = n.courier_id != o.courier_id || n.delivery_date != o.delivery_date;
-        if n.state == OrderState::Delivery && moved_now {
-            n.route_pos = match &moved_pos {
-                Some((c, d, pos)) if Some(c) == n.courier_id.as_ref() && *d == n.delivery_date => {
-                    *pos
-                }
-                _ => 9_999,
-            };
-        }
-        Ok((n, Effects::default()))
+    let order = mutate(&state, &user, &idem, &id, req.expected_version, |o, at| {
+        o.edit(&edit, end.as_ref(), at)
     })
     .await?;
     Ok(Json(order))
@@ -507,28 +463,14 @@ pub async fn dispatch(
 ) -> Result<Json<Order>> {
     user.require_operator()?;
     let current = state.store.require_order(&id).await?;
-    let pos = match &current.courier_id {
-        Some(c) => {
-            state
-                .store
-                .next_route_pos(c, &current.delivery_date)
-                .await?
-        }
-        None => 0,
-    };
-    let order = mutate(&state, &user, &idem, &id, req.expected_version, |o| {
-        let next_state = o.state.apply(OrderAction::Dispatch)?;
-        if o.courier_id.is_none() {
-            return Err(Error::invalid(
-                "courier_id",
-                "pick a courier before dispatching",
-            ));
-        }
-        let mut n = o.clone();
-        n.state = next_state;
-        n.route_pos = pos;
-        n.needs_new_date = false;
-        Ok((n, Effects::default()))
+    let end = route_end(
+        &state,
+        current.courier_id.as_deref(),
+        &current.delivery_date,
+    )
+    .await?;
+    let order = mutate(&state, &user, &idem, &id, req.expected_version, |o, at| {
+        o.dispatch(end.as_ref(), at)
     })
     .await?;
     Ok(Json(order))
@@ -555,23 +497,14 @@ pub async fn deliver(
         }
         other => other.map(|e| e as u32),
     };
-    let at = device_time(req.at.as_deref())?;
-    let by = user.id().to_string();
-    let order = mutate(&state, &user, &idem, &id, req.expected_version, |o| {
-        let next_state = o.state.apply(OrderAction::Deliver)?;
-        let mut n = o.clone();
-        n.state = next_state;
-        n.cash_collected = cash;
-        n.empties_returned = empties;
-        n.delivered_at = Some(at.clone());
-        let delta = i64::from(o.returnable_qty()) - i64::from(empties.unwrap_or(0));
-        Ok((
-            n,
-            Effects {
-                bottles_delta: delta,
-                delivered_by: Some(by.clone()),
-            },
-        ))
+    let delivery = Delivery {
+        cash_collected: cash,
+        empties_returned: empties,
+        at: device_time(req.at.as_deref())?,
+        by: user.id().to_string(),
+    };
+    let order = mutate(&state, &user, &idem, &id, req.expected_version, |o, at| {
+        o.deliver(delivery.clone(), at)
     })
     .await?;
     Ok(Json(order))
@@ -586,19 +519,9 @@ pub async fn fail(
     ApiJson(req): ApiJson<FailOrder>,
 ) -> Result<Json<Order>> {
     let reason = required_text(&req.reason, "reason")?;
-    let at = device_time(req.at.as_deref())?;
-    let order = mutate(&state, &user, &idem, &id, req.expected_version, |o| {
-        let next_state = o.state.apply(OrderAction::Fail)?;
-        let mut n = o.clone();
-        n.state = next_state;
-        n.route_pos = 0;
-        n.needs_new_date = true;
-        n.attempts.push(Attempt {
-            at: at.clone(),
-            reason: reason.clone(),
-            courier_id: o.courier_id.clone(),
-        });
-        Ok((n, Effects::default()))
+    let happened = device_time(req.at.as_deref())?;
+    let order = mutate(&state, &user, &idem, &id, req.expected_version, |o, at| {
+        o.fail(reason.clone(), happened.clone(), at)
     })
     .await?;
     Ok(Json(order))
@@ -613,11 +536,8 @@ pub async fn recall(
     MaybeJson(req): MaybeJson<VersionOnly>,
 ) -> Result<Json<Order>> {
     user.require_operator()?;
-    let order = mutate(&state, &user, &idem, &id, req.expected_version, |o| {
-        let mut n = o.clone();
-        n.state = o.state.apply(OrderAction::Recall)?;
-        n.route_pos = 0;
-        Ok((n, Effects::default()))
+    let order = mutate(&state, &user, &idem, &id, req.expected_version, |o, at| {
+        o.recall(at)
     })
     .await?;
     Ok(Json(order))
@@ -633,12 +553,8 @@ pub async fn cancel(
 ) -> Result<Json<Order>> {
     user.require_operator()?;
     let reason = required_text(&req.reason, "reason")?;
-    let order = mutate(&state, &user, &idem, &id, req.expected_version, |o| {
-        let mut n = o.clone();
-        n.state = o.state.apply(OrderAction::Cancel)?;
-        n.cancel_reason = Some(reason.clone());
-        n.needs_new_date = false;
-        Ok((n, Effects::default()))
+    let order = mutate(&state, &user, &idem, &id, req.expected_version, |o, at| {
+        o.cancel(reason.clone(), at)
     })
     .await?;
     Ok(Json(order))

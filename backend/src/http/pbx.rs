@@ -13,7 +13,7 @@ use rodnik_shared::api::{
     CallEventKind, CallState, ErrorBody, ErrorDetail, OriginateRequest, OriginateResponse,
     PutTelephonySettings, SetExtension, TelephonySettingsView, User,
 };
-use rodnik_shared::validate::{self, optional_text};
+use rodnik_shared::validate;
 
 use super::extract::{ApiJson, CurrentUser};
 use crate::app::AppState;
@@ -299,19 +299,7 @@ pub async fn set_extension(
     ApiJson(req): ApiJson<SetExtension>,
 ) -> Result<Json<User>> {
     user.require_operator()?;
-    let ext = optional_text(req.extension.as_deref(), "extension")?;
-    if let Some(x) = &ext {
-        if x.chars().count() > 16
-            || !x
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
-            return Err(Error::invalid(
-                "extension",
-                "must be at most 16 letters, digits, '-' or '_'",
-            ));
-        }
-    }
+    let ext = validate::extension(req.extension.as_deref(), "extension")?;
     let me = state
         .store
         .take_extension(user.id(), ext.as_deref())

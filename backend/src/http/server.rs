@@ -24,36 +24,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-/// The listener's limits (`RODNIK_HEADER_TIMEOUT_SECS`,
-/// `RODNIK_MAX_CONNECTIONS`, `RODNIK_MAX_CONNECTIONS_PER_ADDRESS`).
-#[derive(Debug, Clone)]
-pub struct ConnectionLimits {
-    /// A connection must send a whole request head within this time after
-    /// it opens or after its previous answer; otherwise it is closed. This is
-    /// also how long an idle kept-alive connection stays open.
-    pub header_read_timeout: Duration,
-    /// Connections open at once. At the cap the server stops accepting:
-    /// newcomers wait in the kernel's queue until one closes.
-    pub max_connections: usize,
-    /// Connections open at once from one address; more are closed at once.
-    /// A reverse proxy (loopback, `RODNIK_TRUSTED_PROXIES`) is exempt: it
-    /// carries every client, and limits them itself.
-    pub max_per_address: usize,
-    /// Whether loopback peers are exempt from `max_per_address` (a proxy on
-    /// this machine). Tests turn it off to exercise the cap over loopback.
-    pub exempt_loopback: bool,
-}
-
-impl Default for ConnectionLimits {
-    fn default() -> Self {
-        ConnectionLimits {
-            header_read_timeout: Duration::from_secs(20),
-            max_connections: 4096,
-            max_per_address: 256,
-            exempt_loopback: true,
-        }
-    }
-}
+pub use crate::config::ConnectionLimits;
 
 /// Open connections per address; a slot is given back when its guard drops.
 #[derive(Default)]

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, patch, post};
 use axum::{Json, Router};
 use rodnik_shared::api::{CreateUser, Health, LoginRequest, LoginResponse, Me, PatchUser, User};
-use rodnik_shared::validate::{optional_text, phone, required_text};
+use rodnik_shared::validate::{self, phone, required_text};
 use rodnik_shared::Role;
 use serde::Deserialize;
 
@@ -288,15 +288,8 @@ fn optional_phone(state: &AppState, raw: Option<&str>) -> Result<Option<rodnik_s
     })
 }
 
-/// A telephone extension: up to 16 characters without spaces (`101`, `*7`).
 fn extension(raw: Option<&str>) -> Result<Option<String>> {
-    let ext = optional_text(raw, "extension")?;
-    match &ext {
-        Some(x) if x.chars().count() > 16 || x.chars().any(char::is_whitespace) => Err(
-            Error::invalid("extension", "must be at most 16 characters without spaces"),
-        ),
-        _ => Ok(ext),
-    }
+    Ok(validate::extension(raw, "extension")?)
 }
 
 #[cfg(test)]

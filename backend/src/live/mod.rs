@@ -3,8 +3,6 @@
 //! LIVE is at-most-once, so any gap (a re-subscription, a lagging socket)
 //! makes the hub or the socket send `resync`.
 
-pub mod socket;
-
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -44,8 +42,8 @@ impl Hub {
     pub async fn start(store: Store) -> Result<Hub> {
         let (tx, _) = broadcast::channel(HUB_CAPACITY);
         let hub = Hub { tx };
-        let orders = store.db().select::<Vec<Value>>("orders").live().await?;
-        let calls = store.db().select::<Vec<Value>>("calls").live().await?;
+        let orders = store.live_rows("orders").await?;
+        let calls = store.live_rows("calls").await?;
         tokio::spawn(run_orders(store.clone(), hub.clone(), Some(orders)));
         tokio::spawn(run_calls(store, hub.clone(), Some(calls)));
         Ok(hub)
@@ -81,7 +79,7 @@ type LiveStream = surrealdb::method::Stream<Vec<Value>>;
 async fn resubscribe(store: &Store, table: &str, hub: &Hub) -> LiveStream {
     let mut delay = Duration::from_millis(100);
     loop {
-        match store.db().select::<Vec<Value>>(table).live().await {
+        match store.live_rows(table).await {
             Ok(s) => {
                 // Whatever happened while we were not listening is unknown.
                 hub.send(Event::Resync);

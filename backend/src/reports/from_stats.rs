@@ -3,11 +3,10 @@
 //! the same reports from orders directly; the tests hold both to the same
 //! answer.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use rodnik_shared::api::{
     DailyDeliveries, DailyDeliveryRow, DailyOrders, DailyOrdersRow, DeliveriesReport, DeliveryRow,
@@ -16,158 +15,10 @@ use rodnik_shared::api::{
 };
 use rodnik_shared::{ClientKind, ProductKind};
 
-use super::facts::{DelivFigures, OpsFigures, SalesFigures};
+use crate::figures::pack::{courier, pack_entries, row_entry, DelivMerge, FxMap, Pack};
+pub use crate::figures::pack::{pack_of_rows, DelivSources, PACK_FORMAT};
+use crate::figures::{DelivFigures, OpsFigures, SalesFigures};
 use crate::store::stats::LostFigures;
-
-fn courier(id: String) -> Option<String> {
-    (!id.is_empty()).then_some(id)
-}
-
-/// The version of [`Pack`]'s layout; packs of another are built again.
-pub const PACK_FORMAT: i64 = 2;
-
-/// A pack: the courier × client figures of a closed period (see
-/// `store::packs`), stored as JSON. Couriers are listed once (`c`: id or "",
-/// name or ""), lines point at them by index: a year is ~500,000 lines.
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct Pack<'a> {
-    c: Vec<(String, String)>,
-    #[serde(borrow)]
-    e: Vec<PackLine<'a>>,
-}
-
-/// `[courier index, client id, orders, water, amount, client name, kind]`,
-/// kind 0 unknown, 1 individual, 2 legal. Strings borrowed from the text.
-#[derive(Debug, Serialize, Deserialize)]
-struct PackLine<'a>(
-    u32,
-    #[serde(borrow)] Cow<'a, str>,
-    i64,
-    i64,
-    i64,
-    #[serde(borrow)] Cow<'a, str>,
-    u8,
-);
-
-fn kind_code(k: Option<ClientKind>) -> u8 {
-    match k {
-        None => 0,
-        Some(ClientKind::Individual) => 1,
-        Some(ClientKind::Legal) => 2,
-    }
-}
-
-fn kind_of(code: u8) -> Option<ClientKind> {
-    match code {
-        1 => Some(ClientKind::Individual),
-        2 => Some(ClientKind::Legal),
-        _ => None,
-    }
-}
-
-/// One courier × client figure of a period, borrowed.
-struct Entry<'a> {
-    courier: &'a str,
-    client: &'a str,
-    orders: i64,
-    water_qty: i64,
-    amount: i64,
-    courier_name: &'a str,
-    client_name: &'a str,
-    kind: Option<ClientKind>,
-}
-
-fn row_entry(row: &(String, String, String, DelivFigures)) -> Entry<'_> {
-    let (_, courier, client, f) = row;
-    Entry {
-        courier,
-        client,
-        orders: f.orders,
-        water_qty: f.water_qty,
-        amount: f.amount,
-        courier_name: f.courier_name.as_deref().unwrap_or_default(),
-        client_name: &f.client_name,
-        kind: f.client_kind,
-    }
-}
-
-fn pack_entries<'a>(p: &'a Pack<'_>) -> impl Iterator<Item = Entry<'a>> {
-    p.e.iter().map(|l| {
-        let (courier, courier_name) =
-            p.c.get(l.0 as usize)
-                .map(|(id, name)| (id.as_str(), name.as_str()))
-                .unwrap_or_default();
-        Entry {
-            courier,
-            client: &l.1,
-            orders: l.2,
-            water_qty: l.3,
-            amount: l.4,
-            courier_name,
-            client_name: &l.5,
-            kind: kind_of(l.6),
-        }
-    })
-}
-
-type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<rustc_hash::FxHasher>>;
-
-/// Courier × client figures summed over entries taken in date order: the
-/// names (and kind) of the latest entry win, as in the daily rows.
-#[derive(Default)]
-struct DelivMerge<'a> {
-    by: FxMap<(&'a str, &'a str), Entry<'a>>,
-}
-
-impl<'a> DelivMerge<'a> {
-    fn add_all(&mut self, entries: impl IntoIterator<Item = Entry<'a>>) {
-        use std::collections::hash_map::Entry as Slot;
-        for e in entries {
-            match self.by.entry((e.courier, e.client)) {
-                Slot::Occupied(mut row) => {
-                    let row = row.get_mut();
-                    row.orders += e.orders;
-                    row.water_qty += e.water_qty;
-                    row.amount += e.amount;
-                    row.courier_name = e.courier_name;
-                    row.client_name = e.client_name;
-                    row.kind = e.kind.or(row.kind);
-                }
-                Slot::Vacant(row) => {
-                    row.insert(e);
-                }
-            }
-        }
-    }
-}
-
-/// A pack's text from a period's `stat_deliv` rows (in key order).
-pub fn pack_of_rows(rows: &[(String, String, String, DelivFigures)]) -> serde_json::Result<String> {
-    let mut merge = DelivMerge::default();
-    merge.add_all(rows.iter().map(row_entry));
-    let mut couriers: FxMap<(&str, &str), u32> = FxMap::default();
-    let mut pack = Pack::default();
-    for ((courier, client), r) in &merge.by {
-        let next = couriers.len() as u32;
-        let at = *couriers
-            .entry((courier, r.courier_name))
-            .or_insert_with(|| {
-                pack.c
-                    .push((courier.to_string(), r.courier_name.to_string()));
-                next
-            });
-        pack.e.push(PackLine(
-            at,
-            Cow::Borrowed(client),
-            r.orders,
-            r.water_qty,
-            r.amount,
-            Cow::Borrowed(r.client_name),
-            kind_code(r.kind),
-        ));
-    }
-    serde_json::to_string(&pack)
-}
 
 /// A row of the deliveries report borrowed from a [`DelivMerge`]: serialized
 /// exactly as [`DeliveryRow`], without copying ~200,000 rows' strings first.
@@ -258,14 +109,6 @@ fn report_rows<'m>(
     });
     let totals = super::delivery_totals(rows.iter().map(|r| (r.orders, r.water_qty, r.amount)));
     (rows, totals)
-}
-
-/// Where a deliveries report comes from: pack texts in date order, then the
-/// daily rows read live (in key order).
-#[derive(Default)]
-pub struct DelivSources {
-    pub packs: Vec<String>,
-    pub live: Vec<(String, String, String, DelivFigures)>,
 }
 
 impl DelivSources {

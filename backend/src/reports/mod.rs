@@ -1,46 +1,22 @@
 //! The managers' reports, computed from orders, and their CSV form; the
 //! charts' figures in `trends`, the Excel form in `sheets` and `xlsx`.
 
-pub mod facts;
 pub mod from_stats;
 pub mod gate;
 pub mod sheets;
 pub mod trends;
 pub mod xlsx;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use chrono::{Months, NaiveDate};
 use rodnik_shared::api::{
     ClientSummary, DailyDeliveries, DailyOrders, DeliveriesReport, DeliveryRow, DeliveryTotals,
-    LostClientRow, LostClientsReport, LostMonthly, OperatorRow, Order, OrdersReport, SalesReport,
-    SalesRow, SalesTotals, User,
+    LostClientRow, LostClientsReport, LostMonthly, OrdersReport, SalesReport,
 };
-use rodnik_shared::{OrderState, ProductKind};
+use rodnik_shared::OrderState;
 
 use crate::store::reports::OrderFact;
-
-pub fn deliveries(orders: &[Order]) -> DeliveriesReport {
-    let mut rows: BTreeMap<(Option<String>, String), DeliveryRow> = BTreeMap::new();
-    for o in orders.iter().filter(|o| o.state == OrderState::Delivered) {
-        let row = rows
-            .entry((o.courier_id.clone(), o.client_id.clone()))
-            .or_insert_with(|| DeliveryRow {
-                courier_id: o.courier_id.clone(),
-                courier_name: o.courier_name.clone(),
-                client_id: o.client_id.clone(),
-                client_name: o.client_name.clone(),
-                client_kind: o.client_kind,
-                orders: 0,
-                water_qty: 0,
-                amount: 0,
-            });
-        row.orders += 1;
-        row.water_qty += i64::from(o.water_qty());
-        row.amount += o.total.0;
-    }
-    deliveries_report(rows.into_values().collect())
-}
 
 /// The deliveries report of these rows: sorted by courier and client, with totals.
 pub fn deliveries_report(mut rows: Vec<DeliveryRow>) -> DeliveriesReport {
@@ -75,66 +51,6 @@ pub fn delivery_totals(rows: impl Iterator<Item = (i64, i64, i64)>) -> DeliveryT
         t.amount += amount;
     }
     t
-}
-
-pub fn sales(orders: &[Order]) -> SalesReport {
-    let mut rows: BTreeMap<String, SalesRow> = BTreeMap::new();
-    for o in orders.iter().filter(|o| o.state == OrderState::Delivered) {
-        for l in o.lines.iter().filter(|l| l.kind != ProductKind::Water) {
-            let row = rows
-                .entry(l.product_id.clone())
-                .or_insert_with(|| SalesRow {
-                    product_id: l.product_id.clone(),
-                    name: l.name.clone(),
-                    kind: l.kind,
-                    qty: 0,
-                    amount: 0,
-                });
-            row.qty += i64::from(l.qty);
-            row.amount += l.amount.0;
-        }
-    }
-    let mut rows: Vec<SalesRow> = rows.into_values().collect();
-    rows.sort_by(|a, b| (a.kind, &a.name).cmp(&(b.kind, &b.name)));
-    let totals = SalesTotals {
-        qty: rows.iter().map(|r| r.qty).sum(),
-        amount: rows.iter().map(|r| r.amount).sum(),
-    };
-    SalesReport { rows, totals }
-}
-
-pub fn orders_worked(orders: &[Order], users: &[User]) -> OrdersReport {
-    let names: HashMap<&str, &str> = users
-        .iter()
-        .map(|u| (u.id.as_str(), u.name.as_str()))
-        .collect();
-    let mut by_op: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
-    for o in orders {
-        let e = by_op.entry(o.created_by.as_str()).or_default();
-        e.0 += 1;
-        if o.state == OrderState::Delivered {
-            e.1 += 1;
-        }
-    }
-    let mut by_operator: Vec<OperatorRow> = by_op
-        .into_iter()
-        .map(|(id, (created, delivered))| OperatorRow {
-            user_id: id.to_string(),
-            name: names.get(id).copied().unwrap_or(id).to_string(),
-            created,
-            delivered,
-        })
-        .collect();
-    by_operator.sort_by(|a, b| b.created.cmp(&a.created).then(a.name.cmp(&b.name)));
-    let count = |s: OrderState| orders.iter().filter(|o| o.state == s).count() as i64;
-    OrdersReport {
-        total: orders.len() as i64,
-        delivered: count(OrderState::Delivered),
-        cancelled: count(OrderState::Cancelled),
-        open: orders.iter().filter(|o| o.state.is_open()).count() as i64,
-        failed_attempts: orders.iter().map(|o| o.attempts.len() as i64).sum(),
-        by_operator,
-    }
 }
 
 /// The first day that counts as "recent": `months` calendar months before `as_of`.

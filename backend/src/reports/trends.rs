@@ -4,35 +4,11 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Datelike, Days, Months, NaiveDate};
-use rodnik_shared::api::{
-    DailyDeliveries, DailyDeliveryRow, DailyOrders, DailyOrdersRow, LostMonth, LostMonthly, Order,
-    StateCounts,
-};
+use rodnik_shared::api::{DailyDeliveries, DailyDeliveryRow, LostMonth, LostMonthly};
 use rodnik_shared::OrderState;
 
 use super::lost_cutoff;
 use crate::store::reports::OrderFact;
-
-/// Delivered orders per (delivery day, courier).
-pub fn daily_deliveries(orders: &[Order]) -> DailyDeliveries {
-    let mut rows: BTreeMap<(String, Option<String>), DailyDeliveryRow> = BTreeMap::new();
-    for o in orders.iter().filter(|o| o.state == OrderState::Delivered) {
-        let row = rows
-            .entry((o.delivery_date.clone(), o.courier_id.clone()))
-            .or_insert_with(|| DailyDeliveryRow {
-                date: o.delivery_date.clone(),
-                courier_id: o.courier_id.clone(),
-                courier_name: o.courier_name.clone(),
-                orders: 0,
-                water_qty: 0,
-                amount: 0,
-            });
-        row.orders += 1;
-        row.water_qty += i64::from(o.water_qty());
-        row.amount += o.total.0;
-    }
-    daily_deliveries_report(rows.into_values().collect())
-}
 
 /// The chart's rows sorted by day and courier, with totals.
 pub fn daily_deliveries_report(mut rows: Vec<DailyDeliveryRow>) -> DailyDeliveries {
@@ -45,36 +21,6 @@ pub fn daily_deliveries_report(mut rows: Vec<DailyDeliveryRow>) -> DailyDeliveri
     });
     let totals = super::delivery_totals(rows.iter().map(|r| (r.orders, r.water_qty, r.amount)));
     DailyDeliveries { rows, totals }
-}
-
-fn count(c: &mut StateCounts, o: &Order) {
-    match o.state {
-        OrderState::New => c.new += 1,
-        OrderState::Delivery => c.delivery += 1,
-        OrderState::Delivered => c.delivered += 1,
-        OrderState::Cancelled => c.cancelled += 1,
-    }
-    c.failed_attempts += o.attempts.len() as i64;
-}
-
-/// Orders per delivery day by their state now.
-pub fn daily_orders(orders: &[Order]) -> DailyOrders {
-    let mut days: BTreeMap<&str, StateCounts> = BTreeMap::new();
-    let mut totals = StateCounts::default();
-    for o in orders {
-        count(days.entry(o.delivery_date.as_str()).or_default(), o);
-        count(&mut totals, o);
-    }
-    DailyOrders {
-        rows: days
-            .into_iter()
-            .map(|(date, counts)| DailyOrdersRow {
-                date: date.to_string(),
-                counts,
-            })
-            .collect(),
-        totals,
-    }
 }
 
 /// The first day on which a client whose last delivery was on `last` counts

@@ -1,4 +1,4 @@
-//! The store's side of backups (crate::backup): a connection that is not
+//! The store's side of backups (the `backup` module): a connection that is not
 //! migrated (to read a folder as it is), and the import of a backup file
 //! into an empty database, followed by the usual migration.
 

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::{decode, decode_all, new_key, rid, strip_nulls, Store};
 use crate::error::{Error, Result};
-use crate::reports::facts::CARD_RECENT;
+use crate::figures::CARD_RECENT;
 
 pub fn to_address(a: ValidAddress, id: Option<String>) -> Address {
     Address {
@@ -116,10 +116,35 @@ impl Store {
             .ok_or_else(|| Error::not_found("client"))
     }
 
-    /// Writes a changed client (name, phones, addresses...) and its phone rows
-    /// in one transaction. `bottles_held` is not touched here: deliveries own it.
+    /// Reads the client, lets `edit` change it and writes it back with
+    /// compare-and-set on its revision, all again (under the store's retry
+    /// policy) when a concurrent edit came first: `edit` then applies to the
+    /// fresh client instead of overwriting it. An error from `edit` is final.
+    pub async fn edit_client<F>(&self, id: &str, edit: F) -> Result<()>
+    where
+        F: Fn(ClientSummary) -> Result<ClientSummary>,
+    {
+        let saved = self
+            .retrying_races(|| async {
+                let (c, rev) = self.client_for_update(id).await?;
+                let c = edit(c)?;
+                self.save_client(&c, rev).await
+            })
+            .await;
+        match saved {
+            Err(Error::Conflict {
+                code: "stale_version" | "retry",
+                ..
+            }) => Err(Error::conflict(
+                "busy",
+                "the client is changing too often; try again",
+            )),
+            other => other,
+        }
+    }
+
     /// A client and its revision, for a compare-and-set edit.
-    pub async fn client_for_update(&self, id: &str) -> Result<(ClientSummary, i64)> {
+    async fn client_for_update(&self, id: &str) -> Result<(ClientSummary, i64)> {
         let row = self
             .one(
                 "SELECT * OMIT search, prices, created_at FROM ONLY $rid",
@@ -132,9 +157,12 @@ impl Store {
         Ok((decode(row)?, rev))
     }
 
+    /// Writes a changed client (name, phones, addresses...) and its phone rows
+    /// in one transaction. `bottles_held` is not touched here: deliveries own it.
     /// Writes an edited client only if it is still at `rev`
-    /// (`Conflict(stale_version)` otherwise), with its phone rows, in one transaction.
-    pub async fn save_client(&self, c: &ClientSummary, rev: i64) -> Result<()> {
+    /// (`Conflict(stale_version)` otherwise), with its phone rows, in one
+    /// transaction. Not retried here: `edit_client` runs read-edit-write again.
+    async fn save_client(&self, c: &ClientSummary, rev: i64) -> Result<()> {
         let mut doc = client_doc(c);
         if let Value::Object(map) = &mut doc {
             map.remove("bottles_held");
@@ -159,15 +187,11 @@ impl Store {
              INSERT INTO client_phones $phones;
              COMMIT TRANSACTION;"
         );
-        // Transaction conflicts are retried here; a lost compare-and-set is the caller's.
-        self.retrying(|| async {
-            self.run_with(
-                &sql,
-                json!({ "doc": doc, "cid": c.id, "phones": phone_rows(c), "rev": rev }),
-                vec![("rid", rid("clients", &c.id))],
-            )
-            .await
-        })
+        self.run_with(
+            &sql,
+            json!({ "doc": doc, "cid": c.id, "phones": phone_rows(c), "rev": rev }),
+            vec![("rid", rid("clients", &c.id))],
+        )
         .await?;
         Ok(())
     }

@@ -257,8 +257,14 @@ impl Store {
         Ok(())
     }
 
-    pub fn db(&self) -> &Surreal<Any> {
-        &self.db
+    /// A LIVE query on every row of `table` (the live channel's feed).
+    pub async fn live_rows(&self, table: &str) -> Result<surrealdb::method::Stream<Vec<Value>>> {
+        Ok(self.db.select::<Vec<Value>>(table).live().await?)
+    }
+
+    /// The whole database as SurrealQL, as SurrealDB exports it (backups).
+    pub async fn export(&self) -> std::result::Result<surrealdb::method::Backup, surrealdb::Error> {
+        self.db.export(()).await
     }
 
     /// Runs `sql` with `vars` (a JSON object) and checks every statement's
@@ -308,7 +314,41 @@ impl Store {
     }
 
     /// Retries `f` on transaction conflicts, with jitter (growing to 1-160 ms).
-    pub async fn retrying<T, F, Fut>(&self, mut f: F) -> Result<T>
+    /// The one retry policy of the server: nothing that calls a store
+    /// function retries it again.
+    pub async fn retrying<T, F, Fut>(&self, f: F) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
+        self.retry_when(is_retry, f).await
+    }
+
+    /// As `retrying`, and also when `f` lost a compare-and-set race
+    /// (`stale_version`): for a read-decide-write `f` that reads afresh each
+    /// time, so that it decides again on what the winner wrote.
+    pub async fn retrying_races<T, F, Fut>(&self, f: F) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
+        self.retry_when(
+            |e| {
+                is_retry(e)
+                    || matches!(
+                        e,
+                        Error::Conflict {
+                            code: "stale_version",
+                            ..
+                        }
+                    )
+            },
+            f,
+        )
+        .await
+    }
+
+    async fn retry_when<T, F, Fut>(&self, again: fn(&Error) -> bool, mut f: F) -> Result<T>
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<T>>,
@@ -316,7 +356,7 @@ impl Store {
         let mut attempt = 0u32;
         loop {
             match f().await {
-                Err(e) if is_retry(&e) && attempt < RETRIES => {
+                Err(e) if again(&e) && attempt < RETRIES => {
                     let m = crate::metrics::metrics();
                     m.tx_conflicts.inc();
                     m.tx_retries.inc();
@@ -324,7 +364,7 @@ impl Store {
                     let jitter = rand::thread_rng().gen_range(1..=5u64 << attempt.min(5));
                     tokio::time::sleep(Duration::from_millis(jitter)).await;
                 }
-                Err(e) if is_retry(&e) => {
+                Err(e) if again(&e) => {
                     let m = crate::metrics::metrics();
                     m.tx_conflicts.inc();
                     m.tx_gave_up.inc();
@@ -496,12 +536,16 @@ mod storage_engine {
         let done = Arc::new(AtomicBool::new(false));
         let writers: Vec<_> = (0..WRITERS)
             .map(|w| {
-                let (tree, progress, handle) = (tree.clone(), progress.clone(), rt.handle().clone());
+                let (tree, progress, handle) =
+                    (tree.clone(), progress.clone(), rt.handle().clone());
                 std::thread::spawn(move || {
                     for i in 0..COMMITS {
                         let mut tx = tree.begin().expect("begin");
-                        tx.set(format!("w{w}-{:05}", i % 500).as_bytes(), vec![w as u8; 300])
-                            .expect("set");
+                        tx.set(
+                            format!("w{w}-{:05}", i % 500).as_bytes(),
+                            vec![w as u8; 300],
+                        )
+                        .expect("set");
                         handle.block_on(tx.commit()).expect("commit");
                         progress.fetch_add(1, Ordering::Relaxed);
                     }
@@ -557,19 +601,24 @@ mod storage_engine {
     #[tokio::test]
     async fn patched_surrealdb_crates_are_linked() {
         // surrealdb-kvs-surrealkv: the engine's memory from the environment.
-        let cfg = surrealdb_kvs_surrealkv::SurrealKvConfig::default().with_overrides(|name| {
-            match name {
+        let cfg =
+            surrealdb_kvs_surrealkv::SurrealKvConfig::default().with_overrides(|name| match name {
                 "SURREAL_SURREALKV_MAX_MEMTABLE_SIZE" => Some("262144".into()),
                 "SURREAL_SURREALKV_BLOCK_CACHE_CAPACITY" => Some(" 1048576 ".into()),
                 _ => None,
-            }
-        });
-        assert_eq!((cfg.max_memtable_size, cfg.block_cache_capacity), (262_144, 1_048_576));
+            });
+        assert_eq!(
+            (cfg.max_memtable_size, cfg.block_cache_capacity),
+            (262_144, 1_048_576)
+        );
         // surrealdb-datastore: compiled field definitions shared across
         // transactions, filled by any statement on a table with fields.
         let store = super::Store::connect("mem://").await.expect("store");
         store
-            .run("SELECT * FROM products WHERE sku = 'W1'", serde_json::Value::Null)
+            .run(
+                "SELECT * FROM products WHERE sku = 'W1'",
+                serde_json::Value::Null,
+            )
             .await
             .expect("select");
         assert!(

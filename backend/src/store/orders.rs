@@ -4,13 +4,13 @@
 use std::sync::Arc;
 
 use rodnik_shared::api::Order;
-use rodnik_shared::OrderState;
+use rodnik_shared::{Effects, OrderState};
 use serde_json::{json, Value};
 
 use super::stats::apply_stats;
 use super::{decode, decode_all, rid, rids, strip_nulls, where_clause, Store};
 use crate::error::{Error, Result};
-use crate::reports::facts::Stats;
+use crate::figures::Stats;
 
 #[derive(Debug, Default, Clone)]
 pub struct OrderFilter {
@@ -39,15 +39,6 @@ pub(super) fn order_doc(o: &Order, delivered_by: Option<&str>) -> Value {
         }
     }
     doc
-}
-
-/// A side effect that commits with an order change.
-#[derive(Debug, Clone, Default)]
-pub struct Effects {
-    /// Returnable units to add to the client's `bottles_held` (may be negative).
-    pub bottles_delta: i64,
-    /// Who closed the stop (kept for reports).
-    pub delivered_by: Option<String>,
 }
 
 const ON_ROUTE: &str = "state IN ['delivery', 'delivered']";

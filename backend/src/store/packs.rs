@@ -28,8 +28,8 @@ use serde_json::{json, Value};
 
 use super::{rids, Store};
 use crate::error::{Error, Result};
-use crate::reports::facts::Stats;
-use crate::reports::from_stats::{pack_of_rows, DelivSources, PACK_FORMAT};
+use crate::figures::pack::{pack_of_rows, DelivSources, PACK_FORMAT};
+use crate::figures::Stats;
 
 /// A pack covers only days at least this many days before today (UTC).
 pub const BUILD_LAG: u64 = 3;

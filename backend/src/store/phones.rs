@@ -98,21 +98,22 @@ impl Store {
             let Some(id) = row.get("id").and_then(Value::as_str).map(key_of) else {
                 continue;
             };
-            let (mut client, rev) = self.client_for_update(&id).await?;
-            if let Some(phones) = renormalised(&client.phones) {
-                client.phones = phones;
-            }
-            for a in &mut client.addresses {
-                if let Some(new) = a
-                    .contact_phone
-                    .as_ref()
-                    .and_then(|p| current_form(p.as_str()))
-                {
-                    a.contact_phone = Some(new);
+            self.edit_client(&id, |mut client| {
+                if let Some(phones) = renormalised(&client.phones) {
+                    client.phones = phones;
                 }
-            }
-            // Runs before the server serves: nothing else edits the client meanwhile.
-            self.save_client(&client, rev).await?;
+                for a in &mut client.addresses {
+                    if let Some(new) = a
+                        .contact_phone
+                        .as_ref()
+                        .and_then(|p| current_form(p.as_str()))
+                    {
+                        a.contact_phone = Some(new);
+                    }
+                }
+                Ok(client)
+            })
+            .await?;
             tracing::info!(client = %id, "phone numbers rewritten in their current form");
             changed += 1;
         }

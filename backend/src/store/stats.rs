@@ -1,4 +1,4 @@
-//! The pre-aggregated report tables (see `reports::facts`): their writes,
+//! The pre-aggregated report tables (see `figures`): their writes,
 //! which go into the order's own transaction, their reads by date range, and
 //! the rebuild from the orders.
 
@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use super::{decode_all, Store};
 use crate::error::Result;
-use crate::reports::facts::{DelivFigures, OpsFigures, SalesFigures, Stats};
+use crate::figures::{DelivFigures, OpsFigures, SalesFigures, Stats};
 
 /// The statements that add `s` to the figure tables, for inside the order's
 /// transaction, with their variables merged into `vars` (a JSON object). Only
@@ -541,7 +541,7 @@ impl Store {
     /// from a light read of every order; the other figures stay as they are.
     /// Returns the number of clients written.
     pub async fn rebuild_client_cards(&self) -> Result<usize> {
-        let mut cards: std::collections::HashMap<String, crate::reports::facts::ClientFigures> =
+        let mut cards: std::collections::HashMap<String, crate::figures::ClientFigures> =
             std::collections::HashMap::new();
         self.scan_orders(
             "client cards",

@@ -2,13 +2,15 @@
 //! on `rev`), the PBX events already applied (to drop a provider's
 //! duplicates), and operator presence (who sits at which extension).
 
-use rodnik_shared::api::User;
+use std::collections::BTreeMap;
+
+use rodnik_shared::api::{PbxProvider, User};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use super::{rid, Store};
 use crate::error::{Error, Result};
-use crate::telephony::settings::Stored;
 
 fn seen_key(key: &str) -> String {
     format!("e{}", &hex::encode(Sha256::digest(key.as_bytes()))[..32])
@@ -139,5 +141,31 @@ impl Store {
         self.get_user(user_id)
             .await?
             .ok_or_else(|| Error::not_found("user"))
+    }
+}
+
+/// The settings row as stored (`settings:telephony`, JSON in one string).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Stored {
+    #[serde(default)]
+    pub adapters: BTreeMap<String, StoredAdapter>,
+    #[serde(default)]
+    pub originate: Option<PbxProvider>,
+}
+
+#[derive(Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct StoredAdapter {
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    #[serde(default)]
+    pub values: BTreeMap<String, String>,
+}
+
+impl std::fmt::Debug for StoredAdapter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredAdapter")
+            .field("enabled", &self.enabled)
+            .field("values", &self.values.keys().collect::<Vec<_>>())
+            .finish()
     }
 }

@@ -8,6 +8,8 @@ use serde_json::{json, Map, Value};
 use super::{decode, decode_all, new_key, rid, strip_nulls, Store};
 use crate::error::{Error, Result};
 
+pub use crate::config::SessionLimits;
+
 /// How long a session looked up stays trusted in this process without
 /// asking the database again. Every request names its session, and two reads
 /// per request were a third of a phone lookup. A logout or user change made
@@ -17,51 +19,6 @@ pub const SESSION_TTL: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Entries above which the cache is emptied (a bound, not a working size).
 const SESSION_CACHE_MAX: usize = 10_000;
-
-/// How long sessions last: an office PC signs in each shift, a courier's
-/// phone stays signed in through days off (its offline queue waits on it).
-#[derive(Debug, Clone, Copy)]
-pub struct SessionLimits {
-    /// Operators, managers, admins: ended after this long unused ...
-    pub office_idle: std::time::Duration,
-    /// ... and this long after sign-in, used or not.
-    pub office_max: std::time::Duration,
-    pub courier_idle: std::time::Duration,
-    pub courier_max: std::time::Duration,
-}
-
-impl Default for SessionLimits {
-    fn default() -> Self {
-        const H: u64 = 3600;
-        SessionLimits {
-            office_idle: std::time::Duration::from_secs(12 * H),
-            office_max: std::time::Duration::from_secs(7 * 24 * H),
-            courier_idle: std::time::Duration::from_secs(7 * 24 * H),
-            courier_max: std::time::Duration::from_secs(30 * 24 * H),
-        }
-    }
-}
-
-impl SessionLimits {
-    /// Whether a session of a user with `role`, made at `created` and last
-    /// used at `seen`, is over.
-    pub fn expired(
-        &self,
-        role: Role,
-        created: chrono::DateTime<chrono::Utc>,
-        seen: chrono::DateTime<chrono::Utc>,
-        now: chrono::DateTime<chrono::Utc>,
-    ) -> bool {
-        let (idle, max) = match role {
-            Role::Courier => (self.courier_idle, self.courier_max),
-            _ => (self.office_idle, self.office_max),
-        };
-        let over = |since: chrono::DateTime<chrono::Utc>, limit: std::time::Duration| {
-            (now - since).to_std().is_ok_and(|d| d > limit)
-        };
-        over(created, max) || over(seen, idle)
-    }
-}
 
 /// A signed-in session as an admin sees it (never its token).
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]

@@ -8,9 +8,10 @@ use std::collections::BTreeMap;
 use rodnik_shared::api::{
     AdapterChange, AdapterView, PbxProvider, PutTelephonySettings, TelephonySettingsView,
 };
-use serde::{Deserialize, Serialize};
 
+pub use crate::config::TelephonyEnv;
 use crate::error::{Error, Result};
+pub use crate::store::telephony::{Stored, StoredAdapter};
 
 /// The adapters, by the name used in the API and in the stored settings.
 pub const ADAPTERS: [&str; 4] = ["generic", "mango", "zadarma", "asterisk"];
@@ -31,97 +32,37 @@ fn required(adapter: &str) -> &'static [&'static str] {
 pub const MANGO_API_URL: &str = "https://app.mango-office.ru/vpbx";
 pub const ZADARMA_API_URL: &str = "https://api.zadarma.com";
 
-/// Values from the environment, read once at start. `Debug` shows names only.
-#[derive(Clone, Default)]
-pub struct TelephonyEnv {
-    values: BTreeMap<(String, String), String>,
-    /// `RODNIK_PROVIDER_HOSTS`: hosts besides the providers' own that may
-    /// receive secrets set in the environment (a test PBX, a proxy).
-    pub provider_hosts: Vec<String>,
-}
-
-impl std::fmt::Debug for TelephonyEnv {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let names: Vec<String> = self
-            .values
-            .keys()
-            .map(|(a, n)| format!("{a}.{n}"))
+/// Every `RODNIK_*` telephony variable that is set and not empty, except
+/// `RODNIK_TELEPHONY_SECRET`, which `Config::telephony_secret` carries.
+pub fn env_from_process() -> Result<TelephonyEnv, String> {
+    let mut env = TelephonyEnv::default();
+    for (adapter, name, _, var) in VALUES {
+        if *var == "RODNIK_TELEPHONY_SECRET" {
+            continue;
+        }
+        if let Ok(v) = std::env::var(var) {
+            if !v.trim().is_empty() {
+                env.set(adapter, name, v.trim());
+            }
+        }
+    }
+    if let Ok(hosts) = std::env::var("RODNIK_PROVIDER_HOSTS") {
+        env.provider_hosts = hosts
+            .split(',')
+            .map(|h| h.trim().to_ascii_lowercase())
+            .filter(|h| !h.is_empty())
             .collect();
-        f.debug_struct("TelephonyEnv").field("set", &names).finish()
     }
-}
-
-impl TelephonyEnv {
-    /// Every `RODNIK_*` telephony variable that is set and not empty, except
-    /// `RODNIK_TELEPHONY_SECRET`, which `Config::telephony_secret` carries.
-    pub fn from_env() -> Result<TelephonyEnv, String> {
-        let mut env = TelephonyEnv::default();
-        for (adapter, name, _, var) in VALUES {
-            if *var == "RODNIK_TELEPHONY_SECRET" {
-                continue;
-            }
-            if let Ok(v) = std::env::var(var) {
-                if !v.trim().is_empty() {
-                    env.set(adapter, name, v.trim());
-                }
-            }
-        }
-        if let Ok(hosts) = std::env::var("RODNIK_PROVIDER_HOSTS") {
-            env.provider_hosts = hosts
-                .split(',')
-                .map(|h| h.trim().to_ascii_lowercase())
-                .filter(|h| !h.is_empty())
-                .collect();
-        }
-        if let Some(tz) = env.get("zadarma", "tz") {
-            parse_tz(tz).map_err(|m| format!("RODNIK_ZADARMA_TZ: {m}"))?;
-        }
-        if let Some(s) = env.get("zadarma", "sources") {
-            parse_sources(s).map_err(|m| format!("RODNIK_ZADARMA_SOURCES: {m}"))?;
-        }
-        if let Some(ami) = env.get("asterisk", "ami") {
-            super::asterisk::AmiTarget::parse(ami)
-                .map_err(|m| format!("RODNIK_ASTERISK_AMI: {m}"))?;
-        }
-        Ok(env)
+    if let Some(tz) = env.get("zadarma", "tz") {
+        parse_tz(tz).map_err(|m| format!("RODNIK_ZADARMA_TZ: {m}"))?;
     }
-
-    pub fn set(&mut self, adapter: &str, name: &str, value: &str) {
-        self.values
-            .insert((adapter.to_string(), name.to_string()), value.to_string());
+    if let Some(s) = env.get("zadarma", "sources") {
+        parse_sources(s).map_err(|m| format!("RODNIK_ZADARMA_SOURCES: {m}"))?;
     }
-
-    fn get(&self, adapter: &str, name: &str) -> Option<&str> {
-        self.values
-            .get(&(adapter.to_string(), name.to_string()))
-            .map(String::as_str)
+    if let Some(ami) = env.get("asterisk", "ami") {
+        super::asterisk::AmiTarget::parse(ami).map_err(|m| format!("RODNIK_ASTERISK_AMI: {m}"))?;
     }
-}
-
-/// The settings row as stored (`settings:telephony`, JSON in one string).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-pub struct Stored {
-    #[serde(default)]
-    pub adapters: BTreeMap<String, StoredAdapter>,
-    #[serde(default)]
-    pub originate: Option<PbxProvider>,
-}
-
-#[derive(Clone, Default, Serialize, Deserialize, PartialEq)]
-pub struct StoredAdapter {
-    #[serde(default)]
-    pub enabled: Option<bool>,
-    #[serde(default)]
-    pub values: BTreeMap<String, String>,
-}
-
-impl std::fmt::Debug for StoredAdapter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StoredAdapter")
-            .field("enabled", &self.enabled)
-            .field("values", &self.values.keys().collect::<Vec<_>>())
-            .finish()
-    }
+    Ok(env)
 }
 
 impl Stored {

@@ -411,7 +411,7 @@ pub fn Board() -> Html {
                     </div>
                 </div>
                 { summary(lang, &orders, "board-summary",
-                    html! { <span class="sum" id="board-sum">{ orders.total().display() }</span> }) }
+                    html! { <span class="sum" id="board-sum">{ crate::money::text(lang, orders.total()) }</span> }) }
                 <div class="toolbar-right">
                     <label class="check">
                         <input id="board-show-cancelled" type="checkbox" checked={*show_cancelled}

@@ -519,7 +519,7 @@ pub fn Console() -> Html {
                     <p id="order-saved" class="banner ok" data-id={o.id.clone()} data-number={o.number.to_string()}
                         data-state={o.state.as_str()} role="status">
                         { format!("{} {} ({}, {}) {} {}", t.order_word, o.number, short_date(&o.delivery_date),
-                            o.total.display(), t.dispatched_to, o.courier_name.clone().unwrap_or_default()) }
+                            crate::money::text(lang, o.total), t.dispatched_to, o.courier_name.clone().unwrap_or_default()) }
                     </p>
                 }
                 { right }

@@ -200,7 +200,7 @@ pub fn Wallboard() -> Html {
                 { big("wb-total-done", wt.done, format!("{}", total.done), "done") }
                 { big("wb-total-failed", wt.failed, total.failed.to_string(), "failed") }
                 { big("wb-total-left", wt.left, total.left.to_string(), "left") }
-                { big("wb-total-cash", wt.cash, total.cash.display(), "cash") }
+                { big("wb-total-cash", wt.cash, crate::money::text(lang, total.cash), "cash") }
                 { big("wb-total-bottles", wt.bottles, total.bottles.to_string(), "bottles") }
             </div>
             <div class="wb-main">
@@ -310,7 +310,7 @@ fn courier_row(r: &CourierRow, lang: Lang) -> Html {
             <td class="n done">{ done }</td>
             <td class="n failed">{ failed }</td>
             <td class="n left">{ left }</td>
-            <td class="n cash">{ cash.display() }</td>
+            <td class="n cash">{ crate::money::number(lang, cash) }</td>
         </tr>
     }
 }

@@ -11,7 +11,7 @@ use rodnik_shared::{ClientKind, Money};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::money::{parse_roubles, roubles_input, roubles_text, MoneyError};
+use rodnik_shared::MoneyError;
 use super::products::money_error;
 use super::{errors_from, field_error, input_value, other_errors, Errors, Load};
 use crate::api::Api;
@@ -69,7 +69,7 @@ impl PricesState {
     fn inputs_of(saved: &HashMap<String, Money>, comma: bool) -> HashMap<String, String> {
         saved
             .iter()
-            .map(|(id, m)| (id.clone(), roubles_input(*m, comma)))
+            .map(|(id, m)| (id.clone(), m.roubles_input(comma)))
             .collect()
     }
 
@@ -77,7 +77,7 @@ impl PricesState {
     pub fn typed(&self, product_id: &str) -> Result<Option<Money>, MoneyError> {
         match self.inputs.get(product_id).map(|s| s.trim()) {
             None | Some("") => Ok(None),
-            Some(s) => parse_roubles(s).map(Some),
+            Some(s) => rodnik_shared::Money::parse_roubles(s).map(Some),
         }
     }
 
@@ -552,10 +552,10 @@ fn price_row(
                 if !p.on_sale { <span class="off-sale-tag">{ t.off_sale }</span> }
             </td>
             <td>{ product_kind_label(lang, p.product.kind) }</td>
-            <td class="money">{ roubles_text(list, comma) }</td>
+            <td class="money">{ crate::money::number(lang, list) }</td>
             <td>
                 <input class="contract-price" type="text" inputmode="decimal" value={value}
-                    placeholder={roubles_input(list, comma)} {oninput} {onkeydown} disabled={state.busy}
+                    placeholder={list.roubles_input(comma)} {oninput} {onkeydown} disabled={state.busy}
                     aria-label={format!("{}: {}", t.contract_price, p.product.name)} />
                 { field_error(&state.errors, &id) }
             </td>

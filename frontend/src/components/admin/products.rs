@@ -9,7 +9,7 @@ use rodnik_shared::{Money, ProductKind};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::money::{parse_roubles, roubles_input, roubles_text, MoneyError};
+use rodnik_shared::MoneyError;
 use super::{
     checked, errors_from, field_error, input_value, matches, other_errors, select_value, Errors,
     Load,
@@ -70,7 +70,7 @@ impl ProductDraft {
             name: p.product.name.clone(),
             kind: p.product.kind,
             unit: p.product.unit.clone(),
-            price: roubles_input(p.product.price, comma),
+            price: p.product.price.roubles_input(comma),
             returnable: p.product.returnable,
             on_sale: p.on_sale,
         }
@@ -90,7 +90,7 @@ impl ProductDraft {
         if self.unit.trim().is_empty() {
             errors.push(("unit".into(), t.required.into()));
         }
-        let price = parse_roubles(&self.price);
+        let price = rodnik_shared::Money::parse_roubles(&self.price);
         if let Err(e) = price {
             errors.push(("price".into(), money_error(e, t)));
         }
@@ -601,7 +601,7 @@ fn product_row(
         Callback::from(move |_: MouseEvent| save.emit(Some(id.clone())))
     };
     let list_price = r.entry.product.price;
-    let price_changed = parse_roubles(&d.price).is_ok_and(|p| p != list_price);
+    let price_changed = rodnik_shared::Money::parse_roubles(&d.price).is_ok_and(|p| p != list_price);
     html! {
         <tr class={classes!("product-row", dirty.then_some("dirty"), (!r.entry.on_sale).then_some("off-sale"),
                 r.saved.then_some("touched"), (!r.errors.is_empty()).then_some("has-error"))}
@@ -632,7 +632,7 @@ fn product_row(
                 <input class="price" type="text" inputmode="decimal" value={d.price.clone()} oninput={on(Field::Price)}
                     onkeydown={onkeydown.clone()} disabled={r.busy} aria-label={t.list_price} />
                 if price_changed {
-                    <span class="was">{ format!("{} {}", t.was, roubles_text(list_price, lang == Lang::Ru)) }</span>
+                    <span class="was">{ format!("{} {}", t.was, crate::money::number(lang, list_price)) }</span>
                 }
                 { field_error(&r.errors, "price") }
             </td>

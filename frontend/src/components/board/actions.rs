@@ -202,7 +202,7 @@ pub fn ActionsPanel(p: &ActionsProps) -> Html {
             </div>
             <div class="actions-goods">
                 <span>{ goods_text(o) }</span>
-                <b class="money">{ o.total.display() }</b>
+                <b class="money">{ crate::money::text(lang, o.total) }</b>
             </div>
             if let Some(n) = &o.note {
                 <div class="actions-note">{ format!("{}: {n}", bt.note) }</div>

@@ -14,11 +14,11 @@ use serde_json::json;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::mpsc;
 
-use super::Event;
+use super::extract::ApiQuery;
 use crate::app::AppState;
 use crate::auth::token_hash;
 use crate::error::{Error, Result};
-use crate::http::extract::ApiQuery;
+use crate::live::Event;
 use crate::store::orders::OrderFilter;
 
 /// Messages waiting for a slow socket; past this it gets `resync`.

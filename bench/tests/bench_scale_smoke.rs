@@ -1,4 +1,4 @@
-//! Smoke test of the scale benchmark (`tests/src/bin/bench_scale.rs`): a tiny
+//! Smoke test of the scale benchmark (`bench/src/bin/bench_scale.rs`): a tiny
 //! generated dataset in a temporary folder, `--quick`, and every operation's
 //! row in the table.
 //!

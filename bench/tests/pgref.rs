@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use rodnik_tests::pgref::{percentile, run, PgRefOptions};
+use rodnik_bench::pgref::{percentile, run, PgRefOptions};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_postgresql_reference_loads_measures_and_stops() {

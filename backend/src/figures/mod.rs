@@ -20,6 +20,8 @@
 //! - `stat_client:[client]`: delivered orders, open orders, last delivery date
 //!   (lost clients).
 
+pub mod pack;
+
 use std::collections::BTreeMap;
 
 use rodnik_shared::api::Order;

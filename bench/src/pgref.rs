@@ -566,116 +566,21 @@ async fn count_orders(c: &Client) -> Result<u64, String> {
 // ---------------------------------------------------------------------------
 // The dataset
 
-/// (name, kind, list price in kopecks); the first, the 19 l bottle, is the
-/// returnable one and most lines' product. As in `rodnik demo`.
-const PRODUCTS: &[(&str, &str, i64)] = &[
-    ("Вода питьевая 19 л", "water", 35000),
-    ("Вода питьевая 5 л", "water", 15000),
-    ("Вода питьевая 1,5 л (6 шт.)", "water", 24000),
-    ("Стаканчики одноразовые (100 шт.)", "goods", 18000),
-    ("Помпа механическая", "goods", 45000),
-    ("Помпа электрическая", "goods", 120000),
-    ("Кулер напольный", "goods", 990000),
-    ("Стойка для бутылей", "goods", 250000),
-    ("Санобработка кулера", "service", 150000),
-    ("Установка кулера", "service", 50000),
-];
-const FIRST_M: &[&str] = &[
-    "Иван",
-    "Сергей",
-    "Алексей",
-    "Дмитрий",
-    "Андрей",
-    "Михаил",
-    "Николай",
-    "Павел",
-    "Владимир",
-    "Олег",
-    "Артём",
-    "Максим",
-];
-const FIRST_F: &[&str] = &[
-    "Анна",
-    "Елена",
-    "Ольга",
-    "Наталья",
-    "Мария",
-    "Татьяна",
-    "Ирина",
-    "Светлана",
-    "Екатерина",
-    "Юлия",
-    "Дарья",
-    "Алина",
-];
-const LAST: &[&str] = &[
-    "Иванов",
-    "Петров",
-    "Смирнов",
-    "Кузнецов",
-    "Попов",
-    "Васильев",
-    "Соколов",
-    "Михайлов",
-    "Новиков",
-    "Фёдоров",
-    "Морозов",
-    "Волков",
-    "Алексеев",
-    "Лебедев",
-    "Семёнов",
-    "Егоров",
-    "Павлов",
-    "Козлов",
-    "Степанов",
-    "Николаев",
-];
-const COMPANY: &[&str] = &[
-    "Ромашка",
-    "Вектор",
-    "Альфа-Строй",
-    "Северный ветер",
-    "ТехноПарк",
-    "Гранит",
-    "Меридиан",
-    "Солнечный берег",
-    "Горизонт",
-    "Инфотех",
-    "Стройресурс",
-    "Медикал",
-    "Логистик Плюс",
-    "Бизнес-Центр Орион",
-    "Авангард",
-];
-const STREETS: &[&str] = &[
-    "ул. Ленина",
-    "ул. Гагарина",
-    "пр-т Мира",
-    "ул. Садовая",
-    "ул. Советская",
-    "Ленинградский пр-т",
-    "ул. Профсоюзная",
-    "ул. Тверская",
-    "ул. Новослободская",
-    "Кутузовский пр-т",
-    "ул. Строителей",
-    "ул. Лесная",
-    "Варшавское ш.",
-    "ул. Академика Королёва",
-];
-const FAIL_REASONS: &[&str] = &[
-    "Клиент отсутствует",
-    "Неверный адрес",
-    "Нет доступа в подъезд",
-    "Клиент отказался",
-    "Не успел по времени",
-];
-const CANCEL_REASONS: &[&str] = &[
-    "Клиент передумал",
-    "Дубль заказа",
-    "Купил в магазине",
-    "Переезд",
-];
+// The price list, names, streets and reasons of `rodnik demo` and `rodnik
+// generate` (`rodnik::sample`): (sku, name, kind, unit, list price in
+// kopecks, returnable); the first, the 19 l bottle, is most lines' product.
+use rodnik::sample::{
+    CANCEL_REASONS, COMPANY, FAIL_REASONS, FIRST_F, FIRST_M, LAST, PRODUCTS, STREETS,
+};
+
+/// A product kind as the reference schema spells it.
+fn kind_text(k: rodnik_shared::ProductKind) -> &'static str {
+    match k {
+        rodnik_shared::ProductKind::Water => "water",
+        rodnik_shared::ProductKind::Goods => "goods",
+        rodnik_shared::ProductKind::Service => "service",
+    }
+}
 const WINDOWS: &[(&str, &str)] = &[("09:00", "13:00"), ("13:00", "18:00"), ("18:00", "21:00")];
 const COURIERS: i64 = 20;
 const OPERATORS: i64 = 12;
@@ -711,7 +616,8 @@ fn product_id(p: usize) -> String {
 
 /// An order line: `qty` of product `p` (0-based) at `price`.
 fn line(p: usize, qty: i64, price: i64) -> Value {
-    let (name, kind, _) = PRODUCTS[p];
+    let (_, name, kind, _, _, _) = PRODUCTS[p];
+    let kind = kind_text(kind);
     json!({ "product_id": product_id(p), "name": name, "kind": kind, "qty": qty,
             "price": price, "amount": qty * price, "returnable": p == 0 })
 }
@@ -784,14 +690,14 @@ fn orders_sql(from: usize, to: usize, clients: usize) -> String {
         .collect();
     let line_json: Vec<String> = combos
         .iter()
-        .map(|&(p, q)| line(p, q, PRODUCTS[p].2).to_string())
+        .map(|&(p, q)| line(p, q, PRODUCTS[p].4).to_string())
         .collect();
     let line_json: Vec<&str> = line_json.iter().map(String::as_str).collect();
     let ints = |f: &dyn Fn(usize, i64) -> i64| {
         let v: Vec<String> = combos.iter().map(|&(p, q)| f(p, q).to_string()).collect();
         format!("(ARRAY[{}]::bigint[])", v.join(","))
     };
-    let amounts = ints(&|p, q| q * PRODUCTS[p].2);
+    let amounts = ints(&|p, q| q * PRODUCTS[p].4);
     let empties = ints(&|p, q| if p == 0 { q } else { 0 });
     let sum = |a: &str| {
         format!(
@@ -1139,7 +1045,7 @@ async fn write_order(
         } else {
             rng.below(PRODUCTS.len() as u64) as usize
         };
-        let list = PRODUCTS[p].2;
+        let list = PRODUCTS[p].4;
         let product_id = product_id(p);
         let price = prices
             .as_array()

@@ -21,7 +21,7 @@
 //! - the server's RSS idle and with all the sockets connected, and the size of
 //!   the database folder.
 //!
-//! Then, unless `--no-pg`, the PostgreSQL reference (`rodnik_tests::pgref`):
+//! Then, unless `--no-pg`, the PostgreSQL reference (`rodnik_bench::pgref`):
 //! the same lookups and order writes against PostgreSQL alone, as the floor
 //! of what a database round trip costs here.
 //!
@@ -1433,10 +1433,10 @@ struct PgRows {
     rows: Vec<(String, String, Sample, Option<f64>)>,
 }
 
-/// The PostgreSQL reference (`rodnik_tests::pgref`, tests/src/pgref.rs): the
+/// The PostgreSQL reference (`rodnik_bench::pgref`, bench/src/pgref.rs): the
 /// same dataset shape loaded into a PostgreSQL it starts and stops itself.
 async fn pg_reference(a: &Args) -> Result<PgRows, String> {
-    let r = rodnik_tests::pgref::run(&rodnik_tests::pgref::PgRefOptions {
+    let r = rodnik_bench::pgref::run(&rodnik_bench::pgref::PgRefOptions {
         clients: a.clients,
         orders: a.orders,
         seed: a.seed,

@@ -1,0 +1,145 @@
+//! The reports computed straight from a list of orders: slow (they read every
+//! order) and obviously right, so the tests hold the server's pre-aggregated
+//! figures (`figures`, `store::stats`, `store::packs`) equal to them.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rodnik::reports::{deliveries_report, trends::daily_deliveries_report};
+use rodnik_shared::api::{
+    DailyDeliveries, DailyDeliveryRow, DailyOrders, DailyOrdersRow, DeliveriesReport, DeliveryRow,
+    OperatorRow, Order, OrdersReport, SalesReport, SalesRow, SalesTotals, StateCounts, User,
+};
+use rodnik_shared::{OrderState, ProductKind};
+
+pub fn deliveries(orders: &[Order]) -> DeliveriesReport {
+    let mut rows: BTreeMap<(Option<String>, String), DeliveryRow> = BTreeMap::new();
+    for o in orders.iter().filter(|o| o.state == OrderState::Delivered) {
+        let row = rows
+            .entry((o.courier_id.clone(), o.client_id.clone()))
+            .or_insert_with(|| DeliveryRow {
+                courier_id: o.courier_id.clone(),
+                courier_name: o.courier_name.clone(),
+                client_id: o.client_id.clone(),
+                client_name: o.client_name.clone(),
+                client_kind: o.client_kind,
+                orders: 0,
+                water_qty: 0,
+                amount: 0,
+            });
+        row.orders += 1;
+        row.water_qty += i64::from(o.water_qty());
+        row.amount += o.total.0;
+    }
+    deliveries_report(rows.into_values().collect())
+}
+
+pub fn sales(orders: &[Order]) -> SalesReport {
+    let mut rows: BTreeMap<String, SalesRow> = BTreeMap::new();
+    for o in orders.iter().filter(|o| o.state == OrderState::Delivered) {
+        for l in o.lines.iter().filter(|l| l.kind != ProductKind::Water) {
+            let row = rows
+                .entry(l.product_id.clone())
+                .or_insert_with(|| SalesRow {
+                    product_id: l.product_id.clone(),
+                    name: l.name.clone(),
+                    kind: l.kind,
+                    qty: 0,
+                    amount: 0,
+                });
+            row.qty += i64::from(l.qty);
+            row.amount += l.amount.0;
+        }
+    }
+    let mut rows: Vec<SalesRow> = rows.into_values().collect();
+    rows.sort_by(|a, b| (a.kind, &a.name).cmp(&(b.kind, &b.name)));
+    let totals = SalesTotals {
+        qty: rows.iter().map(|r| r.qty).sum(),
+        amount: rows.iter().map(|r| r.amount).sum(),
+    };
+    SalesReport { rows, totals }
+}
+
+pub fn orders_worked(orders: &[Order], users: &[User]) -> OrdersReport {
+    let names: HashMap<&str, &str> = users
+        .iter()
+        .map(|u| (u.id.as_str(), u.name.as_str()))
+        .collect();
+    let mut by_op: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
+    for o in orders {
+        let e = by_op.entry(o.created_by.as_str()).or_default();
+        e.0 += 1;
+        if o.state == OrderState::Delivered {
+            e.1 += 1;
+        }
+    }
+    let mut by_operator: Vec<OperatorRow> = by_op
+        .into_iter()
+        .map(|(id, (created, delivered))| OperatorRow {
+            user_id: id.to_string(),
+            name: names.get(id).copied().unwrap_or(id).to_string(),
+            created,
+            delivered,
+        })
+        .collect();
+    by_operator.sort_by(|a, b| b.created.cmp(&a.created).then(a.name.cmp(&b.name)));
+    let count = |s: OrderState| orders.iter().filter(|o| o.state == s).count() as i64;
+    OrdersReport {
+        total: orders.len() as i64,
+        delivered: count(OrderState::Delivered),
+        cancelled: count(OrderState::Cancelled),
+        open: orders.iter().filter(|o| o.state.is_open()).count() as i64,
+        failed_attempts: orders.iter().map(|o| o.attempts.len() as i64).sum(),
+        by_operator,
+    }
+}
+
+/// Delivered orders per (delivery day, courier).
+pub fn daily_deliveries(orders: &[Order]) -> DailyDeliveries {
+    let mut rows: BTreeMap<(String, Option<String>), DailyDeliveryRow> = BTreeMap::new();
+    for o in orders.iter().filter(|o| o.state == OrderState::Delivered) {
+        let row = rows
+            .entry((o.delivery_date.clone(), o.courier_id.clone()))
+            .or_insert_with(|| DailyDeliveryRow {
+                date: o.delivery_date.clone(),
+                courier_id: o.courier_id.clone(),
+                courier_name: o.courier_name.clone(),
+                orders: 0,
+                water_qty: 0,
+                amount: 0,
+            });
+        row.orders += 1;
+        row.water_qty += i64::from(o.water_qty());
+        row.amount += o.total.0;
+    }
+    daily_deliveries_report(rows.into_values().collect())
+}
+
+fn count(c: &mut StateCounts, o: &Order) {
+    match o.state {
+        OrderState::New => c.new += 1,
+        OrderState::Delivery => c.delivery += 1,
+        OrderState::Delivered => c.delivered += 1,
+        OrderState::Cancelled => c.cancelled += 1,
+    }
+    c.failed_attempts += o.attempts.len() as i64;
+}
+
+/// Orders per delivery day by their state now.
+pub fn daily_orders(orders: &[Order]) -> DailyOrders {
+    let mut days: BTreeMap<&str, StateCounts> = BTreeMap::new();
+    let mut totals = StateCounts::default();
+    for o in orders {
+        count(days.entry(o.delivery_date.as_str()).or_default(), o);
+        count(&mut totals, o);
+    }
+    DailyOrders {
+        rows: days
+            .into_iter()
+            .map(|(date, counts)| DailyOrdersRow {
+                date: date.to_string(),
+                counts,
+            })
+            .collect(),
+        totals,
+    }
+}
