@@ -1,4 +1,4 @@
-//! Typed client of the Rodnik HTTP API (`shared/API.md`): request and response
+//! Typed client of the Rodnik HTTP API (`docs/api.md`): request and response
 //! bodies are the `rodnik_shared::api` types the server itself uses.
 
 mod admin;
