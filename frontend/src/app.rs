@@ -1,11 +1,12 @@
 //! The root: app state (session, language) as context, the router, and the
 //! guard that sends a visitor without a session to the login page.
 
+use gloo_timers::callback::Interval;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::api::{Api, ApiError};
+use crate::api::{session, Api, ApiError};
 use crate::components::Header;
 use crate::i18n::Lang;
 use crate::pages::{Admin, Board, Console, Courier, Login, NotFound, Today, Wallboard};
@@ -41,6 +42,9 @@ pub enum Route {
     NotFound,
 }
 
+/// How often the server's today is asked again (a page left open overnight).
+const CALENDAR_REFRESH_MS: u32 = 10 * 60 * 1000;
+
 #[function_component]
 pub fn App() -> Html {
     let state = use_reducer(AppState::restore);
@@ -53,21 +57,42 @@ pub fn App() -> Html {
         show_language(s.lang);
     });
 
-    // A stored token may have been logged out elsewhere: check it once per token.
+    // Every 401 to this session's requests ends it, here and nowhere else.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            session::on_expired(Some(Callback::from(move |token| {
+                dispatcher.dispatch(AppAction::Expired(token))
+            })));
+            || session::on_expired(None)
+        });
+    }
+
+    // A stored token may have been logged out elsewhere: check it once per
+    // token, and ask again now and then for the server's today.
     {
         let dispatcher = state.dispatcher();
         use_effect_with(state.token().map(str::to_string), move |token| {
-            if let Some(token) = token.clone() {
-                spawn_local(async move {
-                    match Api::with_token(&token).me().await {
-                        Ok(user) => dispatcher.dispatch(AppAction::UserRefreshed(user)),
-                        Err(ApiError::Unauthorized) => dispatcher.dispatch(AppAction::LoggedOut),
-                        Err(_) => {}
-                    }
-                });
-            }
+            let refresh = token.clone().map(|token| {
+                let ask = move || {
+                    let (dispatcher, token) = (dispatcher.clone(), token.clone());
+                    spawn_local(async move {
+                        match Api::with_token(&token).me().await {
+                            Ok(me) => dispatcher.dispatch(AppAction::MeRefreshed(me)),
+                            Err(ApiError::Unauthorized) => {}
+                            Err(_) => dispatcher
+                                .dispatch(AppAction::CalendarUnavailable(crate::clock::today())),
+                        }
+                    });
+                };
+                ask();
+                Interval::new(CALENDAR_REFRESH_MS, ask)
+            });
+            move || drop(refresh)
         });
     }
+    // Dates and times on every screen follow the server's calendar.
+    crate::clock::set_calendar(state.calendar.as_ref());
 
     html! {
         <ContextProvider<AppHandle> context={state}>
@@ -102,7 +127,13 @@ fn Guarded(p: &GuardedProps) -> Html {
         .session
         .as_ref()
         .is_some_and(|s| s.user.role == rodnik_shared::Role::Courier);
+    // A signed-in page counts days in the company's zone: it waits for the
+    // server's calendar (kept from the last visit, so only a first sign-in waits).
+    let waiting = signed_in && app.calendar.is_none();
     match (&p.route, signed_in) {
+        (Route::Wallboard, _) => html! { <Wallboard /> },
+        (Route::NotFound, _) => html! { <NotFound /> },
+        _ if waiting => html! { <p class="loading" id="calendar-wait">{ app.lang.t().loading }</p> },
         // Couriers live on their route.
         (Route::Today | Route::Login, true) if courier => {
             html! { <Redirect<Route> to={Route::Courier} /> }
@@ -128,8 +159,6 @@ fn Guarded(p: &GuardedProps) -> Html {
         // Operators live in the console; everyone else starts on Today.
         (Route::Login, true) if operator => html! { <Redirect<Route> to={Route::Console} /> },
         (Route::Login, true) => html! { <Redirect<Route> to={Route::Today} /> },
-        (Route::Wallboard, _) => html! { <Wallboard /> },
-        (Route::NotFound, _) => html! { <NotFound /> },
     }
 }
 

@@ -3,8 +3,10 @@
 
 mod api;
 mod app;
+mod clock;
 mod components;
 mod i18n;
+mod money;
 mod pages;
 mod state;
 

@@ -72,6 +72,19 @@ fn yes() -> bool {
     true
 }
 
+/// `GET /api/me`: the signed-in user and the company's calendar as the server
+/// keeps it, so every screen shows the company's day, not the browser's.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Me {
+    #[serde(flatten)]
+    pub user: User,
+    /// YYYY-MM-DD: today in the company's time zone.
+    pub today: String,
+    /// The company's time zone (IANA name, e.g. `Europe/Moscow`).
+    pub time_zone: String,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct LoginResponse {

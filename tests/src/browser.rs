@@ -80,25 +80,38 @@ pub async fn browser(lang: &str) -> (Driver, Client) {
 /// As `browser`; with `downloads`, files the page downloads are saved there
 /// without asking.
 pub async fn browser_with(lang: &str, downloads: Option<&Path>) -> (Driver, Client) {
-    launch(lang, downloads, false).await
+    launch(lang, downloads, false, None).await
+}
+
+/// As `browser`, on a machine whose clock is set to the IANA zone `tz`.
+pub async fn browser_in_zone(lang: &str, tz: &str) -> (Driver, Client) {
+    launch(lang, None, false, Some(tz)).await
 }
 
 /// Headless Chromium emulating a 360x740 phone (device pixel ratio 2, touch).
 pub async fn phone_browser(lang: &str) -> (Driver, Client) {
-    launch(lang, None, true).await
+    launch(lang, None, true, None).await
 }
 
-async fn launch(lang: &str, downloads: Option<&Path>, phone: bool) -> (Driver, Client) {
+async fn launch(
+    lang: &str,
+    downloads: Option<&Path>,
+    phone: bool,
+    tz: Option<&str>,
+) -> (Driver, Client) {
     let port = TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("free port")
         .port();
     let child = Command::new(CHROMEDRIVER)
         .arg(format!("--port={port}"))
-        // The dispatcher works in the company's time zone and the web app
-        // takes "today" from the browser's clock: between 21:00 and 24:00
-        // UTC a browser on UTC would open yesterday's board.
-        .env("TZ", rodnik::config::Config::for_tests().tz.name())
+        // The browser's own zone: the company's unless a test asks for
+        // another (the web app follows the company's zone from the server
+        // whatever the browser's is; `browser_in_zone` proves it).
+        .env(
+            "TZ",
+            tz.unwrap_or(rodnik::config::Config::for_tests().tz.name()),
+        )
         .process_group(0)
         .stdout(Stdio::null())
         .stderr(Stdio::null())

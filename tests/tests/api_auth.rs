@@ -79,6 +79,30 @@ async fn me_returns_the_current_user() {
 }
 
 #[tokio::test]
+async fn me_carries_today_and_the_time_zone_of_the_company() {
+    // A zone 14 hours ahead of UTC: its date differs from UTC's and Moscow's
+    // for half of every day, so a date taken from the wrong zone shows.
+    let zone: chrono_tz::Tz = chrono_tz::Pacific::Kiritimati;
+    let mut cfg = rodnik::config::Config::for_tests();
+    cfg.tz = zone;
+    let app = spawn_with(cfg).await;
+    let (_, op) = app.user("olga", "operator", None).await;
+    let before = chrono::Utc::now().with_timezone(&zone).date_naive().to_string();
+    let me = app.get("/api/me", &op).await.expect(200);
+    let after = chrono::Utc::now().with_timezone(&zone).date_naive().to_string();
+    assert_eq!(me["time_zone"], "Pacific/Kiritimati", "{me}");
+    let today = me["today"].as_str().unwrap_or_default();
+    assert!(today == before || today == after, "{me} vs {before}..{after}");
+    // The user's own fields stay where they were.
+    assert_eq!(me["username"], "olga");
+    assert_eq!(me["role"], "operator");
+
+    let app = spawn_app().await;
+    let me = app.get("/api/me", &app.admin).await.expect(200);
+    assert_eq!(me["time_zone"], "Europe/Moscow", "{me}");
+}
+
+#[tokio::test]
 async fn logout_revokes_only_that_token() {
     let app = spawn_app().await;
     let (_, first) = app.user("olga", "operator", None).await;

@@ -1,7 +1,9 @@
 //! More of the console in real headless Chromium (chromedriver through
 //! fantoccini) against the real server serving the Trunk build: a Russian
 //! browser gets a Russian UI with a working language switch, and two
-//! sessions watch an order change live, without a reload.
+//! sessions watch an order change live, without a reload; a browser in
+//! another time zone shows the company's day, clock and money as people
+//! read them.
 //!
 //! The field-level 422 error is covered by `browser_console.rs`
 //! (`an_unknown_number_pops_a_new_client_form_that_keeps_input_on_errors`).
@@ -178,6 +180,71 @@ async fn the_app_runs_under_its_content_security_policy() {
         js(&c, "return window.__injected === true;").await,
         json!(false),
         "an injected inline script ran: the CSP is not in force"
+    );
+    c.close().await.expect("close browser");
+}
+
+/// The company's "HH:MM", `ago` seconds ago.
+fn company_clock(ago: i64) -> String {
+    let tz = rodnik::config::Config::for_tests().tz;
+    (chrono::Utc::now() - chrono::Duration::seconds(ago))
+        .with_timezone(&tz)
+        .format("%H:%M")
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_browser_in_another_zone_shows_the_companys_day_clock_and_money() {
+    if !runnable() {
+        return;
+    }
+    let app = served_app().await;
+    let (_, manager) = app.user("pavel", "manager", None).await;
+    let (_, op) = app.user("olga", "operator", Some("101")).await;
+    let water = app.product("W19", "water", 62_500, true).await;
+    let (client, addr) = app.client("Ivan Petrov", "individual", "+79161234567").await;
+    let today = app.today();
+    let order = app
+        .order(
+            &op,
+            json!({ "client_id": client, "address_id": addr,
+                    "lines": [{ "product_id": water, "qty": 2 }],
+                    "delivery_date": today, "window": { "from": "09:00", "to": "23:59" } }),
+        )
+        .await;
+
+    // UTC+14, eleven hours ahead of Moscow: its clock never shows the
+    // company's hour, and from 13:00 Moscow time it is already tomorrow there.
+    let (_driver, c) = browser_in_zone("ru-RU", "Pacific/Kiritimati").await;
+    c.goto(&app.url("/login")).await.expect("open login");
+    assert_eq!(
+        js(&c, "return Intl.DateTimeFormat().resolvedOptions().timeZone;").await,
+        "Pacific/Kiritimati"
+    );
+    log_in(&c, &app, "olga").await;
+    open_today(&c).await;
+    wait_until(&c, "#orders-date", Some("data-date"), |d| d == today).await;
+    let row = format!("#orders-table tr[data-id='{}']", id_of(&order));
+    wait_for(&c, &row).await;
+    // Money as a Russian reads it: thousands apart, a comma, the sign.
+    wait_until(&c, "#orders-sum", None, |t| t == "1\u{a0}250,00\u{a0}₽").await;
+
+    // The wallboard's clock is the company's.
+    let link = app
+        .post("/api/wallboards", &manager, json!({ "name": "Office TV" }))
+        .await
+        .expect(201);
+    c.goto(&app.url(link["path"].as_str().expect("path")))
+        .await
+        .expect("open wallboard");
+    wait_until(&c, "#wallboard", Some("aria-busy"), |b| b == "false").await;
+    // It ticks every 20 s: it may still show the minute before.
+    let before = company_clock(30);
+    let shown = wait_for(&c, "#wb-clock").await.text().await.expect("clock");
+    let after = company_clock(0);
+    assert!(
+        shown == before || shown == after,
+        "the wallboard shows {shown}, the company's clock is {before}..{after}"
     );
     c.close().await.expect("close browser");
 }

@@ -4,7 +4,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, patch, post};
 use axum::{Json, Router};
-use rodnik_shared::api::{CreateUser, Health, LoginRequest, LoginResponse, PatchUser, User};
+use rodnik_shared::api::{CreateUser, Health, LoginRequest, LoginResponse, Me, PatchUser, User};
 use rodnik_shared::validate::{self, phone, required_text};
 use rodnik_shared::Role;
 use serde::Deserialize;
@@ -129,9 +129,14 @@ pub async fn logout(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/me", responses((status = 200, body = User)))]
-pub async fn me(user: CurrentUser) -> Json<User> {
-    Json(user.0)
+/// The user, with today's date and the zone the company's dates are in.
+#[utoipa::path(get, path = "/api/me", responses((status = 200, body = Me)))]
+pub async fn me(State(state): State<AppState>, user: CurrentUser) -> Json<Me> {
+    Json(Me {
+        user: user.0,
+        today: state.cfg.today().to_string(),
+        time_zone: state.cfg.tz.name().to_string(),
+    })
 }
 
 #[utoipa::path(post, path = "/api/users", request_body = CreateUser, responses((status = 201, body = User)))]

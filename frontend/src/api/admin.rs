@@ -8,12 +8,12 @@ use rodnik_shared::api::{
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::{enc, json, Api, ApiError};
+use super::{enc, Api, ApiError};
 
 impl Api {
     /// Every user, deactivated ones too (admin).
     pub async fn users(&self) -> Result<Vec<User>, ApiError> {
-        json(self.auth(Request::get("/api/users")).send().await).await
+        self.json(self.auth(Request::get("/api/users")).send().await).await
     }
 
     pub async fn create_user(&self, req: &CreateUser, key: &str) -> Result<User, ApiError> {
@@ -30,7 +30,7 @@ impl Api {
         let r = self
             .auth(Request::get("/api/products"))
             .query([("all", "true")]);
-        json(r.send().await).await
+        self.json(r.send().await).await
     }
 
     pub async fn create_product(
@@ -61,7 +61,7 @@ impl Api {
             .auth(Request::put(&path))
             .json(req)
             .map_err(|e| ApiError::Decode(e.to_string()))?;
-        json(r.send().await).await
+        self.json(r.send().await).await
     }
 
     async fn patch_json<B: Serialize, T: DeserializeOwned>(
@@ -73,6 +73,6 @@ impl Api {
             .auth(Request::patch(path))
             .json(body)
             .map_err(|e| ApiError::Decode(e.to_string()))?;
-        json(r.send().await).await
+        self.json(r.send().await).await
     }
 }

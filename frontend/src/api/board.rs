@@ -4,7 +4,7 @@
 use gloo_net::http::Request;
 use rodnik_shared::api::{Call, CancelOrder, Order, PutRoute, Route, VersionOnly};
 
-use super::{enc, json, Api, ApiError};
+use super::{enc, Api, ApiError};
 
 impl Api {
     /// Open orders whose delivery failed and that wait for a new date (any day).
@@ -12,7 +12,7 @@ impl Api {
         let r = self
             .auth(Request::get("/api/orders"))
             .query([("needs_new_date", "true")]);
-        json(r.send().await).await
+        self.json(r.send().await).await
     }
 
     /// The calls of `date` nobody answered, newest first, with client names.
@@ -20,7 +20,7 @@ impl Api {
         let r = self
             .auth(Request::get("/api/calls"))
             .query([("date", date), ("missed", "true")]);
-        json(r.send().await).await
+        self.json(r.send().await).await
     }
 
     /// Marks a missed call as called back.
@@ -59,14 +59,14 @@ impl Api {
             .auth(Request::put("/api/route"))
             .json(req)
             .map_err(|e| ApiError::Decode(e.to_string()))?;
-        json(r.send().await).await
+        self.json(r.send().await).await
     }
 }
 
 impl Api {
     pub async fn order(&self, id: &str) -> Result<Order, ApiError> {
         let path = format!("/api/orders/{}", enc(id));
-        json(self.auth(Request::get(&path)).send().await).await
+        self.json(self.auth(Request::get(&path)).send().await).await
     }
 }
 

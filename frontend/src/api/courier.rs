@@ -5,12 +5,12 @@
 use gloo_net::http::Request;
 use rodnik_shared::api::{ClientCard, DeliverOrder, FailOrder, Order, Route};
 
-use super::{enc, json, Api, ApiError};
+use super::{enc, Api, ApiError};
 
 impl Api {
     /// The signed-in courier's stops of the company's today, in route order.
     pub async fn my_route(&self) -> Result<Route, ApiError> {
-        json(self.auth(Request::get("/api/route")).send().await).await
+        self.json(self.auth(Request::get("/api/route")).send().await).await
     }
 
     pub async fn deliver(
@@ -31,7 +31,7 @@ impl Api {
     /// A client's phones, as a courier may see them (through their own stops).
     pub async fn client_phones(&self, id: &str) -> Result<Vec<String>, ApiError> {
         let path = format!("/api/clients/{}", enc(id));
-        let card: ClientCard = json(self.auth(Request::get(&path)).send().await).await?;
+        let card: ClientCard = self.json(self.auth(Request::get(&path)).send().await).await?;
         Ok(card
             .client
             .phones

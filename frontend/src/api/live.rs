@@ -39,7 +39,8 @@ pub enum LiveEvent {
     /// The socket is (again) open: whatever the view shows may be stale.
     Opened,
     Message(LiveMessage),
-    /// The token no longer works; the channel has stopped.
+    /// The credential no longer works; the channel has stopped. (A session's
+    /// token has also ended the session, in the API client.)
     Unauthorized,
 }
 

@@ -1,4 +1,4 @@
-//! Typed client of the Rodnik HTTP API (`shared/API.md`): request and response
+//! Typed client of the Rodnik HTTP API (`docs/api.md`): request and response
 //! bodies are the `rodnik_shared::api` types the server itself uses.
 
 mod admin;
@@ -6,6 +6,7 @@ mod board;
 mod courier;
 pub mod live;
 pub mod reports;
+pub mod session;
 mod settings;
 mod wallboard;
 
@@ -14,7 +15,7 @@ use std::fmt;
 use gloo_net::http::{Request, RequestBuilder};
 use rodnik_shared::api::{
     ClientCard, ClientSummary, ContractPrices, CreateClient, CreateOrder, ErrorBody, LoginRequest,
-    LoginResponse, Order, PatchOrder, Product, User, VersionOnly,
+    LoginResponse, Me, Order, PatchOrder, Product, User, VersionOnly,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -71,15 +72,16 @@ impl Api {
         let r = Request::post("/api/auth/login")
             .json(req)
             .map_err(|e| ApiError::Decode(e.to_string()))?;
-        json(r.send().await).await
+        self.json(r.send().await).await
     }
 
     pub async fn logout(&self) -> Result<(), ApiError> {
-        empty(self.auth(Request::post("/api/auth/logout")).send().await).await
+        self.empty(self.auth(Request::post("/api/auth/logout")).send().await).await
     }
 
-    pub async fn me(&self) -> Result<User, ApiError> {
-        json(self.auth(Request::get("/api/me")).send().await).await
+    /// The user, with the company's today and time zone.
+    pub async fn me(&self) -> Result<Me, ApiError> {
+        self.json(self.auth(Request::get("/api/me")).send().await).await
     }
 
     /// The orders to deliver on `date` (`YYYY-MM-DD`).
@@ -87,13 +89,13 @@ impl Api {
         let r = self
             .auth(Request::get("/api/orders"))
             .query([("date", date)]);
-        json(r.send().await).await
+        self.json(r.send().await).await
     }
 
     /// Clients whose name, phone or address contains `q` (at least 2 characters).
     pub async fn search_clients(&self, q: &str) -> Result<Vec<ClientSummary>, ApiError> {
         let r = self.auth(Request::get("/api/clients")).query([("q", q)]);
-        json(r.send().await).await
+        self.json(r.send().await).await
     }
 
     /// Possible duplicates of a client being typed (`GET /api/clients/similar`):
@@ -109,12 +111,12 @@ impl Api {
         let r = self
             .auth(Request::get("/api/clients/similar"))
             .query(params);
-        json(r.send().await).await
+        self.json(r.send().await).await
     }
 
     pub async fn client(&self, id: &str) -> Result<ClientCard, ApiError> {
         let path = format!("/api/clients/{}", enc(id));
-        json(self.auth(Request::get(&path)).send().await).await
+        self.json(self.auth(Request::get(&path)).send().await).await
     }
 
     pub async fn create_client(
@@ -126,20 +128,20 @@ impl Api {
     }
 
     pub async fn products(&self) -> Result<Vec<Product>, ApiError> {
-        json(self.auth(Request::get("/api/products")).send().await).await
+        self.json(self.auth(Request::get("/api/products")).send().await).await
     }
 
     /// The client's contract prices (only the products that have one).
     pub async fn client_prices(&self, id: &str) -> Result<ContractPrices, ApiError> {
         let path = format!("/api/clients/{}/prices", enc(id));
-        json(self.auth(Request::get(&path)).send().await).await
+        self.json(self.auth(Request::get(&path)).send().await).await
     }
 
     pub async fn couriers(&self) -> Result<Vec<User>, ApiError> {
         let r = self
             .auth(Request::get("/api/users"))
             .query([("role", "courier")]);
-        json(r.send().await).await
+        self.json(r.send().await).await
     }
 
     pub async fn create_order(&self, req: &CreateOrder, key: &str) -> Result<Order, ApiError> {
@@ -152,7 +154,7 @@ impl Api {
             .auth(Request::patch(&path))
             .json(req)
             .map_err(|e| ApiError::Decode(e.to_string()))?;
-        json(r.send().await).await
+        self.json(r.send().await).await
     }
 
     pub async fn dispatch(&self, id: &str, version: i64, key: &str) -> Result<Order, ApiError> {
@@ -179,7 +181,7 @@ impl Api {
             .auth(Request::put("/api/me/extension"))
             .json(&body)
             .map_err(|e| ApiError::Decode(e.to_string()))?;
-        json(r.send().await).await
+        self.json(r.send().await).await
     }
 
     /// A POST with an `Idempotency-Key`: a retry with the same key and body
@@ -195,7 +197,7 @@ impl Api {
             r = r.header("Idempotency-Key", k);
         }
         let r = r.json(body).map_err(|e| ApiError::Decode(e.to_string()))?;
-        json(r.send().await).await
+        self.json(r.send().await).await
     }
 
     fn auth(&self, r: RequestBuilder) -> RequestBuilder {
@@ -244,17 +246,29 @@ fn enc(s: &str) -> String {
 
 type Sent = Result<gloo_net::http::Response, gloo_net::Error>;
 
-async fn json<T: DeserializeOwned>(sent: Sent) -> Result<T, ApiError> {
-    let body = checked(sent).await?;
-    serde_json::from_str(&body).map_err(|e| ApiError::Decode(e.to_string()))
-}
+impl Api {
+    async fn json<T: DeserializeOwned>(&self, sent: Sent) -> Result<T, ApiError> {
+        let body = self.checked(sent).await?;
+        serde_json::from_str(&body).map_err(|e| ApiError::Decode(e.to_string()))
+    }
 
-async fn empty(sent: Sent) -> Result<(), ApiError> {
-    checked(sent).await.map(|_| ())
+    async fn empty(&self, sent: Sent) -> Result<(), ApiError> {
+        self.checked(sent).await.map(|_| ())
+    }
+
+    /// `answer`, and a 401 to a request that carried a session's token ends
+    /// that session (`session::expired`): no page handles it itself.
+    async fn checked(&self, sent: Sent) -> Result<String, ApiError> {
+        let got = answer(sent).await;
+        if let (Err(ApiError::Unauthorized), Some(token)) = (&got, &self.token) {
+            session::expired(token);
+        }
+        got
+    }
 }
 
 /// The body of a 2xx answer, or the error it stands for.
-async fn checked(sent: Sent) -> Result<String, ApiError> {
+async fn answer(sent: Sent) -> Result<String, ApiError> {
     let resp = sent.map_err(|e| ApiError::Network(e.to_string()))?;
     let status = resp.status();
     let body = resp

@@ -9,7 +9,7 @@ use rodnik_shared::api::{
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
 
-use super::{checked, enc, Api, ApiError};
+use super::{enc, Api, ApiError};
 
 /// A report's query: `from`/`to` or `as_of`/`months`, as the endpoint takes.
 pub type Query = Vec<(&'static str, String)>;
@@ -21,7 +21,7 @@ impl Api {
         let r = self
             .auth(Request::get(path))
             .query(q.iter().map(|(k, v)| (*k, v.as_str())));
-        checked(r.send().await).await
+        self.checked(r.send().await).await
     }
 
     async fn report<T: DeserializeOwned>(&self, path: &str, q: &Query) -> Result<T, ApiError> {
@@ -69,7 +69,7 @@ impl Api {
             .await
             .map_err(|e| ApiError::Network(e.to_string()))?;
         if !resp.ok() {
-            checked(Ok(resp)).await?;
+            self.checked(Ok(resp)).await?;
             return Err(ApiError::Decode("an error without a body".into()));
         }
         let headers = resp.headers();

@@ -3,11 +3,11 @@
 use gloo_net::http::Request;
 use rodnik_shared::api::{PutTelephonySettings, TelephonySettingsView};
 
-use super::{json, Api, ApiError};
+use super::{Api, ApiError};
 
 impl Api {
     pub async fn telephony_settings(&self) -> Result<TelephonySettingsView, ApiError> {
-        json(
+        self.json(
             self.auth(Request::get("/api/settings/telephony"))
                 .send()
                 .await,
@@ -23,6 +23,6 @@ impl Api {
             .auth(Request::put("/api/settings/telephony"))
             .json(put)
             .map_err(|e| ApiError::Decode(e.to_string()))?;
-        json(r.send().await).await
+        self.json(r.send().await).await
     }
 }

@@ -4,7 +4,7 @@
 use gloo_net::http::Request;
 use rodnik_shared::api::{CreateWallboard, Wallboard, WallboardCreated, WallboardSnapshot};
 
-use super::{enc, json, Api, ApiError};
+use super::{enc, Api, ApiError};
 
 impl Api {
     /// Today's couriers and orders; `key` is a wallboard link's key, else
@@ -14,11 +14,11 @@ impl Api {
         if let Some(k) = key {
             r = r.query([("key", k)]);
         }
-        json(r.send().await).await
+        self.json(r.send().await).await
     }
 
     pub async fn wallboards(&self) -> Result<Vec<Wallboard>, ApiError> {
-        json(self.auth(Request::get("/api/wallboards")).send().await).await
+        self.json(self.auth(Request::get("/api/wallboards")).send().await).await
     }
 
     pub async fn create_wallboard(

@@ -81,7 +81,7 @@ fn mini_order(o: &Order, lang: Lang) -> Html {
             <span class={classes!("badge", state)}>{ state_label(lang, o.state) }</span>
             <span class="lines" title={lines.clone()}>{ lines }</span>
             <span class="courier">{ o.courier_name.clone().unwrap_or_default() }</span>
-            <span class="money">{ o.total.display() }</span>
+            <span class="money">{ crate::money::text(lang, o.total) }</span>
         </li>
     }
 }

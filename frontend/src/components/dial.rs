@@ -7,7 +7,7 @@ use rodnik_shared::api::OriginateRequest;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::api::{new_idempotency_key, Api, ApiError};
+use crate::api::{new_idempotency_key, Api};
 use crate::i18n::Lang;
 use crate::state::app::{AppAction, AppHandle};
 
@@ -80,7 +80,7 @@ pub fn Dial(p: &DialProps) -> Html {
                 phone: phone.clone(),
                 client_id: client_id.clone(),
             };
-            let (status, app, on_placed) = (status.clone(), app.clone(), on_placed.clone());
+            let (status, _app, on_placed) = (status.clone(), app.clone(), on_placed.clone());
             spawn_local(async move {
                 // One key per click: a network retry of it never rings twice.
                 let key = new_idempotency_key();
@@ -88,11 +88,6 @@ pub fn Dial(p: &DialProps) -> Html {
                     Ok(_) => {
                         status.set(Status::Placed);
                         on_placed.emit(());
-                    }
-                    Err(ApiError::Unauthorized) => {
-                        if let Some(app) = app {
-                            app.dispatch(AppAction::LoggedOut);
-                        }
                     }
                     Err(e) => status.set(Status::Failed(e.message())),
                 }
@@ -156,7 +151,6 @@ pub fn MyExtension() -> Html {
                         error.set(None);
                         app.dispatch(AppAction::UserRefreshed(user));
                     }
-                    Err(ApiError::Unauthorized) => app.dispatch(AppAction::LoggedOut),
                     Err(e) => error.set(Some(e.message())),
                 }
             });

@@ -108,10 +108,10 @@ pub fn OrderForm(p: &OrderFormProps) -> Html {
                 <td class="name">{ prod.name.clone() }</td>
                 <td class="money price">
                     if contract {
-                        <s class="list-price">{ prod.price.display() }</s>
-                        <span class="contract" title={t.contract_price}>{ price.display() }</span>
+                        <s class="list-price">{ crate::money::text(p.lang, prod.price) }</s>
+                        <span class="contract" title={t.contract_price}>{ crate::money::text(p.lang, price) }</span>
                     } else {
-                        { price.display() }
+                        { crate::money::text(p.lang, price) }
                     }
                 </td>
                 <td class="stepper">
@@ -125,7 +125,7 @@ pub fn OrderForm(p: &OrderFormProps) -> Html {
                         onclick={set(qty.saturating_add(1))}>{ "+" }</button>
                 </td>
                 <td class="money amount">
-                    if qty > 0 { { Money(price.0.saturating_mul(i64::from(qty))).display() } }
+                    if qty > 0 { { crate::money::text(p.lang, Money(price.0.saturating_mul(i64::from(qty)))) } }
                 </td>
             </tr>
         }
@@ -220,7 +220,7 @@ pub fn OrderForm(p: &OrderFormProps) -> Html {
             { field_error(&d.errors, "note") }
             { for rest.iter().map(|m| html! { <p class="form-error field-error">{ m.to_string() }</p> }) }
             <div class="order-foot">
-                <span class="total">{ t.total }{ ": " }<b id="order-total" data-value={total.0.to_string()}>{ total.display() }</b></span>
+                <span class="total">{ t.total }{ ": " }<b id="order-total" data-value={total.0.to_string()}>{ crate::money::text(p.lang, total) }</b></span>
                 <button type="submit" id="save-dispatch" class="btn btn-primary" disabled={d.busy} title="Ctrl+Enter">
                     { if d.busy { t.saving } else { t.save_dispatch } }<kbd>{ "Ctrl+Enter" }</kbd>
                 </button>

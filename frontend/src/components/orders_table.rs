@@ -48,7 +48,7 @@ pub fn OrdersTable(p: &OrdersTableProps) -> Html {
                 <tfoot>
                     <tr>
                         <td colspan="6">{ t.sum_label }</td>
-                        <td id="orders-sum" class="money">{ p.state.total().display() }</td>
+                        <td id="orders-sum" class="money">{ crate::money::text(p.lang, p.state.total()) }</td>
                     </tr>
                 </tfoot>
             </table>
@@ -74,7 +74,7 @@ fn row(o: &Order, lang: Lang, touched: bool) -> Html {
             <td class="window">{ window }</td>
             <td class="state"><span class={classes!("badge", state)}>{ state_label(lang, o.state) }</span></td>
             <td class={classes!("courier", o.courier_name.is_none().then_some("none"))}>{ courier }</td>
-            <td class="money">{ o.total.display() }</td>
+            <td class="money">{ crate::money::text(lang, o.total) }</td>
         </tr>
     }
 }

@@ -12,9 +12,9 @@ use rodnik_shared::api::{
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::api::{Api, ApiError};
+use crate::api::Api;
 use crate::i18n::Lang;
-use crate::state::{use_app, AppAction};
+use crate::state::use_app;
 
 const ADAPTERS: [(&str, &str); 4] = [
     ("generic", "Webhook (Kamailio, scripts)"),
@@ -148,12 +148,11 @@ pub fn TelephonySettings() -> Html {
     let busy = use_state(|| false);
 
     {
-        let (view, token, app) = (view.setter(), token.clone(), app.dispatcher());
+        let (view, token, _app) = (view.setter(), token.clone(), app.dispatcher());
         use_effect_with((), move |_| {
             spawn_local(async move {
                 match Api::with_token(&token).telephony_settings().await {
                     Ok(v) => view.set(Some(v)),
-                    Err(ApiError::Unauthorized) => app.dispatch(AppAction::LoggedOut),
                     Err(_) => {}
                 }
             });

@@ -5,9 +5,9 @@ use rodnik_shared::api::{Wallboard, WallboardCreated};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::api::{new_idempotency_key, Api, ApiError};
+use crate::api::{new_idempotency_key, Api};
 use crate::i18n::wallboard::texts;
-use crate::state::{use_app, AppAction};
+use crate::state::use_app;
 
 #[function_component]
 pub fn WallboardLinks() -> Html {
@@ -23,11 +23,10 @@ pub fn WallboardLinks() -> Html {
     let load = {
         let (list, token, app) = (list.setter(), token.clone(), app.dispatcher());
         Callback::from(move |_: ()| {
-            let (list, token, app) = (list.clone(), token.clone(), app.clone());
+            let (list, token, _app) = (list.clone(), token.clone(), app.clone());
             spawn_local(async move {
                 match Api::with_token(&token).wallboards().await {
                     Ok(l) => list.set(l),
-                    Err(ApiError::Unauthorized) => app.dispatch(AppAction::LoggedOut),
                     Err(_) => {}
                 }
             });

@@ -18,9 +18,9 @@ use crate::components::board::{ActionsPanel, DropAt, LaneView, MissedCalls, Need
 use crate::components::LiveIndicator;
 use crate::i18n::board::texts;
 use crate::i18n::long_date;
-use crate::pages::today::{summary, today_iso};
+use crate::pages::today::summary;
 use crate::state::board::{lanes, move_before, needing_date, CallsAction, CallsState};
-use crate::state::{use_app, AppAction, OrdersAction, OrdersState};
+use crate::state::{use_app, OrdersAction, OrdersState};
 
 /// What a dispatcher asks of the server from the board.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,7 +94,7 @@ pub fn Board() -> Html {
     let t = lang.t();
     let bt = texts(lang);
     let token = app.token().unwrap_or_default().to_string();
-    let today = use_memo((), |_| today_iso());
+    let today = use_memo((), |_| crate::clock::today());
     let orders = use_reducer(|| OrdersState::for_board((*today).clone()));
     let calls = use_reducer(|| CallsState::new((*today).clone()));
     let couriers = use_state(Vec::<User>::new);
@@ -124,7 +124,7 @@ pub fn Board() -> Html {
             let date = date_ref.borrow().clone();
             orders.dispatch(OrdersAction::LoadStarted(id));
             calls.dispatch(CallsAction::LoadStarted(id));
-            let (orders, calls, app, token) =
+            let (orders, calls, _app, token) =
                 (orders.clone(), calls.clone(), app.clone(), token.clone());
             spawn_local(async move {
                 let api = Api::with_token(&token);
@@ -137,10 +137,6 @@ pub fn Board() -> Html {
                     (Ok(mut day), Ok(failed)) => {
                         day.extend(failed);
                         orders.dispatch(OrdersAction::Loaded(id, day));
-                    }
-                    (Err(ApiError::Unauthorized), _) | (_, Err(ApiError::Unauthorized)) => {
-                        app.dispatch(AppAction::LoggedOut);
-                        return;
                     }
                     (Err(e), _) | (_, Err(e)) => {
                         orders.dispatch(OrdersAction::LoadFailed(id, e.to_string()))
@@ -167,7 +163,7 @@ pub fn Board() -> Html {
     }
 
     let on_live = {
-        let (orders, calls, app, reload, date_ref, today) = (
+        let (orders, calls, _app, reload, date_ref, today) = (
             orders.dispatcher(),
             calls.dispatcher(),
             app.dispatcher(),
@@ -177,7 +173,7 @@ pub fn Board() -> Html {
         );
         Callback::from(move |ev: LiveEvent| match ev {
             LiveEvent::Opened => reload.emit(()),
-            LiveEvent::Unauthorized => app.dispatch(AppAction::LoggedOut),
+            LiveEvent::Unauthorized => {}
             LiveEvent::Message(m) => match m.kind.as_str() {
                 "order.created" | "order.updated" => {
                     match serde_json::from_value::<Order>(m.data) {
@@ -241,7 +237,7 @@ pub fn Board() -> Html {
             }
             busy.set(true);
             notice.set(None);
-            let (orders, calls, app, token, busy, notice, selected) = (
+            let (orders, calls, _app, token, busy, notice, selected) = (
                 orders.clone(),
                 calls.clone(),
                 app.clone(),
@@ -263,7 +259,6 @@ pub fn Board() -> Html {
                         }
                     }
                     Ok(Done::Call(c)) => calls.dispatch(CallsAction::Upsert(Box::new(c))),
-                    Err(ApiError::Unauthorized) => app.dispatch(AppAction::LoggedOut),
                     Err(e) => {
                         let stale = matches!(&e, ApiError::Api { status: 409, code, .. } if code == "stale_version");
                         // Whatever failed, show the order as it is now.
@@ -416,7 +411,7 @@ pub fn Board() -> Html {
                     </div>
                 </div>
                 { summary(lang, &orders, "board-summary",
-                    html! { <span class="sum" id="board-sum">{ orders.total().display() }</span> }) }
+                    html! { <span class="sum" id="board-sum">{ crate::money::text(lang, orders.total()) }</span> }) }
                 <div class="toolbar-right">
                     <label class="check">
                         <input id="board-show-cancelled" type="checkbox" checked={*show_cancelled}

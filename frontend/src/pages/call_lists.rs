@@ -13,7 +13,7 @@ use crate::components::board::local_time;
 use crate::components::reports::format::{date, money};
 use crate::i18n::reports::{calls_texts, progress};
 use crate::i18n::{kind_label, state_label, Lang};
-use crate::state::{use_app, AppAction};
+use crate::state::use_app;
 
 #[function_component]
 pub fn CallLists() -> Html {
@@ -30,7 +30,7 @@ pub fn CallLists() -> Html {
 
     // The lists, at start and on every reload; the first one is chosen.
     {
-        let (lists, selected, app, token) = (
+        let (lists, selected, _app, token) = (
             lists.clone(),
             selected.clone(),
             app.dispatcher(),
@@ -45,7 +45,6 @@ pub fn CallLists() -> Html {
                         }
                         lists.set(Some(Ok(l)));
                     }
-                    Err(ApiError::Unauthorized) => app.dispatch(AppAction::LoggedOut),
                     Err(e) => lists.set(Some(Err(e.message()))),
                 }
             });
@@ -53,13 +52,12 @@ pub fn CallLists() -> Html {
     }
     // The chosen list with its clients.
     {
-        let (list, app, token) = (list.clone(), app.dispatcher(), token.clone());
+        let (list, _app, token) = (list.clone(), app.dispatcher(), token.clone());
         use_effect_with(((*selected).clone(), *reloads), move |(id, _)| {
             if let Some(id) = id.clone() {
                 spawn_local(async move {
                     match Api::with_token(&token).call_list(&id).await {
                         Ok(l) => list.set(Some(l)),
-                        Err(ApiError::Unauthorized) => app.dispatch(AppAction::LoggedOut),
                         Err(_) => list.set(None),
                     }
                 });
@@ -228,7 +226,7 @@ fn CallItemView(p: &CallItemProps) -> Html {
             }
             busy.set(true);
             outcome.set(text.clone());
-            let (busy, token, app, list, client, on_done, on_error) = (
+            let (busy, token, _app, list, client, on_done, on_error) = (
                 busy.clone(),
                 token.clone(),
                 app.clone(),
@@ -243,7 +241,6 @@ fn CallItemView(p: &CallItemProps) -> Html {
                     .await
                 {
                     Ok(item) => on_done.emit(item),
-                    Err(ApiError::Unauthorized) => app.dispatch(AppAction::LoggedOut),
                     Err(e) => {
                         let conflict = matches!(&e, ApiError::Api { status: 409, .. });
                         on_error.emit((conflict, e.message()));

@@ -7,7 +7,6 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use chrono::NaiveDate;
 use gloo_events::EventListener;
 use gloo_storage::{SessionStorage, Storage};
 use gloo_timers::callback::Timeout;
@@ -29,7 +28,7 @@ use crate::state::console::{
     ConsoleAction, ConsoleDispatcher, ConsoleState, FieldErrors, Missing, Panel, SimilarQuery,
     Snapshot,
 };
-use crate::state::{use_app, AppAction, AppHandle};
+use crate::state::{use_app, AppHandle};
 
 #[derive(Clone, PartialEq, Default)]
 struct Catalogue {
@@ -53,7 +52,7 @@ pub fn Console() -> Html {
         let saved_key = saved_key.clone();
         use_reducer(move || {
             let snap = saved_key.as_deref().and_then(load_snapshot);
-            ConsoleState::restored(browser_today(), snap)
+            ConsoleState::restored(crate::clock::today_date(), snap)
         })
     };
     let catalogue = use_state(Catalogue::default);
@@ -66,7 +65,7 @@ pub fn Console() -> Html {
 
     // Products and couriers, once.
     {
-        let (catalogue, app, token) = (catalogue.clone(), app.clone(), token.clone());
+        let (catalogue, _app, token) = (catalogue.clone(), app.clone(), token.clone());
         use_effect_with((), move |_| {
             spawn_local(async move {
                 let api = Api::with_token(&token);
@@ -77,9 +76,6 @@ pub fn Console() -> Html {
                         couriers,
                         error: None,
                     }),
-                    (Err(ApiError::Unauthorized), _) | (_, Err(ApiError::Unauthorized)) => {
-                        app.dispatch(AppAction::LoggedOut)
-                    }
                     (Err(e), _) | (_, Err(e)) => catalogue.set(Catalogue {
                         error: Some(e.to_string()),
                         ..Default::default()
@@ -122,13 +118,12 @@ pub fn Console() -> Html {
     // After a reload: the card of the client that was on screen.
     {
         let restoring = state.restoring.as_ref().map(|(id, _)| id.clone());
-        let (dispatcher, app, token) = (state.dispatcher(), app.clone(), token.clone());
+        let (dispatcher, _app, token) = (state.dispatcher(), app.clone(), token.clone());
         use_effect_with(restoring, move |id| {
             if let Some(id) = id.clone() {
                 spawn_local(async move {
                     match Api::with_token(&token).client(&id).await {
                         Ok(card) => dispatcher.dispatch(ConsoleAction::Restored(Box::new(card))),
-                        Err(ApiError::Unauthorized) => app.dispatch(AppAction::LoggedOut),
                         Err(_) => dispatcher.dispatch(ConsoleAction::RestoreFailed),
                     }
                 });
@@ -180,11 +175,10 @@ pub fn Console() -> Html {
     *my_extension.borrow_mut() = app.session.as_ref().and_then(|s| s.user.extension.clone());
 
     let on_live = {
-        let (dispatcher, app) = (state.dispatcher(), app.dispatcher());
+        let (dispatcher, _app) = (state.dispatcher(), app.dispatcher());
         let my_extension = my_extension.clone();
         Callback::from(move |ev: LiveEvent| match ev {
-            LiveEvent::Unauthorized => app.dispatch(AppAction::LoggedOut),
-            LiveEvent::Opened => {}
+            LiveEvent::Unauthorized | LiveEvent::Opened => {}
             LiveEvent::Message(m) => {
                 let call = || serde_json::from_value::<CallWithMatches>(m.data.clone()).ok();
                 match m.kind.as_str() {
@@ -215,11 +209,10 @@ pub fn Console() -> Html {
     let pick = {
         let (dispatcher, app, token) = (state.dispatcher(), app.clone(), token.clone());
         Callback::from(move |id: String| {
-            let (dispatcher, app, token) = (dispatcher.clone(), app.clone(), token.clone());
+            let (dispatcher, _app, token) = (dispatcher.clone(), app.clone(), token.clone());
             spawn_local(async move {
                 match Api::with_token(&token).client(&id).await {
                     Ok(card) => dispatcher.dispatch(ConsoleAction::Select(Box::new(card))),
-                    Err(ApiError::Unauthorized) => app.dispatch(AppAction::LoggedOut),
                     Err(_) => {}
                 }
             });
@@ -526,7 +519,7 @@ pub fn Console() -> Html {
                     <p id="order-saved" class="banner ok" data-id={o.id.clone()} data-number={o.number.to_string()}
                         data-state={o.state.as_str()} role="status">
                         { format!("{} {} ({}, {}) {} {}", t.order_word, o.number, short_date(&o.delivery_date),
-                            o.total.display(), t.dispatched_to, o.courier_name.clone().unwrap_or_default()) }
+                            crate::money::text(lang, o.total), t.dispatched_to, o.courier_name.clone().unwrap_or_default()) }
                     </p>
                 }
                 { right }
@@ -539,16 +532,12 @@ const SIMILAR_DEBOUNCE_MS: u32 = 300;
 
 /// Possible duplicates for `q`; `None` when the server could not say (the
 /// check never blocks a save).
-async fn ask_similar(app: &AppHandle, token: &str, q: &SimilarQuery) -> Option<Vec<SimilarClient>> {
+async fn ask_similar(_app: &AppHandle, token: &str, q: &SimilarQuery) -> Option<Vec<SimilarClient>> {
     match Api::with_token(token)
         .similar_clients(&q.phones, &q.name, &q.addresses)
         .await
     {
         Ok(r) => Some(r.matches),
-        Err(ApiError::Unauthorized) => {
-            app.dispatch(AppAction::LoggedOut);
-            None
-        }
         Err(_) => None,
     }
 }
@@ -613,10 +602,6 @@ fn fail(
     e: ApiError,
     to: fn(FieldErrors) -> ConsoleAction,
 ) {
-    if e == ApiError::Unauthorized {
-        app.dispatch(AppAction::LoggedOut);
-        return;
-    }
     let field = e.field().unwrap_or_default().to_string();
     let message = match &e {
         ApiError::Network(_) => app.lang.t().network_error.to_string(),
@@ -676,11 +661,4 @@ fn focus(r: &NodeRef) {
     if let Some(el) = r.cast::<HtmlElement>() {
         let _ = el.focus();
     }
-}
-
-/// The browser's calendar date (the company's zone, as on the Today page).
-fn browser_today() -> NaiveDate {
-    let d = js_sys::Date::new_0();
-    NaiveDate::from_ymd_opt(d.get_full_year() as i32, d.get_month() + 1, d.get_date())
-        .unwrap_or_default()
 }

@@ -22,7 +22,7 @@ use crate::components::courier::{
 use crate::i18n::courier::{texts, unsent};
 use crate::i18n::long_date;
 use crate::state::courier::{Close, CourierAction, CourierState, QueuedClose, SendResult};
-use crate::state::{use_app, AppAction};
+use crate::state::use_app;
 
 /// How often the clock ticks (the undo countdown, due closes, the data's age).
 const TICK_MS: u32 = 500;
@@ -71,7 +71,7 @@ pub fn Courier() -> Html {
                 *seq
             };
             state.dispatch(CourierAction::LoadStarted(id));
-            let (state, app, token) = (state.clone(), app.clone(), token.clone());
+            let (state, _app, token) = (state.clone(), app.clone(), token.clone());
             spawn_local(async move {
                 match Api::with_token(&token).my_route().await {
                     Ok(route) => state.dispatch(CourierAction::Loaded {
@@ -79,7 +79,6 @@ pub fn Courier() -> Html {
                         route,
                         now: now_ms(),
                     }),
-                    Err(ApiError::Unauthorized) => app.dispatch(AppAction::LoggedOut),
                     Err(e) => state.dispatch(CourierAction::LoadFailed(id, e.to_string())),
                 }
             });
@@ -117,13 +116,13 @@ pub fn Courier() -> Html {
     }
 
     let on_live = {
-        let (state, app, reload) = (state.dispatcher(), app.dispatcher(), reload.clone());
+        let (state, _app, reload) = (state.dispatcher(), app.dispatcher(), reload.clone());
         Callback::from(move |ev: LiveEvent| match ev {
             LiveEvent::Opened => {
                 state.dispatch(CourierAction::RetryNow(now_ms()));
                 reload.emit(());
             }
-            LiveEvent::Unauthorized => app.dispatch(AppAction::LoggedOut),
+            LiveEvent::Unauthorized => {}
             LiveEvent::Message(m) => match m.kind.as_str() {
                 "order.created" | "order.updated" => {
                     match serde_json::from_value::<Order>(m.data) {
@@ -157,7 +156,7 @@ pub fn Courier() -> Html {
                     continue;
                 }
                 dispatch.dispatch(CourierAction::SendStarted(q.key.clone()));
-                let (q, dispatch, app, token, sending, reload) = (
+                let (q, dispatch, _app, token, sending, reload) = (
                     q.clone(),
                     dispatch.clone(),
                     app.clone(),
@@ -166,7 +165,7 @@ pub fn Courier() -> Html {
                     reload.clone(),
                 );
                 spawn_local(async move {
-                    let (result, logged_out) = send(&Api::with_token(&token), &q).await;
+                    let result = send(&Api::with_token(&token), &q).await;
                     sending.borrow_mut().remove(&q.key);
                     let settled = !matches!(
                         result,
@@ -177,9 +176,7 @@ pub fn Courier() -> Html {
                         result,
                         now: now_ms(),
                     });
-                    if logged_out {
-                        app.dispatch(AppAction::LoggedOut);
-                    } else if settled {
+                    if settled {
                         // A refusal or an odd answer: show the route as the server has it.
                         reload.emit(());
                     }
@@ -323,7 +320,7 @@ fn browser_online() -> bool {
 
 /// One attempt to send a queued close: what came of it, and whether the
 /// session has ended (the close stays queued for the next login).
-async fn send(api: &Api, q: &QueuedClose) -> (SendResult, bool) {
+async fn send(api: &Api, q: &QueuedClose) -> SendResult {
     let answer = match &q.close {
         Close::Delivered {
             cash_collected,
@@ -351,7 +348,8 @@ async fn send(api: &Api, q: &QueuedClose) -> (SendResult, bool) {
         // A 2xx with a body this build cannot read: the close was applied.
         Err(ApiError::Decode(_)) => SendResult::Sent(None),
         Err(ApiError::Network(e)) => SendResult::Unreachable(e),
-        Err(ApiError::Unauthorized) => return (SendResult::Unreachable("401".into()), true),
+        // The session is over (the API client ends it); the close stays queued.
+        Err(ApiError::Unauthorized) => SendResult::Unreachable("401".into()),
         Err(ApiError::Api {
             status: 409, code, ..
         }) if code == "stale_version" => match api.order(&q.order_id).await {
@@ -378,5 +376,5 @@ async fn send(api: &Api, q: &QueuedClose) -> (SendResult, bool) {
             message,
         },
     };
-    (result, false)
+    result
 }

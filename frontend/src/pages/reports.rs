@@ -17,8 +17,7 @@ use crate::components::reports::{
     DeliveriesView, ExportButtons, LostView, OrdersView, RangePicker, SalesView,
 };
 use crate::i18n::reports::{texts, ReportsTexts};
-use crate::pages::today::today_iso;
-use crate::state::{use_app, AppAction};
+use crate::state::use_app;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
@@ -134,7 +133,7 @@ pub fn Reports() -> Html {
     let lang = app.lang;
     let t = texts(lang);
     let token = app.token().unwrap_or_default().to_string();
-    let today = use_memo((), |_| today_iso());
+    let today = use_memo((), |_| crate::clock::today());
     let params = use_state(|| {
         let (from, to) = parse(&today)
             .map(|d| preset(d, Preset::ThisMonth))
@@ -153,7 +152,7 @@ pub fn Reports() -> Html {
     let seq = use_mut_ref(|| 0u32);
 
     {
-        let (loaded, app) = (loaded.clone(), app.dispatcher());
+        let (loaded, _app) = (loaded.clone(), app.dispatcher());
         use_effect_with(((*params).clone(), token.clone()), move |(p, token)| {
             let id = {
                 let mut s = seq.borrow_mut();
@@ -167,7 +166,6 @@ pub fn Reports() -> Html {
                     return;
                 }
                 match result {
-                    Err(ApiError::Unauthorized) => app.dispatch(AppAction::LoggedOut),
                     Ok(d) => loaded.set(Some((p, Ok(d)))),
                     Err(e) => loaded.set(Some((p, Err(e.message())))),
                 }

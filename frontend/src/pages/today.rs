@@ -8,10 +8,10 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api::live::{use_live, LiveEvent};
-use crate::api::{Api, ApiError};
+use crate::api::Api;
 use crate::components::{LiveIndicator, OrdersTable};
 use crate::i18n::{long_date, orders_count, state_label, Lang};
-use crate::state::{use_app, AppAction, OrdersAction, OrdersState};
+use crate::state::{use_app, OrdersAction, OrdersState};
 
 #[function_component]
 pub fn Today() -> Html {
@@ -19,7 +19,7 @@ pub fn Today() -> Html {
     let lang = app.lang;
     let t = lang.t();
     let token = app.token().unwrap_or_default().to_string();
-    let date = use_memo((), |_| today_iso());
+    let date = use_memo((), |_| crate::clock::today());
     let orders = use_reducer(|| OrdersState::new((*date).clone()));
     let load_seq = use_mut_ref(|| 0u32);
 
@@ -37,12 +37,11 @@ pub fn Today() -> Html {
                 *seq
             };
             orders.dispatch(OrdersAction::LoadStarted(id));
-            let (orders, app, token, date) =
+            let (orders, _app, token, date) =
                 (orders.clone(), app.clone(), token.clone(), date.clone());
             spawn_local(async move {
                 match Api::with_token(&token).orders_on(&date).await {
                     Ok(list) => orders.dispatch(OrdersAction::Loaded(id, list)),
-                    Err(ApiError::Unauthorized) => app.dispatch(AppAction::LoggedOut),
                     Err(e) => orders.dispatch(OrdersAction::LoadFailed(id, e.to_string())),
                 }
             });
@@ -55,10 +54,10 @@ pub fn Today() -> Html {
     }
 
     let on_live = {
-        let (orders, app, reload) = (orders.dispatcher(), app.dispatcher(), reload.clone());
+        let (orders, _app, reload) = (orders.dispatcher(), app.dispatcher(), reload.clone());
         Callback::from(move |ev: LiveEvent| match ev {
             LiveEvent::Opened => reload.emit(()),
-            LiveEvent::Unauthorized => app.dispatch(AppAction::LoggedOut),
+            LiveEvent::Unauthorized => {}
             LiveEvent::Message(m) => match m.kind.as_str() {
                 "order.created" | "order.updated" => {
                     match serde_json::from_value::<Order>(m.data) {
@@ -134,14 +133,3 @@ pub fn summary(lang: Lang, s: &OrdersState, id: &'static str, extra: Html) -> Ht
     }
 }
 
-/// The browser's calendar date. The server counts days in the company's time
-/// zone (RODNIK_TZ); a dispatcher works in that same zone.
-pub fn today_iso() -> String {
-    let d = js_sys::Date::new_0();
-    format!(
-        "{:04}-{:02}-{:02}",
-        d.get_full_year(),
-        d.get_month() + 1,
-        d.get_date()
-    )
-}

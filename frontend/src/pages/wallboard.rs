@@ -4,7 +4,7 @@
 //! manager. It reconnects and reloads on its own, follows the clock to mark
 //! late stops, and moves to the next day after midnight.
 
-use chrono::{FixedOffset, NaiveTime};
+use chrono::{FixedOffset, NaiveTime, Timelike};
 use gloo_storage::{LocalStorage, Storage};
 use rodnik_shared::api::{Order, WallboardCourier};
 use yew::platform::spawn_local;
@@ -18,7 +18,6 @@ use crate::components::board::{local_time, window_text};
 use crate::components::LiveIndicator;
 use crate::i18n::wallboard::texts;
 use crate::i18n::{long_date, Lang};
-use crate::pages::today::today_iso;
 use crate::state::wallboard::{late, rows, ticker, totals, CourierRow, Stats, TickKind};
 use crate::state::{use_app, OrdersAction, OrdersState};
 
@@ -43,13 +42,12 @@ fn wallboard_key() -> Option<String> {
     }
 }
 
-/// The browser's UTC offset and local time of day.
+/// The company's UTC offset and time of day (to the minute), and now.
 fn clock() -> (FixedOffset, NaiveTime, f64) {
-    let d = js_sys::Date::new_0();
-    let offset = FixedOffset::east_opt(-(d.get_timezone_offset() as i32) * 60)
-        .unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC"));
-    let time = NaiveTime::from_hms_opt(d.get_hours(), d.get_minutes(), 0).unwrap_or_default();
-    (offset, time, d.get_time())
+    let ms = crate::clock::now_ms();
+    let t = crate::clock::local(ms).time();
+    let time = NaiveTime::from_hms_opt(t.hour(), t.minute(), 0).unwrap_or_default();
+    (crate::clock::offset_at(ms), time, ms)
 }
 
 #[function_component]
@@ -68,7 +66,7 @@ pub fn Wallboard() -> Html {
         (None, Some(t)) => Some(LiveAuth::Token(t)),
         (None, None) => None,
     };
-    let orders = use_reducer(|| OrdersState::new(today_iso()));
+    let orders = use_reducer(|| OrdersState::new(crate::clock::today()));
     let couriers = use_state(Vec::<WallboardCourier>::new);
     let denied = use_state(|| false);
     let now = use_state(clock);
@@ -106,7 +104,8 @@ pub fn Wallboard() -> Html {
                 };
                 match got {
                     Ok(snap) => {
-                        // The server's day decides (and turns over at midnight).
+                        // The server's day and zone decide (the day turns over at midnight).
+                        crate::clock::set_zone(&snap.tz);
                         orders.dispatch(OrdersAction::SetDate(snap.date.clone()));
                         orders.dispatch(OrdersAction::LoadStarted(id));
                         orders.dispatch(OrdersAction::Loaded(id, snap.orders));
@@ -157,7 +156,7 @@ pub fn Wallboard() -> Html {
             let date = date.clone();
             let interval = gloo_timers::callback::Interval::new(20_000, move || {
                 now.set(clock());
-                if today_iso() != date {
+                if crate::clock::today() != date {
                     reload.emit(());
                 }
             });
@@ -201,7 +200,7 @@ pub fn Wallboard() -> Html {
                 { big("wb-total-done", wt.done, format!("{}", total.done), "done") }
                 { big("wb-total-failed", wt.failed, total.failed.to_string(), "failed") }
                 { big("wb-total-left", wt.left, total.left.to_string(), "left") }
-                { big("wb-total-cash", wt.cash, total.cash.display(), "cash") }
+                { big("wb-total-cash", wt.cash, crate::money::text(lang, total.cash), "cash") }
                 { big("wb-total-bottles", wt.bottles, total.bottles.to_string(), "bottles") }
             </div>
             <div class="wb-main">
@@ -311,12 +310,11 @@ fn courier_row(r: &CourierRow, lang: Lang) -> Html {
             <td class="n done">{ done }</td>
             <td class="n failed">{ failed }</td>
             <td class="n left">{ left }</td>
-            <td class="n cash">{ cash.display() }</td>
+            <td class="n cash">{ crate::money::number(lang, cash) }</td>
         </tr>
     }
 }
 
 fn hhmm(ms: f64) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
-    format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
+    crate::clock::hhmm(ms)
 }

@@ -4,14 +4,16 @@
 use std::rc::Rc;
 
 use gloo_storage::{LocalStorage, Storage};
-use rodnik_shared::api::User;
+use rodnik_shared::api::{Me, User};
 use yew::prelude::*;
 
+use crate::clock::Calendar;
 use crate::i18n::Lang;
 
 const TOKEN_KEY: &str = "rodnik.token";
 const USER_KEY: &str = "rodnik.user";
 const LANG_KEY: &str = "rodnik.lang";
+const CALENDAR_KEY: &str = "rodnik.calendar";
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Session {
@@ -23,13 +25,24 @@ pub struct Session {
 pub struct AppState {
     pub session: Option<Rc<Session>>,
     pub lang: Lang,
+    /// The server's today and the company's zone (`GET /api/me`).
+    pub calendar: Option<Calendar>,
 }
 
 pub enum AppAction {
     LoggedIn(Session),
     /// `/api/me` answered with fresh details of the same session.
     UserRefreshed(User),
+    /// `/api/me` answered: the user, and the server's calendar.
+    MeRefreshed(Me),
+    /// `/api/me` could not be asked and no calendar is known: the browser's
+    /// date and zone, the last resort, so the pages do not wait forever.
+    CalendarUnavailable(String),
     LoggedOut,
+    /// A request with this token got a 401: if it is still the session's,
+    /// the session is over (a late answer to an older session's request
+    /// does not end a newer one).
+    Expired(String),
     SetLang(Lang),
 }
 
@@ -50,7 +63,35 @@ impl Reducible for AppState {
                     user,
                 }));
             }
+            AppAction::MeRefreshed(me) => {
+                next.calendar = Some(Calendar {
+                    today: me.today,
+                    time_zone: me.time_zone,
+                });
+                if let Some(s) = &self.session {
+                    if s.user != me.user {
+                        next.session = Some(Rc::new(Session {
+                            token: s.token.clone(),
+                            user: me.user,
+                        }));
+                    }
+                }
+            }
+            AppAction::CalendarUnavailable(today) => {
+                if self.calendar.is_some() {
+                    return self;
+                }
+                next.calendar = Some(Calendar {
+                    today,
+                    time_zone: String::new(),
+                });
+            }
             AppAction::LoggedOut => next.session = None,
+            AppAction::Expired(token) => {
+                if self.token() == Some(token.as_str()) {
+                    next.session = None;
+                }
+            }
             AppAction::SetLang(lang) => next.lang = lang,
         }
         if next == *self {
@@ -81,7 +122,12 @@ impl AppState {
                     .unwrap_or_default();
                 Lang::from_browser(&tag)
             });
-        AppState { session, lang }
+        let calendar = LocalStorage::get::<Calendar>(CALENDAR_KEY).ok();
+        AppState {
+            session,
+            lang,
+            calendar,
+        }
     }
 
     pub fn persist(&self) {
@@ -96,6 +142,9 @@ impl AppState {
             }
         }
         let _ = LocalStorage::set(LANG_KEY, self.lang.code());
+        if let Some(c) = self.calendar.as_ref().filter(|c| !c.time_zone.is_empty()) {
+            let _ = LocalStorage::set(CALENDAR_KEY, c);
+        }
     }
 
     pub fn token(&self) -> Option<&str> {

@@ -260,38 +260,6 @@ pub fn cash_due(o: &Order) -> Money {
     }
 }
 
-/// "250", "250.5", "250,50", "1 250.00" (roubles) as kopecks; `None` if not money.
-pub fn parse_money(input: &str) -> Option<Money> {
-    let s: String = input
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
-        .collect();
-    if s.is_empty() {
-        return None;
-    }
-    let s = s.replace(',', ".");
-    let (whole, frac) = match s.split_once('.') {
-        Some((w, f)) => (w, f),
-        None => (s.as_str(), ""),
-    };
-    let digits = |t: &str| t.chars().all(|c| c.is_ascii_digit());
-    if !digits(whole) || !digits(frac) || frac.len() > 2 || (whole.is_empty() && frac.is_empty()) {
-        return None;
-    }
-    let rub: i64 = if whole.is_empty() {
-        0
-    } else {
-        whole.parse().ok()?
-    };
-    let kop: i64 = match frac.len() {
-        0 => 0,
-        1 => frac.parse::<i64>().ok()? * 10,
-        _ => frac.parse().ok()?,
-    };
-    let total = rub.checked_mul(100)?.checked_add(kop)?;
-    (total <= 100_000_000_000).then_some(Money(total))
-}
-
 /// Whether two copies of a stop differ in what the courier delivers or where.
 fn material_change(a: &Order, b: &Order) -> bool {
     a.lines != b.lines
@@ -1441,6 +1409,8 @@ mod tests {
 
     #[test]
     fn money_is_typed_in_roubles() {
+        // The cash input reads roubles with the shared rule.
+        let parse_money = |s: &str| Money::parse_roubles(s).ok();
         assert_eq!(parse_money("250"), Some(Money(25000)));
         assert_eq!(parse_money("250.5"), Some(Money(25050)));
         assert_eq!(parse_money("250,50"), Some(Money(25050)));

@@ -2,7 +2,6 @@
 //! client's contract prices (admin, manager). Each panel keeps its state in a
 //! reducer, so a server error loses nothing that was typed.
 
-pub mod money;
 pub mod prices;
 pub mod products;
 pub mod users;

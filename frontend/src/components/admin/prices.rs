@@ -11,13 +11,13 @@ use rodnik_shared::{ClientKind, Money};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::money::{parse_roubles, roubles_input, roubles_text, MoneyError};
+use rodnik_shared::MoneyError;
 use super::products::money_error;
 use super::{errors_from, field_error, input_value, other_errors, Errors, Load};
-use crate::api::{Api, ApiError};
+use crate::api::Api;
 use crate::i18n::admin::{product_kind_label, texts, AdminTexts};
 use crate::i18n::{kind_label, Lang};
-use crate::state::{use_app, AppAction};
+use crate::state::use_app;
 
 const DEBOUNCE_MS: u32 = 250;
 
@@ -69,7 +69,7 @@ impl PricesState {
     fn inputs_of(saved: &HashMap<String, Money>, comma: bool) -> HashMap<String, String> {
         saved
             .iter()
-            .map(|(id, m)| (id.clone(), roubles_input(*m, comma)))
+            .map(|(id, m)| (id.clone(), m.roubles_input(comma)))
             .collect()
     }
 
@@ -77,7 +77,7 @@ impl PricesState {
     pub fn typed(&self, product_id: &str) -> Result<Option<Money>, MoneyError> {
         match self.inputs.get(product_id).map(|s| s.trim()) {
             None | Some("") => Ok(None),
-            Some(s) => parse_roubles(s).map(Some),
+            Some(s) => rodnik_shared::Money::parse_roubles(s).map(Some),
         }
     }
 
@@ -297,16 +297,13 @@ pub fn PricesPanel() -> Html {
             }
             let id = c.id.clone();
             state.dispatch(PricesAction::Pick(Box::new(c)));
-            let (state, token, app) = (state.clone(), token.clone(), app.clone());
+            let (state, token, _app) = (state.clone(), token.clone(), app.clone());
             spawn_local(async move {
                 let api = Api::with_token(&token);
                 let (products, prices) = futures::join!(api.all_products(), api.client_prices(&id));
                 match (products, prices) {
                     (Ok(products), Ok(prices)) => {
                         state.dispatch(PricesAction::Loaded(products, prices))
-                    }
-                    (Err(ApiError::Unauthorized), _) | (_, Err(ApiError::Unauthorized)) => {
-                        app.dispatch(AppAction::LoggedOut)
                     }
                     (Err(e), _) | (_, Err(e)) => {
                         state.dispatch(PricesAction::LoadFailed(e.message()))
@@ -337,7 +334,6 @@ pub fn PricesPanel() -> Html {
                     .await
                 {
                     Ok(prices) => state.dispatch(PricesAction::Saved(prices)),
-                    Err(ApiError::Unauthorized) => app.dispatch(AppAction::LoggedOut),
                     Err(e) => state.dispatch(PricesAction::Failed(place_errors(
                         errors_from(&e, texts(app.lang)),
                         &order,
@@ -556,10 +552,10 @@ fn price_row(
                 if !p.on_sale { <span class="off-sale-tag">{ t.off_sale }</span> }
             </td>
             <td>{ product_kind_label(lang, p.product.kind) }</td>
-            <td class="money">{ roubles_text(list, comma) }</td>
+            <td class="money">{ crate::money::number(lang, list) }</td>
             <td>
                 <input class="contract-price" type="text" inputmode="decimal" value={value}
-                    placeholder={roubles_input(list, comma)} {oninput} {onkeydown} disabled={state.busy}
+                    placeholder={list.roubles_input(comma)} {oninput} {onkeydown} disabled={state.busy}
                     aria-label={format!("{}: {}", t.contract_price, p.product.name)} />
                 { field_error(&state.errors, &id) }
             </td>

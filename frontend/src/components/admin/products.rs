@@ -9,15 +9,15 @@ use rodnik_shared::{Money, ProductKind};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::money::{parse_roubles, roubles_input, roubles_text, MoneyError};
+use rodnik_shared::MoneyError;
 use super::{
     checked, errors_from, field_error, input_value, matches, other_errors, select_value, Errors,
     Load,
 };
-use crate::api::{new_idempotency_key, Api, ApiError};
+use crate::api::{new_idempotency_key, Api};
 use crate::i18n::admin::{product_kind_label, texts, AdminTexts};
 use crate::i18n::Lang;
-use crate::state::{use_app, AppAction};
+use crate::state::use_app;
 
 /// A product's fields as typed; the price in roubles.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,7 +70,7 @@ impl ProductDraft {
             name: p.product.name.clone(),
             kind: p.product.kind,
             unit: p.product.unit.clone(),
-            price: roubles_input(p.product.price, comma),
+            price: p.product.price.roubles_input(comma),
             returnable: p.product.returnable,
             on_sale: p.on_sale,
         }
@@ -90,7 +90,7 @@ impl ProductDraft {
         if self.unit.trim().is_empty() {
             errors.push(("unit".into(), t.required.into()));
         }
-        let price = parse_roubles(&self.price);
+        let price = rodnik_shared::Money::parse_roubles(&self.price);
         if let Err(e) = price {
             errors.push(("price".into(), money_error(e, t)));
         }
@@ -385,12 +385,11 @@ pub fn ProductsPanel() -> Html {
     let reload = {
         let (state, token, app) = (state.clone(), token.clone(), app.clone());
         Callback::from(move |_: ()| {
-            let (state, token, app) = (state.clone(), token.clone(), app.clone());
+            let (state, token, _app) = (state.clone(), token.clone(), app.clone());
             state.dispatch(ProductsAction::Loading);
             spawn_local(async move {
                 match Api::with_token(&token).all_products().await {
                     Ok(list) => state.dispatch(ProductsAction::Loaded(list)),
-                    Err(ApiError::Unauthorized) => app.dispatch(AppAction::LoggedOut),
                     Err(e) => state.dispatch(ProductsAction::LoadFailed(e.message())),
                 }
             });
@@ -427,7 +426,6 @@ pub fn ProductsPanel() -> Html {
                 for (id, patch) in jobs {
                     match api.patch_product(&id, &patch).await {
                         Ok(entry) => state.dispatch(ProductsAction::Saved(entry)),
-                        Err(ApiError::Unauthorized) => return app.dispatch(AppAction::LoggedOut),
                         Err(e) => state
                             .dispatch(ProductsAction::Failed(id, errors_from(&e, texts(app.lang)))),
                     }
@@ -453,7 +451,6 @@ pub fn ProductsPanel() -> Html {
             spawn_local(async move {
                 match Api::with_token(&token).create_product(&req, &key).await {
                     Ok(entry) => state.dispatch(ProductsAction::NewDone(Ok(entry))),
-                    Err(ApiError::Unauthorized) => app.dispatch(AppAction::LoggedOut),
                     Err(e) => state.dispatch(ProductsAction::NewDone(Err(errors_from(
                         &e,
                         texts(app.lang),
@@ -604,7 +601,7 @@ fn product_row(
         Callback::from(move |_: MouseEvent| save.emit(Some(id.clone())))
     };
     let list_price = r.entry.product.price;
-    let price_changed = parse_roubles(&d.price).is_ok_and(|p| p != list_price);
+    let price_changed = rodnik_shared::Money::parse_roubles(&d.price).is_ok_and(|p| p != list_price);
     html! {
         <tr class={classes!("product-row", dirty.then_some("dirty"), (!r.entry.on_sale).then_some("off-sale"),
                 r.saved.then_some("touched"), (!r.errors.is_empty()).then_some("has-error"))}
@@ -635,7 +632,7 @@ fn product_row(
                 <input class="price" type="text" inputmode="decimal" value={d.price.clone()} oninput={on(Field::Price)}
                     onkeydown={onkeydown.clone()} disabled={r.busy} aria-label={t.list_price} />
                 if price_changed {
-                    <span class="was">{ format!("{} {}", t.was, roubles_text(list_price, lang == Lang::Ru)) }</span>
+                    <span class="was">{ format!("{} {}", t.was, crate::money::number(lang, list_price)) }</span>
                 }
                 { field_error(&r.errors, "price") }
             </td>

@@ -420,28 +420,20 @@ pub fn UsersPanel() -> Html {
         .unwrap_or_default();
     let state = use_reducer(UsersState::default);
 
-    // A 401 anywhere ends the session; anything else is the form's error.
+    // The form's error (a 401 has ended the session in the API client).
     let fail = {
         let app = app.clone();
-        move |e: &ApiError| -> Option<Errors> {
-            if *e == ApiError::Unauthorized {
-                app.dispatch(AppAction::LoggedOut);
-                None
-            } else {
-                Some(errors_from(e, texts(app.lang)))
-            }
-        }
+        move |e: &ApiError| -> Option<Errors> { Some(errors_from(e, texts(app.lang))) }
     };
 
     let reload = {
         let (state, token, app) = (state.clone(), token.clone(), app.clone());
         Callback::from(move |_: ()| {
-            let (state, token, app) = (state.clone(), token.clone(), app.clone());
+            let (state, token, _app) = (state.clone(), token.clone(), app.clone());
             state.dispatch(UsersAction::Loading);
             spawn_local(async move {
                 match Api::with_token(&token).users().await {
                     Ok(users) => state.dispatch(UsersAction::Loaded(users)),
-                    Err(ApiError::Unauthorized) => app.dispatch(AppAction::LoggedOut),
                     Err(e) => state.dispatch(UsersAction::LoadFailed(e.message())),
                 }
             });

@@ -10,7 +10,6 @@ use super::{goods_text, local_time, window_text};
 use crate::i18n::board::texts;
 use crate::i18n::{long_date, state_label, Lang};
 use crate::pages::board::{shift_date, Notice, Op};
-use crate::pages::today::today_iso;
 
 #[derive(Properties, PartialEq)]
 pub struct ActionsProps {
@@ -38,7 +37,7 @@ pub fn ActionsPanel(p: &ActionsProps) -> Html {
 
     // A failed order suggests the next day after today or its date.
     let suggested = {
-        let today = today_iso();
+        let today = crate::clock::today();
         let base = if o.delivery_date > today {
             o.delivery_date.clone()
         } else {
@@ -203,7 +202,7 @@ pub fn ActionsPanel(p: &ActionsProps) -> Html {
             </div>
             <div class="actions-goods">
                 <span>{ goods_text(o) }</span>
-                <b class="money">{ o.total.display() }</b>
+                <b class="money">{ crate::money::text(lang, o.total) }</b>
             </div>
             if let Some(n) = &o.note {
                 <div class="actions-note">{ format!("{}: {n}", bt.note) }</div>

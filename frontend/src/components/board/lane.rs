@@ -198,7 +198,7 @@ fn Card(p: &CardProps) -> Html {
             <div class="card-address" title={o.address.text.clone()}>{ o.address.text.clone() }</div>
             <div class="card-goods">
                 <span class="goods" title={goods_text(o)}>{ goods_text(o) }</span>
-                <span class="money">{ o.total.display() }</span>
+                <span class="money">{ crate::money::text(p.lang, o.total) }</span>
             </div>
             if let (true, Some(a)) = (failed, last_attempt) {
                 <div class="card-failed">{ format!("{}: {}", bt.failed, a.reason) }</div>

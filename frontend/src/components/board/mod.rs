@@ -30,11 +30,7 @@ pub fn goods_text(o: &Order) -> String {
         .join(" · ")
 }
 
-/// Local "HH:MM" of an RFC 3339 instant (the browser's time zone).
+/// "HH:MM" of an RFC 3339 instant in the company's time zone.
 pub fn local_time(rfc3339: &str) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
-    if d.get_time().is_nan() {
-        return String::new();
-    }
-    format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
+    crate::clock::time_of(rfc3339)
 }

@@ -134,7 +134,7 @@ pub fn Conflicts(p: &ConflictsProps) -> Html {
             } => format!(
                 "{}: {}, {}: {empties_returned}",
                 ct.delivered_btn,
-                rub(Money(*cash_collected)),
+                rub(p.lang, Money(*cash_collected)),
                 ct.empties_returned.to_lowercase()
             ),
             Close::Failed { reason } => format!("{}: {reason}", ct.failed_btn),

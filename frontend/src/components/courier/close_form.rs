@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use crate::i18n::courier::{texts, FAIL_REASONS};
 use crate::i18n::Lang;
-use crate::state::courier::{cash_due, parse_money, Close};
+use crate::state::courier::{cash_due, Close};
 
 #[derive(Properties, PartialEq)]
 pub struct DeliverProps {
@@ -23,7 +23,7 @@ pub struct DeliverProps {
 pub fn DeliverForm(p: &DeliverProps) -> Html {
     let ct = texts(p.lang);
     let due = cash_due(&p.order);
-    let cash = use_state(|| due.display());
+    let cash = use_state(|| crate::money::input(p.lang, due));
     let empties = use_state(|| p.order.returnable_qty());
     let error = use_state(|| false);
 
@@ -56,12 +56,12 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            match parse_money(&cash) {
-                Some(m) => on_confirm.emit(Close::Delivered {
+            match rodnik_shared::Money::parse_roubles(&cash) {
+                Ok(m) => on_confirm.emit(Close::Delivered {
                     cash_collected: m.0,
                     empties_returned: *empties,
                 }),
-                None => error.set(true),
+                Err(_) => error.set(true),
             }
         })
     };

@@ -16,6 +16,8 @@ pub use summary::DaySummary;
 use rodnik_shared::api::Address;
 use rodnik_shared::Money;
 
+use crate::i18n::Lang;
+
 /// Opens the address in a map app: `geo:` with coordinates when the address
 /// has them (Android hands it to the installed map app), else a Yandex Maps
 /// search for the address text (the app if installed, else the web).
@@ -47,8 +49,8 @@ pub fn phone_text(e164: &str) -> String {
 }
 
 /// "250.00 ₽".
-pub fn rub(m: Money) -> String {
-    format!("{} ₽", m.display())
+pub fn rub(lang: Lang, m: Money) -> String {
+    crate::money::text(lang, m)
 }
 
 /// Percent-encoding of a URL query value (UTF-8 bytes).
@@ -74,10 +76,9 @@ pub fn device_time() -> String {
     String::from(js_sys::Date::new_0().to_iso_string())
 }
 
-/// Local "HH:MM" of a time in ms since the epoch.
+/// "HH:MM" of a time in ms since the epoch, in the company's time zone.
 pub fn clock(ms: f64) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
-    format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
+    crate::clock::hhmm(ms)
 }
 
 #[cfg(test)]
@@ -113,6 +114,7 @@ mod tests {
         assert_eq!(tel_href("+7 916 123-45-67"), "tel:+79161234567");
         assert_eq!(phone_text("+79161234567"), "+7 916 123-45-67");
         assert_eq!(phone_text("+4930123456"), "+4930123456");
-        assert_eq!(rub(Money(25050)), "250.50 ₽");
+        assert_eq!(rub(Lang::En, Money(25050)), "250.50\u{a0}₽");
+        assert_eq!(rub(Lang::Ru, Money(125050)), "1\u{a0}250,50\u{a0}₽");
     }
 }

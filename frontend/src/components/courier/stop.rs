@@ -76,7 +76,7 @@ pub fn StopCard(p: &StopProps) -> Html {
             } => format!(
                 "{} · {} · {}: {empties_returned}",
                 ct.delivered_btn,
-                rub(rodnik_shared::Money(*cash_collected)),
+                rub(lang, rodnik_shared::Money(*cash_collected)),
                 ct.empties_returned.to_lowercase()
             ),
             Close::Failed { reason } => format!("{}: {reason}", ct.failed_btn),
@@ -107,7 +107,7 @@ pub fn StopCard(p: &StopProps) -> Html {
             </div>
         }
     } else if delivered {
-        let cash = o.cash_collected.map(rub).unwrap_or_default();
+        let cash = o.cash_collected.map(|m| rub(lang, m)).unwrap_or_default();
         let back = o
             .empties_returned
             .map(|e| format!("{}: {e}", ct.empties_returned.to_lowercase()))
@@ -186,7 +186,7 @@ pub fn StopCard(p: &StopProps) -> Html {
                 <div class="collect">
                     <span class="cash-due" data-value={due.0.to_string()}>
                         if due.0 > 0 {
-                            { ct.cash_due }{ ": " }<b>{ rub(due) }</b>
+                            { ct.cash_due }{ ": " }<b>{ rub(lang, due) }</b>
                         } else {
                             { ct.invoiced }
                         }

@@ -42,9 +42,9 @@ pub fn DaySummary(p: &SummaryProps) -> Html {
                 { row("sum-left", ct.sum_left, s.left.to_string(), s.left.to_string()) }
             </dl>
             <dl class="sum-money">
-                { row("sum-cash", ct.sum_cash, rub(s.cash), s.cash.0.to_string()) }
+                { row("sum-cash", ct.sum_cash, rub(p.lang, s.cash), s.cash.0.to_string()) }
                 { row("sum-empties", ct.sum_empties, s.empties.to_string(), s.empties.to_string()) }
-                { row("sum-cash-left", ct.sum_cash_left, rub(s.cash_due_left), s.cash_due_left.0.to_string()) }
+                { row("sum-cash-left", ct.sum_cash_left, rub(p.lang, s.cash_due_left), s.cash_due_left.0.to_string()) }
                 if s.unsent > 0 {
                     { row("sum-unsent", ct.sum_unsent, s.unsent.to_string(), s.unsent.to_string()) }
                 }

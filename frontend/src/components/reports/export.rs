@@ -5,10 +5,10 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api::reports::Query;
-use crate::api::{Api, ApiError};
+use crate::api::Api;
 use crate::i18n::reports::texts;
 use crate::i18n::Lang;
-use crate::state::{use_app, AppAction};
+use crate::state::use_app;
 
 #[derive(Properties, PartialEq)]
 pub struct ExportProps {
@@ -42,7 +42,7 @@ pub fn ExportButtons(p: &ExportProps) -> Html {
                     return;
                 }
                 busy.set(true);
-                let (busy, result, token, app, path, query) = (
+                let (busy, result, token, _app, path, query) = (
                     busy.clone(),
                     result.clone(),
                     token.clone(),
@@ -53,7 +53,6 @@ pub fn ExportButtons(p: &ExportProps) -> Html {
                 spawn_local(async move {
                     match Api::with_token(&token).download(&path, &query).await {
                         Ok(name) => result.set(Some(Ok(name))),
-                        Err(ApiError::Unauthorized) => app.dispatch(AppAction::LoggedOut),
                         Err(e) => result.set(Some(Err(e.message()))),
                     }
                     busy.set(false);

@@ -21,16 +21,9 @@ pub fn int(n: i64) -> String {
     out
 }
 
-/// Kopecks as roubles: `123456789` -> `1 234 567.89` (`,` in Russian).
+/// Kopecks as roubles, without the sign (the columns name the currency).
 pub fn money(lang: Lang, kopecks: i64) -> String {
-    let sign = if kopecks < 0 { "-" } else { "" };
-    let abs = kopecks.unsigned_abs();
-    let sep = if lang == Lang::Ru { ',' } else { '.' };
-    format!(
-        "{sign}{}{sep}{:02}",
-        int(i64::try_from(abs / 100).unwrap_or(i64::MAX)),
-        abs % 100
-    )
+    crate::money::number(lang, rodnik_shared::Money(kopecks))
 }
 
 /// `2025-05-31` -> `31.05.2025` in Russian; ISO stays ISO in English.
@@ -162,7 +155,8 @@ mod tests {
         assert_eq!(int(999), "999");
         assert_eq!(int(1000), "1\u{202f}000");
         assert_eq!(int(-1234567), "-1\u{202f}234\u{202f}567");
-        assert_eq!(money(Lang::En, 615500), "6\u{202f}155.00");
+        assert_eq!(money(Lang::En, 615500), "6,155.00");
+        assert_eq!(money(Lang::Ru, 615500), "6\u{a0}155,00");
         assert_eq!(money(Lang::Ru, 5), "0,05");
         assert_eq!(money(Lang::En, -12345), "-123.45");
     }

@@ -12,11 +12,11 @@ use super::chart::{BarChart, Series};
 use super::format::{month_label, parse};
 use super::table::{Cell, Column, ReportTable, Row};
 use crate::api::reports::fnv1a;
-use crate::api::{Api, ApiError};
+use crate::api::Api;
 use crate::app::Route;
 use crate::i18n::reports::{call_list_name, make_call_list, texts};
 use crate::i18n::{kind_label, Lang};
-use crate::state::{use_app, AppAction};
+use crate::state::use_app;
 
 pub fn monthly_series(m: &LostMonthly, t: &crate::i18n::reports::ReportsTexts) -> Vec<Series> {
     let pick = |f: fn(&rodnik_shared::api::LostMonth) -> i64| m.rows.iter().map(f).collect();
@@ -117,7 +117,7 @@ pub fn LostView(p: &LostViewProps) -> Html {
                 "call-list:{:016x}",
                 fnv1a(&format!("{}|{}", req.name, req.client_ids.join(",")))
             );
-            let (made, busy, token, app, req) = (
+            let (made, busy, token, _app, req) = (
                 made.clone(),
                 busy.clone(),
                 token.clone(),
@@ -127,7 +127,6 @@ pub fn LostView(p: &LostViewProps) -> Html {
             spawn_local(async move {
                 match Api::with_token(&token).create_call_list(&req, &key).await {
                     Ok(list) => made.set(Some(Ok((list.summary.id, list.summary.name)))),
-                    Err(ApiError::Unauthorized) => app.dispatch(AppAction::LoggedOut),
                     Err(e) => made.set(Some(Err(e.message()))),
                 }
                 busy.set(false);
