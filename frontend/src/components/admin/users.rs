@@ -69,13 +69,17 @@ impl UserDraft {
     }
 }
 
+/// The server's own rules (`rodnik_shared::validate`), in the user's language.
 fn extension_error(ext: &str, t: &AdminTexts) -> Option<String> {
-    (ext.chars().count() > 16 || ext.chars().any(char::is_whitespace))
-        .then(|| t.extension_format.to_string())
+    rodnik_shared::validate::extension(Some(ext), "extension")
+        .err()
+        .map(|_| t.extension_format.to_string())
 }
 
 fn password_error(p: &str, t: &AdminTexts) -> Option<String> {
-    (p.chars().count() < 8).then(|| t.password_short.to_string())
+    rodnik_shared::validate::password(p, "password")
+        .err()
+        .map(|_| t.password_short.to_string())
 }
 
 pub fn is_empty_patch(p: &PatchUser) -> bool {
@@ -905,6 +909,21 @@ fn edit_cells(
 mod tests {
     use super::*;
     use rodnik_shared::Phone;
+
+    #[test]
+    fn the_forms_check_the_servers_extension_and_password_rules() {
+        let t = texts(Lang::En);
+        for ok in ["", "101", "sip-7", "ivanova_2"] {
+            assert_eq!(extension_error(ok, t), None, "{ok}");
+        }
+        // What the server refuses (a space, a dot, Cyrillic, 17 characters).
+        for bad in ["sip 7", "101.2", "доб12", "12345678901234567"] {
+            assert!(extension_error(bad, t).is_some(), "{bad}");
+        }
+        assert!(password_error("1234567", t).is_some());
+        assert_eq!(password_error("12345678", t), None);
+        assert!(password_error(&"x".repeat(257), t).is_some());
+    }
 
     fn user(id: &str, name: &str, active: bool) -> User {
         User {

@@ -3,7 +3,7 @@
 //! recall it from the courier, cancel it with a reason.
 
 use rodnik_shared::api::{Order, User};
-use rodnik_shared::{OrderState, TimeWindow};
+use rodnik_shared::{OrderAction, OrderState, TimeWindow};
 use yew::prelude::*;
 
 use super::{goods_text, local_time, window_text};
@@ -32,7 +32,11 @@ pub fn ActionsPanel(p: &ActionsProps) -> Html {
     let t = lang.t();
     let bt = texts(lang);
     let o = &p.order;
+    // What the order allows is the shared domain's answer, as on the server.
     let open = o.state.is_open();
+    let can_dispatch = o.allows(OrderAction::Dispatch) && o.courier_id.is_some();
+    let can_recall = o.allows(OrderAction::Recall);
+    let can_cancel = o.allows(OrderAction::Cancel);
     let (id, version) = (o.id.clone(), o.version);
 
     // A failed order suggests the next day after today or its date.
@@ -240,7 +244,7 @@ pub fn ActionsPanel(p: &ActionsProps) -> Html {
                     { field_error("courier_id") }
                 </div>
                 <div class="act-row buttons">
-                    if o.state == OrderState::New && o.courier_id.is_some() {
+                    if can_dispatch {
                         <button id="act-dispatch" type="button" class="btn btn-primary" disabled={p.busy}
                             onclick={op_button(Op::Dispatch { id: id.clone(), version })}>{ bt.dispatch }</button>
                     }
@@ -250,7 +254,7 @@ pub fn ActionsPanel(p: &ActionsProps) -> Html {
                         <button id="act-down" type="button" class="btn" disabled={p.busy || down.is_none()}
                             onclick={down.map(&op_button).unwrap_or_default()}>{ format!("↓ {}", bt.move_down) }</button>
                     }
-                    if o.state == OrderState::Delivery {
+                    if can_recall {
                         <button id="act-recall" type="button" class="btn" disabled={p.busy}
                             onclick={op_button(Op::Recall { id: id.clone(), version })}>{ bt.recall }</button>
                     }
@@ -269,20 +273,22 @@ pub fn ActionsPanel(p: &ActionsProps) -> Html {
                     { field_error("delivery_date") }
                     { field_error("window") }
                 </form>
-                <form id="act-cancel-form" class="act-row" onsubmit={cancel}>
-                    <label for="act-cancel-reason">{ bt.cancel_reason }</label>
-                    <select id="act-cancel-reason" onchange={on_reason} disabled={p.busy}>
-                        { for bt.cancel_reasons.iter().enumerate().map(|(i, r)| html! {
-                            <option value={i.to_string()} selected={*reason == i}>{ *r }</option>
-                        }) }
-                    </select>
-                    if *reason == OTHER {
-                        <input id="act-cancel-other" type="text" placeholder={bt.other_reason}
-                            value={(*other).clone()} oninput={on_other} disabled={p.busy} />
-                    }
-                    <button id="act-cancel" type="submit" class="btn btn-danger" disabled={p.busy}>{ bt.cancel }</button>
-                    { field_error("reason") }
-                </form>
+                if can_cancel {
+                    <form id="act-cancel-form" class="act-row" onsubmit={cancel}>
+                        <label for="act-cancel-reason">{ bt.cancel_reason }</label>
+                        <select id="act-cancel-reason" onchange={on_reason} disabled={p.busy}>
+                            { for bt.cancel_reasons.iter().enumerate().map(|(i, r)| html! {
+                                <option value={i.to_string()} selected={*reason == i}>{ *r }</option>
+                            }) }
+                        </select>
+                        if *reason == OTHER {
+                            <input id="act-cancel-other" type="text" placeholder={bt.other_reason}
+                                value={(*other).clone()} oninput={on_other} disabled={p.busy} />
+                        }
+                        <button id="act-cancel" type="submit" class="btn btn-danger" disabled={p.busy}>{ bt.cancel }</button>
+                        { field_error("reason") }
+                    </form>
+                }
             }
         </div>
     }
