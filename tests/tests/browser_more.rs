@@ -227,7 +227,12 @@ async fn a_browser_in_another_zone_shows_the_companys_day_clock_and_money() {
     let row = format!("#orders-table tr[data-id='{}']", id_of(&order));
     wait_for(&c, &row).await;
     // Money as a Russian reads it: thousands apart, a comma, the sign.
-    wait_until(&c, "#orders-sum", None, |t| t == "1\u{a0}250,00\u{a0}₽").await;
+    // (WebDriver's text turns no-break spaces into spaces; the DOM keeps them.)
+    wait_until(&c, "#orders-sum", None, |t| t == "1 250,00 ₽").await;
+    assert_eq!(
+        js(&c, "return document.querySelector('#orders-sum').textContent;").await,
+        "1\u{a0}250,00\u{a0}₽"
+    );
 
     // The wallboard's clock is the company's.
     let link = app
