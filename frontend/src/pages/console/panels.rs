@@ -1,0 +1,92 @@
+//! The console's two halves: on the left what the call or the search
+//! brought (the matches of a screen pop, the client's card, the new-client
+//! form), on the right the order being taken.
+
+use yew::prelude::*;
+
+use super::Catalogue;
+use crate::components::{ClientCardView, NewClientForm, OrderForm};
+use crate::i18n::{kind_label, Lang};
+use crate::state::console::{ConsoleAction, ConsoleState, Panel};
+
+type State = UseReducerHandle<ConsoleState>;
+
+/// What the call or the search brought, under the call bar.
+pub fn pop_panel(
+    state: &State,
+    lang: Lang,
+    submit_client: &Callback<bool>,
+    pick: &Callback<String>,
+) -> Html {
+    let t = lang.t();
+    match &state.panel {
+        Panel::Empty => html! { <p class="hint muted">{ t.console_hint }</p> },
+        Panel::Choose(matches) => html! {
+            <div id="pop-matches" class="matches">
+                <p class="lead">{ t.choose_client }</p>
+                { for matches.iter().map(|c| {
+                    let onclick = {
+                        let (d, card) = (state.dispatcher(), c.clone());
+                        Callback::from(move |_: MouseEvent| d.dispatch(ConsoleAction::Select(Box::new(card.clone()))))
+                    };
+                    let address = c.client.addresses.first().map(|a| a.text.clone()).unwrap_or_default();
+                    html! {
+                        <button type="button" class="pop-match" data-id={c.client.id.clone()} {onclick}>
+                            <span class="name">{ c.client.name.clone() }</span>
+                            <span class={classes!("kind", c.client.kind.as_str())}>{ kind_label(lang, c.client.kind) }</span>
+                            <span class="address">{ address }</span>
+                        </button>
+                    }
+                }) }
+            </div>
+        },
+        Panel::Card(card) => html! { <ClientCardView card={(**card).clone()} {lang} /> },
+        Panel::NewClient => {
+            let on_edit = {
+                let d = state.dispatcher();
+                Callback::from(move |e| d.dispatch(ConsoleAction::EditClient(e)))
+            };
+            let lead = state
+                .call
+                .as_ref()
+                .filter(|c| c.matches.is_empty())
+                .map(|_| AttrValue::from(t.unknown_number));
+            html! {
+                <NewClientForm draft={state.client_draft.clone()} {lang} {on_edit}
+                    on_submit={submit_client.reform(|_| false)}
+                    on_create_anyway={submit_client.reform(|_| true)}
+                    on_open={pick.clone()} {lead} />
+            }
+        }
+    }
+}
+
+/// The order form for the client on screen, or the shortcuts.
+#[allow(clippy::too_many_arguments)]
+pub fn order_panel(
+    state: &State,
+    lang: Lang,
+    catalogue: &Catalogue,
+    repeat: &Callback<()>,
+    submit_order: &Callback<()>,
+    repeat_ref: &NodeRef,
+    first_qty_ref: &NodeRef,
+) -> Html {
+    let t = lang.t();
+    match state.card() {
+        Some(card) => {
+            let on_edit = {
+                let d = state.dispatcher();
+                Callback::from(move |e| d.dispatch(ConsoleAction::EditOrder(e)))
+            };
+            html! {
+                <OrderForm card={card.clone()} draft={state.order.clone()}
+                    products={catalogue.products.clone()} couriers={catalogue.couriers.clone()}
+                    contract={state.contract.clone()} {lang} min_date={state.today.to_string()}
+                    {on_edit} on_repeat={repeat.clone()} on_submit={submit_order.clone()}
+                    repeat_ref={repeat_ref.clone()} first_qty_ref={first_qty_ref.clone()} />
+            }
+        }
+        None => html! { <p class="hint muted shortcuts">{ t.shortcuts }</p> },
+    }
+}
