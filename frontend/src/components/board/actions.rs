@@ -6,10 +6,11 @@ use rodnik_shared::api::{Order, User};
 use rodnik_shared::{OrderAction, OrderState, TimeWindow};
 use yew::prelude::*;
 
+use super::order_forms::{CancelForm, RescheduleForm};
 use super::{goods_text, local_time, window_text};
 use crate::i18n::board::texts;
 use crate::i18n::{long_date, state_label, Lang};
-use crate::pages::board::{shift_date, Notice, Op};
+use crate::pages::board::{Notice, Op};
 
 #[derive(Properties, PartialEq)]
 pub struct ActionsProps {
@@ -24,12 +25,9 @@ pub struct ActionsProps {
     pub on_close: Callback<()>,
 }
 
-const OTHER: usize = 4;
-
 #[function_component]
 pub fn ActionsPanel(p: &ActionsProps) -> Html {
     let lang = p.lang;
-    let t = lang.t();
     let bt = texts(lang);
     let o = &p.order;
     // What the order allows is the shared domain's answer, as on the server.
@@ -39,29 +37,7 @@ pub fn ActionsPanel(p: &ActionsProps) -> Html {
     let can_cancel = o.allows(OrderAction::Cancel);
     let (id, version) = (o.id.clone(), o.version);
 
-    // A failed order suggests the next day after today or its date.
-    let suggested = {
-        let today = crate::clock::today();
-        let base = if o.delivery_date > today {
-            o.delivery_date.clone()
-        } else {
-            today
-        };
-        shift_date(&base, 1).unwrap_or(base)
-    };
-    let new_date = use_state(|| suggested.clone());
-    let window = use_state(|| window_value(o.window));
-    let reason = use_state(|| 0usize);
-    let other = use_state(String::new);
-
-    let field_error = |field: &str| -> Html {
-        match &p.notice {
-            Some(n) if n.field.as_deref() == Some(field) => html! {
-                <span class="field-error" data-field={field.to_string()} role="alert">{ n.text.clone() }</span>
-            },
-            _ => html! {},
-        }
-    };
+    let field_error = |field: &str| field_error(&p.notice, field);
     let general = p.notice.as_ref().and_then(|n| match n.field.as_deref() {
         Some("stale") => Some(bt.stale.to_string()),
         Some("delivery_date" | "courier_id" | "reason" | "window") => None,
@@ -95,80 +71,6 @@ pub fn ActionsPanel(p: &ActionsProps) -> Html {
             _ => None,
         }
     };
-    let on_date = {
-        let new_date = new_date.clone();
-        Callback::from(move |e: Event| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            new_date.set(input.value());
-        })
-    };
-    let on_window = {
-        let window = window.clone();
-        Callback::from(move |e: Event| {
-            let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            window.set(sel.value());
-        })
-    };
-    let reschedule = {
-        let (on_op, id, new_date, window, current) = (
-            p.on_op.clone(),
-            id.clone(),
-            new_date.clone(),
-            window.clone(),
-            window_value(o.window),
-        );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let w = if *window == current {
-                None
-            } else {
-                Some(parse_window(&window))
-            };
-            on_op.emit(Op::Reschedule {
-                id: id.clone(),
-                version,
-                date: (*new_date).clone(),
-                window: w,
-            });
-        })
-    };
-    let on_reason = {
-        let reason = reason.clone();
-        Callback::from(move |e: Event| {
-            let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            reason.set(sel.value().parse().unwrap_or(0));
-        })
-    };
-    let on_other = {
-        let other = other.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            other.set(input.value());
-        })
-    };
-    let cancel = {
-        let (on_op, id, reason, other) =
-            (p.on_op.clone(), id.clone(), reason.clone(), other.clone());
-        let reasons = bt.cancel_reasons;
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let text = if *reason == OTHER {
-                other.trim().to_string()
-            } else {
-                reasons
-                    .get(*reason)
-                    .copied()
-                    .unwrap_or_default()
-                    .to_string()
-            };
-            // An empty reason goes to the server, which names the field.
-            on_op.emit(Op::Cancel {
-                id: id.clone(),
-                version,
-                reason: text,
-            });
-        })
-    };
     let on_close = {
         let on_close = p.on_close.clone();
         Callback::from(move |_: MouseEvent| on_close.emit(()))
@@ -177,7 +79,6 @@ pub fn ActionsPanel(p: &ActionsProps) -> Html {
     let on_route = o.state == OrderState::Delivery && p.route.iter().any(|r| *r == o.id);
     let up = moved(-1);
     let down = moved(1);
-    let windows = TimeWindow::standard();
 
     html! {
         <div id="board-actions" class="panel actions" data-id={o.id.clone()}
@@ -259,35 +160,9 @@ pub fn ActionsPanel(p: &ActionsProps) -> Html {
                             onclick={op_button(Op::Recall { id: id.clone(), version })}>{ bt.recall }</button>
                     }
                 </div>
-                <form id="act-reschedule-form" class="act-row" onsubmit={reschedule}>
-                    <label for="act-date">{ bt.new_date }</label>
-                    <input id="act-date" type="date" value={(*new_date).clone()} onchange={on_date} disabled={p.busy} />
-                    <select id="act-window" onchange={on_window} disabled={p.busy} aria-label={t.time_window}>
-                        <option value="" selected={window.is_empty()}>{ t.any_time }</option>
-                        { for windows.into_iter().map(|w| {
-                            let v = window_value(Some(w));
-                            html! { <option value={v.clone()} selected={*window == v}>{ window_text(Some(w)) }</option> }
-                        }) }
-                    </select>
-                    <button id="act-reschedule" type="submit" class="btn" disabled={p.busy}>{ bt.reschedule }</button>
-                    { field_error("delivery_date") }
-                    { field_error("window") }
-                </form>
+                <RescheduleForm order={o.clone()} {lang} busy={p.busy} notice={p.notice.clone()} on_op={p.on_op.clone()} />
                 if can_cancel {
-                    <form id="act-cancel-form" class="act-row" onsubmit={cancel}>
-                        <label for="act-cancel-reason">{ bt.cancel_reason }</label>
-                        <select id="act-cancel-reason" onchange={on_reason} disabled={p.busy}>
-                            { for bt.cancel_reasons.iter().enumerate().map(|(i, r)| html! {
-                                <option value={i.to_string()} selected={*reason == i}>{ *r }</option>
-                            }) }
-                        </select>
-                        if *reason == OTHER {
-                            <input id="act-cancel-other" type="text" placeholder={bt.other_reason}
-                                value={(*other).clone()} oninput={on_other} disabled={p.busy} />
-                        }
-                        <button id="act-cancel" type="submit" class="btn btn-danger" disabled={p.busy}>{ bt.cancel }</button>
-                        { field_error("reason") }
-                    </form>
+                    <CancelForm order={o.clone()} {lang} busy={p.busy} notice={p.notice.clone()} on_op={p.on_op.clone()} />
                 }
             }
         </div>
@@ -295,13 +170,23 @@ pub fn ActionsPanel(p: &ActionsProps) -> Html {
 }
 
 /// `"09:00-13:00"` (the console's value for a window), or empty for any time.
-fn window_value(w: Option<TimeWindow>) -> String {
+pub(super) fn window_value(w: Option<TimeWindow>) -> String {
     w.map(crate::state::console::window_value)
         .unwrap_or_default()
 }
 
-fn parse_window(v: &str) -> Option<TimeWindow> {
+pub(super) fn parse_window(v: &str) -> Option<TimeWindow> {
     TimeWindow::standard()
         .into_iter()
         .find(|w| window_value(Some(*w)) == v)
+}
+
+/// The notice's error when it concerns `field`, shown next to it.
+pub(super) fn field_error(notice: &Option<Notice>, field: &str) -> Html {
+    match notice {
+        Some(n) if n.field.as_deref() == Some(field) => html! {
+            <span class="field-error" data-field={field.to_string()} role="alert">{ n.text.clone() }</span>
+        },
+        _ => html! {},
+    }
 }
