@@ -2,24 +2,25 @@
 //! with no interaction needed. Opened with a read-only link
 //! (`/wallboard?key=...`, remembered by the browser) or by a signed-in
 //! manager. It reconnects and reloads on its own, follows the clock to mark
-//! late stops, and moves to the next day after midnight.
+//! late stops, and moves to the next day after midnight.//!
+//! `feed` loads and follows the day.
+
+mod feed;
 
 use chrono::{FixedOffset, NaiveTime, Timelike};
 use gloo_storage::{LocalStorage, Storage};
-use rodnik_shared::api::{Order, WallboardCourier};
-use yew::platform::spawn_local;
+use rodnik_shared::api::WallboardCourier;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::api::live::{use_live_auth, LiveAuth, LiveEvent};
-use crate::api::{Api, ApiError};
+use crate::api::live::LiveAuth;
 use crate::app::Route;
 use crate::components::board::{local_time, window_text};
 use crate::components::LiveIndicator;
 use crate::i18n::wallboard::texts;
 use crate::i18n::{long_date, Lang};
 use crate::state::wallboard::{late, rows, ticker, totals, CourierRow, Stats, TickKind};
-use crate::state::{use_app, OrdersAction, OrdersState};
+use crate::state::{use_app, OrdersState};
 
 const KEY_STORE: &str = "rodnik.wallboard";
 
@@ -71,98 +72,7 @@ pub fn Wallboard() -> Html {
     let denied = use_state(|| false);
     let now = use_state(clock);
     let updated = use_state(|| None::<f64>);
-    let load_seq = use_mut_ref(|| 0u32);
-
-    let reload = {
-        let (orders, couriers, denied, updated, auth) = (
-            orders.dispatcher(),
-            couriers.setter(),
-            denied.setter(),
-            updated.setter(),
-            auth.clone(),
-        );
-        Callback::from(move |_: ()| {
-            let Some(auth) = auth.clone() else {
-                denied.set(true);
-                return;
-            };
-            let id = {
-                let mut seq = load_seq.borrow_mut();
-                *seq += 1;
-                *seq
-            };
-            let (orders, couriers, denied, updated) = (
-                orders.clone(),
-                couriers.clone(),
-                denied.clone(),
-                updated.clone(),
-            );
-            spawn_local(async move {
-                let got = match &auth {
-                    LiveAuth::Wallboard(k) => Api::anonymous().wallboard(Some(k)).await,
-                    LiveAuth::Token(t) => Api::with_token(t).wallboard(None).await,
-                };
-                match got {
-                    Ok(snap) => {
-                        // The server's day and zone decide (the day turns over at midnight).
-                        crate::clock::set_zone(&snap.tz);
-                        orders.dispatch(OrdersAction::SetDate(snap.date.clone()));
-                        orders.dispatch(OrdersAction::LoadStarted(id));
-                        orders.dispatch(OrdersAction::Loaded(id, snap.orders));
-                        couriers.set(snap.couriers);
-                        denied.set(false);
-                        updated.set(Some(js_sys::Date::now()));
-                    }
-                    Err(ApiError::Unauthorized | ApiError::Api { status: 403, .. }) => {
-                        denied.set(true)
-                    }
-                    Err(e) => orders.dispatch(OrdersAction::LoadFailed(id, e.to_string())),
-                }
-            });
-        })
-    };
-
-    let on_live = {
-        let (orders, reload, denied, updated) = (
-            orders.dispatcher(),
-            reload.clone(),
-            denied.setter(),
-            updated.setter(),
-        );
-        Callback::from(move |ev: LiveEvent| match ev {
-            LiveEvent::Opened => reload.emit(()),
-            LiveEvent::Unauthorized => denied.set(true),
-            LiveEvent::Message(m) => match m.kind.as_str() {
-                "order.created" | "order.updated" => {
-                    match serde_json::from_value::<Order>(m.data) {
-                        Ok(o) => {
-                            orders.dispatch(OrdersAction::Upsert(Box::new(o)));
-                            updated.set(Some(js_sys::Date::now()));
-                        }
-                        Err(_) => reload.emit(()),
-                    }
-                }
-                "resync" => reload.emit(()),
-                _ => {}
-            },
-        })
-    };
-    let live = use_live_auth(auth.clone(), on_live);
-
-    // The clock: late stops move with it, and a new day reloads the board.
-    {
-        let (now, reload) = (now.setter(), reload.clone());
-        use_effect_with(orders.date.clone(), move |date| {
-            let date = date.clone();
-            let interval = gloo_timers::callback::Interval::new(20_000, move || {
-                now.set(clock());
-                if crate::clock::today() != date {
-                    reload.emit(());
-                }
-            });
-            move || drop(interval)
-        });
-    }
+    let live = feed::use_wallboard_feed(&auth, &orders, &couriers, &denied, &updated, &now);
     if *denied || auth.is_none() {
         return html! {
             <section id="wallboard" class="wallboard denied" data-state="denied">
