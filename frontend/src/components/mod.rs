@@ -13,8 +13,6 @@ pub mod new_client_form;
 pub mod order_form;
 pub mod orders_table;
 pub mod reports;
-pub mod telephony_settings;
-pub mod wallboard_links;
 
 pub use client_card::ClientCardView;
 pub use client_search::ClientSearch;
@@ -24,5 +22,3 @@ pub use live_status::LiveIndicator;
 pub use new_client_form::NewClientForm;
 pub use order_form::OrderForm;
 pub use orders_table::OrdersTable;
-pub use telephony_settings::TelephonySettings;
-pub use wallboard_links::WallboardLinks;

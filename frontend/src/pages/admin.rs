@@ -5,8 +5,9 @@
 
 use yew::prelude::*;
 
-use crate::components::admin::{PricesPanel, ProductsPanel, UsersPanel};
-use crate::components::{TelephonySettings, WallboardLinks};
+use crate::components::admin::{
+    PricesPanel, ProductsPanel, TelephonySettings, UsersPanel, WallboardLinks,
+};
 use crate::i18n::admin::texts;
 use crate::i18n::wallboard::texts as wallboard_texts;
 use crate::state::use_app;

@@ -1,14 +1,19 @@
 //! The administration screen's panels: users (admin), the price list and a
-//! client's contract prices (admin, manager). Each panel keeps its state in a
+//! client's contract prices (admin, manager), wallboard links (manager),
+//! telephony (admin). Each panel keeps its state in a
 //! reducer, so a server error loses nothing that was typed.
 
 pub mod prices;
 pub mod products;
+pub mod telephony;
 pub mod users;
+pub mod wallboards;
 
 pub use prices::PricesPanel;
 pub use products::ProductsPanel;
+pub use telephony::TelephonySettings;
 pub use users::UsersPanel;
+pub use wallboards::WallboardLinks;
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
