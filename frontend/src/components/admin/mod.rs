@@ -5,6 +5,7 @@
 
 pub mod prices;
 pub mod products;
+pub mod table;
 pub mod telephony;
 pub mod users;
 pub mod wallboards;

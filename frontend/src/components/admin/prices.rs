@@ -11,13 +11,14 @@ use rodnik_shared::{ClientKind, Money};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use rodnik_shared::MoneyError;
 use super::products::money_error;
+use super::table::AdminTable;
 use super::{errors_from, field_error, input_value, other_errors, Errors, Load};
 use crate::api::Api;
 use crate::i18n::admin::{product_kind_label, texts, AdminTexts};
 use crate::i18n::{kind_label, Lang};
 use crate::state::use_app;
+use rodnik_shared::MoneyError;
 
 const DEBOUNCE_MS: u32 = 250;
 
@@ -442,26 +443,17 @@ fn prices_view(state: &UseReducerHandle<PricesState>, lang: Lang, save: &Callbac
                 .collect();
             html! {
                 <>
-                    <div class="table-wrap">
-                        <table id="prices-table" class="admin-table prices">
-                            <colgroup>
-                                <col class="c-name" /><col class="c-kind" /><col class="c-price" />
-                                <col class="c-contract" /><col class="c-diff" /><col class="c-clear" />
-                            </colgroup>
-                            <thead>
-                                <tr>
-                                    <th>{ t.product_name }</th><th>{ t.kind }</th><th class="money">{ t.list_price }</th>
-                                    <th>{ t.contract_price }</th><th class="money">{ t.difference }</th><th></th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                if state.products.is_empty() {
-                                    <tr class="empty"><td colspan="6">{ t.no_products }</td></tr>
-                                }
-                                { rows }
-                            </tbody>
-                        </table>
-                    </div>
+                    <AdminTable id="prices-table" class="prices" {lang} load={Load::Ready} loaded=true
+                        shown={state.products.len()} empty={t.no_products}
+                        cols={vec!["c-name", "c-kind", "c-price", "c-contract", "c-diff", "c-clear"]}
+                        head={html! {
+                            <>
+                                <th>{ t.product_name }</th><th>{ t.kind }</th><th class="money">{ t.list_price }</th>
+                                <th>{ t.contract_price }</th><th class="money">{ t.difference }</th><th></th>
+                            </>
+                        }}>
+                        { rows }
+                    </AdminTable>
                     <div class="prices-foot">
                         <span class="muted">
                             { format!("{}: {}", t.contract_count, state.contract_count()) }

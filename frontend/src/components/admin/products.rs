@@ -9,15 +9,16 @@ use rodnik_shared::{Money, ProductKind};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use rodnik_shared::MoneyError;
+use super::table::{use_loader, AdminTable, PanelBar};
 use super::{
     checked, errors_from, field_error, input_value, matches, other_errors, select_value, Errors,
     Load,
 };
-use crate::api::{new_idempotency_key, Api};
+use crate::api::{new_idempotency_key, Api, ApiError};
 use crate::i18n::admin::{product_kind_label, texts, AdminTexts};
 use crate::i18n::Lang;
 use crate::state::use_app;
+use rodnik_shared::MoneyError;
 
 /// A product's fields as typed; the price in roubles.
 #[derive(Debug, Clone, PartialEq)]
@@ -382,22 +383,19 @@ pub fn ProductsPanel() -> Html {
     let token = app.token().unwrap_or_default().to_string();
     let state = use_reducer(|| ProductsState::new(lang == Lang::Ru));
 
-    let reload = {
-        let (state, token, app) = (state.clone(), token.clone(), app.clone());
-        Callback::from(move |_: ()| {
-            let (state, token, _app) = (state.clone(), token.clone(), app.clone());
-            state.dispatch(ProductsAction::Loading);
-            spawn_local(async move {
-                match Api::with_token(&token).all_products().await {
-                    Ok(list) => state.dispatch(ProductsAction::Loaded(list)),
-                    Err(e) => state.dispatch(ProductsAction::LoadFailed(e.message())),
-                }
-            });
-        })
-    };
     {
-        let reload = reload.clone();
-        use_effect_with((), move |_| reload.emit(()));
+        let (token, d) = (token.clone(), state.dispatcher().to_callback());
+        use_loader(
+            move || {
+                let token = token.clone();
+                async move { Api::with_token(&token).all_products().await }
+            },
+            d.reform(|_| ProductsAction::Loading),
+            d.reform(|r: Result<Vec<ProductEntry>, ApiError>| match r {
+                Ok(list) => ProductsAction::Loaded(list),
+                Err(e) => ProductsAction::LoadFailed(e.message()),
+            }),
+        );
     }
 
     // Saves one row; `None` saves every changed row, one after another.
@@ -476,69 +474,51 @@ pub fn ProductsPanel() -> Html {
     let dirty = state.rows.iter().filter(|r| r.dirty(t)).count();
     let busy = state.rows.iter().any(|r| r.busy);
     let visible = state.visible();
-    let body = match &state.load {
-        Load::Loading if state.rows.is_empty() => html! {
-            <tr class="empty"><td colspan="8">{ lang.t().loading }</td></tr>
-        },
-        Load::Failed(m) if state.rows.is_empty() => html! {
-            <tr class="empty"><td colspan="8" class="form-error">{ format!("{}: {m}", t.load_failed) }</td></tr>
-        },
-        _ if visible.is_empty() => html! {
-            <tr class="empty"><td colspan="8">{ t.nothing_found }</td></tr>
-        },
-        _ => visible
-            .into_iter()
-            .map(|r| product_row(r, &state, lang, &save))
-            .collect::<Html>(),
-    };
+    let shown = visible.len();
+    let body = visible
+        .into_iter()
+        .map(|r| product_row(r, &state, lang, &save))
+        .collect::<Html>();
     let on_sale = state.rows.iter().filter(|r| r.entry.on_sale).count();
+    let count = format!(
+        "{} {on_sale} · {} {}",
+        t.on_sale_count,
+        t.total_count,
+        state.rows.len()
+    );
+    let head = html! {
+        <>
+            <th>{ t.sku }</th><th>{ t.product_name }</th><th>{ t.kind }</th><th>{ t.unit }</th>
+            <th class="money">{ t.list_price }</th><th title={t.returnable}>{ t.returnable }</th><th title={t.on_sale}>{ t.on_sale }</th><th></th>
+        </>
+    };
 
     html! {
         <section id="admin-products" class="admin-panel" aria-labelledby="tab-products">
-            <div class="panel-bar">
-                <h2>{ t.products }</h2>
-                <span class="muted count">{ format!("{} {on_sale} · {} {}", t.on_sale_count, t.total_count, state.rows.len()) }</span>
-                <input id="products-filter" type="search" class="filter" placeholder={t.filter_products}
-                    aria-label={t.filter_products} value={state.filter.clone()} oninput={on_filter} />
-                <label class="check">
-                    <input id="products-hide-off-sale" type="checkbox" checked={state.hide_off_sale} onchange={on_hide} />
-                    { t.hide_off_sale }
-                </label>
-                <div class="panel-bar-right">
+            <PanelBar title={t.products} {count} filter_id="products-filter" filter_label={t.filter_products}
+                filter={state.filter.clone()} {on_filter} new_id="new-product" new_label={t.new_product}
+                new_open={state.new.open} on_new={toggle_new} {lang}
+                actions={html! {
                     <button id="products-save-all" type="button" class="btn btn-primary" disabled={dirty == 0 || busy}
                         onclick={save.reform(|_: MouseEvent| None)}>
                         { format!("{} ({dirty})", t.save_all) }
                     </button>
-                    <button id="new-product" type="button" class={classes!("btn", if state.new.open { "btn-ghost" } else { "btn-primary" })}
-                        aria-expanded={state.new.open.to_string()} onclick={toggle_new}>
-                        { if state.new.open { t.hide_form } else { t.new_product } }
-                    </button>
-                </div>
-            </div>
+                }}>
+                <label class="check">
+                    <input id="products-hide-off-sale" type="checkbox" checked={state.hide_off_sale} onchange={on_hide} />
+                    { t.hide_off_sale }
+                </label>
+            </PanelBar>
             if state.new.open {
                 { new_product_form(&state, lang, create) }
             }
-            if let Load::Failed(m) = &state.load {
-                if !state.rows.is_empty() {
-                    <p class="banner error">{ format!("{}: {m}", t.load_failed) }</p>
-                }
-            }
             <p class="hint muted">{ t.products_hint }</p>
-            <div class="table-wrap">
-                <table id="products-table" class="admin-table products" aria-busy={(state.load == Load::Loading).to_string()}>
-                    <colgroup>
-                        <col class="c-sku" /><col class="c-name" /><col class="c-kind" /><col class="c-unit" />
-                        <col class="c-price" /><col class="c-flag" /><col class="c-flag" /><col class="c-actions" />
-                    </colgroup>
-                    <thead>
-                        <tr>
-                            <th>{ t.sku }</th><th>{ t.product_name }</th><th>{ t.kind }</th><th>{ t.unit }</th>
-                            <th class="money">{ t.list_price }</th><th title={t.returnable}>{ t.returnable }</th><th title={t.on_sale}>{ t.on_sale }</th><th></th>
-                        </tr>
-                    </thead>
-                    <tbody>{ body }</tbody>
-                </table>
-            </div>
+            <AdminTable id="products-table" class="products" {lang} load={state.load.clone()}
+                loaded={!state.rows.is_empty()} {shown} empty={t.nothing_found}
+                cols={vec!["c-sku", "c-name", "c-kind", "c-unit", "c-price", "c-flag", "c-flag", "c-actions"]}
+                {head}>
+                { body }
+            </AdminTable>
         </section>
     }
 }
@@ -601,7 +581,8 @@ fn product_row(
         Callback::from(move |_: MouseEvent| save.emit(Some(id.clone())))
     };
     let list_price = r.entry.product.price;
-    let price_changed = rodnik_shared::Money::parse_roubles(&d.price).is_ok_and(|p| p != list_price);
+    let price_changed =
+        rodnik_shared::Money::parse_roubles(&d.price).is_ok_and(|p| p != list_price);
     html! {
         <tr class={classes!("product-row", dirty.then_some("dirty"), (!r.entry.on_sale).then_some("off-sale"),
                 r.saved.then_some("touched"), (!r.errors.is_empty()).then_some("has-error"))}

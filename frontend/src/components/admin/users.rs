@@ -8,6 +8,7 @@ use rodnik_shared::Role;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::table::{use_loader, AdminTable, PanelBar};
 use super::{
     checked, errors_from, field_error, input_value, matches, other_errors, select_value, Errors,
     Load,
@@ -431,22 +432,19 @@ pub fn UsersPanel() -> Html {
     };
 
     let reload = {
-        let (state, token, app) = (state.clone(), token.clone(), app.clone());
-        Callback::from(move |_: ()| {
-            let (state, token, _app) = (state.clone(), token.clone(), app.clone());
-            state.dispatch(UsersAction::Loading);
-            spawn_local(async move {
-                match Api::with_token(&token).users().await {
-                    Ok(users) => state.dispatch(UsersAction::Loaded(users)),
-                    Err(e) => state.dispatch(UsersAction::LoadFailed(e.message())),
-                }
-            });
-        })
+        let (token, d) = (token.clone(), state.dispatcher().to_callback());
+        use_loader(
+            move || {
+                let token = token.clone();
+                async move { Api::with_token(&token).users().await }
+            },
+            d.reform(|_| UsersAction::Loading),
+            d.reform(|r: Result<Vec<User>, ApiError>| match r {
+                Ok(users) => UsersAction::Loaded(users),
+                Err(e) => UsersAction::LoadFailed(e.message()),
+            }),
+        )
     };
-    {
-        let reload = reload.clone();
-        use_effect_with((), move |_| reload.emit(()));
-    }
 
     let save_edit = {
         let (state, token, fail, app, me) = (
@@ -559,61 +557,42 @@ pub fn UsersPanel() -> Html {
 
     let needle = state.filter.trim().to_lowercase();
     let rows = state.sorted(&needle);
+    let shown = rows.len();
     let active_count = state.users.iter().filter(|u| u.active).count();
-    let body = match &state.load {
-        Load::Loading if state.users.is_empty() => html! {
-            <tr class="empty"><td colspan="7">{ lang.t().loading }</td></tr>
-        },
-        Load::Failed(m) if state.users.is_empty() => html! {
-            <tr class="empty"><td colspan="7" class="form-error">{ format!("{}: {m}", t.load_failed) }</td></tr>
-        },
-        _ if rows.is_empty() => html! {
-            <tr class="empty"><td colspan="7">{ t.nothing_found }</td></tr>
-        },
-        _ => rows
-            .into_iter()
-            .map(|u| user_rows(u, &state, lang, &me, &save_edit, &save_reset))
-            .collect::<Html>(),
+    let count = format!(
+        "{} {active_count} · {} {}",
+        t.active_count,
+        t.total_count,
+        state.users.len()
+    );
+    let body = rows
+        .into_iter()
+        .map(|u| user_rows(u, &state, lang, &me, &save_edit, &save_reset))
+        .collect::<Html>();
+    let head = html! {
+        <>
+            <th>{ t.username }</th><th>{ t.name }</th><th>{ t.role }</th><th>{ t.phone }</th>
+            <th>{ t.extension }</th><th>{ t.status }</th><th></th>
+        </>
     };
 
     html! {
         <section id="admin-users" class="admin-panel" aria-labelledby="tab-users">
-            <div class="panel-bar">
-                <h2>{ t.users }</h2>
-                <span class="muted count">{ format!("{} {active_count} · {} {}", t.active_count, t.total_count, state.users.len()) }</span>
-                <input id="users-filter" type="search" class="filter" placeholder={t.filter_users}
-                    aria-label={t.filter_users} value={state.filter.clone()} oninput={on_filter} />
-                <div class="panel-bar-right">
+            <PanelBar title={t.users} {count} filter_id="users-filter" filter_label={t.filter_users}
+                filter={state.filter.clone()} {on_filter} new_id="new-user" new_label={t.new_user}
+                new_open={state.new.open} on_new={toggle_new} {lang}
+                actions={html! {
                     <button id="users-reload" type="button" class="btn btn-ghost" onclick={reload.reform(|_: MouseEvent| ())}>{ lang.t().reload }</button>
-                    <button id="new-user" type="button" class={classes!("btn", if state.new.open { "btn-ghost" } else { "btn-primary" })}
-                        aria-expanded={state.new.open.to_string()} onclick={toggle_new}>
-                        { if state.new.open { t.hide_form } else { t.new_user } }
-                    </button>
-                </div>
-            </div>
+                }} />
             if state.new.open {
                 { new_user_form(&state, lang, create) }
             }
-            if let Load::Failed(m) = &state.load {
-                if !state.users.is_empty() {
-                    <p class="banner error">{ format!("{}: {m}", t.load_failed) }</p>
-                }
-            }
-            <div class="table-wrap">
-                <table id="users-table" class="admin-table users" aria-busy={(state.load == Load::Loading).to_string()}>
-                    <colgroup>
-                        <col class="c-username" /><col class="c-name" /><col class="c-role" /><col class="c-phone" />
-                        <col class="c-ext" /><col class="c-active" /><col class="c-actions" />
-                    </colgroup>
-                    <thead>
-                        <tr>
-                            <th>{ t.username }</th><th>{ t.name }</th><th>{ t.role }</th><th>{ t.phone }</th>
-                            <th>{ t.extension }</th><th>{ t.status }</th><th></th>
-                        </tr>
-                    </thead>
-                    <tbody>{ body }</tbody>
-                </table>
-            </div>
+            <AdminTable id="users-table" class="users" {lang} load={state.load.clone()}
+                loaded={!state.users.is_empty()} {shown} empty={t.nothing_found}
+                cols={vec!["c-username", "c-name", "c-role", "c-phone", "c-ext", "c-active", "c-actions"]}
+                {head}>
+                { body }
+            </AdminTable>
         </section>
     }
 }
