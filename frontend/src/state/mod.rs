@@ -1,6 +1,8 @@
 //! Reducers: the whole app's state (session, language), the Today page's
-//! orders, and the operator console (call, client, drafts).
+//! orders, the operator console (call, client, drafts), the board, the
+//! courier app, the wallboard and the administration panels.
 
+pub mod admin;
 pub mod app;
 pub mod board;
 pub mod console;

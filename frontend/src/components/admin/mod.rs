@@ -22,17 +22,7 @@ use yew::prelude::*;
 use crate::api::ApiError;
 use crate::i18n::admin::AdminTexts;
 
-/// (field, message): the field as the API names it (`name`, `prices[2].price`);
-/// an empty field is a message for the whole form.
-pub type Errors = Vec<(String, String)>;
-
-/// A list being loaded from the server.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Load {
-    Loading,
-    Ready,
-    Failed(String),
-}
+pub use crate::state::admin::{Errors, Load};
 
 pub fn error_for<'a>(errors: &'a Errors, field: &str) -> Option<&'a str> {
     errors
@@ -116,11 +106,6 @@ pub fn checked(e: &Event) -> bool {
 
 pub fn select_value(e: &Event) -> String {
     e.target_unchecked_into::<HtmlSelectElement>().value()
-}
-
-/// Whether a text contains `needle` (already lowercase), ignoring case.
-pub fn matches(text: &str, needle: &str) -> bool {
-    needle.is_empty() || text.to_lowercase().contains(needle)
 }
 
 #[cfg(test)]
