@@ -129,7 +129,7 @@ pub fn UsersPanel() -> Html {
             if state.new.busy {
                 return;
             }
-            let req = match state.new.request(texts(app.lang)) {
+            let req = match state.new.draft.request(texts(app.lang)) {
                 Ok(r) => r,
                 Err(errors) => return state.dispatch(UsersAction::NewDone(Err(errors))),
             };
@@ -235,34 +235,34 @@ fn new_user_form(
         <form id="new-user-form" class="admin-form" {onsubmit} novalidate=true>
             <div class="form-field">
                 <label for="new-user-username">{ t.username }</label>
-                <input id="new-user-username" type="text" autocomplete="off" value={n.username.clone()}
+                <input id="new-user-username" type="text" autocomplete="off" value={n.draft.username.clone()}
                     oninput={on(Field::Username)} disabled={n.busy} autofocus=true />
                 { field_error(&n.errors, "username") }
             </div>
             <div class="form-field wide">
                 <label for="new-user-name">{ t.name }</label>
-                <input id="new-user-name" type="text" value={n.name.clone()} oninput={on(Field::Name)} disabled={n.busy} />
+                <input id="new-user-name" type="text" value={n.draft.name.clone()} oninput={on(Field::Name)} disabled={n.busy} />
                 { field_error(&n.errors, "name") }
             </div>
             <div class="form-field">
                 <label for="new-user-role">{ t.role }</label>
-                <select id="new-user-role" onchange={on_role} disabled={n.busy}>{ role_options(lang, n.role) }</select>
+                <select id="new-user-role" onchange={on_role} disabled={n.busy}>{ role_options(lang, n.draft.role) }</select>
                 { field_error(&n.errors, "role") }
             </div>
             <div class="form-field">
                 <label for="new-user-phone">{ t.phone }</label>
-                <input id="new-user-phone" type="tel" value={n.phone.clone()} oninput={on(Field::Phone)} disabled={n.busy} />
+                <input id="new-user-phone" type="tel" value={n.draft.phone.clone()} oninput={on(Field::Phone)} disabled={n.busy} />
                 { field_error(&n.errors, "phone") }
             </div>
             <div class="form-field narrow">
                 <label for="new-user-extension">{ t.extension }</label>
-                <input id="new-user-extension" type="text" inputmode="numeric" value={n.extension.clone()}
+                <input id="new-user-extension" type="text" inputmode="numeric" value={n.draft.extension.clone()}
                     oninput={on(Field::Extension)} disabled={n.busy} />
                 { field_error(&n.errors, "extension") }
             </div>
             <div class="form-field">
                 <label for="new-user-password">{ t.password }</label>
-                <input id="new-user-password" type="password" autocomplete="new-password" value={n.password.clone()}
+                <input id="new-user-password" type="password" autocomplete="new-password" value={n.draft.password.clone()}
                     oninput={on(Field::Password)} disabled={n.busy} />
                 { field_error(&n.errors, "password") }
             </div>

@@ -6,7 +6,7 @@ use rodnik_shared::api::{CreateProduct, PatchProduct, ProductEntry};
 use rodnik_shared::{Money, ProductKind};
 use yew::prelude::*;
 
-use super::{matches, Errors, Load};
+use super::{matches, Errors, Load, NewForm};
 use crate::i18n::admin::AdminTexts;
 use rodnik_shared::MoneyError;
 
@@ -190,21 +190,12 @@ impl Row {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct NewProduct {
-    pub open: bool,
-    pub draft: ProductDraft,
-    pub errors: Errors,
-    pub busy: bool,
-    pub key: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
 pub struct ProductsState {
     pub load: Load,
     pub rows: Vec<Row>,
     pub filter: String,
     pub hide_off_sale: bool,
-    pub new: NewProduct,
+    pub new: NewForm<ProductDraft>,
     /// Prices are typed with a comma (Russian) or a point.
     pub comma: bool,
 }
@@ -216,13 +207,7 @@ impl ProductsState {
             rows: vec![],
             filter: String::new(),
             hide_off_sale: false,
-            new: NewProduct {
-                open: false,
-                draft: ProductDraft::default(),
-                errors: vec![],
-                busy: false,
-                key: None,
-            },
+            new: NewForm::default(),
             comma,
         }
     }
@@ -326,38 +311,23 @@ impl Reducible for ProductsState {
                     r.errors = errors;
                 }
             }
-            ProductsAction::NewToggle => s.new.open = !s.new.open,
-            ProductsAction::NewEdit(f) => {
-                if !s.new.busy {
-                    s.new.draft.set(f);
-                    s.new.key = None;
-                }
-            }
-            ProductsAction::NewBusy(key) => {
-                s.new.busy = true;
-                s.new.key = Some(key);
-                s.new.errors.clear();
-            }
+            ProductsAction::NewToggle => s.new.toggle(),
+            ProductsAction::NewEdit(f) => s.new.edit(|d| d.set(f)),
+            ProductsAction::NewBusy(key) => s.new.sending(key),
             ProductsAction::NewDone(Ok(entry)) => {
-                s.new.busy = false;
-                s.new.key = None;
-                s.new.errors.clear();
                 // Ready for the next product of the same kind and unit.
-                s.new.draft = ProductDraft {
+                s.new.created(ProductDraft {
                     kind: s.new.draft.kind,
                     unit: s.new.draft.unit.clone(),
                     returnable: s.new.draft.returnable,
                     ..ProductDraft::default()
-                };
+                });
                 s.rows.push(Row {
                     saved: true,
                     ..Row::new(entry, comma)
                 });
             }
-            ProductsAction::NewDone(Err(errors)) => {
-                s.new.busy = false;
-                s.new.errors = errors;
-            }
+            ProductsAction::NewDone(Err(errors)) => s.new.failed(errors),
         }
         Rc::new(s)
     }

@@ -7,7 +7,7 @@ use rodnik_shared::api::{CreateUser, PatchUser, User};
 use rodnik_shared::Role;
 use yew::prelude::*;
 
-use super::{matches, Errors, Load};
+use super::{matches, Errors, Load, NewForm};
 use crate::i18n::admin::AdminTexts;
 
 // ---------- drafts ----------
@@ -84,35 +84,26 @@ pub fn is_empty_patch(p: &PatchUser) -> bool {
         && p.password.is_none()
 }
 
-/// The create-user form, as typed.
+/// A new user, as typed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewUserDraft {
-    pub open: bool,
     pub username: String,
     pub name: String,
     pub role: Role,
     pub phone: String,
     pub extension: String,
     pub password: String,
-    pub errors: Errors,
-    pub busy: bool,
-    /// Kept across retries of the same input; any edit drops it.
-    pub key: Option<String>,
 }
 
 impl Default for NewUserDraft {
     fn default() -> Self {
         NewUserDraft {
-            open: false,
             username: String::new(),
             name: String::new(),
             role: Role::Operator,
             phone: String::new(),
             extension: String::new(),
             password: String::new(),
-            errors: Errors::new(),
-            busy: false,
-            key: None,
         }
     }
 }
@@ -193,7 +184,7 @@ pub struct UsersState {
     pub filter: String,
     pub edit: Option<RowEdit>,
     pub reset: Option<PasswordReset>,
-    pub new: NewUserDraft,
+    pub new: NewForm<NewUserDraft>,
     /// The row that just changed, and how.
     pub notice: Option<(String, Notice)>,
 }
@@ -206,7 +197,7 @@ impl Default for UsersState {
             filter: String::new(),
             edit: None,
             reset: None,
-            new: NewUserDraft::default(),
+            new: NewForm::default(),
             notice: None,
         }
     }
@@ -359,44 +350,29 @@ impl Reducible for UsersState {
                 }
             }
             UsersAction::NewToggle => {
-                s.new.open = !s.new.open;
+                s.new.toggle();
                 s.notice = None;
             }
-            UsersAction::NewField(f) => {
-                let n = &mut s.new;
-                if n.busy {
-                    return self;
-                }
-                n.key = None;
-                match f {
-                    Field::Username(v) => n.username = v,
-                    Field::Name(v) => n.name = v,
-                    Field::Role(v) => n.role = v,
-                    Field::Phone(v) => n.phone = v,
-                    Field::Extension(v) => n.extension = v,
-                    Field::Password(v) => n.password = v,
-                    Field::Active(_) => {}
-                }
-            }
-            UsersAction::NewBusy(key) => {
-                s.new.busy = true;
-                s.new.key = Some(key);
-                s.new.errors.clear();
-            }
+            UsersAction::NewField(f) => s.new.edit(|n| match f {
+                Field::Username(v) => n.username = v,
+                Field::Name(v) => n.name = v,
+                Field::Role(v) => n.role = v,
+                Field::Phone(v) => n.phone = v,
+                Field::Extension(v) => n.extension = v,
+                Field::Password(v) => n.password = v,
+                Field::Active(_) => {}
+            }),
+            UsersAction::NewBusy(key) => s.new.sending(key),
             UsersAction::NewDone(Ok(u)) => {
                 s.notice = Some((u.id.clone(), Notice::Created));
-                // The form stays open for the next one, with the same role.
-                s.new = NewUserDraft {
-                    open: true,
-                    role: s.new.role,
+                // Ready for the next one, with the same role.
+                s.new.created(NewUserDraft {
+                    role: s.new.draft.role,
                     ..NewUserDraft::default()
-                };
+                });
                 s.put(u);
             }
-            UsersAction::NewDone(Err(errors)) => {
-                s.new.busy = false;
-                s.new.errors = errors;
-            }
+            UsersAction::NewDone(Err(errors)) => s.new.failed(errors),
         }
         Rc::new(s)
     }
@@ -522,13 +498,13 @@ mod tests {
             "taken".into(),
         )])));
         assert_eq!(s.new.key.as_deref(), Some("k1"), "a retry reuses the key");
-        assert_eq!(s.new.username, "ivan");
+        assert_eq!(s.new.draft.username, "ivan");
         let s = s.reduce(UsersAction::NewField(Field::Username("ivan2".into())));
         assert_eq!(s.new.key, None, "an edit drops the key");
         let s = s.reduce(UsersAction::NewDone(Ok(user("u2", "Ivan", true))));
         assert_eq!(s.users.len(), 2);
-        assert!(s.new.open && s.new.username.is_empty());
-        assert_eq!(s.new.role, Role::Courier);
+        assert!(s.new.open && s.new.draft.username.is_empty());
+        assert_eq!(s.new.draft.role, Role::Courier);
     }
 
     #[test]
