@@ -5,6 +5,7 @@ use rodnik_shared::api::{Wallboard, WallboardCreated};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::table::use_loader;
 use crate::api::{new_idempotency_key, Api};
 use crate::i18n::wallboard::texts;
 use crate::state::use_app;
@@ -21,21 +22,20 @@ pub fn WallboardLinks() -> Html {
     let busy = use_state(|| false);
 
     let load = {
-        let (list, token, app) = (list.setter(), token.clone(), app.dispatcher());
-        Callback::from(move |_: ()| {
-            let (list, token, _app) = (list.clone(), token.clone(), app.clone());
-            spawn_local(async move {
-                match Api::with_token(&token).wallboards().await {
-                    Ok(l) => list.set(l),
-                    Err(_) => {}
+        let (list, token) = (list.setter(), token.clone());
+        use_loader(
+            move || {
+                let token = token.clone();
+                async move { Api::with_token(&token).wallboards().await }
+            },
+            Callback::noop(),
+            Callback::from(move |r: Result<Vec<Wallboard>, _>| {
+                if let Ok(l) = r {
+                    list.set(l);
                 }
-            });
-        })
+            }),
+        )
     };
-    {
-        let load = load.clone();
-        use_effect_with((), move |_| load.emit(()));
-    }
 
     let oninput = {
         let name = name.clone();
