@@ -27,8 +27,8 @@ pub fn ClientCardView(p: &ClientCardProps) -> Html {
                 <span class="phones">
                     { for c.phones.iter().map(|ph| html! {
                         <span class="phone">
-                            { ph.as_str() }
-                            <super::dial::Dial phone={ph.as_str().to_string()} client_id={Some(c.id.clone())} lang={p.lang} />
+                            <super::dial::Dial phone={ph.as_str().to_string()} client_id={Some(c.id.clone())}
+                                lang={p.lang} show_number=true />
                         </span>
                     }) }
                 </span>

@@ -24,6 +24,10 @@ pub struct DialProps {
     /// The PBX took the call (e.g. to mark a missed call as called back).
     #[prop_or_default]
     pub on_placed: Callback<()>,
+    /// The number itself is shown, as the `tel:` link, before the button
+    /// (instead of a ☎ after it): one link per number on a card.
+    #[prop_or_default]
+    pub show_number: bool,
 }
 
 #[derive(Clone, PartialEq)]
@@ -102,11 +106,16 @@ pub fn Dial(p: &DialProps) -> Html {
     };
     html! {
         <span class={classes!("dial-to", class)} data-phone={p.phone.clone()}>
+            if p.show_number {
+                <a class="dial-tel number" href={format!("tel:{}", p.phone)} title={t.softphone}>{ p.phone.clone() }</a>
+            }
             <button type="button" class="btn dial-call" title={t.call}
                     disabled={*status == Status::Calling} {onclick}>
                 { p.label.clone().unwrap_or_else(|| AttrValue::from(t.call)) }
             </button>
-            <a class="dial-tel" href={format!("tel:{}", p.phone)} title={t.softphone}>{ "☎" }</a>
+            if !p.show_number {
+                <a class="dial-tel" href={format!("tel:{}", p.phone)} title={t.softphone}>{ "☎" }</a>
+            }
             if !note.is_empty() {
                 <span class="dial-status" role="status">{ note }</span>
             }

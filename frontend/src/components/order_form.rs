@@ -12,7 +12,7 @@ use yew::prelude::*;
 
 use crate::i18n::Lang;
 use crate::state::console::{
-    catalogue_item, error_for, last_order, unplaced, window_value, OrderDraft, OrderEdit,
+    catalogue_item, error_for, last_order, lines_order, unplaced, window_value, OrderDraft, OrderEdit,
 };
 
 #[derive(Properties, PartialEq)]
@@ -73,7 +73,7 @@ pub fn OrderForm(p: &OrderFormProps) -> Html {
         Callback::from(move |_: MouseEvent| on_repeat.emit(()))
     };
 
-    let lines = p.products.iter().enumerate().map(|(i, prod)| {
+    let lines = lines_order(&p.products, &p.card).into_iter().enumerate().map(|(i, prod)| {
         let qty = d.qty.get(&prod.id).copied().unwrap_or(0);
         let price = unit_price(&catalogue_item(prod), &p.contract);
         let contract = price != prod.price;

@@ -453,6 +453,29 @@ pub fn catalogue_item(p: &Product) -> CatalogueItem<'_> {
     }
 }
 
+/// The order form's lines: first what this client orders most (units over
+/// the orders on the card), then water (what most calls are about), then
+/// the price list's own order.
+pub fn lines_order<'a>(products: &'a [Product], card: &ClientCard) -> Vec<&'a Product> {
+    let ordered = |id: &str| -> u64 {
+        card.active_orders
+            .iter()
+            .chain(card.recent_orders.iter())
+            .filter(|o| o.state != rodnik_shared::OrderState::Cancelled)
+            .flat_map(|o| o.lines.iter())
+            .filter(|l| l.product_id == id)
+            .map(|l| u64::from(l.qty))
+            .sum()
+    };
+    let mut list: Vec<(u64, bool, &Product)> = products
+        .iter()
+        .map(|p| (ordered(&p.id), p.kind != rodnik_shared::ProductKind::Water, p))
+        .collect();
+    // Stable: equal keys keep the price list's order.
+    list.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    list.into_iter().map(|(_, _, p)| p).collect()
+}
+
 /// `09:00-13:00`, the value of a window in the form's select.
 pub fn window_value(w: TimeWindow) -> String {
     let w = w.to_input();
@@ -1005,6 +1028,30 @@ mod tests {
             price: Money(price),
             returnable: true,
         }
+    }
+
+    #[test]
+    fn the_order_form_lists_what_the_client_orders_most_then_water() {
+        let goods = |id: &str| Product {
+            kind: ProductKind::Goods,
+            ..product(id, 1000)
+        };
+        let list = vec![goods("cooler"), goods("pump"), product("water", 25000), goods("cups")];
+        let names = |card: &ClientCard| -> Vec<String> {
+            lines_order(&list, card).iter().map(|p| p.id.clone()).collect()
+        };
+        // No history: water first, then the price list's order.
+        assert_eq!(names(&card(vec![])), ["water", "cooler", "pump", "cups"]);
+        // Cups ordered more than water: cups first; a cancelled order does not count.
+        let mut cups = order(1, "2025-11-01T10:00:00Z", "a", "k", 1);
+        cups.lines[0].product_id = "cups".into();
+        cups.lines[0].qty = 5;
+        let mut cancelled = order(2, "2025-11-02T10:00:00Z", "a", "k", 1);
+        cancelled.lines[0].product_id = "pump".into();
+        cancelled.lines[0].qty = 50;
+        cancelled.state = OrderState::Cancelled;
+        let with = card(vec![cups, cancelled, order(3, "2025-11-03T10:00:00Z", "a", "k", 2)]);
+        assert_eq!(names(&with), ["cups", "water", "cooler", "pump"]);
     }
 
     fn call(id: &str, matches: Vec<ClientCard>) -> Box<CallWithMatches> {
