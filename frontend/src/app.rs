@@ -133,7 +133,9 @@ fn Guarded(p: &GuardedProps) -> Html {
     match (&p.route, signed_in) {
         (Route::Wallboard, _) => html! { <Wallboard /> },
         (Route::NotFound, _) => html! { <NotFound /> },
-        _ if waiting => html! { <p class="loading" id="calendar-wait">{ app.lang.t().loading }</p> },
+        _ if waiting => {
+            html! { <p class="loading" id="calendar-wait">{ app.lang.t().loading }</p> }
+        }
         // Couriers live on their route.
         (Route::Today | Route::Login, true) if courier => {
             html! { <Redirect<Route> to={Route::Courier} /> }

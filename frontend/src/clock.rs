@@ -27,7 +27,10 @@ impl Calendar {
     /// that is off by days is not believed).
     pub fn today_given(&self, zone_date: NaiveDate) -> String {
         match NaiveDate::parse_from_str(&self.today, "%Y-%m-%d") {
-            Ok(server) if zone_date == server || server.checked_add_days(Days::new(1)) == Some(zone_date) => {
+            Ok(server)
+                if zone_date == server
+                    || server.checked_add_days(Days::new(1)) == Some(zone_date) =>
+            {
                 zone_date.to_string()
             }
             Ok(_) => self.today.clone(),
@@ -73,7 +76,10 @@ pub fn set_zone(name: &str) {
 
 fn intl_formatter(zone: &str) -> Option<(JsValue, Function)> {
     let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
-    let ctor: Function = Reflect::get(&intl, &"DateTimeFormat".into()).ok()?.dyn_into().ok()?;
+    let ctor: Function = Reflect::get(&intl, &"DateTimeFormat".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
     let options = Object::new();
     for (k, v) in [
         ("timeZone", zone),
@@ -90,7 +96,10 @@ fn intl_formatter(zone: &str) -> Option<(JsValue, Function)> {
     let args = Array::of2(&"en-US".into(), &options);
     // An unknown zone throws a RangeError here, caught as Err.
     let formatter = Reflect::construct(&ctor, &args).ok()?;
-    let parts: Function = Reflect::get(&formatter, &"formatToParts".into()).ok()?.dyn_into().ok()?;
+    let parts: Function = Reflect::get(&formatter, &"formatToParts".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
     Some((formatter, parts))
 }
 
@@ -108,7 +117,12 @@ pub fn local(ms: f64) -> NaiveDateTime {
 
 fn in_zone(z: &Zone, ms: f64) -> Option<NaiveDateTime> {
     let date = js_sys::Date::new(&JsValue::from_f64(ms));
-    let parts: Array = z.format_to_parts.call1(&z.formatter, &date).ok()?.dyn_into().ok()?;
+    let parts: Array = z
+        .format_to_parts
+        .call1(&z.formatter, &date)
+        .ok()?
+        .dyn_into()
+        .ok()?;
     let mut f = [0u32; 6];
     for part in parts.iter() {
         let kind = Reflect::get(&part, &"type".into()).ok()?.as_string()?;
@@ -135,7 +149,10 @@ fn in_browser_zone(ms: f64) -> NaiveDateTime {
 
 /// The company's UTC offset at `ms`.
 pub fn offset_at(ms: f64) -> FixedOffset {
-    let utc = Utc.timestamp_millis_opt(ms as i64).single().map(|t| t.naive_utc());
+    let utc = Utc
+        .timestamp_millis_opt(ms as i64)
+        .single()
+        .map(|t| t.naive_utc());
     let secs = utc.map_or(0, |u| (local(ms) - u).num_seconds()) as i32;
     FixedOffset::east_opt(secs).unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC"))
 }

@@ -26,7 +26,11 @@ pub fn number(lang: Lang, m: Money) -> String {
     };
     let sign = if m.0 < 0 { "-" } else { "" };
     let abs = m.0.unsigned_abs();
-    format!("{sign}{}{decimal}{:02}", grouped(abs / 100, group), abs % 100)
+    format!(
+        "{sign}{}{decimal}{:02}",
+        grouped(abs / 100, group),
+        abs % 100
+    )
 }
 
 /// A whole number with its thousands apart: `1 234 567` / `1,234,567`.
@@ -55,7 +59,10 @@ mod tests {
     #[test]
     fn russian_groups_thousands_with_no_break_spaces_and_a_comma() {
         assert_eq!(text(Lang::Ru, Money(119_000)), "1\u{a0}190,00\u{a0}₽");
-        assert_eq!(text(Lang::Ru, Money(123_456_789)), "1\u{a0}234\u{a0}567,89\u{a0}₽");
+        assert_eq!(
+            text(Lang::Ru, Money(123_456_789)),
+            "1\u{a0}234\u{a0}567,89\u{a0}₽"
+        );
         assert_eq!(number(Lang::Ru, Money(25_050)), "250,50");
         assert_eq!(number(Lang::Ru, Money(-5)), "-0,05");
     }
@@ -77,7 +84,10 @@ mod tests {
         }
         // What a Russian screen shows parses back too (people copy it).
         for k in [0, 5, 25_050, 123_456_789] {
-            assert_eq!(Money::parse_roubles(&text(Lang::Ru, Money(k))), Ok(Money(k)));
+            assert_eq!(
+                Money::parse_roubles(&text(Lang::Ru, Money(k))),
+                Ok(Money(k))
+            );
         }
     }
 }

@@ -87,12 +87,21 @@ async fn me_carries_today_and_the_time_zone_of_the_company() {
     cfg.tz = zone;
     let app = spawn_with(cfg).await;
     let (_, op) = app.user("olga", "operator", None).await;
-    let before = chrono::Utc::now().with_timezone(&zone).date_naive().to_string();
+    let before = chrono::Utc::now()
+        .with_timezone(&zone)
+        .date_naive()
+        .to_string();
     let me = app.get("/api/me", &op).await.expect(200);
-    let after = chrono::Utc::now().with_timezone(&zone).date_naive().to_string();
+    let after = chrono::Utc::now()
+        .with_timezone(&zone)
+        .date_naive()
+        .to_string();
     assert_eq!(me["time_zone"], "Pacific/Kiritimati", "{me}");
     let today = me["today"].as_str().unwrap_or_default();
-    assert!(today == before || today == after, "{me} vs {before}..{after}");
+    assert!(
+        today == before || today == after,
+        "{me} vs {before}..{after}"
+    );
     // The user's own fields stay where they were.
     assert_eq!(me["username"], "olga");
     assert_eq!(me["role"], "operator");

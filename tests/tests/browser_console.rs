@@ -86,7 +86,11 @@ async fn a_ringing_known_client_becomes_a_dispatched_repeat_order_in_few_keystro
     screenshot(&c, "console-pop.png").await;
     // What this client orders most comes first (the price list has CUP first).
     assert_eq!(
-        js(&c, "return document.querySelector('#order-lines tr.line').dataset.productId;").await,
+        js(
+            &c,
+            "return document.querySelector('#order-lines tr.line').dataset.productId;"
+        )
+        .await,
         water.as_str()
     );
     // One link per number on the card: the number itself, beside Call.
@@ -96,10 +100,14 @@ async fn a_ringing_known_client_becomes_a_dispatched_repeat_order_in_few_keystro
     );
     // The last order's courier sits on its row, not above it.
     assert_eq!(
-        js(&c, "const r = document.querySelector('#recent-orders .mini-order');
+        js(
+            &c,
+            "const r = document.querySelector('#recent-orders .mini-order');
                 const a = r.querySelector('.date').getBoundingClientRect();
                 const b = r.querySelector('.courier').getBoundingClientRect();
-                return Math.abs(a.top - b.top) < 6 && r.getBoundingClientRect().height < 40;").await,
+                return Math.abs(a.top - b.top) < 6 && r.getBoundingClientRect().height < 40;"
+        )
+        .await,
         true
     );
 

@@ -202,7 +202,9 @@ async fn a_browser_in_another_zone_shows_the_companys_day_clock_and_money() {
     let (_, manager) = app.user("pavel", "manager", None).await;
     let (_, op) = app.user("olga", "operator", Some("101")).await;
     let water = app.product("W19", "water", 62_500, true).await;
-    let (client, addr) = app.client("Ivan Petrov", "individual", "+79161234567").await;
+    let (client, addr) = app
+        .client("Ivan Petrov", "individual", "+79161234567")
+        .await;
     let today = app.today();
     let order = app
         .order(
@@ -218,7 +220,11 @@ async fn a_browser_in_another_zone_shows_the_companys_day_clock_and_money() {
     let (_driver, c) = browser_in_zone("ru-RU", "Pacific/Kiritimati").await;
     c.goto(&app.url("/login")).await.expect("open login");
     assert_eq!(
-        js(&c, "return Intl.DateTimeFormat().resolvedOptions().timeZone;").await,
+        js(
+            &c,
+            "return Intl.DateTimeFormat().resolvedOptions().timeZone;"
+        )
+        .await,
         "Pacific/Kiritimati"
     );
     log_in(&c, &app, "olga").await;
@@ -230,7 +236,11 @@ async fn a_browser_in_another_zone_shows_the_companys_day_clock_and_money() {
     // (WebDriver's text turns no-break spaces into spaces; the DOM keeps them.)
     wait_until(&c, "#orders-sum", None, |t| t == "1 250,00 ₽").await;
     assert_eq!(
-        js(&c, "return document.querySelector('#orders-sum').textContent;").await,
+        js(
+            &c,
+            "return document.querySelector('#orders-sum').textContent;"
+        )
+        .await,
         "1\u{a0}250,00\u{a0}₽"
     );
 

@@ -13,7 +13,8 @@ use super::{enc, Api, ApiError};
 impl Api {
     /// Every user, deactivated ones too (admin).
     pub async fn users(&self) -> Result<Vec<User>, ApiError> {
-        self.json(self.auth(Request::get("/api/users")).send().await).await
+        self.json(self.auth(Request::get("/api/users")).send().await)
+            .await
     }
 
     pub async fn create_user(&self, req: &CreateUser, key: &str) -> Result<User, ApiError> {

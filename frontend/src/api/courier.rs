@@ -10,7 +10,8 @@ use super::{enc, Api, ApiError};
 impl Api {
     /// The signed-in courier's stops of the company's today, in route order.
     pub async fn my_route(&self) -> Result<Route, ApiError> {
-        self.json(self.auth(Request::get("/api/route")).send().await).await
+        self.json(self.auth(Request::get("/api/route")).send().await)
+            .await
     }
 
     pub async fn deliver(
@@ -31,7 +32,9 @@ impl Api {
     /// A client's phones, as a courier may see them (through their own stops).
     pub async fn client_phones(&self, id: &str) -> Result<Vec<String>, ApiError> {
         let path = format!("/api/clients/{}", enc(id));
-        let card: ClientCard = self.json(self.auth(Request::get(&path)).send().await).await?;
+        let card: ClientCard = self
+            .json(self.auth(Request::get(&path)).send().await)
+            .await?;
         Ok(card
             .client
             .phones

@@ -76,12 +76,14 @@ impl Api {
     }
 
     pub async fn logout(&self) -> Result<(), ApiError> {
-        self.empty(self.auth(Request::post("/api/auth/logout")).send().await).await
+        self.empty(self.auth(Request::post("/api/auth/logout")).send().await)
+            .await
     }
 
     /// The user, with the company's today and time zone.
     pub async fn me(&self) -> Result<Me, ApiError> {
-        self.json(self.auth(Request::get("/api/me")).send().await).await
+        self.json(self.auth(Request::get("/api/me")).send().await)
+            .await
     }
 
     /// The orders to deliver on `date` (`YYYY-MM-DD`).
@@ -128,7 +130,8 @@ impl Api {
     }
 
     pub async fn products(&self) -> Result<Vec<Product>, ApiError> {
-        self.json(self.auth(Request::get("/api/products")).send().await).await
+        self.json(self.auth(Request::get("/api/products")).send().await)
+            .await
     }
 
     /// The client's contract prices (only the products that have one).

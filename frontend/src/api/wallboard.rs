@@ -18,7 +18,8 @@ impl Api {
     }
 
     pub async fn wallboards(&self) -> Result<Vec<Wallboard>, ApiError> {
-        self.json(self.auth(Request::get("/api/wallboards")).send().await).await
+        self.json(self.auth(Request::get("/api/wallboards")).send().await)
+            .await
     }
 
     pub async fn create_wallboard(

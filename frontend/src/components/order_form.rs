@@ -12,7 +12,8 @@ use yew::prelude::*;
 
 use crate::i18n::Lang;
 use crate::state::console::{
-    catalogue_item, error_for, last_order, lines_order, unplaced, window_value, OrderDraft, OrderEdit,
+    catalogue_item, error_for, last_order, lines_order, unplaced, window_value, OrderDraft,
+    OrderEdit,
 };
 
 #[derive(Properties, PartialEq)]

@@ -132,4 +132,3 @@ pub fn summary(lang: Lang, s: &OrdersState, id: &'static str, extra: Html) -> Ht
         </div>
     }
 }
-

@@ -469,7 +469,13 @@ pub fn lines_order<'a>(products: &'a [Product], card: &ClientCard) -> Vec<&'a Pr
     };
     let mut list: Vec<(u64, bool, &Product)> = products
         .iter()
-        .map(|p| (ordered(&p.id), p.kind != rodnik_shared::ProductKind::Water, p))
+        .map(|p| {
+            (
+                ordered(&p.id),
+                p.kind != rodnik_shared::ProductKind::Water,
+                p,
+            )
+        })
         .collect();
     // Stable: equal keys keep the price list's order.
     list.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -1036,9 +1042,17 @@ mod tests {
             kind: ProductKind::Goods,
             ..product(id, 1000)
         };
-        let list = vec![goods("cooler"), goods("pump"), product("water", 25000), goods("cups")];
+        let list = vec![
+            goods("cooler"),
+            goods("pump"),
+            product("water", 25000),
+            goods("cups"),
+        ];
         let names = |card: &ClientCard| -> Vec<String> {
-            lines_order(&list, card).iter().map(|p| p.id.clone()).collect()
+            lines_order(&list, card)
+                .iter()
+                .map(|p| p.id.clone())
+                .collect()
         };
         // No history: water first, then the price list's order.
         assert_eq!(names(&card(vec![])), ["water", "cooler", "pump", "cups"]);
@@ -1050,7 +1064,11 @@ mod tests {
         cancelled.lines[0].product_id = "pump".into();
         cancelled.lines[0].qty = 50;
         cancelled.state = OrderState::Cancelled;
-        let with = card(vec![cups, cancelled, order(3, "2025-11-03T10:00:00Z", "a", "k", 2)]);
+        let with = card(vec![
+            cups,
+            cancelled,
+            order(3, "2025-11-03T10:00:00Z", "a", "k", 2),
+        ]);
         assert_eq!(names(&with), ["cups", "water", "cooler", "pump"]);
     }
 
