@@ -13,7 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
-use rodnik_shared::api::{Address, ClientSummary, CreateClient, Order, OrderLine, Product, User};
+use rodnik_shared::api::{ClientSummary, CreateClient, Order, OrderLine, Product, User};
 use rodnik_shared::{validate, ClientKind, Delivery, Money, NewOrder, Role, RouteEnd, TimeWindow};
 
 use crate::app::AppState;
@@ -225,19 +225,12 @@ pub async fn generate(state: &AppState, shape: &Shape) -> Result<Made> {
             addresses: valid
                 .addresses
                 .into_iter()
-                .map(|a| Address {
-                    id: key(&mut rng),
-                    text: a.text,
-                    label: a.label,
-                    contact_name: a.contact_name,
-                    contact_phone: a.contact_phone,
-                    lat: a.lat,
-                    lon: a.lon,
-                })
+                .map(|a| crate::store::clients::to_address(a, Some(key(&mut rng))))
                 .collect(),
             inn: valid.inn,
             note: valid.note,
             bottles_held: 0,
+            version: 0,
         };
         let mut contract = HashMap::new();
         if legal {

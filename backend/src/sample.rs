@@ -248,6 +248,19 @@ pub(crate) fn address(rng: &mut StdRng, office: bool) -> AddressInput {
         contact_phone: Some(phone(rng)),
         lat: Some(55.60 + rng.gen_range(0.0..0.3)),
         lon: Some(37.40 + rng.gen_range(0.0..0.4)),
+        entrance: (!office).then(|| rng.gen_range(1..7).to_string()),
+        floor: Some(rng.gen_range(1..17).to_string()),
+        access_note: rng.gen_bool(0.2).then(|| {
+            [
+                "лифт не работает",
+                "домофон не работает: звонить",
+                "пропуск на проходной",
+            ]
+            .choose(rng)
+            .unwrap_or(&"лифт не работает")
+            .to_string()
+        }),
+        delivery_note: rng.gen_bool(0.1).then(|| "звонить за 30 минут".to_string()),
     }
 }
 

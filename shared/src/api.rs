@@ -259,9 +259,21 @@ pub struct AddressInput {
     pub lat: Option<f64>,
     #[serde(default)]
     pub lon: Option<f64>,
+    /// Подъезд: "2", "2, домофон 25К".
+    #[serde(default)]
+    pub entrance: Option<String>,
+    /// Этаж: "5".
+    #[serde(default)]
+    pub floor: Option<String>,
+    /// How to get in: lift, intercom, gate, guard ("лифт не работает по выходным").
+    #[serde(default)]
+    pub access_note: Option<String>,
+    /// For the courier at this address ("звонить за 30 минут", "пустые у двери").
+    #[serde(default)]
+    pub delivery_note: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Address {
     pub id: String,
@@ -272,6 +284,80 @@ pub struct Address {
     pub contact_phone: Option<Phone>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
+    #[serde(default)]
+    pub entrance: Option<String>,
+    #[serde(default)]
+    pub floor: Option<String>,
+    #[serde(default)]
+    pub access_note: Option<String>,
+    #[serde(default)]
+    pub delivery_note: Option<String>,
+    /// No longer delivered to: kept for the orders that name it, not offered
+    /// for new ones.
+    #[serde(default)]
+    pub retired: bool,
+}
+
+impl Address {
+    /// Entrance, floor and access notes in one line ("подъезд 2 · этаж 5 · лифт").
+    pub fn access_line(&self, entrance_word: &str, floor_word: &str) -> String {
+        let mut parts = vec![];
+        if let Some(e) = &self.entrance {
+            parts.push(format!("{entrance_word} {e}"));
+        }
+        if let Some(f) = &self.floor {
+            parts.push(format!("{floor_word} {f}"));
+        }
+        if let Some(n) = &self.access_note {
+            parts.push(n.clone());
+        }
+        parts.join(" · ")
+    }
+}
+
+/// `PUT /api/clients/{id}/addresses/{address_id}`: the address as it is now
+/// (every field; an absent optional one is cleared), and whether it is
+/// retired. `version` is the client's, as the operator saw it (a client
+/// changed since is refused).
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct EditAddress {
+    #[serde(default)]
+    pub version: Option<i64>,
+    #[serde(flatten)]
+    pub address: AddressInput,
+    #[serde(default)]
+    pub retired: bool,
+}
+
+/// `POST /api/clients/{id}/addresses`: a new address; `version` (optional)
+/// is the client's as the operator saw it.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct NewAddress {
+    #[serde(default)]
+    pub version: Option<i64>,
+    #[serde(flatten)]
+    pub address: AddressInput,
+}
+
+/// A free-text note on a client, with who wrote it and when.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ClientNote {
+    pub id: String,
+    pub client_id: String,
+    pub text: String,
+    pub by: String,
+    pub by_name: String,
+    /// RFC 3339
+    pub at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CreateNote {
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -290,6 +376,10 @@ pub struct CreateClient {
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct PatchClient {
+    /// The client's `version` as the operator saw it: a stale one is 409
+    /// `stale_version` (someone else changed the client meanwhile).
+    #[serde(default)]
+    pub version: Option<i64>,
     #[serde(default)]
     pub kind: Option<ClientKind>,
     #[serde(default)]
@@ -327,6 +417,29 @@ pub struct ClientSummary {
     pub inn: Option<String>,
     pub note: Option<String>,
     pub bottles_held: i64,
+    /// Grows on every edit; edits name the version they were made on.
+    #[serde(default, alias = "rev")]
+    pub version: i64,
+}
+
+impl ClientSummary {
+    /// Addresses still delivered to.
+    pub fn active_addresses(&self) -> impl Iterator<Item = &Address> {
+        self.addresses.iter().filter(|a| !a.retired)
+    }
+
+    /// The address whose contact phone this is, when it is not one of the
+    /// client's own numbers (a call from an office's contact pops that office).
+    pub fn address_for_phone(&self, phone: &str) -> Option<&Address> {
+        if self.phones.iter().any(|p| p.as_str() == phone) {
+            return None;
+        }
+        self.active_addresses().find(|a| {
+            a.contact_phone
+                .as_ref()
+                .is_some_and(|p| p.as_str() == phone)
+        })
+    }
 }
 
 /// The client card an operator sees on a call.
@@ -792,6 +905,7 @@ mod tests {
                 inn: None,
                 note: None,
                 bottles_held: 2,
+                version: 3,
             },
             active_orders: vec![],
             recent_orders: vec![],

@@ -124,6 +124,10 @@ pub struct ValidAddress {
     pub contact_phone: Option<Phone>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
+    pub entrance: Option<String>,
+    pub floor: Option<String>,
+    pub access_note: Option<String>,
+    pub delivery_note: Option<String>,
 }
 
 pub fn address(a: &AddressInput, region: &str, field: &str) -> Result<ValidAddress, FieldError> {
@@ -139,6 +143,13 @@ pub fn address(a: &AddressInput, region: &str, field: &str) -> Result<ValidAddre
         },
         lat,
         lon,
+        entrance: optional_text(a.entrance.as_deref(), &format!("{field}.entrance"))?,
+        floor: optional_text(a.floor.as_deref(), &format!("{field}.floor"))?,
+        access_note: optional_text(a.access_note.as_deref(), &format!("{field}.access_note"))?,
+        delivery_note: optional_text(
+            a.delivery_note.as_deref(),
+            &format!("{field}.delivery_note"),
+        )?,
     })
 }
 

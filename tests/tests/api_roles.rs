@@ -95,6 +95,24 @@ fn matrix() -> Vec<(Method, &'static str, Option<Value>, [u16; 4])> {
             [201, 201, 201, 403],
         ),
         (
+            M::PUT,
+            "/api/clients/@CLIENT@/addresses/@ADDR@",
+            Some(json!({ "text": "First street, edited by @ROLE@", "entrance": "1" })),
+            [200, 200, 200, 403],
+        ),
+        (
+            M::POST,
+            "/api/clients/@CLIENT@/notes",
+            Some(json!({ "text": "a note by @ROLE@" })),
+            [201, 201, 201, 403],
+        ),
+        (
+            M::GET,
+            "/api/clients/@CLIENT@/notes",
+            None,
+            [200, 200, 200, 403],
+        ),
+        (
             M::POST,
             "/api/orders",
             Some(json!({ "client_id": "@CLIENT@", "address_id": "@ADDR@",

@@ -3,10 +3,11 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use rodnik_shared::api::{
-    AddressInput, ClientCard, ClientSummary, CreateClient, Lookup, PatchClient, Similar,
+    ClientCard, ClientNote, ClientSummary, CreateClient, CreateNote, EditAddress, Lookup,
+    NewAddress, PatchClient, Similar,
 };
 use rodnik_shared::validate;
 use serde::Deserialize;
@@ -23,6 +24,8 @@ pub fn router() -> Router<AppState> {
         .route("/clients/similar", get(similar_clients))
         .route("/clients/{id}", get(get_client).patch(patch_client))
         .route("/clients/{id}/addresses", post(add_address))
+        .route("/clients/{id}/addresses/{address_id}", put(edit_address))
+        .route("/clients/{id}/notes", post(add_note).get(list_notes))
 }
 
 #[utoipa::path(post, path = "/api/clients", request_body = CreateClient, responses((status = 201, body = ClientCard)))]
@@ -159,10 +162,10 @@ pub async fn patch_client(
     user.require_operator()?;
     let region = state.cfg.phone_region.clone();
     // Applied to the client as stored; again to the fresh client if a
-    // concurrent edit came first (the store's compare-and-set on its revision).
+    // concurrent edit came first (unless the operator named the version).
     state
         .store
-        .edit_client(&id, |mut c| {
+        .edit_client(&id, req.version, |mut c| {
             if let Some(kind) = req.kind {
                 c.kind = kind;
             }
@@ -173,25 +176,24 @@ pub async fn patch_client(
                 c.phones = validate::phones(phones, &region)?;
             }
             if let Some(addresses) = &req.addresses {
-                if addresses.is_empty() {
-                    return Err(Error::invalid(
-                        "addresses",
-                        "at least one address is required",
-                    ));
-                }
                 validate::at_most(addresses, validate::MAX_ADDRESSES, "addresses")?;
                 let mut next = Vec::with_capacity(addresses.len());
                 for (i, a) in addresses.iter().enumerate() {
                     let valid = validate::address(&a.address, &region, &format!("addresses[{i}]"))?;
-                    if let Some(aid) = &a.id {
-                        if !c.addresses.iter().any(|x| &x.id == aid) {
-                            return Err(Error::invalid(
-                                format!("addresses[{i}].id"),
-                                "no such address of this client",
-                            ));
+                    let kept = match &a.id {
+                        Some(aid) => {
+                            Some(c.addresses.iter().find(|x| &x.id == aid).ok_or_else(|| {
+                                Error::invalid(
+                                    format!("addresses[{i}].id"),
+                                    "no such address of this client",
+                                )
+                            })?)
                         }
-                    }
-                    next.push(to_address(valid, a.id.clone()));
+                        None => None,
+                    };
+                    let mut address = to_address(valid, a.id.clone());
+                    address.retired = kept.is_some_and(|k| k.retired);
+                    next.push(address);
                 }
                 c.addresses = next;
             }
@@ -201,34 +203,115 @@ pub async fn patch_client(
             if let Some(note) = &req.note {
                 c.note = validate::optional_text(note.as_deref(), "note")?;
             }
+            keeps_an_address(&c, "addresses")?;
             Ok(c)
         })
         .await?;
     Ok(Json(state.store.require_card(&id).await?))
 }
 
-#[utoipa::path(post, path = "/api/clients/{id}/addresses", request_body = AddressInput, responses((status = 201, body = ClientCard)))]
+/// A client keeps at least one address in use: orders need one.
+fn keeps_an_address(c: &ClientSummary, field: &str) -> Result<()> {
+    match c.active_addresses().next() {
+        Some(_) => Ok(()),
+        None => Err(Error::invalid(
+            field,
+            "at least one address in use is required",
+        )),
+    }
+}
+
+#[utoipa::path(post, path = "/api/clients/{id}/addresses", request_body = NewAddress, responses((status = 201, body = ClientCard)))]
 pub async fn add_address(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
-    ApiJson(req): ApiJson<AddressInput>,
+    ApiJson(req): ApiJson<NewAddress>,
 ) -> Result<(StatusCode, Json<ClientCard>)> {
     user.require_operator()?;
-    let valid = validate::address(&req, &state.cfg.phone_region, "address")?;
-    let client = state.store.require_client(&id).await?;
-    if client.addresses.len() >= validate::MAX_ADDRESSES {
-        return Err(Error::invalid(
-            "address",
-            format!("a client has at most {} addresses", validate::MAX_ADDRESSES),
-        ));
-    }
+    let valid = validate::address(&req.address, &state.cfg.phone_region, "address")?;
+    let address = to_address(valid, None);
+    // Addresses added at the same time are all kept: each is appended to the
+    // client as it is then (compare-and-set, again on a race).
     state
         .store
-        .add_client_address(&id, &to_address(valid, None))
+        .edit_client(&id, req.version, |mut c| {
+            if c.addresses.len() >= validate::MAX_ADDRESSES {
+                return Err(Error::invalid(
+                    "address",
+                    format!("a client has at most {} addresses", validate::MAX_ADDRESSES),
+                ));
+            }
+            c.addresses.push(address.clone());
+            Ok(c)
+        })
         .await?;
     Ok((
         StatusCode::CREATED,
         Json(state.store.require_card(&id).await?),
     ))
+}
+
+/// Edits one address (every field as sent) or retires it / brings it back.
+/// A retired address stays on the orders that name it and is not offered
+/// for new ones; the client keeps at least one address in use.
+#[utoipa::path(put, path = "/api/clients/{id}/addresses/{address_id}", request_body = EditAddress, responses((status = 200, body = ClientCard)))]
+pub async fn edit_address(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, address_id)): Path<(String, String)>,
+    ApiJson(req): ApiJson<EditAddress>,
+) -> Result<Json<ClientCard>> {
+    user.require_operator()?;
+    let valid = validate::address(&req.address, &state.cfg.phone_region, "address")?;
+    let mut address = to_address(valid, Some(address_id.clone()));
+    address.retired = req.retired;
+    state
+        .store
+        .edit_client(&id, req.version, |mut c| {
+            let slot = c
+                .addresses
+                .iter_mut()
+                .find(|a| a.id == address_id)
+                .ok_or_else(|| Error::not_found("address"))?;
+            *slot = address.clone();
+            keeps_an_address(&c, "retired")?;
+            Ok(c)
+        })
+        .await?;
+    Ok(Json(state.store.require_card(&id).await?))
+}
+
+#[utoipa::path(post, path = "/api/clients/{id}/notes", request_body = CreateNote, responses((status = 201, body = ClientNote)))]
+pub async fn add_note(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<CreateNote>,
+) -> Result<(StatusCode, Json<ClientNote>)> {
+    user.require_operator()?;
+    let text = validate::required_text(&req.text, "text")?;
+    state.store.require_client(&id).await?;
+    let note = ClientNote {
+        id: crate::store::new_key(),
+        client_id: id,
+        text,
+        by: user.id().to_string(),
+        by_name: user.name().to_string(),
+        at: chrono::Utc::now().to_rfc3339(),
+    };
+    state.store.add_client_note(&note).await?;
+    Ok((StatusCode::CREATED, Json(note)))
+}
+
+/// The client's notes, newest first (at most 200).
+#[utoipa::path(get, path = "/api/clients/{id}/notes", responses((status = 200, body = Vec<ClientNote>)))]
+pub async fn list_notes(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<ClientNote>>> {
+    user.require_operator()?;
+    state.store.require_client(&id).await?;
+    Ok(Json(state.store.client_notes(&id, 200).await?))
 }

@@ -165,6 +165,10 @@ impl CurrentUser {
         &self.0.id
     }
 
+    pub fn name(&self) -> &str {
+        &self.0.name
+    }
+
     pub fn require_operator(&self) -> Result<(), Error> {
         if self.role().is_operator_or_up() {
             Ok(())

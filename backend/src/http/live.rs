@@ -133,7 +133,11 @@ impl Filter {
                 };
                 vec![(kind.into(), json!(o.for_wallboard()))]
             }
-            Event::Call(_) if self.viewer => vec![],
+            Event::Call(_) | Event::Client(_) if self.viewer => vec![],
+            Event::Client(c) if self.user.role.is_operator_or_up() => {
+                vec![("client.updated".into(), json!(c.as_ref()))]
+            }
+            Event::Client(_) => vec![],
             Event::Order(o) => {
                 if self.user.role.is_operator_or_up() {
                     let kind = if o.version == 1 {

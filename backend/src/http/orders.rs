@@ -126,12 +126,7 @@ pub async fn create_order(
         .client
         .clone()
         .ok_or_else(|| Error::invalid("client_id", "no such client"))?;
-    let address = client
-        .addresses
-        .iter()
-        .find(|a| a.id == req.address_id.trim())
-        .cloned()
-        .ok_or_else(|| Error::invalid("address_id", "not an address of this client"))?;
+    let address = address_in_use(&client.addresses, &req.address_id)?;
     let valid_lines = valid_lines?;
     refuse_off_sale(&valid_lines, &inputs, &[])?;
     let lines = price_lines(valid_lines, &inputs)?;
@@ -348,6 +343,24 @@ where
     }
 }
 
+/// The client's address `id`, if it is still delivered to.
+fn address_in_use(
+    addresses: &[rodnik_shared::api::Address],
+    id: &str,
+) -> Result<rodnik_shared::api::Address> {
+    let a = addresses
+        .iter()
+        .find(|a| a.id == id.trim())
+        .ok_or_else(|| Error::invalid("address_id", "not an address of this client"))?;
+    if a.retired {
+        return Err(Error::invalid(
+            "address_id",
+            "that address is retired: choose another or bring it back",
+        ));
+    }
+    Ok(a.clone())
+}
+
 /// The next free place on a courier's route of a day.
 async fn route_end(
     state: &AppState,
@@ -407,16 +420,19 @@ pub async fn patch_order(
         None => None,
     };
     let address = match &req.address_id {
-        Some(aid) => Some(
-            state
-                .store
-                .require_client(&current.client_id)
-                .await?
-                .addresses
-                .into_iter()
-                .find(|a| a.id == aid.trim())
-                .ok_or_else(|| Error::invalid("address_id", "not an address of this client"))?,
-        ),
+        Some(aid) => {
+            let client = state.store.require_client(&current.client_id).await?;
+            let retired_own = aid.trim() == current.address.id
+                && client
+                    .addresses
+                    .iter()
+                    .any(|a| a.id == current.address.id && a.retired);
+            // The order's own address may have been retired since: it stays as it was.
+            match retired_own {
+                true => None,
+                false => Some(address_in_use(&client.addresses, aid)?),
+            }
+        }
         None => None,
     };
     let note = match &req.note {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
-use rodnik_shared::api::{Call, CallState, CallWithMatches, Order};
+use rodnik_shared::api::{Call, CallState, CallWithMatches, ClientSummary, Order};
 use serde_json::Value;
 use tokio::sync::broadcast;
 
@@ -22,6 +22,8 @@ pub enum Event {
     Order(Arc<Order>),
     /// A call changed state; carries the caller's client cards.
     Call(Arc<CallWithMatches>),
+    /// A client was edited (or noted, or their bottles changed).
+    Client(Arc<ClientSummary>),
     /// Notifications may have been lost: every client must reload.
     Resync,
     /// Sessions ended (a logout, a deactivation, an admin ending them): every
@@ -44,7 +46,9 @@ impl Hub {
         let hub = Hub { tx };
         let orders = store.live_rows("orders").await?;
         let calls = store.live_rows("calls").await?;
+        let clients = store.live_rows("clients").await?;
         tokio::spawn(run_orders(store.clone(), hub.clone(), Some(orders)));
+        tokio::spawn(run_clients(store.clone(), hub.clone(), clients));
         tokio::spawn(run_calls(store, hub.clone(), Some(calls)));
         Ok(hub)
     }
@@ -128,6 +132,31 @@ async fn run_orders(store: Store, hub: Hub, first: Option<LiveStream>) {
                 stream = resubscribe(&store, "orders", &hub).await;
                 store.forget_routes();
             }
+        }
+    }
+}
+
+async fn run_clients(store: Store, hub: Hub, mut stream: LiveStream) {
+    loop {
+        match stream.next().await {
+            Some(Ok(n)) if n.action == surrealdb::types::Action::Update => {
+                let mut row = n.data;
+                if let Value::Object(m) = &mut row {
+                    for field in ["search", "prices", "created_at", "noted_at"] {
+                        m.remove(field);
+                    }
+                }
+                match decode::<ClientSummary>(row) {
+                    Ok(c) => hub.send(Event::Client(Arc::new(c))),
+                    Err(e) => tracing::error!(error = %e, "undecodable client notification"),
+                }
+            }
+            Some(Ok(_)) => {}
+            Some(Err(e)) => {
+                tracing::warn!(error = %e, "clients live stream error");
+                hub.send(Event::Resync);
+            }
+            None => stream = resubscribe(&store, "clients", &hub).await,
         }
     }
 }

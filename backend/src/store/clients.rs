@@ -1,7 +1,9 @@
 //! Clients (контрагенты), their addresses, and the phone index used by the
 //! screen pop.
 
-use rodnik_shared::api::{Address, ClientCard, ClientSummary, SimilarClient, SimilarReason};
+use rodnik_shared::api::{
+    Address, ClientCard, ClientNote, ClientSummary, SimilarClient, SimilarReason,
+};
 use rodnik_shared::validate::{ValidAddress, ValidClient};
 use rodnik_shared::Phone;
 use serde_json::{json, Value};
@@ -19,6 +21,11 @@ pub fn to_address(a: ValidAddress, id: Option<String>) -> Address {
         contact_phone: a.contact_phone,
         lat: a.lat,
         lon: a.lon,
+        entrance: a.entrance,
+        floor: a.floor,
+        access_note: a.access_note,
+        delivery_note: a.delivery_note,
+        retired: false,
     }
 }
 
@@ -53,16 +60,32 @@ pub(super) fn client_doc(c: &ClientSummary) -> Value {
     let mut doc = strip_nulls(serde_json::to_value(c).unwrap_or(Value::Null));
     if let Value::Object(map) = &mut doc {
         map.remove("id");
+        // Stored as `rev` (the compare-and-set field), read back as `version`.
+        map.remove("version");
         map.insert("search".into(), Value::String(search_text(c)));
     }
     doc
 }
 
+/// The phone index rows of a client: its own numbers, and the contact
+/// phones of its addresses in use (with the address, so that a call from
+/// one pops the client with that address).
 pub(super) fn phone_rows(c: &ClientSummary) -> Vec<Value> {
-    c.phones
+    let mut rows: Vec<Value> = c
+        .phones
         .iter()
         .map(|p| json!({ "phone": p.as_str(), "client_id": c.id }))
-        .collect()
+        .collect();
+    for a in c.active_addresses() {
+        if let Some(p) = &a.contact_phone {
+            if !c.phones.contains(p) {
+                rows.push(json!({ "phone": p.as_str(), "client_id": c.id, "address_id": a.id }));
+            }
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    rows.retain(|r| seen.insert(r["phone"].as_str().unwrap_or_default().to_string()));
+    rows
 }
 
 impl Store {
@@ -80,6 +103,7 @@ impl Store {
             inn: v.inn,
             note: v.note,
             bottles_held: 0,
+            version: 0,
         };
         let mut doc = client_doc(&client);
         doc["created_at"] = json!(chrono::Utc::now().to_rfc3339());
@@ -117,25 +141,44 @@ impl Store {
     }
 
     /// Reads the client, lets `edit` change it and writes it back with
-    /// compare-and-set on its revision, all again (under the store's retry
+    /// compare-and-set on its version, all again (under the store's retry
     /// policy) when a concurrent edit came first: `edit` then applies to the
-    /// fresh client instead of overwriting it. An error from `edit` is final.
-    pub async fn edit_client<F>(&self, id: &str, edit: F) -> Result<()>
+    /// fresh client instead of overwriting it. With `expected`, a client at
+    /// another version is refused (409 `stale_version`) instead: the operator
+    /// edited what someone else has changed since. An error from `edit` is
+    /// final. Returns the client as saved.
+    pub async fn edit_client<F>(
+        &self,
+        id: &str,
+        expected: Option<i64>,
+        edit: F,
+    ) -> Result<ClientSummary>
     where
         F: Fn(ClientSummary) -> Result<ClientSummary>,
     {
-        let saved = self
-            .retrying_races(|| async {
-                let (c, rev) = self.client_for_update(id).await?;
-                let c = edit(c)?;
-                self.save_client(&c, rev).await
-            })
-            .await;
-        match saved {
+        // Ok(Err(..)): a final answer, not to be retried.
+        let attempt = || async {
+            let c = self.client_for_update(id).await?;
+            let rev = c.version;
+            if let Some(v) = expected.filter(|v| *v != rev) {
+                return Ok(Err(Error::conflict(
+                    "stale_version",
+                    format!("the client is at version {rev}, not {v}: reload it"),
+                )));
+            }
+            let mut c = match edit(c) {
+                Ok(c) => c,
+                Err(e) => return Ok(Err(e)),
+            };
+            self.save_client(&c, rev).await?;
+            c.version = rev + 1;
+            Ok(Ok(c))
+        };
+        match self.retrying_races(attempt).await.and_then(|r| r) {
             Err(Error::Conflict {
                 code: "stale_version" | "retry",
                 ..
-            }) => Err(Error::conflict(
+            }) if expected.is_none() => Err(Error::conflict(
                 "busy",
                 "the client is changing too often; try again",
             )),
@@ -143,23 +186,15 @@ impl Store {
         }
     }
 
-    /// A client and its revision, for a compare-and-set edit.
-    async fn client_for_update(&self, id: &str) -> Result<(ClientSummary, i64)> {
-        let row = self
-            .one(
-                "SELECT * OMIT search, prices, created_at FROM ONLY $rid",
-                Value::Null,
-                vec![("rid", rid("clients", id))],
-            )
+    /// A client with its version, for a compare-and-set edit.
+    async fn client_for_update(&self, id: &str) -> Result<ClientSummary> {
+        self.get_client(id)
             .await?
-            .ok_or_else(|| Error::not_found("client"))?;
-        let rev = row.get("rev").and_then(Value::as_i64).unwrap_or(0);
-        Ok((decode(row)?, rev))
+            .ok_or_else(|| Error::not_found("client"))
     }
 
-    /// Writes a changed client (name, phones, addresses...) and its phone rows
-    /// in one transaction. `bottles_held` is not touched here: deliveries own it.
-    /// Writes an edited client only if it is still at `rev`
+    /// Writes an edited client (name, phones, addresses...; `bottles_held` is
+    /// not touched here: deliveries own it) only if it is still at `rev`
     /// (`Conflict(stale_version)` otherwise), with its phone rows, in one
     /// transaction. Not retried here: `edit_client` runs read-edit-write again.
     async fn save_client(&self, c: &ClientSummary, rev: i64) -> Result<()> {
@@ -196,24 +231,42 @@ impl Store {
         Ok(())
     }
 
-    /// Appends an address in one statement, so that addresses added at the
-    /// same time are all kept (a read-modify-write would lose all but one).
-    pub async fn add_client_address(&self, client_id: &str, a: &Address) -> Result<()> {
-        let addr = strip_nulls(serde_json::to_value(a).unwrap_or(Value::Null));
-        let updated = self
-            .retrying(|| async {
-                self.many(
-                    "UPDATE $rid SET addresses = array::append(addresses, $a),
-                       search = string::concat(search, $s), rev = (rev ?? 0) + 1 RETURN id",
-                    json!({ "a": addr, "s": address_search_text(a) }),
-                    vec![("rid", rid("clients", client_id))],
-                )
-                .await
-            })
+    /// Notes on a client, newest first.
+    pub async fn client_notes(&self, client_id: &str, limit: usize) -> Result<Vec<ClientNote>> {
+        let rows = self
+            .many(
+                "SELECT *, record::id(id) AS id FROM client_notes
+                 WHERE client_id = $c ORDER BY at DESC LIMIT $limit",
+                json!({ "c": client_id, "limit": limit }),
+                vec![],
+            )
             .await?;
-        if updated.is_empty() {
-            return Err(Error::not_found("client"));
+        decode_all(rows)
+    }
+
+    /// Adds a note to an existing client; the client's row is touched (not
+    /// its version) in the same transaction, so that screens showing the
+    /// client hear of it live.
+    pub async fn add_client_note(&self, note: &ClientNote) -> Result<()> {
+        let mut doc = serde_json::to_value(note).unwrap_or(Value::Null);
+        if let Value::Object(m) = &mut doc {
+            m.remove("id");
         }
+        self.retrying(|| async {
+            self.run_with(
+                "BEGIN TRANSACTION;
+                 UPDATE $cid SET noted_at = $at RETURN NONE;
+                 CREATE $rid CONTENT $doc RETURN NONE;
+                 COMMIT TRANSACTION;",
+                json!({ "doc": doc, "at": note.at }),
+                vec![
+                    ("cid", rid("clients", &note.client_id)),
+                    ("rid", rid("client_notes", &note.id)),
+                ],
+            )
+            .await
+        })
+        .await?;
         Ok(())
     }
 

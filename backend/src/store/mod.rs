@@ -35,7 +35,7 @@ const SCHEMA: &str = include_str!("schema.surql");
 /// 3: the client card's order ids on `stat_client` (filled from a light read of the orders).
 /// 4: `stat_lost` (lost-client candidates by last delivery date), from `stat_client`.
 /// 5: stored phone numbers in the current parser's E.164 form (`phones.rs`).
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// Cheap to clone. The client sits behind an `Arc` on purpose: cloning a
 /// `Surreal` opens a new database session (on a server, one per clone, up to a
@@ -248,6 +248,10 @@ impl Store {
             tracing::info!("re-reading stored phone numbers (once, after an upgrade)");
             let n = self.renormalise_phones().await?;
             tracing::info!("clients and users with rewritten phone numbers: {n}");
+        }
+        if was.is_some_and(|v| v < 6) {
+            tracing::info!("indexing the addresses' contact phones (once, after an upgrade)");
+            self.index_contact_phones().await?;
         }
         self.run(
             "UPSERT meta:schema SET version = $v",

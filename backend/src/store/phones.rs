@@ -63,6 +63,25 @@ fn renormalised(stored: &[Phone]) -> Option<Vec<Phone>> {
 }
 
 impl Store {
+    /// Schema 6: the addresses' contact phones join the phone index (a call
+    /// from one pops the client with that address), in one statement.
+    pub async fn index_contact_phones(&self) -> Result<()> {
+        self.run(
+            "FOR $c IN (SELECT id, phones, addresses FROM clients) {
+               FOR $a IN $c.addresses {
+                 IF $a.contact_phone != NONE AND !($a.retired ?? false)
+                    AND $a.contact_phone NOTINSIDE $c.phones {
+                   INSERT INTO client_phones { phone: $a.contact_phone,
+                     client_id: record::id($c.id), address_id: $a.id } RETURN NONE;
+                 };
+               };
+             };",
+            Value::Null,
+        )
+        .await?;
+        Ok(())
+    }
+
     /// Rewrites the stored numbers whose form changed (see the module head):
     /// a client through `save_client`, so its phone-index rows, search text
     /// and lost-client row (`stat_lost`, by its event) follow; users' phones.
@@ -98,7 +117,7 @@ impl Store {
             let Some(id) = row.get("id").and_then(Value::as_str).map(key_of) else {
                 continue;
             };
-            self.edit_client(&id, |mut client| {
+            self.edit_client(&id, None, |mut client| {
                 if let Some(phones) = renormalised(&client.phones) {
                     client.phones = phones;
                 }

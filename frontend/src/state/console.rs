@@ -963,8 +963,7 @@ mod tests {
             label: None,
             contact_name: None,
             contact_phone: None,
-            lat: None,
-            lon: None,
+            ..Default::default()
         }
     }
 
@@ -1018,6 +1017,7 @@ mod tests {
                 inn: None,
                 note: None,
                 bottles_held: 2,
+                version: 0,
             },
             active_orders: vec![],
             recent_orders: orders,

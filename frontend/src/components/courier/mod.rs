@@ -94,6 +94,7 @@ mod tests {
             contact_phone: None,
             lat,
             lon,
+            ..Default::default()
         }
     }
 

@@ -261,6 +261,7 @@ mod tests {
             inn: None,
             note: None,
             bottles_held: 0,
+            version: 0,
         }
     }
 
