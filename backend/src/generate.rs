@@ -231,6 +231,7 @@ pub async fn generate(state: &AppState, shape: &Shape) -> Result<Made> {
             note: valid.note,
             bottles_held: 0,
             version: 0,
+            noted_at: None,
         };
         let mut contract = HashMap::new();
         if legal {

@@ -183,6 +183,18 @@ pub fn time_of(rfc3339: &str) -> String {
         .unwrap_or_default()
 }
 
+/// "DD.MM.YY HH:MM" of an RFC 3339 instant in the company's zone (both
+/// languages read it); "" if unreadable.
+pub fn date_time_of(rfc3339: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| {
+            local(t.timestamp_millis() as f64)
+                .format("%d.%m.%y %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

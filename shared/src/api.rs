@@ -245,7 +245,7 @@ pub struct ContractPrices {
 
 // ---------- clients ----------
 
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct AddressInput {
     pub text: String,
@@ -319,7 +319,7 @@ impl Address {
 /// (every field; an absent optional one is cleared), and whether it is
 /// retired. `version` is the client's, as the operator saw it (a client
 /// changed since is refused).
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct EditAddress {
     #[serde(default)]
@@ -332,7 +332,7 @@ pub struct EditAddress {
 
 /// `POST /api/clients/{id}/addresses`: a new address; `version` (optional)
 /// is the client's as the operator saw it.
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct NewAddress {
     #[serde(default)]
@@ -373,7 +373,7 @@ pub struct CreateClient {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct PatchClient {
     /// The client's `version` as the operator saw it: a stale one is 409
@@ -395,7 +395,7 @@ pub struct PatchClient {
     pub note: Option<Option<String>>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct PatchAddress {
     #[serde(default)]
@@ -420,6 +420,10 @@ pub struct ClientSummary {
     /// Grows on every edit; edits name the version they were made on.
     #[serde(default, alias = "rev")]
     pub version: i64,
+    /// When the newest note was added (RFC 3339): screens showing the notes
+    /// reload them when it changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noted_at: Option<String>,
 }
 
 impl ClientSummary {
@@ -906,6 +910,7 @@ mod tests {
                 note: None,
                 bottles_held: 2,
                 version: 3,
+                noted_at: None,
             },
             active_orders: vec![],
             recent_orders: vec![],

@@ -142,7 +142,7 @@ async fn run_clients(store: Store, hub: Hub, mut stream: LiveStream) {
             Some(Ok(n)) if n.action == surrealdb::types::Action::Update => {
                 let mut row = n.data;
                 if let Value::Object(m) = &mut row {
-                    for field in ["search", "prices", "created_at", "noted_at"] {
+                    for field in ["search", "prices", "created_at"] {
                         m.remove(field);
                     }
                 }

@@ -62,6 +62,8 @@ pub(super) fn client_doc(c: &ClientSummary) -> Value {
         map.remove("id");
         // Stored as `rev` (the compare-and-set field), read back as `version`.
         map.remove("version");
+        // Notes own it (a note added while an edit is decided is not undone).
+        map.remove("noted_at");
         map.insert("search".into(), Value::String(search_text(c)));
     }
     doc
@@ -104,6 +106,7 @@ impl Store {
             note: v.note,
             bottles_held: 0,
             version: 0,
+            noted_at: None,
         };
         let mut doc = client_doc(&client);
         doc["created_at"] = json!(chrono::Utc::now().to_rfc3339());

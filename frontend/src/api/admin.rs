@@ -5,8 +5,6 @@ use rodnik_shared::api::{
     ContractPrices, CreateProduct, CreateUser, PatchProduct, PatchUser, ProductEntry, PutPrices,
     User,
 };
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 
 use super::{enc, Api, ApiError};
 
@@ -58,22 +56,6 @@ impl Api {
         req: &PutPrices,
     ) -> Result<ContractPrices, ApiError> {
         let path = format!("/api/clients/{}/prices", enc(id));
-        let r = self
-            .auth(Request::put(&path))
-            .json(req)
-            .map_err(|e| ApiError::Decode(e.to_string()))?;
-        self.json(r.send().await).await
-    }
-
-    async fn patch_json<B: Serialize, T: DeserializeOwned>(
-        &self,
-        path: &str,
-        body: &B,
-    ) -> Result<T, ApiError> {
-        let r = self
-            .auth(Request::patch(path))
-            .json(body)
-            .map_err(|e| ApiError::Decode(e.to_string()))?;
-        self.json(r.send().await).await
+        self.send_json(Request::put(&path), req).await
     }
 }

@@ -3,6 +3,7 @@
 
 mod admin;
 mod board;
+mod clients;
 mod courier;
 pub mod live;
 pub mod reports;
@@ -203,6 +204,27 @@ impl Api {
         self.json(r.send().await).await
     }
 
+    /// A JSON body sent with `r` (a PATCH or PUT), its JSON answer.
+    async fn send_json<B: Serialize, T: DeserializeOwned>(
+        &self,
+        r: RequestBuilder,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        let r = self
+            .auth(r)
+            .json(body)
+            .map_err(|e| ApiError::Decode(e.to_string()))?;
+        self.json(r.send().await).await
+    }
+
+    async fn patch_json<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        self.send_json(Request::patch(path), body).await
+    }
+
     fn auth(&self, r: RequestBuilder) -> RequestBuilder {
         match &self.token {
             Some(t) => r.header("Authorization", &format!("Bearer {t}")),
@@ -225,6 +247,36 @@ impl ApiError {
             ApiError::Api { message, .. } => message.clone(),
             other => other.to_string(),
         }
+    }
+
+    /// The field it is about (empty: none) and what to say next to it, in
+    /// the UI's language.
+    pub fn field_error(&self, lang: crate::i18n::Lang) -> (String, String) {
+        let field = self.field().unwrap_or_default().to_string();
+        let message = match self {
+            ApiError::Network(_) => lang.t().network_error.to_string(),
+            _ => field_message(lang, &field, &self.message()),
+        };
+        (field, message)
+    }
+
+    /// 409 `stale_version`: the record changed since it was read.
+    pub fn is_stale(&self) -> bool {
+        matches!(self, ApiError::Api { status: 409, code, .. } if code == "stale_version")
+    }
+}
+
+/// The server's message without the field name it starts with (the error is
+/// shown next to that field); the commonest one in the UI's language.
+fn field_message(lang: crate::i18n::Lang, field: &str, message: &str) -> String {
+    let bare = message
+        .strip_prefix(field)
+        .and_then(|m| m.strip_prefix(": "))
+        .filter(|_| !field.is_empty())
+        .unwrap_or(message);
+    match bare {
+        "is required" => lang.t().required.to_string(),
+        other => other.to_string(),
     }
 }
 

@@ -1,28 +1,152 @@
 //! The client card of the screen pop: who they are, where they get water,
 //! how many bottles they hold, what is open and what they ordered lately.
 
-use rodnik_shared::api::{ClientCard, Order};
+use rodnik_shared::api::{Address, ClientCard, ClientSummary, Order};
 use yew::prelude::*;
 
-use crate::i18n::{kind_label, state_label, Lang};
+use super::client_edit as edit;
+use crate::i18n::{client, kind_label, state_label, Lang};
+use crate::state::client_edit::{AddressDraft, DetailsDraft, Editing, Editor};
 
 #[derive(Properties, PartialEq)]
 pub struct ClientCardProps {
     pub card: ClientCard,
     pub lang: Lang,
+    pub token: AttrValue,
+    /// The card after an edit here (or reloaded after a refused one).
+    pub on_changed: Callback<ClientCard>,
+    /// The address the call came from (its contact phone rang), marked.
+    #[prop_or_default]
+    pub caller_address: Option<AttrValue>,
 }
 
 #[function_component]
 pub fn ClientCardView(p: &ClientCardProps) -> Html {
     let t = p.lang.t();
+    let ct = client::texts(p.lang);
     let c = &p.card.client;
     let kind = c.kind.as_str();
+    let editor = use_state(Editor::default);
+    // Another client on screen: whatever was being edited was someone else's.
+    {
+        let editor = editor.clone();
+        use_effect_with(c.id.clone(), move |_| editor.set(Editor::default()));
+    }
+    let open = |editing: fn(&ClientSummary) -> Editing| {
+        let (editor, client) = (editor.clone(), c.clone());
+        Callback::from(move |_: MouseEvent| editor.set(Editor::open(editing(&client), &client)))
+    };
+    let on_save = {
+        let (editor, client, token, lang, on_changed) = (
+            editor.clone(),
+            c.clone(),
+            p.token.clone(),
+            p.lang,
+            p.on_changed.clone(),
+        );
+        Callback::from(move |_: ()| {
+            edit::save(
+                editor.clone(),
+                client.clone(),
+                token.clone(),
+                lang,
+                on_changed.clone(),
+            )
+        })
+    };
+    let retire_button = |a: &Address, retired: bool| {
+        let (editor, client, token, lang, on_changed) = (
+            editor.clone(),
+            c.clone(),
+            p.token.clone(),
+            p.lang,
+            p.on_changed.clone(),
+        );
+        let (id, busy) = (a.id.clone(), editor.busy);
+        let onclick = Callback::from(move |_: MouseEvent| {
+            edit::set_retired(
+                client.clone(),
+                id.clone(),
+                !retired,
+                editor.clone(),
+                token.clone(),
+                lang,
+                on_changed.clone(),
+            )
+        });
+        let (class, text, title) = if retired {
+            ("restore-address", ct.restore, "")
+        } else {
+            ("retire-address", ct.retire, ct.retire_title)
+        };
+        html! { <button type="button" class={classes!("btn", "btn-link", class)} {title} {onclick} disabled={busy}>{ text }</button> }
+    };
+    let in_use = c.active_addresses().count();
+    let editing_address = match &editor.editing {
+        Editing::Address(id, _) => Some(id.clone()),
+        _ => None,
+    };
+    let address_row = |a: &Address| {
+        let edit_it = {
+            let (editor, client, a) = (editor.clone(), c.clone(), a.clone());
+            Callback::from(move |_: MouseEvent| {
+                editor.set(Editor::open(
+                    Editing::Address(Some(a.id.clone()), AddressDraft::of(&a)),
+                    &client,
+                ))
+            })
+        };
+        let access = a.access_line(
+            ct.entrance.to_lowercase().as_str(),
+            ct.floor.to_lowercase().as_str(),
+        );
+        let caller = p.caller_address.as_deref() == Some(a.id.as_str());
+        html! {
+            <li class={classes!("address", caller.then_some("caller"), a.retired.then_some("retired"))} data-id={a.id.clone()}>
+                <div class="address-line">
+                    if let Some(l) = &a.label {
+                        <span class="label">{ l.clone() }</span>
+                    }
+                    <span class="text">{ a.text.clone() }</span>
+                    if !a.retired {
+                        <button type="button" class="btn btn-link edit-address" onclick={edit_it}
+                            disabled={editor.busy}>{ ct.edit }</button>
+                    }
+                    if a.retired || in_use > 1 {
+                        { retire_button(a, a.retired) }
+                    }
+                </div>
+                if !access.is_empty() {
+                    <div class="access muted">{ access }</div>
+                }
+                if let Some(n) = &a.delivery_note {
+                    <div class="delivery-note">{ n.clone() }</div>
+                }
+                if a.contact_name.is_some() || a.contact_phone.is_some() {
+                    <div class="contact muted">
+                        { a.contact_name.clone().unwrap_or_default() }
+                        if let Some(ph) = &a.contact_phone {
+                            { " " }<super::dial::Dial phone={ph.as_str().to_string()} client_id={Some(c.id.clone())}
+                                lang={p.lang} show_number=true />
+                        }
+                    </div>
+                }
+            </li>
+        }
+    };
+    let retired: Vec<&Address> = c.addresses.iter().filter(|a| a.retired).collect();
     html! {
-        <section id="client-card" class="client-card" data-id={c.id.clone()} data-kind={kind}>
+        <section id="client-card" class="client-card" data-id={c.id.clone()} data-kind={kind}
+            data-version={c.version.to_string()}>
             <div class="client-head">
                 <span class={classes!("kind", kind)}>{ kind_label(p.lang, c.kind) }</span>
                 <h2 id="client-name">{ c.name.clone() }</h2>
+                <button type="button" id="edit-client" class="btn btn-link" disabled={editor.busy}
+                    onclick={open(|c| Editing::Details(DetailsDraft::of(c)))}>{ ct.edit }</button>
             </div>
+            if matches!(editor.editing, Editing::Details(_)) {
+                <edit::DetailsForm editor={editor.clone()} lang={p.lang} on_save={on_save.clone()} />
+            }
             <div class="client-facts">
                 <span class="phones">
                     { for c.phones.iter().map(|ph| html! {
@@ -35,20 +159,28 @@ pub fn ClientCardView(p: &ClientCardProps) -> Html {
                 <span id="bottles-held" class="bottles" title={t.bottles_held}>
                     { t.bottles_held }{ ": " }<b>{ c.bottles_held }</b>
                 </span>
+                if let Some(inn) = &c.inn {
+                    <span class="inn">{ ct.inn }{ " " }{ inn.clone() }</span>
+                }
             </div>
+            if let Some(note) = &c.note {
+                <p id="client-note" class="client-note">{ note.clone() }</p>
+            }
             <ul class="addresses">
-                { for c.addresses.iter().map(|a| html! {
-                    <li class="address" data-id={a.id.clone()}>
-                        <span class="text">{ a.text.clone() }</span>
-                        if let Some(name) = &a.contact_name {
-                            <span class="contact">{ name.clone() }</span>
-                        }
-                        if let Some(ph) = &a.contact_phone {
-                            <span class="contact phone">{ ph.as_str() }</span>
-                        }
-                    </li>
-                }) }
+                { for c.active_addresses().map(address_row) }
             </ul>
+            if editing_address.is_some() {
+                <edit::AddressForm editor={editor.clone()} lang={p.lang} on_save={on_save.clone()} />
+            } else {
+                <button type="button" id="card-add-address" class="btn btn-link" disabled={editor.busy}
+                    onclick={open(|_| Editing::Address(None, AddressDraft::default()))}>{ ct.add_address }</button>
+            }
+            if !retired.is_empty() {
+                <details id="retired-addresses" class="retired-addresses">
+                    <summary>{ format!("{} ({})", ct.retired, retired.len()) }</summary>
+                    <ul class="addresses">{ for retired.into_iter().map(address_row) }</ul>
+                </details>
+            }
             if !p.card.active_orders.is_empty() {
                 <h3>{ t.active_orders }</h3>
                 <ul id="active-orders" class="mini-orders">
@@ -63,6 +195,8 @@ pub fn ClientCardView(p: &ClientCardProps) -> Html {
                     { for p.card.recent_orders.iter().take(5).map(|o| mini_order(o, p.lang)) }
                 </ul>
             }
+            <edit::ClientNotes client_id={c.id.clone()} noted_at={c.noted_at.clone().map(AttrValue::from)}
+                token={p.token.clone()} lang={p.lang} />
         </section>
     }
 }

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod board;
 pub mod client_card;
+pub mod client_edit;
 pub mod client_search;
 pub mod courier;
 pub mod dial;

@@ -27,11 +27,11 @@ pub struct NewClientFormProps {
     pub lead: Option<AttrValue>,
 }
 
-fn value(e: InputEvent) -> String {
+pub(crate) fn value(e: InputEvent) -> String {
     e.target_unchecked_into::<HtmlInputElement>().value()
 }
 
-fn field_error(errors: &[(String, String)], key: &str) -> Html {
+pub(crate) fn field_error(errors: &[(String, String)], key: &str) -> Html {
     let errors = errors.to_vec();
     match error_for(&errors, key) {
         Some(m) => {

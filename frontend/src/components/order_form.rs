@@ -146,7 +146,7 @@ pub fn OrderForm(p: &OrderFormProps) -> Html {
         let label = v.replace('-', "–");
         html! { <option value={v.clone()} selected={d.window == v}>{ label }</option> }
     });
-    let addresses = client.addresses.iter().map(|a| {
+    let addresses = client.active_addresses().map(|a| {
         let label = match &a.contact_name {
             Some(n) => format!("{} · {n}", a.text),
             None => a.text.clone(),

@@ -10,6 +10,7 @@ use rodnik_shared::{ClientKind, OrderState, Role};
 
 pub mod admin;
 pub mod board;
+pub mod client;
 pub mod courier;
 pub mod reports;
 pub mod wallboard;

@@ -12,8 +12,8 @@ use std::rc::Rc;
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use rodnik_shared::api::{
-    AddressInput, CallWithMatches, ClientCard, CreateClient, CreateOrder, LineInput, Order,
-    PatchOrder, Product, SimilarClient, SimilarReason,
+    AddressInput, CallWithMatches, ClientCard, ClientSummary, CreateClient, CreateOrder, LineInput,
+    Order, PatchOrder, Product, SimilarClient, SimilarReason,
 };
 use rodnik_shared::pricing::{unit_price, CatalogueItem};
 use rodnik_shared::values::WindowInput;
@@ -270,14 +270,18 @@ pub enum OrderEdit {
 }
 
 impl OrderDraft {
-    /// The defaults for a client: the address, window and courier of their
-    /// last order (else the first address), the next working day, no lines.
-    pub fn for_client(card: &ClientCard, today: NaiveDate) -> OrderDraft {
+    /// The defaults for a client: the address whose contact phone is calling
+    /// (`caller`), else that of their last order, else the first address in
+    /// use; the window and courier of their last order, the next working
+    /// day, no lines.
+    pub fn for_client(card: &ClientCard, today: NaiveDate, caller: Option<&str>) -> OrderDraft {
         let last = last_order(card);
-        let address_id = last
-            .map(|o| o.address.id.clone())
-            .filter(|id| card.client.addresses.iter().any(|a| &a.id == id))
-            .or_else(|| card.client.addresses.first().map(|a| a.id.clone()))
+        let in_use = |id: &String| card.client.active_addresses().any(|a| &a.id == id);
+        let address_id = caller
+            .and_then(|p| card.client.address_for_phone(p))
+            .map(|a| a.id.clone())
+            .or_else(|| last.map(|o| o.address.id.clone()).filter(in_use))
+            .or_else(|| card.client.active_addresses().next().map(|a| a.id.clone()))
             .unwrap_or_default();
         OrderDraft {
             address_id,
@@ -305,8 +309,7 @@ impl OrderDraft {
             .collect();
         if card
             .client
-            .addresses
-            .iter()
+            .active_addresses()
             .any(|a| a.id == last.address.id)
         {
             self.address_id = last.address.id.clone();
@@ -604,6 +607,8 @@ pub enum ConsoleAction {
     Select(Box<ClientCard>),
     /// The card reloaded after a save: the draft stays.
     CardRefreshed(Box<ClientCard>),
+    /// `client.updated` from the live channel: the client as it is now.
+    ClientChanged(Box<ClientSummary>),
     ContractPrices(String, HashMap<String, Money>),
     NewClient(String),
     EditClient(ClientEdit),
@@ -726,8 +731,51 @@ impl ConsoleState {
         self.call.as_ref().map(|c| c.call.id.clone())
     }
 
+    /// The number calling, while a call is on screen.
+    fn caller(&self) -> Option<&str> {
+        self.call.as_ref().map(|c| c.call.from.as_str())
+    }
+
+    /// The id of the card's address whose contact phone is calling.
+    pub fn caller_address(&self) -> Option<String> {
+        let card = self.card()?;
+        card.client
+            .address_for_phone(self.caller()?)
+            .map(|a| a.id.clone())
+    }
+
+    /// The client on screen changed (an edit here or elsewhere): its card
+    /// follows, and an order draft on an address now retired moves to one in use.
+    fn client_changed(&mut self, client: ClientSummary) -> bool {
+        let Panel::Card(card) = &mut self.panel else {
+            return false;
+        };
+        if card.client.id != client.id || card.client == client {
+            return false;
+        }
+        card.client = client;
+        let card = card.clone();
+        self.keep_address_in_use(&card);
+        true
+    }
+
+    fn keep_address_in_use(&mut self, card: &ClientCard) {
+        let in_use = card
+            .client
+            .active_addresses()
+            .any(|a| a.id == self.order.address_id);
+        if !in_use && !self.order.address_id.is_empty() {
+            self.order.address_id = card
+                .client
+                .active_addresses()
+                .next()
+                .map(|a| a.id.clone())
+                .unwrap_or_default();
+        }
+    }
+
     fn select(&mut self, card: ClientCard) {
-        self.order = OrderDraft::for_client(&card, self.today);
+        self.order = OrderDraft::for_client(&card, self.today, self.caller());
         if self.contract_for() != Some(card.client.id.as_str()) {
             self.contract.clear();
         }
@@ -853,9 +901,17 @@ impl Reducible for ConsoleState {
                 _ => return self,
             },
             ConsoleAction::CardRefreshed(card) => match &mut s.panel {
-                Panel::Card(c) if c.client.id == card.client.id => *c = card,
+                Panel::Card(c) if c.client.id == card.client.id => {
+                    *c = card.clone();
+                    s.keep_address_in_use(&card);
+                }
                 _ => return self,
             },
+            ConsoleAction::ClientChanged(client) => {
+                if !s.client_changed(*client) {
+                    return self;
+                }
+            }
             ConsoleAction::ContractPrices(client_id, prices) => {
                 if s.contract_for() != Some(client_id.as_str()) {
                     return self;
@@ -912,7 +968,7 @@ impl Reducible for ConsoleState {
             ConsoleAction::OrderCreated(order) => s.order.created = Some(order),
             ConsoleAction::OrderDispatched(order) => {
                 if let Some(card) = s.card() {
-                    let mut fresh = OrderDraft::for_client(card, s.today);
+                    let mut fresh = OrderDraft::for_client(card, s.today, None);
                     // The next order is most likely for the same place and courier.
                     fresh.address_id = order.address.id.clone();
                     fresh.courier_id = order.courier_id.clone().unwrap_or_default();
@@ -1018,6 +1074,7 @@ mod tests {
                 note: None,
                 bottles_held: 2,
                 version: 0,
+                noted_at: None,
             },
             active_orders: vec![],
             recent_orders: orders,
@@ -1112,15 +1169,57 @@ mod tests {
             order(1, "2025-10-01T09:00:00Z", "a1", "k1", 1),
             order(2, "2025-11-01T09:00:00Z", "a2", "k2", 3),
         ]);
-        let d = OrderDraft::for_client(&c, day("2025-11-27"));
+        let d = OrderDraft::for_client(&c, day("2025-11-27"), None);
         assert_eq!(d.address_id, "a2");
         assert_eq!(d.courier_id, "k2");
         assert_eq!(d.date, "2025-11-28");
         assert_eq!(d.window, "13:00-18:00");
         assert!(d.qty.is_empty());
-        let new_client = OrderDraft::for_client(&card(vec![]), day("2025-11-27"));
+        let new_client = OrderDraft::for_client(&card(vec![]), day("2025-11-27"), None);
         assert_eq!(new_client.address_id, "a1");
         assert_eq!(new_client.courier_id, "");
+    }
+
+    #[test]
+    fn a_call_from_an_address_contact_picks_that_address_and_retired_ones_are_never_picked() {
+        let mut c = card(vec![order(2, "2025-11-01T09:00:00Z", "a2", "k2", 3)]);
+        c.client.addresses[0].contact_phone = Some(Phone::from_e164_unchecked("+79120000000"));
+        let s = Rc::new(ConsoleState::new(day("2025-11-27")));
+        let s = s.reduce(ConsoleAction::Ringing(call("c1", vec![c.clone()])));
+        assert_eq!(
+            s.order.address_id, "a1",
+            "the caller's address, not the last order's"
+        );
+        assert_eq!(s.caller_address().as_deref(), Some("a1"));
+        // The client's own number: the usual default.
+        let mut own = c.clone();
+        own.client
+            .phones
+            .push(Phone::from_e164_unchecked("+79120000000"));
+        let s2 = Rc::new(ConsoleState::new(day("2025-11-27")))
+            .reduce(ConsoleAction::Ringing(call("c2", vec![own])));
+        assert_eq!(s2.order.address_id, "a2");
+        assert_eq!(s2.caller_address(), None);
+        // Another operator retires the chosen address: the draft moves on.
+        let mut changed = c.client.clone();
+        changed.addresses[0].retired = true;
+        changed.version += 1;
+        let s = s.reduce(ConsoleAction::ClientChanged(Box::new(changed)));
+        assert_eq!(s.order.address_id, "a2");
+        assert_eq!(s.card().map(|c| c.client.version), Some(1));
+        // Another client's change is not news here.
+        let mut other = c.client.clone();
+        other.id = "c9".into();
+        let before = s.clone();
+        let s = s.reduce(ConsoleAction::ClientChanged(Box::new(other)));
+        assert!(Rc::ptr_eq(&before, &s));
+        // No default lands on a retired address.
+        let mut c3 = card(vec![order(2, "2025-11-01T09:00:00Z", "a2", "k2", 3)]);
+        c3.client.addresses[1].retired = true;
+        assert_eq!(
+            OrderDraft::for_client(&c3, day("2025-11-27"), None).address_id,
+            "a1"
+        );
     }
 
     #[test]

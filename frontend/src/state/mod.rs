@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod app;
 pub mod board;
+pub mod client_edit;
 pub mod console;
 pub mod courier;
 pub mod orders;

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
-use rodnik_shared::api::CallWithMatches;
+use rodnik_shared::api::{CallWithMatches, ClientSummary};
 use wasm_bindgen::JsCast;
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -131,7 +131,7 @@ pub fn use_focus_order(state: &State, repeat_ref: &NodeRef, first_qty_ref: &Node
     });
 }
 
-/// Calls ringing, answered and ended, from the live channel.
+/// Calls ringing, answered and ended, and clients changed, from the live channel.
 #[hook]
 pub fn use_call_feed(state: &State, app: &AppHandle, token: &str) -> LiveStatus {
     // This operator's extension now (it can change while the socket is open).
@@ -161,6 +161,11 @@ pub fn use_call_feed(state: &State, app: &AppHandle, token: &str) -> LiveStatus 
                             } else {
                                 ConsoleAction::CallChanged(Box::new(c))
                             });
+                        }
+                    }
+                    "client.updated" => {
+                        if let Ok(c) = serde_json::from_value::<ClientSummary>(m.data.clone()) {
+                            dispatcher.dispatch(ConsoleAction::ClientChanged(Box::new(c)));
                         }
                     }
                     _ => {}

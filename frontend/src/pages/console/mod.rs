@@ -85,7 +85,7 @@ pub fn Console() -> Html {
         Callback::from(move |_: MouseEvent| new_client.emit(String::new()))
     };
 
-    let left = panels::pop_panel(&state, lang, &submit_client, &pick);
+    let left = panels::pop_panel(&state, lang, &token, &submit_client, &pick);
     let right = panels::order_panel(
         &state,
         lang,

@@ -15,6 +15,7 @@ type State = UseReducerHandle<ConsoleState>;
 pub fn pop_panel(
     state: &State,
     lang: Lang,
+    token: &str,
     submit_client: &Callback<bool>,
     pick: &Callback<String>,
 ) -> Html {
@@ -29,7 +30,11 @@ pub fn pop_panel(
                         let (d, card) = (state.dispatcher(), c.clone());
                         Callback::from(move |_: MouseEvent| d.dispatch(ConsoleAction::Select(Box::new(card.clone()))))
                     };
-                    let address = c.client.addresses.first().map(|a| a.text.clone()).unwrap_or_default();
+                    // The address whose contact called, else the first in use.
+                    let from = state.call.as_ref().map(|c| c.call.from.as_str()).unwrap_or_default();
+                    let address = c.client.address_for_phone(from)
+                        .or_else(|| c.client.active_addresses().next())
+                        .map(|a| a.text.clone()).unwrap_or_default();
                     html! {
                         <button type="button" class="pop-match" data-id={c.client.id.clone()} {onclick}>
                             <span class="name">{ c.client.name.clone() }</span>
@@ -40,7 +45,16 @@ pub fn pop_panel(
                 }) }
             </div>
         },
-        Panel::Card(card) => html! { <ClientCardView card={(**card).clone()} {lang} /> },
+        Panel::Card(card) => {
+            let on_changed = {
+                let d = state.dispatcher();
+                Callback::from(move |c| d.dispatch(ConsoleAction::CardRefreshed(Box::new(c))))
+            };
+            let caller_address = state.caller_address().map(AttrValue::from);
+            html! {
+                <ClientCardView card={(**card).clone()} {lang} token={token.to_string()} {on_changed} {caller_address} />
+            }
+        }
         Panel::NewClient => {
             let on_edit = {
                 let d = state.dispatcher();

@@ -243,26 +243,7 @@ fn fail(
     e: ApiError,
     to: fn(FieldErrors) -> ConsoleAction,
 ) {
-    let field = e.field().unwrap_or_default().to_string();
-    let message = match &e {
-        ApiError::Network(_) => app.lang.t().network_error.to_string(),
-        _ => field_message(app.lang, &field, &e.message()),
-    };
-    dispatcher.dispatch(to(vec![(field, message)]));
-}
-
-/// The server's message without the field name it starts with (the error is
-/// shown next to that field); the commonest one in the UI's language.
-fn field_message(lang: Lang, field: &str, message: &str) -> String {
-    let bare = message
-        .strip_prefix(field)
-        .and_then(|m| m.strip_prefix(": "))
-        .filter(|_| !field.is_empty())
-        .unwrap_or(message);
-    match bare {
-        "is required" => lang.t().required.to_string(),
-        other => other.to_string(),
-    }
+    dispatcher.dispatch(to(vec![e.field_error(app.lang)]));
 }
 
 fn missing_text(lang: Lang, m: Missing) -> &'static str {

@@ -262,6 +262,7 @@ mod tests {
             note: None,
             bottles_held: 0,
             version: 0,
+            noted_at: None,
         }
     }
 

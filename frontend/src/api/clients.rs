@@ -1,0 +1,60 @@
+//! Client upkeep: edits (compare-and-set on the client's version), addresses
+//! and notes.
+
+use gloo_net::http::Request;
+use rodnik_shared::api::{
+    ClientCard, ClientNote, CreateNote, EditAddress, NewAddress, PatchClient,
+};
+
+use super::{enc, Api, ApiError};
+
+impl Api {
+    pub async fn patch_client(&self, id: &str, req: &PatchClient) -> Result<ClientCard, ApiError> {
+        self.patch_json(&format!("/api/clients/{}", enc(id)), req)
+            .await
+    }
+
+    pub async fn add_address(
+        &self,
+        client_id: &str,
+        req: &NewAddress,
+        key: &str,
+    ) -> Result<ClientCard, ApiError> {
+        let path = format!("/api/clients/{}/addresses", enc(client_id));
+        self.post(&path, req, Some(key)).await
+    }
+
+    /// Edits an address, or retires it / brings it back (`req.retired`).
+    pub async fn edit_address(
+        &self,
+        client_id: &str,
+        address_id: &str,
+        req: &EditAddress,
+    ) -> Result<ClientCard, ApiError> {
+        let path = format!(
+            "/api/clients/{}/addresses/{}",
+            enc(client_id),
+            enc(address_id)
+        );
+        self.send_json(Request::put(&path), req).await
+    }
+
+    /// The client's notes, newest first.
+    pub async fn client_notes(&self, client_id: &str) -> Result<Vec<ClientNote>, ApiError> {
+        let path = format!("/api/clients/{}/notes", enc(client_id));
+        self.json(self.auth(Request::get(&path)).send().await).await
+    }
+
+    pub async fn add_note(
+        &self,
+        client_id: &str,
+        text: &str,
+        key: &str,
+    ) -> Result<ClientNote, ApiError> {
+        let path = format!("/api/clients/{}/notes", enc(client_id));
+        let body = CreateNote {
+            text: text.to_string(),
+        };
+        self.post(&path, &body, Some(key)).await
+    }
+}

@@ -1,0 +1,373 @@
+//! Client upkeep on the console's card: the client's details form, the
+//! address form (new or existing), retiring and bringing back addresses, and
+//! the notes. The drafts and requests are `state::client_edit`; a save that
+//! comes back 409 `stale_version` reloads the card and keeps what was typed.
+
+use rodnik_shared::api::{ClientCard, ClientNote, ClientSummary};
+use rodnik_shared::ClientKind;
+use web_sys::HtmlSelectElement;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use super::new_client_form::{field_error, value};
+use crate::api::{new_idempotency_key, Api, ApiError};
+use crate::i18n::{client, kind_label, Lang};
+use crate::state::client_edit::{retire, AddressField, Editing, Editor, Request};
+use crate::state::console::unplaced;
+
+/// Saves what `editor` holds; on success the fresh card goes to
+/// `on_changed` and the form closes.
+pub fn save(
+    editor: UseStateHandle<Editor>,
+    client: ClientSummary,
+    token: AttrValue,
+    lang: Lang,
+    on_changed: Callback<ClientCard>,
+) {
+    let Some(request) = editor.request(&client) else {
+        return;
+    };
+    let mut busy = (*editor).clone();
+    busy.busy = true;
+    busy.stale = false;
+    busy.errors.clear();
+    if busy.key.is_empty() {
+        busy.key = new_idempotency_key();
+    }
+    let key = busy.key.clone();
+    editor.set(busy.clone());
+    spawn_local(async move {
+        let api = Api::with_token(&token);
+        let answer = match &request {
+            Request::Patch(p) => api.patch_client(&client.id, p).await,
+            Request::Add(a) => api.add_address(&client.id, a, &key).await,
+            Request::Edit(id, e) => api.edit_address(&client.id, id, e).await,
+        };
+        finish(answer, &api, &client.id, busy, &editor, lang, &on_changed).await;
+    });
+}
+
+/// Retires an address or brings it back, on the version the card shows.
+pub fn set_retired(
+    client: ClientSummary,
+    address_id: String,
+    retired: bool,
+    editor: UseStateHandle<Editor>,
+    token: AttrValue,
+    lang: Lang,
+    on_changed: Callback<ClientCard>,
+) {
+    let Some(a) = client.addresses.iter().find(|a| a.id == address_id) else {
+        return;
+    };
+    let req = retire(a, client.version, retired);
+    let mut busy = Editor::open(Editing::Nothing, &client);
+    busy.busy = true;
+    editor.set(busy.clone());
+    spawn_local(async move {
+        let api = Api::with_token(&token);
+        let answer = api.edit_address(&client.id, &address_id, &req).await;
+        finish(answer, &api, &client.id, busy, &editor, lang, &on_changed).await;
+    });
+}
+
+async fn finish(
+    answer: Result<ClientCard, ApiError>,
+    api: &Api,
+    client_id: &str,
+    mut ed: Editor,
+    editor: &UseStateHandle<Editor>,
+    lang: Lang,
+    on_changed: &Callback<ClientCard>,
+) {
+    match answer {
+        Ok(card) => {
+            on_changed.emit(card);
+            editor.set(Editor::default());
+        }
+        Err(e) if e.is_stale() => {
+            // Show what the other operator saved; keep the typing for another save.
+            if let Ok(card) = api.client(client_id).await {
+                ed.refused_stale(&card.client);
+                on_changed.emit(card);
+            } else {
+                ed.busy = false;
+                ed.stale = true;
+            }
+            editor.set(ed);
+        }
+        Err(e) => {
+            ed.busy = false;
+            ed.errors = vec![e.field_error(lang)];
+            editor.set(ed);
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct FormProps {
+    pub editor: UseStateHandle<Editor>,
+    pub lang: Lang,
+    pub on_save: Callback<()>,
+}
+
+fn submit(on_save: &Callback<()>) -> Callback<SubmitEvent> {
+    let on_save = on_save.clone();
+    Callback::from(move |e: SubmitEvent| {
+        e.prevent_default();
+        on_save.emit(());
+    })
+}
+
+fn close(editor: &UseStateHandle<Editor>) -> Callback<MouseEvent> {
+    let editor = editor.clone();
+    Callback::from(move |_: MouseEvent| editor.set(Editor::default()))
+}
+
+/// The stale warning, errors no input shows, and Save / Cancel.
+fn form_end(
+    ed: &Editor,
+    t: &client::ClientTexts,
+    keys: &[String],
+    cancel: Callback<MouseEvent>,
+) -> Html {
+    let rest = unplaced(&ed.errors, keys);
+    html! {
+        <>
+            if ed.stale {
+                <p class="banner warning stale" role="alert">{ t.changed_meanwhile }</p>
+            }
+            { for rest.iter().map(|m| html! { <p class="form-error field-error">{ m.to_string() }</p> }) }
+            <div class="actions">
+                <button type="submit" class="btn btn-primary save" disabled={ed.busy}>
+                    { if ed.busy { t.saving } else { t.save } }
+                </button>
+                <button type="button" class="btn btn-ghost cancel" onclick={cancel} disabled={ed.busy}>{ t.cancel }</button>
+            </div>
+        </>
+    }
+}
+
+/// Name, kind, INN, phones and the free-text note.
+#[function_component]
+pub fn DetailsForm(p: &FormProps) -> Html {
+    let t = client::texts(p.lang);
+    let ed = (*p.editor).clone();
+    let Editing::Details(d) = &ed.editing else {
+        return html! {};
+    };
+    let on = |f: fn(&mut crate::state::client_edit::DetailsDraft, String)| {
+        let editor = p.editor.clone();
+        Callback::from(move |e: InputEvent| {
+            let mut next = (*editor).clone();
+            if let Editing::Details(d) = &mut next.editing {
+                f(d, value(e));
+            }
+            editor.set(next);
+        })
+    };
+    let on_kind = {
+        let editor = p.editor.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            let mut next = (*editor).clone();
+            if let Editing::Details(d) = &mut next.editing {
+                d.kind = if v == "legal" {
+                    ClientKind::Legal
+                } else {
+                    ClientKind::Individual
+                };
+            }
+            editor.set(next);
+        })
+    };
+    let keys: Vec<String> = ["kind", "name", "inn", "phones", "note"]
+        .map(String::from)
+        .to_vec();
+    html! {
+        <form id="client-edit-form" class="card-form" onsubmit={submit(&p.on_save)} novalidate=true>
+            <h3>{ t.edit_title }</h3>
+            <label for="edit-name">{ t.name }</label>
+            <input id="edit-name" type="text" value={d.name.clone()} oninput={on(|d, v| d.name = v)} disabled={ed.busy} />
+            { field_error(&ed.errors, "name") }
+            <div class="row2">
+                <div>
+                    <label for="edit-kind">{ t.kind }</label>
+                    <select id="edit-kind" onchange={on_kind} disabled={ed.busy}>
+                        { for [ClientKind::Individual, ClientKind::Legal].map(|k| html! {
+                            <option value={k.as_str()} selected={d.kind == k}>{ kind_label(p.lang, k) }</option>
+                        }) }
+                    </select>
+                </div>
+                <div>
+                    <label for="edit-inn">{ t.inn }</label>
+                    <input id="edit-inn" type="text" inputmode="numeric" value={d.inn.clone()}
+                        oninput={on(|d, v| d.inn = v)} disabled={ed.busy} />
+                    { field_error(&ed.errors, "inn") }
+                </div>
+            </div>
+            <label for="edit-phones">{ t.phones }<span class="hint">{ " · " }{ t.phones_hint }</span></label>
+            <input id="edit-phones" type="tel" value={d.phones.clone()} oninput={on(|d, v| d.phones = v)} disabled={ed.busy} />
+            { field_error(&ed.errors, "phones") }
+            <label for="edit-note">{ t.note }</label>
+            <input id="edit-note" type="text" value={d.note.clone()} oninput={on(|d, v| d.note = v)} disabled={ed.busy} />
+            { field_error(&ed.errors, "note") }
+            { form_end(&ed, t, &keys, close(&p.editor)) }
+        </form>
+    }
+}
+
+/// A new or an existing address: text, label, contact, entrance, floor,
+/// how to get in, and the courier's note.
+#[function_component]
+pub fn AddressForm(p: &FormProps) -> Html {
+    let t = client::texts(p.lang);
+    let ed = (*p.editor).clone();
+    let Editing::Address(id, d) = &ed.editing else {
+        return html! {};
+    };
+    let input = |f: AddressField, label: &'static str, placeholder: &'static str| {
+        let editor = p.editor.clone();
+        let oninput = Callback::from(move |e: InputEvent| {
+            let mut next = (*editor).clone();
+            if let Editing::Address(_, d) = &mut next.editing {
+                d.set(f, value(e));
+            }
+            editor.set(next);
+        });
+        let dom_id = format!("address-{}", f.key().replace('_', "-"));
+        let kind = if f == AddressField::ContactPhone {
+            "tel"
+        } else {
+            "text"
+        };
+        html! {
+            <div class={classes!("field", f.key())}>
+                <label for={dom_id.clone()}>{ label }</label>
+                <input id={dom_id} type={kind} value={d.get(f).to_string()} {placeholder} {oninput} disabled={ed.busy} />
+                { field_error(&ed.errors, &format!("address.{}", f.key())) }
+            </div>
+        }
+    };
+    let keys: Vec<String> = AddressField::ALL
+        .iter()
+        .map(|f| format!("address.{}", f.key()))
+        .collect();
+    html! {
+        <form id="address-form" class="card-form" data-id={id.clone()} onsubmit={submit(&p.on_save)} novalidate=true>
+            <h3>{ if id.is_some() { t.edit_address } else { t.new_address } }</h3>
+            { input(AddressField::Text, t.address, "") }
+            <div class="row3">
+                { input(AddressField::Label, t.label, "") }
+                { input(AddressField::Entrance, t.entrance, "") }
+                { input(AddressField::Floor, t.floor, "") }
+            </div>
+            <div class="row2">
+                { input(AddressField::ContactName, t.contact_name, "") }
+                { input(AddressField::ContactPhone, t.contact_phone, "") }
+            </div>
+            { input(AddressField::AccessNote, t.access_note, t.access_hint) }
+            { input(AddressField::DeliveryNote, t.delivery_note, t.delivery_hint) }
+            { form_end(&ed, t, &keys, close(&p.editor)) }
+        </form>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct NotesProps {
+    pub client_id: AttrValue,
+    /// Changes when someone adds a note (the live channel): reload.
+    pub noted_at: Option<AttrValue>,
+    pub token: AttrValue,
+    pub lang: Lang,
+}
+
+/// The client's notes, newest first, with who and when; one line to add one.
+#[function_component]
+pub fn ClientNotes(p: &NotesProps) -> Html {
+    let t = client::texts(p.lang);
+    let notes = use_state(|| None::<Result<Vec<ClientNote>, String>>);
+    let text = use_state(String::new);
+    let busy = use_state(|| false);
+    let error = use_state(|| None::<String>);
+    {
+        let (notes, token) = (notes.clone(), p.token.clone());
+        use_effect_with((p.client_id.clone(), p.noted_at.clone()), move |(id, _)| {
+            let id = id.clone();
+            spawn_local(async move {
+                let r = Api::with_token(&token).client_notes(&id).await;
+                notes.set(Some(r.map_err(|e| e.message())));
+            });
+        });
+    }
+    let onsubmit = {
+        let (text, busy, error, notes) = (text.clone(), busy.clone(), error.clone(), notes.clone());
+        let (token, id, lang) = (p.token.clone(), p.client_id.clone(), p.lang);
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if text.trim().is_empty() || *busy {
+                return;
+            }
+            busy.set(true);
+            let (text, busy, error, notes, token, id) = (
+                text.clone(),
+                busy.clone(),
+                error.clone(),
+                notes.clone(),
+                token.clone(),
+                id.clone(),
+            );
+            spawn_local(async move {
+                let api = Api::with_token(&token);
+                match api.add_note(&id, &text, &new_idempotency_key()).await {
+                    Ok(n) => {
+                        let mut list = match &*notes {
+                            Some(Ok(l)) => l.clone(),
+                            _ => vec![],
+                        };
+                        if !list.iter().any(|x| x.id == n.id) {
+                            list.insert(0, n);
+                        }
+                        notes.set(Some(Ok(list)));
+                        text.set(String::new());
+                        error.set(None);
+                    }
+                    Err(e) => error.set(Some(e.field_error(lang).1)),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let oninput = {
+        let text = text.clone();
+        Callback::from(move |e: InputEvent| text.set(value(e)))
+    };
+    html! {
+        <section id="client-notes" class="client-notes">
+            <h3>{ t.notes }</h3>
+            <form class="note-add" {onsubmit}>
+                <input id="note-text" type="text" value={(*text).clone()} placeholder={t.note_placeholder}
+                    {oninput} disabled={*busy} maxlength="500" />
+                <button type="submit" id="note-add" class="btn btn-ghost" disabled={*busy}>{ t.add_note }</button>
+            </form>
+            if let Some(e) = &*error {
+                <p class="field-error" role="alert">{ e.clone() }</p>
+            }
+            { match &*notes {
+                None => html! {},
+                Some(Err(e)) => html! { <p class="field-error">{ format!("{}: {e}", t.notes_failed) }</p> },
+                Some(Ok(list)) if list.is_empty() => html! { <p class="muted">{ t.no_notes }</p> },
+                Some(Ok(list)) => html! {
+                    <ul class="notes">
+                        { for list.iter().map(|n| html! {
+                            <li class="note" data-id={n.id.clone()}>
+                                <span class="text">{ n.text.clone() }</span>
+                                <span class="who muted">{ format!("{} · {}", n.by_name, crate::clock::date_time_of(&n.at)) }</span>
+                            </li>
+                        }) }
+                    </ul>
+                },
+            } }
+        </section>
+    }
+}

@@ -1,0 +1,357 @@
+//! Client upkeep on the console's card: what is being edited (the client's
+//! details, one address, a new address) as typed, and the requests it makes.
+//! Every request names the client's version the form was opened on, so an
+//! edit made on a client someone else changed meanwhile is refused (409) and
+//! nothing is overwritten.
+
+use rodnik_shared::api::{
+    Address, AddressInput, ClientSummary, EditAddress, NewAddress, PatchClient,
+};
+use rodnik_shared::ClientKind;
+
+use super::console::FieldErrors;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DetailsDraft {
+    pub kind: ClientKind,
+    pub name: String,
+    pub inn: String,
+    /// One or more numbers, separated by commas.
+    pub phones: String,
+    pub note: String,
+}
+
+impl DetailsDraft {
+    pub fn of(c: &ClientSummary) -> DetailsDraft {
+        DetailsDraft {
+            kind: c.kind,
+            name: c.name.clone(),
+            inn: c.inn.clone().unwrap_or_default(),
+            phones: c
+                .phones
+                .iter()
+                .map(|p| p.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            note: c.note.clone().unwrap_or_default(),
+        }
+    }
+
+    pub fn to_patch(&self, version: i64) -> PatchClient {
+        PatchClient {
+            version: Some(version),
+            kind: Some(self.kind),
+            name: Some(self.name.trim().to_string()),
+            phones: Some(
+                self.phones
+                    .split([',', ';'])
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            ),
+            addresses: None,
+            inn: Some(opt(&self.inn)),
+            note: Some(opt(&self.note)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddressDraft {
+    pub text: String,
+    pub label: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub entrance: String,
+    pub floor: String,
+    pub access_note: String,
+    pub delivery_note: String,
+}
+
+/// One text input of the address form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddressField {
+    Text,
+    Label,
+    ContactName,
+    ContactPhone,
+    Entrance,
+    Floor,
+    AccessNote,
+    DeliveryNote,
+}
+
+impl AddressField {
+    pub const ALL: [AddressField; 8] = [
+        AddressField::Text,
+        AddressField::Label,
+        AddressField::ContactName,
+        AddressField::ContactPhone,
+        AddressField::Entrance,
+        AddressField::Floor,
+        AddressField::AccessNote,
+        AddressField::DeliveryNote,
+    ];
+
+    /// The request's field name (the server's errors name it `address.<key>`).
+    pub fn key(self) -> &'static str {
+        match self {
+            AddressField::Text => "text",
+            AddressField::Label => "label",
+            AddressField::ContactName => "contact_name",
+            AddressField::ContactPhone => "contact_phone",
+            AddressField::Entrance => "entrance",
+            AddressField::Floor => "floor",
+            AddressField::AccessNote => "access_note",
+            AddressField::DeliveryNote => "delivery_note",
+        }
+    }
+}
+
+impl AddressDraft {
+    pub fn of(a: &Address) -> AddressDraft {
+        let s = |v: &Option<String>| v.clone().unwrap_or_default();
+        AddressDraft {
+            text: a.text.clone(),
+            label: s(&a.label),
+            contact_name: s(&a.contact_name),
+            contact_phone: a
+                .contact_phone
+                .as_ref()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_default(),
+            entrance: s(&a.entrance),
+            floor: s(&a.floor),
+            access_note: s(&a.access_note),
+            delivery_note: s(&a.delivery_note),
+        }
+    }
+
+    pub fn get(&self, f: AddressField) -> &str {
+        match f {
+            AddressField::Text => &self.text,
+            AddressField::Label => &self.label,
+            AddressField::ContactName => &self.contact_name,
+            AddressField::ContactPhone => &self.contact_phone,
+            AddressField::Entrance => &self.entrance,
+            AddressField::Floor => &self.floor,
+            AddressField::AccessNote => &self.access_note,
+            AddressField::DeliveryNote => &self.delivery_note,
+        }
+    }
+
+    pub fn set(&mut self, f: AddressField, v: String) {
+        let slot = match f {
+            AddressField::Text => &mut self.text,
+            AddressField::Label => &mut self.label,
+            AddressField::ContactName => &mut self.contact_name,
+            AddressField::ContactPhone => &mut self.contact_phone,
+            AddressField::Entrance => &mut self.entrance,
+            AddressField::Floor => &mut self.floor,
+            AddressField::AccessNote => &mut self.access_note,
+            AddressField::DeliveryNote => &mut self.delivery_note,
+        };
+        *slot = v;
+    }
+
+    pub fn input(&self) -> AddressInput {
+        AddressInput {
+            text: self.text.trim().to_string(),
+            label: opt(&self.label),
+            contact_name: opt(&self.contact_name),
+            contact_phone: opt(&self.contact_phone),
+            lat: None,
+            lon: None,
+            entrance: opt(&self.entrance),
+            floor: opt(&self.floor),
+            access_note: opt(&self.access_note),
+            delivery_note: opt(&self.delivery_note),
+        }
+    }
+}
+
+/// What the card is editing.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Editing {
+    #[default]
+    Nothing,
+    Details(DetailsDraft),
+    /// An existing address (its id), or a new one (`None`).
+    Address(Option<String>, AddressDraft),
+}
+
+/// The card's editor: what is edited, on which version, and how it went.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Editor {
+    pub editing: Editing,
+    /// The client's version the form was opened on.
+    pub version: i64,
+    pub errors: FieldErrors,
+    pub busy: bool,
+    /// The last save was refused: someone changed the client meanwhile.
+    pub stale: bool,
+    /// The idempotency key of the current attempt to add an address.
+    pub key: String,
+}
+
+impl Editor {
+    pub fn open(editing: Editing, c: &ClientSummary) -> Editor {
+        Editor {
+            editing,
+            version: c.version,
+            ..Default::default()
+        }
+    }
+
+    /// The save of what is edited, as a request.
+    pub fn request(&self, client: &ClientSummary) -> Option<Request> {
+        match &self.editing {
+            Editing::Nothing => None,
+            Editing::Details(d) => Some(Request::Patch(d.to_patch(self.version))),
+            Editing::Address(None, d) => Some(Request::Add(NewAddress {
+                version: Some(self.version),
+                address: d.input(),
+            })),
+            Editing::Address(Some(id), d) => Some(Request::Edit(
+                id.clone(),
+                EditAddress {
+                    version: Some(self.version),
+                    address: d.input(),
+                    retired: client.addresses.iter().any(|a| &a.id == id && a.retired),
+                },
+            )),
+        }
+    }
+
+    /// Refused as stale: the typed values stay, and the next save is made on
+    /// the client as it is now (which the card shows).
+    pub fn refused_stale(&mut self, now: &ClientSummary) {
+        self.busy = false;
+        self.stale = true;
+        self.version = now.version;
+        self.key.clear();
+    }
+}
+
+/// A save of the editor's form.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    Patch(PatchClient),
+    Add(NewAddress),
+    Edit(String, EditAddress),
+}
+
+/// Retiring an address or bringing it back: the address as it is, flagged.
+pub fn retire(a: &Address, version: i64, retired: bool) -> EditAddress {
+    EditAddress {
+        version: Some(version),
+        address: AddressDraft::of(a).input(),
+        retired,
+    }
+}
+
+fn opt(s: &str) -> Option<String> {
+    Some(s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rodnik_shared::Phone;
+
+    fn client() -> ClientSummary {
+        ClientSummary {
+            id: "c1".into(),
+            kind: ClientKind::Legal,
+            name: "ООО Ромашка".into(),
+            phones: vec![
+                Phone::from_e164_unchecked("+79161112233"),
+                Phone::from_e164_unchecked("+74951234567"),
+            ],
+            addresses: vec![Address {
+                id: "a1".into(),
+                text: "Ленина 5".into(),
+                contact_phone: Some(Phone::from_e164_unchecked("+79034445566")),
+                entrance: Some("2".into()),
+                retired: true,
+                ..Default::default()
+            }],
+            inn: Some("7701234567".into()),
+            note: None,
+            bottles_held: 0,
+            version: 7,
+            noted_at: None,
+        }
+    }
+
+    #[test]
+    fn details_round_trip_and_clear_emptied_fields() {
+        let c = client();
+        let mut d = DetailsDraft::of(&c);
+        assert_eq!(d.phones, "+79161112233, +74951234567");
+        d.inn = "  ".into();
+        d.phones = "+79161112233; 8 926 000-11-22,".into();
+        let p = d.to_patch(7);
+        assert_eq!(p.version, Some(7));
+        assert_eq!(p.inn, Some(None), "an emptied INN is cleared");
+        assert_eq!(p.note, Some(None));
+        assert_eq!(
+            p.phones,
+            Some(vec![
+                "+79161112233".to_string(),
+                "8 926 000-11-22".to_string()
+            ])
+        );
+        assert_eq!(p.addresses, None, "the details form leaves addresses alone");
+    }
+
+    #[test]
+    fn an_address_edit_keeps_its_retired_flag_and_names_the_version() {
+        let c = client();
+        let mut e = Editor::open(
+            Editing::Address(Some("a1".into()), AddressDraft::of(&c.addresses[0])),
+            &c,
+        );
+        if let Editing::Address(_, d) = &mut e.editing {
+            d.set(AddressField::Floor, " 5 ".into());
+            assert_eq!(d.get(AddressField::ContactPhone), "+79034445566");
+        }
+        let Some(Request::Edit(id, req)) = e.request(&c) else {
+            panic!("an address edit");
+        };
+        assert_eq!(id, "a1");
+        assert_eq!(req.version, Some(7));
+        assert!(req.retired);
+        assert_eq!(req.address.floor.as_deref(), Some("5"));
+        assert_eq!(req.address.entrance.as_deref(), Some("2"));
+        assert_eq!(req.address.label, None);
+    }
+
+    #[test]
+    fn a_stale_refusal_keeps_the_typing_and_moves_to_the_new_version() {
+        let mut c = client();
+        let mut e = Editor::open(Editing::Details(DetailsDraft::of(&c)), &c);
+        if let Editing::Details(d) = &mut e.editing {
+            d.name = "ООО Ромашка-2".into();
+        }
+        e.busy = true;
+        c.version = 9;
+        e.refused_stale(&c);
+        assert!(e.stale && !e.busy);
+        let Some(Request::Patch(p)) = e.request(&c) else {
+            panic!("a patch");
+        };
+        assert_eq!(p.version, Some(9));
+        assert_eq!(p.name.as_deref(), Some("ООО Ромашка-2"));
+    }
+
+    #[test]
+    fn retiring_sends_the_address_as_it_is() {
+        let c = client();
+        let r = retire(&c.addresses[0], 7, false);
+        assert!(!r.retired);
+        assert_eq!(r.address.text, "Ленина 5");
+        assert_eq!(r.address.contact_phone.as_deref(), Some("+79034445566"));
+    }
+}
