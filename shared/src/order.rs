@@ -464,11 +464,7 @@ mod tests {
                 address: Address {
                     id: "a1".into(),
                     text: "Lenina 1".into(),
-                    label: None,
-                    contact_name: None,
-                    contact_phone: None,
-                    lat: None,
-                    lon: None,
+                    ..Default::default()
                 },
                 lines: vec![
                     line("water", ProductKind::Water, 3, 25_000, true),

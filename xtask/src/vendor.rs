@@ -251,9 +251,15 @@ fn build_tree(root: &Path, c: &Crate) -> Result<PathBuf, String> {
     let out = scratch(root, &c.name)?.join(&c.name);
     copy_tree(&pristine, &out)?;
     let patch = std::fs::canonicalize(&c.patch).map_err(|e| format!("{}: {e}", c.patch.display()))?;
+    // The scratch tree may lie inside this repository (the default target
+    // directory): `git apply` run inside a repository takes paths from its
+    // top and silently skips every file outside the current directory, so
+    // the patch would apply to nothing. The ceiling keeps git from finding it.
+    let ceiling = out.parent().unwrap_or(&out).to_path_buf();
     run(Command::new("git")
         .arg("-C")
         .arg(&out)
+        .env("GIT_CEILING_DIRECTORIES", &ceiling)
         .args(["apply", "-p1", "--whitespace=nowarn"])
         .arg(&patch))
     .map_err(|e| {

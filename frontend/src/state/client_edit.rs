@@ -187,6 +187,9 @@ pub struct Editor {
     pub editing: Editing,
     /// The client's version the form was opened on.
     pub version: i64,
+    /// The form as it was opened (on `version`): what the operator has not
+    /// changed follows the client when a save is refused as stale.
+    pub base: Editing,
     pub errors: FieldErrors,
     pub busy: bool,
     /// The last save was refused: someone changed the client meanwhile.
@@ -198,6 +201,7 @@ pub struct Editor {
 impl Editor {
     pub fn open(editing: Editing, c: &ClientSummary) -> Editor {
         Editor {
+            base: editing.clone(),
             editing,
             version: c.version,
             ..Default::default()
@@ -224,13 +228,49 @@ impl Editor {
         }
     }
 
-    /// Refused as stale: the typed values stay, and the next save is made on
-    /// the client as it is now (which the card shows).
+    /// Refused as stale: what the operator typed stays, every field they
+    /// did not touch takes the client's value as it is now (which the card
+    /// shows), and the next save is made on that version.
     pub fn refused_stale(&mut self, now: &ClientSummary) {
         self.busy = false;
         self.stale = true;
         self.version = now.version;
         self.key.clear();
+        let fresh = match &self.base {
+            Editing::Nothing => Editing::Nothing,
+            Editing::Details(_) => Editing::Details(DetailsDraft::of(now)),
+            Editing::Address(None, _) => return,
+            Editing::Address(Some(id), old) => match now.addresses.iter().find(|a| &a.id == id) {
+                Some(a) => Editing::Address(Some(id.clone()), AddressDraft::of(a)),
+                None => Editing::Address(Some(id.clone()), old.clone()),
+            },
+        };
+        match (&mut self.editing, &self.base, &fresh) {
+            (Editing::Details(d), Editing::Details(b), Editing::Details(f)) => {
+                if d.kind == b.kind {
+                    d.kind = f.kind;
+                }
+                for (typed, base, now) in [
+                    (&mut d.name, &b.name, &f.name),
+                    (&mut d.inn, &b.inn, &f.inn),
+                    (&mut d.phones, &b.phones, &f.phones),
+                    (&mut d.note, &b.note, &f.note),
+                ] {
+                    if typed == base {
+                        *typed = now.clone();
+                    }
+                }
+            }
+            (Editing::Address(_, d), Editing::Address(_, b), Editing::Address(_, f)) => {
+                for field in AddressField::ALL {
+                    if d.get(field) == b.get(field) {
+                        d.set(field, f.get(field).to_string());
+                    }
+                }
+            }
+            _ => {}
+        }
+        self.base = fresh;
     }
 }
 
@@ -336,14 +376,20 @@ mod tests {
             d.name = "ООО Ромашка-2".into();
         }
         e.busy = true;
+        // Meanwhile someone renamed the client too and cleared the INN, and set a note.
         c.version = 9;
+        c.name = "Ромашка (их)".into();
+        c.inn = None;
+        c.note = Some("их заметка".into());
         e.refused_stale(&c);
         assert!(e.stale && !e.busy);
         let Some(Request::Patch(p)) = e.request(&c) else {
             panic!("a patch");
         };
         assert_eq!(p.version, Some(9));
-        assert_eq!(p.name.as_deref(), Some("ООО Ромашка-2"));
+        assert_eq!(p.name.as_deref(), Some("ООО Ромашка-2"), "the typing stays");
+        assert_eq!(p.inn, Some(None), "untouched fields follow their change");
+        assert_eq!(p.note, Some(Some("их заметка".into())));
     }
 
     #[test]

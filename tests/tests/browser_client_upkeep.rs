@@ -1,0 +1,271 @@
+//! Client upkeep in the console, in real headless Chromium at 1366x768 in
+//! Russian (issue 18, items 1 and 2): a call from an address's contact
+//! phone shared by two clients brings the chooser and then that address;
+//! the client is edited, a stale save is refused without losing the typing,
+//! an address is added and retired, notes are added, and another operator's
+//! changes show live. Skips without `frontend/dist` and Chromium, unless
+//! RODNIK_FULL_SUITE is set.
+
+use fantoccini::{Client, Locator};
+use rodnik_tests::browser::*;
+use rodnik_tests::{id_of, App};
+use serde_json::json;
+
+async fn click(c: &Client, css: &str) {
+    wait_for(c, css)
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+/// Replaces an input's value as typed by a user.
+async fn retype(c: &Client, css: &str, text: &str) {
+    let el = wait_for(c, css).await;
+    el.clear().await.expect("clear");
+    el.send_keys(text).await.expect("type");
+}
+
+async fn ring(app: &App, call_id: &str, from: &str) {
+    let status = app
+        .call_event(
+            json!({ "event": "ringing", "call_id": call_id, "from": from,
+                            "to": "+74950000000", "extension": "101" }),
+        )
+        .await;
+    assert_eq!(status, 204);
+}
+
+/// Texts of the elements matching `css`, as the page has them.
+async fn texts(c: &Client, css: &str) -> Vec<String> {
+    let v = js(
+        c,
+        &format!("return [...document.querySelectorAll({css:?})].map(e => e.textContent.trim())"),
+    )
+    .await;
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_call_from_a_shared_contact_phone_offers_both_clients_then_that_address() {
+    if !runnable() {
+        return;
+    }
+    let app = served_app().await;
+    app.user("op1", "operator", Some("101")).await;
+    app.product("W19", "water", 25000, true).await;
+    let reception = "+79035556677";
+    let make = |name: &str, phone: &str, office: &str| {
+        json!({ "kind": "legal", "name": name, "phones": [phone],
+                "addresses": [
+                    { "text": "Москва, Тверская 1, склад", "label": "Склад" },
+                    { "text": office, "label": "Офис", "contact_name": "Ресепшн",
+                      "contact_phone": reception, "entrance": "1", "floor": "3",
+                      "delivery_note": "пропуск заказан на ресепшн" }
+                ] })
+    };
+    let romashka = app
+        .post(
+            "/api/clients",
+            &app.admin,
+            make("ООО Ромашка", "+79160000001", "Москва, Ленина 5, офис 12"),
+        )
+        .await
+        .expect(201);
+    app.post(
+        "/api/clients",
+        &app.admin,
+        make("ООО Лютик", "+79160000002", "Москва, Ленина 5, офис 20"),
+    )
+    .await
+    .expect(201);
+
+    let (_driver, c) = browser("ru-RU").await;
+    log_in(&c, &app, "op1").await;
+    ring(&app, "pbx-reception", "8 903 555-66-77").await;
+    wait_for(&c, "#pop-matches").await;
+    let mut offered = texts(&c, "#pop-matches .pop-match .address").await;
+    offered.sort();
+    assert_eq!(
+        offered,
+        ["Москва, Ленина 5, офис 12", "Москва, Ленина 5, офис 20"],
+        "each client shows the address whose contact is calling"
+    );
+    screenshot(&c, "console-contact-chooser.png").await;
+
+    click(
+        &c,
+        &format!("#pop-matches .pop-match[data-id='{}']", id_of(&romashka)),
+    )
+    .await;
+    wait_until(&c, "#client-name", None, |t| t == "ООО Ромашка").await;
+    let office = id_of(&romashka["addresses"][1]);
+    wait_until(&c, ".address.caller", Some("data-id"), |v| v == office).await;
+    let chosen = js(&c, "return document.querySelector('#order-address').value").await;
+    assert_eq!(
+        chosen,
+        json!(office),
+        "the order goes to the caller's office"
+    );
+    let access = texts(&c, ".address.caller .access").await;
+    assert_eq!(access, ["подъезд 1 · этаж 3"]);
+    screenshot(&c, "console-contact-card.png").await;
+    c.close().await.expect("close browser");
+}
+
+#[tokio::test]
+async fn an_operator_keeps_the_client_up_to_date_from_the_card() {
+    if !runnable() {
+        return;
+    }
+    let app = served_app().await;
+    app.user("op1", "operator", Some("101")).await;
+    let (_, other) = app.user("op2", "operator", None).await;
+    app.product("W19", "water", 25000, true).await;
+    let (client, _) = app
+        .client("Иван Петров", "individual", "+79161112233")
+        .await;
+    let path = format!("/api/clients/{client}");
+
+    let (_driver, c) = browser("ru-RU").await;
+    log_in(&c, &app, "op1").await;
+    ring(&app, "pbx-upkeep", "+79161112233").await;
+    wait_until(&c, "#client-name", None, |t| t == "Иван Петров").await;
+
+    // Details: name, INN-less individual, a second phone, a note.
+    click(&c, "#edit-client").await;
+    retype(&c, "#edit-name", "Петров Иван Сергеевич").await;
+    retype(&c, "#edit-phones", "+79161112233, 8 926 000-11-22").await;
+    retype(&c, "#edit-note", "звонить после 10").await;
+    screenshot(&c, "console-client-edit.png").await;
+    click(&c, "#client-edit-form .save").await;
+    wait_until(&c, "#client-name", None, |t| t == "Петров Иван Сергеевич").await;
+    wait_until(&c, "#client-note", None, |t| t == "звонить после 10").await;
+    assert!(c.find(Locator::Css("#client-edit-form")).await.is_err());
+    let saved = app.get(&path, &app.admin).await.expect(200);
+    assert_eq!(saved["phones"], json!(["+79161112233", "+79260001122"]));
+
+    // Another operator renames the client: the card follows live.
+    app.patch(&path, &other, json!({ "name": "Петров И. С." }))
+        .await
+        .expect(200);
+    wait_until(&c, "#client-name", None, |t| t == "Петров И. С.").await;
+
+    // A save on a version someone changed meanwhile: refused, typing kept.
+    click(&c, "#edit-client").await;
+    retype(&c, "#edit-name", "Петров Иван").await;
+    app.patch(&path, &other, json!({ "inn": "500100732259" }))
+        .await
+        .expect(200);
+    click(&c, "#client-edit-form .save").await;
+    wait_for(&c, "#client-edit-form .stale").await;
+    let typed = wait_for(&c, "#edit-name")
+        .await
+        .prop("value")
+        .await
+        .expect("value");
+    assert_eq!(typed.as_deref(), Some("Петров Иван"));
+    let inn = wait_for(&c, "#edit-inn")
+        .await
+        .prop("value")
+        .await
+        .expect("value");
+    assert_eq!(
+        inn.as_deref(),
+        Some("500100732259"),
+        "a field not typed in follows the other operator's change"
+    );
+    screenshot(&c, "console-client-stale.png").await;
+    click(&c, "#client-edit-form .save").await;
+    wait_until(&c, "#client-name", None, |t| t == "Петров Иван").await;
+    let now = app.get(&path, &app.admin).await.expect(200);
+    assert_eq!(now["inn"], "500100732259", "the other operator's INN stays");
+
+    // A second address with entrance, floor and a note for the courier.
+    click(&c, "#card-add-address").await;
+    retype(&c, "#address-text", "Москва, Складская 7").await;
+    retype(&c, "#address-label", "Дача").await;
+    retype(&c, "#address-entrance", "2").await;
+    retype(&c, "#address-floor", "4").await;
+    retype(&c, "#address-delivery-note", "пустые у двери").await;
+    screenshot(&c, "console-address-new.png").await;
+    click(&c, "#address-form .save").await;
+    wait_until(&c, "#client-card .addresses", None, |t| {
+        t.contains("Складская 7")
+    })
+    .await;
+    let card = app.get(&path, &app.admin).await.expect(200);
+    let added = card["addresses"]
+        .as_array()
+        .and_then(|a| a.iter().find(|a| a["label"] == "Дача"))
+        .cloned()
+        .expect("the new address");
+    assert_eq!(added["entrance"], "2");
+    assert_eq!(added["floor"], "4");
+    assert_eq!(added["delivery_note"], "пустые у двери");
+    let added_id = id_of(&added);
+    let options = texts(&c, "#order-address option").await;
+    assert!(
+        options.iter().any(|o| o.contains("Складская 7")),
+        "{options:?}"
+    );
+
+    // Retired: out of the order form, under "retired", and back again.
+    click(
+        &c,
+        &format!(".address[data-id='{added_id}'] .retire-address"),
+    )
+    .await;
+    wait_for(
+        &c,
+        &format!("#retired-addresses .address[data-id='{added_id}']"),
+    )
+    .await;
+    wait_until(&c, "#order-address", None, |t| !t.contains("Складская 7")).await;
+    let card = app.get(&path, &app.admin).await.expect(200);
+    assert_eq!(
+        card["addresses"]
+            .as_array()
+            .and_then(|a| a.iter().find(|a| id_of(a) == added_id))
+            .map(|a| a["retired"].clone()),
+        Some(json!(true))
+    );
+    // The only address in use cannot be retired: no button for it.
+    assert!(c
+        .find(Locator::Css(
+            ".addresses > .address:not(.retired) .retire-address"
+        ))
+        .await
+        .is_err());
+    screenshot(&c, "console-address-retired.png").await;
+
+    // Notes: one typed here, one by the other operator, arriving live.
+    retype(&c, "#note-text", "просил не звонить в домофон").await;
+    click(&c, "#note-add").await;
+    wait_until(&c, "#client-notes .note .text", None, |t| {
+        t == "просил не звонить в домофон"
+    })
+    .await;
+    app.post(
+        &format!("{path}/notes"),
+        &other,
+        json!({ "text": "с января новый адрес" }),
+    )
+    .await
+    .expect(201);
+    wait_until(&c, "#client-notes .note .text", None, |t| {
+        t == "с января новый адрес"
+    })
+    .await;
+    let who = texts(&c, "#client-notes .note .who").await;
+    assert!(who[0].starts_with("op2 name · "), "{who:?}");
+    assert!(who[1].starts_with("op1 name · "), "{who:?}");
+    screenshot(&c, "console-client-notes.png").await;
+    c.close().await.expect("close browser");
+}
