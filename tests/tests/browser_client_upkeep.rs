@@ -269,3 +269,127 @@ async fn an_operator_keeps_the_client_up_to_date_from_the_card() {
     screenshot(&c, "console-client-notes.png").await;
     c.close().await.expect("close browser");
 }
+
+/// Sets a form control's value as a user's pick would (`input` and `change`).
+async fn set_value(c: &Client, css: &str, value: &str) {
+    let done = js(
+        c,
+        &format!(
+            "const e = document.querySelector({css:?}); if (!e) return false;
+             e.value = {value:?};
+             e.dispatchEvent(new Event('input', {{ bubbles: true }}));
+             e.dispatchEvent(new Event('change', {{ bubbles: true }}));
+             return true;"
+        ),
+    )
+    .await;
+    assert_eq!(done, json!(true), "{css} is on the page");
+}
+
+/// Item 4: the client calls back to move the time: the open order is changed
+/// from the card without the board (date, window, lines, courier), stays
+/// dispatched and moves to the new courier's route; then it is cancelled
+/// with a reason.
+#[tokio::test]
+async fn a_client_who_calls_back_gets_the_order_moved_from_the_console() {
+    if !runnable() {
+        return;
+    }
+    let app = served_app().await;
+    app.user("op1", "operator", Some("101")).await;
+    let (kolya, _) = app.user("kolya", "courier", None).await;
+    let (petya, _) = app.user("petya", "courier", None).await;
+    let water = app.product("W19", "water", 25000, true).await;
+    let (client, address) = app
+        .client("Иван Петров", "individual", "+79161112233")
+        .await;
+    let o = app
+        .order(
+            &app.admin,
+            json!({ "client_id": client, "address_id": address, "courier_id": kolya,
+                    "lines": [{ "product_id": water, "qty": 2 }], "delivery_date": app.day(1) }),
+        )
+        .await;
+    let id = id_of(&o);
+    app.post(&format!("/api/orders/{id}/dispatch"), &app.admin, json!({}))
+        .await
+        .expect(200);
+
+    let (_driver, c) = browser("ru-RU").await;
+    log_in(&c, &app, "op1").await;
+    ring(&app, "pbx-callback", "+79161112233").await;
+    wait_until(&c, "#client-name", None, |t| t == "Иван Петров").await;
+    click(&c, &format!("#active-orders .change-order[data-id='{id}']")).await;
+    wait_until(&c, "#changing-order", Some("data-id"), |v| v == id).await;
+    let date = js(&c, "return document.querySelector('#order-date').value").await;
+    assert_eq!(date, json!(app.day(1)), "the form holds the order as it is");
+
+    let later = app.day(2);
+    set_value(&c, "#order-date", &later).await;
+    set_value(&c, "#order-window", "13:00-18:00").await;
+    set_value(&c, "#order-courier", &petya).await;
+    set_value(
+        &c,
+        &format!("#order-lines tr.line[data-product-id='{water}'] input.qty"),
+        "3",
+    )
+    .await;
+    screenshot(&c, "console-change-order.png").await;
+    click(&c, "#save-dispatch").await;
+    wait_until(&c, "#order-saved", Some("data-id"), |v| v == id).await;
+    let changed = app
+        .get(&format!("/api/orders/{id}"), &app.admin)
+        .await
+        .expect(200);
+    assert_eq!(changed["delivery_date"], json!(later));
+    assert_eq!(changed["window"]["from"], "13:00", "{changed}");
+    assert_eq!(changed["courier_id"], json!(petya));
+    assert_eq!(
+        changed["state"], "delivery",
+        "still dispatched, on the new route"
+    );
+    assert_eq!(changed["lines"][0]["qty"], 3);
+    assert_eq!(changed["total"], 75000);
+    let route = app
+        .get(
+            &format!("/api/route?courier_id={petya}&date={later}"),
+            &app.admin,
+        )
+        .await
+        .expect(200);
+    assert!(route.to_string().contains(&id), "{route}");
+    // The form is a new order again; the card shows the change.
+    assert!(c.find(Locator::Css("#changing-order")).await.is_err());
+
+    // The client calls again: cancel it, with a reason.
+    click(&c, &format!("#active-orders .change-order[data-id='{id}']")).await;
+    wait_for(&c, "#change-cancel #act-cancel-reason").await;
+    set_value(&c, "#act-cancel-reason", "1").await;
+    click(&c, "#act-cancel").await;
+    wait_until(&c, "#order-saved", Some("data-state"), |v| v == "cancelled").await;
+    let gone = app
+        .get(&format!("/api/orders/{id}"), &app.admin)
+        .await
+        .expect(200);
+    assert_eq!(gone["state"], "cancelled");
+    assert!(
+        gone["cancel_reason"]
+            .as_str()
+            .is_some_and(|r| !r.is_empty()),
+        "{gone}"
+    );
+    // The card reloads: the order is no longer open.
+    let gone_from_card = format!(
+        "return document.querySelector(\"#active-orders .change-order[data-id='{id}']\") === null"
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while js(&c, &gone_from_card).await != json!(true) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the cancelled order left the card"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    screenshot(&c, "console-order-cancelled.png").await;
+    c.close().await.expect("close browser");
+}

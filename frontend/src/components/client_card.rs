@@ -18,6 +18,9 @@ pub struct ClientCardProps {
     /// The address the call came from (its contact phone rang), marked.
     #[prop_or_default]
     pub caller_address: Option<AttrValue>,
+    /// "Change" on an open order: the order form takes it.
+    #[prop_or_default]
+    pub on_change_order: Callback<Order>,
 }
 
 #[function_component]
@@ -184,7 +187,17 @@ pub fn ClientCardView(p: &ClientCardProps) -> Html {
             if !p.card.active_orders.is_empty() {
                 <h3>{ t.active_orders }</h3>
                 <ul id="active-orders" class="mini-orders">
-                    { for p.card.active_orders.iter().map(|o| mini_order(o, p.lang)) }
+                    { for p.card.active_orders.iter().map(|o| {
+                        let onclick = {
+                            let (on, o) = (p.on_change_order.clone(), o.clone());
+                            Callback::from(move |_: MouseEvent| on.emit(o.clone()))
+                        };
+                        mini_order(o, p.lang, html! {
+                            <button type="button" class="btn btn-link change-order" data-id={o.id.clone()} {onclick}>
+                                { ct.change_order }
+                            </button>
+                        })
+                    }) }
                 </ul>
             }
             <h3>{ t.recent_orders }</h3>
@@ -192,7 +205,7 @@ pub fn ClientCardView(p: &ClientCardProps) -> Html {
                 <p class="muted">{ t.no_orders_yet }</p>
             } else {
                 <ul id="recent-orders" class="mini-orders">
-                    { for p.card.recent_orders.iter().take(5).map(|o| mini_order(o, p.lang)) }
+                    { for p.card.recent_orders.iter().take(5).map(|o| mini_order(o, p.lang, html! {})) }
                 </ul>
             }
             <edit::ClientNotes client_id={c.id.clone()} noted_at={c.noted_at.clone().map(AttrValue::from)}
@@ -201,7 +214,8 @@ pub fn ClientCardView(p: &ClientCardProps) -> Html {
     }
 }
 
-fn mini_order(o: &Order, lang: Lang) -> Html {
+/// One order in a line; `action` (a button) at its end.
+fn mini_order(o: &Order, lang: Lang, action: Html) -> Html {
     let lines = o
         .lines
         .iter()
@@ -216,6 +230,7 @@ fn mini_order(o: &Order, lang: Lang) -> Html {
             <span class="lines" title={lines.clone()}>{ lines }</span>
             <span class="courier">{ o.courier_name.clone().unwrap_or_default() }</span>
             <span class="money">{ crate::money::text(lang, o.total) }</span>
+            { action }
         </li>
     }
 }

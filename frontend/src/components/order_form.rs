@@ -30,6 +30,12 @@ pub struct OrderFormProps {
     pub on_submit: Callback<()>,
     pub repeat_ref: NodeRef,
     pub first_qty_ref: NodeRef,
+    /// Changing an order: back to a new one.
+    #[prop_or_default]
+    pub on_stop_changing: Callback<()>,
+    /// Changing an order: its cancellation (the board's cancel form).
+    #[prop_or_default]
+    pub on_cancel_order: Callback<crate::pages::board::Op>,
 }
 
 fn field_error(errors: &[(String, String)], key: &str) -> Html {
@@ -73,6 +79,11 @@ pub fn OrderForm(p: &OrderFormProps) -> Html {
         let on_repeat = p.on_repeat.clone();
         Callback::from(move |_: MouseEvent| on_repeat.emit(()))
     };
+    let on_stop = {
+        let on_stop = p.on_stop_changing.clone();
+        Callback::from(move |_: MouseEvent| on_stop.emit(()))
+    };
+    let ct = crate::i18n::client::texts(p.lang);
 
     let lines = lines_order(&p.products, &p.card).into_iter().enumerate().map(|(i, prod)| {
         let qty = d.qty.get(&prod.id).copied().unwrap_or(0);
@@ -167,13 +178,21 @@ pub fn OrderForm(p: &OrderFormProps) -> Html {
     let total = d.total(&p.products, &p.contract);
 
     html! {
+        <>
         <form id="order-form" class="order-form" {onsubmit} novalidate=true aria-busy={d.busy.to_string()}>
             <div class="order-head">
-                <h2>{ t.order_title }</h2>
-                <button type="button" id="repeat-last" class="btn btn-ghost" ref={p.repeat_ref.clone()}
-                    onclick={on_repeat} disabled={last.is_none() || d.busy} title="Alt+R">
-                    { t.repeat_last }<kbd>{ "Alt+R" }</kbd>
-                </button>
+                if let Some(o) = d.created.as_ref().filter(|_| d.changing) {
+                    <h2 id="changing-order" data-id={o.id.clone()}>{ format!("{} №{}", ct.changing_order, o.number) }</h2>
+                    <button type="button" id="stop-changing" class="btn btn-ghost" onclick={on_stop} disabled={d.busy}>
+                        { ct.new_order_instead }
+                    </button>
+                } else {
+                    <h2>{ t.order_title }</h2>
+                    <button type="button" id="repeat-last" class="btn btn-ghost" ref={p.repeat_ref.clone()}
+                        onclick={on_repeat} disabled={last.is_none() || d.busy} title="Alt+R">
+                        { t.repeat_last }<kbd>{ "Alt+R" }</kbd>
+                    </button>
+                }
             </div>
             <label for="order-address">{ t.address }</label>
             <select id="order-address" onchange={edit_select(OrderEdit::Address)} disabled={d.busy}>
@@ -223,9 +242,17 @@ pub fn OrderForm(p: &OrderFormProps) -> Html {
             <div class="order-foot">
                 <span class="total">{ t.total }{ ": " }<b id="order-total" data-value={total.0.to_string()}>{ crate::money::text(p.lang, total) }</b></span>
                 <button type="submit" id="save-dispatch" class="btn btn-primary" disabled={d.busy} title="Ctrl+Enter">
-                    { if d.busy { t.saving } else { t.save_dispatch } }<kbd>{ "Ctrl+Enter" }</kbd>
+                    { if d.busy { t.saving } else if d.changing { ct.save_changes } else { t.save_dispatch } }<kbd>{ "Ctrl+Enter" }</kbd>
                 </button>
             </div>
         </form>
+        // Its own form, beside the order's (forms do not nest).
+        if let Some(o) = d.created.as_ref().filter(|_| d.changing) {
+            <div id="change-cancel" class="order-cancel">
+                <super::board::order_forms::CancelForm order={(**o).clone()} lang={p.lang} busy={d.busy}
+                    notice={None::<crate::pages::board::Notice>} on_op={p.on_cancel_order.clone()} />
+            </div>
+        }
+        </>
     }
 }

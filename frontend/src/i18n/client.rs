@@ -38,6 +38,11 @@ pub struct ClientTexts {
     pub note_placeholder: &'static str,
     pub no_notes: &'static str,
     pub notes_failed: &'static str,
+    pub change_order: &'static str,
+    pub changing_order: &'static str,
+    pub new_order_instead: &'static str,
+    pub save_changes: &'static str,
+    pub cancelled: &'static str,
 }
 
 pub fn texts(lang: Lang) -> &'static ClientTexts {
@@ -83,6 +88,11 @@ static EN: ClientTexts = ClientTexts {
     note_placeholder: "A note for everyone who takes this client's calls",
     no_notes: "No notes yet.",
     notes_failed: "Could not load the notes",
+    change_order: "Change",
+    changing_order: "Changing order",
+    new_order_instead: "New order instead",
+    save_changes: "Save changes",
+    cancelled: "cancelled",
 };
 
 static RU: ClientTexts = ClientTexts {
@@ -120,4 +130,9 @@ static RU: ClientTexts = ClientTexts {
     note_placeholder: "Заметка для всех, кто принимает звонки этого клиента",
     no_notes: "Заметок нет.",
     notes_failed: "Не удалось загрузить заметки",
+    change_order: "Изменить",
+    changing_order: "Изменение заказа",
+    new_order_instead: "Новый заказ",
+    save_changes: "Сохранить изменения",
+    cancelled: "отменён",
 };

@@ -257,6 +257,9 @@ pub struct OrderDraft {
     pub created: Option<Box<Order>>,
     /// Edited since the defaults were filled in.
     pub dirty: bool,
+    /// Changing an open order of the client (`created` is that order), not
+    /// taking a new one.
+    pub changing: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -291,6 +294,25 @@ impl OrderDraft {
                 .map(window_value)
                 .unwrap_or_default(),
             courier_id: last.and_then(|o| o.courier_id.clone()).unwrap_or_default(),
+            ..Default::default()
+        }
+    }
+
+    /// An open order as it is, to change it (reschedule, lines, courier).
+    pub fn from_order(o: &Order) -> OrderDraft {
+        OrderDraft {
+            address_id: o.address.id.clone(),
+            qty: o
+                .lines
+                .iter()
+                .map(|l| (l.product_id.clone(), l.qty))
+                .collect(),
+            date: o.delivery_date.clone(),
+            window: o.window.map(window_value).unwrap_or_default(),
+            courier_id: o.courier_id.clone().unwrap_or_default(),
+            note: o.note.clone().unwrap_or_default(),
+            created: Some(Box::new(o.clone())),
+            changing: true,
             ..Default::default()
         }
     }
@@ -609,6 +631,12 @@ pub enum ConsoleAction {
     CardRefreshed(Box<ClientCard>),
     /// `client.updated` from the live channel: the client as it is now.
     ClientChanged(Box<ClientSummary>),
+    /// Change this open order of the client on screen (the order form fills with it).
+    ChangeOrder(Box<Order>),
+    /// Back from changing an order to a new one.
+    StopChanging,
+    /// The order being changed was cancelled.
+    OrderCancelled(Box<Order>),
     ContractPrices(String, HashMap<String, Money>),
     NewClient(String),
     EditClient(ClientEdit),
@@ -911,6 +939,26 @@ impl Reducible for ConsoleState {
                 if !s.client_changed(*client) {
                     return self;
                 }
+            }
+            ConsoleAction::ChangeOrder(order) => {
+                if s.card().map(|c| c.client.id.as_str()) != Some(order.client_id.as_str())
+                    || !order.state.is_open()
+                {
+                    return self;
+                }
+                s.order = OrderDraft::from_order(&order);
+                s.saved = None;
+                s.focus_order += 1;
+            }
+            ConsoleAction::StopChanging => {
+                let Some(card) = s.card() else { return self };
+                s.order = OrderDraft::for_client(card, s.today, None);
+            }
+            ConsoleAction::OrderCancelled(order) => {
+                if let Some(card) = s.card() {
+                    s.order = OrderDraft::for_client(card, s.today, None);
+                }
+                s.saved = Some(order);
             }
             ConsoleAction::ContractPrices(client_id, prices) => {
                 if s.contract_for() != Some(client_id.as_str()) {
@@ -1220,6 +1268,51 @@ mod tests {
             OrderDraft::for_client(&c3, day("2025-11-27"), None).address_id,
             "a1"
         );
+    }
+
+    #[test]
+    fn changing_an_open_order_fills_the_form_with_it_and_saves_it_as_a_change() {
+        let mut open = order(5, "2025-11-20T09:00:00Z", "a2", "k2", 4);
+        open.state = OrderState::Delivery;
+        open.note = Some("домофон".into());
+        let mut c = card(vec![]);
+        c.active_orders = vec![open.clone()];
+        let s = Rc::new(ConsoleState::new(day("2025-11-27")))
+            .reduce(ConsoleAction::Select(Box::new(c)));
+        let s = s.reduce(ConsoleAction::ChangeOrder(Box::new(open.clone())));
+        let d = &s.order;
+        assert!(d.changing);
+        assert_eq!(
+            d.created.as_ref().map(|o| o.id.as_str()),
+            Some(open.id.as_str())
+        );
+        assert_eq!((d.address_id.as_str(), d.courier_id.as_str()), ("a2", "k2"));
+        assert_eq!(d.qty.values().copied().collect::<Vec<_>>(), vec![4]);
+        assert_eq!(d.date, open.delivery_date);
+        assert_eq!(d.note, "домофон");
+        // The save is a PATCH of that order at its version.
+        let p = d.to_patch(&[], open.version);
+        assert_eq!(p.expected_version, Some(open.version));
+        // Back to a new order.
+        let back = s.clone().reduce(ConsoleAction::StopChanging);
+        assert!(!back.order.changing && back.order.created.is_none());
+        // Cancelled: the banner shows it, the form is a new order again.
+        let mut gone = open.clone();
+        gone.state = OrderState::Cancelled;
+        let s = s.reduce(ConsoleAction::OrderCancelled(Box::new(gone)));
+        assert!(!s.order.changing);
+        assert_eq!(
+            s.saved.as_ref().map(|o| o.state),
+            Some(OrderState::Cancelled)
+        );
+        // A closed order cannot be changed.
+        let mut done = open;
+        done.state = OrderState::Delivered;
+        let before = s.clone();
+        assert!(Rc::ptr_eq(
+            &before,
+            &s.reduce(ConsoleAction::ChangeOrder(Box::new(done)))
+        ));
     }
 
     #[test]

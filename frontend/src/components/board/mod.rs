@@ -3,7 +3,7 @@
 
 mod actions;
 mod lane;
-mod order_forms;
+pub mod order_forms;
 mod side;
 
 pub use actions::ActionsPanel;

@@ -70,6 +70,7 @@ pub fn Console() -> Html {
         in_flight.clone(),
     );
     let repeat = submit::repeat(state.clone(), catalogue.clone());
+    let cancel_order = submit::cancel_order(state.clone(), app.clone(), token.clone());
     hooks::use_shortcuts(&state, &search_ref, &repeat, &submit_order, &new_client);
 
     let close = {
@@ -94,6 +95,7 @@ pub fn Console() -> Html {
         &submit_order,
         &repeat_ref,
         &first_qty_ref,
+        &cancel_order,
     );
 
     html! {
@@ -138,14 +140,35 @@ pub fn Console() -> Html {
                 if let Some(o) = &state.saved {
                     <p id="order-saved" class="banner ok" data-id={o.id.clone()} data-number={o.number.to_string()}
                         data-state={o.state.as_str()} role="status">
-                        { format!("{} {} ({}, {}) {} {}", t.order_word, o.number, short_date(&o.delivery_date),
-                            crate::money::text(lang, o.total), t.dispatched_to, o.courier_name.clone().unwrap_or_default()) }
+                        { saved_text(lang, o) }
                     </p>
                 }
                 { right }
             </div>
         </section>
     }
+}
+
+/// "Order 12 (07.12.26, 500,00 ₽) dispatched to Kolya", or "Order 12 cancelled".
+fn saved_text(lang: Lang, o: &rodnik_shared::api::Order) -> String {
+    let t = lang.t();
+    if o.state == rodnik_shared::OrderState::Cancelled {
+        return format!(
+            "{} {} {}",
+            t.order_word,
+            o.number,
+            crate::i18n::client::texts(lang).cancelled
+        );
+    }
+    format!(
+        "{} {} ({}, {}) {} {}",
+        t.order_word,
+        o.number,
+        short_date(&o.delivery_date),
+        crate::money::text(lang, o.total),
+        t.dispatched_to,
+        o.courier_name.clone().unwrap_or_default()
+    )
 }
 
 pub(crate) fn load_snapshot(key: &str) -> Option<Snapshot> {

@@ -51,8 +51,13 @@ pub fn pop_panel(
                 Callback::from(move |c| d.dispatch(ConsoleAction::CardRefreshed(Box::new(c))))
             };
             let caller_address = state.caller_address().map(AttrValue::from);
+            let on_change_order = {
+                let d = state.dispatcher();
+                Callback::from(move |o| d.dispatch(ConsoleAction::ChangeOrder(Box::new(o))))
+            };
             html! {
-                <ClientCardView card={(**card).clone()} {lang} token={token.to_string()} {on_changed} {caller_address} />
+                <ClientCardView card={(**card).clone()} {lang} token={token.to_string()} {on_changed}
+                    {caller_address} {on_change_order} />
             }
         }
         Panel::NewClient => {
@@ -85,6 +90,7 @@ pub fn order_panel(
     submit_order: &Callback<()>,
     repeat_ref: &NodeRef,
     first_qty_ref: &NodeRef,
+    cancel_order: &Callback<crate::pages::board::Op>,
 ) -> Html {
     let t = lang.t();
     match state.card() {
@@ -93,12 +99,17 @@ pub fn order_panel(
                 let d = state.dispatcher();
                 Callback::from(move |e| d.dispatch(ConsoleAction::EditOrder(e)))
             };
+            let on_stop_changing = {
+                let d = state.dispatcher();
+                Callback::from(move |_| d.dispatch(ConsoleAction::StopChanging))
+            };
             html! {
                 <OrderForm card={card.clone()} draft={state.order.clone()}
                     products={catalogue.products.clone()} couriers={catalogue.couriers.clone()}
                     contract={state.contract.clone()} {lang} min_date={state.today.to_string()}
                     {on_edit} on_repeat={repeat.clone()} on_submit={submit_order.clone()}
-                    repeat_ref={repeat_ref.clone()} first_qty_ref={first_qty_ref.clone()} />
+                    repeat_ref={repeat_ref.clone()} first_qty_ref={first_qty_ref.clone()}
+                    {on_stop_changing} on_cancel_order={cancel_order.clone()} />
             }
         }
         None => html! { <p class="hint muted shortcuts">{ t.shortcuts }</p> },

@@ -14,6 +14,7 @@ use yew::prelude::*;
 use super::{document, Catalogue};
 use crate::api::{new_idempotency_key, Api, ApiError};
 use crate::i18n::Lang;
+use crate::pages::board::Op;
 use crate::state::console::{
     ConsoleAction, ConsoleDispatcher, ConsoleState, FieldErrors, Missing, SimilarQuery,
 };
@@ -170,6 +171,36 @@ pub fn submit_order(
     })
 }
 
+/// Cancels the order being changed, with the reason chosen on the board's
+/// cancel form; the card is reloaded.
+pub fn cancel_order(state: State, app: AppHandle, token: String) -> Callback<Op> {
+    Callback::from(move |op: Op| {
+        let Op::Cancel {
+            id,
+            version,
+            reason,
+        } = op
+        else {
+            return;
+        };
+        let Some(client_id) = state.card().map(|c| c.client.id.clone()) else {
+            return;
+        };
+        let (dispatcher, app, token) = (state.dispatcher(), app.clone(), token.clone());
+        dispatcher.dispatch(ConsoleAction::OrderSubmitting(String::new()));
+        spawn_local(async move {
+            let api = Api::with_token(&token);
+            match api.cancel(&id, version, &reason).await {
+                Ok(o) => dispatcher.dispatch(ConsoleAction::OrderCancelled(Box::new(o))),
+                Err(e) => return fail(&app, &dispatcher, e, ConsoleAction::OrderFailed),
+            }
+            if let Ok(card) = api.client(&client_id).await {
+                dispatcher.dispatch(ConsoleAction::CardRefreshed(Box::new(card)));
+            }
+        });
+    })
+}
+
 /// Fills the order with the client's last one (Alt+R).
 pub fn repeat(state: State, catalogue: UseStateHandle<Catalogue>) -> Callback<()> {
     let (dispatcher, catalogue) = (state.dispatcher(), catalogue.clone());
@@ -224,11 +255,16 @@ async fn save_and_dispatch(
         Err(e) => return fail(app, dispatcher, e, ConsoleAction::OrderFailed),
     };
     dispatcher.dispatch(ConsoleAction::OrderCreated(Box::new(order.clone())));
-    // The same key would be a different body after a change: one per version.
-    let dispatch_key = format!("{key}:dispatch:{}", order.version);
-    match api.dispatch(&order.id, order.version, &dispatch_key).await {
-        Ok(o) => dispatcher.dispatch(ConsoleAction::OrderDispatched(Box::new(o))),
-        Err(e) => return fail(app, dispatcher, e, ConsoleAction::OrderFailed),
+    if order.allows(rodnik_shared::OrderAction::Dispatch) {
+        // The same key would be a different body after a change: one per version.
+        let dispatch_key = format!("{key}:dispatch:{}", order.version);
+        match api.dispatch(&order.id, order.version, &dispatch_key).await {
+            Ok(o) => dispatcher.dispatch(ConsoleAction::OrderDispatched(Box::new(o))),
+            Err(e) => return fail(app, dispatcher, e, ConsoleAction::OrderFailed),
+        }
+    } else {
+        // A changed order that is on its route already: it stays there.
+        dispatcher.dispatch(ConsoleAction::OrderDispatched(Box::new(order)));
     }
     if let Ok(card) = api.client(&client_id).await {
         dispatcher.dispatch(ConsoleAction::CardRefreshed(Box::new(card)));
