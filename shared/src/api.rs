@@ -360,6 +360,39 @@ pub struct CreateNote {
     pub text: String,
 }
 
+/// A call in a client's history: when, who took it, how it went.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct HistoryCall {
+    pub id: String,
+    /// The number that called.
+    pub from: String,
+    /// RFC 3339
+    pub started_at: String,
+    pub answered: bool,
+    pub missed: bool,
+    /// Seconds from answer to hang-up; `None` while talking or when missed.
+    pub talk_seconds: Option<i64>,
+    pub extension: Option<String>,
+    /// The operator at that extension now (a user's extension is theirs).
+    pub operator: Option<String>,
+    pub called_back_at: Option<String>,
+    pub order_ids: Vec<String>,
+}
+
+/// `GET /api/clients/{id}/history`: a page of the client's orders (newest
+/// first, optionally of one state), their latest calls and notes. The
+/// console merges them into one timeline.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ClientHistory {
+    pub orders: Vec<Order>,
+    /// The `before` of the next page of orders; `None`: no more.
+    pub next_before: Option<String>,
+    pub calls: Vec<HistoryCall>,
+    pub notes: Vec<ClientNote>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct CreateClient {

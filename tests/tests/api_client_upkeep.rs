@@ -445,3 +445,112 @@ async fn contact_phones_stored_before_schema_6_are_indexed_by_the_upgrade() {
     assert_eq!(w.lookup("+79034445566").await, vec![w.client.clone()]);
     assert_eq!(w.lookup("+79161112233").await, vec![w.client.clone()]);
 }
+
+#[tokio::test]
+async fn the_history_pages_orders_newest_first_with_calls_and_notes() {
+    let w = world().await;
+    let (_, op2) = w.app.user("irina", "operator", Some("102")).await;
+    let mut numbers = vec![];
+    for _ in 0..5 {
+        let o = w.order_at(&w.office).await.expect(201);
+        numbers.push(o["number"].as_i64().expect("number"));
+    }
+    let cancelled = w.order_at(&w.office).await.expect(201);
+    w.app
+        .post(
+            &format!("/api/orders/{}/cancel", id_of(&cancelled)),
+            &w.op,
+            json!({ "reason": "клиент отказался" }),
+        )
+        .await
+        .expect(200);
+    // A call answered at 102 and a missed one, from the client's number.
+    for (call, answered) in [("h-1", true), ("h-2", false)] {
+        let ring = json!({ "event": "ringing", "call_id": call, "from": "+79161112233",
+                           "to": "+74950000000", "extension": "102" });
+        assert_eq!(w.app.call_event(ring).await, 204);
+        if answered {
+            let ev = json!({ "event": "answered", "call_id": call, "from": "+79161112233",
+                             "to": "+74950000000", "extension": "102" });
+            assert_eq!(w.app.call_event(ev).await, 204);
+        }
+        let end = json!({ "event": "ended", "call_id": call, "from": "+79161112233",
+                          "to": "+74950000000" });
+        assert_eq!(w.app.call_event(end).await, 204);
+    }
+    w.app
+        .post(
+            &format!("/api/clients/{}/notes", w.client),
+            &op2,
+            json!({ "text": "бухгалтер Анна" }),
+        )
+        .await
+        .expect(201);
+
+    let path = format!("/api/clients/{}/history", w.client);
+    let first = w
+        .app
+        .get(&format!("{path}?limit=4"), &w.op)
+        .await
+        .expect(200);
+    let got: Vec<i64> = first["orders"]
+        .as_array()
+        .expect("orders")
+        .iter()
+        .filter_map(|o| o["number"].as_i64())
+        .collect();
+    let mut all = numbers.clone();
+    all.push(cancelled["number"].as_i64().expect("number"));
+    all.sort_unstable_by(|a, b| b.cmp(a));
+    assert_eq!(got, all[..4], "newest first");
+    let before = first["next_before"]
+        .as_str()
+        .expect("a next page")
+        .to_string();
+    let second = w
+        .app
+        .get(&format!("{path}?limit=4&before={before}"), &w.op)
+        .await
+        .expect(200);
+    let rest: Vec<i64> = second["orders"]
+        .as_array()
+        .expect("orders")
+        .iter()
+        .filter_map(|o| o["number"].as_i64())
+        .collect();
+    assert_eq!(rest, all[4..]);
+    assert!(second["next_before"].is_null());
+    let only = w
+        .app
+        .get(&format!("{path}?state=cancelled"), &w.op)
+        .await
+        .expect(200);
+    assert_eq!(only["orders"].as_array().map(Vec::len), Some(1));
+    assert_eq!(only["orders"][0]["id"], cancelled["id"]);
+
+    let calls = first["calls"].as_array().expect("calls");
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    let answered = calls
+        .iter()
+        .find(|c| c["answered"] == true)
+        .expect("answered");
+    assert_eq!(answered["operator"], "irina name");
+    assert!(answered["talk_seconds"].as_i64().is_some_and(|s| s >= 0));
+    let missed = calls
+        .iter()
+        .find(|c| c["answered"] == false)
+        .expect("missed");
+    assert_eq!(missed["missed"], true);
+    assert!(missed["talk_seconds"].is_null());
+    assert_eq!(first["notes"][0]["text"], "бухгалтер Анна");
+    assert_eq!(first["notes"][0]["by_name"], "irina name");
+
+    for bad in ["state=lost", "limit=0", "limit=101", "before=x"] {
+        let r = w.app.get(&format!("{path}?{bad}"), &w.op).await;
+        assert_eq!(r.status, 422, "{bad}: {}", r.text);
+    }
+    w.app
+        .get("/api/clients/nope/history", &w.op)
+        .await
+        .error(404);
+}

@@ -248,7 +248,7 @@ async fn an_operator_keeps_the_client_up_to_date_from_the_card() {
     // Notes: one typed here, one by the other operator, arriving live.
     retype(&c, "#note-text", "просил не звонить в домофон").await;
     click(&c, "#note-add").await;
-    wait_until(&c, "#client-notes .note .text", None, |t| {
+    wait_until(&c, "#history .note .text", None, |t| {
         t == "просил не звонить в домофон"
     })
     .await;
@@ -259,13 +259,16 @@ async fn an_operator_keeps_the_client_up_to_date_from_the_card() {
     )
     .await
     .expect(201);
-    wait_until(&c, "#client-notes .note .text", None, |t| {
+    wait_until(&c, "#history .note .text", None, |t| {
         t == "с января новый адрес"
     })
     .await;
-    let who = texts(&c, "#client-notes .note .who").await;
-    assert!(who[0].starts_with("op2 name · "), "{who:?}");
-    assert!(who[1].starts_with("op1 name · "), "{who:?}");
+    let who = texts(&c, "#history .note .who").await;
+    assert_eq!(
+        who,
+        ["op2 name", "op1 name"],
+        "newest first, with who wrote it"
+    );
     screenshot(&c, "console-client-notes.png").await;
     c.close().await.expect("close browser");
 }
@@ -391,5 +394,29 @@ async fn a_client_who_calls_back_gets_the_order_moved_from_the_console() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     screenshot(&c, "console-order-cancelled.png").await;
+
+    // The history: the cancelled order (filtered by state) and the call;
+    // "repeat" makes a new order of it.
+    set_value(&c, "#history-state", "cancelled").await;
+    wait_until(&c, "#history", None, |t| !t.contains("☎")).await;
+    wait_for(
+        &c,
+        &format!("#history .event.order[data-id='{id}'][data-state='cancelled']"),
+    )
+    .await;
+    set_value(&c, "#history-state", "").await;
+    wait_for(&c, "#history .event.call").await;
+    click(
+        &c,
+        &format!("#history .event.order[data-id='{id}'] .repeat-order"),
+    )
+    .await;
+    let qty = format!("#order-lines tr.line[data-product-id='{water}'] input.qty");
+    wait_until(&c, &qty, Some("value"), |v| v == "3").await;
+    assert!(
+        c.find(Locator::Css("#changing-order")).await.is_err(),
+        "a new order"
+    );
+    screenshot(&c, "console-history.png").await;
     c.close().await.expect("close browser");
 }

@@ -6,8 +6,8 @@ use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use rodnik_shared::api::{
-    ClientCard, ClientNote, ClientSummary, CreateClient, CreateNote, EditAddress, Lookup,
-    NewAddress, PatchClient, Similar,
+    ClientCard, ClientHistory, ClientNote, ClientSummary, CreateClient, CreateNote, EditAddress,
+    Lookup, NewAddress, PatchClient, Similar,
 };
 use rodnik_shared::validate;
 use serde::Deserialize;
@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/clients/{id}/addresses", post(add_address))
         .route("/clients/{id}/addresses/{address_id}", put(edit_address))
         .route("/clients/{id}/notes", post(add_note).get(list_notes))
+        .route("/clients/{id}/history", get(history))
 }
 
 #[utoipa::path(post, path = "/api/clients", request_body = CreateClient, responses((status = 201, body = ClientCard)))]
@@ -314,4 +315,44 @@ pub async fn list_notes(
     user.require_operator()?;
     state.store.require_client(&id).await?;
     Ok(Json(state.store.client_notes(&id, 200).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct HistoryQuery {
+    /// Only orders in this state (`new`, `delivery`, `delivered`, `cancelled`).
+    pub state: Option<String>,
+    /// The `next_before` of the previous page (an order number).
+    pub before: Option<i64>,
+    /// Orders per page, 1 to 100 (default 20).
+    pub limit: Option<usize>,
+}
+
+/// The client's history: a page of orders (newest first), the latest 50
+/// calls with the operator and talk time, the latest 50 notes.
+#[utoipa::path(get, path = "/api/clients/{id}/history", params(HistoryQuery), responses((status = 200, body = ClientHistory)))]
+pub async fn history(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<HistoryQuery>,
+) -> Result<Json<ClientHistory>> {
+    user.require_operator()?;
+    let order_state = match q.state.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(
+            s.parse::<rodnik_shared::OrderState>()
+                .map_err(|_| Error::invalid("state", "not an order state"))?,
+        ),
+    };
+    let limit = q.limit.unwrap_or(20);
+    if !(1..=100).contains(&limit) {
+        return Err(Error::invalid("limit", "must be between 1 and 100"));
+    }
+    state.store.require_client(&id).await?;
+    Ok(Json(
+        state
+            .store
+            .client_history(&id, order_state, q.before, limit)
+            .await?,
+    ))
 }

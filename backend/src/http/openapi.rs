@@ -40,6 +40,7 @@ use super::{
         clients::edit_address,
         clients::add_note,
         clients::list_notes,
+        clients::history,
         orders::create_order,
         orders::list_orders,
         orders::get_order,

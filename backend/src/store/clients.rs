@@ -2,9 +2,11 @@
 //! screen pop.
 
 use rodnik_shared::api::{
-    Address, ClientCard, ClientNote, ClientSummary, SimilarClient, SimilarReason,
+    Address, Call, ClientCard, ClientHistory, ClientNote, ClientSummary, HistoryCall,
+    SimilarClient, SimilarReason,
 };
 use rodnik_shared::validate::{ValidAddress, ValidClient};
+use rodnik_shared::OrderState;
 use rodnik_shared::Phone;
 use serde_json::{json, Value};
 
@@ -234,6 +236,66 @@ impl Store {
         Ok(())
     }
 
+    /// A page of the client's orders (newest first, `before` an order
+    /// number, optionally of one state), its latest calls with who took
+    /// them, and its latest notes: one round trip.
+    pub async fn client_history(
+        &self,
+        client_id: &str,
+        state: Option<OrderState>,
+        before: Option<i64>,
+        limit: usize,
+    ) -> Result<ClientHistory> {
+        let mut filter = String::from("client_id = $c");
+        if state.is_some() {
+            filter.push_str(" AND state = $state");
+        }
+        if before.is_some() {
+            filter.push_str(" AND number < $before");
+        }
+        let sql = format!(
+            "SELECT * OMIT delivered_by FROM orders WHERE {filter} ORDER BY number DESC LIMIT $limit;
+             SELECT * FROM calls WHERE client_ids CONTAINS $c ORDER BY started_at DESC LIMIT $side;
+             SELECT *, record::id(id) AS id FROM client_notes WHERE client_id = $c ORDER BY at DESC LIMIT $side;
+             SELECT extension, name FROM users WHERE extension != NONE AND active != false;"
+        );
+        let vars = json!({
+            "c": client_id, "state": state.map(|s| s.as_str()), "before": before,
+            "limit": limit + 1, "side": HISTORY_SIDE,
+        });
+        let mut r = self.run(&sql, vars).await?;
+        let mut orders: Vec<rodnik_shared::api::Order> = decode_all(r.take::<Vec<Value>>(0)?)?;
+        let calls: Vec<Call> = r
+            .take::<Vec<Value>>(1)?
+            .into_iter()
+            .map(|row| decode(crate::store::calls::call_from_row(row)))
+            .collect::<Result<_>>()?;
+        let notes: Vec<ClientNote> = decode_all(r.take::<Vec<Value>>(2)?)?;
+        let operators: std::collections::HashMap<String, String> = r
+            .take::<Vec<Value>>(3)?
+            .into_iter()
+            .filter_map(|u| {
+                Some((
+                    u["extension"].as_str()?.to_string(),
+                    u["name"].as_str()?.to_string(),
+                ))
+            })
+            .collect();
+        let next_before = (orders.len() > limit).then(|| {
+            orders.truncate(limit);
+            orders.last().map(|o| o.number.to_string())
+        });
+        Ok(ClientHistory {
+            orders,
+            next_before: next_before.flatten(),
+            calls: calls
+                .into_iter()
+                .map(|c| history_call(c, &operators))
+                .collect(),
+            notes,
+        })
+    }
+
     /// Notes on a client, newest first.
     pub async fn client_notes(&self, client_id: &str, limit: usize) -> Result<Vec<ClientNote>> {
         let rows = self
@@ -421,6 +483,33 @@ impl Store {
             )
             .await?;
         decode_all(rows)
+    }
+}
+
+/// How many calls and notes the history brings (the newest).
+const HISTORY_SIDE: usize = 50;
+
+fn history_call(c: Call, operators: &std::collections::HashMap<String, String>) -> HistoryCall {
+    let seconds = |from: &str, to: &str| {
+        let from = chrono::DateTime::parse_from_rfc3339(from).ok()?;
+        let to = chrono::DateTime::parse_from_rfc3339(to).ok()?;
+        Some((to - from).num_seconds().max(0))
+    };
+    let talk_seconds = match (&c.answered_at, &c.ended_at) {
+        (Some(a), Some(e)) => seconds(a, e),
+        _ => None,
+    };
+    HistoryCall {
+        operator: c.extension.as_ref().and_then(|e| operators.get(e)).cloned(),
+        id: c.id,
+        from: c.from,
+        started_at: c.started_at,
+        answered: c.answered_at.is_some(),
+        missed: c.missed,
+        talk_seconds,
+        extension: c.extension,
+        called_back_at: c.called_back_at,
+        order_ids: c.order_ids,
     }
 }
 

@@ -1,9 +1,9 @@
 //! Client upkeep: edits (compare-and-set on the client's version), addresses
-//! and notes.
+//! notes and the client's history.
 
 use gloo_net::http::Request;
 use rodnik_shared::api::{
-    ClientCard, ClientNote, CreateNote, EditAddress, NewAddress, PatchClient,
+    ClientCard, ClientHistory, ClientNote, CreateNote, EditAddress, NewAddress, PatchClient,
 };
 
 use super::{enc, Api, ApiError};
@@ -39,12 +39,6 @@ impl Api {
         self.send_json(Request::put(&path), req).await
     }
 
-    /// The client's notes, newest first.
-    pub async fn client_notes(&self, client_id: &str) -> Result<Vec<ClientNote>, ApiError> {
-        let path = format!("/api/clients/{}/notes", enc(client_id));
-        self.json(self.auth(Request::get(&path)).send().await).await
-    }
-
     pub async fn add_note(
         &self,
         client_id: &str,
@@ -56,5 +50,25 @@ impl Api {
             text: text.to_string(),
         };
         self.post(&path, &body, Some(key)).await
+    }
+
+    /// A page of the client's history (`state`: only orders in it;
+    /// `before`: the previous page's `next_before`).
+    pub async fn client_history(
+        &self,
+        client_id: &str,
+        state: Option<&str>,
+        before: Option<&str>,
+    ) -> Result<ClientHistory, ApiError> {
+        let path = format!("/api/clients/{}/history", enc(client_id));
+        let mut q: Vec<(&str, &str)> = vec![];
+        if let Some(s) = state {
+            q.push(("state", s));
+        }
+        if let Some(b) = before {
+            q.push(("before", b));
+        }
+        self.json(self.auth(Request::get(&path)).query(q).send().await)
+            .await
     }
 }

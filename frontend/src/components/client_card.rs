@@ -21,6 +21,9 @@ pub struct ClientCardProps {
     /// "Change" on an open order: the order form takes it.
     #[prop_or_default]
     pub on_change_order: Callback<Order>,
+    /// "Repeat" on an order of the history.
+    #[prop_or_default]
+    pub on_repeat_order: Callback<Order>,
 }
 
 #[function_component]
@@ -138,6 +141,16 @@ pub fn ClientCardView(p: &ClientCardProps) -> Html {
         }
     };
     let retired: Vec<&Address> = c.addresses.iter().filter(|a| a.retired).collect();
+    // The history reloads when the client's orders or notes change.
+    let history_key = p
+        .card
+        .active_orders
+        .iter()
+        .chain(&p.card.recent_orders)
+        .map(|o| format!("{}:{}", o.id, o.version))
+        .chain(c.noted_at.clone())
+        .collect::<Vec<_>>()
+        .join(",");
     html! {
         <section id="client-card" class="client-card" data-id={c.id.clone()} data-kind={kind}
             data-version={c.version.to_string()}>
@@ -208,8 +221,8 @@ pub fn ClientCardView(p: &ClientCardProps) -> Html {
                     { for p.card.recent_orders.iter().take(5).map(|o| mini_order(o, p.lang, html! {})) }
                 </ul>
             }
-            <edit::ClientNotes client_id={c.id.clone()} noted_at={c.noted_at.clone().map(AttrValue::from)}
-                token={p.token.clone()} lang={p.lang} />
+            <edit::ClientHistoryView client_id={c.id.clone()} reload={history_key} token={p.token.clone()}
+                lang={p.lang} on_repeat={p.on_repeat_order.clone()} on_change={p.on_change_order.clone()} />
         </section>
     }
 }

@@ -1,19 +1,21 @@
 //! Client upkeep on the console's card: the client's details form, the
 //! address form (new or existing), retiring and bringing back addresses, and
-//! the notes. The drafts and requests are `state::client_edit`; a save that
+//! the client's history (orders, calls and notes in one timeline). The drafts and requests are `state::client_edit`; a save that
 //! comes back 409 `stale_version` reloads the card and keeps what was typed.
 
-use rodnik_shared::api::{ClientCard, ClientNote, ClientSummary};
+use rodnik_shared::api::{ClientCard, ClientSummary, Order};
 use rodnik_shared::ClientKind;
 use web_sys::HtmlSelectElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::client_card::short_date;
 use super::new_client_form::{field_error, value};
 use crate::api::{new_idempotency_key, Api, ApiError};
-use crate::i18n::{client, kind_label, Lang};
+use crate::i18n::{client, kind_label, state_label, Lang};
 use crate::state::client_edit::{retire, AddressField, Editing, Editor, Request};
 use crate::state::console::unplaced;
+use crate::state::history::{self, History};
 
 /// Saves what `editor` holds; on success the fresh card goes to
 /// `on_changed` and the form closes.
@@ -274,34 +276,85 @@ pub fn AddressForm(p: &FormProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
-pub struct NotesProps {
+pub struct HistoryProps {
     pub client_id: AttrValue,
-    /// Changes when someone adds a note (the live channel): reload.
-    pub noted_at: Option<AttrValue>,
+    /// Changes when the client's orders or notes change: reload.
+    pub reload: AttrValue,
     pub token: AttrValue,
     pub lang: Lang,
+    /// "Repeat": this order again, as a new one.
+    pub on_repeat: Callback<Order>,
+    /// "Change" on an open order.
+    pub on_change: Callback<Order>,
 }
 
-/// The client's notes, newest first, with who and when; one line to add one.
+/// The client's history, one timeline newest first: orders (filter by
+/// state, more on demand, "repeat", "change" for open ones, details on a
+/// click), calls (who took it, answered or missed, talk time) and notes
+/// (who and when), with one line to add a note.
 #[function_component]
-pub fn ClientNotes(p: &NotesProps) -> Html {
+pub fn ClientHistoryView(p: &HistoryProps) -> Html {
     let t = client::texts(p.lang);
-    let notes = use_state(|| None::<Result<Vec<ClientNote>, String>>);
+    let history = use_state(|| None::<Result<History, String>>);
+    let filter = use_state(String::new);
+    let opened = use_state(|| None::<String>);
     let text = use_state(String::new);
     let busy = use_state(|| false);
     let error = use_state(|| None::<String>);
-    {
-        let (notes, token) = (notes.clone(), p.token.clone());
-        use_effect_with((p.client_id.clone(), p.noted_at.clone()), move |(id, _)| {
-            let id = id.clone();
+    let load = {
+        let (history, token, id, filter) = (
+            history.clone(),
+            p.token.clone(),
+            p.client_id.clone(),
+            filter.clone(),
+        );
+        move |before: Option<String>| {
+            let (history, token, id, state) = (
+                history.clone(),
+                token.clone(),
+                id.clone(),
+                (*filter).clone(),
+            );
             spawn_local(async move {
-                let r = Api::with_token(&token).client_notes(&id).await;
-                notes.set(Some(r.map_err(|e| e.message())));
+                let api = Api::with_token(&token);
+                let state = Some(state.as_str()).filter(|s| !s.is_empty());
+                let page = api.client_history(&id, state, before.as_deref()).await;
+                let next = match (page, before, &*history) {
+                    (Ok(page), Some(_), Some(Ok(h))) => {
+                        let mut h = h.clone();
+                        h.more(page);
+                        Ok(h)
+                    }
+                    (Ok(page), _, _) => Ok(History::first(page)),
+                    (Err(e), _, _) => Err(e.message()),
+                };
+                history.set(Some(next));
             });
-        });
+        }
+    };
+    {
+        let load = load.clone();
+        use_effect_with(
+            (p.client_id.clone(), p.reload.clone(), (*filter).clone()),
+            move |_| load(None),
+        );
     }
+    let on_filter = {
+        let filter = filter.clone();
+        Callback::from(move |e: Event| {
+            filter.set(e.target_unchecked_into::<HtmlSelectElement>().value())
+        })
+    };
+    let on_more = {
+        let (load, history) = (load.clone(), history.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(Ok(h)) = &*history {
+                load(h.next_before.clone());
+            }
+        })
+    };
     let onsubmit = {
-        let (text, busy, error, notes) = (text.clone(), busy.clone(), error.clone(), notes.clone());
+        let (text, busy, error, load) = (text.clone(), busy.clone(), error.clone(), load.clone());
         let (token, id, lang) = (p.token.clone(), p.client_id.clone(), p.lang);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -309,28 +362,21 @@ pub fn ClientNotes(p: &NotesProps) -> Html {
                 return;
             }
             busy.set(true);
-            let (text, busy, error, notes, token, id) = (
+            let (text, busy, error, load, token, id) = (
                 text.clone(),
                 busy.clone(),
                 error.clone(),
-                notes.clone(),
+                load.clone(),
                 token.clone(),
                 id.clone(),
             );
             spawn_local(async move {
                 let api = Api::with_token(&token);
                 match api.add_note(&id, &text, &new_idempotency_key()).await {
-                    Ok(n) => {
-                        let mut list = match &*notes {
-                            Some(Ok(l)) => l.clone(),
-                            _ => vec![],
-                        };
-                        if !list.iter().any(|x| x.id == n.id) {
-                            list.insert(0, n);
-                        }
-                        notes.set(Some(Ok(list)));
+                    Ok(_) => {
                         text.set(String::new());
                         error.set(None);
+                        load(None);
                     }
                     Err(e) => error.set(Some(e.field_error(lang).1)),
                 }
@@ -342,9 +388,101 @@ pub fn ClientNotes(p: &NotesProps) -> Html {
         let text = text.clone();
         Callback::from(move |e: InputEvent| text.set(value(e)))
     };
+    let lang = p.lang;
+    let event = |e: &history::Event| -> Html {
+        let when = crate::clock::date_time_of(e.at());
+        match e {
+            history::Event::Order(o) => {
+                let open = o.state.is_open();
+                let repeat = {
+                    let (on, o) = (p.on_repeat.clone(), o.clone());
+                    Callback::from(move |_: MouseEvent| on.emit(o.clone()))
+                };
+                let change = {
+                    let (on, o) = (p.on_change.clone(), o.clone());
+                    Callback::from(move |_: MouseEvent| on.emit(o.clone()))
+                };
+                let toggle = {
+                    let (opened, id) = (opened.clone(), o.id.clone());
+                    Callback::from(move |_: MouseEvent| {
+                        opened.set(if opened.as_deref() == Some(id.as_str()) {
+                            None
+                        } else {
+                            Some(id.clone())
+                        })
+                    })
+                };
+                let lines = o
+                    .lines
+                    .iter()
+                    .map(|l| format!("{} × {}", l.name, l.qty))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let state = o.state.as_str();
+                html! {
+                    <li class="event order" data-kind="order" data-id={o.id.clone()} data-state={state}>
+                        <span class="when">{ when }</span>
+                        <button type="button" class="btn btn-link open-order" onclick={toggle}>{ format!("№{}", o.number) }</button>
+                        <span class={classes!("badge", state)}>{ state_label(lang, o.state) }</span>
+                        <span class="what" title={lines.clone()}>{ format!("{} · {}", short_date(&o.delivery_date), lines) }</span>
+                        <span class="money">{ crate::money::text(lang, o.total) }</span>
+                        <button type="button" class="btn btn-link repeat-order" onclick={repeat}>{ t.repeat }</button>
+                        if open {
+                            <button type="button" class="btn btn-link change-order" onclick={change}>{ t.change_order }</button>
+                        }
+                        if opened.as_deref() == Some(o.id.as_str()) {
+                            <div class="order-details muted">
+                                { format!("{} · {}", o.address.text, o.courier_name.clone().unwrap_or_default()) }
+                                if let Some(r) = &o.cancel_reason { { format!(" · {r}") } }
+                                if let Some(n) = &o.note { { format!(" · {n}") } }
+                            </div>
+                        }
+                    </li>
+                }
+            }
+            history::Event::Call(c) => {
+                let (class, text) = if c.missed {
+                    ("missed", t.call_missed)
+                } else {
+                    ("answered", t.call_answered)
+                };
+                html! {
+                    <li class={classes!("event", "call", class)} data-kind="call" data-id={c.id.clone()}>
+                        <span class="when">{ when }</span>
+                        <span class="icon" aria-hidden="true">{ "☎" }</span>
+                        <span class={classes!("badge", class)}>{ text }</span>
+                        <span class="what">
+                            { c.operator.clone().or_else(|| c.extension.clone()).unwrap_or_default() }
+                            if let Some(s) = c.talk_seconds { { format!(" · {}", history::talk_time(s)) } }
+                            if !c.answered && c.called_back_at.is_some() { { format!(" · {}", t.called_back) } }
+                        </span>
+                    </li>
+                }
+            }
+            history::Event::Note(n) => html! {
+                <li class="event note" data-kind="note" data-id={n.id.clone()}>
+                    <span class="when">{ when }</span>
+                    <span class="text">{ n.text.clone() }</span>
+                    <span class="who muted">{ n.by_name.clone() }</span>
+                </li>
+            },
+        }
+    };
+    let states = ["", "new", "delivery", "delivered", "cancelled"];
     html! {
-        <section id="client-notes" class="client-notes">
-            <h3>{ t.notes }</h3>
+        <section id="client-history" class="client-history">
+            <div class="history-head">
+                <h3>{ t.history }</h3>
+                <select id="history-state" onchange={on_filter} aria-label={t.history}>
+                    { for states.iter().map(|s| {
+                        let label = match s.parse::<rodnik_shared::OrderState>() {
+                            Ok(st) => state_label(lang, st),
+                            Err(_) => t.all_orders,
+                        };
+                        html! { <option value={*s} selected={*filter == *s}>{ label }</option> }
+                    }) }
+                </select>
+            </div>
             <form class="note-add" {onsubmit}>
                 <input id="note-text" type="text" value={(*text).clone()} placeholder={t.note_placeholder}
                     {oninput} disabled={*busy} maxlength="500" />
@@ -353,20 +491,23 @@ pub fn ClientNotes(p: &NotesProps) -> Html {
             if let Some(e) = &*error {
                 <p class="field-error" role="alert">{ e.clone() }</p>
             }
-            { match &*notes {
+            { match &*history {
                 None => html! {},
-                Some(Err(e)) => html! { <p class="field-error">{ format!("{}: {e}", t.notes_failed) }</p> },
-                Some(Ok(list)) if list.is_empty() => html! { <p class="muted">{ t.no_notes }</p> },
-                Some(Ok(list)) => html! {
-                    <ul class="notes">
-                        { for list.iter().map(|n| html! {
-                            <li class="note" data-id={n.id.clone()}>
-                                <span class="text">{ n.text.clone() }</span>
-                                <span class="who muted">{ format!("{} · {}", n.by_name, crate::clock::date_time_of(&n.at)) }</span>
-                            </li>
-                        }) }
-                    </ul>
-                },
+                Some(Err(e)) => html! { <p class="field-error">{ format!("{}: {e}", t.history_failed) }</p> },
+                Some(Ok(h)) => {
+                    let events = h.timeline();
+                    html! {
+                        <>
+                            if events.is_empty() {
+                                <p class="muted">{ t.no_history }</p>
+                            }
+                            <ul id="history" class="timeline">{ for events.iter().map(event) }</ul>
+                            if h.next_before.is_some() {
+                                <button type="button" id="history-more" class="btn btn-link" onclick={on_more}>{ t.more }</button>
+                            }
+                        </>
+                    }
+                }
             } }
         </section>
     }

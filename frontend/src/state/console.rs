@@ -320,9 +320,14 @@ impl OrderDraft {
     /// Lines, address, window and courier of the client's most recent order;
     /// products no longer in the catalogue are left out.
     fn repeat(&mut self, card: &ClientCard, catalogue: &[String]) -> bool {
-        let Some(last) = last_order(card) else {
-            return false;
-        };
+        match last_order(card) {
+            Some(last) => self.repeat_order(last, card, catalogue),
+            None => false,
+        }
+    }
+
+    /// As `repeat`, from any order of the client (the history's "repeat").
+    fn repeat_order(&mut self, last: &Order, card: &ClientCard, catalogue: &[String]) -> bool {
         self.qty = last
             .lines
             .iter()
@@ -633,6 +638,9 @@ pub enum ConsoleAction {
     ClientChanged(Box<ClientSummary>),
     /// Change this open order of the client on screen (the order form fills with it).
     ChangeOrder(Box<Order>),
+    /// The history's "repeat": this order's lines, address, window and
+    /// courier on a new order; the ids of the products on sale.
+    RepeatOrder(Box<Order>, Vec<String>),
     /// Back from changing an order to a new one.
     StopChanging,
     /// The order being changed was cancelled.
@@ -995,6 +1003,21 @@ impl Reducible for ConsoleState {
                 s.select(*card);
             }
             ConsoleAction::EditOrder(e) => s.order.edit(e),
+            ConsoleAction::RepeatOrder(order, catalogue) => {
+                let Panel::Card(card) = &s.panel else {
+                    return self;
+                };
+                let card = card.clone();
+                if order.client_id != card.client.id {
+                    return self;
+                }
+                if s.order.changing {
+                    // A new order, not a change of the one on the form.
+                    s.order = OrderDraft::for_client(&card, s.today, None);
+                }
+                s.order.repeat_order(&order, &card, &catalogue);
+                s.saved = None;
+            }
             ConsoleAction::RepeatLast(catalogue) => {
                 let Panel::Card(card) = &s.panel else {
                     return self;

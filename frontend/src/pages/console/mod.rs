@@ -70,6 +70,7 @@ pub fn Console() -> Html {
         in_flight.clone(),
     );
     let repeat = submit::repeat(state.clone(), catalogue.clone());
+    let repeat_order = submit::repeat_order(state.clone(), catalogue.clone());
     let cancel_order = submit::cancel_order(state.clone(), app.clone(), token.clone());
     hooks::use_shortcuts(&state, &search_ref, &repeat, &submit_order, &new_client);
 
@@ -86,7 +87,7 @@ pub fn Console() -> Html {
         Callback::from(move |_: MouseEvent| new_client.emit(String::new()))
     };
 
-    let left = panels::pop_panel(&state, lang, &token, &submit_client, &pick);
+    let left = panels::pop_panel(&state, lang, &token, &submit_client, &pick, &repeat_order);
     let right = panels::order_panel(
         &state,
         lang,

@@ -18,6 +18,7 @@ pub fn pop_panel(
     token: &str,
     submit_client: &Callback<bool>,
     pick: &Callback<String>,
+    repeat_order: &Callback<rodnik_shared::api::Order>,
 ) -> Html {
     let t = lang.t();
     match &state.panel {
@@ -57,7 +58,7 @@ pub fn pop_panel(
             };
             html! {
                 <ClientCardView card={(**card).clone()} {lang} token={token.to_string()} {on_changed}
-                    {caller_address} {on_change_order} />
+                    {caller_address} {on_change_order} on_repeat_order={repeat_order.clone()} />
             }
         }
         Panel::NewClient => {

@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use rodnik_shared::api::{CreateOrder, PatchOrder, SimilarClient, SimilarReason};
+use rodnik_shared::api::{CreateOrder, Order, PatchOrder, SimilarClient, SimilarReason};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 use yew::platform::spawn_local;
@@ -201,19 +201,33 @@ pub fn cancel_order(state: State, app: AppHandle, token: String) -> Callback<Op>
     })
 }
 
+/// Fills a new order with one from the history ("repeat").
+pub fn repeat_order(state: State, catalogue: UseStateHandle<Catalogue>) -> Callback<Order> {
+    let (dispatcher, catalogue) = (state.dispatcher(), catalogue.clone());
+    Callback::from(move |o: Order| {
+        let ids = catalogue.products.iter().map(|p| p.id.clone()).collect();
+        dispatcher.dispatch(ConsoleAction::RepeatOrder(Box::new(o), ids));
+        focus_save();
+    })
+}
+
 /// Fills the order with the client's last one (Alt+R).
 pub fn repeat(state: State, catalogue: UseStateHandle<Catalogue>) -> Callback<()> {
     let (dispatcher, catalogue) = (state.dispatcher(), catalogue.clone());
     Callback::from(move |_: ()| {
         let ids = catalogue.products.iter().map(|p| p.id.clone()).collect();
         dispatcher.dispatch(ConsoleAction::RepeatLast(ids));
-        // Next: Enter saves and dispatches.
-        if let Some(b) = document().get_element_by_id("save-dispatch") {
-            if let Ok(b) = b.dyn_into::<HtmlElement>() {
-                let _ = b.focus();
-            }
-        }
+        focus_save();
     })
+}
+
+/// Next: Enter saves and dispatches.
+fn focus_save() {
+    if let Some(b) = document().get_element_by_id("save-dispatch") {
+        if let Ok(b) = b.dyn_into::<HtmlElement>() {
+            let _ = b.focus();
+        }
+    }
 }
 
 /// Possible duplicates for `q`; `None` when the server could not say (the
