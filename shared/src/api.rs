@@ -878,6 +878,32 @@ pub struct OrdersReport {
     pub open: i64,
     pub failed_attempts: i64,
     pub by_operator: Vec<OperatorRow>,
+    /// Calls per operator and day (the phone load), by the calls' day.
+    #[serde(default)]
+    pub calls: Vec<OperatorCalls>,
+}
+
+/// One operator's calls on one day. A call belongs to the operator whose
+/// extension it rang at (answered: where it was answered); calls that rang
+/// every phone and nobody took have no operator. "Called back" counts the
+/// missed calls this operator marked as called back.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OperatorCalls {
+    /// YYYY-MM-DD in the company's time zone
+    pub date: String,
+    pub user_id: Option<String>,
+    pub name: String,
+    pub offered: i64,
+    pub answered: i64,
+    pub missed: i64,
+    pub called_back: i64,
+    /// Mean talk time of the answered calls, in seconds.
+    pub avg_talk_seconds: i64,
+    /// Orders taken on the answered calls.
+    pub orders: i64,
+    /// `orders / answered`, two decimals (0 without answered calls).
+    pub orders_per_answered: f64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

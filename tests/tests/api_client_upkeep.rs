@@ -554,3 +554,123 @@ async fn the_history_pages_orders_newest_first_with_calls_and_notes() {
         .await
         .error(404);
 }
+
+/// Item 8: the operators' call figures per day in the orders-worked report
+/// (JSON, CSV and XLSX read back).
+#[tokio::test]
+async fn the_orders_report_counts_each_operators_calls() {
+    let w = world().await;
+    let (_, ira) = w.app.user("ira", "operator", Some("101")).await;
+    let (_, lena) = w.app.user("lena", "operator", Some("102")).await;
+    let (_, manager) = w.app.user("boss", "manager", None).await;
+    let ev = |kind: &str, call: &str, ext: Option<&str>| {
+        let mut e = json!({ "event": kind, "call_id": call, "from": "+79161112233", "to": "+74950000000" });
+        if let Some(x) = ext {
+            e["extension"] = json!(x);
+        }
+        e
+    };
+    // Answered at 101, an order taken on it; missed at 101; missed everywhere.
+    for e in [
+        ev("ringing", "r-1", Some("101")),
+        ev("answered", "r-1", Some("101")),
+        ev("ringing", "r-2", Some("101")),
+        ev("ended", "r-2", None),
+        ev("ringing", "r-3", None),
+        ev("ended", "r-3", None),
+    ] {
+        assert_eq!(w.app.call_event(e).await, 204);
+    }
+    let calls = w
+        .app
+        .get(&format!("/api/calls?date={}", w.app.today()), &ira)
+        .await
+        .expect(200);
+    let id_of_call = |pbx: &str| {
+        calls
+            .as_array()
+            .and_then(|a| a.iter().find(|c| c["call_id"] == pbx))
+            .map(id_of)
+            .unwrap_or_else(|| panic!("{pbx} in {calls}"))
+    };
+    w.app
+        .post(
+            "/api/orders",
+            &ira,
+            json!({ "client_id": w.client, "address_id": w.office, "call_id": id_of_call("r-1"),
+                    "lines": [{ "product_id": w.water, "qty": 2 }], "delivery_date": w.app.today() }),
+        )
+        .await
+        .expect(201);
+    assert_eq!(w.app.call_event(ev("ended", "r-1", Some("101"))).await, 204);
+    w.app
+        .post(&format!("/api/calls/{}/callback", id_of_call("r-3")), &lena, json!({}))
+        .await
+        .expect(200);
+
+    let today = w.app.today();
+    let path = format!("/api/reports/orders?from={today}&to={today}");
+    let r = w.app.get(&path, &manager).await.expect(200);
+    let rows = r["calls"].as_array().expect("calls").clone();
+    let row = |name: &str| {
+        rows.iter()
+            .find(|x| x["name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("{name} in {rows:?}"))
+    };
+    let i = row("ira name");
+    assert_eq!(
+        (&i["offered"], &i["answered"], &i["missed"], &i["orders"]),
+        (&json!(2), &json!(1), &json!(1), &json!(1))
+    );
+    assert_eq!(i["orders_per_answered"], 1.0);
+    assert_eq!(i["date"], json!(today));
+    let nobody = row("—");
+    assert_eq!((&nobody["offered"], &nobody["missed"]), (&json!(1), &json!(1)));
+    assert!(nobody["user_id"].is_null());
+    assert_eq!(row("lena name")["called_back"], 1);
+
+    // CSV: the third section, the same figures.
+    let csv = w.app.get(&format!("{path}&format=csv"), &manager).await;
+    assert_eq!(csv.status, 200);
+    let section = csv.text.trim_end().split("\n\n").nth(2).expect("calls section").to_string();
+    let mut reader = csv::Reader::from_reader(section.as_bytes());
+    let headers = reader.headers().expect("headers").clone();
+    assert_eq!(headers.get(0), Some("date"));
+    let ira_row = reader
+        .records()
+        .filter_map(|r| r.ok())
+        .find(|r| r.get(2) == Some("ira name"))
+        .expect("ira's row");
+    let col = |h: &str| headers.iter().position(|x| x == h).expect(h);
+    assert_eq!(ira_row.get(col("offered")), Some("2"));
+    assert_eq!(ira_row.get(col("answered")), Some("1"));
+    assert_eq!(ira_row.get(col("orders_per_answered")), Some("1.0"));
+
+    // XLSX in Russian: the "Звонки" sheet with a totals row.
+    let resp = w
+        .app
+        .http
+        .get(w.app.url(&format!("{path}&format=xlsx&lang=ru")))
+        .bearer_auth(&manager)
+        .send()
+        .await
+        .expect("xlsx");
+    assert_eq!(resp.status(), 200);
+    let bytes = resp.bytes().await.expect("bytes").to_vec();
+    use calamine::Reader as _;
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("xlsx");
+    let sheet = wb.worksheet_range("Звонки").expect("the calls sheet");
+    let cells: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(cells[0][1], "Оператор");
+    let ira_cells = cells.iter().find(|r| r[1] == "ira name").expect("ira in the sheet");
+    assert_eq!(ira_cells[2..6], ["2", "1", "1", "0"]);
+    assert_eq!(ira_cells[8], "1.00");
+    let totals = cells.last().expect("totals");
+    assert_eq!(totals[0], "Итого");
+    assert_eq!(totals[2], "3", "offered in all");
+}

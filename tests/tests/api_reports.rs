@@ -617,7 +617,7 @@ async fn csv_exports_have_a_header_row_and_the_same_figures() {
     )
     .await;
     let sections: Vec<&str> = text.trim_end().split("\n\n").collect();
-    assert_eq!(sections.len(), 2, "{text}");
+    assert_eq!(sections.len(), 3, "{text}");
     let head = parse_csv(sections[0]);
     assert_eq!(
         head[0],

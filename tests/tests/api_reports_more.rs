@@ -437,7 +437,7 @@ async fn xlsx_exports_have_a_header_typed_cells_and_a_totals_row() {
         &format!("orders_{from}_{to}.xlsx"),
     )
     .await;
-    assert_eq!(book.names(), ["Orders", "By operator"]);
+    assert_eq!(book.names(), ["Orders", "By operator", "Calls"]);
     let rows = book.rows("Orders");
     assert_eq!(
         rows,

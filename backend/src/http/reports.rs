@@ -187,7 +187,9 @@ pub async fn orders(
 ) -> Result<Response> {
     let (fmt, from, to) = prepare(&state, &user, &q)?;
     let users = state.store.list_users(None).await?;
-    let r = from_stats::orders_worked(state.store.stat_ops(&from, &to).await?, &users);
+    let mut r = from_stats::orders_worked(state.store.stat_ops(&from, &to).await?, &users);
+    let calls = state.store.calls_between(&from, &to).await?;
+    r.calls = reports::calls::operator_calls(&calls, &users);
     let ex = Export {
         csv: reports::orders_csv,
         sheets: sheets::orders,

@@ -248,6 +248,7 @@ pub fn orders_worked(rows: Vec<(String, String, OpsFigures)>, users: &[User]) ->
         open: total.new + total.delivery,
         failed_attempts: total.failed_attempts,
         by_operator,
+        calls: vec![],
     }
 }
 

@@ -1,6 +1,7 @@
 //! The managers' reports, computed from orders, and their CSV form; the
 //! charts' figures in `trends`, the Excel form in `sheets` and `xlsx`.
 
+pub mod calls;
 pub mod from_stats;
 pub mod gate;
 pub mod sheets;
@@ -176,6 +177,8 @@ pub fn sales_csv(r: &SalesReport) -> String {
     )
 }
 
+/// The orders-worked report as CSV: the totals, the operators' orders,
+/// and their calls per day (sections apart by an empty line).
 pub fn orders_csv(r: &OrdersReport) -> String {
     let mut out = write_csv(
         &["total", "delivered", "cancelled", "open", "failed_attempts"],
@@ -187,6 +190,35 @@ pub fn orders_csv(r: &OrdersReport) -> String {
         r.by_operator
             .iter()
             .map(|x| (&x.user_id, cell(&x.name), x.created, x.delivered)),
+    ));
+    out.push('\n');
+    out.push_str(&write_csv(
+        &[
+            "date",
+            "user_id",
+            "name",
+            "offered",
+            "answered",
+            "missed",
+            "called_back",
+            "avg_talk_seconds",
+            "orders",
+            "orders_per_answered",
+        ],
+        r.calls.iter().map(|x| {
+            (
+                &x.date,
+                x.user_id.clone().unwrap_or_default(),
+                cell(&x.name),
+                x.offered,
+                x.answered,
+                x.missed,
+                x.called_back,
+                x.avg_talk_seconds,
+                x.orders,
+                x.orders_per_answered,
+            )
+        }),
     ));
     out
 }

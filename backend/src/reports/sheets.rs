@@ -157,7 +157,58 @@ pub fn orders(r: &OrdersReport, l: Lang) -> Vec<Sheet> {
             ]),
             after: vec![],
         },
+        operator_calls(r, l),
     ]
+}
+
+/// The operators' calls per day: the phone load.
+fn operator_calls(r: &OrdersReport, l: Lang) -> Sheet {
+    let sum = |f: fn(&rodnik_shared::api::OperatorCalls) -> i64| {
+        Cell::Int(r.calls.iter().map(f).sum())
+    };
+    Sheet {
+        name: l.pick("Calls", "Звонки"),
+        headers: vec![
+            l.pick("Date", "Дата"),
+            l.pick("Operator", "Оператор"),
+            l.pick("Offered", "Поступило"),
+            l.pick("Answered", "Принято"),
+            l.pick("Missed", "Пропущено"),
+            l.pick("Called back", "Перезвонили"),
+            l.pick("Mean talk, s", "Средний разговор, с"),
+            l.pick("Orders", "Заказов"),
+            l.pick("Orders per answered call", "Заказов на принятый звонок"),
+        ],
+        rows: r
+            .calls
+            .iter()
+            .map(|x| {
+                vec![
+                    Cell::Date(x.date.clone()),
+                    Cell::text(&x.name),
+                    Cell::Int(x.offered),
+                    Cell::Int(x.answered),
+                    Cell::Int(x.missed),
+                    Cell::Int(x.called_back),
+                    Cell::Int(x.avg_talk_seconds),
+                    Cell::Int(x.orders),
+                    Cell::Text(format!("{:.2}", x.orders_per_answered)),
+                ]
+            })
+            .collect(),
+        totals: Some(vec![
+            total(l),
+            Cell::Empty,
+            sum(|x| x.offered),
+            sum(|x| x.answered),
+            sum(|x| x.missed),
+            sum(|x| x.called_back),
+            Cell::Empty,
+            sum(|x| x.orders),
+            Cell::Empty,
+        ]),
+        after: vec![],
+    }
 }
 
 pub fn lost_clients(r: &LostClientsReport, l: Lang) -> Vec<Sheet> {

@@ -242,6 +242,23 @@ impl Store {
         Ok(None)
     }
 
+    /// The calls of the days `from..=to` with their day (reports).
+    pub async fn calls_between(&self, from: &str, to: &str) -> Result<Vec<(String, Call)>> {
+        let rows = self
+            .many(
+                "SELECT * FROM calls WHERE date >= $from AND date <= $to",
+                json!({ "from": from, "to": to }),
+                vec![],
+            )
+            .await?;
+        rows.into_iter()
+            .map(|row| {
+                let date = row["date"].as_str().unwrap_or_default().to_string();
+                Ok((date, decode(call_from_row(row))?))
+            })
+            .collect()
+    }
+
     pub async fn list_calls(&self, date: Option<&str>, missed: Option<bool>) -> Result<Vec<Call>> {
         let filter = where_clause(&[
             ("date = $date", date.is_some()),

@@ -177,6 +177,55 @@ pub fn OrdersView(p: &OrdersViewProps) -> Html {
                 <span class="muted">{ t.sort_hint }</span>
             </div>
             <ReportTable id="orders-table" lang={p.lang} {columns} {rows} totals={Some(totals)} empty={t.empty} />
+            <h3 class="report-sub">{ t.calls_title }</h3>
+            { calls_table(r, p.lang) }
         </>
+    }
+}
+
+/// The operators' calls per day: offered, answered, missed, called back,
+/// mean talk time, orders per answered call.
+fn calls_table(r: &rodnik_shared::api::OrdersReport, lang: Lang) -> Html {
+    let t = texts(lang);
+    let columns = vec![
+        Column::text("day", t.col_day),
+        Column::text("operator", t.col_operator),
+        Column::num("offered", t.c_offered),
+        Column::num("answered", t.c_answered),
+        Column::num("missed", t.c_missed),
+        Column::num("called_back", t.c_called_back),
+        Column::text("talk", t.c_talk),
+        Column::text("per_call", t.c_per_call),
+    ];
+    let rows: Vec<Row> = r
+        .calls
+        .iter()
+        .map(|x| Row {
+            key: format!("{}:{}", x.date, x.user_id.clone().unwrap_or_default()),
+            cells: vec![
+                Cell::Date(x.date.clone()),
+                Cell::Text(x.name.clone()),
+                Cell::Int(x.offered),
+                Cell::Int(x.answered),
+                Cell::Int(x.missed),
+                Cell::Int(x.called_back),
+                Cell::Text(crate::state::history::talk_time(x.avg_talk_seconds)),
+                Cell::Text(format!("{:.2}", x.orders_per_answered)),
+            ],
+        })
+        .collect();
+    let sum = |f: fn(&rodnik_shared::api::OperatorCalls) -> i64| Cell::Int(r.calls.iter().map(f).sum());
+    let totals = vec![
+        Cell::Text(t.total.into()),
+        Cell::Text(String::new()),
+        sum(|x| x.offered),
+        sum(|x| x.answered),
+        sum(|x| x.missed),
+        sum(|x| x.called_back),
+        Cell::Text(String::new()),
+        Cell::Text(String::new()),
+    ];
+    html! {
+        <ReportTable id="calls-table" {lang} {columns} {rows} totals={Some(totals)} empty={t.empty} />
     }
 }
