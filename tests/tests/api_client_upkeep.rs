@@ -545,7 +545,10 @@ async fn the_history_pages_orders_newest_first_with_calls_and_notes() {
     assert_eq!(first["notes"][0]["text"], "бухгалтер Анна");
     assert_eq!(first["notes"][0]["by_name"], "irina name");
 
-    for bad in ["state=lost", "limit=0", "limit=101", "before=x"] {
+    // A page cursor that is not a number is a malformed query (400).
+    let r = w.app.get(&format!("{path}?before=x"), &w.op).await;
+    assert_eq!(r.status, 400, "{}", r.text);
+    for bad in ["state=lost", "limit=0", "limit=101"] {
         let r = w.app.get(&format!("{path}?{bad}"), &w.op).await;
         assert_eq!(r.status, 422, "{bad}: {}", r.text);
     }
@@ -564,7 +567,8 @@ async fn the_orders_report_counts_each_operators_calls() {
     let (_, lena) = w.app.user("lena", "operator", Some("102")).await;
     let (_, manager) = w.app.user("boss", "manager", None).await;
     let ev = |kind: &str, call: &str, ext: Option<&str>| {
-        let mut e = json!({ "event": kind, "call_id": call, "from": "+79161112233", "to": "+74950000000" });
+        let mut e =
+            json!({ "event": kind, "call_id": call, "from": "+79161112233", "to": "+74950000000" });
         if let Some(x) = ext {
             e["extension"] = json!(x);
         }
@@ -604,7 +608,11 @@ async fn the_orders_report_counts_each_operators_calls() {
         .expect(201);
     assert_eq!(w.app.call_event(ev("ended", "r-1", Some("101"))).await, 204);
     w.app
-        .post(&format!("/api/calls/{}/callback", id_of_call("r-3")), &lena, json!({}))
+        .post(
+            &format!("/api/calls/{}/callback", id_of_call("r-3")),
+            &lena,
+            json!({}),
+        )
         .await
         .expect(200);
 
@@ -626,14 +634,23 @@ async fn the_orders_report_counts_each_operators_calls() {
     assert_eq!(i["orders_per_answered"], 1.0);
     assert_eq!(i["date"], json!(today));
     let nobody = row("—");
-    assert_eq!((&nobody["offered"], &nobody["missed"]), (&json!(1), &json!(1)));
+    assert_eq!(
+        (&nobody["offered"], &nobody["missed"]),
+        (&json!(1), &json!(1))
+    );
     assert!(nobody["user_id"].is_null());
     assert_eq!(row("lena name")["called_back"], 1);
 
     // CSV: the third section, the same figures.
     let csv = w.app.get(&format!("{path}&format=csv"), &manager).await;
     assert_eq!(csv.status, 200);
-    let section = csv.text.trim_end().split("\n\n").nth(2).expect("calls section").to_string();
+    let section = csv
+        .text
+        .trim_end()
+        .split("\n\n")
+        .nth(2)
+        .expect("calls section")
+        .to_string();
     let mut reader = csv::Reader::from_reader(section.as_bytes());
     let headers = reader.headers().expect("headers").clone();
     assert_eq!(headers.get(0), Some("date"));
@@ -667,7 +684,10 @@ async fn the_orders_report_counts_each_operators_calls() {
         .map(|r| r.iter().map(|c| c.to_string()).collect())
         .collect();
     assert_eq!(cells[0][1], "Оператор");
-    let ira_cells = cells.iter().find(|r| r[1] == "ira name").expect("ira in the sheet");
+    let ira_cells = cells
+        .iter()
+        .find(|r| r[1] == "ira name")
+        .expect("ira in the sheet");
     assert_eq!(ira_cells[2..6], ["2", "1", "1", "0"]);
     assert_eq!(ira_cells[8], "1.00");
     let totals = cells.last().expect("totals");

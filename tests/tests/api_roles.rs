@@ -113,6 +113,12 @@ fn matrix() -> Vec<(Method, &'static str, Option<Value>, [u16; 4])> {
             [200, 200, 200, 403],
         ),
         (
+            M::GET,
+            "/api/clients/@CLIENT@/history",
+            None,
+            [200, 200, 200, 403],
+        ),
+        (
             M::POST,
             "/api/orders",
             Some(json!({ "client_id": "@CLIENT@", "address_id": "@ADDR@",

@@ -52,7 +52,10 @@ pub fn operator_calls(calls: &[(String, Call)], users: &[User]) -> Vec<OperatorC
         }
         let back = c.called_back_by.as_deref();
         if let Some(u) = back.and_then(|b| by_id.get(b).or_else(|| by_name.get(b))) {
-            tally.entry((date.clone(), u.id.clone())).or_default().called_back += 1;
+            tally
+                .entry((date.clone(), u.id.clone()))
+                .or_default()
+                .called_back += 1;
         }
     }
     tally
@@ -67,7 +70,11 @@ pub fn operator_calls(calls: &[(String, Call)], users: &[User]) -> Vec<OperatorC
                 answered: t.answered,
                 missed: t.missed,
                 called_back: t.called_back,
-                avg_talk_seconds: if t.talked > 0 { t.talk_seconds / t.talked } else { 0 },
+                avg_talk_seconds: if t.talked > 0 {
+                    t.talk_seconds / t.talked
+                } else {
+                    0
+                },
                 orders: t.orders,
                 orders_per_answered: if t.answered > 0 {
                     (t.orders as f64 / t.answered as f64 * 100.0).round() / 100.0
@@ -132,11 +139,32 @@ mod tests {
         let mut back = call(None, None, 0);
         back.called_back_by = Some("irina name".into());
         let calls = vec![
-            (d("2026-12-05"), call(Some("101"), Some(("2026-12-05T09:00:10Z", "2026-12-05T09:02:10Z")), 1)),
-            (d("2026-12-05"), call(Some("101"), Some(("2026-12-05T10:00:00Z", "2026-12-05T10:01:00Z")), 0)),
+            (
+                d("2026-12-05"),
+                call(
+                    Some("101"),
+                    Some(("2026-12-05T09:00:10Z", "2026-12-05T09:02:10Z")),
+                    1,
+                ),
+            ),
+            (
+                d("2026-12-05"),
+                call(
+                    Some("101"),
+                    Some(("2026-12-05T10:00:00Z", "2026-12-05T10:01:00Z")),
+                    0,
+                ),
+            ),
             (d("2026-12-05"), call(Some("101"), None, 0)),
             (d("2026-12-05"), back),
-            (d("2026-12-06"), call(Some("102"), Some(("2026-12-06T10:00:00Z", "2026-12-06T10:00:30Z")), 2)),
+            (
+                d("2026-12-06"),
+                call(
+                    Some("102"),
+                    Some(("2026-12-06T10:00:00Z", "2026-12-06T10:00:30Z")),
+                    2,
+                ),
+            ),
         ];
         let rows = operator_calls(&calls, &users);
         let find = |date: &str, who: Option<&str>| {
@@ -149,7 +177,10 @@ mod tests {
         assert_eq!(olga.avg_talk_seconds, 90);
         assert_eq!((olga.orders, olga.orders_per_answered), (1, 0.5));
         let nobody = find("2026-12-05", None);
-        assert_eq!((nobody.offered, nobody.missed, nobody.name.as_str()), (1, 1, "—"));
+        assert_eq!(
+            (nobody.offered, nobody.missed, nobody.name.as_str()),
+            (1, 1, "—")
+        );
         let irina = find("2026-12-05", Some("irina"));
         assert_eq!((irina.offered, irina.called_back), (0, 1));
         let irina6 = find("2026-12-06", Some("irina"));

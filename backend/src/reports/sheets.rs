@@ -163,9 +163,8 @@ pub fn orders(r: &OrdersReport, l: Lang) -> Vec<Sheet> {
 
 /// The operators' calls per day: the phone load.
 fn operator_calls(r: &OrdersReport, l: Lang) -> Sheet {
-    let sum = |f: fn(&rodnik_shared::api::OperatorCalls) -> i64| {
-        Cell::Int(r.calls.iter().map(f).sum())
-    };
+    let sum =
+        |f: fn(&rodnik_shared::api::OperatorCalls) -> i64| Cell::Int(r.calls.iter().map(f).sum());
     Sheet {
         name: l.pick("Calls", "Звонки"),
         headers: vec![

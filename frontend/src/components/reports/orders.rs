@@ -214,7 +214,8 @@ fn calls_table(r: &rodnik_shared::api::OrdersReport, lang: Lang) -> Html {
             ],
         })
         .collect();
-    let sum = |f: fn(&rodnik_shared::api::OperatorCalls) -> i64| Cell::Int(r.calls.iter().map(f).sum());
+    let sum =
+        |f: fn(&rodnik_shared::api::OperatorCalls) -> i64| Cell::Int(r.calls.iter().map(f).sum());
     let totals = vec![
         Cell::Text(t.total.into()),
         Cell::Text(String::new()),
