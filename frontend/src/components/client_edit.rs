@@ -495,7 +495,7 @@ pub fn ClientHistoryView(p: &HistoryProps) -> Html {
                 None => html! {},
                 Some(Err(e)) => html! { <p class="field-error">{ format!("{}: {e}", t.history_failed) }</p> },
                 Some(Ok(h)) => {
-                    let events = h.timeline();
+                    let events = h.timeline(!filter.is_empty());
                     html! {
                         <>
                             if events.is_empty() {

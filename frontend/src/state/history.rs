@@ -53,13 +53,14 @@ impl History {
 
     /// One timeline, newest first. While older orders are still to load,
     /// calls and notes older than the oldest loaded order wait for them, so
-    /// the timeline never skips a stretch of orders.
-    pub fn timeline(&self) -> Vec<Event> {
+    /// the timeline never skips a stretch of orders. `only_orders`: a state
+    /// filter is on, the calls and notes step aside.
+    pub fn timeline(&self, only_orders: bool) -> Vec<Event> {
         let horizon = match (&self.next_before, self.orders.last()) {
             (Some(_), Some(oldest)) => Some(oldest.created_at.as_str()),
             _ => None,
         };
-        let shown = |at: &str| horizon.is_none_or(|h| at >= h);
+        let shown = |at: &str| !only_orders && horizon.is_none_or(|h| at >= h);
         let mut out: Vec<Event> = self.orders.iter().cloned().map(Event::Order).collect();
         out.extend(
             self.calls
@@ -156,16 +157,20 @@ mod tests {
             notes: vec![note("n2", "2026-12-02T12:00:00Z")],
         });
         assert_eq!(
-            ids(&h.timeline()),
+            ids(&h.timeline(false)),
             ["o3", "k3", "n2", "o2"],
             "k1 waits for order 1"
         );
+        assert_eq!(ids(&h.timeline(true)), ["o3", "o2"]);
         h.more(ClientHistory {
             orders: vec![order("o1", "2026-12-01T10:00:00Z")],
             next_before: None,
             ..Default::default()
         });
-        assert_eq!(ids(&h.timeline()), ["o3", "k3", "n2", "o2", "o1", "k1"]);
+        assert_eq!(
+            ids(&h.timeline(false)),
+            ["o3", "k3", "n2", "o2", "o1", "k1"]
+        );
         assert_eq!(talk_time(245), "4:05");
     }
 }
