@@ -797,6 +797,15 @@ pub struct Call {
     pub client_names: Vec<String>,
 }
 
+impl Call {
+    /// Seconds from answer to hang-up; `None` unless both are known.
+    pub fn talk_seconds(&self) -> Option<i64> {
+        let at = |t: &Option<String>| chrono::DateTime::parse_from_rfc3339(t.as_deref()?).ok();
+        let (a, e) = (at(&self.answered_at)?, at(&self.ended_at)?);
+        Some((e - a).num_seconds().max(0))
+    }
+}
+
 /// A call as pushed on the live channel: with the caller's client cards.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

@@ -206,6 +206,39 @@ pub async fn wait_until<F: Fn(&str) -> bool>(c: &Client, css: &str, attr: Option
     wait_until_within(c, css, attr, WAIT, check).await
 }
 
+pub async fn click(c: &Client, css: &str) {
+    wait_for(c, css)
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+/// Sets a form control's value as a user's pick would (`input`, then `change`).
+pub async fn set_value(c: &Client, css: &str, value: &str) {
+    let done = js(
+        c,
+        &format!(
+            "const e = document.querySelector({css:?}); if (!e) return false;
+             e.value = {value:?};
+             e.dispatchEvent(new Event('input', {{ bubbles: true }}));
+             e.dispatchEvent(new Event('change', {{ bubbles: true }}));
+             return true;"
+        ),
+    )
+    .await;
+    assert_eq!(done, json!(true), "{css} is on the page");
+}
+
+/// Polls until `script` (a JS body that returns a boolean) returns true.
+pub async fn wait_js(c: &Client, script: &str, what: &str) {
+    let deadline = Instant::now() + WAIT;
+    while js(c, script).await != json!(true) {
+        assert!(Instant::now() < deadline, "{what} within {WAIT:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 pub async fn screenshot(c: &Client, name: &str) {
     let dir = repo().join("screenshots");
     std::fs::create_dir_all(&dir).expect("screenshots dir");

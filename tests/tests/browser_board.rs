@@ -142,14 +142,6 @@ async fn select(c: &Client, id: &str) {
     wait_until(c, "#board-actions", Some("data-id"), |v| v == id).await;
 }
 
-async fn click(c: &Client, css: &str) {
-    wait_for(c, css)
-        .await
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {css}: {e}"));
-}
-
 /// Drags one stop onto a target element with the browser's own DragEvents.
 async fn drag(c: &Client, from: &str, onto: &str) {
     let script = format!(

@@ -11,14 +11,6 @@ use rodnik_tests::browser::*;
 use rodnik_tests::{id_of, App};
 use serde_json::json;
 
-async fn click(c: &Client, css: &str) {
-    wait_for(c, css)
-        .await
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {css}: {e}"));
-}
-
 /// Replaces an input's value as typed by a user.
 async fn retype(c: &Client, css: &str, text: &str) {
     let el = wait_for(c, css).await;
@@ -273,22 +265,6 @@ async fn an_operator_keeps_the_client_up_to_date_from_the_card() {
     c.close().await.expect("close browser");
 }
 
-/// Sets a form control's value as a user's pick would (`input` and `change`).
-async fn set_value(c: &Client, css: &str, value: &str) {
-    let done = js(
-        c,
-        &format!(
-            "const e = document.querySelector({css:?}); if (!e) return false;
-             e.value = {value:?};
-             e.dispatchEvent(new Event('input', {{ bubbles: true }}));
-             e.dispatchEvent(new Event('change', {{ bubbles: true }}));
-             return true;"
-        ),
-    )
-    .await;
-    assert_eq!(done, json!(true), "{css} is on the page");
-}
-
 /// Item 4: the client calls back to move the time: the open order is changed
 /// from the card without the board (date, window, lines, courier), stays
 /// dispatched and moves to the new courier's route; then it is cancelled
@@ -385,14 +361,7 @@ async fn a_client_who_calls_back_gets_the_order_moved_from_the_console() {
     let gone_from_card = format!(
         "return document.querySelector(\"#active-orders .change-order[data-id='{id}']\") === null"
     );
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while js(&c, &gone_from_card).await != json!(true) {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the cancelled order left the card"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    wait_js(&c, &gone_from_card, "the cancelled order left the card").await;
     screenshot(&c, "console-order-cancelled.png").await;
 
     // The history: the cancelled order (filtered by state) and the call;
@@ -413,14 +382,7 @@ async fn a_client_who_calls_back_gets_the_order_moved_from_the_console() {
     .await;
     let qty = format!("#order-lines tr.line[data-product-id='{water}'] input.qty");
     let filled = format!("return document.querySelector({qty:?})?.value === '3'");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while js(&c, &filled).await != json!(true) {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "repeat filled the quantity"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    wait_js(&c, &filled, "repeat filled the quantity").await;
     assert!(
         c.find(Locator::Css("#changing-order")).await.is_err(),
         "a new order"

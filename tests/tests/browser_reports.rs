@@ -202,23 +202,6 @@ async fn world() -> World {
     }
 }
 
-async fn click(c: &Client, css: &str) {
-    wait_for(c, css)
-        .await
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {css}: {e}"));
-}
-
-/// Types a date into an `<input type=date>` the way a picker does: value, then `change`.
-async fn set_date(c: &Client, css: &str, value: &str) {
-    let script = format!(
-        "const e = document.querySelector('{css}'); if (!e) return false;
-         e.value = '{value}'; e.dispatchEvent(new Event('change', {{ bubbles: true }})); return true;"
-    );
-    assert_eq!(js(c, &script).await, true, "set {css}");
-}
-
 /// Waits until the screen shows this report (`data-loaded`) and is not loading.
 async fn shown(c: &Client, key: &str) {
     wait_until(c, "#reports", Some("data-loaded"), |v| v == key).await;
@@ -310,8 +293,8 @@ async fn a_manager_reads_the_four_reports_downloads_them_and_operators_call_the_
     wait_until(&c, "#reports", Some("aria-busy"), |v| v == "false").await;
     let (from, to) = (w.app.day(-5), w.app.day(5));
     let q = format!("from={from}&to={to}");
-    set_date(&c, "#range-from", &from).await;
-    set_date(&c, "#range-to", &to).await;
+    set_value(&c, "#range-from", &from).await;
+    set_value(&c, "#range-to", &to).await;
     shown(&c, &format!("deliveries|{from}|{to}")).await;
 
     // ---- Water delivered: the table is the API's report, row for row.
@@ -608,7 +591,7 @@ async fn a_manager_reads_the_four_reports_downloads_them_and_operators_call_the_
         v.starts_with("lost|") && v.ends_with("|3")
     })
     .await;
-    set_date(&c, "#lost-as-of", "2025-05-31").await;
+    set_value(&c, "#lost-as-of", "2025-05-31").await;
     shown(&c, "lost|2025-05-31|3").await;
     let api = w
         .app

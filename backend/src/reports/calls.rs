@@ -42,7 +42,7 @@ pub fn operator_calls(calls: &[(String, Call)], users: &[User]) -> Vec<OperatorC
         if c.answered_at.is_some() {
             t.answered += 1;
             t.orders += c.order_ids.len() as i64;
-            if let Some(s) = talk_seconds(c) {
+            if let Some(s) = c.talk_seconds() {
                 t.talk_seconds += s;
                 t.talked += 1;
             }
@@ -84,14 +84,6 @@ pub fn operator_calls(calls: &[(String, Call)], users: &[User]) -> Vec<OperatorC
             }
         })
         .collect()
-}
-
-/// Seconds from answer to hang-up.
-pub fn talk_seconds(c: &Call) -> Option<i64> {
-    let (a, e) = (c.answered_at.as_deref()?, c.ended_at.as_deref()?);
-    let a = chrono::DateTime::parse_from_rfc3339(a).ok()?;
-    let e = chrono::DateTime::parse_from_rfc3339(e).ok()?;
-    Some((e - a).num_seconds().max(0))
 }
 
 #[cfg(test)]

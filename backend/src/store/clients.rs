@@ -490,15 +490,7 @@ impl Store {
 const HISTORY_SIDE: usize = 50;
 
 fn history_call(c: Call, operators: &std::collections::HashMap<String, String>) -> HistoryCall {
-    let seconds = |from: &str, to: &str| {
-        let from = chrono::DateTime::parse_from_rfc3339(from).ok()?;
-        let to = chrono::DateTime::parse_from_rfc3339(to).ok()?;
-        Some((to - from).num_seconds().max(0))
-    };
-    let talk_seconds = match (&c.answered_at, &c.ended_at) {
-        (Some(a), Some(e)) => seconds(a, e),
-        _ => None,
-    };
+    let talk_seconds = c.talk_seconds();
     HistoryCall {
         operator: c.extension.as_ref().and_then(|e| operators.get(e)).cloned(),
         id: c.id,

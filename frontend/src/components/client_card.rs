@@ -229,12 +229,7 @@ pub fn ClientCardView(p: &ClientCardProps) -> Html {
 
 /// One order in a line; `action` (a button) at its end.
 fn mini_order(o: &Order, lang: Lang, action: Html) -> Html {
-    let lines = o
-        .lines
-        .iter()
-        .map(|l| format!("{} × {}", l.name, l.qty))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let lines = lines_text(o);
     let state = o.state.as_str();
     html! {
         <li class="mini-order" data-id={o.id.clone()} data-state={state}>
@@ -246,6 +241,15 @@ fn mini_order(o: &Order, lang: Lang, action: Html) -> Html {
             { action }
         </li>
     }
+}
+
+/// "Вода 19 л × 2, Стаканчики × 1".
+pub fn lines_text(o: &Order) -> String {
+    o.lines
+        .iter()
+        .map(|l| format!("{} × {}", l.name, l.qty))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `2025-11-27` as `27.11.25`: both languages read it.

@@ -9,7 +9,7 @@ use web_sys::HtmlSelectElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::client_card::short_date;
+use super::client_card::{lines_text, short_date};
 use super::new_client_form::{field_error, value};
 use crate::api::{new_idempotency_key, Api, ApiError};
 use crate::i18n::{client, kind_label, state_label, Lang};
@@ -412,12 +412,7 @@ pub fn ClientHistoryView(p: &HistoryProps) -> Html {
                         })
                     })
                 };
-                let lines = o
-                    .lines
-                    .iter()
-                    .map(|l| format!("{} × {}", l.name, l.qty))
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let lines = lines_text(o);
                 let state = o.state.as_str();
                 html! {
                     <li class="event order" data-kind="order" data-id={o.id.clone()} data-state={state}>

@@ -9,7 +9,7 @@ use rodnik_shared::api::{
 };
 use rodnik_shared::ClientKind;
 
-use super::console::FieldErrors;
+use super::console::{split_phones, FieldErrors};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetailsDraft {
@@ -42,14 +42,7 @@ impl DetailsDraft {
             version: Some(version),
             kind: Some(self.kind),
             name: Some(self.name.trim().to_string()),
-            phones: Some(
-                self.phones
-                    .split([',', ';'])
-                    .map(str::trim)
-                    .filter(|p| !p.is_empty())
-                    .map(str::to_string)
-                    .collect(),
-            ),
+            phones: Some(split_phones(&self.phones)),
             addresses: None,
             inn: Some(opt(&self.inn)),
             note: Some(opt(&self.note)),

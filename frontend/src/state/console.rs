@@ -227,7 +227,8 @@ impl ClientDraft {
     }
 }
 
-fn split_phones(s: &str) -> Vec<String> {
+/// The numbers of a phones input (separated by commas or semicolons).
+pub fn split_phones(s: &str) -> Vec<String> {
     s.split([',', ';'])
         .map(str::trim)
         .filter(|p| !p.is_empty())
