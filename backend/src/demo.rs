@@ -284,6 +284,7 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
                         full.saturating_sub(1)
                     };
                     let delivery = Delivery {
+                        lines: None,
                         cash_collected: (c.summary.kind == ClientKind::Individual)
                             .then_some(on_route.total),
                         empties_returned: Some(empties),

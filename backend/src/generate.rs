@@ -541,6 +541,7 @@ fn make_order(
             };
             let done = at(day, 9..21, rng);
             let delivery = Delivery {
+                lines: None,
                 cash_collected: (c.summary.kind == ClientKind::Individual)
                     .then_some(on_route.total),
                 empties_returned: Some(empties),

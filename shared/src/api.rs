@@ -601,6 +601,56 @@ pub struct Order {
     /// (set by `fail`, cleared by a date change, a dispatch or a cancel).
     #[serde(default)]
     pub needs_new_date: bool,
+    /// What was ordered, when the courier delivered something else (`lines`
+    /// and `total` are then what was delivered).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ordered: Option<OrderedLines>,
+    /// Every move of the date or window the courier made at the door.
+    #[serde(default)]
+    pub reschedules: Vec<Reschedule>,
+    /// The courier's proposed new day, waiting for dispatch to choose
+    /// (cleared by a date or window change, a dispatch or a cancel).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposal: Option<Reschedule>,
+}
+
+/// The lines and total an order had before the courier delivered others.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OrderedLines {
+    pub lines: Vec<OrderLine>,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub total: Money,
+}
+
+/// Where a courier's move of a stop put it.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RescheduleOutcome {
+    /// Another window the same day: the stop stayed on the route.
+    SameDay,
+    /// Another day, straight onto the courier's route of that day.
+    ToRoute,
+    /// Another day, back to dispatch with the day proposed.
+    ToDispatch,
+}
+
+/// A courier's move of a stop's date or window, with the reason.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Reschedule {
+    /// When the courier did it (the device's time, RFC 3339).
+    pub at: String,
+    pub courier_id: Option<String>,
+    pub reason: String,
+    pub from_date: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<WindowInput>))]
+    pub from_window: Option<TimeWindow>,
+    pub to_date: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<WindowInput>))]
+    pub to_window: Option<TimeWindow>,
+    pub outcome: RescheduleOutcome,
 }
 
 impl Order {
@@ -688,6 +738,10 @@ pub struct VersionOnly {
 pub struct DeliverOrder {
     #[serde(default)]
     pub cash_collected: Option<i64>,
+    /// What was actually delivered, when it differs from the order: priced
+    /// at the client's prices; the order's own lines are kept in `ordered`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lines: Option<Vec<LineInput>>,
     #[serde(default)]
     pub empties_returned: Option<i64>,
     #[serde(default)]
@@ -705,6 +759,43 @@ pub struct FailOrder {
     pub expected_version: Option<i64>,
     #[serde(default)]
     pub at: Option<String>,
+}
+
+/// A courier moves a stop at the door: another window today, or another day.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RescheduleOrder {
+    /// YYYY-MM-DD, today or later.
+    pub delivery_date: String,
+    /// The new window; absent or `null`: any time that day.
+    #[serde(default)]
+    pub window: Option<WindowInput>,
+    pub reason: String,
+    #[serde(default)]
+    pub expected_version: Option<i64>,
+    /// When the courier's device did it (RFC 3339); defaults to now.
+    #[serde(default)]
+    pub at: Option<String>,
+}
+
+/// What happens to a stop a courier moves to another day.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OtherDayRule {
+    /// Back to dispatch, with the day proposed shown (the default).
+    #[default]
+    ToDispatch,
+    /// Straight onto the courier's route of that day.
+    ToRoute,
+}
+
+/// The company's order settings (`GET/PUT /api/settings/orders`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OrderSettings {
+    #[serde(default)]
+    pub other_day: OtherDayRule,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]

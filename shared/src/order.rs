@@ -1,8 +1,10 @@
 //! The order's rules, in one place for the server and the web app.
 //!
 //! The state machine: `new -> delivery -> delivered`, `delivery -> new` (a
-//! failed attempt or a recall), `new | delivery -> cancelled`. Each change an
-//! order can go through (dispatch, deliver, fail, recall, cancel, edit) is a
+//! failed attempt, a recall, or a courier's move to another day that goes
+//! back to dispatch), `delivery -> delivery` (a courier's move that keeps the
+//! stop on a route), `new | delivery -> cancelled`. Each change an order can
+//! go through (dispatch, deliver, fail, reschedule, recall, cancel, edit) is a
 //! function on [`Order`] that takes its input, already parsed, and returns the
 //! next order with its [`Effects`], or a [`RuleError`]. The server's handlers
 //! only parse, load, call one of these and store with compare-and-set; the
@@ -11,7 +13,9 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-use crate::api::{Address, Attempt, Order, OrderLine};
+use crate::api::{
+    Address, Attempt, Order, OrderLine, OrderedLines, OtherDayRule, Reschedule, RescheduleOutcome,
+};
 use crate::values::{ClientKind, FieldError, Money, TimeWindow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -34,6 +38,8 @@ pub enum OrderAction {
     Fail,
     /// A dispatcher took the stop back from the route.
     Recall,
+    /// The courier moved the stop to another window or day at the door.
+    Reschedule,
     Cancel,
 }
 
@@ -71,6 +77,7 @@ impl OrderState {
             (New, Dispatch) => Ok(Delivery),
             (Delivery, Deliver) => Ok(Delivered),
             (Delivery, Fail) | (Delivery, Recall) => Ok(New),
+            (Delivery, Reschedule) => Ok(Delivery),
             (New, Cancel) | (Delivery, Cancel) => Ok(Cancelled),
             (from, action) => Err(TransitionError {
                 from,
@@ -87,6 +94,7 @@ impl OrderAction {
             OrderAction::Deliver => "delivered",
             OrderAction::Fail => "failed",
             OrderAction::Recall => "recalled",
+            OrderAction::Reschedule => "rescheduled",
             OrderAction::Cancel => "cancelled",
         }
     }
@@ -174,12 +182,25 @@ pub struct NewOrder {
 /// A closed stop, as the courier reported it.
 #[derive(Debug, Clone, Default)]
 pub struct Delivery {
+    /// What was delivered, priced at the client's prices, when the courier
+    /// said it differs from the order.
+    pub lines: Option<Vec<OrderLine>>,
     pub cash_collected: Option<Money>,
     pub empties_returned: Option<u32>,
     /// When it happened (the device's time, RFC 3339).
     pub at: String,
     /// The user who closed it.
     pub by: String,
+}
+
+/// A courier's move of a stop at the door, parsed (the date is today or later).
+#[derive(Debug, Clone)]
+pub struct DoorReschedule {
+    pub date: String,
+    pub window: Option<TimeWindow>,
+    pub reason: String,
+    /// When it happened (the device's time, RFC 3339).
+    pub at: String,
 }
 
 /// An edit of an open order, every part parsed; `None` leaves it as it is.
@@ -195,7 +216,7 @@ pub struct OrderEdit {
     pub note: Option<Option<String>>,
 }
 
-/// Returnable containers delivered minus empties taken back.
+/// Returnable containers delivered (`o`'s lines) minus empties taken back.
 fn bottles_delta(o: &Order, empties: Option<u32>) -> i64 {
     i64::from(o.returnable_qty()) - i64::from(empties.unwrap_or(0))
 }
@@ -240,6 +261,9 @@ impl Order {
             delivered_at: None,
             cancel_reason: None,
             needs_new_date: false,
+            ordered: None,
+            reschedules: vec![],
+            proposal: None,
         }
     }
 
@@ -271,23 +295,90 @@ impl Order {
         n.state = state;
         n.route_pos = end_of(route, n.courier_id.as_deref(), &n.delivery_date);
         n.needs_new_date = false;
+        n.proposal = None;
         Ok((n, Effects::default()))
     }
 
     /// The courier closed the stop: cash and empties as reported; the
     /// client's bottle balance moves by what was brought minus what came back.
+    /// Lines other than the order's become the order's lines and total (what
+    /// the reports count); the order's own are kept in `ordered`.
     pub fn deliver(&self, d: Delivery, at: &str) -> Result<(Order, Effects), RuleError> {
         let state = self.state.apply(OrderAction::Deliver)?;
         let mut n = self.next(at);
         n.state = state;
+        if let Some(lines) = d.lines.filter(|l| *l != self.lines) {
+            if lines.is_empty() {
+                return Err(
+                    FieldError::new("lines", "nothing delivered: fail the stop instead").into(),
+                );
+            }
+            n.ordered = Some(OrderedLines {
+                lines: std::mem::take(&mut n.lines),
+                total: self.total,
+            });
+            n.total = lines.iter().map(|l| l.amount).sum();
+            n.lines = lines;
+        }
         n.cash_collected = d.cash_collected;
         n.empties_returned = d.empties_returned;
         n.delivered_at = Some(d.at);
         let fx = Effects {
-            bottles_delta: bottles_delta(self, d.empties_returned),
+            bottles_delta: bottles_delta(&n, d.empties_returned),
             delivered_by: Some(d.by),
         };
         Ok((n, fx))
+    }
+
+    /// The courier moves the stop at the door. Another window the same day
+    /// keeps it on the route where it is; another day puts it at the end of
+    /// the courier's route of that day (`route`, looked up before), or, by
+    /// the company's `rule`, back to dispatch with the day proposed.
+    pub fn reschedule(
+        &self,
+        r: DoorReschedule,
+        rule: OtherDayRule,
+        route: Option<&RouteEnd>,
+        at: &str,
+    ) -> Result<(Order, Effects), RuleError> {
+        let state = self.state.apply(OrderAction::Reschedule)?;
+        let same_day = r.date == self.delivery_date;
+        if same_day && r.window == self.window {
+            return Err(FieldError::new("window", "pick another window or another day").into());
+        }
+        let outcome = match (same_day, rule) {
+            (true, _) => RescheduleOutcome::SameDay,
+            (false, OtherDayRule::ToRoute) => RescheduleOutcome::ToRoute,
+            (false, OtherDayRule::ToDispatch) => RescheduleOutcome::ToDispatch,
+        };
+        let entry = Reschedule {
+            at: r.at,
+            courier_id: self.courier_id.clone(),
+            reason: r.reason,
+            from_date: self.delivery_date.clone(),
+            from_window: self.window,
+            to_date: r.date.clone(),
+            to_window: r.window,
+            outcome,
+        };
+        let mut n = self.next(at);
+        n.state = state;
+        match outcome {
+            RescheduleOutcome::SameDay => n.window = r.window,
+            RescheduleOutcome::ToRoute => {
+                n.delivery_date = r.date;
+                n.window = r.window;
+                n.route_pos = end_of(route, n.courier_id.as_deref(), &n.delivery_date);
+            }
+            RescheduleOutcome::ToDispatch => {
+                n.state = self.state.apply(OrderAction::Recall)?;
+                n.route_pos = 0;
+                n.needs_new_date = true;
+                n.proposal = Some(entry.clone());
+            }
+        }
+        n.reschedules.push(entry);
+        Ok((n, Effects::default()))
     }
 
     /// The courier could not deliver: off the route, an attempt recorded,
@@ -324,6 +415,7 @@ impl Order {
         n.state = self.state.apply(OrderAction::Cancel)?;
         n.cancel_reason = Some(reason);
         n.needs_new_date = false;
+        n.proposal = None;
         Ok((n, Effects::default()))
     }
 
@@ -347,9 +439,11 @@ impl Order {
         if let Some(d) = &e.delivery_date {
             n.delivery_date = d.clone();
             n.needs_new_date = false;
+            n.proposal = None;
         }
         if let Some(w) = e.window {
             n.window = w;
+            n.proposal = None;
         }
         if let Some(c) = &e.courier {
             (n.courier_id, n.courier_name) = c.clone().unzip();
@@ -385,7 +479,7 @@ mod tests {
     use super::OrderState::*;
     use super::*;
 
-    const ACTIONS: [OrderAction; 5] = [Dispatch, Deliver, Fail, Recall, Cancel];
+    const ACTIONS: [OrderAction; 6] = [Dispatch, Deliver, Fail, Recall, Reschedule, Cancel];
 
     #[test]
     fn valid_transitions() {
@@ -393,6 +487,7 @@ mod tests {
         assert_eq!(Delivery.apply(Deliver), Ok(Delivered));
         assert_eq!(Delivery.apply(Fail), Ok(New));
         assert_eq!(Delivery.apply(Recall), Ok(New));
+        assert_eq!(Delivery.apply(Reschedule), Ok(Delivery));
         assert_eq!(New.apply(Cancel), Ok(Cancelled));
         assert_eq!(Delivery.apply(Cancel), Ok(Cancelled));
     }
@@ -404,6 +499,7 @@ mod tests {
             (Delivery, Deliver),
             (Delivery, Fail),
             (Delivery, Recall),
+            (Delivery, Reschedule),
             (New, Cancel),
             (Delivery, Cancel),
         ];
@@ -527,6 +623,7 @@ mod tests {
         fn delivery_moves_the_bottle_balance_by_full_minus_empties() {
             let (o, _) = order(Some("k")).dispatch(None, AT).unwrap();
             let d = Delivery {
+                lines: None,
                 cash_collected: Some(Money(93_000)),
                 empties_returned: Some(1),
                 at: "2026-12-05T11:00:00+00:00".into(),
@@ -597,6 +694,158 @@ mod tests {
                 e.to_string(),
                 "an order in state 'cancelled' cannot be edited"
             );
+        }
+
+        fn water(qty: u32) -> OrderLine {
+            OrderLine {
+                product_id: "water".into(),
+                name: "water".into(),
+                kind: ProductKind::Water,
+                qty,
+                price: Money(25_000),
+                amount: Money(25_000 * i64::from(qty)),
+                returnable: true,
+            }
+        }
+
+        #[test]
+        fn delivering_other_quantities_keeps_what_was_ordered() {
+            let (o, _) = order(Some("k")).dispatch(None, AT).unwrap();
+            let pump = OrderLine {
+                product_id: "pump".into(),
+                name: "pump".into(),
+                kind: ProductKind::Goods,
+                qty: 1,
+                price: Money(40_000),
+                amount: Money(40_000),
+                returnable: false,
+            };
+            let d = Delivery {
+                lines: Some(vec![water(2), pump]),
+                cash_collected: Some(Money(90_000)),
+                empties_returned: Some(2),
+                at: AT.into(),
+                by: "k".into(),
+            };
+            let (n, fx) = o.deliver(d, AT).unwrap();
+            assert_eq!(n.total, Money(90_000));
+            assert_eq!(n.lines.len(), 2);
+            let ordered = n.ordered.as_ref().expect("the order's lines are kept");
+            assert_eq!((ordered.total, ordered.lines.len()), (Money(93_000), 2));
+            assert_eq!(ordered.lines, o.lines);
+            // Two full bottles brought, two empties back.
+            assert_eq!(fx.bottles_delta, 0);
+            // The same lines as ordered: nothing is kept twice.
+            let same = Delivery {
+                lines: Some(o.lines.clone()),
+                empties_returned: Some(0),
+                ..Default::default()
+            };
+            let (n, fx) = o.deliver(same, AT).unwrap();
+            assert!(n.ordered.is_none());
+            assert_eq!(fx.bottles_delta, 3);
+            let nothing = Delivery {
+                lines: Some(vec![]),
+                ..Default::default()
+            };
+            let e = o.deliver(nothing, AT).unwrap_err();
+            assert!(
+                matches!(e, RuleError::Invalid(ref f) if f.field == "lines"),
+                "{e:?}"
+            );
+        }
+
+        fn door(date: &str, window: Option<(u32, u32)>) -> DoorReschedule {
+            DoorReschedule {
+                date: date.into(),
+                window: window.map(|(a, b)| TimeWindow {
+                    from: chrono::NaiveTime::from_hms_opt(a, 0, 0).unwrap(),
+                    to: chrono::NaiveTime::from_hms_opt(b, 0, 0).unwrap(),
+                }),
+                reason: "не успеваю сегодня".into(),
+                at: "2026-12-05T12:30:00+00:00".into(),
+            }
+        }
+
+        #[test]
+        fn a_later_window_the_same_day_stays_on_the_route() {
+            let (o, _) = order(Some("k"))
+                .dispatch(Some(&end("k", "2026-12-05", 3)), AT)
+                .unwrap();
+            let rule = OtherDayRule::ToDispatch;
+            let (n, _) = o
+                .reschedule(door("2026-12-05", Some((18, 21))), rule, None, AT)
+                .unwrap();
+            assert_eq!((n.state, n.route_pos), (OrderState::Delivery, 3));
+            assert_eq!(n.window.map(|w| w.to.to_string()), Some("21:00:00".into()));
+            assert_eq!(n.reschedules.len(), 1);
+            assert_eq!(n.reschedules[0].outcome, RescheduleOutcome::SameDay);
+            assert_eq!(n.reschedules[0].courier_id.as_deref(), Some("k"));
+            assert!(n.proposal.is_none() && !n.needs_new_date);
+            // The same day and window is no move at all.
+            let e = n
+                .reschedule(door("2026-12-05", Some((18, 21))), rule, None, AT)
+                .unwrap_err();
+            assert!(
+                matches!(e, RuleError::Invalid(ref f) if f.field == "window"),
+                "{e:?}"
+            );
+        }
+
+        #[test]
+        fn another_day_goes_to_dispatch_or_to_that_days_route() {
+            let (o, _) = order(Some("k"))
+                .dispatch(Some(&end("k", "2026-12-05", 3)), AT)
+                .unwrap();
+            let tomorrow = end("k", "2026-12-06", 5);
+            let (n, _) = o
+                .reschedule(
+                    door("2026-12-06", None),
+                    OtherDayRule::ToDispatch,
+                    Some(&tomorrow),
+                    AT,
+                )
+                .unwrap();
+            assert_eq!((n.state, n.route_pos), (OrderState::New, 0));
+            assert_eq!(n.delivery_date, "2026-12-05", "the date waits for dispatch");
+            assert!(n.needs_new_date);
+            let p = n.proposal.clone().expect("the day proposed is shown");
+            assert_eq!(
+                (p.to_date.as_str(), p.outcome),
+                ("2026-12-06", RescheduleOutcome::ToDispatch)
+            );
+            assert_eq!(n.courier_id.as_deref(), Some("k"));
+            // Dispatch answers it by choosing the day.
+            let edit = OrderEdit {
+                delivery_date: Some(p.to_date.clone()),
+                ..Default::default()
+            };
+            let (answered, _) = n.edit(&edit, None, AT).unwrap();
+            assert!(answered.proposal.is_none() && !answered.needs_new_date);
+            assert_eq!(
+                answered.reschedules.len(),
+                1,
+                "the move stays in the history"
+            );
+
+            let (n, _) = o
+                .reschedule(
+                    door("2026-12-06", Some((9, 13))),
+                    OtherDayRule::ToRoute,
+                    Some(&tomorrow),
+                    AT,
+                )
+                .unwrap();
+            assert_eq!(
+                (n.state, n.delivery_date.as_str(), n.route_pos),
+                (OrderState::Delivery, "2026-12-06", 5)
+            );
+            assert!(n.proposal.is_none() && !n.needs_new_date);
+            // Only a stop on a route can be moved at the door.
+            let e = order(Some("k"))
+                .reschedule(door("2026-12-06", None), OtherDayRule::ToRoute, None, AT)
+                .unwrap_err();
+            assert!(matches!(e, RuleError::Transition(_)), "{e:?}");
         }
 
         #[test]

@@ -1056,10 +1056,15 @@ async fn courier_reads_a_client_only_through_their_own_stop() {
         .get("/api/clients?q=%D0%A0%D0%BE%D0%BC", &w.kolya)
         .await
         .error(403);
+    // Contract prices: for his stop's client (to price what is taken at the door) only.
     w.app
         .get(&format!("/api/clients/{}/prices", w.client), &w.kolya)
         .await
-        .error(403);
+        .expect(200);
+    w.app
+        .get(&format!("/api/clients/{other}/prices"), &w.kolya)
+        .await
+        .error(404);
 }
 
 // ---------- routes ----------

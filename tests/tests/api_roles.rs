@@ -173,6 +173,14 @@ fn matrix() -> Vec<(Method, &'static str, Option<Value>, [u16; 4])> {
             [200, 200, 200, 404],
         ),
         (
+            M::POST,
+            "/api/orders/@DLV@/reschedule",
+            Some(
+                json!({ "delivery_date": "@TODAY@", "window": { "from": "18:00", "to": "21:00" }, "reason": "клиент просит перенести" }),
+            ),
+            [200, 200, 200, 404],
+        ),
+        (
             M::GET,
             "/api/route?courier_id=@OTHER_COURIER@",
             None,
@@ -238,11 +246,19 @@ fn matrix() -> Vec<(Method, &'static str, Option<Value>, [u16; 4])> {
             None,
             [200, 200, 200, 403],
         ),
+        // A courier reads them only for a client of their own stops.
         (
             M::GET,
             "/api/clients/@CLIENT@/prices",
             None,
-            [200, 200, 200, 403],
+            [200, 200, 200, 404],
+        ),
+        (M::GET, "/api/settings/orders", None, [200, 200, 200, 200]),
+        (
+            M::PUT,
+            "/api/settings/orders",
+            Some(json!({ "other_day": "to_dispatch" })),
+            [200, 200, 403, 403],
         ),
         (
             M::GET,

@@ -148,13 +148,19 @@ pub async fn put_prices(
     Ok(Json(state.store.contract_price_list(&id).await?))
 }
 
-#[utoipa::path(get, path = "/api/clients/{id}/prices", responses((status = 200, body = ContractPrices)))]
+#[utoipa::path(get, path = "/api/clients/{id}/prices",
+    responses((status = 200, body = ContractPrices, description = "operators and up; a courier only for a client of their own stops"),
+        (status = 404, body = rodnik_shared::api::ErrorBody)))]
 pub async fn get_prices(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Json<ContractPrices>> {
-    user.require_operator()?;
-    state.store.require_client(&id).await?;
+    if user.role().is_operator_or_up() {
+        state.store.require_client(&id).await?;
+    } else {
+        // A courier prices what a client of their stops takes at the door.
+        super::clients::courier_view(state.store.require_card(&id).await?, &user)?;
+    }
     Ok(Json(state.store.contract_price_list(&id).await?))
 }

@@ -137,11 +137,16 @@ pub async fn get_client(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Json<ClientCard>> {
-    let mut c = state.store.require_card(&id).await?;
+    let c = state.store.require_card(&id).await?;
     if user.role().is_operator_or_up() {
         return Ok(Json(c));
     }
-    // A courier sees a client only through their own stops, and only those stops.
+    Ok(Json(courier_view(c, &user)?))
+}
+
+/// A courier sees a client only through their own stops, and only those
+/// stops; a client with none is not found.
+pub(super) fn courier_view(mut c: ClientCard, user: &CurrentUser) -> Result<ClientCard> {
     let mine = |o: &rodnik_shared::api::Order| {
         o.courier_id.as_deref() == Some(user.id()) && o.state.is_on_route()
     };
@@ -150,7 +155,7 @@ pub async fn get_client(
     if c.active_orders.is_empty() && c.recent_orders.is_empty() {
         return Err(Error::not_found("client"));
     }
-    Ok(Json(c))
+    Ok(c)
 }
 
 #[utoipa::path(patch, path = "/api/clients/{id}", request_body = PatchClient, responses((status = 200, body = ClientCard)))]

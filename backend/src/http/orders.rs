@@ -12,14 +12,14 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{NaiveDate, Utc};
 use rodnik_shared::api::{
-    CancelOrder, CreateOrder, DeliverOrder, FailOrder, Order, OrderLine, PatchOrder, PutRoute,
-    Route, User, VersionOnly,
+    CancelOrder, CreateOrder, DeliverOrder, FailOrder, Order, OrderLine, OrderSettings,
+    OtherDayRule, PatchOrder, PutRoute, RescheduleOrder, Route, User, VersionOnly,
 };
 use rodnik_shared::pricing;
 use rodnik_shared::validate::{self, optional_text, required_text};
 use rodnik_shared::{
-    Delivery, Effects, FieldError, Money, NewOrder, OrderEdit, OrderState, Qty, Role, RouteEnd,
-    TimeWindow,
+    Delivery, DoorReschedule, Effects, FieldError, Money, NewOrder, OrderEdit, OrderState, Qty,
+    Role, RouteEnd, TimeWindow,
 };
 use serde::Deserialize;
 
@@ -38,9 +38,14 @@ pub fn router() -> Router<AppState> {
         .route("/orders/{id}/dispatch", post(dispatch))
         .route("/orders/{id}/deliver", post(deliver))
         .route("/orders/{id}/fail", post(fail))
+        .route("/orders/{id}/reschedule", post(reschedule))
         .route("/orders/{id}/recall", post(recall))
         .route("/orders/{id}/cancel", post(cancel))
         .route("/route", get(get_route).put(put_route))
+        .route(
+            "/settings/orders",
+            get(get_order_settings).put(put_order_settings),
+        )
 }
 
 fn now() -> String {
@@ -513,7 +518,25 @@ pub async fn deliver(
         }
         other => other.map(|e| e as u32),
     };
+    // What was delivered instead of the order's lines, priced for the client.
+    let lines = match &req.lines {
+        Some(l) => {
+            let valid = validate::lines(l)?;
+            let current = visible_order(&state, &user, &id).await?;
+            let ids: Vec<String> = valid.iter().map(|(p, _)| p.clone()).collect();
+            let inputs = state.store.order_inputs(&current.client_id, &ids).await?;
+            let kept: Vec<&str> = current
+                .lines
+                .iter()
+                .map(|l| l.product_id.as_str())
+                .collect();
+            refuse_off_sale(&valid, &inputs, &kept)?;
+            Some(price_lines(valid, &inputs)?)
+        }
+        None => None,
+    };
     let delivery = Delivery {
+        lines,
         cash_collected: cash,
         empties_returned: empties,
         at: device_time(req.at.as_deref())?,
@@ -541,6 +564,80 @@ pub async fn fail(
     })
     .await?;
     Ok(Json(order))
+}
+
+#[utoipa::path(post, path = "/api/orders/{id}/reschedule", request_body = RescheduleOrder,
+    params(("id" = String, Path, description = "the order's id")),
+    responses((status = 200, body = Order),
+        (status = 404, body = rodnik_shared::api::ErrorBody, description = "no such order, or not this courier's stop"),
+        (status = 409, body = rodnik_shared::api::ErrorBody, description = "`invalid_transition` (not on a route), `stale_version`"),
+        (status = 422, body = rodnik_shared::api::ErrorBody)))]
+pub async fn reschedule(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    idem: Idem,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<RescheduleOrder>,
+) -> Result<Json<Order>> {
+    let reason = required_text(&req.reason, "reason")?;
+    let date = validate::date(&req.delivery_date, "delivery_date")?;
+    if date < state.cfg.today() {
+        return Err(Error::invalid("delivery_date", "must not be before today"));
+    }
+    if date > state.cfg.today() + chrono::Days::new(366) {
+        return Err(Error::invalid(
+            "delivery_date",
+            "must be within a year from today",
+        ));
+    }
+    let window = req
+        .window
+        .as_ref()
+        .map(|w| TimeWindow::parse(w, "window"))
+        .transpose()?;
+    let happened = device_time(req.at.as_deref())?;
+    let current = visible_order(&state, &user, &id).await?;
+    let rule = state.store.order_settings().await?.other_day;
+    let date = date.to_string();
+    // A stop taken onto another day's route goes to its end: looked up before.
+    let end = match rule == OtherDayRule::ToRoute && date != current.delivery_date {
+        true => route_end(&state, current.courier_id.as_deref(), &date).await?,
+        false => None,
+    };
+    let door = DoorReschedule {
+        date,
+        window,
+        reason,
+        at: happened,
+    };
+    let order = mutate(&state, &user, &idem, &id, req.expected_version, |o, at| {
+        o.reschedule(door.clone(), rule, end.as_ref(), at)
+    })
+    .await?;
+    Ok(Json(order))
+}
+
+#[utoipa::path(get, path = "/api/settings/orders",
+    responses((status = 200, body = OrderSettings)))]
+pub async fn get_order_settings(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+) -> Result<Json<OrderSettings>> {
+    Ok(Json(state.store.order_settings().await?))
+}
+
+#[utoipa::path(put, path = "/api/settings/orders", request_body = OrderSettings,
+    responses((status = 200, body = OrderSettings),
+        (status = 403, body = rodnik_shared::api::ErrorBody, description = "admins and managers only")))]
+pub async fn put_order_settings(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(req): ApiJson<OrderSettings>,
+) -> Result<Json<OrderSettings>> {
+    user.require_manager()?;
+    let saved = state.store.set_order_settings(&req).await?;
+    tracing::info!(by = %user.0.username, ?saved, "order settings changed");
+    Ok(Json(saved))
 }
 
 #[utoipa::path(post, path = "/api/orders/{id}/recall", request_body = VersionOnly, responses((status = 200, body = Order)))]

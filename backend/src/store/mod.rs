@@ -13,6 +13,7 @@ pub mod packs;
 pub mod phones;
 pub mod reports;
 pub mod route_cache;
+pub mod settings;
 pub mod stats;
 pub mod telephony;
 pub mod users;

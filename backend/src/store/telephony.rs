@@ -19,21 +19,7 @@ fn seen_key(key: &str) -> String {
 impl Store {
     /// The stored settings and their revision (0 when never written).
     pub async fn telephony_settings(&self) -> Result<(Stored, i64)> {
-        let row = self
-            .one(
-                "SELECT doc, rev FROM ONLY $rid",
-                Value::Null,
-                vec![("rid", rid("settings", "telephony"))],
-            )
-            .await?;
-        let Some(row) = row else {
-            return Ok((Stored::default(), 0));
-        };
-        let rev = row.get("rev").and_then(Value::as_i64).unwrap_or(0);
-        let doc = row.get("doc").and_then(Value::as_str).unwrap_or("{}");
-        let stored: Stored = serde_json::from_str(doc)
-            .map_err(|e| Error::Internal(format!("telephony settings did not decode: {e}")))?;
-        Ok((stored, rev))
+        self.settings_row("telephony").await
     }
 
     /// Reads, changes and writes the settings as one compare-and-set on `rev`
@@ -42,34 +28,7 @@ impl Store {
     where
         F: Fn(&mut Stored) -> Result<()>,
     {
-        self.retrying(|| async {
-            let (mut stored, rev) = self.telephony_settings().await?;
-            change(&mut stored)?;
-            let doc = serde_json::to_string(&stored)
-                .map_err(|e| Error::Internal(e.to_string()))?;
-            let sql = if rev == 0 {
-                "CREATE $rid CONTENT { doc: $doc, rev: 1 } RETURN NONE"
-            } else {
-                "BEGIN TRANSACTION;
-                 LET $changed = (UPDATE $rid SET doc = $doc, rev = rev + 1 WHERE rev = $rev RETURN id);
-                 IF array::len($changed) = 0 { THROW 'cas_failed' };
-                 COMMIT TRANSACTION;"
-            };
-            self.run_with(
-                sql,
-                json!({ "doc": doc, "rev": rev }),
-                vec![("rid", rid("settings", "telephony"))],
-            )
-            .await
-            .map_err(|e| match e {
-                Error::Conflict { code: "duplicate" | "stale_version", .. } => {
-                    Error::conflict("retry", "settings changed meanwhile")
-                }
-                other => other,
-            })?;
-            Ok(stored)
-        })
-        .await
+        self.update_settings_row("telephony", change).await
     }
 
     /// Whether a provider's event (named by its own ids) was applied before.
