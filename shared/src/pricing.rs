@@ -74,6 +74,23 @@ pub fn order_line(
     }
 }
 
+/// A line delivered at the door (`fresh`, priced for the client now): a
+/// product already on the order keeps the order's price, the one agreed
+/// when it was taken; any other is at the client's price.
+pub fn at_door(
+    ordered: &[crate::api::OrderLine],
+    fresh: crate::api::OrderLine,
+) -> crate::api::OrderLine {
+    match ordered.iter().find(|l| l.product_id == fresh.product_id) {
+        Some(o) => crate::api::OrderLine {
+            price: o.price,
+            amount: Money(o.price.0.saturating_mul(i64::from(fresh.qty))),
+            ..fresh
+        },
+        None => fresh,
+    }
+}
+
 pub fn total(lines: &[PricedLine]) -> Money {
     lines.iter().map(|l| l.amount).sum()
 }

@@ -119,6 +119,15 @@ async fn the_courier_delivers_other_quantities_at_the_clients_prices() {
     let o = w.stop().await;
     let id = id_of(&o);
     assert_eq!(o["total"], 2 * 25000 + 3 * 1500);
+    // A new list price meanwhile does not change what was agreed on the phone.
+    w.app
+        .patch(
+            &format!("/api/products/{}", w.water),
+            &w.manager,
+            json!({ "price": 26000 }),
+        )
+        .await
+        .expect(200);
     // The client takes three bottles instead of two, no cups, and buys a pump.
     let body = json!({ "lines": [{ "product_id": w.water, "qty": 3 }, { "product_id": w.pump, "qty": 1 }],
                        "cash_collected": 115000, "empties_returned": 1,

@@ -531,7 +531,13 @@ pub async fn deliver(
                 .map(|l| l.product_id.as_str())
                 .collect();
             refuse_off_sale(&valid, &inputs, &kept)?;
-            Some(price_lines(valid, &inputs)?)
+            let priced = price_lines(valid, &inputs)?;
+            Some(
+                priced
+                    .into_iter()
+                    .map(|l| pricing::at_door(&current.lines, l))
+                    .collect(),
+            )
         }
         None => None,
     };

@@ -3,7 +3,7 @@
 //! the offline queue across retries and reloads) and the device's time.
 
 use gloo_net::http::Request;
-use rodnik_shared::api::{ClientCard, DeliverOrder, FailOrder, Order, Route};
+use rodnik_shared::api::{ClientCard, DeliverOrder, FailOrder, Order, RescheduleOrder, Route};
 
 use super::{enc, Api, ApiError};
 
@@ -21,6 +21,24 @@ impl Api {
         key: &str,
     ) -> Result<Order, ApiError> {
         let path = format!("/api/orders/{}/deliver", enc(id));
+        self.post(&path, req, Some(key)).await
+    }
+
+    /// The courier's route of another day (tomorrow's, read-only).
+    pub async fn my_route_on(&self, date: &str) -> Result<Route, ApiError> {
+        let r = self
+            .auth(Request::get("/api/route"))
+            .query([("date", date)]);
+        self.json(r.send().await).await
+    }
+
+    pub async fn reschedule(
+        &self,
+        id: &str,
+        req: &RescheduleOrder,
+        key: &str,
+    ) -> Result<Order, ApiError> {
+        let path = format!("/api/orders/{}/reschedule", enc(id));
         self.post(&path, req, Some(key)).await
     }
 

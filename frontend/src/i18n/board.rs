@@ -46,6 +46,12 @@ pub struct BoardTexts {
     pub contact: &'static str,
     pub note: &'static str,
     pub stale: &'static str,
+    pub proposal: &'static str,
+    pub accept_proposal: &'static str,
+    pub moves: &'static str,
+    pub ordered: &'static str,
+    pub delivered_lines: &'static str,
+    pub any_time: &'static str,
 }
 
 pub fn texts(lang: Lang) -> &'static BoardTexts {
@@ -113,6 +119,12 @@ static EN: BoardTexts = BoardTexts {
     contact: "Contact",
     note: "Note",
     stale: "Someone changed this order meanwhile; the board shows it as it is now. Check and try again.",
+    proposal: "The courier proposes",
+    accept_proposal: "Accept",
+    moves: "Moved by the courier",
+    ordered: "Ordered",
+    delivered_lines: "Delivered",
+    any_time: "any time",
 };
 
 static RU: BoardTexts = BoardTexts {
@@ -165,4 +177,10 @@ static RU: BoardTexts = BoardTexts {
     contact: "Контакт",
     note: "Примечание",
     stale: "Заказ успели изменить; на доске он уже в новом виде. Проверьте и повторите.",
+    proposal: "Курьер предлагает",
+    accept_proposal: "Принять",
+    moves: "Переносы курьером",
+    ordered: "Заказано",
+    delivered_lines: "Доставлено",
+    any_time: "в любое время",
 };

@@ -1131,6 +1131,9 @@ mod tests {
             delivered_at: None,
             cancel_reason: None,
             needs_new_date: false,
+            ordered: None,
+            reschedules: vec![],
+            proposal: None,
         }
     }
 

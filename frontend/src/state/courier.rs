@@ -18,8 +18,8 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use gloo_storage::{LocalStorage, Storage};
-use rodnik_shared::api::{Order, Route};
-use rodnik_shared::{ClientKind, Money, OrderState};
+use rodnik_shared::api::{Order, OrderLine, Product, Route};
+use rodnik_shared::{ClientKind, Money, OrderState, Qty, TimeWindow};
 use serde::{Deserialize, Serialize};
 use yew::prelude::*;
 
@@ -33,15 +33,25 @@ const MAX_NOTES: usize = 5;
 const STORED_VERSION: u32 = 1;
 
 /// What the courier reports for a stop.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Close {
     Delivered {
         /// Kopecks.
         cash_collected: i64,
         empties_returned: u32,
+        /// What was delivered instead of the order's lines, priced on the
+        /// device (the server prices it again); `None`: as ordered.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lines: Option<Vec<OrderLine>>,
     },
     Failed {
+        reason: String,
+    },
+    /// Moved at the door to another window (the same day) or another day.
+    Moved {
+        date: String,
+        window: Option<TimeWindow>,
         reason: String,
     },
 }
@@ -89,12 +99,16 @@ impl QueuedClose {
     }
 }
 
-/// A stop this device failed: the server moved it back to `new`, off the route.
+/// A stop this device failed or moved to another day: it left today's route,
+/// so the server no longer lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FailedStop {
     pub order: Order,
     pub reason: String,
     pub at: String,
+    /// The day it was moved to (`None`: failed).
+    #[serde(default)]
+    pub moved_to: Option<String>,
 }
 
 /// Why the server refused a close, in the courier's terms.
@@ -193,6 +207,13 @@ pub struct CourierState {
     pub conflicts: Vec<Conflict>,
     /// Client phones for stops whose address has no contact phone.
     pub phones: BTreeMap<String, Vec<String>>,
+    /// The price list (products on sale), for what a client takes at the door.
+    pub products: Vec<Product>,
+    /// Contract prices of the route's clients (product id → price).
+    pub prices: BTreeMap<String, BTreeMap<String, Money>>,
+    /// Tomorrow's route, read-only, and when it was fetched (ms since the epoch).
+    pub tomorrow: Option<Route>,
+    pub tomorrow_at: Option<f64>,
     pub notes: Vec<Note>,
     next_note: u32,
     pub loading: bool,
@@ -233,6 +254,12 @@ pub enum CourierAction {
     /// The connection is back: everything past its grace period goes now.
     RetryNow(f64),
     Phones(String, Vec<String>),
+    Products(Vec<Product>),
+    Prices(String, BTreeMap<String, Money>),
+    Tomorrow {
+        route: Route,
+        now: f64,
+    },
     DismissNote(u32),
     DismissConflict(String),
 }
@@ -242,6 +269,8 @@ pub enum CourierAction {
 pub struct Summary {
     pub delivered: usize,
     pub failed: usize,
+    /// Moved to another day.
+    pub moved: usize,
     pub left: usize,
     pub cash: Money,
     pub empties: u32,
@@ -258,6 +287,28 @@ pub fn cash_due(o: &Order) -> Money {
         ClientKind::Individual => o.total,
         ClientKind::Legal => Money::ZERO,
     }
+}
+
+/// `qty` of a product for a stop at the door, priced as the server will: the
+/// order's price for a product already on it, else the client's contract
+/// price, else the list price. `None`: not in the price list.
+pub fn price_at_door(
+    order: &Order,
+    products: &[Product],
+    contract: &BTreeMap<String, Money>,
+    product_id: &str,
+    qty: u32,
+) -> Option<OrderLine> {
+    if let Some(l) = order.lines.iter().find(|l| l.product_id == product_id) {
+        return Some(rodnik_shared::pricing::at_door(
+            &order.lines,
+            OrderLine { qty, ..l.clone() },
+        ));
+    }
+    let qty = Qty::parse(i64::from(qty), "qty").ok()?;
+    let p = products.iter().find(|p| p.id == product_id)?;
+    let contract = contract.iter().map(|(k, v)| (k.clone(), *v)).collect();
+    Some(rodnik_shared::pricing::order_line(p, qty, &contract))
 }
 
 /// Whether two copies of a stop differ in what the courier delivers or where.
@@ -334,8 +385,10 @@ impl CourierState {
     }
 
     pub fn summary(&self) -> Summary {
+        let moved = self.failed.iter().filter(|f| f.moved_to.is_some()).count();
         let mut s = Summary {
-            failed: self.failed.len(),
+            failed: self.failed.len() - moved,
+            moved,
             unsent: self.queue.len(),
             ..Default::default()
         };
@@ -345,6 +398,7 @@ impl CourierState {
                     Some(Close::Delivered {
                         cash_collected,
                         empties_returned,
+                        ..
                     }),
                     _,
                 ) => {
@@ -353,18 +407,38 @@ impl CourierState {
                     s.empties += empties_returned;
                 }
                 (Some(Close::Failed { .. }), _) => s.failed += 1,
+                (Some(Close::Moved { date, .. }), _) if *date != o.delivery_date => s.moved += 1,
                 (None, OrderState::Delivered) => {
                     s.delivered += 1;
                     s.cash = s.cash + o.cash_collected.unwrap_or(Money::ZERO);
                     s.empties += o.empties_returned.unwrap_or(0);
                 }
-                (None, _) => {
+                // Still to deliver (a later window the same day included).
+                (_, _) => {
                     s.left += 1;
                     s.cash_due_left = s.cash_due_left + cash_due(o);
                 }
             }
         }
         s
+    }
+
+    /// Clients of the route whose contract prices are not known yet.
+    pub fn prices_missing(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .stops
+            .iter()
+            .filter(|o| o.state == OrderState::Delivery && !self.prices.contains_key(&o.client_id))
+            .map(|o| o.client_id.clone())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
+    /// This client's contract prices, as far as they are known.
+    pub fn contract(&self, client_id: &str) -> BTreeMap<String, Money> {
+        self.prices.get(client_id).cloned().unwrap_or_default()
     }
 
     fn note(&mut self, kind: NoteKind, order: &Order) {
@@ -484,6 +558,7 @@ impl CourierState {
         }
         let clients: Vec<String> = self.stops.iter().map(|o| o.client_id.clone()).collect();
         self.phones.retain(|client, _| clients.contains(client));
+        self.prices.retain(|client, _| clients.contains(client));
     }
 
     /// Notes what a reload changed on screen (what happened while away).
@@ -530,18 +605,39 @@ impl CourierState {
                     self.sort();
                 }
             },
+            // Moved to a later window: still on today's route.
+            _ if self.belongs(&order) => match pos {
+                Some(i) if self.stops[i].version < order.version => {
+                    self.stops[i] = order;
+                    self.sort();
+                }
+                Some(_) => {}
+                None => {
+                    self.stops.push(order);
+                    self.sort();
+                }
+            },
             _ => {
                 if let Some(i) = pos {
                     self.stops.remove(i);
                 }
-                if let Close::Failed { reason } = &q.close {
-                    self.failed.retain(|f| f.order.id != order.id);
-                    self.failed.push(FailedStop {
-                        order,
-                        reason: reason.clone(),
-                        at: q.at.clone(),
-                    });
-                }
+                let (reason, moved_to) = match &q.close {
+                    Close::Failed { reason } => (reason.clone(), None),
+                    Close::Moved { reason, date, .. } => (reason.clone(), Some(date.clone())),
+                    Close::Delivered { .. } => return,
+                };
+                self.failed.retain(|f| f.order.id != order.id);
+                // A stop moved to another day is listed as it was today.
+                let order = match moved_to {
+                    Some(_) => q.order.clone(),
+                    None => order,
+                };
+                self.failed.push(FailedStop {
+                    order,
+                    reason,
+                    at: q.at.clone(),
+                    moved_to,
+                });
             }
         }
     }
@@ -695,7 +791,7 @@ impl Reducible for CourierState {
                 if order.state != OrderState::Delivery {
                     return self;
                 }
-                if let Close::Failed { reason } = &close {
+                if let Close::Failed { reason } | Close::Moved { reason, .. } = &close {
                     if reason.trim().is_empty() {
                         return self;
                     }
@@ -749,6 +845,14 @@ impl Reducible for CourierState {
             CourierAction::Phones(client_id, phones) => {
                 s.phones.insert(client_id, phones);
             }
+            CourierAction::Products(products) => s.products = products,
+            CourierAction::Prices(client_id, prices) => {
+                s.prices.insert(client_id, prices);
+            }
+            CourierAction::Tomorrow { route, now } => {
+                s.tomorrow = Some(route);
+                s.tomorrow_at = Some(now);
+            }
             CourierAction::DismissNote(id) => s.notes.retain(|n| n.id != id),
             CourierAction::DismissConflict(key) => s.conflicts.retain(|c| c.key != key),
         }
@@ -772,6 +876,14 @@ pub struct Stored {
     pub conflicts: Vec<Conflict>,
     #[serde(default)]
     pub phones: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub products: Vec<Product>,
+    #[serde(default)]
+    pub prices: BTreeMap<String, BTreeMap<String, Money>>,
+    #[serde(default)]
+    pub tomorrow: Option<Route>,
+    #[serde(default)]
+    pub tomorrow_at: Option<f64>,
 }
 
 impl CourierState {
@@ -785,6 +897,10 @@ impl CourierState {
             failed: self.failed.clone(),
             conflicts: self.conflicts.clone(),
             phones: self.phones.clone(),
+            products: self.products.clone(),
+            prices: self.prices.clone(),
+            tomorrow: self.tomorrow.clone(),
+            tomorrow_at: self.tomorrow_at,
         }
     }
 
@@ -807,6 +923,10 @@ impl CourierState {
         state.failed = s.failed;
         state.conflicts = s.conflicts;
         state.phones = s.phones;
+        state.products = s.products;
+        state.prices = s.prices;
+        state.tomorrow = s.tomorrow;
+        state.tomorrow_at = s.tomorrow_at;
         state
     }
 
@@ -888,6 +1008,7 @@ mod tests {
             close: Close::Delivered {
                 cash_collected: 50000,
                 empties_returned: 2,
+                lines: None,
             },
             key: key.into(),
             at: "2025-11-27T10:00:00Z".into(),
@@ -1073,6 +1194,103 @@ mod tests {
         let sum = s.summary();
         assert_eq!((sum.delivered, sum.left, sum.unsent), (1, 1, 0));
         assert_eq!((sum.cash, sum.empties), (Money(50000), 2));
+    }
+
+    fn move_to(id: &str, key: &str, date: &str, window: Option<TimeWindow>) -> CourierAction {
+        CourierAction::Close {
+            order_id: id.into(),
+            close: Close::Moved {
+                date: date.into(),
+                window,
+                reason: "Не успеваю сегодня".into(),
+            },
+            key: key.into(),
+            at: "2025-11-27T10:00:00Z".into(),
+            now: 0.0,
+        }
+    }
+
+    #[test]
+    fn a_later_window_stays_on_the_route_and_another_day_leaves_it() {
+        let (a, b) = (order("a", 1, 1, 1), order("b", 2, 2, 1));
+        let evening = TimeWindow::standard()[2];
+        let s = run(
+            loaded(vec![a.clone(), b.clone()]),
+            vec![
+                move_to("a", "k1", DAY, Some(evening)),
+                move_to("b", "k2", "2025-11-28", None),
+            ],
+        );
+        // Queued: the later window is still to deliver today, the other day is not.
+        let sum = s.summary();
+        assert_eq!((sum.left, sum.moved, sum.unsent), (1, 1, 2));
+        assert_eq!(sum.cash_due_left, Money(50000));
+        let mut a2 = a.clone();
+        a2.window = Some(evening);
+        a2.version = 2;
+        let mut b2 = b.clone();
+        b2.state = OrderState::New;
+        b2.needs_new_date = true;
+        b2.version = 2;
+        let s = run(
+            s,
+            vec![
+                CourierAction::SendStarted("k1".into()),
+                CourierAction::SendStarted("k2".into()),
+                done("k1", SendResult::Sent(Some(Box::new(a2))), GRACE_MS),
+                done("k2", SendResult::Sent(Some(Box::new(b2))), GRACE_MS),
+            ],
+        );
+        assert_eq!(ids(&s), ["a"]);
+        assert_eq!(s.stops[0].window, Some(evening));
+        assert_eq!(s.failed.len(), 1);
+        assert_eq!(s.failed[0].moved_to.as_deref(), Some("2025-11-28"));
+        assert_eq!(
+            s.failed[0].order.delivery_date, DAY,
+            "listed as it was today"
+        );
+        let sum = s.summary();
+        assert_eq!((sum.left, sum.moved, sum.failed, sum.unsent), (1, 1, 0, 0));
+        // A move needs a reason.
+        let mut blank = move_to("a", "k3", "2025-11-28", None);
+        if let CourierAction::Close {
+            close: Close::Moved { reason, .. },
+            ..
+        } = &mut blank
+        {
+            reason.clear();
+        }
+        assert!(run(s, vec![blank]).queue.is_empty());
+    }
+
+    #[test]
+    fn the_door_prices_keep_the_orders_price_and_use_the_clients_for_the_rest() {
+        let a = order("a", 1, 1, 1);
+        let product = |id: &str, price: i64| -> Product {
+            serde_json::from_value(serde_json::json!({
+                "id": id, "sku": id, "name": format!("Product {id}"), "kind": "goods",
+                "unit": "pc", "price": price, "returnable": false
+            }))
+            .expect("test product")
+        };
+        let products = vec![
+            product("p1", 99999),
+            product("pump", 40000),
+            product("cups", 1500),
+        ];
+        let contract: BTreeMap<String, Money> = [("cups".to_string(), Money(1000))].into();
+        // On the order: the order's price, whatever the list says now.
+        let water = price_at_door(&a, &products, &contract, "p1", 3).expect("water");
+        assert_eq!(
+            (water.price, water.amount, water.returnable),
+            (Money(25000), Money(75000), true)
+        );
+        let pump = price_at_door(&a, &products, &contract, "pump", 1).expect("pump");
+        assert_eq!(pump.amount, Money(40000));
+        let cups = price_at_door(&a, &products, &contract, "cups", 2).expect("cups");
+        assert_eq!(cups.amount, Money(2000), "the contract price");
+        assert!(price_at_door(&a, &products, &contract, "nope", 1).is_none());
+        assert!(price_at_door(&a, &products, &contract, "pump", 0).is_none());
     }
 
     #[test]

@@ -115,6 +115,7 @@ pub fn ActionsPanel(p: &ActionsProps) -> Html {
             if let Some(r) = &o.cancel_reason {
                 <div class="actions-note">{ format!("{}: {r}", bt.cancel_reason) }</div>
             }
+            <super::DoorChanges order={o.clone()} {lang} busy={p.busy} on_op={p.on_op.clone()} />
             if !o.attempts.is_empty() {
                 <div class="attempts">
                     <h4>{ bt.attempts }</h4>

@@ -200,7 +200,9 @@ fn Card(p: &CardProps) -> Html {
                 <span class="goods" title={goods_text(o)}>{ goods_text(o) }</span>
                 <span class="money">{ crate::money::text(p.lang, o.total) }</span>
             </div>
-            if let (true, Some(a)) = (failed, last_attempt) {
+            if let (true, Some(r)) = (failed, &o.proposal) {
+                <div class="card-failed proposal">{ format!("{}: {}", bt.proposal, super::proposal_text(p.lang, r)) }</div>
+            } else if let (true, Some(a)) = (failed, last_attempt) {
                 <div class="card-failed">{ format!("{}: {}", bt.failed, a.reason) }</div>
             }
         </li>

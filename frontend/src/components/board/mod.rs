@@ -2,11 +2,13 @@
 //! selected order, the failed orders waiting for a date, the missed calls.
 
 mod actions;
+mod door;
 mod lane;
 pub mod order_forms;
 mod side;
 
 pub use actions::ActionsPanel;
+pub use door::{proposal_text, DoorChanges};
 pub use lane::{DropAt, LaneView};
 pub use side::{MissedCalls, NeedsDate};
 
@@ -24,7 +26,12 @@ pub fn window_text(w: Option<TimeWindow>) -> String {
 
 /// "Water 19 L ×2 · Pump ×1".
 pub fn goods_text(o: &Order) -> String {
-    o.lines
+    goods_of(&o.lines)
+}
+
+/// Lines as "Water 19 L ×2 · Pump ×1".
+pub fn goods_of(lines: &[rodnik_shared::api::OrderLine]) -> String {
+    lines
         .iter()
         .map(|l| format!("{} ×{}", l.name, l.qty))
         .collect::<Vec<_>>()

@@ -33,7 +33,11 @@ pub fn NeedsDate(p: &NeedsDateProps) -> Html {
                             let (on_select, id) = (p.on_select.clone(), o.id.clone());
                             Callback::from(move |_: MouseEvent| on_select.emit(Some(id.clone())))
                         };
-                        let reason = o.attempts.last().map(|a| a.reason.clone()).unwrap_or_default();
+                        // The courier's proposed day, else the failed attempt's reason.
+                        let reason = match &o.proposal {
+                            Some(r) => format!("→ {}", super::proposal_text(p.lang, r)),
+                            None => o.attempts.last().map(|a| a.reason.clone()).unwrap_or_default(),
+                        };
                         let selected = p.selected.as_deref() == Some(o.id.as_str());
                         html! {
                             <li key={o.id.clone()} class={classes!("needs-date", selected.then_some("selected"))}

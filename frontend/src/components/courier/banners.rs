@@ -1,16 +1,15 @@
 //! What the courier must notice: how fresh the route on screen is, what the
 //! dispatcher changed on it, closes the server refused, and the stops failed today.
 
-use rodnik_shared::Money;
 use yew::prelude::*;
 
-use super::{clock, rub};
+use super::clock;
 use crate::api::live::LiveStatus;
 use crate::components::board::local_time;
 use crate::components::LiveIndicator;
 use crate::i18n::courier::{ago, conflict_text, note_text, texts};
-use crate::i18n::Lang;
-use crate::state::courier::{Close, Conflict, ConflictKind, FailedStop, Note};
+use crate::i18n::{long_date, Lang};
+use crate::state::courier::{Conflict, ConflictKind, FailedStop, Note};
 
 #[derive(Properties, PartialEq)]
 pub struct FreshnessProps {
@@ -127,18 +126,7 @@ pub fn Conflicts(p: &ConflictsProps) -> Html {
             ConflictKind::AlreadyClosed => "already_closed",
             ConflictKind::Refused => "refused",
         };
-        let what = match &c.close {
-            Close::Delivered {
-                cash_collected,
-                empties_returned,
-            } => format!(
-                "{}: {}, {}: {empties_returned}",
-                ct.delivered_btn,
-                rub(p.lang, Money(*cash_collected)),
-                ct.empties_returned.to_lowercase()
-            ),
-            Close::Failed { reason } => format!("{}: {reason}", ct.failed_btn),
-        };
+        let what = super::close_text(p.lang, &c.close);
         let o = &c.order;
         html! {
             <li key={c.key.clone()} class={classes!("conflict", kind)} data-id={o.id.clone()}
@@ -179,11 +167,15 @@ pub fn FailedStops(p: &FailedProps) -> Html {
             <h2>{ ct.failed_title }</h2>
             <ul>
                 { for p.failed.iter().map(|f| html! {
-                    <li class="failed-stop" data-id={f.order.id.clone()}>
+                    <li class={classes!("failed-stop", f.moved_to.as_ref().map(|_| "moved"))} data-id={f.order.id.clone()}
+                        data-moved-to={f.moved_to.clone().unwrap_or_default()}>
                         <span class="num">{ format!("№{}", f.order.number) }</span>
                         <span class="who">{ f.order.client_name.clone() }</span>
                         <span class="where">{ f.order.address.text.clone() }</span>
-                        <span class="why">{ format!("{} · {}", local_time(&f.at), f.reason) }</span>
+                        <span class="why">{ match &f.moved_to {
+                            Some(d) => format!("{} · {} {}: {}", local_time(&f.at), ct.moved_to, long_date(p.lang, d), f.reason),
+                            None => format!("{} · {}", local_time(&f.at), f.reason),
+                        } }</span>
                     </li>
                 }) }
             </ul>

@@ -1,78 +1,211 @@
-//! The two ways to close a stop. Delivered: the cash collected (the amount
-//! due is filled in) and the empties returned (the bottles expected back are
-//! filled in), each changed with big buttons. Not delivered: a reason from the
-//! list, or "other" with typed text.
+//! The ways to close a stop. Delivered: the cash collected (the amount due is
+//! filled in) and the empties returned (the bottles expected back are filled
+//! in), each changed with big buttons; what the client took can differ from
+//! the order (fewer, more, something else from the price list), and the total
+//! and the cash due follow. Not delivered: a reason from the list, or "other"
+//! with typed text. Moved: a later window today or another day, with a reason.
 
-use rodnik_shared::api::Order;
-use web_sys::HtmlInputElement;
+use std::collections::BTreeMap;
+
+use rodnik_shared::api::{Order, OrderLine, Product};
+use rodnik_shared::{ClientKind, Money, TimeWindow};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::i18n::courier::{texts, FAIL_REASONS};
-use crate::i18n::Lang;
-use crate::state::courier::{cash_due, Close};
+use super::rub;
+use crate::components::board::window_text;
+use crate::i18n::courier::{texts, FAIL_REASONS, MOVE_REASONS};
+use crate::i18n::{long_date, Lang};
+use crate::state::courier::{price_at_door, Close};
 
 #[derive(Properties, PartialEq)]
 pub struct DeliverProps {
     pub order: Order,
     pub lang: Lang,
+    /// The price list and this client's contract prices, for what the
+    /// client takes at the door instead of the order.
+    pub products: Vec<Product>,
+    pub contract: BTreeMap<String, Money>,
     pub on_confirm: Callback<Close>,
     pub on_back: Callback<MouseEvent>,
 }
 
+/// The lines as (product id, quantity), in the order's order.
+fn quantities(o: &Order) -> Vec<(String, u32)> {
+    o.lines
+        .iter()
+        .map(|l| (l.product_id.clone(), l.qty))
+        .collect()
+}
+
 #[function_component]
 pub fn DeliverForm(p: &DeliverProps) -> Html {
-    let ct = texts(p.lang);
-    let due = cash_due(&p.order);
-    let cash = use_state(|| crate::money::input(p.lang, due));
-    let empties = use_state(|| p.order.returnable_qty());
-    let error = use_state(|| false);
+    let lang = p.lang;
+    let ct = texts(lang);
+    let o = &p.order;
+    let qty = use_state(|| quantities(o));
+    let editing = use_state(|| false);
+    // Typed by the courier: kept as typed; untouched, they follow the lines.
+    let cash = use_state(|| None::<String>);
+    let empties = use_state(|| None::<u32>);
+    let error = use_state(|| None::<&'static str>);
+
+    let priced: Vec<OrderLine> = qty
+        .iter()
+        .filter(|(_, q)| *q > 0)
+        .filter_map(|(pid, q)| price_at_door(o, &p.products, &p.contract, pid, *q))
+        .collect();
+    let changed = priced != o.lines;
+    let total: Money = priced.iter().map(|l| l.amount).sum();
+    let due = match o.client_kind {
+        ClientKind::Individual => total,
+        ClientKind::Legal => Money::ZERO,
+    };
+    let returnable: u32 = priced.iter().filter(|l| l.returnable).map(|l| l.qty).sum();
+    let cash_v = (*cash)
+        .clone()
+        .unwrap_or_else(|| crate::money::input(lang, due));
+    let n = (*empties).unwrap_or(returnable);
 
     let on_cash = {
         let (cash, error) = (cash.clone(), error.clone());
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            cash.set(input.value());
-            error.set(false);
+            cash.set(Some(input.value()));
+            error.set(None);
         })
     };
-    let set_empties = |n: u32| {
+    let set_empties = |v: u32| {
         let empties = empties.clone();
-        Callback::from(move |_: MouseEvent| empties.set(n))
+        Callback::from(move |_: MouseEvent| empties.set(Some(v)))
     };
     let on_empties = {
         let empties = empties.clone();
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
             let digits: String = input.value().chars().filter(char::is_ascii_digit).collect();
-            empties.set(digits.parse::<u32>().unwrap_or(0).min(10_000));
+            empties.set(Some(digits.parse::<u32>().unwrap_or(0).min(10_000)));
         })
     };
+    let set_qty = |pid: String, v: u32| {
+        let (qty, error) = (qty.clone(), error.clone());
+        Callback::from(move |_: MouseEvent| {
+            let mut next = (*qty).clone();
+            if let Some(e) = next.iter_mut().find(|(p, _)| *p == pid) {
+                e.1 = v;
+            }
+            qty.set(next);
+            error.set(None);
+        })
+    };
+    let on_add = {
+        let qty = qty.clone();
+        Callback::from(move |e: Event| {
+            let sel: HtmlSelectElement = e.target_unchecked_into();
+            let pid = sel.value();
+            sel.set_value("");
+            if pid.is_empty() {
+                return;
+            }
+            let mut next = (*qty).clone();
+            match next.iter_mut().find(|(p, _)| *p == pid) {
+                Some(e) => e.1 += 1,
+                None => next.push((pid, 1)),
+            }
+            qty.set(next);
+        })
+    };
+    let toggle = {
+        let editing = editing.clone();
+        Callback::from(move |_: MouseEvent| editing.set(!*editing))
+    };
     let onsubmit = {
-        let (cash, empties, error, on_confirm) = (
-            cash.clone(),
-            empties.clone(),
+        let (error, on_confirm, cash_v, priced) = (
             error.clone(),
             p.on_confirm.clone(),
+            cash_v.clone(),
+            priced.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            match rodnik_shared::Money::parse_roubles(&cash) {
+            if priced.is_empty() {
+                error.set(Some("lines"));
+                return;
+            }
+            match rodnik_shared::Money::parse_roubles(&cash_v) {
                 Ok(m) => on_confirm.emit(Close::Delivered {
                     cash_collected: m.0,
-                    empties_returned: *empties,
+                    empties_returned: n,
+                    lines: changed.then(|| priced.clone()),
                 }),
-                Err(_) => error.set(true),
+                Err(_) => error.set(Some("cash_collected")),
             }
         })
     };
-    let n = *empties;
+    let name_of = |pid: &str| {
+        o.lines
+            .iter()
+            .find(|l| l.product_id == pid)
+            .map(|l| l.name.clone())
+            .or_else(|| {
+                p.products
+                    .iter()
+                    .find(|x| x.id == pid)
+                    .map(|x| x.name.clone())
+            })
+            .unwrap_or_default()
+    };
+    let addable: Vec<&Product> = p
+        .products
+        .iter()
+        .filter(|x| !qty.iter().any(|(pid, _)| *pid == x.id))
+        .collect();
     html! {
-        <form id="close-form" class="close-form deliver" data-id={p.order.id.clone()} data-mode="deliver" {onsubmit}>
+        <form id="close-form" class="close-form deliver" data-id={o.id.clone()} data-mode="deliver"
+            data-changed={changed.to_string()} {onsubmit}>
+            <button id="change-lines" type="button" class={classes!("btn", "change-lines", editing.then_some("open"))}
+                aria-expanded={editing.to_string()} onclick={toggle}>{ ct.change_lines }</button>
+            if *editing {
+                <ul id="door-lines" class="door-lines">
+                    { for qty.iter().map(|(pid, q)| html! {
+                        <li class="door-line" data-product-id={pid.clone()} data-qty={q.to_string()}>
+                            <span class="good-name">{ name_of(pid) }</span>
+                            <span class="big-stepper small">
+                                <button type="button" class="btn step line-minus" aria-label={ct.less}
+                                    onclick={set_qty(pid.clone(), q.saturating_sub(1))} disabled={*q == 0}>{ "−" }</button>
+                                <b class="line-qty">{ q }</b>
+                                <button type="button" class="btn step line-plus" aria-label={ct.more}
+                                    onclick={set_qty(pid.clone(), (q + 1).min(10_000))}>{ "+" }</button>
+                            </span>
+                        </li>
+                    }) }
+                </ul>
+                if !addable.is_empty() {
+                    <select id="door-add" class="big-input" onchange={on_add} aria-label={ct.add_product}>
+                        <option value="" selected=true>{ format!("+ {}", ct.add_product) }</option>
+                        { for addable.iter().map(|x| {
+                            let price = price_at_door(o, &p.products, &p.contract, &x.id, 1)
+                                .map(|l| rub(lang, l.price)).unwrap_or_default();
+                            html! { <option value={x.id.clone()}>{ format!("{} · {price}", x.name) }</option> }
+                        }) }
+                    </select>
+                }
+            }
+            if changed {
+                <p id="door-total" class="door-total" data-value={total.0.to_string()}>
+                    <span class="was">{ format!("{}: {}", ct.ordered, rub(lang, o.total)) }</span>
+                    <b>{ format!("{}: {}", ct.total, rub(lang, total)) }</b>
+                </p>
+            }
             <label for="cash-input">{ ct.cash_collected }</label>
             <input id="cash-input" class="big-input" type="text" inputmode="decimal" autocomplete="off"
-                value={(*cash).clone()} oninput={on_cash} aria-invalid={error.to_string()} />
-            if *error {
+                value={cash_v.clone()} oninput={on_cash}
+                aria-invalid={(*error == Some("cash_collected")).to_string()} />
+            if *error == Some("cash_collected") {
                 <p class="field-error" data-field="cash_collected" role="alert">{ ct.bad_cash }</p>
+            }
+            if *error == Some("lines") {
+                <p class="field-error" data-field="lines" role="alert">{ ct.nothing_delivered }</p>
             }
             <label for="empties-input">{ ct.empties_returned }</label>
             <div class="big-stepper">
@@ -172,6 +305,165 @@ pub fn FailForm(p: &FailProps) -> Html {
                     { ct.back }
                 </button>
                 <button id="confirm-fail" type="submit" class="btn big btn-fail">{ ct.confirm_failed }</button>
+            </div>
+        </form>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct MoveProps {
+    pub order: Order,
+    pub lang: Lang,
+    /// The route's day (the company's today), `YYYY-MM-DD`.
+    pub today: String,
+    pub on_confirm: Callback<Close>,
+    pub on_back: Callback<MouseEvent>,
+}
+
+const MOVE_OTHER: usize = MOVE_REASONS.len() - 1;
+
+/// The day after `iso` (`YYYY-MM-DD`), or `iso` if it does not read.
+pub fn next_day(iso: &str) -> String {
+    chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.succ_opt())
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| iso.to_string())
+}
+
+#[function_component]
+pub fn MoveForm(p: &MoveProps) -> Html {
+    let lang = p.lang;
+    let ct = texts(lang);
+    let tomorrow = next_day(&p.today);
+    let date = use_state(|| p.today.clone());
+    let window = use_state(|| None::<TimeWindow>);
+    let chosen = use_state(|| None::<usize>);
+    let other = use_state(String::new);
+    let error = use_state(|| false);
+
+    let pick_day = |d: String| {
+        let (date, error) = (date.clone(), error.clone());
+        Callback::from(move |_: MouseEvent| {
+            date.set(d.clone());
+            error.set(false);
+        })
+    };
+    let on_date = {
+        let (date, error) = (date.clone(), error.clone());
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            date.set(input.value());
+            error.set(false);
+        })
+    };
+    let on_window = {
+        let (window, error) = (window.clone(), error.clone());
+        Callback::from(move |e: Event| {
+            let sel: HtmlSelectElement = e.target_unchecked_into();
+            let v = sel.value();
+            window.set(
+                TimeWindow::standard()
+                    .into_iter()
+                    .find(|w| window_text(Some(*w)) == v),
+            );
+            error.set(false);
+        })
+    };
+    let pick = |i: usize| {
+        let (chosen, error) = (chosen.clone(), error.clone());
+        Callback::from(move |_: Event| {
+            chosen.set(Some(i));
+            error.set(false);
+        })
+    };
+    let on_other = {
+        let (other, error) = (other.clone(), error.clone());
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            other.set(input.value());
+            error.set(false);
+        })
+    };
+    let onsubmit = {
+        let (date, window, chosen, other, error, on_confirm) = (
+            date.clone(),
+            window.clone(),
+            chosen.clone(),
+            other.clone(),
+            error.clone(),
+            p.on_confirm.clone(),
+        );
+        let (reasons, current, today) = (ct.move_reasons, p.order.window, p.today.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let reason = match *chosen {
+                Some(MOVE_OTHER) => other.trim().to_string(),
+                Some(i) => reasons[i].to_string(),
+                None => String::new(),
+            };
+            let no_move = *date == today && *window == current;
+            if reason.is_empty() || no_move || *date < today {
+                error.set(true);
+            } else {
+                on_confirm.emit(Close::Moved {
+                    date: (*date).clone(),
+                    window: *window,
+                    reason,
+                });
+            }
+        })
+    };
+    let day_btn = |id: &'static str, label: &'static str, d: &str| {
+        let current = *date == d;
+        html! {
+            <button {id} type="button" class={classes!("btn", "day-option", current.then_some("chosen"))}
+                aria-pressed={current.to_string()} onclick={pick_day(d.to_string())}>{ label }</button>
+        }
+    };
+    let other_day = *date != p.today && *date != tomorrow;
+    html! {
+        <form id="close-form" class="close-form move" data-mode="move" {onsubmit}>
+            <fieldset class="move-day">
+                <legend>{ ct.move_title }</legend>
+                <div class="day-options">
+                    { day_btn("move-today", ct.later_today, &p.today) }
+                    { day_btn("move-tomorrow", ct.tomorrow, &tomorrow) }
+                </div>
+                <label for="move-date" class={classes!(other_day.then_some("chosen"))}>{ ct.other_day }</label>
+                <input id="move-date" class="big-input" type="date" min={p.today.clone()}
+                    value={(*date).clone()} onchange={on_date} />
+                <span class="move-date-text">{ long_date(lang, &date) }</span>
+            </fieldset>
+            <label for="move-window">{ ct.window }</label>
+            <select id="move-window" class="big-input" onchange={on_window}>
+                <option value="" selected={window.is_none()}>{ ct.any_time }</option>
+                { for TimeWindow::standard().into_iter().map(|w| {
+                    let v = window_text(Some(w));
+                    html! { <option value={v.clone()} selected={*window == Some(w)}>{ v }</option> }
+                }) }
+            </select>
+            <fieldset class="reasons">
+                { for MOVE_REASONS.iter().enumerate().map(|(i, name)| html! {
+                    <label class={classes!("reason-option", (*chosen == Some(i)).then_some("chosen"))}>
+                        <input type="radio" name="move-reason" value={*name} data-reason={*name}
+                            checked={*chosen == Some(i)} onchange={pick(i)} />
+                        <span>{ ct.move_reasons[i] }</span>
+                    </label>
+                }) }
+            </fieldset>
+            if *chosen == Some(MOVE_OTHER) {
+                <input id="move-other" class="big-input" type="text" placeholder={ct.other_placeholder}
+                    value={(*other).clone()} oninput={on_other} />
+            }
+            if *error {
+                <p class="field-error" data-field="move" role="alert">{ ct.need_move }</p>
+            }
+            <div class="form-actions">
+                <button id="close-back" type="button" class="btn big btn-back" onclick={p.on_back.clone()}>
+                    { ct.back }
+                </button>
+                <button id="confirm-move" type="submit" class="btn big btn-move">{ ct.confirm_move }</button>
             </div>
         </form>
     }

@@ -7,11 +7,14 @@ mod close_form;
 mod pwa;
 mod stop;
 mod summary;
+mod tomorrow;
 
 pub use banners::{Conflicts, FailedStops, Freshness, Notes};
+pub use close_form::next_day;
 pub use pwa::register_service_worker;
 pub use stop::{Mode, StopCard};
 pub use summary::DaySummary;
+pub use tomorrow::TomorrowRoute;
 
 use rodnik_shared::api::Address;
 use rodnik_shared::Money;
@@ -51,6 +54,37 @@ pub fn phone_text(e164: &str) -> String {
 /// "250.00 ₽".
 pub fn rub(lang: Lang, m: Money) -> String {
     crate::money::text(lang, m)
+}
+
+/// What a close says, e.g. "Доставлено · 500,00 ₽ · вернули пустых бутылей: 2".
+pub fn close_text(lang: Lang, close: &crate::state::courier::Close) -> String {
+    use crate::state::courier::Close;
+    let ct = crate::i18n::courier::texts(lang);
+    match close {
+        Close::Delivered {
+            cash_collected,
+            empties_returned,
+            ..
+        } => format!(
+            "{} · {} · {}: {empties_returned}",
+            ct.delivered_btn,
+            rub(lang, Money(*cash_collected)),
+            ct.empties_returned.to_lowercase()
+        ),
+        Close::Failed { reason } => format!("{}: {reason}", ct.failed_btn),
+        Close::Moved {
+            date,
+            window,
+            reason,
+        } => format!(
+            "{} {}{}: {reason}",
+            ct.moved_to,
+            crate::i18n::long_date(lang, date),
+            window
+                .map(|w| format!(", {}", crate::components::board::window_text(Some(w))))
+                .unwrap_or_default()
+        ),
+    }
 }
 
 /// Percent-encoding of a URL query value (UTF-8 bytes).

@@ -6,7 +6,12 @@ use rodnik_shared::api::Order;
 use rodnik_shared::OrderState;
 use yew::prelude::*;
 
-use super::close_form::{DeliverForm, FailForm};
+use std::collections::BTreeMap;
+
+use rodnik_shared::api::Product;
+use rodnik_shared::Money;
+
+use super::close_form::{DeliverForm, FailForm, MoveForm};
 use super::{map_href, phone_text, rub, tel_href};
 use crate::components::board::{local_time, window_text};
 use crate::i18n::courier::{sends_in, texts};
@@ -18,6 +23,7 @@ use crate::state::courier::{cash_due, Close, QueuedClose};
 pub enum Mode {
     Deliver,
     Fail,
+    Move,
 }
 
 #[derive(Properties, PartialEq)]
@@ -33,6 +39,11 @@ pub struct StopProps {
     pub now: f64,
     /// The client's phones, for an address without a contact phone.
     pub phones: Vec<String>,
+    /// The price list and this client's contract prices (for the open form).
+    pub products: Vec<Product>,
+    pub contract: BTreeMap<String, Money>,
+    /// The route's day.
+    pub today: String,
     pub open: Option<Mode>,
     pub on_open: Callback<(String, Option<Mode>)>,
     pub on_close: Callback<(String, Close)>,
@@ -50,6 +61,7 @@ pub fn StopCard(p: &StopProps) -> Html {
     let pending = p.queued.as_ref().map(|q| match q.close {
         Close::Delivered { .. } => "delivered",
         Close::Failed { .. } => "failed",
+        Close::Moved { .. } => "moved",
     });
     let phones: Vec<String> = match &o.address.contact_phone {
         Some(ph) => vec![ph.as_str().to_string()],
@@ -69,18 +81,7 @@ pub fn StopCard(p: &StopProps) -> Html {
     };
 
     let foot = if let Some(q) = &p.queued {
-        let what = match &q.close {
-            Close::Delivered {
-                cash_collected,
-                empties_returned,
-            } => format!(
-                "{} · {} · {}: {empties_returned}",
-                ct.delivered_btn,
-                rub(lang, rodnik_shared::Money(*cash_collected)),
-                ct.empties_returned.to_lowercase()
-            ),
-            Close::Failed { reason } => format!("{}: {reason}", ct.failed_btn),
-        };
+        let what = super::close_text(lang, &q.close);
         let status = if q.undoable(p.now) {
             let onclick = {
                 let (on_undo, key) = (p.on_undo.clone(), q.key.clone());
@@ -127,7 +128,12 @@ pub fn StopCard(p: &StopProps) -> Html {
     } else {
         match p.open {
             Some(Mode::Deliver) => html! {
-                <DeliverForm order={o.clone()} {lang} on_confirm={on_confirm.clone()} on_back={open(None)} />
+                <DeliverForm order={o.clone()} {lang} products={p.products.clone()} contract={p.contract.clone()}
+                    on_confirm={on_confirm.clone()} on_back={open(None)} />
+            },
+            Some(Mode::Move) => html! {
+                <MoveForm order={o.clone()} {lang} today={p.today.clone()}
+                    on_confirm={on_confirm.clone()} on_back={open(None)} />
             },
             Some(Mode::Fail) => html! {
                 <FailForm {lang} on_confirm={on_confirm.clone()} on_back={open(None)} />
@@ -139,6 +145,9 @@ pub fn StopCard(p: &StopProps) -> Html {
                     </button>
                     <button type="button" class="btn big btn-fail" onclick={open(Some(Mode::Fail))}>
                         { ct.failed_btn }
+                    </button>
+                    <button type="button" class="btn big btn-move" onclick={open(Some(Mode::Move))}>
+                        { ct.move_btn }
                     </button>
                 </div>
             },

@@ -39,6 +39,9 @@ pub fn DaySummary(p: &SummaryProps) -> Html {
             <dl class="sum-counts">
                 { row("sum-delivered", ct.sum_delivered, s.delivered.to_string(), s.delivered.to_string()) }
                 { row("sum-failed", ct.sum_failed, s.failed.to_string(), s.failed.to_string()) }
+                if s.moved > 0 {
+                    { row("sum-moved", ct.sum_moved, s.moved.to_string(), s.moved.to_string()) }
+                }
                 { row("sum-left", ct.sum_left, s.left.to_string(), s.left.to_string()) }
             </dl>
             <dl class="sum-money">

@@ -13,6 +13,7 @@ use crate::api::live::LiveStatus;
 use crate::api::new_idempotency_key;
 use crate::components::courier::{
     device_time, now_ms, Conflicts, DaySummary, FailedStops, Freshness, Mode, Notes, StopCard,
+    TomorrowRoute,
 };
 use crate::i18n::courier::{texts, unsent};
 use crate::i18n::long_date;
@@ -25,6 +26,7 @@ const TICK_MS: u32 = 500;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tab {
     Route,
+    Tomorrow,
     Summary,
 }
 
@@ -47,7 +49,7 @@ pub fn Courier() -> Html {
     let online = use_state(browser_online);
     let tab = use_state(|| Tab::Route);
     let open = use_state(|| None::<(String, Mode)>);
-    let (reload, live) = sync::use_courier_sync(&state, &app, &token, &now, &online);
+    let (reload, load_tomorrow, live) = sync::use_courier_sync(&state, &app, &token, &now, &online);
 
     // Stable callbacks: a stop card re-renders only when its own props change,
     // not on every tick of the clock.
@@ -83,6 +85,15 @@ pub fn Courier() -> Html {
         Callback::from(move |_: MouseEvent| tab.set(which))
     };
 
+    // Tomorrow's route is fetched when its tab opens (and kept for offline).
+    let show_tomorrow = {
+        let (tab, load_tomorrow) = (tab.clone(), load_tomorrow.clone());
+        Callback::from(move |_: MouseEvent| {
+            tab.set(Tab::Tomorrow);
+            load_tomorrow.emit(());
+        })
+    };
+
     let now_v = *now;
     let summary = state.summary();
     let waiting = state.waiting(now_v);
@@ -96,9 +107,15 @@ pub fn Courier() -> Html {
         let queued: Option<QueuedClose> = state.queued(&o.id).cloned();
         let phones = state.phones.get(&o.client_id).cloned().unwrap_or_default();
         let mode = open.as_ref().filter(|(id, _)| *id == o.id).map(|(_, m)| *m);
+        // The price list goes only to the stop whose form is open.
+        let (products, contract) = match mode {
+            Some(Mode::Deliver) => (state.products.clone(), state.contract(&o.client_id)),
+            _ => Default::default(),
+        };
         html! {
             <StopCard key={o.id.clone()} order={o.clone()} pos={i + 1}
-                next={next_id.as_deref() == Some(o.id.as_str())} {lang}
+                next={next_id.as_deref() == Some(o.id.as_str())} {lang} {products} {contract}
+                today={state.date.clone().unwrap_or_default()}
                 now={if queued.is_some() { now_v } else { 0.0 }} {queued} {phones} open={mode}
                 on_open={on_open.clone()} on_close={on_close.clone()} on_undo={on_undo.clone()} />
         }
@@ -130,6 +147,11 @@ pub fn Courier() -> Html {
                         aria-selected={(*tab == Tab::Route).to_string()} onclick={show(Tab::Route)}>
                         { format!("{} · {}", ct.tab_route, summary.left) }
                     </button>
+                    <button id="tab-tomorrow" type="button" role="tab"
+                        class={classes!("courier-tab", (*tab == Tab::Tomorrow).then_some("current"))}
+                        aria-selected={(*tab == Tab::Tomorrow).to_string()} onclick={show_tomorrow}>
+                        { ct.tab_tomorrow }
+                    </button>
                     <button id="tab-summary" type="button" role="tab"
                         class={classes!("courier-tab", (*tab == Tab::Summary).then_some("current"))}
                         aria-selected={(*tab == Tab::Summary).to_string()} onclick={show(Tab::Summary)}>
@@ -150,6 +172,8 @@ pub fn Courier() -> Html {
                 }
                 <ol id="route" class="route-list">{ for stops }</ol>
                 <FailedStops {lang} failed={state.failed.clone()} />
+            } else if *tab == Tab::Tomorrow {
+                <TomorrowRoute {lang} route={state.tomorrow.clone()} fetched_at={state.tomorrow_at} now={now_v} />
             } else {
                 <DaySummary {lang} date={state.date.clone()} {summary} />
             }

@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use gloo_events::EventListener;
 use gloo_timers::callback::Interval;
-use rodnik_shared::api::{DeliverOrder, FailOrder, Order};
+use rodnik_shared::api::{DeliverOrder, FailOrder, LineInput, Order, RescheduleOrder};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -20,7 +20,8 @@ use crate::components::courier::now_ms;
 use crate::state::courier::{Close, CourierAction, CourierState, QueuedClose, SendResult};
 use crate::state::AppHandle;
 
-/// Returns the route's reload and the live channel's status.
+/// Returns the route's reload, tomorrow's route's load, and the live
+/// channel's status.
 #[hook]
 pub fn use_courier_sync(
     state: &UseReducerHandle<CourierState>,
@@ -28,7 +29,7 @@ pub fn use_courier_sync(
     token: &str,
     now: &UseStateHandle<f64>,
     online: &UseStateHandle<bool>,
-) -> (Callback<()>, LiveStatus) {
+) -> (Callback<()>, Callback<()>, LiveStatus) {
     let token = token.to_string();
     let load_seq = use_mut_ref(|| 0u32);
     // Keys with a request out: never two requests with one key at once.
@@ -51,13 +52,21 @@ pub fn use_courier_sync(
             state.dispatch(CourierAction::LoadStarted(id));
             let (state, _app, token) = (state.clone(), app.clone(), token.clone());
             spawn_local(async move {
-                match Api::with_token(&token).my_route().await {
+                let api = Api::with_token(&token);
+                match api.my_route().await {
                     Ok(route) => state.dispatch(CourierAction::Loaded {
                         id,
                         route,
                         now: now_ms(),
                     }),
-                    Err(e) => state.dispatch(CourierAction::LoadFailed(id, e.to_string())),
+                    Err(e) => {
+                        state.dispatch(CourierAction::LoadFailed(id, e.to_string()));
+                        return;
+                    }
+                }
+                // The price list, for what clients take at the door (kept offline).
+                if let Ok(products) = api.products().await {
+                    state.dispatch(CourierAction::Products(products));
                 }
             });
         })
@@ -163,6 +172,53 @@ pub fn use_courier_sync(
         });
     }
 
+    // Contract prices of the route's clients, once each.
+    {
+        let (dispatch, token) = (state.dispatcher(), token.clone());
+        use_effect_with(state.prices_missing(), move |missing| {
+            let missing = missing.clone();
+            spawn_local(async move {
+                let api = Api::with_token(&token);
+                for id in missing {
+                    match api.client_prices(&id).await {
+                        Ok(list) => {
+                            let prices = list
+                                .prices
+                                .into_iter()
+                                .map(|p| (p.product_id, p.price))
+                                .collect();
+                            dispatch.dispatch(CourierAction::Prices(id, prices))
+                        }
+                        Err(ApiError::Api { .. }) => {
+                            dispatch.dispatch(CourierAction::Prices(id, Default::default()))
+                        }
+                        Err(_) => return,
+                    }
+                }
+            });
+        });
+    }
+
+    // Tomorrow's route, read-only: fetched on demand, kept for offline.
+    let load_tomorrow = {
+        let (dispatch, token, today) = (state.dispatcher(), token.clone(), state.date.clone());
+        Callback::from(move |_: ()| {
+            let Some(today) = today.clone() else {
+                return;
+            };
+            let (dispatch, token) = (dispatch.clone(), token.clone());
+            spawn_local(async move {
+                let date = crate::components::courier::next_day(&today);
+                if let Ok(route) = Api::with_token(&token).my_route_on(&date).await {
+                    dispatch.dispatch(CourierAction::Tomorrow {
+                        route,
+                        now: now_ms(),
+                    });
+                }
+            });
+        })
+    };
+
     // Phones of clients whose address has no contact phone, once each.
     {
         let (dispatch, token) = (state.dispatcher(), token.clone());
@@ -182,7 +238,7 @@ pub fn use_courier_sync(
             });
         });
     }
-    (reload, live)
+    (reload, load_tomorrow, live)
 }
 
 /// One attempt to send a queued close: what came of it, and whether the
@@ -192,8 +248,17 @@ async fn send(api: &Api, q: &QueuedClose) -> SendResult {
         Close::Delivered {
             cash_collected,
             empties_returned,
+            lines,
         } => {
             let body = DeliverOrder {
+                lines: lines.as_ref().map(|l| {
+                    l.iter()
+                        .map(|l| LineInput {
+                            product_id: l.product_id.clone(),
+                            qty: i64::from(l.qty),
+                        })
+                        .collect()
+                }),
                 cash_collected: Some(*cash_collected),
                 empties_returned: Some(i64::from(*empties_returned)),
                 expected_version: Some(q.expected_version),
@@ -208,6 +273,20 @@ async fn send(api: &Api, q: &QueuedClose) -> SendResult {
                 at: Some(q.at.clone()),
             };
             api.fail(&q.order_id, &body, &q.key).await
+        }
+        Close::Moved {
+            date,
+            window,
+            reason,
+        } => {
+            let body = RescheduleOrder {
+                delivery_date: date.clone(),
+                window: window.map(|w| w.to_input()),
+                reason: reason.clone(),
+                expected_version: Some(q.expected_version),
+                at: Some(q.at.clone()),
+            };
+            api.reschedule(&q.order_id, &body, &q.key).await
         }
     };
     let result = match answer {
