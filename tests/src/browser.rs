@@ -251,6 +251,15 @@ pub async fn js(c: &Client, script: &str) -> Value {
 }
 
 pub async fn log_in(c: &Client, app: &App, username: &str) {
+    sign_in(c, app, username).await;
+    // Operators land on the console; a ring must come after the live
+    // channel is subscribed.
+    wait_for(c, "#client-search").await;
+    wait_until(c, "#live-status", Some("data-state"), |s| s == "online").await;
+}
+
+/// Fills in and sends the login form.
+async fn sign_in(c: &Client, app: &App, username: &str) {
     c.goto(&app.url("/login")).await.expect("open login");
     wait_for(c, "#login-username")
         .await
@@ -262,15 +271,17 @@ pub async fn log_in(c: &Client, app: &App, username: &str) {
         .send_keys("password-1")
         .await
         .expect("password");
-    wait_for(c, "#login-submit")
-        .await
-        .click()
-        .await
-        .expect("sign in");
-    // Operators land on the console; a ring must come after the live
-    // channel is subscribed.
-    wait_for(c, "#client-search").await;
-    wait_until(c, "#live-status", Some("data-state"), |s| s == "online").await;
+    click(c, "#login-submit").await;
+}
+
+/// Logs in as a courier, who lands on the route; waits for it and for the live channel.
+pub async fn courier_log_in(c: &Client, app: &App, username: &str) {
+    sign_in(c, app, username).await;
+    wait_for(c, "#courier").await;
+    wait_until(c, "#courier", Some("aria-busy"), |b| b == "false").await;
+    wait_until(c, "#route-fresh", Some("data-state"), |s| s == "live").await;
+    let url = c.current_url().await.expect("url");
+    assert_eq!(url.path(), "/courier", "couriers land on their route");
 }
 
 pub async fn served_app() -> App {
@@ -283,4 +294,28 @@ pub async fn served_app() -> App {
 pub fn shift(day: &str, days: i64) -> String {
     let d = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").expect("a YYYY-MM-DD date");
     (d + chrono::Duration::days(days)).to_string()
+}
+
+/// Cuts (or restores) the page's network with Chrome's DevTools emulation.
+pub async fn set_offline(driver_url: &str, c: &Client, offline: bool) {
+    let sid = c
+        .session_id()
+        .await
+        .expect("session id")
+        .expect("a session");
+    let url = format!("{driver_url}/session/{sid}/chromium/network_conditions");
+    let http = reqwest::Client::new();
+    let r = if offline {
+        http.post(&url)
+            .json(&json!({ "network_conditions": {
+                "offline": true, "latency": 0, "download_throughput": -1, "upload_throughput": -1 } }))
+            .send()
+            .await
+    } else {
+        http.delete(&url).send().await
+    }
+    .expect("chromedriver network conditions");
+    let status = r.status();
+    let text = r.text().await.unwrap_or_default();
+    assert!(status.is_success(), "network conditions: {status} {text}");
 }

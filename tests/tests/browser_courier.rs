@@ -27,30 +27,6 @@ async fn phone(lang: &str) -> (Phone, Client) {
     phone_browser(lang).await
 }
 
-/// Cuts (or restores) the page's network with Chrome's DevTools emulation.
-async fn set_offline(p: &Phone, c: &Client, offline: bool) {
-    let sid = c
-        .session_id()
-        .await
-        .expect("session id")
-        .expect("a session");
-    let url = format!("{}/session/{sid}/chromium/network_conditions", p.url);
-    let http = reqwest::Client::new();
-    let r = if offline {
-        http.post(&url)
-            .json(&json!({ "network_conditions": {
-                "offline": true, "latency": 0, "download_throughput": -1, "upload_throughput": -1 } }))
-            .send()
-            .await
-    } else {
-        http.delete(&url).send().await
-    }
-    .expect("chromedriver network conditions");
-    let status = r.status();
-    let text = r.text().await.unwrap_or_default();
-    assert!(status.is_success(), "network conditions: {status} {text}");
-}
-
 struct World {
     app: App,
     op: String,
@@ -198,14 +174,6 @@ async fn show(c: &Client, css: &str) {
     .await;
 }
 
-async fn click(c: &Client, css: &str) {
-    wait_for(c, css)
-        .await
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {css}: {e}"));
-}
-
 async fn gone(c: &Client, css: &str, within: Duration) {
     let deadline = Instant::now() + within;
     while c.find(Locator::Css(css)).await.is_ok() {
@@ -232,27 +200,6 @@ async fn all_attrs(c: &Client, css: &str, name: &str) -> Vec<String> {
         out.push(el.attr(name).await.expect("attr").unwrap_or_default());
     }
     out
-}
-
-/// Logs in as a courier, who lands on the route; waits for it and for the live channel.
-async fn courier_log_in(c: &Client, app: &App, username: &str) {
-    c.goto(&app.url("/login")).await.expect("open login");
-    wait_for(c, "#login-username")
-        .await
-        .send_keys(username)
-        .await
-        .expect("username");
-    wait_for(c, "#login-password")
-        .await
-        .send_keys("password-1")
-        .await
-        .expect("password");
-    click(c, "#login-submit").await;
-    wait_for(c, "#courier").await;
-    wait_until(c, "#courier", Some("aria-busy"), |b| b == "false").await;
-    wait_until(c, "#route-fresh", Some("data-state"), |s| s == "live").await;
-    let url = c.current_url().await.expect("url");
-    assert_eq!(url.path(), "/courier", "couriers land on their route");
 }
 
 /// Delivers a stop through its form: cash typed (if given), empties set with the buttons.
@@ -570,7 +517,7 @@ async fn closes_made_offline_reach_the_server_once_when_the_connection_returns()
     let (p, c) = phone("en-US").await;
     courier_log_in(&c, &w.app, "kolya").await;
 
-    set_offline(&p, &c, true).await;
+    set_offline(&p.url, &c, true).await;
     assert_eq!(
         js(&c, "return navigator.onLine;").await,
         false,
@@ -615,7 +562,7 @@ async fn closes_made_offline_reach_the_server_once_when_the_connection_returns()
     screenshot(&c, "courier-offline.png").await;
 
     // The connection returns: everything goes, once.
-    set_offline(&p, &c, false).await;
+    set_offline(&p.url, &c, false).await;
     let o1 = w
         .until(&s1, "delivered", WAIT + WAIT, |o| o["state"] == "delivered")
         .await;
@@ -657,6 +604,7 @@ async fn closes_made_offline_reach_the_server_once_when_the_connection_returns()
 
     // The same key and body again (a retry whose answer was lost) changes nothing.
     let body = serde_json::to_string(&DeliverOrder {
+        lines: None,
         cash_collected: q1["close"]["cash_collected"].as_i64(),
         empties_returned: q1["close"]["empties_returned"].as_i64(),
         expected_version: q1["expected_version"].as_i64(),
@@ -815,7 +763,7 @@ async fn the_app_installs_as_a_pwa_and_opens_the_saved_route_offline() {
     );
 
     // No network at all: a reload still opens the app with the saved route.
-    set_offline(&p, &c, true).await;
+    set_offline(&p.url, &c, true).await;
     c.refresh().await.expect("reload offline");
     wait_for(&c, &stop(&s1)).await;
     wait_for(&c, &stop(&s2)).await;
@@ -838,7 +786,7 @@ async fn the_app_installs_as_a_pwa_and_opens_the_saved_route_offline() {
         .expect("fetch");
     assert_eq!(reached, json!("unreachable"));
 
-    set_offline(&p, &c, false).await;
+    set_offline(&p.url, &c, false).await;
     wait_until(&c, "#route-fresh", Some("data-state"), |s| s == "live").await;
 }
 

@@ -71,7 +71,7 @@ pub fn DoorChanges(p: &DoorProps) -> Html {
                     <ul>
                         { for o.reschedules.iter().map(|r| html! {
                             <li class="door-move" data-outcome={outcome(r)}>
-                                <span class="when">{ local_time(&r.at) }</span>
+                                <span class="when">{ format!("{} · ", local_time(&r.at)) }</span>
                                 <span class="what">{ format!("{} {} → {}", long_date(lang, &r.from_date),
                                     window_text(r.from_window), proposal_text(lang, r)) }</span>
                             </li>

@@ -337,7 +337,7 @@ pub fn MoveForm(p: &MoveProps) -> Html {
     let ct = texts(lang);
     let tomorrow = next_day(&p.today);
     let date = use_state(|| p.today.clone());
-    let window = use_state(|| None::<TimeWindow>);
+    let window = use_state(|| p.order.window);
     let chosen = use_state(|| None::<usize>);
     let other = use_state(String::new);
     let error = use_state(|| false);

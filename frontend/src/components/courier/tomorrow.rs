@@ -81,7 +81,7 @@ pub fn TomorrowRoute(p: &TomorrowProps) -> Html {
                 <span class="date">{ long_date(lang, &route.date) }</span>
             </h2>
             if let Some(at) = p.fetched_at {
-                <p class="muted as-of">{ format!("{} {}", ct.as_of, ago(lang, (p.now - at) / 1000.0)) }</p>
+                <p class="muted as-of">{ format!("{} {}", ct.loaded, ago(lang, (p.now - at) / 1000.0)) }</p>
             }
             <dl class="sum-counts tomorrow-load">
                 <div class="sum-row"><dt>{ ct.load_stops }</dt><dd id="tomorrow-stops" data-value={stops.len().to_string()}>{ stops.len() }</dd></div>
