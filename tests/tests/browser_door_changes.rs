@@ -249,3 +249,35 @@ async fn a_courier_changes_a_stop_at_the_door_and_dispatch_accepts_the_move() {
     assert_eq!(o2["needs_new_date"], false);
     assert_eq!(o2["window"], json!({ "from": "09:00", "to": "13:00" }));
 }
+
+#[tokio::test]
+async fn a_manager_sets_where_a_stop_moved_to_another_day_goes() {
+    if !runnable() {
+        return;
+    }
+    let app = served_app().await;
+    let (_, manager) = app.user("masha", "manager", None).await;
+    let (_d, c) = browser("ru-RU").await;
+    log_in(&c, &app, "masha").await;
+    c.goto(&app.url("/admin#orders")).await.expect("open admin");
+    wait_until(&c, "#order-settings", Some("data-other-day"), |v| {
+        v == "to_dispatch"
+    })
+    .await;
+    wait_js(
+        &c,
+        "return document.querySelector(\"input[name='other-day'][value='to_dispatch']\").checked;",
+        "the default is checked",
+    )
+    .await;
+    click(&c, "input[name='other-day'][value='to_route']").await;
+    click(&c, "#order-settings-save").await;
+    wait_for(&c, "#order-settings-saved").await;
+    wait_until(&c, "#order-settings", Some("data-other-day"), |v| {
+        v == "to_route"
+    })
+    .await;
+    screenshot(&c, "door-settings.png").await;
+    let saved = app.get("/api/settings/orders", &manager).await.expect(200);
+    assert_eq!(saved, json!({ "other_day": "to_route" }));
+}

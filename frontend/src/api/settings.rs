@@ -1,7 +1,8 @@
-//! Admin settings: the telephony adapters (secrets are write-only).
+//! Settings: the telephony adapters (admins; secrets are write-only) and the
+//! company's order settings (managers and admins).
 
 use gloo_net::http::Request;
-use rodnik_shared::api::{PutTelephonySettings, TelephonySettingsView};
+use rodnik_shared::api::{OrderSettings, PutTelephonySettings, TelephonySettingsView};
 
 use super::{Api, ApiError};
 
@@ -21,6 +22,19 @@ impl Api {
     ) -> Result<TelephonySettingsView, ApiError> {
         let r = self
             .auth(Request::put("/api/settings/telephony"))
+            .json(put)
+            .map_err(|e| ApiError::Decode(e.to_string()))?;
+        self.json(r.send().await).await
+    }
+
+    pub async fn order_settings(&self) -> Result<OrderSettings, ApiError> {
+        self.json(self.auth(Request::get("/api/settings/orders")).send().await)
+            .await
+    }
+
+    pub async fn put_order_settings(&self, put: &OrderSettings) -> Result<OrderSettings, ApiError> {
+        let r = self
+            .auth(Request::put("/api/settings/orders"))
             .json(put)
             .map_err(|e| ApiError::Decode(e.to_string()))?;
         self.json(r.send().await).await

@@ -1,12 +1,13 @@
 //! The admin screen: tabs for users (admins only), the price list, a
-//! client's contract prices, and wallboard links. Every panel stays mounted while another tab is
+//! client's contract prices, wallboard links, the order settings and
+//! telephony (admins). Every panel stays mounted while another tab is
 //! shown, so switching tabs loses nothing typed; the tab is kept in the URL's
 //! hash (`/admin#products`), so a reload comes back to it.
 
 use yew::prelude::*;
 
 use crate::components::admin::{
-    PricesPanel, ProductsPanel, TelephonySettings, UsersPanel, WallboardLinks,
+    OrderSettingsPanel, PricesPanel, ProductsPanel, TelephonySettings, UsersPanel, WallboardLinks,
 };
 use crate::i18n::admin::texts;
 use crate::i18n::wallboard::texts as wallboard_texts;
@@ -18,6 +19,7 @@ enum Tab {
     Products,
     Prices,
     Wallboards,
+    Orders,
     Telephony,
 }
 
@@ -28,6 +30,7 @@ impl Tab {
             Tab::Products => "products",
             Tab::Prices => "prices",
             Tab::Wallboards => "wallboards",
+            Tab::Orders => "orders",
             Tab::Telephony => "telephony",
         }
     }
@@ -38,6 +41,7 @@ impl Tab {
             "products" => Some(Tab::Products),
             "prices" => Some(Tab::Prices),
             "wallboards" => Some(Tab::Wallboards),
+            "orders" => Some(Tab::Orders),
             "telephony" => Some(Tab::Telephony),
             _ => None,
         }
@@ -61,10 +65,11 @@ pub fn Admin() -> Html {
             Tab::Products,
             Tab::Prices,
             Tab::Wallboards,
+            Tab::Orders,
             Tab::Telephony,
         ]
     } else {
-        vec![Tab::Products, Tab::Prices, Tab::Wallboards]
+        vec![Tab::Products, Tab::Prices, Tab::Wallboards, Tab::Orders]
     };
     let tab = {
         let tabs = tabs.clone();
@@ -79,6 +84,7 @@ pub fn Admin() -> Html {
         Tab::Products => t.products,
         Tab::Prices => t.contract_prices,
         Tab::Wallboards => wallboard_texts(app.lang).links_title,
+        Tab::Orders => crate::components::admin::orders::tab_label(app.lang),
         Tab::Telephony => match app.lang {
             crate::i18n::Lang::En => "Telephony",
             crate::i18n::Lang::Ru => "Телефония",
@@ -123,6 +129,7 @@ pub fn Admin() -> Html {
             { panel(Tab::Products, html! { <ProductsPanel /> }) }
             { panel(Tab::Prices, html! { <PricesPanel /> }) }
             { panel(Tab::Wallboards, html! { <WallboardLinks /> }) }
+            { panel(Tab::Orders, html! { <OrderSettingsPanel /> }) }
             if admin {
                 { panel(Tab::Telephony, html! { <TelephonySettings /> }) }
             }

@@ -1,8 +1,9 @@
 //! The administration screen's panels: users (admin), the price list and a
-//! client's contract prices (admin, manager), wallboard links (manager),
+//! client's contract prices (admin, manager), wallboard links and order settings (manager),
 //! telephony (admin). Each panel keeps its state in a
 //! reducer, so a server error loses nothing that was typed.
 
+pub mod orders;
 pub mod prices;
 pub mod products;
 pub mod table;
@@ -10,6 +11,7 @@ pub mod telephony;
 pub mod users;
 pub mod wallboards;
 
+pub use orders::OrderSettingsPanel;
 pub use prices::PricesPanel;
 pub use products::ProductsPanel;
 pub use telephony::TelephonySettings;
