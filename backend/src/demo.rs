@@ -19,8 +19,7 @@ use crate::app::AppState;
 use crate::auth;
 use crate::error::{Error, Result};
 use crate::sample::{
-    address, create_price_list, individual_name, phone, priced_line, CANCEL_REASONS, COMPANY,
-    FAIL_REASONS, FORMS,
+    address, create_price_list, individual_name, phone, priced_line, sample_reasons, COMPANY, FORMS,
 };
 use crate::store::new_key;
 use crate::store::users::NewUser;
@@ -44,6 +43,10 @@ fn print_logins() {
 pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
     let store = &state.store;
     let mut rng = StdRng::seed_from_u64(seed);
+    let (fail_reasons, cancel_reasons) = (
+        sample_reasons(rodnik_shared::api::ReasonKind::Fail),
+        sample_reasons(rodnik_shared::api::ReasonKind::Cancel),
+    );
     let today = state.cfg.today();
 
     let products = create_price_list(store).await?;
@@ -267,12 +270,12 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
             let roll: f64 = rng.gen();
             if past || (day == today && roll < 0.35) {
                 if rng.gen_bool(0.06) {
-                    let reason = FAIL_REASONS.choose(&mut rng).unwrap_or(&"").to_string();
+                    let reason = fail_reasons.choose(&mut rng).cloned().unwrap_or_default();
                     let (on_route, _) = order.dispatch(None, &at)?;
                     (order, _) = on_route.fail(reason, at.clone(), &at)?;
                 }
                 if past && roll < 0.06 {
-                    let reason = CANCEL_REASONS.choose(&mut rng).unwrap_or(&"").to_string();
+                    let reason = cancel_reasons.choose(&mut rng).cloned().unwrap_or_default();
                     (order, _) = order.cancel(reason, &at)?;
                 } else {
                     let end = next_stop(&order);

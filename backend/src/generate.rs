@@ -21,11 +21,11 @@ use crate::auth;
 use crate::demo::DEMO_PASSWORD;
 use crate::error::{Error, Result};
 use crate::sample::{
-    address, create_price_list, individual_name, priced_line, CANCEL_REASONS, COMPANY,
-    FAIL_REASONS, FORMS,
+    address, create_price_list, individual_name, priced_line, sample_reasons, COMPANY, FORMS,
 };
 use crate::store::bulk::NewClientRow;
 use crate::store::users::NewUser;
+use rodnik_shared::api::ReasonKind;
 
 /// How big a company to make.
 #[derive(Debug, Clone)]
@@ -430,6 +430,10 @@ fn make_order(
     number: i64,
     route_pos: &mut HashMap<usize, i64>,
 ) -> Result<(Order, Option<String>, i64)> {
+    let (fail_reasons, cancel_reasons) = (
+        sample_reasons(ReasonKind::Fail),
+        sample_reasons(ReasonKind::Cancel),
+    );
     let address = c
         .summary
         .addresses
@@ -508,26 +512,26 @@ fn make_order(
             pos: *pos,
         }
     };
-    let failed = |order: &Order, at: String, reason: &str| -> Result<Order> {
+    let failed = |order: &Order, at: String, reason: rodnik_shared::Cause| -> Result<Order> {
         let (on_route, _) = order.dispatch(None, &order.updated_at)?;
-        Ok(on_route.fail(reason.to_string(), at, &order.updated_at)?.0)
+        Ok(on_route.fail(reason, at, &order.updated_at)?.0)
     };
     if day < today || (day == today && roll < 0.4) {
         if rng.gen_bool(0.05) {
             let when = at(day, 10..18, rng);
-            let reason = FAIL_REASONS.choose(rng).unwrap_or(&"");
+            let reason = fail_reasons.choose(rng).cloned().unwrap_or_default();
             // Delivered or cancelled later: the failed attempt stays in the history.
             order = failed(&order, when, reason)?;
             order.needs_new_date = false;
         }
         if day < today && roll < 0.04 {
-            let reason = CANCEL_REASONS.choose(rng).unwrap_or(&"").to_string();
+            let reason = cancel_reasons.choose(rng).cloned().unwrap_or_default();
             let when = at(day, 8..12, rng);
             (order, _) = order.cancel(reason, &when)?;
         } else if day < today && roll < 0.045 && today - day < Duration::days(7) {
             // Failed last week and still waiting for a new date.
             let when = at(day, 10..18, rng);
-            let reason = FAIL_REASONS.choose(rng).unwrap_or(&"");
+            let reason = fail_reasons.choose(rng).cloned().unwrap_or_default();
             order = failed(&order, when, reason)?;
             order.updated_at = at(day, 10..19, rng);
         } else {

@@ -180,19 +180,17 @@ pub const STREETS: &[&str] = &[
     "Варшавское ш.",
     "ул. Академика Королёва",
 ];
-pub const FAIL_REASONS: &[&str] = &[
-    "Клиент отсутствует",
-    "Неверный адрес",
-    "Нет доступа в подъезд",
-    "Клиент отказался",
-    "Не успел по времени",
-];
-pub const CANCEL_REASONS: &[&str] = &[
-    "Клиент передумал",
-    "Дубль заказа",
-    "Купил в магазине",
-    "Переезд",
-];
+/// The company's default reasons of a kind, as given (id and Russian label).
+pub fn sample_reasons(kind: rodnik_shared::api::ReasonKind) -> Vec<rodnik_shared::Cause> {
+    rodnik_shared::api::DEFAULT_REASONS
+        .iter()
+        .filter(|(_, k, _, _)| *k == kind)
+        .map(|(id, _, ru, _)| rodnik_shared::Cause {
+            id: Some(id.to_string()),
+            text: ru.to_string(),
+        })
+        .collect()
+}
 
 /// A line of `qty` of `p` at the client's contract price or the list price.
 pub(crate) fn priced_line(

@@ -561,6 +561,9 @@ pub struct Attempt {
     pub at: String,
     pub reason: String,
     pub courier_id: Option<String>,
+    /// The reason from the company's list (`None`: typed as text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -597,6 +600,9 @@ pub struct Order {
     pub empties_returned: Option<u32>,
     pub delivered_at: Option<String>,
     pub cancel_reason: Option<String>,
+    /// The cancel reason from the company's list (`None`: typed as text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_reason_id: Option<String>,
     /// A delivery attempt failed and no one has chosen a new date since
     /// (set by `fail`, cleared by a date change, a dispatch or a cancel).
     #[serde(default)]
@@ -644,6 +650,9 @@ pub struct Reschedule {
     pub at: String,
     pub courier_id: Option<String>,
     pub reason: String,
+    /// The reason from the company's list (`None`: typed as text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason_id: Option<String>,
     pub from_date: String,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<WindowInput>))]
     pub from_window: Option<TimeWindow>,
@@ -754,6 +763,11 @@ pub struct DeliverOrder {
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct FailOrder {
+    /// A reason from the company's list (`GET /api/reasons?kind=fail`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason_id: Option<String>,
+    /// Typed text: required without `reason_id`, else the list's label is used.
+    #[serde(default)]
     pub reason: String,
     #[serde(default)]
     pub expected_version: Option<i64>,
@@ -770,6 +784,11 @@ pub struct RescheduleOrder {
     /// The new window; absent or `null`: any time that day.
     #[serde(default)]
     pub window: Option<WindowInput>,
+    /// A reason from the company's list (`GET /api/reasons?kind=reschedule`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason_id: Option<String>,
+    /// Typed text: required without `reason_id`, else the list's label is used.
+    #[serde(default)]
     pub reason: String,
     #[serde(default)]
     pub expected_version: Option<i64>,
@@ -801,6 +820,11 @@ pub struct OrderSettings {
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct CancelOrder {
+    /// A reason from the company's list (`GET /api/reasons?kind=cancel`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason_id: Option<String>,
+    /// Typed text: required without `reason_id`, else the list's label is used.
+    #[serde(default)]
     pub reason: String,
     #[serde(default)]
     pub expected_version: Option<i64>,
@@ -1025,9 +1049,11 @@ pub struct LostClientsReport {
 
 // Report charts and call lists live in their own files (`api/trends.rs`, `api/call_lists.rs`).
 mod call_lists;
+mod reasons;
 mod telephony;
 mod trends;
 pub use call_lists::*;
+pub use reasons::*;
 pub use telephony::*;
 pub use trends::*;
 

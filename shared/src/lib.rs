@@ -10,8 +10,8 @@ pub mod validate;
 pub mod values;
 
 pub use order::{
-    Delivery, DoorReschedule, Effects, NewOrder, OrderAction, OrderEdit, OrderState, RouteEnd,
-    RuleError, TransitionError, AFTER_EVERY_STOP,
+    Cause, Delivery, DoorReschedule, Effects, NewOrder, OrderAction, OrderEdit, OrderState,
+    RouteEnd, RuleError, TransitionError, AFTER_EVERY_STOP,
 };
 pub use values::{
     ClientKind, FieldError, Money, MoneyError, Phone, PhoneError, ProductKind, Qty, Role,

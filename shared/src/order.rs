@@ -193,12 +193,30 @@ pub struct Delivery {
     pub by: String,
 }
 
+/// Why something happened: a reason from the company's list (its id, with
+/// its label or the text typed with it), or typed text alone.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cause {
+    pub id: Option<String>,
+    pub text: String,
+}
+
+impl Cause {
+    /// Typed text, no reason from the list.
+    pub fn text(text: impl Into<String>) -> Cause {
+        Cause {
+            id: None,
+            text: text.into(),
+        }
+    }
+}
+
 /// A courier's move of a stop at the door, parsed (the date is today or later).
 #[derive(Debug, Clone)]
 pub struct DoorReschedule {
     pub date: String,
     pub window: Option<TimeWindow>,
-    pub reason: String,
+    pub reason: Cause,
     /// When it happened (the device's time, RFC 3339).
     pub at: String,
 }
@@ -260,6 +278,7 @@ impl Order {
             empties_returned: None,
             delivered_at: None,
             cancel_reason: None,
+            cancel_reason_id: None,
             needs_new_date: false,
             ordered: None,
             reschedules: vec![],
@@ -354,7 +373,8 @@ impl Order {
         let entry = Reschedule {
             at: r.at,
             courier_id: self.courier_id.clone(),
-            reason: r.reason,
+            reason: r.reason.text,
+            reason_id: r.reason.id,
             from_date: self.delivery_date.clone(),
             from_window: self.window,
             to_date: r.date.clone(),
@@ -385,7 +405,7 @@ impl Order {
     /// back to dispatch to choose a new date.
     pub fn fail(
         &self,
-        reason: String,
+        reason: Cause,
         happened_at: String,
         at: &str,
     ) -> Result<(Order, Effects), RuleError> {
@@ -396,8 +416,9 @@ impl Order {
         n.needs_new_date = true;
         n.attempts.push(Attempt {
             at: happened_at,
-            reason,
+            reason: reason.text,
             courier_id: self.courier_id.clone(),
+            reason_id: reason.id,
         });
         Ok((n, Effects::default()))
     }
@@ -410,10 +431,11 @@ impl Order {
         Ok((n, Effects::default()))
     }
 
-    pub fn cancel(&self, reason: String, at: &str) -> Result<(Order, Effects), RuleError> {
+    pub fn cancel(&self, reason: Cause, at: &str) -> Result<(Order, Effects), RuleError> {
         let mut n = self.next(at);
         n.state = self.state.apply(OrderAction::Cancel)?;
-        n.cancel_reason = Some(reason);
+        n.cancel_reason = Some(reason.text);
+        n.cancel_reason_id = reason.id;
         n.needs_new_date = false;
         n.proposal = None;
         Ok((n, Effects::default()))
@@ -643,7 +665,11 @@ mod tests {
                 .dispatch(Some(&end("k", "2026-12-05", 2)), AT)
                 .unwrap();
             let (n, _) = o
-                .fail("closed".into(), "2026-12-05T12:00:00+00:00".into(), AT)
+                .fail(
+                    Cause::text("closed"),
+                    "2026-12-05T12:00:00+00:00".into(),
+                    AT,
+                )
                 .unwrap();
             assert_eq!(
                 (n.state, n.route_pos, n.needs_new_date),
@@ -688,7 +714,7 @@ mod tests {
             };
             let (n, _) = o.edit(&note, Some(&end("k", "2026-12-05", 9)), AT).unwrap();
             assert_eq!(n.route_pos, 2);
-            let (closed, _) = o.cancel("no longer needed".into(), AT).unwrap();
+            let (closed, _) = o.cancel(Cause::text("no longer needed"), AT).unwrap();
             let e = closed.edit(&note, None, AT).unwrap_err();
             assert_eq!(
                 e.to_string(),
@@ -762,7 +788,10 @@ mod tests {
                     from: chrono::NaiveTime::from_hms_opt(a, 0, 0).unwrap(),
                     to: chrono::NaiveTime::from_hms_opt(b, 0, 0).unwrap(),
                 }),
-                reason: "не успеваю сегодня".into(),
+                reason: Cause {
+                    id: Some("no_time".into()),
+                    text: "не успеваю сегодня".into(),
+                },
                 at: "2026-12-05T12:30:00+00:00".into(),
             }
         }
@@ -781,6 +810,7 @@ mod tests {
             assert_eq!(n.reschedules.len(), 1);
             assert_eq!(n.reschedules[0].outcome, RescheduleOutcome::SameDay);
             assert_eq!(n.reschedules[0].courier_id.as_deref(), Some("k"));
+            assert_eq!(n.reschedules[0].reason_id.as_deref(), Some("no_time"));
             assert!(n.proposal.is_none() && !n.needs_new_date);
             // The same day and window is no move at all.
             let e = n

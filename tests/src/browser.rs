@@ -258,8 +258,12 @@ pub async fn log_in(c: &Client, app: &App, username: &str) {
     wait_until(c, "#live-status", Some("data-state"), |s| s == "online").await;
 }
 
-/// Fills in and sends the login form.
+/// Fills in and sends the login form (test users' password).
 async fn sign_in(c: &Client, app: &App, username: &str) {
+    sign_in_with(c, app, username, "password-1").await
+}
+
+async fn sign_in_with(c: &Client, app: &App, username: &str, password: &str) {
     c.goto(&app.url("/login")).await.expect("open login");
     wait_for(c, "#login-username")
         .await
@@ -268,10 +272,16 @@ async fn sign_in(c: &Client, app: &App, username: &str) {
         .expect("username");
     wait_for(c, "#login-password")
         .await
-        .send_keys("password-1")
+        .send_keys(password)
         .await
         .expect("password");
     click(c, "#login-submit").await;
+}
+
+/// Logs in as the test server's admin; waits for the administration link.
+pub async fn admin_log_in(c: &Client, app: &App) {
+    sign_in_with(c, app, "admin", crate::ADMIN_PASSWORD).await;
+    wait_for(c, "#nav-admin").await;
 }
 
 /// Logs in as a courier, who lands on the route; waits for it and for the live channel.

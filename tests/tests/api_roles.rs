@@ -11,7 +11,8 @@ const ROLES: [&str; 4] = ["admin", "manager", "operator", "courier"];
 /// (method, path, body, expected status for [admin, manager, operator, courier]).
 /// Placeholders: @ROLE@, @CLIENT@, @ADDR@, @PRODUCT@, @OTHER_COURIER@ (owns the stops),
 /// @IDLE_COURIER@ (no stops), @TODAY@, @NEW@ (a fresh `new` order of the other courier),
-/// @DLV@ (a fresh dispatched order of the other courier), @N@ (the role's index).
+/// @DLV@ (a fresh dispatched order of the other courier), @N@ (the role's index),
+/// @REASON@ (a reason of the company's list).
 fn matrix() -> Vec<(Method, &'static str, Option<Value>, [u16; 4])> {
     use Method as M;
     vec![
@@ -254,6 +255,20 @@ fn matrix() -> Vec<(Method, &'static str, Option<Value>, [u16; 4])> {
             [200, 200, 200, 404],
         ),
         (M::GET, "/api/settings/orders", None, [200, 200, 200, 200]),
+        (M::GET, "/api/reasons", None, [200, 200, 200, 200]),
+        (
+            M::POST,
+            "/api/reasons",
+            Some(json!({ "kind": "cancel", "ru": "Причина @ROLE@", "en": "Reason @ROLE@" })),
+            [201, 403, 403, 403],
+        ),
+        (
+            M::PATCH,
+            "/api/reasons/@REASON@",
+            Some(json!({ "en": "Client absent" })),
+            [200, 403, 403, 403],
+        ),
+        (M::GET, "/api/reports/reasons", None, [200, 200, 403, 403]),
         (
             M::PUT,
             "/api/settings/orders",
@@ -404,6 +419,7 @@ async fn every_role_gets_exactly_the_access_the_contract_gives_it() {
             ("@OTHER_COURIER@", other_courier.clone()),
             ("@IDLE_COURIER@", idle_courier),
             ("@TODAY@", app.today()),
+            ("@REASON@", "absent".to_string()),
         ]),
         other_courier,
     };

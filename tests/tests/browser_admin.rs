@@ -12,7 +12,7 @@
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use rodnik_tests::browser::*;
-use rodnik_tests::{App, ADMIN_PASSWORD};
+use rodnik_tests::App;
 use serde_json::Value;
 
 /// Replaces an input's whole text, the way a user does (select all, type).
@@ -51,22 +51,6 @@ fn user<'a>(list: &'a Value, username: &str) -> Option<&'a Value> {
     list.as_array()?.iter().find(|u| u["username"] == username)
 }
 
-async fn log_in_as_admin(c: &Client, app: &App) {
-    c.goto(&app.url("/login")).await.expect("open login");
-    wait_for(c, "#login-username")
-        .await
-        .send_keys("admin")
-        .await
-        .expect("username");
-    wait_for(c, "#login-password")
-        .await
-        .send_keys(ADMIN_PASSWORD)
-        .await
-        .expect("password");
-    click(c, "#login-submit").await;
-    wait_for(c, "#nav-admin").await;
-}
-
 #[tokio::test]
 async fn an_admin_creates_a_user_edits_a_price_and_sets_a_contract_price() {
     if !runnable() {
@@ -81,7 +65,7 @@ async fn an_admin_creates_a_user_edits_a_price_and_sets_a_contract_price() {
         .await;
 
     let (_driver, c) = browser("ru-RU").await;
-    log_in_as_admin(&c, &app).await;
+    admin_log_in(&c, &app).await;
     click(&c, "#nav-admin").await;
 
     // ---- users: the admin's first tab ----
@@ -303,7 +287,7 @@ async fn an_admin_configures_a_pbx_and_the_secrets_are_never_shown_again() {
     }
     let app = served_app().await;
     let (_driver, c) = browser("en-US").await;
-    log_in_as_admin(&c, &app).await;
+    admin_log_in(&c, &app).await;
     click(&c, "#nav-admin").await;
     click(&c, "#tab-telephony").await;
     wait_until(&c, "#telephony-settings", Some("aria-busy"), |b| {

@@ -357,7 +357,7 @@ async fn a_dispatcher_works_the_day_on_the_board() {
     // Cancel C with a reason typed under "Other"; an empty one is refused first.
     wait_for(&c, "#act-cancel-reason")
         .await
-        .select_by_value("4")
+        .select_by_value("other")
         .await
         .expect("other");
     click(&c, "#act-cancel").await;

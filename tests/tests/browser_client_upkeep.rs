@@ -343,7 +343,7 @@ async fn a_client_who_calls_back_gets_the_order_moved_from_the_console() {
     // The client calls again: cancel it, with a reason.
     click(&c, &format!("#active-orders .change-order[data-id='{id}']")).await;
     wait_for(&c, "#change-cancel #act-cancel-reason").await;
-    set_value(&c, "#act-cancel-reason", "1").await;
+    set_value(&c, "#act-cancel-reason", "duplicate").await;
     click(&c, "#act-cancel").await;
     wait_until(&c, "#order-saved", Some("data-state"), |v| v == "cancelled").await;
     let gone = app
@@ -351,12 +351,8 @@ async fn a_client_who_calls_back_gets_the_order_moved_from_the_console() {
         .await
         .expect(200);
     assert_eq!(gone["state"], "cancelled");
-    assert!(
-        gone["cancel_reason"]
-            .as_str()
-            .is_some_and(|r| !r.is_empty()),
-        "{gone}"
-    );
+    assert_eq!(gone["cancel_reason_id"], "duplicate", "{gone}");
+    assert_eq!(gone["cancel_reason"], "Дубль заказа", "{gone}");
     // The card reloads: the order is no longer open.
     let gone_from_card = format!(
         "return document.querySelector(\"#active-orders .change-order[data-id='{id}']\") === null"

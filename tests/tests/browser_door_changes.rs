@@ -281,3 +281,115 @@ async fn a_manager_sets_where_a_stop_moved_to_another_day_goes() {
     let saved = app.get("/api/settings/orders", &manager).await.expect(200);
     assert_eq!(saved, json!({ "other_day": "to_route" }));
 }
+
+#[tokio::test]
+async fn an_admin_adds_a_reason_the_courier_gives_it_and_the_report_counts_it() {
+    if !runnable() {
+        return;
+    }
+    let app = served_app().await;
+    let (_, op) = app.user("olga", "operator", None).await;
+    app.user("masha", "manager", None).await;
+    let (kolya_id, _) = app.user("kolya", "courier", None).await;
+    let water = app.product("W19", "water", 25000, true).await;
+    let ivan = app
+        .client("Иван Петров", "individual", "+79161234567")
+        .await;
+    let w = World {
+        app,
+        op,
+        kolya_id,
+        water: water.clone(),
+        pump: water,
+        ivan: ivan.clone(),
+        masha: ivan,
+    };
+    let today = w.app.today();
+
+    // The admin adds a reason for failed deliveries and retires "Отказ".
+    let (_d, a) = browser("ru-RU").await;
+    admin_log_in(&a, &w.app).await;
+    a.goto(&w.app.url("/admin#orders"))
+        .await
+        .expect("open admin");
+    let fail = "#reasons .reason-kind[data-kind='fail']";
+    wait_for(&a, &format!("{fail} tr.reason-row[data-id='absent']")).await;
+    set_value(&a, &format!("{fail} .reason-new-ru"), "Шлагбаум закрыт").await;
+    set_value(&a, &format!("{fail} .reason-new-en"), "Barrier closed").await;
+    click(&a, &format!("{fail} .reason-add-btn")).await;
+    wait_until(&a, &format!("{fail} tbody"), None, |t| {
+        t.contains("Шлагбаум закрыт")
+    })
+    .await;
+    click(
+        &a,
+        &format!("{fail} tr.reason-row[data-id='refused'] .reason-retire"),
+    )
+    .await;
+    wait_until(
+        &a,
+        &format!("{fail} tr.reason-row[data-id='refused']"),
+        Some("data-active"),
+        |v| v == "false",
+    )
+    .await;
+    screenshot(&a, "reasons-admin.png").await;
+    let list = w.app.get("/api/reasons?kind=fail", &w.op).await.expect(200);
+    let added = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ru"] == "Шлагбаум закрыт")
+        .map(id_of)
+        .expect("the reason was added");
+    assert!(!list
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["id"] == "refused"));
+
+    // The courier's list is the company's: the new reason, not the retired one.
+    let s = w
+        .stop(
+            &w.ivan,
+            json!([{ "product_id": w.water, "qty": 1 }]),
+            &today,
+        )
+        .await;
+    let (_p, c) = phone_browser("ru-RU").await;
+    courier_log_in(&c, &w.app, "kolya").await;
+    click(&c, &format!("{} .btn-fail", stop(&s))).await;
+    wait_for(&c, &format!("input[name='fail-reason'][value='{added}']")).await;
+    assert!(c
+        .find(fantoccini::Locator::Css(
+            "input[name='fail-reason'][value='refused']"
+        ))
+        .await
+        .is_err());
+    click(&c, &format!("input[name='fail-reason'][value='{added}']")).await;
+    click(&c, "#confirm-fail").await;
+    let o = w.until(&s, "failed", |o| o["state"] == "new").await;
+    assert_eq!(o["attempts"][0]["reason_id"], added.as_str());
+    assert_eq!(o["attempts"][0]["reason"], "Шлагбаум закрыт");
+
+    // The manager's reasons report counts it.
+    let (_m, m) = browser("ru-RU").await;
+    log_in(&m, &w.app, "masha").await;
+    m.goto(&w.app.url("/reports")).await.expect("open reports");
+    click(&m, "#tab-reasons").await;
+    wait_until(&m, "#reports", Some("data-tab"), |v| v == "reasons").await;
+    wait_until(
+        &m,
+        "#reasons-totals li[data-kind='fail']",
+        Some("data-value"),
+        |v| v == "1",
+    )
+    .await;
+    wait_until(&m, "#reasons-table", None, |t| {
+        t.contains("Шлагбаум закрыт")
+    })
+    .await;
+    set_value(&m, "#reasons-group", "courier").await;
+    wait_until(&m, "#reasons-table", None, |t| t.contains("kolya name")).await;
+    screenshot(&m, "reasons-report.png").await;
+}

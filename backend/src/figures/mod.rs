@@ -21,6 +21,7 @@
 //!   (lost clients).
 
 pub mod pack;
+pub mod reasons;
 
 use std::collections::BTreeMap;
 

@@ -13,6 +13,7 @@ mod openapi;
 mod orders;
 mod pbx;
 mod ready;
+mod reasons;
 mod reports;
 pub mod server;
 mod telephony;
@@ -62,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .merge(catalogue::router())
         .merge(clients::router())
         .merge(orders::router())
+        .merge(reasons::router())
         .merge(telephony::router())
         .merge(pbx::router())
         .merge(reports::router())

@@ -4,8 +4,8 @@ use axum::Json;
 use utoipa::OpenApi;
 
 use super::{
-    backup, call_lists, catalogue, clients, metrics, orders, pbx, ready, reports, telephony, users,
-    wallboard,
+    backup, call_lists, catalogue, clients, metrics, orders, pbx, ready, reasons, reports,
+    telephony, users, wallboard,
 };
 
 #[derive(OpenApi)]
@@ -54,6 +54,9 @@ use super::{
         orders::get_route,
         orders::put_route,
         orders::get_order_settings,
+        reasons::list_reasons,
+        reasons::create_reason,
+        reasons::patch_reason,
         orders::put_order_settings,
         telephony::event,
         telephony::list_calls,
@@ -72,6 +75,7 @@ use super::{
         reports::deliveries_daily,
         reports::orders_daily,
         reports::lost_clients_monthly,
+        reports::reasons,
         call_lists::create_call_list,
         call_lists::list_call_lists,
         call_lists::get_call_list,

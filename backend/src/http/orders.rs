@@ -13,10 +13,10 @@ use axum::{Json, Router};
 use chrono::{NaiveDate, Utc};
 use rodnik_shared::api::{
     CancelOrder, CreateOrder, DeliverOrder, FailOrder, Order, OrderLine, OrderSettings,
-    OtherDayRule, PatchOrder, PutRoute, RescheduleOrder, Route, User, VersionOnly,
+    OtherDayRule, PatchOrder, PutRoute, ReasonKind, RescheduleOrder, Route, User, VersionOnly,
 };
 use rodnik_shared::pricing;
-use rodnik_shared::validate::{self, optional_text, required_text};
+use rodnik_shared::validate::{self, optional_text};
 use rodnik_shared::{
     Delivery, DoorReschedule, Effects, FieldError, Money, NewOrder, OrderEdit, OrderState, Qty,
     Role, RouteEnd, TimeWindow,
@@ -563,7 +563,13 @@ pub async fn fail(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<FailOrder>,
 ) -> Result<Json<Order>> {
-    let reason = required_text(&req.reason, "reason")?;
+    let reason = super::reasons::cause(
+        &state,
+        ReasonKind::Fail,
+        req.reason_id.as_deref(),
+        &req.reason,
+    )
+    .await?;
     let happened = device_time(req.at.as_deref())?;
     let order = mutate(&state, &user, &idem, &id, req.expected_version, |o, at| {
         o.fail(reason.clone(), happened.clone(), at)
@@ -585,7 +591,13 @@ pub async fn reschedule(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<RescheduleOrder>,
 ) -> Result<Json<Order>> {
-    let reason = required_text(&req.reason, "reason")?;
+    let reason = super::reasons::cause(
+        &state,
+        ReasonKind::Reschedule,
+        req.reason_id.as_deref(),
+        &req.reason,
+    )
+    .await?;
     let date = validate::date(&req.delivery_date, "delivery_date")?;
     if date < state.cfg.today() {
         return Err(Error::invalid("delivery_date", "must not be before today"));
@@ -671,7 +683,13 @@ pub async fn cancel(
     ApiJson(req): ApiJson<CancelOrder>,
 ) -> Result<Json<Order>> {
     user.require_operator()?;
-    let reason = required_text(&req.reason, "reason")?;
+    let reason = super::reasons::cause(
+        &state,
+        ReasonKind::Cancel,
+        req.reason_id.as_deref(),
+        &req.reason,
+    )
+    .await?;
     let order = mutate(&state, &user, &idem, &id, req.expected_version, |o, at| {
         o.cancel(reason.clone(), at)
     })

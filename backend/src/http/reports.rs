@@ -9,7 +9,7 @@ use axum::{Json, Router};
 use chrono::{Datelike, NaiveDate};
 use rodnik_shared::api::{
     DailyDeliveries, DailyOrders, DeliveriesReport, LostClientsReport, LostMonthly, OrdersReport,
-    SalesReport,
+    ReasonsReport, SalesReport,
 };
 use rodnik_shared::validate;
 use serde::Deserialize;
@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/reports/deliveries/daily", get(deliveries_daily))
         .route("/reports/orders/daily", get(orders_daily))
         .route("/reports/lost-clients/monthly", get(lost_clients_monthly))
+        .route("/reports/reasons", get(reasons))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -195,6 +196,29 @@ pub async fn orders(
         sheets: sheets::orders,
     };
     respond(fmt, &format!("orders_{from}_{to}"), r, ex)
+}
+
+#[utoipa::path(get, path = "/api/reports/reasons", params(RangeQuery),
+    responses((status = 200, body = ReasonsReport, description = "JSON; CSV or XLSX with `format`; reasons named in `lang`")))]
+pub async fn reasons(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<RangeQuery>,
+) -> Result<Response> {
+    let (fmt, from, to) = prepare(&state, &user, &q)?;
+    let lang = match format(&Some("xlsx".into()), &q.lang)? {
+        Format::Xlsx(l) => l,
+        _ => Lang::En,
+    };
+    let users = state.store.list_users(None).await?;
+    let reasons = state.store.reasons(None, true).await?;
+    let events = state.store.reason_events(&from, &to).await?;
+    let r = reports::reasons::report(&events, &reasons, &users, lang);
+    let ex = Export {
+        csv: reports::reasons::csv,
+        sheets: reports::reasons::sheets,
+    };
+    respond(fmt, &format!("reasons_{from}_{to}"), r, ex)
 }
 
 /// Delivered orders per day and courier: the "water per courier per day" chart.

@@ -4,6 +4,7 @@
 pub mod calls;
 pub mod from_stats;
 pub mod gate;
+pub mod reasons;
 pub mod sheets;
 pub mod trends;
 pub mod xlsx;
@@ -123,7 +124,10 @@ pub fn cell(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn write_csv<R: serde::Serialize>(headers: &[&str], rows: impl IntoIterator<Item = R>) -> String {
+pub(crate) fn write_csv<R: serde::Serialize>(
+    headers: &[&str],
+    rows: impl IntoIterator<Item = R>,
+) -> String {
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(vec![]);

@@ -89,7 +89,11 @@ impl Store {
             .await;
         self.forget_routes();
         written?;
-        Ok(())
+        let events: Vec<_> = orders
+            .iter()
+            .flat_map(|(o, _)| crate::figures::reasons::given(None, o))
+            .collect();
+        self.insert_reason_events(&events).await
     }
 
     /// Sets `bottles_held` of many clients at once.

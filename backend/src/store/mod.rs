@@ -11,6 +11,7 @@ pub mod idem;
 pub mod orders;
 pub mod packs;
 pub mod phones;
+pub mod reasons;
 pub mod reports;
 pub mod route_cache;
 pub mod settings;
@@ -36,7 +37,7 @@ const SCHEMA: &str = include_str!("schema.surql");
 /// 3: the client card's order ids on `stat_client` (filled from a light read of the orders).
 /// 4: `stat_lost` (lost-client candidates by last delivery date), from `stat_client`.
 /// 5: stored phone numbers in the current parser's E.164 form (`phones.rs`).
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 /// Cheap to clone. The client sits behind an `Arc` on purpose: cloning a
 /// `Surreal` opens a new database session (on a server, one per clone, up to a
@@ -254,6 +255,12 @@ impl Store {
             tracing::info!("indexing the addresses' contact phones (once, after an upgrade)");
             self.index_contact_phones().await?;
         }
+        if was.is_some_and(|v| v < 7) {
+            tracing::info!("listing the reasons given so far (once, after an upgrade)");
+            let n = self.rebuild_reason_events().await?;
+            tracing::info!("reasons given: {n}");
+        }
+        self.seed_reasons().await?;
         self.run(
             "UPSERT meta:schema SET version = $v",
             serde_json::json!({ "v": SCHEMA_VERSION }),

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use super::stats::apply_stats;
 use super::{decode, decode_all, rid, rids, strip_nulls, where_clause, Store};
 use crate::error::{Error, Result};
-use crate::figures::Stats;
+use crate::figures::{reasons, Stats};
 
 #[derive(Debug, Default, Clone)]
 pub struct OrderFilter {
@@ -42,6 +42,17 @@ pub(super) fn order_doc(o: &Order, delivered_by: Option<&str>) -> Value {
 }
 
 const ON_ROUTE: &str = "state IN ['delivery', 'delivered']";
+
+/// The statements that record reasons given (bound as `$reason0`, ...).
+pub(super) fn reason_events(events: &[reasons::ReasonEvent], vars: &mut Value) -> String {
+    let mut sql = String::new();
+    for (i, e) in events.iter().enumerate() {
+        let name = format!("reason{i}");
+        vars[&name] = strip_nulls(serde_json::to_value(e).unwrap_or(Value::Null));
+        sql.push_str(&format!("CREATE reason_events CONTENT ${name};"));
+    }
+    sql
+}
 
 pub use super::idem::IdemAnswer;
 
@@ -132,6 +143,7 @@ impl Store {
         let answered = answer
             .map(|a| a.statement(&mut vars, &mut ids))
             .unwrap_or_default();
+        let reasons = reason_events(&reasons::given(Some(old), new), &mut vars);
         let sql = format!(
             "BEGIN TRANSACTION;
              LET $changed = (UPDATE $rid CONTENT $doc WHERE version = $old RETURN id);
@@ -139,6 +151,7 @@ impl Store {
              {bottles}
              {answered}
              {apply}
+             {reasons}
              COMMIT TRANSACTION;"
         );
         let written = self.run_with(&sql, vars, ids).await;

@@ -41,15 +41,23 @@ impl Api {
         self.post(&path, &body, Some(&key)).await
     }
 
-    pub async fn cancel(&self, id: &str, version: i64, reason: &str) -> Result<Order, ApiError> {
+    pub async fn cancel(
+        &self,
+        id: &str,
+        version: i64,
+        reason_id: Option<&str>,
+        reason: &str,
+    ) -> Result<Order, ApiError> {
         let path = format!("/api/orders/{}/cancel", enc(id));
         let body = CancelOrder {
+            reason_id: reason_id.map(str::to_string),
             reason: reason.to_string(),
             expected_version: Some(version),
         };
         // The reason is part of the body, so part of the key: a retry after
         // a refused empty reason is a different request.
-        let key = format!("board:{id}:cancel:{version}:{:016x}", fnv1a(reason));
+        let said = format!("{}:{reason}", reason_id.unwrap_or_default());
+        let key = format!("board:{id}:cancel:{version}:{:016x}", fnv1a(&said));
         self.post(&path, &body, Some(&key)).await
     }
 

@@ -6,6 +6,7 @@ mod board;
 mod clients;
 mod courier;
 pub mod live;
+pub mod reasons;
 pub mod reports;
 pub mod session;
 mod settings;

@@ -4,7 +4,8 @@
 use gloo_net::http::Request;
 use rodnik_shared::api::{
     CallList, CallListItem, CallListSummary, CreateCallList, DailyDeliveries, DailyOrders,
-    DeliveriesReport, LostClientsReport, LostMonthly, MarkCalled, OrdersReport, SalesReport,
+    DeliveriesReport, LostClientsReport, LostMonthly, MarkCalled, OrdersReport, ReasonsReport,
+    SalesReport,
 };
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
@@ -35,6 +36,10 @@ impl Api {
 
     pub async fn daily_deliveries(&self, q: &Query) -> Result<DailyDeliveries, ApiError> {
         self.report("/api/reports/deliveries/daily", q).await
+    }
+
+    pub async fn reasons_report(&self, q: &Query) -> Result<ReasonsReport, ApiError> {
+        self.report("/api/reports/reasons", q).await
     }
 
     pub async fn sales_report(&self, q: &Query) -> Result<SalesReport, ApiError> {

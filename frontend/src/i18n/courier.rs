@@ -29,8 +29,8 @@ pub struct CourierTexts {
     pub confirm_failed: &'static str,
     pub back: &'static str,
     pub fail_title: &'static str,
-    /// In the order of `FAIL_REASONS`; the last one is "other" (typed text).
-    pub fail_reasons: [&'static str; 5],
+    /// A reason not on the list (typed text).
+    pub other: &'static str,
     pub other_placeholder: &'static str,
     pub bad_cash: &'static str,
     pub need_reason: &'static str,
@@ -58,8 +58,6 @@ pub struct CourierTexts {
     pub tomorrow: &'static str,
     pub other_day: &'static str,
     pub window: &'static str,
-    /// In the order of `MOVE_REASONS`; the last one is "other" (typed text).
-    pub move_reasons: [&'static str; 4],
     pub confirm_move: &'static str,
     pub need_move: &'static str,
     pub moved_to: &'static str,
@@ -78,12 +76,6 @@ pub struct CourierTexts {
     pub sum_moved: &'static str,
     pub nothing_delivered: &'static str,
 }
-
-/// Stable names of the reasons to move a stop (test hooks, `data-reason`).
-pub const MOVE_REASONS: [&str; 4] = ["no_time", "client_asks", "absent", "other"];
-
-/// Stable names of the fail reasons (test hooks, `data-reason`).
-pub const FAIL_REASONS: [&str; 5] = ["absent", "wrong_address", "refused", "no_access", "other"];
 
 pub fn texts(lang: Lang) -> &'static CourierTexts {
     match lang {
@@ -202,13 +194,7 @@ static EN: CourierTexts = CourierTexts {
     confirm_failed: "Confirm: not delivered",
     back: "Back",
     fail_title: "Why was it not delivered?",
-    fail_reasons: [
-        "Client absent",
-        "Wrong address",
-        "Refused",
-        "No access",
-        "Other",
-    ],
+    other: "Other",
     other_placeholder: "What happened?",
     bad_cash: "Enter the amount in roubles, e.g. 250 or 250.50.",
     need_reason: "Choose a reason (for Other, say what happened).",
@@ -236,12 +222,6 @@ static EN: CourierTexts = CourierTexts {
     tomorrow: "Tomorrow",
     other_day: "Another day",
     window: "Window",
-    move_reasons: [
-        "I can't make it today",
-        "The client asks to move it",
-        "Nobody there",
-        "Other",
-    ],
     confirm_move: "Confirm the move",
     need_move: "Choose a day, a window and a reason (for Other, say what happened).",
     moved_to: "Moved to",
@@ -287,13 +267,7 @@ static RU: CourierTexts = CourierTexts {
     confirm_failed: "Подтвердить: не доставлено",
     back: "Назад",
     fail_title: "Почему не доставлено?",
-    fail_reasons: [
-        "Клиента нет на месте",
-        "Неверный адрес",
-        "Отказ",
-        "Нет доступа",
-        "Другое",
-    ],
+    other: "Другое",
     other_placeholder: "Что случилось?",
     bad_cash: "Введите сумму в рублях, например 250 или 250,50.",
     need_reason: "Выберите причину (для «Другое» напишите, что случилось).",
@@ -321,12 +295,6 @@ static RU: CourierTexts = CourierTexts {
     tomorrow: "Завтра",
     other_day: "Другой день",
     window: "Интервал",
-    move_reasons: [
-        "Не успеваю сегодня",
-        "Клиент просит перенести",
-        "Нет на месте",
-        "Другое",
-    ],
     confirm_move: "Подтвердить перенос",
     need_move: "Выберите день, интервал и причину (для «Другое» напишите, что случилось).",
     moved_to: "Перенесено на",

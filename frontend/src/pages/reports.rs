@@ -5,7 +5,7 @@
 
 use rodnik_shared::api::{
     DailyDeliveries, DailyOrders, DeliveriesReport, LostClientsReport, LostMonthly, OrdersReport,
-    SalesReport,
+    ReasonsReport, SalesReport,
 };
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -14,7 +14,7 @@ use crate::api::reports::Query;
 use crate::api::{Api, ApiError};
 use crate::components::reports::format::{iso, parse, preset, Preset};
 use crate::components::reports::{
-    DeliveriesView, ExportButtons, LostView, OrdersView, RangePicker, SalesView,
+    DeliveriesView, ExportButtons, LostView, OrdersView, RangePicker, ReasonsView, SalesView,
 };
 use crate::i18n::reports::{texts, ReportsTexts};
 use crate::state::use_app;
@@ -25,10 +25,17 @@ pub enum Tab {
     Sales,
     Orders,
     Lost,
+    Reasons,
 }
 
 impl Tab {
-    const ALL: [Tab; 4] = [Tab::Deliveries, Tab::Sales, Tab::Orders, Tab::Lost];
+    const ALL: [Tab; 5] = [
+        Tab::Deliveries,
+        Tab::Sales,
+        Tab::Orders,
+        Tab::Lost,
+        Tab::Reasons,
+    ];
 
     fn code(self) -> &'static str {
         match self {
@@ -36,6 +43,7 @@ impl Tab {
             Tab::Sales => "sales",
             Tab::Orders => "orders",
             Tab::Lost => "lost",
+            Tab::Reasons => "reasons",
         }
     }
 
@@ -45,6 +53,7 @@ impl Tab {
             Tab::Sales => t.tab_sales,
             Tab::Orders => t.tab_orders,
             Tab::Lost => t.tab_lost,
+            Tab::Reasons => t.tab_reasons,
         }
     }
 
@@ -54,6 +63,7 @@ impl Tab {
             Tab::Sales => t.q_sales,
             Tab::Orders => t.q_orders,
             Tab::Lost => t.q_lost,
+            Tab::Reasons => t.q_reasons,
         }
     }
 
@@ -64,6 +74,7 @@ impl Tab {
             Tab::Sales => "/api/reports/sales",
             Tab::Orders => "/api/reports/orders",
             Tab::Lost => "/api/reports/lost-clients",
+            Tab::Reasons => "/api/reports/reasons",
         }
     }
 }
@@ -104,16 +115,22 @@ enum Data {
     Sales(SalesReport),
     Orders(OrdersReport, DailyOrders),
     Lost(LostClientsReport, LostMonthly),
+    Reasons(ReasonsReport),
 }
 
-async fn load(api: &Api, p: &Params) -> Result<Data, ApiError> {
-    let q = p.query();
+async fn load(api: &Api, p: &Params, lang: crate::i18n::Lang) -> Result<Data, ApiError> {
+    let mut q = p.query();
     Ok(match p.tab {
         Tab::Deliveries => {
             let (r, d) = futures::join!(api.deliveries_report(&q), api.daily_deliveries(&q));
             Data::Deliveries(r?, d?)
         }
         Tab::Sales => Data::Sales(api.sales_report(&q).await?),
+        Tab::Reasons => {
+            // The reasons are named in the reader's language.
+            q.push(("lang", lang.code().to_string()));
+            Data::Reasons(api.reasons_report(&q).await?)
+        }
         Tab::Orders => {
             let (r, d) = futures::join!(api.orders_report(&q), api.daily_orders(&q));
             Data::Orders(r?, d?)
@@ -153,24 +170,27 @@ pub fn Reports() -> Html {
 
     {
         let (loaded, _app) = (loaded.clone(), app.dispatcher());
-        use_effect_with(((*params).clone(), token.clone()), move |(p, token)| {
-            let id = {
-                let mut s = seq.borrow_mut();
-                *s += 1;
-                *s
-            };
-            let (p, api) = (p.clone(), Api::with_token(token));
-            spawn_local(async move {
-                let result = load(&api, &p).await;
-                if *seq.borrow() != id {
-                    return;
-                }
-                match result {
-                    Ok(d) => loaded.set(Some((p, Ok(d)))),
-                    Err(e) => loaded.set(Some((p, Err(e.message())))),
-                }
-            });
-        });
+        use_effect_with(
+            ((*params).clone(), token.clone(), lang),
+            move |(p, token, lang)| {
+                let id = {
+                    let mut s = seq.borrow_mut();
+                    *s += 1;
+                    *s
+                };
+                let (p, api, lang) = (p.clone(), Api::with_token(token), *lang);
+                spawn_local(async move {
+                    let result = load(&api, &p, lang).await;
+                    if *seq.borrow() != id {
+                        return;
+                    }
+                    match result {
+                        Ok(d) => loaded.set(Some((p, Ok(d)))),
+                        Err(e) => loaded.set(Some((p, Err(e.message())))),
+                    }
+                });
+            },
+        );
     }
 
     let set_tab = |tab: Tab| {
@@ -217,6 +237,7 @@ pub fn Reports() -> Html {
                 <DeliveriesView {lang} from={lp.from.clone()} to={lp.to.clone()} report={r.clone()} daily={d.clone()} />
             },
             Data::Sales(r) => html! { <SalesView {lang} report={r.clone()} /> },
+            Data::Reasons(r) => html! { <ReasonsView {lang} report={r.clone()} /> },
             Data::Orders(r, d) => html! {
                 <OrdersView {lang} from={lp.from.clone()} to={lp.to.clone()} report={r.clone()} daily={d.clone()} />
             },

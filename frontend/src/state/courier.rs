@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use gloo_storage::{LocalStorage, Storage};
-use rodnik_shared::api::{Order, OrderLine, Product, Route};
+use rodnik_shared::api::{Order, OrderLine, Product, Reason, ReasonKind, Route};
 use rodnik_shared::{ClientKind, Money, OrderState, Qty, TimeWindow};
 use serde::{Deserialize, Serialize};
 use yew::prelude::*;
@@ -47,12 +47,17 @@ pub enum Close {
     },
     Failed {
         reason: String,
+        /// From the company's list; `None`: typed.
+        #[serde(default)]
+        reason_id: Option<String>,
     },
     /// Moved at the door to another window (the same day) or another day.
     Moved {
         date: String,
         window: Option<TimeWindow>,
         reason: String,
+        #[serde(default)]
+        reason_id: Option<String>,
     },
 }
 
@@ -211,6 +216,8 @@ pub struct CourierState {
     pub products: Vec<Product>,
     /// Contract prices of the route's clients (product id → price).
     pub prices: BTreeMap<String, BTreeMap<String, Money>>,
+    /// The company's reasons (fail, move), as last loaded.
+    pub reasons: Vec<Reason>,
     /// Tomorrow's route, read-only, and when it was fetched (ms since the epoch).
     pub tomorrow: Option<Route>,
     pub tomorrow_at: Option<f64>,
@@ -255,6 +262,7 @@ pub enum CourierAction {
     RetryNow(f64),
     Phones(String, Vec<String>),
     Products(Vec<Product>),
+    Reasons(Vec<Reason>),
     Prices(String, BTreeMap<String, Money>),
     Tomorrow {
         route: Route,
@@ -434,6 +442,16 @@ impl CourierState {
         ids.sort();
         ids.dedup();
         ids
+    }
+
+    /// The company's active reasons of `kind`: as last loaded, else the
+    /// defaults a company starts with (a phone that never had a connection).
+    pub fn reasons_of(&self, kind: ReasonKind) -> Vec<Reason> {
+        let all = match self.reasons.is_empty() {
+            true => rodnik_shared::api::default_reasons(),
+            false => self.reasons.clone(),
+        };
+        crate::api::reasons::of_kind(&all, kind)
     }
 
     /// This client's contract prices, as far as they are known.
@@ -622,7 +640,7 @@ impl CourierState {
                     self.stops.remove(i);
                 }
                 let (reason, moved_to) = match &q.close {
-                    Close::Failed { reason } => (reason.clone(), None),
+                    Close::Failed { reason, .. } => (reason.clone(), None),
                     Close::Moved { reason, date, .. } => (reason.clone(), Some(date.clone())),
                     Close::Delivered { .. } => return,
                 };
@@ -791,7 +809,7 @@ impl Reducible for CourierState {
                 if order.state != OrderState::Delivery {
                     return self;
                 }
-                if let Close::Failed { reason } | Close::Moved { reason, .. } = &close {
+                if let Close::Failed { reason, .. } | Close::Moved { reason, .. } = &close {
                     if reason.trim().is_empty() {
                         return self;
                     }
@@ -846,6 +864,7 @@ impl Reducible for CourierState {
                 s.phones.insert(client_id, phones);
             }
             CourierAction::Products(products) => s.products = products,
+            CourierAction::Reasons(reasons) => s.reasons = reasons,
             CourierAction::Prices(client_id, prices) => {
                 s.prices.insert(client_id, prices);
             }
@@ -881,6 +900,8 @@ pub struct Stored {
     #[serde(default)]
     pub prices: BTreeMap<String, BTreeMap<String, Money>>,
     #[serde(default)]
+    pub reasons: Vec<Reason>,
+    #[serde(default)]
     pub tomorrow: Option<Route>,
     #[serde(default)]
     pub tomorrow_at: Option<f64>,
@@ -899,6 +920,7 @@ impl CourierState {
             phones: self.phones.clone(),
             products: self.products.clone(),
             prices: self.prices.clone(),
+            reasons: self.reasons.clone(),
             tomorrow: self.tomorrow.clone(),
             tomorrow_at: self.tomorrow_at,
         }
@@ -925,6 +947,7 @@ impl CourierState {
         state.phones = s.phones;
         state.products = s.products;
         state.prices = s.prices;
+        state.reasons = s.reasons;
         state.tomorrow = s.tomorrow;
         state.tomorrow_at = s.tomorrow_at;
         state
@@ -1021,6 +1044,7 @@ mod tests {
             order_id: id.into(),
             close: Close::Failed {
                 reason: "Client absent".into(),
+                reason_id: Some("absent".into()),
             },
             key: key.into(),
             at: "2025-11-27T10:00:00Z".into(),
@@ -1203,6 +1227,7 @@ mod tests {
                 date: date.into(),
                 window,
                 reason: "Не успеваю сегодня".into(),
+                reason_id: Some("no_time".into()),
             },
             key: key.into(),
             at: "2025-11-27T10:00:00Z".into(),

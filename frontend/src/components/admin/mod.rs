@@ -11,7 +11,7 @@ pub mod telephony;
 pub mod users;
 pub mod wallboards;
 
-pub use orders::OrderSettingsPanel;
+pub use orders::{OrderSettingsPanel, ReasonsPanel};
 pub use prices::PricesPanel;
 pub use products::ProductsPanel;
 pub use telephony::TelephonySettings;

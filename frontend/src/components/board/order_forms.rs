@@ -97,20 +97,31 @@ pub fn RescheduleForm(p: &OrderFormProps) -> Html {
     }
 }
 
-const OTHER: usize = 4;
+/// The value of "other" among the reasons: a typed one.
+const OTHER: &str = "other";
 
-/// Cancels with one of the usual reasons or a typed one.
+/// Cancels with a reason from the company's list or a typed one.
 #[function_component]
 pub fn CancelForm(p: &OrderFormProps) -> Html {
     let bt = texts(p.lang);
+    let app = crate::state::use_app();
+    let reasons = crate::api::reasons::use_reasons(
+        app.token().map(str::to_string),
+        rodnik_shared::api::ReasonKind::Cancel,
+    );
     let (id, version) = (p.order.id.clone(), p.order.version);
-    let reason = use_state(|| 0usize);
+    let chosen = use_state(|| None::<String>);
     let other = use_state(String::new);
+    // The first of the list until another is picked.
+    let current = (*chosen)
+        .clone()
+        .or_else(|| reasons.first().map(|r| r.id.clone()))
+        .unwrap_or_else(|| OTHER.to_string());
     let on_reason = {
-        let reason = reason.clone();
+        let chosen = chosen.clone();
         Callback::from(move |e: Event| {
             let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            reason.set(sel.value().parse().unwrap_or(0));
+            chosen.set(Some(sel.value()));
         })
     };
     let on_other = {
@@ -120,26 +131,27 @@ pub fn CancelForm(p: &OrderFormProps) -> Html {
             other.set(input.value());
         })
     };
+    let ru = p.lang == crate::i18n::Lang::Ru;
     let cancel = {
-        let (on_op, id, reason, other) =
-            (p.on_op.clone(), id.clone(), reason.clone(), other.clone());
-        let reasons = bt.cancel_reasons;
+        let (on_op, id, other, current, reasons) = (
+            p.on_op.clone(),
+            id.clone(),
+            other.clone(),
+            current.clone(),
+            reasons.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let text = if *reason == OTHER {
-                other.trim().to_string()
-            } else {
-                reasons
-                    .get(*reason)
-                    .copied()
-                    .unwrap_or_default()
-                    .to_string()
-            };
+            let picked = reasons.iter().find(|r| r.id == current);
             // An empty reason goes to the server, which names the field.
             on_op.emit(Op::Cancel {
                 id: id.clone(),
                 version,
-                reason: text,
+                reason_id: picked.map(|r| r.id.clone()),
+                reason: match picked {
+                    Some(r) => r.label(ru).to_string(),
+                    None => other.trim().to_string(),
+                },
             });
         })
     };
@@ -148,16 +160,18 @@ pub fn CancelForm(p: &OrderFormProps) -> Html {
         <form id="act-cancel-form" class="act-row" onsubmit={cancel}>
             <label for="act-cancel-reason">{ bt.cancel_reason }</label>
             <select id="act-cancel-reason" onchange={on_reason} disabled={p.busy}>
-                { for bt.cancel_reasons.iter().enumerate().map(|(i, r)| html! {
-                    <option value={i.to_string()} selected={*reason == i}>{ *r }</option>
+                { for reasons.iter().map(|r| html! {
+                    <option value={r.id.clone()} selected={current == r.id}>{ r.label(ru).to_string() }</option>
                 }) }
+                <option value={OTHER} selected={current == OTHER}>{ bt.other_reason_option }</option>
             </select>
-            if *reason == OTHER {
+            if current == OTHER {
                 <input id="act-cancel-other" type="text" placeholder={bt.other_reason}
                     value={(*other).clone()} oninput={on_other} disabled={p.busy} />
             }
             <button id="act-cancel" type="submit" class="btn btn-danger" disabled={p.busy}>{ bt.cancel }</button>
             { field_error("reason") }
+            { field_error("reason_id") }
         </form>
     }
 }

@@ -7,14 +7,14 @@
 
 use std::collections::BTreeMap;
 
-use rodnik_shared::api::{Order, OrderLine, Product};
+use rodnik_shared::api::{Order, OrderLine, Product, Reason};
 use rodnik_shared::{ClientKind, Money, TimeWindow};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::rub;
 use crate::components::board::window_text;
-use crate::i18n::courier::{texts, FAIL_REASONS, MOVE_REASONS};
+use crate::i18n::courier::texts;
 use crate::i18n::{long_date, Lang};
 use crate::state::courier::{price_at_door, Close};
 
@@ -228,75 +228,140 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
     }
 }
 
+/// The value of "other" among the reasons: a typed one.
+const OTHER: &str = "other";
+
+#[derive(Properties, PartialEq)]
+struct PickerProps {
+    /// The radio group's name (`fail-reason`, `move-reason`).
+    name: AttrValue,
+    legend: Option<AttrValue>,
+    reasons: Vec<Reason>,
+    lang: Lang,
+    chosen: Option<String>,
+    other: String,
+    on_pick: Callback<String>,
+    on_other: Callback<String>,
+    /// The id of the typed reason's input.
+    other_id: AttrValue,
+}
+
+/// The company's reasons as big radio buttons, and "other" with typed text.
+#[function_component]
+fn ReasonPicker(p: &PickerProps) -> Html {
+    let ct = texts(p.lang);
+    let ru = p.lang == Lang::Ru;
+    let pick = |id: String| {
+        let on_pick = p.on_pick.clone();
+        Callback::from(move |_: Event| on_pick.emit(id.clone()))
+    };
+    let on_other = {
+        let on_other = p.on_other.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            on_other.emit(input.value());
+        })
+    };
+    let options = p
+        .reasons
+        .iter()
+        .map(|r| (r.id.clone(), r.label(ru).to_string()))
+        .chain(std::iter::once((OTHER.to_string(), ct.other.to_string())));
+    html! {
+        <>
+            <fieldset class="reasons">
+                if let Some(l) = &p.legend {
+                    <legend>{ l.clone() }</legend>
+                }
+                { for options.map(|(id, label)| {
+                    let on = p.chosen.as_deref() == Some(id.as_str());
+                    html! {
+                        <label class={classes!("reason-option", on.then_some("chosen"))}>
+                            <input type="radio" name={p.name.clone()} value={id.clone()} data-reason={id.clone()}
+                                checked={on} onchange={pick(id.clone())} />
+                            <span>{ label }</span>
+                        </label>
+                    }
+                }) }
+            </fieldset>
+            if p.chosen.as_deref() == Some(OTHER) {
+                <input id={p.other_id.clone()} class="big-input" type="text" placeholder={ct.other_placeholder}
+                    value={p.other.clone()} oninput={on_other} />
+            }
+        </>
+    }
+}
+
+/// What was picked: a reason of the list (its id and label), or the typed
+/// text; `None` when nothing, or an empty "other".
+fn picked(
+    reasons: &[Reason],
+    chosen: &Option<String>,
+    other: &str,
+    lang: Lang,
+) -> Option<(Option<String>, String)> {
+    match chosen.as_deref() {
+        Some(OTHER) => Some((None, other.trim().to_string())).filter(|(_, t)| !t.is_empty()),
+        Some(id) => reasons
+            .iter()
+            .find(|r| r.id == id)
+            .map(|r| (Some(r.id.clone()), r.label(lang == Lang::Ru).to_string())),
+        None => None,
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct FailProps {
     pub lang: Lang,
+    /// The company's fail reasons.
+    pub reasons: Vec<Reason>,
     pub on_confirm: Callback<Close>,
     pub on_back: Callback<MouseEvent>,
 }
 
-const OTHER: usize = FAIL_REASONS.len() - 1;
-
 #[function_component]
 pub fn FailForm(p: &FailProps) -> Html {
     let ct = texts(p.lang);
-    let chosen = use_state(|| None::<usize>);
+    let chosen = use_state(|| None::<String>);
     let other = use_state(String::new);
     let error = use_state(|| false);
 
-    let pick = |i: usize| {
+    let on_pick = {
         let (chosen, error) = (chosen.clone(), error.clone());
-        Callback::from(move |_: Event| {
-            chosen.set(Some(i));
+        Callback::from(move |id: String| {
+            chosen.set(Some(id));
             error.set(false);
         })
     };
     let on_other = {
         let (other, error) = (other.clone(), error.clone());
-        Callback::from(move |e: InputEvent| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            other.set(input.value());
+        Callback::from(move |v: String| {
+            other.set(v);
             error.set(false);
         })
     };
     let onsubmit = {
-        let (chosen, other, error, on_confirm) = (
+        let (chosen, other, error, on_confirm, reasons, lang) = (
             chosen.clone(),
             other.clone(),
             error.clone(),
             p.on_confirm.clone(),
+            p.reasons.clone(),
+            p.lang,
         );
-        let reasons = ct.fail_reasons;
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let reason = match *chosen {
-                Some(OTHER) => other.trim().to_string(),
-                Some(i) => reasons[i].to_string(),
-                None => String::new(),
-            };
-            if reason.is_empty() {
-                error.set(true);
-            } else {
-                on_confirm.emit(Close::Failed { reason });
+            match picked(&reasons, &chosen, &other, lang) {
+                Some((reason_id, reason)) => on_confirm.emit(Close::Failed { reason, reason_id }),
+                None => error.set(true),
             }
         })
     };
     html! {
         <form id="close-form" class="close-form fail" data-mode="fail" {onsubmit}>
-            <fieldset class="reasons">
-                <legend>{ ct.fail_title }</legend>
-                { for FAIL_REASONS.iter().enumerate().map(|(i, name)| html! {
-                    <label class={classes!("reason-option", (*chosen == Some(i)).then_some("chosen"))}>
-                        <input type="radio" name="fail-reason" value={*name} data-reason={*name}
-                            checked={*chosen == Some(i)} onchange={pick(i)} />
-                        <span>{ ct.fail_reasons[i] }</span>
-                    </label>
-                }) }
-            </fieldset>
-            if *chosen == Some(OTHER) {
-                <input id="fail-other" class="big-input" type="text" placeholder={ct.other_placeholder}
-                    value={(*other).clone()} oninput={on_other} />
-            }
+            <ReasonPicker name="fail-reason" legend={Some(AttrValue::from(ct.fail_title))} reasons={p.reasons.clone()}
+                lang={p.lang} chosen={(*chosen).clone()} other={(*other).clone()} {on_pick} {on_other}
+                other_id="fail-other" />
             if *error {
                 <p class="field-error" data-field="reason" role="alert">{ ct.need_reason }</p>
             }
@@ -316,11 +381,11 @@ pub struct MoveProps {
     pub lang: Lang,
     /// The route's day (the company's today), `YYYY-MM-DD`.
     pub today: String,
+    /// The company's reasons to move a stop.
+    pub reasons: Vec<Reason>,
     pub on_confirm: Callback<Close>,
     pub on_back: Callback<MouseEvent>,
 }
-
-const MOVE_OTHER: usize = MOVE_REASONS.len() - 1;
 
 /// The day after `iso` (`YYYY-MM-DD`), or `iso` if it does not read.
 pub fn next_day(iso: &str) -> String {
@@ -338,7 +403,7 @@ pub fn MoveForm(p: &MoveProps) -> Html {
     let tomorrow = next_day(&p.today);
     let date = use_state(|| p.today.clone());
     let window = use_state(|| p.order.window);
-    let chosen = use_state(|| None::<usize>);
+    let chosen = use_state(|| None::<String>);
     let other = use_state(String::new);
     let error = use_state(|| false);
 
@@ -370,18 +435,17 @@ pub fn MoveForm(p: &MoveProps) -> Html {
             error.set(false);
         })
     };
-    let pick = |i: usize| {
+    let on_pick = {
         let (chosen, error) = (chosen.clone(), error.clone());
-        Callback::from(move |_: Event| {
-            chosen.set(Some(i));
+        Callback::from(move |id: String| {
+            chosen.set(Some(id));
             error.set(false);
         })
     };
     let on_other = {
         let (other, error) = (other.clone(), error.clone());
-        Callback::from(move |e: InputEvent| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            other.set(input.value());
+        Callback::from(move |v: String| {
+            other.set(v);
             error.set(false);
         })
     };
@@ -394,23 +458,21 @@ pub fn MoveForm(p: &MoveProps) -> Html {
             error.clone(),
             p.on_confirm.clone(),
         );
-        let (reasons, current, today) = (ct.move_reasons, p.order.window, p.today.clone());
+        let (reasons, current, today, lang) =
+            (p.reasons.clone(), p.order.window, p.today.clone(), p.lang);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let reason = match *chosen {
-                Some(MOVE_OTHER) => other.trim().to_string(),
-                Some(i) => reasons[i].to_string(),
-                None => String::new(),
-            };
             let no_move = *date == today && *window == current;
-            if reason.is_empty() || no_move || *date < today {
-                error.set(true);
-            } else {
-                on_confirm.emit(Close::Moved {
-                    date: (*date).clone(),
-                    window: *window,
-                    reason,
-                });
+            match picked(&reasons, &chosen, &other, lang) {
+                Some((reason_id, reason)) if !no_move && *date >= today => {
+                    on_confirm.emit(Close::Moved {
+                        date: (*date).clone(),
+                        window: *window,
+                        reason,
+                        reason_id,
+                    })
+                }
+                _ => error.set(true),
             }
         })
     };
@@ -443,19 +505,9 @@ pub fn MoveForm(p: &MoveProps) -> Html {
                     html! { <option value={v.clone()} selected={*window == Some(w)}>{ v }</option> }
                 }) }
             </select>
-            <fieldset class="reasons">
-                { for MOVE_REASONS.iter().enumerate().map(|(i, name)| html! {
-                    <label class={classes!("reason-option", (*chosen == Some(i)).then_some("chosen"))}>
-                        <input type="radio" name="move-reason" value={*name} data-reason={*name}
-                            checked={*chosen == Some(i)} onchange={pick(i)} />
-                        <span>{ ct.move_reasons[i] }</span>
-                    </label>
-                }) }
-            </fieldset>
-            if *chosen == Some(MOVE_OTHER) {
-                <input id="move-other" class="big-input" type="text" placeholder={ct.other_placeholder}
-                    value={(*other).clone()} oninput={on_other} />
-            }
+            <ReasonPicker name="move-reason" legend={None::<AttrValue>} reasons={p.reasons.clone()}
+                lang={p.lang} chosen={(*chosen).clone()} other={(*other).clone()} {on_pick} {on_other}
+                other_id="move-other" />
             if *error {
                 <p class="field-error" data-field="move" role="alert">{ ct.need_move }</p>
             }

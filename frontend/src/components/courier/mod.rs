@@ -71,11 +71,12 @@ pub fn close_text(lang: Lang, close: &crate::state::courier::Close) -> String {
             rub(lang, Money(*cash_collected)),
             ct.empties_returned.to_lowercase()
         ),
-        Close::Failed { reason } => format!("{}: {reason}", ct.failed_btn),
+        Close::Failed { reason, .. } => format!("{}: {reason}", ct.failed_btn),
         Close::Moved {
             date,
             window,
             reason,
+            ..
         } => format!(
             "{} {}{}: {reason}",
             ct.moved_to,

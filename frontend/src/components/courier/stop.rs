@@ -44,6 +44,8 @@ pub struct StopProps {
     pub contract: BTreeMap<String, Money>,
     /// The route's day.
     pub today: String,
+    /// The company's reasons for the open form (fail or move).
+    pub reasons: Vec<rodnik_shared::api::Reason>,
     pub open: Option<Mode>,
     pub on_open: Callback<(String, Option<Mode>)>,
     pub on_close: Callback<(String, Close)>,
@@ -132,11 +134,11 @@ pub fn StopCard(p: &StopProps) -> Html {
                     on_confirm={on_confirm.clone()} on_back={open(None)} />
             },
             Some(Mode::Move) => html! {
-                <MoveForm order={o.clone()} {lang} today={p.today.clone()}
+                <MoveForm order={o.clone()} {lang} today={p.today.clone()} reasons={p.reasons.clone()}
                     on_confirm={on_confirm.clone()} on_back={open(None)} />
             },
             Some(Mode::Fail) => html! {
-                <FailForm {lang} on_confirm={on_confirm.clone()} on_back={open(None)} />
+                <FailForm {lang} reasons={p.reasons.clone()} on_confirm={on_confirm.clone()} on_back={open(None)} />
             },
             None => html! {
                 <div class="stop-actions">

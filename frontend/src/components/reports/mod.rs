@@ -8,6 +8,7 @@ pub mod format;
 pub mod lost;
 pub mod orders;
 pub mod range;
+pub mod reasons;
 pub mod sales;
 pub mod table;
 
@@ -16,4 +17,5 @@ pub use export::ExportButtons;
 pub use lost::LostView;
 pub use orders::OrdersView;
 pub use range::RangePicker;
+pub use reasons::ReasonsView;
 pub use sales::SalesView;

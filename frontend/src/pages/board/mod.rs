@@ -48,6 +48,8 @@ pub enum Op {
     Cancel {
         id: String,
         version: i64,
+        /// From the company's list; `None`: the typed `reason`.
+        reason_id: Option<String>,
         reason: String,
     },
     Route {

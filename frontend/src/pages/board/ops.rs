@@ -181,8 +181,12 @@ pub async fn perform(api: &Api, op: &Op) -> Result<Done, ApiError> {
         Op::Cancel {
             id,
             version,
+            reason_id,
             reason,
-        } => api.cancel(id, *version, reason).await.map(one),
+        } => api
+            .cancel(id, *version, reason_id.as_deref(), reason)
+            .await
+            .map(one),
         Op::Route {
             courier_id,
             date,

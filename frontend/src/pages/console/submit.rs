@@ -178,6 +178,7 @@ pub fn cancel_order(state: State, app: AppHandle, token: String) -> Callback<Op>
         let Op::Cancel {
             id,
             version,
+            reason_id,
             reason,
         } = op
         else {
@@ -190,7 +191,10 @@ pub fn cancel_order(state: State, app: AppHandle, token: String) -> Callback<Op>
         dispatcher.dispatch(ConsoleAction::OrderSubmitting(String::new()));
         spawn_local(async move {
             let api = Api::with_token(&token);
-            match api.cancel(&id, version, &reason).await {
+            match api
+                .cancel(&id, version, reason_id.as_deref(), &reason)
+                .await
+            {
                 Ok(o) => dispatcher.dispatch(ConsoleAction::OrderCancelled(Box::new(o))),
                 Err(e) => return fail(&app, &dispatcher, e, ConsoleAction::OrderFailed),
             }

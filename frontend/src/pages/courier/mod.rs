@@ -7,6 +7,7 @@
 
 mod sync;
 
+use rodnik_shared::api::ReasonKind;
 use yew::prelude::*;
 
 use crate::api::live::LiveStatus;
@@ -112,9 +113,14 @@ pub fn Courier() -> Html {
             Some(Mode::Deliver) => (state.products.clone(), state.contract(&o.client_id)),
             _ => Default::default(),
         };
+        let reasons = match mode {
+            Some(Mode::Fail) => state.reasons_of(ReasonKind::Fail),
+            Some(Mode::Move) => state.reasons_of(ReasonKind::Reschedule),
+            _ => vec![],
+        };
         html! {
             <StopCard key={o.id.clone()} order={o.clone()} pos={i + 1}
-                next={next_id.as_deref() == Some(o.id.as_str())} {lang} {products} {contract}
+                next={next_id.as_deref() == Some(o.id.as_str())} {lang} {products} {contract} {reasons}
                 today={state.date.clone().unwrap_or_default()}
                 now={if queued.is_some() { now_v } else { 0.0 }} {queued} {phones} open={mode}
                 on_open={on_open.clone()} on_close={on_close.clone()} on_undo={on_undo.clone()} />

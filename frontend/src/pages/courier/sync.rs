@@ -68,6 +68,10 @@ pub fn use_courier_sync(
                 if let Ok(products) = api.products().await {
                     state.dispatch(CourierAction::Products(products));
                 }
+                // The company's reasons to fail or move a stop (kept offline).
+                if let Ok(reasons) = api.reasons(false).await {
+                    state.dispatch(CourierAction::Reasons(reasons));
+                }
             });
         })
     };
@@ -266,8 +270,9 @@ async fn send(api: &Api, q: &QueuedClose) -> SendResult {
             };
             api.deliver(&q.order_id, &body, &q.key).await
         }
-        Close::Failed { reason } => {
+        Close::Failed { reason, reason_id } => {
             let body = FailOrder {
+                reason_id: reason_id.clone(),
                 reason: reason.clone(),
                 expected_version: Some(q.expected_version),
                 at: Some(q.at.clone()),
@@ -278,10 +283,12 @@ async fn send(api: &Api, q: &QueuedClose) -> SendResult {
             date,
             window,
             reason,
+            reason_id,
         } => {
             let body = RescheduleOrder {
                 delivery_date: date.clone(),
                 window: window.map(|w| w.to_input()),
+                reason_id: reason_id.clone(),
                 reason: reason.clone(),
                 expected_version: Some(q.expected_version),
                 at: Some(q.at.clone()),
