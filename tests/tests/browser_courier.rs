@@ -624,7 +624,12 @@ async fn closes_made_offline_reach_the_server_once_when_the_connection_returns()
         .iter()
         .find(|q| q["order_id"] == s2.as_str())
         .expect("s2 was queued");
+    assert_eq!(
+        q2["close"]["reason_id"], "absent",
+        "the reason's id is sent"
+    );
     let body = serde_json::to_string(&FailOrder {
+        reason_id: q2["close"]["reason_id"].as_str().map(str::to_string),
         reason: q2["close"]["reason"]
             .as_str()
             .unwrap_or_default()

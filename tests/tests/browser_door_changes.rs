@@ -317,9 +317,12 @@ async fn an_admin_adds_a_reason_the_courier_gives_it_and_the_report_counts_it() 
     set_value(&a, &format!("{fail} .reason-new-ru"), "Шлагбаум закрыт").await;
     set_value(&a, &format!("{fail} .reason-new-en"), "Barrier closed").await;
     click(&a, &format!("{fail} .reason-add-btn")).await;
-    wait_until(&a, &format!("{fail} tbody"), None, |t| {
-        t.contains("Шлагбаум закрыт")
-    })
+    wait_js(
+        &a,
+        "return [...document.querySelectorAll(\"#reasons .reason-kind[data-kind='fail'] .reason-ru\")]
+            .some(i => i.value === 'Шлагбаум закрыт');",
+        "the new reason is listed",
+    )
     .await;
     click(
         &a,

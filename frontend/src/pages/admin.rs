@@ -130,7 +130,7 @@ pub fn Admin() -> Html {
             { panel(Tab::Products, html! { <ProductsPanel /> }) }
             { panel(Tab::Prices, html! { <PricesPanel /> }) }
             { panel(Tab::Wallboards, html! { <WallboardLinks /> }) }
-            { panel(Tab::Orders, html! { <><OrderSettingsPanel /><ReasonsPanel /></> }) }
+            { panel(Tab::Orders, html! { <div class="orders-settings"><OrderSettingsPanel /><ReasonsPanel /></div> }) }
             if admin {
                 { panel(Tab::Telephony, html! { <TelephonySettings /> }) }
             }

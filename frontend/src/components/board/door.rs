@@ -41,8 +41,11 @@ pub fn DoorChanges(p: &DoorProps) -> Html {
         let on_op = p.on_op.clone();
         Callback::from(move |_: MouseEvent| on_op.emit(op.clone()))
     });
+    // One element, never a fragment: a component whose fragment grows or
+    // empties among siblings trips Yew 0.23's DOM positioning (it panicked
+    // inserting before a sibling it no longer owned).
     html! {
-        <>
+        <div class="door-changes">
             if let (Some(r), Some(onclick)) = (&o.proposal, accept) {
                 <div id="door-proposal" class="door-proposal banner" data-date={r.to_date.clone()}>
                     <b>{ format!("{}: ", bt.proposal) }</b>
@@ -79,7 +82,7 @@ pub fn DoorChanges(p: &DoorProps) -> Html {
                     </ul>
                 </div>
             }
-        </>
+        </div>
     }
 }
 

@@ -268,7 +268,7 @@ fn ReasonPicker(p: &PickerProps) -> Html {
         .map(|r| (r.id.clone(), r.label(ru).to_string()))
         .chain(std::iter::once((OTHER.to_string(), ct.other.to_string())));
     html! {
-        <>
+        <div class="reason-picker">
             <fieldset class="reasons">
                 if let Some(l) = &p.legend {
                     <legend>{ l.clone() }</legend>
@@ -288,7 +288,7 @@ fn ReasonPicker(p: &PickerProps) -> Html {
                 <input id={p.other_id.clone()} class="big-input" type="text" placeholder={ct.other_placeholder}
                     value={p.other.clone()} oninput={on_other} />
             }
-        </>
+        </div>
     }
 }
 

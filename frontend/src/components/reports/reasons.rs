@@ -117,8 +117,8 @@ pub fn ReasonsView(p: &ReasonsViewProps) -> Html {
     let w = words(p.lang);
     let (columns, rows, totals) = table(&p.report, *by, p.lang);
     html! {
-        <>
-            <ul id="reasons-totals" class="report-totals">
+        <div class="reasons-report">
+            <ul id="reasons-totals" class="reasons-totals">
                 { for p.report.totals.iter().map(|x| html! {
                     <li data-kind={x.kind.as_str()} data-value={x.count.to_string()}>
                         { kind_name(p.lang, x.kind) }{ ": " }<b>{ x.count }</b>
@@ -136,6 +136,6 @@ pub fn ReasonsView(p: &ReasonsViewProps) -> Html {
                 <span class="muted">{ t.sort_hint }</span>
             </div>
             <ReportTable id="reasons-table" lang={p.lang} {columns} {rows} totals={Some(totals)} empty={t.empty} />
-        </>
+        </div>
     }
 }
