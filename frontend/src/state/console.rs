@@ -1130,6 +1130,7 @@ mod tests {
             empties_returned: None,
             delivered_at: None,
             cancel_reason: None,
+            cancel_reason_id: None,
             needs_new_date: false,
             ordered: None,
             reschedules: vec![],
