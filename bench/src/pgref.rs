@@ -569,9 +569,8 @@ async fn count_orders(c: &Client) -> Result<u64, String> {
 // The price list, names, streets and reasons of `rodnik demo` and `rodnik
 // generate` (`rodnik::sample`): (sku, name, kind, unit, list price in
 // kopecks, returnable); the first, the 19 l bottle, is most lines' product.
-use rodnik::sample::{
-    CANCEL_REASONS, COMPANY, FAIL_REASONS, FIRST_F, FIRST_M, LAST, PRODUCTS, STREETS,
-};
+use rodnik::sample::{sample_reasons, COMPANY, FIRST_F, FIRST_M, LAST, PRODUCTS, STREETS};
+use rodnik_shared::api::ReasonKind;
 
 /// A product kind as the reference schema spells it.
 fn kind_text(k: rodnik_shared::ProductKind) -> &'static str {
@@ -623,10 +622,15 @@ fn line(p: usize, qty: i64, price: i64) -> Value {
 }
 
 /// An SQL text array literal.
-fn arr(xs: &[&str]) -> String {
+/// The generator's reasons of a kind, as text (the reference keeps no ids).
+fn reason_texts(kind: ReasonKind) -> Vec<String> {
+    sample_reasons(kind).into_iter().map(|c| c.text).collect()
+}
+
+fn arr<S: AsRef<str>>(xs: &[S]) -> String {
     let items: Vec<String> = xs
         .iter()
-        .map(|x| format!("'{}'", x.replace('\'', "''")))
+        .map(|x| format!("'{}'", x.as_ref().replace('\'', "''")))
         .collect();
     format!("(ARRAY[{}]::text[])", items.join(","))
 }
@@ -779,8 +783,8 @@ JOIN clients c ON c.id = s.cid"
         .replace("{WTO}", &arr(&w_to))
         .replace("{LAST}", &arr(LAST))
         .replace("{FIRST_M}", &arr(FIRST_M))
-        .replace("{FAIL}", &arr(FAIL_REASONS))
-        .replace("{CANCEL}", &arr(CANCEL_REASONS))
+        .replace("{FAIL}", &arr(&reason_texts(ReasonKind::Fail)))
+        .replace("{CANCEL}", &arr(&reason_texts(ReasonKind::Cancel)))
 }
 
 /// Session settings for the loading connections: the two connections are

@@ -663,6 +663,15 @@ pub struct Reschedule {
 }
 
 impl Order {
+    /// Cash the courier collects: individuals pay the total on delivery;
+    /// legal clients are invoiced monthly.
+    pub fn cash_due(&self) -> Money {
+        match self.client_kind {
+            ClientKind::Individual => self.total,
+            ClientKind::Legal => Money::ZERO,
+        }
+    }
+
     /// Full returnable containers this order brings.
     pub fn returnable_qty(&self) -> u32 {
         self.lines
@@ -1049,10 +1058,12 @@ pub struct LostClientsReport {
 
 // Report charts and call lists live in their own files (`api/trends.rs`, `api/call_lists.rs`).
 mod call_lists;
+mod cash;
 mod reasons;
 mod telephony;
 mod trends;
 pub use call_lists::*;
+pub use cash::*;
 pub use reasons::*;
 pub use telephony::*;
 pub use trends::*;

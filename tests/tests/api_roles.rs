@@ -256,6 +256,20 @@ fn matrix() -> Vec<(Method, &'static str, Option<Value>, [u16; 4])> {
         ),
         (M::GET, "/api/settings/orders", None, [200, 200, 200, 200]),
         (M::GET, "/api/reasons", None, [200, 200, 200, 200]),
+        (M::GET, "/api/handovers", None, [200, 200, 403, 200]),
+        (
+            M::POST,
+            "/api/handovers",
+            Some(json!({ "declared": 0 })),
+            [403, 403, 403, 200],
+        ),
+        (
+            M::POST,
+            "/api/handovers/nope/confirm",
+            Some(json!({ "received": 0 })),
+            [404, 404, 403, 403],
+        ),
+        (M::GET, "/api/reports/cash", None, [200, 200, 403, 403]),
         (
             M::POST,
             "/api/reasons",

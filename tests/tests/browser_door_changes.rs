@@ -396,3 +396,91 @@ async fn an_admin_adds_a_reason_the_courier_gives_it_and_the_report_counts_it() 
     wait_until(&m, "#reasons-table", None, |t| t.contains("kolya name")).await;
     screenshot(&m, "reasons-report.png").await;
 }
+
+#[tokio::test]
+async fn a_courier_hands_in_the_cash_and_the_cashier_confirms_it_short() {
+    if !runnable() {
+        return;
+    }
+    let app = served_app().await;
+    let (_, op) = app.user("olga", "operator", None).await;
+    let (_, manager) = app.user("masha", "manager", None).await;
+    let (kolya_id, kolya) = app.user("kolya", "courier", None).await;
+    let water = app.product("W19", "water", 25000, true).await;
+    let ivan = app
+        .client("Иван Петров", "individual", "+79161234567")
+        .await;
+    let w = World {
+        app,
+        op,
+        kolya_id,
+        water: water.clone(),
+        pump: water,
+        ivan: ivan.clone(),
+        masha: ivan,
+    };
+    let today = w.app.today();
+    let s = w
+        .stop(
+            &w.ivan,
+            json!([{ "product_id": w.water, "qty": 2 }]),
+            &today,
+        )
+        .await;
+    w.app
+        .post(
+            &format!("/api/orders/{s}/deliver"),
+            &kolya,
+            json!({ "cash_collected": 50000, "empties_returned": 2 }),
+        )
+        .await
+        .expect(200);
+
+    // The courier hands in the day's cash from the summary.
+    let (_p, c) = phone_browser("ru-RU").await;
+    courier_log_in(&c, &w.app, "kolya").await;
+    click(&c, "#tab-summary").await;
+    wait_for(
+        &c,
+        &format!("#cash tr.cash-stop[data-id='{s}'][data-collected='50000']"),
+    )
+    .await;
+    wait_js(
+        &c,
+        "return document.querySelector('#handover-amount').value === '500';",
+        "the amount is the cash collected",
+    )
+    .await;
+    click(&c, "#handover-submit").await;
+    wait_until(&c, "#handover-state", Some("data-state"), |v| {
+        v == "submitted"
+    })
+    .await;
+    screenshot(&c, "cash-courier.png").await;
+    let id = format!("{}_{}", w.kolya_id, today.replace('-', ""));
+
+    // The cashier finds it in Reports → Касса and confirms 490.00 with a comment.
+    let (_d, m) = browser("ru-RU").await;
+    log_in(&m, &w.app, "masha").await;
+    m.goto(&w.app.url("/reports")).await.expect("open reports");
+    click(&m, "#tab-cash").await;
+    let row = format!("#cash-table tr.cash-row[data-id='{id}']");
+    wait_until(&m, &row, Some("data-state"), |v| v == "submitted").await;
+    click(&m, &format!("{row} .cash-confirm")).await;
+    set_value(&m, &format!("{row} .cash-received"), "490").await;
+    click(&m, &format!("{row} .cash-confirm-save")).await;
+    // A difference needs a comment: the server says so, nothing is saved.
+    wait_until(&m, &format!("{row} .field-error"), None, |t| !t.is_empty()).await;
+    set_value(&m, &format!("{row} .cash-comment"), "не хватило 10 ₽").await;
+    click(&m, &format!("{row} .cash-confirm-save")).await;
+    wait_until(&m, &row, Some("data-state"), |v| v == "confirmed").await;
+    wait_until(&m, &row, Some("data-difference"), |v| v == "-1000").await;
+    screenshot(&m, "cash-report.png").await;
+    let list = w
+        .app
+        .get("/api/handovers?state=confirmed", &manager)
+        .await
+        .expect(200);
+    assert_eq!(list[0]["received"], 49000);
+    assert_eq!(list[0]["comment"], "не хватило 10 ₽");
+}

@@ -2,6 +2,7 @@
 
 mod backup;
 mod call_lists;
+mod cash;
 mod catalogue;
 mod clients;
 pub mod error;
@@ -64,6 +65,7 @@ pub fn router(state: AppState) -> Router {
         .merge(clients::router())
         .merge(orders::router())
         .merge(reasons::router())
+        .merge(cash::router())
         .merge(telephony::router())
         .merge(pbx::router())
         .merge(reports::router())

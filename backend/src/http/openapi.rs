@@ -4,7 +4,7 @@ use axum::Json;
 use utoipa::OpenApi;
 
 use super::{
-    backup, call_lists, catalogue, clients, metrics, orders, pbx, ready, reasons, reports,
+    backup, call_lists, cash, catalogue, clients, metrics, orders, pbx, ready, reasons, reports,
     telephony, users, wallboard,
 };
 
@@ -57,6 +57,9 @@ use super::{
         reasons::list_reasons,
         reasons::create_reason,
         reasons::patch_reason,
+        cash::submit,
+        cash::list,
+        cash::confirm,
         orders::put_order_settings,
         telephony::event,
         telephony::list_calls,
@@ -76,6 +79,7 @@ use super::{
         reports::orders_daily,
         reports::lost_clients_monthly,
         reports::reasons,
+        reports::cash,
         call_lists::create_call_list,
         call_lists::list_call_lists,
         call_lists::get_call_list,

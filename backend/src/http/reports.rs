@@ -8,8 +8,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{Datelike, NaiveDate};
 use rodnik_shared::api::{
-    DailyDeliveries, DailyOrders, DeliveriesReport, LostClientsReport, LostMonthly, OrdersReport,
-    ReasonsReport, SalesReport,
+    CashReport, DailyDeliveries, DailyOrders, DeliveriesReport, LostClientsReport, LostMonthly,
+    OrdersReport, ReasonsReport, SalesReport,
 };
 use rodnik_shared::validate;
 use serde::Deserialize;
@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/reports/orders/daily", get(orders_daily))
         .route("/reports/lost-clients/monthly", get(lost_clients_monthly))
         .route("/reports/reasons", get(reasons))
+        .route("/reports/cash", get(cash))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -219,6 +220,22 @@ pub async fn reasons(
         sheets: reports::reasons::sheets,
     };
     respond(fmt, &format!("reasons_{from}_{to}"), r, ex)
+}
+
+#[utoipa::path(get, path = "/api/reports/cash", params(RangeQuery),
+    responses((status = 200, body = CashReport, description = "JSON; CSV or XLSX with `format`")))]
+pub async fn cash(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<RangeQuery>,
+) -> Result<Response> {
+    let (fmt, from, to) = prepare(&state, &user, &q)?;
+    let r = super::cash::report(&state, &from, &to).await?;
+    let ex = Export {
+        csv: reports::cash::csv,
+        sheets: reports::cash::sheets,
+    };
+    respond(fmt, &format!("cash_{from}_{to}"), r, ex)
 }
 
 /// Delivered orders per day and courier: the "water per courier per day" chart.

@@ -2,6 +2,7 @@
 //! charts' figures in `trends`, the Excel form in `sheets` and `xlsx`.
 
 pub mod calls;
+pub mod cash;
 pub mod from_stats;
 pub mod gate;
 pub mod reasons;

@@ -5,6 +5,7 @@ pub mod backup;
 pub mod bulk;
 pub mod call_lists;
 pub mod calls;
+pub mod cash;
 pub mod catalogue;
 pub mod clients;
 pub mod idem;

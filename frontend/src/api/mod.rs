@@ -3,6 +3,7 @@
 
 mod admin;
 mod board;
+mod cash;
 mod clients;
 mod courier;
 pub mod live;

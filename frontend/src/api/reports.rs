@@ -25,7 +25,11 @@ impl Api {
         self.checked(r.send().await).await
     }
 
-    async fn report<T: DeserializeOwned>(&self, path: &str, q: &Query) -> Result<T, ApiError> {
+    pub(super) async fn report<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        q: &Query,
+    ) -> Result<T, ApiError> {
         let body = self.get_text(path, q).await?;
         serde_json::from_str(&body).map_err(|e| ApiError::Decode(e.to_string()))
     }

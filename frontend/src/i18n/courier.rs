@@ -75,6 +75,16 @@ pub struct CourierTexts {
     pub load_goods: &'static str,
     pub sum_moved: &'static str,
     pub nothing_delivered: &'static str,
+    pub cash_title: &'static str,
+    pub cash_client: &'static str,
+    pub cash_due_col: &'static str,
+    pub cash_got_col: &'static str,
+    pub cash_amount: &'static str,
+    pub cash_submit: &'static str,
+    pub cash_unsent: &'static str,
+    pub cash_handed: &'static str,
+    pub cash_waiting: &'static str,
+    pub cash_received: &'static str,
 }
 
 pub fn texts(lang: Lang) -> &'static CourierTexts {
@@ -239,6 +249,16 @@ static EN: CourierTexts = CourierTexts {
     load_goods: "Goods to load",
     sum_moved: "Moved to another day",
     nothing_delivered: "Nothing is left to deliver: use \"Not delivered\" or \"Move\" instead.",
+    cash_title: "Cash to hand in",
+    cash_client: "Client",
+    cash_due_col: "Due",
+    cash_got_col: "Collected",
+    cash_amount: "Cash handed in, ₽",
+    cash_submit: "Hand in the cash",
+    cash_unsent: "Some closes have not reached the server yet: hand in the cash once they are sent.",
+    cash_handed: "Handed in",
+    cash_waiting: "waiting for the cashier",
+    cash_received: "The cashier received",
 };
 
 static RU: CourierTexts = CourierTexts {
@@ -312,6 +332,16 @@ static RU: CourierTexts = CourierTexts {
     load_goods: "Товаров загрузить",
     sum_moved: "Перенесено на другой день",
     nothing_delivered: "Доставлять нечего: отметьте «Не доставлено» или «Перенести».",
+    cash_title: "Сдача кассы",
+    cash_client: "Клиент",
+    cash_due_col: "К получению",
+    cash_got_col: "Получено",
+    cash_amount: "Сдаю наличными, ₽",
+    cash_submit: "Сдать кассу",
+    cash_unsent: "Не все отметки дошли до сервера: сдайте кассу, когда они уйдут.",
+    cash_handed: "Сдано",
+    cash_waiting: "ждёт кассира",
+    cash_received: "Кассир принял",
 };
 
 #[cfg(test)]

@@ -4,8 +4,8 @@
 //! call list made from the lost clients in one click.
 
 use rodnik_shared::api::{
-    DailyDeliveries, DailyOrders, DeliveriesReport, LostClientsReport, LostMonthly, OrdersReport,
-    ReasonsReport, SalesReport,
+    CashReport, DailyDeliveries, DailyOrders, DeliveriesReport, LostClientsReport, LostMonthly,
+    OrdersReport, ReasonsReport, SalesReport,
 };
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -14,7 +14,8 @@ use crate::api::reports::Query;
 use crate::api::{Api, ApiError};
 use crate::components::reports::format::{iso, parse, preset, Preset};
 use crate::components::reports::{
-    DeliveriesView, ExportButtons, LostView, OrdersView, RangePicker, ReasonsView, SalesView,
+    CashView, DeliveriesView, ExportButtons, LostView, OrdersView, RangePicker, ReasonsView,
+    SalesView,
 };
 use crate::i18n::reports::{texts, ReportsTexts};
 use crate::state::use_app;
@@ -26,15 +27,17 @@ pub enum Tab {
     Orders,
     Lost,
     Reasons,
+    Cash,
 }
 
 impl Tab {
-    const ALL: [Tab; 5] = [
+    const ALL: [Tab; 6] = [
         Tab::Deliveries,
         Tab::Sales,
         Tab::Orders,
         Tab::Lost,
         Tab::Reasons,
+        Tab::Cash,
     ];
 
     fn code(self) -> &'static str {
@@ -44,6 +47,7 @@ impl Tab {
             Tab::Orders => "orders",
             Tab::Lost => "lost",
             Tab::Reasons => "reasons",
+            Tab::Cash => "cash",
         }
     }
 
@@ -54,6 +58,7 @@ impl Tab {
             Tab::Orders => t.tab_orders,
             Tab::Lost => t.tab_lost,
             Tab::Reasons => t.tab_reasons,
+            Tab::Cash => t.tab_cash,
         }
     }
 
@@ -64,6 +69,7 @@ impl Tab {
             Tab::Orders => t.q_orders,
             Tab::Lost => t.q_lost,
             Tab::Reasons => t.q_reasons,
+            Tab::Cash => t.q_cash,
         }
     }
 
@@ -75,6 +81,7 @@ impl Tab {
             Tab::Orders => "/api/reports/orders",
             Tab::Lost => "/api/reports/lost-clients",
             Tab::Reasons => "/api/reports/reasons",
+            Tab::Cash => "/api/reports/cash",
         }
     }
 }
@@ -116,6 +123,7 @@ enum Data {
     Orders(OrdersReport, DailyOrders),
     Lost(LostClientsReport, LostMonthly),
     Reasons(ReasonsReport),
+    Cash(CashReport),
 }
 
 async fn load(api: &Api, p: &Params, lang: crate::i18n::Lang) -> Result<Data, ApiError> {
@@ -126,6 +134,7 @@ async fn load(api: &Api, p: &Params, lang: crate::i18n::Lang) -> Result<Data, Ap
             Data::Deliveries(r?, d?)
         }
         Tab::Sales => Data::Sales(api.sales_report(&q).await?),
+        Tab::Cash => Data::Cash(api.cash_report(&q).await?),
         Tab::Reasons => {
             // The reasons are named in the reader's language.
             q.push(("lang", lang.code().to_string()));
@@ -167,6 +176,12 @@ pub fn Reports() -> Html {
     // The newest request's answer wins; older ones are dropped.
     let loaded = use_state(|| None::<(Params, Result<Data, String>)>);
     let seq = use_mut_ref(|| 0u32);
+    // Bumped to load the same report again (a cash day was confirmed).
+    let nonce = use_state(|| 0u32);
+    let on_changed = {
+        let nonce = nonce.clone();
+        Callback::from(move |_: ()| nonce.set(*nonce + 1))
+    };
 
     {
         let (loaded, _app) = (loaded.clone(), app.dispatcher());
@@ -238,6 +253,9 @@ pub fn Reports() -> Html {
             },
             Data::Sales(r) => html! { <SalesView {lang} report={r.clone()} /> },
             Data::Reasons(r) => html! { <ReasonsView {lang} report={r.clone()} /> },
+            Data::Cash(r) => {
+                html! { <CashView {lang} report={r.clone()} on_changed={on_changed.clone()} /> }
+            }
             Data::Orders(r, d) => html! {
                 <OrdersView {lang} from={lp.from.clone()} to={lp.to.clone()} report={r.clone()} daily={d.clone()} />
             },

@@ -19,7 +19,7 @@ use std::rc::Rc;
 
 use gloo_storage::{LocalStorage, Storage};
 use rodnik_shared::api::{Order, OrderLine, Product, Reason, ReasonKind, Route};
-use rodnik_shared::{ClientKind, Money, OrderState, Qty, TimeWindow};
+use rodnik_shared::{Money, OrderState, Qty, TimeWindow};
 use serde::{Deserialize, Serialize};
 use yew::prelude::*;
 
@@ -291,10 +291,7 @@ pub struct Summary {
 /// Cash the courier collects: individuals pay the total on delivery; legal
 /// clients are invoiced monthly.
 pub fn cash_due(o: &Order) -> Money {
-    match o.client_kind {
-        ClientKind::Individual => o.total,
-        ClientKind::Legal => Money::ZERO,
-    }
+    o.cash_due()
 }
 
 /// `qty` of a product for a stop at the door, priced as the server will: the
@@ -1645,7 +1642,7 @@ mod tests {
     fn cash_is_due_from_individuals_only() {
         let mut o = order("a", 1, 1, 1);
         assert_eq!(cash_due(&o), Money(50000));
-        o.client_kind = ClientKind::Legal;
+        o.client_kind = rodnik_shared::ClientKind::Legal;
         assert_eq!(cash_due(&o), Money::ZERO);
         assert_eq!(o.returnable_qty(), 2);
     }

@@ -4,6 +4,7 @@
 
 mod banners;
 mod close_form;
+mod handover;
 mod pwa;
 mod stop;
 mod summary;
@@ -11,6 +12,7 @@ mod tomorrow;
 
 pub use banners::{Conflicts, FailedStops, Freshness, Notes};
 pub use close_form::next_day;
+pub use handover::CashHandover;
 pub use pwa::register_service_worker;
 pub use stop::{Mode, StopCard};
 pub use summary::DaySummary;

@@ -1,6 +1,7 @@
 //! The reports screens' parts: SVG bar charts, sortable tables, the date
 //! range with presets, the download buttons, and one view per report.
 
+pub mod cash;
 pub mod chart;
 pub mod deliveries;
 pub mod export;
@@ -12,6 +13,7 @@ pub mod reasons;
 pub mod sales;
 pub mod table;
 
+pub use cash::CashView;
 pub use deliveries::DeliveriesView;
 pub use export::ExportButtons;
 pub use lost::LostView;

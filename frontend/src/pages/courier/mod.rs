@@ -13,8 +13,8 @@ use yew::prelude::*;
 use crate::api::live::LiveStatus;
 use crate::api::new_idempotency_key;
 use crate::components::courier::{
-    device_time, now_ms, Conflicts, DaySummary, FailedStops, Freshness, Mode, Notes, StopCard,
-    TomorrowRoute,
+    device_time, now_ms, CashHandover, Conflicts, DaySummary, FailedStops, Freshness, Mode, Notes,
+    StopCard, TomorrowRoute,
 };
 use crate::i18n::courier::{texts, unsent};
 use crate::i18n::long_date;
@@ -182,6 +182,8 @@ pub fn Courier() -> Html {
                 <TomorrowRoute {lang} route={state.tomorrow.clone()} fetched_at={state.tomorrow_at} now={now_v} />
             } else {
                 <DaySummary {lang} date={state.date.clone()} {summary} />
+                <CashHandover {lang} token={token.clone()} date={state.date.clone()} stops={state.stops.clone()}
+                    collected={summary.cash} unsent={summary.unsent} />
             }
         </section>
     }
