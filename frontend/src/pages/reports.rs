@@ -186,8 +186,8 @@ pub fn Reports() -> Html {
     {
         let (loaded, _app) = (loaded.clone(), app.dispatcher());
         use_effect_with(
-            ((*params).clone(), token.clone(), lang),
-            move |(p, token, lang)| {
+            ((*params).clone(), token.clone(), lang, *nonce),
+            move |(p, token, lang, _)| {
                 let id = {
                     let mut s = seq.borrow_mut();
                     *s += 1;
