@@ -331,6 +331,30 @@ impl App {
         Resp::read(req).await
     }
 
+    /// A sheet of the workbook a GET of `path` answers with, every cell as
+    /// text (money as roubles), the header row first.
+    pub async fn xlsx_sheet(&self, path: &str, token: &str, sheet: &str) -> Vec<Vec<String>> {
+        use calamine::Reader as _;
+        let resp = self
+            .http
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("xlsx");
+        assert_eq!(resp.status(), 200, "{path}");
+        let bytes = resp.bytes().await.expect("bytes").to_vec();
+        let mut wb: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("xlsx");
+        let range = wb
+            .worksheet_range(sheet)
+            .unwrap_or_else(|e| panic!("no sheet {sheet} in {path}: {e}"));
+        range
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect()
+    }
+
     /// The length of the JSON array a GET answers with.
     pub async fn count(&self, path: &str, token: &str) -> usize {
         let v = self.get(path, token).await.ok();

@@ -257,24 +257,10 @@ async fn the_cash_report_shows_every_couriers_day_in_every_format() {
     assert_eq!(rec.get(col("comment")), Some("монета 5 ₽ фальшивая"));
 
     // XLSX in Russian, read back.
-    let resp = w
+    let cells = w
         .app
-        .http
-        .get(w.app.url(&format!("{path}&format=xlsx&lang=ru")))
-        .bearer_auth(&w.manager)
-        .send()
-        .await
-        .expect("xlsx");
-    assert_eq!(resp.status(), 200);
-    let bytes = resp.bytes().await.expect("bytes").to_vec();
-    use calamine::Reader as _;
-    let mut wb: calamine::Xlsx<_> =
-        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("xlsx");
-    let sheet = wb.worksheet_range("Касса").expect("the cash sheet");
-    let cells: Vec<Vec<String>> = sheet
-        .rows()
-        .map(|r| r.iter().map(|c| c.to_string()).collect())
-        .collect();
+        .xlsx_sheet(&format!("{path}&format=xlsx&lang=ru"), &w.manager, "Касса")
+        .await;
     assert_eq!(cells[0][1], "Курьер");
     let kolya = cells
         .iter()

@@ -665,24 +665,10 @@ async fn the_orders_report_counts_each_operators_calls() {
     assert_eq!(ira_row.get(col("orders_per_answered")), Some("1.0"));
 
     // XLSX in Russian: the "Звонки" sheet with a totals row.
-    let resp = w
+    let cells = w
         .app
-        .http
-        .get(w.app.url(&format!("{path}&format=xlsx&lang=ru")))
-        .bearer_auth(&manager)
-        .send()
-        .await
-        .expect("xlsx");
-    assert_eq!(resp.status(), 200);
-    let bytes = resp.bytes().await.expect("bytes").to_vec();
-    use calamine::Reader as _;
-    let mut wb: calamine::Xlsx<_> =
-        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("xlsx");
-    let sheet = wb.worksheet_range("Звонки").expect("the calls sheet");
-    let cells: Vec<Vec<String>> = sheet
-        .rows()
-        .map(|r| r.iter().map(|c| c.to_string()).collect())
-        .collect();
+        .xlsx_sheet(&format!("{path}&format=xlsx&lang=ru"), &manager, "Звонки")
+        .await;
     assert_eq!(cells[0][1], "Оператор");
     let ira_cells = cells
         .iter()

@@ -406,24 +406,14 @@ async fn the_reasons_report_counts_by_reason_courier_and_operator_in_every_forma
         .any(|r| r.get(col("reason")) == Some("Клиента нет на месте")));
 
     // XLSX in Russian, read back.
-    let resp = w
+    let cells = w
         .app
-        .http
-        .get(w.app.url(&format!("{path}&format=xlsx&lang=ru")))
-        .bearer_auth(&w.manager)
-        .send()
-        .await
-        .expect("xlsx");
-    assert_eq!(resp.status(), 200);
-    let bytes = resp.bytes().await.expect("bytes").to_vec();
-    use calamine::Reader as _;
-    let mut wb: calamine::Xlsx<_> =
-        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("xlsx");
-    let sheet = wb.worksheet_range("Причины").expect("the reasons sheet");
-    let cells: Vec<Vec<String>> = sheet
-        .rows()
-        .map(|r| r.iter().map(|c| c.to_string()).collect())
-        .collect();
+        .xlsx_sheet(
+            &format!("{path}&format=xlsx&lang=ru"),
+            &w.manager,
+            "Причины",
+        )
+        .await;
     assert_eq!(
         cells[0][..5],
         ["Вид", "Причина", "Курьер", "Оператор", "Количество"]

@@ -20,11 +20,41 @@ const GRACE: Duration = Duration::from_secs(12);
 struct World {
     app: App,
     op: String,
+    manager: String,
     kolya_id: String,
+    kolya: String,
     water: String,
     pump: String,
     ivan: (String, String),
     masha: (String, String),
+}
+
+/// Olga the operator, Masha the manager, Kolya the courier; water and a
+/// pump; Ivan and Maria, individuals.
+async fn world() -> World {
+    let app = served_app().await;
+    let (_, op) = app.user("olga", "operator", None).await;
+    let (_, manager) = app.user("masha", "manager", None).await;
+    let (kolya_id, kolya) = app.user("kolya", "courier", None).await;
+    let water = app.product("W19", "water", 25000, true).await;
+    let pump = app.product("PUMP", "goods", 50000, false).await;
+    let ivan = app
+        .client("Иван Петров", "individual", "+79161234567")
+        .await;
+    let masha = app
+        .client("Мария Сидорова", "individual", "+79031112233")
+        .await;
+    World {
+        app,
+        op,
+        manager,
+        kolya_id,
+        kolya,
+        water,
+        pump,
+        ivan,
+        masha,
+    }
 }
 
 impl World {
@@ -72,26 +102,7 @@ async fn a_courier_changes_a_stop_at_the_door_and_dispatch_accepts_the_move() {
     if !runnable() {
         return;
     }
-    let app = served_app().await;
-    let (_, op) = app.user("olga", "operator", None).await;
-    let (kolya_id, _) = app.user("kolya", "courier", None).await;
-    let water = app.product("W19", "water", 25000, true).await;
-    let pump = app.product("PUMP", "goods", 50000, false).await;
-    let ivan = app
-        .client("Иван Петров", "individual", "+79161234567")
-        .await;
-    let masha = app
-        .client("Мария Сидорова", "individual", "+79031112233")
-        .await;
-    let w = World {
-        app,
-        op,
-        kolya_id,
-        water,
-        pump,
-        ivan,
-        masha,
-    };
+    let w = world().await;
     let today = w.app.today();
     let tomorrow = shift(&today, 1);
     let s1 = w
@@ -255,10 +266,10 @@ async fn a_manager_sets_where_a_stop_moved_to_another_day_goes() {
     if !runnable() {
         return;
     }
-    let app = served_app().await;
-    let (_, manager) = app.user("masha", "manager", None).await;
+    let w = world().await;
+    let (app, manager) = (&w.app, &w.manager);
     let (_d, c) = browser("ru-RU").await;
-    log_in(&c, &app, "masha").await;
+    log_in(&c, app, "masha").await;
     c.goto(&app.url("/admin#orders")).await.expect("open admin");
     wait_until(&c, "#order-settings", Some("data-other-day"), |v| {
         v == "to_dispatch"
@@ -287,23 +298,7 @@ async fn an_admin_adds_a_reason_the_courier_gives_it_and_the_report_counts_it() 
     if !runnable() {
         return;
     }
-    let app = served_app().await;
-    let (_, op) = app.user("olga", "operator", None).await;
-    app.user("masha", "manager", None).await;
-    let (kolya_id, _) = app.user("kolya", "courier", None).await;
-    let water = app.product("W19", "water", 25000, true).await;
-    let ivan = app
-        .client("Иван Петров", "individual", "+79161234567")
-        .await;
-    let w = World {
-        app,
-        op,
-        kolya_id,
-        water: water.clone(),
-        pump: water,
-        ivan: ivan.clone(),
-        masha: ivan,
-    };
+    let w = world().await;
     let today = w.app.today();
 
     // The admin adds a reason for failed deliveries and retires "Отказ".
@@ -402,23 +397,7 @@ async fn a_courier_hands_in_the_cash_and_the_cashier_confirms_it_short() {
     if !runnable() {
         return;
     }
-    let app = served_app().await;
-    let (_, op) = app.user("olga", "operator", None).await;
-    let (_, manager) = app.user("masha", "manager", None).await;
-    let (kolya_id, kolya) = app.user("kolya", "courier", None).await;
-    let water = app.product("W19", "water", 25000, true).await;
-    let ivan = app
-        .client("Иван Петров", "individual", "+79161234567")
-        .await;
-    let w = World {
-        app,
-        op,
-        kolya_id,
-        water: water.clone(),
-        pump: water,
-        ivan: ivan.clone(),
-        masha: ivan,
-    };
+    let w = world().await;
     let today = w.app.today();
     let s = w
         .stop(
@@ -430,7 +409,7 @@ async fn a_courier_hands_in_the_cash_and_the_cashier_confirms_it_short() {
     w.app
         .post(
             &format!("/api/orders/{s}/deliver"),
-            &kolya,
+            &w.kolya,
             json!({ "cash_collected": 50000, "empties_returned": 2 }),
         )
         .await
@@ -478,7 +457,7 @@ async fn a_courier_hands_in_the_cash_and_the_cashier_confirms_it_short() {
     screenshot(&m, "cash-report.png").await;
     let list = w
         .app
-        .get("/api/handovers?state=confirmed", &manager)
+        .get("/api/handovers?state=confirmed", &w.manager)
         .await
         .expect(200);
     assert_eq!(list[0]["received"], 49000);

@@ -106,6 +106,25 @@ fn price_lines(lines: Vec<(String, Qty)>, inputs: &OrderInputs) -> Result<Vec<Or
     Ok(out)
 }
 
+/// New lines of an existing order: validated, each product on sale or
+/// already on the order, priced for its client.
+async fn lines_for(
+    state: &AppState,
+    current: &Order,
+    lines: &[rodnik_shared::api::LineInput],
+) -> Result<Vec<OrderLine>> {
+    let valid = validate::lines(lines)?;
+    let ids: Vec<String> = valid.iter().map(|(p, _)| p.clone()).collect();
+    let inputs = state.store.order_inputs(&current.client_id, &ids).await?;
+    let kept: Vec<&str> = current
+        .lines
+        .iter()
+        .map(|l| l.product_id.as_str())
+        .collect();
+    refuse_off_sale(&valid, &inputs, &kept)?;
+    price_lines(valid, &inputs)
+}
+
 /// The product ids of lines that validated (none if they did not).
 fn line_ids(lines: &std::result::Result<Vec<(String, Qty)>, FieldError>) -> Vec<String> {
     lines
@@ -410,18 +429,7 @@ pub async fn patch_order(
         Some(Some(c)) => Some(Some(courier(&state, c.trim()).await?)),
     };
     let lines = match &req.lines {
-        Some(l) => {
-            let valid = validate::lines(l)?;
-            let ids: Vec<String> = valid.iter().map(|(p, _)| p.clone()).collect();
-            let inputs = state.store.order_inputs(&current.client_id, &ids).await?;
-            let kept: Vec<&str> = current
-                .lines
-                .iter()
-                .map(|l| l.product_id.as_str())
-                .collect();
-            refuse_off_sale(&valid, &inputs, &kept)?;
-            Some(price_lines(valid, &inputs)?)
-        }
+        Some(l) => Some(lines_for(&state, &current, l).await?),
         None => None,
     };
     let address = match &req.address_id {
@@ -521,17 +529,8 @@ pub async fn deliver(
     // What was delivered instead of the order's lines, priced for the client.
     let lines = match &req.lines {
         Some(l) => {
-            let valid = validate::lines(l)?;
             let current = visible_order(&state, &user, &id).await?;
-            let ids: Vec<String> = valid.iter().map(|(p, _)| p.clone()).collect();
-            let inputs = state.store.order_inputs(&current.client_id, &ids).await?;
-            let kept: Vec<&str> = current
-                .lines
-                .iter()
-                .map(|l| l.product_id.as_str())
-                .collect();
-            refuse_off_sale(&valid, &inputs, &kept)?;
-            let priced = price_lines(valid, &inputs)?;
+            let priced = lines_for(&state, &current, l).await?;
             Some(
                 priced
                     .into_iter()

@@ -310,6 +310,29 @@ fn picked(
     }
 }
 
+/// Picking a reason and typing "other": each clears the form's error.
+fn pick_callbacks(
+    chosen: &UseStateHandle<Option<String>>,
+    other: &UseStateHandle<String>,
+    error: &UseStateHandle<bool>,
+) -> (Callback<String>, Callback<String>) {
+    let on_pick = {
+        let (chosen, error) = (chosen.clone(), error.clone());
+        Callback::from(move |id: String| {
+            chosen.set(Some(id));
+            error.set(false);
+        })
+    };
+    let on_other = {
+        let (other, error) = (other.clone(), error.clone());
+        Callback::from(move |v: String| {
+            other.set(v);
+            error.set(false);
+        })
+    };
+    (on_pick, on_other)
+}
+
 #[derive(Properties, PartialEq)]
 pub struct FailProps {
     pub lang: Lang,
@@ -326,20 +349,7 @@ pub fn FailForm(p: &FailProps) -> Html {
     let other = use_state(String::new);
     let error = use_state(|| false);
 
-    let on_pick = {
-        let (chosen, error) = (chosen.clone(), error.clone());
-        Callback::from(move |id: String| {
-            chosen.set(Some(id));
-            error.set(false);
-        })
-    };
-    let on_other = {
-        let (other, error) = (other.clone(), error.clone());
-        Callback::from(move |v: String| {
-            other.set(v);
-            error.set(false);
-        })
-    };
+    let (on_pick, on_other) = pick_callbacks(&chosen, &other, &error);
     let onsubmit = {
         let (chosen, other, error, on_confirm, reasons, lang) = (
             chosen.clone(),
@@ -435,20 +445,7 @@ pub fn MoveForm(p: &MoveProps) -> Html {
             error.set(false);
         })
     };
-    let on_pick = {
-        let (chosen, error) = (chosen.clone(), error.clone());
-        Callback::from(move |id: String| {
-            chosen.set(Some(id));
-            error.set(false);
-        })
-    };
-    let on_other = {
-        let (other, error) = (other.clone(), error.clone());
-        Callback::from(move |v: String| {
-            other.set(v);
-            error.set(false);
-        })
-    };
+    let (on_pick, on_other) = pick_callbacks(&chosen, &other, &error);
     let onsubmit = {
         let (date, window, chosen, other, error, on_confirm) = (
             date.clone(),
