@@ -55,10 +55,12 @@ impl Error {
         Error::Validation(FieldError::new(field, message))
     }
 
-    pub fn stale_version(expected: i64, actual: i64) -> Self {
+    /// A compare-and-set on `what` ("order", "client", ...) named a version
+    /// it is no longer at.
+    pub fn stale_version(what: &str, expected: i64, actual: i64) -> Self {
         Error::conflict(
             "stale_version",
-            format!("the order is at version {actual}, not {expected}: reload it"),
+            format!("the {what} is at version {actual}, not {expected}: reload it"),
         )
     }
 }

@@ -242,6 +242,7 @@ async fn the_cash_report_shows_every_couriers_day_in_every_format() {
         ]
     );
     assert_eq!(row["state"], "confirmed");
+    assert_eq!(row["handover_id"], id_of(&h).as_str());
     assert_eq!(r["totals"]["difference"], -500);
 
     // CSV, read back.

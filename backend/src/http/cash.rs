@@ -166,13 +166,7 @@ pub async fn confirm(
                 .ok_or_else(|| Error::not_found("handover"))?;
             if let Some(v) = req.expected_version {
                 if v != old.version {
-                    return Ok(Err(Error::conflict(
-                        "stale_version",
-                        format!(
-                            "the handover is at version {}, not {v}: reload it",
-                            old.version
-                        ),
-                    )));
+                    return Ok(Err(Error::stale_version("handover", v, old.version)));
                 }
             }
             if old.state == HandoverState::Confirmed {
@@ -234,6 +228,7 @@ pub async fn report(
         rows.insert(
             (d.date.clone(), d.courier_id.clone()),
             CashRow {
+                handover_id: None,
                 courier_name: name(&d.courier_id),
                 date: d.date,
                 courier_id: d.courier_id,
@@ -252,6 +247,7 @@ pub async fn report(
         let row = rows
             .entry((h.date.clone(), h.courier_id.clone()))
             .or_insert_with(|| CashRow {
+                handover_id: None,
                 date: h.date.clone(),
                 courier_id: h.courier_id.clone(),
                 courier_name: h.courier_name.clone(),
@@ -264,6 +260,7 @@ pub async fn report(
                 state: None,
                 comment: None,
             });
+        row.handover_id = Some(h.id.clone());
         row.handed_over = Some(h.declared.0);
         row.received = h.received.map(|m| m.0);
         row.difference = h.received.map(|r| r.0 - row.collected);

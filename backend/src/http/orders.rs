@@ -335,7 +335,7 @@ where
         let current = visible_order(state, user, id).await?;
         if let Some(v) = expected {
             if v != current.version {
-                return Ok(Err(Error::stale_version(v, current.version)));
+                return Ok(Err(Error::stale_version("order", v, current.version)));
             }
         }
         let (next, fx) = decide(&current, &now())?;

@@ -69,12 +69,16 @@ enum Format {
     Xlsx(Lang),
 }
 
+fn lang(q_lang: &Option<String>) -> Result<Lang> {
+    match q_lang.as_deref() {
+        None | Some("en") => Ok(Lang::En),
+        Some("ru") => Ok(Lang::Ru),
+        Some(_) => Err(Error::invalid("lang", "must be en or ru")),
+    }
+}
+
 fn format(q_format: &Option<String>, q_lang: &Option<String>) -> Result<Format> {
-    let lang = match q_lang.as_deref() {
-        None | Some("en") => Lang::En,
-        Some("ru") => Lang::Ru,
-        Some(_) => return Err(Error::invalid("lang", "must be en or ru")),
-    };
+    let lang = lang(q_lang)?;
     match q_format.as_deref() {
         None | Some("json") => Ok(Format::Json),
         Some("csv") => Ok(Format::Csv),
@@ -207,10 +211,8 @@ pub async fn reasons(
     ApiQuery(q): ApiQuery<RangeQuery>,
 ) -> Result<Response> {
     let (fmt, from, to) = prepare(&state, &user, &q)?;
-    let lang = match format(&Some("xlsx".into()), &q.lang)? {
-        Format::Xlsx(l) => l,
-        _ => Lang::En,
-    };
+    // Every format names the reasons in `lang`.
+    let lang = lang(&q.lang)?;
     let users = state.store.list_users(None).await?;
     let reasons = state.store.reasons(None, true).await?;
     let events = state.store.reason_events(&from, &to).await?;

@@ -40,16 +40,17 @@ pub fn report(
             ))
             .or_default() += 1;
     }
+    // A courier since removed from the users reads as named then.
+    let given_names: HashMap<&str, &str> = events
+        .iter()
+        .filter_map(|e| Some((e.courier_id.as_deref()?, e.courier_name.as_deref()?)))
+        .collect();
     let courier_name = |id: &Option<String>| {
-        id.as_deref()
-            .and_then(|c| names.get(c).map(|n| n.to_string()))
-            .or_else(|| {
-                // A courier since removed from the users: the name given then.
-                events
-                    .iter()
-                    .find(|e| e.courier_id == *id)
-                    .and_then(|e| e.courier_name.clone())
-            })
+        let id = id.as_deref()?;
+        names
+            .get(id)
+            .or_else(|| given_names.get(id))
+            .map(|n| n.to_string())
     };
     let mut rows: Vec<ReasonRow> = counts
         .into_iter()

@@ -166,10 +166,7 @@ impl Store {
             let c = self.client_for_update(id).await?;
             let rev = c.version;
             if let Some(v) = expected.filter(|v| *v != rev) {
-                return Ok(Err(Error::conflict(
-                    "stale_version",
-                    format!("the client is at version {rev}, not {v}: reload it"),
-                )));
+                return Ok(Err(Error::stale_version("client", v, rev)));
             }
             let mut c = match edit(c) {
                 Ok(c) => c,

@@ -128,32 +128,17 @@ impl Store {
         Ok(())
     }
 
-    /// Fills `reason_events` from the stored orders (once, after an upgrade).
+    /// Fills `reason_events` from the stored orders (once, after an upgrade),
+    /// read with the figures' scan of every order.
     pub async fn rebuild_reason_events(&self) -> Result<usize> {
-        let mut written = 0;
-        let mut start = 0usize;
-        loop {
-            let rows = self
-                .many(
-                    "SELECT * OMIT delivered_by FROM orders
-                     WHERE state = 'cancelled' OR array::len(attempts) > 0 OR array::len(reschedules ?? []) > 0
-                     LIMIT 5000 START $start",
-                    json!({ "start": start }),
-                    vec![],
-                )
-                .await?;
-            if rows.is_empty() {
-                break;
-            }
-            start += rows.len();
-            let orders: Vec<rodnik_shared::api::Order> = decode_all(rows)?;
-            let events: Vec<ReasonEvent> = orders
-                .iter()
-                .flat_map(|o| crate::figures::reasons::given(None, o))
-                .collect();
-            written += events.len();
-            self.insert_reason_events(&events).await?;
-        }
-        Ok(written)
+        let mut events: Vec<ReasonEvent> = vec![];
+        self.scan_orders("reasons given", "* OMIT delivered_by", |row| {
+            let o: rodnik_shared::api::Order = decode(row)?;
+            events.extend(crate::figures::reasons::given(None, &o));
+            Ok(())
+        })
+        .await?;
+        self.insert_reason_events(&events).await?;
+        Ok(events.len())
     }
 }

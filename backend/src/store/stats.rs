@@ -441,7 +441,7 @@ impl Store {
     /// Keys outside that alphabet are read by the ranges around it, and the
     /// count read is checked against the table's. Two ranges are in flight,
     /// so the database reads one while the other is folded here.
-    async fn scan_orders(
+    pub(super) async fn scan_orders(
         &self,
         what: &str,
         fields: &str,

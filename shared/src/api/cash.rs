@@ -97,6 +97,8 @@ pub struct ConfirmHandover {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct CashRow {
+    /// The day's handover, once handed in.
+    pub handover_id: Option<String>,
     pub date: String,
     pub courier_id: String,
     pub courier_name: String,

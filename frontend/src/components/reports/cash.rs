@@ -75,10 +75,6 @@ fn texts(lang: Lang) -> Texts {
     }
 }
 
-fn handover_key(r: &CashRow) -> String {
-    format!("{}_{}", r.courier_id, r.date.replace('-', ""))
-}
-
 #[derive(Properties, PartialEq)]
 struct ConfirmProps {
     row: CashRow,
@@ -109,7 +105,7 @@ fn ConfirmForm(p: &ConfirmProps) -> Html {
             p.on_done.clone(),
         );
         let (id, token) = (
-            handover_key(&p.row),
+            p.row.handover_id.clone().unwrap_or_default(),
             app.token().unwrap_or_default().to_string(),
         );
         Callback::from(move |e: SubmitEvent| {
@@ -181,7 +177,7 @@ pub fn CashView(p: &CashViewProps) -> Html {
                     <thead><tr>{ for t.cols.iter().map(|c| html! { <th>{ *c }</th> }) }<th></th></tr></thead>
                     <tbody>
                         { for p.report.rows.iter().map(|r| {
-                            let key = handover_key(r);
+                            let key = r.handover_id.clone().unwrap_or_default();
                             let state = match r.state {
                                 None => ("none", t.none),
                                 Some(HandoverState::Submitted) => ("submitted", t.submitted),
@@ -199,6 +195,7 @@ pub fn CashView(p: &CashViewProps) -> Html {
                             // opens in the row's last cell.
                             html! {
                                 <tr class={classes!("cash-row", short.then_some("short"))} data-id={key.clone()}
+                                    data-courier-id={r.courier_id.clone()} data-date={r.date.clone()}
                                     data-state={state.0} data-collected={r.collected.to_string()}
                                     data-difference={r.difference.map(|d| d.to_string()).unwrap_or_default()}>
                                     <td>{ crate::components::client_card::short_date(&r.date) }</td>
