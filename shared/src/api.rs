@@ -378,6 +378,24 @@ pub struct HistoryCall {
     pub operator: Option<String>,
     pub called_back_at: Option<String>,
     pub order_ids: Vec<String>,
+    /// The PBX's recordings of the call, oldest first (a call moved between
+    /// operators may have several); played through `GET /api/recordings/{id}`.
+    #[serde(default)]
+    pub recordings: Vec<CallRecording>,
+}
+
+/// A recording of a call that the PBX keeps (Mango Office's cloud storage).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CallRecording {
+    /// Rodnik's id of the recording: `GET /api/recordings/{id}` plays it.
+    pub id: String,
+    /// `mango`
+    pub provider: PbxProvider,
+    /// When the PBX reported it (RFC 3339).
+    pub at: String,
+    /// The extension that was recorded, when the PBX says.
+    pub extension: Option<String>,
 }
 
 /// `GET /api/clients/{id}/history`: a page of the client's orders (newest

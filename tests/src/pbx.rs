@@ -285,3 +285,141 @@ impl FakeApi {
             .expect("a request to the provider's API within 5 s")
     }
 }
+
+/// What Mango's recording API was asked for.
+#[derive(Debug, Clone)]
+pub enum MangoAsked {
+    /// `queries/recording/post`, signed right: its `json`.
+    Recording(serde_json::Value),
+    /// The one-time file link: the request's headers (the keys must not be there).
+    File(Vec<(String, String)>),
+}
+
+/// Mango Office's recording API on a free port: `POST
+/// /vpbx/queries/recording/post` (signed form) answers 302 to a one-time link
+/// `/files/<n>` that serves the audio once, as Mango's file service does;
+/// an unknown recording gets 404.
+pub struct FakeMangoRecordings {
+    pub base: String,
+    pub asked: mpsc::UnboundedReceiver<MangoAsked>,
+}
+
+impl FakeMangoRecordings {
+    /// `recordings`: Mango's recording id, the content type and the audio.
+    pub async fn start(
+        key: &str,
+        salt: &str,
+        recordings: Vec<(&str, &str, Vec<u8>)>,
+    ) -> FakeMangoRecordings {
+        use axum::extract::{Form, Path, State};
+        use axum::http::{HeaderMap, StatusCode};
+        use axum::response::{IntoResponse, Response};
+        use std::collections::HashMap;
+
+        #[derive(Clone)]
+        struct Fake {
+            key: String,
+            salt: String,
+            base: String,
+            recordings: Arc<HashMap<String, (String, Vec<u8>)>>,
+            links: Arc<Mutex<HashMap<String, String>>>,
+            next: Arc<std::sync::atomic::AtomicU64>,
+            tx: mpsc::UnboundedSender<MangoAsked>,
+        }
+        async fn post(State(f): State<Fake>, Form(form): Form<HashMap<String, String>>) -> Response {
+            let json = form.get("json").cloned().unwrap_or_default();
+            let signed = rodnik::telephony::mango::sign(&f.key, &json, &f.salt);
+            if form.get("vpbx_api_key") != Some(&f.key) || form.get("sign") != Some(&signed) {
+                return (StatusCode::UNAUTHORIZED, r#"{"result":3102}"#).into_response();
+            }
+            let v: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+            let _ = f.tx.send(MangoAsked::Recording(v.clone()));
+            let id = v["recording_id"].as_str().unwrap_or_default().to_string();
+            if !f.recordings.contains_key(&id) {
+                return (StatusCode::NOT_FOUND, "").into_response();
+            }
+            let n = f.next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let token = format!("l{n}x{:x}", n.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+            f.links.lock().await.insert(token.clone(), id);
+            (StatusCode::FOUND, [("location", format!("{}/files/{token}", f.base))]).into_response()
+        }
+        async fn file(State(f): State<Fake>, Path(token): Path<String>, headers: HeaderMap) -> Response {
+            let _ = f.tx.send(MangoAsked::File(
+                headers
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_string()))
+                    .collect(),
+            ));
+            // A link works once.
+            let Some(id) = f.links.lock().await.remove(&token) else {
+                return (StatusCode::NOT_FOUND, "").into_response();
+            };
+            let (kind, audio) = f.recordings[&id].clone();
+            ([("content-type", kind)], audio).into_response()
+        }
+
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind API");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let (tx, asked) = mpsc::unbounded_channel();
+        let fake = Fake {
+            key: key.into(),
+            salt: salt.into(),
+            base: base.clone(),
+            recordings: Arc::new(
+                recordings
+                    .into_iter()
+                    .map(|(id, kind, audio)| (id.to_string(), (kind.to_string(), audio)))
+                    .collect(),
+            ),
+            links: Default::default(),
+            next: Default::default(),
+            tx,
+        };
+        let app = axum::Router::new()
+            .route("/vpbx/queries/recording/post", axum::routing::post(post))
+            .route("/files/{token}", axum::routing::get(file))
+            .with_state(fake);
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        FakeMangoRecordings { base, asked }
+    }
+
+    pub async fn next(&mut self) -> MangoAsked {
+        tokio::time::timeout(Duration::from_secs(5), self.asked.recv())
+            .await
+            .ok()
+            .flatten()
+            .expect("a request to Mango's recording API within 5 s")
+    }
+}
+
+/// `seconds` of a 440 Hz tone as a WAV file (8 kHz, 16-bit mono): audio a
+/// browser can decode and report the length of.
+pub fn tone_wav(seconds: u32) -> Vec<u8> {
+    let rate = 8000u32;
+    let samples: Vec<i16> = (0..rate * seconds)
+        .map(|i| {
+            let t = i as f64 / f64::from(rate);
+            ((t * 440.0 * std::f64::consts::TAU).sin() * 8000.0) as i16
+        })
+        .collect();
+    let data_len = (samples.len() * 2) as u32;
+    let mut w = Vec::with_capacity(44 + data_len as usize);
+    w.extend_from_slice(b"RIFF");
+    w.extend_from_slice(&(36 + data_len).to_le_bytes());
+    w.extend_from_slice(b"WAVEfmt ");
+    w.extend_from_slice(&16u32.to_le_bytes());
+    w.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    w.extend_from_slice(&1u16.to_le_bytes()); // mono
+    w.extend_from_slice(&rate.to_le_bytes());
+    w.extend_from_slice(&(rate * 2).to_le_bytes());
+    w.extend_from_slice(&2u16.to_le_bytes());
+    w.extend_from_slice(&16u16.to_le_bytes());
+    w.extend_from_slice(b"data");
+    w.extend_from_slice(&data_len.to_le_bytes());
+    for s in samples {
+        w.extend_from_slice(&s.to_le_bytes());
+    }
+    w
+}

@@ -350,7 +350,9 @@ async fn a_call_that_rings_on_to_another_operator_pops_there_and_ends_missed_whe
 #[tokio::test]
 async fn other_mango_events_and_outgoing_calls_are_acknowledged_and_ignored() {
     let app = mango_app().await;
-    let rec = json!({ "entry_id": ENTRY, "product_id": 1, "recording_id": "MToxMDA1NzU5MzoyNDE6NjQzNDY5OTYwOjE=" });
+    // A recording that has only started lists nothing yet.
+    let rec = json!({ "entry_id": ENTRY, "call_id": "c", "seq": 1, "recording_state": "Started",
+                      "recording_id": "MToxMDA1NzU5MzoyNDE6NjQzNDY5OTYwOjE=" });
     assert_eq!(mango(&app, "/events/recording", &rec).await, 200);
     assert_eq!(
         mango(&app, "/events/dtmf", &json!({ "seq": 1, "dtmf": "1" })).await,
@@ -502,4 +504,163 @@ async fn mangos_number_spellings_find_clients_of_every_kind_of_number() {
         assert_eq!(pop["data"]["from"], *e164, "{from}");
         assert_eq!(pop["data"]["client_ids"], json!([client_id]), "{from}");
     }
+}
+
+/// Mango keeps a call's recording; its events name it, the client's history
+/// lists it under the call, and `GET /api/recordings/{id}` plays it through
+/// Mango's `queries/recording/post` (a one-time link each time).
+#[tokio::test]
+async fn a_mango_recording_is_listed_under_the_call_and_plays_through_the_server() {
+    use rodnik_tests::pbx::{FakeMangoRecordings, MangoAsked};
+    let audio: Vec<u8> = b"ID3\x04\x00\x00\x00\x00\x00\x00mp3-frames".repeat(500);
+    let mut api = FakeMangoRecordings::start(
+        KEY,
+        SALT,
+        vec![("MToxMDAwNjA4NTo1MDA5NDExMDIyOjE=", "audio/mp3", audio.clone())],
+    )
+    .await;
+    let mut cfg = Config::for_tests();
+    cfg.telephony.set("mango", "api_key", KEY);
+    cfg.telephony.set("mango", "api_salt", SALT);
+    cfg.telephony
+        .set("mango", "api_url", &format!("{}/vpbx", api.base));
+    let app = spawn_with(cfg).await;
+    let (_, olga) = app.user("olga", "operator", Some("101")).await;
+    let (_, kolya) = app.user("kolya", "courier", None).await;
+    let (client_id, _) = app
+        .client("Иван Петров", "individual", "+79123456789")
+        .await;
+    for (path, ev) in [
+        ("/events/call", leg("leg-1", 1, "Appeared", Some("101"), "79123456789")),
+        ("/events/call", leg("leg-1", 2, "Connected", Some("101"), "79123456789")),
+        ("/events/call", leg("leg-1", 3, "Disconnected", Some("101"), "79123456789")),
+        ("/events/summary", summary(1, Some("101"), "79123456789")),
+    ] {
+        assert_eq!(mango(&app, path, &ev).await, 200);
+    }
+    let recording = |state: &str, id: &str, recipient: Option<&str>| {
+        json!({ "recording_id": id, "recording_state": state, "seq": 1, "entry_id": ENTRY,
+                "call_id": "leg-1", "extension": "101", "timestamp": 1764230471,
+                "completion_code": if state == "Completed" { json!(1000) } else { Value::Null },
+                "recipient": recipient })
+    };
+    let rec_id = "MToxMDAwNjA4NTo1MDA5NDExMDIyOjE=";
+    // Started: nothing to play yet; kept only in someone's mailbox: nothing either.
+    assert_eq!(mango(&app, "/events/recording", &recording("Started", rec_id, None)).await, 200);
+    assert_eq!(
+        mango(&app, "/events/recording", &recording("Completed", "mail-only", Some("Mail"))).await,
+        200
+    );
+    let path = format!("/api/clients/{client_id}/history");
+    assert_eq!(app.get(&path, &olga).await.ok()["calls"][0]["recordings"], json!([]));
+
+    // Completed in the cloud, then "added to the storage": one recording.
+    assert_eq!(
+        mango(&app, "/events/recording", &recording("Completed", rec_id, Some("Cloud"))).await,
+        200
+    );
+    let added = json!({ "entry_id": ENTRY, "product_id": 300022532, "user_id": 300049012,
+                        "timestamp": 1764230480, "recording_id": rec_id });
+    for _ in 0..2 {
+        assert_eq!(mango(&app, "/events/record/added", &added).await, 200);
+    }
+    // A forged one is refused.
+    let forged = added.to_string();
+    assert_eq!(
+        post_form(&app, "/events/record/added", KEY, &forged, &sign(KEY, &forged, "x")).await,
+        401
+    );
+    let h = app.get(&path, &olga).await.ok();
+    let recs = h["calls"][0]["recordings"].as_array().expect("recordings").clone();
+    assert_eq!(recs.len(), 1, "{h}");
+    assert_eq!(recs[0]["provider"], "mango");
+    assert_eq!(recs[0]["extension"], "101");
+    let id = recs[0]["id"].as_str().expect("id").to_string();
+
+    // Played twice: Mango's links work once, so each play asks Mango again.
+    for _ in 0..2 {
+        let resp = app
+            .http
+            .get(app.url(&format!("/api/recordings/{id}")))
+            .bearer_auth(&olga)
+            .send()
+            .await
+            .expect("play");
+        assert_eq!(resp.status(), 200);
+        assert_eq!(resp.headers()["content-type"], "audio/mp3");
+        assert_eq!(resp.headers()["content-length"], audio.len().to_string().as_str());
+        assert_eq!(resp.bytes().await.expect("audio").to_vec(), audio);
+        match api.next().await {
+            MangoAsked::Recording(v) => {
+                assert_eq!(v, json!({ "recording_id": rec_id, "action": "play" }))
+            }
+            other => panic!("expected the signed query first, got {other:?}"),
+        }
+        match api.next().await {
+            MangoAsked::File(headers) => assert!(
+                headers.iter().all(|(k, v)| !v.contains(KEY) && k != "authorization"),
+                "the file link got the keys: {headers:?}"
+            ),
+            other => panic!("expected the file link, got {other:?}"),
+        }
+    }
+
+    // Couriers do not hear the operators' calls; an unknown id is 404.
+    app.get(&format!("/api/recordings/{id}"), &kolya).await.error(403);
+    let e = app.get("/api/recordings/r0000", &olga).await.error(404);
+    assert_eq!(e["code"], "not_found");
+    app.get("/api/recordings/..%2Fetc", &olga).await.error(404);
+
+    // Mango has not got it (yet): a 404 that says so.
+    let missing = json!({ "entry_id": ENTRY, "product_id": 1, "user_id": -1,
+                          "timestamp": 1764230490, "recording_id": "not-uploaded-yet" });
+    assert_eq!(mango(&app, "/events/record/added", &missing).await, 200);
+    let h = app.get(&path, &olga).await.ok();
+    let late = h["calls"][0]["recordings"]
+        .as_array()
+        .expect("recordings")
+        .iter()
+        .find(|r| r["id"] != id.as_str())
+        .expect("the second recording")["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let e = app.get(&format!("/api/recordings/{late}"), &olga).await.error(404);
+    assert_eq!(e["code"], "recording_unavailable");
+}
+
+/// Mango out of reach: the operator gets a 502 that names it, not a hang.
+#[tokio::test]
+async fn a_recording_while_mango_is_unreachable_is_a_clear_gateway_error() {
+    let mut cfg = Config::for_tests();
+    cfg.telephony.set("mango", "api_key", KEY);
+    cfg.telephony.set("mango", "api_salt", SALT);
+    // A port nothing listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = closed.local_addr().expect("addr").port();
+    drop(closed);
+    cfg.telephony
+        .set("mango", "api_url", &format!("http://127.0.0.1:{port}/vpbx"));
+    let app = spawn_with(cfg).await;
+    let (_, olga) = app.user("olga", "operator", Some("101")).await;
+    let (cid, _) = app
+        .client("Иван Петров", "individual", "+79123456789")
+        .await;
+    for (path, ev) in [
+        ("/events/call", leg("leg-1", 1, "Appeared", Some("101"), "79123456789")),
+        ("/events/summary", summary(1, Some("101"), "79123456789")),
+    ] {
+        assert_eq!(mango(&app, path, &ev).await, 200);
+    }
+    let added = json!({ "entry_id": ENTRY, "product_id": 1, "user_id": 1,
+                        "timestamp": 1764230480, "recording_id": "r-1" });
+    assert_eq!(mango(&app, "/events/record/added", &added).await, 200);
+    let h = app.get(&format!("/api/clients/{cid}/history"), &olga).await.ok();
+    let id = h["calls"][0]["recordings"][0]["id"].as_str().expect("recording").to_string();
+    let e = app.get(&format!("/api/recordings/{id}"), &olga).await.error(502);
+    assert_eq!(e["code"], "pbx_error");
+    assert!(
+        e["message"].as_str().unwrap_or_default().contains("Mango Office"),
+        "{e}"
+    );
 }

@@ -71,6 +71,7 @@ use super::{
         pbx::put_settings,
         pbx::set_extension,
         pbx::originate_call,
+        pbx::play_recording,
         reports::deliveries,
         reports::sales,
         reports::orders,

@@ -11,7 +11,7 @@ use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use rodnik_shared::api::{
     CallEventKind, CallState, ErrorBody, ErrorDetail, OriginateRequest, OriginateResponse,
-    PutTelephonySettings, SetExtension, TelephonySettingsView, User,
+    PbxProvider, PutTelephonySettings, SetExtension, TelephonySettingsView, User,
 };
 use rodnik_shared::validate;
 
@@ -19,6 +19,7 @@ use super::extract::{ApiJson, CurrentUser};
 use crate::app::AppState;
 use crate::error::{Error, Result};
 use crate::telephony::originate::{originate, OriginateError};
+use crate::telephony::recordings::{self, FetchError};
 use crate::telephony::{ingest, mango, zadarma, Incoming};
 
 pub fn router() -> Router<AppState> {
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/settings/telephony", get(get_settings).put(put_settings))
         .route("/me/extension", put(set_extension))
         .route("/calls/originate", post(originate_call))
+        .route("/recordings/{id}", get(play_recording))
 }
 
 fn form(body: &[u8]) -> Result<BTreeMap<String, String>> {
@@ -136,7 +138,36 @@ pub async fn mango_event(
                 .mark_pbx_event(&seen, &chrono::Utc::now().to_rfc3339())
                 .await?;
         }
-        // Recordings, DTMF, SMS, call-back results...: signed, and not needed.
+        // A recording in the cloud storage: the call's history can play it.
+        "events/record/added" => {
+            let r: mango::RecordAdded = serde_json::from_str(json).map_err(bad)?;
+            state
+                .store
+                .add_recording(
+                    PbxProvider::Mango,
+                    &r.recording_id,
+                    &mango::rodnik_call_id(&r.entry_id),
+                    &mango::when(r.timestamp).to_rfc3339(),
+                    None,
+                )
+                .await?;
+        }
+        "events/recording" => {
+            let r: mango::RecordingEvent = serde_json::from_str(json).map_err(bad)?;
+            if r.kept_in_cloud() {
+                state
+                    .store
+                    .add_recording(
+                        PbxProvider::Mango,
+                        &r.recording_id,
+                        &mango::rodnik_call_id(&r.entry_id),
+                        &mango::when(r.timestamp).to_rfc3339(),
+                        r.extension.as_deref(),
+                    )
+                    .await?;
+            }
+        }
+        // DTMF, SMS, call-back results...: signed, and not needed.
         _ => {}
     }
     Ok(StatusCode::OK)
@@ -381,4 +412,83 @@ pub async fn originate_call(
             Err(PbxFailed(m).into_response())
         }
     }
+}
+
+/// A call's recording (an id from the client's history), fetched from the PBX
+/// and passed on as audio: `<audio>` plays it, a link downloads it.
+#[utoipa::path(get, path = "/api/recordings/{id}",
+    params(("id" = String, Path, description = "a recording's id from `GET /api/clients/{id}/history`")),
+    responses((status = 200, description = "the audio, as the PBX keeps it (Mango: MP3)",
+               content_type = "audio/mpeg", body = Vec<u8>),
+              (status = 403, body = ErrorBody),
+              (status = 404, description = "no such recording, or the PBX does not have it (yet)", body = ErrorBody),
+              (status = 409, description = "the PBX's keys are not set, or would go where they must not", body = ErrorBody),
+              (status = 502, body = ErrorBody)))]
+pub async fn play_recording(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> std::result::Result<Response, Response> {
+    user.require_operator().map_err(IntoResponse::into_response)?;
+    let id = id.trim();
+    if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(Error::not_found("recording").into_response());
+    }
+    let rec = state
+        .store
+        .recording(id)
+        .await
+        .map_err(IntoResponse::into_response)?
+        .ok_or_else(|| Error::not_found("recording").into_response())?;
+    let eff = state
+        .telephony
+        .settings()
+        .await
+        .map_err(IntoResponse::into_response)?;
+    let audio = match recordings::fetch(&state.telephony, &eff, &rec).await {
+        Ok(r) => r,
+        Err(FetchError::NotConfigured) => {
+            return Err(Error::conflict(
+                "telephony_not_configured",
+                "the PBX's API keys are not set (Settings, Telephony)",
+            )
+            .into_response())
+        }
+        Err(FetchError::Refused(m)) => {
+            tracing::warn!(user = %user.0.username, error = %m, "recording refused");
+            return Err(Error::conflict("provider_host_not_allowed", m).into_response());
+        }
+        Err(FetchError::Unavailable) => {
+            let error = ErrorDetail {
+                code: "recording_unavailable".into(),
+                message: "the PBX does not have this recording: it may still be uploading (try again in a minute) or it was deleted".into(),
+                field: None,
+            };
+            return Err((StatusCode::NOT_FOUND, Json(ErrorBody { error })).into_response());
+        }
+        Err(FetchError::Provider(m)) => {
+            tracing::warn!(user = %user.0.username, call = %rec.call_id, error = %m, "recording failed");
+            return Err(PbxFailed(m).into_response());
+        }
+    };
+    let kind = audio
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .filter(|k| k.starts_with("audio/"))
+        .unwrap_or("audio/mpeg")
+        .to_string();
+    let mut resp = Response::builder()
+        .status(StatusCode::OK)
+        .header(axum::http::header::CONTENT_TYPE, kind)
+        .header(axum::http::header::CACHE_CONTROL, "private, no-store")
+        .header(
+            axum::http::header::CONTENT_DISPOSITION,
+            format!("inline; filename=\"recording-{id}.mp3\""),
+        );
+    if let Some(len) = audio.content_length() {
+        resp = resp.header(axum::http::header::CONTENT_LENGTH, len);
+    }
+    resp.body(axum::body::Body::from_stream(audio.bytes_stream()))
+        .map_err(|e| Error::Internal(format!("recording response: {e}")).into_response())
 }

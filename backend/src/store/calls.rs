@@ -1,7 +1,7 @@
 //! The call log. A call's record key comes from the PBX's call id, so a
 //! repeated event finds the same record; its state only moves forward.
 
-use rodnik_shared::api::{Call, CallEventKind, CallState};
+use rodnik_shared::api::{Call, CallEventKind, CallRecording, CallState, PbxProvider};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
@@ -272,6 +272,104 @@ impl Store {
             )
             .await?;
         decode_all(rows.into_iter().map(call_from_row).collect())
+    }
+}
+
+/// A recording the PBX keeps, as stored: what plays it back.
+#[derive(Debug, Clone)]
+pub struct StoredRecording {
+    pub provider: PbxProvider,
+    /// The PBX's own id (what its API wants).
+    pub recording_id: String,
+    pub call_id: String,
+}
+
+pub fn recording_key(provider: PbxProvider, recording_id: &str) -> String {
+    let digest = Sha256::digest(format!("{}|{recording_id}", provider_name(provider)).as_bytes());
+    format!("r{}", &hex::encode(digest)[..24])
+}
+
+fn provider_name(p: PbxProvider) -> &'static str {
+    match p {
+        PbxProvider::Mango => "mango",
+        PbxProvider::Zadarma => "zadarma",
+        PbxProvider::Asterisk => "asterisk",
+    }
+}
+
+impl Store {
+    /// Notes a recording of a call (Rodnik's call id, `mango:<entry_id>`).
+    /// A repeat (Mango posts both `recording` and `record/added`) keeps the
+    /// first. Returns the recording's id.
+    pub async fn add_recording(
+        &self,
+        provider: PbxProvider,
+        recording_id: &str,
+        call_id: &str,
+        at: &str,
+        extension: Option<&str>,
+    ) -> Result<String> {
+        let key = recording_key(provider, recording_id);
+        match self
+            .run_with(
+                "CREATE $rid CONTENT $doc RETURN NONE",
+                json!({ "doc": strip_nulls(json!({
+                    "call_id": call_id, "provider": provider_name(provider),
+                    "recording_id": recording_id, "at": at, "extension": extension,
+                })) }),
+                vec![("rid", rid("recordings", &key))],
+            )
+            .await
+        {
+            Ok(_)
+            | Err(Error::Conflict {
+                code: "duplicate", ..
+            }) => Ok(key),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub async fn recording(&self, id: &str) -> Result<Option<StoredRecording>> {
+        let row = self
+            .one(
+                "SELECT * FROM ONLY $rid",
+                Value::Null,
+                vec![("rid", rid("recordings", id))],
+            )
+            .await?;
+        Ok(row.and_then(|r| {
+            Some(StoredRecording {
+                provider: serde_json::from_value(r.get("provider")?.clone()).ok()?,
+                recording_id: r.get("recording_id")?.as_str()?.to_string(),
+                call_id: r.get("call_id")?.as_str()?.to_string(),
+            })
+        }))
+    }
+
+    /// The recordings of these calls (Rodnik's call ids), oldest first.
+    pub async fn recordings_of(
+        &self,
+        call_ids: &[String],
+    ) -> Result<std::collections::HashMap<String, Vec<CallRecording>>> {
+        let mut out: std::collections::HashMap<String, Vec<CallRecording>> = Default::default();
+        if call_ids.is_empty() {
+            return Ok(out);
+        }
+        let rows = self
+            .many(
+                "SELECT record::id(id) AS id, call_id, provider, at, extension FROM recordings
+                 WHERE call_id IN $ids ORDER BY at",
+                json!({ "ids": call_ids }),
+                vec![],
+            )
+            .await?;
+        for row in rows {
+            let Some(call) = row.get("call_id").and_then(Value::as_str).map(str::to_string) else {
+                continue;
+            };
+            out.entry(call).or_default().push(decode(row)?);
+        }
+        Ok(out)
     }
 }
 

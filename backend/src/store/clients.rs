@@ -282,12 +282,17 @@ impl Store {
             orders.truncate(limit);
             orders.last().map(|o| o.number.to_string())
         });
+        let call_ids: Vec<String> = calls.iter().map(|c| c.call_id.clone()).collect();
+        let mut recordings = self.recordings_of(&call_ids).await?;
         Ok(ClientHistory {
             orders,
             next_before: next_before.flatten(),
             calls: calls
                 .into_iter()
-                .map(|c| history_call(c, &operators))
+                .map(|c| {
+                    let r = recordings.remove(&c.call_id).unwrap_or_default();
+                    history_call(c, &operators, r)
+                })
                 .collect(),
             notes,
         })
@@ -486,7 +491,11 @@ impl Store {
 /// How many calls and notes the history brings (the newest).
 const HISTORY_SIDE: usize = 50;
 
-fn history_call(c: Call, operators: &std::collections::HashMap<String, String>) -> HistoryCall {
+fn history_call(
+    c: Call,
+    operators: &std::collections::HashMap<String, String>,
+    recordings: Vec<rodnik_shared::api::CallRecording>,
+) -> HistoryCall {
     let talk_seconds = c.talk_seconds();
     HistoryCall {
         operator: c.extension.as_ref().and_then(|e| operators.get(e)).cloned(),
@@ -499,6 +508,7 @@ fn history_call(c: Call, operators: &std::collections::HashMap<String, String>) 
         extension: c.extension,
         called_back_at: c.called_back_at,
         order_ids: c.order_ids,
+        recordings,
     }
 }
 

@@ -79,6 +79,63 @@ pub struct Summary {
     pub end_time: Option<i64>,
 }
 
+/// `/events/record/added`: the recording is in the cloud storage and can be
+/// fetched through `queries/recording/post`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RecordAdded {
+    #[serde(deserialize_with = "text_required")]
+    pub entry_id: String,
+    #[serde(deserialize_with = "text_required")]
+    pub recording_id: String,
+    #[serde(default)]
+    pub timestamp: Option<i64>,
+}
+
+/// `/events/recording`: a recording started, moved to another leg, or ended.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RecordingEvent {
+    #[serde(deserialize_with = "text_required")]
+    pub recording_id: String,
+    /// Started, Continued, Completed.
+    pub recording_state: String,
+    #[serde(deserialize_with = "text_required")]
+    pub entry_id: String,
+    #[serde(default, deserialize_with = "text")]
+    pub extension: Option<String>,
+    #[serde(default)]
+    pub timestamp: Option<i64>,
+    /// Cloud, Mail or CloudAndMail (only when Completed).
+    #[serde(default)]
+    pub recipient: Option<String>,
+}
+
+impl RecordingEvent {
+    /// A finished recording kept in the cloud storage: one Rodnik can play.
+    /// (Mail-only recordings go to someone's mailbox and are not fetchable.)
+    pub fn kept_in_cloud(&self) -> bool {
+        self.recording_state == "Completed"
+            && self
+                .recipient
+                .as_deref()
+                .is_none_or(|r| r.to_ascii_lowercase().contains("cloud"))
+    }
+}
+
+/// The form of `queries/recording/post` (`action`: `play` or `download`):
+/// Mango answers 302 to a one-time link on its file service.
+pub fn recording_form(api_key: &str, api_salt: &str, recording_id: &str) -> Vec<(String, String)> {
+    let json = serde_json::json!({ "recording_id": recording_id, "action": "play" }).to_string();
+    vec![
+        ("vpbx_api_key".into(), api_key.to_string()),
+        ("sign".into(), sign(api_key, &json, api_salt)),
+        ("json".into(), json),
+    ]
+}
+
+pub fn when(ts: Option<i64>) -> chrono::DateTime<Utc> {
+    at(ts).unwrap_or_else(Utc::now)
+}
+
 /// Mango sends ids and numbers as strings, sometimes as numbers.
 fn text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     let v = Option::<serde_json::Value>::deserialize(d)?;
@@ -229,5 +286,36 @@ mod tests {
             "from": { "extension": "101", "number": "sip:olga@x" }, "to": { "number": "79123456789" } }),
         );
         assert!(leg_event(&out).is_none());
+    }
+
+    #[test]
+    fn recording_events_parse_as_mango_sends_them() {
+        let added: RecordAdded = serde_json::from_value(serde_json::json!({
+            "entry_id": "NTAwOTQxMTAyMg==", "product_id": 300022532, "user_id": 300049012,
+            "timestamp": 1578664187, "recording_id": "MToxMDAwNjA4NTo1MDA5NDExMDIyOjE="
+        }))
+        .unwrap();
+        assert_eq!(added.entry_id, "NTAwOTQxMTAyMg==");
+        assert_eq!(added.recording_id, "MToxMDAwNjA4NTo1MDA5NDExMDIyOjE=");
+        let ev = |state: &str, recipient: Option<&str>| -> RecordingEvent {
+            serde_json::from_value(serde_json::json!({
+                "recording_id": "r1", "recording_state": state, "seq": 2, "entry_id": "e1",
+                "call_id": "c1", "extension": 101, "timestamp": 1578664187,
+                "completion_code": 1000, "recipient": recipient
+            }))
+            .unwrap()
+        };
+        assert_eq!(ev("Completed", Some("Cloud")).extension.as_deref(), Some("101"));
+        assert!(ev("Completed", Some("Cloud")).kept_in_cloud());
+        assert!(ev("Completed", Some("CloudAndMail")).kept_in_cloud());
+        assert!(!ev("Completed", Some("Mail")).kept_in_cloud());
+        assert!(!ev("Started", None).kept_in_cloud());
+        let form = recording_form("k", "s", "r1");
+        let json = &form[2].1;
+        assert_eq!(form[1].1, sign("k", json, "s"));
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(json).unwrap(),
+            serde_json::json!({ "recording_id": "r1", "action": "play" })
+        );
     }
 }

@@ -5,6 +5,7 @@
 pub mod asterisk;
 pub mod mango;
 pub mod originate;
+pub mod recordings;
 pub mod settings;
 pub mod zadarma;
 
@@ -105,6 +106,9 @@ pub fn same_secret(a: &[u8], b: &[u8]) -> bool {
 #[derive(Clone)]
 pub struct Telephony {
     pub http: reqwest::Client,
+    /// For recordings: no limit on the whole answer (a long call's audio may
+    /// take a while on a slow line), only on each wait for more of it.
+    pub media: reqwest::Client,
     pub ami: asterisk::Ami,
     store: Store,
     cfg: Arc<Config>,
@@ -118,9 +122,16 @@ impl Telephony {
             .timeout(std::time::Duration::from_secs(15))
             .build()
             .map_err(|e| crate::error::Error::Internal(format!("HTTP client: {e}")))?;
+        let media = reqwest::Client::builder()
+            .connect_timeout(std::time::Duration::from_secs(5))
+            .read_timeout(std::time::Duration::from_secs(20))
+            .redirect(reqwest::redirect::Policy::limited(3))
+            .build()
+            .map_err(|e| crate::error::Error::Internal(format!("HTTP client: {e}")))?;
         let ami = asterisk::Ami::start(store.clone(), cfg.clone());
         let t = Telephony {
             http,
+            media,
             ami,
             store,
             cfg,

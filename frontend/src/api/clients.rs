@@ -54,6 +54,31 @@ impl Api {
 
     /// A page of the client's history (`state`: only orders in it;
     /// `before`: the previous page's `next_before`).
+    /// A call's recording as a temporary link `<audio>` can play (the
+    /// request carries the token, a plain `src` could not): the caller
+    /// revokes it.
+    pub async fn recording_url(&self, id: &str) -> Result<String, ApiError> {
+        let path = format!("/api/recordings/{}", enc(id));
+        let resp = self
+            .auth(Request::get(&path))
+            .send()
+            .await
+            .map_err(|e| ApiError::Network(e.to_string()))?;
+        if !resp.ok() {
+            self.checked(Ok(resp)).await?;
+            return Err(ApiError::Decode("an error without a body".into()));
+        }
+        let kind = resp
+            .headers()
+            .get("content-type")
+            .unwrap_or_else(|| "audio/mpeg".to_string());
+        let bytes = resp
+            .binary()
+            .await
+            .map_err(|e| ApiError::Network(e.to_string()))?;
+        super::blob_url(&bytes, &kind).map_err(|e| ApiError::Decode(format!("{e:?}")))
+    }
+
     pub async fn client_history(
         &self,
         client_id: &str,

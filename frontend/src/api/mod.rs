@@ -297,6 +297,17 @@ pub fn new_idempotency_key() -> String {
     out
 }
 
+/// A temporary link to these bytes (revoke it with `Url::revoke_object_url`
+/// when done): how the app hands a fetched file to `<a download>` or `<audio>`,
+/// which could not send the token themselves.
+pub fn blob_url(bytes: &[u8], kind: &str) -> Result<String, wasm_bindgen::JsValue> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(kind);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)?;
+    web_sys::Url::create_object_url_with_blob(&blob)
+}
+
 fn enc(s: &str) -> String {
     String::from(js_sys::encode_uri_component(s))
 }

@@ -10,6 +10,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::client_card::{lines_text, short_date};
+use super::recording::RecordingPlayer;
 use super::new_client_form::{field_error, value};
 use crate::api::{new_idempotency_key, Api, ApiError};
 use crate::i18n::{client, kind_label, state_label, Lang};
@@ -451,6 +452,9 @@ pub fn ClientHistoryView(p: &HistoryProps) -> Html {
                             if let Some(s) = c.talk_seconds { { format!(" · {}", history::talk_time(s)) } }
                             if !c.answered && c.called_back_at.is_some() { { format!(" · {}", t.called_back) } }
                         </span>
+                        { for c.recordings.iter().map(|r| html! {
+                            <RecordingPlayer key={r.id.clone()} id={r.id.clone()} token={p.token.clone()} {lang} />
+                        }) }
                     </li>
                 }
             }

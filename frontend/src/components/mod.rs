@@ -13,6 +13,7 @@ pub mod live_status;
 pub mod new_client_form;
 pub mod order_form;
 pub mod orders_table;
+pub mod recording;
 pub mod reports;
 
 pub use client_card::ClientCardView;

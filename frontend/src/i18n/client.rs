@@ -49,6 +49,10 @@ pub struct ClientTexts {
     pub call_answered: &'static str,
     pub call_missed: &'static str,
     pub called_back: &'static str,
+    pub recording: &'static str,
+    pub recording_title: &'static str,
+    pub recording_loading: &'static str,
+    pub recording_save: &'static str,
 }
 
 pub fn texts(lang: Lang) -> &'static ClientTexts {
@@ -105,6 +109,10 @@ static EN: ClientTexts = ClientTexts {
     call_answered: "call",
     call_missed: "missed call",
     called_back: "called back",
+    recording: "▶ Recording",
+    recording_title: "Play the call's recording",
+    recording_loading: "Loading the recording…",
+    recording_save: "Save",
 };
 
 static RU: ClientTexts = ClientTexts {
@@ -153,4 +161,8 @@ static RU: ClientTexts = ClientTexts {
     call_answered: "звонок",
     call_missed: "пропущен",
     called_back: "перезвонили",
+    recording: "▶ Запись",
+    recording_title: "Прослушать запись разговора",
+    recording_loading: "Загружаем запись…",
+    recording_save: "Скачать",
 };

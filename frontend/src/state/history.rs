@@ -118,6 +118,7 @@ mod tests {
             operator: None,
             called_back_at: None,
             order_ids: vec![],
+            recordings: vec![],
         }
     }
 
