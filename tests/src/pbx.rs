@@ -326,7 +326,10 @@ impl FakeMangoRecordings {
             next: Arc<std::sync::atomic::AtomicU64>,
             tx: mpsc::UnboundedSender<MangoAsked>,
         }
-        async fn post(State(f): State<Fake>, Form(form): Form<HashMap<String, String>>) -> Response {
+        async fn post(
+            State(f): State<Fake>,
+            Form(form): Form<HashMap<String, String>>,
+        ) -> Response {
             let json = form.get("json").cloned().unwrap_or_default();
             let signed = rodnik::telephony::mango::sign(&f.key, &json, &f.salt);
             if form.get("vpbx_api_key") != Some(&f.key) || form.get("sign") != Some(&signed) {
@@ -341,9 +344,17 @@ impl FakeMangoRecordings {
             let n = f.next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             let token = format!("l{n}x{:x}", n.wrapping_mul(0x9e37_79b9_7f4a_7c15));
             f.links.lock().await.insert(token.clone(), id);
-            (StatusCode::FOUND, [("location", format!("{}/files/{token}", f.base))]).into_response()
+            (
+                StatusCode::FOUND,
+                [("location", format!("{}/files/{token}", f.base))],
+            )
+                .into_response()
         }
-        async fn file(State(f): State<Fake>, Path(token): Path<String>, headers: HeaderMap) -> Response {
+        async fn file(
+            State(f): State<Fake>,
+            Path(token): Path<String>,
+            headers: HeaderMap,
+        ) -> Response {
             let _ = f.tx.send(MangoAsked::File(
                 headers
                     .iter()

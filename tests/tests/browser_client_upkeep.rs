@@ -3,7 +3,8 @@
 //! phone shared by two clients brings the chooser and then that address;
 //! the client is edited, a stale save is refused without losing the typing,
 //! an address is added and retired, notes are added, and another operator's
-//! changes show live. Skips without `frontend/dist` and Chromium, unless
+//! changes show live; a recorded call plays in the client's history
+//! (item 3). Skips without `frontend/dist` and Chromium, unless
 //! RODNIK_FULL_SUITE is set.
 
 use fantoccini::{Client, Locator};
@@ -384,5 +385,161 @@ async fn a_client_who_calls_back_gets_the_order_moved_from_the_console() {
         "a new order"
     );
     screenshot(&c, "console-history.png").await;
+    c.close().await.expect("close browser");
+}
+
+/// Posts a Mango Office event, signed as Mango signs it.
+async fn mango_event(app: &App, path: &str, event: serde_json::Value, key: &str, salt: &str) {
+    let json = event.to_string();
+    let sign = rodnik::telephony::mango::sign(key, &json, salt);
+    let body = format!(
+        "vpbx_api_key={}&sign={}&json={}",
+        rodnik_tests::enc(key),
+        rodnik_tests::enc(&sign),
+        rodnik_tests::enc(&json)
+    );
+    let status = app
+        .http
+        .post(app.url(&format!("/api/telephony/mango{path}")))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .expect("mango post")
+        .status();
+    assert_eq!(status, 200, "{path}");
+}
+
+/// Issue 18, item 3: a call Mango recorded shows "▶ Запись" in the client's
+/// history; a click plays it in the page (the audio decodes: its length is
+/// known); a recording Mango has not uploaded yet says so in Russian.
+#[tokio::test]
+async fn a_recorded_call_plays_in_the_clients_history() {
+    if !runnable() {
+        return;
+    }
+    const KEY: &str = "browser-mango-key";
+    const SALT: &str = "browser-mango-salt";
+    let api = rodnik_tests::pbx::FakeMangoRecordings::start(
+        KEY,
+        SALT,
+        vec![("rec-1", "audio/wav", rodnik_tests::pbx::tone_wav(3))],
+    )
+    .await;
+    let mut cfg = rodnik::config::Config::for_tests();
+    cfg.static_dir = Some(dist());
+    cfg.telephony.set("mango", "api_key", KEY);
+    cfg.telephony.set("mango", "api_salt", SALT);
+    cfg.telephony
+        .set("mango", "api_url", &format!("{}/vpbx", api.base));
+    let app = rodnik_tests::spawn_with(cfg).await;
+    app.user("op1", "operator", Some("101")).await;
+    let (client, _) = app
+        .client("Мария Записанная", "individual", "+79161112299")
+        .await;
+    let entry = "MjQ1Nzg2NDQ4OQ==";
+    let leg = |seq: i64, state: &str| {
+        json!({ "entry_id": entry, "call_id": "leg-1", "timestamp": 1764230400 + seq, "seq": seq,
+                "call_state": state, "location": "abonent", "from": { "number": "79161112299" },
+                "to": { "extension": "101", "number": "sip:op101@vpbx.mangosip.ru" } })
+    };
+    for (seq, state) in [(1, "Appeared"), (2, "Connected"), (3, "Disconnected")] {
+        mango_event(&app, "/events/call", leg(seq, state), KEY, SALT).await;
+    }
+    mango_event(
+        &app,
+        "/events/summary",
+        json!({ "entry_id": entry, "call_direction": 1, "from": { "number": "79161112299" },
+                "to": { "extension": "101" }, "entry_result": 1, "end_time": 1764230470 }),
+        KEY,
+        SALT,
+    )
+    .await;
+    for rec in ["rec-1", "rec-not-yet"] {
+        mango_event(
+            &app,
+            "/events/record/added",
+            json!({ "entry_id": entry, "product_id": 1, "user_id": 2, "timestamp": 1764230480,
+                    "recording_id": rec }),
+            KEY,
+            SALT,
+        )
+        .await;
+    }
+    let history = app
+        .get(&format!("/api/clients/{client}/history"), &app.admin)
+        .await
+        .ok();
+    let ids: Vec<String> = history["calls"][0]["recordings"]
+        .as_array()
+        .expect("recordings")
+        .iter()
+        .map(|r| r["id"].as_str().expect("id").to_string())
+        .collect();
+    assert_eq!(ids.len(), 2, "{history}");
+
+    let (_driver, c) = browser("ru-RU").await;
+    log_in(&c, &app, "op1").await;
+    retype(&c, "#client-search", "Записанная").await;
+    click(
+        &c,
+        &format!("#search-results li.search-result[data-id='{client}']"),
+    )
+    .await;
+    wait_until(&c, "#client-card", Some("data-id"), |v| v == client).await;
+    // The picked client's card is open: the list closed (it covered the card).
+    wait_js(
+        &c,
+        "return document.querySelector('#search-results') === null",
+        "the search list closed on the pick",
+    )
+    .await;
+    let rows = "#history .event.call .recording .play-recording";
+    wait_for(&c, rows).await;
+    let labels = texts(&c, rows).await;
+    assert_eq!(labels, vec!["▶ Запись", "▶ Запись"], "{labels:?}");
+
+    // The one Mango has: it loads, decodes (3 s long) and can be saved.
+    let mut played = None;
+    for id in &ids {
+        let button = format!("#history .recording[data-recording='{id}'] .play-recording");
+        click(&c, &button).await;
+        let settled = format!(
+            "const r = document.querySelector(\"#history .recording[data-recording='{id}']\");
+             return !!r && (!!r.querySelector('audio') || !!r.querySelector('.recording-error'))"
+        );
+        wait_js(&c, &settled, "the recording loaded or failed").await;
+        let has_audio = js(
+            &c,
+            &format!("return !!document.querySelector(\"#history .recording[data-recording='{id}'] audio\")"),
+        )
+        .await;
+        if has_audio == json!(true) {
+            played = Some(id.clone());
+        }
+    }
+    let played = played.expect("one recording played");
+    let decoded = format!(
+        "const a = document.querySelector(\"#history .recording[data-recording='{played}'] audio.recording-audio\");
+         return !!a && !a.error && a.readyState >= 1 && Math.round(a.duration) === 3
+             && a.src.startsWith('blob:')"
+    );
+    wait_js(&c, &decoded, "the recording decoded, 3 s long").await;
+    let save = texts(
+        &c,
+        &format!("#history .recording[data-recording='{played}'] .recording-save"),
+    )
+    .await;
+    assert_eq!(save, vec!["Скачать"]);
+    // The other: Mango has not got it yet, and the operator is told so.
+    let other = ids.iter().find(|i| **i != played).expect("the other");
+    let error = texts(
+        &c,
+        &format!("#history .recording[data-recording='{other}'] .recording-error"),
+    )
+    .await;
+    assert_eq!(error.len(), 1, "{error:?}");
+    assert!(error[0].contains("АТС ещё не отдала"), "{error:?}");
+    screenshot(&c, "console-history-recording.png").await;
     c.close().await.expect("close browser");
 }

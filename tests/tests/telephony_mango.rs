@@ -516,7 +516,11 @@ async fn a_mango_recording_is_listed_under_the_call_and_plays_through_the_server
     let mut api = FakeMangoRecordings::start(
         KEY,
         SALT,
-        vec![("MToxMDAwNjA4NTo1MDA5NDExMDIyOjE=", "audio/mp3", audio.clone())],
+        vec![(
+            "MToxMDAwNjA4NTo1MDA5NDExMDIyOjE=",
+            "audio/mp3",
+            audio.clone(),
+        )],
     )
     .await;
     let mut cfg = Config::for_tests();
@@ -531,9 +535,18 @@ async fn a_mango_recording_is_listed_under_the_call_and_plays_through_the_server
         .client("Иван Петров", "individual", "+79123456789")
         .await;
     for (path, ev) in [
-        ("/events/call", leg("leg-1", 1, "Appeared", Some("101"), "79123456789")),
-        ("/events/call", leg("leg-1", 2, "Connected", Some("101"), "79123456789")),
-        ("/events/call", leg("leg-1", 3, "Disconnected", Some("101"), "79123456789")),
+        (
+            "/events/call",
+            leg("leg-1", 1, "Appeared", Some("101"), "79123456789"),
+        ),
+        (
+            "/events/call",
+            leg("leg-1", 2, "Connected", Some("101"), "79123456789"),
+        ),
+        (
+            "/events/call",
+            leg("leg-1", 3, "Disconnected", Some("101"), "79123456789"),
+        ),
         ("/events/summary", summary(1, Some("101"), "79123456789")),
     ] {
         assert_eq!(mango(&app, path, &ev).await, 200);
@@ -546,17 +559,38 @@ async fn a_mango_recording_is_listed_under_the_call_and_plays_through_the_server
     };
     let rec_id = "MToxMDAwNjA4NTo1MDA5NDExMDIyOjE=";
     // Started: nothing to play yet; kept only in someone's mailbox: nothing either.
-    assert_eq!(mango(&app, "/events/recording", &recording("Started", rec_id, None)).await, 200);
     assert_eq!(
-        mango(&app, "/events/recording", &recording("Completed", "mail-only", Some("Mail"))).await,
+        mango(
+            &app,
+            "/events/recording",
+            &recording("Started", rec_id, None)
+        )
+        .await,
+        200
+    );
+    assert_eq!(
+        mango(
+            &app,
+            "/events/recording",
+            &recording("Completed", "mail-only", Some("Mail"))
+        )
+        .await,
         200
     );
     let path = format!("/api/clients/{client_id}/history");
-    assert_eq!(app.get(&path, &olga).await.ok()["calls"][0]["recordings"], json!([]));
+    assert_eq!(
+        app.get(&path, &olga).await.ok()["calls"][0]["recordings"],
+        json!([])
+    );
 
     // Completed in the cloud, then "added to the storage": one recording.
     assert_eq!(
-        mango(&app, "/events/recording", &recording("Completed", rec_id, Some("Cloud"))).await,
+        mango(
+            &app,
+            "/events/recording",
+            &recording("Completed", rec_id, Some("Cloud"))
+        )
+        .await,
         200
     );
     let added = json!({ "entry_id": ENTRY, "product_id": 300022532, "user_id": 300049012,
@@ -567,11 +601,21 @@ async fn a_mango_recording_is_listed_under_the_call_and_plays_through_the_server
     // A forged one is refused.
     let forged = added.to_string();
     assert_eq!(
-        post_form(&app, "/events/record/added", KEY, &forged, &sign(KEY, &forged, "x")).await,
+        post_form(
+            &app,
+            "/events/record/added",
+            KEY,
+            &forged,
+            &sign(KEY, &forged, "x")
+        )
+        .await,
         401
     );
     let h = app.get(&path, &olga).await.ok();
-    let recs = h["calls"][0]["recordings"].as_array().expect("recordings").clone();
+    let recs = h["calls"][0]["recordings"]
+        .as_array()
+        .expect("recordings")
+        .clone();
     assert_eq!(recs.len(), 1, "{h}");
     assert_eq!(recs[0]["provider"], "mango");
     assert_eq!(recs[0]["extension"], "101");
@@ -587,8 +631,12 @@ async fn a_mango_recording_is_listed_under_the_call_and_plays_through_the_server
             .await
             .expect("play");
         assert_eq!(resp.status(), 200);
-        assert_eq!(resp.headers()["content-type"], "audio/mp3");
-        assert_eq!(resp.headers()["content-length"], audio.len().to_string().as_str());
+        // Mango's `audio/mp3`, under MP3's registered name.
+        assert_eq!(resp.headers()["content-type"], "audio/mpeg");
+        assert_eq!(
+            resp.headers()["content-length"],
+            audio.len().to_string().as_str()
+        );
         assert_eq!(resp.bytes().await.expect("audio").to_vec(), audio);
         match api.next().await {
             MangoAsked::Recording(v) => {
@@ -598,7 +646,9 @@ async fn a_mango_recording_is_listed_under_the_call_and_plays_through_the_server
         }
         match api.next().await {
             MangoAsked::File(headers) => assert!(
-                headers.iter().all(|(k, v)| !v.contains(KEY) && k != "authorization"),
+                headers
+                    .iter()
+                    .all(|(k, v)| !v.contains(KEY) && k != "authorization"),
                 "the file link got the keys: {headers:?}"
             ),
             other => panic!("expected the file link, got {other:?}"),
@@ -606,7 +656,9 @@ async fn a_mango_recording_is_listed_under_the_call_and_plays_through_the_server
     }
 
     // Couriers do not hear the operators' calls; an unknown id is 404.
-    app.get(&format!("/api/recordings/{id}"), &kolya).await.error(403);
+    app.get(&format!("/api/recordings/{id}"), &kolya)
+        .await
+        .error(403);
     let e = app.get("/api/recordings/r0000", &olga).await.error(404);
     assert_eq!(e["code"], "not_found");
     app.get("/api/recordings/..%2Fetc", &olga).await.error(404);
@@ -625,7 +677,10 @@ async fn a_mango_recording_is_listed_under_the_call_and_plays_through_the_server
         .as_str()
         .expect("id")
         .to_string();
-    let e = app.get(&format!("/api/recordings/{late}"), &olga).await.error(404);
+    let e = app
+        .get(&format!("/api/recordings/{late}"), &olga)
+        .await
+        .error(404);
     assert_eq!(e["code"], "recording_unavailable");
 }
 
@@ -647,7 +702,10 @@ async fn a_recording_while_mango_is_unreachable_is_a_clear_gateway_error() {
         .client("Иван Петров", "individual", "+79123456789")
         .await;
     for (path, ev) in [
-        ("/events/call", leg("leg-1", 1, "Appeared", Some("101"), "79123456789")),
+        (
+            "/events/call",
+            leg("leg-1", 1, "Appeared", Some("101"), "79123456789"),
+        ),
         ("/events/summary", summary(1, Some("101"), "79123456789")),
     ] {
         assert_eq!(mango(&app, path, &ev).await, 200);
@@ -655,12 +713,24 @@ async fn a_recording_while_mango_is_unreachable_is_a_clear_gateway_error() {
     let added = json!({ "entry_id": ENTRY, "product_id": 1, "user_id": 1,
                         "timestamp": 1764230480, "recording_id": "r-1" });
     assert_eq!(mango(&app, "/events/record/added", &added).await, 200);
-    let h = app.get(&format!("/api/clients/{cid}/history"), &olga).await.ok();
-    let id = h["calls"][0]["recordings"][0]["id"].as_str().expect("recording").to_string();
-    let e = app.get(&format!("/api/recordings/{id}"), &olga).await.error(502);
+    let h = app
+        .get(&format!("/api/clients/{cid}/history"), &olga)
+        .await
+        .ok();
+    let id = h["calls"][0]["recordings"][0]["id"]
+        .as_str()
+        .expect("recording")
+        .to_string();
+    let e = app
+        .get(&format!("/api/recordings/{id}"), &olga)
+        .await
+        .error(502);
     assert_eq!(e["code"], "pbx_error");
     assert!(
-        e["message"].as_str().unwrap_or_default().contains("Mango Office"),
+        e["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Mango Office"),
         "{e}"
     );
 }

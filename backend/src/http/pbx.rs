@@ -418,7 +418,7 @@ pub async fn originate_call(
 /// and passed on as audio: `<audio>` plays it, a link downloads it.
 #[utoipa::path(get, path = "/api/recordings/{id}",
     params(("id" = String, Path, description = "a recording's id from `GET /api/clients/{id}/history`")),
-    responses((status = 200, description = "the audio, as the PBX keeps it (Mango: MP3)",
+    responses((status = 200, description = "the audio, as the PBX keeps it (Mango: MP3, `audio/mpeg`; another PBX's type otherwise)",
                content_type = "audio/mpeg", body = Vec<u8>),
               (status = 403, body = ErrorBody),
               (status = 404, description = "no such recording, or the PBX does not have it (yet)", body = ErrorBody),
@@ -429,7 +429,8 @@ pub async fn play_recording(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> std::result::Result<Response, Response> {
-    user.require_operator().map_err(IntoResponse::into_response)?;
+    user.require_operator()
+        .map_err(IntoResponse::into_response)?;
     let id = id.trim();
     if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err(Error::not_found("recording").into_response());
@@ -475,9 +476,14 @@ pub async fn play_recording(
         .headers()
         .get(reqwest::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
+        .map(|k| k.trim().to_ascii_lowercase())
         .filter(|k| k.starts_with("audio/"))
-        .unwrap_or("audio/mpeg")
-        .to_string();
+        // Mango says `audio/mp3`; MP3's registered type is `audio/mpeg`.
+        .map(|k| match k.split(';').next().unwrap_or_default() {
+            "audio/mp3" | "audio/mpeg3" | "audio/x-mp3" => "audio/mpeg".to_string(),
+            _ => k,
+        })
+        .unwrap_or_else(|| "audio/mpeg".to_string());
     let mut resp = Response::builder()
         .status(StatusCode::OK)
         .header(axum::http::header::CONTENT_TYPE, kind)

@@ -364,7 +364,11 @@ impl Store {
             )
             .await?;
         for row in rows {
-            let Some(call) = row.get("call_id").and_then(Value::as_str).map(str::to_string) else {
+            let Some(call) = row
+                .get("call_id")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+            else {
                 continue;
             };
             out.entry(call).or_default().push(decode(row)?);

@@ -305,7 +305,10 @@ mod tests {
             }))
             .unwrap()
         };
-        assert_eq!(ev("Completed", Some("Cloud")).extension.as_deref(), Some("101"));
+        assert_eq!(
+            ev("Completed", Some("Cloud")).extension.as_deref(),
+            Some("101")
+        );
         assert!(ev("Completed", Some("Cloud")).kept_in_cloud());
         assert!(ev("Completed", Some("CloudAndMail")).kept_in_cloud());
         assert!(!ev("Completed", Some("Mail")).kept_in_cloud());

@@ -244,6 +244,14 @@ impl ApiError {
         }
     }
 
+    /// The server's error code (`not_found`, `stale_version`...), if any.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ApiError::Api { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
     pub fn message(&self) -> String {
         match self {
             ApiError::Api { message, .. } => message.clone(),

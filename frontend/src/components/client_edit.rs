@@ -10,8 +10,8 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::client_card::{lines_text, short_date};
-use super::recording::RecordingPlayer;
 use super::new_client_form::{field_error, value};
+use super::recording::RecordingPlayer;
 use crate::api::{new_idempotency_key, Api, ApiError};
 use crate::i18n::{client, kind_label, state_label, Lang};
 use crate::state::client_edit::{retire, AddressField, Editing, Editor, Request};

@@ -77,6 +77,16 @@ pub fn ClientSearch(p: &ClientSearchProps) -> Html {
         })
     };
 
+    // A picked client's card opens: the list closes (the text stays; typing
+    // searches again).
+    let pick = {
+        let (results, on_pick) = (results.clone(), p.on_pick.clone());
+        Callback::from(move |id: String| {
+            results.set(Results::Idle);
+            on_pick.emit(id);
+        })
+    };
+
     let found: Vec<ClientSummary> = match &*results {
         Results::Found(l) => l.clone(),
         _ => vec![],
@@ -86,7 +96,7 @@ pub fn ClientSearch(p: &ClientSearchProps) -> Html {
         let (active, found, on_pick, on_new, query) = (
             active.clone(),
             found.clone(),
-            p.on_pick.clone(),
+            pick.clone(),
             p.on_new.clone(),
             query.clone(),
         );
@@ -124,7 +134,7 @@ pub fn ClientSearch(p: &ClientSearchProps) -> Html {
             <ul id="search-results" class="search-results" role="listbox">
                 { for l.iter().enumerate().map(|(i, c)| {
                     let onclick = {
-                        let (on_pick, id) = (p.on_pick.clone(), c.id.clone());
+                        let (on_pick, id) = (pick.clone(), c.id.clone());
                         Callback::from(move |_: MouseEvent| on_pick.emit(id.clone()))
                     };
                     let phones = c.phones.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ");

@@ -4,7 +4,7 @@
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::api::Api;
+use crate::api::{Api, ApiError};
 use crate::i18n::{client, Lang};
 
 #[derive(Properties, PartialEq)]
@@ -42,7 +42,7 @@ pub fn RecordingPlayer(p: &RecordingProps) -> Html {
         });
     }
     let onclick = {
-        let (audio, token, id) = (audio.clone(), p.token.clone(), p.id.clone());
+        let (audio, token, id, lang) = (audio.clone(), p.token.clone(), p.id.clone(), p.lang);
         Callback::from(move |_: MouseEvent| {
             if matches!(*audio, Audio::Loading) {
                 return;
@@ -52,7 +52,7 @@ pub fn RecordingPlayer(p: &RecordingProps) -> Html {
             spawn_local(async move {
                 match Api::with_token(&token).recording_url(&id).await {
                     Ok(url) => audio.set(Audio::Ready(url)),
-                    Err(e) => audio.set(Audio::Failed(e.message())),
+                    Err(e) => audio.set(Audio::Failed(why(lang, &e))),
                 }
             });
         })
@@ -78,5 +78,17 @@ pub fn RecordingPlayer(p: &RecordingProps) -> Html {
                 <span class="error recording-error" role="alert">{ m.clone() }</span>
             }
         </span>
+    }
+}
+
+/// What went wrong, in the UI's language where the server's code says.
+fn why(lang: Lang, e: &ApiError) -> String {
+    let t = client::texts(lang);
+    match (e, e.code()) {
+        (ApiError::Network(_), _) => lang.t().network_error.to_string(),
+        (_, Some("recording_unavailable")) => t.recording_unavailable.to_string(),
+        (_, Some("telephony_not_configured")) => t.recording_no_pbx.to_string(),
+        (_, Some("pbx_error")) => t.recording_pbx_down.to_string(),
+        _ => e.message(),
     }
 }

@@ -53,6 +53,9 @@ pub struct ClientTexts {
     pub recording_title: &'static str,
     pub recording_loading: &'static str,
     pub recording_save: &'static str,
+    pub recording_unavailable: &'static str,
+    pub recording_no_pbx: &'static str,
+    pub recording_pbx_down: &'static str,
 }
 
 pub fn texts(lang: Lang) -> &'static ClientTexts {
@@ -113,6 +116,10 @@ static EN: ClientTexts = ClientTexts {
     recording_title: "Play the call's recording",
     recording_loading: "Loading the recording…",
     recording_save: "Save",
+    recording_unavailable:
+        "The PBX has not got this recording yet: try again in a minute (or it was deleted).",
+    recording_no_pbx: "The PBX's keys are not set: ask an admin to set up telephony.",
+    recording_pbx_down: "The PBX does not answer: try again later.",
 };
 
 static RU: ClientTexts = ClientTexts {
@@ -165,4 +172,7 @@ static RU: ClientTexts = ClientTexts {
     recording_title: "Прослушать запись разговора",
     recording_loading: "Загружаем запись…",
     recording_save: "Скачать",
+    recording_unavailable: "АТС ещё не отдала эту запись: попробуйте через минуту (или запись удалена).",
+    recording_no_pbx: "Ключи АТС не заданы: попросите администратора настроить телефонию.",
+    recording_pbx_down: "АТС не отвечает: попробуйте позже.",
 };
