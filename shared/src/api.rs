@@ -1193,6 +1193,19 @@ pub struct WallboardSnapshot {
     pub orders: Vec<Order>,
 }
 
+/// `GET /api/wallboard/calls`: today's call figures of each operator (those
+/// at a phone now with no calls yet included), busiest first, and all
+/// together: the wallboard's manager view.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct WallboardCalls {
+    /// YYYY-MM-DD in the company's time zone.
+    pub date: String,
+    pub operators: Vec<OperatorCalls>,
+    /// Every call of the day (`user_id` none, `name` empty).
+    pub total: OperatorCalls,
+}
+
 impl Order {
     /// The order as a wallboard may show it: no contact, note or call.
     pub fn for_wallboard(&self) -> Order {

@@ -679,4 +679,49 @@ async fn the_orders_report_counts_each_operators_calls() {
     let totals = cells.last().expect("totals");
     assert_eq!(totals[0], "Итого");
     assert_eq!(totals[2], "3", "offered in all");
+
+    // The wallboard's manager view: today's figures, busiest first, an
+    // operator at a phone with no calls yet listed with zeros, and all together.
+    w.app.user("vera", "operator", Some("103")).await;
+    let b = w
+        .app
+        .get("/api/wallboard/calls", &manager)
+        .await
+        .expect(200);
+    assert_eq!(b["date"], json!(today));
+    let names: Vec<&str> = b["operators"]
+        .as_array()
+        .expect("operators")
+        .iter()
+        .map(|o| o["name"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(names, ["ira name", "—", "lena name", "vera name"], "{b}");
+    let ira_b = &b["operators"][0];
+    assert_eq!(
+        (
+            &ira_b["offered"],
+            &ira_b["answered"],
+            &ira_b["orders_per_answered"]
+        ),
+        (&json!(2), &json!(1), &json!(1.0))
+    );
+    assert_eq!(b["operators"][3]["offered"], 0);
+    let t = &b["total"];
+    assert_eq!(
+        (
+            &t["offered"],
+            &t["answered"],
+            &t["missed"],
+            &t["called_back"],
+            &t["orders"]
+        ),
+        (&json!(3), &json!(1), &json!(2), &json!(1), &json!(1))
+    );
+    // Not for a screen's link: only a signed-in manager sees who took what.
+    w.app.get("/api/wallboard/calls", &ira).await.error(403);
+    let r = w
+        .app
+        .raw(reqwest::Method::GET, "/api/wallboard/calls", None, None, "")
+        .await;
+    assert_eq!(r.status, 401);
 }

@@ -200,6 +200,7 @@ fn matrix() -> Vec<(Method, &'static str, Option<Value>, [u16; 4])> {
             [200, 200, 200, 403],
         ),
         (M::GET, "/api/calls", None, [200, 200, 200, 403]),
+        (M::GET, "/api/wallboard/calls", None, [200, 200, 403, 403]),
         // The role check comes before the lookup (an unknown id is 404).
         (M::GET, "/api/recordings/nope", None, [404, 404, 404, 403]),
         (

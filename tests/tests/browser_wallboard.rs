@@ -2,7 +2,8 @@
 //! sign-in), it shows per-courier progress, totals, late stops and the
 //! latest events; a courier's close reaches it and the dispatcher's board
 //! within a second; it remembers its link across a reload; revoking the
-//! link takes it off the screen.
+//! link takes it off the screen. A signed-in manager's wallboard also
+//! shows each operator's calls today, live.
 //!
 //! Needs `frontend/dist` and Chromium with chromedriver; see tests/src/browser.rs.
 
@@ -80,6 +81,10 @@ async fn the_wallboard_follows_the_day_live_from_a_read_only_link() {
     assert!(
         wall.find(Locator::Css(".topbar")).await.is_err(),
         "no top bar on the wallboard"
+    );
+    assert!(
+        wall.find(Locator::Css("#wb-calls")).await.is_err(),
+        "a link's screen shows no operator's calls"
     );
     assert_eq!(text(&wall, &row(&kolya_id, "left")).await, "2");
     assert_eq!(text(&wall, &row(&sasha_id, "left")).await, "1");
@@ -277,4 +282,93 @@ async fn managers_make_and_revoke_wallboard_links_in_administration() {
     assert!(list[0]["revoked_at"].is_string());
     tv.close().await.expect("close tv");
     c.close().await.expect("close");
+}
+
+/// Issue 18, item 8: the manager's wallboard (from Administration) shows
+/// each operator's calls today and follows calls as they happen.
+#[tokio::test]
+async fn a_managers_wallboard_shows_each_operators_calls_live() {
+    if !runnable() {
+        return;
+    }
+    let app = served_app().await;
+    app.user("pavel", "manager", None).await;
+    let (ira, _) = app.user("ira", "operator", Some("101")).await;
+    let (lena, _) = app.user("lena", "operator", Some("102")).await;
+    let event = |kind: &str, call: &str, ext: Option<&str>| {
+        let mut e = json!({ "event": kind, "call_id": call, "from": "+79161112233",
+                            "to": "+74950000000" });
+        if let Some(x) = ext {
+            e["extension"] = json!(x);
+        }
+        e
+    };
+    for e in [
+        event("ringing", "w-1", Some("101")),
+        event("answered", "w-1", Some("101")),
+        event("ended", "w-1", Some("101")),
+    ] {
+        assert_eq!(app.call_event(e).await, 204);
+    }
+
+    let (_d, c) = browser("ru-RU").await;
+    c.goto(&app.url("/login")).await.expect("login page");
+    wait_for(&c, "#login-username")
+        .await
+        .send_keys("pavel")
+        .await
+        .expect("user");
+    wait_for(&c, "#login-password")
+        .await
+        .send_keys("password-1")
+        .await
+        .expect("pw");
+    wait_for(&c, "#login-submit")
+        .await
+        .click()
+        .await
+        .expect("sign in");
+    wait_for(&c, "#nav-admin")
+        .await
+        .click()
+        .await
+        .expect("admin");
+    wait_for(&c, "#tab-wallboards")
+        .await
+        .click()
+        .await
+        .expect("wallboards tab");
+    let href = wait_for(&c, "#wallboard-open")
+        .await
+        .attr("href")
+        .await
+        .expect("href")
+        .expect("a link");
+    c.goto(&app.url(&href)).await.expect("open the wallboard");
+    wait_until(&c, "#live-status", Some("data-state"), |s| s == "online").await;
+    let cell = |who: &str, col: &str| format!("#wb-calls tr.wb-op[data-user-id='{who}'] td.{col}");
+    wait_until(&c, &cell(&ira, "answered"), None, |t| t == "1").await;
+    wait_until(&c, &cell(&lena, "offered"), None, |t| t == "0").await;
+    wait_until(&c, "#wb-calls h2", None, |t| {
+        t.to_lowercase() == "звонки операторов сегодня"
+    })
+    .await;
+
+    // Lena misses one, then calls back someone else's missed call: live.
+    for e in [
+        event("ringing", "w-2", Some("102")),
+        event("ended", "w-2", None),
+    ] {
+        assert_eq!(app.call_event(e).await, 204);
+    }
+    wait_until(&c, &cell(&lena, "missed"), None, |t| t == "1").await;
+    wait_until(&c, "#wb-calls tfoot tr.total td.offered", None, |t| {
+        t == "2"
+    })
+    .await;
+    wait_until(&c, "#wb-calls tfoot tr.total td.missed", None, |t| t == "1").await;
+    // Orders per answered call, with a Russian decimal comma.
+    wait_until(&c, &cell(&ira, "per-call"), None, |t| t == "0,00").await;
+    screenshot(&c, "wallboard-manager-calls.png").await;
+    c.close().await.expect("close browser");
 }

@@ -89,6 +89,7 @@ use super::{
         wallboard::list,
         wallboard::revoke,
         wallboard::snapshot,
+        wallboard::calls,
         backup::download,
         ready::ready,
         metrics::scrape,

@@ -7,7 +7,8 @@ use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use chrono::Utc;
 use rodnik_shared::api::{
-    CreateWallboard, Wallboard, WallboardCourier, WallboardCreated, WallboardSnapshot,
+    CreateWallboard, OperatorCalls, Wallboard, WallboardCalls, WallboardCourier, WallboardCreated,
+    WallboardSnapshot,
 };
 use rodnik_shared::validate::required_text;
 use rodnik_shared::Role;
@@ -25,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/wallboards", post(create).get(list))
         .route("/wallboards/{id}/revoke", post(revoke))
         .route("/wallboard", get(snapshot))
+        .route("/wallboard/calls", get(calls))
 }
 
 #[utoipa::path(post, path = "/api/wallboards", request_body = CreateWallboard,
@@ -132,6 +134,56 @@ pub async fn snapshot(
         tz: state.cfg.tz.name().to_string(),
         couriers,
         orders,
+    }))
+}
+
+/// The wallboard's manager view: today's calls per operator. Only a
+/// signed-in manager sees it (a link's screen may hang where clients see it).
+#[utoipa::path(get, path = "/api/wallboard/calls",
+    responses((status = 200, body = WallboardCalls), (status = 401, body = rodnik_shared::api::ErrorBody),
+        (status = 403, body = rodnik_shared::api::ErrorBody)))]
+pub async fn calls(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<WallboardCalls>> {
+    user.require_manager()?;
+    let date = state.cfg.today().to_string();
+    let calls = state.store.calls_between(&date, &date).await?;
+    let users = state.store.list_users(None).await?;
+    let mut operators = crate::reports::calls::operator_calls(&calls, &users);
+    // Operators at a phone with no calls yet are news too.
+    for u in users
+        .iter()
+        .filter(|u| u.active && u.role == Role::Operator && u.extension.is_some())
+    {
+        if !operators
+            .iter()
+            .any(|o| o.user_id.as_deref() == Some(u.id.as_str()))
+        {
+            operators.push(OperatorCalls {
+                date: date.clone(),
+                user_id: Some(u.id.clone()),
+                name: u.name.clone(),
+                offered: 0,
+                answered: 0,
+                missed: 0,
+                called_back: 0,
+                avg_talk_seconds: 0,
+                orders: 0,
+                orders_per_answered: 0.0,
+            });
+        }
+    }
+    operators.sort_by(|a, b| {
+        (b.offered, b.answered)
+            .cmp(&(a.offered, a.answered))
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    let total = crate::reports::calls::calls_total(&date, &calls);
+    Ok(Json(WallboardCalls {
+        date,
+        operators,
+        total,
     }))
 }
 

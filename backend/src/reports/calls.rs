@@ -37,19 +37,7 @@ pub fn operator_calls(calls: &[(String, Call)], users: &[User]) -> Vec<OperatorC
             .and_then(|e| by_extension.get(e))
             .map(|u| u.id.clone())
             .unwrap_or_default();
-        let t = tally.entry((date.clone(), operator)).or_default();
-        t.offered += 1;
-        if c.answered_at.is_some() {
-            t.answered += 1;
-            t.orders += c.order_ids.len() as i64;
-            if let Some(s) = c.talk_seconds() {
-                t.talk_seconds += s;
-                t.talked += 1;
-            }
-        }
-        if c.missed {
-            t.missed += 1;
-        }
+        tally.entry((date.clone(), operator)).or_default().count(c);
         let back = c.called_back_by.as_deref();
         if let Some(u) = back.and_then(|b| by_id.get(b).or_else(|| by_name.get(b))) {
             tally
@@ -62,28 +50,67 @@ pub fn operator_calls(calls: &[(String, Call)], users: &[User]) -> Vec<OperatorC
         .into_iter()
         .map(|((date, user), t)| {
             let user = by_id.get(user.as_str());
-            OperatorCalls {
+            t.figures(
                 date,
-                user_id: user.map(|u| u.id.clone()),
-                name: user.map(|u| u.name.clone()).unwrap_or_else(|| "—".into()),
-                offered: t.offered,
-                answered: t.answered,
-                missed: t.missed,
-                called_back: t.called_back,
-                avg_talk_seconds: if t.talked > 0 {
-                    t.talk_seconds / t.talked
-                } else {
-                    0
-                },
-                orders: t.orders,
-                orders_per_answered: if t.answered > 0 {
-                    (t.orders as f64 / t.answered as f64 * 100.0).round() / 100.0
-                } else {
-                    0.0
-                },
-            }
+                user.map(|u| u.id.clone()),
+                user.map(|u| u.name.clone()).unwrap_or_else(|| "—".into()),
+            )
         })
         .collect()
+}
+
+/// All operators together on `date` (`calls` of that day): a missed call
+/// counts as called back whoever called.
+pub fn calls_total(date: &str, calls: &[(String, Call)]) -> OperatorCalls {
+    let mut t = Tally::default();
+    for (_, c) in calls {
+        t.count(c);
+        if c.missed && c.called_back_at.is_some() {
+            t.called_back += 1;
+        }
+    }
+    t.figures(date.to_string(), None, String::new())
+}
+
+impl Tally {
+    /// A call that rang at (or was taken by) this tally's operator.
+    fn count(&mut self, c: &Call) {
+        self.offered += 1;
+        if c.answered_at.is_some() {
+            self.answered += 1;
+            self.orders += c.order_ids.len() as i64;
+            if let Some(s) = c.talk_seconds() {
+                self.talk_seconds += s;
+                self.talked += 1;
+            }
+        }
+        if c.missed {
+            self.missed += 1;
+        }
+    }
+
+    fn figures(self, date: String, user_id: Option<String>, name: String) -> OperatorCalls {
+        OperatorCalls {
+            date,
+            user_id,
+            name,
+            offered: self.offered,
+            answered: self.answered,
+            missed: self.missed,
+            called_back: self.called_back,
+            avg_talk_seconds: if self.talked > 0 {
+                self.talk_seconds / self.talked
+            } else {
+                0
+            },
+            orders: self.orders,
+            orders_per_answered: if self.answered > 0 {
+                (self.orders as f64 / self.answered as f64 * 100.0).round() / 100.0
+            } else {
+                0.0
+            },
+        }
+    }
 }
 
 #[cfg(test)]
@@ -130,6 +157,7 @@ mod tests {
         let d = |s: &str| s.to_string();
         let mut back = call(None, None, 0);
         back.called_back_by = Some("irina name".into());
+        back.called_back_at = Some("2026-12-05T11:00:00Z".into());
         let calls = vec![
             (
                 d("2026-12-05"),
@@ -178,5 +206,30 @@ mod tests {
         let irina6 = find("2026-12-06", Some("irina"));
         assert_eq!((irina6.answered, irina6.orders_per_answered), (1, 2.0));
         assert_eq!(rows.len(), 4);
+
+        let day: Vec<_> = calls
+            .iter()
+            .filter(|(d, _)| d == "2026-12-05")
+            .cloned()
+            .collect();
+        let total = calls_total("2026-12-05", &day);
+        assert_eq!(
+            (
+                total.offered,
+                total.answered,
+                total.missed,
+                total.called_back
+            ),
+            (4, 2, 2, 1)
+        );
+        assert_eq!(
+            (
+                total.avg_talk_seconds,
+                total.orders,
+                total.orders_per_answered
+            ),
+            (90, 1, 0.5)
+        );
+        assert_eq!((total.user_id, total.date.as_str()), (None, "2026-12-05"));
     }
 }

@@ -2,7 +2,9 @@
 //! token) and the links managers make.
 
 use gloo_net::http::Request;
-use rodnik_shared::api::{CreateWallboard, Wallboard, WallboardCreated, WallboardSnapshot};
+use rodnik_shared::api::{
+    CreateWallboard, Wallboard, WallboardCalls, WallboardCreated, WallboardSnapshot,
+};
 
 use super::{enc, Api, ApiError};
 
@@ -15,6 +17,12 @@ impl Api {
             r = r.query([("key", k)]);
         }
         self.json(r.send().await).await
+    }
+
+    /// Today's call figures per operator (a manager's token).
+    pub async fn wallboard_calls(&self) -> Result<WallboardCalls, ApiError> {
+        self.json(self.auth(Request::get("/api/wallboard/calls")).send().await)
+            .await
     }
 
     pub async fn wallboards(&self) -> Result<Vec<Wallboard>, ApiError> {

@@ -30,6 +30,12 @@ pub struct WallboardTexts {
     pub copy_once: &'static str,
     pub revoke: &'static str,
     pub revoked: &'static str,
+    pub calls_title: &'static str,
+    pub operator: &'static str,
+    pub all_operators: &'static str,
+    pub no_operators: &'static str,
+    pub open_own: &'static str,
+    pub open_own_hint: &'static str,
 }
 
 pub fn texts(lang: Lang) -> &'static WallboardTexts {
@@ -67,6 +73,12 @@ static EN: WallboardTexts = WallboardTexts {
     copy_once: "Copy this link now; it is shown only once:",
     revoke: "Revoke",
     revoked: "revoked",
+    calls_title: "Operators' calls today",
+    operator: "Operator",
+    all_operators: "All",
+    no_operators: "No calls yet today, and nobody is at a phone.",
+    open_own: "Open the wallboard",
+    open_own_hint: "Signed in as a manager, it also shows each operator's calls today.",
 };
 
 static RU: WallboardTexts = WallboardTexts {
@@ -97,4 +109,10 @@ static RU: WallboardTexts = WallboardTexts {
     copy_once: "Скопируйте ссылку сейчас, она показывается один раз:",
     revoke: "Отозвать",
     revoked: "отозвана",
+    calls_title: "Звонки операторов сегодня",
+    operator: "Оператор",
+    all_operators: "Всего",
+    no_operators: "Сегодня звонков ещё не было, и никто не у телефона.",
+    open_own: "Открыть табло",
+    open_own_hint: "Под вашей учётной записью руководителя на нём видны и звонки каждого оператора за сегодня.",
 };

@@ -105,6 +105,10 @@ pub fn WallboardLinks() -> Html {
         <section id="wallboard-links" class="wallboard-links">
             <h2>{ wt.links_title }</h2>
             <p class="muted">{ wt.links_hint }</p>
+            <p>
+                <a id="wallboard-open" class="btn" href="/wallboard" target="_blank">{ wt.open_own }</a>
+                { " " }<span class="muted">{ wt.open_own_hint }</span>
+            </p>
             <form id="wallboard-link-form" class="inline-form" {onsubmit}>
                 <input id="wallboard-link-name" type="text" placeholder={wt.link_name}
                     value={(*name).clone()} {oninput} disabled={*busy} />

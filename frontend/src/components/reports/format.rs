@@ -21,6 +21,15 @@ pub fn int(n: i64) -> String {
     out
 }
 
+/// A ratio with two decimals: `0,50` in Russian, `0.50` in English.
+pub fn ratio(lang: Lang, x: f64) -> String {
+    let s = format!("{x:.2}");
+    match lang {
+        Lang::Ru => s.replace('.', ","),
+        Lang::En => s,
+    }
+}
+
 /// Kopecks as roubles, without the sign (the columns name the currency).
 pub fn money(lang: Lang, kopecks: i64) -> String {
     crate::money::number(lang, rodnik_shared::Money(kopecks))
@@ -159,6 +168,8 @@ mod tests {
         assert_eq!(money(Lang::Ru, 615500), "6\u{a0}155,00");
         assert_eq!(money(Lang::Ru, 5), "0,05");
         assert_eq!(money(Lang::En, -12345), "-123.45");
+        assert_eq!(ratio(Lang::Ru, 0.5), "0,50");
+        assert_eq!(ratio(Lang::En, 2.0), "2.00");
     }
 
     #[test]

@@ -210,7 +210,7 @@ fn calls_table(r: &rodnik_shared::api::OrdersReport, lang: Lang) -> Html {
                 Cell::Int(x.missed),
                 Cell::Int(x.called_back),
                 Cell::Text(crate::state::history::talk_time(x.avg_talk_seconds)),
-                Cell::Text(format!("{:.2}", x.orders_per_answered)),
+                Cell::Text(super::format::ratio(lang, x.orders_per_answered)),
             ],
         })
         .collect();

@@ -21,6 +21,9 @@ pub fn use_wallboard_feed(
     denied: &UseStateHandle<bool>,
     updated: &UseStateHandle<Option<f64>>,
     now: &UseStateHandle<(FixedOffset, NaiveTime, f64)>,
+    // Calls or new orders happened (or the channel reconnected): the
+    // manager's call figures are due again.
+    calls_news: Callback<()>,
 ) -> LiveStatus {
     let load_seq = use_mut_ref(|| 0u32);
 
@@ -81,10 +84,19 @@ pub fn use_wallboard_feed(
             updated.setter(),
         );
         Callback::from(move |ev: LiveEvent| match ev {
-            LiveEvent::Opened => reload.emit(()),
+            LiveEvent::Opened => {
+                reload.emit(());
+                calls_news.emit(());
+            }
             LiveEvent::Unauthorized => denied.set(true),
             LiveEvent::Message(m) => match m.kind.as_str() {
+                "call.answered" | "call.ended" | "call.called_back" | "call.ringing" => {
+                    calls_news.emit(())
+                }
                 "order.created" | "order.updated" => {
+                    if m.kind == "order.created" {
+                        calls_news.emit(());
+                    }
                     match serde_json::from_value::<Order>(m.data) {
                         Ok(o) => {
                             orders.dispatch(OrdersAction::Upsert(Box::new(o)));

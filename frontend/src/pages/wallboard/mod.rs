@@ -1,10 +1,11 @@
 //! The wallboard (`/wallboard`): today's deliveries for a big screen, live,
 //! with no interaction needed. Opened with a read-only link
 //! (`/wallboard?key=...`, remembered by the browser) or by a signed-in
-//! manager. It reconnects and reloads on its own, follows the clock to mark
+//! manager, who also sees the operators' calls (`calls`). It reconnects and reloads on its own, follows the clock to mark
 //! late stops, and moves to the next day after midnight.//!
 //! `feed` loads and follows the day.
 
+mod calls;
 mod feed;
 
 use chrono::{FixedOffset, NaiveTime, Timelike};
@@ -24,23 +25,23 @@ use crate::state::{use_app, OrdersState};
 
 const KEY_STORE: &str = "rodnik.wallboard";
 
-/// The link's key from `?key=` (remembered), else the remembered one.
-fn wallboard_key() -> Option<String> {
-    let search = web_sys::window()?.location().search().ok()?;
-    let from_url = search
-        .trim_start_matches('?')
-        .split('&')
-        .find_map(|kv| kv.strip_prefix("key="))
-        .and_then(|v| js_sys::decode_uri_component(v).ok())
-        .map(String::from)
+/// The link's key from `?key=` (remembered), and the remembered one.
+fn wallboard_key() -> (Option<String>, Option<String>) {
+    let from_url = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .and_then(|search| {
+            search
+                .trim_start_matches('?')
+                .split('&')
+                .find_map(|kv| kv.strip_prefix("key="))
+                .and_then(|v| js_sys::decode_uri_component(v).ok())
+                .map(String::from)
+        })
         .filter(|k| !k.is_empty());
-    match from_url {
-        Some(k) => {
-            let _ = LocalStorage::set(KEY_STORE, &k);
-            Some(k)
-        }
-        None => LocalStorage::get::<String>(KEY_STORE).ok(),
+    if let Some(k) = &from_url {
+        let _ = LocalStorage::set(KEY_STORE, k);
     }
+    (from_url, LocalStorage::get::<String>(KEY_STORE).ok())
 }
 
 /// The company's UTC offset and time of day (to the minute), and now.
@@ -62,17 +63,43 @@ pub fn Wallboard() -> Html {
         .as_ref()
         .filter(|s| s.user.role.is_manager_or_up())
         .map(|s| s.token.clone());
+    // A link in the address wins; then a signed-in manager (their own
+    // view); then the link this screen remembers.
     let auth = match (&*key, manager_token) {
-        (Some(k), _) => Some(LiveAuth::Wallboard(k.clone())),
-        (None, Some(t)) => Some(LiveAuth::Token(t)),
-        (None, None) => None,
+        ((Some(k), _), _) => Some(LiveAuth::Wallboard(k.clone())),
+        ((None, _), Some(t)) => Some(LiveAuth::Token(t)),
+        ((None, Some(k)), None) => Some(LiveAuth::Wallboard(k.clone())),
+        ((None, None), None) => None,
+    };
+    // The manager's view (signed in, not a link) adds the operators' calls.
+    let manager_view = match &auth {
+        Some(LiveAuth::Token(t)) => Some(t.clone()),
+        _ => None,
+    };
+    let calls_tick = use_state(|| 0u32);
+    let calls_seen = use_mut_ref(|| 0u32);
+    let on_calls_news = {
+        let calls_tick = calls_tick.setter();
+        Callback::from(move |_: ()| {
+            let mut n = calls_seen.borrow_mut();
+            *n += 1;
+            calls_tick.set(*n);
+        })
     };
     let orders = use_reducer(|| OrdersState::new(crate::clock::today()));
     let couriers = use_state(Vec::<WallboardCourier>::new);
     let denied = use_state(|| false);
     let now = use_state(clock);
     let updated = use_state(|| None::<f64>);
-    let live = feed::use_wallboard_feed(&auth, &orders, &couriers, &denied, &updated, &now);
+    let live = feed::use_wallboard_feed(
+        &auth,
+        &orders,
+        &couriers,
+        &denied,
+        &updated,
+        &now,
+        on_calls_news,
+    );
     if *denied || auth.is_none() {
         return html! {
             <section id="wallboard" class="wallboard denied" data-state="denied">
@@ -114,6 +141,7 @@ pub fn Wallboard() -> Html {
                 { big("wb-total-bottles", wt.bottles, total.bottles.to_string(), "bottles") }
             </div>
             <div class="wb-main">
+                <div class="wb-left">
                 <table id="wb-couriers" class="wb-couriers">
                     <thead>
                         <tr>
@@ -129,6 +157,10 @@ pub fn Wallboard() -> Html {
                         { for couriers_rows.iter().map(|r| courier_row(r, lang)) }
                     </tbody>
                 </table>
+                if let Some(token) = manager_view {
+                    <calls::WallboardCallsPanel {token} {lang} tick={*calls_tick} />
+                }
+                </div>
                 <aside class="wb-side">
                     <section id="wb-late" class="wb-late">
                         <h2>{ wt.late_title }<b class="count">{ late_stops.len() }</b></h2>
