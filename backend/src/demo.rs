@@ -26,6 +26,58 @@ use crate::store::users::NewUser;
 
 pub const DEMO_PASSWORD: &str = "demo12345";
 
+/// A call from `from` that rang at `extension` at `at` (RFC 3339): answered and
+/// talked `talk` seconds, or missed. Returns the call's id (what an order
+/// taken on it names).
+async fn demo_call(
+    state: &AppState,
+    seq: &std::sync::atomic::AtomicU64,
+    from: &str,
+    extension: &str,
+    at: &str,
+    talk: Option<i64>,
+    client_id: &str,
+) -> Result<String> {
+    use crate::store::calls::{call_key, CallEvent};
+    use rodnik_shared::api::CallEventKind;
+    let n = seq.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let call_id = format!("demo:{n}");
+    let start = chrono::DateTime::parse_from_rfc3339(at)
+        .map_err(|e| Error::Internal(format!("demo call time: {e}")))?
+        .with_timezone(&chrono::Utc);
+    let ring = start - Duration::seconds(40);
+    let date = ring.with_timezone(&state.cfg.tz).date_naive().to_string();
+    let mut steps = vec![(CallEventKind::Ringing, ring, Some(extension))];
+    match talk {
+        Some(t) => {
+            let answered = ring + Duration::seconds(8);
+            steps.push((CallEventKind::Answered, answered, Some(extension)));
+            steps.push((
+                CallEventKind::Ended,
+                answered + Duration::seconds(t),
+                Some(extension),
+            ));
+        }
+        None => steps.push((CallEventKind::Ended, ring + Duration::seconds(25), None)),
+    }
+    for (kind, when, ext) in steps {
+        state
+            .store
+            .record_call_event(&CallEvent {
+                kind,
+                call_id: call_id.clone(),
+                from: from.to_string(),
+                to: "+74950000000".into(),
+                extension: ext.map(str::to_string),
+                at: when.to_rfc3339(),
+                date: date.clone(),
+                client_ids: vec![client_id.to_string()],
+            })
+            .await?;
+    }
+    Ok(call_key(&call_id))
+}
+
 /// Fills the database unless it already has a price list.
 pub async fn fill_if_empty(state: &AppState, seed: u64) -> Result<()> {
     if !state.store.list_products().await?.is_empty() {
@@ -168,6 +220,8 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
     );
     bar.set_message("orders");
     let mut route_pos: HashMap<(usize, NaiveDate), i64> = HashMap::new();
+    let now = chrono::Utc::now().to_rfc3339();
+    let calls_seq = std::sync::atomic::AtomicU64::new(0);
     let mut day = start;
     while day <= today + Duration::days(1) {
         for (ci, c) in clients.iter().enumerate() {
@@ -232,6 +286,29 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
                 .single()
                 .map(|t| t.with_timezone(&chrono::Utc).to_rfc3339())
                 .unwrap_or_default();
+            // Orders taken yesterday and today came in on a call to the
+            // operator's phone (the call log, the client's history and the
+            // wallboard's call figures have a day to show).
+            let call = match (&operator.extension, c.summary.phones.first()) {
+                (Some(ext), Some(from))
+                    if day >= today && created.as_str() <= now.as_str() && rng.gen_bool(0.85) =>
+                {
+                    let talk = rng.gen_range(35..240);
+                    Some(
+                        demo_call(
+                            state,
+                            &calls_seq,
+                            from.as_str(),
+                            ext,
+                            &created,
+                            Some(talk),
+                            &c.summary.id,
+                        )
+                        .await?,
+                    )
+                }
+                _ => None,
+            };
             let mut order = Order::new(NewOrder {
                 id: new_key(),
                 number,
@@ -246,7 +323,7 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
                 created_by: operator.id.clone(),
                 created_at: created.clone(),
                 note: None,
-                call_id: None,
+                call_id: call.clone(),
             });
             let ci_key = (
                 couriers
@@ -302,13 +379,48 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
                 let end = next_stop(&order);
                 (order, _) = order.dispatch(Some(&end), &at)?;
             }
-            store.insert_order(&order).await?;
+            store
+                .insert_order_answered(&order, call.as_deref(), None)
+                .await?;
         }
         bar.inc(1);
         day += Duration::days(1);
     }
     bar.finish_with_message("orders");
     store.set_counter_at_least("orders", number).await?;
+    // Today's other calls (questions, no order): answered, or missed and
+    // some of those already called back.
+    for i in 0..36u32 {
+        let Some(c) = clients.choose(&mut rng) else {
+            break;
+        };
+        let (Some(from), Some(op)) = (c.summary.phones.first(), operators[..2].choose(&mut rng))
+        else {
+            continue;
+        };
+        let minutes = i64::from(rng.gen_range(5..10 * 60));
+        let at = chrono::Utc::now() - Duration::minutes(minutes);
+        if at.with_timezone(&state.cfg.tz).date_naive() != today {
+            continue;
+        }
+        let ext = op.extension.as_deref().unwrap_or("101");
+        let missed = i % 4 == 0;
+        let talk = (!missed).then(|| rng.gen_range(25..200));
+        let key = demo_call(
+            state,
+            &calls_seq,
+            from.as_str(),
+            ext,
+            &at.to_rfc3339(),
+            talk,
+            &c.summary.id,
+        )
+        .await?;
+        if missed && i % 8 == 0 {
+            let back = (at + Duration::minutes(4)).to_rfc3339();
+            store.mark_called_back(&key, &back, &op.name).await?;
+        }
+    }
     for (client, n) in bottles {
         store.set_bottles_held(&client, n).await?;
     }
