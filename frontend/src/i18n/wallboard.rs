@@ -36,6 +36,13 @@ pub struct WallboardTexts {
     pub no_operators: &'static str,
     pub open_own: &'static str,
     pub open_own_hint: &'static str,
+    /// The calls table's columns, short for a screen.
+    pub c_offered: &'static str,
+    pub c_answered: &'static str,
+    pub c_missed: &'static str,
+    pub c_called_back: &'static str,
+    pub c_talk: &'static str,
+    pub c_per_call: &'static str,
 }
 
 pub fn texts(lang: Lang) -> &'static WallboardTexts {
@@ -79,6 +86,12 @@ static EN: WallboardTexts = WallboardTexts {
     no_operators: "No calls yet today, and nobody is at a phone.",
     open_own: "Open the wallboard",
     open_own_hint: "Signed in as a manager, it also shows each operator's calls today.",
+    c_offered: "Offered",
+    c_answered: "Answered",
+    c_missed: "Missed",
+    c_called_back: "Called back",
+    c_talk: "Mean talk",
+    c_per_call: "Orders / call",
 };
 
 static RU: WallboardTexts = WallboardTexts {
@@ -115,4 +128,10 @@ static RU: WallboardTexts = WallboardTexts {
     no_operators: "Сегодня звонков ещё не было, и никто не у телефона.",
     open_own: "Открыть табло",
     open_own_hint: "Под вашей учётной записью руководителя на нём видны и звонки каждого оператора за сегодня.",
+    c_offered: "Поступило",
+    c_answered: "Принято",
+    c_missed: "Пропущено",
+    c_called_back: "Перезвонили",
+    c_talk: "Разговор",
+    c_per_call: "Заказов / звонок",
 };

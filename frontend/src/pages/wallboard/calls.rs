@@ -9,7 +9,7 @@ use yew::prelude::*;
 use crate::api::Api;
 use crate::components::reports::format::ratio;
 use crate::i18n::wallboard::texts;
-use crate::i18n::{reports, Lang};
+use crate::i18n::Lang;
 use crate::state::history::talk_time;
 
 /// How long after a call or order event the figures are fetched: a burst
@@ -27,7 +27,6 @@ pub struct CallsProps {
 #[function_component]
 pub fn WallboardCallsPanel(p: &CallsProps) -> Html {
     let wt = texts(p.lang);
-    let rt = reports::texts(p.lang);
     let figures = use_state(|| None::<WallboardCalls>);
     {
         let (figures, token) = (figures.clone(), p.token.clone());
@@ -72,12 +71,12 @@ pub fn WallboardCallsPanel(p: &CallsProps) -> Html {
                     <thead>
                         <tr>
                             <th>{ wt.operator }</th>
-                            <th class="n">{ rt.c_offered }</th>
-                            <th class="n">{ rt.c_answered }</th>
-                            <th class="n">{ rt.c_missed }</th>
-                            <th class="n">{ rt.c_called_back }</th>
-                            <th class="n">{ rt.c_talk }</th>
-                            <th class="n">{ rt.c_per_call }</th>
+                            <th class="n">{ wt.c_offered }</th>
+                            <th class="n">{ wt.c_answered }</th>
+                            <th class="n">{ wt.c_missed }</th>
+                            <th class="n">{ wt.c_called_back }</th>
+                            <th class="n">{ wt.c_talk }</th>
+                            <th class="n">{ wt.c_per_call }</th>
                         </tr>
                     </thead>
                     <tbody>
