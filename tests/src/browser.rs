@@ -259,7 +259,7 @@ pub async fn log_in(c: &Client, app: &App, username: &str) {
 }
 
 /// Fills in and sends the login form (test users' password).
-async fn sign_in(c: &Client, app: &App, username: &str) {
+pub async fn sign_in(c: &Client, app: &App, username: &str) {
     sign_in_with(c, app, username, "password-1").await
 }
 

@@ -434,3 +434,23 @@ pub fn tone_wav(seconds: u32) -> Vec<u8> {
     }
     w
 }
+
+/// Posts a form to `/api/telephony/mango{path}` as Mango Office does (`sign`
+/// as given, so a test can forge one); the status.
+pub async fn mango_post(app: &crate::App, path: &str, key: &str, json: &str, sign: &str) -> u16 {
+    let body = format!(
+        "vpbx_api_key={}&sign={}&json={}",
+        crate::enc(key),
+        crate::enc(sign),
+        crate::enc(json)
+    );
+    app.http
+        .post(app.url(&format!("/api/telephony/mango{path}")))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .expect("mango post")
+        .status()
+        .as_u16()
+}

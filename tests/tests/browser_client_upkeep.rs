@@ -392,21 +392,7 @@ async fn a_client_who_calls_back_gets_the_order_moved_from_the_console() {
 async fn mango_event(app: &App, path: &str, event: serde_json::Value, key: &str, salt: &str) {
     let json = event.to_string();
     let sign = rodnik::telephony::mango::sign(key, &json, salt);
-    let body = format!(
-        "vpbx_api_key={}&sign={}&json={}",
-        rodnik_tests::enc(key),
-        rodnik_tests::enc(&sign),
-        rodnik_tests::enc(&json)
-    );
-    let status = app
-        .http
-        .post(app.url(&format!("/api/telephony/mango{path}")))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .expect("mango post")
-        .status();
+    let status = rodnik_tests::pbx::mango_post(app, path, key, &json, &sign).await;
     assert_eq!(status, 200, "{path}");
 }
 

@@ -212,22 +212,7 @@ async fn managers_make_and_revoke_wallboard_links_in_administration() {
     let app = served_app().await;
     app.user("pavel", "manager", None).await;
     let (_d, c) = browser("en-US").await;
-    c.goto(&app.url("/login")).await.expect("login page");
-    wait_for(&c, "#login-username")
-        .await
-        .send_keys("pavel")
-        .await
-        .expect("user");
-    wait_for(&c, "#login-password")
-        .await
-        .send_keys("password-1")
-        .await
-        .expect("pw");
-    wait_for(&c, "#login-submit")
-        .await
-        .click()
-        .await
-        .expect("sign in");
+    sign_in(&c, &app, "pavel").await;
     wait_for(&c, "#nav-admin")
         .await
         .click()
@@ -312,22 +297,7 @@ async fn a_managers_wallboard_shows_each_operators_calls_live() {
     }
 
     let (_d, c) = browser("ru-RU").await;
-    c.goto(&app.url("/login")).await.expect("login page");
-    wait_for(&c, "#login-username")
-        .await
-        .send_keys("pavel")
-        .await
-        .expect("user");
-    wait_for(&c, "#login-password")
-        .await
-        .send_keys("password-1")
-        .await
-        .expect("pw");
-    wait_for(&c, "#login-submit")
-        .await
-        .click()
-        .await
-        .expect("sign in");
+    sign_in(&c, &app, "pavel").await;
     wait_for(&c, "#nav-admin")
         .await
         .click()

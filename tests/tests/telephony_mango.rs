@@ -14,10 +14,39 @@ const ENTRY: &str = "MjU1OTcyNzk3MTo0MTQ=";
 const LINE: &str = "74951234567";
 
 async fn mango_app() -> App {
+    mango_app_at(None).await
+}
+
+/// Mango's keys set, and its API at `api_url` (default: Mango's own).
+async fn mango_app_at(api_url: Option<String>) -> App {
     let mut cfg = Config::for_tests();
     cfg.telephony.set("mango", "api_key", KEY);
     cfg.telephony.set("mango", "api_salt", SALT);
+    if let Some(url) = api_url {
+        cfg.telephony.set("mango", "api_url", &url);
+    }
     spawn_with(cfg).await
+}
+
+/// A call from 79123456789 answered at extension 101, start to end.
+async fn answered_call(app: &App) {
+    for (path, ev) in [
+        (
+            "/events/call",
+            leg("leg-1", 1, "Appeared", Some("101"), "79123456789"),
+        ),
+        (
+            "/events/call",
+            leg("leg-1", 2, "Connected", Some("101"), "79123456789"),
+        ),
+        (
+            "/events/call",
+            leg("leg-1", 3, "Disconnected", Some("101"), "79123456789"),
+        ),
+        ("/events/summary", summary(1, Some("101"), "79123456789")),
+    ] {
+        assert_eq!(mango(app, path, &ev).await, 200);
+    }
 }
 
 fn sign(key: &str, json: &str, salt: &str) -> String {
@@ -26,21 +55,7 @@ fn sign(key: &str, json: &str, salt: &str) -> String {
 
 /// Posts a form as Mango does; `sign` overrides the signature.
 async fn post_form(app: &App, path: &str, key: &str, json: &str, sign: &str) -> u16 {
-    let body = format!(
-        "vpbx_api_key={}&sign={}&json={}",
-        enc(key),
-        enc(sign),
-        enc(json)
-    );
-    app.http
-        .post(app.url(&format!("/api/telephony/mango{path}")))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .expect("mango post")
-        .status()
-        .as_u16()
+    rodnik_tests::pbx::mango_post(app, path, key, json, sign).await
 }
 
 async fn mango(app: &App, path: &str, event: &Value) -> u16 {
@@ -523,34 +538,13 @@ async fn a_mango_recording_is_listed_under_the_call_and_plays_through_the_server
         )],
     )
     .await;
-    let mut cfg = Config::for_tests();
-    cfg.telephony.set("mango", "api_key", KEY);
-    cfg.telephony.set("mango", "api_salt", SALT);
-    cfg.telephony
-        .set("mango", "api_url", &format!("{}/vpbx", api.base));
-    let app = spawn_with(cfg).await;
+    let app = mango_app_at(Some(format!("{}/vpbx", api.base))).await;
     let (_, olga) = app.user("olga", "operator", Some("101")).await;
     let (_, kolya) = app.user("kolya", "courier", None).await;
     let (client_id, _) = app
         .client("Иван Петров", "individual", "+79123456789")
         .await;
-    for (path, ev) in [
-        (
-            "/events/call",
-            leg("leg-1", 1, "Appeared", Some("101"), "79123456789"),
-        ),
-        (
-            "/events/call",
-            leg("leg-1", 2, "Connected", Some("101"), "79123456789"),
-        ),
-        (
-            "/events/call",
-            leg("leg-1", 3, "Disconnected", Some("101"), "79123456789"),
-        ),
-        ("/events/summary", summary(1, Some("101"), "79123456789")),
-    ] {
-        assert_eq!(mango(&app, path, &ev).await, 200);
-    }
+    answered_call(&app).await;
     let recording = |state: &str, id: &str, recipient: Option<&str>| {
         json!({ "recording_id": id, "recording_state": state, "seq": 1, "entry_id": ENTRY,
                 "call_id": "leg-1", "extension": "101", "timestamp": 1764230471,
@@ -687,29 +681,16 @@ async fn a_mango_recording_is_listed_under_the_call_and_plays_through_the_server
 /// Mango out of reach: the operator gets a 502 that names it, not a hang.
 #[tokio::test]
 async fn a_recording_while_mango_is_unreachable_is_a_clear_gateway_error() {
-    let mut cfg = Config::for_tests();
-    cfg.telephony.set("mango", "api_key", KEY);
-    cfg.telephony.set("mango", "api_salt", SALT);
     // A port nothing listens on.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = closed.local_addr().expect("addr").port();
     drop(closed);
-    cfg.telephony
-        .set("mango", "api_url", &format!("http://127.0.0.1:{port}/vpbx"));
-    let app = spawn_with(cfg).await;
+    let app = mango_app_at(Some(format!("http://127.0.0.1:{port}/vpbx"))).await;
     let (_, olga) = app.user("olga", "operator", Some("101")).await;
     let (cid, _) = app
         .client("Иван Петров", "individual", "+79123456789")
         .await;
-    for (path, ev) in [
-        (
-            "/events/call",
-            leg("leg-1", 1, "Appeared", Some("101"), "79123456789"),
-        ),
-        ("/events/summary", summary(1, Some("101"), "79123456789")),
-    ] {
-        assert_eq!(mango(&app, path, &ev).await, 200);
-    }
+    answered_call(&app).await;
     let added = json!({ "entry_id": ENTRY, "product_id": 1, "user_id": 1,
                         "timestamp": 1764230480, "recording_id": "r-1" });
     assert_eq!(mango(&app, "/events/record/added", &added).await, 200);

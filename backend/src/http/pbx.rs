@@ -92,7 +92,8 @@ pub async fn mango_event(
         return Err(Error::Unauthorized);
     }
     let bad = |_| Error::BadRequest("the json field does not match Mango's event format".into());
-    match path.trim_matches('/') {
+    let path = path.trim_matches('/');
+    match path {
         "events/call" => {
             let ev: mango::CallEvent = serde_json::from_str(json).map_err(bad)?;
             let seen = format!(
@@ -139,30 +140,24 @@ pub async fn mango_event(
                 .await?;
         }
         // A recording in the cloud storage: the call's history can play it.
-        "events/record/added" => {
-            let r: mango::RecordAdded = serde_json::from_str(json).map_err(bad)?;
-            state
-                .store
-                .add_recording(
-                    PbxProvider::Mango,
-                    &r.recording_id,
-                    &mango::rodnik_call_id(&r.entry_id),
-                    &mango::when(r.timestamp).to_rfc3339(),
-                    None,
-                )
-                .await?;
-        }
-        "events/recording" => {
-            let r: mango::RecordingEvent = serde_json::from_str(json).map_err(bad)?;
-            if r.kept_in_cloud() {
+        "events/record/added" | "events/recording" => {
+            let kept = if path == "events/record/added" {
+                let r: mango::RecordAdded = serde_json::from_str(json).map_err(bad)?;
+                Some((r.recording_id, r.entry_id, r.timestamp, None))
+            } else {
+                let r: mango::RecordingEvent = serde_json::from_str(json).map_err(bad)?;
+                r.kept_in_cloud()
+                    .then_some((r.recording_id, r.entry_id, r.timestamp, r.extension))
+            };
+            if let Some((recording, entry, at, extension)) = kept {
                 state
                     .store
                     .add_recording(
                         PbxProvider::Mango,
-                        &r.recording_id,
-                        &mango::rodnik_call_id(&r.entry_id),
-                        &mango::when(r.timestamp).to_rfc3339(),
-                        r.extension.as_deref(),
+                        &recording,
+                        &mango::rodnik_call_id(&entry),
+                        &mango::when(at).to_rfc3339(),
+                        extension.as_deref(),
                     )
                     .await?;
             }

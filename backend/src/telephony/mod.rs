@@ -101,6 +101,19 @@ pub fn same_secret(a: &[u8], b: &[u8]) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// "Mango Office could not be reached": only the kind of failure, never the
+/// error's text (a URL could carry a secret in another API).
+pub fn unreachable(name: &str, e: &reqwest::Error) -> String {
+    let why = if e.is_timeout() {
+        "did not answer in time"
+    } else if e.is_connect() {
+        "could not be reached"
+    } else {
+        "failed"
+    };
+    format!("{name} {why}")
+}
+
 /// What the telephony side of the server keeps running: the HTTP client for
 /// the providers' APIs and the AMI connection.
 #[derive(Clone)]

@@ -43,15 +43,7 @@ pub async fn originate(
 }
 
 fn unreachable(name: &str, e: reqwest::Error) -> OriginateError {
-    // Only the kind of failure: a URL could carry a secret in another API.
-    let why = if e.is_timeout() {
-        "did not answer in time"
-    } else if e.is_connect() {
-        "could not be reached"
-    } else {
-        "failed"
-    };
-    OriginateError::Provider(format!("{name} {why}"))
+    OriginateError::Provider(super::unreachable(name, &e))
 }
 
 async fn mango_callback(

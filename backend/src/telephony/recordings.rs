@@ -58,16 +58,7 @@ async fn mango_recording(
         .body(zadarma::build_query(&form))
         .send()
         .await
-        .map_err(|e| {
-            let why = if e.is_timeout() {
-                "did not answer in time"
-            } else if e.is_connect() {
-                "could not be reached"
-            } else {
-                "failed"
-            };
-            FetchError::Provider(format!("Mango Office {why}"))
-        })?;
+        .map_err(|e| FetchError::Provider(super::unreachable("Mango Office", &e)))?;
     let status = r.status();
     let kind = r
         .headers()

@@ -59,23 +59,10 @@ impl Api {
     /// revokes it.
     pub async fn recording_url(&self, id: &str) -> Result<String, ApiError> {
         let path = format!("/api/recordings/{}", enc(id));
-        let resp = self
-            .auth(Request::get(&path))
-            .send()
-            .await
-            .map_err(|e| ApiError::Network(e.to_string()))?;
-        if !resp.ok() {
-            self.checked(Ok(resp)).await?;
-            return Err(ApiError::Decode("an error without a body".into()));
-        }
-        let kind = resp
-            .headers()
+        let (bytes, headers) = self.file(Request::get(&path)).await?;
+        let kind = headers
             .get("content-type")
             .unwrap_or_else(|| "audio/mpeg".to_string());
-        let bytes = resp
-            .binary()
-            .await
-            .map_err(|e| ApiError::Network(e.to_string()))?;
         super::blob_url(&bytes, &kind).map_err(|e| ApiError::Decode(format!("{e:?}")))
     }
 

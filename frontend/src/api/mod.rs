@@ -316,6 +316,31 @@ pub fn blob_url(bytes: &[u8], kind: &str) -> Result<String, wasm_bindgen::JsValu
     web_sys::Url::create_object_url_with_blob(&blob)
 }
 
+impl Api {
+    /// A file the server answers with: its bytes and headers (the request
+    /// carries the token, which a plain link could not).
+    async fn file(
+        &self,
+        r: RequestBuilder,
+    ) -> Result<(Vec<u8>, gloo_net::http::Headers), ApiError> {
+        let resp = self
+            .auth(r)
+            .send()
+            .await
+            .map_err(|e| ApiError::Network(e.to_string()))?;
+        if !resp.ok() {
+            self.checked(Ok(resp)).await?;
+            return Err(ApiError::Decode("an error without a body".into()));
+        }
+        let headers = resp.headers();
+        let bytes = resp
+            .binary()
+            .await
+            .map_err(|e| ApiError::Network(e.to_string()))?;
+        Ok((bytes, headers))
+    }
+}
+
 fn enc(s: &str) -> String {
     String::from(js_sys::encode_uri_component(s))
 }

@@ -70,18 +70,8 @@ impl Api {
     /// (a Blob behind a temporary link: a plain link could not send the
     /// token). Returns the file name the server gave.
     pub async fn download(&self, path: &str, q: &Query) -> Result<String, ApiError> {
-        let r = self
-            .auth(Request::get(path))
-            .query(q.iter().map(|(k, v)| (*k, v.as_str())));
-        let resp = r
-            .send()
-            .await
-            .map_err(|e| ApiError::Network(e.to_string()))?;
-        if !resp.ok() {
-            self.checked(Ok(resp)).await?;
-            return Err(ApiError::Decode("an error without a body".into()));
-        }
-        let headers = resp.headers();
+        let r = Request::get(path).query(q.iter().map(|(k, v)| (*k, v.as_str())));
+        let (bytes, headers) = self.file(r).await?;
         let name = headers
             .get("content-disposition")
             .and_then(|d| file_name(&d))
@@ -89,10 +79,6 @@ impl Api {
         let kind = headers
             .get("content-type")
             .unwrap_or_else(|| "application/octet-stream".to_string());
-        let bytes = resp
-            .binary()
-            .await
-            .map_err(|e| ApiError::Network(e.to_string()))?;
         save(&bytes, &kind, &name).map_err(|e| ApiError::Decode(format!("{e:?}")))?;
         Ok(name)
     }
