@@ -1075,11 +1075,13 @@ pub struct LostClientsReport {
 }
 
 // Report charts and call lists live in their own files (`api/trends.rs`, `api/call_lists.rs`).
+mod bottles;
 mod call_lists;
 mod cash;
 mod reasons;
 mod telephony;
 mod trends;
+pub use bottles::*;
 pub use call_lists::*;
 pub use cash::*;
 pub use reasons::*;

@@ -120,6 +120,18 @@ fn matrix() -> Vec<(Method, &'static str, Option<Value>, [u16; 4])> {
             [200, 200, 200, 403],
         ),
         (
+            M::GET,
+            "/api/clients/@CLIENT@/bottles",
+            None,
+            [200, 200, 200, 403],
+        ),
+        (
+            M::POST,
+            "/api/clients/@CLIENT@/bottles",
+            Some(json!({ "kind": "adjusted", "qty": 1, "reason": "counted by @ROLE@" })),
+            [201, 201, 403, 403],
+        ),
+        (
             M::POST,
             "/api/orders",
             Some(json!({ "client_id": "@CLIENT@", "address_id": "@ADDR@",

@@ -20,6 +20,7 @@
 //! - `stat_client:[client]`: delivered orders, open orders, last delivery date
 //!   (lost clients).
 
+pub mod bottles;
 pub mod pack;
 pub mod reasons;
 

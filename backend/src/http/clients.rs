@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/clients/{id}/addresses/{address_id}", put(edit_address))
         .route("/clients/{id}/notes", post(add_note).get(list_notes))
         .route("/clients/{id}/history", get(history))
+        .route("/clients/{id}/bottles", get(bottles).post(move_bottles))
 }
 
 #[utoipa::path(post, path = "/api/clients", request_body = CreateClient, responses((status = 201, body = ClientCard)))]
@@ -359,5 +360,75 @@ pub async fn history(
             .store
             .client_history(&id, order_state, q.before, limit)
             .await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct BottlesQuery {
+    /// The `next_before` of the previous page.
+    pub before: Option<String>,
+    /// Moves per page, 1 to 200 (default 50).
+    pub limit: Option<usize>,
+}
+
+/// The client's bottle balance and ledger, newest first (issue 19).
+#[utoipa::path(get, path = "/api/clients/{id}/bottles", params(BottlesQuery),
+    responses((status = 200, body = rodnik_shared::api::ClientBottles),
+              (status = 404, body = rodnik_shared::api::ErrorBody),
+              (status = 422, body = rodnik_shared::api::ErrorBody)))]
+pub async fn bottles(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<BottlesQuery>,
+) -> Result<Json<rodnik_shared::api::ClientBottles>> {
+    user.require_operator()?;
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(Error::invalid("limit", "must be between 1 and 200"));
+    }
+    let before = match q.before.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(b) => Some(
+            b.split_once('|')
+                .filter(|(at, id)| {
+                    chrono::DateTime::parse_from_rfc3339(at).is_ok()
+                        && !id.is_empty()
+                        && id.len() <= 64
+                        && id.chars().all(|c| c.is_ascii_alphanumeric())
+                })
+                .ok_or_else(|| Error::invalid("before", "must be a page's next_before"))?,
+        ),
+        None => None,
+    };
+    state.store.require_client(&id).await?;
+    Ok(Json(state.store.client_bottles(&id, before, limit).await?))
+}
+
+/// A manager corrects a client's bottle count (`adjusted`, with the
+/// difference) or writes bottles off (`written_off`); the reason is kept.
+#[utoipa::path(post, path = "/api/clients/{id}/bottles", request_body = rodnik_shared::api::NewBottleMove,
+    responses((status = 201, body = rodnik_shared::api::BottleMove),
+              (status = 403, body = rodnik_shared::api::ErrorBody),
+              (status = 404, body = rodnik_shared::api::ErrorBody),
+              (status = 422, body = rodnik_shared::api::ErrorBody)))]
+pub async fn move_bottles(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<rodnik_shared::api::NewBottleMove>,
+) -> Result<(StatusCode, Json<rodnik_shared::api::BottleMove>)> {
+    user.require_manager()?;
+    let row = crate::store::bottles::manual_move(
+        &id,
+        req.kind,
+        req.qty,
+        &req.reason,
+        (user.id(), user.name()),
+        &chrono::Utc::now().to_rfc3339(),
+    )?;
+    state.store.require_client(&id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(state.store.add_bottle_move(&row).await?),
     ))
 }

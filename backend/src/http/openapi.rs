@@ -41,6 +41,8 @@ use super::{
         clients::add_note,
         clients::list_notes,
         clients::history,
+        clients::bottles,
+        clients::move_bottles,
         orders::create_order,
         orders::list_orders,
         orders::get_order,

@@ -6,14 +6,11 @@ use super::{rid, Store};
 use crate::error::Result;
 
 impl Store {
+    /// Sets a client's balance; the ledger gets the difference as an
+    /// opening move.
     pub async fn set_bottles_held(&self, client_id: &str, n: i64) -> Result<()> {
-        self.run_with(
-            "UPDATE $rid SET bottles_held = $n",
-            json!({ "n": n }),
-            vec![("rid", rid("clients", client_id))],
-        )
-        .await?;
-        Ok(())
+        self.set_bottles_held_bulk(&[(client_id.to_string(), n)])
+            .await
     }
 
     /// Makes the order-number sequence continue after `n`.
@@ -96,15 +93,26 @@ impl Store {
         self.insert_reason_events(&events).await
     }
 
-    /// Sets `bottles_held` of many clients at once.
+    /// Sets `bottles_held` of many clients at once, each change an opening
+    /// move of the bottle ledger in the same transaction.
     pub async fn set_bottles_held_bulk(&self, held: &[(String, i64)]) -> Result<()> {
         let rows: Vec<serde_json::Value> = held
             .iter()
             .map(|(id, n)| json!({ "id": id, "n": n }))
             .collect();
         self.run_with(
-            "FOR $r IN $rows { UPDATE type::record('clients', $r.id) SET bottles_held = $r.n RETURN NONE; }",
-            json!({ "rows": rows }),
+            "BEGIN TRANSACTION;
+             FOR $r IN $rows {
+                 LET $c = type::record('clients', $r.id);
+                 LET $was = (SELECT VALUE bottles_held FROM ONLY $c) ?? 0;
+                 IF $r.n != $was {
+                     UPDATE $c SET bottles_held = $r.n RETURN NONE;
+                     CREATE bottle_moves CONTENT { client_id: $r.id, kind: 'opening',
+                         qty: $r.n - $was, at: $at } RETURN NONE;
+                 };
+             };
+             COMMIT TRANSACTION;",
+            json!({ "rows": rows, "at": chrono::Utc::now().to_rfc3339() }),
             vec![],
         )
         .await?;

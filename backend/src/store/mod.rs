@@ -2,6 +2,7 @@
 //! URL picks the engine (`surrealkv://`, `mem://`, `ws://`).
 
 pub mod backup;
+pub mod bottles;
 pub mod bulk;
 pub mod call_lists;
 pub mod calls;
@@ -38,7 +39,8 @@ const SCHEMA: &str = include_str!("schema.surql");
 /// 3: the client card's order ids on `stat_client` (filled from a light read of the orders).
 /// 4: `stat_lost` (lost-client candidates by last delivery date), from `stat_client`.
 /// 5: stored phone numbers in the current parser's E.164 form (`phones.rs`).
-pub const SCHEMA_VERSION: i64 = 7;
+/// 8: the bottle ledger (`bottle_moves`), opened with the stored balances.
+pub const SCHEMA_VERSION: i64 = 8;
 
 /// Cheap to clone. The client sits behind an `Arc` on purpose: cloning a
 /// `Surreal` opens a new database session (on a server, one per clone, up to a
@@ -260,6 +262,15 @@ impl Store {
             tracing::info!("listing the reasons given so far (once, after an upgrade)");
             let n = self.rebuild_reason_events().await?;
             tracing::info!("reasons given: {n}");
+        }
+        if was.is_some_and(|v| v < 8) {
+            tracing::info!(
+                "opening the bottle ledger with the stored balances (once, after an upgrade)"
+            );
+            let n = self
+                .open_bottle_ledger(&chrono::Utc::now().to_rfc3339())
+                .await?;
+            tracing::info!("clients with an opening bottle balance: {n}");
         }
         self.seed_reasons().await?;
         self.run(

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use super::stats::apply_stats;
 use super::{decode, decode_all, rid, rids, strip_nulls, where_clause, Store};
 use crate::error::{Error, Result};
-use crate::figures::{reasons, Stats};
+use crate::figures::{bottles, reasons, Stats};
 
 #[derive(Debug, Default, Clone)]
 pub struct OrderFilter {
@@ -44,6 +44,17 @@ pub(super) fn order_doc(o: &Order, delivered_by: Option<&str>) -> Value {
 const ON_ROUTE: &str = "state IN ['delivery', 'delivered']";
 
 /// The statements that record reasons given (bound as `$reason0`, ...).
+/// `CREATE bottle_moves` for each move, bound as `$bottle<i>`.
+pub(super) fn bottle_moves(moves: &[bottles::MoveRow], vars: &mut Value) -> String {
+    let mut sql = String::new();
+    for (i, m) in moves.iter().enumerate() {
+        let name = format!("bottle{i}");
+        vars[&name] = strip_nulls(serde_json::to_value(m).unwrap_or(Value::Null));
+        sql.push_str(&format!("CREATE bottle_moves CONTENT ${name};"));
+    }
+    sql
+}
+
 pub(super) fn reason_events(events: &[reasons::ReasonEvent], vars: &mut Value) -> String {
     let mut sql = String::new();
     for (i, e) in events.iter().enumerate() {
@@ -127,19 +138,27 @@ impl Store {
     ) -> Result<()> {
         let old_version = old.version;
         let stats = Stats::change(Some(old), new);
+        // The bottle ledger's rows and the client's balance move together.
+        let moves = bottles::moves(old, new);
+        let delta = bottles::delta(&moves);
+        debug_assert_eq!(
+            delta, fx.bottles_delta,
+            "the ledger and the order's effects agree"
+        );
         let mut vars = json!({
             "doc": order_doc(new, fx.delivered_by.as_deref()),
             "old": old_version,
-            "delta": fx.bottles_delta,
+            "delta": delta,
         });
         let apply = apply_stats(&stats, &mut vars);
         let mut ids = vec![("rid", rid("orders", &new.id))];
-        let bottles = if fx.bottles_delta != 0 {
+        let bottles = if delta != 0 {
             ids.push(("cid", rid("clients", &new.client_id)));
             "UPDATE $cid SET bottles_held += $delta;"
         } else {
             ""
         };
+        let ledger = bottle_moves(&moves, &mut vars);
         let answered = answer
             .map(|a| a.statement(&mut vars, &mut ids))
             .unwrap_or_default();
@@ -149,6 +168,7 @@ impl Store {
              LET $changed = (UPDATE $rid CONTENT $doc WHERE version = $old RETURN id);
              IF array::len($changed) = 0 {{ THROW 'cas_failed' }};
              {bottles}
+             {ledger}
              {answered}
              {apply}
              {reasons}

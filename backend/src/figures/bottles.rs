@@ -1,0 +1,123 @@
+//! Bottle moves of an order change: what the order, in its new state, has
+//! done to the client's bottles minus what it had done before, as ledger rows
+//! (`bottle_moves`) written in the order's own transaction. A delivery leaves
+//! the full bottles delivered and takes the empties back; an order that is
+//! not delivered has done nothing.
+
+use rodnik_shared::api::{BottleMoveKind, Order};
+use rodnik_shared::OrderState;
+use serde::Serialize;
+
+/// A ledger row as stored (the id is the database's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MoveRow {
+    pub client_id: String,
+    pub kind: BottleMoveKind,
+    pub qty: i64,
+    pub order_id: Option<String>,
+    pub order_number: Option<i64>,
+    pub reason: Option<String>,
+    pub by: Option<String>,
+    pub by_name: Option<String>,
+    pub at: String,
+}
+
+/// Full bottles left and empties taken back by `o` (none unless delivered).
+fn done(o: &Order) -> (i64, i64) {
+    match o.state {
+        OrderState::Delivered => (
+            i64::from(o.returnable_qty()),
+            i64::from(o.empties_returned.unwrap_or(0)),
+        ),
+        _ => (0, 0),
+    }
+}
+
+/// The moves `new` makes that `old` had not (`old` `None`: an order stored
+/// as it is, e.g. by the demo, whose bottles come as opening balances).
+pub fn moves(old: &Order, new: &Order) -> Vec<MoveRow> {
+    let (full_was, empties_was) = done(old);
+    let (full, empties) = done(new);
+    let at = new
+        .delivered_at
+        .clone()
+        .unwrap_or_else(|| new.updated_at.clone());
+    let row = |kind, qty| MoveRow {
+        client_id: new.client_id.clone(),
+        kind,
+        qty,
+        order_id: Some(new.id.clone()),
+        order_number: Some(new.number),
+        reason: None,
+        by: new.courier_id.clone(),
+        by_name: new.courier_name.clone(),
+        at: at.clone(),
+    };
+    let mut out = vec![];
+    if full != full_was {
+        out.push(row(BottleMoveKind::Delivered, full - full_was));
+    }
+    if empties != empties_was {
+        out.push(row(BottleMoveKind::Returned, -(empties - empties_was)));
+    }
+    out
+}
+
+/// What the moves change the balance by.
+pub fn delta(moves: &[MoveRow]) -> i64 {
+    moves.iter().map(|m| m.qty).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rodnik_shared::api::OrderLine;
+    use rodnik_shared::Money;
+
+    fn order(state: OrderState, qty: u32, empties: Option<u32>) -> Order {
+        let mut o: Order = serde_json::from_value(serde_json::json!({
+            "id": "o1", "number": 7, "state": "new", "version": 1, "client_id": "c1",
+            "client_name": "C", "client_kind": "individual",
+            "address": { "id": "a1", "text": "t", "label": null, "contact_name": null,
+                         "contact_phone": null, "lat": null, "lon": null },
+            "lines": [], "total": 0, "delivery_date": "2026-12-05", "window": null,
+            "courier_id": "k1", "courier_name": "Kolya", "created_by": "u", "created_at": "2026-12-05T08:00:00Z",
+            "updated_at": "2026-12-05T09:00:00Z", "attempts": [], "note": null, "call_id": null, "route_pos": 0,
+            "cash_collected": null, "empties_returned": null, "delivered_at": null, "cancel_reason": null
+        }))
+        .expect("an order");
+        o.lines = vec![OrderLine {
+            product_id: "w".into(),
+            name: "W19".into(),
+            kind: rodnik_shared::ProductKind::Water,
+            price: Money(25000),
+            qty,
+            amount: Money(25000 * i64::from(qty)),
+            returnable: true,
+        }];
+        o.state = state;
+        o.empties_returned = empties;
+        o
+    }
+
+    #[test]
+    fn a_delivery_leaves_full_bottles_and_takes_empties_once() {
+        let before = order(OrderState::Delivery, 3, None);
+        let after = order(OrderState::Delivered, 3, Some(1));
+        let m = moves(&before, &after);
+        let kinds: Vec<(BottleMoveKind, i64)> = m.iter().map(|m| (m.kind, m.qty)).collect();
+        assert_eq!(
+            kinds,
+            [
+                (BottleMoveKind::Delivered, 3),
+                (BottleMoveKind::Returned, -1)
+            ]
+        );
+        assert_eq!(delta(&m), 2);
+        assert_eq!(m[0].order_number, Some(7));
+        assert_eq!(m[0].by_name.as_deref(), Some("Kolya"));
+        // Nothing moves while the order is not delivered, or when it stays so.
+        assert!(moves(&order(OrderState::New, 3, None), &before).is_empty());
+        assert!(moves(&after, &after).is_empty());
+    }
+}

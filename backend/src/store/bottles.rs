@@ -1,0 +1,190 @@
+//! The bottle ledger's store side: a client's balance and moves, a
+//! manager's correction (the move and the balance in one transaction), and
+//! the opening balances of clients filled in bulk or stored before the
+//! ledger began (schema 8).
+
+use rodnik_shared::api::{BottleMove, BottleMoveKind, ClientBottles};
+use serde_json::{json, Value};
+
+use super::{decode_all, new_key, rid, strip_nulls, Store};
+use crate::error::{Error, Result};
+use crate::figures::bottles::MoveRow;
+
+impl Store {
+    /// The client's balance and a page of moves, newest first. `before` is
+    /// the previous page's `next_before`: the last move's `at|id`.
+    pub async fn client_bottles(
+        &self,
+        client_id: &str,
+        before: Option<(&str, &str)>,
+        limit: usize,
+    ) -> Result<ClientBottles> {
+        let filter = if before.is_some() {
+            "client_id = $c AND (at < $at OR (at = $at AND id < $after))"
+        } else {
+            "client_id = $c"
+        };
+        let mut ids = vec![];
+        if let Some((_, id)) = before {
+            ids.push(("after", rid("bottle_moves", id)));
+        }
+        let mut r = self
+            .run_with(
+                &format!(
+                    "SELECT VALUE math::sum(qty) FROM (SELECT qty FROM bottle_moves WHERE client_id = $c) GROUP ALL;
+                     SELECT * FROM bottle_moves WHERE {filter} ORDER BY at DESC, id DESC LIMIT $limit;"
+                ),
+                strip_nulls(json!({ "c": client_id, "at": before.map(|b| b.0), "limit": limit + 1 })),
+                ids,
+            )
+            .await?;
+        let balance = r
+            .take::<Vec<Value>>(0)?
+            .first()
+            .and_then(Value::as_i64)
+            .unwrap_or(0);
+        let mut moves: Vec<BottleMove> = decode_all(r.take::<Vec<Value>>(1)?)?;
+        let next_before = (moves.len() > limit).then(|| {
+            moves.truncate(limit);
+            moves
+                .last()
+                .map(|m| format!("{}|{}", m.at, m.id))
+                .unwrap_or_default()
+        });
+        Ok(ClientBottles {
+            client_id: client_id.to_string(),
+            balance,
+            moves,
+            next_before,
+        })
+    }
+
+    /// A correction or write-off of a client known to exist: the move and
+    /// the client's balance in one transaction.
+    pub async fn add_bottle_move(&self, m: &MoveRow) -> Result<BottleMove> {
+        let id = new_key();
+        let doc = strip_nulls(serde_json::to_value(m).unwrap_or(Value::Null));
+        self.retrying(|| async {
+            self.run_with(
+                "BEGIN TRANSACTION;
+                     UPDATE $cid SET bottles_held += $qty RETURN NONE;
+                     CREATE $rid CONTENT $doc RETURN NONE;
+                     COMMIT TRANSACTION;",
+                json!({ "doc": doc, "qty": m.qty }),
+                vec![
+                    ("cid", rid("clients", &m.client_id)),
+                    ("rid", rid("bottle_moves", &id)),
+                ],
+            )
+            .await
+        })
+        .await?;
+        Ok(BottleMove {
+            id,
+            client_id: m.client_id.clone(),
+            kind: m.kind,
+            qty: m.qty,
+            order_id: m.order_id.clone(),
+            order_number: m.order_number,
+            reason: m.reason.clone(),
+            by: m.by.clone(),
+            by_name: m.by_name.clone(),
+            at: m.at.clone(),
+        })
+    }
+
+    /// Opening moves for every client whose balance the ledger does not
+    /// explain yet (their `bottles_held` minus their moves), dated `at`.
+    /// Returns how many were written. Run after bulk loads and on upgrade.
+    pub async fn open_bottle_ledger(&self, at: &str) -> Result<usize> {
+        let rows = self
+            .many(
+                "SELECT record::id(id) AS id, bottles_held,
+                        math::sum((SELECT VALUE qty FROM bottle_moves WHERE client_id = record::id($parent.id))) AS moved
+                 FROM clients WHERE bottles_held != 0",
+                Value::Null,
+                vec![],
+            )
+            .await?;
+        let mut n = 0;
+        for chunk in rows.chunks(500) {
+            let opening: Vec<Value> = chunk
+                .iter()
+                .filter_map(|r| {
+                    let id = r.get("id")?.as_str()?;
+                    let held = r.get("bottles_held")?.as_i64()?;
+                    let gap = held - r.get("moved").and_then(Value::as_i64).unwrap_or(0);
+                    (gap != 0).then(|| {
+                        json!({ "client_id": id, "kind": BottleMoveKind::Opening.as_str(),
+                                "qty": gap, "at": at })
+                    })
+                })
+                .collect();
+            if opening.is_empty() {
+                continue;
+            }
+            n += opening.len();
+            self.run(
+                "FOR $m IN $rows { CREATE bottle_moves CONTENT $m RETURN NONE; }",
+                json!({ "rows": opening }),
+            )
+            .await?;
+        }
+        Ok(n)
+    }
+}
+
+/// A manager's move on a client's bottles, checked: an adjustment by any
+/// non-zero number, a write-off of a positive number (taken off the balance).
+pub fn manual_move(
+    client_id: &str,
+    kind: BottleMoveKind,
+    qty: i64,
+    reason: &str,
+    by: (&str, &str),
+    at: &str,
+) -> Result<MoveRow> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(Error::invalid(
+            "reason",
+            "is required: say why the count changes",
+        ));
+    }
+    if reason.chars().count() > 500 {
+        return Err(Error::invalid("reason", "must be at most 500 characters"));
+    }
+    if qty == 0 || qty.abs() > 10_000 {
+        return Err(Error::invalid(
+            "qty",
+            "must be a non-zero number of bottles, at most 10000",
+        ));
+    }
+    let qty = match kind {
+        BottleMoveKind::Adjusted => qty,
+        BottleMoveKind::WrittenOff if qty > 0 => -qty,
+        BottleMoveKind::WrittenOff => {
+            return Err(Error::invalid(
+                "qty",
+                "a write-off is a positive number of bottles",
+            ))
+        }
+        _ => {
+            return Err(Error::invalid(
+                "kind",
+                "must be adjusted or written_off (deliveries move bottles by themselves)",
+            ))
+        }
+    };
+    Ok(MoveRow {
+        client_id: client_id.to_string(),
+        kind,
+        qty,
+        order_id: None,
+        order_number: None,
+        reason: Some(reason.to_string()),
+        by: Some(by.0.to_string()),
+        by_name: Some(by.1.to_string()),
+        at: at.to_string(),
+    })
+}
