@@ -242,6 +242,30 @@ impl App {
         self.state.cfg.today().to_string()
     }
 
+    /// A stop on `courier`'s route today: an order of `qty` of `product` for
+    /// the client at `address`, taken by `operator` and dispatched. Its id.
+    pub async fn dispatched_stop(
+        &self,
+        operator: &str,
+        (client, address): (&str, &str),
+        (product, qty): (&str, u32),
+        courier: &str,
+    ) -> String {
+        let o = self
+            .order(
+                operator,
+                json!({ "client_id": client, "address_id": address,
+                        "lines": [{ "product_id": product, "qty": qty }],
+                        "delivery_date": self.today(), "courier_id": courier }),
+            )
+            .await;
+        let id = id_of(&o);
+        self.post(&format!("/api/orders/{id}/dispatch"), operator, json!({}))
+            .await
+            .expect(200);
+        id
+    }
+
     pub fn sign(&self, body: &[u8]) -> String {
         rodnik::telephony::sign(TELEPHONY_SECRET, body)
     }

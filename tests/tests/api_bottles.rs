@@ -40,21 +40,14 @@ async fn world() -> World {
 impl World {
     /// A dispatched stop of Kolya's today with `qty` bottles.
     async fn stop(&self, qty: u32) -> String {
-        let o = self
-            .app
-            .order(
-                &self.op,
-                json!({ "client_id": self.client, "address_id": self.addr,
-                        "lines": [{ "product_id": self.water, "qty": qty }],
-                        "delivery_date": self.app.today(), "courier_id": self.kolya_id }),
-            )
-            .await;
-        let id = id_of(&o);
         self.app
-            .post(&format!("/api/orders/{id}/dispatch"), &self.op, json!({}))
+            .dispatched_stop(
+                &self.op,
+                (&self.client, &self.addr),
+                (&self.water, qty),
+                &self.kolya_id,
+            )
             .await
-            .expect(200);
-        id
     }
 
     async fn deliver(&self, id: &str, empties: u32, key: &str) -> Resp {

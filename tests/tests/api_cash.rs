@@ -38,20 +38,15 @@ impl World {
     /// A stop of Kolya's today for a new client, delivered with `cash`.
     async fn delivered(&self, name: &str, kind: &str, phone: &str, qty: u32, cash: i64) {
         let (client, addr) = self.app.client(name, kind, phone).await;
-        let o = self
+        let id = self
             .app
-            .order(
+            .dispatched_stop(
                 &self.op,
-                json!({ "client_id": client, "address_id": addr,
-                        "lines": [{ "product_id": self.water, "qty": qty }],
-                        "delivery_date": self.app.today(), "courier_id": self.kolya_id }),
+                (&client, &addr),
+                (&self.water, qty),
+                &self.kolya_id,
             )
             .await;
-        let id = id_of(&o);
-        self.app
-            .post(&format!("/api/orders/{id}/dispatch"), &self.op, json!({}))
-            .await
-            .expect(200);
         self.app
             .post(
                 &format!("/api/orders/{id}/deliver"),
