@@ -529,3 +529,80 @@ async fn a_recorded_call_plays_in_the_clients_history() {
     screenshot(&c, "console-history-recording.png").await;
     c.close().await.expect("close browser");
 }
+
+/// Issue 19, item 1: the count on the card opens the bottle ledger (a
+/// delivery's full and empty bottles); a manager corrects the count there
+/// with a reason and the card follows.
+#[tokio::test]
+async fn the_bottle_count_opens_the_ledger_where_a_manager_corrects_it() {
+    if !runnable() {
+        return;
+    }
+    let app = served_app().await;
+    app.user("boss", "manager", None).await;
+    let (_, op) = app.user("op1", "operator", Some("101")).await;
+    let (kolya_id, kolya) = app.user("kolya", "courier", None).await;
+    let water = app.product("W19", "water", 25000, true).await;
+    let (client, addr) = app
+        .client("Пётр Тарный", "individual", "+79161112277")
+        .await;
+    let id = app
+        .dispatched_stop(&op, (&client, &addr), (&water, 3), &kolya_id)
+        .await;
+    app.post(
+        &format!("/api/orders/{id}/deliver"),
+        &kolya,
+        json!({ "cash_collected": 75000, "empties_returned": 1 }),
+    )
+    .await
+    .expect(200);
+
+    let (_driver, c) = browser("ru-RU").await;
+    sign_in(&c, &app, "boss").await;
+    wait_for(&c, "#nav-admin").await;
+    c.goto(&app.url("/console")).await.expect("console");
+    wait_until(&c, "#live-status", Some("data-state"), |s| s == "online").await;
+    retype(&c, "#client-search", "Тарный").await;
+    click(
+        &c,
+        &format!("#search-results li.search-result[data-id='{client}']"),
+    )
+    .await;
+    wait_until(&c, "#bottles-held b", None, |t| t == "2").await;
+    click(&c, "#bottles-held").await;
+    wait_until(
+        &c,
+        "#bottle-ledger li.bottle-move[data-kind='delivered'] .qty",
+        None,
+        |t| t == "+3",
+    )
+    .await;
+    wait_until(
+        &c,
+        "#bottle-ledger li.bottle-move[data-kind='returned'] .kind",
+        None,
+        |t| t == "забрали пустые",
+    )
+    .await;
+    // A reason is needed: nothing is recorded without one.
+    retype(&c, "#bottle-correct-qty", "-1").await;
+    click(&c, "#bottle-correct-save").await;
+    wait_for(&c, "#bottle-correct .field-error[data-field='reason']").await;
+    retype(&c, "#bottle-correct-reason", "одна разбита у клиента").await;
+    click(&c, "#bottle-correct-save").await;
+    wait_until(&c, "#bottles-held b", None, |t| t == "1").await;
+    wait_until(
+        &c,
+        "#bottle-ledger li.bottle-move:first-child",
+        Some("data-kind"),
+        |k| k == "adjusted",
+    )
+    .await;
+    let first = texts(&c, "#bottle-ledger li.bottle-move:first-child .what").await;
+    assert!(
+        first[0].contains("одна разбита у клиента") && first[0].contains("boss name"),
+        "{first:?}"
+    );
+    screenshot(&c, "console-bottle-ledger.png").await;
+    c.close().await.expect("close browser");
+}

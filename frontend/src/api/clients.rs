@@ -3,7 +3,8 @@
 
 use gloo_net::http::Request;
 use rodnik_shared::api::{
-    ClientCard, ClientHistory, ClientNote, CreateNote, EditAddress, NewAddress, PatchClient,
+    BottleMove, ClientBottles, ClientCard, ClientHistory, ClientNote, CreateNote, EditAddress,
+    NewAddress, NewBottleMove, PatchClient,
 };
 
 use super::{enc, Api, ApiError};
@@ -64,6 +65,33 @@ impl Api {
             .get("content-type")
             .unwrap_or_else(|| "audio/mpeg".to_string());
         super::blob_url(&bytes, &kind).map_err(|e| ApiError::Decode(format!("{e:?}")))
+    }
+
+    /// The client's bottle balance and a page of the ledger (`before`: the
+    /// previous page's `next_before`).
+    pub async fn client_bottles(
+        &self,
+        client_id: &str,
+        before: Option<&str>,
+    ) -> Result<ClientBottles, ApiError> {
+        let path = format!("/api/clients/{}/bottles", enc(client_id));
+        let mut q: Vec<(&str, &str)> = vec![("limit", "20")];
+        if let Some(b) = before {
+            q.push(("before", b));
+        }
+        self.json(self.auth(Request::get(&path)).query(q).send().await)
+            .await
+    }
+
+    /// A manager's correction or write-off; `key` makes a retry count once.
+    pub async fn move_bottles(
+        &self,
+        client_id: &str,
+        req: &NewBottleMove,
+        key: &str,
+    ) -> Result<BottleMove, ApiError> {
+        let path = format!("/api/clients/{}/bottles", enc(client_id));
+        self.post(&path, req, Some(key)).await
     }
 
     pub async fn client_history(

@@ -38,6 +38,31 @@ pub fn ClientCardView(p: &ClientCardProps) -> Html {
         let editor = editor.clone();
         use_effect_with(c.id.clone(), move |_| editor.set(Editor::default()));
     }
+    // The bottle ledger opens from the count (a manager corrects it there).
+    let ledger_open = use_state(|| false);
+    {
+        let ledger_open = ledger_open.clone();
+        use_effect_with(c.id.clone(), move |_| ledger_open.set(false));
+    }
+    let toggle_ledger = {
+        let ledger_open = ledger_open.clone();
+        Callback::from(move |_: MouseEvent| ledger_open.set(!*ledger_open))
+    };
+    let manager = crate::state::use_app()
+        .session
+        .as_ref()
+        .is_some_and(|s| s.user.role.is_manager_or_up());
+    let reload_card = {
+        let (token, id, on_changed) = (p.token.clone(), c.id.clone(), p.on_changed.clone());
+        Callback::from(move |_: ()| {
+            let (token, id, on_changed) = (token.clone(), id.clone(), on_changed.clone());
+            yew::platform::spawn_local(async move {
+                if let Ok(card) = crate::api::Api::with_token(&token).client(&id).await {
+                    on_changed.emit(card);
+                }
+            });
+        })
+    };
     let open = |editing: fn(&ClientSummary) -> Editing| {
         let (editor, client) = (editor.clone(), c.clone());
         Callback::from(move |_: MouseEvent| editor.set(Editor::open(editing(&client), &client)))
@@ -172,13 +197,18 @@ pub fn ClientCardView(p: &ClientCardProps) -> Html {
                         </span>
                     }) }
                 </span>
-                <span id="bottles-held" class="bottles" title={t.bottles_held}>
+                <button type="button" id="bottles-held" class="bottles btn btn-link" title={ct.ledger}
+                    aria-expanded={(*ledger_open).to_string()} onclick={toggle_ledger}>
                     { t.bottles_held }{ ": " }<b>{ c.bottles_held }</b>
-                </span>
+                </button>
                 if let Some(inn) = &c.inn {
                     <span class="inn">{ ct.inn }{ " " }{ inn.clone() }</span>
                 }
             </div>
+            if *ledger_open {
+                <super::bottles::BottleLedger client_id={c.id.clone()} balance={c.bottles_held}
+                    token={p.token.clone()} lang={p.lang} {manager} on_moved={reload_card} />
+            }
             if let Some(note) = &c.note {
                 <p id="client-note" class="client-note">{ note.clone() }</p>
             }

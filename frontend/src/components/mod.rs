@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod board;
+pub mod bottles;
 pub mod client_card;
 pub mod client_edit;
 pub mod client_search;
