@@ -217,6 +217,15 @@ async fn managers_correct_and_write_off_with_a_reason() {
             json!({ "kind": "adjusted", "qty": 0, "reason": "x" }),
             "qty",
         ),
+        // The fuzzer's find: the most negative number is refused, not a panic.
+        (
+            json!({ "kind": "adjusted", "qty": i64::MIN, "reason": "x" }),
+            "qty",
+        ),
+        (
+            json!({ "kind": "adjusted", "qty": 10_001, "reason": "x" }),
+            "qty",
+        ),
         (
             json!({ "kind": "written_off", "qty": -1, "reason": "x" }),
             "qty",

@@ -154,7 +154,7 @@ pub fn manual_move(
     if reason.chars().count() > 500 {
         return Err(Error::invalid("reason", "must be at most 500 characters"));
     }
-    if qty == 0 || qty.abs() > 10_000 {
+    if qty == 0 || qty.unsigned_abs() > 10_000 {
         return Err(Error::invalid(
             "qty",
             "must be a non-zero number of bottles, at most 10000",
