@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::telephony::{ingest, verify_signature, Incoming};
 
 /// How far `sent_at` may be from the server's clock, either way.
-const WEBHOOK_WINDOW_SECS: i64 = 300;
+const WEBHOOK_WINDOW_SECS: u64 = 300;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -60,7 +60,7 @@ pub async fn event(
     let sent_at = ev
         .sent_at
         .ok_or_else(|| Error::invalid("sent_at", "is required (Unix seconds)"))?;
-    if (Utc::now().timestamp() - sent_at).abs() > WEBHOOK_WINDOW_SECS {
+    if Utc::now().timestamp().abs_diff(sent_at) > WEBHOOK_WINDOW_SECS {
         return Err(Error::invalid(
             "sent_at",
             "is more than 5 minutes away from the server's clock",
