@@ -89,7 +89,10 @@ async fn webhook_without_a_valid_signature_is_refused_and_records_nothing() {
         let mut far_off = fresh(ringing("pbx-6", "+79123456789"));
         far_off["sent_at"] = json!(far);
         let far_off = serde_json::to_vec(&far_off).unwrap();
-        assert_eq!(post_raw(&app, &far_off, Some(&app.sign(&far_off))).await, 422);
+        assert_eq!(
+            post_raw(&app, &far_off, Some(&app.sign(&far_off))).await,
+            422
+        );
     }
     let bare = serde_json::to_vec(&ringing("pbx-5", "+79123456789")).unwrap();
     assert_eq!(post_raw(&app, &bare, Some(&app.sign(&bare))).await, 422);
