@@ -33,8 +33,8 @@ fn done(o: &Order) -> (i64, i64) {
     }
 }
 
-/// The moves `new` makes that `old` had not (`old` `None`: an order stored
-/// as it is, e.g. by the demo, whose bottles come as opening balances).
+/// The moves `new` makes that `old` had not. (Orders stored whole by the
+/// demo or the generator make none: their bottles come as opening moves.)
 pub fn moves(old: &Order, new: &Order) -> Vec<MoveRow> {
     let (full_was, empties_was) = done(old);
     let (full, empties) = done(new);
@@ -61,6 +61,24 @@ pub fn moves(old: &Order, new: &Order) -> Vec<MoveRow> {
         out.push(row(BottleMoveKind::Returned, -(empties - empties_was)));
     }
     out
+}
+
+impl MoveRow {
+    /// The stored row under its id, as the API shows it.
+    pub fn with_id(&self, id: String) -> rodnik_shared::api::BottleMove {
+        rodnik_shared::api::BottleMove {
+            id,
+            client_id: self.client_id.clone(),
+            kind: self.kind,
+            qty: self.qty,
+            order_id: self.order_id.clone(),
+            order_number: self.order_number,
+            reason: self.reason.clone(),
+            by: self.by.clone(),
+            by_name: self.by_name.clone(),
+            at: self.at.clone(),
+        }
+    }
 }
 
 /// What the moves change the balance by.

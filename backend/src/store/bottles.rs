@@ -79,18 +79,7 @@ impl Store {
             .await
         })
         .await?;
-        Ok(BottleMove {
-            id,
-            client_id: m.client_id.clone(),
-            kind: m.kind,
-            qty: m.qty,
-            order_id: m.order_id.clone(),
-            order_number: m.order_number,
-            reason: m.reason.clone(),
-            by: m.by.clone(),
-            by_name: m.by_name.clone(),
-            at: m.at.clone(),
-        })
+        Ok(m.with_id(id))
     }
 
     /// Opening moves for every client whose balance the ledger does not
