@@ -324,6 +324,7 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
                 created_at: created.clone(),
                 note: None,
                 call_id: call.clone(),
+                deposit: None,
             });
             let ci_key = (
                 couriers
@@ -368,6 +369,9 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
                         cash_collected: (c.summary.kind == ClientKind::Individual)
                             .then_some(on_route.total),
                         empties_returned: Some(empties),
+                        empties_note: (empties < full)
+                            .then(|| "Клиент вернёт в следующий раз".to_string()),
+                        held: None,
                         at: at.clone(),
                         by: courier.id.clone(),
                     };

@@ -230,6 +230,8 @@ pub async fn generate(state: &AppState, shape: &Shape) -> Result<Made> {
             inn: valid.inn,
             note: valid.note,
             bottles_held: 0,
+            deposit_bottles: 0,
+            deposit_held: Money::ZERO,
             version: 0,
             noted_at: None,
         };
@@ -497,6 +499,7 @@ fn make_order(
         created_at: created,
         note: None,
         call_id: None,
+        deposit: None,
     });
     let mut delivered_by = None;
     let mut kept = 0;
@@ -549,6 +552,8 @@ fn make_order(
                 cash_collected: (c.summary.kind == ClientKind::Individual)
                     .then_some(on_route.total),
                 empties_returned: Some(empties),
+                empties_note: None,
+                held: None,
                 at: done.clone(),
                 by: courier.id.clone(),
             };

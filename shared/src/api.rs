@@ -468,6 +468,12 @@ pub struct ClientSummary {
     pub inn: Option<String>,
     pub note: Option<String>,
     pub bottles_held: i64,
+    /// Bottles a deposit covers, and the deposit money held (kopecks).
+    #[serde(default)]
+    pub deposit_bottles: i64,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub deposit_held: Money,
     /// Grows on every edit; edits name the version they were made on.
     #[serde(default, alias = "rev")]
     pub version: i64,
@@ -616,6 +622,12 @@ pub struct Order {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub cash_collected: Option<Money>,
     pub empties_returned: Option<u32>,
+    /// Why fewer empties came back than expected (the courier says).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub empties_note: Option<String>,
+    /// The deposit line: taken for bottles kept, or paid back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deposit: Option<OrderDeposit>,
     pub delivered_at: Option<String>,
     pub cancel_reason: Option<String>,
     /// The cancel reason from the company's list (`None`: typed as text).
@@ -681,13 +693,24 @@ pub struct Reschedule {
 }
 
 impl Order {
-    /// Cash the courier collects: individuals pay the total on delivery;
+    /// Cash the courier collects: individuals pay the total and the
+    /// deposit on delivery (negative: the courier pays a deposit back);
     /// legal clients are invoiced monthly.
     pub fn cash_due(&self) -> Money {
         match self.client_kind {
-            ClientKind::Individual => self.total,
+            ClientKind::Individual => self.total + self.deposit_amount(),
             ClientKind::Legal => Money::ZERO,
         }
+    }
+
+    /// The deposit taken (+) or paid back (-) with this order.
+    pub fn deposit_amount(&self) -> Money {
+        self.deposit.as_ref().map_or(Money::ZERO, |d| d.amount)
+    }
+
+    /// Deposit bottles of the order (+ taken, - paid back).
+    pub fn deposit_bottles(&self) -> i64 {
+        self.deposit.as_ref().map_or(0, |d| d.bottles)
     }
 
     /// Full returnable containers this order brings.
@@ -724,6 +747,13 @@ pub struct CreateOrder {
     pub call_id: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// Deposit bottles (+ taken, - paid back); absent: what the company's
+    /// rule asks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deposit_bottles: Option<i64>,
+    /// Why the deposit differs from the rule (required then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deposit_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -758,6 +788,13 @@ pub struct PatchOrder {
     )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub note: Option<Option<String>>,
+    /// Deposit bottles (+ taken, - paid back). Absent: an operator's
+    /// earlier choice stays, else the rule's figure is taken again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deposit_bottles: Option<i64>,
+    /// Why the deposit differs from the rule (required then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deposit_reason: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_version: Option<i64>,
 }
@@ -772,6 +809,7 @@ pub struct VersionOnly {
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct DeliverOrder {
+    /// Kopecks; negative only when the stop pays a deposit back.
     #[serde(default)]
     pub cash_collected: Option<i64>,
     /// What was actually delivered, when it differs from the order: priced
@@ -780,6 +818,9 @@ pub struct DeliverOrder {
     pub lines: Option<Vec<LineInput>>,
     #[serde(default)]
     pub empties_returned: Option<i64>,
+    /// Why fewer empties came back than the stop expects (required then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub empties_note: Option<String>,
     #[serde(default)]
     pub expected_version: Option<i64>,
     /// When the courier's device closed the stop (RFC 3339); defaults to now.
@@ -863,6 +904,9 @@ pub struct Route {
     pub courier_id: String,
     pub date: String,
     pub stops: Vec<Order>,
+    /// The bottles each stop's client holds now, by client id.
+    #[serde(default)]
+    pub bottles_held: std::collections::BTreeMap<String, i64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -1124,6 +1168,8 @@ mod tests {
                 addresses: vec![],
                 inn: None,
                 note: None,
+                deposit_bottles: 0,
+                deposit_held: Money::ZERO,
                 bottles_held: 2,
                 version: 3,
                 noted_at: None,

@@ -4,6 +4,7 @@
 //! so the browser and the server agree on every rule by construction.
 
 pub mod api;
+pub mod bottles;
 pub mod order;
 pub mod pricing;
 pub mod validate;

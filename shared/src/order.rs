@@ -14,7 +14,8 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 use crate::api::{
-    Address, Attempt, Order, OrderLine, OrderedLines, OtherDayRule, Reschedule, RescheduleOutcome,
+    Address, Attempt, Order, OrderDeposit, OrderLine, OrderedLines, OtherDayRule, Reschedule,
+    RescheduleOutcome,
 };
 use crate::values::{ClientKind, FieldError, Money, TimeWindow};
 
@@ -177,6 +178,8 @@ pub struct NewOrder {
     pub created_at: String,
     pub note: Option<String>,
     pub call_id: Option<String>,
+    /// The deposit line, planned by `bottles::plan_deposit`.
+    pub deposit: Option<OrderDeposit>,
 }
 
 /// A closed stop, as the courier reported it.
@@ -187,6 +190,11 @@ pub struct Delivery {
     pub lines: Option<Vec<OrderLine>>,
     pub cash_collected: Option<Money>,
     pub empties_returned: Option<u32>,
+    /// Why fewer empties came back than expected.
+    pub empties_note: Option<String>,
+    /// The bottles the client held before this delivery, when known: fewer
+    /// empties than expected then need `empties_note`.
+    pub held: Option<i64>,
     /// When it happened (the device's time, RFC 3339).
     pub at: String,
     /// The user who closed it.
@@ -232,6 +240,8 @@ pub struct OrderEdit {
     pub lines: Option<Vec<OrderLine>>,
     pub address: Option<Address>,
     pub note: Option<Option<String>>,
+    /// The deposit line, planned again (`Some(None)`: none).
+    pub deposit: Option<Option<OrderDeposit>>,
 }
 
 /// Returnable containers delivered (`o`'s lines) minus empties taken back.
@@ -276,6 +286,8 @@ impl Order {
             route_pos: 0,
             cash_collected: None,
             empties_returned: None,
+            empties_note: None,
+            deposit: n.deposit,
             delivered_at: None,
             cancel_reason: None,
             cancel_reason_id: None,
@@ -339,8 +351,34 @@ impl Order {
             n.total = lines.iter().map(|l| l.amount).sum();
             n.lines = lines;
         }
+        if let Some(cash) = d.cash_collected {
+            let due = n.cash_due();
+            if cash.0 < 0 && cash.0 < due.0 {
+                return Err(FieldError::new(
+                    "cash_collected",
+                    "must not be negative unless the stop pays a deposit back (at most that)",
+                )
+                .into());
+            }
+        }
+        let note = d.empties_note.filter(|s| !s.trim().is_empty());
+        if let (Some(held), Some(back)) = (d.held, d.empties_returned) {
+            let expected = crate::bottles::empties_expected(
+                held,
+                i64::from(n.returnable_qty()),
+                n.deposit_bottles(),
+            );
+            if i64::from(back) < expected && note.is_none() {
+                return Err(FieldError::new(
+                    "empties_note",
+                    format!("{expected} empties were expected: say why fewer came back"),
+                )
+                .into());
+            }
+        }
         n.cash_collected = d.cash_collected;
         n.empties_returned = d.empties_returned;
+        n.empties_note = note;
         n.delivered_at = Some(d.at);
         let fx = Effects {
             bottles_delta: bottles_delta(&n, d.empties_returned),
@@ -487,6 +525,9 @@ impl Order {
         if let Some(note) = &e.note {
             n.note = note.clone();
         }
+        if let Some(deposit) = &e.deposit {
+            n.deposit = deposit.clone();
+        }
         let moved = n.courier_id != self.courier_id || n.delivery_date != self.delivery_date;
         if n.state == OrderState::Delivery && moved {
             n.route_pos = end_of(route, n.courier_id.as_deref(), &n.delivery_date);
@@ -595,6 +636,7 @@ mod tests {
                 created_at: "2026-12-04T10:00:00+00:00".into(),
                 note: None,
                 call_id: None,
+                deposit: None,
             })
         }
 
@@ -650,6 +692,7 @@ mod tests {
                 empties_returned: Some(1),
                 at: "2026-12-05T11:00:00+00:00".into(),
                 by: "k".into(),
+                ..Delivery::default()
             };
             let (n, fx) = o.deliver(d, AT).unwrap();
             assert_eq!(n.state, OrderState::Delivered);
@@ -657,6 +700,60 @@ mod tests {
             assert_eq!(fx.bottles_delta, 3 - 1);
             assert_eq!(fx.delivered_by.as_deref(), Some("k"));
             assert!(order(Some("k")).deliver(Delivery::default(), AT).is_err());
+        }
+
+        #[test]
+        fn fewer_empties_than_expected_need_a_reason_and_only_a_refund_pays_out() {
+            let (o, _) = order(Some("k")).dispatch(None, AT).unwrap();
+            // The client holds 2: 2 of the 3 full bottles are exchanged.
+            let short = Delivery {
+                empties_returned: Some(1),
+                held: Some(2),
+                at: AT.into(),
+                by: "k".into(),
+                ..Delivery::default()
+            };
+            let e = o.deliver(short.clone(), AT).unwrap_err();
+            assert!(
+                matches!(&e, RuleError::Invalid(f) if f.field == "empties_note" && f.message.starts_with('2')),
+                "{e:?}"
+            );
+            let noted = Delivery {
+                empties_note: Some("вернёт в следующий раз".into()),
+                ..short
+            };
+            let (n, _) = o.deliver(noted, AT).unwrap();
+            assert_eq!(n.empties_note.as_deref(), Some("вернёт в следующий раз"));
+            let enough = Delivery {
+                empties_returned: Some(2),
+                held: Some(2),
+                at: AT.into(),
+                by: "k".into(),
+                ..Delivery::default()
+            };
+            assert!(o.deliver(enough, AT).is_ok());
+            // Cash goes negative only down to a deposit paid back.
+            let paid_out = Delivery {
+                cash_collected: Some(Money(-100)),
+                at: AT.into(),
+                by: "k".into(),
+                ..Delivery::default()
+            };
+            let e = o.deliver(paid_out.clone(), AT).unwrap_err();
+            assert!(matches!(&e, RuleError::Invalid(f) if f.field == "cash_collected"));
+            let mut refund = o.clone();
+            refund.lines.clear();
+            refund.total = Money::ZERO;
+            refund.deposit = Some(OrderDeposit {
+                bottles: -2,
+                price: Money(30_000),
+                amount: Money(-60_000),
+                rule: 0,
+                reason: Some("отказ".into()),
+            });
+            assert_eq!(refund.cash_due(), Money(-60_000));
+            let (n, _) = refund.deliver(paid_out, AT).unwrap();
+            assert_eq!(n.cash_collected, Some(Money(-100)));
         }
 
         #[test]
@@ -752,6 +849,7 @@ mod tests {
                 empties_returned: Some(2),
                 at: AT.into(),
                 by: "k".into(),
+                ..Delivery::default()
             };
             let (n, fx) = o.deliver(d, AT).unwrap();
             assert_eq!(n.total, Money(90_000));

@@ -55,7 +55,10 @@ impl World {
             .post_idem(
                 &format!("/api/orders/{id}/deliver"),
                 &self.kolya,
-                json!({ "cash_collected": 0, "empties_returned": empties }),
+                // These stops' empties are the test's choice, whatever the
+                // client holds: the reason a shortfall needs is given.
+                json!({ "cash_collected": 0, "empties_returned": empties,
+                        "empties_note": "вернёт в следующий раз" }),
                 key,
             )
             .await
@@ -307,4 +310,380 @@ async fn balances_stored_before_the_ledger_open_it_on_upgrade() {
     // Once only.
     w.app.state.store.migrate().await.expect("again");
     assert_eq!(w.agree().await, 7);
+}
+
+impl World {
+    async fn bottle_rules(&self, price: i64, free_individual: u32, free_legal: u32) {
+        self.app
+            .put(
+                "/api/settings/bottles",
+                &self.manager,
+                json!({ "deposit_price": price, "free_individual": free_individual,
+                        "free_legal": free_legal }),
+            )
+            .await
+            .expect(200);
+    }
+
+    /// An order of `qty` bottles for the world's client, with more fields.
+    async fn order_with(&self, qty: u32, more: Value) -> Resp {
+        let mut body = json!({ "client_id": self.client, "address_id": self.addr,
+                               "lines": [{ "product_id": self.water, "qty": qty }],
+                               "delivery_date": self.app.today(), "courier_id": self.kolya_id });
+        if let (Some(b), Some(m)) = (body.as_object_mut(), more.as_object()) {
+            b.extend(m.clone());
+        }
+        self.app.post("/api/orders", &self.op, body).await
+    }
+
+    async fn dispatch(&self, id: &str) {
+        self.app
+            .post(&format!("/api/orders/{id}/dispatch"), &self.op, json!({}))
+            .await
+            .expect(200);
+    }
+
+    async fn close(&self, id: &str, body: Value) -> Resp {
+        self.app
+            .post(&format!("/api/orders/{id}/deliver"), &self.kolya, body)
+            .await
+    }
+}
+
+#[tokio::test]
+async fn deposits_follow_the_company_rule_and_come_back_with_the_bottles() {
+    let w = world().await;
+    w.bottle_rules(30_000, 0, 2).await;
+    // A new individual: a deposit for both bottles, paid with the water.
+    let o = w.order_with(2, json!({})).await.expect(201);
+    assert_eq!(
+        o["deposit"],
+        json!({ "bottles": 2, "price": 30_000, "amount": 60_000, "rule": 2 }),
+        "{o}"
+    );
+    let first = id_of(&o);
+    // The operator may take none, but says why.
+    let e = w
+        .order_with(2, json!({ "deposit_bottles": 0 }))
+        .await
+        .error(422);
+    assert_eq!(e["field"], "deposit_reason", "{e}");
+    let o = w
+        .order_with(
+            2,
+            json!({ "deposit_bottles": 0, "deposit_reason": "свои бутыли" }),
+        )
+        .await
+        .expect(201);
+    assert_eq!(
+        (
+            &o["deposit"]["bottles"],
+            &o["deposit"]["rule"],
+            &o["deposit"]["reason"]
+        ),
+        (&json!(0), &json!(2), &json!("свои бутыли"))
+    );
+    w.app
+        .post(
+            &format!("/api/orders/{}/cancel", id_of(&o)),
+            &w.op,
+            json!({ "reason": "дубль" }),
+        )
+        .await
+        .expect(200);
+
+    // Delivered: the deposit is a ledger move that leaves the balance.
+    w.dispatch(&first).await;
+    let d = w
+        .close(
+            &first,
+            json!({ "cash_collected": 110_000, "empties_returned": 0 }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(d["cash_collected"], 110_000);
+    let l = w.ledger("").await;
+    assert_eq!(
+        (
+            &l["balance"],
+            &l["deposit_bottles"],
+            &l["deposit_held"],
+            &l["free"]
+        ),
+        (&json!(2), &json!(2), &json!(60_000), &json!(0)),
+        "{l}"
+    );
+    let taken = l["moves"]
+        .as_array()
+        .expect("moves")
+        .iter()
+        .find(|m| m["kind"] == "deposit_taken")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        (
+            &taken["kind"],
+            &taken["qty"],
+            &taken["deposit_bottles"],
+            &taken["amount"]
+        ),
+        (
+            &json!("deposit_taken"),
+            &json!(0),
+            &json!(2),
+            &json!(60_000)
+        ),
+        "{l}"
+    );
+    let card = w
+        .app
+        .get(&format!("/api/clients/{}", w.client), &w.op)
+        .await
+        .expect(200);
+    assert_eq!(
+        (&card["deposit_bottles"], &card["deposit_held"]),
+        (&json!(2), &json!(60_000))
+    );
+    assert_eq!(w.agree().await, 2);
+
+    // The next order exchanges: no deposit.
+    let o = w.order_with(2, json!({})).await.expect(201);
+    assert!(o.get("deposit").is_none(), "{o}");
+    w.app
+        .post(
+            &format!("/api/orders/{}/cancel", id_of(&o)),
+            &w.op,
+            json!({ "reason": "x" }),
+        )
+        .await
+        .expect(200);
+
+    // Moving to a smaller flat: one bottle with the water, one back with its deposit.
+    for (asked, field) in [(-3, "deposit_bottles"), (-2, "deposit_bottles")] {
+        let e = w
+            .order_with(
+                1,
+                json!({ "deposit_bottles": asked, "deposit_reason": "меньше воды" }),
+            )
+            .await
+            .error(422);
+        assert_eq!(e["field"], field, "{asked}: {e}");
+    }
+    let o = w
+        .order_with(
+            1,
+            json!({ "deposit_bottles": -1, "deposit_reason": "меньше воды" }),
+        )
+        .await
+        .expect(201);
+    assert_eq!(o["deposit"]["amount"], -30_000);
+    let refund = id_of(&o);
+    w.dispatch(&refund).await;
+    // The courier pays 50 roubles back (250 water - 300 deposit), no more.
+    let e = w
+        .close(
+            &refund,
+            json!({ "cash_collected": -5_001, "empties_returned": 2 }),
+        )
+        .await
+        .error(422);
+    assert_eq!(e["field"], "cash_collected", "{e}");
+    // Two empties were expected: one fewer needs a reason.
+    let e = w
+        .close(
+            &refund,
+            json!({ "cash_collected": -5_000, "empties_returned": 1 }),
+        )
+        .await
+        .error(422);
+    assert_eq!(e["field"], "empties_note", "{e}");
+    w.close(
+        &refund,
+        json!({ "cash_collected": -5_000, "empties_returned": 2 }),
+    )
+    .await
+    .expect(200);
+    let l = w.ledger("").await;
+    assert_eq!(
+        (&l["balance"], &l["deposit_bottles"], &l["deposit_held"]),
+        (&json!(1), &json!(1), &json!(30_000)),
+        "{l}"
+    );
+    // The delivery's moves share its time: find the refund among them.
+    let refunded: Vec<&Value> = l["moves"]
+        .as_array()
+        .expect("moves")
+        .iter()
+        .filter(|m| m["kind"] == "deposit_refunded")
+        .collect();
+    assert_eq!(refunded.len(), 1, "{l}");
+    assert_eq!(
+        (&refunded[0]["deposit_bottles"], &refunded[0]["amount"]),
+        (&json!(-1), &json!(-30_000))
+    );
+    assert_eq!(refunded[0]["reason"], "меньше воды");
+    assert_eq!(w.agree().await, 1);
+
+    // The day's cash: what the courier should hand in counts the deposits.
+    let cash = w
+        .app
+        .get(
+            &format!("/api/reports/cash?date={}", w.app.today()),
+            &w.manager,
+        )
+        .await
+        .expect(200);
+    assert_eq!(cash["totals"]["due"], 110_000 - 5_000, "{cash}");
+    assert_eq!(cash["totals"]["collected"], 110_000 - 5_000, "{cash}");
+
+    // A contract client has two free.
+    let (legal, laddr) = w.app.client("ООО Ромашка", "legal", "9161110002").await;
+    let o = w
+        .app
+        .order(
+            &w.op,
+            json!({ "client_id": legal, "address_id": laddr,
+                    "lines": [{ "product_id": w.water, "qty": 3 }],
+                    "delivery_date": w.app.today() }),
+        )
+        .await;
+    assert_eq!(
+        (&o["deposit"]["bottles"], &o["deposit"]["rule"]),
+        (&json!(1), &json!(1))
+    );
+
+    // Bad settings are refused; only managers change them.
+    for body in [
+        json!({ "deposit_price": -1, "free_individual": 0, "free_legal": 0 }),
+        json!({ "deposit_price": 0, "free_individual": 10_001, "free_legal": 0 }),
+    ] {
+        w.app
+            .put("/api/settings/bottles", &w.manager, body)
+            .await
+            .error(422);
+    }
+    let s = w
+        .app
+        .get("/api/settings/bottles", &w.kolya)
+        .await
+        .expect(200);
+    assert_eq!(s["deposit_price"], 30_000);
+}
+
+#[tokio::test]
+async fn concurrent_deposit_deliveries_and_retries_count_each_deposit_once() {
+    let w = world().await;
+    w.bottle_rules(30_000, 0, 0).await;
+    // Four stops taken before any is delivered: each asks a deposit for its bottles.
+    let mut stops = vec![];
+    for _ in 0..4 {
+        let o = w.order_with(2, json!({})).await.expect(201);
+        assert_eq!(o["deposit"]["bottles"], 2);
+        let id = id_of(&o);
+        w.dispatch(&id).await;
+        stops.push(id);
+    }
+    let body = json!({ "cash_collected": 110_000, "empties_returned": 0,
+                       "empties_note": "первая доставка" });
+    let (app, kolya) = (&w.app, &w.kolya);
+    let send = |id: &String| {
+        let key = format!("deliver-{id}");
+        let path = format!("/api/orders/{id}/deliver");
+        let body = body.clone();
+        async move { app.post_idem(&path, kolya, body, &key).await }
+    };
+    let sends: Vec<_> = stops.iter().flat_map(|id| [send(id), send(id)]).collect();
+    for a in futures::future::join_all(sends).await {
+        assert!(
+            a.status == 200 || a.status == 409,
+            "{} {}",
+            a.status,
+            a.text
+        );
+    }
+    for id in &stops {
+        w.app
+            .post_idem(
+                &format!("/api/orders/{id}/deliver"),
+                &w.kolya,
+                body.clone(),
+                &format!("deliver-{id}"),
+            )
+            .await
+            .expect(200);
+    }
+    let l = w.ledger("?limit=200").await;
+    assert_eq!(
+        (&l["balance"], &l["deposit_bottles"], &l["deposit_held"]),
+        (&json!(8), &json!(8), &json!(240_000)),
+        "{l}"
+    );
+    let taken = l["moves"]
+        .as_array()
+        .expect("moves")
+        .iter()
+        .filter(|m| m["kind"] == "deposit_taken")
+        .count();
+    assert_eq!(taken, 4, "one deposit move per stop");
+    let card = w
+        .app
+        .get(&format!("/api/clients/{}", w.client), &w.op)
+        .await
+        .expect(200);
+    assert_eq!(
+        (&card["deposit_bottles"], &card["deposit_held"]),
+        (&json!(8), &json!(240_000))
+    );
+    assert_eq!(w.agree().await, 8);
+}
+
+#[tokio::test]
+async fn the_route_tells_the_courier_what_each_client_holds() {
+    let w = world().await;
+    let first = w.stop(3).await;
+    w.close(
+        &first,
+        json!({ "cash_collected": 75_000, "empties_returned": 0 }),
+    )
+    .await
+    .expect(200);
+    let next = w.stop(2).await;
+    let r = w.app.get("/api/route", &w.kolya).await.expect(200);
+    assert_eq!(r["bottles_held"][&w.client], 3, "{r}");
+    // Two of the three come back in exchange: one fewer needs a reason, kept
+    // on the order and with the ledger's move.
+    let e = w
+        .close(
+            &next,
+            json!({ "cash_collected": 50_000, "empties_returned": 1 }),
+        )
+        .await
+        .error(422);
+    assert_eq!(e["field"], "empties_note", "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("2 empties"),
+        "{e}"
+    );
+    let o = w
+        .close(
+            &next,
+            json!({ "cash_collected": 50_000, "empties_returned": 1,
+                    "empties_note": "вернёт в следующий раз" }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(o["empties_note"], "вернёт в следующий раз");
+    let l = w.ledger("").await;
+    let returned = l["moves"]
+        .as_array()
+        .expect("moves")
+        .iter()
+        .find(|m| m["kind"] == "returned")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(returned["reason"], "вернёт в следующий раз", "{l}");
+    assert_eq!(w.agree().await, 4);
 }

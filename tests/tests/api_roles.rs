@@ -270,6 +270,13 @@ fn matrix() -> Vec<(Method, &'static str, Option<Value>, [u16; 4])> {
             [200, 200, 200, 404],
         ),
         (M::GET, "/api/settings/orders", None, [200, 200, 200, 200]),
+        (M::GET, "/api/settings/bottles", None, [200, 200, 200, 200]),
+        (
+            M::PUT,
+            "/api/settings/bottles",
+            Some(json!({ "deposit_price": 0, "free_individual": 0, "free_legal": 2 })),
+            [200, 200, 403, 403],
+        ),
         (M::GET, "/api/reasons", None, [200, 200, 200, 200]),
         (M::GET, "/api/handovers", None, [200, 200, 403, 200]),
         (

@@ -2,10 +2,11 @@
 //! done to the client's bottles minus what it had done before, as ledger rows
 //! (`bottle_moves`) written in the order's own transaction. A delivery leaves
 //! the full bottles delivered and takes the empties back; an order that is
-//! not delivered has done nothing.
+//! not delivered has done nothing. A delivered order's deposit line is a
+//! deposit move: taken or paid back, the bottles it covers and the money.
 
 use rodnik_shared::api::{BottleMoveKind, Order};
-use rodnik_shared::OrderState;
+use rodnik_shared::{Money, OrderState};
 use serde::Serialize;
 
 /// A ledger row as stored (the id is the database's).
@@ -14,6 +15,10 @@ pub struct MoveRow {
     pub client_id: String,
     pub kind: BottleMoveKind,
     pub qty: i64,
+    /// Bottles a deposit covers: + taken, - paid back (deposit moves only).
+    pub deposit_bottles: i64,
+    /// The deposit money, kopecks (deposit moves only).
+    pub amount: Money,
     pub order_id: Option<String>,
     pub order_number: Option<i64>,
     pub reason: Option<String>,
@@ -22,22 +27,25 @@ pub struct MoveRow {
     pub at: String,
 }
 
-/// Full bottles left and empties taken back by `o` (none unless delivered).
-fn done(o: &Order) -> (i64, i64) {
+/// What `o` has done to the client's bottles: full bottles left, empties
+/// taken back, deposit bottles and money (nothing unless delivered).
+fn done(o: &Order) -> (i64, i64, i64, Money) {
     match o.state {
         OrderState::Delivered => (
             i64::from(o.returnable_qty()),
             i64::from(o.empties_returned.unwrap_or(0)),
+            o.deposit_bottles(),
+            o.deposit_amount(),
         ),
-        _ => (0, 0),
+        _ => (0, 0, 0, Money::ZERO),
     }
 }
 
 /// The moves `new` makes that `old` had not. (Orders stored whole by the
 /// demo or the generator make none: their bottles come as opening moves.)
 pub fn moves(old: &Order, new: &Order) -> Vec<MoveRow> {
-    let (full_was, empties_was) = done(old);
-    let (full, empties) = done(new);
+    let (full_was, empties_was, deposit_was, amount_was) = done(old);
+    let (full, empties, deposit, amount) = done(new);
     let at = new
         .delivered_at
         .clone()
@@ -46,6 +54,8 @@ pub fn moves(old: &Order, new: &Order) -> Vec<MoveRow> {
         client_id: new.client_id.clone(),
         kind,
         qty,
+        deposit_bottles: 0,
+        amount: Money::ZERO,
         order_id: Some(new.id.clone()),
         order_number: Some(new.number),
         reason: None,
@@ -60,6 +70,25 @@ pub fn moves(old: &Order, new: &Order) -> Vec<MoveRow> {
     if empties != empties_was {
         out.push(row(BottleMoveKind::Returned, -(empties - empties_was)));
     }
+    // Why fewer empties came back goes with the empties (or the delivery).
+    if let Some(last) = out.last_mut() {
+        last.reason = new.empties_note.clone();
+    }
+    if deposit != deposit_was || amount != amount_was {
+        let bottles = deposit - deposit_was;
+        let money = Money(amount.0 - amount_was.0);
+        let kind = match (bottles, money.0) {
+            (b, _) if b < 0 => BottleMoveKind::DepositRefunded,
+            (0, m) if m < 0 => BottleMoveKind::DepositRefunded,
+            _ => BottleMoveKind::DepositTaken,
+        };
+        out.push(MoveRow {
+            deposit_bottles: bottles,
+            amount: money,
+            reason: new.deposit.as_ref().and_then(|d| d.reason.clone()),
+            ..row(kind, 0)
+        });
+    }
     out
 }
 
@@ -71,6 +100,8 @@ impl MoveRow {
             client_id: self.client_id.clone(),
             kind: self.kind,
             qty: self.qty,
+            deposit_bottles: self.deposit_bottles,
+            amount: self.amount,
             order_id: self.order_id.clone(),
             order_number: self.order_number,
             reason: self.reason.clone(),
@@ -84,6 +115,13 @@ impl MoveRow {
 /// What the moves change the balance by.
 pub fn delta(moves: &[MoveRow]) -> i64 {
     moves.iter().map(|m| m.qty).sum()
+}
+
+/// What the moves change the deposits by: bottles covered and money.
+pub fn deposit_delta(moves: &[MoveRow]) -> (i64, i64) {
+    moves
+        .iter()
+        .fold((0, 0), |(b, m), r| (b + r.deposit_bottles, m + r.amount.0))
 }
 
 #[cfg(test)]
@@ -137,5 +175,34 @@ mod tests {
         // Nothing moves while the order is not delivered, or when it stays so.
         assert!(moves(&order(OrderState::New, 3, None), &before).is_empty());
         assert!(moves(&after, &after).is_empty());
+    }
+
+    #[test]
+    fn a_delivered_deposit_line_is_a_deposit_move_that_leaves_the_balance() {
+        let mut before = order(OrderState::Delivery, 2, None);
+        before.deposit = Some(rodnik_shared::api::OrderDeposit {
+            bottles: 2,
+            price: Money(30_000),
+            amount: Money(60_000),
+            rule: 2,
+            reason: None,
+        });
+        let mut after = before.clone();
+        after.state = OrderState::Delivered;
+        after.empties_returned = Some(0);
+        after.empties_note = Some("новый клиент".into());
+        let m = moves(&before, &after);
+        assert_eq!(delta(&m), 2);
+        assert_eq!(deposit_delta(&m), (2, 60_000));
+        let d = m.last().unwrap();
+        assert_eq!((d.kind, d.qty), (BottleMoveKind::DepositTaken, 0));
+        assert_eq!(m[0].reason.as_deref(), Some("новый клиент"));
+        // A refund is a deposit move the other way.
+        let mut refund = after.clone();
+        refund.deposit.as_mut().unwrap().bottles = -1;
+        refund.deposit.as_mut().unwrap().amount = Money(-30_000);
+        let m = moves(&before, &refund);
+        assert_eq!(m.last().unwrap().kind, BottleMoveKind::DepositRefunded);
+        assert_eq!(deposit_delta(&m), (-1, -30_000));
     }
 }

@@ -400,8 +400,10 @@ pub async fn bottles(
         ),
         None => None,
     };
-    state.store.require_client(&id).await?;
-    Ok(Json(state.store.client_bottles(&id, before, limit).await?))
+    let client = state.store.require_client(&id).await?;
+    let mut answer = state.store.client_bottles(&id, before, limit).await?;
+    answer.free = state.store.bottle_settings().await?.free_for(client.kind);
+    Ok(Json(answer))
 }
 
 /// A manager corrects a client's bottle count (`adjusted`, with the

@@ -63,6 +63,8 @@ use super::{
         cash::list,
         cash::confirm,
         orders::put_order_settings,
+        orders::get_bottle_settings,
+        orders::put_bottle_settings,
         telephony::event,
         telephony::list_calls,
         telephony::called_back,

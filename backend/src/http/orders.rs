@@ -46,6 +46,10 @@ pub fn router() -> Router<AppState> {
             "/settings/orders",
             get(get_order_settings).put(put_order_settings),
         )
+        .route(
+            "/settings/bottles",
+            get(get_bottle_settings).put(put_bottle_settings),
+        )
 }
 
 fn now() -> String {
@@ -125,6 +129,33 @@ async fn lines_for(
     price_lines(valid, &inputs)
 }
 
+/// The deposit line of an order of `lines` for the client of `inputs`: the
+/// company's rule, or the operator's `asked` bottles with a reason.
+fn plan_deposit(
+    inputs: &OrderInputs,
+    client: &rodnik_shared::api::ClientSummary,
+    lines: &[OrderLine],
+    asked: Option<i64>,
+    reason: Option<&str>,
+) -> Result<Option<rodnik_shared::api::OrderDeposit>> {
+    let full: i64 = lines
+        .iter()
+        .filter(|l| l.returnable)
+        .map(|l| i64::from(l.qty))
+        .sum();
+    Ok(rodnik_shared::bottles::plan_deposit(
+        &inputs.bottles,
+        rodnik_shared::bottles::Standing {
+            kind: client.kind,
+            held: client.bottles_held,
+            covered: client.deposit_bottles,
+        },
+        full,
+        asked,
+        reason,
+    )?)
+}
+
 /// The product ids of lines that validated (none if they did not).
 fn line_ids(lines: &std::result::Result<Vec<(String, Qty)>, FieldError>) -> Vec<String> {
     lines
@@ -154,6 +185,13 @@ pub async fn create_order(
     let valid_lines = valid_lines?;
     refuse_off_sale(&valid_lines, &inputs, &[])?;
     let lines = price_lines(valid_lines, &inputs)?;
+    let deposit = plan_deposit(
+        &inputs,
+        &client,
+        &lines,
+        req.deposit_bottles,
+        req.deposit_reason.as_deref(),
+    )?;
     let date = delivery_date(&state, &user, &req.delivery_date)?;
     let window = req
         .window
@@ -201,6 +239,7 @@ pub async fn create_order(
         created_at: now(),
         note,
         call_id: call.as_ref().map(|c| c.id.clone()),
+        deposit,
     });
     // With an Idempotency-Key, the answer is stored in the order's own
     // transaction: the same bytes `Json` sends.
@@ -452,6 +491,31 @@ pub async fn patch_order(
         Some(n) => Some(optional_text(n.as_deref(), "note")?),
         None => None,
     };
+    // New lines or a deposit asked plan the deposit line again: an
+    // operator's earlier choice (made with a reason) stays unless replaced.
+    let deposit = match (&lines, req.deposit_bottles) {
+        (None, None) => None,
+        (_, asked) => {
+            let (asked, reason) = match (asked, &current.deposit) {
+                (Some(b), _) => (Some(b), req.deposit_reason.clone()),
+                (None, Some(d)) if d.reason.is_some() => (Some(d.bottles), d.reason.clone()),
+                (None, _) => (None, None),
+            };
+            let inputs = state.store.order_inputs(&current.client_id, &[]).await?;
+            let client = inputs
+                .client
+                .clone()
+                .ok_or_else(|| Error::not_found("client"))?;
+            let lines = lines.as_deref().unwrap_or(&current.lines);
+            Some(plan_deposit(
+                &inputs,
+                &client,
+                lines,
+                asked,
+                reason.as_deref(),
+            )?)
+        }
+    };
     let edit = OrderEdit {
         delivery_date: date.map(|d| d.to_string()),
         window,
@@ -459,6 +523,7 @@ pub async fn patch_order(
         lines,
         address,
         note,
+        deposit,
     };
     // A dispatched stop moved to another courier or day goes to the end of
     // that route: look the end up before the write.
@@ -513,10 +578,15 @@ pub async fn deliver(
     Path(id): Path<String>,
     MaybeJson(req): MaybeJson<DeliverOrder>,
 ) -> Result<Json<Order>> {
+    // Negative only when the stop pays a deposit back (the order's rule checks).
     let cash = req
         .cash_collected
-        .map(|c| Money::parse_price(c, "cash_collected"))
+        .map(|c| match c < 0 {
+            true => Money::parse_price(c.saturating_neg(), "cash_collected").map(|m| Money(-m.0)),
+            false => Money::parse_price(c, "cash_collected"),
+        })
         .transpose()?;
+    let empties_note = optional_text(req.empties_note.as_deref(), "empties_note")?;
     let empties = match req.empties_returned {
         Some(e) if !(0..=10_000).contains(&e) => {
             return Err(Error::invalid(
@@ -526,10 +596,13 @@ pub async fn deliver(
         }
         other => other.map(|e| e as u32),
     };
+    // The client's bottles before the delivery: fewer empties than the
+    // stop expects need a reason.
+    let current = visible_order(&state, &user, &id).await?;
+    let held = state.store.bottles_held(&current.client_id).await?;
     // What was delivered instead of the order's lines, priced for the client.
     let lines = match &req.lines {
         Some(l) => {
-            let current = visible_order(&state, &user, &id).await?;
             let priced = lines_for(&state, &current, l).await?;
             Some(
                 priced
@@ -544,6 +617,8 @@ pub async fn deliver(
         lines,
         cash_collected: cash,
         empties_returned: empties,
+        empties_note,
+        held,
         at: device_time(req.at.as_deref())?,
         by: user.id().to_string(),
     };
@@ -657,6 +732,41 @@ pub async fn put_order_settings(
     Ok(Json(saved))
 }
 
+/// The company's bottle rules: the deposit per bottle and the bottles each
+/// kind of client may hold without one.
+#[utoipa::path(get, path = "/api/settings/bottles",
+    responses((status = 200, body = rodnik_shared::api::BottleSettings)))]
+pub async fn get_bottle_settings(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+) -> Result<Json<rodnik_shared::api::BottleSettings>> {
+    Ok(Json(state.store.bottle_settings().await?))
+}
+
+#[utoipa::path(put, path = "/api/settings/bottles", request_body = rodnik_shared::api::BottleSettings,
+    responses((status = 200, body = rodnik_shared::api::BottleSettings),
+        (status = 403, body = rodnik_shared::api::ErrorBody, description = "admins and managers only"),
+        (status = 422, body = rodnik_shared::api::ErrorBody)))]
+pub async fn put_bottle_settings(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(req): ApiJson<rodnik_shared::api::BottleSettings>,
+) -> Result<Json<rodnik_shared::api::BottleSettings>> {
+    user.require_manager()?;
+    Money::parse_price(req.deposit_price.0, "deposit_price")?;
+    for (v, field) in [
+        (req.free_individual, "free_individual"),
+        (req.free_legal, "free_legal"),
+    ] {
+        if v > 10_000 {
+            return Err(Error::invalid(field, "must be at most 10000 bottles"));
+        }
+    }
+    let saved = state.store.set_bottle_settings(&req).await?;
+    tracing::info!(by = %user.0.username, ?saved, "bottle settings changed");
+    Ok(Json(saved))
+}
+
 #[utoipa::path(post, path = "/api/orders/{id}/recall", request_body = VersionOnly, responses((status = 200, body = Order)))]
 pub async fn recall(
     State(state): State<AppState>,
@@ -702,6 +812,17 @@ pub struct RouteQuery {
     pub courier_id: Option<String>,
 }
 
+/// The bottles each stop's client holds now (the courier's empties to collect).
+async fn held_by_clients(
+    state: &AppState,
+    stops: &[Order],
+) -> Result<std::collections::BTreeMap<String, i64>> {
+    let mut ids: Vec<String> = stops.iter().map(|o| o.client_id.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    state.store.bottles_held_of(&ids).await
+}
+
 #[utoipa::path(get, path = "/api/route", params(RouteQuery), responses((status = 200, body = Route)))]
 pub async fn get_route(
     State(state): State<AppState>,
@@ -722,10 +843,12 @@ pub async fn get_route(
     }
     .to_string();
     let stops = state.store.route_view(&courier_id, &date).await?;
+    let bottles_held = held_by_clients(&state, &stops).await?;
     Ok(Json(Route {
         courier_id,
         date,
         stops: stops.as_ref().clone(),
+        bottles_held,
     }))
 }
 
@@ -764,9 +887,11 @@ pub async fn put_route(
         })
         .await?;
     let stops = state.store.route(&req.courier_id, &date).await?;
+    let bottles_held = held_by_clients(&state, &stops).await?;
     Ok(Json(Route {
         courier_id: req.courier_id,
         date,
         stops,
+        bottles_held,
     }))
 }

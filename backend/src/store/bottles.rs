@@ -11,6 +11,44 @@ use crate::error::{Error, Result};
 use crate::figures::bottles::MoveRow;
 
 impl Store {
+    /// The bottles a client holds now (`None`: no such client).
+    pub async fn bottles_held(&self, client_id: &str) -> Result<Option<i64>> {
+        let v = self
+            .one(
+                "SELECT VALUE bottles_held FROM ONLY $rid",
+                Value::Null,
+                vec![("rid", rid("clients", client_id))],
+            )
+            .await?;
+        Ok(v.as_ref().and_then(Value::as_i64))
+    }
+
+    /// The bottles each of these clients holds now, by client id.
+    pub async fn bottles_held_of(
+        &self,
+        client_ids: &[String],
+    ) -> Result<std::collections::BTreeMap<String, i64>> {
+        if client_ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let rows = self
+            .many(
+                "SELECT record::id(id) AS id, bottles_held FROM $cids",
+                Value::Null,
+                vec![("cids", super::rids("clients", client_ids))],
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| {
+                Some((
+                    r.get("id")?.as_str()?.to_string(),
+                    r.get("bottles_held").and_then(Value::as_i64).unwrap_or(0),
+                ))
+            })
+            .collect())
+    }
+
     /// The client's balance and a page of moves, newest first. `before` is
     /// the previous page's `next_before`: the last move's `at|id`.
     pub async fn client_bottles(
@@ -31,18 +69,23 @@ impl Store {
         let mut r = self
             .run_with(
                 &format!(
-                    "SELECT VALUE math::sum(qty) FROM (SELECT qty FROM bottle_moves WHERE client_id = $c) GROUP ALL;
+                    "SELECT math::sum(q) AS q, math::sum(b) AS b, math::sum(m) AS m FROM
+                       (SELECT qty AS q, deposit_bottles ?? 0 AS b, amount ?? 0 AS m
+                        FROM bottle_moves WHERE client_id = $c) GROUP ALL;
                      SELECT * FROM bottle_moves WHERE {filter} ORDER BY at DESC, id DESC LIMIT $limit;"
                 ),
                 strip_nulls(json!({ "c": client_id, "at": before.map(|b| b.0), "limit": limit + 1 })),
                 ids,
             )
             .await?;
-        let balance = r
-            .take::<Vec<Value>>(0)?
-            .first()
-            .and_then(Value::as_i64)
-            .unwrap_or(0);
+        let sums = r.take::<Vec<Value>>(0)?;
+        let sum = |k: &str| {
+            sums.first()
+                .and_then(|s| s.get(k))
+                .and_then(Value::as_i64)
+                .unwrap_or(0)
+        };
+        let (balance, deposit_bottles, deposit_held) = (sum("q"), sum("b"), sum("m"));
         let mut moves: Vec<BottleMove> = decode_all(r.take::<Vec<Value>>(1)?)?;
         let next_before = (moves.len() > limit).then(|| {
             moves.truncate(limit);
@@ -54,6 +97,9 @@ impl Store {
         Ok(ClientBottles {
             client_id: client_id.to_string(),
             balance,
+            deposit_bottles,
+            deposit_held: rodnik_shared::Money(deposit_held),
+            free: 0,
             moves,
             next_before,
         })
@@ -169,6 +215,8 @@ pub fn manual_move(
         client_id: client_id.to_string(),
         kind,
         qty,
+        deposit_bottles: 0,
+        amount: rodnik_shared::Money::ZERO,
         order_id: None,
         order_number: None,
         reason: Some(reason.to_string()),

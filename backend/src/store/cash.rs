@@ -143,7 +143,7 @@ impl Store {
             .many(
                 "SELECT courier_id, delivery_date AS date, count() AS stops,
                         math::sum(cash_collected ?? 0) AS collected,
-                        math::sum(IF client_kind = 'individual' { total } ELSE { 0 }) AS due
+                        math::sum(IF client_kind = 'individual' { total + (deposit.amount ?? 0) } ELSE { 0 }) AS due
                  FROM orders
                  WHERE delivery_date >= $from AND delivery_date <= $to AND state = 'delivered'
                    AND courier_id != NONE

@@ -16,6 +16,8 @@ pub struct OrderInputs {
     pub contract: HashMap<String, Money>,
     /// Product id → (product, on sale).
     pub products: HashMap<String, (Product, bool)>,
+    /// The company's bottle rules (for the order's deposit line).
+    pub bottles: rodnik_shared::api::BottleSettings,
 }
 
 pub struct NewProduct {
@@ -146,17 +148,24 @@ impl Store {
         let mut r = self
             .run_with(
                 "SELECT * OMIT search, created_at FROM ONLY $rid;
-                 SELECT * FROM $pids;",
+                 SELECT * FROM $pids;
+                 SELECT VALUE doc FROM ONLY $settings;",
                 Value::Null,
                 vec![
                     ("rid", rid("clients", client_id)),
                     ("pids", super::rids("products", product_ids)),
+                    ("settings", rid("settings", "bottles")),
                 ],
             )
             .await?;
         let client: Option<Value> = r.take(0)?;
         let products: Vec<Value> = r.take(1)?;
+        let bottles: Option<Value> = r.take(2)?;
         let mut inputs = OrderInputs::default();
+        if let Some(doc) = bottles.as_ref().and_then(Value::as_str) {
+            inputs.bottles = serde_json::from_str(doc)
+                .map_err(|e| Error::Internal(format!("bottle settings did not decode: {e}")))?;
+        }
         if let Some(mut c) = client.filter(|c| !c.is_null()) {
             if let Some(Value::Object(map)) = c.as_object_mut().and_then(|m| m.remove("prices")) {
                 for (k, v) in map {

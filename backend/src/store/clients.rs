@@ -107,6 +107,8 @@ impl Store {
             inn: v.inn,
             note: v.note,
             bottles_held: 0,
+            deposit_bottles: 0,
+            deposit_held: rodnik_shared::Money::ZERO,
             version: 0,
             noted_at: None,
         };
@@ -203,6 +205,8 @@ impl Store {
         let mut doc = client_doc(c);
         if let Value::Object(map) = &mut doc {
             map.remove("bottles_held");
+            map.remove("deposit_bottles");
+            map.remove("deposit_held");
             map.insert("rev".into(), json!(rev + 1));
         }
         // MERGE never removes a field, so a cleared optional one is unset explicitly.

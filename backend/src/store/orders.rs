@@ -141,6 +141,7 @@ impl Store {
         // The bottle ledger's rows and the client's balance move together.
         let moves = bottles::moves(old, new);
         let delta = bottles::delta(&moves);
+        let (deposit_bottles, deposit_money) = bottles::deposit_delta(&moves);
         debug_assert_eq!(
             delta, fx.bottles_delta,
             "the ledger and the order's effects agree"
@@ -149,12 +150,14 @@ impl Store {
             "doc": order_doc(new, fx.delivered_by.as_deref()),
             "old": old_version,
             "delta": delta,
+            "dep": deposit_bottles,
+            "money": deposit_money,
         });
         let apply = apply_stats(&stats, &mut vars);
         let mut ids = vec![("rid", rid("orders", &new.id))];
-        let bottles = if delta != 0 {
+        let bottles = if delta != 0 || deposit_bottles != 0 || deposit_money != 0 {
             ids.push(("cid", rid("clients", &new.client_id)));
-            "UPDATE $cid SET bottles_held += $delta;"
+            "UPDATE $cid SET bottles_held += $delta, deposit_bottles += $dep, deposit_held += $money;"
         } else {
             ""
         };

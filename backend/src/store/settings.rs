@@ -82,4 +82,20 @@ impl Store {
         })
         .await
     }
+
+    /// The company's bottle rules (deposit price, free bottles).
+    pub async fn bottle_settings(&self) -> Result<rodnik_shared::api::BottleSettings> {
+        Ok(self.settings_row("bottles").await?.0)
+    }
+
+    pub async fn set_bottle_settings(
+        &self,
+        new: &rodnik_shared::api::BottleSettings,
+    ) -> Result<rodnik_shared::api::BottleSettings> {
+        self.update_settings_row("bottles", |s: &mut rodnik_shared::api::BottleSettings| {
+            *s = new.clone();
+            Ok(())
+        })
+        .await
+    }
 }

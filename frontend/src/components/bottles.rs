@@ -154,8 +154,14 @@ pub fn BottleLedger(p: &LedgerProps) -> Html {
     };
     let row = |m: &BottleMove| {
         let when = crate::clock::date_time_of(&m.at);
-        let class = if m.qty >= 0 { "plus" } else { "minus" };
+        // A deposit move leaves the balance: it shows the bottles covered and the money.
+        let deposit = m.deposit_bottles != 0 || m.amount.0 != 0;
+        let n = if deposit { m.deposit_bottles } else { m.qty };
+        let class = if n >= 0 { "plus" } else { "minus" };
         let mut what = vec![];
+        if deposit {
+            what.push(crate::money::text(p.lang, m.amount));
+        }
         if let Some(n) = m.order_number {
             what.push(format!("№{n}"));
         }
@@ -169,7 +175,7 @@ pub fn BottleLedger(p: &LedgerProps) -> Html {
             <li class={classes!("bottle-move", m.kind.as_str())} data-kind={m.kind.as_str()}>
                 <span class="when">{ when }</span>
                 <span class="kind">{ kind_label(p.lang, m.kind) }</span>
-                <b class={classes!("qty", class)}>{ signed(m.qty) }</b>
+                <b class={classes!("qty", class, deposit.then_some("deposit"))}>{ signed(n) }</b>
                 <span class="what muted" title={what.join(" · ")}>{ what.join(" · ") }</span>
             </li>
         }
@@ -197,6 +203,12 @@ pub fn BottleLedger(p: &LedgerProps) -> Html {
                 Some(Ok(l)) if l.moves.is_empty() => html! { <p class="muted">{ t.ledger_empty }</p> },
                 Some(Ok(l)) => html! {
                     <div>
+                        <p id="bottle-deposits" class="muted" data-bottles={l.deposit_bottles.to_string()}
+                            data-value={l.deposit_held.0.to_string()} data-free={l.free.to_string()}>
+                            { format!("{}: {} · {}: {}", t.deposit_covers, l.deposit_bottles,
+                                t.deposit_free, l.free) }
+                            { format!(" · {}", crate::money::text(p.lang, l.deposit_held)) }
+                        </p>
                         <ul class="bottle-moves">{ for l.moves.iter().map(row) }</ul>
                         if l.next_before.is_some() {
                             <button type="button" id="bottle-ledger-more" class="btn btn-link" onclick={more}>

@@ -200,6 +200,13 @@ pub fn ClientCardView(p: &ClientCardProps) -> Html {
                 <button type="button" id="bottles-held" class="bottles btn btn-link" title={ct.ledger}
                     aria-expanded={(*ledger_open).to_string()} onclick={toggle_ledger}>
                     { t.bottles_held }{ ": " }<b>{ c.bottles_held }</b>
+                    if c.deposit_bottles != 0 {
+                        <span id="deposit-held" class="deposit-held" data-bottles={c.deposit_bottles.to_string()}
+                            data-value={c.deposit_held.0.to_string()}>
+                            { format!(", {} {} ({})", t.deposit_for, c.deposit_bottles,
+                                crate::money::text(p.lang, c.deposit_held)) }
+                        </span>
+                    }
                 </button>
                 if let Some(inn) = &c.inn {
                     <span class="inn">{ ct.inn }{ " " }{ inn.clone() }</span>

@@ -23,6 +23,9 @@ pub struct OrderFormProps {
     pub products: Vec<Product>,
     pub couriers: Vec<User>,
     pub contract: HashMap<String, Money>,
+    /// The company's bottle rules: the deposit line.
+    #[prop_or_default]
+    pub bottles: rodnik_shared::api::BottleSettings,
     pub lang: Lang,
     pub min_date: String,
     pub on_edit: Callback<OrderEdit>,
@@ -172,10 +175,13 @@ pub fn OrderForm(p: &OrderFormProps) -> Html {
         "courier_id",
         "note",
         "client_id",
+        "deposit_bottles",
+        "deposit_reason",
     ]
     .map(String::from);
     let rest = unplaced(&d.errors, &keys);
     let total = d.total(&p.products, &p.contract);
+    let deposit = deposit_row(p, total);
 
     html! {
         <>
@@ -210,6 +216,7 @@ pub fn OrderForm(p: &OrderFormProps) -> Html {
                 </table>
             </div>
             { field_error(&d.errors, "lines") }
+            { deposit }
             <div class="order-row3">
                 <div>
                     <label for="order-date">{ t.delivery_date }</label>
@@ -254,5 +261,73 @@ pub fn OrderForm(p: &OrderFormProps) -> Html {
             </div>
         }
         </>
+    }
+}
+
+/// The deposit line: the rule's bottles (or the operator's, with a
+/// reason), its money, and the total with it. Nothing when the company
+/// takes no deposits and the client has none.
+fn deposit_row(p: &OrderFormProps, total: Money) -> Html {
+    let t = p.lang.t();
+    let d = &p.draft;
+    let client = &p.card.client;
+    let price = p.bottles.deposit_price;
+    let rule = d.deposit_rule(client, &p.products, &p.bottles);
+    let bottles = d.deposit.unwrap_or(rule);
+    if price.0 <= 0 || (rule == 0 && d.deposit.is_none() && client.deposit_bottles <= 0) {
+        // Always one element here: the form's children keep their places.
+        return html! { <div class="order-deposit" hidden=true></div> };
+    }
+    let amount = Money(price.0.saturating_mul(bottles));
+    let set = |v: Option<i64>| {
+        let on_edit = p.on_edit.clone();
+        Callback::from(move |_: MouseEvent| on_edit.emit(OrderEdit::Deposit(v)))
+    };
+    // Down to paying back every bottle a deposit covers.
+    let floor = -client.deposit_bottles.max(0);
+    let on_reason = {
+        let on_edit = p.on_edit.clone();
+        Callback::from(move |e: InputEvent| {
+            on_edit.emit(OrderEdit::DepositReason(
+                e.target_unchecked_into::<HtmlInputElement>().value(),
+            ))
+        })
+    };
+    let label = if bottles < 0 {
+        t.deposit_refund
+    } else {
+        t.deposit
+    };
+    html! {
+        <div id="order-deposit" class="order-deposit" data-bottles={bottles.to_string()}
+            data-rule={rule.to_string()} data-amount={amount.0.to_string()}>
+            <span class="deposit-label">{ label }</span>
+            <span class="stepper">
+                <button type="button" id="deposit-minus" class="step minus" aria-label={t.less}
+                    onclick={set(Some(bottles - 1))} disabled={bottles <= floor || d.busy}>{ "−" }</button>
+                <b class="deposit-bottles">{ bottles.abs() }</b>
+                <button type="button" id="deposit-plus" class="step plus" aria-label={t.more}
+                    onclick={set(Some(bottles + 1))} disabled={d.busy}>{ "+" }</button>
+            </span>
+            <span class="money">{ format!("× {} = {}", crate::money::text(p.lang, price),
+                crate::money::text(p.lang, amount)) }</span>
+            if bottles != rule {
+                <span class="muted">{ format!("({}: {rule})", t.deposit_by_rule) }</span>
+                <button type="button" id="deposit-to-rule" class="btn btn-link"
+                    onclick={set(None)}>{ t.deposit_to_rule }</button>
+                <input id="deposit-reason" type="text" placeholder={t.deposit_reason}
+                    aria-label={t.deposit_reason} value={d.deposit_reason.clone()}
+                    oninput={on_reason} disabled={d.busy} />
+            }
+            { field_error(&d.errors, "deposit_reason") }
+            { field_error(&d.errors, "deposit_bottles") }
+            if amount.0 != 0 {
+                <span class="deposit-due">{ t.to_pay }{ ": " }
+                    <b id="order-due" data-value={(total + amount).0.to_string()}>
+                        { crate::money::text(p.lang, total + amount) }
+                    </b>
+                </span>
+            }
+        </div>
     }
 }

@@ -7,8 +7,8 @@
 use yew::prelude::*;
 
 use crate::components::admin::{
-    OrderSettingsPanel, PricesPanel, ProductsPanel, ReasonsPanel, TelephonySettings, UsersPanel,
-    WallboardLinks,
+    BottleSettingsPanel, OrderSettingsPanel, PricesPanel, ProductsPanel, ReasonsPanel,
+    TelephonySettings, UsersPanel, WallboardLinks,
 };
 use crate::i18n::admin::texts;
 use crate::i18n::wallboard::texts as wallboard_texts;
@@ -130,7 +130,7 @@ pub fn Admin() -> Html {
             { panel(Tab::Products, html! { <ProductsPanel /> }) }
             { panel(Tab::Prices, html! { <PricesPanel /> }) }
             { panel(Tab::Wallboards, html! { <WallboardLinks /> }) }
-            { panel(Tab::Orders, html! { <div class="orders-settings"><OrderSettingsPanel /><ReasonsPanel /></div> }) }
+            { panel(Tab::Orders, html! { <div class="orders-settings"><OrderSettingsPanel /><BottleSettingsPanel /><ReasonsPanel /></div> }) }
             if admin {
                 { panel(Tab::Telephony, html! { <TelephonySettings /> }) }
             }

@@ -247,6 +247,12 @@ pub struct OrderDraft {
     pub window: String,
     pub courier_id: String,
     pub note: String,
+    /// Deposit bottles the operator chose instead of the rule's (`None`: the rule's).
+    #[serde(default)]
+    pub deposit: Option<i64>,
+    /// Why the deposit differs from the rule.
+    #[serde(default)]
+    pub deposit_reason: String,
     #[serde(skip)]
     pub errors: FieldErrors,
     #[serde(skip)]
@@ -271,6 +277,9 @@ pub enum OrderEdit {
     Window(String),
     Courier(String),
     Note(String),
+    /// The operator's deposit bottles (`None`: back to the rule's).
+    Deposit(Option<i64>),
+    DepositReason(String),
 }
 
 impl OrderDraft {
@@ -312,6 +321,17 @@ impl OrderDraft {
             window: o.window.map(window_value).unwrap_or_default(),
             courier_id: o.courier_id.clone().unwrap_or_default(),
             note: o.note.clone().unwrap_or_default(),
+            // An operator's earlier choice stays as it was chosen.
+            deposit: o
+                .deposit
+                .as_ref()
+                .filter(|d| d.reason.is_some())
+                .map(|d| d.bottles),
+            deposit_reason: o
+                .deposit
+                .as_ref()
+                .and_then(|d| d.reason.clone())
+                .unwrap_or_default(),
             created: Some(Box::new(o.clone())),
             changing: true,
             ..Default::default()
@@ -362,6 +382,8 @@ impl OrderDraft {
             OrderEdit::Window(_) => "window",
             OrderEdit::Courier(_) => "courier_id",
             OrderEdit::Note(_) => "note",
+            OrderEdit::Deposit(_) => "deposit_bottles",
+            OrderEdit::DepositReason(_) => "deposit_reason",
         };
         match e {
             OrderEdit::Address(v) => self.address_id = v,
@@ -375,6 +397,11 @@ impl OrderDraft {
             OrderEdit::Window(v) => self.window = v,
             OrderEdit::Courier(v) => self.courier_id = v,
             OrderEdit::Note(v) => self.note = v,
+            OrderEdit::Deposit(v) => {
+                self.deposit = v;
+                self.errors.retain(|(f, _)| f != "deposit_reason");
+            }
+            OrderEdit::DepositReason(v) => self.deposit_reason = v,
         }
         self.errors.retain(|(f, _)| !field_matches(field, f));
         self.key.clear();
@@ -405,6 +432,41 @@ impl OrderDraft {
                 Some(unit_price(&catalogue_item(p), contract).times(q))
             })
             .sum()
+    }
+
+    /// Full returnable bottles the draft brings.
+    pub fn returnable(&self, products: &[Product]) -> i64 {
+        products
+            .iter()
+            .filter(|p| p.returnable)
+            .filter_map(|p| self.qty.get(&p.id).map(|q| i64::from(*q)))
+            .sum()
+    }
+
+    /// The deposit bottles the company's rule asks for this draft, as the
+    /// server will (`bottles::plan_deposit` over the same figures).
+    pub fn deposit_rule(
+        &self,
+        client: &rodnik_shared::api::ClientSummary,
+        products: &[Product],
+        settings: &rodnik_shared::api::BottleSettings,
+    ) -> i64 {
+        if settings.deposit_price.0 <= 0 {
+            return 0;
+        }
+        rodnik_shared::bottles::deposit_rule(
+            client.bottles_held,
+            client.deposit_bottles,
+            settings.free_for(client.kind),
+            self.returnable(products),
+        )
+    }
+
+    /// The deposit reason to send: only with bottles other than the rule's.
+    fn deposit_reason_input(&self) -> Option<String> {
+        self.deposit
+            .and(Some(self.deposit_reason.trim().to_string()))
+            .filter(|r| !r.is_empty())
     }
 
     pub fn window_input(&self) -> Option<WindowInput> {
@@ -448,6 +510,8 @@ impl OrderDraft {
             courier_id: Some(self.courier_id.clone()).filter(|c| !c.is_empty()),
             call_id,
             note: Some(self.note.trim().to_string()).filter(|n| !n.is_empty()),
+            deposit_bottles: self.deposit,
+            deposit_reason: self.deposit_reason_input(),
         }
     }
 
@@ -460,6 +524,8 @@ impl OrderDraft {
             lines: Some(self.lines(products)),
             address_id: Some(self.address_id.clone()),
             note: Some(Some(self.note.trim().to_string()).filter(|n| !n.is_empty())),
+            deposit_bottles: self.deposit,
+            deposit_reason: self.deposit_reason_input(),
             expected_version: Some(version),
         }
     }

@@ -40,6 +40,9 @@ pub enum Close {
         /// Kopecks.
         cash_collected: i64,
         empties_returned: u32,
+        /// Why fewer empties came back than the stop expected.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        empties_note: Option<String>,
         /// What was delivered instead of the order's lines, priced on the
         /// device (the server prices it again); `None`: as ordered.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -212,6 +215,8 @@ pub struct CourierState {
     pub conflicts: Vec<Conflict>,
     /// Client phones for stops whose address has no contact phone.
     pub phones: BTreeMap<String, Vec<String>>,
+    /// The bottles each stop's client held when the route was fetched.
+    pub held: BTreeMap<String, i64>,
     /// The price list (products on sale), for what a client takes at the door.
     pub products: Vec<Product>,
     /// Contract prices of the route's clients (product id → price).
@@ -557,6 +562,7 @@ impl CourierState {
             }
         }
         self.date = Some(route.date.clone());
+        self.held = route.bottles_held.clone();
         self.stops = stops;
         self.sort();
         // Live changes seen during the load were noted when they came.
@@ -1028,6 +1034,7 @@ mod tests {
             close: Close::Delivered {
                 cash_collected: 50000,
                 empties_returned: 2,
+                empties_note: None,
                 lines: None,
             },
             key: key.into(),

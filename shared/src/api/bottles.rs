@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::values::{ClientKind, Money};
+
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
 
@@ -51,8 +53,17 @@ pub struct BottleMove {
     pub id: String,
     pub client_id: String,
     pub kind: BottleMoveKind,
-    /// The change to the bottles the client holds (delivered +, returned -).
+    /// The change to the bottles the client holds (delivered +, returned -;
+    /// 0 for deposit moves).
     pub qty: i64,
+    /// The change to the bottles a deposit covers (deposit moves: taken +,
+    /// refunded -).
+    #[serde(default)]
+    pub deposit_bottles: i64,
+    /// The money of a deposit move, kopecks (taken +, refunded -).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub amount: Money,
     /// The order that caused it, if one did.
     #[serde(default)]
     pub order_id: Option<String>,
@@ -78,6 +89,15 @@ pub struct ClientBottles {
     pub client_id: String,
     /// Bottles the client holds: the sum of every move.
     pub balance: i64,
+    /// Bottles a deposit covers, and the deposit money held (kopecks).
+    #[serde(default)]
+    pub deposit_bottles: i64,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub deposit_held: Money,
+    /// Bottles the company's rule lets this client hold without a deposit.
+    #[serde(default)]
+    pub free: i64,
     pub moves: Vec<BottleMove>,
     /// The `before` of the next page; `None`: no more.
     pub next_before: Option<String>,
@@ -93,4 +113,51 @@ pub struct NewBottleMove {
     pub qty: i64,
     /// Required: why.
     pub reason: String,
+}
+
+/// The company's bottle rules (`GET/PUT /api/settings/bottles`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct BottleSettings {
+    /// The deposit per bottle, kopecks; 0: the company takes no deposits.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub deposit_price: Money,
+    /// Bottles an individual may hold without a deposit.
+    #[serde(default)]
+    pub free_individual: u32,
+    /// Bottles a legal client may hold without a deposit (by contract).
+    #[serde(default)]
+    pub free_legal: u32,
+}
+
+impl BottleSettings {
+    /// Bottles a client of `kind` may hold without a deposit.
+    pub fn free_for(&self, kind: ClientKind) -> i64 {
+        i64::from(match kind {
+            ClientKind::Individual => self.free_individual,
+            ClientKind::Legal => self.free_legal,
+        })
+    }
+}
+
+/// An order's deposit line (залог за тару): paid with the order, written to
+/// the client's ledger when it is delivered.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OrderDeposit {
+    /// Bottles: + a deposit taken for bottles the client keeps beyond the
+    /// free ones; - a deposit paid back for bottles that come back.
+    pub bottles: i64,
+    /// The deposit per bottle when the order was taken, kopecks.
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub price: Money,
+    /// `bottles` x `price`, kopecks (negative: paid back).
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub amount: Money,
+    /// What the company's rule asked for when the order was taken.
+    pub rule: i64,
+    /// Why the operator chose other than the rule (required then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }

@@ -3,6 +3,7 @@
 //! telephony (admin). Each panel keeps its state in a
 //! reducer, so a server error loses nothing that was typed.
 
+mod bottles;
 pub mod orders;
 pub mod prices;
 pub mod products;
@@ -11,6 +12,7 @@ pub mod telephony;
 pub mod users;
 pub mod wallboards;
 
+pub use bottles::BottleSettingsPanel;
 pub use orders::{OrderSettingsPanel, ReasonsPanel};
 pub use prices::PricesPanel;
 pub use products::ProductsPanel;

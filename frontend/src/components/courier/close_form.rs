@@ -26,6 +26,9 @@ pub struct DeliverProps {
     /// client takes at the door instead of the order.
     pub products: Vec<Product>,
     pub contract: BTreeMap<String, Money>,
+    /// The bottles the client held when the route was fetched.
+    #[prop_or_default]
+    pub held: Option<i64>,
     pub on_confirm: Callback<Close>,
     pub on_back: Callback<MouseEvent>,
 }
@@ -48,6 +51,7 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
     // Typed by the courier: kept as typed; untouched, they follow the lines.
     let cash = use_state(|| None::<String>);
     let empties = use_state(|| None::<u32>);
+    let note = use_state(String::new);
     let error = use_state(|| None::<&'static str>);
 
     let priced: Vec<OrderLine> = qty
@@ -58,14 +62,41 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
     let changed = priced != o.lines;
     let total: Money = priced.iter().map(|l| l.amount).sum();
     let due = match o.client_kind {
-        ClientKind::Individual => total,
+        ClientKind::Individual => total + o.deposit_amount(),
         ClientKind::Legal => Money::ZERO,
     };
+    // A deposit paid back larger than the goods: the courier pays out.
+    let pays_back = due.0 < 0;
     let returnable: u32 = priced.iter().filter(|l| l.returnable).map(|l| l.qty).sum();
     let cash_v = (*cash)
         .clone()
-        .unwrap_or_else(|| crate::money::input(lang, due));
-    let n = (*empties).unwrap_or(returnable);
+        .unwrap_or_else(|| crate::money::input(lang, Money(due.0.abs())));
+    let expected = {
+        let full = i64::from(returnable);
+        let n = match p.held {
+            Some(h) => rodnik_shared::bottles::empties_expected(h, full, o.deposit_bottles()),
+            None => full + (-o.deposit_bottles()).max(0),
+        };
+        u32::try_from(n.max(0)).unwrap_or(0)
+    };
+    let n = (*empties).unwrap_or(expected);
+    // Fewer than the client can give back: the courier says why.
+    let short = p.held.is_some() && n < expected;
+    let on_note = |text: String| {
+        let (note, error) = (note.clone(), error.clone());
+        Callback::from(move |_: MouseEvent| {
+            note.set(text.clone());
+            error.set(None);
+        })
+    };
+    let on_note_input = {
+        let (note, error) = (note.clone(), error.clone());
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            note.set(input.value());
+            error.set(None);
+        })
+    };
 
     let on_cash = {
         let (cash, error) = (cash.clone(), error.clone());
@@ -120,11 +151,12 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
         Callback::from(move |_: MouseEvent| editing.set(!*editing))
     };
     let onsubmit = {
-        let (error, on_confirm, cash_v, priced) = (
+        let (error, on_confirm, cash_v, priced, note_v) = (
             error.clone(),
             p.on_confirm.clone(),
             cash_v.clone(),
             priced.clone(),
+            (*note).trim().to_string(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -132,10 +164,15 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
                 error.set(Some("lines"));
                 return;
             }
+            if short && note_v.is_empty() {
+                error.set(Some("empties_note"));
+                return;
+            }
             match rodnik_shared::Money::parse_roubles(&cash_v) {
                 Ok(m) => on_confirm.emit(Close::Delivered {
-                    cash_collected: m.0,
+                    cash_collected: if pays_back { -m.0 } else { m.0 },
                     empties_returned: n,
+                    empties_note: (short && !note_v.is_empty()).then(|| note_v.clone()),
                     lines: changed.then(|| priced.clone()),
                 }),
                 Err(_) => error.set(Some("cash_collected")),
@@ -197,7 +234,7 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
                     <b>{ format!("{}: {}", ct.total, rub(lang, total)) }</b>
                 </p>
             }
-            <label for="cash-input">{ ct.cash_collected }</label>
+            <label for="cash-input">{ if pays_back { ct.pay_back } else { ct.cash_collected } }</label>
             <input id="cash-input" class="big-input" type="text" inputmode="decimal" autocomplete="off"
                 value={cash_v.clone()} oninput={on_cash}
                 aria-invalid={(*error == Some("cash_collected")).to_string()} />
@@ -216,6 +253,23 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
                 <button id="empties-plus" type="button" class="btn step" aria-label={ct.more}
                     onclick={set_empties(n.saturating_add(1).min(10_000))}>{ "+" }</button>
             </div>
+            if short {
+                <fieldset id="empties-short" class="empties-short" data-expected={expected.to_string()}>
+                    <legend>{ ct.empties_short }</legend>
+                    <div class="chips">
+                        { for [ct.short_next_time, ct.short_none].into_iter().map(|t| html! {
+                            <button type="button" class={classes!("btn", "chip", (*note == t).then_some("chosen"))}
+                                aria-pressed={(*note == t).to_string()} onclick={on_note(t.to_string())}>{ t }</button>
+                        }) }
+                    </div>
+                    <input id="empties-note" class="big-input" type="text" autocomplete="off"
+                        placeholder={ct.short_placeholder} value={(*note).clone()} oninput={on_note_input}
+                        aria-invalid={(*error == Some("empties_note")).to_string()} />
+                    if *error == Some("empties_note") {
+                        <p class="field-error" data-field="empties_note" role="alert">{ ct.need_short_reason }</p>
+                    }
+                </fieldset>
+            }
             <div class="form-actions">
                 <button id="close-back" type="button" class="btn big btn-back" onclick={p.on_back.clone()}>
                     { ct.back }

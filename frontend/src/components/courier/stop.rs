@@ -18,6 +18,17 @@ use crate::i18n::courier::{sends_in, texts};
 use crate::i18n::{state_label, Lang};
 use crate::state::courier::{cash_due, Close, QueuedClose};
 
+/// Empties the courier should bring back: the exchange with what the client
+/// holds (when known) plus bottles whose deposit the stop pays back.
+pub fn expected_empties(o: &Order, held: Option<i64>) -> u32 {
+    let full = i64::from(o.returnable_qty());
+    let n = match held {
+        Some(h) => rodnik_shared::bottles::empties_expected(h, full, o.deposit_bottles()),
+        None => full + (-o.deposit_bottles()).max(0),
+    };
+    u32::try_from(n.max(0)).unwrap_or(0)
+}
+
 /// Which close form is open on a stop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -37,6 +48,9 @@ pub struct StopProps {
     pub queued: Option<QueuedClose>,
     /// The clock for the undo countdown; only passed with a queued close.
     pub now: f64,
+    /// The bottles the client held when the route was fetched.
+    #[prop_or_default]
+    pub held: Option<i64>,
     /// The client's phones, for an address without a contact phone.
     pub phones: Vec<String>,
     /// The price list and this client's contract prices (for the open form).
@@ -58,7 +72,7 @@ pub fn StopCard(p: &StopProps) -> Html {
     let ct = texts(lang);
     let o = &p.order;
     let due = cash_due(o);
-    let empties = o.returnable_qty();
+    let empties = expected_empties(o, p.held);
     let delivered = o.state == OrderState::Delivered;
     let pending = p.queued.as_ref().map(|q| match q.close {
         Close::Delivered { .. } => "delivered",
@@ -131,7 +145,7 @@ pub fn StopCard(p: &StopProps) -> Html {
         match p.open {
             Some(Mode::Deliver) => html! {
                 <DeliverForm order={o.clone()} {lang} products={p.products.clone()} contract={p.contract.clone()}
-                    on_confirm={on_confirm.clone()} on_back={open(None)} />
+                    held={p.held} on_confirm={on_confirm.clone()} on_back={open(None)} />
             },
             Some(Mode::Move) => html! {
                 <MoveForm order={o.clone()} {lang} today={p.today.clone()} reasons={p.reasons.clone()}
@@ -202,9 +216,22 @@ pub fn StopCard(p: &StopProps) -> Html {
                             { ct.invoiced }
                         }
                     </span>
-                    <span class="empties-due" data-value={empties.to_string()} hidden={empties == 0}>
+                    <span class="empties-due" data-value={empties.to_string()}
+                        hidden={empties == 0 && p.held.unwrap_or(0) <= 0}>
                         { ct.empties_expected }{ ": " }<b>{ empties }</b>
+                        if let Some(h) = p.held {
+                            <span class="client-holds" data-value={h.to_string()}>
+                                { format!(" ({} {h})", ct.client_holds) }
+                            </span>
+                        }
                     </span>
+                    if let Some(d) = o.deposit.as_ref().filter(|d| d.amount.0 != 0) {
+                        <span class="deposit-due" data-value={d.amount.0.to_string()}
+                            data-bottles={d.bottles.to_string()}>
+                            { if d.amount.0 > 0 { ct.deposit_take } else { ct.deposit_back } }{ ": " }
+                            <b>{ format!("{} × {}", d.bottles.abs(), rub(lang, d.price)) }</b>
+                        </span>
+                    }
                 </div>
                 if let Some(note) = &o.note {
                     <div class="stop-note">{ note.clone() }</div>

@@ -33,11 +33,15 @@ pub fn use_catalogue(token: &str) -> UseStateHandle<Catalogue> {
         let catalogue = handle;
         spawn_local(async move {
             let api = Api::with_token(&token);
-            let (products, couriers) = futures::join!(api.products(), api.couriers());
+            let (products, couriers, bottles) =
+                futures::join!(api.products(), api.couriers(), api.bottle_settings());
             match (products, couriers) {
                 (Ok(products), Ok(couriers)) => catalogue.set(Catalogue {
                     products,
                     couriers,
+                    // Without them the server still applies the rule: the
+                    // form just does not show the deposit ahead.
+                    bottles: bottles.unwrap_or_default(),
                     error: None,
                 }),
                 (Err(e), _) | (_, Err(e)) => catalogue.set(Catalogue {

@@ -25,6 +25,8 @@ use crate::state::use_app;
 pub struct Catalogue {
     pub products: Vec<Product>,
     pub couriers: Vec<User>,
+    /// The company's bottle rules (the order's deposit line).
+    pub bottles: rodnik_shared::api::BottleSettings,
     pub error: Option<String>,
 }
 

@@ -108,6 +108,7 @@ pub fn order_panel(
                 <OrderForm card={card.clone()} draft={state.order.clone()}
                     products={catalogue.products.clone()} couriers={catalogue.couriers.clone()}
                     contract={state.contract.clone()} {lang} min_date={state.today.to_string()}
+                    bottles={catalogue.bottles.clone()}
                     {on_edit} on_repeat={repeat.clone()} on_submit={submit_order.clone()}
                     repeat_ref={repeat_ref.clone()} first_qty_ref={first_qty_ref.clone()}
                     {on_stop_changing} on_cancel_order={cancel_order.clone()} />

@@ -123,6 +123,7 @@ pub fn Courier() -> Html {
                 next={next_id.as_deref() == Some(o.id.as_str())} {lang} {products} {contract} {reasons}
                 today={state.date.clone().unwrap_or_default()}
                 now={if queued.is_some() { now_v } else { 0.0 }} {queued} {phones} open={mode}
+                held={state.held.get(&o.client_id).copied()}
                 on_open={on_open.clone()} on_close={on_close.clone()} on_undo={on_undo.clone()} />
         }
     });

@@ -252,6 +252,7 @@ async fn send(api: &Api, q: &QueuedClose) -> SendResult {
         Close::Delivered {
             cash_collected,
             empties_returned,
+            empties_note,
             lines,
         } => {
             let body = DeliverOrder {
@@ -265,6 +266,7 @@ async fn send(api: &Api, q: &QueuedClose) -> SendResult {
                 }),
                 cash_collected: Some(*cash_collected),
                 empties_returned: Some(i64::from(*empties_returned)),
+                empties_note: empties_note.clone(),
                 expected_version: Some(q.expected_version),
                 at: Some(q.at.clone()),
             };
