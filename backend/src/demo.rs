@@ -102,6 +102,14 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
     let today = state.cfg.today();
 
     let products = create_price_list(store).await?;
+    // The usual bottle rule: 300 roubles a bottle; contract clients get two free.
+    store
+        .set_bottle_settings(&rodnik_shared::api::BottleSettings {
+            deposit_price: rodnik_shared::Money(30_000),
+            free_individual: 0,
+            free_legal: 2,
+        })
+        .await?;
 
     let hash = auth::hash_password(DEMO_PASSWORD)?;
     let staff: &[(&str, &str, Role, Option<&str>)] = &[

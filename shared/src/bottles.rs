@@ -5,8 +5,11 @@
 //!
 //! A delivery of `full` bottles takes back as many empties as the client
 //! has, up to `full` (the exchange). After it the client holds
-//! `held - exchange + full`; bottles beyond the free ones need a deposit,
-//! less what deposits already cover. A refund (negative deposit bottles) is
+//! `held - exchange + full`. The bottles the delivery adds to what the
+//! client held need a deposit as far as they exceed the free ones plus
+//! those deposits already cover: bottles a client held before (say, before
+//! the company began taking deposits) are not charged on their next order;
+//! they show among the bottle debtors instead. A refund (negative deposit bottles) is
 //! the operator's choice: those bottles come back on the stop besides the
 //! exchange, and their deposit is paid back.
 
@@ -28,10 +31,14 @@ pub fn held_after(held: i64, full: i64) -> i64 {
     held.max(0) - exchange(held, full) + full.max(0)
 }
 
-/// Deposit bottles the rule asks for: those held after the delivery beyond
-/// `free`, less those deposits already cover; never negative.
+/// Deposit bottles the rule asks for: the bottles the delivery adds to
+/// those held, as far as the client then holds more than `free` plus those
+/// deposits cover; never negative.
 pub fn deposit_rule(held: i64, covered: i64, free: i64, full: i64) -> i64 {
-    ((held_after(held, full) - free.max(0)).max(0) - covered.max(0)).max(0)
+    let after = held_after(held, full);
+    let added = after - held.max(0);
+    let beyond = after - free.max(0) - covered.max(0);
+    added.min(beyond).max(0)
 }
 
 /// Empties the courier should bring back from the stop: the exchange plus
@@ -175,6 +182,12 @@ mod tests {
         };
         let d = plan_deposit(&s, legal, 6, None, None).unwrap().unwrap();
         assert_eq!((d.bottles, d.rule), (2, 2));
+        // Bottles held from before are not charged on the next order.
+        assert_eq!(plan_deposit(&s, individual(10, 0), 2, None, None), Ok(None));
+        let d = plan_deposit(&s, individual(1, 0), 3, None, None)
+            .unwrap()
+            .unwrap();
+        assert_eq!(d.bottles, 2);
         // No deposit price: no deposits at all.
         assert_eq!(
             plan_deposit(&settings(0, 0, 0), individual(0, 0), 6, None, None),

@@ -214,6 +214,19 @@ impl App {
         p["id"].as_str().expect("id").to_string()
     }
 
+    /// The client holds `n` more bottles: an admin's correction in the
+    /// bottle ledger (a delivery then expects as many empties back as it
+    /// brings full ones, up to these).
+    pub async fn holds(&self, client: &str, n: i64) {
+        self.post(
+            &format!("/api/clients/{client}/bottles"),
+            &self.admin,
+            json!({ "kind": "adjusted", "qty": n, "reason": "bottles held before the test" }),
+        )
+        .await
+        .expect(201);
+    }
+
     /// A client with one phone and one address: (client id, address id).
     pub async fn client(&self, name: &str, kind: &str, phone: &str) -> (String, String) {
         let c = self

@@ -606,3 +606,104 @@ async fn the_bottle_count_opens_the_ledger_where_a_manager_corrects_it() {
     screenshot(&c, "console-bottle-ledger.png").await;
     c.close().await.expect("close browser");
 }
+
+#[tokio::test]
+async fn the_order_form_adds_the_deposit_the_rule_asks_and_the_card_shows_deposits_held() {
+    if !runnable() {
+        return;
+    }
+    let app = served_app().await;
+    let (_, boss) = app.user("boss", "manager", None).await;
+    let (_, op) = app.user("op1", "operator", Some("101")).await;
+    let (kolya_id, kolya) = app.user("kolya", "courier", None).await;
+    let water = app.product("W19", "water", 25000, true).await;
+    let (client, addr) = app
+        .client("Анна Залогова", "individual", "+79161112288")
+        .await;
+    app.put(
+        "/api/settings/bottles",
+        &boss,
+        json!({ "deposit_price": 30000, "free_individual": 0, "free_legal": 2 }),
+    )
+    .await
+    .expect(200);
+    // Her first order: a deposit for both bottles, paid at the door.
+    let first = app
+        .dispatched_stop(&op, (&client, &addr), (&water, 2), &kolya_id)
+        .await;
+    app.post(
+        &format!("/api/orders/{first}/deliver"),
+        &kolya,
+        json!({ "cash_collected": 110000, "empties_returned": 0 }),
+    )
+    .await
+    .expect(200);
+
+    let (_driver, c) = browser("ru-RU").await;
+    log_in(&c, &app, "op1").await;
+    retype(&c, "#client-search", "Залогова").await;
+    click(
+        &c,
+        &format!("#search-results li.search-result[data-id='{client}']"),
+    )
+    .await;
+    // The card: two bottles, a deposit for both.
+    wait_until(&c, "#deposit-held", Some("data-bottles"), |v| v == "2").await;
+    assert_eq!(
+        wait_for(&c, "#deposit-held")
+            .await
+            .attr("data-value")
+            .await
+            .expect("attr")
+            .as_deref(),
+        Some("60000")
+    );
+    click(&c, "#bottles-held").await;
+    wait_until(&c, "#bottle-deposits", Some("data-bottles"), |v| v == "2").await;
+    wait_until(
+        &c,
+        "#bottle-ledger li.bottle-move[data-kind='deposit_taken'] .qty",
+        None,
+        |t| t == "+2",
+    )
+    .await;
+
+    // Three bottles now: two go back in exchange, one more stays: a deposit for one.
+    let qty = format!("#order-lines tr.line[data-product-id='{water}'] input.qty");
+    retype(&c, &qty, "3").await;
+    wait_until(&c, "#order-deposit", Some("data-bottles"), |v| v == "1").await;
+    wait_until(&c, "#order-deposit", Some("data-amount"), |v| v == "30000").await;
+    wait_until(&c, "#order-due", Some("data-value"), |v| v == "105000").await;
+    screenshot(&c, "console-order-deposit.png").await;
+    // The client brings a bottle of her own: no deposit, and the form asks why.
+    click(&c, "#deposit-minus").await;
+    wait_until(&c, "#order-deposit", Some("data-bottles"), |v| v == "0").await;
+    set_value(&c, "#order-courier", &kolya_id).await;
+    click(&c, "#save-dispatch").await;
+    wait_for(
+        &c,
+        "#order-deposit .field-error[data-field='deposit_reason']",
+    )
+    .await;
+    retype(&c, "#deposit-reason", "своя бутыль").await;
+    click(&c, "#save-dispatch").await;
+    wait_until(&c, "#order-saved", Some("data-state"), |s| s == "delivery").await;
+    let orders = app
+        .get(
+            &format!("/api/orders?client_id={client}&state=delivery"),
+            &op,
+        )
+        .await
+        .expect(200);
+    let saved = orders
+        .as_array()
+        .and_then(|a| a.first())
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        saved["deposit"],
+        json!({ "bottles": 0, "price": 30000, "amount": 0, "rule": 1, "reason": "своя бутыль" }),
+        "{saved}"
+    );
+    c.close().await.expect("close browser");
+}

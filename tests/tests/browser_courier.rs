@@ -54,6 +54,10 @@ async fn world() -> World {
     let masha = app
         .client("Masha Sidorova", "individual", "+79031112233")
         .await;
+    // Regular clients: each has bottles to give back in exchange.
+    for who in [&ivan, &romashka, &masha] {
+        app.holds(&who.0, 10).await;
+    }
     World {
         app,
         op,
@@ -365,6 +369,10 @@ async fn a_courier_closes_stops_and_undoes_one_within_the_grace_period() {
         js(&c, "return document.querySelector('#empties-input').value;").await,
         "1"
     );
+    // One fewer than the client can give back: a reason first.
+    click(&c, "#confirm-deliver").await;
+    wait_for(&c, "#close-form .field-error[data-field='empties_note']").await;
+    click(&c, "#empties-short .chip").await;
     assert_fits(&c).await;
     show(&c, &stop(&s1)).await;
     screenshot(&c, "courier-deliver-form.png").await;
@@ -409,6 +417,7 @@ async fn a_courier_closes_stops_and_undoes_one_within_the_grace_period() {
         .await;
     assert_eq!(o1["cash_collected"], 48000);
     assert_eq!(o1["empties_returned"], 1);
+    assert_eq!(o1["empties_note"], "Will return next time");
     let at =
         chrono::DateTime::parse_from_rfc3339(o1["delivered_at"].as_str().expect("delivered_at"))
             .expect("an instant");
@@ -860,4 +869,141 @@ async fn a_close_in_the_courier_app_reaches_the_board_and_the_wallboard_within_a
     for client in [c, board, wall] {
         client.close().await.expect("close browser");
     }
+}
+
+#[tokio::test]
+async fn a_stop_shows_the_bottles_to_collect_and_its_deposit_and_pays_a_deposit_back() {
+    if !runnable() {
+        return;
+    }
+    let w = world().await;
+    w.app
+        .put(
+            "/api/settings/bottles",
+            &w.app.admin,
+            json!({ "deposit_price": 30000, "free_individual": 0, "free_legal": 0 }),
+        )
+        .await
+        .expect(200);
+    // A new client: no empties to give, a deposit for the two bottles she keeps.
+    let nina = w
+        .app
+        .client("Нина Новая", "individual", "+79035556677")
+        .await;
+    let s1 = w.water_stop(&nina, 2).await;
+    // Masha (holding 10) has a deposit for 2 and gives 2 back with one bottle of water.
+    let paid = w
+        .app
+        .order(
+            &w.op,
+            json!({ "client_id": w.masha.0, "address_id": w.masha.1,
+                    "lines": [{ "product_id": w.water, "qty": 1 }],
+                    "delivery_date": w.app.today(), "courier_id": w.petya_id,
+                    "deposit_bottles": 2, "deposit_reason": "залог за прежние бутыли" }),
+        )
+        .await;
+    let paid = id_of(&paid);
+    w.app
+        .post(&format!("/api/orders/{paid}/dispatch"), &w.op, json!({}))
+        .await
+        .expect(200);
+    w.app
+        .post(
+            &format!("/api/orders/{paid}/deliver"),
+            &w.op,
+            json!({ "empties_returned": 1 }),
+        )
+        .await
+        .expect(200);
+    let refund = w
+        .app
+        .order(
+            &w.op,
+            json!({ "client_id": w.masha.0, "address_id": w.masha.1,
+                    "lines": [{ "product_id": w.water, "qty": 1 }],
+                    "delivery_date": w.app.today(), "courier_id": w.kolya_id,
+                    "deposit_bottles": -2, "deposit_reason": "переходит на меньший объём" }),
+        )
+        .await;
+    let s2 = id_of(&refund);
+    w.app
+        .post(&format!("/api/orders/{s2}/dispatch"), &w.op, json!({}))
+        .await
+        .expect(200);
+    // Ivan holds 10: his two empties come back in exchange.
+    let s3 = w.water_stop(&w.ivan, 2).await;
+
+    let (_phone, c) = phone("ru-RU").await;
+    courier_log_in(&c, &w.app, "kolya").await;
+    // Nina: 500 for the water and 600 of deposit; nothing to collect.
+    wait_until(
+        &c,
+        &format!("{} .deposit-due", stop(&s1)),
+        Some("data-value"),
+        |v| v == "60000",
+    )
+    .await;
+    assert_eq!(
+        attr(&c, &format!("{} .cash-due", stop(&s1)), "data-value").await,
+        "110000"
+    );
+    assert_eq!(
+        attr(&c, &format!("{} .empties-due", stop(&s1)), "data-value").await,
+        "0"
+    );
+    // Masha: three empties (one in exchange, two whose deposit comes back).
+    assert_eq!(
+        attr(&c, &format!("{} .empties-due", stop(&s2)), "data-value").await,
+        "3"
+    );
+    assert_eq!(
+        attr(&c, &format!("{} .deposit-due", stop(&s2)), "data-bottles").await,
+        "-2"
+    );
+    // Ivan: two, of the ten he holds.
+    assert_eq!(
+        attr(&c, &format!("{} .empties-due", stop(&s3)), "data-value").await,
+        "2"
+    );
+    assert_eq!(
+        attr(&c, &format!("{} .client-holds", stop(&s3)), "data-value").await,
+        "10"
+    );
+    assert_fits(&c).await;
+    show(&c, &stop(&s2)).await;
+    screenshot(&c, "courier-deposit-stops.png").await;
+
+    // Masha is paid back 350 (600 deposit less 250 of water).
+    deliver(&c, &s2, None, 0).await;
+    wait_until(&c, "label[for='cash-input']", None, |t| {
+        t == "Выдать клиенту"
+    })
+    .await;
+    assert_eq!(
+        js(&c, "return document.querySelector('#cash-input').value;").await,
+        "350"
+    );
+    assert_eq!(
+        js(&c, "return document.querySelector('#empties-input').value;").await,
+        "3"
+    );
+    confirm_delivery(&c, &s2).await;
+    let o2 = w
+        .until(&s2, "delivered", GRACE + WAIT, |o| {
+            o["state"] == "delivered"
+        })
+        .await;
+    assert_eq!(o2["cash_collected"], -35000);
+    assert_eq!(o2["empties_returned"], 3);
+    let l = w
+        .app
+        .get(&format!("/api/clients/{}/bottles", w.masha.0), &w.op)
+        .await
+        .expect(200);
+    assert_eq!(
+        (&l["deposit_bottles"], &l["deposit_held"]),
+        (&json!(0), &json!(0)),
+        "{l}"
+    );
+    c.close().await.expect("close browser");
 }

@@ -44,6 +44,10 @@ async fn world() -> World {
     let masha = app
         .client("Мария Сидорова", "individual", "+79031112233")
         .await;
+    // Regular clients: each has bottles to give back in exchange.
+    for who in [&ivan, &masha] {
+        app.holds(&who.0, 10).await;
+    }
     World {
         app,
         op,
@@ -164,6 +168,8 @@ async fn a_courier_changes_a_stop_at_the_door_and_dispatch_accepts_the_move() {
     )
     .await;
     click(&c, "#empties-minus").await;
+    // One fewer than the client can give back: the courier says why.
+    click(&c, "#empties-short .chip").await;
     screenshot(&c, "door-deliver-changed.png").await;
     click(&c, "#confirm-deliver").await;
     wait_until(&c, &stop(&s1), Some("data-pending"), |p| p == "delivered").await;
@@ -173,6 +179,7 @@ async fn a_courier_changes_a_stop_at_the_door_and_dispatch_accepts_the_move() {
     assert_eq!(o1["total"], 125000);
     assert_eq!(o1["cash_collected"], 125000);
     assert_eq!(o1["empties_returned"], 2);
+    assert_eq!(o1["empties_note"], "Вернёт в следующий раз");
     assert_eq!(o1["ordered"]["total"], 50000);
     let qty: Vec<(String, i64)> = o1["lines"]
         .as_array()

@@ -205,9 +205,8 @@ pub fn BottleLedger(p: &LedgerProps) -> Html {
                     <div>
                         <p id="bottle-deposits" class="muted" data-bottles={l.deposit_bottles.to_string()}
                             data-value={l.deposit_held.0.to_string()} data-free={l.free.to_string()}>
-                            { format!("{}: {} · {}: {}", t.deposit_covers, l.deposit_bottles,
-                                t.deposit_free, l.free) }
-                            { format!(" · {}", crate::money::text(p.lang, l.deposit_held)) }
+                            { format!("{}: {} ({}) · {}: {}", t.deposit_covers, l.deposit_bottles,
+                                crate::money::text(p.lang, l.deposit_held), t.deposit_free, l.free) }
                         </p>
                         <ul class="bottle-moves">{ for l.moves.iter().map(row) }</ul>
                         if l.next_before.is_some() {

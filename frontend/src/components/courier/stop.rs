@@ -212,7 +212,10 @@ pub fn StopCard(p: &StopProps) -> Html {
                     <span class="cash-due" data-value={due.0.to_string()}>
                         if due.0 > 0 {
                             { ct.cash_due }{ ": " }<b>{ rub(lang, due) }</b>
-                        } else {
+                        } else if due.0 < 0 {
+                            // A deposit paid back beyond the goods: the courier pays out.
+                            <span class="pay-back">{ ct.pay_back }{ ": " }<b>{ rub(lang, Money(-due.0)) }</b></span>
+                        } else if o.client_kind == rodnik_shared::ClientKind::Legal {
                             { ct.invoiced }
                         }
                     </span>
