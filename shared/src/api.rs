@@ -625,6 +625,11 @@ pub struct Order {
     /// Why fewer empties came back than expected (the courier says).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub empties_note: Option<String>,
+    /// The empties the stop expected back when it was delivered (the
+    /// exchange with what the client held, plus bottles whose deposit was
+    /// paid back); `None` on orders delivered before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub empties_expected: Option<u32>,
     /// The deposit line: taken for bottles kept, or paid back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deposit: Option<OrderDeposit>,

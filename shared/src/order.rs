@@ -287,6 +287,7 @@ impl Order {
             cash_collected: None,
             empties_returned: None,
             empties_note: None,
+            empties_expected: None,
             deposit: n.deposit,
             delivered_at: None,
             cancel_reason: None,
@@ -362,12 +363,15 @@ impl Order {
             }
         }
         let note = d.empties_note.filter(|s| !s.trim().is_empty());
-        if let (Some(held), Some(back)) = (d.held, d.empties_returned) {
-            let expected = crate::bottles::empties_expected(
+        let expected = d.held.map(|held| {
+            crate::bottles::empties_expected(
                 held,
                 i64::from(n.returnable_qty()),
                 n.deposit_bottles(),
-            );
+            )
+        });
+        n.empties_expected = expected.and_then(|e| u32::try_from(e).ok());
+        if let (Some(expected), Some(back)) = (expected, d.empties_returned) {
             if i64::from(back) < expected && note.is_none() {
                 return Err(FieldError::new(
                     "empties_note",
@@ -724,6 +728,7 @@ mod tests {
             };
             let (n, _) = o.deliver(noted, AT).unwrap();
             assert_eq!(n.empties_note.as_deref(), Some("вернёт в следующий раз"));
+            assert_eq!(n.empties_expected, Some(2));
             let enough = Delivery {
                 empties_returned: Some(2),
                 held: Some(2),

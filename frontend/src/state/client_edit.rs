@@ -313,6 +313,8 @@ mod tests {
             inn: Some("7701234567".into()),
             note: None,
             bottles_held: 0,
+            deposit_bottles: 0,
+            deposit_held: rodnik_shared::Money::ZERO,
             version: 7,
             noted_at: None,
         }

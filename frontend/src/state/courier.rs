@@ -1003,6 +1003,7 @@ mod tests {
             courier_id: ME.into(),
             date: DAY.into(),
             stops,
+            bottles_held: Default::default(),
         }
     }
 
@@ -1635,6 +1636,7 @@ mod tests {
                         courier_id: ME.into(),
                         date: "2025-11-28".into(),
                         stops: vec![next],
+                        bottles_held: Default::default(),
                     },
                     now: 90_000_000.0,
                 },

@@ -161,3 +161,86 @@ pub struct OrderDeposit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
+
+/// A kind of move in a period: how many, and their sums.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct BottleKindTotal {
+    pub kind: BottleMoveKind,
+    pub moves: i64,
+    /// The change to the bottles at clients.
+    pub qty: i64,
+    pub deposit_bottles: i64,
+    /// Deposit money, kopecks.
+    pub amount: i64,
+}
+
+/// A courier's empties in a period: what their delivered stops expected
+/// back and what came back.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CourierEmpties {
+    pub courier_id: String,
+    pub courier_name: String,
+    /// Delivered stops.
+    pub stops: i64,
+    /// Full bottles delivered.
+    pub full: i64,
+    /// Empties expected back (a stop delivered before this was kept counts
+    /// its full bottles).
+    pub expected: i64,
+    pub returned: i64,
+    /// Expected minus returned where fewer came back, summed over stops.
+    pub short: i64,
+    /// Stops where fewer came back than expected.
+    pub short_stops: i64,
+}
+
+/// `GET /api/reports/bottles`: bottles in circulation now, the period's
+/// moves, and empties collected against expected per courier.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct BottleReport {
+    pub from: String,
+    pub to: String,
+    /// Now: bottles at clients (positive balances) and how many clients.
+    pub at_clients: i64,
+    pub clients_holding: i64,
+    /// Now: bottles deposits cover and the money held, kopecks.
+    pub deposit_bottles: i64,
+    pub deposit_held: i64,
+    /// Now: bottles held beyond the free ones and the deposits (the
+    /// debtors' total, `GET /api/reports/bottle-debtors`).
+    pub uncovered: i64,
+    /// The period's moves by kind (`written_off`: lost).
+    pub moves: Vec<BottleKindTotal>,
+    /// By courier name.
+    pub couriers: Vec<CourierEmpties>,
+}
+
+/// A client holding more bottles than the free ones and their deposits cover.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct BottleDebtor {
+    pub client_id: String,
+    pub name: String,
+    pub kind: ClientKind,
+    pub held: i64,
+    pub free: i64,
+    pub deposit_bottles: i64,
+    /// Held minus free minus covered.
+    pub owed: i64,
+    /// `owed` at the deposit price, kopecks.
+    pub owed_amount: i64,
+    /// The last delivery to the client (RFC 3339), if the ledger has one.
+    pub last_delivery: Option<String>,
+}
+
+/// `GET /api/reports/bottle-debtors`: longest without a delivery first (never first of all).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct BottleDebtors {
+    pub debtors: Vec<BottleDebtor>,
+    pub owed: i64,
+    pub owed_amount: i64,
+}

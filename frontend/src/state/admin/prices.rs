@@ -261,6 +261,8 @@ mod tests {
             inn: None,
             note: None,
             bottles_held: 0,
+            deposit_bottles: 0,
+            deposit_held: rodnik_shared::Money::ZERO,
             version: 0,
             noted_at: None,
         }
