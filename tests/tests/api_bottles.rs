@@ -687,3 +687,186 @@ async fn the_route_tells_the_courier_what_each_client_holds() {
     assert_eq!(returned["reason"], "вернёт в следующий раз", "{l}");
     assert_eq!(w.agree().await, 4);
 }
+
+#[tokio::test]
+async fn the_bottle_reports_count_circulation_empties_per_courier_and_debtors() {
+    let w = world().await;
+    w.bottle_rules(30_000, 0, 2).await;
+    // Ivan: a new client, two bottles with their deposit, none back.
+    let o = w.order_with(2, json!({})).await.expect(201);
+    let first = id_of(&o);
+    w.dispatch(&first).await;
+    w.close(
+        &first,
+        json!({ "cash_collected": 110_000, "empties_returned": 0 }),
+    )
+    .await
+    .expect(200);
+    // Then three, the operator taking no deposit for the extra one: two
+    // empties expected, one back with a reason.
+    let o = w
+        .order_with(
+            3,
+            json!({ "deposit_bottles": 0, "deposit_reason": "постоянный клиент" }),
+        )
+        .await
+        .expect(201);
+    let second = id_of(&o);
+    w.dispatch(&second).await;
+    w.close(
+        &second,
+        json!({ "cash_collected": 75_000, "empties_returned": 1, "empties_note": "вернёт" }),
+    )
+    .await
+    .expect(200);
+    // Ivan holds 4 with a deposit for 2: 2 beyond the rule.
+    // An office holding 5 from before the ledger, 2 free: a debtor by 3, never delivered to.
+    let (office, _) = w.app.client("ООО Офис", "legal", "9161110003").await;
+    w.app
+        .post(
+            &format!("/api/clients/{office}/bottles"),
+            &w.manager,
+            json!({ "kind": "adjusted", "qty": 5, "reason": "пересчёт" }),
+        )
+        .await
+        .expect(201);
+    // One lost at a third client, written off.
+    let (petr, _) = w.app.client("Пётр", "individual", "9161110004").await;
+    for (kind, qty) in [("adjusted", 1), ("written_off", 1)] {
+        w.app
+            .post(
+                &format!("/api/clients/{petr}/bottles"),
+                &w.manager,
+                json!({ "kind": kind, "qty": qty, "reason": "разбил" }),
+            )
+            .await
+            .expect(201);
+    }
+
+    let today = w.app.today();
+    let path = format!("/api/reports/bottles?from={today}&to={today}");
+    let r = w.app.get(&path, &w.manager).await.expect(200);
+    assert_eq!(
+        (
+            &r["at_clients"],
+            &r["clients_holding"],
+            &r["deposit_bottles"],
+            &r["deposit_held"],
+            &r["uncovered"]
+        ),
+        (&json!(9), &json!(2), &json!(2), &json!(60_000), &json!(5)),
+        "{r}"
+    );
+    let kinds: std::collections::HashMap<String, Value> = r["moves"]
+        .as_array()
+        .expect("moves")
+        .iter()
+        .map(|m| {
+            (
+                m["kind"].as_str().unwrap_or_default().to_string(),
+                m.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(kinds["delivered"]["qty"], 5, "{r}");
+    assert_eq!(kinds["returned"]["qty"], -1, "{r}");
+    assert_eq!(kinds["written_off"]["qty"], -1, "{r}");
+    assert_eq!(
+        (
+            &kinds["deposit_taken"]["deposit_bottles"],
+            &kinds["deposit_taken"]["amount"]
+        ),
+        (&json!(2), &json!(60_000))
+    );
+    assert_eq!(
+        r["couriers"],
+        json!([{ "courier_id": w.kolya_id, "courier_name": "kolya name", "stops": 2, "full": 5,
+                 "expected": 2, "returned": 1, "short": 1, "short_stops": 1 }]),
+        "{r}"
+    );
+    // The CSV is the couriers' table; the workbook has both, in Russian.
+    let csv = w.app.get(&format!("{path}&format=csv"), &w.manager).await;
+    let mut reader = csv::Reader::from_reader(csv.text.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        rows[0].iter().skip(2).collect::<Vec<_>>(),
+        ["2", "5", "2", "1", "1", "1"]
+    );
+    let sheet = w
+        .app
+        .xlsx_sheet(&format!("{path}&format=xlsx&lang=ru"), &w.manager, "Пустые")
+        .await;
+    assert_eq!(sheet[0][0], "Курьер");
+    assert_eq!(sheet[1][..5], ["kolya name", "2", "5", "2", "1"]);
+    let moves = w
+        .app
+        .xlsx_sheet(
+            &format!("{path}&format=xlsx&lang=ru"),
+            &w.manager,
+            "Движение",
+        )
+        .await;
+    assert!(
+        moves
+            .iter()
+            .any(|r| r[0] == "Бутылей у клиентов" && r[1] == "9"),
+        "{moves:?}"
+    );
+
+    // Debtors: the office (never delivered to) first, then Ivan.
+    let d = w
+        .app
+        .get("/api/reports/bottle-debtors", &w.manager)
+        .await
+        .expect(200);
+    let list = d["debtors"].as_array().expect("debtors");
+    assert_eq!(list.len(), 2, "{d}");
+    assert_eq!(
+        (
+            &list[0]["client_id"],
+            &list[0]["owed"],
+            &list[0]["free"],
+            &list[0]["last_delivery"]
+        ),
+        (&json!(office), &json!(3), &json!(2), &json!(null))
+    );
+    assert_eq!(
+        (
+            &list[1]["client_id"],
+            &list[1]["owed"],
+            &list[1]["deposit_bottles"]
+        ),
+        (&json!(w.client), &json!(2), &json!(2))
+    );
+    assert!(list[1]["last_delivery"].is_string(), "{d}");
+    assert_eq!(
+        (&d["owed"], &d["owed_amount"]),
+        (&json!(5), &json!(150_000))
+    );
+    let csv = w
+        .app
+        .get("/api/reports/bottle-debtors?format=csv", &w.manager)
+        .await;
+    let mut reader = csv::Reader::from_reader(csv.text.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        (&rows[0][1], &rows[0][6], &rows[0][7]),
+        (
+            &"ООО Офис".to_string(),
+            &"3".to_string(),
+            &"90000".to_string()
+        )
+    );
+    let sheet = w
+        .app
+        .xlsx_sheet(
+            "/api/reports/bottle-debtors?format=xlsx&lang=ru",
+            &w.manager,
+            "Должники по таре",
+        )
+        .await;
+    assert_eq!(sheet[1][..2], ["ООО Офис", "юрлицо"]);
+    w.app.get(&path, &w.op).await.error(403);
+}

@@ -292,6 +292,13 @@ fn matrix() -> Vec<(Method, &'static str, Option<Value>, [u16; 4])> {
             [404, 404, 403, 403],
         ),
         (M::GET, "/api/reports/cash", None, [200, 200, 403, 403]),
+        (M::GET, "/api/reports/bottles", None, [200, 200, 403, 403]),
+        (
+            M::GET,
+            "/api/reports/bottle-debtors",
+            None,
+            [200, 200, 403, 403],
+        ),
         (
             M::POST,
             "/api/reasons",

@@ -85,6 +85,8 @@ use super::{
         reports::lost_clients_monthly,
         reports::reasons,
         reports::cash,
+        reports::bottles,
+        reports::bottle_debtors,
         call_lists::create_call_list,
         call_lists::list_call_lists,
         call_lists::get_call_list,

@@ -31,6 +31,8 @@ pub fn router() -> Router<AppState> {
         .route("/reports/lost-clients/monthly", get(lost_clients_monthly))
         .route("/reports/reasons", get(reasons))
         .route("/reports/cash", get(cash))
+        .route("/reports/bottles", get(bottles))
+        .route("/reports/bottle-debtors", get(bottle_debtors))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -238,6 +240,89 @@ pub async fn cash(
         sheets: reports::cash::sheets,
     };
     respond(fmt, &format!("cash_{from}_{to}"), r, ex)
+}
+
+/// The instant a company day starts (RFC 3339, UTC).
+fn day_start(state: &AppState, day: NaiveDate) -> String {
+    use chrono::TimeZone;
+    state
+        .cfg
+        .tz
+        .from_local_datetime(&day.and_time(chrono::NaiveTime::MIN))
+        .earliest()
+        .map(|t| t.with_timezone(&chrono::Utc).to_rfc3339())
+        .unwrap_or_else(|| format!("{day}T00:00:00+00:00"))
+}
+
+/// Bottles (issue 19): in circulation now, the period's moves by kind,
+/// empties collected against expected per courier (the CSV's table).
+#[utoipa::path(get, path = "/api/reports/bottles", params(RangeQuery),
+    responses((status = 200, body = rodnik_shared::api::BottleReport, description = "JSON; CSV or XLSX with `format`"),
+        (status = 403, body = rodnik_shared::api::ErrorBody),
+        (status = 422, body = rodnik_shared::api::ErrorBody)))]
+pub async fn bottles(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<RangeQuery>,
+) -> Result<Response> {
+    let (fmt, from, to) = prepare(&state, &user, &q)?;
+    let (first, last) = (validate::date(&from, "from")?, validate::date(&to, "to")?);
+    let after = last.succ_opt().unwrap_or(last);
+    let settings = state.store.bottle_settings().await?;
+    let holders = state.store.bottle_holders().await?;
+    let moves = state
+        .store
+        .bottle_kind_totals(&day_start(&state, first), &day_start(&state, after))
+        .await?;
+    let orders = state.store.delivered_between(&from, &to).await?;
+    let r = reports::bottles::report(
+        &from,
+        &to,
+        reports::bottles::circulation(&holders, &settings),
+        moves,
+        &orders,
+    );
+    let ex = Export {
+        csv: reports::bottles::csv,
+        sheets: reports::bottles::sheets,
+    };
+    respond(fmt, &format!("bottles_{from}_{to}"), r, ex)
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct FormatQuery {
+    /// `json` (default), `csv` or `xlsx`
+    pub format: Option<String>,
+    /// `en` (default) or `ru`: the language of an XLSX's headers.
+    pub lang: Option<String>,
+}
+
+/// Clients holding more bottles than the free ones and their deposits
+/// cover, now: longest without a delivery first.
+#[utoipa::path(get, path = "/api/reports/bottle-debtors", params(FormatQuery),
+    responses((status = 200, body = rodnik_shared::api::BottleDebtors, description = "JSON; CSV or XLSX with `format`"),
+        (status = 403, body = rodnik_shared::api::ErrorBody),
+        (status = 422, body = rodnik_shared::api::ErrorBody)))]
+pub async fn bottle_debtors(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<FormatQuery>,
+) -> Result<Response> {
+    user.require_manager()?;
+    let fmt = format(&q.format, &q.lang)?;
+    let settings = state.store.bottle_settings().await?;
+    let holders = state.store.bottle_holders().await?;
+    let mut r = reports::bottles::debtors(&holders, &settings, &Default::default());
+    let ids: Vec<String> = r.debtors.iter().map(|d| d.client_id.clone()).collect();
+    let last = state.store.last_deliveries(&ids).await?;
+    if !last.is_empty() {
+        r = reports::bottles::debtors(&holders, &settings, &last);
+    }
+    let ex = Export {
+        csv: reports::bottles::debtors_csv,
+        sheets: reports::bottles::debtors_sheets,
+    };
+    respond(fmt, &format!("bottle-debtors_{}", state.cfg.today()), r, ex)
 }
 
 /// Delivered orders per day and courier: the "water per courier per day" chart.

@@ -1,6 +1,7 @@
 //! The managers' reports, computed from orders, and their CSV form; the
 //! charts' figures in `trends`, the Excel form in `sheets` and `xlsx`.
 
+pub mod bottles;
 pub mod calls;
 pub mod cash;
 pub mod from_stats;

@@ -10,7 +10,117 @@ use super::{decode_all, new_key, rid, strip_nulls, Store};
 use crate::error::{Error, Result};
 use crate::figures::bottles::MoveRow;
 
+/// A client's bottle figures now (the bottle reports).
+#[derive(Debug, Clone)]
+pub struct Holder {
+    pub id: String,
+    pub name: String,
+    pub kind: rodnik_shared::ClientKind,
+    pub held: i64,
+    pub deposit_bottles: i64,
+    pub deposit_held: i64,
+}
+
 impl Store {
+    /// Clients holding bottles or deposits.
+    pub async fn bottle_holders(&self) -> Result<Vec<Holder>> {
+        let rows = self
+            .many(
+                "SELECT record::id(id) AS id, name, kind, bottles_held,
+                        deposit_bottles ?? 0 AS deposit_bottles, deposit_held ?? 0 AS deposit_held
+                 FROM clients WHERE bottles_held != 0 OR deposit_bottles > 0",
+                Value::Null,
+                vec![],
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| {
+                Some(Holder {
+                    id: r.get("id")?.as_str()?.to_string(),
+                    name: r.get("name")?.as_str()?.to_string(),
+                    kind: r.get("kind")?.as_str()?.parse().ok()?,
+                    held: r.get("bottles_held").and_then(Value::as_i64).unwrap_or(0),
+                    deposit_bottles: r
+                        .get("deposit_bottles")
+                        .and_then(Value::as_i64)
+                        .unwrap_or(0),
+                    deposit_held: r.get("deposit_held").and_then(Value::as_i64).unwrap_or(0),
+                })
+            })
+            .collect())
+    }
+
+    /// The moves from `from` (inclusive) to `to` (exclusive), RFC 3339
+    /// instants, summed by kind.
+    pub async fn bottle_kind_totals(
+        &self,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<rodnik_shared::api::BottleKindTotal>> {
+        let rows = self
+            .many(
+                "SELECT kind, count() AS moves, math::sum(qty) AS qty,
+                        math::sum(deposit_bottles ?? 0) AS deposit_bottles,
+                        math::sum(amount ?? 0) AS amount
+                 FROM bottle_moves WHERE at >= $from AND at < $to GROUP BY kind",
+                json!({ "from": from, "to": to }),
+                vec![],
+            )
+            .await?;
+        decode_all(rows)
+    }
+
+    /// The latest delivery of each of these clients, from the ledger.
+    pub async fn last_deliveries(
+        &self,
+        client_ids: &[String],
+    ) -> Result<std::collections::HashMap<String, String>> {
+        if client_ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let rows = self
+            .many(
+                "SELECT client_id, math::max(at) AS at FROM bottle_moves
+                 WHERE kind = 'delivered' AND client_id IN $ids GROUP BY client_id",
+                json!({ "ids": client_ids }),
+                vec![],
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| {
+                Some((
+                    r.get("client_id")?.as_str()?.to_string(),
+                    r.get("at")?.as_str()?.to_string(),
+                ))
+            })
+            .collect())
+    }
+
+    /// The orders delivered on the days from `from` to `to` (inclusive):
+    /// what the empties report reads.
+    pub async fn delivered_between(
+        &self,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<rodnik_shared::api::Order>> {
+        // The date index alone; the state is filtered here (see `route`).
+        let rows = self
+            .many(
+                "SELECT * OMIT delivered_by FROM orders
+                 WHERE delivery_date >= $from AND delivery_date <= $to",
+                json!({ "from": from, "to": to }),
+                vec![],
+            )
+            .await?;
+        let orders: Vec<rodnik_shared::api::Order> = decode_all(rows)?;
+        Ok(orders
+            .into_iter()
+            .filter(|o| o.state == rodnik_shared::OrderState::Delivered)
+            .collect())
+    }
+
     /// The bottles a client holds now (`None`: no such client).
     pub async fn bottles_held(&self, client_id: &str) -> Result<Option<i64>> {
         let v = self

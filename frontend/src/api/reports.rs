@@ -25,6 +25,19 @@ impl Api {
         self.checked(r.send().await).await
     }
 
+    /// Bottles in circulation, the period's moves, empties per courier.
+    pub async fn bottle_report(
+        &self,
+        q: &Query,
+    ) -> Result<rodnik_shared::api::BottleReport, ApiError> {
+        self.report("/api/reports/bottles", q).await
+    }
+
+    /// Clients holding more than the rule allows, now.
+    pub async fn bottle_debtors(&self) -> Result<rodnik_shared::api::BottleDebtors, ApiError> {
+        self.report("/api/reports/bottle-debtors", &vec![]).await
+    }
+
     pub(super) async fn report<T: DeserializeOwned>(
         &self,
         path: &str,

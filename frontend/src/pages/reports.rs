@@ -4,8 +4,8 @@
 //! call list made from the lost clients in one click.
 
 use rodnik_shared::api::{
-    CashReport, DailyDeliveries, DailyOrders, DeliveriesReport, LostClientsReport, LostMonthly,
-    OrdersReport, ReasonsReport, SalesReport,
+    BottleDebtors, BottleReport, CashReport, DailyDeliveries, DailyOrders, DeliveriesReport,
+    LostClientsReport, LostMonthly, OrdersReport, ReasonsReport, SalesReport,
 };
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -14,8 +14,8 @@ use crate::api::reports::Query;
 use crate::api::{Api, ApiError};
 use crate::components::reports::format::{iso, parse, preset, Preset};
 use crate::components::reports::{
-    CashView, DeliveriesView, ExportButtons, LostView, OrdersView, RangePicker, ReasonsView,
-    SalesView,
+    BottlesView, CashView, DeliveriesView, ExportButtons, LostView, OrdersView, RangePicker,
+    ReasonsView, SalesView,
 };
 use crate::i18n::reports::{texts, ReportsTexts};
 use crate::state::use_app;
@@ -28,16 +28,18 @@ pub enum Tab {
     Lost,
     Reasons,
     Cash,
+    Bottles,
 }
 
 impl Tab {
-    const ALL: [Tab; 6] = [
+    const ALL: [Tab; 7] = [
         Tab::Deliveries,
         Tab::Sales,
         Tab::Orders,
         Tab::Lost,
         Tab::Reasons,
         Tab::Cash,
+        Tab::Bottles,
     ];
 
     fn code(self) -> &'static str {
@@ -48,6 +50,7 @@ impl Tab {
             Tab::Lost => "lost",
             Tab::Reasons => "reasons",
             Tab::Cash => "cash",
+            Tab::Bottles => "bottles",
         }
     }
 
@@ -59,6 +62,7 @@ impl Tab {
             Tab::Lost => t.tab_lost,
             Tab::Reasons => t.tab_reasons,
             Tab::Cash => t.tab_cash,
+            Tab::Bottles => t.tab_bottles,
         }
     }
 
@@ -70,6 +74,7 @@ impl Tab {
             Tab::Lost => t.q_lost,
             Tab::Reasons => t.q_reasons,
             Tab::Cash => t.q_cash,
+            Tab::Bottles => t.q_bottles,
         }
     }
 
@@ -82,6 +87,7 @@ impl Tab {
             Tab::Lost => "/api/reports/lost-clients",
             Tab::Reasons => "/api/reports/reasons",
             Tab::Cash => "/api/reports/cash",
+            Tab::Bottles => "/api/reports/bottles",
         }
     }
 }
@@ -124,6 +130,7 @@ enum Data {
     Lost(LostClientsReport, LostMonthly),
     Reasons(ReasonsReport),
     Cash(CashReport),
+    Bottles(BottleReport, BottleDebtors),
 }
 
 async fn load(api: &Api, p: &Params, lang: crate::i18n::Lang) -> Result<Data, ApiError> {
@@ -135,6 +142,10 @@ async fn load(api: &Api, p: &Params, lang: crate::i18n::Lang) -> Result<Data, Ap
         }
         Tab::Sales => Data::Sales(api.sales_report(&q).await?),
         Tab::Cash => Data::Cash(api.cash_report(&q).await?),
+        Tab::Bottles => {
+            let (r, d) = futures::join!(api.bottle_report(&q), api.bottle_debtors());
+            Data::Bottles(r?, d?)
+        }
         Tab::Reasons => {
             // The reasons are named in the reader's language.
             q.push(("lang", lang.code().to_string()));
@@ -255,6 +266,9 @@ pub fn Reports() -> Html {
             Data::Reasons(r) => html! { <ReasonsView {lang} report={r.clone()} /> },
             Data::Cash(r) => {
                 html! { <CashView {lang} report={r.clone()} on_changed={on_changed.clone()} /> }
+            }
+            Data::Bottles(r, d) => {
+                html! { <BottlesView {lang} report={r.clone()} debtors={d.clone()} /> }
             }
             Data::Orders(r, d) => html! {
                 <OrdersView {lang} from={lp.from.clone()} to={lp.to.clone()} report={r.clone()} daily={d.clone()} />

@@ -1,6 +1,7 @@
 //! The reports screens' parts: SVG bar charts, sortable tables, the date
 //! range with presets, the download buttons, and one view per report.
 
+pub mod bottles;
 pub mod cash;
 pub mod chart;
 pub mod deliveries;
@@ -13,6 +14,7 @@ pub mod reasons;
 pub mod sales;
 pub mod table;
 
+pub use bottles::BottlesView;
 pub use cash::CashView;
 pub use deliveries::DeliveriesView;
 pub use export::ExportButtons;
