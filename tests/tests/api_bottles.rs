@@ -336,6 +336,17 @@ impl World {
         self.app.post("/api/orders", &self.op, body).await
     }
 
+    /// The card's deposit figures: bottles covered and money held.
+    async fn card_deposit(&self) -> (i64, i64) {
+        let card = self
+            .app
+            .get(&format!("/api/clients/{}", self.client), &self.op)
+            .await
+            .expect(200);
+        let n = |k: &str| card[k].as_i64().unwrap_or_else(|| panic!("{k} in {card}"));
+        (n("deposit_bottles"), n("deposit_held"))
+    }
+
     async fn dispatch(&self, id: &str) {
         self.app
             .post(&format!("/api/orders/{id}/dispatch"), &self.op, json!({}))
@@ -435,15 +446,7 @@ async fn deposits_follow_the_company_rule_and_come_back_with_the_bottles() {
         ),
         "{l}"
     );
-    let card = w
-        .app
-        .get(&format!("/api/clients/{}", w.client), &w.op)
-        .await
-        .expect(200);
-    assert_eq!(
-        (&card["deposit_bottles"], &card["deposit_held"]),
-        (&json!(2), &json!(60_000))
-    );
+    assert_eq!(w.card_deposit().await, (2, 60_000));
     assert_eq!(w.agree().await, 2);
 
     // The next order exchanges: no deposit.
@@ -625,15 +628,7 @@ async fn concurrent_deposit_deliveries_and_retries_count_each_deposit_once() {
         .filter(|m| m["kind"] == "deposit_taken")
         .count();
     assert_eq!(taken, 4, "one deposit move per stop");
-    let card = w
-        .app
-        .get(&format!("/api/clients/{}", w.client), &w.op)
-        .await
-        .expect(200);
-    assert_eq!(
-        (&card["deposit_bottles"], &card["deposit_held"]),
-        (&json!(8), &json!(240_000))
-    );
+    assert_eq!(w.card_deposit().await, (8, 240_000));
     assert_eq!(w.agree().await, 8);
 }
 

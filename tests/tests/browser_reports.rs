@@ -799,3 +799,80 @@ async fn the_reports_and_call_lists_fit_the_screen_in_russian() {
     fits(&c).await;
     screenshot(&c, "calls-ru.png").await;
 }
+
+#[tokio::test]
+async fn the_bottles_tab_shows_circulation_empties_per_courier_and_debtors() {
+    if !runnable() {
+        return;
+    }
+    let app = served_app().await;
+    let (_, manager) = app.user("mira", "manager", None).await;
+    let (_, op) = app.user("olga", "operator", None).await;
+    let (kolya_id, kolya) = app.user("kolya", "courier", None).await;
+    let water = app.product("W19", "water", 25000, true).await;
+    let (anna, addr) = app.client("Анна Тарова", "individual", "9123450001").await;
+    app.holds(&anna, 3).await;
+    let (office, _) = app.client("ООО Склад", "legal", "9123450002").await;
+    app.holds(&office, 6).await;
+    app.put(
+        "/api/settings/bottles",
+        &manager,
+        json!({ "deposit_price": 30000, "free_individual": 0, "free_legal": 2 }),
+    )
+    .await
+    .expect(200);
+    // Two full to Anna, who holds three: two empties expected, one back.
+    let id = app
+        .dispatched_stop(&op, (&anna, &addr), (&water, 2), &kolya_id)
+        .await;
+    app.post(
+        &format!("/api/orders/{id}/deliver"),
+        &kolya,
+        json!({ "cash_collected": 50000, "empties_returned": 1, "empties_note": "вернёт" }),
+    )
+    .await
+    .expect(200);
+
+    let (_driver, c) = browser("ru-RU").await;
+    log_in(&c, &app, "mira").await;
+    click(&c, "#nav-reports").await;
+    wait_until(&c, "#reports", Some("aria-busy"), |v| v == "false").await;
+    click(&c, "#tab-bottles").await;
+    wait_until(&c, "#reports", Some("data-loaded"), |v| {
+        v.starts_with("bottles|")
+    })
+    .await;
+    wait_until(&c, "#reports", Some("aria-busy"), |v| v == "false").await;
+    // Anna 4, the office 6: 10 at clients; Anna 4 beyond the rule, the office 4.
+    wait_until(&c, "#bottle-figures", Some("data-at-clients"), |v| {
+        v == "10"
+    })
+    .await;
+    assert_eq!(
+        wait_for(&c, "#bottle-figures")
+            .await
+            .attr("data-uncovered")
+            .await
+            .expect("attr")
+            .as_deref(),
+        Some("8")
+    );
+    wait_until(
+        &c,
+        &format!("#empties-table tr.empties-row[data-id='{kolya_id}']"),
+        Some("data-short"),
+        |v| v == "1",
+    )
+    .await;
+    let owed = js(
+        &c,
+        "return [...document.querySelectorAll('#debtors-table tr.debtor-row')].map(r => [r.dataset.id, r.dataset.owed]);",
+    )
+    .await;
+    // The office was never delivered to: first.
+    assert_eq!(owed, json!([[office, "4"], [anna, "4"]]));
+    wait_for(&c, "#bottle-moves-table tr[data-kind='written_off'], #bottle-moves-table tr[data-kind='delivered']").await;
+    fits(&c).await;
+    screenshot(&c, "reports-bottles-ru.png").await;
+    c.close().await.expect("close browser");
+}

@@ -274,7 +274,8 @@ pub async fn bottles(
         .store
         .bottle_kind_totals(&day_start(&state, first), &day_start(&state, after))
         .await?;
-    let orders = state.store.delivered_between(&from, &to).await?;
+    // The empties of the period's delivered stops (the report counts only those).
+    let orders = state.store.orders_between(&from, &to).await?;
     let r = reports::bottles::report(
         &from,
         &to,

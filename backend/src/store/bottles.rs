@@ -98,29 +98,6 @@ impl Store {
             .collect())
     }
 
-    /// The orders delivered on the days from `from` to `to` (inclusive):
-    /// what the empties report reads.
-    pub async fn delivered_between(
-        &self,
-        from: &str,
-        to: &str,
-    ) -> Result<Vec<rodnik_shared::api::Order>> {
-        // The date index alone; the state is filtered here (see `route`).
-        let rows = self
-            .many(
-                "SELECT * OMIT delivered_by FROM orders
-                 WHERE delivery_date >= $from AND delivery_date <= $to",
-                json!({ "from": from, "to": to }),
-                vec![],
-            )
-            .await?;
-        let orders: Vec<rodnik_shared::api::Order> = decode_all(rows)?;
-        Ok(orders
-            .into_iter()
-            .filter(|o| o.state == rodnik_shared::OrderState::Delivered)
-            .collect())
-    }
-
     /// The bottles a client holds now (`None`: no such client).
     pub async fn bottles_held(&self, client_id: &str) -> Result<Option<i64>> {
         let v = self
