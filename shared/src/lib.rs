@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod bottles;
+pub mod equipment;
 pub mod order;
 pub mod pricing;
 pub mod validate;
@@ -15,6 +16,6 @@ pub use order::{
     RouteEnd, RuleError, TransitionError, AFTER_EVERY_STOP,
 };
 pub use values::{
-    ClientKind, FieldError, Money, MoneyError, Phone, PhoneError, ProductKind, Qty, Role,
-    TimeWindow,
+    ClientKind, EquipmentKind, EquipmentState, FieldError, Money, MoneyError, Phone, PhoneError,
+    ProductKind, Qty, Role, TimeWindow,
 };

@@ -433,6 +433,21 @@ string_enum!(
     ProductKind { Water => "water", Goods => "goods", Service => "service" }
 );
 
+string_enum!(
+    /// Serialised equipment the company owns (issue 19).
+    EquipmentKind { Cooler => "cooler", Pump => "pump", Dispenser => "dispenser", Other => "other" }
+);
+
+string_enum!(
+    /// Where a piece of equipment is.
+    EquipmentState {
+        InStock => "in_stock",
+        AtClient => "at_client",
+        InRepair => "in_repair",
+        WrittenOff => "written_off",
+    }
+);
+
 impl Role {
     fn rank(self) -> u8 {
         match self {
