@@ -848,11 +848,7 @@ async fn the_bottle_reports_count_circulation_empties_per_courier_and_debtors() 
     assert_eq!(rows.len(), 2);
     assert_eq!(
         (&rows[0][1], &rows[0][6], &rows[0][7]),
-        (
-            &"ООО Офис".to_string(),
-            &"3".to_string(),
-            &"90000".to_string()
-        )
+        ("ООО Офис", "3", "90000")
     );
     let sheet = w
         .app

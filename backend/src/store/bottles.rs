@@ -81,21 +81,26 @@ impl Store {
         }
         let rows = self
             .many(
-                "SELECT client_id, math::max(at) AS at FROM bottle_moves
-                 WHERE kind = 'delivered' AND client_id IN $ids GROUP BY client_id",
+                // `at` is RFC 3339 text: the latest is the greatest string.
+                "SELECT client_id, at FROM bottle_moves
+                 WHERE kind = 'delivered' AND client_id IN $ids",
                 json!({ "ids": client_ids }),
                 vec![],
             )
             .await?;
-        Ok(rows
-            .iter()
-            .filter_map(|r| {
-                Some((
-                    r.get("client_id")?.as_str()?.to_string(),
-                    r.get("at")?.as_str()?.to_string(),
-                ))
-            })
-            .collect())
+        let mut last: std::collections::HashMap<String, String> = Default::default();
+        for r in &rows {
+            if let (Some(c), Some(at)) = (
+                r.get("client_id").and_then(Value::as_str),
+                r.get("at").and_then(Value::as_str),
+            ) {
+                let e = last.entry(c.to_string()).or_default();
+                if at > e.as_str() {
+                    *e = at.to_string();
+                }
+            }
+        }
+        Ok(last)
     }
 
     /// The bottles a client holds now (`None`: no such client).
