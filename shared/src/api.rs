@@ -1127,12 +1127,14 @@ pub struct LostClientsReport {
 mod bottles;
 mod call_lists;
 mod cash;
+mod equipment;
 mod reasons;
 mod telephony;
 mod trends;
 pub use bottles::*;
 pub use call_lists::*;
 pub use cash::*;
+pub use equipment::*;
 pub use reasons::*;
 pub use telephony::*;
 pub use trends::*;

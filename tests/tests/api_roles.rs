@@ -271,6 +271,26 @@ fn matrix() -> Vec<(Method, &'static str, Option<Value>, [u16; 4])> {
         ),
         (M::GET, "/api/settings/orders", None, [200, 200, 200, 200]),
         (M::GET, "/api/settings/bottles", None, [200, 200, 200, 200]),
+        (M::GET, "/api/equipment", None, [200, 200, 200, 403]),
+        (M::GET, "/api/equipment/nope", None, [404, 404, 404, 403]),
+        (
+            M::POST,
+            "/api/equipment",
+            Some(json!({ "kind": "cooler", "model": "M", "serial": "R-@ROLE@" })),
+            [201, 201, 403, 403],
+        ),
+        (
+            M::PATCH,
+            "/api/equipment/nope",
+            Some(json!({ "note": "x" })),
+            [404, 404, 403, 403],
+        ),
+        (
+            M::POST,
+            "/api/equipment/nope/move",
+            Some(json!({ "action": "repair", "reason": "x" })),
+            [404, 404, 403, 403],
+        ),
         (
             M::PUT,
             "/api/settings/bottles",

@@ -5,6 +5,7 @@ mod call_lists;
 mod cash;
 mod catalogue;
 mod clients;
+mod equipment;
 pub mod error;
 pub mod extract;
 mod idempotency;
@@ -63,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .merge(users::router())
         .merge(catalogue::router())
         .merge(clients::router())
+        .merge(equipment::router())
         .merge(orders::router())
         .merge(reasons::router())
         .merge(cash::router())

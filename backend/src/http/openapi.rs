@@ -4,8 +4,8 @@ use axum::Json;
 use utoipa::OpenApi;
 
 use super::{
-    backup, call_lists, cash, catalogue, clients, metrics, orders, pbx, ready, reasons, reports,
-    telephony, users, wallboard,
+    backup, call_lists, cash, catalogue, clients, equipment, metrics, orders, pbx, ready, reasons,
+    reports, telephony, users, wallboard,
 };
 
 #[derive(OpenApi)]
@@ -43,6 +43,11 @@ use super::{
         clients::history,
         clients::bottles,
         clients::move_bottles,
+        equipment::list_equipment,
+        equipment::create_equipment,
+        equipment::get_equipment,
+        equipment::patch_equipment,
+        equipment::move_equipment,
         orders::create_order,
         orders::list_orders,
         orders::get_order,

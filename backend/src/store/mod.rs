@@ -9,6 +9,7 @@ pub mod calls;
 pub mod cash;
 pub mod catalogue;
 pub mod clients;
+pub mod equipment;
 pub mod idem;
 pub mod orders;
 pub mod packs;
