@@ -313,12 +313,10 @@ pub async fn bottle_debtors(
     let fmt = format(&q.format, &q.lang)?;
     let settings = state.store.bottle_settings().await?;
     let holders = state.store.bottle_holders().await?;
-    let mut r = reports::bottles::debtors(&holders, &settings, &Default::default());
+    let r = reports::bottles::debtors(&holders, &settings);
     let ids: Vec<String> = r.debtors.iter().map(|d| d.client_id.clone()).collect();
     let last = state.store.last_deliveries(&ids).await?;
-    if !last.is_empty() {
-        r = reports::bottles::debtors(&holders, &settings, &last);
-    }
+    let r = reports::bottles::by_last_delivery(r, &last);
     let ex = Export {
         csv: reports::bottles::debtors_csv,
         sheets: reports::bottles::debtors_sheets,

@@ -105,15 +105,9 @@ pub fn report(
     }
 }
 
-/// Clients holding more than the free ones and their deposits cover:
-/// longest without a delivery first, those never delivered to (bottles
-/// from an opening balance) before all.
-pub fn debtors(
-    holders: &[Holder],
-    settings: &BottleSettings,
-    last: &HashMap<String, String>,
-) -> BottleDebtors {
-    let mut debtors: Vec<BottleDebtor> = holders
+/// Clients holding more than the free ones and their deposits cover.
+pub fn debtors(holders: &[Holder], settings: &BottleSettings) -> BottleDebtors {
+    let debtors: Vec<BottleDebtor> = holders
         .iter()
         .filter_map(|h| {
             let n = owed(h, settings);
@@ -126,21 +120,30 @@ pub fn debtors(
                 deposit_bottles: h.deposit_bottles,
                 owed: n,
                 owed_amount: n.saturating_mul(settings.deposit_price.0),
-                last_delivery: last.get(&h.id).cloned(),
+                last_delivery: None,
             })
         })
         .collect();
-    debtors.sort_by(|a, b| {
-        a.last_delivery
-            .cmp(&b.last_delivery)
-            .then(b.owed.cmp(&a.owed))
-            .then(a.name.cmp(&b.name))
-    });
     BottleDebtors {
         owed: debtors.iter().map(|d| d.owed).sum(),
         owed_amount: debtors.iter().map(|d| d.owed_amount).sum(),
         debtors,
     }
+}
+
+/// The debtors with their last deliveries: the longest without one first,
+/// those never delivered to (bottles from an opening balance) before all.
+pub fn by_last_delivery(mut r: BottleDebtors, last: &HashMap<String, String>) -> BottleDebtors {
+    for d in &mut r.debtors {
+        d.last_delivery = last.get(&d.client_id).cloned();
+    }
+    r.debtors.sort_by(|a, b| {
+        a.last_delivery
+            .cmp(&b.last_delivery)
+            .then(b.owed.cmp(&a.owed))
+            .then(a.name.cmp(&b.name))
+    });
+    r
 }
 
 fn kind_name(l: Lang, k: BottleMoveKind) -> &'static str {

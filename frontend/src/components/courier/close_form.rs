@@ -71,14 +71,7 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
     let cash_v = (*cash)
         .clone()
         .unwrap_or_else(|| crate::money::input(lang, Money(due.0.abs())));
-    let expected = {
-        let full = i64::from(returnable);
-        let n = match p.held {
-            Some(h) => rodnik_shared::bottles::empties_expected(h, full, o.deposit_bottles()),
-            None => full + (-o.deposit_bottles()).max(0),
-        };
-        u32::try_from(n.max(0)).unwrap_or(0)
-    };
+    let expected = super::stop::expected_empties(o, returnable, p.held);
     let n = (*empties).unwrap_or(expected);
     // Fewer than the client can give back: the courier says why.
     let short = p.held.is_some() && n < expected;

@@ -20,8 +20,9 @@ use crate::state::courier::{cash_due, Close, QueuedClose};
 
 /// Empties the courier should bring back: the exchange with what the client
 /// holds (when known) plus bottles whose deposit the stop pays back.
-pub fn expected_empties(o: &Order, held: Option<i64>) -> u32 {
-    let full = i64::from(o.returnable_qty());
+/// `full`: the returnable bottles brought (the order's, or those changed at the door).
+pub fn expected_empties(o: &Order, full: u32, held: Option<i64>) -> u32 {
+    let full = i64::from(full);
     let n = match held {
         Some(h) => rodnik_shared::bottles::empties_expected(h, full, o.deposit_bottles()),
         None => full + (-o.deposit_bottles()).max(0),
@@ -72,7 +73,7 @@ pub fn StopCard(p: &StopProps) -> Html {
     let ct = texts(lang);
     let o = &p.order;
     let due = cash_due(o);
-    let empties = expected_empties(o, p.held);
+    let empties = expected_empties(o, o.returnable_qty(), p.held);
     let delivered = o.state == OrderState::Delivered;
     let pending = p.queued.as_ref().map(|q| match q.close {
         Close::Delivered { .. } => "delivered",
