@@ -333,6 +333,7 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
                 note: None,
                 call_id: call.clone(),
                 deposit: None,
+                equipment: vec![],
             });
             let ci_key = (
                 couriers
@@ -436,11 +437,177 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
     for (client, n) in bottles {
         store.set_bottles_held(&client, n).await?;
     }
+    let legal: Vec<&rodnik_shared::api::ClientSummary> = clients
+        .iter()
+        .filter(|c| c.summary.kind == ClientKind::Legal && !c.lost)
+        .map(|c| &c.summary)
+        .collect();
+    demo_equipment(state, &products, &legal, &couriers, &operators[0], &mut rng).await?;
     println!(
         "Demo data: {} products, {} clients, {number} orders over six months.",
         products.len(),
         clients.len()
     );
     print_logins();
+    Ok(())
+}
+
+/// Coolers and pumps in the register; most coolers rented to offices over
+/// the last year ("free from 4 bottles a month" or a fee), a few due for
+/// sanitation, one waiting for its delivery today, the rest in stock.
+async fn demo_equipment(
+    state: &AppState,
+    products: &[Product],
+    offices: &[&rodnik_shared::api::ClientSummary],
+    couriers: &[User],
+    operator: &User,
+    rng: &mut StdRng,
+) -> Result<()> {
+    use rodnik_shared::api::{Equipment, EquipmentSettings, EquipmentTask, Rental};
+    use rodnik_shared::{EquipmentKind, EquipmentState, EquipmentTaskAction, RentalState};
+    let store = &state.store;
+    let today = state.cfg.today();
+    store
+        .set_equipment_settings(&EquipmentSettings {
+            sanitation_months: 6,
+            sanitation_product_id: products
+                .iter()
+                .find(|p| p.sku == "SAN")
+                .map(|p| p.id.clone()),
+        })
+        .await?;
+    let by = (operator.id.as_str(), operator.name.as_str());
+    let mut stock = vec![];
+    for i in 0..16 {
+        let (kind, model) = match i % 8 {
+            7 => (EquipmentKind::Pump, "Помпа электрическая AquaPump"),
+            0 | 3 => (EquipmentKind::Cooler, "Aqua Work 16L-B"),
+            _ => (EquipmentKind::Cooler, "Ecotronic H1-LN"),
+        };
+        let now = chrono::Utc::now().to_rfc3339();
+        let e = Equipment {
+            id: new_key(),
+            kind,
+            model: model.to_string(),
+            serial: format!(
+                "{}-{}",
+                if kind == EquipmentKind::Pump {
+                    "AP"
+                } else {
+                    "EC"
+                },
+                24_101 + i
+            ),
+            state: EquipmentState::InStock,
+            client_id: None,
+            client_name: None,
+            address_id: None,
+            note: None,
+            rental_id: None,
+            rental_number: None,
+            sanitized_on: None,
+            version: 1,
+            created_at: now.clone(),
+            updated_at: now,
+        };
+        store.create_equipment(&e, by).await?;
+        stock.push(e);
+    }
+    // Ten coolers go out, the oldest 11 months ago; the last one today.
+    let coolers: Vec<&Equipment> = stock
+        .iter()
+        .filter(|e| e.kind == EquipmentKind::Cooler)
+        .collect();
+    for (i, (e, office)) in coolers.iter().zip(offices.iter()).take(10).enumerate() {
+        let Some(address) = office.active_addresses().next().cloned() else {
+            continue;
+        };
+        let courier = &couriers[i % couriers.len()];
+        let day = today - Duration::days(330 - 33 * i as i64);
+        let day = if i == 9 { today } else { day };
+        let rental_id = new_key();
+        let number = store.next_number("rentals").await?;
+        let deposit = Money(if i % 3 == 0 { 0 } else { 300_000 });
+        let created = chrono::Utc::now().to_rfc3339();
+        let order = Order::new(NewOrder {
+            id: new_key(),
+            number: store.next_number("orders").await?,
+            client_id: office.id.clone(),
+            client_name: office.name.clone(),
+            client_kind: office.kind,
+            address: address.clone(),
+            lines: vec![],
+            delivery_date: day.to_string(),
+            window: None,
+            courier: Some((courier.id.clone(), courier.name.clone())),
+            created_by: operator.id.clone(),
+            created_at: created.clone(),
+            note: Some("Установить и подключить".into()),
+            call_id: None,
+            deposit: None,
+            equipment: vec![EquipmentTask {
+                action: EquipmentTaskAction::Deliver,
+                equipment_id: e.id.clone(),
+                kind: e.kind,
+                model: e.model.clone(),
+                serial: e.serial.clone(),
+                rental_id: rental_id.clone(),
+                rental_number: number,
+                deposit,
+            }],
+        });
+        let rental = Rental {
+            id: rental_id,
+            number,
+            state: RentalState::Pending,
+            version: 1,
+            client_id: office.id.clone(),
+            client_name: office.name.clone(),
+            client_kind: office.kind,
+            address_id: address.id.clone(),
+            address_text: address.text.clone(),
+            equipment_id: e.id.clone(),
+            kind: e.kind,
+            model: e.model.clone(),
+            serial: e.serial.clone(),
+            start: day.to_string(),
+            months: (i % 2 == 0).then_some(12),
+            monthly_fee: Money(if i % 3 == 0 { 0 } else { 50_000 }),
+            free_from_bottles: (i % 3 != 0).then_some(4),
+            deposit,
+            ended_on: None,
+            sanitized_on: None,
+            sanitation_due: None,
+            deliver_order_id: order.id.clone(),
+            deliver_order_number: order.number,
+            collect_order_id: None,
+            collect_order_number: None,
+            note: None,
+            created_by: operator.id.clone(),
+            created_at: created.clone(),
+            updated_at: created,
+        };
+        store.create_rental(&rental, &order, None).await?;
+        if day == today {
+            continue;
+        }
+        let at = format!("{day}T09:00:00Z");
+        let (on_route, fx) = order.dispatch(None, &at)?;
+        store.cas_order(&order, &on_route, &fx, None).await?;
+        let cash = Some(on_route.cash_due()).filter(|_| rng.gen_bool(0.9));
+        let (done, fx) = on_route.deliver(
+            Delivery {
+                lines: None,
+                cash_collected: cash,
+                empties_returned: None,
+                empties_note: None,
+                held: None,
+                at: format!("{day}T11:30:00Z"),
+                by: courier.id.clone(),
+            },
+            &format!("{day}T11:30:00Z"),
+        )?;
+        store.cas_order(&on_route, &done, &fx, None).await?;
+    }
     Ok(())
 }

@@ -500,6 +500,7 @@ fn make_order(
         note: None,
         call_id: None,
         deposit: None,
+        equipment: vec![],
     });
     let mut delivered_by = None;
     let mut kept = 0;

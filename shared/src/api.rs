@@ -633,6 +633,9 @@ pub struct Order {
     /// The deposit line: taken for bottles kept, or paid back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deposit: Option<OrderDeposit>,
+    /// Rented equipment the stop brings or collects.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub equipment: Vec<EquipmentTask>,
     pub delivered_at: Option<String>,
     pub cancel_reason: Option<String>,
     /// The cancel reason from the company's list (`None`: typed as text).
@@ -703,9 +706,14 @@ impl Order {
     /// legal clients are invoiced monthly.
     pub fn cash_due(&self) -> Money {
         match self.client_kind {
-            ClientKind::Individual => self.total + self.deposit_amount(),
+            ClientKind::Individual => self.total + self.deposit_amount() + self.equipment_deposit(),
             ClientKind::Legal => Money::ZERO,
         }
+    }
+
+    /// The equipment deposits taken (+) or paid back (-) with this order.
+    pub fn equipment_deposit(&self) -> Money {
+        self.equipment.iter().map(|t| t.deposit).sum()
     }
 
     /// The deposit taken (+) or paid back (-) with this order.

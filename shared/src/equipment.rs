@@ -103,6 +103,15 @@ pub fn last_day(t: &Terms) -> Option<NaiveDate> {
     }
 }
 
+/// When a cooler sanitised on `last` is due again, every `months` months
+/// (`None`: no reminders, or no such date).
+pub fn sanitation_due(last: NaiveDate, months: u32) -> Option<NaiveDate> {
+    match months {
+        0 => None,
+        m => last.checked_add_months(chrono::Months::new(m)),
+    }
+}
+
 /// What `t` charges for the month of `year`/`month`, the address having
 /// taken `bottles` 19 L bottles in it.
 pub fn charge(t: &Terms, year: i32, month: u32, bottles: u32) -> Option<Charge> {
@@ -184,6 +193,13 @@ mod tests {
         // Before the start: nothing, and nothing to waive.
         let c = charge(&t, 2025, 12, 10).unwrap();
         assert_eq!((c.days, c.amount, c.waived), (0, Money::ZERO, false));
+    }
+
+    #[test]
+    fn sanitation_comes_round_every_n_months() {
+        assert_eq!(sanitation_due(d("2026-01-31"), 1), Some(d("2026-02-28")));
+        assert_eq!(sanitation_due(d("2026-08-15"), 6), Some(d("2027-02-15")));
+        assert_eq!(sanitation_due(d("2026-08-15"), 0), None);
     }
 
     #[test]

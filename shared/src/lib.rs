@@ -16,6 +16,6 @@ pub use order::{
     RouteEnd, RuleError, TransitionError, AFTER_EVERY_STOP,
 };
 pub use values::{
-    ClientKind, EquipmentKind, EquipmentState, FieldError, Money, MoneyError, Phone, PhoneError,
-    ProductKind, Qty, Role, TimeWindow,
+    ClientKind, EquipmentKind, EquipmentState, EquipmentTaskAction, FieldError, Money, MoneyError,
+    Phone, PhoneError, ProductKind, Qty, RentalState, Role, TimeWindow,
 };

@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 use crate::api::{
-    Address, Attempt, Order, OrderDeposit, OrderLine, OrderedLines, OtherDayRule, Reschedule,
-    RescheduleOutcome,
+    Address, Attempt, EquipmentTask, Order, OrderDeposit, OrderLine, OrderedLines, OtherDayRule,
+    Reschedule, RescheduleOutcome,
 };
 use crate::values::{ClientKind, FieldError, Money, TimeWindow};
 
@@ -180,6 +180,8 @@ pub struct NewOrder {
     pub call_id: Option<String>,
     /// The deposit line, planned by `bottles::plan_deposit`.
     pub deposit: Option<OrderDeposit>,
+    /// Rented equipment the stop brings or collects.
+    pub equipment: Vec<EquipmentTask>,
 }
 
 /// A closed stop, as the courier reported it.
@@ -289,6 +291,7 @@ impl Order {
             empties_note: None,
             empties_expected: None,
             deposit: n.deposit,
+            equipment: n.equipment,
             delivered_at: None,
             cancel_reason: None,
             cancel_reason_id: None,
@@ -340,7 +343,7 @@ impl Order {
         let mut n = self.next(at);
         n.state = state;
         if let Some(lines) = d.lines.filter(|l| *l != self.lines) {
-            if lines.is_empty() {
+            if lines.is_empty() && self.equipment.is_empty() {
                 return Err(
                     FieldError::new("lines", "nothing delivered: fail the stop instead").into(),
                 );
@@ -641,6 +644,7 @@ mod tests {
                 note: None,
                 call_id: None,
                 deposit: None,
+                equipment: vec![],
             })
         }
 

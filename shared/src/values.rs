@@ -448,6 +448,22 @@ string_enum!(
     }
 );
 
+string_enum!(
+    /// Where a rental agreement is: waiting for its delivery, in force,
+    /// ended (the equipment came back), or cancelled before delivery.
+    RentalState {
+        Pending => "pending",
+        Active => "active",
+        Ended => "ended",
+        Cancelled => "cancelled",
+    }
+);
+
+string_enum!(
+    /// What a stop does with a rented piece of equipment.
+    EquipmentTaskAction { Deliver => "deliver", Collect => "collect", Sanitize => "sanitize" }
+);
+
 impl Role {
     fn rank(self) -> u8 {
         match self {

@@ -21,6 +21,7 @@
 //!   (lost clients).
 
 pub mod bottles;
+pub mod equipment;
 pub mod pack;
 pub mod reasons;
 

@@ -124,6 +124,9 @@ pub async fn create_equipment(
         client_name: None,
         address_id: None,
         note: optional_text(req.note.as_deref(), "note")?,
+        rental_id: None,
+        rental_number: None,
+        sanitized_on: None,
         version: 1,
         created_at: now.clone(),
         updated_at: now,
@@ -178,6 +181,8 @@ where
         to: next.state,
         client_id: current.client_id.as_deref(),
         reason,
+        order_number: None,
+        rental_number: None,
         by,
         at: &next.updated_at,
     });
@@ -261,6 +266,14 @@ pub async fn move_equipment(
         (user.id(), user.name()),
         Some(&reason),
         |e| {
+            if let Some(number) = e.rental_number {
+                return Err(Error::conflict(
+                    "rented",
+                    format!(
+                        "the equipment is under rental agreement №{number}: end or cancel it first"
+                    ),
+                ));
+            }
             let mut n = e.clone();
             n.state = action.apply(e.state)?;
             // Off the client once it is no longer there.

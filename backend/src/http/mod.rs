@@ -16,6 +16,7 @@ mod orders;
 mod pbx;
 mod ready;
 mod reasons;
+mod rentals;
 mod reports;
 pub mod server;
 mod telephony;
@@ -66,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .merge(clients::router())
         .merge(equipment::router())
         .merge(orders::router())
+        .merge(rentals::router())
         .merge(reasons::router())
         .merge(cash::router())
         .merge(telephony::router())

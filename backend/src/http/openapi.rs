@@ -5,7 +5,7 @@ use utoipa::OpenApi;
 
 use super::{
     backup, call_lists, cash, catalogue, clients, equipment, metrics, orders, pbx, ready, reasons,
-    reports, telephony, users, wallboard,
+    rentals, reports, telephony, users, wallboard,
 };
 
 #[derive(OpenApi)]
@@ -48,6 +48,16 @@ use super::{
         equipment::get_equipment,
         equipment::patch_equipment,
         equipment::move_equipment,
+        rentals::create_rental,
+        rentals::list_rentals,
+        rentals::get_rental,
+        rentals::patch_rental,
+        rentals::end_rental,
+        rentals::order_sanitation,
+        rentals::get_equipment_settings,
+        rentals::put_equipment_settings,
+        reports::sanitation,
+        reports::rentals,
         orders::create_order,
         orders::list_orders,
         orders::get_order,

@@ -240,6 +240,7 @@ pub async fn create_order(
         note,
         call_id: call.as_ref().map(|c| c.id.clone()),
         deposit,
+        equipment: vec![],
     });
     // With an Idempotency-Key, the answer is stored in the order's own
     // transaction: the same bytes `Json` sends.
@@ -262,6 +263,78 @@ pub async fn create_order(
         idem.answered();
     }
     Ok((StatusCode::CREATED, Json(order)))
+}
+
+/// The order of a rental stop (issue 19): the equipment `tasks` and, with
+/// them, any goods the stop brings (`stop.lines`, may be empty), parsed and
+/// priced like `POST /api/orders` (the bottle deposit by the rule), for the
+/// client's address. Field names in errors are prefixed with `prefix`.
+pub(super) async fn rental_order(
+    state: &AppState,
+    user: &CurrentUser,
+    client_id: &str,
+    address_id: &str,
+    stop: &rodnik_shared::api::RentalStop,
+    tasks: Vec<rodnik_shared::api::EquipmentTask>,
+    prefix: &str,
+) -> Result<Order> {
+    let at = |e: Error| match e {
+        Error::Validation(mut f) => {
+            f.field = format!("{prefix}.{}", f.field);
+            Error::Validation(f)
+        }
+        other => other,
+    };
+    let valid_lines = match stop.lines.is_empty() {
+        true => vec![],
+        false => validate::lines(&stop.lines).map_err(|e| at(e.into()))?,
+    };
+    let ids: Vec<String> = valid_lines.iter().map(|(p, _)| p.clone()).collect();
+    let inputs = state.store.order_inputs(client_id.trim(), &ids).await?;
+    let client = inputs
+        .client
+        .clone()
+        .ok_or_else(|| Error::invalid("client_id", "no such client"))?;
+    let address = address_in_use(&client.addresses, address_id)?;
+    refuse_off_sale(&valid_lines, &inputs, &[]).map_err(at)?;
+    let lines = price_lines(valid_lines, &inputs).map_err(at)?;
+    let deposit = plan_deposit(&inputs, &client, &lines, None, None).map_err(at)?;
+    let date = delivery_date(state, user, &stop.delivery_date).map_err(at)?;
+    let window = stop
+        .window
+        .as_ref()
+        .map(|w| TimeWindow::parse(w, "window"))
+        .transpose()
+        .map_err(|e| at(e.into()))?;
+    let courier = match stop
+        .courier_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(id) => Some(courier(state, id).await.map_err(at)?),
+        None => None,
+    };
+    let note = optional_text(stop.note.as_deref(), "note").map_err(|e| at(e.into()))?;
+    let number = state.store.next_number("orders").await?;
+    Ok(Order::new(NewOrder {
+        id: new_key(),
+        number,
+        client_id: client.id.clone(),
+        client_name: client.name.clone(),
+        client_kind: client.kind,
+        address,
+        lines,
+        delivery_date: date.to_string(),
+        window,
+        courier: courier.map(|c| (c.id, c.name)),
+        created_by: user.id().to_string(),
+        created_at: now(),
+        note,
+        call_id: None,
+        deposit,
+        equipment: tasks,
+    }))
 }
 
 #[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
@@ -472,6 +545,12 @@ pub async fn patch_order(
         None => None,
     };
     let address = match &req.address_id {
+        Some(aid) if !current.equipment.is_empty() && aid.trim() != current.address.id => {
+            return Err(Error::invalid(
+                "address_id",
+                "this stop brings or collects rented equipment at the agreement's address",
+            ))
+        }
         Some(aid) => {
             let client = state.store.require_client(&current.client_id).await?;
             let retired_own = aid.trim() == current.address.id

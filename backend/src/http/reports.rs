@@ -33,6 +33,8 @@ pub fn router() -> Router<AppState> {
         .route("/reports/cash", get(cash))
         .route("/reports/bottles", get(bottles))
         .route("/reports/bottle-debtors", get(bottle_debtors))
+        .route("/reports/rentals", get(rentals))
+        .route("/reports/sanitation", get(sanitation))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -322,6 +324,114 @@ pub async fn bottle_debtors(
         sheets: reports::bottles::debtors_sheets,
     };
     respond(fmt, &format!("bottle-debtors_{}", state.cfg.today()), r, ex)
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct MonthQuery {
+    /// YYYY-MM; default: this month.
+    pub month: Option<String>,
+    /// `json` (default), `csv` or `xlsx`
+    pub format: Option<String>,
+    /// `en` (default) or `ru`: the language of an XLSX's headers.
+    pub lang: Option<String>,
+}
+
+/// Equipment rentals in force in a month and what each charges: the fee
+/// prorated by the days in force, waived where the address took the
+/// agreement's minimum of bottles.
+#[utoipa::path(get, path = "/api/reports/rentals", params(MonthQuery),
+    responses((status = 200, body = rodnik_shared::api::RentalCharges, description = "JSON; CSV or XLSX with `format`"),
+        (status = 403, body = rodnik_shared::api::ErrorBody),
+        (status = 422, body = rodnik_shared::api::ErrorBody)))]
+pub async fn rentals(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<MonthQuery>,
+) -> Result<Response> {
+    user.require_manager()?;
+    let fmt = format(&q.format, &q.lang)?;
+    let today = state.cfg.today();
+    let (year, month) = match q.month.as_deref() {
+        None => (today.year(), today.month()),
+        Some(m) => {
+            let bad = || Error::invalid("month", "must be YYYY-MM");
+            let (y, mo) = m.split_once('-').ok_or_else(bad)?;
+            let (y, mo) = (
+                y.parse::<i32>().map_err(|_| bad())?,
+                mo.parse::<u32>().map_err(|_| bad())?,
+            );
+            if y < 2000 || y > 2200 || m.len() != 7 {
+                return Err(bad());
+            }
+            (y, mo)
+        }
+    };
+    let (first, last) = rodnik_shared::equipment::month_bounds(year, month)
+        .ok_or_else(|| Error::invalid("month", "must be YYYY-MM"))?;
+    let (first, last) = (first.to_string(), last.to_string());
+    let in_force = state.store.rentals_in_force(&first, &last).await?;
+    let mut clients: Vec<String> = in_force.iter().map(|r| r.client_id.clone()).collect();
+    clients.sort();
+    clients.dedup();
+    let bottles = state
+        .store
+        .bottles_by_address(&clients, &first, &last)
+        .await?;
+    let r = reports::rentals::charges(year, month, &in_force, &bottles);
+    let ex = Export {
+        csv: reports::rentals::csv,
+        sheets: reports::rentals::sheets,
+    };
+    let name = format!("rentals_{}", r.month);
+    respond(fmt, &name, r, ex)
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct SanitationQuery {
+    /// Due within this many days from today (0-365, default 30); overdue always.
+    pub within_days: Option<u32>,
+    /// `json` (default), `csv` or `xlsx`
+    pub format: Option<String>,
+    /// `en` (default) or `ru`: the language of an XLSX's headers.
+    pub lang: Option<String>,
+}
+
+/// Coolers at clients whose sanitation (санобработка) is due: overdue and
+/// due within `within_days`, the longest overdue first, with any order
+/// already taken for it (the reminder call list).
+#[utoipa::path(get, path = "/api/reports/sanitation", params(SanitationQuery),
+    responses((status = 200, body = rodnik_shared::api::SanitationReport, description = "JSON; CSV or XLSX with `format`"),
+        (status = 403, body = rodnik_shared::api::ErrorBody),
+        (status = 422, body = rodnik_shared::api::ErrorBody)))]
+pub async fn sanitation(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<SanitationQuery>,
+) -> Result<Response> {
+    user.require_manager()?;
+    let fmt = format(&q.format, &q.lang)?;
+    let within = q.within_days.unwrap_or(30);
+    if within > 365 {
+        return Err(Error::invalid("within_days", "must be between 0 and 365"));
+    }
+    let months = state.store.equipment_settings().await?.sanitation_months;
+    let at_clients = state
+        .store
+        .list_equipment(&crate::store::equipment::EquipmentFilter {
+            state: Some(rodnik_shared::EquipmentState::AtClient),
+            limit: 1_000_000,
+            ..Default::default()
+        })
+        .await?;
+    let rentals = state.store.active_rentals().await?;
+    let ordered = state.store.open_sanitations().await?;
+    let today = state.cfg.today();
+    let r = reports::rentals::sanitation(today, within, months, &at_clients, &rentals, &ordered);
+    let ex = Export {
+        csv: reports::rentals::sanitation_csv,
+        sheets: reports::rentals::sanitation_sheets,
+    };
+    respond(fmt, &format!("sanitation_{today}"), r, ex)
 }
 
 /// Delivered orders per day and courier: the "water per courier per day" chart.

@@ -7,6 +7,7 @@ pub mod cash;
 pub mod from_stats;
 pub mod gate;
 pub mod reasons;
+pub mod rentals;
 pub mod sheets;
 pub mod trends;
 pub mod xlsx;

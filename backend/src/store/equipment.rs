@@ -47,17 +47,22 @@ pub struct EventRow<'a> {
     pub to: EquipmentState,
     pub client_id: Option<&'a str>,
     pub reason: Option<&'a str>,
+    /// The order and agreement of a rental stop's move.
+    pub order_number: Option<i64>,
+    pub rental_number: Option<i64>,
     pub by: (&'a str, &'a str),
     pub at: &'a str,
 }
 
-fn event_doc(equipment_id: &str, e: &EventRow<'_>) -> Value {
+pub(super) fn event_doc(equipment_id: &str, e: &EventRow<'_>) -> Value {
     strip_nulls(json!({
         "equipment_id": equipment_id,
         "from": e.from.map(EquipmentState::as_str),
         "to": e.to.as_str(),
         "client_id": e.client_id,
         "reason": e.reason,
+        "order_number": e.order_number,
+        "rental_number": e.rental_number,
         "by": e.by.0,
         "by_name": e.by.1,
         "at": e.at,
@@ -81,6 +86,8 @@ impl Store {
             to: e.state,
             client_id: None,
             reason: None,
+            order_number: None,
+            rental_number: None,
             by,
             at: &e.created_at,
         };

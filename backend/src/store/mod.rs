@@ -15,6 +15,7 @@ pub mod orders;
 pub mod packs;
 pub mod phones;
 pub mod reasons;
+pub mod rentals;
 pub mod reports;
 pub mod route_cache;
 pub mod settings;
@@ -140,6 +141,23 @@ pub fn decode_all<T: DeserializeOwned>(rows: Vec<Value>) -> Result<Vec<T>> {
     rows.into_iter().map(decode).collect()
 }
 
+/// `THROW`n markers of refusals decided inside a transaction, with the
+/// message the API answers (409, the marker as the code).
+const REFUSALS: &[(&str, &str)] = &[
+    (
+        "equipment_taken",
+        "that equipment is not in stock or is reserved for another agreement",
+    ),
+    (
+        "equipment_not_ready",
+        "the rented equipment is not where this stop expects it (check the register)",
+    ),
+    (
+        "rental_changed",
+        "the rental agreement changed meanwhile: reload it",
+    ),
+];
+
 /// What a failed statement meant, so callers can retry or answer properly.
 /// Conflicts and existing records are told by the error's kind (the SDK's
 /// `QueryError::TransactionConflict`, `AlreadyExists`), never by its words;
@@ -152,6 +170,9 @@ fn classify(e: &surrealdb::Error) -> Error {
         let m = e.message();
         if m.contains("cas_failed") {
             return Error::conflict("stale_version", "the record changed meanwhile");
+        }
+        if let Some(refusal) = REFUSALS.iter().find(|(code, _)| m.contains(code)) {
+            return Error::conflict(refusal.0, refusal.1);
         }
         if m.contains("idem_lost") {
             return Error::conflict(
@@ -324,7 +345,10 @@ impl Store {
             // that really failed ("not executed" only echoes the cause, which
             // may come later: a failed COMMIT is the last statement).
             let ours = errors.iter().find(|(_, e)| {
-                e.message().contains("cas_failed") || e.message().contains("idem_lost")
+                let m = e.message();
+                m.contains("cas_failed")
+                    || m.contains("idem_lost")
+                    || REFUSALS.iter().any(|(code, _)| m.contains(code))
             });
             let cause = ours
                 .or_else(|| errors.iter().find(|(_, e)| !not_executed(e)))

@@ -4,13 +4,14 @@
 use std::sync::Arc;
 
 use rodnik_shared::api::Order;
-use rodnik_shared::{Effects, OrderState};
+use rodnik_shared::{Effects, EquipmentState, OrderState};
 use serde_json::{json, Value};
 
 use super::stats::apply_stats;
 use super::{decode, decode_all, rid, rids, strip_nulls, where_clause, Store};
 use crate::error::{Error, Result};
-use crate::figures::{bottles, reasons, Stats};
+use crate::figures::equipment::Effect;
+use crate::figures::{bottles, equipment, reasons, Stats};
 
 #[derive(Debug, Default, Clone)]
 pub struct OrderFilter {
@@ -51,6 +52,104 @@ pub(super) fn bottle_moves(moves: &[bottles::MoveRow], vars: &mut Value) -> Stri
         let name = format!("bottle{i}");
         vars[&name] = strip_nulls(serde_json::to_value(m).unwrap_or(Value::Null));
         sql.push_str(&format!("CREATE bottle_moves CONTENT ${name};"));
+    }
+    sql
+}
+
+/// The statements that carry an order change over to the rented equipment
+/// it brings or collects and to their agreements (`figures::equipment`),
+/// bound as `$eq<i>`. A stop delivered with equipment that is not where it
+/// should be, or an agreement that moved on, fails the whole change.
+pub(super) fn equipment_moves(
+    new: &Order,
+    by: Option<&str>,
+    vars: &mut Value,
+    old: &Order,
+) -> String {
+    let mut sql = String::new();
+    for (i, (effect, t)) in equipment::effects(old, new).into_iter().enumerate() {
+        let v = format!("eq{i}");
+        let (from, to) = match effect {
+            Effect::Delivered => (EquipmentState::InStock, EquipmentState::AtClient),
+            _ => (EquipmentState::AtClient, EquipmentState::InStock),
+        };
+        let event = super::equipment::event_doc(
+            &t.equipment_id,
+            &super::equipment::EventRow {
+                from: Some(from),
+                to,
+                client_id: Some(&new.client_id),
+                reason: None,
+                order_number: Some(new.number),
+                rental_number: Some(t.rental_number),
+                by: (
+                    by.or(new.courier_id.as_deref()).unwrap_or_default(),
+                    new.courier_name.as_deref().unwrap_or_default(),
+                ),
+                at: &new.updated_at,
+            },
+        );
+        vars[&v] = json!({
+            "equipment": t.equipment_id,
+            "rental": t.rental_id,
+            "client_id": new.client_id,
+            "client_name": new.client_name,
+            "address_id": new.address.id,
+            "day": new.delivery_date,
+            "now": new.updated_at,
+            "order_id": new.id,
+            "event": event,
+        });
+        let e = format!("type::record('equipment', ${v}.equipment)");
+        let r = format!("type::record('rentals', ${v}.rental)");
+        sql.push_str(&match effect {
+            Effect::Delivered => format!(
+                "LET $m{i} = (UPDATE {e} SET state = 'at_client', client_id = ${v}.client_id,
+                     client_name = ${v}.client_name, address_id = ${v}.address_id,
+                     sanitized_on = ${v}.day, version += 1, updated_at = ${v}.now
+                   WHERE state = 'in_stock' AND rental_id = ${v}.rental RETURN id);
+                 IF array::len($m{i}) = 0 {{ THROW 'equipment_not_ready' }};
+                 CREATE equipment_events CONTENT ${v}.event RETURN NONE;
+                 LET $r{i} = (UPDATE {r} SET state = 'active', start = ${v}.day,
+                     sanitized_on = ${v}.day, version += 1, updated_at = ${v}.now
+                   WHERE state = 'pending' RETURN id);
+                 IF array::len($r{i}) = 0 {{ THROW 'rental_changed' }};"
+            ),
+            Effect::Collected => format!(
+                "LET $m{i} = (UPDATE {e} SET state = 'in_stock', client_id = NONE,
+                     client_name = NONE, address_id = NONE, rental_id = NONE,
+                     rental_number = NONE, version += 1, updated_at = ${v}.now
+                   WHERE state = 'at_client' AND rental_id = ${v}.rental RETURN id);
+                 IF array::len($m{i}) = 0 {{ THROW 'equipment_not_ready' }};
+                 CREATE equipment_events CONTENT ${v}.event RETURN NONE;
+                 LET $r{i} = (UPDATE {r} SET state = 'ended', ended_on = ${v}.day,
+                     version += 1, updated_at = ${v}.now
+                   WHERE state = 'active' RETURN id);
+                 IF array::len($r{i}) = 0 {{ THROW 'rental_changed' }};"
+            ),
+            // Nothing moved: the reservation or the ordered collection goes.
+            Effect::DeliveryCancelled => format!(
+                "UPDATE {e} SET rental_id = NONE, rental_number = NONE, version += 1,
+                     updated_at = ${v}.now
+                   WHERE rental_id = ${v}.rental AND state = 'in_stock' RETURN NONE;
+                 UPDATE {r} SET state = 'cancelled', version += 1, updated_at = ${v}.now
+                   WHERE state = 'pending' RETURN NONE;"
+            ),
+            // No state moves: the date it was sanitised, on it and its agreement.
+            Effect::Sanitized => format!(
+                "LET $m{i} = (UPDATE {e} SET sanitized_on = ${v}.day, version += 1,
+                     updated_at = ${v}.now
+                   WHERE state = 'at_client' AND client_id = ${v}.client_id RETURN id);
+                 IF array::len($m{i}) = 0 {{ THROW 'equipment_not_ready' }};
+                 UPDATE {r} SET sanitized_on = ${v}.day, version += 1, updated_at = ${v}.now
+                   WHERE state = 'active' RETURN NONE;"
+            ),
+            Effect::CollectionCancelled => format!(
+                "UPDATE {r} SET collect_order_id = NONE, collect_order_number = NONE,
+                     version += 1, updated_at = ${v}.now
+                   WHERE collect_order_id = ${v}.order_id RETURN NONE;"
+            ),
+        });
     }
     sql
 }
@@ -166,12 +265,14 @@ impl Store {
             .map(|a| a.statement(&mut vars, &mut ids))
             .unwrap_or_default();
         let reasons = reason_events(&reasons::given(Some(old), new), &mut vars);
+        let equipment = equipment_moves(new, fx.delivered_by.as_deref(), &mut vars, old);
         let sql = format!(
             "BEGIN TRANSACTION;
              LET $changed = (UPDATE $rid CONTENT $doc WHERE version = $old RETURN id);
              IF array::len($changed) = 0 {{ THROW 'cas_failed' }};
              {bottles}
              {ledger}
+             {equipment}
              {answered}
              {apply}
              {reasons}

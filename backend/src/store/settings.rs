@@ -98,4 +98,23 @@ impl Store {
         })
         .await
     }
+
+    /// The company's equipment rules (sanitation interval and service).
+    pub async fn equipment_settings(&self) -> Result<rodnik_shared::api::EquipmentSettings> {
+        Ok(self.settings_row("equipment").await?.0)
+    }
+
+    pub async fn set_equipment_settings(
+        &self,
+        new: &rodnik_shared::api::EquipmentSettings,
+    ) -> Result<rodnik_shared::api::EquipmentSettings> {
+        self.update_settings_row(
+            "equipment",
+            |s: &mut rodnik_shared::api::EquipmentSettings| {
+                *s = new.clone();
+                Ok(())
+            },
+        )
+        .await
+    }
 }
