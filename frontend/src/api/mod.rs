@@ -6,6 +6,7 @@ mod board;
 mod cash;
 mod clients;
 mod courier;
+pub mod equipment;
 pub mod live;
 pub mod reasons;
 pub mod reports;

@@ -117,8 +117,8 @@ pub fn product_kind_label(lang: Lang, kind: ProductKind) -> &'static str {
 static EN: AdminTexts = AdminTexts {
     nav: "Admin",
     title: "Administration",
-    subtitle_admin: "Users, the price list and clients' contract prices",
-    subtitle_manager: "The price list and clients' contract prices",
+    subtitle_admin: "Users, prices, contracts and equipment",
+    subtitle_manager: "Prices, contracts and equipment",
     users: "Users",
     products: "Products & prices",
     contract_prices: "Contract prices",
@@ -205,8 +205,8 @@ static EN: AdminTexts = AdminTexts {
 static RU: AdminTexts = AdminTexts {
     nav: "Настройки",
     title: "Администрирование",
-    subtitle_admin: "Пользователи, прайс-лист и договорные цены клиентов",
-    subtitle_manager: "Прайс-лист и договорные цены клиентов",
+    subtitle_admin: "Пользователи, цены, договоры и оборудование",
+    subtitle_manager: "Цены, договоры и оборудование",
     users: "Пользователи",
     products: "Товары и цены",
     contract_prices: "Договорные цены",

@@ -12,6 +12,7 @@ pub mod admin;
 pub mod board;
 pub mod client;
 pub mod courier;
+pub mod equipment;
 pub mod reports;
 pub mod wallboard;
 

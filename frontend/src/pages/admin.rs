@@ -1,14 +1,14 @@
 //! The admin screen: tabs for users (admins only), the price list, a
-//! client's contract prices, wallboard links, the order settings and
-//! telephony (admins). Every panel stays mounted while another tab is
+//! client's contract prices, the equipment register, wallboard links, the
+//! order settings and telephony (admins). Every panel stays mounted while another tab is
 //! shown, so switching tabs loses nothing typed; the tab is kept in the URL's
 //! hash (`/admin#products`), so a reload comes back to it.
 
 use yew::prelude::*;
 
 use crate::components::admin::{
-    BottleSettingsPanel, OrderSettingsPanel, PricesPanel, ProductsPanel, ReasonsPanel,
-    TelephonySettings, UsersPanel, WallboardLinks,
+    BottleSettingsPanel, EquipmentPanel, OrderSettingsPanel, PricesPanel, ProductsPanel,
+    ReasonsPanel, TelephonySettings, UsersPanel, WallboardLinks,
 };
 use crate::i18n::admin::texts;
 use crate::i18n::wallboard::texts as wallboard_texts;
@@ -19,6 +19,7 @@ enum Tab {
     Users,
     Products,
     Prices,
+    Equipment,
     Wallboards,
     Orders,
     Telephony,
@@ -30,6 +31,7 @@ impl Tab {
             Tab::Users => "users",
             Tab::Products => "products",
             Tab::Prices => "prices",
+            Tab::Equipment => "equipment",
             Tab::Wallboards => "wallboards",
             Tab::Orders => "orders",
             Tab::Telephony => "telephony",
@@ -41,6 +43,7 @@ impl Tab {
             "users" => Some(Tab::Users),
             "products" => Some(Tab::Products),
             "prices" => Some(Tab::Prices),
+            "equipment" => Some(Tab::Equipment),
             "wallboards" => Some(Tab::Wallboards),
             "orders" => Some(Tab::Orders),
             "telephony" => Some(Tab::Telephony),
@@ -65,12 +68,19 @@ pub fn Admin() -> Html {
             Tab::Users,
             Tab::Products,
             Tab::Prices,
+            Tab::Equipment,
             Tab::Wallboards,
             Tab::Orders,
             Tab::Telephony,
         ]
     } else {
-        vec![Tab::Products, Tab::Prices, Tab::Wallboards, Tab::Orders]
+        vec![
+            Tab::Products,
+            Tab::Prices,
+            Tab::Equipment,
+            Tab::Wallboards,
+            Tab::Orders,
+        ]
     };
     let tab = {
         let tabs = tabs.clone();
@@ -84,6 +94,7 @@ pub fn Admin() -> Html {
         Tab::Users => t.users,
         Tab::Products => t.products,
         Tab::Prices => t.contract_prices,
+        Tab::Equipment => crate::components::admin::equipment::tab_label(app.lang),
         Tab::Wallboards => wallboard_texts(app.lang).links_title,
         Tab::Orders => crate::components::admin::orders::tab_label(app.lang),
         Tab::Telephony => match app.lang {
@@ -129,6 +140,7 @@ pub fn Admin() -> Html {
             }
             { panel(Tab::Products, html! { <ProductsPanel /> }) }
             { panel(Tab::Prices, html! { <PricesPanel /> }) }
+            { panel(Tab::Equipment, html! { <EquipmentPanel /> }) }
             { panel(Tab::Wallboards, html! { <WallboardLinks /> }) }
             { panel(Tab::Orders, html! { <div class="orders-settings"><OrderSettingsPanel /><BottleSettingsPanel /><ReasonsPanel /></div> }) }
             if admin {

@@ -1,9 +1,11 @@
 //! The administration screen's panels: users (admin), the price list and a
-//! client's contract prices (admin, manager), wallboard links and order settings (manager),
-//! telephony (admin). Each panel keeps its state in a
+//! client's contract prices (admin, manager), the equipment register, wallboard links and
+//! order settings (manager), telephony (admin). Each panel keeps its state in a
 //! reducer, so a server error loses nothing that was typed.
 
 mod bottles;
+pub mod equipment;
+mod equipment_card;
 pub mod orders;
 pub mod prices;
 pub mod products;
@@ -13,6 +15,7 @@ pub mod users;
 pub mod wallboards;
 
 pub use bottles::BottleSettingsPanel;
+pub use equipment::EquipmentPanel;
 pub use orders::{OrderSettingsPanel, ReasonsPanel};
 pub use prices::PricesPanel;
 pub use products::ProductsPanel;

@@ -1,6 +1,7 @@
 //! The administration panels' reducers and drafts: what was typed stays in
 //! the state until it is saved, so a server error loses nothing.
 
+pub mod equipment;
 pub mod prices;
 pub mod products;
 pub mod users;
