@@ -9,6 +9,7 @@ mod courier;
 pub mod equipment;
 pub mod live;
 pub mod reasons;
+pub mod rentals;
 pub mod reports;
 pub mod session;
 mod settings;

@@ -38,6 +38,22 @@ impl Api {
         self.report("/api/reports/bottle-debtors", &vec![]).await
     }
 
+    /// What the rented equipment charges for a month (`month`=YYYY-MM).
+    pub async fn rental_charges(
+        &self,
+        q: &Query,
+    ) -> Result<rodnik_shared::api::RentalCharges, ApiError> {
+        self.report("/api/reports/rentals", q).await
+    }
+
+    /// Equipment at clients due for sanitation.
+    pub async fn sanitation_report(
+        &self,
+        q: &Query,
+    ) -> Result<rodnik_shared::api::SanitationReport, ApiError> {
+        self.report("/api/reports/sanitation", q).await
+    }
+
     pub(super) async fn report<T: DeserializeOwned>(
         &self,
         path: &str,

@@ -214,7 +214,7 @@ pub fn ClientCardView(p: &ClientCardProps) -> Html {
             </div>
             if *ledger_open {
                 <super::bottles::BottleLedger client_id={c.id.clone()} balance={c.bottles_held}
-                    token={p.token.clone()} lang={p.lang} {manager} on_moved={reload_card} />
+                    token={p.token.clone()} lang={p.lang} {manager} on_moved={reload_card.clone()} />
             }
             if let Some(note) = &c.note {
                 <p id="client-note" class="client-note">{ note.clone() }</p>
@@ -234,6 +234,8 @@ pub fn ClientCardView(p: &ClientCardProps) -> Html {
                     <ul class="addresses">{ for retired.into_iter().map(address_row) }</ul>
                 </details>
             }
+            <super::rentals::ClientRentals client={c.clone()} token={p.token.clone()} lang={p.lang}
+                on_changed={reload_card.clone()} />
             if !p.card.active_orders.is_empty() {
                 <h3>{ t.active_orders }</h3>
                 <ul id="active-orders" class="mini-orders">
@@ -285,6 +287,7 @@ pub fn lines_text(o: &Order) -> String {
     o.lines
         .iter()
         .map(|l| format!("{} × {}", l.name, l.qty))
+        .chain(o.equipment.iter().map(super::board::equipment_text))
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -15,6 +15,7 @@ pub mod new_client_form;
 pub mod order_form;
 pub mod orders_table;
 pub mod recording;
+pub mod rentals;
 pub mod reports;
 
 pub use client_card::ClientCardView;

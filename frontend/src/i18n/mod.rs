@@ -13,6 +13,7 @@ pub mod board;
 pub mod client;
 pub mod courier;
 pub mod equipment;
+pub mod rental;
 pub mod reports;
 pub mod wallboard;
 

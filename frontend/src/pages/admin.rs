@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use crate::components::admin::{
     BottleSettingsPanel, EquipmentPanel, OrderSettingsPanel, PricesPanel, ProductsPanel,
-    ReasonsPanel, TelephonySettings, UsersPanel, WallboardLinks,
+    ReasonsPanel, SanitationSettingsPanel, TelephonySettings, UsersPanel, WallboardLinks,
 };
 use crate::i18n::admin::texts;
 use crate::i18n::wallboard::texts as wallboard_texts;
@@ -142,7 +142,7 @@ pub fn Admin() -> Html {
             { panel(Tab::Prices, html! { <PricesPanel /> }) }
             { panel(Tab::Equipment, html! { <EquipmentPanel /> }) }
             { panel(Tab::Wallboards, html! { <WallboardLinks /> }) }
-            { panel(Tab::Orders, html! { <div class="orders-settings"><OrderSettingsPanel /><BottleSettingsPanel /><ReasonsPanel /></div> }) }
+            { panel(Tab::Orders, html! { <div class="orders-settings"><OrderSettingsPanel /><BottleSettingsPanel /><SanitationSettingsPanel /><ReasonsPanel /></div> }) }
             if admin {
                 { panel(Tab::Telephony, html! { <TelephonySettings /> }) }
             }

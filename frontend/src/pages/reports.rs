@@ -5,7 +5,8 @@
 
 use rodnik_shared::api::{
     BottleDebtors, BottleReport, CashReport, DailyDeliveries, DailyOrders, DeliveriesReport,
-    LostClientsReport, LostMonthly, OrdersReport, ReasonsReport, SalesReport,
+    LostClientsReport, LostMonthly, OrdersReport, ReasonsReport, RentalCharges, SalesReport,
+    SanitationReport,
 };
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -15,7 +16,7 @@ use crate::api::{Api, ApiError};
 use crate::components::reports::format::{iso, parse, preset, Preset};
 use crate::components::reports::{
     BottlesView, CashView, DeliveriesView, ExportButtons, LostView, OrdersView, RangePicker,
-    ReasonsView, SalesView,
+    ReasonsView, RentalsView, SalesView, SanitationView,
 };
 use crate::i18n::reports::{texts, ReportsTexts};
 use crate::state::use_app;
@@ -29,10 +30,12 @@ pub enum Tab {
     Reasons,
     Cash,
     Bottles,
+    Rentals,
+    Sanitation,
 }
 
 impl Tab {
-    const ALL: [Tab; 7] = [
+    const ALL: [Tab; 9] = [
         Tab::Deliveries,
         Tab::Sales,
         Tab::Orders,
@@ -40,6 +43,8 @@ impl Tab {
         Tab::Reasons,
         Tab::Cash,
         Tab::Bottles,
+        Tab::Rentals,
+        Tab::Sanitation,
     ];
 
     fn code(self) -> &'static str {
@@ -51,6 +56,8 @@ impl Tab {
             Tab::Reasons => "reasons",
             Tab::Cash => "cash",
             Tab::Bottles => "bottles",
+            Tab::Rentals => "rentals",
+            Tab::Sanitation => "sanitation",
         }
     }
 
@@ -63,6 +70,8 @@ impl Tab {
             Tab::Reasons => t.tab_reasons,
             Tab::Cash => t.tab_cash,
             Tab::Bottles => t.tab_bottles,
+            Tab::Rentals => t.tab_rentals,
+            Tab::Sanitation => t.tab_sanitation,
         }
     }
 
@@ -75,6 +84,8 @@ impl Tab {
             Tab::Reasons => t.q_reasons,
             Tab::Cash => t.q_cash,
             Tab::Bottles => t.q_bottles,
+            Tab::Rentals => t.q_rentals,
+            Tab::Sanitation => t.q_sanitation,
         }
     }
 
@@ -88,6 +99,8 @@ impl Tab {
             Tab::Reasons => "/api/reports/reasons",
             Tab::Cash => "/api/reports/cash",
             Tab::Bottles => "/api/reports/bottles",
+            Tab::Rentals => "/api/reports/rentals",
+            Tab::Sanitation => "/api/reports/sanitation",
         }
     }
 }
@@ -109,6 +122,9 @@ impl Params {
                 ("as_of", self.as_of.clone()),
                 ("months", self.months.to_string()),
             ],
+            // The month the range starts in.
+            Tab::Rentals => vec![("month", self.from.chars().take(7).collect())],
+            Tab::Sanitation => vec![("within_days", "30".to_string())],
             _ => vec![("from", self.from.clone()), ("to", self.to.clone())],
         }
     }
@@ -131,6 +147,8 @@ enum Data {
     Reasons(ReasonsReport),
     Cash(CashReport),
     Bottles(BottleReport, BottleDebtors),
+    Rentals(RentalCharges),
+    Sanitation(SanitationReport),
 }
 
 async fn load(api: &Api, p: &Params, lang: crate::i18n::Lang) -> Result<Data, ApiError> {
@@ -146,6 +164,8 @@ async fn load(api: &Api, p: &Params, lang: crate::i18n::Lang) -> Result<Data, Ap
             let (r, d) = futures::join!(api.bottle_report(&q), api.bottle_debtors());
             Data::Bottles(r?, d?)
         }
+        Tab::Rentals => Data::Rentals(api.rental_charges(&q).await?),
+        Tab::Sanitation => Data::Sanitation(api.sanitation_report(&q).await?),
         Tab::Reasons => {
             // The reasons are named in the reader's language.
             q.push(("lang", lang.code().to_string()));
@@ -270,6 +290,8 @@ pub fn Reports() -> Html {
             Data::Bottles(r, d) => {
                 html! { <BottlesView {lang} report={r.clone()} debtors={d.clone()} /> }
             }
+            Data::Rentals(r) => html! { <RentalsView {lang} report={r.clone()} /> },
+            Data::Sanitation(r) => html! { <SanitationView {lang} report={r.clone()} /> },
             Data::Orders(r, d) => html! {
                 <OrdersView {lang} from={lp.from.clone()} to={lp.to.clone()} report={r.clone()} daily={d.clone()} />
             },
@@ -303,7 +325,7 @@ pub fn Reports() -> Html {
             </div>
             <div class="reports-bar">
                 <p class="question">{ p.tab.question(t) }</p>
-                if p.tab != Tab::Lost {
+                if !matches!(p.tab, Tab::Lost | Tab::Sanitation) {
                     <RangePicker {lang} from={p.from.clone()} to={p.to.clone()} today={(*today).clone()} on_change={on_range} />
                 }
             </div>

@@ -1197,6 +1197,7 @@ mod tests {
             empties_note: None,
             empties_expected: None,
             deposit: None,
+            equipment: vec![],
             delivered_at: None,
             cancel_reason: None,
             cancel_reason_id: None,

@@ -24,9 +24,24 @@ pub fn window_text(w: Option<TimeWindow>) -> String {
     .unwrap_or_default()
 }
 
-/// "Water 19 L ×2 · Pump ×1".
+/// "Water 19 L ×2 · Pump ×1 · → Ecotronic H1 №ECO-1": the goods, then the
+/// rented equipment the stop brings (→) or collects (←).
 pub fn goods_text(o: &Order) -> String {
-    goods_of(&o.lines)
+    let mut parts = vec![goods_of(&o.lines)];
+    parts.extend(o.equipment.iter().map(equipment_text));
+    parts.retain(|p| !p.is_empty());
+    parts.join(" · ")
+}
+
+/// "→ Ecotronic H1 №ECO-1" (to the client), "← …" (collected) or "⟳ …"
+/// (sanitised at the client).
+pub fn equipment_text(t: &rodnik_shared::api::EquipmentTask) -> String {
+    let arrow = match t.action {
+        rodnik_shared::EquipmentTaskAction::Deliver => "→",
+        rodnik_shared::EquipmentTaskAction::Collect => "←",
+        rodnik_shared::EquipmentTaskAction::Sanitize => "⟳",
+    };
+    format!("{arrow} {} №{}", t.model, t.serial)
 }
 
 /// Lines as "Water 19 L ×2 · Pump ×1".

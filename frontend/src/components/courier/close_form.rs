@@ -62,7 +62,7 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
     let changed = priced != o.lines;
     let total: Money = priced.iter().map(|l| l.amount).sum();
     let due = match o.client_kind {
-        ClientKind::Individual => total + o.deposit_amount(),
+        ClientKind::Individual => total + o.deposit_amount() + o.equipment_deposit(),
         ClientKind::Legal => Money::ZERO,
     };
     // A deposit paid back larger than the goods: the courier pays out.

@@ -71,6 +71,7 @@ pub struct StopProps {
 pub fn StopCard(p: &StopProps) -> Html {
     let lang = p.lang;
     let ct = texts(lang);
+    let rt = crate::i18n::rental::texts(lang);
     let o = &p.order;
     let due = cash_due(o);
     let empties = expected_empties(o, o.returnable_qty(), p.held);
@@ -209,6 +210,24 @@ pub fn StopCard(p: &StopProps) -> Html {
                         </li>
                     }) }
                 </ul>
+                if !o.equipment.is_empty() {
+                    <ul class="equipment-tasks">
+                        { for o.equipment.iter().map(|t| html! {
+                            <li class={classes!("equipment-task", t.action.as_str())}
+                                data-serial={t.serial.clone()} data-action={t.action.as_str()}>
+                                <b class="task-line">{ crate::i18n::rental::task_line(lang, t.action, t.kind, &t.serial) }</b>
+                                <span class="task-model">{ format!(" · {}", t.model) }</span>
+                                if t.deposit.0 != 0 {
+                                    <span class="task-deposit" data-value={t.deposit.0.to_string()}>
+                                        { format!(" · {}: {}",
+                                            if t.deposit.0 > 0 { rt.deposit_take } else { rt.deposit_back },
+                                            rub(lang, Money(t.deposit.0.abs()))) }
+                                    </span>
+                                }
+                            </li>
+                        }) }
+                    </ul>
+                }
                 <div class="collect">
                     <span class="cash-due" data-value={due.0.to_string()}>
                         if due.0 > 0 {

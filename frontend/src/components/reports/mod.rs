@@ -11,6 +11,7 @@ pub mod lost;
 pub mod orders;
 pub mod range;
 pub mod reasons;
+pub mod rentals;
 pub mod sales;
 pub mod table;
 
@@ -22,4 +23,5 @@ pub use lost::LostView;
 pub use orders::OrdersView;
 pub use range::RangePicker;
 pub use reasons::ReasonsView;
+pub use rentals::{RentalsView, SanitationView};
 pub use sales::SalesView;
