@@ -108,6 +108,8 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
             deposit_price: rodnik_shared::Money(30_000),
             free_individual: 0,
             free_legal: 2,
+            fleet: None,
+            fleet_counted_at: None,
         })
         .await?;
 
@@ -434,9 +436,20 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
             store.mark_called_back(&key, &back, &op.name).await?;
         }
     }
+    let at_clients: i64 = bottles.values().filter(|n| **n > 0).sum();
     for (client, n) in bottles {
         store.set_bottles_held(&client, n).await?;
     }
+    // The last inventory: what clients hold and 600 more in the warehouse.
+    store
+        .set_bottle_settings(&rodnik_shared::api::BottleSettings {
+            deposit_price: rodnik_shared::Money(30_000),
+            free_individual: 0,
+            free_legal: 2,
+            fleet: Some(at_clients + 600),
+            fleet_counted_at: Some(chrono::Utc::now().to_rfc3339()),
+        })
+        .await?;
     let legal: Vec<&rodnik_shared::api::ClientSummary> = clients
         .iter()
         .filter(|c| c.summary.kind == ClientKind::Legal && !c.lost)

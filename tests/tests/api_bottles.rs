@@ -861,3 +861,80 @@ async fn the_bottle_reports_count_circulation_empties_per_courier_and_debtors() 
     assert_eq!(sheet[1][..2], ["ООО Офис", "юрлицо"]);
     w.app.get(&path, &w.op).await.error(403);
 }
+
+#[tokio::test]
+async fn the_stock_is_the_companys_count_less_what_was_lost_or_sold_since_and_what_clients_hold() {
+    let w = world().await;
+    // Not counted: no stock figure.
+    let r = w.app.get("/api/reports/bottles", &w.manager).await.ok();
+    assert!(r.get("in_stock").is_none_or(Value::is_null), "{r}");
+    w.app.holds(&w.client, 10).await;
+    let saved = w
+        .app
+        .put(
+            "/api/settings/bottles",
+            &w.manager,
+            json!({ "deposit_price": 0, "free_individual": 0, "free_legal": 0, "fleet": 100 }),
+        )
+        .await
+        .ok();
+    let counted = saved["fleet_counted_at"]
+        .as_str()
+        .expect("counted")
+        .to_string();
+    // Two bottles lost at the client after the count.
+    w.app
+        .post(
+            &format!("/api/clients/{}/bottles", w.client),
+            &w.manager,
+            json!({ "kind": "written_off", "qty": 2, "reason": "разбиты" }),
+        )
+        .await
+        .expect(201);
+    let r = w.app.get("/api/reports/bottles", &w.manager).await.ok();
+    assert_eq!(
+        (
+            &r["fleet"],
+            &r["gone_since_count"],
+            &r["at_clients"],
+            &r["in_stock"]
+        ),
+        (&json!(100), &json!(2), &json!(8), &json!(90)),
+        "{r}"
+    );
+    // Saving the same count keeps its time; a new count starts again.
+    let again = w
+        .app
+        .put(
+            "/api/settings/bottles",
+            &w.manager,
+            json!({ "deposit_price": 0, "free_individual": 0, "free_legal": 0, "fleet": 100,
+                    "fleet_counted_at": "2000-01-01T00:00:00Z" }),
+        )
+        .await
+        .ok();
+    assert_eq!(again["fleet_counted_at"], json!(counted));
+    w.app
+        .put(
+            "/api/settings/bottles",
+            &w.manager,
+            json!({ "deposit_price": 0, "free_individual": 0, "free_legal": 0, "fleet": 98 }),
+        )
+        .await
+        .expect(200);
+    let r = w.app.get("/api/reports/bottles", &w.manager).await.ok();
+    assert_eq!(
+        (&r["gone_since_count"], &r["in_stock"]),
+        (&json!(0), &json!(90))
+    );
+    let e = w
+        .app
+        .put(
+            "/api/settings/bottles",
+            &w.manager,
+            json!({ "deposit_price": 0, "free_individual": 0, "free_legal": 0, "fleet": -1 }),
+        )
+        .await
+        .error(422);
+    assert_eq!(e["field"], "fleet");
+}

@@ -343,6 +343,36 @@ async fn a_cooler_due_for_sanitation_is_on_the_reminder_list_and_gets_its_stop_f
         .await
         .expect(200);
 
+    // The register shows the agreement and the last sanitation; the office
+    // has no moves for a rented cooler.
+    // A fresh load: the register lists what was registered since the page opened.
+    js(&c, "location.hash = '#equipment';").await;
+    c.refresh().await.expect("reload");
+    click(
+        &c,
+        "#equipment-table tr.equipment-row[data-serial='ECO-OLD']",
+    )
+    .await;
+    wait_until(&c, "#equipment-card .eq-rental-number", None, |t| {
+        t.starts_with("Договор аренды №")
+    })
+    .await;
+    wait_for(&c, "#equipment-card .eq-sanitized").await;
+    assert_eq!(
+        js(
+            &c,
+            "return document.querySelectorAll('#equipment-card button.move').length;"
+        )
+        .await,
+        json!(0)
+    );
+    wait_until(
+        &c,
+        "#equipment-history li.equipment-event[data-to='at_client'] .order-number",
+        None,
+        |t| t.starts_with("заказ №"),
+    )
+    .await;
     c.goto(&app.url("/reports")).await.expect("reports");
     click(&c, "#tab-sanitation").await;
     wait_until(

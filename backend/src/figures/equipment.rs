@@ -97,7 +97,8 @@ mod tests {
             (Delivered, Delivered, Deliver, None),
         ];
         for (from, to, action, want) in cases {
-            let got = effects(&order(from, action), &order(to, action));
+            let new = order(to, action);
+            let got = effects(&order(from, action), &new);
             assert_eq!(
                 got.first().map(|(e, _)| *e),
                 want,

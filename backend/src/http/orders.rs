@@ -841,6 +841,20 @@ pub async fn put_bottle_settings(
             return Err(Error::invalid(field, "must be at most 10000 bottles"));
         }
     }
+    if req.fleet.is_some_and(|n| !(0..=100_000_000).contains(&n)) {
+        return Err(Error::invalid(
+            "fleet",
+            "must be between 0 and 100000000 bottles",
+        ));
+    }
+    // The count's time is the server's: kept while the count stays.
+    let mut req = req;
+    let before = state.store.bottle_settings().await?;
+    req.fleet_counted_at = match (req.fleet, before.fleet) {
+        (None, _) => None,
+        (Some(n), Some(m)) if n == m => before.fleet_counted_at,
+        (Some(_), _) => Some(now()),
+    };
     let saved = state.store.set_bottle_settings(&req).await?;
     tracing::info!(by = %user.0.username, ?saved, "bottle settings changed");
     Ok(Json(saved))

@@ -285,6 +285,25 @@ pub async fn bottles(
         moves,
         &orders,
     );
+    // Bottles that left the company since its count: written off, sold.
+    let gone = match &settings.fleet_counted_at {
+        Some(at) if settings.fleet.is_some() => state
+            .store
+            .bottle_kind_totals(at, "9999")
+            .await?
+            .iter()
+            .filter(|k| {
+                matches!(
+                    k.kind,
+                    rodnik_shared::api::BottleMoveKind::WrittenOff
+                        | rodnik_shared::api::BottleMoveKind::Sold
+                )
+            })
+            .map(|k| -k.qty)
+            .sum(),
+        _ => 0,
+    };
+    let r = reports::bottles::with_stock(r, &settings, gone);
     let ex = Export {
         csv: reports::bottles::csv,
         sheets: reports::bottles::sheets,

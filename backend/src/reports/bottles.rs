@@ -100,9 +100,25 @@ pub fn report(
         deposit_bottles: c.deposit_bottles,
         deposit_held: c.deposit_held,
         uncovered: c.uncovered,
+        fleet: None,
+        fleet_counted_at: None,
+        gone_since_count: 0,
+        in_stock: None,
         moves,
         couriers: couriers(orders),
     }
+}
+
+/// The stock figure of `r`: the company's count less the bottles written
+/// off or sold since (`gone`, from the ledger) less those at clients now.
+pub fn with_stock(mut r: BottleReport, settings: &BottleSettings, gone: i64) -> BottleReport {
+    if let Some(fleet) = settings.fleet {
+        r.fleet = Some(fleet);
+        r.fleet_counted_at = settings.fleet_counted_at.clone();
+        r.gone_since_count = gone;
+        r.in_stock = Some(fleet - gone - r.at_clients);
+    }
+    r
 }
 
 /// Clients holding more than the free ones and their deposits cover.

@@ -129,6 +129,13 @@ pub struct BottleSettings {
     /// Bottles a legal client may hold without a deposit (by contract).
     #[serde(default)]
     pub free_legal: u32,
+    /// The company's own bottles in all, at clients and in stock, at the last
+    /// count (инвентаризация); `None`: not counted, no stock figure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fleet: Option<i64>,
+    /// When `fleet` was last changed (RFC 3339; set by the server).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fleet_counted_at: Option<String>,
 }
 
 impl BottleSettings {
@@ -212,6 +219,17 @@ pub struct BottleReport {
     /// Now: bottles held beyond the free ones and the deposits (the
     /// debtors' total, `GET /api/reports/bottle-debtors`).
     pub uncovered: i64,
+    /// Now, when the company counted its bottles (`BottleSettings::fleet`):
+    /// the count, the bottles lost (written off) or sold since, and what is
+    /// in stock: the count less those, less the bottles at clients.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fleet: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fleet_counted_at: Option<String>,
+    #[serde(default)]
+    pub gone_since_count: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_stock: Option<i64>,
     /// The period's moves by kind (`written_off`: lost).
     pub moves: Vec<BottleKindTotal>,
     /// By courier name.

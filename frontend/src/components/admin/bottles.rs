@@ -19,6 +19,9 @@ struct Texts {
     price_hint: &'static str,
     free_individual: &'static str,
     free_legal: &'static str,
+    fleet: &'static str,
+    fleet_hint: &'static str,
+    counted: &'static str,
     save: &'static str,
     saved: &'static str,
     bad_price: &'static str,
@@ -33,6 +36,9 @@ fn texts(lang: Lang) -> Texts {
             price_hint: "0: the company takes no deposits",
             free_individual: "Bottles an individual holds without a deposit",
             free_legal: "Bottles a legal client holds without a deposit",
+            fleet: "The company's bottles in all (last count)",
+            fleet_hint: "empty: not counted",
+            counted: "counted",
             save: "Save",
             saved: "Saved",
             bad_price: "Enter the deposit in roubles, e.g. 300.",
@@ -44,6 +50,9 @@ fn texts(lang: Lang) -> Texts {
             price_hint: "0 — компания не берёт залог",
             free_individual: "Бутылей у физлица без залога",
             free_legal: "Бутылей у юрлица без залога (по договору)",
+            fleet: "Всего бутылей у компании (по инвентаризации)",
+            fleet_hint: "пусто — не считали",
+            counted: "посчитано",
             save: "Сохранить",
             saved: "Сохранено",
             bad_price: "Введите залог в рублях, например 300.",
@@ -58,6 +67,8 @@ struct Typed {
     price: String,
     individual: String,
     legal: String,
+    fleet: String,
+    counted_at: Option<String>,
 }
 
 impl Typed {
@@ -66,6 +77,8 @@ impl Typed {
             price: crate::money::input(lang, s.deposit_price),
             individual: s.free_individual.to_string(),
             legal: s.free_legal.to_string(),
+            fleet: s.fleet.map(|n| n.to_string()).unwrap_or_default(),
+            counted_at: s.fleet_counted_at.clone(),
         }
     }
 }
@@ -124,10 +137,22 @@ pub fn BottleSettingsPanel() -> Html {
                 note.set(Some(Err(t.bad_count.to_string())));
                 return;
             };
+            let fleet = match current.fleet.trim() {
+                "" => None,
+                v => match v.parse::<i64>() {
+                    Ok(n) if n >= 0 => Some(n),
+                    _ => {
+                        note.set(Some(Err(t.bad_count.to_string())));
+                        return;
+                    }
+                },
+            };
             let put = BottleSettings {
                 deposit_price: price,
                 free_individual,
                 free_legal,
+                fleet,
+                fleet_counted_at: None,
             };
             let (typed, note, token) = (typed.clone(), note.clone(), token.clone());
             spawn_local(async move {
@@ -160,6 +185,12 @@ pub fn BottleSettingsPanel() -> Html {
             <label for="free-legal">{ t.free_legal }</label>
             <input id="free-legal" type="text" inputmode="numeric" value={current.legal.clone()}
                 oninput={field(|s, v| s.legal = v)} />
+            <label for="bottle-fleet">{ t.fleet }</label>
+            <input id="bottle-fleet" type="text" inputmode="numeric" value={current.fleet.clone()}
+                placeholder={t.fleet_hint} oninput={field(|s, v| s.fleet = v)} />
+            if let Some(at) = &current.counted_at {
+                <span id="bottle-fleet-counted" class="muted">{ format!("{} {}", t.counted, crate::clock::date_time_of(at)) }</span>
+            }
             <div class="form-actions">
                 <button id="bottle-settings-save" type="submit" class="btn btn-primary"
                     disabled={typed.is_none()}>{ t.save }</button>

@@ -239,7 +239,12 @@ pub fn EquipmentCard(p: &CardProps) -> Html {
     };
 
     let moves = {
-        let actions = allowed(e.state);
+        // Under an agreement the office does not move it: its stops do.
+        let actions = if e.rental_number.is_some() {
+            vec![]
+        } else {
+            allowed(e.state)
+        };
         let open = |a: EquipmentAction| {
             let state = state.clone();
             Callback::from(move |_: MouseEvent| state.dispatch(CardAction::OpenMove(a)))
@@ -322,6 +327,21 @@ pub fn EquipmentCard(p: &CardProps) -> Html {
                 <span class="eq-model">{ e.model.clone() }</span>
                 { client }
             </p>
+            if e.rental_number.is_some() || e.sanitized_on.is_some() {
+                <p class="eq-rental">
+                    if let Some(n) = e.rental_number {
+                        <span class="eq-rental-number" data-number={n.to_string()}>
+                            { match lang { Lang::Ru => format!("Договор аренды №{n}"), Lang::En => format!("Rental agreement №{n}") } }
+                        </span>
+                    }
+                    if let Some(d) = &e.sanitized_on {
+                        <span class="eq-sanitized" data-date={d.clone()}>
+                            { match lang { Lang::Ru => format!(" · санобработка {}", crate::components::client_card::short_date(d)),
+                                Lang::En => format!(" · sanitised {}", crate::components::client_card::short_date(d)) } }
+                        </span>
+                    }
+                </p>
+            }
             <p class="muted eq-dates">
                 { format!("{} {} · {} {}", te.registered_on, crate::clock::date_time_of(&e.created_at),
                     te.changed_on, crate::clock::date_time_of(&e.updated_at)) }
@@ -366,6 +386,9 @@ fn event_row(ev: &EquipmentEvent, lang: Lang) -> Html {
             <span class="who muted">{ ev.by_name.clone() }</span>
             if let Some(r) = &ev.reason {
                 <span class="reason">{ r.clone() }</span>
+            }
+            if let Some(n) = ev.order_number {
+                <span class="reason order-number">{ match lang { Lang::Ru => format!("заказ №{n}"), Lang::En => format!("order №{n}") } }</span>
             }
         </li>
     }

@@ -16,6 +16,7 @@ struct Texts {
     under_deposit: &'static str,
     deposits_held: &'static str,
     uncovered: &'static str,
+    in_stock: &'static str,
     empties: &'static str,
     courier_cols: [&'static str; 7],
     moves: &'static str,
@@ -37,6 +38,7 @@ fn texts(lang: Lang) -> Texts {
             under_deposit: "Under deposit",
             deposits_held: "Deposits held",
             uncovered: "Held beyond the rule",
+            in_stock: "In stock (count less lost, sold, at clients)",
             empties: "Empties per courier",
             courier_cols: [
                 "Courier",
@@ -71,6 +73,7 @@ fn texts(lang: Lang) -> Texts {
             under_deposit: "Под залогом",
             deposits_held: "Залогов на руках",
             uncovered: "Сверх правила",
+            in_stock: "На складе (инвентаризация − потеряно, продано, у клиентов)",
             empties: "Пустые по курьерам",
             courier_cols: [
                 "Курьер",
@@ -136,6 +139,9 @@ pub fn BottlesView(p: &BottlesProps) -> Html {
                 { figure("bottles-under-deposit", t.under_deposit, r.deposit_bottles.to_string()) }
                 { figure("bottles-deposits-held", t.deposits_held, money(r.deposit_held)) }
                 { figure("bottles-uncovered", t.uncovered, r.uncovered.to_string()) }
+                if let Some(n) = r.in_stock {
+                    { figure("bottles-in-stock", t.in_stock, n.to_string()) }
+                }
             </div>
             <h2>{ t.empties }</h2>
             if r.couriers.is_empty() {
