@@ -447,7 +447,7 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
             free_individual: 0,
             free_legal: 2,
             fleet: Some(at_clients + 600),
-            fleet_counted_at: Some(chrono::Utc::now().to_rfc3339()),
+            fleet_counted_at: None,
         })
         .await?;
     let legal: Vec<&rodnik_shared::api::ClientSummary> = clients

@@ -137,6 +137,7 @@ mod tests {
             deposit_price: Money(price),
             free_individual,
             free_legal,
+            ..BottleSettings::default()
         }
     }
 

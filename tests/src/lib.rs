@@ -392,6 +392,20 @@ impl App {
             .collect()
     }
 
+    /// The CSV a GET of `path` answers with: its header row and records.
+    pub async fn csv_rows(
+        &self,
+        path: &str,
+        token: &str,
+    ) -> (csv::StringRecord, Vec<csv::StringRecord>) {
+        let resp = self.get(path, token).await;
+        assert_eq!(resp.status, 200, "{path}: {}", resp.text);
+        let mut reader = csv::Reader::from_reader(resp.text.as_bytes());
+        let headers = reader.headers().expect("csv headers").clone();
+        let rows = reader.records().map(|r| r.expect("csv row")).collect();
+        (headers, rows)
+    }
+
     /// The length of the JSON array a GET answers with.
     pub async fn count(&self, path: &str, token: &str) -> usize {
         let v = self.get(path, token).await.ok();

@@ -780,9 +780,10 @@ async fn the_bottle_reports_count_circulation_empties_per_courier_and_debtors() 
         "{r}"
     );
     // The CSV is the couriers' table; the workbook has both, in Russian.
-    let csv = w.app.get(&format!("{path}&format=csv"), &w.manager).await;
-    let mut reader = csv::Reader::from_reader(csv.text.as_bytes());
-    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    let (_, rows) = w
+        .app
+        .csv_rows(&format!("{path}&format=csv"), &w.manager)
+        .await;
     assert_eq!(rows.len(), 1);
     assert_eq!(
         rows[0].iter().skip(2).collect::<Vec<_>>(),
@@ -839,12 +840,10 @@ async fn the_bottle_reports_count_circulation_empties_per_courier_and_debtors() 
         (&d["owed"], &d["owed_amount"]),
         (&json!(5), &json!(150_000))
     );
-    let csv = w
+    let (_, rows) = w
         .app
-        .get("/api/reports/bottle-debtors?format=csv", &w.manager)
+        .csv_rows("/api/reports/bottle-debtors?format=csv", &w.manager)
         .await;
-    let mut reader = csv::Reader::from_reader(csv.text.as_bytes());
-    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
     assert_eq!(rows.len(), 2);
     assert_eq!(
         (&rows[0][1], &rows[0][6], &rows[0][7]),

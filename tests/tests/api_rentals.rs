@@ -503,7 +503,6 @@ async fn the_months_rent_is_prorated_and_waived_by_the_bottles_the_address_took(
     );
     let fifteenth = first.with_day0(14).expect("15th").to_string();
 
-    let mut rented = vec![];
     for (name, phone, serial, start, bottles) in [
         (
             "Офис Альфа",
@@ -541,7 +540,6 @@ async fn the_months_rent_is_prorated_and_waived_by_the_bottles_the_address_took(
             w.dispatch(&id_of(&o)).await;
             w.deliver(&id_of(&o), 0).await.expect(200);
         }
-        rented.push(id_of(&made["rental"]));
     }
     let r = w
         .app
@@ -588,20 +586,14 @@ async fn the_months_rent_is_prorated_and_waived_by_the_bottles_the_address_took(
     assert_eq!((&r["agreements"], &r["waived"]), (&json!(3), &json!(1)));
 
     // The CSV and the workbook say the same.
-    let csv = w
+    let (headers, records) = w
         .app
-        .raw(
-            reqwest::Method::GET,
+        .csv_rows(
             &format!("/api/reports/rentals?month={month}&format=csv"),
-            Some(&w.manager),
-            None,
-            "",
+            &w.manager,
         )
         .await;
-    let mut reader = csv::Reader::from_reader(csv.text.as_bytes());
-    let headers = reader.headers().expect("headers").clone();
     let col = |h: &str| headers.iter().position(|x| x == h).expect(h);
-    let records: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
     let amounts: i64 = records
         .iter()
         .map(|r| r[col("amount")].parse::<i64>().expect("amount"))
@@ -655,7 +647,6 @@ async fn the_months_rent_is_prorated_and_waived_by_the_bottles_the_address_took(
             .error(422);
         assert_eq!(e["field"], "month", "{bad}: {e}");
     }
-    let _ = (rented, &w.op);
 }
 
 #[tokio::test]
@@ -710,7 +701,6 @@ async fn coolers_come_due_for_sanitation_and_a_sanitation_stop_starts_the_interv
         coolers.push((cooler, id_of(&made["rental"])));
     }
     let (old, old_rental) = coolers[0].clone();
-    let (new, _) = coolers[1].clone();
     assert_eq!(w.equipment(&old).await["sanitized_on"], json!(long_ago));
     let due_old = (chrono::NaiveDate::parse_from_str(&long_ago, "%Y-%m-%d").expect("day")
         + chrono::Months::new(6))
@@ -778,18 +768,10 @@ async fn coolers_come_due_for_sanitation_and_a_sanitation_stop_starts_the_interv
     assert_eq!(listed["rows"][0]["order_number"], o["number"]);
     assert_eq!(listed["ordered"], 1);
     // Read back as CSV and as a workbook.
-    let csv = w
+    let (_, records) = w
         .app
-        .raw(
-            reqwest::Method::GET,
-            "/api/reports/sanitation?format=csv",
-            Some(&w.manager),
-            None,
-            "",
-        )
+        .csv_rows("/api/reports/sanitation?format=csv", &w.manager)
         .await;
-    let mut reader = csv::Reader::from_reader(csv.text.as_bytes());
-    let records: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
     assert_eq!(records.len(), 1);
     assert_eq!(&records[0][3], "OLD-1");
     assert_eq!(&records[0][11], o["number"].to_string());
@@ -831,5 +813,4 @@ async fn coolers_come_due_for_sanitation_and_a_sanitation_stop_starts_the_interv
         .await
         .error(409);
     assert_eq!(e["code"], "invalid_transition");
-    let _ = new;
 }

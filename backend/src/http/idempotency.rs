@@ -80,8 +80,15 @@ impl Idem {
     }
 
     /// Whether the request carries a fresh key (so an answer is to be written).
-    pub fn is_held(&self) -> bool {
-        self.0.is_some()
+    /// The response body `v` serialises to, when the request holds a fresh
+    /// key (the bytes [`Idem::answer`] stores, the same `Json` sends).
+    pub fn body<T: serde::Serialize>(&self, v: &T) -> crate::error::Result<Option<String>> {
+        match self.0 {
+            Some(_) => serde_json::to_string(v)
+                .map(Some)
+                .map_err(|e| crate::error::Error::Internal(e.to_string())),
+            None => Ok(None),
+        }
     }
 
     /// The handler stored the answer with its own write: the layer leaves it be.

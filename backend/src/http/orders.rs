@@ -164,15 +164,30 @@ fn line_ids(lines: &std::result::Result<Vec<(String, Qty)>, FieldError>) -> Vec<
         .unwrap_or_default()
 }
 
-#[utoipa::path(post, path = "/api/orders", request_body = CreateOrder, responses((status = 201, body = Order)))]
-pub async fn create_order(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    idem: Idem,
-    ApiJson(req): ApiJson<CreateOrder>,
-) -> Result<(StatusCode, Json<Order>)> {
-    user.require_operator()?;
-    let valid_lines = validate::lines(&req.lines);
+/// A new order of `req`, not yet stored: validated and priced for its
+/// client (contract prices, else list prices), the deposit line by the rule
+/// or the operator's figure with a reason, carrying `tasks` (rented
+/// equipment; an order with tasks may have no lines), and the call it was
+/// taken on. With a `prefix`, the fields of errors about the stop itself are
+/// named inside it (`delivery.lines[0].qty`).
+async fn new_order(
+    state: &AppState,
+    user: &CurrentUser,
+    req: &CreateOrder,
+    tasks: Vec<rodnik_shared::api::EquipmentTask>,
+    prefix: &str,
+) -> Result<(Order, Option<rodnik_shared::api::Call>)> {
+    let at = |e: Error| match e {
+        Error::Validation(mut f) if !prefix.is_empty() => {
+            f.field = format!("{prefix}.{}", f.field);
+            Error::Validation(f)
+        }
+        other => other,
+    };
+    let valid_lines = match req.lines.is_empty() && !tasks.is_empty() {
+        true => Ok(vec![]),
+        false => validate::lines(&req.lines),
+    };
     let inputs = state
         .store
         .order_inputs(req.client_id.trim(), &line_ids(&valid_lines))
@@ -182,29 +197,31 @@ pub async fn create_order(
         .clone()
         .ok_or_else(|| Error::invalid("client_id", "no such client"))?;
     let address = address_in_use(&client.addresses, &req.address_id)?;
-    let valid_lines = valid_lines?;
-    refuse_off_sale(&valid_lines, &inputs, &[])?;
-    let lines = price_lines(valid_lines, &inputs)?;
+    let valid_lines = valid_lines.map_err(|e| at(e.into()))?;
+    refuse_off_sale(&valid_lines, &inputs, &[]).map_err(at)?;
+    let lines = price_lines(valid_lines, &inputs).map_err(at)?;
     let deposit = plan_deposit(
         &inputs,
         &client,
         &lines,
         req.deposit_bottles,
         req.deposit_reason.as_deref(),
-    )?;
-    let date = delivery_date(&state, &user, &req.delivery_date)?;
+    )
+    .map_err(at)?;
+    let date = delivery_date(state, user, &req.delivery_date).map_err(at)?;
     let window = req
         .window
         .as_ref()
         .map(|w| TimeWindow::parse(w, "window"))
-        .transpose()?;
+        .transpose()
+        .map_err(|e| at(e.into()))?;
     let courier = match req
         .courier_id
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        Some(id) => Some(courier(&state, id).await?),
+        Some(id) => Some(courier(state, id).await.map_err(at)?),
         None => None,
     };
     let call = match req
@@ -218,11 +235,11 @@ pub async fn create_order(
                 .store
                 .find_call(c)
                 .await?
-                .ok_or_else(|| Error::invalid("call_id", "no such call"))?,
+                .ok_or_else(|| at(Error::invalid("call_id", "no such call")))?,
         ),
         None => None,
     };
-    let note = optional_text(req.note.as_deref(), "note")?;
+    let note = optional_text(req.note.as_deref(), "note").map_err(|e| at(e.into()))?;
     let number = state.store.next_number("orders").await?;
     let order = Order::new(NewOrder {
         id: new_key(),
@@ -240,14 +257,23 @@ pub async fn create_order(
         note,
         call_id: call.as_ref().map(|c| c.id.clone()),
         deposit,
-        equipment: vec![],
+        equipment: tasks,
     });
+    Ok((order, call))
+}
+
+#[utoipa::path(post, path = "/api/orders", request_body = CreateOrder, responses((status = 201, body = Order)))]
+pub async fn create_order(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    idem: Idem,
+    ApiJson(req): ApiJson<CreateOrder>,
+) -> Result<(StatusCode, Json<Order>)> {
+    user.require_operator()?;
+    let (order, call) = new_order(&state, &user, &req, vec![], "").await?;
     // With an Idempotency-Key, the answer is stored in the order's own
     // transaction: the same bytes `Json` sends.
-    let body = match idem.is_held() {
-        true => Some(serde_json::to_string(&order).map_err(|e| Error::Internal(e.to_string()))?),
-        false => None,
-    };
+    let body = idem.body(&order)?;
     let answer = body
         .as_deref()
         .and_then(|b| idem.answer(StatusCode::CREATED, b));
@@ -265,10 +291,10 @@ pub async fn create_order(
     Ok((StatusCode::CREATED, Json(order)))
 }
 
-/// The order of a rental stop (issue 19): the equipment `tasks` and, with
-/// them, any goods the stop brings (`stop.lines`, may be empty), parsed and
-/// priced like `POST /api/orders` (the bottle deposit by the rule), for the
-/// client's address. Field names in errors are prefixed with `prefix`.
+/// The order of a rental stop (issue 19): the equipment `tasks` and any
+/// goods the stop brings (`stop.lines`, may be empty), for the client's
+/// address, as `POST /api/orders` makes one; errors about the stop are named
+/// inside `prefix`.
 pub(super) async fn rental_order(
     state: &AppState,
     user: &CurrentUser,
@@ -278,63 +304,19 @@ pub(super) async fn rental_order(
     tasks: Vec<rodnik_shared::api::EquipmentTask>,
     prefix: &str,
 ) -> Result<Order> {
-    let at = |e: Error| match e {
-        Error::Validation(mut f) => {
-            f.field = format!("{prefix}.{}", f.field);
-            Error::Validation(f)
-        }
-        other => other,
-    };
-    let valid_lines = match stop.lines.is_empty() {
-        true => vec![],
-        false => validate::lines(&stop.lines).map_err(|e| at(e.into()))?,
-    };
-    let ids: Vec<String> = valid_lines.iter().map(|(p, _)| p.clone()).collect();
-    let inputs = state.store.order_inputs(client_id.trim(), &ids).await?;
-    let client = inputs
-        .client
-        .clone()
-        .ok_or_else(|| Error::invalid("client_id", "no such client"))?;
-    let address = address_in_use(&client.addresses, address_id)?;
-    refuse_off_sale(&valid_lines, &inputs, &[]).map_err(at)?;
-    let lines = price_lines(valid_lines, &inputs).map_err(at)?;
-    let deposit = plan_deposit(&inputs, &client, &lines, None, None).map_err(at)?;
-    let date = delivery_date(state, user, &stop.delivery_date).map_err(at)?;
-    let window = stop
-        .window
-        .as_ref()
-        .map(|w| TimeWindow::parse(w, "window"))
-        .transpose()
-        .map_err(|e| at(e.into()))?;
-    let courier = match stop
-        .courier_id
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(id) => Some(courier(state, id).await.map_err(at)?),
-        None => None,
-    };
-    let note = optional_text(stop.note.as_deref(), "note").map_err(|e| at(e.into()))?;
-    let number = state.store.next_number("orders").await?;
-    Ok(Order::new(NewOrder {
-        id: new_key(),
-        number,
-        client_id: client.id.clone(),
-        client_name: client.name.clone(),
-        client_kind: client.kind,
-        address,
-        lines,
-        delivery_date: date.to_string(),
-        window,
-        courier: courier.map(|c| (c.id, c.name)),
-        created_by: user.id().to_string(),
-        created_at: now(),
-        note,
+    let req = CreateOrder {
+        client_id: client_id.to_string(),
+        address_id: address_id.to_string(),
+        lines: stop.lines.clone(),
+        delivery_date: stop.delivery_date.clone(),
+        window: stop.window.clone(),
+        courier_id: stop.courier_id.clone(),
         call_id: None,
-        deposit,
-        equipment: tasks,
-    }))
+        note: stop.note.clone(),
+        deposit_bottles: None,
+        deposit_reason: None,
+    };
+    Ok(new_order(state, user, &req, tasks, prefix).await?.0)
 }
 
 #[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
@@ -452,10 +434,7 @@ where
         }
         let (next, fx) = decide(&current, &now())?;
         // With an Idempotency-Key, its answer is written with the change.
-        let body = match idem.is_held() {
-            true => Some(serde_json::to_string(&next).map_err(|e| Error::Internal(e.to_string()))?),
-            false => None,
-        };
+        let body = idem.body(&next)?;
         let answer = body.as_deref().and_then(|b| idem.answer(StatusCode::OK, b));
         state
             .store
@@ -847,14 +826,6 @@ pub async fn put_bottle_settings(
             "must be between 0 and 100000000 bottles",
         ));
     }
-    // The count's time is the server's: kept while the count stays.
-    let mut req = req;
-    let before = state.store.bottle_settings().await?;
-    req.fleet_counted_at = match (req.fleet, before.fleet) {
-        (None, _) => None,
-        (Some(n), Some(m)) if n == m => before.fleet_counted_at,
-        (Some(_), _) => Some(now()),
-    };
     let saved = state.store.set_bottle_settings(&req).await?;
     tracing::info!(by = %user.0.username, ?saved, "bottle settings changed");
     Ok(Json(saved))

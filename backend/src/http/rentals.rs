@@ -36,6 +36,17 @@ pub fn router() -> Router<AppState> {
         )
 }
 
+/// Refuses a change named on another version of the agreement.
+fn fresh(r: &Rental, expected: Option<i64>) -> Result<()> {
+    match expected {
+        Some(v) if v != r.version => Err(Error::conflict(
+            "stale_version",
+            "the agreement changed meanwhile: reload it",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The agreement with its next sanitation filled in (in force only).
 fn with_due(mut r: Rental, months: u32) -> Rental {
     r.sanitation_due = match r.state {
@@ -66,16 +77,6 @@ fn free_from(v: Option<u32>) -> Result<Option<u32>> {
             "must be between 1 and 1000",
         )),
         other => Ok(other),
-    }
-}
-
-/// The order's and the agreement's answer, as the key's stored body.
-fn body_of<T: serde::Serialize>(idem: &Idem, v: &T) -> Result<Option<String>> {
-    match idem.is_held() {
-        true => serde_json::to_string(v)
-            .map(Some)
-            .map_err(|e| Error::Internal(e.to_string())),
-        false => Ok(None),
     }
 }
 
@@ -166,7 +167,7 @@ pub async fn create_rental(
         updated_at: now,
     };
     let answer_body = RentalWithOrder { rental, order };
-    let body = body_of(&idem, &answer_body)?;
+    let body = idem.body(&answer_body)?;
     let answer = body
         .as_deref()
         .and_then(|b| idem.answer(StatusCode::CREATED, b));
@@ -264,12 +265,7 @@ pub async fn patch_rental(
         None => None,
     };
     let current = state.store.require_rental(&id).await?;
-    if req.expected_version.is_some_and(|v| v != current.version) {
-        return Err(Error::conflict(
-            "stale_version",
-            "the agreement changed meanwhile: reload it",
-        ));
-    }
+    fresh(&current, req.expected_version)?;
     if !matches!(current.state, RentalState::Pending | RentalState::Active) {
         return Err(Error::conflict(
             "invalid_transition",
@@ -312,12 +308,7 @@ pub async fn end_rental(
 ) -> Result<(StatusCode, Json<RentalWithOrder>)> {
     user.require_operator()?;
     let current = state.store.require_rental(&id).await?;
-    if req.expected_version.is_some_and(|v| v != current.version) {
-        return Err(Error::conflict(
-            "stale_version",
-            "the agreement changed meanwhile: reload it",
-        ));
-    }
+    fresh(&current, req.expected_version)?;
     if current.state != RentalState::Active {
         return Err(Error::conflict(
             "invalid_transition",
@@ -359,7 +350,7 @@ pub async fn end_rental(
     rental.collect_order_number = Some(order.number);
     rental.updated_at = order.created_at.clone();
     let answer_body = RentalWithOrder { rental, order };
-    let body = body_of(&idem, &answer_body)?;
+    let body = idem.body(&answer_body)?;
     let answer = body
         .as_deref()
         .and_then(|b| idem.answer(StatusCode::CREATED, b));
@@ -443,7 +434,7 @@ pub async fn order_sanitation(
         "stop",
     )
     .await?;
-    let body = body_of(&idem, &order)?;
+    let body = idem.body(&order)?;
     let answer = body
         .as_deref()
         .and_then(|b| idem.answer(StatusCode::CREATED, b));

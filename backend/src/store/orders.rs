@@ -180,7 +180,7 @@ impl Store {
         call_key: Option<&str>,
         answer: Option<&IdemAnswer<'_>>,
     ) -> Result<()> {
-        let mut ids = vec![("rid", rid("orders", &o.id))];
+        let mut ids = vec![];
         let link = match call_key {
             Some(k) => {
                 ids.push(("call", rid("calls", k)));
@@ -188,13 +188,29 @@ impl Store {
             }
             None => "",
         };
-        let mut vars = json!({ "doc": order_doc(o, None), "oid": o.id });
+        self.insert_order_with(o, link, json!({ "oid": o.id }), ids, answer)
+            .await
+    }
+
+    /// Creates the order with `also` (statements over `vars` and `ids`, which
+    /// may THROW to refuse the whole), its report figures and `answer`, in
+    /// one transaction, retried on conflicts.
+    pub(super) async fn insert_order_with(
+        &self,
+        o: &Order,
+        also: &str,
+        mut vars: Value,
+        mut ids: Vec<(&'static str, surrealdb::types::Value)>,
+        answer: Option<&IdemAnswer<'_>>,
+    ) -> Result<()> {
+        ids.push(("rid", rid("orders", &o.id)));
+        vars["doc"] = order_doc(o, None);
         let answered = answer
             .map(|a| a.statement(&mut vars, &mut ids))
             .unwrap_or_default();
         let apply = apply_stats(&Stats::change(None, o), &mut vars);
         let sql = format!(
-            "BEGIN TRANSACTION; CREATE $rid CONTENT $doc; {link} {answered} {apply} COMMIT TRANSACTION;"
+            "BEGIN TRANSACTION; {also} CREATE $rid CONTENT $doc; {answered} {apply} COMMIT TRANSACTION;"
         );
         // A conflict on a shared figure row (or the call) cancels the whole
         // transaction, nothing written: run it again.

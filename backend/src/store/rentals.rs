@@ -11,11 +11,8 @@ use rodnik_shared::RentalState;
 use serde_json::{json, Value};
 
 use super::idem::IdemAnswer;
-use super::orders::order_doc;
-use super::stats::apply_stats;
 use super::{decode, decode_all, rid, strip_nulls, where_clause, Store};
 use crate::error::{Error, Result};
-use crate::figures::Stats;
 
 #[derive(serde::Deserialize)]
 struct OpenTasks {
@@ -54,40 +51,22 @@ impl Store {
         o: &Order,
         answer: Option<&IdemAnswer<'_>>,
     ) -> Result<()> {
-        let mut ids = vec![
-            ("rental", rid("rentals", &r.id)),
-            ("order", rid("orders", &o.id)),
-            ("equipment", rid("equipment", &r.equipment_id)),
-        ];
-        let mut vars = json!({
+        let reserve = "LET $reserved = (UPDATE $equipment SET rental_id = $rental_id,
+                 rental_number = $number, version += 1, updated_at = $now
+               WHERE state = 'in_stock' AND rental_id = NONE RETURN id);
+             IF array::len($reserved) = 0 { THROW 'equipment_taken' };
+             CREATE $rental CONTENT $rdoc RETURN NONE;";
+        let vars = json!({
             "rdoc": rental_doc(r),
-            "odoc": order_doc(o, None),
             "rental_id": r.id,
             "number": r.number,
             "now": r.created_at,
         });
-        let answered = answer
-            .map(|a| a.statement(&mut vars, &mut ids))
-            .unwrap_or_default();
-        let apply = apply_stats(&Stats::change(None, o), &mut vars);
-        let sql = format!(
-            "BEGIN TRANSACTION;
-             LET $reserved = (UPDATE $equipment SET rental_id = $rental_id,
-                 rental_number = $number, version += 1, updated_at = $now
-               WHERE state = 'in_stock' AND rental_id = NONE RETURN id);
-             IF array::len($reserved) = 0 {{ THROW 'equipment_taken' }};
-             CREATE $rental CONTENT $rdoc RETURN NONE;
-             CREATE $order CONTENT $odoc RETURN NONE;
-             {answered}
-             {apply}
-             COMMIT TRANSACTION;"
-        );
-        let written = self
-            .retrying(|| self.run_with(&sql, vars.clone(), ids.clone()))
-            .await;
-        self.forget_routes();
-        written?;
-        Ok(())
+        let ids = vec![
+            ("rental", rid("rentals", &r.id)),
+            ("equipment", rid("equipment", &r.equipment_id)),
+        ];
+        self.insert_order_with(o, reserve, vars, ids, answer).await
     }
 
     /// Stores the collection order `o` of the agreement `r` (active, at
@@ -99,38 +78,13 @@ impl Store {
         o: &Order,
         answer: Option<&IdemAnswer<'_>>,
     ) -> Result<()> {
-        let mut ids = vec![
-            ("rental", rid("rentals", &r.id)),
-            ("order", rid("orders", &o.id)),
-        ];
-        let mut vars = json!({
-            "odoc": order_doc(o, None),
-            "v": r.version,
-            "oid": o.id,
-            "onum": o.number,
-            "now": o.created_at,
-        });
-        let answered = answer
-            .map(|a| a.statement(&mut vars, &mut ids))
-            .unwrap_or_default();
-        let apply = apply_stats(&Stats::change(None, o), &mut vars);
-        let sql = format!(
-            "BEGIN TRANSACTION;
-             LET $ordered = (UPDATE $rental SET collect_order_id = $oid,
+        let mark = "LET $ordered = (UPDATE $rental SET collect_order_id = $oid,
                  collect_order_number = $onum, version += 1, updated_at = $now
                WHERE version = $v AND state = 'active' AND collect_order_id = NONE RETURN id);
-             IF array::len($ordered) = 0 {{ THROW 'rental_changed' }};
-             CREATE $order CONTENT $odoc RETURN NONE;
-             {answered}
-             {apply}
-             COMMIT TRANSACTION;"
-        );
-        let written = self
-            .retrying(|| self.run_with(&sql, vars.clone(), ids.clone()))
-            .await;
-        self.forget_routes();
-        written?;
-        Ok(())
+             IF array::len($ordered) = 0 { THROW 'rental_changed' };";
+        let vars = json!({ "v": r.version, "oid": o.id, "onum": o.number, "now": o.created_at });
+        let ids = vec![("rental", rid("rentals", &r.id))];
+        self.insert_order_with(o, mark, vars, ids, answer).await
     }
 
     /// Writes `new` (its terms) over the stored agreement only if it is

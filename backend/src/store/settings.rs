@@ -92,8 +92,18 @@ impl Store {
         &self,
         new: &rodnik_shared::api::BottleSettings,
     ) -> Result<rodnik_shared::api::BottleSettings> {
+        let at = chrono::Utc::now().to_rfc3339();
         self.update_settings_row("bottles", |s: &mut rodnik_shared::api::BottleSettings| {
-            *s = new.clone();
+            // The count's time is the server's: kept while the count stays.
+            let counted_at = match (new.fleet, s.fleet) {
+                (None, _) => None,
+                (Some(n), Some(m)) if n == m => s.fleet_counted_at.clone(),
+                (Some(_), _) => Some(at.clone()),
+            };
+            *s = rodnik_shared::api::BottleSettings {
+                fleet_counted_at: counted_at,
+                ..new.clone()
+            };
             Ok(())
         })
         .await

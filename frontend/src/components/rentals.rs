@@ -403,6 +403,19 @@ pub fn ClientRentals(p: &RentalsProps) -> Html {
             { field_error("delivery_date") }
         </label>
     };
+    // Send (saving while busy) and cancel, under each form.
+    let actions = |id: &'static str, label: &'static str| {
+        let form = form.clone();
+        html! {
+            <div class="form-actions">
+                <button type="submit" {id} class="btn primary" disabled={*busy}>
+                    { if *busy { t.saving } else { label } }
+                </button>
+                <button type="button" class="btn"
+                    onclick={Callback::from(move |_: MouseEvent| form.set(Form::Closed))}>{ t.cancel }</button>
+            </div>
+        }
+    };
     let shown: Vec<&Rental> = match &*rentals {
         Some(Ok(list)) => list
             .iter()
@@ -479,15 +492,7 @@ pub fn ClientRentals(p: &RentalsProps) -> Html {
                             <input id="rental-note" type="text" value={d.note.clone()} oninput={set(|d, v| d.note = v)} />
                         </label>
                         { other_error.clone() }
-                        <div class="form-actions">
-                            <button type="submit" id="rental-save" class="btn primary" disabled={*busy}>
-                                { if *busy { t.saving } else { t.save } }
-                            </button>
-                            <button type="button" class="btn" onclick={{
-                                let form = form.clone();
-                                Callback::from(move |_: MouseEvent| form.set(Form::Closed))
-                            }}>{ t.cancel }</button>
-                        </div>
+                        { actions("rental-save", t.save) }
                     </form>
                 },
                 Form::End(_) | Form::Sanitize(_) => html! {
@@ -499,15 +504,7 @@ pub fn ClientRentals(p: &RentalsProps) -> Html {
                             <input id="rental-note" type="text" value={d.note.clone()} oninput={set(|d, v| d.note = v)} />
                         </label>
                         { other_error.clone() }
-                        <div class="form-actions">
-                            <button type="submit" id="rental-end-save" class="btn primary" disabled={*busy}>
-                                { if *busy { t.saving } else if matches!(&*form, Form::End(_)) { t.end } else { t.order_sanitation } }
-                            </button>
-                            <button type="button" class="btn" onclick={{
-                                let form = form.clone();
-                                Callback::from(move |_: MouseEvent| form.set(Form::Closed))
-                            }}>{ t.cancel }</button>
-                        </div>
+                        { actions("rental-end-save", if matches!(&*form, Form::End(_)) { t.end } else { t.order_sanitation }) }
                     </form>
                 },
             } }
