@@ -31,6 +31,11 @@ impl AppState {
     pub async fn start(cfg: Config) -> Result<AppState> {
         let store = Store::connect_as(&cfg.db, cfg.db_root.clone()).await?;
         store.set_session_limits(cfg.sessions);
+        store.set_time_zone(cfg.tz);
+        // A month's closing a stopped process left running: marked failed.
+        store
+            .fail_interrupted_jobs(&chrono::Utc::now().to_rfc3339())
+            .await?;
         if let Some(password) = first_admin(&store, cfg.admin_password.clone()).await? {
             // Printed once, on purpose, so the operator of the server can log in.
             println!("Created user 'admin' with password: {password}");

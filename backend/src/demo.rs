@@ -177,6 +177,7 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
                     .collect(),
                 inn: Some(format!("77{:08}", rng.gen_range(0..100_000_000))),
                 note: rng.gen_bool(0.3).then(|| "Счёт в конце месяца".to_string()),
+                requisites: None,
             }
         } else {
             CreateClient {
@@ -190,6 +191,7 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
                 addresses: vec![address(&mut rng, false)],
                 inn: None,
                 note: rng.gen_bool(0.1).then(|| "Звонить за час".to_string()),
+                requisites: None,
             }
         };
         let valid = validate::client(&req, "RU")?;
@@ -221,6 +223,7 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
     let windows = TimeWindow::standard();
     let mut number = 0i64;
     let mut bottles: HashMap<String, i64> = HashMap::new();
+    let mut accounts: HashMap<String, Vec<crate::figures::account::AccountRow>> = HashMap::new();
     let total_days = (today + Duration::days(1) - start).num_days() as u64 + 1;
     let bar = ProgressBar::new(total_days);
     bar.set_style(
@@ -389,6 +392,10 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
                     let fx;
                     (order, fx) = on_route.deliver(delivery, &at)?;
                     *bottles.entry(c.summary.id.clone()).or_insert(0) += fx.bottles_delta;
+                    accounts
+                        .entry(c.summary.id.clone())
+                        .or_default()
+                        .extend(crate::figures::account::moves(&on_route, &order));
                 }
             } else if day == today && roll < 0.85 {
                 let end = next_stop(&order);
@@ -450,6 +457,18 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
             fleet_counted_at: None,
         })
         .await?;
+    let manager = operators
+        .iter()
+        .find(|u| u.role == Role::Manager)
+        .unwrap_or(&operators[0]);
+    demo_accounts(
+        state,
+        &clients.iter().map(|c| &c.summary).collect::<Vec<_>>(),
+        accounts,
+        manager,
+        &mut rng,
+    )
+    .await?;
     let legal: Vec<&rodnik_shared::api::ClientSummary> = clients
         .iter()
         .filter(|c| c.summary.kind == ClientKind::Legal && !c.lost)
@@ -462,6 +481,149 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
         clients.len()
     );
     print_logins();
+    Ok(())
+}
+
+/// The clients' accounts: what the deliveries charged and the couriers
+/// took; legal clients have contracts and pay each month's charges by bank
+/// transfer some days after the month's end, a few late (overdue now), a
+/// few individuals owe a little from a short payment at the door.
+async fn demo_accounts(
+    state: &AppState,
+    clients: &[&rodnik_shared::api::ClientSummary],
+    mut accounts: HashMap<String, Vec<crate::figures::account::AccountRow>>,
+    manager: &User,
+    rng: &mut StdRng,
+) -> Result<()> {
+    use crate::figures::account::AccountRow;
+    use rodnik_shared::api::{AccountMoveKind, Contract, PaymentMethod};
+    let store = &state.store;
+    let today = state.cfg.today();
+    for (i, c) in clients.iter().enumerate() {
+        let mut rows = accounts.remove(&c.id).unwrap_or_default();
+        if c.kind == ClientKind::Legal {
+            let payment_days = [10u32, 15, 30][i % 3];
+            let contract = Contract {
+                number: format!("{}/{}", i + 1, today.year() - 1),
+                date: NaiveDate::from_ymd_opt(today.year() - 1, 1 + (i % 12) as u32, 10)
+                    .unwrap_or(today)
+                    .to_string(),
+                payment_days,
+                credit_limit: (i % 2 == 0).then_some(Money(3_000_000)),
+                allowed_until: None,
+                allowed_by: None,
+            };
+            let requisites = rodnik_shared::api::Requisites {
+                full_name: c.name.replace(&format!(" #{}", i + 1), ""),
+                kpp: format!("77{:02}01001", i % 50),
+                address: c
+                    .active_addresses()
+                    .next()
+                    .map(|a| a.text.clone())
+                    .unwrap_or_default(),
+                email: format!("buh{}@example.ru", i + 1),
+                ..Default::default()
+            };
+            store
+                .edit_client(&c.id, None, |mut s| {
+                    s.contract = Some(contract.clone());
+                    s.requisites = Some(requisites.clone());
+                    Ok(s)
+                })
+                .await?;
+            // Each month's charges paid after the month's end and the
+            // deferment; one client in eight pays late.
+            let late = rng.gen_bool(0.125);
+            let mut by_month: std::collections::BTreeMap<(i32, u32), i64> = Default::default();
+            for r in &rows {
+                if let Ok(d) = NaiveDate::parse_from_str(&r.day, "%Y-%m-%d") {
+                    *by_month.entry((d.year(), d.month())).or_default() += r.amount.0;
+                }
+            }
+            for ((y, m), sum) in by_month {
+                let Some(first) = NaiveDate::from_ymd_opt(y, m, 1) else {
+                    continue;
+                };
+                let end = rodnik_shared::account::month_end(first);
+                let delay =
+                    i64::from(payment_days) - rng.gen_range(0..5) + if late { 45 } else { 0 };
+                let paid = end + Duration::days(delay.max(1));
+                if paid >= today || sum <= 0 {
+                    continue;
+                }
+                rows.push(AccountRow {
+                    client_id: c.id.clone(),
+                    kind: AccountMoveKind::Payment,
+                    amount: Money(-sum),
+                    method: Some(PaymentMethod::Bank),
+                    order_id: None,
+                    order_number: None,
+                    day: paid.to_string(),
+                    reference: Some(format!(
+                        "п/п {} от {}",
+                        rng.gen_range(100..9999),
+                        paid.format("%d.%m.%Y")
+                    )),
+                    reason: None,
+                    by: Some(manager.id.clone()),
+                    by_name: Some(manager.name.clone()),
+                    at: format!("{paid}T09:00:00.000Z"),
+                });
+            }
+        } else if i % 17 == 0 {
+            // Paid 100 roubles short at the last delivery.
+            if let Some(last) = rows
+                .iter()
+                .rposition(|r| r.kind == AccountMoveKind::Payment)
+            {
+                rows[last].amount = Money(rows[last].amount.0 + 10_000);
+            }
+        }
+        rows.sort_by(|a, b| (&a.day, &a.at).cmp(&(&b.day, &b.at)));
+        store.load_account(&c.id, &rows).await?;
+    }
+    // The company's requisites, and last month closed: its documents issued.
+    let company = rodnik_shared::api::CompanySettings {
+        name: "ООО «Родник»".into(),
+        inn: "7701234567".into(),
+        kpp: "770101001".into(),
+        ogrn: "1027700132195".into(),
+        address: "г. Москва, ул. Родниковая, д. 1".into(),
+        phone: "+7 495 123-45-67".into(),
+        email: "billing@rodnik.example".into(),
+        bank_name: "ПАО Сбербанк".into(),
+        bik: "044525225".into(),
+        account: "40702810900000000001".into(),
+        corr_account: "30101810400000000225".into(),
+        director: "Андреев П. С.".into(),
+        accountant: "Козлова М. В.".into(),
+        vat_rate: None,
+        transfer_doc: rodnik_shared::api::TransferDoc::Upd,
+        invoice_prefix: String::new(),
+        transfer_prefix: String::new(),
+        yearly_numbers: true,
+        smtp: None,
+    };
+    let company = store.set_company_settings(&company).await?;
+    let first_this = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).unwrap_or(today);
+    let last_month = (first_this - Duration::days(1)).format("%Y-%m").to_string();
+    let (year, month, first, last) = crate::documents::close::month_of(&last_month)?;
+    let rent = crate::documents::close::rent_by_client(store, year, month, first, last).await?;
+    let legal = store
+        .legal_clients_delivered(&first.to_string(), &last.to_string())
+        .await?;
+    for id in legal {
+        crate::documents::close::close_client(
+            store,
+            &company,
+            &id,
+            &last_month,
+            rent.get(&id).map(Vec::as_slice).unwrap_or(&[]),
+            today,
+            (&manager.id, &manager.name),
+        )
+        .await?;
+    }
     Ok(())
 }
 

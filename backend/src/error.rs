@@ -33,6 +33,10 @@ pub enum Error {
     /// The request ran longer than the server allows.
     #[error("the request took too long")]
     Timeout,
+    /// A server we depend on (the mail server, the fiscal service) refused
+    /// or did not answer (502).
+    #[error("{0}")]
+    Upstream(String),
 }
 
 impl Error {

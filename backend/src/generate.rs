@@ -201,6 +201,7 @@ pub async fn generate(state: &AppState, shape: &Shape) -> Result<Made> {
                 addresses: (0..n).map(|_| address(&mut rng, true)).collect(),
                 inn: Some(format!("77{:08}", rng.gen_range(0..100_000_000))),
                 note: rng.gen_bool(0.3).then(|| "Счёт в конце месяца".to_string()),
+                requisites: None,
             }
         } else {
             CreateClient {
@@ -214,6 +215,7 @@ pub async fn generate(state: &AppState, shape: &Shape) -> Result<Made> {
                 addresses: vec![address(&mut rng, false)],
                 inn: None,
                 note: rng.gen_bool(0.1).then(|| "Звонить за час".to_string()),
+                requisites: None,
             }
         };
         let valid = validate::client(&req, "RU")?;
@@ -232,6 +234,9 @@ pub async fn generate(state: &AppState, shape: &Shape) -> Result<Made> {
             bottles_held: 0,
             deposit_bottles: 0,
             deposit_held: Money::ZERO,
+            balance: Money::ZERO,
+            contract: None,
+            requisites: None,
             version: 0,
             noted_at: None,
         };

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod backup;
 pub mod config;
 pub mod demo;
+pub mod documents;
 pub mod error;
 pub mod figures;
 pub mod generate;

@@ -422,6 +422,9 @@ pub struct CreateClient {
     pub inn: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// A legal client's requisites for documents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requisites: Option<Requisites>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
@@ -444,6 +447,13 @@ pub struct PatchClient {
     pub inn: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     pub note: Option<Option<String>>,
+    /// Replaces the requisites; `null` clears them.
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub requisites: Option<Option<Requisites>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
@@ -474,6 +484,16 @@ pub struct ClientSummary {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub deposit_held: Money,
+    /// The account's balance, kopecks: + the client owes, - paid in advance.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub balance: Money,
+    /// The contract's terms (`PUT /api/clients/{id}/contract`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract: Option<Contract>,
+    /// A legal client's requisites for documents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requisites: Option<Requisites>,
     /// Grows on every edit; edits name the version they were made on.
     #[serde(default, alias = "rev")]
     pub version: i64,
@@ -511,6 +531,9 @@ pub struct ClientCard {
     pub client: ClientSummary,
     pub active_orders: Vec<Order>,
     pub recent_orders: Vec<Order>,
+    /// Where the account stands today: owed, since when, overdue, held.
+    #[serde(default)]
+    pub account: AccountSummary,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -767,6 +790,10 @@ pub struct CreateOrder {
     /// Why the deposit differs from the rule (required then).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deposit_reason: Option<String>,
+    /// A manager takes the order although the client is overdue or over
+    /// the credit limit (409 `credit_hold` otherwise; 403 for others).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_credit: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -1132,16 +1159,20 @@ pub struct LostClientsReport {
 }
 
 // Report charts and call lists live in their own files (`api/trends.rs`, `api/call_lists.rs`).
+mod account;
 mod bottles;
 mod call_lists;
 mod cash;
+mod documents;
 mod equipment;
 mod reasons;
 mod telephony;
 mod trends;
+pub use account::*;
 pub use bottles::*;
 pub use call_lists::*;
 pub use cash::*;
+pub use documents::*;
 pub use equipment::*;
 pub use reasons::*;
 pub use telephony::*;
@@ -1185,12 +1216,16 @@ mod tests {
                 note: None,
                 deposit_bottles: 0,
                 deposit_held: Money::ZERO,
+                balance: Money::ZERO,
+                contract: None,
+                requisites: None,
                 bottles_held: 2,
                 version: 3,
                 noted_at: None,
             },
             active_orders: vec![],
             recent_orders: vec![],
+            account: Default::default(),
         };
         let v = serde_json::to_value(&card).unwrap();
         assert_eq!(v["id"], "c1");

@@ -3,6 +3,7 @@
 //! response types of the HTTP API. No I/O: this crate also builds for wasm32,
 //! so the browser and the server agree on every rule by construction.
 
+pub mod account;
 pub mod api;
 pub mod bottles;
 pub mod equipment;
@@ -10,6 +11,7 @@ pub mod order;
 pub mod pricing;
 pub mod validate;
 pub mod values;
+pub mod words;
 
 pub use order::{
     Cause, Delivery, DoorReschedule, Effects, NewOrder, OrderAction, OrderEdit, OrderState,

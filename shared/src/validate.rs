@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use crate::api::{AddressInput, CreateClient, LineInput};
+use crate::api::{AddressInput, CreateClient, LineInput, Requisites};
 use crate::values::{ClientKind, FieldError, Phone, Qty};
 
 pub const MAX_TEXT: usize = 500;
@@ -171,6 +171,58 @@ pub struct ValidClient {
     pub addresses: Vec<ValidAddress>,
     pub inn: Option<String>,
     pub note: Option<String>,
+    pub requisites: Option<Requisites>,
+}
+
+/// A legal client's requisites, trimmed and checked (`None` when all are
+/// empty): КПП and БИК 9 digits, accounts 20, an e-mail address.
+pub fn requisites(r: Option<&Requisites>) -> Result<Option<Requisites>, FieldError> {
+    let Some(r) = r else {
+        return Ok(None);
+    };
+    let text = |v: &str, field: &str| -> Result<String, FieldError> {
+        Ok(optional_text(Some(v), &format!("requisites.{field}"))?.unwrap_or_default())
+    };
+    let digits = |v: &str, n: usize, field: &str| -> Result<String, FieldError> {
+        let v = v.trim();
+        if v.is_empty() || (v.len() == n && v.chars().all(|c| c.is_ascii_digit())) {
+            Ok(v.to_string())
+        } else {
+            Err(FieldError::new(
+                format!("requisites.{field}"),
+                format!("must be {n} digits"),
+            ))
+        }
+    };
+    let email = r.email.trim();
+    let valid_email = email.is_empty()
+        || (email.len() <= 254
+            && email.split_once('@').is_some_and(|(user, host)| {
+                !user.is_empty()
+                    && host.contains('.')
+                    && !host.starts_with('.')
+                    && !host.ends_with('.')
+            })
+            && !email
+                .chars()
+                .any(|c| c.is_whitespace() || c == ',' || c == ';' || c == '<' || c == '>'));
+    if !valid_email {
+        return Err(FieldError::new(
+            "requisites.email",
+            "must be one e-mail address",
+        ));
+    }
+    let out = Requisites {
+        full_name: text(&r.full_name, "full_name")?,
+        kpp: digits(&r.kpp, 9, "kpp")?,
+        address: text(&r.address, "address")?,
+        bank_name: text(&r.bank_name, "bank_name")?,
+        bik: digits(&r.bik, 9, "bik")?,
+        account: digits(&r.account, 20, "account")?,
+        corr_account: digits(&r.corr_account, 20, "corr_account")?,
+        email: email.to_string(),
+    };
+    Ok((out != Requisites::default()).then_some(out))
 }
 
 pub fn phones(list: &[String], region: &str) -> Result<Vec<Phone>, FieldError> {
@@ -222,6 +274,7 @@ pub fn client(c: &CreateClient, region: &str) -> Result<ValidClient, FieldError>
         addresses,
         inn: inn(c.inn.as_deref())?,
         note: optional_text(c.note.as_deref(), "note")?,
+        requisites: requisites(c.requisites.as_ref())?,
     })
 }
 
@@ -295,6 +348,7 @@ mod tests {
             }],
             inn: None,
             note: Some("  ".into()),
+            requisites: None,
         }
     }
 

@@ -6,6 +6,7 @@ pub mod crash;
 pub mod oracle;
 pub mod pbx;
 pub mod phones;
+pub mod smtp;
 
 use std::time::Duration;
 

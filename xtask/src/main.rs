@@ -164,6 +164,19 @@ fn setup(browser: bool) -> Result<(), String> {
             &format!("wasm-bindgen-cli@{WASM_BINDGEN_VERSION}"),
         ]))?;
     }
+    // The documents' tests read their PDFs back with pdftotext.
+    if browser && !Path::new("/usr/bin/pdftotext").exists() {
+        if is_root() {
+            status(Command::new("apt-get").args(["update", "-qq"]))?;
+            status(
+                Command::new("apt-get")
+                    .args(["install", "-y", "-qq", "--no-install-recommends", "poppler-utils"])
+                    .env("DEBIAN_FRONTEND", "noninteractive"),
+            )?;
+        } else {
+            return Err("The documents' tests read PDFs with pdftotext: run `sudo apt-get install -y poppler-utils`, then run this again.".into());
+        }
+    }
     if browser {
         let have =
             Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists();

@@ -20,6 +20,7 @@
 //! - `stat_client:[client]`: delivered orders, open orders, last delivery date
 //!   (lost clients).
 
+pub mod account;
 pub mod bottles;
 pub mod equipment;
 pub mod pack;

@@ -45,6 +45,7 @@ pub async fn create_client(
             client,
             active_orders: vec![],
             recent_orders: vec![],
+            account: Default::default(),
         }),
     ))
 }
@@ -210,6 +211,9 @@ pub async fn patch_client(
             if let Some(note) = &req.note {
                 c.note = validate::optional_text(note.as_deref(), "note")?;
             }
+            if let Some(r) = &req.requisites {
+                c.requisites = validate::requisites(r.as_ref())?;
+            }
             keeps_an_address(&c, "addresses")?;
             Ok(c)
         })
@@ -363,16 +367,46 @@ pub async fn history(
     ))
 }
 
+/// A page of a ledger (bottles, account), newest first.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
-pub struct BottlesQuery {
+pub struct MovesQuery {
     /// The `next_before` of the previous page.
     pub before: Option<String>,
     /// Moves per page, 1 to 200 (default 50).
     pub limit: Option<usize>,
 }
 
+impl MovesQuery {
+    /// The page size and the cursor (`at|id` as `next_before` gives it), checked.
+    pub fn page(&self) -> Result<(usize, Option<(&str, &str)>)> {
+        let limit = self.limit.unwrap_or(50);
+        if !(1..=200).contains(&limit) {
+            return Err(Error::invalid("limit", "must be between 1 and 200"));
+        }
+        let before = match self
+            .before
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(b) => Some(
+                b.split_once('|')
+                    .filter(|(at, id)| {
+                        chrono::DateTime::parse_from_rfc3339(at).is_ok()
+                            && !id.is_empty()
+                            && id.len() <= 64
+                            && id.chars().all(|c| c.is_ascii_alphanumeric())
+                    })
+                    .ok_or_else(|| Error::invalid("before", "must be a page's next_before"))?,
+            ),
+            None => None,
+        };
+        Ok((limit, before))
+    }
+}
+
 /// The client's bottle balance and ledger, newest first (issue 19).
-#[utoipa::path(get, path = "/api/clients/{id}/bottles", params(BottlesQuery),
+#[utoipa::path(get, path = "/api/clients/{id}/bottles", params(MovesQuery),
     responses((status = 200, body = rodnik_shared::api::ClientBottles),
               (status = 404, body = rodnik_shared::api::ErrorBody),
               (status = 422, body = rodnik_shared::api::ErrorBody)))]
@@ -380,26 +414,10 @@ pub async fn bottles(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
-    ApiQuery(q): ApiQuery<BottlesQuery>,
+    ApiQuery(q): ApiQuery<MovesQuery>,
 ) -> Result<Json<rodnik_shared::api::ClientBottles>> {
     user.require_operator()?;
-    let limit = q.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(Error::invalid("limit", "must be between 1 and 200"));
-    }
-    let before = match q.before.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(b) => Some(
-            b.split_once('|')
-                .filter(|(at, id)| {
-                    chrono::DateTime::parse_from_rfc3339(at).is_ok()
-                        && !id.is_empty()
-                        && id.len() <= 64
-                        && id.chars().all(|c| c.is_ascii_alphanumeric())
-                })
-                .ok_or_else(|| Error::invalid("before", "must be a page's next_before"))?,
-        ),
-        None => None,
-    };
+    let (limit, before) = q.page()?;
     let client = state.store.require_client(&id).await?;
     let mut answer = state.store.client_bottles(&id, before, limit).await?;
     answer.free = state.store.bottle_settings().await?.free_for(client.kind);

@@ -19,6 +19,7 @@ impl Error {
             Error::Db(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Error::Timeout | Error::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             Error::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+            Error::Upstream(_) => StatusCode::BAD_GATEWAY,
         }
     }
 
@@ -32,6 +33,7 @@ impl Error {
             Error::Validation(f) => ("validation_failed", f.to_string(), Some(f.field.clone())),
             Error::TooManyAttempts(_) => ("too_many_attempts", self.to_string(), None),
             Error::Busy(_) => ("busy", self.to_string(), None),
+            Error::Upstream(m) => ("upstream_failed", m.clone(), None),
             Error::Timeout => (
                 "timeout",
                 "the server took too long; try again (with the same Idempotency-Key)".to_string(),

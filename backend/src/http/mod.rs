@@ -1,10 +1,12 @@
 //! The HTTP API: one module per resource, each with its own `router()`.
 
+mod account;
 mod backup;
 mod call_lists;
 mod cash;
 mod catalogue;
 mod clients;
+mod documents;
 mod equipment;
 pub mod error;
 pub mod extract;
@@ -65,6 +67,8 @@ pub fn router(state: AppState) -> Router {
         .merge(users::router())
         .merge(catalogue::router())
         .merge(clients::router())
+        .merge(account::router())
+        .merge(documents::router())
         .merge(equipment::router())
         .merge(orders::router())
         .merge(rentals::router())

@@ -4,8 +4,8 @@ use axum::Json;
 use utoipa::OpenApi;
 
 use super::{
-    backup, call_lists, cash, catalogue, clients, equipment, metrics, orders, pbx, ready, reasons,
-    rentals, reports, telephony, users, wallboard,
+    account, backup, call_lists, cash, catalogue, clients, documents, equipment, metrics, orders,
+    pbx, ready, reasons, rentals, reports, telephony, users, wallboard,
 };
 
 #[derive(OpenApi)]
@@ -40,6 +40,20 @@ use super::{
         clients::edit_address,
         clients::add_note,
         clients::list_notes,
+        account::account,
+        account::add_move,
+        account::put_contract,
+        documents::get_company,
+        documents::put_company,
+        documents::list_documents,
+        documents::get_document,
+        documents::document_pdf,
+        documents::document_xlsx,
+        documents::close_month,
+        documents::list_jobs,
+        documents::get_job,
+        documents::reconciliation,
+        documents::send_document,
         clients::history,
         clients::bottles,
         clients::move_bottles,

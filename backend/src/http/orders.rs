@@ -240,6 +240,11 @@ async fn new_order(
         None => None,
     };
     let note = optional_text(req.note.as_deref(), "note").map_err(|e| at(e.into()))?;
+    // What the order will add to the account, against the contract's terms.
+    let extra = lines.iter().map(|l| l.amount).sum::<Money>()
+        + deposit.as_ref().map_or(Money::ZERO, |d| d.amount)
+        + tasks.iter().map(|t| t.deposit).sum::<Money>();
+    super::account::credit_check(state, user, &client, extra, req.allow_credit).await?;
     let number = state.store.next_number("orders").await?;
     let order = Order::new(NewOrder {
         id: new_key(),
@@ -315,6 +320,7 @@ pub(super) async fn rental_order(
         note: stop.note.clone(),
         deposit_bottles: None,
         deposit_reason: None,
+        allow_credit: false,
     };
     Ok(new_order(state, user, &req, tasks, prefix).await?.0)
 }

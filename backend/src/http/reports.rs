@@ -91,7 +91,7 @@ fn format(q_format: &Option<String>, q_lang: &Option<String>) -> Result<Format> 
     }
 }
 
-fn attachment(content_type: &str, file: &str, body: impl IntoResponse) -> Response {
+pub(super) fn attachment(content_type: &str, file: &str, body: impl IntoResponse) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type.to_string()),
@@ -140,7 +140,7 @@ fn respond<R: serde::Serialize>(fmt: Format, name: &str, r: R, ex: Export<R>) ->
     })
 }
 
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub(super) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 #[utoipa::path(get, path = "/api/reports/deliveries", params(RangeQuery),
     responses((status = 200, body = DeliveriesReport, description = "JSON; CSV or XLSX with `format`")))]

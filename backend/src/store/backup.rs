@@ -22,6 +22,7 @@ impl Store {
             sessions: Arc::default(),
             routes: Arc::default(),
             session_limits: Arc::default(),
+            tz: Arc::new(std::sync::RwLock::new(chrono_tz::Europe::Moscow)),
         }
     }
 

@@ -10,6 +10,7 @@ use rodnik_shared::OrderState;
 use rodnik_shared::Phone;
 use serde_json::{json, Value};
 
+use super::account::{open_amount, summary_of, UNPAID_FIELD};
 use super::{decode, decode_all, new_key, rid, strip_nulls, Store};
 use crate::error::{Error, Result};
 use crate::figures::CARD_RECENT;
@@ -109,6 +110,9 @@ impl Store {
             bottles_held: 0,
             deposit_bottles: 0,
             deposit_held: rodnik_shared::Money::ZERO,
+            balance: rodnik_shared::Money::ZERO,
+            contract: None,
+            requisites: v.requisites,
             version: 0,
             noted_at: None,
         };
@@ -207,30 +211,49 @@ impl Store {
             map.remove("bottles_held");
             map.remove("deposit_bottles");
             map.remove("deposit_held");
+            map.remove("balance");
+            // Set whole below: a MERGE would keep a cleared field.
+            map.remove("contract");
+            map.remove("requisites");
             map.insert("rev".into(), json!(rev + 1));
         }
         // MERGE never removes a field, so a cleared optional one is unset explicitly.
-        let cleared: Vec<&str> = [("inn", c.inn.is_none()), ("note", c.note.is_none())]
-            .into_iter()
-            .filter_map(|(f, none)| none.then_some(f))
-            .collect();
+        let cleared: Vec<&str> = [
+            ("inn", c.inn.is_none()),
+            ("note", c.note.is_none()),
+            ("contract", c.contract.is_none()),
+            ("requisites", c.requisites.is_none()),
+        ]
+        .into_iter()
+        .filter_map(|(f, none)| none.then_some(f))
+        .collect();
         let unset = if cleared.is_empty() {
             String::new()
         } else {
             format!("UPDATE $rid UNSET {};", cleared.join(", "))
+        };
+        let contract = match (&c.contract, &c.requisites) {
+            (Some(_), Some(_)) => {
+                "UPDATE $rid SET contract = $contract, requisites = $requisites RETURN NONE;"
+            }
+            (Some(_), None) => "UPDATE $rid SET contract = $contract RETURN NONE;",
+            (None, Some(_)) => "UPDATE $rid SET requisites = $requisites RETURN NONE;",
+            (None, None) => "",
         };
         let sql = format!(
             "BEGIN TRANSACTION;
              LET $changed = (UPDATE $rid MERGE $doc WHERE (rev ?? 0) = $rev RETURN id);
              IF array::len($changed) = 0 {{ THROW 'cas_failed' }};
              {unset}
+             {contract}
              DELETE client_phones WHERE client_id = $cid;
              INSERT INTO client_phones $phones;
              COMMIT TRANSACTION;"
         );
         self.run_with(
             &sql,
-            json!({ "doc": doc, "cid": c.id, "phones": phone_rows(c), "rev": rev }),
+            json!({ "doc": doc, "cid": c.id, "phones": phone_rows(c), "rev": rev,
+                    "contract": c.contract, "requisites": c.requisites }),
             vec![("rid", rid("clients", &c.id))],
         )
         .await?;
@@ -433,8 +456,9 @@ impl Store {
         }
         let sql = format!(
             "LET $cl = SELECT *,
-                 (SELECT open_ids, recent FROM ONLY type::record('stat_client', [record::id($parent.id)])) AS card
-               OMIT search, prices, created_at
+                 (SELECT open_ids, recent FROM ONLY type::record('stat_client', [record::id($parent.id)])) AS card,
+                 {UNPAID_FIELD}
+               OMIT search, prices, created_at, debited
                FROM $ids.map(|$i| type::record('clients', $i));
              RETURN $cl;
              SELECT * OMIT delivered_by FROM array::flatten($cl.map(|$c| array::concat(
@@ -449,11 +473,15 @@ impl Store {
         let mut by_id: std::collections::HashMap<String, rodnik_shared::api::Order> =
             orders.into_iter().map(|o| (o.id.clone(), o)).collect();
         let mut out = Vec::with_capacity(rows.len());
+        let today = self.today();
         for mut row in rows {
-            let card = row
-                .as_object_mut()
-                .and_then(|m| m.remove("card"))
-                .unwrap_or(Value::Null);
+            let (card, unpaid) = match row.as_object_mut() {
+                Some(m) => (
+                    m.remove("card").unwrap_or(Value::Null),
+                    json!({ "unpaid": m.remove("unpaid"), "credited": m.remove("credited") }),
+                ),
+                None => (Value::Null, Value::Null),
+            };
             let client: ClientSummary = decode(row)?;
             let ids = |field: &str, pick: fn(&Value) -> Option<&str>| -> Vec<String> {
                 card.get(field)
@@ -471,10 +499,19 @@ impl Store {
                 .take(CARD_RECENT)
                 .filter_map(|id| by_id.remove(id))
                 .collect();
+            let account = summary_of(
+                &unpaid,
+                client.kind,
+                client.contract.clone(),
+                client.balance,
+                active_orders.iter().map(open_amount).sum(),
+                today,
+            );
             out.push(ClientCard {
                 client,
                 active_orders,
                 recent_orders,
+                account,
             });
         }
         Ok(out)

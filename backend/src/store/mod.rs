@@ -1,6 +1,7 @@
 //! The only code that speaks SurrealQL. One long-lived `Surreal<Any>`: the
 //! URL picks the engine (`surrealkv://`, `mem://`, `ws://`).
 
+pub mod account;
 pub mod backup;
 pub mod bottles;
 pub mod bulk;
@@ -9,6 +10,7 @@ pub mod calls;
 pub mod cash;
 pub mod catalogue;
 pub mod clients;
+pub mod documents;
 pub mod equipment;
 pub mod idem;
 pub mod orders;
@@ -59,6 +61,9 @@ pub struct Store {
     routes: Arc<route_cache::RouteCache>,
     /// How long sessions last (set from the config at start).
     session_limits: Arc<std::sync::RwLock<users::SessionLimits>>,
+    /// The company's time zone (set from the config at start): what day
+    /// "today" is for the accounts' due dates.
+    tz: Arc<std::sync::RwLock<chrono_tz::Tz>>,
 }
 
 /// Numbers a process reserves at once: one write to the shared counter per
@@ -229,9 +234,21 @@ impl Store {
             sessions: Arc::default(),
             routes: Arc::default(),
             session_limits: Arc::default(),
+            tz: Arc::new(std::sync::RwLock::new(chrono_tz::Europe::Moscow)),
         };
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// Sets the company's time zone (the config's).
+    pub fn set_time_zone(&self, tz: chrono_tz::Tz) {
+        *self.tz.write().unwrap_or_else(|p| p.into_inner()) = tz;
+    }
+
+    /// The company's day now.
+    pub fn today(&self) -> chrono::NaiveDate {
+        let tz = *self.tz.read().unwrap_or_else(|p| p.into_inner());
+        chrono::Utc::now().with_timezone(&tz).date_naive()
     }
 
     /// Applies the schema and the upgrades from the stored `meta:schema`

@@ -11,7 +11,7 @@ use super::stats::apply_stats;
 use super::{decode, decode_all, rid, rids, strip_nulls, where_clause, Store};
 use crate::error::{Error, Result};
 use crate::figures::equipment::Effect;
-use crate::figures::{bottles, equipment, reasons, Stats};
+use crate::figures::{account, bottles, equipment, reasons, Stats};
 
 #[derive(Debug, Default, Clone)]
 pub struct OrderFilter {
@@ -270,12 +270,17 @@ impl Store {
         });
         let apply = apply_stats(&stats, &mut vars);
         let mut ids = vec![("rid", rid("orders", &new.id))];
-        let bottles = if delta != 0 || deposit_bottles != 0 || deposit_money != 0 {
+        // The account's rows and the client's sums move with the order.
+        let charges = super::account::keyed(account::moves(old, new));
+        if delta != 0 || deposit_bottles != 0 || deposit_money != 0 || !charges.is_empty() {
             ids.push(("cid", rid("clients", &new.client_id)));
+        }
+        let bottles = if delta != 0 || deposit_bottles != 0 || deposit_money != 0 {
             "UPDATE $cid SET bottles_held += $delta, deposit_bottles += $dep, deposit_held += $money;"
         } else {
             ""
         };
+        let account = super::account::account_moves(&charges, &mut vars);
         let ledger = bottle_moves(&moves, &mut vars);
         let answered = answer
             .map(|a| a.statement(&mut vars, &mut ids))
@@ -288,6 +293,7 @@ impl Store {
              IF array::len($changed) = 0 {{ THROW 'cas_failed' }};
              {bottles}
              {ledger}
+             {account}
              {equipment}
              {answered}
              {apply}

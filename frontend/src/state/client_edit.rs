@@ -46,6 +46,8 @@ impl DetailsDraft {
             addresses: None,
             inn: Some(opt(&self.inn)),
             note: Some(opt(&self.note)),
+            // The details form does not edit them: left as they are.
+            requisites: None,
         }
     }
 }
@@ -315,6 +317,9 @@ mod tests {
             bottles_held: 0,
             deposit_bottles: 0,
             deposit_held: rodnik_shared::Money::ZERO,
+            balance: rodnik_shared::Money::ZERO,
+            contract: None,
+            requisites: None,
             version: 7,
             noted_at: None,
         }

@@ -263,6 +263,9 @@ mod tests {
             bottles_held: 0,
             deposit_bottles: 0,
             deposit_held: rodnik_shared::Money::ZERO,
+            balance: rodnik_shared::Money::ZERO,
+            contract: None,
+            requisites: None,
             version: 0,
             noted_at: None,
         }
