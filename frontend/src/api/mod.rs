@@ -1,6 +1,7 @@
 //! Typed client of the Rodnik HTTP API (`docs/api.md`): request and response
 //! bodies are the `rodnik_shared::api` types the server itself uses.
 
+mod account;
 mod admin;
 mod board;
 mod cash;

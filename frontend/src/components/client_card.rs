@@ -30,6 +30,7 @@ pub struct ClientCardProps {
 pub fn ClientCardView(p: &ClientCardProps) -> Html {
     let t = p.lang.t();
     let ct = client::texts(p.lang);
+    let at = crate::i18n::account::texts(p.lang);
     let c = &p.card.client;
     let kind = c.kind.as_str();
     let editor = use_state(Editor::default);
@@ -48,6 +49,17 @@ pub fn ClientCardView(p: &ClientCardProps) -> Html {
         let ledger_open = ledger_open.clone();
         Callback::from(move |_: MouseEvent| ledger_open.set(!*ledger_open))
     };
+    // The account panel opens from the balance; a manager's contract form
+    // from the account line.
+    let account_open = use_state(|| false);
+    let contract_open = use_state(|| false);
+    {
+        let (account_open, contract_open) = (account_open.clone(), contract_open.clone());
+        use_effect_with(c.id.clone(), move |_| {
+            account_open.set(false);
+            contract_open.set(false);
+        });
+    }
     let manager = crate::state::use_app()
         .session
         .as_ref()
@@ -62,6 +74,46 @@ pub fn ClientCardView(p: &ClientCardProps) -> Html {
                 }
             });
         })
+    };
+    // The live channel moved the client's balance or contract: the card's
+    // account (owed since, overdue, hold) follows.
+    {
+        let reload_card = reload_card.clone();
+        let stale = c.balance != p.card.account.balance || c.contract != p.card.account.contract;
+        use_effect_with((c.id.clone(), c.balance, c.contract.clone()), move |_| {
+            if stale {
+                reload_card.emit(());
+            }
+        });
+    }
+    let account = {
+        let toggle = {
+            let account_open = account_open.clone();
+            Callback::from(move |_: MouseEvent| account_open.set(!*account_open))
+        };
+        let contract_button = if manager {
+            let expanded = (*contract_open).to_string();
+            let contract_open = contract_open.clone();
+            let onclick = Callback::from(move |_: MouseEvent| contract_open.set(!*contract_open));
+            let label = if c.contract.is_some() {
+                at.edit_contract
+            } else {
+                at.add_contract
+            };
+            html! {
+                <button type="button" id="edit-contract" class="btn btn-link"
+                    aria-expanded={expanded} {onclick}>{ label }</button>
+            }
+        } else {
+            html! {}
+        };
+        super::account::account_line(
+            p.lang,
+            &p.card.account,
+            *account_open,
+            toggle,
+            contract_button,
+        )
     };
     let open = |editing: fn(&ClientSummary) -> Editing| {
         let (editor, client) = (editor.clone(), c.clone());
@@ -212,6 +264,26 @@ pub fn ClientCardView(p: &ClientCardProps) -> Html {
                     <span class="inn">{ ct.inn }{ " " }{ inn.clone() }</span>
                 }
             </div>
+            { account }
+            if *contract_open && manager {
+                <super::contract_form::ContractForm client={c.clone()} token={p.token.clone()} lang={p.lang}
+                    on_saved={{
+                        let (on_changed, contract_open) = (p.on_changed.clone(), contract_open.clone());
+                        Callback::from(move |card| {
+                            contract_open.set(false);
+                            on_changed.emit(card);
+                        })
+                    }}
+                    on_stale={reload_card.clone()}
+                    on_close={{
+                        let contract_open = contract_open.clone();
+                        Callback::from(move |_| contract_open.set(false))
+                    }} />
+            }
+            if *account_open {
+                <super::account::AccountPanel client_id={c.id.clone()} balance={p.card.account.balance.0}
+                    token={p.token.clone()} lang={p.lang} {manager} on_moved={reload_card.clone()} />
+            }
             if *ledger_open {
                 <super::bottles::BottleLedger client_id={c.id.clone()} balance={c.bottles_held}
                     token={p.token.clone()} lang={p.lang} {manager} on_moved={reload_card.clone()} />

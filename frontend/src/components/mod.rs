@@ -1,11 +1,13 @@
 //! Small views shared by the pages.
 
+pub mod account;
 pub mod admin;
 pub mod board;
 pub mod bottles;
 pub mod client_card;
 pub mod client_edit;
 pub mod client_search;
+pub mod contract_form;
 pub mod courier;
 pub mod dial;
 pub mod header;

@@ -28,6 +28,11 @@ pub struct OrderFormProps {
     pub bottles: rodnik_shared::api::BottleSettings,
     pub lang: Lang,
     pub min_date: String,
+    /// The company's today: a credit hold is decided on it.
+    pub today: chrono::NaiveDate,
+    /// A manager may take an order past a credit hold.
+    #[prop_or_default]
+    pub manager: bool,
     pub on_edit: Callback<OrderEdit>,
     pub on_repeat: Callback<()>,
     pub on_submit: Callback<()>,
@@ -177,11 +182,16 @@ pub fn OrderForm(p: &OrderFormProps) -> Html {
         "client_id",
         "deposit_bottles",
         "deposit_reason",
+        "allow_credit",
     ]
     .map(String::from);
     let rest = unplaced(&d.errors, &keys);
     let total = d.total(&p.products, &p.contract);
     let deposit = deposit_row(p, total);
+    let hold = d.credit_hold(&p.card, &p.products, &p.contract, &p.bottles, p.today);
+    // An operator cannot take a held order; a manager ticks the allowance.
+    let blocked = hold.is_some() && !(p.manager && d.allow_credit);
+    let hold_row = credit_row(p, hold);
 
     html! {
         <>
@@ -245,10 +255,12 @@ pub fn OrderForm(p: &OrderFormProps) -> Html {
             <input id="order-note" type="text" value={d.note.clone()}
                 oninput={edit_input(OrderEdit::Note)} disabled={d.busy} />
             { field_error(&d.errors, "note") }
+            { hold_row }
+            { field_error(&d.errors, "allow_credit") }
             { for rest.iter().map(|m| html! { <p class="form-error field-error">{ m.to_string() }</p> }) }
             <div class="order-foot">
                 <span class="total">{ t.total }{ ": " }<b id="order-total" data-value={total.0.to_string()}>{ crate::money::text(p.lang, total) }</b></span>
-                <button type="submit" id="save-dispatch" class="btn btn-primary" disabled={d.busy} title="Ctrl+Enter">
+                <button type="submit" id="save-dispatch" class="btn btn-primary" disabled={d.busy || blocked} title="Ctrl+Enter">
                     { if d.busy { t.saving } else if d.changing { ct.save_changes } else { t.save_dispatch } }<kbd>{ "Ctrl+Enter" }</kbd>
                 </button>
             </div>
@@ -327,6 +339,42 @@ fn deposit_row(p: &OrderFormProps, total: Money) -> Html {
                         { crate::money::text(p.lang, total + amount) }
                     </b>
                 </span>
+            }
+        </div>
+    }
+}
+
+/// The client's credit hold for this order: why, with the figures; an
+/// operator is told a manager is needed, a manager may allow the delivery.
+fn credit_row(p: &OrderFormProps, hold: Option<(rodnik_shared::api::CreditHold, Money)>) -> Html {
+    let Some((h, extra)) = hold else {
+        // Always one element here: the form's children keep their places.
+        return html! { <div class="credit-hold" hidden=true></div> };
+    };
+    let t = crate::i18n::account::texts(p.lang);
+    let d = &p.draft;
+    let on_allow = {
+        let on_edit = p.on_edit.clone();
+        Callback::from(move |e: Event| {
+            on_edit.emit(OrderEdit::AllowCredit(
+                e.target_unchecked_into::<HtmlInputElement>().checked(),
+            ))
+        })
+    };
+    html! {
+        <div id="credit-hold" class="credit-hold" role="alert" data-hold={super::account::hold_code(h)}
+            data-extra={extra.0.to_string()}>
+            <p class="credit-hold-text">
+                { crate::i18n::account::order_hold_text(p.lang, h, &p.card.account, extra) }
+            </p>
+            if p.manager {
+                <label class="allow-credit">
+                    <input id="allow-credit" type="checkbox" checked={d.allow_credit}
+                        onchange={on_allow} disabled={d.busy} />
+                    { t.allow_credit }
+                </label>
+            } else {
+                <p id="credit-need-manager" class="need-manager">{ t.need_manager }</p>
             }
         </div>
     }

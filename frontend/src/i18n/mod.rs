@@ -8,6 +8,7 @@
 
 use rodnik_shared::{ClientKind, OrderState, Role};
 
+pub mod account;
 pub mod admin;
 pub mod board;
 pub mod client;

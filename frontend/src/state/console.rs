@@ -178,6 +178,7 @@ impl ClientDraft {
                 .collect(),
             inn: None,
             note: None,
+            requisites: None,
         }
     }
 
@@ -253,6 +254,9 @@ pub struct OrderDraft {
     /// Why the deposit differs from the rule.
     #[serde(default)]
     pub deposit_reason: String,
+    /// A manager takes the order past the client's credit hold.
+    #[serde(default)]
+    pub allow_credit: bool,
     #[serde(skip)]
     pub errors: FieldErrors,
     #[serde(skip)]
@@ -280,6 +284,8 @@ pub enum OrderEdit {
     /// The operator's deposit bottles (`None`: back to the rule's).
     Deposit(Option<i64>),
     DepositReason(String),
+    /// A manager takes the order past the client's credit hold.
+    AllowCredit(bool),
 }
 
 impl OrderDraft {
@@ -384,6 +390,7 @@ impl OrderDraft {
             OrderEdit::Note(_) => "note",
             OrderEdit::Deposit(_) => "deposit_bottles",
             OrderEdit::DepositReason(_) => "deposit_reason",
+            OrderEdit::AllowCredit(_) => "allow_credit",
         };
         match e {
             OrderEdit::Address(v) => self.address_id = v,
@@ -402,6 +409,7 @@ impl OrderDraft {
                 self.errors.retain(|(f, _)| f != "deposit_reason");
             }
             OrderEdit::DepositReason(v) => self.deposit_reason = v,
+            OrderEdit::AllowCredit(v) => self.allow_credit = v,
         }
         self.errors.retain(|(f, _)| !field_matches(field, f));
         self.key.clear();
@@ -462,6 +470,40 @@ impl OrderDraft {
         )
     }
 
+    /// The deposit the order takes (negative: pays back): the operator's
+    /// bottles or the rule's, at the company's price.
+    pub fn deposit_money(
+        &self,
+        client: &rodnik_shared::api::ClientSummary,
+        products: &[Product],
+        settings: &rodnik_shared::api::BottleSettings,
+    ) -> Money {
+        let bottles = self
+            .deposit
+            .unwrap_or_else(|| self.deposit_rule(client, products, settings));
+        Money(settings.deposit_price.0.max(0).saturating_mul(bottles))
+    }
+
+    /// Whether the new order needs a manager's allowance, as the server will
+    /// decide it (`rodnik_shared::account::hold`), and what it adds to the
+    /// account: its goods at the prices on the form and its deposit. A
+    /// change of an order already taken is never held.
+    pub fn credit_hold(
+        &self,
+        card: &ClientCard,
+        products: &[Product],
+        contract: &HashMap<String, Money>,
+        settings: &rodnik_shared::api::BottleSettings,
+        today: NaiveDate,
+    ) -> Option<(rodnik_shared::api::CreditHold, Money)> {
+        if self.changing || self.created.is_some() {
+            return None;
+        }
+        let extra =
+            self.total(products, contract) + self.deposit_money(&card.client, products, settings);
+        crate::state::account::order_hold(card, extra, today).map(|h| (h, extra))
+    }
+
     /// The deposit reason to send: only with bottles other than the rule's.
     fn deposit_reason_input(&self) -> Option<String> {
         self.deposit
@@ -512,6 +554,7 @@ impl OrderDraft {
             note: Some(self.note.trim().to_string()).filter(|n| !n.is_empty()),
             deposit_bottles: self.deposit,
             deposit_reason: self.deposit_reason_input(),
+            allow_credit: self.allow_credit,
         }
     }
 
@@ -1221,11 +1264,15 @@ mod tests {
                 bottles_held: 2,
                 deposit_bottles: 0,
                 deposit_held: rodnik_shared::Money::ZERO,
+                balance: rodnik_shared::Money::ZERO,
+                contract: None,
+                requisites: None,
                 version: 0,
                 noted_at: None,
             },
             active_orders: vec![],
             recent_orders: orders,
+            account: Default::default(),
         }
     }
 
@@ -1781,5 +1828,52 @@ mod tests {
         assert_eq!(old.map(|s| s.screen), Some(Screen::NewClient));
         let r = ConsoleState::restored(day("2025-11-27"), Snapshot::from_json("{}"));
         assert_eq!(r, s);
+    }
+
+    #[test]
+    fn a_held_order_counts_its_goods_and_deposit_and_a_manager_may_allow_it() {
+        let products = vec![product("water", 25000)];
+        let mut c = card(vec![]);
+        c.client.kind = ClientKind::Legal;
+        c.client.bottles_held = 0;
+        c.account = rodnik_shared::api::AccountSummary {
+            balance: Money(1_500_000),
+            open_orders: Money(400_000),
+            contract: Some(rodnik_shared::api::Contract {
+                credit_limit: Some(Money(2_000_000)),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let settings = rodnik_shared::api::BottleSettings {
+            deposit_price: Money(30_000),
+            ..Default::default()
+        };
+        let today = day("2026-12-04");
+        let mut d = OrderDraft::for_client(&c, today, None);
+        let hold = |d: &OrderDraft| d.credit_hold(&c, &products, &HashMap::new(), &settings, today);
+        assert_eq!(hold(&d), None, "an empty order fits");
+        // Two bottles: 500 ₽ of water and 600 ₽ of deposit pass the 1 000 ₽ left.
+        d.edit(OrderEdit::Qty("water".into(), 2));
+        assert_eq!(
+            d.deposit_money(&c.client, &products, &settings),
+            Money(60_000)
+        );
+        assert_eq!(
+            hold(&d),
+            Some((rodnik_shared::api::CreditHold::OverLimit, Money(110_000)))
+        );
+        // Without the deposit it fits.
+        d.edit(OrderEdit::Deposit(Some(0)));
+        assert_eq!(hold(&d), None);
+        // The manager's allowance goes with the request and is an edit.
+        d.key = "k1".into();
+        d.edit(OrderEdit::AllowCredit(true));
+        assert!(d.key.is_empty() && d.dirty);
+        assert!(d.to_request("c1", &products, None).allow_credit);
+        // A change of an order taken earlier is never held.
+        d.edit(OrderEdit::Deposit(None));
+        d.changing = true;
+        assert_eq!(hold(&d), None);
     }
 }

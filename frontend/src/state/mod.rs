@@ -2,6 +2,7 @@
 //! orders, the operator console (call, client, drafts), the board, the
 //! courier app, the wallboard and the administration panels.
 
+pub mod account;
 pub mod admin;
 pub mod app;
 pub mod board;

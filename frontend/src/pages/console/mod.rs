@@ -36,6 +36,10 @@ pub fn Console() -> Html {
     let lang = app.lang;
     let t = lang.t();
     let token = app.token().unwrap_or_default().to_string();
+    let manager = app
+        .session
+        .as_ref()
+        .is_some_and(|s| s.user.role.is_manager_or_up());
     // Drafts survive a reload of this tab: sessionStorage, one entry per user.
     let saved_key = app
         .session
@@ -99,6 +103,7 @@ pub fn Console() -> Html {
         &repeat_ref,
         &first_qty_ref,
         &cancel_order,
+        manager,
     );
 
     html! {
@@ -115,7 +120,10 @@ pub fn Console() -> Html {
                 if let Some(w) = &state.waiting {
                     <div id="call-waiting" class="banner call-waiting" role="alert">
                         <span>{ t.call_waiting }{ ": " }<b>{ w.call.from.clone() }</b>
-                            { w.matches.first().map(|m| format!(" · {}", m.client.name)).unwrap_or_default() }</span>
+                            { w.matches.first().map(|m| format!(" · {}", m.client.name)).unwrap_or_default() }
+                            if let [only] = w.matches.as_slice() {
+                                { " " }{ crate::components::account::debt_badge(lang, &only.account) }
+                            }</span>
                         <button type="button" id="take-call" class="btn btn-primary" onclick={take_waiting}>{ t.take_call }</button>
                     </div>
                 }

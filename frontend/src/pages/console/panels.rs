@@ -5,6 +5,7 @@
 use yew::prelude::*;
 
 use super::Catalogue;
+use crate::components::account::debt_badge;
 use crate::components::{ClientCardView, NewClientForm, OrderForm};
 use crate::i18n::{kind_label, Lang};
 use crate::state::console::{ConsoleAction, ConsoleState, Panel};
@@ -41,6 +42,7 @@ pub fn pop_panel(
                             <span class="name">{ c.client.name.clone() }</span>
                             <span class={classes!("kind", c.client.kind.as_str())}>{ kind_label(lang, c.client.kind) }</span>
                             <span class="address">{ address }</span>
+                            { debt_badge(lang, &c.account) }
                         </button>
                     }
                 }) }
@@ -92,6 +94,7 @@ pub fn order_panel(
     repeat_ref: &NodeRef,
     first_qty_ref: &NodeRef,
     cancel_order: &Callback<crate::pages::board::Op>,
+    manager: bool,
 ) -> Html {
     let t = lang.t();
     match state.card() {
@@ -108,6 +111,7 @@ pub fn order_panel(
                 <OrderForm card={card.clone()} draft={state.order.clone()}
                     products={catalogue.products.clone()} couriers={catalogue.couriers.clone()}
                     contract={state.contract.clone()} {lang} min_date={state.today.to_string()}
+                    today={state.today} {manager}
                     bottles={catalogue.bottles.clone()}
                     {on_edit} on_repeat={repeat.clone()} on_submit={submit_order.clone()}
                     repeat_ref={repeat_ref.clone()} first_qty_ref={first_qty_ref.clone()}

@@ -145,6 +145,29 @@ pub fn submit_order(
             state.dispatch(ConsoleAction::OrderFailed(missing));
             return;
         }
+        // Held by the contract: an operator cannot send it (the button says
+        // so); a manager sends it once the allowance is ticked.
+        let manager = app
+            .session
+            .as_ref()
+            .is_some_and(|s| s.user.role.is_manager_or_up());
+        let held = d
+            .credit_hold(
+                card,
+                &catalogue.products,
+                &state.contract,
+                &catalogue.bottles,
+                state.today,
+            )
+            .is_some();
+        if held && !(manager && d.allow_credit) {
+            let t = crate::i18n::account::texts(app.lang);
+            state.dispatch(ConsoleAction::OrderFailed(vec![(
+                "allow_credit".into(),
+                t.need_manager.into(),
+            )]));
+            return;
+        }
         let key = if d.key.is_empty() {
             new_idempotency_key()
         } else {
@@ -270,6 +293,18 @@ async fn save_and_dispatch(
     };
     let order = match saved {
         Ok(o) => o,
+        Err(e) if e.code() == Some("credit_hold") => {
+            // The card was behind the server's account: it shows the hold now.
+            let t = crate::i18n::account::texts(app.lang);
+            dispatcher.dispatch(ConsoleAction::OrderFailed(vec![(
+                "allow_credit".into(),
+                format!("{}: {}", t.refused, e.message()),
+            )]));
+            if let Ok(card) = api.client(&client_id).await {
+                dispatcher.dispatch(ConsoleAction::CardRefreshed(Box::new(card)));
+            }
+            return;
+        }
         Err(e) => return fail(app, dispatcher, e, ConsoleAction::OrderFailed),
     };
     dispatcher.dispatch(ConsoleAction::OrderCreated(Box::new(order.clone())));
