@@ -165,13 +165,13 @@ async fn serve(
 impl AmiConn {
     /// Writes one event, as Asterisk does: `Event: ...` first.
     pub async fn event(&self, fields: &[(&str, &str)]) {
+        self.try_event(fields).await.expect("write AMI event");
+    }
+
+    /// Writes one event; the client may have closed the connection.
+    pub async fn try_event(&self, fields: &[(&str, &str)]) -> std::io::Result<()> {
         let text = encode(fields);
-        self.write
-            .lock()
-            .await
-            .write_all(text.as_bytes())
-            .await
-            .expect("write AMI event");
+        self.write.lock().await.write_all(text.as_bytes()).await
     }
 
     /// The next action of this kind the client sent, within 5 s.
