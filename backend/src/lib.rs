@@ -9,6 +9,7 @@
 pub mod app;
 pub mod auth;
 pub mod backup;
+pub mod bank;
 pub mod config;
 pub mod demo;
 pub mod documents;

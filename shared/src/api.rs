@@ -1160,6 +1160,7 @@ pub struct LostClientsReport {
 
 // Report charts and call lists live in their own files (`api/trends.rs`, `api/call_lists.rs`).
 mod account;
+mod bank;
 mod bottles;
 mod call_lists;
 mod cash;
@@ -1169,6 +1170,7 @@ mod reasons;
 mod telephony;
 mod trends;
 pub use account::*;
+pub use bank::*;
 pub use bottles::*;
 pub use call_lists::*;
 pub use cash::*;

@@ -720,3 +720,285 @@ async fn bad_settings_and_closings_are_refused() {
         .await
         .error(404);
 }
+
+/// A statement as a bank exports it for 1C: `docs` are (number, payer INN,
+/// payer account, payee account, amount in roubles, purpose).
+fn statement(docs: &[(&str, &str, &str, &str, &str, &str)], day: &str) -> String {
+    let mut s = format!(
+        "1CClientBankExchange\r\nВерсияФормата=1.03\r\nКодировка=Windows\r\nОтправитель=Банк\r\n\
+         ДатаНачала={day}\r\nДатаКонца={day}\r\nРасчСчет=40702810900000000001\r\n\
+         СекцияРасчСчет\r\nДатаНачала={day}\r\nРасчСчет=40702810900000000001\r\nКонецРасчСчет\r\n"
+    );
+    for (number, inn, from, to, sum, purpose) in docs {
+        s.push_str(&format!(
+            "СекцияДокумент=Платежное поручение\r\nНомер={number}\r\nДата={day}\r\nСумма={sum}\r\n\
+             ПлательщикСчет={from}\r\nПлательщик=ИНН {inn} ООО \"Плательщик {number}\"\r\n\
+             ПлательщикИНН={inn}\r\nПолучательСчет={to}\r\nПолучательИНН=7701234567\r\n\
+             ДатаПоступило={day}\r\nНазначениеПлатежа={purpose}\r\nКонецДокумента\r\n"
+        ));
+    }
+    s.push_str("КонецФайла\r\n");
+    s
+}
+
+#[tokio::test]
+async fn a_bank_statement_pays_invoices_and_leaves_the_unknown_to_a_manager() {
+    let w = world(None, "upd").await;
+    w.delivered(3, 4, 0).await; // 850,00
+                                // A second legal client without an INN: found by its invoice's number.
+    let (other, addr) = w.app.client("ООО Лютик", "legal", "4957654321").await;
+    let date = w.first.with_day(9).expect("day").to_string();
+    let o = w
+        .app
+        .order(
+            &w.app.admin,
+            json!({ "client_id": other, "address_id": addr, "lines": [{ "product_id": w.water, "qty": 2 }],
+                    "delivery_date": date, "courier_id": w.kolya_id }),
+        )
+        .await;
+    let id = id_of(&o);
+    w.app
+        .post(
+            &format!("/api/orders/{id}/dispatch"),
+            &w.app.admin,
+            json!({}),
+        )
+        .await
+        .expect(200);
+    w.app
+        .post(
+            &format!("/api/orders/{id}/deliver"),
+            &w.kolya,
+            json!({ "empties_returned": 2 }),
+        )
+        .await
+        .expect(200);
+    w.close(json!({ "month": w.month })).await;
+    let invoices = w
+        .app
+        .get("/api/documents?kind=invoice", &w.manager)
+        .await
+        .expect(200);
+    let number_of = |client: &str| {
+        invoices
+            .as_array()
+            .expect("invoices")
+            .iter()
+            .find(|d| d["client_id"] == client)
+            .map(|d| d["number"].as_str().expect("number").to_string())
+            .expect("an invoice")
+    };
+    let (ours, theirs) = (number_of(&w.client), number_of(&other));
+    let today = w.app.state.cfg.today().format("%d.%m.%Y").to_string();
+    let company = "40702810900000000001";
+    let text = statement(
+        &[
+            // By INN, naming its invoice: pays it in full.
+            (
+                "101",
+                "7712345678",
+                "40702810000000000002",
+                company,
+                "850.00",
+                &format!("Оплата по счету № {ours} за воду"),
+            ),
+            // An unknown INN naming the other client's invoice.
+            (
+                "102",
+                "5001112223",
+                "40702810000000000003",
+                company,
+                "500.00",
+                &format!("оплата сч. {theirs}"),
+            ),
+            // Nobody: for a manager.
+            (
+                "103",
+                "5009998887",
+                "40702810000000000004",
+                company,
+                "100.00",
+                "Аванс за воду",
+            ),
+            (
+                "104",
+                "5009998888",
+                "40702810000000000005",
+                company,
+                "7.00",
+                "Возврат переплаты поставщика",
+            ),
+            // The company paying out: not imported.
+            (
+                "55",
+                "7701234567",
+                company,
+                "40702810000000000009",
+                "3000.00",
+                "Оплата за аренду склада",
+            ),
+        ],
+        &today,
+    );
+    // Windows-1251, as banks send it.
+    let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(&text);
+    let import = |body: Vec<u8>| {
+        w.app
+            .http
+            .post(w.app.url("/api/bank/statements"))
+            .bearer_auth(&w.manager)
+            .header("content-type", "text/plain")
+            .body(body)
+            .send()
+    };
+    let r = import(bytes.to_vec()).await.expect("import");
+    assert_eq!(r.status(), 200);
+    let got: Value = r.json().await.expect("json");
+    assert_eq!(
+        (
+            got["documents"].as_i64(),
+            got["incoming"].as_i64(),
+            got["outgoing"].as_i64()
+        ),
+        (Some(5), Some(4), Some(1)),
+        "{got}"
+    );
+    assert_eq!(
+        (got["matched"].as_i64(), got["unmatched"].as_i64()),
+        (Some(2), Some(2)),
+        "{got}"
+    );
+    assert_eq!(got["matched_amount"], 135000);
+    let payments = got["payments"].as_array().expect("payments");
+    let by_number = |n: &str| {
+        payments
+            .iter()
+            .find(|p| p["number"] == n)
+            .cloned()
+            .expect("payment")
+    };
+    assert_eq!(by_number("101")["matched_by"], "inn");
+    assert_eq!(by_number("101")["invoices"], json!([ours]));
+    assert_eq!(by_number("102")["matched_by"], "invoice");
+    assert_eq!(by_number("102")["client_id"], other.as_str());
+    // The invoices say they are paid; the accounts hold the payments.
+    let paid = w
+        .app
+        .get(
+            &format!("/api/documents?kind=invoice&client_id={}", w.client),
+            &w.manager,
+        )
+        .await
+        .expect(200)[0]
+        .clone();
+    assert_eq!(paid["paid_amount"], 85000);
+    assert!(paid["paid_at"].is_string(), "{paid}");
+    let card = w
+        .app
+        .get(&format!("/api/clients/{}", w.client), &w.manager)
+        .await
+        .expect(200);
+    assert_eq!(card["balance"], 0);
+    let card = w
+        .app
+        .get(&format!("/api/clients/{other}"), &w.manager)
+        .await
+        .expect(200);
+    assert_eq!(card["balance"], 0, "500,00 paid for 2 x 250,00");
+    let account = w
+        .app
+        .get(&format!("/api/clients/{other}/account"), &w.manager)
+        .await
+        .expect(200);
+    let pay = &account["moves"][0];
+    assert_eq!(
+        (pay["kind"].as_str(), pay["method"].as_str()),
+        (Some("payment"), Some("bank"))
+    );
+    assert!(
+        pay["reference"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("п/п 102 от")),
+        "{pay}"
+    );
+    // The same file again adds nothing.
+    let again: Value = import(bytes.to_vec())
+        .await
+        .expect("import")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        (again["duplicates"].as_i64(), again["matched"].as_i64()),
+        (Some(4), Some(0)),
+        "{again}"
+    );
+    // A manager assigns one and ignores the other.
+    let waiting = w
+        .app
+        .get("/api/bank/payments?state=unmatched", &w.manager)
+        .await
+        .expect(200);
+    assert_eq!(waiting.as_array().map(Vec::len), Some(2));
+    let advance = id_of(&by_number("103"));
+    let p = w
+        .app
+        .post(
+            &format!("/api/bank/payments/{advance}/assign"),
+            &w.manager,
+            json!({ "client_id": other }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        (p["state"].as_str(), p["matched_by"].as_str()),
+        (Some("matched"), Some("manager"))
+    );
+    let card = w
+        .app
+        .get(&format!("/api/clients/{other}"), &w.manager)
+        .await
+        .expect(200);
+    assert_eq!(card["balance"], -10000, "paid 100,00 ahead");
+    w.app
+        .post(
+            &format!("/api/bank/payments/{advance}/assign"),
+            &w.manager,
+            json!({ "client_id": other }),
+        )
+        .await
+        .error(409);
+    let refund = id_of(&by_number("104"));
+    w.app
+        .post(
+            &format!("/api/bank/payments/{refund}/ignore"),
+            &w.manager,
+            json!({ "note": "" }),
+        )
+        .await
+        .error(422);
+    let p = w
+        .app
+        .post(
+            &format!("/api/bank/payments/{refund}/ignore"),
+            &w.manager,
+            json!({ "note": "возврат от поставщика" }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(p["state"], "ignored");
+    assert_eq!(
+        w.app
+            .count("/api/bank/payments?state=unmatched", &w.manager)
+            .await,
+        0
+    );
+    // Another account's statement, or not a statement at all, is refused.
+    let wrong = text.replace("40702810900000000001", "40702810900000000099");
+    let r = import(wrong.into_bytes()).await.expect("import");
+    assert_eq!(r.status(), 422);
+    let r = import(b"hello".to_vec()).await.expect("import");
+    assert_eq!(r.status(), 422);
+    let e: Value = r.json().await.expect("json");
+    assert_eq!(e["error"]["field"], "file");
+}

@@ -115,6 +115,8 @@ fn document(
         sent_at: None,
         sent_to: None,
         send_error: None,
+        paid_amount: None,
+        paid_at: None,
     }
 }
 

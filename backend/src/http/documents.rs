@@ -474,6 +474,8 @@ pub async fn reconciliation(
         sent_at: None,
         sent_to: None,
         send_error: None,
+        paid_amount: None,
+        paid_at: None,
     };
     let slot = format!("{}:recon:{}", client.id, doc.id);
     let counter = if company.yearly_numbers {

@@ -2,6 +2,7 @@
 
 mod account;
 mod backup;
+mod bank;
 mod call_lists;
 mod cash;
 mod catalogue;
@@ -69,6 +70,7 @@ pub fn router(state: AppState) -> Router {
         .merge(clients::router())
         .merge(account::router())
         .merge(documents::router())
+        .merge(bank::router())
         .merge(equipment::router())
         .merge(orders::router())
         .merge(rentals::router())

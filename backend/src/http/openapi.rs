@@ -4,8 +4,8 @@ use axum::Json;
 use utoipa::OpenApi;
 
 use super::{
-    account, backup, call_lists, cash, catalogue, clients, documents, equipment, metrics, orders,
-    pbx, ready, reasons, rentals, reports, telephony, users, wallboard,
+    account, backup, bank, call_lists, cash, catalogue, clients, documents, equipment, metrics,
+    orders, pbx, ready, reasons, rentals, reports, telephony, users, wallboard,
 };
 
 #[derive(OpenApi)]
@@ -54,6 +54,10 @@ use super::{
         documents::get_job,
         documents::reconciliation,
         documents::send_document,
+        bank::import_statement,
+        bank::list_payments,
+        bank::assign_payment,
+        bank::ignore_payment,
         clients::history,
         clients::bottles,
         clients::move_bottles,

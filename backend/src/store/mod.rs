@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod backup;
+pub mod bank;
 pub mod bottles;
 pub mod bulk;
 pub mod call_lists;

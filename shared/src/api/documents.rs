@@ -265,6 +265,12 @@ pub struct Document {
     pub sent_to: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_error: Option<String>,
+    /// An invoice: what bank payments paid of it, and when it was paid in full.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub paid_amount: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid_at: Option<String>,
 }
 
 /// `POST /api/documents/close`: issue the month's documents for every legal client.
