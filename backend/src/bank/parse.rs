@@ -49,11 +49,13 @@ pub fn decode(bytes: &[u8]) -> String {
     if let Ok(s) = std::str::from_utf8(bytes) {
         return s.to_string();
     }
-    let (win, _, _) = encoding_rs::WINDOWS_1251.decode(bytes);
-    if win.lines().any(|l| l.trim() == "Кодировка=DOS") {
+    // The `Кодировка=DOS` line, as written in DOS 866 itself.
+    let (marker, _, _) = encoding_rs::IBM866.encode("Кодировка=DOS");
+    if bytes.windows(marker.len()).any(|w| w == marker.as_ref()) {
         let (dos, _, _) = encoding_rs::IBM866.decode(bytes);
         return dos.into_owned();
     }
+    let (win, _, _) = encoding_rs::WINDOWS_1251.decode(bytes);
     win.into_owned()
 }
 
