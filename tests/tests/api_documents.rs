@@ -1002,3 +1002,163 @@ async fn a_bank_statement_pays_invoices_and_leaves_the_unknown_to_a_manager() {
     let e: Value = r.json().await.expect("json");
     assert_eq!(e["error"]["field"], "file");
 }
+
+/// An XML element read back: name, text and children.
+#[derive(Debug, Clone)]
+struct El {
+    name: String,
+    text: String,
+    children: Vec<El>,
+}
+
+impl El {
+    fn all(&self, name: &str) -> Vec<&El> {
+        self.children.iter().filter(|c| c.name == name).collect()
+    }
+
+    fn one(&self, name: &str) -> &El {
+        let all = self.all(name);
+        assert_eq!(all.len(), 1, "one <{name}> in <{}>", self.name);
+        all[0]
+    }
+
+    /// The text at a path of child names ("КлючевыеСвойства/ИНН").
+    fn at(&self, path: &str) -> String {
+        path.split('/').fold(self, |e, n| e.one(n)).text.clone()
+    }
+}
+
+/// Parses XML with a real parser (quick-xml): a malformed file panics.
+fn xml_tree(text: &str) -> El {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    reader.config_mut().trim_text(true);
+    let mut stack = vec![El {
+        name: "#root".into(),
+        text: String::new(),
+        children: vec![],
+    }];
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            Event::Start(e) => stack.push(El {
+                name: String::from_utf8(e.name().as_ref().to_vec()).expect("utf-8"),
+                text: String::new(),
+                children: vec![],
+            }),
+            Event::End(_) => {
+                let done = stack.pop().expect("open element");
+                stack.last_mut().expect("parent").children.push(done);
+            }
+            Event::Text(t) => {
+                let s = t.decode().expect("text").into_owned();
+                let s = quick_xml::escape::unescape(&s)
+                    .expect("entities")
+                    .into_owned();
+                stack.last_mut().expect("element").text.push_str(&s);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!(stack.len(), 1, "every element closed");
+    stack.pop().expect("root").one("Message").clone()
+}
+
+#[tokio::test]
+async fn the_month_goes_to_1c_as_an_enterprisedata_file() {
+    let w = world(Some(20), "upd").await;
+    w.delivered(3, 4, 100).await;
+    w.delivered(17, 6, 0).await;
+    w.close(json!({ "month": w.month })).await;
+    let msg = export(&w).await;
+    assert_eq!(
+        msg.at("msg:Header/msg:Format"),
+        "http://v8.1c.ru/edi/edi_stnd/EnterpriseData/1.8"
+    );
+    let body = msg.one("Body");
+    let client = body.one("Справочник.Контрагенты");
+    assert_eq!(client.at("КлючевыеСвойства/ИНН"), "7712345678");
+    assert_eq!(client.at("КлючевыеСвойства/КПП"), "771201001");
+    assert_eq!(
+        client.at("КлючевыеСвойства/НаименованиеПолное"),
+        "ООО «Ромашка»"
+    );
+    assert_eq!(
+        client.at("КлючевыеСвойства/ЮридическоеФизическоеЛицо"),
+        "ЮридическоеЛицо"
+    );
+    assert_eq!(body.all("Справочник.Номенклатура").len(), 2);
+    let sale = body.one("Документ.РеализацияТоваровУслуг");
+    assert_eq!(sale.at("КлючевыеСвойства/Номер"), "1");
+    assert_eq!(sale.at("КлючевыеСвойства/Организация/ИНН"), "7701234567");
+    assert_eq!(sale.at("Сумма"), "2625.00");
+    assert_eq!(sale.at("Валюта/Код"), "643");
+    assert_eq!(
+        sale.at("ДанныеВзаиморасчетов/Договор/Наименование"),
+        "Договор № 17/2026 от 10.01.2026"
+    );
+    let rows = sale.one("Товары").all("Строка");
+    assert_eq!(rows.len(), 2);
+    let water = rows[0];
+    assert_eq!(
+        water.at("ДанныеНоменклатуры/Номенклатура/Наименование"),
+        "Product W19"
+    );
+    assert_eq!(
+        (water.at("Количество"), water.at("Цена"), water.at("Сумма")),
+        (
+            "10".to_string(),
+            "212.50".to_string(),
+            "2125.00".to_string()
+        )
+    );
+    assert_eq!(
+        (water.at("СтавкаНДС"), water.at("СуммаНДС")),
+        ("НДС20".to_string(), "354.17".to_string())
+    );
+    // The client's reference is the same in the sale and in the catalogue.
+    assert_eq!(
+        sale.at("Контрагент/Ссылка"),
+        client.at("КлючевыеСвойства/Ссылка")
+    );
+    let reference = sale.at("КлючевыеСвойства/Ссылка");
+    // A correction goes in as the same sale (same reference and number), corrected.
+    w.delivered(28, 2, 0).await;
+    w.close(json!({ "month": w.month })).await;
+    let msg = export(&w).await;
+    let sale = msg.one("Body").one("Документ.РеализацияТоваровУслуг");
+    assert_eq!(sale.at("КлючевыеСвойства/Ссылка"), reference);
+    assert_eq!(sale.at("КлючевыеСвойства/Номер"), "1");
+    assert_eq!(sale.at("Сумма"), "3050.00");
+    assert_eq!(sale.one("Товары").all("Строка")[0].at("Количество"), "12");
+    // A month with nothing: an empty body, still a valid message.
+    let e = w
+        .app
+        .get("/api/accounting/export?month=2020-01", &w.manager)
+        .await;
+    assert_eq!(e.status, 200);
+    assert!(xml_tree(&e.text).one("Body").children.is_empty());
+    w.app
+        .get("/api/accounting/export?month=2020-13", &w.manager)
+        .await
+        .error(422);
+}
+
+async fn export(w: &World) -> El {
+    let r = w
+        .app
+        .get(
+            &format!("/api/accounting/export?month={}", w.month),
+            &w.manager,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(
+        r.headers["content-type"]
+            .to_str()
+            .is_ok_and(|t| t.starts_with("application/xml")),
+        "{:?}",
+        r.headers
+    );
+    xml_tree(&r.text)
+}

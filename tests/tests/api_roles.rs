@@ -154,6 +154,12 @@ fn matrix() -> Vec<(Method, &'static str, Option<Value>, [u16; 4])> {
         ),
         (M::GET, "/api/documents", None, [200, 200, 403, 403]),
         (M::GET, "/api/bank/payments", None, [200, 200, 403, 403]),
+        (
+            M::GET,
+            "/api/accounting/export?month=2026-01",
+            None,
+            [200, 200, 403, 403],
+        ),
         (M::POST, "/api/bank/statements", None, [422, 422, 403, 403]),
         (
             M::POST,

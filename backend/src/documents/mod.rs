@@ -6,6 +6,7 @@
 //! later change of the month is a correcting document.
 
 pub mod close;
+pub mod exchange;
 pub mod mail;
 pub mod pdf;
 pub mod recon;

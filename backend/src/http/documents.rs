@@ -40,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .route("/documents/{id}/pdf", get(document_pdf))
         .route("/documents/{id}/xlsx", get(document_xlsx))
         .route("/documents/{id}/send", post(send_document))
+        .route("/accounting/export", get(accounting_export))
 }
 
 /// The settings as answered: the SMTP password never leaves the server.
@@ -518,4 +519,40 @@ pub async fn send_document(
         ));
     }
     Ok(Json(document(&state, &id).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// YYYY-MM: the month whose transfer documents go to 1C.
+    pub month: String,
+}
+
+/// The month's sales for 1C:Бухгалтерия (EnterpriseData XML; docs/accounting.md).
+#[utoipa::path(get, path = "/api/accounting/export", params(ExportQuery),
+    responses((status = 200, content_type = "application/xml", description = "the exchange file"),
+              (status = 403, body = rodnik_shared::api::ErrorBody),
+              (status = 422, body = rodnik_shared::api::ErrorBody)))]
+pub async fn accounting_export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<ExportQuery>,
+) -> Result<Response> {
+    user.require_manager()?;
+    month_of(&q.month)?;
+    let company = state.store.company_settings().await?;
+    let docs = state
+        .store
+        .list_documents(None, Some(&q.month), None, 100_000)
+        .await?;
+    let created = Utc::now()
+        .with_timezone(&state.cfg.tz)
+        .format("%Y-%m-%dT%H:%M:%S")
+        .to_string();
+    let xml = documents::exchange::message(&company, &docs, &created);
+    Ok(attachment(
+        "application/xml; charset=utf-8",
+        &format!("enterprisedata_{}.xml", q.month),
+        xml,
+    ))
 }

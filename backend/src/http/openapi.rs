@@ -54,6 +54,7 @@ use super::{
         documents::get_job,
         documents::reconciliation,
         documents::send_document,
+        documents::accounting_export,
         bank::import_statement,
         bank::list_payments,
         bank::assign_payment,
