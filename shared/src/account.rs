@@ -126,6 +126,29 @@ pub fn hold(
     }
 }
 
+/// What is owed by the age of its charges (days from the charge's day to
+/// `today`): 0-30, 31-60, 61-90, over 90.
+pub fn aging(unpaid: &[Unpaid], credited: Money, today: NaiveDate) -> [Money; 4] {
+    let mut out = [Money::ZERO; 4];
+    for u in unpaid {
+        let left = (u.cum.0 - credited.0).min(u.amount.0);
+        let Some(day) = parse_day(&u.day) else {
+            continue;
+        };
+        if left <= 0 {
+            continue;
+        }
+        let i = match (today - day).num_days() {
+            ..=30 => 0,
+            31..=60 => 1,
+            61..=90 => 2,
+            _ => 3,
+        };
+        out[i] = out[i] + Money(left);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,6 +220,11 @@ mod tests {
         assert_eq!(s.overdue, Money(200_000));
         assert_eq!(s.overdue_days, 24);
         assert_eq!(s.hold, Some(CreditHold::Overdue));
+        // By age: October's 2 000 is 45 days old, November's 7 400 31, December's 3 000 2.
+        assert_eq!(
+            aging(&rows, Money(300_000), d("2026-12-04")),
+            [Money(300_000), Money(940_000), Money(0), Money(0)]
+        );
     }
 
     #[test]

@@ -1162,3 +1162,122 @@ async fn export(w: &World) -> El {
     );
     xml_tree(&r.text)
 }
+
+#[tokio::test]
+async fn the_money_reports_add_up() {
+    let w = world(None, "upd").await;
+    w.delivered(3, 4, 0).await; // 850,00 on the 3rd of last month
+    w.close(json!({ "month": w.month })).await;
+    let today = w.app.state.cfg.today();
+    // 300,00 paid by card today: 550,00 left, all from the 3rd of last month.
+    w.app
+        .post(
+            &format!("/api/clients/{}/account", w.client),
+            &w.manager,
+            json!({ "kind": "payment", "amount": 30000, "method": "card" }),
+        )
+        .await
+        .expect(201);
+    let r = w
+        .app
+        .get("/api/reports/receivables", &w.manager)
+        .await
+        .expect(200);
+    assert_eq!(r["balance"], 55000);
+    let row = &r["rows"][0];
+    assert_eq!(row["client_id"], w.client.as_str());
+    let age = (today - w.first.with_day(3).expect("day")).num_days();
+    let bucket = match age {
+        ..=30 => 0,
+        31..=60 => 1,
+        61..=90 => 2,
+        _ => 3,
+    };
+    assert_eq!(row["ages"][bucket], 55000, "{row}");
+    assert_eq!(
+        row["ages"]
+            .as_array()
+            .map(|a| a.iter().filter(|x| *x == 0).count()),
+        Some(3)
+    );
+    // Due 10 days after the month's end.
+    let due =
+        (w.first + chrono::Months::new(1)) - chrono::Duration::days(1) + chrono::Duration::days(10);
+    assert_eq!(row["overdue"], if due < today { 55000 } else { 0 });
+    let sheet = w
+        .app
+        .xlsx_sheet(
+            "/api/reports/receivables?format=xlsx&lang=ru",
+            &w.manager,
+            "Дебиторка",
+        )
+        .await;
+    assert_eq!(sheet[0][2], "Долг");
+    assert_eq!(sheet[1][0], "Ромашка");
+    assert_eq!(sheet[1][2], "550");
+    // Payments by day and method, this month.
+    let p = w
+        .app
+        .get("/api/reports/payments", &w.manager)
+        .await
+        .expect(200);
+    assert_eq!(p["total"], 30000);
+    assert_eq!(p["by_method"][0]["method"], "card");
+    let (headers, rows) = w
+        .app
+        .csv_rows("/api/reports/payments?format=csv", &w.manager)
+        .await;
+    assert_eq!(&headers[1], "method");
+    assert_eq!(
+        (&rows[0][0], &rows[0][1], &rows[0][3]),
+        (today.to_string().as_str(), "card", "30000")
+    );
+    // Documents issued for last month.
+    let from = w.first.to_string();
+    let d = w
+        .app
+        .get(
+            &format!("/api/reports/documents?from={from}&to={}", today),
+            &w.manager,
+        )
+        .await
+        .expect(200);
+    let kinds: Vec<(String, i64, i64)> = d["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| {
+            (
+                r["kind"].as_str().expect("kind").to_string(),
+                r["count"].as_i64().expect("count"),
+                r["total"].as_i64().expect("total"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [("invoice".into(), 1, 85000), ("upd".into(), 1, 85000)]
+    );
+    // The invoice is unpaid (a payment entered by hand does not say which).
+    let u = w
+        .app
+        .get("/api/reports/unpaid-invoices", &w.manager)
+        .await
+        .expect(200);
+    assert_eq!(u["left"], 85000);
+    assert_eq!(u["rows"][0]["due"], due.to_string().as_str());
+    assert_eq!(
+        u["rows"][0]["days_overdue"],
+        (today - due).num_days().max(0)
+    );
+    assert_eq!(u["rows"][0]["client_name"], "Ромашка");
+    let sheet = w
+        .app
+        .xlsx_sheet(
+            "/api/reports/unpaid-invoices?format=xlsx",
+            &w.manager,
+            "Unpaid invoices",
+        )
+        .await;
+    assert_eq!(sheet.last().expect("totals")[5], "850");
+}

@@ -449,6 +449,20 @@ fn matrix() -> Vec<(Method, &'static str, Option<Value>, [u16; 4])> {
         (M::GET, "/api/reports/bottles", None, [200, 200, 403, 403]),
         (
             M::GET,
+            "/api/reports/receivables",
+            None,
+            [200, 200, 403, 403],
+        ),
+        (M::GET, "/api/reports/payments", None, [200, 200, 403, 403]),
+        (M::GET, "/api/reports/documents", None, [200, 200, 403, 403]),
+        (
+            M::GET,
+            "/api/reports/unpaid-invoices",
+            None,
+            [200, 200, 403, 403],
+        ),
+        (
+            M::GET,
             "/api/reports/bottle-debtors",
             None,
             [200, 200, 403, 403],

@@ -58,7 +58,7 @@ async fn settle(
                 .iter()
                 .filter(|i| !named.contains(&i.2.to_lowercase())),
         );
-    for (id, _, number, total, paid) in named_first {
+    for (id, _, number, total, paid, _) in named_first {
         if left <= 0 {
             break;
         }

@@ -35,6 +35,10 @@ pub fn router() -> Router<AppState> {
         .route("/reports/bottle-debtors", get(bottle_debtors))
         .route("/reports/rentals", get(rentals))
         .route("/reports/sanitation", get(sanitation))
+        .route("/reports/receivables", get(receivables))
+        .route("/reports/payments", get(payments))
+        .route("/reports/documents", get(documents_issued))
+        .route("/reports/unpaid-invoices", get(unpaid_invoices))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -620,4 +624,100 @@ async fn lost_report(state: &AppState, as_of: NaiveDate, months: u32) -> Result<
         })
         .await?;
     Ok((*r).clone())
+}
+
+/// Who owes what, by the age of the charges (issue 20, item 6).
+#[utoipa::path(get, path = "/api/reports/receivables", params(FormatQuery),
+    responses((status = 200, body = rodnik_shared::api::Receivables, description = "JSON; CSV or XLSX with `format`"),
+        (status = 403, body = rodnik_shared::api::ErrorBody),
+        (status = 422, body = rodnik_shared::api::ErrorBody)))]
+pub async fn receivables(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<FormatQuery>,
+) -> Result<Response> {
+    user.require_manager()?;
+    let fmt = format(&q.format, &q.lang)?;
+    let today = state.cfg.today();
+    let (owing, advances) = state.store.owing_clients().await?;
+    let r = reports::money::receivables(owing, advances, today);
+    let ex = Export {
+        csv: reports::money::receivables_csv,
+        sheets: reports::money::receivables_sheets,
+    };
+    respond(fmt, &format!("receivables_{today}"), r, ex)
+}
+
+/// Payments by day and method.
+#[utoipa::path(get, path = "/api/reports/payments", params(RangeQuery),
+    responses((status = 200, body = rodnik_shared::api::PaymentsReport, description = "JSON; CSV or XLSX with `format`"),
+        (status = 403, body = rodnik_shared::api::ErrorBody),
+        (status = 422, body = rodnik_shared::api::ErrorBody)))]
+pub async fn payments(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<RangeQuery>,
+) -> Result<Response> {
+    user.require_manager()?;
+    let fmt = format(&q.format, &q.lang)?;
+    let (from, to) = range(&state, &q)?;
+    let rows = state.store.payments_by_day(&from, &to).await?;
+    let r = reports::money::payments(&from, &to, &rows);
+    let ex = Export {
+        csv: reports::money::payments_csv,
+        sheets: reports::money::payments_sheets,
+    };
+    respond(fmt, &format!("payments_{from}_{to}"), r, ex)
+}
+
+/// Documents issued per month, by kind (months of the range's days).
+#[utoipa::path(get, path = "/api/reports/documents", params(RangeQuery),
+    responses((status = 200, body = rodnik_shared::api::DocumentsReport, description = "JSON; CSV or XLSX with `format`"),
+        (status = 403, body = rodnik_shared::api::ErrorBody),
+        (status = 422, body = rodnik_shared::api::ErrorBody)))]
+pub async fn documents_issued(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<RangeQuery>,
+) -> Result<Response> {
+    user.require_manager()?;
+    let fmt = format(&q.format, &q.lang)?;
+    let (from, to) = range(&state, &q)?;
+    let (fm, tm) = (
+        from.get(..7).unwrap_or_default(),
+        to.get(..7).unwrap_or_default(),
+    );
+    let rows = state.store.documents_by_month(fm, tm).await?;
+    let r = reports::money::documents(fm, tm, &rows);
+    let ex = Export {
+        csv: reports::money::documents_csv,
+        sheets: reports::money::documents_sheets,
+    };
+    respond(fmt, &format!("documents_{fm}_{tm}"), r, ex)
+}
+
+/// Invoices not wholly paid, longest overdue first.
+#[utoipa::path(get, path = "/api/reports/unpaid-invoices", params(FormatQuery),
+    responses((status = 200, body = rodnik_shared::api::UnpaidInvoices, description = "JSON; CSV or XLSX with `format`"),
+        (status = 403, body = rodnik_shared::api::ErrorBody),
+        (status = 422, body = rodnik_shared::api::ErrorBody)))]
+pub async fn unpaid_invoices(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<FormatQuery>,
+) -> Result<Response> {
+    user.require_manager()?;
+    let fmt = format(&q.format, &q.lang)?;
+    let today = state.cfg.today();
+    let invoices = state.store.unpaid_invoices(None).await?;
+    let mut ids: Vec<String> = invoices.iter().map(|i| i.1.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    let terms = state.store.client_terms(&ids).await?;
+    let r = reports::money::unpaid(invoices, &terms, today);
+    let ex = Export {
+        csv: reports::money::unpaid_csv,
+        sheets: reports::money::unpaid_sheets,
+    };
+    respond(fmt, &format!("unpaid-invoices_{today}"), r, ex)
 }

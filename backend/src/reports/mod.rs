@@ -6,6 +6,7 @@ pub mod calls;
 pub mod cash;
 pub mod from_stats;
 pub mod gate;
+pub mod money;
 pub mod reasons;
 pub mod rentals;
 pub mod sheets;

@@ -214,3 +214,104 @@ impl Store {
         Ok(())
     }
 }
+
+/// A client who owes, as the receivables report reads them.
+pub struct Owing {
+    pub id: String,
+    pub name: String,
+    pub kind: ClientKind,
+    pub balance: Money,
+    pub contract: Option<Contract>,
+    pub credited: Money,
+    pub unpaid: Vec<Unpaid>,
+}
+
+impl Store {
+    /// Clients who owe (balance above zero) with their unpaid charges, and
+    /// what clients paid ahead in all: one read.
+    pub async fn owing_clients(&self) -> Result<(Vec<Owing>, Money)> {
+        let mut r = self
+            .run(
+                &format!(
+                    "SELECT record::id(id) AS id, name, kind, balance, contract, {UNPAID_FIELD}
+                     FROM clients WHERE balance > 0;
+                     RETURN math::sum((SELECT VALUE balance FROM clients WHERE balance < 0));"
+                ),
+                Value::Null,
+            )
+            .await?;
+        let rows: Vec<Value> = r.take(0)?;
+        let advances: Option<Value> = r.take(1)?;
+        let owing = rows
+            .iter()
+            .filter_map(|row| {
+                Some(Owing {
+                    id: row.get("id")?.as_str()?.to_string(),
+                    name: row.get("name")?.as_str()?.to_string(),
+                    kind: row.get("kind")?.as_str()?.parse().ok()?,
+                    balance: Money(row.get("balance")?.as_i64()?),
+                    contract: row
+                        .get("contract")
+                        .and_then(|c| serde_json::from_value(c.clone()).ok()),
+                    credited: Money(row.get("credited").and_then(Value::as_i64).unwrap_or(0)),
+                    unpaid: unpaid_of(row),
+                })
+            })
+            .collect();
+        let advances = advances.and_then(|v| v.as_i64()).unwrap_or(0);
+        Ok((owing, Money(-advances)))
+    }
+
+    /// Payments of a period (days inclusive) by day and method:
+    /// (day, method, count, sum of amounts as stored, i.e. below zero).
+    pub async fn payments_by_day(&self, from: &str, to: &str) -> Result<Vec<Value>> {
+        self.many(
+            "SELECT day, method, count() AS n, math::sum(amount) AS amount FROM account_moves
+             WHERE day >= $f AND day <= $t AND kind = 'payment' GROUP BY day, method",
+            json!({ "f": from, "t": to }),
+            vec![],
+        )
+        .await
+    }
+
+    /// Documents issued for months `from`..=`to` (YYYY-MM) by month and kind.
+    pub async fn documents_by_month(&self, from: &str, to: &str) -> Result<Vec<Value>> {
+        self.many(
+            "SELECT month, kind, count() AS n, math::sum(total) AS total FROM documents
+             WHERE month >= $f AND month <= $t GROUP BY month, kind",
+            json!({ "f": from, "t": to }),
+            vec![],
+        )
+        .await
+    }
+
+    /// Names and contracts of these clients.
+    pub async fn client_terms(
+        &self,
+        ids: &[String],
+    ) -> Result<std::collections::HashMap<String, (String, Option<Contract>)>> {
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let rows = self
+            .many(
+                "SELECT record::id(id) AS id, name, contract FROM $cids",
+                Value::Null,
+                vec![("cids", super::rids("clients", ids))],
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| {
+                Some((
+                    r.get("id")?.as_str()?.to_string(),
+                    (
+                        r.get("name")?.as_str()?.to_string(),
+                        r.get("contract")
+                            .and_then(|c| serde_json::from_value(c.clone()).ok()),
+                    ),
+                ))
+            })
+            .collect())
+    }
+}

@@ -136,12 +136,13 @@ impl Store {
             .collect())
     }
 
-    /// Invoices not wholly paid: (id, client, number, total, paid), by
-    /// date; of one client, or all (to find one by its number).
+    /// Invoices not wholly paid: (id, client, number, total, paid, date),
+    /// by date; of one client, or all (to find one by its number).
+    #[allow(clippy::type_complexity)]
     pub async fn unpaid_invoices(
         &self,
         client_id: Option<&str>,
-    ) -> Result<Vec<(String, String, String, Money, Money)>> {
+    ) -> Result<Vec<(String, String, String, Money, Money, String)>> {
         let filter = if client_id.is_some() {
             "AND client_id = $c"
         } else {
@@ -167,6 +168,7 @@ impl Store {
                     r.get("number")?.as_str()?.to_string(),
                     Money(r.get("total")?.as_i64()?),
                     Money(r.get("paid").and_then(Value::as_i64).unwrap_or(0)),
+                    r.get("date")?.as_str()?.to_string(),
                 ))
             })
             .collect())

@@ -228,3 +228,118 @@ pub struct NewAccountMove {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
+
+/// A client's debt by age (`GET /api/reports/receivables`): what is owed,
+/// split by how long ago it was charged (payments settle the oldest first).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ReceivableRow {
+    pub client_id: String,
+    pub name: String,
+    pub kind: crate::values::ClientKind,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub balance: Money,
+    /// Charged 0-30, 31-60, 61-90 and over 90 days ago.
+    #[cfg_attr(feature = "openapi", schema(value_type = [i64; 4]))]
+    pub ages: [Money; 4],
+    /// Past its due date under the contract.
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub overdue: Money,
+    pub debt_since: Option<String>,
+    pub payment_days: Option<u32>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub credit_limit: Option<Money>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Receivables {
+    /// YYYY-MM-DD: the day the ages count to.
+    pub as_of: String,
+    /// Most owed first.
+    pub rows: Vec<ReceivableRow>,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub balance: Money,
+    #[cfg_attr(feature = "openapi", schema(value_type = [i64; 4]))]
+    pub ages: [Money; 4],
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub overdue: Money,
+    /// What clients paid ahead (their balances below zero), in all.
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub advances: Money,
+}
+
+/// Payments of a day by one method (`GET /api/reports/payments`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PaymentsRow {
+    pub day: String,
+    pub method: PaymentMethod,
+    pub payments: i64,
+    /// Received (paid out in cash counts below zero).
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub amount: Money,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PaymentsReport {
+    pub from: String,
+    pub to: String,
+    pub rows: Vec<PaymentsRow>,
+    /// The period by method.
+    pub by_method: Vec<PaymentsRow>,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub total: Money,
+}
+
+/// Documents issued in a month, by kind (`GET /api/reports/documents`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DocumentsRow {
+    /// YYYY-MM: the month they cover.
+    pub month: String,
+    pub kind: crate::api::DocumentKind,
+    pub count: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub total: Money,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DocumentsReport {
+    pub from: String,
+    pub to: String,
+    pub rows: Vec<DocumentsRow>,
+}
+
+/// An invoice not wholly paid (`GET /api/reports/unpaid-invoices`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct UnpaidInvoice {
+    pub id: String,
+    pub number: String,
+    pub date: String,
+    pub client_id: String,
+    pub client_name: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub total: Money,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub paid: Money,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub left: Money,
+    /// The day it falls due under the client's contract (its date plus the deferment).
+    pub due: String,
+    /// Days past due (0 when not yet due).
+    pub days_overdue: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct UnpaidInvoices {
+    pub as_of: String,
+    /// Longest overdue first.
+    pub rows: Vec<UnpaidInvoice>,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub left: Money,
+}
