@@ -10,7 +10,7 @@ use crate::api::{session, Api, ApiError};
 use crate::components::Header;
 use crate::i18n::Lang;
 use crate::pages::{Admin, Board, Console, Courier, Login, NotFound, Today, Wallboard};
-use crate::pages::{CallLists, Reports};
+use crate::pages::{CallLists, Documents, Reports};
 use crate::state::{use_app, AppAction, AppHandle, AppState};
 
 #[derive(Debug, Clone, PartialEq, Routable)]
@@ -32,6 +32,9 @@ pub enum Route {
     /// The managers' reports.
     #[at("/reports")]
     Reports,
+    /// Month-end documents: closing a month, invoices, acts (managers and up).
+    #[at("/documents")]
+    Documents,
     /// Call lists for operators (made from the lost clients report).
     #[at("/calls")]
     Calls,
@@ -144,9 +147,14 @@ fn Guarded(p: &GuardedProps) -> Html {
         (Route::Courier, true) => html! { <Redirect<Route> to={Route::Today} /> },
         (Route::Courier, false) => html! { <Redirect<Route> to={Route::Login} /> },
         (Route::Reports, true) if manager => html! { <Reports /> },
+        (Route::Documents, true) if manager => html! { <Documents /> },
         (Route::Calls, true) if operator => html! { <CallLists /> },
-        (Route::Reports | Route::Calls, true) => html! { <Redirect<Route> to={Route::Today} /> },
-        (Route::Reports | Route::Calls, false) => html! { <Redirect<Route> to={Route::Login} /> },
+        (Route::Reports | Route::Documents | Route::Calls, true) => {
+            html! { <Redirect<Route> to={Route::Today} /> }
+        }
+        (Route::Reports | Route::Documents | Route::Calls, false) => {
+            html! { <Redirect<Route> to={Route::Login} /> }
+        }
         (Route::Today, true) => html! { <Today /> },
         (Route::Console, true) if operator => html! { <Console /> },
         (Route::Board, true) if operator => html! { <Board /> },

@@ -7,6 +7,7 @@ mod board;
 mod cash;
 mod clients;
 mod courier;
+pub mod documents;
 pub mod equipment;
 pub mod live;
 pub mod reasons;

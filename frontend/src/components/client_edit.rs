@@ -14,7 +14,7 @@ use super::new_client_form::{field_error, value};
 use super::recording::RecordingPlayer;
 use crate::api::{new_idempotency_key, Api, ApiError};
 use crate::i18n::{client, kind_label, state_label, Lang};
-use crate::state::client_edit::{retire, AddressField, Editing, Editor, Request};
+use crate::state::client_edit::{retire, AddressField, Editing, Editor, Request, RequisitesField};
 use crate::state::console::unplaced;
 use crate::state::history::{self, History};
 
@@ -101,7 +101,12 @@ async fn finish(
         }
         Err(e) => {
             ed.busy = false;
-            ed.errors = vec![e.field_error(lang)];
+            ed.errors = vec![match e.field() {
+                Some(f) if f.starts_with("requisites.") => {
+                    crate::state::documents::field_error(lang, &e)
+                }
+                _ => e.field_error(lang),
+            }];
             editor.set(ed);
         }
     }
@@ -184,9 +189,10 @@ pub fn DetailsForm(p: &FormProps) -> Html {
             editor.set(next);
         })
     };
-    let keys: Vec<String> = ["kind", "name", "inn", "phones", "note"]
+    let keys: Vec<String> = ["kind", "name", "inn", "phones", "note", "requisites"]
         .map(String::from)
         .to_vec();
+    let legal = d.kind == ClientKind::Legal;
     html! {
         <form id="client-edit-form" class="card-form" onsubmit={submit(&p.on_save)} novalidate=true>
             <h3>{ t.edit_title }</h3>
@@ -215,8 +221,74 @@ pub fn DetailsForm(p: &FormProps) -> Html {
             <label for="edit-note">{ t.note }</label>
             <input id="edit-note" type="text" value={d.note.clone()} oninput={on(|d, v| d.note = v)} disabled={ed.busy} />
             { field_error(&ed.errors, "note") }
+            if legal {
+                { requisites_fields(&p.editor, p.lang) }
+            }
             { form_end(&ed, t, &keys, close(&p.editor)) }
         </form>
+    }
+}
+
+/// A legal client's requisites for documents (issue 20): full name, КПП,
+/// legal address, bank, БИК, accounts and the e-mail documents go to; a
+/// 422 `requisites.<field>` shows at its input.
+fn requisites_fields(editor: &UseStateHandle<Editor>, lang: Lang) -> Html {
+    let t = crate::i18n::documents::texts(lang);
+    let ed = (**editor).clone();
+    let Editing::Details(d) = &ed.editing else {
+        return html! {};
+    };
+    let input = |f: RequisitesField| {
+        let label = match f {
+            RequisitesField::FullName => t.r_full_name,
+            RequisitesField::Kpp => t.r_kpp,
+            RequisitesField::Address => t.r_address,
+            RequisitesField::BankName => t.r_bank_name,
+            RequisitesField::Bik => t.r_bik,
+            RequisitesField::Account => t.r_account,
+            RequisitesField::CorrAccount => t.r_corr_account,
+            RequisitesField::Email => t.r_email,
+        };
+        let oninput = {
+            let editor = editor.clone();
+            Callback::from(move |e: InputEvent| {
+                let mut next = (*editor).clone();
+                if let Editing::Details(d) = &mut next.editing {
+                    d.requisites.set(f, value(e));
+                }
+                editor.set(next);
+            })
+        };
+        let id = format!("edit-req-{}", f.key().replace('_', "-"));
+        let kind = if f == RequisitesField::Email {
+            "email"
+        } else {
+            "text"
+        };
+        html! {
+            <div class={classes!("field", f.key())}>
+                <label for={id.clone()}>{ label }</label>
+                <input {id} type={kind} value={d.requisites.get(f).to_string()} {oninput} disabled={ed.busy} />
+                { field_error(&ed.errors, &format!("requisites.{}", f.key())) }
+            </div>
+        }
+    };
+    html! {
+        <fieldset id="edit-requisites" class="requisites">
+            <legend>{ t.r_title }</legend>
+            { input(RequisitesField::FullName) }
+            { input(RequisitesField::Address) }
+            <div class="row2">
+                { input(RequisitesField::Kpp) }
+                { input(RequisitesField::Email) }
+            </div>
+            { input(RequisitesField::BankName) }
+            <div class="row3">
+                { input(RequisitesField::Bik) }
+                { input(RequisitesField::Account) }
+                { input(RequisitesField::CorrAccount) }
+            </div>
+        </fieldset>
     }
 }
 

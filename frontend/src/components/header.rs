@@ -46,6 +46,7 @@ pub fn Header() -> Html {
                 }
                 if s.user.role.is_manager_or_up() {
                     { link(Route::Reports, "nav-reports", crate::i18n::reports::texts(app.lang).nav) }
+                    { link(Route::Documents, "nav-documents", crate::i18n::documents::texts(app.lang).nav) }
                     { link(Route::Admin, "nav-admin", admin_t.nav) }
                 }
             </nav>

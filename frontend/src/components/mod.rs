@@ -10,6 +10,7 @@ pub mod client_search;
 pub mod contract_form;
 pub mod courier;
 pub mod dial;
+pub mod documents;
 pub mod header;
 pub mod lang_switch;
 pub mod live_status;

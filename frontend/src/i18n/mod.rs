@@ -13,6 +13,7 @@ pub mod admin;
 pub mod board;
 pub mod client;
 pub mod courier;
+pub mod documents;
 pub mod equipment;
 pub mod rental;
 pub mod reports;

@@ -23,6 +23,8 @@ enum Tab {
     Wallboards,
     Orders,
     Telephony,
+    /// The company's requisites for documents (issue 20; admins).
+    Company,
 }
 
 impl Tab {
@@ -35,6 +37,7 @@ impl Tab {
             Tab::Wallboards => "wallboards",
             Tab::Orders => "orders",
             Tab::Telephony => "telephony",
+            Tab::Company => "company",
         }
     }
 
@@ -47,6 +50,7 @@ impl Tab {
             "wallboards" => Some(Tab::Wallboards),
             "orders" => Some(Tab::Orders),
             "telephony" => Some(Tab::Telephony),
+            "company" => Some(Tab::Company),
             _ => None,
         }
     }
@@ -72,6 +76,7 @@ pub fn Admin() -> Html {
             Tab::Wallboards,
             Tab::Orders,
             Tab::Telephony,
+            Tab::Company,
         ]
     } else {
         vec![
@@ -101,6 +106,7 @@ pub fn Admin() -> Html {
             crate::i18n::Lang::En => "Telephony",
             crate::i18n::Lang::Ru => "Телефония",
         },
+        Tab::Company => crate::i18n::documents::texts(app.lang).company_tab,
     };
     let buttons = tabs.iter().map(|&which| {
         let onclick = {
@@ -145,6 +151,7 @@ pub fn Admin() -> Html {
             { panel(Tab::Orders, html! { <div class="orders-settings"><OrderSettingsPanel /><BottleSettingsPanel /><SanitationSettingsPanel /><ReasonsPanel /></div> }) }
             if admin {
                 { panel(Tab::Telephony, html! { <TelephonySettings /> }) }
+                { panel(Tab::Company, html! { <crate::components::admin::CompanySettingsPanel /> }) }
             }
         </section>
     }

@@ -5,7 +5,7 @@
 //! nothing is overwritten.
 
 use rodnik_shared::api::{
-    Address, AddressInput, ClientSummary, EditAddress, NewAddress, PatchClient,
+    Address, AddressInput, ClientSummary, EditAddress, NewAddress, PatchClient, Requisites,
 };
 use rodnik_shared::ClientKind;
 
@@ -19,6 +19,8 @@ pub struct DetailsDraft {
     /// One or more numbers, separated by commas.
     pub phones: String,
     pub note: String,
+    /// A legal client's requisites for documents (issue 20).
+    pub requisites: RequisitesDraft,
 }
 
 impl DetailsDraft {
@@ -34,6 +36,7 @@ impl DetailsDraft {
                 .collect::<Vec<_>>()
                 .join(", "),
             note: c.note.clone().unwrap_or_default(),
+            requisites: RequisitesDraft::of(c.requisites.as_ref()),
         }
     }
 
@@ -46,9 +49,122 @@ impl DetailsDraft {
             addresses: None,
             inn: Some(opt(&self.inn)),
             note: Some(opt(&self.note)),
-            // The details form does not edit them: left as they are.
-            requisites: None,
+            // Only a legal client's form shows them; an individual's are left as they are.
+            requisites: (self.kind == ClientKind::Legal).then(|| self.requisites.to_requisites()),
         }
+    }
+}
+
+/// A legal client's requisites as typed.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RequisitesDraft {
+    pub full_name: String,
+    pub kpp: String,
+    pub address: String,
+    pub bank_name: String,
+    pub bik: String,
+    pub account: String,
+    pub corr_account: String,
+    pub email: String,
+}
+
+/// One input of the requisites.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequisitesField {
+    FullName,
+    Kpp,
+    Address,
+    BankName,
+    Bik,
+    Account,
+    CorrAccount,
+    Email,
+}
+
+impl RequisitesField {
+    pub const ALL: [RequisitesField; 8] = [
+        RequisitesField::FullName,
+        RequisitesField::Kpp,
+        RequisitesField::Address,
+        RequisitesField::BankName,
+        RequisitesField::Bik,
+        RequisitesField::Account,
+        RequisitesField::CorrAccount,
+        RequisitesField::Email,
+    ];
+
+    /// The request's field (the server's errors name it `requisites.<key>`).
+    pub fn key(self) -> &'static str {
+        match self {
+            RequisitesField::FullName => "full_name",
+            RequisitesField::Kpp => "kpp",
+            RequisitesField::Address => "address",
+            RequisitesField::BankName => "bank_name",
+            RequisitesField::Bik => "bik",
+            RequisitesField::Account => "account",
+            RequisitesField::CorrAccount => "corr_account",
+            RequisitesField::Email => "email",
+        }
+    }
+}
+
+impl RequisitesDraft {
+    pub fn of(r: Option<&Requisites>) -> RequisitesDraft {
+        let r = r.cloned().unwrap_or_default();
+        RequisitesDraft {
+            full_name: r.full_name,
+            kpp: r.kpp,
+            address: r.address,
+            bank_name: r.bank_name,
+            bik: r.bik,
+            account: r.account,
+            corr_account: r.corr_account,
+            email: r.email,
+        }
+    }
+
+    pub fn get(&self, f: RequisitesField) -> &str {
+        match f {
+            RequisitesField::FullName => &self.full_name,
+            RequisitesField::Kpp => &self.kpp,
+            RequisitesField::Address => &self.address,
+            RequisitesField::BankName => &self.bank_name,
+            RequisitesField::Bik => &self.bik,
+            RequisitesField::Account => &self.account,
+            RequisitesField::CorrAccount => &self.corr_account,
+            RequisitesField::Email => &self.email,
+        }
+    }
+
+    pub fn set(&mut self, f: RequisitesField, v: String) {
+        let slot = match f {
+            RequisitesField::FullName => &mut self.full_name,
+            RequisitesField::Kpp => &mut self.kpp,
+            RequisitesField::Address => &mut self.address,
+            RequisitesField::BankName => &mut self.bank_name,
+            RequisitesField::Bik => &mut self.bik,
+            RequisitesField::Account => &mut self.account,
+            RequisitesField::CorrAccount => &mut self.corr_account,
+            RequisitesField::Email => &mut self.email,
+        };
+        *slot = v;
+    }
+
+    /// The requisites to store; `None` (sent as `null`) clears them when
+    /// every field is empty.
+    pub fn to_requisites(&self) -> Option<Requisites> {
+        let t = |s: &str| s.trim().to_string();
+        let r = Requisites {
+            full_name: t(&self.full_name),
+            kpp: t(&self.kpp),
+            address: t(&self.address),
+            bank_name: t(&self.bank_name),
+            bik: t(&self.bik),
+            account: t(&self.account),
+            corr_account: t(&self.corr_account),
+            email: t(&self.email),
+        };
+        (r != Requisites::default()).then_some(r)
     }
 }
 
@@ -255,6 +371,11 @@ impl Editor {
                         *typed = now.clone();
                     }
                 }
+                for field in RequisitesField::ALL {
+                    if d.requisites.get(field) == b.requisites.get(field) {
+                        d.requisites.set(field, f.requisites.get(field).to_string());
+                    }
+                }
             }
             (Editing::Address(_, d), Editing::Address(_, b), Editing::Address(_, f)) => {
                 for field in AddressField::ALL {
@@ -390,6 +511,60 @@ mod tests {
         assert_eq!(p.name.as_deref(), Some("ООО Ромашка-2"), "the typing stays");
         assert_eq!(p.inn, Some(None), "untouched fields follow their change");
         assert_eq!(p.note, Some(Some("их заметка".into())));
+    }
+
+    #[test]
+    fn a_legal_clients_requisites_go_in_the_patch_and_empty_ones_clear() {
+        let mut c = client();
+        c.requisites = Some(Requisites {
+            kpp: "771201001".into(),
+            email: "buh@romashka.ru".into(),
+            ..Default::default()
+        });
+        let mut d = DetailsDraft::of(&c);
+        assert_eq!(d.requisites.get(RequisitesField::Kpp), "771201001");
+        d.requisites.set(RequisitesField::Bik, " 044525225 ".into());
+        let p = d.to_patch(7);
+        let r = p.requisites.expect("sent").expect("set");
+        assert_eq!(
+            (r.kpp.as_str(), r.bik.as_str(), r.email.as_str()),
+            ("771201001", "044525225", "buh@romashka.ru")
+        );
+        for f in RequisitesField::ALL {
+            d.requisites.set(f, "  ".into());
+        }
+        assert_eq!(d.to_patch(7).requisites, Some(None), "null clears them");
+        let json = serde_json::to_value(d.to_patch(7)).expect("json");
+        assert!(json["requisites"].is_null() && json.get("requisites").is_some());
+        d.kind = ClientKind::Individual;
+        assert_eq!(
+            d.to_patch(7).requisites,
+            None,
+            "an individual's form leaves them alone"
+        );
+    }
+
+    #[test]
+    fn a_stale_refusal_rebases_the_untouched_requisites() {
+        let mut c = client();
+        let mut e = Editor::open(Editing::Details(DetailsDraft::of(&c)), &c);
+        if let Editing::Details(d) = &mut e.editing {
+            d.requisites
+                .set(RequisitesField::Email, "new@romashka.ru".into());
+        }
+        c.version = 8;
+        c.requisites = Some(Requisites {
+            bik: "044525225".into(),
+            email: "their@romashka.ru".into(),
+            ..Default::default()
+        });
+        e.refused_stale(&c);
+        let Some(Request::Patch(p)) = e.request(&c) else {
+            panic!("a patch");
+        };
+        let r = p.requisites.expect("sent").expect("set");
+        assert_eq!(r.email, "new@romashka.ru", "the typing stays");
+        assert_eq!(r.bik, "044525225", "the untouched field follows");
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod board;
 pub mod client_edit;
 pub mod console;
 pub mod courier;
+pub mod documents;
 pub mod history;
 pub mod orders;
 pub mod wallboard;

@@ -4,6 +4,7 @@
 //! reducer, so a server error loses nothing that was typed.
 
 mod bottles;
+mod company;
 pub mod equipment;
 mod equipment_card;
 pub mod orders;
@@ -16,6 +17,7 @@ pub mod users;
 pub mod wallboards;
 
 pub use bottles::BottleSettingsPanel;
+pub use company::CompanySettingsPanel;
 pub use equipment::EquipmentPanel;
 pub use orders::{OrderSettingsPanel, ReasonsPanel};
 pub use prices::PricesPanel;

@@ -1,0 +1,323 @@
+//! The company's requisites and document rules (Administration → Реквизиты
+//! компании, admins; issue 20): what every invoice and transfer document
+//! prints as the seller, the VAT, which transfer document goes with the
+//! goods, the numbering, and the mail server documents are sent through.
+//! The SMTP password is write-only: the form says "пароль сохранён" and
+//! sends a password only when one is typed. Drafts and checks are
+//! `state::documents::CompanyDraft`; a 422 lands at its field.
+
+use rodnik_shared::api::{CompanySettings, TransferDoc};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use super::table::use_loader;
+use super::{checked, field_error, input_value, other_errors, select_value, Errors};
+use crate::api::Api;
+use crate::i18n::documents::{texts, DocumentsTexts};
+use crate::state::documents::{
+    field_error as api_field_error, CompanyDraft, CompanyField, VAT_RATES,
+};
+use crate::state::use_app;
+
+#[derive(Clone, PartialEq)]
+enum Note {
+    None,
+    Saved,
+    Failed(Errors),
+}
+
+fn label(t: &DocumentsTexts, f: CompanyField) -> &'static str {
+    match f {
+        CompanyField::Name => t.c_name,
+        CompanyField::Inn => t.c_inn,
+        CompanyField::Kpp => t.c_kpp,
+        CompanyField::Ogrn => t.c_ogrn,
+        CompanyField::Address => t.c_address,
+        CompanyField::Phone => t.c_phone,
+        CompanyField::Email => t.c_email,
+        CompanyField::BankName => t.c_bank_name,
+        CompanyField::Bik => t.c_bik,
+        CompanyField::Account => t.c_account,
+        CompanyField::CorrAccount => t.c_corr_account,
+        CompanyField::Director => t.c_director,
+        CompanyField::Accountant => t.c_accountant,
+        CompanyField::InvoicePrefix => t.c_invoice_prefix,
+        CompanyField::TransferPrefix => t.c_transfer_prefix,
+        CompanyField::SmtpHost => t.c_host,
+        CompanyField::SmtpPort => t.c_port,
+        CompanyField::SmtpUsername => t.c_username,
+        CompanyField::SmtpPassword => t.c_password,
+        CompanyField::SmtpFrom => t.c_from,
+    }
+}
+
+/// Every field an error may name that has a place on the form.
+const PLACED: [&str; 23] = [
+    "name",
+    "inn",
+    "kpp",
+    "ogrn",
+    "address",
+    "phone",
+    "email",
+    "bank_name",
+    "bik",
+    "account",
+    "corr_account",
+    "director",
+    "accountant",
+    "vat_rate",
+    "transfer_doc",
+    "invoice_prefix",
+    "transfer_prefix",
+    "smtp.host",
+    "smtp.port",
+    "smtp.security",
+    "smtp.username",
+    "smtp.password",
+    "smtp.from",
+];
+
+#[function_component]
+pub fn CompanySettingsPanel() -> Html {
+    let app = use_app();
+    let lang = app.lang;
+    let t = texts(lang);
+    let token = app.token().unwrap_or_default().to_string();
+    let draft = use_state(|| None::<CompanyDraft>);
+    let note = use_state(|| Note::None);
+    let busy = use_state(|| false);
+    {
+        let (draft, note, token) = (draft.setter(), note.setter(), token.clone());
+        use_loader(
+            move || {
+                let token = token.clone();
+                async move { Api::with_token(&token).company_settings().await }
+            },
+            Callback::noop(),
+            Callback::from(
+                move |r: Result<CompanySettings, crate::api::ApiError>| match r {
+                    Ok(s) => draft.set(Some(CompanyDraft::of(&s))),
+                    Err(e) => note.set(Note::Failed(vec![api_field_error(lang, &e)])),
+                },
+            ),
+        );
+    }
+    let current = (*draft).clone().unwrap_or_default();
+    let errors = match &*note {
+        Note::Failed(e) => e.clone(),
+        _ => vec![],
+    };
+    let change = {
+        let (draft, note, current) = (draft.clone(), note.clone(), current.clone());
+        move |f: Box<dyn Fn(&mut CompanyDraft)>| {
+            let mut next = current.clone();
+            f(&mut next);
+            draft.set(Some(next));
+            if *note == Note::Saved {
+                note.set(Note::None);
+            }
+        }
+    };
+    let input = |f: CompanyField, kind: &'static str, placeholder: &'static str| {
+        let change = change.clone();
+        let oninput = Callback::from(move |e: InputEvent| {
+            let v = input_value(&e);
+            change(Box::new(move |d| d.set(f, v.clone())));
+        });
+        let id = f.dom_id();
+        html! {
+            <div class={classes!("company-field", f.key().replace('.', "-"))}>
+                <label for={id.clone()}>{ label(t, f) }</label>
+                <input id={id} type={kind} value={current.get(f).to_string()} {placeholder} {oninput}
+                    autocomplete={if f == CompanyField::SmtpPassword { "new-password" } else { "off" }}
+                    disabled={*busy} />
+                { field_error(&errors, f.key()) }
+            </div>
+        }
+    };
+    let text = |f: CompanyField| input(f, "text", "");
+    let on_vat = {
+        let change = change.clone();
+        Callback::from(move |e: Event| {
+            let v = select_value(&e);
+            change(Box::new(move |d| d.vat = v.clone()));
+        })
+    };
+    let on_transfer = {
+        let change = change.clone();
+        Callback::from(move |e: Event| {
+            let v = select_value(&e);
+            change(Box::new(move |d| {
+                d.transfer_doc = if v == "act_invoice" {
+                    TransferDoc::ActInvoice
+                } else {
+                    TransferDoc::Upd
+                }
+            }));
+        })
+    };
+    let on_yearly = {
+        let change = change.clone();
+        Callback::from(move |e: Event| {
+            let v = checked(&e);
+            change(Box::new(move |d| d.yearly_numbers = v));
+        })
+    };
+    let on_security = {
+        let change = change.clone();
+        Callback::from(move |e: Event| {
+            let v = select_value(&e);
+            change(Box::new(move |d| d.smtp_security = v.clone()));
+        })
+    };
+    let onsubmit = {
+        let (draft, note, busy, token, current) = (
+            draft.clone(),
+            note.clone(),
+            busy.clone(),
+            token.clone(),
+            current.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy || draft.is_none() {
+                return;
+            }
+            let put = match current.to_settings(lang) {
+                Ok(p) => p,
+                Err(e) => {
+                    note.set(Note::Failed(vec![e]));
+                    return;
+                }
+            };
+            busy.set(true);
+            note.set(Note::None);
+            let (draft, note, busy, token) =
+                (draft.clone(), note.clone(), busy.clone(), token.clone());
+            spawn_local(async move {
+                match Api::with_token(&token).put_company_settings(&put).await {
+                    Ok(s) => {
+                        draft.set(Some(CompanyDraft::of(&s)));
+                        note.set(Note::Saved);
+                    }
+                    Err(e) => note.set(Note::Failed(vec![api_field_error(lang, &e)])),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let mut vats: Vec<u32> = VAT_RATES.to_vec();
+    if let Ok(r) = current.vat.parse::<u32>() {
+        if !vats.contains(&r) {
+            vats.push(r);
+        }
+    }
+    let status = match &*note {
+        Note::Saved => {
+            html! { <span id="company-saved" class="ok" role="status">{ t.c_saved }</span> }
+        }
+        _ => html! {},
+    };
+    html! {
+        <form id="company-settings" class="company-settings" data-loaded={draft.is_some().to_string()}
+            {onsubmit} novalidate=true>
+            <p class="muted company-hint">{ t.company_hint }</p>
+            <div class="company-grid">
+                <fieldset class="company-block">
+                    <legend>{ t.company_title }</legend>
+                    { text(CompanyField::Name) }
+                    <div class="company-row3">
+                        { text(CompanyField::Inn) }
+                        { text(CompanyField::Kpp) }
+                        { text(CompanyField::Ogrn) }
+                    </div>
+                    { text(CompanyField::Address) }
+                    <div class="company-row2">
+                        { input(CompanyField::Phone, "tel", "") }
+                        { input(CompanyField::Email, "email", "") }
+                    </div>
+                </fieldset>
+                <fieldset class="company-block">
+                    <legend>{ t.c_bank }</legend>
+                    { text(CompanyField::BankName) }
+                    <div class="company-row2">
+                        { text(CompanyField::Bik) }
+                        { text(CompanyField::Account) }
+                    </div>
+                    { text(CompanyField::CorrAccount) }
+                    <h4>{ t.c_signers }</h4>
+                    <div class="company-row2">
+                        { text(CompanyField::Director) }
+                        { text(CompanyField::Accountant) }
+                    </div>
+                </fieldset>
+                <fieldset class="company-block">
+                    <legend>{ t.c_rules }</legend>
+                    <div class="company-row2">
+                        <div class="company-field vat_rate">
+                            <label for="company-vat">{ t.c_vat }</label>
+                            <select id="company-vat" onchange={on_vat} disabled={*busy}>
+                                <option value="" selected={current.vat.is_empty()}>{ t.c_no_vat }</option>
+                                { for vats.iter().map(|r| html! {
+                                    <option value={r.to_string()} selected={current.vat == r.to_string()}>{ format!("{r} %") }</option>
+                                }) }
+                            </select>
+                            { field_error(&errors, "vat_rate") }
+                        </div>
+                        <div class="company-field transfer_doc">
+                            <label for="company-transfer">{ t.c_transfer }</label>
+                            <select id="company-transfer" onchange={on_transfer} disabled={*busy}>
+                                <option value="upd" selected={current.transfer_doc == TransferDoc::Upd}>{ t.c_upd }</option>
+                                <option value="act_invoice" selected={current.transfer_doc == TransferDoc::ActInvoice}>{ t.c_act_invoice }</option>
+                            </select>
+                        </div>
+                    </div>
+                    <div class="company-row2">
+                        { input(CompanyField::InvoicePrefix, "text", "С-") }
+                        { input(CompanyField::TransferPrefix, "text", "") }
+                    </div>
+                    <label class="company-check">
+                        <input id="company-yearly" type="checkbox" checked={current.yearly_numbers}
+                            onchange={on_yearly} disabled={*busy} />
+                        { t.c_yearly }
+                    </label>
+                </fieldset>
+                <fieldset class="company-block">
+                    <legend>{ t.c_smtp }</legend>
+                    <p class="muted">{ t.c_smtp_hint }</p>
+                    <div class="company-row2">
+                        { text(CompanyField::SmtpHost) }
+                        { input(CompanyField::SmtpPort, "text", t.c_port_hint) }
+                    </div>
+                    <div class="company-row2">
+                        <div class="company-field smtp-security">
+                            <label for="company-smtp-security">{ t.c_security }</label>
+                            <select id="company-smtp-security" onchange={on_security} disabled={*busy}>
+                                { for [("none", t.c_security_none), ("starttls", "STARTTLS"), ("tls", "TLS")].map(|(v, l)| html! {
+                                    <option value={v} selected={current.smtp_security == v}>{ l }</option>
+                                }) }
+                            </select>
+                            { field_error(&errors, "smtp.security") }
+                        </div>
+                        { text(CompanyField::SmtpUsername) }
+                    </div>
+                    <div class="company-row2">
+                        { input(CompanyField::SmtpPassword, "password",
+                            if current.password_set { t.c_password_keep } else { "" }) }
+                        { input(CompanyField::SmtpFrom, "text", t.c_from_hint) }
+                    </div>
+                    if current.password_set {
+                        <span id="company-smtp-password-set" class="ok password-set">{ t.c_password_set }</span>
+                    }
+                </fieldset>
+            </div>
+            { other_errors(&errors, &PLACED) }
+            <div class="form-actions">
+                <button id="company-save" type="submit" class="btn btn-primary"
+                    disabled={draft.is_none() || *busy}>{ if *busy { t.c_saving } else { t.c_save } }</button>
+                { status }
+            </div>
+        </form>
+    }
+}
