@@ -99,16 +99,28 @@ async fn world(vat: Option<u32>, transfer: &str) -> World {
 impl World {
     /// A delivered order of the previous month's `day`: water and cups.
     async fn delivered(&self, day: u32, water: u32, cups: u32) {
-        let date = self.first.with_day(day).expect("day").to_string();
         let mut lines = vec![json!({ "product_id": self.water, "qty": water })];
         if cups > 0 {
             lines.push(json!({ "product_id": self.cups, "qty": cups }));
         }
+        self.delivered_to((&self.client, &self.addr), day, lines)
+            .await;
+    }
+
+    /// An order of `lines` for `client` at `addr`, delivered on the previous
+    /// month's `day` (entered by the admin, who may date it back).
+    async fn delivered_to(&self, (client, addr): (&str, &str), day: u32, lines: Vec<Value>) {
+        let date = self.first.with_day(day).expect("day").to_string();
+        let empties: u64 = lines
+            .iter()
+            .filter(|l| l["product_id"] == self.water.as_str())
+            .filter_map(|l| l["qty"].as_u64())
+            .sum();
         let o = self
             .app
             .order(
                 &self.app.admin,
-                json!({ "client_id": self.client, "address_id": self.addr, "lines": lines,
+                json!({ "client_id": client, "address_id": addr, "lines": lines,
                         "delivery_date": date, "courier_id": self.kolya_id }),
             )
             .await;
@@ -125,7 +137,7 @@ impl World {
             .post(
                 &format!("/api/orders/{id}/deliver"),
                 &self.kolya,
-                json!({ "empties_returned": water, "empties_note": "так" }),
+                json!({ "empties_returned": empties, "empties_note": "так" }),
             )
             .await
             .expect(200);
@@ -387,32 +399,12 @@ async fn without_vat_the_documents_say_so_and_an_act_goes_with_the_invoice() {
         .await
         .expect(200);
     let (other, addr) = w.app.client("ООО Лютик", "legal", "4957654321").await;
-    let date = w.first.with_day(9).expect("day").to_string();
-    let o = w
-        .app
-        .order(
-            &w.app.admin,
-            json!({ "client_id": other, "address_id": addr, "lines": [{ "product_id": w.water, "qty": 4 }],
-                    "delivery_date": date, "courier_id": w.kolya_id }),
-        )
-        .await;
-    let id = id_of(&o);
-    w.app
-        .post(
-            &format!("/api/orders/{id}/dispatch"),
-            &w.app.admin,
-            json!({}),
-        )
-        .await
-        .expect(200);
-    w.app
-        .post(
-            &format!("/api/orders/{id}/deliver"),
-            &w.kolya,
-            json!({ "empties_returned": 4 }),
-        )
-        .await
-        .expect(200);
+    w.delivered_to(
+        (&other, &addr),
+        9,
+        vec![json!({ "product_id": w.water, "qty": 4 })],
+    )
+    .await;
     let job = w
         .close(json!({ "month": w.month, "client_id": other }))
         .await;
@@ -747,32 +739,12 @@ async fn a_bank_statement_pays_invoices_and_leaves_the_unknown_to_a_manager() {
     w.delivered(3, 4, 0).await; // 850,00
                                 // A second legal client without an INN: found by its invoice's number.
     let (other, addr) = w.app.client("ООО Лютик", "legal", "4957654321").await;
-    let date = w.first.with_day(9).expect("day").to_string();
-    let o = w
-        .app
-        .order(
-            &w.app.admin,
-            json!({ "client_id": other, "address_id": addr, "lines": [{ "product_id": w.water, "qty": 2 }],
-                    "delivery_date": date, "courier_id": w.kolya_id }),
-        )
-        .await;
-    let id = id_of(&o);
-    w.app
-        .post(
-            &format!("/api/orders/{id}/dispatch"),
-            &w.app.admin,
-            json!({}),
-        )
-        .await
-        .expect(200);
-    w.app
-        .post(
-            &format!("/api/orders/{id}/deliver"),
-            &w.kolya,
-            json!({ "empties_returned": 2 }),
-        )
-        .await
-        .expect(200);
+    w.delivered_to(
+        (&other, &addr),
+        9,
+        vec![json!({ "product_id": w.water, "qty": 2 })],
+    )
+    .await;
     w.close(json!({ "month": w.month })).await;
     let invoices = w
         .app

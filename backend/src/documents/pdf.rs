@@ -514,58 +514,12 @@ fn invoice(d: &Document) -> Result<Vec<u8>> {
     l.gap(10.0);
     l.para(14.0, true, &title(d));
     l.rule(1.5);
-    l.field(9.0, "Поставщик (Исполнитель):", &party_line(&d.seller));
-    l.gap(3.0);
-    l.field(9.0, "Покупатель (Заказчик):", &party_line(&d.buyer));
-    if let Some(b) = &d.basis {
-        l.gap(3.0);
-        l.field(9.0, "Основание:", b);
-    }
-    if let Some(m) = &d.month {
-        l.gap(3.0);
-        l.field(9.0, "Период:", &month_title(m));
-    }
-    l.gap(6.0);
-    l.table(
-        &[
-            Col(w * 0.05, Align::Center),
-            Col(w * 0.5, Align::Left),
-            Col(w * 0.08, Align::Right),
-            Col(w * 0.07, Align::Center),
-            Col(w * 0.14, Align::Right),
-            Col(w * 0.16, Align::Right),
-        ],
-        Some(&[
-            "№",
-            "Товары (работы, услуги)",
-            "Кол-во",
-            "Ед.",
-            "Цена",
-            "Сумма",
-        ]),
-        &goods_rows(d),
-        8.5,
-    );
-    totals(&mut l, d);
-    l.para_in(
-        l.left(),
-        w,
-        9.0,
+    goods_body(
+        &mut l,
+        d,
+        ("Поставщик (Исполнитель):", "Покупатель (Заказчик):"),
         true,
-        Align::Right,
-        &format!("Всего к оплате: {}", amount(d.total)),
     );
-    l.gap(6.0);
-    l.para(
-        9.0,
-        false,
-        &format!(
-            "Всего наименований {}, на сумму {} руб.",
-            d.lines.len(),
-            amount(d.total)
-        ),
-    );
-    l.para(9.0, true, &roubles_in_words(d.total));
     l.gap(4.0);
     l.rule(1.5);
     l.signatures(
@@ -578,19 +532,14 @@ fn invoice(d: &Document) -> Result<Vec<u8>> {
     l.finish(&title(d))
 }
 
-fn month_title(m: &str) -> String {
-    let (y, mo) = m.split_once('-').unwrap_or((m, "1"));
-    super::month_name(y.parse().unwrap_or(2000), mo.parse().unwrap_or(1))
-}
-
-fn act(d: &Document) -> Result<Vec<u8>> {
-    let mut l = Layout::new(false);
+/// The sides, the basis and period, the goods table, the totals and the
+/// amount in words: what an invoice and an act share (`to_pay` adds
+/// "Всего к оплате").
+fn goods_body(l: &mut Layout, d: &Document, (seller, buyer): (&str, &str), to_pay: bool) {
     let w = l.inner();
-    l.para(14.0, true, &title(d));
-    l.rule(1.5);
-    l.field(9.0, "Исполнитель (Поставщик):", &party_line(&d.seller));
+    l.field(9.0, seller, &party_line(&d.seller));
     l.gap(3.0);
-    l.field(9.0, "Заказчик (Покупатель):", &party_line(&d.buyer));
+    l.field(9.0, buyer, &party_line(&d.buyer));
     if let Some(b) = &d.basis {
         l.gap(3.0);
         l.field(9.0, "Основание:", b);
@@ -620,7 +569,18 @@ fn act(d: &Document) -> Result<Vec<u8>> {
         &goods_rows(d),
         8.5,
     );
-    totals(&mut l, d);
+    totals(l, d);
+    if to_pay {
+        let x = l.left();
+        l.para_in(
+            x,
+            w,
+            9.0,
+            true,
+            Align::Right,
+            &format!("Всего к оплате: {}", amount(d.total)),
+        );
+    }
     l.gap(6.0);
     l.para(
         9.0,
@@ -632,6 +592,23 @@ fn act(d: &Document) -> Result<Vec<u8>> {
         ),
     );
     l.para(9.0, true, &roubles_in_words(d.total));
+}
+
+fn month_title(m: &str) -> String {
+    let (y, mo) = m.split_once('-').unwrap_or((m, "1"));
+    super::month_name(y.parse().unwrap_or(2000), mo.parse().unwrap_or(1))
+}
+
+fn act(d: &Document) -> Result<Vec<u8>> {
+    let mut l = Layout::new(false);
+    l.para(14.0, true, &title(d));
+    l.rule(1.5);
+    goods_body(
+        &mut l,
+        d,
+        ("Исполнитель (Поставщик):", "Заказчик (Покупатель):"),
+        false,
+    );
     l.gap(4.0);
     l.para(
         9.0,
