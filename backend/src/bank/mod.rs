@@ -37,17 +37,17 @@ pub fn key(d: &BankDoc) -> String {
     format!("bp{}", &hex::encode(h.finalize())[..24])
 }
 
-/// What a matched payment settles: the account row and the invoices
-/// (named first, then the oldest unpaid), and the invoices' numbers.
-async fn settle(
+/// What a payment of `amount` pays of a client's unpaid invoices: those
+/// `named` (lowercase numbers) first, then the oldest; (invoice id, part)
+/// and the invoices' numbers.
+pub async fn pays_invoices(
     store: &Store,
-    p: &BankPayment,
     client_id: &str,
+    amount: Money,
     named: &[String],
-    by: (&str, &str),
-) -> Result<(Settles, Vec<String>)> {
+) -> Result<(Vec<(String, Money)>, Vec<String>)> {
     let unpaid = store.unpaid_invoices(Some(client_id)).await?;
-    let mut left = p.amount.0;
+    let mut left = amount.0;
     let mut pays = vec![];
     let mut numbers = vec![];
     let named_first = unpaid
@@ -69,6 +69,19 @@ async fn settle(
             left -= part;
         }
     }
+    Ok((pays, numbers))
+}
+
+/// What a matched payment settles: the account row and the invoices
+/// (named first, then the oldest unpaid), and the invoices' numbers.
+async fn settle(
+    store: &Store,
+    p: &BankPayment,
+    client_id: &str,
+    named: &[String],
+    by: (&str, &str),
+) -> Result<(Settles, Vec<String>)> {
+    let (pays, numbers) = pays_invoices(store, client_id, p.amount, named).await?;
     let row = AccountRow {
         client_id: client_id.to_string(),
         kind: AccountMoveKind::Payment,

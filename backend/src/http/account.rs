@@ -171,9 +171,18 @@ pub async fn add_move(
     let stored = body
         .as_deref()
         .and_then(|b| idem.answer(StatusCode::CREATED, b));
+    // A payment pays the client's oldest unpaid invoices, as a bank one does.
+    let invoices = match row.kind {
+        AccountMoveKind::Payment => {
+            crate::bank::pays_invoices(&state.store, &id, Money(-row.amount.0), &[])
+                .await?
+                .0
+        }
+        _ => vec![],
+    };
     state
         .store
-        .add_account_moves_answered(&id, &[(key, row)], stored.as_ref())
+        .add_account_moves_answered(&id, &[(key, row)], &invoices, stored.as_ref())
         .await?;
     if stored.is_some() {
         idem.answered();

@@ -158,15 +158,19 @@ impl Store {
 
     /// Rows of a client known to exist, under their keys: the rows and
     /// the client's sums in one transaction, with the idempotency answer.
+    /// `invoices` (invoice id, part) are what a payment among them pays.
     pub async fn add_account_moves_answered(
         &self,
         client_id: &str,
         rows: &[(String, AccountRow)],
+        invoices: &[(String, Money)],
         answer: Option<&IdemAnswer<'_>>,
     ) -> Result<()> {
         let mut vars = json!({});
         let mut ids = vec![("cid", rid("clients", client_id))];
-        let moves = account_moves(rows, &mut vars);
+        let mut moves = account_moves(rows, &mut vars);
+        let at = rows.first().map(|r| r.1.at.clone()).unwrap_or_default();
+        moves.push_str(&super::bank::invoice_payments(invoices, &at, &mut vars));
         let answered = answer
             .map(|a| a.statement(&mut vars, &mut ids))
             .unwrap_or_default();
@@ -181,7 +185,8 @@ impl Store {
         client_id: &str,
         rows: &[(String, AccountRow)],
     ) -> Result<()> {
-        self.add_account_moves_answered(client_id, rows, None).await
+        self.add_account_moves_answered(client_id, rows, &[], None)
+            .await
     }
 
     /// Writes a client's whole account at once, in order (the demo and bulk

@@ -20,6 +20,24 @@ pub struct Settles {
     pub invoices: Vec<(String, Money)>,
 }
 
+/// The statements that add `pays` (invoice id, part) to the invoices'
+/// `paid_amount`, setting `paid_at` (`at`) on those now paid in full.
+pub(super) fn invoice_payments(pays: &[(String, Money)], at: &str, vars: &mut Value) -> String {
+    let mut sql = String::new();
+    vars["paid_at"] = json!(at);
+    for (i, (invoice, amount)) in pays.iter().enumerate() {
+        vars[format!("inv{i}")] = json!(invoice);
+        vars[format!("pay{i}")] = json!(amount.0);
+        sql.push_str(&format!(
+            "UPDATE type::record('documents', $inv{i})
+               SET paid_at = IF (paid_amount ?? 0) + $pay{i} >= total {{ $paid_at }} ELSE {{ paid_at }},
+                   paid_amount = (paid_amount ?? 0) + $pay{i}
+               RETURN NONE;"
+        ));
+    }
+    sql
+}
+
 impl Store {
     /// Whether a payment of this key was imported before.
     pub async fn bank_payment(&self, id: &str) -> Result<Option<BankPayment>> {
@@ -60,17 +78,7 @@ impl Store {
         if let Some(s) = settles {
             ids.push(("cid", rid("clients", &s.row.client_id)));
             effects.push_str(&account_moves(&[(s.key.clone(), s.row.clone())], &mut vars));
-            for (i, (invoice, amount)) in s.invoices.iter().enumerate() {
-                vars[format!("inv{i}")] = json!(invoice);
-                vars[format!("pay{i}")] = json!(amount.0);
-                vars["at"] = json!(p.imported_at);
-                effects.push_str(&format!(
-                    "UPDATE type::record('documents', $inv{i})
-                       SET paid_at = IF (paid_amount ?? 0) + $pay{i} >= total {{ $at }} ELSE {{ paid_at }},
-                           paid_amount = (paid_amount ?? 0) + $pay{i}
-                       RETURN NONE;"
-                ));
-            }
+            effects.push_str(&invoice_payments(&s.invoices, &p.imported_at, &mut vars));
         }
         let sql = format!("BEGIN TRANSACTION; {write} {effects} COMMIT TRANSACTION;");
         self.retrying(|| self.run_with(&sql, vars.clone(), ids.clone()))
