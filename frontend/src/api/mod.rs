@@ -10,6 +10,7 @@ mod courier;
 pub mod documents;
 pub mod equipment;
 pub mod live;
+pub mod money;
 pub mod reasons;
 pub mod rentals;
 pub mod reports;

@@ -15,6 +15,7 @@ pub mod client;
 pub mod courier;
 pub mod documents;
 pub mod equipment;
+pub mod money;
 pub mod rental;
 pub mod reports;
 pub mod wallboard;

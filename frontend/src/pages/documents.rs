@@ -2,12 +2,16 @@
 //! on the left, closing a month with its progress, an act of reconciliation
 //! and the recent closings; on the right, the chosen month's documents with
 //! their downloads and e-mail. The month picked for closing is the month
-//! listed.
+//! listed. A bank statement is loaded on the left; the payments it could
+//! not match wait above the month's documents (issue 20, item 4).
 
 use chrono::Datelike;
 use yew::prelude::*;
 
-use crate::components::documents::{CloseMonthPanel, DocumentsList, JobsList, ReconciliationPanel};
+use crate::components::documents::{
+    CloseMonthPanel, DocumentsList, JobsList, ReconciliationPanel, StatementPanel,
+    UnmatchedPayments,
+};
 use crate::i18n::documents::texts;
 use crate::state::documents::previous_month;
 use crate::state::use_app;
@@ -39,10 +43,14 @@ pub fn Documents() -> Html {
                 <div class="documents-side">
                     <CloseMonthPanel month={(*month).clone()} max_month={max_month}
                         on_month={on_month} on_changed={on_changed.clone()} />
-                    <ReconciliationPanel on_made={on_changed} />
+                    <StatementPanel on_imported={on_changed.clone()} />
+                    <ReconciliationPanel on_made={on_changed.clone()} />
                     <JobsList reload={*changed} />
                 </div>
-                <DocumentsList month={(*month).clone()} reload={*changed} />
+                <div class="documents-main">
+                    <UnmatchedPayments reload={*changed} on_changed={on_changed} />
+                    <DocumentsList month={(*month).clone()} reload={*changed} />
+                </div>
             </div>
         </section>
     }

@@ -1,7 +1,8 @@
 //! The managers' reports: water delivered, goods and services sold, orders
 //! worked, lost clients. One tab each, a date range with presets, charts,
 //! tables grouped and sorted by the reader, CSV and Excel downloads, and the
-//! call list made from the lost clients in one click.
+//! call list made from the lost clients in one click. The Money tab shows
+//! one of its four reports at a time (`state::money::Section`).
 
 use rodnik_shared::api::{
     BottleDebtors, BottleReport, CashReport, DailyDeliveries, DailyOrders, DeliveriesReport,
@@ -15,10 +16,11 @@ use crate::api::reports::Query;
 use crate::api::{Api, ApiError};
 use crate::components::reports::format::{iso, parse, preset, Preset};
 use crate::components::reports::{
-    BottlesView, CashView, DeliveriesView, ExportButtons, LostView, OrdersView, RangePicker,
-    ReasonsView, RentalsView, SalesView, SanitationView,
+    BottlesView, CashView, DeliveriesView, ExportButtons, LostView, MoneyData, MoneyView,
+    OrdersView, RangePicker, ReasonsView, RentalsView, SalesView, SanitationView,
 };
 use crate::i18n::reports::{texts, ReportsTexts};
+use crate::state::money::Section;
 use crate::state::use_app;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,10 +34,11 @@ pub enum Tab {
     Bottles,
     Rentals,
     Sanitation,
+    Money,
 }
 
 impl Tab {
-    const ALL: [Tab; 9] = [
+    const ALL: [Tab; 10] = [
         Tab::Deliveries,
         Tab::Sales,
         Tab::Orders,
@@ -45,6 +48,7 @@ impl Tab {
         Tab::Bottles,
         Tab::Rentals,
         Tab::Sanitation,
+        Tab::Money,
     ];
 
     fn code(self) -> &'static str {
@@ -58,6 +62,7 @@ impl Tab {
             Tab::Bottles => "bottles",
             Tab::Rentals => "rentals",
             Tab::Sanitation => "sanitation",
+            Tab::Money => "money",
         }
     }
 
@@ -72,6 +77,7 @@ impl Tab {
             Tab::Bottles => t.tab_bottles,
             Tab::Rentals => t.tab_rentals,
             Tab::Sanitation => t.tab_sanitation,
+            Tab::Money => t.tab_money,
         }
     }
 
@@ -86,6 +92,7 @@ impl Tab {
             Tab::Bottles => t.q_bottles,
             Tab::Rentals => t.q_rentals,
             Tab::Sanitation => t.q_sanitation,
+            Tab::Money => t.q_money,
         }
     }
 
@@ -101,6 +108,8 @@ impl Tab {
             Tab::Bottles => "/api/reports/bottles",
             Tab::Rentals => "/api/reports/rentals",
             Tab::Sanitation => "/api/reports/sanitation",
+            // The section's own (`Params::export_path`).
+            Tab::Money => "/api/reports/receivables",
         }
     }
 }
@@ -113,6 +122,8 @@ pub struct Params {
     pub to: String,
     pub as_of: String,
     pub months: u32,
+    /// The report the Money tab shows.
+    pub section: Section,
 }
 
 impl Params {
@@ -125,6 +136,7 @@ impl Params {
             // The month the range starts in.
             Tab::Rentals => vec![("month", self.from.chars().take(7).collect())],
             Tab::Sanitation => vec![("within_days", "30".to_string())],
+            Tab::Money if !self.section.ranged() => vec![],
             _ => vec![("from", self.from.clone()), ("to", self.to.clone())],
         }
     }
@@ -133,7 +145,16 @@ impl Params {
     fn key(&self) -> String {
         match self.tab {
             Tab::Lost => format!("lost|{}|{}", self.as_of, self.months),
+            Tab::Money => format!("money-{}|{}|{}", self.section.code(), self.from, self.to),
             t => format!("{}|{}|{}", t.code(), self.from, self.to),
+        }
+    }
+
+    /// Where the CSV and Excel of what is shown come from.
+    fn export_path(&self) -> &'static str {
+        match self.tab {
+            Tab::Money => self.section.path(),
+            t => t.export_path(),
         }
     }
 }
@@ -149,6 +170,7 @@ enum Data {
     Bottles(BottleReport, BottleDebtors),
     Rentals(RentalCharges),
     Sanitation(SanitationReport),
+    Money(MoneyData),
 }
 
 async fn load(api: &Api, p: &Params, lang: crate::i18n::Lang) -> Result<Data, ApiError> {
@@ -166,6 +188,12 @@ async fn load(api: &Api, p: &Params, lang: crate::i18n::Lang) -> Result<Data, Ap
         }
         Tab::Rentals => Data::Rentals(api.rental_charges(&q).await?),
         Tab::Sanitation => Data::Sanitation(api.sanitation_report(&q).await?),
+        Tab::Money => Data::Money(match p.section {
+            Section::Receivables => MoneyData::Receivables(api.receivables().await?),
+            Section::Payments => MoneyData::Payments(api.payments_report(&q).await?),
+            Section::Documents => MoneyData::Documents(api.documents_report(&q).await?),
+            Section::Unpaid => MoneyData::Unpaid(api.unpaid_invoices().await?),
+        }),
         Tab::Reasons => {
             // The reasons are named in the reader's language.
             q.push(("lang", lang.code().to_string()));
@@ -202,6 +230,7 @@ pub fn Reports() -> Html {
             to,
             as_of: (*today).clone(),
             months: 3,
+            section: Section::Receivables,
         }
     });
     // The newest request's answer wins; older ones are dropped.
@@ -292,6 +321,7 @@ pub fn Reports() -> Html {
             }
             Data::Rentals(r) => html! { <RentalsView {lang} report={r.clone()} /> },
             Data::Sanitation(r) => html! { <SanitationView {lang} report={r.clone()} /> },
+            Data::Money(d) => html! { <MoneyView {lang} data={d.clone()} /> },
             Data::Orders(r, d) => html! {
                 <OrdersView {lang} from={lp.from.clone()} to={lp.to.clone()} report={r.clone()} daily={d.clone()} />
             },
@@ -303,8 +333,24 @@ pub fn Reports() -> Html {
     };
     // A tab switch shows nothing of another report while it loads.
     let body = match loaded.as_ref() {
-        Some((lp, _)) if lp.tab != p.tab => html! { <p class="loading">{ lang.t().loading }</p> },
+        Some((lp, _)) if lp.tab != p.tab || lp.section != p.section => {
+            html! { <p class="loading">{ lang.t().loading }</p> }
+        }
         _ => body,
+    };
+    let set_section = |section: Section| {
+        let params = params.clone();
+        Callback::from(move |_: MouseEvent| {
+            params.set(Params {
+                section,
+                ..(*params).clone()
+            })
+        })
+    };
+    let ranged = match p.tab {
+        Tab::Lost | Tab::Sanitation => false,
+        Tab::Money => p.section.ranged(),
+        _ => true,
     };
 
     html! {
@@ -321,11 +367,24 @@ pub fn Reports() -> Html {
                         </button>
                     }) }
                 </nav>
-                <ExportButtons key={p.tab.code()} {lang} path={p.tab.export_path()} query={p.query()} />
+                <ExportButtons key={format!("{}-{}", p.tab.code(), p.section.code())} {lang}
+                    path={p.export_path()} query={p.query()} />
             </div>
             <div class="reports-bar">
-                <p class="question">{ p.tab.question(t) }</p>
-                if !matches!(p.tab, Tab::Lost | Tab::Sanitation) {
+                if p.tab == Tab::Money {
+                    <nav class="money-sections" id="money-sections">
+                        { for Section::ALL.into_iter().map(|s| html! {
+                            <button type="button" id={format!("money-section-{}", s.code())}
+                                class={classes!("btn", "preset", (s == p.section).then_some("current"))}
+                                aria-pressed={(s == p.section).to_string()} onclick={set_section(s)}>
+                                { s.label(lang) }
+                            </button>
+                        }) }
+                    </nav>
+                } else {
+                    <p class="question">{ p.tab.question(t) }</p>
+                }
+                if ranged {
                     <RangePicker {lang} from={p.from.clone()} to={p.to.clone()} today={(*today).clone()} on_change={on_range} />
                 }
             </div>

@@ -11,6 +11,7 @@ pub mod console;
 pub mod courier;
 pub mod documents;
 pub mod history;
+pub mod money;
 pub mod orders;
 pub mod wallboard;
 

@@ -160,13 +160,13 @@ pub fn DocumentsList(p: &ListProps) -> Html {
 
     let body = match &*loaded {
         Loaded::Loading => html! {
-            <tr class="empty"><td colspan="7">{ lang.t().loading }</td></tr>
+            <tr class="empty"><td colspan="8">{ lang.t().loading }</td></tr>
         },
         Loaded::Failed(m) => html! {
-            <tr class="empty"><td colspan="7" class="form-error" id="doc-list-error">{ format!("{}: {m}", t.load_failed) }</td></tr>
+            <tr class="empty"><td colspan="8" class="form-error" id="doc-list-error">{ format!("{}: {m}", t.load_failed) }</td></tr>
         },
         Loaded::Docs(docs) if docs.is_empty() => html! {
-            <tr class="empty"><td colspan="7" id="doc-list-empty">{ t.empty }</td></tr>
+            <tr class="empty"><td colspan="8" id="doc-list-empty">{ t.empty }</td></tr>
         },
         Loaded::Docs(docs) => html! {
             { for docs.iter().map(|d| {
@@ -190,6 +190,7 @@ pub fn DocumentsList(p: &ListProps) -> Html {
             <div class="doc-list-head">
                 <h2>{ format!("{} {}", t.list_title, format::month_label(lang, &p.month)) }</h2>
                 <button id="doc-list-reload" type="button" class="btn btn-ghost" onclick={reload}>{ t.reload }</button>
+                <super::export::AccountingExport month={p.month.clone()} on_error={on_file_error.clone()} />
                 if let Some(m) = &*file_error {
                     <span id="doc-file-error" class="form-error" role="alert">{ m.clone() }</span>
                 }
@@ -203,6 +204,7 @@ pub fn DocumentsList(p: &ListProps) -> Html {
                             <th>{ t.col_number }</th>
                             <th>{ t.col_client }</th>
                             <th class="num">{ t.col_total }</th>
+                            <th>{ crate::i18n::money::texts(lang).col_paid }</th>
                             <th>{ t.col_sent }</th>
                             <th>{ t.col_actions }</th>
                         </tr>
@@ -250,6 +252,7 @@ fn row(
             <td class="doc-number">{ d.number.clone() }</td>
             <td class="doc-client">{ d.buyer.name.clone() }</td>
             <td class="doc-total num">{ crate::money::number(lang, d.total) }</td>
+            { paid_cell(lang, d) }
             <td class={classes!("doc-sent", sent_state)} data-state={sent_state}>
                 { sent }
                 if let Some(e) = error {
@@ -263,5 +266,33 @@ fn row(
                     disabled={busy} onclick={on_send}>{ if busy { t.sending } else { t.send } }</button>
             </td>
         </tr>
+    }
+}
+
+/// An invoice's payment: "Оплачен 03.12.2026", "Оплачено 500,00 из 850,00",
+/// "Не оплачен"; empty for other documents.
+fn paid_cell(lang: Lang, d: &Document) -> Html {
+    let Some(paid) = crate::state::money::Paid::of(d) else {
+        return html! { <td class="doc-paid"></td> };
+    };
+    let day = match &paid {
+        crate::state::money::Paid::Full { at } => paid_day(at),
+        _ => String::new(),
+    };
+    html! {
+        <td class={classes!("doc-paid", paid.code())} data-state={paid.code()}
+            data-paid={d.paid_amount.map(|m| m.0).unwrap_or(0).to_string()}>
+            { paid.text(lang, &day) }
+        </td>
+    }
+}
+
+/// The day an instant falls on in the company's zone, `DD.MM.YYYY`.
+fn paid_day(at: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(at) {
+        Ok(t) => crate::clock::local(t.timestamp_millis() as f64)
+            .format("%d.%m.%Y")
+            .to_string(),
+        Err(_) => crate::state::money::day(at),
     }
 }

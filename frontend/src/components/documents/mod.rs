@@ -3,14 +3,20 @@
 //! closings; and the link that downloads a document's PDF or XLSX with the
 //! session's token.
 
+pub mod bank;
+pub mod client_pick;
 pub mod close;
+pub mod export;
 pub mod jobs;
 pub mod list;
+pub mod payments;
 pub mod recon;
 
+pub use bank::StatementPanel;
 pub use close::CloseMonthPanel;
 pub use jobs::JobsList;
 pub use list::DocumentsList;
+pub use payments::UnmatchedPayments;
 pub use recon::ReconciliationPanel;
 
 use yew::platform::spawn_local;

@@ -1,32 +1,21 @@
 //! An act of reconciliation (акт сверки) for any client and period: find the
-//! client (`GET /api/clients?q=`, 250 ms after typing, legal clients first),
+//! client (`ClientPick`: `GET /api/clients?q=`, legal clients first),
 //! pick the period (from the first of the year to today by default), make
 //! the act (`POST /api/documents/reconciliation`) and download its PDF or
 //! XLSX. A 422 shows at its field.
 
-use gloo_timers::callback::Timeout;
 use rodnik_shared::api::{ClientSummary, Document, NewReconciliation};
-use rodnik_shared::ClientKind;
 use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::client_pick::ClientPick;
 use super::FileLink;
 use crate::api::{new_idempotency_key, Api};
 use crate::components::new_client_form::field_error;
 use crate::i18n::documents::texts;
-use crate::i18n::kind_label;
 use crate::state::documents::{field_error as api_field_error, reconciliation_period, FieldError};
 use crate::state::use_app;
-
-const DEBOUNCE_MS: u32 = 250;
-
-#[derive(Clone, PartialEq)]
-enum Found {
-    Idle,
-    List(Vec<ClientSummary>),
-    Failed(String),
-}
 
 #[derive(Properties, PartialEq)]
 pub struct ReconProps {
@@ -40,65 +29,18 @@ pub fn ReconciliationPanel(p: &ReconProps) -> Html {
     let lang = app.lang;
     let t = texts(lang);
     let token = app.token().unwrap_or_default().to_string();
-    let query = use_state(String::new);
-    let found = use_state(|| Found::Idle);
     let picked = use_state(|| None::<ClientSummary>);
     let period = use_state(|| reconciliation_period(crate::clock::today_date()));
     let busy = use_state(|| false);
     let errors = use_state(Vec::<FieldError>::new);
     let made = use_state(|| None::<Document>);
     let file_error = use_state(|| None::<String>);
-    let timer = use_mut_ref(|| None::<Timeout>);
-    let seq = use_mut_ref(|| 0u32);
 
-    let oninput = {
-        let (query, found, token) = (query.clone(), found.clone(), token.clone());
-        Callback::from(move |e: InputEvent| {
-            let q = e.target_unchecked_into::<HtmlInputElement>().value();
-            query.set(q.clone());
-            let mine = {
-                let mut s = seq.borrow_mut();
-                *s += 1;
-                *s
-            };
-            if q.trim().chars().count() < 2 {
-                timer.borrow_mut().take();
-                found.set(Found::Idle);
-                return;
-            }
-            let (found, token, seq) = (found.clone(), token.clone(), seq.clone());
-            *timer.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, move || {
-                spawn_local(async move {
-                    let r = Api::with_token(&token).search_clients(q.trim()).await;
-                    if *seq.borrow() != mine {
-                        return;
-                    }
-                    found.set(match r {
-                        Ok(mut list) => {
-                            // Legal clients (who get documents) first; stable otherwise.
-                            list.sort_by_key(|c| c.kind != ClientKind::Legal);
-                            Found::List(list)
-                        }
-                        Err(e) => Found::Failed(e.message()),
-                    });
-                });
-            }));
-        })
-    };
-    let pick = |c: ClientSummary| {
-        let (picked, found, errors, made) =
-            (picked.clone(), found.clone(), errors.clone(), made.clone());
-        Callback::from(move |_: MouseEvent| {
-            picked.set(Some(c.clone()));
-            found.set(Found::Idle);
+    let on_pick = {
+        let (picked, errors, made) = (picked.clone(), errors.clone(), made.clone());
+        Callback::from(move |c: Option<ClientSummary>| {
+            picked.set(c);
             errors.set(vec![]);
-            made.set(None);
-        })
-    };
-    let unpick = {
-        let (picked, made) = (picked.clone(), made.clone());
-        Callback::from(move |_: MouseEvent| {
-            picked.set(None);
             made.set(None);
         })
     };
@@ -170,41 +112,7 @@ pub fn ReconciliationPanel(p: &ReconProps) -> Html {
         Callback::from(move |m: String| file_error.set(Some(m)))
     };
 
-    let client = match &*picked {
-        Some(c) => html! {
-            <div id="recon-client" class="recon-client-picked" data-id={c.id.clone()}>
-                <span class="name">{ c.name.clone() }</span>
-                if let Some(inn) = &c.inn {
-                    <span class="muted">{ format!(" · {} {inn}", t.c_inn) }</span>
-                }
-                <button id="recon-change" type="button" class="btn btn-link" onclick={unpick}>{ t.recon_other }</button>
-            </div>
-        },
-        None => html! {
-            <div class="recon-search">
-                <input id="recon-search" type="search" autocomplete="off" placeholder={t.recon_search}
-                    aria-label={t.recon_search} value={(*query).clone()} {oninput} />
-                { match &*found {
-                    Found::Idle => html! {},
-                    Found::Failed(m) => html! { <p class="form-error">{ m.clone() }</p> },
-                    Found::List(l) if l.is_empty() => html! { <p id="recon-none" class="muted">{ t.recon_none }</p> },
-                    Found::List(l) => html! {
-                        <ul id="recon-results" class="recon-results">
-                            { for l.iter().take(12).map(|c| html! {
-                                <li>
-                                    <button type="button" class="recon-pick" data-id={c.id.clone()}
-                                        data-kind={c.kind.as_str()} onclick={pick(c.clone())}>
-                                        <span class="name">{ c.name.clone() }</span>
-                                        <span class={classes!("kind", c.kind.as_str())}>{ kind_label(lang, c.kind) }</span>
-                                    </button>
-                                </li>
-                            }) }
-                        </ul>
-                    },
-                } }
-            </div>
-        },
-    };
+    let client = html! { <ClientPick prefix="recon" picked={(*picked).clone()} {on_pick} /> };
     let result = made.as_ref().map(|d| {
         let money = |m: Option<rodnik_shared::Money>| {
             crate::money::text(lang, m.unwrap_or(rodnik_shared::Money::ZERO))
