@@ -378,10 +378,20 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
                     } else {
                         full.saturating_sub(1)
                     };
+                    // A quarter of the individuals pay by card at the door.
+                    let individual = c.summary.kind == ClientKind::Individual;
+                    let by_card = individual && rng.gen_bool(0.25);
                     let delivery = Delivery {
                         lines: None,
-                        cash_collected: (c.summary.kind == ClientKind::Individual)
-                            .then_some(on_route.total),
+                        cash_collected: (individual && !by_card).then_some(on_route.total),
+                        payments: if by_card {
+                            vec![rodnik_shared::api::DoorPayment {
+                                method: rodnik_shared::api::PaymentMethod::Card,
+                                amount: on_route.total,
+                            }]
+                        } else {
+                            vec![]
+                        },
                         empties_returned: Some(empties),
                         empties_note: (empties < full)
                             .then(|| "Клиент вернёт в следующий раз".to_string()),
@@ -774,6 +784,7 @@ async fn demo_equipment(
             Delivery {
                 lines: None,
                 cash_collected: cash,
+                payments: vec![],
                 empties_returned: None,
                 empties_note: None,
                 held: None,

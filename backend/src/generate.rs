@@ -557,6 +557,7 @@ fn make_order(
                 lines: None,
                 cash_collected: (c.summary.kind == ClientKind::Individual)
                     .then_some(on_route.total),
+                payments: vec![],
                 empties_returned: Some(empties),
                 empties_note: None,
                 held: None,

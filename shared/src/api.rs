@@ -644,6 +644,9 @@ pub struct Order {
     pub route_pos: i64,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub cash_collected: Option<Money>,
+    /// Paid at the door by card or SBP (besides the cash).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub payments: Vec<DoorPayment>,
     pub empties_returned: Option<u32>,
     /// Why fewer empties came back than expected (the courier says).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -724,6 +727,20 @@ pub struct Reschedule {
 }
 
 impl Order {
+    /// Paid at the door by card or SBP.
+    pub fn paid_otherwise(&self) -> Money {
+        self.payments.iter().map(|p| p.amount).sum()
+    }
+
+    /// The cash the courier should bring back from the stop: what is due
+    /// at the door less what was paid by card or SBP.
+    pub fn cash_due_in_cash(&self) -> Money {
+        match self.client_kind {
+            ClientKind::Individual => Money(self.cash_due().0 - self.paid_otherwise().0),
+            ClientKind::Legal => Money::ZERO,
+        }
+    }
+
     /// Cash the courier collects: individuals pay the total and the
     /// deposit on delivery (negative: the courier pays a deposit back);
     /// legal clients are invoiced monthly.
@@ -852,6 +869,10 @@ pub struct DeliverOrder {
     /// Kopecks; negative only when the stop pays a deposit back.
     #[serde(default)]
     pub cash_collected: Option<i64>,
+    /// Taken by card or SBP (at most 4; cash goes in `cash_collected`);
+    /// with cash, a partial payment is what was paid.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub payments: Vec<DoorPayment>,
     /// What was actually delivered, when it differs from the order: priced
     /// at the client's prices; the order's own lines are kept in `ordered`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

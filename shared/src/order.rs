@@ -191,6 +191,8 @@ pub struct Delivery {
     /// said it differs from the order.
     pub lines: Option<Vec<OrderLine>>,
     pub cash_collected: Option<Money>,
+    /// Paid by card or SBP.
+    pub payments: Vec<crate::api::DoorPayment>,
     pub empties_returned: Option<u32>,
     /// Why fewer empties came back than expected.
     pub empties_note: Option<String>,
@@ -287,6 +289,7 @@ impl Order {
             call_id: n.call_id,
             route_pos: 0,
             cash_collected: None,
+            payments: vec![],
             empties_returned: None,
             empties_note: None,
             empties_expected: None,
@@ -383,7 +386,28 @@ impl Order {
                 .into());
             }
         }
+        if d.payments.len() > 4 {
+            return Err(FieldError::new("payments", "at most 4 payments at the door").into());
+        }
+        for (i, p) in d.payments.iter().enumerate() {
+            if !matches!(
+                p.method,
+                crate::api::PaymentMethod::Card | crate::api::PaymentMethod::Sbp
+            ) {
+                return Err(FieldError::new(
+                    format!("payments[{i}].method"),
+                    "card or sbp (cash goes in cash_collected)",
+                )
+                .into());
+            }
+            if p.amount.0 <= 0 || p.amount > Money::MAX_PRICE {
+                return Err(
+                    FieldError::new(format!("payments[{i}].amount"), "must be above zero").into(),
+                );
+            }
+        }
         n.cash_collected = d.cash_collected;
+        n.payments = d.payments;
         n.empties_returned = d.empties_returned;
         n.empties_note = note;
         n.delivered_at = Some(d.at);

@@ -529,3 +529,104 @@ async fn concurrent_deliveries_and_payments_keep_the_balance_the_sum_of_its_move
     let paid: i64 = (0..6).map(|i| 40000 + i * 1000).sum::<i64>() + 6 * 1000;
     assert_eq!(w.agree(&client).await, 6 * 50000 - paid);
 }
+
+#[tokio::test]
+async fn card_and_sbp_at_the_door_are_payments_and_leave_the_courier_only_the_cash() {
+    let w = world().await;
+    let (client, addr) = w
+        .app
+        .client("Иван Петров", "individual", "9161110006")
+        .await;
+    let id = w
+        .app
+        .dispatched_stop(&w.op, (&client, &addr), (&w.water, 3), &w.kolya_id)
+        .await;
+    let path = format!("/api/orders/{id}/deliver");
+    let deliver = |body: Value| w.app.post(&path, &w.kolya, body);
+    // Refused: cash among the payments, nothing paid, too many.
+    for (payments, field) in [
+        (
+            json!([{ "method": "cash", "amount": 100 }]),
+            "payments[0].method",
+        ),
+        (
+            json!([{ "method": "bank", "amount": 100 }]),
+            "payments[0].method",
+        ),
+        (
+            json!([{ "method": "card", "amount": 0 }]),
+            "payments[0].amount",
+        ),
+        (
+            json!([{ "method": "card", "amount": 1 }, { "method": "card", "amount": 1 },
+                   { "method": "card", "amount": 1 }, { "method": "card", "amount": 1 },
+                   { "method": "sbp", "amount": 1 }]),
+            "payments",
+        ),
+    ] {
+        let e = deliver(json!({ "cash_collected": 0, "payments": payments,
+                                "empties_returned": 3 }))
+        .await
+        .error(422);
+        assert_eq!(e["field"], field, "{payments}");
+    }
+    // 750,00 due: 300,00 in cash, 250,00 by card, 150,00 by SBP; 50,00 left owing.
+    let o = deliver(json!({ "cash_collected": 30000, "empties_returned": 3,
+                            "payments": [{ "method": "card", "amount": 25000 },
+                                         { "method": "sbp", "amount": 15000 }] }))
+    .await
+    .expect(200);
+    assert_eq!(o["payments"].as_array().map(Vec::len), Some(2));
+    let mut got = kinds(&w.account(&client, "").await["moves"]);
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("delivery".to_string(), 75000, None),
+            ("payment".to_string(), -30000, Some("cash".to_string())),
+            ("payment".to_string(), -25000, Some("card".to_string())),
+            ("payment".to_string(), -15000, Some("sbp".to_string())),
+        ]
+    );
+    assert_eq!(w.agree(&client).await, 5000);
+    // The courier's cash of the day: 750,00 due at the door less 400,00 paid otherwise.
+    let h = w
+        .app
+        .post("/api/handovers", &w.kolya, json!({ "declared": 30000 }))
+        .await
+        .expect(200);
+    assert_eq!(
+        (h["due"].as_i64(), h["collected"].as_i64()),
+        (Some(35000), Some(30000))
+    );
+    let cash = w
+        .app
+        .get(
+            &format!("/api/reports/cash?date={}", w.app.today()),
+            &w.manager,
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        (
+            cash["totals"]["due"].as_i64(),
+            cash["totals"]["collected"].as_i64()
+        ),
+        (Some(35000), Some(30000)),
+        "{cash}"
+    );
+    // The payments report has all three methods.
+    let r = w
+        .app
+        .get("/api/reports/payments", &w.manager)
+        .await
+        .expect(200);
+    assert_eq!(r["total"], 70000);
+    let methods: Vec<&str> = r["by_method"]
+        .as_array()
+        .expect("by method")
+        .iter()
+        .filter_map(|m| m["method"].as_str())
+        .collect();
+    assert_eq!(methods, ["cash", "card", "sbp"]);
+}

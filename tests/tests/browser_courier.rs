@@ -615,6 +615,7 @@ async fn closes_made_offline_reach_the_server_once_when_the_connection_returns()
     let body = serde_json::to_string(&DeliverOrder {
         lines: None,
         cash_collected: q1["close"]["cash_collected"].as_i64(),
+        payments: vec![],
         empties_returned: q1["close"]["empties_returned"].as_i64(),
         empties_note: q1["close"]["empties_note"].as_str().map(str::to_string),
         expected_version: q1["expected_version"].as_i64(),

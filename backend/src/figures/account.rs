@@ -36,23 +36,45 @@ impl AccountRow {
 }
 
 /// What `o` has done to the account: charged for goods and services, for
-/// deposits, and the cash taken at the door (nothing unless delivered).
-fn done(o: &Order) -> (Money, Money, Money) {
+/// deposits, and the money taken at the door by method (nothing unless
+/// delivered).
+fn done(o: &Order) -> (Money, Money, [(PaymentMethod, Money); 3]) {
     match o.state {
-        OrderState::Delivered => (
-            o.total,
-            o.deposit_amount() + o.equipment_deposit(),
-            o.cash_collected.unwrap_or(Money::ZERO),
+        OrderState::Delivered => {
+            let by = |m: PaymentMethod| {
+                o.payments
+                    .iter()
+                    .filter(|p| p.method == m)
+                    .map(|p| p.amount)
+                    .sum::<Money>()
+            };
+            (
+                o.total,
+                o.deposit_amount() + o.equipment_deposit(),
+                [
+                    (PaymentMethod::Cash, o.cash_collected.unwrap_or(Money::ZERO)),
+                    (PaymentMethod::Card, by(PaymentMethod::Card)),
+                    (PaymentMethod::Sbp, by(PaymentMethod::Sbp)),
+                ],
+            )
+        }
+        _ => (
+            Money::ZERO,
+            Money::ZERO,
+            [
+                (PaymentMethod::Cash, Money::ZERO),
+                (PaymentMethod::Card, Money::ZERO),
+                (PaymentMethod::Sbp, Money::ZERO),
+            ],
         ),
-        _ => (Money::ZERO, Money::ZERO, Money::ZERO),
     }
 }
 
 /// The rows `new` writes that `old` had not. (Orders stored whole by the
 /// demo or the generator write their own.)
 pub fn moves(old: &Order, new: &Order) -> Vec<AccountRow> {
-    let (goods_was, deposit_was, cash_was) = done(old);
-    let (goods, deposit, cash) = done(new);
+    let (goods_was, deposit_was, paid_was) = done(old);
+    let (goods, deposit, paid) = done(new);
     let row = |kind, amount: i64| AccountRow {
         client_id: new.client_id.clone(),
         kind,
@@ -74,11 +96,13 @@ pub fn moves(old: &Order, new: &Order) -> Vec<AccountRow> {
     if deposit != deposit_was {
         out.push(row(AccountMoveKind::Deposit, deposit.0 - deposit_was.0));
     }
-    if cash != cash_was {
-        out.push(AccountRow {
-            method: Some(PaymentMethod::Cash),
-            ..row(AccountMoveKind::Payment, -(cash.0 - cash_was.0))
-        });
+    for ((method, now), (_, was)) in paid.into_iter().zip(paid_was) {
+        if now != was {
+            out.push(AccountRow {
+                method: Some(method),
+                ..row(AccountMoveKind::Payment, -(now.0 - was.0))
+            });
+        }
     }
     out
 }

@@ -680,6 +680,7 @@ pub async fn deliver(
     let delivery = Delivery {
         lines,
         cash_collected: cash,
+        payments: req.payments.clone(),
         empties_returned: empties,
         empties_note,
         held,

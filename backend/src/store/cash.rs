@@ -51,7 +51,7 @@ impl Store {
         let mut c = DayCash::default();
         for o in stops.iter().filter(|o| o.state == OrderState::Delivered) {
             c.stops += 1;
-            c.due = c.due + o.cash_due();
+            c.due = c.due + o.cash_due_in_cash();
             c.collected = c.collected + o.cash_collected.unwrap_or(Money::ZERO);
         }
         Ok(c)
@@ -143,7 +143,10 @@ impl Store {
             .many(
                 "SELECT courier_id, delivery_date AS date, count() AS stops,
                         math::sum(cash_collected ?? 0) AS collected,
-                        math::sum(IF client_kind = 'individual' { total + (deposit.amount ?? 0) } ELSE { 0 }) AS due
+                        math::sum(IF client_kind = 'individual' {
+                            total + (deposit.amount ?? 0)
+                                - array::fold((payments ?? []).amount, 0, |$a, $b| $a + $b)
+                        } ELSE { 0 }) AS due
                  FROM orders
                  WHERE delivery_date >= $from AND delivery_date <= $to AND state = 'delivered'
                    AND courier_id != NONE

@@ -1236,6 +1236,7 @@ mod tests {
             call_id: None,
             route_pos: 0,
             cash_collected: None,
+            payments: vec![],
             empties_returned: None,
             empties_note: None,
             empties_expected: None,

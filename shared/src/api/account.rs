@@ -67,6 +67,18 @@ impl PaymentMethod {
     }
 }
 
+/// A payment taken at the door other than cash (the courier's card
+/// terminal, SBP by QR code or link); cash is the stop's `cash_collected`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DoorPayment {
+    /// `card` or `sbp`.
+    pub method: PaymentMethod,
+    /// Kopecks, above zero.
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub amount: Money,
+}
+
 /// One row of a client's account.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

@@ -265,6 +265,8 @@ async fn send(api: &Api, q: &QueuedClose) -> SendResult {
                         .collect()
                 }),
                 cash_collected: Some(*cash_collected),
+                // Card and SBP at the door: not in the courier app yet (issue 20, item 5).
+                payments: vec![],
                 empties_returned: Some(i64::from(*empties_returned)),
                 empties_note: empties_note.clone(),
                 expected_version: Some(q.expected_version),
