@@ -122,7 +122,7 @@ fn summary(lang: Lang, r: &StatementImport) -> Html {
             data-duplicates={r.duplicates.to_string()} data-outgoing={r.outgoing.to_string()}
             data-matched-amount={r.matched_amount.0.to_string()}>
             <p class="bank-period">
-                { format!("{}: {} · {} {}", t.period, period(r), r.documents, t.documents) }
+                { format!("{}: {} · {}: {}", t.period, period(r), t.documents, r.documents) }
             </p>
             <ul class="doc-job-counts bank-counts">
                 { figure("bank-incoming", t.incoming, r.incoming, None) }
