@@ -97,6 +97,32 @@ pub struct CourierTexts {
     pub cash_handed: &'static str,
     pub cash_waiting: &'static str,
     pub cash_received: &'static str,
+    /// The close form's payment: how the client paid.
+    pub pay_how: &'static str,
+    pub pay_cash: &'static str,
+    pub pay_card: &'static str,
+    pub pay_sbp: &'static str,
+    pub pay_split: &'static str,
+    pub paid_card: &'static str,
+    pub paid_sbp: &'static str,
+    /// "Останется долг 120,00 ₽": less than due was paid.
+    pub debt_left: &'static str,
+    /// A delivered stop's rest on the client's account: "в долг 120,00 ₽".
+    pub owes: &'static str,
+    pub cash_other_col: &'static str,
+    pub cash_total: &'static str,
+}
+
+impl CourierTexts {
+    pub fn pay_way(&self, w: crate::state::courier::PayWay) -> &'static str {
+        use crate::state::courier::PayWay;
+        match w {
+            PayWay::Cash => self.pay_cash,
+            PayWay::Card => self.pay_card,
+            PayWay::Sbp => self.pay_sbp,
+            PayWay::Split => self.pay_split,
+        }
+    }
 }
 
 pub fn texts(lang: Lang) -> &'static CourierTexts {
@@ -280,6 +306,17 @@ static EN: CourierTexts = CourierTexts {
     cash_handed: "Handed in",
     cash_waiting: "waiting for the cashier",
     cash_received: "The cashier received",
+    pay_how: "How the client paid",
+    pay_cash: "Cash",
+    pay_card: "Card",
+    pay_sbp: "SBP",
+    pay_split: "Split",
+    paid_card: "Paid by card, ₽",
+    paid_sbp: "Paid by SBP, ₽",
+    debt_left: "Left owing:",
+    owes: "owing",
+    cash_other_col: "Card / SBP",
+    cash_total: "Total",
 };
 
 static RU: CourierTexts = CourierTexts {
@@ -372,6 +409,17 @@ static RU: CourierTexts = CourierTexts {
     cash_handed: "Сдано",
     cash_waiting: "ждёт кассира",
     cash_received: "Кассир принял",
+    pay_how: "Как оплатил клиент",
+    pay_cash: "Наличные",
+    pay_card: "Карта",
+    pay_sbp: "СБП",
+    pay_split: "Частями",
+    paid_card: "Оплачено картой, ₽",
+    paid_sbp: "Оплачено по СБП, ₽",
+    debt_left: "Останется долг",
+    owes: "в долг",
+    cash_other_col: "Карта / СБП",
+    cash_total: "Итого",
 };
 
 #[cfg(test)]

@@ -18,7 +18,9 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use gloo_storage::{LocalStorage, Storage};
-use rodnik_shared::api::{Order, OrderLine, Product, Reason, ReasonKind, Route};
+use rodnik_shared::api::{
+    DoorPayment, Order, OrderLine, PaymentMethod, Product, Reason, ReasonKind, Route,
+};
 use rodnik_shared::{Money, OrderState, Qty, TimeWindow};
 use serde::{Deserialize, Serialize};
 use yew::prelude::*;
@@ -47,6 +49,10 @@ pub enum Close {
         /// device (the server prices it again); `None`: as ordered.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         lines: Option<Vec<OrderLine>>,
+        /// Paid by card or SBP besides the cash (absent in queues saved
+        /// before the app took them: none).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        payments: Vec<DoorPayment>,
     },
     Failed {
         reason: String,
@@ -319,6 +325,168 @@ pub fn price_at_door(
     let p = products.iter().find(|p| p.id == product_id)?;
     let contract = contract.iter().map(|(k, v)| (k.clone(), *v)).collect();
     Some(rodnik_shared::pricing::order_line(p, qty, &contract))
+}
+
+/// How the client paid at the door, as picked in the close form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PayWay {
+    /// Cash only: the form as it always was.
+    #[default]
+    Cash,
+    /// The courier's card terminal.
+    Card,
+    Sbp,
+    /// Amounts per method.
+    Split,
+}
+
+impl PayWay {
+    pub const ALL: [PayWay; 4] = [PayWay::Cash, PayWay::Card, PayWay::Sbp, PayWay::Split];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PayWay::Cash => "cash",
+            PayWay::Card => "card",
+            PayWay::Sbp => "sbp",
+            PayWay::Split => "split",
+        }
+    }
+}
+
+/// What the courier typed for the payment (roubles, as typed; `None`:
+/// untouched, the form's default applies).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PayDraft {
+    pub way: PayWay,
+    pub cash: Option<String>,
+    pub card: Option<String>,
+    pub sbp: Option<String>,
+}
+
+/// A field of the payment that does not read as roubles.
+pub type PayField = &'static str;
+
+fn roubles(v: &str, field: PayField) -> Result<Money, PayField> {
+    Money::parse_roubles(v).map_err(|_| field)
+}
+
+/// An empty field of a split payment is nothing paid that way.
+fn roubles_or_zero(v: &str, field: PayField) -> Result<Money, PayField> {
+    if v.trim().is_empty() {
+        Ok(Money::ZERO)
+    } else {
+        roubles(v, field)
+    }
+}
+
+impl PayDraft {
+    /// The text shown in each field: typed, else the default of the way
+    /// picked. `due` is what the stop costs at the door (negative: the
+    /// courier pays a deposit back, cash only). Cash alone, card alone and
+    /// SBP alone start at the whole amount; split starts with card and SBP
+    /// empty and the cash filling the rest while it is not typed.
+    pub fn shown(&self, lang: crate::i18n::Lang, due: Money) -> (String, String, String) {
+        let input = |m: Money| crate::money::input(lang, m);
+        let way = self.effective(due);
+        let card = self.card.clone().unwrap_or_else(|| match way {
+            PayWay::Card => input(due),
+            _ => String::new(),
+        });
+        let sbp = self.sbp.clone().unwrap_or_else(|| match way {
+            PayWay::Sbp => input(due),
+            _ => String::new(),
+        });
+        let cash = self.cash.clone().unwrap_or_else(|| match way {
+            PayWay::Split => {
+                let other = roubles_or_zero(&card, "card").unwrap_or(Money::ZERO)
+                    + roubles_or_zero(&sbp, "sbp").unwrap_or(Money::ZERO);
+                input(Money((due.0 - other.0).max(0)))
+            }
+            _ => input(Money(due.0.abs())),
+        });
+        (cash, card, sbp)
+    }
+
+    /// The way that applies: a stop that pays back, or with nothing due, is cash only.
+    pub fn effective(&self, due: Money) -> PayWay {
+        if due.0 <= 0 {
+            PayWay::Cash
+        } else {
+            self.way
+        }
+    }
+
+    /// The cash collected (kopecks, negative when paid back) and the card /
+    /// SBP payments, or the field that does not read.
+    pub fn read(
+        &self,
+        lang: crate::i18n::Lang,
+        due: Money,
+    ) -> Result<(i64, Vec<DoorPayment>), PayField> {
+        let (cash, card, sbp) = self.shown(lang, due);
+        let one = |method, m: Money| {
+            (m.0 > 0)
+                .then_some(DoorPayment { method, amount: m })
+                .into_iter()
+                .collect::<Vec<_>>()
+        };
+        match self.effective(due) {
+            PayWay::Cash => {
+                let m = roubles(&cash, "cash_collected")?;
+                Ok((if due.0 < 0 { -m.0 } else { m.0 }, vec![]))
+            }
+            PayWay::Card => Ok((0, one(PaymentMethod::Card, roubles(&card, "card")?))),
+            PayWay::Sbp => Ok((0, one(PaymentMethod::Sbp, roubles(&sbp, "sbp")?))),
+            PayWay::Split => {
+                let cash = roubles_or_zero(&cash, "cash_collected")?;
+                let mut payments = one(PaymentMethod::Card, roubles_or_zero(&card, "card")?);
+                payments.extend(one(PaymentMethod::Sbp, roubles_or_zero(&sbp, "sbp")?));
+                Ok((cash.0, payments))
+            }
+        }
+    }
+}
+
+/// What stays owing on the client's account after a stop: due less the
+/// cash and the card / SBP payments (never below zero).
+pub fn debt_left(due: Money, cash: i64, payments: &[DoorPayment]) -> Money {
+    let paid: i64 = cash + payments.iter().map(|p| p.amount.0).sum::<i64>();
+    Money((due.0 - paid).max(0))
+}
+
+/// The card and SBP amounts of a stop: (card, sbp).
+pub fn by_method(payments: &[DoorPayment]) -> (Money, Money) {
+    let sum = |m: PaymentMethod| {
+        payments
+            .iter()
+            .filter(|p| p.method == m)
+            .map(|p| p.amount)
+            .sum()
+    };
+    (sum(PaymentMethod::Card), sum(PaymentMethod::Sbp))
+}
+
+/// The day's cash to hand in, as the server's handover counts it: per
+/// delivered stop the cash due after card and SBP, the cash collected, and
+/// the card and SBP taken.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CashTotals {
+    pub due: Money,
+    pub collected: Money,
+    pub card: Money,
+    pub sbp: Money,
+}
+
+pub fn cash_totals<'a>(delivered: impl IntoIterator<Item = &'a Order>) -> CashTotals {
+    let mut t = CashTotals::default();
+    for o in delivered {
+        let (card, sbp) = by_method(&o.payments);
+        t.due = t.due + o.cash_due_in_cash();
+        t.collected = t.collected + o.cash_collected.unwrap_or(Money::ZERO);
+        t.card = t.card + card;
+        t.sbp = t.sbp + sbp;
+    }
+    t
 }
 
 /// Whether two copies of a stop differ in what the courier delivers or where.
@@ -1037,6 +1205,7 @@ mod tests {
                 empties_returned: 2,
                 empties_note: None,
                 lines: None,
+                payments: vec![],
             },
             key: key.into(),
             at: "2025-11-27T10:00:00Z".into(),
@@ -1696,5 +1865,139 @@ mod tests {
             refusal_kind(400, "bad_request"),
             Some(ConflictKind::Refused)
         );
+    }
+
+    #[test]
+    fn a_queue_saved_before_card_payments_loads_and_cash_only_closes_serialize_as_before() {
+        let old = r#"{"kind":"delivered","cash_collected":50000,"empties_returned":2}"#;
+        let c: Close = serde_json::from_str(old).expect("old close");
+        assert!(matches!(&c, Close::Delivered { payments, .. } if payments.is_empty()));
+        assert_eq!(serde_json::to_string(&c).expect("json"), old);
+        let card = Close::Delivered {
+            cash_collected: 0,
+            empties_returned: 2,
+            empties_note: None,
+            lines: None,
+            payments: vec![DoorPayment {
+                method: PaymentMethod::Card,
+                amount: Money(50000),
+            }],
+        };
+        let json = serde_json::to_string(&card).expect("json");
+        assert!(
+            json.contains(r#""payments":[{"method":"card","amount":50000}]"#),
+            "{json}"
+        );
+        assert_eq!(serde_json::from_str::<Close>(&json).expect("back"), card);
+        // The request of a cash-only close has no `payments`: a resend is the same bytes.
+        let body = rodnik_shared::api::DeliverOrder {
+            cash_collected: Some(50000),
+            ..Default::default()
+        };
+        assert!(!serde_json::to_string(&body)
+            .expect("body")
+            .contains("payments"));
+    }
+
+    #[test]
+    fn the_payment_reads_per_way_and_says_what_stays_owing() {
+        use crate::i18n::Lang;
+        let due = Money(75000);
+        let card = |m| DoorPayment {
+            method: PaymentMethod::Card,
+            amount: Money(m),
+        };
+        let sbp = |m| DoorPayment {
+            method: PaymentMethod::Sbp,
+            amount: Money(m),
+        };
+        // Cash, untouched: the whole amount, as before.
+        let d = PayDraft::default();
+        assert_eq!(d.shown(Lang::Ru, due).0, "750");
+        assert_eq!(d.read(Lang::Ru, due), Ok((75000, vec![])));
+        // A stop that pays a deposit back: cash only, negative, whatever was picked.
+        let back = PayDraft {
+            way: PayWay::Card,
+            ..Default::default()
+        };
+        assert_eq!(back.effective(Money(-35000)), PayWay::Cash);
+        assert_eq!(back.read(Lang::Ru, Money(-35000)), Ok((-35000, vec![])));
+        // Card: the whole amount by card, no cash.
+        assert_eq!(back.read(Lang::Ru, due), Ok((0, vec![card(75000)])));
+        // SBP, typed less: partial.
+        let part = PayDraft {
+            way: PayWay::Sbp,
+            sbp: Some("500,50".into()),
+            ..Default::default()
+        };
+        let (cash, payments) = part.read(Lang::Ru, due).expect("reads");
+        assert_eq!((cash, payments.clone()), (0, vec![sbp(50050)]));
+        assert_eq!(debt_left(due, cash, &payments), Money(24950));
+        // Split: untouched cash fills the rest; typed, it is what was paid.
+        let mut split = PayDraft {
+            way: PayWay::Split,
+            sbp: Some("200".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            split.shown(Lang::Ru, due),
+            ("550".into(), "".into(), "200".into())
+        );
+        assert_eq!(split.read(Lang::Ru, due), Ok((55000, vec![sbp(20000)])));
+        split.cash = Some("300".into());
+        split.card = Some("100".into());
+        let (cash, payments) = split.read(Lang::Ru, due).expect("reads");
+        assert_eq!(
+            (cash, payments.clone()),
+            (30000, vec![card(10000), sbp(20000)])
+        );
+        assert_eq!(debt_left(due, cash, &payments), Money(15000));
+        // Nothing by card is no payment; a bad amount names its field.
+        let zero = PayDraft {
+            way: PayWay::Card,
+            card: Some("0".into()),
+            ..Default::default()
+        };
+        assert_eq!(zero.read(Lang::Ru, due), Ok((0, vec![])));
+        let bad = PayDraft {
+            way: PayWay::Split,
+            sbp: Some("abc".into()),
+            ..Default::default()
+        };
+        assert_eq!(bad.read(Lang::Ru, due), Err("sbp"));
+        assert_eq!(
+            PayDraft::default().read(Lang::Ru, Money::ZERO),
+            Ok((0, vec![])),
+            "legal clients: nothing due, cash as before"
+        );
+    }
+
+    #[test]
+    fn the_cash_to_hand_in_counts_only_the_cash_due_after_card_and_sbp() {
+        let mut a = order("a", 1, 1, 1);
+        a.state = OrderState::Delivered;
+        a.cash_collected = Some(Money(0));
+        a.payments = vec![DoorPayment {
+            method: PaymentMethod::Card,
+            amount: Money(50000),
+        }];
+        let mut b = order("b", 2, 2, 1);
+        b.state = OrderState::Delivered;
+        b.cash_collected = Some(Money(20000));
+        b.payments = vec![DoorPayment {
+            method: PaymentMethod::Sbp,
+            amount: Money(10000),
+        }];
+        let t = cash_totals([&a, &b]);
+        assert_eq!(
+            t,
+            CashTotals {
+                due: Money(40000),
+                collected: Money(20000),
+                card: Money(50000),
+                sbp: Money(10000),
+            }
+        );
+        assert_eq!(by_method(&b.payments), (Money::ZERO, Money(10000)));
     }
 }

@@ -16,7 +16,7 @@ use super::rub;
 use crate::components::board::window_text;
 use crate::i18n::courier::texts;
 use crate::i18n::{long_date, Lang};
-use crate::state::courier::{price_at_door, Close};
+use crate::state::courier::{debt_left, price_at_door, Close, PayDraft, PayWay};
 
 #[derive(Properties, PartialEq)]
 pub struct DeliverProps {
@@ -49,7 +49,7 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
     let qty = use_state(|| quantities(o));
     let editing = use_state(|| false);
     // Typed by the courier: kept as typed; untouched, they follow the lines.
-    let cash = use_state(|| None::<String>);
+    let pay = use_state(PayDraft::default);
     let empties = use_state(|| None::<u32>);
     let note = use_state(String::new);
     let error = use_state(|| None::<&'static str>);
@@ -68,9 +68,13 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
     // A deposit paid back larger than the goods: the courier pays out.
     let pays_back = due.0 < 0;
     let returnable: u32 = priced.iter().filter(|l| l.returnable).map(|l| l.qty).sum();
-    let cash_v = (*cash)
-        .clone()
-        .unwrap_or_else(|| crate::money::input(lang, Money(due.0.abs())));
+    let way = pay.effective(due);
+    let (cash_v, card_v, sbp_v) = pay.shown(lang, due);
+    // Less than due: the rest stays on the client's account.
+    let debt = match pay.read(lang, due) {
+        Ok((cash, payments)) if !pays_back => debt_left(due, cash, &payments),
+        _ => Money::ZERO,
+    };
     let expected = super::stop::expected_empties(o, returnable, p.held);
     let n = (*empties).unwrap_or(expected);
     // Fewer than the client can give back: the courier says why.
@@ -91,11 +95,30 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
         })
     };
 
-    let on_cash = {
-        let (cash, error) = (cash.clone(), error.clone());
+    // Typing into one of the amounts: 0 cash, 1 card, 2 SBP.
+    let on_amount = |field: usize| {
+        let (pay, error) = (pay.clone(), error.clone());
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            cash.set(Some(input.value()));
+            let mut next = (*pay).clone();
+            let v = Some(input.value());
+            match field {
+                0 => next.cash = v,
+                1 => next.card = v,
+                _ => next.sbp = v,
+            }
+            pay.set(next);
+            error.set(None);
+        })
+    };
+    let set_way = |w: PayWay| {
+        let (pay, error) = (pay.clone(), error.clone());
+        Callback::from(move |_: MouseEvent| {
+            // The amounts start again from the way's defaults.
+            pay.set(PayDraft {
+                way: w,
+                ..Default::default()
+            });
             error.set(None);
         })
     };
@@ -144,10 +167,10 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
         Callback::from(move |_: MouseEvent| editing.set(!*editing))
     };
     let onsubmit = {
-        let (error, on_confirm, cash_v, priced, note_v) = (
+        let (error, on_confirm, pay_v, priced, note_v) = (
             error.clone(),
             p.on_confirm.clone(),
-            cash_v.clone(),
+            (*pay).clone(),
             priced.clone(),
             (*note).trim().to_string(),
         );
@@ -161,14 +184,15 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
                 error.set(Some("empties_note"));
                 return;
             }
-            match rodnik_shared::Money::parse_roubles(&cash_v) {
-                Ok(m) => on_confirm.emit(Close::Delivered {
-                    cash_collected: if pays_back { -m.0 } else { m.0 },
+            match pay_v.read(lang, due) {
+                Ok((cash_collected, payments)) => on_confirm.emit(Close::Delivered {
+                    cash_collected,
                     empties_returned: n,
                     empties_note: (short && !note_v.is_empty()).then(|| note_v.clone()),
                     lines: changed.then(|| priced.clone()),
+                    payments,
                 }),
-                Err(_) => error.set(Some("cash_collected")),
+                Err(field) => error.set(Some(field)),
             }
         })
     };
@@ -227,12 +251,49 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
                     <b>{ format!("{}: {}", ct.total, rub(lang, total)) }</b>
                 </p>
             }
-            <label for="cash-input">{ if pays_back { ct.pay_back } else { ct.cash_collected } }</label>
-            <input id="cash-input" class="big-input" type="text" inputmode="decimal" autocomplete="off"
-                value={cash_v.clone()} oninput={on_cash}
-                aria-invalid={(*error == Some("cash_collected")).to_string()} />
-            if *error == Some("cash_collected") {
-                <p class="field-error" data-field="cash_collected" role="alert">{ ct.bad_cash }</p>
+            if due.0 > 0 {
+                <fieldset id="pay-way" class="pay-way" data-way={way.as_str()}>
+                    <legend>{ ct.pay_how }</legend>
+                    <div class="chips">
+                        { for PayWay::ALL.into_iter().map(|w| html! {
+                            <button id={format!("pay-{}", w.as_str())} type="button"
+                                class={classes!("btn", "chip", (way == w).then_some("chosen"))}
+                                aria-pressed={(way == w).to_string()} onclick={set_way(w)}>{ ct.pay_way(w) }</button>
+                        }) }
+                    </div>
+                </fieldset>
+            }
+            if matches!(way, PayWay::Cash | PayWay::Split) {
+                <label for="cash-input">{ if pays_back { ct.pay_back } else { ct.cash_collected } }</label>
+                <input id="cash-input" class="big-input" type="text" inputmode="decimal" autocomplete="off"
+                    value={cash_v.clone()} oninput={on_amount(0)}
+                    aria-invalid={(*error == Some("cash_collected")).to_string()} />
+                if *error == Some("cash_collected") {
+                    <p class="field-error" data-field="cash_collected" role="alert">{ ct.bad_cash }</p>
+                }
+            }
+            if matches!(way, PayWay::Card | PayWay::Split) {
+                <label for="card-input">{ ct.paid_card }</label>
+                <input id="card-input" class="big-input" type="text" inputmode="decimal" autocomplete="off"
+                    value={card_v.clone()} oninput={on_amount(1)} placeholder="0"
+                    aria-invalid={(*error == Some("card")).to_string()} />
+                if *error == Some("card") {
+                    <p class="field-error" data-field="card" role="alert">{ ct.bad_cash }</p>
+                }
+            }
+            if matches!(way, PayWay::Sbp | PayWay::Split) {
+                <label for="sbp-input">{ ct.paid_sbp }</label>
+                <input id="sbp-input" class="big-input" type="text" inputmode="decimal" autocomplete="off"
+                    value={sbp_v.clone()} oninput={on_amount(2)} placeholder="0"
+                    aria-invalid={(*error == Some("sbp")).to_string()} />
+                if *error == Some("sbp") {
+                    <p class="field-error" data-field="sbp" role="alert">{ ct.bad_cash }</p>
+                }
+            }
+            if debt.0 > 0 {
+                <p id="pay-debt" class="pay-debt" data-value={debt.0.to_string()} role="status">
+                    { format!("{} {}", ct.debt_left, rub(lang, debt)) }
+                </p>
             }
             if *error == Some("lines") {
                 <p class="field-error" data-field="lines" role="alert">{ ct.nothing_delivered }</p>

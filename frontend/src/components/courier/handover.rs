@@ -12,6 +12,7 @@ use super::rub;
 use crate::api::Api;
 use crate::i18n::courier::texts;
 use crate::i18n::Lang;
+use crate::state::courier::{by_method, cash_totals};
 
 #[derive(Properties, PartialEq)]
 pub struct HandoverProps {
@@ -104,6 +105,16 @@ pub fn CashHandover(p: &HandoverProps) -> Html {
         .iter()
         .filter(|o| o.state == OrderState::Delivered)
         .collect();
+    // As the server's handover counts: the cash due after card and SBP.
+    let totals = cash_totals(delivered.iter().copied());
+    let other = |card: Money, sbp: Money| {
+        [(ct.pay_card, card), (ct.pay_sbp, sbp)]
+            .into_iter()
+            .filter(|(_, m)| m.0 != 0)
+            .map(|(how, m)| format!("{how} {}", rub(lang, m)))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
     let confirmed = handover
         .as_ref()
         .is_some_and(|h| h.state == HandoverState::Confirmed);
@@ -111,19 +122,42 @@ pub fn CashHandover(p: &HandoverProps) -> Html {
         <section id="cash" class="cash-handover">
             <h2>{ ct.cash_title }</h2>
             <table class="cash-stops">
-                <thead><tr><th>{ "№" }</th><th>{ ct.cash_client }</th><th>{ ct.cash_due_col }</th><th>{ ct.cash_got_col }</th></tr></thead>
+                <thead><tr><th>{ "№" }</th><th>{ ct.cash_client }</th><th>{ ct.cash_due_col }</th><th>{ ct.cash_got_col }</th>
+                    if !(totals.card.0 == 0 && totals.sbp.0 == 0) { <th>{ ct.cash_other_col }</th> }</tr></thead>
                 <tbody>
-                    { for delivered.iter().map(|o| html! {
-                        <tr class="cash-stop" data-id={o.id.clone()}
-                            data-due={o.cash_due().0.to_string()}
-                            data-collected={o.cash_collected.unwrap_or(Money::ZERO).0.to_string()}>
-                            <td>{ o.number }</td>
-                            <td>{ o.client_name.clone() }</td>
-                            <td>{ rub(lang, o.cash_due()) }</td>
-                            <td>{ rub(lang, o.cash_collected.unwrap_or(Money::ZERO)) }</td>
-                        </tr>
+                    { for delivered.iter().map(|o| {
+                        let (card, sbp) = by_method(&o.payments);
+                        html! {
+                            <tr class="cash-stop" data-id={o.id.clone()}
+                                data-due={o.cash_due_in_cash().0.to_string()}
+                                data-collected={o.cash_collected.unwrap_or(Money::ZERO).0.to_string()}
+                                data-card={card.0.to_string()} data-sbp={sbp.0.to_string()}>
+                                <td>{ o.number }</td>
+                                <td>{ o.client_name.clone() }</td>
+                                <td>{ rub(lang, o.cash_due_in_cash()) }</td>
+                                <td>{ rub(lang, o.cash_collected.unwrap_or(Money::ZERO)) }</td>
+                                if !(totals.card.0 == 0 && totals.sbp.0 == 0) {
+                                    <td class="cash-other">{ other(card, sbp) }</td>
+                                }
+                            </tr>
+                        }
                     }) }
                 </tbody>
+                if !delivered.is_empty() {
+                    <tfoot>
+                        <tr id="cash-totals" class="cash-totals" data-due={totals.due.0.to_string()}
+                            data-collected={totals.collected.0.to_string()}
+                            data-card={totals.card.0.to_string()} data-sbp={totals.sbp.0.to_string()}>
+                            <td></td>
+                            <td>{ ct.cash_total }</td>
+                            <td>{ rub(lang, totals.due) }</td>
+                            <td>{ rub(lang, totals.collected) }</td>
+                            if !(totals.card.0 == 0 && totals.sbp.0 == 0) {
+                                <td class="cash-other">{ other(totals.card, totals.sbp) }</td>
+                            }
+                        </tr>
+                    </tfoot>
+                }
             </table>
             if let Some(h) = &*handover {
                 <p id="handover-state" class={classes!("handover-state", if confirmed { "confirmed" } else { "submitted" })}

@@ -58,6 +58,23 @@ pub fn rub(lang: Lang, m: Money) -> String {
     crate::money::text(lang, m)
 }
 
+/// The card and SBP payments of a stop, " · Карта 250,00 ₽ · СБП 150,00 ₽"
+/// (empty when paid in cash only).
+pub fn paid_text(lang: Lang, payments: &[rodnik_shared::api::DoorPayment]) -> String {
+    use rodnik_shared::api::PaymentMethod;
+    let ct = crate::i18n::courier::texts(lang);
+    payments
+        .iter()
+        .map(|p| {
+            let how = match p.method {
+                PaymentMethod::Sbp => ct.pay_sbp,
+                _ => ct.pay_card,
+            };
+            format!(" · {how} {}", rub(lang, p.amount))
+        })
+        .collect()
+}
+
 /// What a close says, e.g. "Доставлено · 500,00 ₽ · вернули пустых бутылей: 2".
 pub fn close_text(lang: Lang, close: &crate::state::courier::Close) -> String {
     use crate::state::courier::Close;
@@ -66,13 +83,22 @@ pub fn close_text(lang: Lang, close: &crate::state::courier::Close) -> String {
         Close::Delivered {
             cash_collected,
             empties_returned,
+            payments,
             ..
-        } => format!(
-            "{} · {} · {}: {empties_returned}",
-            ct.delivered_btn,
-            rub(lang, Money(*cash_collected)),
-            ct.empties_returned.to_lowercase()
-        ),
+        } => {
+            // Paid by card or SBP alone: no "0,00 ₽" of cash.
+            let cash = if *cash_collected == 0 && !payments.is_empty() {
+                String::new()
+            } else {
+                format!(" · {}", rub(lang, Money(*cash_collected)))
+            };
+            format!(
+                "{}{cash}{} · {}: {empties_returned}",
+                ct.delivered_btn,
+                paid_text(lang, payments),
+                ct.empties_returned.to_lowercase()
+            )
+        }
         Close::Failed { reason, .. } => format!("{}: {reason}", ct.failed_btn),
         Close::Moved {
             date,

@@ -126,7 +126,19 @@ pub fn StopCard(p: &StopProps) -> Html {
             </div>
         }
     } else if delivered {
-        let cash = o.cash_collected.map(|m| rub(lang, m)).unwrap_or_default();
+        let cash = o
+            .cash_collected
+            .filter(|m| !(m.0 == 0 && !o.payments.is_empty()))
+            .map(|m| rub(lang, m))
+            .unwrap_or_default();
+        // Card and SBP, and what stays owing when less than due was paid.
+        let paid = super::paid_text(lang, &o.payments);
+        let (card, sbp) = crate::state::courier::by_method(&o.payments);
+        let owes = crate::state::courier::debt_left(
+            o.cash_due(),
+            o.cash_collected.unwrap_or(Money::ZERO).0,
+            &o.payments,
+        );
         let back = o
             .empties_returned
             .map(|e| format!("{}: {e}", ct.empties_returned.to_lowercase()))
@@ -140,6 +152,12 @@ pub fn StopCard(p: &StopProps) -> Html {
             <div class="closed-info">
                 { format!("{} {at}", ct.delivered_at) }
                 if !cash.is_empty() { { format!(" · {cash}") } }
+                if !paid.is_empty() {
+                    <span class="paid-by" data-card={card.0.to_string()} data-sbp={sbp.0.to_string()}>{ paid }</span>
+                }
+                if owes.0 > 0 {
+                    <span class="owes" data-value={owes.0.to_string()}>{ format!(" · {} {}", ct.owes, rub(lang, owes)) }</span>
+                }
                 if !back.is_empty() { { format!(" · {back}") } }
             </div>
         }

@@ -254,6 +254,7 @@ async fn send(api: &Api, q: &QueuedClose) -> SendResult {
             empties_returned,
             empties_note,
             lines,
+            payments,
         } => {
             let body = DeliverOrder {
                 lines: lines.as_ref().map(|l| {
@@ -265,8 +266,8 @@ async fn send(api: &Api, q: &QueuedClose) -> SendResult {
                         .collect()
                 }),
                 cash_collected: Some(*cash_collected),
-                // Card and SBP at the door: not in the courier app yet (issue 20, item 5).
-                payments: vec![],
+                // Skipped when empty: the body of a cash-only close is as before.
+                payments: payments.clone(),
                 empties_returned: Some(i64::from(*empties_returned)),
                 empties_note: empties_note.clone(),
                 expected_version: Some(q.expected_version),
