@@ -29,6 +29,25 @@ pub struct AccountRow {
 }
 
 impl AccountRow {
+    /// The stored row under its id, as the API shows it.
+    pub fn with_id(&self, id: String) -> rodnik_shared::api::AccountMove {
+        rodnik_shared::api::AccountMove {
+            id,
+            client_id: self.client_id.clone(),
+            kind: self.kind,
+            amount: self.amount,
+            method: self.method,
+            order_id: self.order_id.clone(),
+            order_number: self.order_number,
+            day: self.day.clone(),
+            reference: self.reference.clone(),
+            reason: self.reason.clone(),
+            by: self.by.clone(),
+            by_name: self.by_name.clone(),
+            at: self.at.clone(),
+        }
+    }
+
     /// What the row adds to the client's charges and to their payments.
     pub fn debit_credit(&self) -> (i64, i64) {
         (self.amount.0.max(0), (-self.amount.0).max(0))

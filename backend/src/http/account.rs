@@ -152,21 +152,7 @@ pub async fn add_move(
     let row = manual_move(&id, &req, (user.id(), user.name()), state.cfg.today())?;
     state.store.require_client(&id).await?;
     let key = new_key();
-    let answer = AccountMove {
-        id: key.clone(),
-        client_id: row.client_id.clone(),
-        kind: row.kind,
-        amount: row.amount,
-        method: row.method,
-        order_id: None,
-        order_number: None,
-        day: row.day.clone(),
-        reference: row.reference.clone(),
-        reason: row.reason.clone(),
-        by: row.by.clone(),
-        by_name: row.by_name.clone(),
-        at: row.at.clone(),
-    };
+    let answer = row.with_id(key.clone());
     let body = idem.body(&answer)?;
     let stored = body
         .as_deref()
