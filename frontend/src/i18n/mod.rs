@@ -16,6 +16,7 @@ pub mod courier;
 pub mod documents;
 pub mod equipment;
 pub mod money;
+pub mod receipts;
 pub mod rental;
 pub mod reports;
 pub mod wallboard;

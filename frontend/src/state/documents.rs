@@ -1,11 +1,14 @@
 //! Month-end documents (issue 20, item 2) on the manager's screen and in the
 //! administration: which month to close by default, how far a closing has
 //! gone, what a refusal to close means, the company's requisites as typed
-//! (read into `CompanySettings`, the SMTP password sent only when typed),
+//! (read into `CompanySettings`, the SMTP and cash register passwords sent
+//! only when typed; the SBP link and the cash register of issue 20, item 5),
 //! and the server's field messages in the UI's language.
 
 use chrono::{Datelike, Months, NaiveDate};
-use rodnik_shared::api::{CompanySettings, DocJob, JobState, SmtpSettings, TransferDoc};
+use rodnik_shared::api::{
+    CompanySettings, DocJob, FiscalSettings, JobState, SbpSettings, SmtpSettings, Sno, TransferDoc,
+};
 
 use crate::api::ApiError;
 use crate::i18n::documents::{company_field, texts};
@@ -174,7 +177,17 @@ pub enum CompanyField {
     SmtpUsername,
     SmtpPassword,
     SmtpFrom,
+    SbpLink,
+    FiscalUrl,
+    FiscalLogin,
+    FiscalPassword,
+    FiscalGroupCode,
+    FiscalPaymentAddress,
+    FiscalEmail,
 }
+
+/// The cash register's API address offered when none is stored.
+pub const ATOL_URL: &str = "https://online.atol.ru/possystem/v5";
 
 impl CompanyField {
     /// The API's name for it (errors name it so).
@@ -200,6 +213,13 @@ impl CompanyField {
             CompanyField::SmtpUsername => "smtp.username",
             CompanyField::SmtpPassword => "smtp.password",
             CompanyField::SmtpFrom => "smtp.from",
+            CompanyField::SbpLink => "sbp.link",
+            CompanyField::FiscalUrl => "fiscal.url",
+            CompanyField::FiscalLogin => "fiscal.login",
+            CompanyField::FiscalPassword => "fiscal.password",
+            CompanyField::FiscalGroupCode => "fiscal.group_code",
+            CompanyField::FiscalPaymentAddress => "fiscal.payment_address",
+            CompanyField::FiscalEmail => "fiscal.email",
         }
     }
 
@@ -242,6 +262,20 @@ pub struct CompanyDraft {
     pub smtp_from: String,
     /// The server holds a password.
     pub password_set: bool,
+    /// The company's SBP link ("" for none) and whether it takes the amount.
+    pub sbp_link: String,
+    pub sbp_takes_sum: bool,
+    /// The cloud cash register (ATOL Online).
+    pub fiscal_enabled: bool,
+    pub fiscal_url: String,
+    pub fiscal_login: String,
+    /// Typed only to change it, as the SMTP password.
+    pub fiscal_password: String,
+    pub fiscal_password_set: bool,
+    pub fiscal_group_code: String,
+    pub fiscal_sno: Sno,
+    pub fiscal_payment_address: String,
+    pub fiscal_email: String,
 }
 
 /// The VAT rates offered (`None`: без НДС).
@@ -250,6 +284,7 @@ pub const VAT_RATES: [u32; 6] = [0, 5, 7, 10, 20, 22];
 impl CompanyDraft {
     pub fn of(c: &CompanySettings) -> CompanyDraft {
         let smtp = c.smtp.clone().unwrap_or_default();
+        let fiscal = c.fiscal.clone().unwrap_or_default();
         CompanyDraft {
             name: c.name.clone(),
             inn: c.inn.clone(),
@@ -283,6 +318,21 @@ impl CompanyDraft {
             smtp_password: String::new(),
             smtp_from: smtp.from,
             password_set: smtp.password_set,
+            sbp_link: c.sbp.link.clone(),
+            sbp_takes_sum: c.sbp.link_takes_sum,
+            fiscal_enabled: fiscal.enabled,
+            fiscal_url: if fiscal.url.is_empty() {
+                ATOL_URL.to_string()
+            } else {
+                fiscal.url
+            },
+            fiscal_login: fiscal.login,
+            fiscal_password: String::new(),
+            fiscal_password_set: fiscal.password_set,
+            fiscal_group_code: fiscal.group_code,
+            fiscal_sno: fiscal.sno,
+            fiscal_payment_address: fiscal.payment_address,
+            fiscal_email: fiscal.email,
         }
     }
 
@@ -308,6 +358,13 @@ impl CompanyDraft {
             CompanyField::SmtpUsername => &self.smtp_username,
             CompanyField::SmtpPassword => &self.smtp_password,
             CompanyField::SmtpFrom => &self.smtp_from,
+            CompanyField::SbpLink => &self.sbp_link,
+            CompanyField::FiscalUrl => &self.fiscal_url,
+            CompanyField::FiscalLogin => &self.fiscal_login,
+            CompanyField::FiscalPassword => &self.fiscal_password,
+            CompanyField::FiscalGroupCode => &self.fiscal_group_code,
+            CompanyField::FiscalPaymentAddress => &self.fiscal_payment_address,
+            CompanyField::FiscalEmail => &self.fiscal_email,
         }
     }
 
@@ -333,13 +390,21 @@ impl CompanyDraft {
             CompanyField::SmtpUsername => &mut self.smtp_username,
             CompanyField::SmtpPassword => &mut self.smtp_password,
             CompanyField::SmtpFrom => &mut self.smtp_from,
+            CompanyField::SbpLink => &mut self.sbp_link,
+            CompanyField::FiscalUrl => &mut self.fiscal_url,
+            CompanyField::FiscalLogin => &mut self.fiscal_login,
+            CompanyField::FiscalPassword => &mut self.fiscal_password,
+            CompanyField::FiscalGroupCode => &mut self.fiscal_group_code,
+            CompanyField::FiscalPaymentAddress => &mut self.fiscal_payment_address,
+            CompanyField::FiscalEmail => &mut self.fiscal_email,
         };
         *slot = v;
     }
 
     /// The `PUT` body. The mail server is left out when none is typed (the
-    /// company sends no e-mail); the password only when typed (an absent
-    /// one keeps the stored password).
+    /// company sends no e-mail), and so is the cash register (off, nothing
+    /// typed but the default address, no password stored); a password only
+    /// when typed (an absent one keeps the stored password).
     pub fn to_settings(&self, lang: Lang) -> Result<CompanySettings, FieldError> {
         let t = texts(lang);
         let port = match self.smtp_port.trim() {
@@ -376,6 +441,30 @@ impl CompanyDraft {
             password_set: false,
             from: typed(&self.smtp_from),
         });
+        let fiscal_typed = self.fiscal_enabled
+            || self.fiscal_password_set
+            || !matches!(self.fiscal_url.trim(), "" | ATOL_URL)
+            || [
+                &self.fiscal_login,
+                &self.fiscal_password,
+                &self.fiscal_group_code,
+                &self.fiscal_payment_address,
+                &self.fiscal_email,
+            ]
+            .iter()
+            .any(|s| !s.trim().is_empty())
+            || self.fiscal_sno != Sno::default();
+        let fiscal = fiscal_typed.then(|| FiscalSettings {
+            enabled: self.fiscal_enabled,
+            url: typed(&self.fiscal_url),
+            login: typed(&self.fiscal_login),
+            password: Some(self.fiscal_password.clone()).filter(|p| !p.is_empty()),
+            password_set: false,
+            group_code: typed(&self.fiscal_group_code),
+            sno: self.fiscal_sno,
+            payment_address: typed(&self.fiscal_payment_address),
+            email: typed(&self.fiscal_email),
+        });
         Ok(CompanySettings {
             name: typed(&self.name),
             inn: typed(&self.inn),
@@ -396,6 +485,11 @@ impl CompanyDraft {
             transfer_prefix: typed(&self.transfer_prefix),
             yearly_numbers: self.yearly_numbers,
             smtp,
+            sbp: SbpSettings {
+                link: typed(&self.sbp_link),
+                link_takes_sum: self.sbp_takes_sum,
+            },
+            fiscal,
         })
     }
 }
@@ -593,6 +687,73 @@ mod tests {
         assert_eq!(smtp.security, "none");
         assert_eq!(CompanyField::SmtpFrom.dom_id(), "company-smtp-from");
         assert_eq!(CompanyField::CorrAccount.dom_id(), "company-corr-account");
+    }
+
+    #[test]
+    fn the_sbp_link_and_the_cash_register_round_trip_with_a_write_only_password() {
+        let mut s = settings();
+        s.sbp = SbpSettings {
+            link: "https://qr.nspk.ru/AS1000ABC".into(),
+            link_takes_sum: true,
+        };
+        s.fiscal = Some(FiscalSettings {
+            enabled: true,
+            url: "https://testonline.atol.ru/possystem/v5".into(),
+            login: "v5-online-atol-ru".into(),
+            password: None,
+            password_set: true,
+            group_code: "v5-online-atol-ru_5179".into(),
+            sno: Sno::UsnIncome,
+            payment_address: "rodnik.ru".into(),
+            email: "kassa@rodnik.ru".into(),
+        });
+        let d = CompanyDraft::of(&s);
+        assert!(d.fiscal_password_set && d.fiscal_password.is_empty());
+        assert_eq!(d.get(CompanyField::SbpLink), "https://qr.nspk.ru/AS1000ABC");
+        let back = d.to_settings(Lang::Ru).expect("valid");
+        assert_eq!(back.sbp, s.sbp);
+        let fiscal = back.fiscal.expect("the cash register");
+        assert_eq!(
+            fiscal.password, None,
+            "an empty field keeps the stored password"
+        );
+        assert!(!fiscal.password_set);
+        assert_eq!(
+            (fiscal.group_code.as_str(), fiscal.sno),
+            ("v5-online-atol-ru_5179", Sno::UsnIncome)
+        );
+        let mut typed = d.clone();
+        typed.set(CompanyField::FiscalPassword, "i1 pass".into());
+        let put = typed.to_settings(Lang::Ru).expect("valid");
+        assert_eq!(
+            put.fiscal.and_then(|f| f.password).as_deref(),
+            Some("i1 pass")
+        );
+        assert_eq!(
+            CompanyField::FiscalGroupCode.dom_id(),
+            "company-fiscal-group-code"
+        );
+        assert_eq!(CompanyField::SbpLink.key(), "sbp.link");
+    }
+
+    #[test]
+    fn an_untouched_cash_register_is_sent_as_none_with_the_default_address_offered() {
+        let d = CompanyDraft::of(&CompanySettings::default());
+        assert_eq!(d.fiscal_url, ATOL_URL);
+        assert!(!d.fiscal_enabled);
+        let put = d.to_settings(Lang::Ru).expect("valid");
+        assert_eq!(put.fiscal, None);
+        assert_eq!(put.sbp, SbpSettings::default());
+        let mut on = d.clone();
+        on.fiscal_enabled = true;
+        let fiscal = on.to_settings(Lang::Ru).expect("valid").fiscal;
+        assert_eq!(
+            fiscal.map(|f| (f.enabled, f.url)),
+            Some((true, ATOL_URL.to_string()))
+        );
+        let mut login = d.clone();
+        login.set(CompanyField::FiscalLogin, "atol".into());
+        assert!(login.to_settings(Lang::Ru).expect("valid").fiscal.is_some());
     }
 
     trait Tap {

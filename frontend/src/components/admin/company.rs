@@ -3,10 +3,13 @@
 //! prints as the seller, the VAT, which transfer document goes with the
 //! goods, the numbering, and the mail server documents are sent through.
 //! The SMTP password is write-only: the form says "пароль сохранён" and
-//! sends a password only when one is typed. Drafts and checks are
-//! `state::documents::CompanyDraft`; a 422 lands at its field.
+//! sends a password only when one is typed. Issue 20, item 5 adds the SBP
+//! link couriers show as a QR code ("Оплата по СБП") and the cloud cash
+//! register ("Онлайн-касса (АТОЛ Онлайн)", its password write-only too).
+//! Drafts and checks are `state::documents::CompanyDraft`; a 422 lands at
+//! its field.
 
-use rodnik_shared::api::{CompanySettings, TransferDoc};
+use rodnik_shared::api::{CompanySettings, Sno, TransferDoc};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -14,6 +17,7 @@ use super::table::use_loader;
 use super::{checked, field_error, input_value, other_errors, select_value, Errors};
 use crate::api::Api;
 use crate::i18n::documents::{texts, DocumentsTexts};
+use crate::i18n::receipts::{self as rt, sno_code, sno_label, ReceiptTexts, SNO_ALL};
 use crate::state::documents::{
     field_error as api_field_error, CompanyDraft, CompanyField, VAT_RATES,
 };
@@ -26,7 +30,7 @@ enum Note {
     Failed(Errors),
 }
 
-fn label(t: &DocumentsTexts, f: CompanyField) -> &'static str {
+fn label(t: &DocumentsTexts, r: &ReceiptTexts, f: CompanyField) -> &'static str {
     match f {
         CompanyField::Name => t.c_name,
         CompanyField::Inn => t.c_inn,
@@ -48,11 +52,18 @@ fn label(t: &DocumentsTexts, f: CompanyField) -> &'static str {
         CompanyField::SmtpUsername => t.c_username,
         CompanyField::SmtpPassword => t.c_password,
         CompanyField::SmtpFrom => t.c_from,
+        CompanyField::SbpLink => r.sbp_link,
+        CompanyField::FiscalUrl => r.f_url,
+        CompanyField::FiscalLogin => r.f_login,
+        CompanyField::FiscalPassword => r.f_password,
+        CompanyField::FiscalGroupCode => r.f_group_code,
+        CompanyField::FiscalPaymentAddress => r.f_payment_address,
+        CompanyField::FiscalEmail => r.f_email,
     }
 }
 
 /// Every field an error may name that has a place on the form.
-const PLACED: [&str; 23] = [
+const PLACED: [&str; 33] = [
     "name",
     "inn",
     "kpp",
@@ -76,6 +87,16 @@ const PLACED: [&str; 23] = [
     "smtp.username",
     "smtp.password",
     "smtp.from",
+    "sbp.link",
+    "sbp.link_takes_sum",
+    "fiscal.enabled",
+    "fiscal.url",
+    "fiscal.login",
+    "fiscal.password",
+    "fiscal.group_code",
+    "fiscal.sno",
+    "fiscal.payment_address",
+    "fiscal.email",
 ];
 
 #[function_component]
@@ -83,6 +104,7 @@ pub fn CompanySettingsPanel() -> Html {
     let app = use_app();
     let lang = app.lang;
     let t = texts(lang);
+    let r = rt::texts(lang);
     let token = app.token().unwrap_or_default().to_string();
     let draft = use_state(|| None::<CompanyDraft>);
     let note = use_state(|| Note::None);
@@ -128,9 +150,9 @@ pub fn CompanySettingsPanel() -> Html {
         let id = f.dom_id();
         html! {
             <div class={classes!("company-field", f.key().replace('.', "-"))}>
-                <label for={id.clone()}>{ label(t, f) }</label>
+                <label for={id.clone()}>{ label(t, r, f) }</label>
                 <input id={id} type={kind} value={current.get(f).to_string()} {placeholder} {oninput}
-                    autocomplete={if f == CompanyField::SmtpPassword { "new-password" } else { "off" }}
+                    autocomplete={if matches!(f, CompanyField::SmtpPassword | CompanyField::FiscalPassword) { "new-password" } else { "off" }}
                     disabled={*busy} />
                 { field_error(&errors, f.key()) }
             </div>
@@ -169,6 +191,25 @@ pub fn CompanySettingsPanel() -> Html {
         Callback::from(move |e: Event| {
             let v = select_value(&e);
             change(Box::new(move |d| d.smtp_security = v.clone()));
+        })
+    };
+    let on_check = |set: fn(&mut CompanyDraft, bool)| {
+        let change = change.clone();
+        Callback::from(move |e: Event| {
+            let v = checked(&e);
+            change(Box::new(move |d| set(d, v)));
+        })
+    };
+    let on_sno = {
+        let change = change.clone();
+        Callback::from(move |e: Event| {
+            let v = select_value(&e);
+            change(Box::new(move |d| {
+                d.fiscal_sno = SNO_ALL
+                    .into_iter()
+                    .find(|s| sno_code(*s) == v)
+                    .unwrap_or(Sno::Osn)
+            }));
         })
     };
     let onsubmit = {
@@ -310,6 +351,52 @@ pub fn CompanySettingsPanel() -> Html {
                     if current.password_set {
                         <span id="company-smtp-password-set" class="ok password-set">{ t.c_password_set }</span>
                     }
+                </fieldset>
+                <fieldset class="company-block" id="company-sbp">
+                    <legend>{ r.sbp_title }</legend>
+                    <p class="muted">{ r.sbp_hint }</p>
+                    { input(CompanyField::SbpLink, "url", "https://qr.nspk.ru/…") }
+                    <label class="company-check">
+                        <input id="company-sbp-takes-sum" type="checkbox" checked={current.sbp_takes_sum}
+                            onchange={on_check(|d, v| d.sbp_takes_sum = v)} disabled={*busy} />
+                        { r.sbp_takes_sum }
+                    </label>
+                    { field_error(&errors, "sbp.link_takes_sum") }
+                </fieldset>
+                <fieldset class="company-block" id="company-fiscal">
+                    <legend>{ r.fiscal_title }</legend>
+                    <p class="muted">{ r.fiscal_hint }</p>
+                    <label class="company-check">
+                        <input id="company-fiscal-enabled" type="checkbox" checked={current.fiscal_enabled}
+                            onchange={on_check(|d, v| d.fiscal_enabled = v)} disabled={*busy} />
+                        { r.fiscal_enabled }
+                    </label>
+                    { field_error(&errors, "fiscal.enabled") }
+                    { input(CompanyField::FiscalUrl, "url", crate::state::documents::ATOL_URL) }
+                    <div class="company-row2">
+                        { text(CompanyField::FiscalLogin) }
+                        { input(CompanyField::FiscalPassword, "password",
+                            if current.fiscal_password_set { t.c_password_keep } else { "" }) }
+                    </div>
+                    if current.fiscal_password_set {
+                        <span id="company-fiscal-password-set" class="ok password-set">{ r.f_password_set }</span>
+                    }
+                    <div class="company-row2">
+                        { text(CompanyField::FiscalGroupCode) }
+                        <div class="company-field fiscal-sno">
+                            <label for="company-fiscal-sno">{ r.f_sno }</label>
+                            <select id="company-fiscal-sno" onchange={on_sno} disabled={*busy}>
+                                { for SNO_ALL.into_iter().map(|s| html! {
+                                    <option value={sno_code(s)} selected={current.fiscal_sno == s}>{ sno_label(lang, s) }</option>
+                                }) }
+                            </select>
+                            { field_error(&errors, "fiscal.sno") }
+                        </div>
+                    </div>
+                    <div class="company-row2">
+                        { input(CompanyField::FiscalPaymentAddress, "text", r.f_payment_address_hint) }
+                        { input(CompanyField::FiscalEmail, "email", "") }
+                    </div>
                 </fieldset>
             </div>
             { other_errors(&errors, &PLACED) }
