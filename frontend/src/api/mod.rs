@@ -12,6 +12,7 @@ pub mod equipment;
 pub mod live;
 pub mod money;
 pub mod reasons;
+pub mod receipts;
 pub mod rentals;
 pub mod reports;
 pub mod session;

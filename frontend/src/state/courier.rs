@@ -19,7 +19,8 @@ use std::rc::Rc;
 
 use gloo_storage::{LocalStorage, Storage};
 use rodnik_shared::api::{
-    DoorPayment, Order, OrderLine, PaymentMethod, Product, Reason, ReasonKind, Route,
+    DoorPayment, Order, OrderLine, PaymentMethod, PaymentQrSettings, Product, Reason, ReasonKind,
+    Route,
 };
 use rodnik_shared::{Money, OrderState, Qty, TimeWindow};
 use serde::{Deserialize, Serialize};
@@ -229,6 +230,9 @@ pub struct CourierState {
     pub prices: BTreeMap<String, BTreeMap<String, Money>>,
     /// The company's reasons (fail, move), as last loaded.
     pub reasons: Vec<Reason>,
+    /// The SBP link and bank details the close form's QR is made of, as
+    /// last loaded (kept offline).
+    pub qr: Option<PaymentQrSettings>,
     /// Tomorrow's route, read-only, and when it was fetched (ms since the epoch).
     pub tomorrow: Option<Route>,
     pub tomorrow_at: Option<f64>,
@@ -274,6 +278,7 @@ pub enum CourierAction {
     Phones(String, Vec<String>),
     Products(Vec<Product>),
     Reasons(Vec<Reason>),
+    QrSettings(PaymentQrSettings),
     Prices(String, BTreeMap<String, Money>),
     Tomorrow {
         route: Route,
@@ -405,6 +410,16 @@ impl PayDraft {
             _ => input(Money(due.0.abs())),
         });
         (cash, card, sbp)
+    }
+
+    /// The SBP amount as it stands (typed or the default), when the way
+    /// picked takes one and it reads as more than nothing: what the QR asks.
+    pub fn sbp_amount(&self, lang: crate::i18n::Lang, due: Money) -> Option<Money> {
+        if !matches!(self.effective(due), PayWay::Sbp | PayWay::Split) {
+            return None;
+        }
+        let (_, _, sbp) = self.shown(lang, due);
+        Money::parse_roubles(&sbp).ok().filter(|m| m.0 > 0)
     }
 
     /// The way that applies: a stop that pays back, or with nothing due, is cash only.
@@ -1036,6 +1051,7 @@ impl Reducible for CourierState {
             }
             CourierAction::Products(products) => s.products = products,
             CourierAction::Reasons(reasons) => s.reasons = reasons,
+            CourierAction::QrSettings(qr) => s.qr = Some(qr),
             CourierAction::Prices(client_id, prices) => {
                 s.prices.insert(client_id, prices);
             }
@@ -1073,6 +1089,8 @@ pub struct Stored {
     #[serde(default)]
     pub reasons: Vec<Reason>,
     #[serde(default)]
+    pub qr: Option<PaymentQrSettings>,
+    #[serde(default)]
     pub tomorrow: Option<Route>,
     #[serde(default)]
     pub tomorrow_at: Option<f64>,
@@ -1092,6 +1110,7 @@ impl CourierState {
             products: self.products.clone(),
             prices: self.prices.clone(),
             reasons: self.reasons.clone(),
+            qr: self.qr.clone(),
             tomorrow: self.tomorrow.clone(),
             tomorrow_at: self.tomorrow_at,
         }
@@ -1119,6 +1138,7 @@ impl CourierState {
         state.products = s.products;
         state.prices = s.prices;
         state.reasons = s.reasons;
+        state.qr = s.qr;
         state.tomorrow = s.tomorrow;
         state.tomorrow_at = s.tomorrow_at;
         state
@@ -1970,6 +1990,73 @@ mod tests {
             Ok((0, vec![])),
             "legal clients: nothing due, cash as before"
         );
+    }
+
+    #[test]
+    fn the_qr_asks_the_sbp_amount_as_it_stands_and_only_for_sbp() {
+        use crate::i18n::Lang;
+        let due = Money(75000);
+        let sbp = PayDraft {
+            way: PayWay::Sbp,
+            ..Default::default()
+        };
+        assert_eq!(
+            sbp.sbp_amount(Lang::Ru, due),
+            Some(due),
+            "untouched: the whole amount"
+        );
+        let typed = PayDraft {
+            sbp: Some("500,50".into()),
+            ..sbp.clone()
+        };
+        assert_eq!(typed.sbp_amount(Lang::Ru, due), Some(Money(50050)));
+        let split = PayDraft {
+            way: PayWay::Split,
+            ..Default::default()
+        };
+        assert_eq!(
+            split.sbp_amount(Lang::Ru, due),
+            None,
+            "split starts with no SBP"
+        );
+        let split = PayDraft {
+            sbp: Some("200".into()),
+            ..split
+        };
+        assert_eq!(split.sbp_amount(Lang::Ru, due), Some(Money(20000)));
+        let bad = PayDraft {
+            sbp: Some("abc".into()),
+            ..sbp.clone()
+        };
+        assert_eq!(bad.sbp_amount(Lang::Ru, due), None);
+        assert_eq!(PayDraft::default().sbp_amount(Lang::Ru, due), None, "cash");
+        assert_eq!(
+            sbp.sbp_amount(Lang::Ru, Money(-100)),
+            None,
+            "a deposit paid back"
+        );
+    }
+
+    #[test]
+    fn the_qr_settings_are_kept_for_offline_and_older_stores_load_without_them() {
+        let qr = PaymentQrSettings {
+            sbp: rodnik_shared::api::SbpSettings {
+                link: "https://qr.nspk.ru/AS1".into(),
+                link_takes_sum: true,
+            },
+            ..Default::default()
+        };
+        let s = run(
+            CourierState::new(ME),
+            vec![CourierAction::QrSettings(qr.clone())],
+        );
+        let json = serde_json::to_string(&s.stored()).expect("json");
+        let back: Stored = serde_json::from_str(&json).expect("stored");
+        assert_eq!(CourierState::from_stored(ME, back).qr, Some(qr));
+        let mut old: serde_json::Value = serde_json::from_str(&json).expect("value");
+        old.as_object_mut().expect("object").remove("qr");
+        let old: Stored = serde_json::from_value(old).expect("an older store");
+        assert_eq!(old.qr, None);
     }
 
     #[test]

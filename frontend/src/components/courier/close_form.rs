@@ -2,12 +2,13 @@
 //! filled in) and the empties returned (the bottles expected back are filled
 //! in), each changed with big buttons; what the client took can differ from
 //! the order (fewer, more, something else from the price list), and the total
-//! and the cash due follow. Not delivered: a reason from the list, or "other"
+//! and the cash due follow; an SBP amount shows the QR the client scans
+//! (`pay_qr`). Not delivered: a reason from the list, or "other"
 //! with typed text. Moved: a later window today or another day, with a reason.
 
 use std::collections::BTreeMap;
 
-use rodnik_shared::api::{Order, OrderLine, Product, Reason};
+use rodnik_shared::api::{Order, OrderLine, PaymentQrSettings, Product, Reason};
 use rodnik_shared::{ClientKind, Money, TimeWindow};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -29,6 +30,9 @@ pub struct DeliverProps {
     /// The bottles the client held when the route was fetched.
     #[prop_or_default]
     pub held: Option<i64>,
+    /// The SBP link and bank details for the payment QR (kept offline).
+    #[prop_or_default]
+    pub qr: Option<PaymentQrSettings>,
     pub on_confirm: Callback<Close>,
     pub on_back: Callback<MouseEvent>,
 }
@@ -70,6 +74,7 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
     let returnable: u32 = priced.iter().filter(|l| l.returnable).map(|l| l.qty).sum();
     let way = pay.effective(due);
     let (cash_v, card_v, sbp_v) = pay.shown(lang, due);
+    let sbp_amount = pay.sbp_amount(lang, due);
     // Less than due: the rest stays on the client's account.
     let debt = match pay.read(lang, due) {
         Ok((cash, payments)) if !pays_back => debt_left(due, cash, &payments),
@@ -288,6 +293,9 @@ pub fn DeliverForm(p: &DeliverProps) -> Html {
                     aria-invalid={(*error == Some("sbp")).to_string()} />
                 if *error == Some("sbp") {
                     <p class="field-error" data-field="sbp" role="alert">{ ct.bad_cash }</p>
+                }
+                if let Some(amount) = sbp_amount {
+                    <super::pay_qr::PayQrView {lang} settings={p.qr.clone()} {amount} number={o.number} />
                 }
             }
             if debt.0 > 0 {

@@ -5,6 +5,7 @@
 mod banners;
 mod close_form;
 mod handover;
+mod pay_qr;
 mod pwa;
 mod stop;
 mod summary;

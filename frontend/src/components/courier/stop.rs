@@ -57,6 +57,9 @@ pub struct StopProps {
     /// The price list and this client's contract prices (for the open form).
     pub products: Vec<Product>,
     pub contract: BTreeMap<String, Money>,
+    /// The payment QR's settings (for the open deliver form).
+    #[prop_or_default]
+    pub qr: Option<rodnik_shared::api::PaymentQrSettings>,
     /// The route's day.
     pub today: String,
     /// The company's reasons for the open form (fail or move).
@@ -165,7 +168,7 @@ pub fn StopCard(p: &StopProps) -> Html {
         match p.open {
             Some(Mode::Deliver) => html! {
                 <DeliverForm order={o.clone()} {lang} products={p.products.clone()} contract={p.contract.clone()}
-                    held={p.held} on_confirm={on_confirm.clone()} on_back={open(None)} />
+                    held={p.held} qr={p.qr.clone()} on_confirm={on_confirm.clone()} on_back={open(None)} />
             },
             Some(Mode::Move) => html! {
                 <MoveForm order={o.clone()} {lang} today={p.today.clone()} reasons={p.reasons.clone()}

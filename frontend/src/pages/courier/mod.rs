@@ -109,8 +109,12 @@ pub fn Courier() -> Html {
         let phones = state.phones.get(&o.client_id).cloned().unwrap_or_default();
         let mode = open.as_ref().filter(|(id, _)| *id == o.id).map(|(_, m)| *m);
         // The price list goes only to the stop whose form is open.
-        let (products, contract) = match mode {
-            Some(Mode::Deliver) => (state.products.clone(), state.contract(&o.client_id)),
+        let (products, contract, qr) = match mode {
+            Some(Mode::Deliver) => (
+                state.products.clone(),
+                state.contract(&o.client_id),
+                state.qr.clone(),
+            ),
             _ => Default::default(),
         };
         let reasons = match mode {
@@ -123,7 +127,7 @@ pub fn Courier() -> Html {
                 next={next_id.as_deref() == Some(o.id.as_str())} {lang} {products} {contract} {reasons}
                 today={state.date.clone().unwrap_or_default()}
                 now={if queued.is_some() { now_v } else { 0.0 }} {queued} {phones} open={mode}
-                held={state.held.get(&o.client_id).copied()}
+                held={state.held.get(&o.client_id).copied()} {qr}
                 on_open={on_open.clone()} on_close={on_close.clone()} on_undo={on_undo.clone()} />
         }
     });

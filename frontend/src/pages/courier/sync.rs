@@ -1,7 +1,7 @@
 //! The courier app's link to the server: the route loaded and followed
 //! live, the clock and the network as the browser sees them, every queued
-//! close sent when it is due, the missing client phones fetched; and what
-//! survives a reload kept in localStorage.
+//! close sent when it is due, the missing client phones fetched, the
+//! payment QR's settings; and what survives a reload kept in localStorage.
 
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -71,6 +71,10 @@ pub fn use_courier_sync(
                 // The company's reasons to fail or move a stop (kept offline).
                 if let Ok(reasons) = api.reasons(false).await {
                     state.dispatch(CourierAction::Reasons(reasons));
+                }
+                // The SBP link and bank details of the payment QR (kept offline).
+                if let Ok(qr) = api.payment_qr_settings().await {
+                    state.dispatch(CourierAction::QrSettings(qr));
                 }
             });
         })
