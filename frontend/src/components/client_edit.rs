@@ -503,6 +503,9 @@ pub fn ClientHistoryView(p: &HistoryProps) -> Html {
                                 { format!("{} · {}", o.address.text, o.courier_name.clone().unwrap_or_default()) }
                                 if let Some(r) = &o.cancel_reason { { format!(" · {r}") } }
                                 if let Some(n) = &o.note { { format!(" · {n}") } }
+                                if o.state == rodnik_shared::OrderState::Delivered {
+                                    <crate::components::receipts::ReceiptLine order_id={o.id.clone()} {lang} />
+                                }
                             </div>
                         }
                     </li>

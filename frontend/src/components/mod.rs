@@ -17,6 +17,7 @@ pub mod live_status;
 pub mod new_client_form;
 pub mod order_form;
 pub mod orders_table;
+pub mod receipts;
 pub mod recording;
 pub mod rentals;
 pub mod reports;

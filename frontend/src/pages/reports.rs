@@ -2,7 +2,7 @@
 //! worked, lost clients. One tab each, a date range with presets, charts,
 //! tables grouped and sorted by the reader, CSV and Excel downloads, and the
 //! call list made from the lost clients in one click. The Money tab shows
-//! one of its four reports at a time (`state::money::Section`).
+//! one of its five reports at a time (`state::money::Section`).
 
 use rodnik_shared::api::{
     BottleDebtors, BottleReport, CashReport, DailyDeliveries, DailyOrders, DeliveriesReport,
@@ -124,6 +124,8 @@ pub struct Params {
     pub months: u32,
     /// The report the Money tab shows.
     pub section: Section,
+    /// The receipts' status filter (`""`: those not registered).
+    pub receipt_status: String,
 }
 
 impl Params {
@@ -137,6 +139,13 @@ impl Params {
             Tab::Rentals => vec![("month", self.from.chars().take(7).collect())],
             Tab::Sanitation => vec![("within_days", "30".to_string())],
             Tab::Money if !self.section.ranged() => vec![],
+            Tab::Money if self.section == Section::Receipts && !self.receipt_status.is_empty() => {
+                vec![
+                    ("from", self.from.clone()),
+                    ("to", self.to.clone()),
+                    ("status", self.receipt_status.clone()),
+                ]
+            }
             _ => vec![("from", self.from.clone()), ("to", self.to.clone())],
         }
     }
@@ -145,6 +154,12 @@ impl Params {
     fn key(&self) -> String {
         match self.tab {
             Tab::Lost => format!("lost|{}|{}", self.as_of, self.months),
+            Tab::Money if self.section == Section::Receipts && !self.receipt_status.is_empty() => {
+                format!(
+                    "money-receipts|{}|{}|{}",
+                    self.from, self.to, self.receipt_status
+                )
+            }
             Tab::Money => format!("money-{}|{}|{}", self.section.code(), self.from, self.to),
             t => format!("{}|{}|{}", t.code(), self.from, self.to),
         }
@@ -193,6 +208,7 @@ async fn load(api: &Api, p: &Params, lang: crate::i18n::Lang) -> Result<Data, Ap
             Section::Payments => MoneyData::Payments(api.payments_report(&q).await?),
             Section::Documents => MoneyData::Documents(api.documents_report(&q).await?),
             Section::Unpaid => MoneyData::Unpaid(api.unpaid_invoices().await?),
+            Section::Receipts => MoneyData::Receipts(api.receipts_report(&q).await?),
         }),
         Tab::Reasons => {
             // The reasons are named in the reader's language.
@@ -231,6 +247,7 @@ pub fn Reports() -> Html {
             as_of: (*today).clone(),
             months: 3,
             section: Section::Receivables,
+            receipt_status: String::new(),
         }
     });
     // The newest request's answer wins; older ones are dropped.
@@ -287,6 +304,15 @@ pub fn Reports() -> Html {
             })
         })
     };
+    let on_status = {
+        let params = params.clone();
+        Callback::from(move |receipt_status: String| {
+            params.set(Params {
+                receipt_status,
+                ..(*params).clone()
+            })
+        })
+    };
     let on_lost = {
         let params = params.clone();
         Callback::from(move |(as_of, months): (String, u32)| {
@@ -321,7 +347,9 @@ pub fn Reports() -> Html {
             }
             Data::Rentals(r) => html! { <RentalsView {lang} report={r.clone()} /> },
             Data::Sanitation(r) => html! { <SanitationView {lang} report={r.clone()} /> },
-            Data::Money(d) => html! { <MoneyView {lang} data={d.clone()} /> },
+            Data::Money(d) => html! {
+                <MoneyView {lang} data={d.clone()} status={lp.receipt_status.clone()} on_status={on_status.clone()} />
+            },
             Data::Orders(r, d) => html! {
                 <OrdersView {lang} from={lp.from.clone()} to={lp.to.clone()} report={r.clone()} daily={d.clone()} />
             },

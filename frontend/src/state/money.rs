@@ -182,14 +182,17 @@ pub enum Section {
     Payments,
     Documents,
     Unpaid,
+    /// Fiscal receipts not registered (issue 20, item 5).
+    Receipts,
 }
 
 impl Section {
-    pub const ALL: [Section; 4] = [
+    pub const ALL: [Section; 5] = [
         Section::Receivables,
         Section::Payments,
         Section::Documents,
         Section::Unpaid,
+        Section::Receipts,
     ];
 
     pub fn code(self) -> &'static str {
@@ -198,6 +201,7 @@ impl Section {
             Section::Payments => "payments",
             Section::Documents => "documents",
             Section::Unpaid => "unpaid",
+            Section::Receipts => "receipts",
         }
     }
 
@@ -208,6 +212,7 @@ impl Section {
             Section::Payments => t.payments,
             Section::Documents => t.doc_report,
             Section::Unpaid => t.unpaid,
+            Section::Receipts => crate::i18n::receipts::texts(lang).section,
         }
     }
 
@@ -218,12 +223,16 @@ impl Section {
             Section::Payments => "/api/reports/payments",
             Section::Documents => "/api/reports/documents",
             Section::Unpaid => "/api/reports/unpaid-invoices",
+            Section::Receipts => crate::api::receipts::RECEIPTS_REPORT,
         }
     }
 
     /// Payments and documents are for a period; the others are of now.
     pub fn ranged(self) -> bool {
-        matches!(self, Section::Payments | Section::Documents)
+        matches!(
+            self,
+            Section::Payments | Section::Documents | Section::Receipts
+        )
     }
 }
 
@@ -397,5 +406,9 @@ mod tests {
             Section::Receivables.label(Lang::Ru),
             "Дебиторская задолженность"
         );
+        assert!(Section::Receipts.ranged());
+        assert_eq!(Section::Receipts.path(), "/api/reports/receipts");
+        assert_eq!(Section::Receipts.label(Lang::Ru), "Чеки: не пробиты");
+        assert_eq!(Section::Receipts.code(), "receipts");
     }
 }

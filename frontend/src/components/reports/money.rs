@@ -1,11 +1,12 @@
 //! The Money tab (issue 20, item 6), one report at a time: receivables by
 //! client and age with the clients' advances, payments received by day and
 //! method, documents issued per month and kind, and the invoices not wholly
-//! paid. Each is a sortable table with its totals; the tab's CSV and Excel
+//! paid, and the fiscal receipts not registered (issue 20, item 5, with
+//! "Повторить"). Each is a table with its totals; the tab's CSV and Excel
 //! buttons download the report shown.
 
 use rodnik_shared::api::{
-    DocumentsReport, PaymentsReport, PaymentsRow, Receivables, UnpaidInvoices,
+    DocumentsReport, PaymentsReport, PaymentsRow, Receipt, Receivables, UnpaidInvoices,
 };
 use yew::prelude::*;
 
@@ -22,12 +23,18 @@ pub enum MoneyData {
     Payments(PaymentsReport),
     Documents(DocumentsReport),
     Unpaid(UnpaidInvoices),
+    Receipts(Vec<Receipt>),
 }
 
 #[derive(Properties, PartialEq)]
 pub struct MoneyProps {
     pub lang: Lang,
     pub data: MoneyData,
+    /// The receipts' status filter (`""`: not registered) and its change.
+    #[prop_or_default]
+    pub status: AttrValue,
+    #[prop_or_default]
+    pub on_status: Callback<String>,
 }
 
 #[function_component]
@@ -37,6 +44,10 @@ pub fn MoneyView(p: &MoneyProps) -> Html {
         MoneyData::Payments(r) => payments(p.lang, r),
         MoneyData::Documents(r) => documents(p.lang, r),
         MoneyData::Unpaid(r) => unpaid(p.lang, r),
+        MoneyData::Receipts(r) => html! {
+            <crate::components::receipts::ReceiptsReport lang={p.lang} receipts={r.clone()}
+                status={p.status.clone()} on_status={p.on_status.clone()} />
+        },
     }
 }
 
