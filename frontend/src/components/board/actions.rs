@@ -1,6 +1,7 @@
 //! The selected order and what a dispatcher can do with it: give it to a
 //! courier, dispatch, move it on the route, set a new date and window,
-//! recall it from the courier, cancel it with a reason.
+//! recall it from the courier, cancel it with a reason; a delivered one's
+//! fiscal receipt.
 
 use rodnik_shared::api::{Order, User};
 use rodnik_shared::{OrderAction, OrderState, TimeWindow};
@@ -116,6 +117,9 @@ pub fn ActionsPanel(p: &ActionsProps) -> Html {
                 <div class="actions-note">{ format!("{}: {r}", bt.cancel_reason) }</div>
             }
             <super::DoorChanges order={o.clone()} {lang} busy={p.busy} on_op={p.on_op.clone()} />
+            if o.state == OrderState::Delivered {
+                <crate::components::receipts::ReceiptLine order_id={o.id.clone()} {lang} />
+            }
             if !o.attempts.is_empty() {
                 <div class="attempts">
                     <h4>{ bt.attempts }</h4>
