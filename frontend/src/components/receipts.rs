@@ -42,6 +42,7 @@ fn RetryButton(p: &RetryProps) -> Html {
             p.receipt.id.clone(),
         );
         let token = app.token().unwrap_or_default().to_string();
+        let lang = p.lang;
         Callback::from(move |_: MouseEvent| {
             if *busy {
                 return;
@@ -60,7 +61,14 @@ fn RetryButton(p: &RetryProps) -> Html {
                         error.set(None);
                         on_done.emit(r);
                     }
-                    Err(e) => error.set(Some(e.message())),
+                    Err(e) => error.set(Some(match e.code() {
+                        Some("receipt_not_retryable") => t.not_retryable.to_string(),
+                        Some("retry") => t.changed.to_string(),
+                        _ if matches!(e, crate::api::ApiError::Network(_)) => {
+                            lang.t().network_error.to_string()
+                        }
+                        _ => e.message(),
+                    })),
                 }
                 busy.set(false);
             });

@@ -41,6 +41,9 @@ pub struct ReceiptTexts {
     pub retrying: &'static str,
     pub load_failed: &'static str,
     pub retry_failed: &'static str,
+    /// 409 `receipt_not_retryable`, and `retry` (changed meanwhile).
+    pub not_retryable: &'static str,
+    pub changed: &'static str,
     // the report
     pub section: &'static str,
     pub status_filter: &'static str,
@@ -145,6 +148,8 @@ static EN: ReceiptTexts = ReceiptTexts {
     retrying: "Sending…",
     load_failed: "Could not load the receipts",
     retry_failed: "Could not retry",
+    not_retryable: "the receipt is at the cash register or registered already",
+    changed: "the receipt changed meanwhile; load the list again",
     section: "Receipts: not registered",
     status_filter: "Status",
     not_done: "Not registered",
@@ -192,6 +197,8 @@ static RU: ReceiptTexts = ReceiptTexts {
     retrying: "Отправляем…",
     load_failed: "Не удалось загрузить чеки",
     retry_failed: "Не удалось повторить",
+    not_retryable: "чек уже у кассы или пробит",
+    changed: "чек изменился, обновите список",
     section: "Чеки: не пробиты",
     status_filter: "Статус",
     not_done: "Не пробиты",

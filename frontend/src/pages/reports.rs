@@ -138,7 +138,6 @@ impl Params {
             // The month the range starts in.
             Tab::Rentals => vec![("month", self.from.chars().take(7).collect())],
             Tab::Sanitation => vec![("within_days", "30".to_string())],
-            Tab::Money if !self.section.ranged() => vec![],
             Tab::Money if self.section == Section::Receipts && !self.receipt_status.is_empty() => {
                 vec![
                     ("from", self.from.clone()),
@@ -146,6 +145,7 @@ impl Params {
                     ("status", self.receipt_status.clone()),
                 ]
             }
+            Tab::Money if !self.section.ranged() => vec![],
             _ => vec![("from", self.from.clone()), ("to", self.to.clone())],
         }
     }
@@ -154,7 +154,11 @@ impl Params {
     fn key(&self) -> String {
         match self.tab {
             Tab::Lost => format!("lost|{}|{}", self.as_of, self.months),
-            Tab::Money if self.section == Section::Receipts && !self.receipt_status.is_empty() => {
+            // Those not registered are all of them, whatever the range.
+            Tab::Money if self.section == Section::Receipts && self.receipt_status.is_empty() => {
+                "money-receipts|not-done".to_string()
+            }
+            Tab::Money if self.section == Section::Receipts => {
                 format!(
                     "money-receipts|{}|{}|{}",
                     self.from, self.to, self.receipt_status
@@ -377,7 +381,7 @@ pub fn Reports() -> Html {
     };
     let ranged = match p.tab {
         Tab::Lost | Tab::Sanitation => false,
-        Tab::Money => p.section.ranged(),
+        Tab::Money => p.section.ranged() || !p.query().is_empty(),
         _ => true,
     };
 

@@ -227,12 +227,11 @@ impl Section {
         }
     }
 
-    /// Payments and documents are for a period; the others are of now.
+    /// Payments and documents are for a period; the others are of now (the
+    /// receipts not registered are all of them, whatever their day; a
+    /// status picked is for a period: `pages::reports::Params`).
     pub fn ranged(self) -> bool {
-        matches!(
-            self,
-            Section::Payments | Section::Documents | Section::Receipts
-        )
+        matches!(self, Section::Payments | Section::Documents)
     }
 }
 
@@ -406,7 +405,7 @@ mod tests {
             Section::Receivables.label(Lang::Ru),
             "Дебиторская задолженность"
         );
-        assert!(Section::Receipts.ranged());
+        assert!(!Section::Receipts.ranged());
         assert_eq!(Section::Receipts.path(), "/api/reports/receipts");
         assert_eq!(Section::Receipts.label(Lang::Ru), "Чеки: не пробиты");
         assert_eq!(Section::Receipts.code(), "receipts");
