@@ -112,8 +112,23 @@ pub fn localize(lang: Lang, field: &str, message: &str) -> String {
         .and_then(|m| m.strip_prefix(": "))
         .filter(|_| !field.is_empty())
         .unwrap_or(message);
-    if bare == "is required" {
+    // "is required for receipts" (the cash register's fields) too.
+    if bare == "is required" || bare.starts_with("is required ") {
         return lang.t().required.to_string();
+    }
+    let ru = lang == Lang::Ru;
+    if let Some(schemes) = bare.strip_prefix("must be a link starting with ") {
+        return if ru {
+            format!("Ссылка, начинается с {}.", schemes.replace(" or ", " или "))
+        } else {
+            format!("A link starting with {schemes}.")
+        };
+    }
+    if bare.starts_with("must be at most ") && bare.ends_with(" characters") {
+        return t.too_long.to_string();
+    }
+    if bare == "must not contain / or ?" && ru {
+        return "Без знаков / и ?.".to_string();
     }
     if let Some(n) = bare
         .strip_prefix("must be ")
@@ -623,6 +638,34 @@ mod tests {
             Lang::Ru.t().required
         );
         assert_eq!(localize(Lang::Ru, "x", "x: odd"), "odd");
+        assert_eq!(
+            localize(
+                Lang::Ru,
+                "fiscal.login",
+                "fiscal.login: is required for receipts"
+            ),
+            Lang::Ru.t().required
+        );
+        assert_eq!(
+            localize(
+                Lang::Ru,
+                "fiscal.url",
+                "fiscal.url: must be a link starting with https:// or http://"
+            ),
+            "Ссылка, начинается с https:// или http://."
+        );
+        assert_eq!(
+            localize(Lang::Ru, "sbp.link", "must be at most 500 characters"),
+            texts(Lang::Ru).too_long
+        );
+        assert_eq!(
+            localize(Lang::Ru, "fiscal.group_code", "must not contain / or ?"),
+            "Без знаков / и ?."
+        );
+        assert_eq!(
+            localize(Lang::Ru, "fiscal.email", "must be an e-mail address"),
+            texts(Lang::Ru).not_email
+        );
     }
 
     fn settings() -> CompanySettings {
