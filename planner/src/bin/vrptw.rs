@@ -1,0 +1,82 @@
+//! `vrptw FILE --time-limit-ms N --seed S [--iterations N]`: solves a Solomon
+//! or Gehring–Homberger instance under the distance-only DIMACS convention and
+//! prints `{"routes": [[customer numbers], ...], "distance": D}`.
+//! With `--iterations` the search stops after that many iterations instead of
+//! the time limit, and the answer is the same on every machine for a seed.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use rodnik_planner::solomon::{format_tenths, read};
+use rodnik_planner::Budget;
+
+const USAGE: &str = "usage: vrptw FILE --time-limit-ms N [--seed S] [--iterations N]";
+
+struct Args {
+    file: PathBuf,
+    budget: Budget,
+    seed: u64,
+}
+
+fn number(flag: &str, value: Option<String>) -> Result<u64, String> {
+    let value = value.ok_or_else(|| format!("{flag} needs a value"))?;
+    value
+        .parse()
+        .map_err(|_| format!("{flag}: '{value}' is not a whole non-negative number"))
+}
+
+fn args() -> Result<Args, String> {
+    let mut file = None;
+    let (mut millis, mut iterations, mut seed) = (None, None, 1);
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--time-limit-ms" => millis = Some(number(&a, it.next())?),
+            "--iterations" => iterations = Some(number(&a, it.next())?),
+            "--seed" => seed = number(&a, it.next())?,
+            "-h" | "--help" => return Err(USAGE.into()),
+            s if s.starts_with('-') => return Err(format!("unknown option {s}\n{USAGE}")),
+            _ if file.is_some() => return Err(format!("one instance file only\n{USAGE}")),
+            _ => file = Some(PathBuf::from(a)),
+        }
+    }
+    let budget = match (iterations, millis) {
+        (Some(n), _) => Budget::Iterations(n),
+        (None, Some(ms)) => Budget::Time(Duration::from_millis(ms)),
+        (None, None) => return Err(format!("give --time-limit-ms or --iterations\n{USAGE}")),
+    };
+    Ok(Args {
+        file: file.ok_or_else(|| format!("no instance file\n{USAGE}"))?,
+        budget,
+        seed,
+    })
+}
+
+fn main() -> ExitCode {
+    let args = match args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let instance = match read(&args.file) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("{}: {e}", args.file.display());
+            return ExitCode::from(2);
+        }
+    };
+    let answer = instance.solve(args.seed, args.budget);
+    if !answer.left_out.is_empty() {
+        eprintln!(
+            "no plan within {} vehicles found: customers {:?} left out",
+            instance.vehicles, answer.left_out
+        );
+        return ExitCode::from(1);
+    }
+    let routes = serde_json::to_string(&answer.routes).expect("numbers serialise");
+    println!("{{\"routes\": {routes}, \"distance\": {}}}", format_tenths(answer.distance));
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,17 @@
+//! Route planning for Rodnik: a vehicle-routing-with-time-windows solver with no
+//! database or HTTP code, the Solomon / Gehring–Homberger instance reader, an
+//! independent feasibility checker for those instances, and a seedable RNG.
+//!
+//! The product builds a [`Problem`] (stops, vehicles, a travel matrix in whole
+//! units) and calls [`solve`]; the benchmark reads Solomon files through
+//! [`solomon`] and checks every answer with [`check`], which shares no code with
+//! the solver. docs/planning.md explains the design and what comes next.
+
+pub mod check;
+pub mod problem;
+pub mod rng;
+pub mod solomon;
+pub mod solver;
+
+pub use problem::{Matrix, Problem, ProblemError, Solution, Stop, Vehicle, Window};
+pub use solver::{solve, Budget, Settings};

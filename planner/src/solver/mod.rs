@@ -1,0 +1,436 @@
+//! The solver: slack induction by string removals (SISR; Christiaens and
+//! Vanden Berghe, Transportation Science 2020), a ruin-and-recreate search
+//! under simulated annealing. Each iteration removes a few strings of
+//! neighbouring stops from a few routes, puts every loose stop back at its
+//! cheapest feasible place (checked in O(1) with the route caches in
+//! `route.rs`) while skipping places at random ("blinks"), and keeps the result
+//! by the annealing rule.
+//!
+//! Deterministic: with [`Budget::Iterations`] the same seed and problem give
+//! the same plan on any machine. With [`Budget::Time`] the sequence of
+//! candidates is still fixed by the seed, but the temperature follows the
+//! clock and the search stops when time is up, so the plan depends on the
+//! machine's speed.
+
+mod data;
+mod route;
+
+use std::time::{Duration, Instant};
+
+use crate::problem::{Problem, Solution};
+use crate::rng::Rng;
+use data::Data;
+use route::{Insertion, Route};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Budget {
+    Iterations(u64),
+    Time(Duration),
+}
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub seed: u64,
+    pub budget: Budget,
+    /// Annealing temperature at the start and at the end, in cost units
+    /// (SISR's 100 and 1 for Solomon distances).
+    pub start_temperature: f64,
+    pub end_temperature: f64,
+    /// Cost of leaving a stop out; by default larger than any detour.
+    pub unassigned_penalty: Option<i64>,
+}
+
+impl Settings {
+    pub fn new(seed: u64, budget: Budget) -> Self {
+        Settings {
+            seed,
+            budget,
+            start_temperature: 100.0,
+            end_temperature: 1.0,
+            unassigned_penalty: None,
+        }
+    }
+}
+
+/// Average number of stops removed per iteration (SISR's c-bar).
+const AVG_REMOVED: f64 = 10.0;
+/// Longest string removed from one route (SISR's L_max).
+const MAX_STRING: f64 = 10.0;
+/// Chance of skipping a place during recreate (SISR's blink rate).
+const BLINK: f64 = 0.01;
+const NONE: u32 = u32::MAX;
+
+pub fn solve(problem: &Problem, settings: &Settings) -> Solution {
+    let data = Data::new(problem);
+    let penalty = settings.unassigned_penalty.unwrap_or_else(|| {
+        let fixed = data.vehicles.iter().map(|v| v.fixed_cost).max().unwrap_or(0);
+        4 * data.max_distance() + fixed + 1
+    });
+    let mut search = Search {
+        rng: Rng::new(settings.seed),
+        penalty,
+        blink_threshold: (BLINK * u64::MAX as f64) as u64,
+        seen_class: vec![false; data.classes],
+        data: &data,
+    };
+    search.run(settings)
+}
+
+#[derive(Clone)]
+struct State {
+    routes: Vec<Route>,
+    /// (route, position) of each stop, or `NONE`.
+    at: Vec<(u32, u32)>,
+    unassigned: Vec<u32>,
+    cost: i64,
+}
+
+struct Search<'a> {
+    data: &'a Data,
+    rng: Rng,
+    penalty: i64,
+    blink_threshold: u64,
+    seen_class: Vec<bool>,
+}
+
+impl Search<'_> {
+    fn run(&mut self, settings: &Settings) -> Solution {
+        let d = self.data;
+        let n = d.loc.len();
+        let started = Instant::now();
+        let mut cur = State {
+            routes: (0..d.vehicles.len()).map(|v| Route::empty(v, d)).collect(),
+            at: vec![(NONE, NONE); n],
+            unassigned: Vec::new(),
+            cost: 0,
+        };
+        let mut dirty = vec![false; d.vehicles.len()];
+        let mut dirty_list = Vec::new();
+        let mut loose: Vec<u32> = (0..n as u32).collect();
+        loose.sort_by_key(|&s| std::cmp::Reverse(d.from_depot[s as usize]));
+        self.recreate(&mut cur, &mut loose, 0, &mut dirty, &mut dirty_list);
+        cur.cost = self.cost(&cur);
+        let mut cand = cur.clone();
+        let mut best = snapshot(&cur);
+        let mut best_cost = cur.cost;
+        clear(&mut dirty, &mut dirty_list);
+
+        let (t0, t1) = (settings.start_temperature, settings.end_temperature.max(1e-9));
+        let mut iterations = 0u64;
+        loop {
+            let progress = match settings.budget {
+                Budget::Iterations(max) => iterations as f64 / max.max(1) as f64,
+                Budget::Time(limit) => started.elapsed().as_secs_f64() / limit.as_secs_f64().max(1e-9),
+            };
+            if progress >= 1.0 {
+                break;
+            }
+            iterations += 1;
+            let temperature = t0 * (t1 / t0).powf(progress);
+            let ok = self.ruin(&mut cand, &mut loose, &mut dirty, &mut dirty_list);
+            let mut accept = false;
+            if ok {
+                self.recreate(&mut cand, &mut loose, self.blink_threshold, &mut dirty, &mut dirty_list);
+                cand.cost = self.cost(&cand);
+                let threshold = cur.cost as f64 - temperature * (1.0 - self.rng.unit()).ln();
+                accept = (cand.cost as f64) < threshold;
+                if cand.cost < best_cost {
+                    best_cost = cand.cost;
+                    best = snapshot(&cand);
+                }
+            }
+            if accept {
+                sync(&mut cur, &cand, &dirty_list);
+            } else {
+                sync(&mut cand, &cur, &dirty_list);
+            }
+            clear(&mut dirty, &mut dirty_list);
+        }
+        let (routes, unassigned) = best;
+        let distance = routes_distance(d, &routes);
+        Solution {
+            routes,
+            unassigned,
+            distance,
+            iterations,
+        }
+    }
+
+    fn cost(&self, s: &State) -> i64 {
+        let d = self.data;
+        let routes: i64 = s
+            .routes
+            .iter()
+            .filter(|r| !r.stops.is_empty())
+            .map(|r| r.distance + d.vehicles[r.vehicle].fixed_cost)
+            .sum();
+        routes + self.penalty * s.unassigned.len() as i64
+    }
+
+    /// SISR's ruin: strings (or split strings) around a random stop and its
+    /// neighbours, at most one per route. False when a route left behind
+    /// breaks a constraint (the iteration is then dropped).
+    fn ruin(&mut self, s: &mut State, loose: &mut Vec<u32>, dirty: &mut [bool], dirty_list: &mut Vec<usize>) -> bool {
+        let d = self.data;
+        let n = d.loc.len();
+        loose.clear();
+        let assigned = n - s.unassigned.len();
+        if assigned == 0 {
+            return true;
+        }
+        let used = s.routes.iter().filter(|r| !r.stops.is_empty()).count();
+        let avg_len = assigned as f64 / used as f64;
+        let max_len = MAX_STRING.min(avg_len);
+        let max_strings = 4.0 * AVG_REMOVED / (1.0 + max_len) - 1.0;
+        let strings = (1.0 + self.rng.unit() * max_strings) as usize;
+        let seed = loop {
+            let c = self.rng.below(n);
+            if s.at[c].0 != NONE {
+                break c as u32;
+            }
+        };
+        let neighbours = &d.neighbours[seed as usize];
+        let mut ruined = 0;
+        for &c in std::iter::once(&seed).chain(neighbours.iter()) {
+            if ruined >= strings {
+                break;
+            }
+            let (r, p) = s.at[c as usize];
+            if r == NONE || dirty[r as usize] {
+                continue;
+            }
+            let r = r as usize;
+            let p = p as usize;
+            let len = s.routes[r].stops.len();
+            let l = ((1.0 + self.rng.unit() * max_len.min(len as f64)) as usize).clamp(1, len);
+            let route = &mut s.routes[r];
+            if l == len || self.rng.unit() < 0.5 {
+                let first = self.rng.between(p.saturating_sub(l - 1), p.min(len - l));
+                loose.extend(route.stops.drain(first..first + l));
+            } else {
+                let mut m = 1;
+                while l + m < len && self.rng.unit() < 0.5 {
+                    m += 1;
+                }
+                let span = l + m;
+                let first = self.rng.between(p.saturating_sub(span - 1), p.min(len - span));
+                let kept = first + self.rng.below(l + 1);
+                let mut k = 0;
+                route.stops.retain(|&x| {
+                    let i = k;
+                    k += 1;
+                    let out = i >= first && i < first + span && !(i >= kept && i < kept + m);
+                    if out {
+                        loose.push(x);
+                    }
+                    !out
+                });
+            }
+            dirty[r] = true;
+            dirty_list.push(r);
+            ruined += 1;
+        }
+        for &c in loose.iter() {
+            s.at[c as usize] = (NONE, NONE);
+        }
+        let mut ok = true;
+        for &r in dirty_list.iter() {
+            ok &= s.routes[r].update(d);
+            place(s, r);
+        }
+        ok
+    }
+
+    /// SISR's recreate: loose and unassigned stops in a random, demand,
+    /// far-first or near-first order, each at its cheapest feasible place.
+    fn recreate(
+        &mut self,
+        s: &mut State,
+        loose: &mut Vec<u32>,
+        blink_threshold: u64,
+        dirty: &mut [bool],
+        dirty_list: &mut Vec<usize>,
+    ) {
+        let d = self.data;
+        loose.append(&mut s.unassigned);
+        self.rng.shuffle(loose);
+        match self.rng.below(11) {
+            0..=3 => {}
+            4..=7 => loose.sort_by_key(|&c| std::cmp::Reverse(d.demand[c as usize])),
+            8..=9 => loose.sort_by_key(|&c| std::cmp::Reverse(d.from_depot[c as usize])),
+            _ => loose.sort_by_key(|&c| d.from_depot[c as usize]),
+        }
+        for &c in loose.iter() {
+            let c = c as usize;
+            self.seen_class.iter_mut().for_each(|x| *x = false);
+            let mut best: Option<Insertion> = None;
+            for (ri, r) in s.routes.iter().enumerate() {
+                if r.stops.is_empty() {
+                    let class = d.vehicles[r.vehicle].class;
+                    if self.seen_class[class] {
+                        continue;
+                    }
+                    self.seen_class[class] = true;
+                }
+                let bound = best.map_or(i64::MAX, |b| b.delta);
+                let bound = if r.stops.is_empty() {
+                    bound.saturating_sub(d.vehicles[r.vehicle].fixed_cost)
+                } else {
+                    bound
+                };
+                if let Some((position, delta)) = r.best_insertion(d, c, bound, blink_threshold, &mut self.rng) {
+                    let delta = if r.stops.is_empty() {
+                        delta + d.vehicles[r.vehicle].fixed_cost
+                    } else {
+                        delta
+                    };
+                    best = Some(Insertion {
+                        route: ri,
+                        position,
+                        delta,
+                    });
+                }
+            }
+            match best {
+                Some(b) => {
+                    let r = &mut s.routes[b.route];
+                    r.stops.insert(b.position, c as u32);
+                    let ok = r.update(d);
+                    debug_assert!(ok, "an insertion checked feasible broke its route");
+                    place(s, b.route);
+                    if !dirty[b.route] {
+                        dirty[b.route] = true;
+                        dirty_list.push(b.route);
+                    }
+                }
+                None => s.unassigned.push(c as u32),
+            }
+        }
+        loose.clear();
+    }
+}
+
+fn place(s: &mut State, r: usize) {
+    for (p, &c) in s.routes[r].stops.iter().enumerate() {
+        s.at[c as usize] = (r as u32, p as u32);
+    }
+}
+
+/// Makes `dst` equal to `src`, copying only the routes that changed.
+fn sync(dst: &mut State, src: &State, dirty_list: &[usize]) {
+    for &r in dirty_list {
+        dst.routes[r].clone_from(&src.routes[r]);
+        place(dst, r);
+    }
+    dst.unassigned.clone_from(&src.unassigned);
+    for &c in &dst.unassigned {
+        dst.at[c as usize] = (NONE, NONE);
+    }
+    dst.cost = src.cost;
+}
+
+fn clear(dirty: &mut [bool], dirty_list: &mut Vec<usize>) {
+    for &r in dirty_list.iter() {
+        dirty[r] = false;
+    }
+    dirty_list.clear();
+}
+
+fn snapshot(s: &State) -> (Vec<Vec<usize>>, Vec<usize>) {
+    let routes = s
+        .routes
+        .iter()
+        .map(|r| r.stops.iter().map(|&c| c as usize).collect())
+        .collect();
+    let mut unassigned: Vec<usize> = s.unassigned.iter().map(|&c| c as usize).collect();
+    unassigned.sort_unstable();
+    (routes, unassigned)
+}
+
+fn routes_distance(d: &Data, routes: &[Vec<usize>]) -> i64 {
+    routes
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !r.is_empty())
+        .map(|(v, r)| {
+            let veh = &d.vehicles[v];
+            let mut prev = veh.start;
+            let mut total = 0;
+            for &c in r {
+                total += d.dist(prev, d.loc[c]);
+                prev = d.loc[c];
+            }
+            total + d.dist(prev, veh.end)
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::check;
+    use crate::solomon::{format_tenths, parse, Instance};
+
+    /// A 40-customer instance in Solomon format, spread on a grid with
+    /// windows of varying width (generated here, so the test owns its data).
+    fn instance() -> Instance {
+        let mut rng = Rng::new(42);
+        let mut text = String::from("GEN40\n\nVEHICLE\nNUMBER     CAPACITY\n  10         50\n\nCUSTOMER\n");
+        text.push_str("CUST NO.  XCOORD.  YCOORD.  DEMAND  READY TIME  DUE DATE  SERVICE TIME\n\n");
+        text.push_str("0 50 50 0 0 400 0\n");
+        for i in 1..=40 {
+            let (x, y) = (rng.below(101), rng.below(101));
+            // Reachable from the depot in time: ready no sooner than the drive.
+            let drive = ((x as f64 - 50.0).hypot(y as f64 - 50.0)).ceil() as usize;
+            let ready = drive + rng.below(200);
+            let width = 20 + rng.below(120);
+            text.push_str(&format!("{i} {x} {y} {} {ready} {} 10\n", 1 + rng.below(15), ready + width));
+        }
+        parse(&text).unwrap()
+    }
+
+    fn numbers(s: &Solution) -> Vec<Vec<usize>> {
+        s.routes
+            .iter()
+            .filter(|r| !r.is_empty())
+            .map(|r| r.iter().map(|&i| i + 1).collect())
+            .collect()
+    }
+
+    #[test]
+    fn answers_are_feasible_and_the_same_for_a_seed() {
+        let inst = instance();
+        let p = inst.to_problem();
+        let settings = Settings::new(7, Budget::Iterations(3000));
+        let a = solve(&p, &settings);
+        assert!(a.unassigned.is_empty(), "every customer fits: {:?}", a.unassigned);
+        let claimed: f64 = format_tenths(a.distance).parse().unwrap();
+        let verdict = check(&inst, &numbers(&a), Some(claimed)).unwrap_or_else(|v| panic!("{v:?}"));
+        assert_eq!(verdict.distance, a.distance);
+        assert_eq!(a.iterations, 3000);
+        let b = solve(&p, &settings);
+        assert_eq!(a, b);
+        // The search improves on the first construction.
+        let first = solve(&p, &Settings::new(7, Budget::Iterations(0)));
+        assert!(a.distance < first.distance, "{} vs {}", a.distance, first.distance);
+    }
+
+    #[test]
+    fn a_tight_fleet_leaves_stops_out_rather_than_break_a_rule() {
+        let mut inst = instance();
+        inst.vehicles = 1;
+        let p = inst.to_problem();
+        let s = solve(&p, &Settings::new(3, Budget::Iterations(500)));
+        assert!(!s.unassigned.is_empty());
+        assert_eq!(s.used_vehicles(), 1);
+        let mut routes = numbers(&s);
+        let served: usize = routes.iter().map(|r| r.len()).sum();
+        assert_eq!(served + s.unassigned.len(), 40);
+        // Only the left-out customers are reported, as unvisited.
+        routes[0].extend(s.unassigned.iter().map(|&i| i + 1));
+        let all_in_one = check(&inst, &routes, None).unwrap_err();
+        assert!(all_in_one.iter().all(|v| !matches!(v, Violation::Visited { .. })));
+    }
+
+    use crate::check::Violation;
+}
