@@ -17,31 +17,85 @@ pub struct Verdict {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Violation {
-    UnknownCustomer { route: usize, number: usize },
-    Visited { number: usize, times: usize },
-    TooManyRoutes { used: usize, allowed: usize },
-    OverCapacity { route: usize, load: i64, capacity: i64 },
+    UnknownCustomer {
+        route: usize,
+        number: usize,
+    },
+    Visited {
+        number: usize,
+        times: usize,
+    },
+    TooManyRoutes {
+        used: usize,
+        allowed: usize,
+    },
+    OverCapacity {
+        route: usize,
+        load: i64,
+        capacity: i64,
+    },
     /// Arrival after the due date; times in tenths.
-    Late { route: usize, number: usize, arrival: i64, due: i64 },
-    LateReturn { route: usize, arrival: i64, due: i64 },
-    DistanceMismatch { claimed: String, actual: i64 },
+    Late {
+        route: usize,
+        number: usize,
+        arrival: i64,
+        due: i64,
+    },
+    LateReturn {
+        route: usize,
+        arrival: i64,
+        due: i64,
+    },
+    DistanceMismatch {
+        claimed: String,
+        actual: i64,
+    },
 }
 
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let t = |v: &i64| format!("{:.1}", *v as f64 / 10.0);
         match self {
-            Violation::UnknownCustomer { route, number } => write!(f, "route {route}: no customer {number}"),
-            Violation::Visited { number, times } => write!(f, "customer {number} visited {times} times"),
-            Violation::TooManyRoutes { used, allowed } => write!(f, "{used} routes, at most {allowed}"),
-            Violation::OverCapacity { route, load, capacity } => {
+            Violation::UnknownCustomer { route, number } => {
+                write!(f, "route {route}: no customer {number}")
+            }
+            Violation::Visited { number, times } => {
+                write!(f, "customer {number} visited {times} times")
+            }
+            Violation::TooManyRoutes { used, allowed } => {
+                write!(f, "{used} routes, at most {allowed}")
+            }
+            Violation::OverCapacity {
+                route,
+                load,
+                capacity,
+            } => {
                 write!(f, "route {route}: load {load} over capacity {capacity}")
             }
-            Violation::Late { route, number, arrival, due } => {
-                write!(f, "route {route}: customer {number} reached at {} after its due {}", t(arrival), t(due))
+            Violation::Late {
+                route,
+                number,
+                arrival,
+                due,
+            } => {
+                write!(
+                    f,
+                    "route {route}: customer {number} reached at {} after its due {}",
+                    t(arrival),
+                    t(due)
+                )
             }
-            Violation::LateReturn { route, arrival, due } => {
-                write!(f, "route {route}: back at the depot at {} after {}", t(arrival), t(due))
+            Violation::LateReturn {
+                route,
+                arrival,
+                due,
+            } => {
+                write!(
+                    f,
+                    "route {route}: back at the depot at {} after {}",
+                    t(arrival),
+                    t(due)
+                )
             }
             Violation::DistanceMismatch { claimed, actual } => {
                 write!(f, "claimed distance {claimed}, recomputed {}", t(actual))
@@ -57,7 +111,11 @@ fn arc(a: &Customer, b: &Customer) -> i64 {
 /// Checks `routes` (customer numbers in visiting order; empty routes are
 /// unused vehicles) and, when given, the claimed distance in the file's
 /// units.
-pub fn check(instance: &Instance, routes: &[Vec<usize>], claimed: Option<f64>) -> Result<Verdict, Vec<Violation>> {
+pub fn check(
+    instance: &Instance,
+    routes: &[Vec<usize>],
+    claimed: Option<f64>,
+) -> Result<Verdict, Vec<Violation>> {
     let mut problems = Vec::new();
     let n = instance.customers.len();
     let mut visits = vec![0usize; n + 1];
@@ -165,7 +223,13 @@ CUST NO. XCOORD. YCOORD. DEMAND READY DUE SERVICE
     fn a_feasible_answer_gets_its_distance() {
         // 0-1: 5.0, 1-2: 5.0, 2-0: 10.0; 0-3: 5.0, 3-4: sqrt(17) = 4.1, 4-0: 1.4.
         let v = check(&small(), &[vec![1, 2], vec![3, 4]], Some(30.5)).unwrap();
-        assert_eq!(v, Verdict { distance: 305, routes: 2 });
+        assert_eq!(
+            v,
+            Verdict {
+                distance: 305,
+                routes: 2
+            }
+        );
         // Waiting for the ready time is allowed: 4 is ready at 40.
         assert!(check(&small(), &[vec![1, 2], vec![], vec![3, 4]], None).is_ok());
     }
@@ -174,17 +238,69 @@ CUST NO. XCOORD. YCOORD. DEMAND READY DUE SERVICE
     fn catches_each_kind_of_violation() {
         let i = small();
         let one = |routes: &[Vec<usize>], claimed| check(&i, routes, claimed).unwrap_err();
-        assert_eq!(one(&[vec![1, 2], vec![3, 4]], Some(30.4)), vec![Violation::DistanceMismatch { claimed: "30.4".into(), actual: 305 }]);
-        assert_eq!(one(&[vec![1, 2], vec![3], vec![4]], None), vec![Violation::TooManyRoutes { used: 3, allowed: 2 }]);
-        assert_eq!(one(&[vec![1, 2], vec![3, 4, 9]], None)[0], Violation::UnknownCustomer { route: 1, number: 9 });
-        assert_eq!(one(&[vec![1, 2], vec![3]], None), vec![Violation::Visited { number: 4, times: 0 }]);
-        assert_eq!(one(&[vec![1, 2, 4], vec![3, 4]], None), vec![Violation::OverCapacity { route: 0, load: 11, capacity: 10 }, Violation::Visited { number: 4, times: 2 }]);
+        assert_eq!(
+            one(&[vec![1, 2], vec![3, 4]], Some(30.4)),
+            vec![Violation::DistanceMismatch {
+                claimed: "30.4".into(),
+                actual: 305
+            }]
+        );
+        assert_eq!(
+            one(&[vec![1, 2], vec![3], vec![4]], None),
+            vec![Violation::TooManyRoutes {
+                used: 3,
+                allowed: 2
+            }]
+        );
+        assert_eq!(
+            one(&[vec![1, 2], vec![3, 4, 9]], None)[0],
+            Violation::UnknownCustomer {
+                route: 1,
+                number: 9
+            }
+        );
+        assert_eq!(
+            one(&[vec![1, 2], vec![3]], None),
+            vec![Violation::Visited {
+                number: 4,
+                times: 0
+            }]
+        );
+        assert_eq!(
+            one(&[vec![1, 2, 4], vec![3, 4]], None),
+            vec![
+                Violation::OverCapacity {
+                    route: 0,
+                    load: 11,
+                    capacity: 10
+                },
+                Violation::Visited {
+                    number: 4,
+                    times: 2
+                }
+            ]
+        );
         // 4 then 1: 4 waits until 40 and leaves at 41, 1 is reached at 41 + 3.6 > 20.
-        assert_eq!(one(&[vec![4, 1], vec![3, 2]], None), vec![Violation::Late { route: 0, number: 1, arrival: 446, due: 200 }]);
+        assert_eq!(
+            one(&[vec![4, 1], vec![3, 2]], None),
+            vec![Violation::Late {
+                route: 0,
+                number: 1,
+                arrival: 446,
+                due: 200
+            }]
+        );
         let mut tight = small();
         tight.depot.due = 30;
         // 3, 4 is back at 41 + 1.4 = 42.4.
         let e = check(&tight, &[vec![1, 2], vec![3, 4]], None).unwrap_err();
-        assert_eq!(e, vec![Violation::LateReturn { route: 1, arrival: 424, due: 300 }]);
+        assert_eq!(
+            e,
+            vec![Violation::LateReturn {
+                route: 1,
+                arrival: 424,
+                due: 300
+            }]
+        );
     }
 }

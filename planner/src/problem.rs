@@ -110,7 +110,9 @@ impl fmt::Display for ProblemError {
                 write!(f, "{what}: location {location} is outside the matrix")
             }
             ProblemError::BadWindow { what } => write!(f, "{what}: window ends before it starts"),
-            ProblemError::Negative { what } => write!(f, "{what}: negative demand, service or capacity"),
+            ProblemError::Negative { what } => {
+                write!(f, "{what}: negative demand, service or capacity")
+            }
             ProblemError::NoVehicles => write!(f, "no vehicles"),
         }
     }
@@ -119,7 +121,11 @@ impl fmt::Display for ProblemError {
 impl std::error::Error for ProblemError {}
 
 impl Problem {
-    pub fn new(matrix: Matrix, stops: Vec<Stop>, vehicles: Vec<Vehicle>) -> Result<Self, ProblemError> {
+    pub fn new(
+        matrix: Matrix,
+        stops: Vec<Stop>,
+        vehicles: Vec<Vehicle>,
+    ) -> Result<Self, ProblemError> {
         let n = matrix.size();
         if vehicles.is_empty() {
             return Err(ProblemError::NoVehicles);
@@ -143,7 +149,10 @@ impl Problem {
             let what = || format!("vehicle {i}");
             for location in [v.start, v.end] {
                 if location >= n {
-                    return Err(ProblemError::LocationOutOfRange { what: what(), location });
+                    return Err(ProblemError::LocationOutOfRange {
+                        what: what(),
+                        location,
+                    });
                 }
             }
             if v.shift.start > v.shift.end {

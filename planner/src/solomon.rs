@@ -47,7 +47,9 @@ impl fmt::Display for ReadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ReadError::Io { path, error } => write!(f, "cannot read {path}: {error}"),
-            ReadError::Format { line: 0, message } => write!(f, "not a Solomon instance: {message}"),
+            ReadError::Format { line: 0, message } => {
+                write!(f, "not a Solomon instance: {message}")
+            }
             ReadError::Format { line, message } => write!(f, "line {line}: {message}"),
         }
     }
@@ -75,7 +77,10 @@ fn whole(token: &str, what: &str, line: usize) -> Result<i64, ReadError> {
         .parse()
         .map_err(|_| format_error(line, format!("{what} '{token}' is not a number")))?;
     if v.fract() != 0.0 || !v.is_finite() || v.abs() > 1e12 {
-        return Err(format_error(line, format!("{what} '{token}' is not a whole number")));
+        return Err(format_error(
+            line,
+            format!("{what} '{token}' is not a whole number"),
+        ));
     }
     Ok(v as i64)
 }
@@ -87,7 +92,9 @@ pub fn parse(text: &str) -> Result<Instance, ReadError> {
         .enumerate()
         .map(|(i, l)| (i + 1, l.split_whitespace().collect::<Vec<_>>()))
         .filter(|(_, t)| !t.is_empty());
-    let (_, name) = lines.next().ok_or_else(|| format_error(0, "the file is empty"))?;
+    let (_, name) = lines
+        .next()
+        .ok_or_else(|| format_error(0, "the file is empty"))?;
     let name = name.join(" ");
     let mut find = |word: &str| -> Result<(), ReadError> {
         for (_, t) in lines.by_ref() {
@@ -98,20 +105,32 @@ pub fn parse(text: &str) -> Result<Instance, ReadError> {
         Err(format_error(0, format!("no {word} section")))
     };
     find("VEHICLE")?;
-    let (n, header) = lines.next().ok_or_else(|| format_error(0, "nothing after VEHICLE"))?;
+    let (n, header) = lines
+        .next()
+        .ok_or_else(|| format_error(0, "nothing after VEHICLE"))?;
     if !header[0].eq_ignore_ascii_case("NUMBER") {
         return Err(format_error(n, "expected the NUMBER CAPACITY header"));
     }
-    let (n, values) = lines.next().ok_or_else(|| format_error(0, "no vehicle number and capacity"))?;
+    let (n, values) = lines
+        .next()
+        .ok_or_else(|| format_error(0, "no vehicle number and capacity"))?;
     if values.len() != 2 {
-        return Err(format_error(n, "expected two numbers: vehicles and capacity"));
+        return Err(format_error(
+            n,
+            "expected two numbers: vehicles and capacity",
+        ));
     }
     let vehicles = whole(values[0], "vehicle number", n)?;
     let capacity = whole(values[1], "capacity", n)?;
     if vehicles < 1 || capacity < 0 {
-        return Err(format_error(n, "the vehicle number must be positive and the capacity not negative"));
+        return Err(format_error(
+            n,
+            "the vehicle number must be positive and the capacity not negative",
+        ));
     }
-    let (n, t) = lines.next().ok_or_else(|| format_error(0, "no CUSTOMER section"))?;
+    let (n, t) = lines
+        .next()
+        .ok_or_else(|| format_error(0, "no CUSTOMER section"))?;
     if !t[0].eq_ignore_ascii_case("CUSTOMER") {
         return Err(format_error(n, "expected CUSTOMER"));
     }
@@ -121,7 +140,10 @@ pub fn parse(text: &str) -> Result<Instance, ReadError> {
             continue;
         }
         if t.len() != 7 {
-            return Err(format_error(n, format!("expected 7 numbers, found {}", t.len())));
+            return Err(format_error(
+                n,
+                format!("expected 7 numbers, found {}", t.len()),
+            ));
         }
         let coord = |s: &str, what: &str| -> Result<f64, ReadError> {
             s.parse::<f64>()
@@ -139,7 +161,10 @@ pub fn parse(text: &str) -> Result<Instance, ReadError> {
             service: whole(t[6], "service time", n)?,
         };
         if c.number != rows.len() {
-            return Err(format_error(n, format!("expected customer {}, found {}", rows.len(), t[0])));
+            return Err(format_error(
+                n,
+                format!("expected customer {}, found {}", rows.len(), t[0]),
+            ));
         }
         if c.ready > c.due {
             return Err(format_error(n, "the ready time is after the due date"));
@@ -173,7 +198,9 @@ impl Instance {
     /// Location 0 is the depot, location i the customer numbered i, stop i-1
     /// that customer. Times, distances and the shift in tenths.
     pub fn to_problem(&self) -> Problem {
-        let all: Vec<&Customer> = std::iter::once(&self.depot).chain(&self.customers).collect();
+        let all: Vec<&Customer> = std::iter::once(&self.depot)
+            .chain(&self.customers)
+            .collect();
         let size = all.len();
         let mut distance = Vec::with_capacity(size * size);
         for a in &all {
@@ -182,7 +209,8 @@ impl Instance {
             }
         }
         let time = distance.clone();
-        let matrix = Matrix::new(size, distance, time).expect("a square matrix of non-negative entries");
+        let matrix =
+            Matrix::new(size, distance, time).expect("a square matrix of non-negative entries");
         let stops = self
             .customers
             .iter()
@@ -240,7 +268,11 @@ impl Instance {
                 .map(|r| r.iter().map(|&i| self.customers[i].number).collect())
                 .collect(),
             distance: s.distance,
-            left_out: s.unassigned.iter().map(|&i| self.customers[i].number).collect(),
+            left_out: s
+                .unassigned
+                .iter()
+                .map(|&i| self.customers[i].number)
+                .collect(),
             iterations: s.iterations,
         }
     }
@@ -281,14 +313,45 @@ CUST NO.   XCOORD.   YCOORD.    DEMAND   READY TIME   DUE DATE   SERVICE TIME
         assert_eq!((i.vehicles, i.capacity), (2, 10));
         assert_eq!(i.depot.due, 100);
         assert_eq!(i.customers.len(), 4);
-        assert_eq!(i.customers[1], Customer { number: 2, x: 6.0, y: 8.0, demand: 4, ready: 10, due: 30, service: 2 });
+        assert_eq!(
+            i.customers[1],
+            Customer {
+                number: 2,
+                x: 6.0,
+                y: 8.0,
+                demand: 4,
+                ready: 10,
+                due: 30,
+                service: 2
+            }
+        );
         let p = i.to_problem();
         assert_eq!(p.matrix().distance(0, 1), 50);
-        assert_eq!(p.matrix().distance(1, 3), 31, "sqrt(10) = 3.162 truncates to 3.1");
-        assert_eq!(p.matrix().distance(0, 4), 14, "sqrt(2) = 1.414 truncates to 1.4");
-        assert_eq!(p.stops()[1].window, Window { start: 100, end: 300 });
+        assert_eq!(
+            p.matrix().distance(1, 3),
+            31,
+            "sqrt(10) = 3.162 truncates to 3.1"
+        );
+        assert_eq!(
+            p.matrix().distance(0, 4),
+            14,
+            "sqrt(2) = 1.414 truncates to 1.4"
+        );
+        assert_eq!(
+            p.stops()[1].window,
+            Window {
+                start: 100,
+                end: 300
+            }
+        );
         assert_eq!(p.vehicles().len(), 2);
-        assert_eq!(p.vehicles()[0].shift, Window { start: 0, end: 1000 });
+        assert_eq!(
+            p.vehicles()[0].shift,
+            Window {
+                start: 0,
+                end: 1000
+            }
+        );
     }
 
     #[test]
@@ -301,13 +364,21 @@ CUST NO.   XCOORD.   YCOORD.    DEMAND   READY TIME   DUE DATE   SERVICE TIME
     fn bad_files_say_where() {
         let e = parse("").unwrap_err().to_string();
         assert!(e.contains("empty"), "{e}");
-        let e = parse("X\nVEHICLE\nNUMBER CAPACITY\n2\n").unwrap_err().to_string();
+        let e = parse("X\nVEHICLE\nNUMBER CAPACITY\n2\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("line 4") && e.contains("two numbers"), "{e}");
-        let e = parse(&SMALL.replace("    2          6       8", "    7          6       8")).unwrap_err().to_string();
+        let e = parse(&SMALL.replace("    2          6       8", "    7          6       8"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("expected customer 2"), "{e}");
-        let e = parse(&SMALL.replace("10          30", "1x          30")).unwrap_err().to_string();
+        let e = parse(&SMALL.replace("10          30", "1x          30"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("ready time '1x'"), "{e}");
-        let e = parse(&SMALL.replace("0          50           1", "0          50")).unwrap_err().to_string();
+        let e = parse(&SMALL.replace("0          50           1", "0          50"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("expected 7 numbers"), "{e}");
         let e = parse("X\nCUSTOMER\n").unwrap_err().to_string();
         assert!(e.contains("no VEHICLE"), "{e}");

@@ -77,6 +77,9 @@ fn main() -> ExitCode {
         return ExitCode::from(1);
     }
     let routes = serde_json::to_string(&answer.routes).expect("numbers serialise");
-    println!("{{\"routes\": {routes}, \"distance\": {}}}", format_tenths(answer.distance));
+    println!(
+        "{{\"routes\": {routes}, \"distance\": {}}}",
+        format_tenths(answer.distance)
+    );
     ExitCode::SUCCESS
 }

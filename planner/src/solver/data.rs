@@ -50,8 +50,21 @@ impl Data {
         let mut classes = 0;
         for v in p.vehicles() {
             let same = vehicles.iter().find(|w| {
-                (w.start, w.end, w.shift_start, w.shift_end, w.capacity, w.fixed_cost)
-                    == (v.start as u32, v.end as u32, v.shift.start, v.shift.end, v.capacity, v.fixed_cost)
+                (
+                    w.start,
+                    w.end,
+                    w.shift_start,
+                    w.shift_end,
+                    w.capacity,
+                    w.fixed_cost,
+                ) == (
+                    v.start as u32,
+                    v.end as u32,
+                    v.shift.start,
+                    v.shift.end,
+                    v.capacity,
+                    v.fixed_cost,
+                )
             });
             let class = match same {
                 Some(w) => w.class,
@@ -74,7 +87,9 @@ impl Data {
         let depot = p.vehicles()[0].start;
         let neighbours = (0..stops.len())
             .map(|i| {
-                let mut others: Vec<u32> = (0..stops.len() as u32).filter(|&j| j as usize != i).collect();
+                let mut others: Vec<u32> = (0..stops.len() as u32)
+                    .filter(|&j| j as usize != i)
+                    .collect();
                 let li = stops[i].location;
                 others.sort_by_key(|&j| {
                     let lj = stops[j as usize].location;
@@ -92,7 +107,10 @@ impl Data {
             ready: stops.iter().map(|s| s.window.start).collect(),
             due: stops.iter().map(|s| s.window.end).collect(),
             service: stops.iter().map(|s| s.service).collect(),
-            from_depot: stops.iter().map(|s| m.distance(depot, s.location)).collect(),
+            from_depot: stops
+                .iter()
+                .map(|s| m.distance(depot, s.location))
+                .collect(),
             loc,
             vehicles,
             classes,

@@ -63,7 +63,12 @@ const NONE: u32 = u32::MAX;
 pub fn solve(problem: &Problem, settings: &Settings) -> Solution {
     let data = Data::new(problem);
     let penalty = settings.unassigned_penalty.unwrap_or_else(|| {
-        let fixed = data.vehicles.iter().map(|v| v.fixed_cost).max().unwrap_or(0);
+        let fixed = data
+            .vehicles
+            .iter()
+            .map(|v| v.fixed_cost)
+            .max()
+            .unwrap_or(0);
         4 * data.max_distance() + fixed + 1
     });
     let mut search = Search {
@@ -115,12 +120,17 @@ impl Search<'_> {
         let mut best_cost = cur.cost;
         clear(&mut dirty, &mut dirty_list);
 
-        let (t0, t1) = (settings.start_temperature, settings.end_temperature.max(1e-9));
+        let (t0, t1) = (
+            settings.start_temperature,
+            settings.end_temperature.max(1e-9),
+        );
         let mut iterations = 0u64;
         loop {
             let progress = match settings.budget {
                 Budget::Iterations(max) => iterations as f64 / max.max(1) as f64,
-                Budget::Time(limit) => started.elapsed().as_secs_f64() / limit.as_secs_f64().max(1e-9),
+                Budget::Time(limit) => {
+                    started.elapsed().as_secs_f64() / limit.as_secs_f64().max(1e-9)
+                }
             };
             if progress >= 1.0 {
                 break;
@@ -130,7 +140,13 @@ impl Search<'_> {
             let ok = self.ruin(&mut cand, &mut loose, &mut dirty, &mut dirty_list);
             let mut accept = false;
             if ok {
-                self.recreate(&mut cand, &mut loose, self.blink_threshold, &mut dirty, &mut dirty_list);
+                self.recreate(
+                    &mut cand,
+                    &mut loose,
+                    self.blink_threshold,
+                    &mut dirty,
+                    &mut dirty_list,
+                );
                 cand.cost = self.cost(&cand);
                 let threshold = cur.cost as f64 - temperature * (1.0 - self.rng.unit()).ln();
                 accept = (cand.cost as f64) < threshold;
@@ -170,7 +186,13 @@ impl Search<'_> {
     /// SISR's ruin: strings (or split strings) around a random stop and its
     /// neighbours, at most one per route. False when a route left behind
     /// breaks a constraint (the iteration is then dropped).
-    fn ruin(&mut self, s: &mut State, loose: &mut Vec<u32>, dirty: &mut [bool], dirty_list: &mut Vec<usize>) -> bool {
+    fn ruin(
+        &mut self,
+        s: &mut State,
+        loose: &mut Vec<u32>,
+        dirty: &mut [bool],
+        dirty_list: &mut Vec<usize>,
+    ) -> bool {
         let d = self.data;
         let n = d.loc.len();
         loose.clear();
@@ -213,7 +235,9 @@ impl Search<'_> {
                     m += 1;
                 }
                 let span = l + m;
-                let first = self.rng.between(p.saturating_sub(span - 1), p.min(len - span));
+                let first = self
+                    .rng
+                    .between(p.saturating_sub(span - 1), p.min(len - span));
                 let kept = first + self.rng.below(l + 1);
                 let mut k = 0;
                 route.stops.retain(|&x| {
@@ -278,7 +302,9 @@ impl Search<'_> {
                 } else {
                     bound
                 };
-                if let Some((position, delta)) = r.best_insertion(d, c, bound, blink_threshold, &mut self.rng) {
+                if let Some((position, delta)) =
+                    r.best_insertion(d, c, bound, blink_threshold, &mut self.rng)
+                {
                     let delta = if r.stops.is_empty() {
                         delta + d.vehicles[r.vehicle].fixed_cost
                     } else {
@@ -375,7 +401,8 @@ mod tests {
     /// windows of varying width (generated here, so the test owns its data).
     fn instance() -> Instance {
         let mut rng = Rng::new(42);
-        let mut text = String::from("GEN40\n\nVEHICLE\nNUMBER     CAPACITY\n  10         50\n\nCUSTOMER\n");
+        let mut text =
+            String::from("GEN40\n\nVEHICLE\nNUMBER     CAPACITY\n  10         50\n\nCUSTOMER\n");
         text.push_str("CUST NO.  XCOORD.  YCOORD.  DEMAND  READY TIME  DUE DATE  SERVICE TIME\n\n");
         text.push_str("0 50 50 0 0 400 0\n");
         for i in 1..=40 {
@@ -384,7 +411,11 @@ mod tests {
             let drive = ((x as f64 - 50.0).hypot(y as f64 - 50.0)).ceil() as usize;
             let ready = drive + rng.below(200);
             let width = 20 + rng.below(120);
-            text.push_str(&format!("{i} {x} {y} {} {ready} {} 10\n", 1 + rng.below(15), ready + width));
+            text.push_str(&format!(
+                "{i} {x} {y} {} {ready} {} 10\n",
+                1 + rng.below(15),
+                ready + width
+            ));
         }
         parse(&text).unwrap()
     }
@@ -403,7 +434,11 @@ mod tests {
         let p = inst.to_problem();
         let settings = Settings::new(7, Budget::Iterations(3000));
         let a = solve(&p, &settings);
-        assert!(a.unassigned.is_empty(), "every customer fits: {:?}", a.unassigned);
+        assert!(
+            a.unassigned.is_empty(),
+            "every customer fits: {:?}",
+            a.unassigned
+        );
         let claimed: f64 = format_tenths(a.distance).parse().unwrap();
         let verdict = check(&inst, &numbers(&a), Some(claimed)).unwrap_or_else(|v| panic!("{v:?}"));
         assert_eq!(verdict.distance, a.distance);
@@ -412,7 +447,12 @@ mod tests {
         assert_eq!(a, b);
         // The search improves on the first construction.
         let first = solve(&p, &Settings::new(7, Budget::Iterations(0)));
-        assert!(a.distance < first.distance, "{} vs {}", a.distance, first.distance);
+        assert!(
+            a.distance < first.distance,
+            "{} vs {}",
+            a.distance,
+            first.distance
+        );
     }
 
     #[test]
@@ -429,7 +469,9 @@ mod tests {
         // Only the left-out customers are reported, as unvisited.
         routes[0].extend(s.unassigned.iter().map(|&i| i + 1));
         let all_in_one = check(&inst, &routes, None).unwrap_err();
-        assert!(all_in_one.iter().all(|v| !matches!(v, Violation::Visited { .. })));
+        assert!(all_in_one
+            .iter()
+            .all(|v| !matches!(v, Violation::Visited { .. })));
     }
 
     use crate::check::Violation;

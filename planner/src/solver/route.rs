@@ -76,7 +76,8 @@ impl Route {
         let n = self.stops.len();
         self.locs.clear();
         self.locs.push(v.start);
-        self.locs.extend(self.stops.iter().map(|&s| d.loc[s as usize]));
+        self.locs
+            .extend(self.stops.iter().map(|&s| d.loc[s as usize]));
         self.locs.push(v.end);
         self.dep.clear();
         self.dep.push(v.shift_start);
@@ -136,7 +137,12 @@ impl Route {
                 continue;
             }
             let (prev, next) = (self.locs[k], self.locs[k + 1]);
-            let delta = d.dist(prev, c) + d.dist(c, next) - if self.stops.is_empty() { 0 } else { d.dist(prev, next) };
+            let delta = d.dist(prev, c) + d.dist(c, next)
+                - if self.stops.is_empty() {
+                    0
+                } else {
+                    d.dist(prev, next)
+                };
             if delta >= bound {
                 continue;
             }
