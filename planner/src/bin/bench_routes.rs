@@ -10,7 +10,9 @@
 //! ```
 //! Options: `--dir DIR` (default ~/.cache/rodnik-bench/solomon),
 //! `--only C101,R205`, `--no-pyvrp`, `--python PATH`, `--vrp-cli PATH`,
-//! `--markdown` (the table for docs/benchmarks.md).
+//! `--markdown` (the table for docs/benchmarks.md). `--vrp-cli PATH` adds the
+//! vrp-core solver through bench/vrp_cli_solomon.py (same matrix and a
+//! distance-only objective; install with `cargo install vrp-cli@1.25.0`).
 //! Each solver runs as its own process, one instance at a time.
 
 use std::collections::BTreeMap;
@@ -180,20 +182,6 @@ fn verdict(
     }
 }
 
-/// vrp-cli prints `Route k: 1 2 3` lines for Solomon files.
-fn parse_vrp_cli(instance: &Instance, stdout: &str) -> Result<(i64, usize), String> {
-    let routes: Vec<Vec<usize>> = stdout
-        .lines()
-        .filter_map(|l| l.strip_prefix("Route ").and_then(|r| r.split_once(':')))
-        .map(|(_, ids)| {
-            ids.split_whitespace()
-                .map(|x| x.parse().map_err(|_| format!("bad id {x}")))
-                .collect()
-        })
-        .collect::<Result<_, _>>()?;
-    verdict(instance, &routes, None)
-}
-
 fn main() -> ExitCode {
     match main_inner() {
         Ok(()) => ExitCode::SUCCESS,
@@ -260,6 +248,7 @@ fn main_inner() -> Result<(), String> {
         ok
     });
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/pyvrp_solomon.py");
+    let vrp_cli_script = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/vrp_cli_solomon.py");
     let (ms, seed) = (o.millis.to_string(), o.seed.to_string());
     let (ms, seed, script, vrptw) = (&ms, &seed, &script, &vrptw);
 
@@ -291,15 +280,16 @@ fn main_inner() -> Result<(), String> {
         ));
     }
     if let Some(cli) = &o.vrp_cli {
-        let secs = o.millis.div_ceil(1000).to_string();
+        let script = &vrp_cli_script;
         solvers.push((
             "vrp-cli",
             Box::new(move |file, inst| Outcome {
-                result: run(Command::new(cli)
-                    .args(["solve", "solomon"])
+                result: run(Command::new("python3")
+                    .arg(script)
+                    .arg(cli)
                     .arg(file)
-                    .args(["--max-time", &secs]))
-                .and_then(|out| parse_vrp_cli(inst, &out)),
+                    .args(["--time-limit-ms", ms]))
+                .and_then(|out| parse_answer(inst, &out)),
             }),
         ));
     }
