@@ -256,9 +256,15 @@ impl Instance {
     /// Solves under the convention. The temperatures are SISR's (100 and 1
     /// in the file's distance units), here in tenths.
     pub fn solve(&self, seed: u64, budget: Budget) -> Answer {
+        self.solve_with(seed, budget, (START_TEMPERATURE, END_TEMPERATURE))
+    }
+
+    /// [`Instance::solve`] with other annealing temperatures (start, end) in
+    /// the file's distance units.
+    pub fn solve_with(&self, seed: u64, budget: Budget, (start, end): (f64, f64)) -> Answer {
         let mut settings = Settings::new(seed, budget);
-        settings.start_temperature = 10.0 * START_TEMPERATURE;
-        settings.end_temperature = 10.0 * END_TEMPERATURE;
+        settings.start_temperature = 10.0 * start;
+        settings.end_temperature = 10.0 * end;
         let s = solve(&self.to_problem(), &settings);
         Answer {
             routes: s

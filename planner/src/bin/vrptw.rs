@@ -3,6 +3,9 @@
 //! prints `{"routes": [[customer numbers], ...], "distance": D}`.
 //! With `--iterations` the search stops after that many iterations instead of
 //! the time limit, and the answer is the same on every machine for a seed.
+//! `--verbose` prints the iteration count and time on stderr;
+//! `--temperature START,END` overrides the annealing temperatures (in the
+//! file's distance units) for tuning.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,12 +14,15 @@ use std::time::Duration;
 use rodnik_planner::solomon::{format_tenths, read};
 use rodnik_planner::Budget;
 
-const USAGE: &str = "usage: vrptw FILE --time-limit-ms N [--seed S] [--iterations N]";
+const USAGE: &str =
+    "usage: vrptw FILE --time-limit-ms N [--seed S] [--iterations N] [--verbose] [--temperature START,END]";
 
 struct Args {
     file: PathBuf,
     budget: Budget,
     seed: u64,
+    verbose: bool,
+    temperature: Option<(f64, f64)>,
 }
 
 fn number(flag: &str, value: Option<String>) -> Result<u64, String> {
@@ -28,13 +34,25 @@ fn number(flag: &str, value: Option<String>) -> Result<u64, String> {
 
 fn args() -> Result<Args, String> {
     let mut file = None;
-    let (mut millis, mut iterations, mut seed) = (None, None, 1);
+    let (mut millis, mut iterations, mut seed, mut verbose) = (None, None, 1, false);
+    let mut temperature = None;
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
             "--time-limit-ms" => millis = Some(number(&a, it.next())?),
             "--iterations" => iterations = Some(number(&a, it.next())?),
             "--seed" => seed = number(&a, it.next())?,
+            "--verbose" => verbose = true,
+            "--temperature" => {
+                let v = it.next().ok_or("--temperature needs START,END")?;
+                let parsed = v
+                    .split_once(',')
+                    .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)))
+                    .filter(|&(a, b): &(f64, f64)| a > 0.0 && b > 0.0);
+                temperature = Some(parsed.ok_or(format!(
+                    "--temperature: '{v}' is not START,END (two positive numbers)"
+                ))?);
+            }
             "-h" | "--help" => return Err(USAGE.into()),
             s if s.starts_with('-') => return Err(format!("unknown option {s}\n{USAGE}")),
             _ if file.is_some() => return Err(format!("one instance file only\n{USAGE}")),
@@ -50,6 +68,8 @@ fn args() -> Result<Args, String> {
         file: file.ok_or_else(|| format!("no instance file\n{USAGE}"))?,
         budget,
         seed,
+        verbose,
+        temperature,
     })
 }
 
@@ -68,7 +88,19 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let answer = instance.solve(args.seed, args.budget);
+    let started = std::time::Instant::now();
+    let answer = match args.temperature {
+        Some(t) => instance.solve_with(args.seed, args.budget, t),
+        None => instance.solve(args.seed, args.budget),
+    };
+    if args.verbose {
+        eprintln!(
+            "{}: {} iterations in {} ms",
+            instance.name,
+            answer.iterations,
+            started.elapsed().as_millis()
+        );
+    }
     if !answer.left_out.is_empty() {
         eprintln!(
             "no plan within {} vehicles found: customers {:?} left out",
