@@ -91,11 +91,15 @@ impl Data {
                     .filter(|&j| j as usize != i)
                     .collect();
                 let li = stops[i].location;
-                others.sort_by_key(|&j| {
+                let key = |&j: &u32| {
                     let lj = stops[j as usize].location;
                     (m.distance(li, lj) + m.distance(lj, li), j)
-                });
-                others.truncate(NEIGHBOURS);
+                };
+                if others.len() > NEIGHBOURS {
+                    others.select_nth_unstable_by_key(NEIGHBOURS, key);
+                    others.truncate(NEIGHBOURS);
+                }
+                others.sort_unstable_by_key(key);
                 others
             })
             .collect();

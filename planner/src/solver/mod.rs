@@ -59,8 +59,17 @@ const MAX_STRING: f64 = 10.0;
 /// Chance of skipping a place during recreate (SISR's blink rate).
 const BLINK: f64 = 0.01;
 const NONE: u32 = u32::MAX;
+/// Stops left out that recreate tries again per iteration, at most.
+const MAX_RETRIED: usize = 20;
+/// Past this many stops recreate looks first only at routes holding one of
+/// the stop's nearest `GRANULAR_NEIGHBOURS` (all routes if none fits): at
+/// 1,500 stops a full scan misses the cache on every matrix read.
+const GRANULAR_FROM: usize = 400;
+const GRANULAR_NEIGHBOURS: usize = 40;
 
 pub fn solve(problem: &Problem, settings: &Settings) -> Solution {
+    // The time budget covers the set-up too.
+    let started = Instant::now();
     let data = Data::new(problem);
     let penalty = settings.unassigned_penalty.unwrap_or_else(|| {
         let fixed = data
@@ -76,9 +85,10 @@ pub fn solve(problem: &Problem, settings: &Settings) -> Solution {
         penalty,
         blink_threshold: (BLINK * u64::MAX as f64) as u64,
         seen_class: vec![false; data.classes],
+        near: vec![false; data.vehicles.len()],
         data: &data,
     };
-    search.run(settings)
+    search.run(settings, started)
 }
 
 #[derive(Clone)]
@@ -96,13 +106,14 @@ struct Search<'a> {
     penalty: i64,
     blink_threshold: u64,
     seen_class: Vec<bool>,
+    /// Routes near the stop being placed (granular recreate).
+    near: Vec<bool>,
 }
 
 impl Search<'_> {
-    fn run(&mut self, settings: &Settings) -> Solution {
+    fn run(&mut self, settings: &Settings, started: Instant) -> Solution {
         let d = self.data;
         let n = d.loc.len();
-        let started = Instant::now();
         let mut cur = State {
             routes: (0..d.vehicles.len()).map(|v| Route::empty(v, d)).collect(),
             at: vec![(NONE, NONE); n],
@@ -127,7 +138,8 @@ impl Search<'_> {
         let mut iterations = 0u64;
         loop {
             let progress = match settings.budget {
-                Budget::Iterations(max) => iterations as f64 / max.max(1) as f64,
+                Budget::Iterations(max) if iterations >= max => break,
+                Budget::Iterations(max) => iterations as f64 / max as f64,
                 Budget::Time(limit) => {
                     started.elapsed().as_secs_f64() / limit.as_secs_f64().max(1e-9)
                 }
@@ -276,7 +288,16 @@ impl Search<'_> {
         dirty_list: &mut Vec<usize>,
     ) {
         let d = self.data;
-        loose.append(&mut s.unassigned);
+        // Stops left out come back a few at a time: when many cannot be
+        // served, trying all of them every iteration would cost more than
+        // the rest of the search.
+        if s.unassigned.len() > MAX_RETRIED {
+            self.rng.shuffle(&mut s.unassigned);
+            let keep = s.unassigned.len() - MAX_RETRIED;
+            loose.extend(s.unassigned.drain(keep..));
+        } else {
+            loose.append(&mut s.unassigned);
+        }
         self.rng.shuffle(loose);
         match self.rng.below(11) {
             0..=3 => {}
@@ -284,11 +305,60 @@ impl Search<'_> {
             8..=9 => loose.sort_by_key(|&c| std::cmp::Reverse(d.from_depot[c as usize])),
             _ => loose.sort_by_key(|&c| d.from_depot[c as usize]),
         }
+        let granular = d.loc.len() > GRANULAR_FROM;
         for &c in loose.iter() {
             let c = c as usize;
-            self.seen_class.iter_mut().for_each(|x| *x = false);
-            let mut best: Option<Insertion> = None;
+            if granular {
+                self.near.iter_mut().for_each(|x| *x = false);
+                for &m in d.neighbours[c].iter().take(GRANULAR_NEIGHBOURS) {
+                    let r = s.at[m as usize].0;
+                    if r != NONE {
+                        self.near[r as usize] = true;
+                    }
+                }
+            }
+            let best = self.cheapest(s, c, blink_threshold, granular);
+            // Left out only when no route at all can take it.
+            let best = if best.is_none() && granular {
+                self.cheapest(s, c, blink_threshold, false)
+            } else {
+                best
+            };
+            match best {
+                Some(b) => {
+                    let r = &mut s.routes[b.route];
+                    r.stops.insert(b.position, c as u32);
+                    let ok = r.update(d);
+                    debug_assert!(ok, "an insertion checked feasible broke its route");
+                    place(s, b.route);
+                    if !dirty[b.route] {
+                        dirty[b.route] = true;
+                        dirty_list.push(b.route);
+                    }
+                }
+                None => s.unassigned.push(c as u32),
+            }
+        }
+        loose.clear();
+    }
+
+    /// The cheapest feasible place for stop `c`; with `granular`, only in
+    /// routes that hold one of its nearest stops (and in empty vehicles).
+    fn cheapest(
+        &mut self,
+        s: &State,
+        c: usize,
+        blink_threshold: u64,
+        granular: bool,
+    ) -> Option<Insertion> {
+        let d = self.data;
+        self.seen_class.iter_mut().for_each(|x| *x = false);
+        let mut best: Option<Insertion> = None;
+        {
             for (ri, r) in s.routes.iter().enumerate() {
+                if granular && !r.stops.is_empty() && !self.near[ri] {
+                    continue;
+                }
                 if r.stops.is_empty() {
                     let class = d.vehicles[r.vehicle].class;
                     if self.seen_class[class] {
@@ -317,22 +387,8 @@ impl Search<'_> {
                     });
                 }
             }
-            match best {
-                Some(b) => {
-                    let r = &mut s.routes[b.route];
-                    r.stops.insert(b.position, c as u32);
-                    let ok = r.update(d);
-                    debug_assert!(ok, "an insertion checked feasible broke its route");
-                    place(s, b.route);
-                    if !dirty[b.route] {
-                        dirty[b.route] = true;
-                        dirty_list.push(b.route);
-                    }
-                }
-                None => s.unassigned.push(c as u32),
-            }
         }
-        loose.clear();
+        best
     }
 }
 
@@ -400,12 +456,17 @@ mod tests {
     /// A 40-customer instance in Solomon format, spread on a grid with
     /// windows of varying width (generated here, so the test owns its data).
     fn instance() -> Instance {
+        generated(40, 10, 50)
+    }
+
+    fn generated(customers: usize, vehicles: usize, capacity: usize) -> Instance {
         let mut rng = Rng::new(42);
-        let mut text =
-            String::from("GEN40\n\nVEHICLE\nNUMBER     CAPACITY\n  10         50\n\nCUSTOMER\n");
+        let mut text = format!(
+            "GEN\n\nVEHICLE\nNUMBER     CAPACITY\n  {vehicles}         {capacity}\n\nCUSTOMER\n"
+        );
         text.push_str("CUST NO.  XCOORD.  YCOORD.  DEMAND  READY TIME  DUE DATE  SERVICE TIME\n\n");
         text.push_str("0 50 50 0 0 400 0\n");
-        for i in 1..=40 {
+        for i in 1..=customers {
             let (x, y) = (rng.below(101), rng.below(101));
             // Reachable from the depot in time: ready no sooner than the drive.
             let drive = ((x as f64 - 50.0).hypot(y as f64 - 50.0)).ceil() as usize;
@@ -447,6 +508,7 @@ mod tests {
         assert_eq!(a, b);
         // The search improves on the first construction.
         let first = solve(&p, &Settings::new(7, Budget::Iterations(0)));
+        assert_eq!(first.iterations, 0);
         assert!(
             a.distance < first.distance,
             "{} vs {}",
@@ -472,6 +534,17 @@ mod tests {
         assert!(all_in_one
             .iter()
             .all(|v| !matches!(v, Violation::Visited { .. })));
+    }
+
+    #[test]
+    fn large_problems_search_near_routes_and_stay_feasible() {
+        let inst = generated(GRANULAR_FROM + 50, 120, 100);
+        let p = inst.to_problem();
+        let settings = Settings::new(11, Budget::Iterations(300));
+        let a = solve(&p, &settings);
+        assert!(a.unassigned.is_empty(), "{:?}", a.unassigned);
+        check(&inst, &numbers(&a), None).unwrap_or_else(|v| panic!("{v:?}"));
+        assert_eq!(a, solve(&p, &settings));
     }
 
     use crate::check::Violation;
