@@ -9,7 +9,8 @@
 //! ~/.cache/rodnik-target-planner/release/bench_routes --time-limit-ms 1000 --seed 1
 //! ```
 //! Options: `--dir DIR` (default ~/.cache/rodnik-bench/solomon),
-//! `--only C101,R205`, `--no-pyvrp`, `--python PATH`, `--vrp-cli PATH`,
+//! `--only C101,R205`, `--iterations N` (ours stops after N iterations
+//! instead of the time limit: the same figures on every machine), `--no-pyvrp`, `--python PATH`, `--vrp-cli PATH`,
 //! `--markdown` (the table for docs/benchmarks.md). `--vrp-cli PATH` adds the
 //! vrp-core solver through bench/vrp_cli_solomon.py (same matrix and a
 //! distance-only objective; install with `cargo install vrp-cli@1.25.0`).
@@ -99,6 +100,7 @@ fn fetch(dir: &Path) -> Result<(), String> {
 struct Opts {
     dir: PathBuf,
     millis: u64,
+    iterations: Option<u64>,
     seed: u64,
     only: Option<Vec<String>>,
     python: Option<PathBuf>,
@@ -111,6 +113,7 @@ fn opts() -> Result<Opts, String> {
     let mut o = Opts {
         dir: cache().join("solomon"),
         millis: 1000,
+        iterations: None,
         seed: 1,
         only: None,
         python: Some(cache().join("venv/bin/python")),
@@ -127,6 +130,13 @@ fn opts() -> Result<Opts, String> {
                 o.millis = value()?
                     .parse()
                     .map_err(|_| "--time-limit-ms: a whole number")?
+            }
+            "--iterations" => {
+                o.iterations = Some(
+                    value()?
+                        .parse()
+                        .map_err(|_| "--iterations: a whole number")?,
+                )
             }
             "--seed" => o.seed = value()?.parse().map_err(|_| "--seed: a whole number")?,
             "--only" => {
@@ -250,18 +260,20 @@ fn main_inner() -> Result<(), String> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/pyvrp_solomon.py");
     let vrp_cli_script = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/vrp_cli_solomon.py");
     let (ms, seed) = (o.millis.to_string(), o.seed.to_string());
+    let iterations = o.iterations.map(|n| n.to_string());
     let (ms, seed, script, vrptw) = (&ms, &seed, &script, &vrptw);
+    let iterations = iterations.as_deref();
 
     let mut solvers: Vec<(&str, Box<dyn Fn(&Path, &Instance) -> Outcome + '_>)> = Vec::new();
     solvers.push((
         "rodnik",
         Box::new(move |file, inst| Outcome {
-            result: run(Command::new(vrptw).arg(file).args([
-                "--time-limit-ms",
-                &ms,
-                "--seed",
-                &seed,
-            ]))
+            result: run(Command::new(vrptw).arg(file).args(["--seed", seed]).args(
+                match iterations {
+                    Some(n) => ["--iterations", n],
+                    None => ["--time-limit-ms", ms],
+                },
+            ))
             .and_then(|out| parse_answer(inst, &out)),
         }),
     ));
