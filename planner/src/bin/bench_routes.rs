@@ -158,11 +158,10 @@ fn opts() -> Result<Opts, String> {
     Ok(o)
 }
 
-#[derive(Clone)]
-struct Outcome {
-    /// (distance in tenths, routes) when the checker accepts the answer.
-    result: Result<(i64, usize), String>,
-}
+/// (distance in tenths, routes) when the checker accepts the answer.
+type Outcome = Result<(i64, usize), String>;
+/// Runs one solver on one instance file.
+type Solver<'a> = Box<dyn Fn(&Path, &Instance) -> Outcome + 'a>;
 
 fn parse_answer(instance: &Instance, stdout: &str) -> Result<(i64, usize), String> {
     let v: serde_json::Value = serde_json::from_str(stdout.trim())
@@ -264,30 +263,31 @@ fn main_inner() -> Result<(), String> {
     let (ms, seed, script, vrptw) = (&ms, &seed, &script, &vrptw);
     let iterations = iterations.as_deref();
 
-    let mut solvers: Vec<(&str, Box<dyn Fn(&Path, &Instance) -> Outcome + '_>)> = Vec::new();
+    let mut solvers: Vec<(&str, Solver)> = Vec::new();
     solvers.push((
         "rodnik",
-        Box::new(move |file, inst| Outcome {
-            result: run(Command::new(vrptw).arg(file).args(["--seed", seed]).args(
-                match iterations {
+        Box::new(move |file, inst| {
+            run(Command::new(vrptw)
+                .arg(file)
+                .args(["--seed", seed])
+                .args(match iterations {
                     Some(n) => ["--iterations", n],
                     None => ["--time-limit-ms", ms],
-                },
-            ))
-            .and_then(|out| parse_answer(inst, &out)),
+                }))
+            .and_then(|out| parse_answer(inst, &out))
         }),
     ));
     if let Some(py) = &python {
         solvers.push((
             "pyvrp",
-            Box::new(move |file, inst| Outcome {
-                result: run(Command::new(py).arg(script).arg(file).args([
+            Box::new(move |file, inst| {
+                run(Command::new(py).arg(script).arg(file).args([
                     "--time-limit-ms",
-                    &ms,
+                    ms,
                     "--seed",
-                    &seed,
+                    seed,
                 ]))
-                .and_then(|out| parse_answer(inst, &out)),
+                .and_then(|out| parse_answer(inst, &out))
             }),
         ));
     }
@@ -295,13 +295,13 @@ fn main_inner() -> Result<(), String> {
         let script = &vrp_cli_script;
         solvers.push((
             "vrp-cli",
-            Box::new(move |file, inst| Outcome {
-                result: run(Command::new("python3")
+            Box::new(move |file, inst| {
+                run(Command::new("python3")
                     .arg(script)
                     .arg(cli)
                     .arg(file)
                     .args(["--time-limit-ms", ms]))
-                .and_then(|out| parse_answer(inst, &out)),
+                .and_then(|out| parse_answer(inst, &out))
             }),
         ));
     }
@@ -322,7 +322,7 @@ fn main_inner() -> Result<(), String> {
             format_tenths(bks_dist)
         );
         for ((label, _), out) in solvers.iter().zip(&outcomes) {
-            line += &match &out.result {
+            line += &match out {
                 Ok((d, r)) => format!(
                     " | {label} {:>7} ({r:>2}) {:>5.2}%",
                     format_tenths(*d),
@@ -349,9 +349,7 @@ fn main_inner() -> Result<(), String> {
     for (i, (label, _)) in solvers.iter().enumerate() {
         let ok: Vec<(i64, usize, i64)> = table
             .iter()
-            .filter_map(|(_, bks, _, outs)| {
-                outs[i].result.as_ref().ok().map(|&(d, r)| (d, r, *bks))
-            })
+            .filter_map(|(_, bks, _, outs)| outs[i].as_ref().ok().map(|&(d, r)| (d, r, *bks)))
             .collect();
         let failed = table.len() - ok.len();
         let avg_gap = ok.iter().map(|&(d, _, b)| gap(d, b)).sum::<f64>() / ok.len().max(1) as f64;
@@ -388,7 +386,7 @@ fn main_inner() -> Result<(), String> {
         for (name, bks, bks_routes, outs) in &table {
             md += &format!("| {name} | {} ({bks_routes}) |", format_tenths(*bks));
             for out in outs {
-                md += &match &out.result {
+                md += &match out {
                     Ok((d, r)) => format!(" {} ({r}) | {:.2}% |", format_tenths(*d), gap(*d, *bks)),
                     Err(_) => " infeasible | – |".to_string(),
                 };

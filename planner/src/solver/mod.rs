@@ -150,7 +150,7 @@ impl Search<'_> {
                     started.elapsed().as_secs_f64() / limit.as_secs_f64().max(1e-9)
                 }
             };
-            if progress >= 1.0 {
+            if progress >= 1.0 || n == 0 {
                 break;
             }
             iterations += 1;
@@ -239,7 +239,7 @@ impl Search<'_> {
                 .filter(|&r| !s.routes[r].stops.is_empty())
                 .min_by_key(|&r| s.routes[r].stops.len())
                 .expect("used > 1");
-            loose.extend(s.routes[r].stops.drain(..));
+            loose.append(&mut s.routes[r].stops);
             dirty[r] = true;
             dirty_list.push(r);
         }
@@ -563,6 +563,21 @@ mod tests {
         assert!(a.unassigned.is_empty(), "{:?}", a.unassigned);
         check(&inst, &numbers(&a), None).unwrap_or_else(|v| panic!("{v:?}"));
         assert_eq!(a, solve(&p, &settings));
+    }
+
+    #[test]
+    fn no_stops_no_search() {
+        let matrix = crate::Matrix::new(1, vec![0], vec![0]).unwrap();
+        let vehicle = crate::Vehicle {
+            start: 0,
+            end: 0,
+            shift: crate::Window { start: 0, end: 10 },
+            capacity: 1,
+            fixed_cost: 0,
+        };
+        let p = Problem::new(matrix, vec![], vec![vehicle]).unwrap();
+        let s = solve(&p, &Settings::new(1, Budget::Iterations(u64::MAX)));
+        assert_eq!((s.routes, s.distance, s.iterations), (vec![vec![]], 0, 0));
     }
 
     use crate::check::Violation;
