@@ -8,6 +8,7 @@
 //! the solver. docs/planning.md explains the design and what comes next.
 
 pub mod check;
+pub mod cli;
 pub mod problem;
 pub mod rng;
 pub mod solomon;
