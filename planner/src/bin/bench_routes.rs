@@ -355,10 +355,14 @@ fn main_inner() -> Result<(), String> {
         let avg_gap = ok.iter().map(|&(d, _, b)| gap(d, b)).sum::<f64>() / ok.len().max(1) as f64;
         let routes: usize = ok.iter().map(|&(_, r, _)| r).sum();
         let dist: i64 = ok.iter().map(|&(d, _, _)| d).sum();
+        let count = ok.len().max(1) as f64;
         summary += &format!(
-            "{label}: {}/{} feasible, average gap {avg_gap:.2}%, total distance {}, total routes {routes}\n",
+            "{label}: {}/{} feasible, average gap {avg_gap:.2}%, average distance {:.1}, average routes {:.2}; \
+             total distance {}, total routes {routes}\n",
             ok.len(),
             table.len(),
+            dist as f64 / 10.0 / count,
+            routes as f64 / count,
             format_tenths(dist),
         );
         if failed > 0 {
@@ -367,8 +371,11 @@ fn main_inner() -> Result<(), String> {
     }
     let bks_total: i64 = table.iter().map(|t| t.1).sum();
     let bks_routes: usize = table.iter().map(|t| t.2).sum();
+    let count = table.len().max(1) as f64;
     summary += &format!(
-        "best known: total distance {}, total routes {bks_routes}\n",
+        "best known: average distance {:.1}, average routes {:.2}; total distance {}, total routes {bks_routes}\n",
+        bks_total as f64 / 10.0 / count,
+        bks_routes as f64 / count,
         format_tenths(bks_total)
     );
     print!("{summary}");
