@@ -30,6 +30,9 @@ pub struct Stop {
     pub window: Window,
     /// Time spent at the stop once service starts.
     pub service: Time,
+    /// The vehicles allowed to serve it (a stop pinned to a courier); empty:
+    /// any vehicle.
+    pub vehicles: Vec<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -95,6 +98,7 @@ pub enum ProblemError {
     NegativeMatrixEntry,
     LocationOutOfRange { what: String, location: usize },
     BadWindow { what: String },
+    NoSuchVehicle { what: String, vehicle: usize },
     Negative { what: String },
     NoVehicles,
 }
@@ -110,6 +114,12 @@ impl fmt::Display for ProblemError {
                 write!(f, "{what}: location {location} is outside the matrix")
             }
             ProblemError::BadWindow { what } => write!(f, "{what}: window ends before it starts"),
+            ProblemError::NoSuchVehicle { what, vehicle } => {
+                write!(
+                    f,
+                    "{what}: pinned to vehicle {vehicle}, which does not exist"
+                )
+            }
             ProblemError::Negative { what } => {
                 write!(f, "{what}: negative demand, service or capacity")
             }
@@ -143,6 +153,12 @@ impl Problem {
             }
             if s.demand < 0 || s.service < 0 {
                 return Err(ProblemError::Negative { what: what() });
+            }
+            if let Some(&vehicle) = s.vehicles.iter().find(|&&v| v >= vehicles.len()) {
+                return Err(ProblemError::NoSuchVehicle {
+                    what: what(),
+                    vehicle,
+                });
             }
         }
         for (i, v) in vehicles.iter().enumerate() {

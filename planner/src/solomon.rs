@@ -222,6 +222,7 @@ impl Instance {
                     end: 10 * c.due,
                 },
                 service: 10 * c.service,
+                vehicles: Vec::new(),
             })
             .collect();
         let shift = Window {

@@ -29,6 +29,8 @@ pub(super) struct Data {
     pub neighbours: Vec<Vec<u32>>,
     /// Distance from the first vehicle's start (the depot), for sorting.
     pub from_depot: Vec<i64>,
+    /// Each stop's allowed vehicles; empty: any.
+    pub pins: Vec<Vec<usize>>,
 }
 
 const NEIGHBOURS: usize = 200;
@@ -115,6 +117,7 @@ impl Data {
                 .iter()
                 .map(|s| m.distance(depot, s.location))
                 .collect(),
+            pins: stops.iter().map(|s| s.vehicles.clone()).collect(),
             loc,
             vehicles,
             classes,

@@ -372,12 +372,20 @@ impl Search<'_> {
         let d = self.data;
         self.seen_class.iter_mut().for_each(|x| *x = false);
         let mut best: Option<Insertion> = None;
+        let pins = &d.pins[c];
+        // A pinned stop has few routes to try, and empty vehicles of one
+        // class are not interchangeable for it.
+        let granular = granular && pins.is_empty();
         {
             for (ri, r) in s.routes.iter().enumerate() {
                 if granular && !r.stops.is_empty() && !self.near[ri] {
                     continue;
                 }
-                if r.stops.is_empty() {
+                if !pins.is_empty() {
+                    if !pins.contains(&r.vehicle) {
+                        continue;
+                    }
+                } else if r.stops.is_empty() {
                     let class = d.vehicles[r.vehicle].class;
                     if self.seen_class[class] {
                         continue;
@@ -578,6 +586,35 @@ mod tests {
         let p = Problem::new(matrix, vec![], vec![vehicle]).unwrap();
         let s = solve(&p, &Settings::new(1, Budget::Iterations(u64::MAX)));
         assert_eq!((s.routes, s.distance, s.iterations), (vec![vec![]], 0, 0));
+    }
+
+    #[test]
+    fn pinned_stops_ride_with_their_vehicle() {
+        let inst = instance();
+        let mut p = inst.to_problem();
+        for stop in &mut p.stops[..6] {
+            stop.vehicles = vec![3, 7];
+        }
+        p.stops[6].vehicles = vec![9];
+        let p = Problem::new(p.matrix.clone(), p.stops.clone(), p.vehicles.clone()).unwrap();
+        let s = solve(&p, &Settings::new(2, Budget::Iterations(2000)));
+        assert!(s.unassigned.is_empty(), "{:?}", s.unassigned);
+        for stop in 0..6 {
+            assert!(
+                s.routes[3].contains(&stop) || s.routes[7].contains(&stop),
+                "stop {stop}: {:?}",
+                s.routes
+            );
+        }
+        assert!(s.routes[9].contains(&6), "{:?}", s.routes);
+        check(&inst, &numbers(&s), None).unwrap_or_else(|v| panic!("{v:?}"));
+        let mut stops = p.stops.clone();
+        stops[0].vehicles = vec![10];
+        let e = Problem::new(p.matrix.clone(), stops, p.vehicles.clone()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "stop 0: pinned to vehicle 10, which does not exist"
+        );
     }
 
     use crate::check::Violation;
