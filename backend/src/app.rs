@@ -79,10 +79,12 @@ async fn first_admin(store: &Store, password: Option<String>) -> Result<Option<S
 }
 
 /// The background work of a serving process: heap trimming and the hourly
-/// purge of old Idempotency-Keys and webhook nonces (`http::serve` starts it).
+/// purge of old Idempotency-Keys and webhook nonces, the fiscal receipts'
+/// worker (`http::serve` starts it).
 pub fn start_background(state: &AppState) {
     trim_heap_periodically();
     purge_idempotency_keys(state);
+    crate::fiscal::worker::start(state.store.clone(), state.cfg.fiscal_tick);
 }
 
 /// Gives freed heap memory back to the system every few seconds. A large

@@ -49,6 +49,10 @@ pub struct Config {
     /// session: `serve` makes one at every start and writes it, owner-only,
     /// into the database folder's control file (`rodnik backup --db` reads it).
     pub backup_token: Option<String>,
+    /// The receipts worker's beat (`RODNIK_FISCAL_TICK_MS`, default 5 s): how
+    /// often it looks for due receipts, the first wait for a cash register's
+    /// answer, and the base of the growing delay after errors.
+    pub fiscal_tick: Duration,
 }
 
 impl Config {
@@ -72,6 +76,7 @@ impl Config {
             telephony: Default::default(),
             metrics_token: Some("metrics-token".into()),
             backup_token: None,
+            fiscal_tick: Duration::from_millis(100),
         }
     }
 

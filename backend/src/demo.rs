@@ -613,6 +613,8 @@ async fn demo_accounts(
         transfer_prefix: String::new(),
         yearly_numbers: true,
         smtp: None,
+        // No SBP link of a real bank: couriers show the QR by requisites.
+        ..Default::default()
     };
     let company = store.set_company_settings(&company).await?;
     let first_this = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).unwrap_or(today);

@@ -3,7 +3,7 @@
 //!
 //! Modules import downwards only (no cycles; `tests/module_layers.rs`):
 //! `error`, `metrics`, `config`, `figures` at the bottom; `store` over them;
-//! `auth`, `telephony`, `reports`, `live`, `backup` over the store; `app`
+//! `auth`, `telephony`, `fiscal`, `reports`, `live`, `backup` over the store; `app`
 //! (the shared state) over those; `http` on top.
 
 pub mod app;
@@ -15,6 +15,7 @@ pub mod demo;
 pub mod documents;
 pub mod error;
 pub mod figures;
+pub mod fiscal;
 pub mod generate;
 pub mod http;
 pub mod live;

@@ -208,7 +208,24 @@ fn config(common: &Common) -> Result<Config, String> {
             .ok()
             .filter(|t| !t.trim().is_empty()),
         backup_token: None,
+        fiscal_tick: fiscal_tick()?,
     })
+}
+
+/// `RODNIK_FISCAL_TICK_MS` (50 ms to 10 minutes), default 5 s.
+fn fiscal_tick() -> Result<std::time::Duration, String> {
+    match std::env::var("RODNIK_FISCAL_TICK_MS") {
+        Ok(v) => v
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (50..=600_000).contains(n))
+            .map(std::time::Duration::from_millis)
+            .ok_or_else(|| {
+                format!("RODNIK_FISCAL_TICK_MS: '{v}' is not a number from 50 to 600000")
+            }),
+        Err(_) => Ok(std::time::Duration::from_secs(5)),
+    }
 }
 
 fn db_root_from_env() -> Option<(String, String)> {

@@ -1188,6 +1188,7 @@ mod cash;
 mod documents;
 mod equipment;
 mod reasons;
+mod receipts;
 mod telephony;
 mod trends;
 pub use account::*;
@@ -1198,6 +1199,7 @@ pub use cash::*;
 pub use documents::*;
 pub use equipment::*;
 pub use reasons::*;
+pub use receipts::*;
 pub use telephony::*;
 pub use trends::*;
 

@@ -68,6 +68,8 @@ pub struct Options {
     pub verbose: bool,
     /// A command the server runs under (e.g. `strace -f -o FILE`); empty: none.
     pub wrap: Vec<String>,
+    /// More environment for the server (name, value).
+    pub env: Vec<(String, String)>,
 }
 
 impl Options {
@@ -88,6 +90,7 @@ impl Options {
             scratch: std::env::temp_dir().join(format!("rodnik-crash-{}", run_id())),
             verbose: true,
             wrap: vec![],
+            env: vec![],
         }
     }
 }
@@ -321,6 +324,9 @@ pub async fn start(opts: &Options, db: &Path, log: PathBuf) -> Result<Server, St
         .stdin(Stdio::null())
         .stdout(out)
         .stderr(err);
+    for (k, v) in &opts.env {
+        cmd.env(k, v);
+    }
     match opts.memtable_bytes {
         Some(b) => cmd.env("SURREAL_SURREALKV_MAX_MEMTABLE_SIZE", b.to_string()),
         None => cmd.env_remove("SURREAL_SURREALKV_MAX_MEMTABLE_SIZE"),

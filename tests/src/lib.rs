@@ -1,6 +1,7 @@
 //! Test helpers: the real server on port 0 with a fresh `mem://` database,
 //! a real HTTP client, and a real WebSocket client.
 
+pub mod atol;
 pub mod browser;
 pub mod crash;
 pub mod oracle;

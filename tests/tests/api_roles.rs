@@ -461,6 +461,25 @@ fn matrix() -> Vec<(Method, &'static str, Option<Value>, [u16; 4])> {
             None,
             [200, 200, 403, 403],
         ),
+        (M::GET, "/api/reports/receipts", None, [200, 200, 403, 403]),
+        (
+            M::GET,
+            "/api/payments/qr-settings",
+            None,
+            [200, 200, 200, 200],
+        ),
+        (
+            M::GET,
+            "/api/orders/@DLV@/receipts",
+            None,
+            [200, 200, 200, 404],
+        ),
+        (
+            M::POST,
+            "/api/receipts/nope/retry",
+            Some(json!({})),
+            [404, 404, 403, 403],
+        ),
         (
             M::GET,
             "/api/reports/bottle-debtors",

@@ -25,6 +25,7 @@ pub mod bottles;
 pub mod equipment;
 pub mod pack;
 pub mod reasons;
+pub mod receipts;
 
 use std::collections::BTreeMap;
 

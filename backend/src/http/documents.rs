@@ -49,7 +49,95 @@ fn without_secret(mut c: CompanySettings) -> CompanySettings {
         s.password_set = s.password.is_some();
         s.password = None;
     }
+    if let Some(f) = c.fiscal.as_mut() {
+        f.password_set = f.password.is_some();
+        f.password = None;
+    }
     c
+}
+
+/// A URL of the scheme's kind without spaces, at most `max` characters.
+fn url(v: &str, field: &str, max: usize, schemes: &[&str]) -> Result<String> {
+    let v = v.trim();
+    if v.is_empty() {
+        return Ok(String::new());
+    }
+    if v.chars().count() > max {
+        return Err(Error::invalid(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    let ok_scheme = schemes
+        .iter()
+        .any(|s| v.get(..s.len()).is_some_and(|p| p.eq_ignore_ascii_case(s)) && v.len() > s.len());
+    if !ok_scheme || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Error::invalid(
+            field,
+            format!("must be a link starting with {}", schemes.join(" or ")),
+        ));
+    }
+    Ok(v.to_string())
+}
+
+fn short(v: &str, field: &str, max: usize) -> Result<String> {
+    let v = text(v, field)?;
+    if v.chars().count() > max {
+        return Err(Error::invalid(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    Ok(v)
+}
+
+/// The cloud cash register's settings, checked (ATOL's field limits).
+fn checked_fiscal(
+    f: &rodnik_shared::api::FiscalSettings,
+) -> Result<rodnik_shared::api::FiscalSettings> {
+    let out = rodnik_shared::api::FiscalSettings {
+        enabled: f.enabled,
+        url: url(&f.url, "fiscal.url", 300, &["https://", "http://"])?,
+        login: short(&f.login, "fiscal.login", 100)?,
+        password: match &f.password {
+            Some(p) if p.chars().count() > 200 => {
+                return Err(Error::invalid(
+                    "fiscal.password",
+                    "must be at most 200 characters",
+                ))
+            }
+            Some(p) if !p.is_empty() => Some(p.clone()),
+            _ => None,
+        },
+        password_set: false,
+        group_code: short(&f.group_code, "fiscal.group_code", 100)?,
+        sno: f.sno,
+        payment_address: short(&f.payment_address, "fiscal.payment_address", 256)?,
+        email: short(&f.email, "fiscal.email", 64)?,
+    };
+    if out.group_code.contains('/') || out.group_code.contains('?') {
+        return Err(Error::invalid(
+            "fiscal.group_code",
+            "must not contain / or ?",
+        ));
+    }
+    if out.enabled {
+        for (v, field) in [
+            (&out.url, "fiscal.url"),
+            (&out.login, "fiscal.login"),
+            (&out.group_code, "fiscal.group_code"),
+            (&out.payment_address, "fiscal.payment_address"),
+            (&out.email, "fiscal.email"),
+        ] {
+            if v.is_empty() {
+                return Err(Error::invalid(field, "is required for receipts"));
+            }
+        }
+        if !out.email.contains('@') {
+            return Err(Error::invalid("fiscal.email", "must be an e-mail address"));
+        }
+    }
+    Ok(out)
 }
 
 #[utoipa::path(get, path = "/api/settings/company",
@@ -101,7 +189,15 @@ fn checked(c: &CompanySettings) -> Result<CompanySettings> {
         transfer_prefix: text(&c.transfer_prefix, "transfer_prefix")?,
         yearly_numbers: c.yearly_numbers,
         smtp: None,
+        sbp: rodnik_shared::api::SbpSettings {
+            link: url(&c.sbp.link, "sbp.link", 500, &["https://"])?,
+            link_takes_sum: c.sbp.link_takes_sum,
+        },
+        fiscal: c.fiscal.as_ref().map(checked_fiscal).transpose()?,
     };
+    if out.fiscal.as_ref().is_some_and(|f| f.enabled) && out.inn.is_empty() {
+        return Err(Error::invalid("inn", "is required for receipts"));
+    }
     if let Some(r) = c.vat_rate {
         if ![0, 5, 7, 10, 18, 20, 22].contains(&r) {
             return Err(Error::invalid(
@@ -152,9 +248,16 @@ pub async fn put_company(
 ) -> Result<Json<CompanySettings>> {
     user.require_admin()?;
     let new = checked(&req)?;
-    Ok(Json(without_secret(
-        state.store.set_company_settings(&new).await?,
-    )))
+    let saved = state.store.set_company_settings(&new).await?;
+    let on = saved.fiscal.as_ref().is_some_and(|f| f.enabled);
+    state.store.set_fiscal_on(on).await?;
+    if on {
+        // The settings may be what the queued receipts waited for.
+        let now = crate::store::receipts::stamp(Utc::now());
+        state.store.wake_pending_receipts(&now).await?;
+        state.store.receipts_wake.notify_one();
+    }
+    Ok(Json(without_secret(saved)))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -19,6 +19,7 @@ mod orders;
 mod pbx;
 mod ready;
 mod reasons;
+mod receipts;
 mod rentals;
 mod reports;
 pub mod server;
@@ -75,6 +76,7 @@ pub fn router(state: AppState) -> Router {
         .merge(orders::router())
         .merge(rentals::router())
         .merge(reasons::router())
+        .merge(receipts::router())
         .merge(cash::router())
         .merge(telephony::router())
         .merge(pbx::router())

@@ -5,7 +5,7 @@ use utoipa::OpenApi;
 
 use super::{
     account, backup, bank, call_lists, cash, catalogue, clients, documents, equipment, metrics,
-    orders, pbx, ready, reasons, rentals, reports, telephony, users, wallboard,
+    orders, pbx, ready, reasons, receipts, rentals, reports, telephony, users, wallboard,
 };
 
 #[derive(OpenApi)]
@@ -80,6 +80,10 @@ use super::{
         reports::payments,
         reports::documents_issued,
         reports::unpaid_invoices,
+        reports::receipts,
+        receipts::qr_settings,
+        receipts::order_receipts,
+        receipts::retry,
         reports::rentals,
         orders::create_order,
         orders::list_orders,

@@ -394,7 +394,7 @@ pub async fn list_orders(
 }
 
 /// Reads an order the user may see: couriers only their own stops, as 404 otherwise.
-async fn visible_order(state: &AppState, user: &CurrentUser, id: &str) -> Result<Order> {
+pub(super) async fn visible_order(state: &AppState, user: &CurrentUser, id: &str) -> Result<Order> {
     let order = state.store.require_order(id).await?;
     if user.role() == Role::Courier
         && (order.courier_id.as_deref() != Some(user.id()) || !order.state.is_on_route())

@@ -39,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .route("/reports/payments", get(payments))
         .route("/reports/documents", get(documents_issued))
         .route("/reports/unpaid-invoices", get(unpaid_invoices))
+        .route("/reports/receipts", get(receipts))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -720,4 +721,67 @@ pub async fn unpaid_invoices(
         sheets: reports::money::unpaid_sheets,
     };
     respond(fmt, &format!("unpaid-invoices_{today}"), r, ex)
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReceiptsQuery {
+    /// YYYY-MM-DD, the deliveries' days, inclusive; default: all of them
+    /// for receipts not registered, the first day of this month otherwise.
+    pub from: Option<String>,
+    /// YYYY-MM-DD, inclusive; default: today.
+    pub to: Option<String>,
+    /// `pending`, `wait`, `failed` or `done`; default: all but `done`.
+    pub status: Option<rodnik_shared::api::ReceiptStatus>,
+    /// `json` (default), `csv` or `xlsx`
+    pub format: Option<String>,
+    /// `en` (default) or `ru`: the language of an XLSX's headers.
+    pub lang: Option<String>,
+}
+
+/// Fiscal receipts of deliveries, by default those the service has not
+/// registered (not sent yet, at the cash register, or refused), oldest
+/// first; at most 5,000 rows.
+#[utoipa::path(get, path = "/api/reports/receipts", params(ReceiptsQuery),
+    responses((status = 200, body = Vec<rodnik_shared::api::Receipt>, description = "JSON; CSV or XLSX with `format`"),
+        (status = 403, body = rodnik_shared::api::ErrorBody),
+        (status = 422, body = rodnik_shared::api::ErrorBody)))]
+pub async fn receipts(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<ReceiptsQuery>,
+) -> Result<Response> {
+    use rodnik_shared::api::ReceiptStatus;
+    user.require_manager()?;
+    let fmt = format(&q.format, &q.lang)?;
+    let statuses = match q.status {
+        Some(s) => vec![s],
+        None => vec![
+            ReceiptStatus::Pending,
+            ReceiptStatus::Wait,
+            ReceiptStatus::Failed,
+        ],
+    };
+    let today = state.cfg.today();
+    let from = match (&q.from, q.status) {
+        (Some(f), _) => validate::date(f, "from")?,
+        (None, Some(ReceiptStatus::Done)) => today.with_day(1).unwrap_or(today),
+        (None, _) => NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(today),
+    };
+    let to = match &q.to {
+        Some(t) => validate::date(t, "to")?,
+        None => today,
+    };
+    if from > to {
+        return Err(Error::invalid("to", "must not be before from"));
+    }
+    let rows = state
+        .store
+        .list_receipts(&statuses, &from.to_string(), &to.to_string(), 5_000)
+        .await?;
+    let ex = Export {
+        csv: reports::money::receipts_csv,
+        sheets: reports::money::receipts_sheets,
+    };
+    respond(fmt, &format!("receipts_{from}_{to}"), rows, ex)
 }

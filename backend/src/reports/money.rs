@@ -426,3 +426,115 @@ pub fn unpaid_sheets(r: &UnpaidInvoices, l: Lang) -> Vec<Sheet> {
         after: vec![],
     }]
 }
+
+/// Receipts (`GET /api/reports/receipts`): by default those the fiscal
+/// service has not registered (pending, wait, failed), oldest first.
+pub fn receipts_csv(r: &Vec<rodnik_shared::api::Receipt>) -> String {
+    super::write_csv(
+        &[
+            "day",
+            "order_number",
+            "client_id",
+            "client",
+            "kind",
+            "status",
+            "total",
+            "cash",
+            "electronic",
+            "credit",
+            "attempts",
+            "error_code",
+            "error",
+            "fiscal_document_number",
+            "fiscal_document_attribute",
+        ],
+        r.iter().map(|x| {
+            (
+                &x.day,
+                x.order_number,
+                &x.client_id,
+                super::cell(&x.client_name),
+                x.kind.as_str(),
+                x.status.as_str(),
+                x.total.0,
+                x.cash.0,
+                x.electronic.0,
+                x.credit.0,
+                x.attempts,
+                x.error.as_ref().and_then(|e| e.code),
+                super::cell(x.error.as_ref().map_or("", |e| e.text.as_str())).into_owned(),
+                x.fiscal.as_ref().map(|f| f.fiscal_document_number),
+                x.fiscal.as_ref().map(|f| f.fiscal_document_attribute),
+            )
+        }),
+    )
+}
+
+pub fn receipts_sheets(r: &Vec<rodnik_shared::api::Receipt>, l: Lang) -> Vec<Sheet> {
+    use rodnik_shared::api::{ReceiptKind, ReceiptStatus};
+    let kind = |k: ReceiptKind| match k {
+        ReceiptKind::Sell => pick(l, "Sale", "Приход"),
+        ReceiptKind::SellRefund => pick(l, "Refund", "Возврат прихода"),
+    };
+    let status = |s: ReceiptStatus| match s {
+        ReceiptStatus::Pending => pick(l, "Not sent", "Не отправлен"),
+        ReceiptStatus::Wait => pick(l, "At the register", "В кассе"),
+        ReceiptStatus::Done => pick(l, "Registered", "Пробит"),
+        ReceiptStatus::Failed => pick(l, "Refused", "Отклонён"),
+    };
+    vec![Sheet {
+        name: pick(l, "Receipts", "Чеки"),
+        headers: vec![
+            pick(l, "Day", "День"),
+            pick(l, "Order", "Заказ"),
+            pick(l, "Client", "Клиент"),
+            pick(l, "Receipt", "Чек"),
+            pick(l, "Status", "Статус"),
+            pick(l, "Total", "Сумма"),
+            pick(l, "Cash", "Наличные"),
+            pick(l, "Card, SBP", "Карта, СБП"),
+            pick(l, "On credit", "В долг"),
+            pick(l, "Tries", "Попыток"),
+            pick(l, "Error", "Ошибка"),
+            pick(l, "FD", "ФД"),
+        ],
+        rows: r
+            .iter()
+            .map(|x| {
+                vec![
+                    Cell::Date(x.day.clone()),
+                    Cell::Int(x.order_number),
+                    Cell::text(&x.client_name),
+                    Cell::text(kind(x.kind)),
+                    Cell::text(status(x.status)),
+                    Cell::Money(x.total.0),
+                    Cell::Money(x.cash.0),
+                    Cell::Money(x.electronic.0),
+                    Cell::Money(x.credit.0),
+                    Cell::Int(x.attempts),
+                    x.error
+                        .as_ref()
+                        .map_or(Cell::Empty, |e| Cell::text(&e.text)),
+                    x.fiscal
+                        .as_ref()
+                        .map_or(Cell::Empty, |f| Cell::Int(f.fiscal_document_number)),
+                ]
+            })
+            .collect(),
+        totals: Some(vec![
+            Cell::text(pick(l, "Total", "Итого")),
+            Cell::Int(r.len() as i64),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Money(r.iter().map(|x| x.total.0).sum()),
+            Cell::Money(r.iter().map(|x| x.cash.0).sum()),
+            Cell::Money(r.iter().map(|x| x.electronic.0).sum()),
+            Cell::Money(r.iter().map(|x| x.credit.0).sum()),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+        ]),
+        after: vec![],
+    }]
+}

@@ -23,6 +23,7 @@ impl Store {
             routes: Arc::default(),
             session_limits: Arc::default(),
             tz: Arc::new(std::sync::RwLock::new(chrono_tz::Europe::Moscow)),
+            receipts_wake: Arc::default(),
         }
     }
 

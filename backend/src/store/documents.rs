@@ -32,16 +32,30 @@ impl Store {
         Ok(self.settings_row("company").await?.0)
     }
 
-    /// Saves the company's settings; an SMTP password left out keeps the stored one.
+    /// Saves the company's settings; an SMTP or cash register password left
+    /// out keeps the stored one. Receipts need a password (422).
     pub async fn set_company_settings(&self, new: &CompanySettings) -> Result<CompanySettings> {
         self.update_settings_row("company", |s: &mut CompanySettings| {
             let kept = s.smtp.as_ref().and_then(|m| m.password.clone());
+            let kept_fiscal = s.fiscal.as_ref().and_then(|m| m.password.clone());
             *s = new.clone();
             if let Some(smtp) = s.smtp.as_mut() {
                 if smtp.password.is_none() {
                     smtp.password = kept.clone();
                 }
                 smtp.password_set = smtp.password.is_some();
+            }
+            if let Some(f) = s.fiscal.as_mut() {
+                if f.password.is_none() {
+                    f.password = kept_fiscal.clone();
+                }
+                f.password_set = f.password.is_some();
+                if f.enabled && f.password.is_none() {
+                    return Err(Error::invalid(
+                        "fiscal.password",
+                        "is required for receipts",
+                    ));
+                }
             }
             Ok(())
         })

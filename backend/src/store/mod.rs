@@ -18,6 +18,7 @@ pub mod orders;
 pub mod packs;
 pub mod phones;
 pub mod reasons;
+pub mod receipts;
 pub mod rentals;
 pub mod reports;
 pub mod route_cache;
@@ -65,6 +66,8 @@ pub struct Store {
     /// The company's time zone (set from the config at start): what day
     /// "today" is for the accounts' due dates.
     tz: Arc<std::sync::RwLock<chrono_tz::Tz>>,
+    /// Wakes this process's receipts worker when a delivery queued one.
+    pub receipts_wake: Arc<tokio::sync::Notify>,
 }
 
 /// Numbers a process reserves at once: one write to the shared counter per
@@ -236,6 +239,7 @@ impl Store {
             routes: Arc::default(),
             session_limits: Arc::default(),
             tz: Arc::new(std::sync::RwLock::new(chrono_tz::Europe::Moscow)),
+            receipts_wake: Arc::default(),
         };
         store.migrate().await?;
         Ok(store)
@@ -244,6 +248,11 @@ impl Store {
     /// Sets the company's time zone (the config's).
     pub fn set_time_zone(&self, tz: chrono_tz::Tz) {
         *self.tz.write().unwrap_or_else(|p| p.into_inner()) = tz;
+    }
+
+    /// The company's time zone.
+    pub fn time_zone(&self) -> chrono_tz::Tz {
+        *self.tz.read().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The company's day now.

@@ -287,6 +287,15 @@ impl Store {
             .unwrap_or_default();
         let reasons = reason_events(&reasons::given(Some(old), new), &mut vars);
         let equipment = equipment_moves(new, fx.delivered_by.as_deref(), &mut vars, old);
+        // An individual's delivery queues its fiscal receipts with it.
+        let plans = crate::figures::receipts::plans(old, new);
+        let receipts = super::receipts::receipt_creates(
+            &plans,
+            new,
+            &super::receipts::stamp(chrono::Utc::now()),
+            &mut vars,
+            &mut ids,
+        );
         let sql = format!(
             "BEGIN TRANSACTION;
              LET $changed = (UPDATE $rid CONTENT $doc WHERE version = $old RETURN id);
@@ -295,6 +304,7 @@ impl Store {
              {ledger}
              {account}
              {equipment}
+             {receipts}
              {answered}
              {apply}
              {reasons}
@@ -303,6 +313,9 @@ impl Store {
         let written = self.run_with(&sql, vars, ids).await;
         self.routes.clear();
         written?;
+        if !plans.is_empty() {
+            self.receipts_wake.notify_one();
+        }
         Ok(())
     }
 

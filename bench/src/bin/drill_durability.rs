@@ -131,6 +131,7 @@ async fn main() {
         scratch: PathBuf::new(),
         verbose: false,
         wrap: vec![],
+        env: vec![],
     };
     // Shares of the kills: cold 1/6 (no pressure), long-lived 1/3, rotations
     // 1/4, CPU 1/4 (all three under I/O pressure): 600 kills give 500 under it.

@@ -59,6 +59,11 @@ pub struct CompanySettings {
     /// The outgoing mail server documents are sent through.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub smtp: Option<SmtpSettings>,
+    /// The SBP link couriers show as a QR code at the door.
+    pub sbp: super::SbpSettings,
+    /// The cloud cash register that makes individuals' receipts (54-FZ).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fiscal: Option<super::FiscalSettings>,
 }
 
 /// How to send documents by e-mail. The password is write-only: answers
