@@ -91,6 +91,16 @@ enum Command {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Solve a Solomon or Gehring–Homberger VRPTW instance file under the
+    /// distance-only DIMACS convention and print `{"routes": [...], "distance": D}`
+    /// (the route planner's benchmark, docs/planning.md).
+    /// Usage: `rodnik vrptw FILE --time-limit-ms N --seed S`.
+    #[command(disable_help_flag = true)]
+    Vrptw {
+        /// FILE, `--time-limit-ms N` (or `--iterations N`), `--seed S`.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 0..)]
+        args: Vec<String>,
+    },
     /// Fill an empty database with a large company's history (for benchmarks).
     Generate {
         #[command(flatten)]
@@ -466,6 +476,16 @@ async fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
+        Command::Vrptw { args } => match rodnik_planner::cli::vrptw(args) {
+            Ok(line) => {
+                println!("{line}");
+                Ok(())
+            }
+            Err(f) => {
+                eprintln!("rodnik vrptw: {}", f.message);
+                std::process::exit(i32::from(f.code));
+            }
+        },
         Command::Demo { common, seed } => {
             let cfg = config(&common)?;
             let state = AppState::start(cfg).await.map_err(|e| e.to_string())?;

@@ -22,7 +22,10 @@ fn main() {
         .unwrap_or_else(|e| fail(&format!("cannot enter {}: {e}", root.display())));
     let command = args.first().map(String::as_str);
     // Every command that builds needs the patched SurrealDB crates.
-    if matches!(command, Some("run" | "test" | "frontend" | "bench" | "drill")) {
+    if matches!(
+        command,
+        Some("run" | "test" | "frontend" | "bench" | "drill")
+    ) {
         if let Err(e) = vendor::ensure(&root) {
             fail(&e);
         }
@@ -37,7 +40,7 @@ fn main() {
         Some("drill") => drill(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <command>\n\n  run [--dev]   build everything and start Rodnik with demo data on the embedded database\n  test          run the whole test suite\n  frontend      build the web app with Trunk\n  setup         install the build tools only\n  bench [scale] [--data DIR] [--clients N --orders N --seed N --years N] [--quick] [--no-pg] [--cold] [--out FILE.md] [--sockets N] [--seconds N]\n                the server at scale: latency, throughput, fan-out, reports, memory on a generated dataset (the default benchmark)\n  bench first-load [--runs N] [--throttle MBIT/RTT_MS]\n                measure the web app's first load in headless Chromium (docs/benchmarks.md)\n  bench login [--seconds N] [--attackers N]\n                phone lookups alone and under a flood of wrong-password logins (docs/benchmarks.md)\n  drill durability [--kills N (600)] [--writers N (32)] [--phase fsync|cold|long|rotations|cpu] [--out FILE.md]\n                kill -9 the release server during concurrent order writes, hundreds of times; count lost orders (docs/storage.md)\n  vendor-surrealdb [VERSION] [--check | --save]\n                make third_party/ from the published SurrealDB crates and patches/ (patches/README.md);\n                a new VERSION re-makes the patches for it; --check compares, --save turns edits in third_party/ into patches"
+                "usage: cargo xtask <command>\n\n  run [--dev]   build everything and start Rodnik with demo data on the embedded database\n  test          run the whole test suite\n  frontend      build the web app with Trunk\n  setup         install the build tools only\n  bench [scale] [--data DIR] [--clients N --orders N --seed N --years N] [--quick] [--no-pg] [--cold] [--out FILE.md] [--sockets N] [--seconds N]\n                the server at scale: latency, throughput, fan-out, reports, memory on a generated dataset (the default benchmark)\n  bench first-load [--runs N] [--throttle MBIT/RTT_MS]\n                measure the web app's first load in headless Chromium (docs/benchmarks.md)\n  bench login [--seconds N] [--attackers N]\n                phone lookups alone and under a flood of wrong-password logins (docs/benchmarks.md)\n  bench routes [--time-limit-ms N (1000)] [--seed S] [--only C101,R205] [--no-pyvrp] [--markdown]\n                the route planner on the 56 Solomon VRPTW instances against the best known and PyVRP (docs/planning.md)\n  drill durability [--kills N (600)] [--writers N (32)] [--phase fsync|cold|long|rotations|cpu] [--out FILE.md]\n                kill -9 the release server during concurrent order writes, hundreds of times; count lost orders (docs/storage.md)\n  vendor-surrealdb [VERSION] [--check | --save]\n                make third_party/ from the published SurrealDB crates and patches/ (patches/README.md);\n                a new VERSION re-makes the patches for it; --check compares, --save turns edits in third_party/ into patches"
             );
             exit(2)
         }
@@ -170,7 +173,13 @@ fn setup(browser: bool) -> Result<(), String> {
             status(Command::new("apt-get").args(["update", "-qq"]))?;
             status(
                 Command::new("apt-get")
-                    .args(["install", "-y", "-qq", "--no-install-recommends", "poppler-utils"])
+                    .args([
+                        "install",
+                        "-y",
+                        "-qq",
+                        "--no-install-recommends",
+                        "poppler-utils",
+                    ])
                     .env("DEBIAN_FRONTEND", "noninteractive"),
             )?;
         } else {
@@ -349,17 +358,57 @@ fn test(args: &[String]) -> Result<(), String> {
     )
 }
 
+/// `cargo xtask bench routes`: the 56 Solomon instances, each answered by
+/// `rodnik vrptw` (1,000 ms unless told otherwise), checked by the planner's
+/// independent checker, beside PyVRP given the same time
+/// (`planner/src/bin/bench_routes.rs`). Fetches the instances and PyVRP into
+/// ~/.cache/rodnik-bench the first time.
+fn bench_routes(args: &[String]) -> Result<(), String> {
+    eprintln!("xtask: building the server and the route benchmark in release mode");
+    status(Command::new(cargo()).args([
+        "build",
+        "--release",
+        "-p",
+        "rodnik",
+        "-p",
+        "rodnik-planner",
+        "--bin",
+        "rodnik",
+        "--bin",
+        "bench_routes",
+    ]))?;
+    let target = target_dir();
+    let bench = target.join("release").join("bench_routes");
+    let home = std::env::var("HOME").unwrap_or_default();
+    let solomon = std::path::Path::new(&home).join(".cache/rodnik-bench/solomon/C101.txt");
+    if !solomon.exists() && !args.iter().any(|a| a == "--dir") {
+        status(Command::new(&bench).arg("--fetch"))?;
+    }
+    let mut fixed: Vec<String> = vec![
+        "--server".into(),
+        target.join("release").join("rodnik").display().to_string(),
+    ];
+    if !args
+        .iter()
+        .any(|a| a == "--time-limit-ms" || a == "--iterations")
+    {
+        fixed.extend(["--time-limit-ms".to_string(), "1000".to_string()]);
+    }
+    status(Command::new(&bench).args(&fixed).args(args))
+}
+
 /// `cargo xtask bench <name>`: measurements written up in docs/benchmarks.md.
 fn bench(args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
         Some("first-load") => bench_first_load(&args[1..]),
         Some("scale") => bench_scale(&args[1..]),
         Some("login") => run_bench("bench_login", &[], &args[1..]),
+        Some("routes") => bench_routes(&args[1..]),
         // No name (or only options): the scale benchmark.
         None => bench_scale(args),
         Some(a) if a.starts_with('-') => bench_scale(args),
         other => Err(format!(
-            "unknown benchmark {other:?}; available: scale (the default), first-load, login"
+            "unknown benchmark {other:?}; available: scale (the default), first-load, login, routes"
         )),
     }
 }

@@ -11,7 +11,8 @@
 //! Options: `--dir DIR` (default ~/.cache/rodnik-bench/solomon),
 //! `--only C101,R205`, `--iterations N` (ours stops after N iterations
 //! instead of the time limit: the same figures on every machine), `--no-pyvrp`, `--python PATH`, `--vrp-cli PATH`,
-//! `--markdown` (the table for docs/benchmarks.md). `--vrp-cli PATH` adds the
+//! `--markdown` (the table for docs/benchmarks.md), `--server PATH` (ours as
+//! `PATH vrptw`, the `rodnik` binary: `cargo xtask bench routes` passes it). `--vrp-cli PATH` adds the
 //! vrp-core solver through bench/vrp_cli_solomon.py (same matrix and a
 //! distance-only objective; install with `cargo install vrp-cli@1.25.0`).
 //! Each solver runs as its own process, one instance at a time.
@@ -107,6 +108,8 @@ struct Opts {
     vrp_cli: Option<PathBuf>,
     markdown: bool,
     fetch: bool,
+    /// `rodnik` itself: ours runs as `rodnik vrptw` (what `cargo xtask bench routes` does).
+    server: Option<PathBuf>,
 }
 
 fn opts() -> Result<Opts, String> {
@@ -120,6 +123,7 @@ fn opts() -> Result<Opts, String> {
         vrp_cli: None,
         markdown: false,
         fetch: false,
+        server: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -152,6 +156,7 @@ fn opts() -> Result<Opts, String> {
             "--vrp-cli" => o.vrp_cli = Some(value()?.into()),
             "--markdown" => o.markdown = true,
             "--fetch" => o.fetch = true,
+            "--server" => o.server = Some(value()?.into()),
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -236,9 +241,16 @@ fn main_inner() -> Result<(), String> {
     {
         return Err(how_to_fetch(&o.dir));
     }
-    let vrptw = std::env::current_exe()
-        .map_err(|e| e.to_string())?
-        .with_file_name("vrptw");
+    // Ours: `rodnik vrptw` when the server is given, else the planner's own binary.
+    let (vrptw, prefix): (PathBuf, &[&str]) = match &o.server {
+        Some(server) => (server.clone(), &["vrptw"]),
+        None => (
+            std::env::current_exe()
+                .map_err(|e| e.to_string())?
+                .with_file_name("vrptw"),
+            &[],
+        ),
+    };
     if !vrptw.exists() {
         return Err(format!(
             "{} is missing: build the planner crate's binaries",
@@ -268,6 +280,7 @@ fn main_inner() -> Result<(), String> {
         "rodnik",
         Box::new(move |file, inst| {
             run(Command::new(vrptw)
+                .args(prefix)
                 .arg(file)
                 .args(["--seed", seed])
                 .args(match iterations {
