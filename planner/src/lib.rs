@@ -5,7 +5,9 @@
 //! The product builds a [`Problem`] (stops, vehicles, a travel matrix in whole
 //! units) and calls [`solve`]; the benchmark reads Solomon files through
 //! [`solomon`] and checks every answer with [`check`], which shares no code with
-//! the solver. docs/planning.md explains the design and what comes next.
+//! the solver. [`travel`] builds the matrix from points: the calibrated
+//! straight-line model or an OSRM server's table. docs/planning.md explains
+//! the design and what comes next.
 
 pub mod check;
 pub mod cli;
@@ -13,6 +15,7 @@ pub mod problem;
 pub mod rng;
 pub mod solomon;
 pub mod solver;
+pub mod travel;
 
 pub use problem::{Matrix, Problem, ProblemError, Solution, Stop, Vehicle, Window};
 pub use solver::{solve, Budget, Settings};

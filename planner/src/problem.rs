@@ -1,6 +1,7 @@
 //! The planning problem as the solver sees it: stops, vehicles and a travel
-//! matrix, all in whole units (the caller picks them: tenths of a kilometre
-//! and seconds in the product, tenths of a unit for Solomon). Integers keep
+//! matrix, all in whole units (the caller picks them: metres and seconds in
+//! the product, as `travel::TravelTable::to_matrix` gives them, tenths of a
+//! unit for Solomon). Integers keep
 //! the arithmetic exact, so a plan that is feasible here is feasible for the
 //! checker too.
 //!
