@@ -296,9 +296,54 @@ pub struct Address {
     /// for new ones.
     #[serde(default)]
     pub retired: bool,
+    /// Where the point (`lat`, `lon`) came from and how good it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geo: Option<GeoInfo>,
 }
 
 impl Address {
+    /// The address has a point to drive to.
+    pub fn located(&self) -> bool {
+        self.lat.is_some() && self.lon.is_some()
+    }
+
+    /// What is known of the point of an address as saved, given the address
+    /// it replaces (`old`): the same point for the same text keeps its
+    /// origin; a point the geocoder found for another text is dropped (the
+    /// geocoder places the new text); any other point given is set by hand.
+    pub fn carry_point(&mut self, old: Option<&Address>, now: &str) {
+        if !self.located() {
+            self.lat = None;
+            self.lon = None;
+            self.geo = None;
+            return;
+        }
+        let same_point = old.is_some_and(|o| o.lat == self.lat && o.lon == self.lon);
+        match old {
+            Some(o) if same_point && o.text.trim() == self.text.trim() => {
+                self.geo = o.geo.clone();
+            }
+            Some(o)
+                if same_point
+                    && o.geo
+                        .as_ref()
+                        .is_some_and(|g| g.source == GeoSource::Geocoder) =>
+            {
+                self.lat = None;
+                self.lon = None;
+                self.geo = None;
+            }
+            _ => {
+                self.geo = Some(GeoInfo {
+                    source: GeoSource::Manual,
+                    quality: None,
+                    found: None,
+                    at: now.to_string(),
+                });
+            }
+        }
+    }
+
     /// Entrance, floor and access notes in one line ("подъезд 2 · этаж 5 · лифт").
     pub fn access_line(&self, entrance_word: &str, floor_word: &str) -> String {
         let mut parts = vec![];
@@ -1187,6 +1232,7 @@ mod call_lists;
 mod cash;
 mod documents;
 mod equipment;
+mod geo;
 mod reasons;
 mod receipts;
 mod telephony;
@@ -1198,6 +1244,7 @@ pub use call_lists::*;
 pub use cash::*;
 pub use documents::*;
 pub use equipment::*;
+pub use geo::*;
 pub use reasons::*;
 pub use receipts::*;
 pub use telephony::*;
@@ -1217,6 +1264,58 @@ pub struct LiveMessage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_point_keeps_its_origin_only_for_the_same_text() {
+        let geocoded = Address {
+            id: "a1".into(),
+            text: "Ленина 5".into(),
+            lat: Some(55.75),
+            lon: Some(37.62),
+            geo: Some(GeoInfo {
+                source: GeoSource::Geocoder,
+                quality: Some(GeoQuality::House),
+                found: Some("г Москва, ул Ленина, д 5".into()),
+                at: "t0".into(),
+            }),
+            ..Default::default()
+        };
+        // Saved again as it was: still the geocoder's.
+        let mut same = Address {
+            geo: None,
+            ..geocoded.clone()
+        };
+        same.carry_point(Some(&geocoded), "t1");
+        assert_eq!(same.geo, geocoded.geo);
+        // Another text with the old point: dropped, to be placed again.
+        let mut moved = Address {
+            text: "Ленина 7".into(),
+            geo: None,
+            ..geocoded.clone()
+        };
+        moved.carry_point(Some(&geocoded), "t1");
+        assert!(!moved.located() && moved.geo.is_none());
+        // Another point: set by hand.
+        let mut by_hand = Address {
+            lat: Some(55.76),
+            geo: None,
+            ..geocoded.clone()
+        };
+        by_hand.carry_point(Some(&geocoded), "t1");
+        assert_eq!(
+            by_hand.geo.as_ref().map(|g| g.source),
+            Some(GeoSource::Manual)
+        );
+        assert_eq!(by_hand.geo.as_ref().map(|g| g.at.as_str()), Some("t1"));
+        // No point: nothing.
+        let mut none = Address {
+            lat: None,
+            geo: None,
+            ..geocoded.clone()
+        };
+        none.carry_point(Some(&geocoded), "t1");
+        assert!(!none.located() && none.geo.is_none() && none.lon.is_none());
+    }
 
     #[test]
     fn patch_distinguishes_null_from_absent() {

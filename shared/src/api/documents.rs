@@ -64,6 +64,9 @@ pub struct CompanySettings {
     /// The cloud cash register that makes individuals' receipts (54-FZ).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fiscal: Option<super::FiscalSettings>,
+    /// The geocoder that places addresses on the map (issue 21).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub geocoder: Option<super::GeocoderSettings>,
 }
 
 /// How to send documents by e-mail. The password is write-only: answers
