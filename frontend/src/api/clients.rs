@@ -4,7 +4,7 @@
 use gloo_net::http::Request;
 use rodnik_shared::api::{
     BottleMove, ClientBottles, ClientCard, ClientHistory, ClientNote, CreateNote, EditAddress,
-    NewAddress, NewBottleMove, PatchClient,
+    Geocoded, NewAddress, NewBottleMove, PatchClient,
 };
 
 use super::{enc, Api, ApiError};
@@ -38,6 +38,21 @@ impl Api {
             enc(address_id)
         );
         self.send_json(Request::put(&path), req).await
+    }
+
+    /// Asks the geocoder where an address is (issue 21): a house-level
+    /// answer is put on the address (`saved`), a rougher one only returned.
+    pub async fn geocode_address(
+        &self,
+        client_id: &str,
+        address_id: &str,
+    ) -> Result<Geocoded, ApiError> {
+        let path = format!(
+            "/api/clients/{}/addresses/{}/geocode",
+            enc(client_id),
+            enc(address_id)
+        );
+        self.post(&path, &serde_json::json!({}), None).await
     }
 
     pub async fn add_note(

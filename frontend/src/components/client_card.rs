@@ -33,11 +33,17 @@ pub fn ClientCardView(p: &ClientCardProps) -> Html {
     let at = crate::i18n::account::texts(p.lang);
     let c = &p.card.client;
     let kind = c.kind.as_str();
+    let gt = crate::i18n::geo::texts(p.lang);
     let editor = use_state(Editor::default);
+    // The address whose point is being set on the map (issue 21).
+    let map_open = use_state(|| None::<String>);
     // Another client on screen: whatever was being edited was someone else's.
     {
-        let editor = editor.clone();
-        use_effect_with(c.id.clone(), move |_| editor.set(Editor::default()));
+        let (editor, map_open) = (editor.clone(), map_open.clone());
+        use_effect_with(c.id.clone(), move |_| {
+            editor.set(Editor::default());
+            map_open.set(None);
+        });
     }
     // The bottle ledger opens from the count (a manager corrects it there).
     let ledger_open = use_state(|| false);
@@ -184,6 +190,17 @@ pub fn ClientCardView(p: &ClientCardProps) -> Html {
             ct.floor.to_lowercase().as_str(),
         );
         let caller = p.caller_address.as_deref() == Some(a.id.as_str());
+        let mapped = map_open.as_deref() == Some(a.id.as_str());
+        let toggle_map = {
+            let (map_open, id) = (map_open.clone(), a.id.clone());
+            Callback::from(move |_: MouseEvent| {
+                map_open.set((!mapped).then(|| id.clone()));
+            })
+        };
+        let manual = a
+            .geo
+            .as_ref()
+            .is_some_and(|g| g.source == rodnik_shared::api::GeoSource::Manual);
         html! {
             <li class={classes!("address", caller.then_some("caller"), a.retired.then_some("retired"))} data-id={a.id.clone()}>
                 <div class="address-line">
@@ -191,7 +208,14 @@ pub fn ClientCardView(p: &ClientCardProps) -> Html {
                         <span class="label">{ l.clone() }</span>
                     }
                     <span class="text">{ a.text.clone() }</span>
+                    if !a.located() {
+                        <span class="no-point" title={gt.no_point_title}>{ gt.no_point }</span>
+                    } else if manual {
+                        <span class="point-manual muted" title={format!("{}: {}, {}", gt.manual, a.lat.unwrap_or_default(), a.lon.unwrap_or_default())}>{ "⌖" }</span>
+                    }
                     if !a.retired {
+                        <button type="button" class="btn btn-link map-address" onclick={toggle_map}
+                            aria-expanded={mapped.to_string()}>{ gt.on_map }</button>
                         <button type="button" class="btn btn-link edit-address" onclick={edit_it}
                             disabled={editor.busy}>{ ct.edit }</button>
                     }
@@ -213,6 +237,13 @@ pub fn ClientCardView(p: &ClientCardProps) -> Html {
                                 lang={p.lang} show_number=true />
                         }
                     </div>
+                }
+                if mapped {
+                    <super::map_picker::MapPicker client={c.clone()} address_id={a.id.clone()} token={p.token.clone()}
+                        lang={p.lang} on_changed={p.on_changed.clone()} on_close={{
+                            let map_open = map_open.clone();
+                            Callback::from(move |_| map_open.set(None))
+                        }} />
                 }
             </li>
         }

@@ -14,6 +14,7 @@ pub mod documents;
 pub mod header;
 pub mod lang_switch;
 pub mod live_status;
+pub mod map_picker;
 pub mod new_client_form;
 pub mod order_form;
 pub mod orders_table;

@@ -15,6 +15,7 @@ pub mod client;
 pub mod courier;
 pub mod documents;
 pub mod equipment;
+pub mod geo;
 pub mod money;
 pub mod receipts;
 pub mod rental;

@@ -178,6 +178,10 @@ pub struct AddressDraft {
     pub floor: String,
     pub access_note: String,
     pub delivery_note: String,
+    /// The point (issue 21): kept as it is by every edit (an edit without
+    /// it would drop it), changed only by the map picker.
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
 }
 
 /// One text input of the address form.
@@ -236,6 +240,8 @@ impl AddressDraft {
             floor: s(&a.floor),
             access_note: s(&a.access_note),
             delivery_note: s(&a.delivery_note),
+            lat: a.lat,
+            lon: a.lon,
         }
     }
 
@@ -272,8 +278,8 @@ impl AddressDraft {
             label: opt(&self.label),
             contact_name: opt(&self.contact_name),
             contact_phone: opt(&self.contact_phone),
-            lat: None,
-            lon: None,
+            lat: self.lat,
+            lon: self.lon,
             entrance: opt(&self.entrance),
             floor: opt(&self.floor),
             access_note: opt(&self.access_note),
@@ -383,6 +389,9 @@ impl Editor {
                         d.set(field, f.get(field).to_string());
                     }
                 }
+                if (d.lat, d.lon) == (b.lat, b.lon) {
+                    (d.lat, d.lon) = (f.lat, f.lon);
+                }
             }
             _ => {}
         }
@@ -396,6 +405,17 @@ pub enum Request {
     Patch(PatchClient),
     Add(NewAddress),
     Edit(String, EditAddress),
+}
+
+/// The address as it is with another point: what the map picker saves.
+pub fn with_point(a: &Address, version: i64, lat: f64, lon: f64) -> EditAddress {
+    let mut d = AddressDraft::of(a);
+    (d.lat, d.lon) = (Some(lat), Some(lon));
+    EditAddress {
+        version: Some(version),
+        address: d.input(),
+        retired: a.retired,
+    }
 }
 
 /// Retiring an address or bringing it back: the address as it is, flagged.
@@ -565,6 +585,42 @@ mod tests {
         let r = p.requisites.expect("sent").expect("set");
         assert_eq!(r.email, "new@romashka.ru", "the typing stays");
         assert_eq!(r.bik, "044525225", "the untouched field follows");
+    }
+
+    #[test]
+    fn edits_keep_the_point_and_the_map_changes_only_the_point() {
+        let mut c = client();
+        c.addresses[0].lat = Some(55.7558);
+        c.addresses[0].lon = Some(37.6173);
+        let mut e = Editor::open(
+            Editing::Address(Some("a1".into()), AddressDraft::of(&c.addresses[0])),
+            &c,
+        );
+        if let Editing::Address(_, d) = &mut e.editing {
+            d.set(AddressField::Floor, "3".into());
+        }
+        let Some(Request::Edit(_, req)) = e.request(&c) else {
+            panic!("an address edit");
+        };
+        assert_eq!(
+            (req.address.lat, req.address.lon),
+            (Some(55.7558), Some(37.6173))
+        );
+        let r = retire(&c.addresses[0], 7, false);
+        assert_eq!(r.address.lat, Some(55.7558), "retiring keeps the point");
+        let p = with_point(&c.addresses[0], 7, 55.8, 37.5);
+        assert_eq!((p.address.lat, p.address.lon), (Some(55.8), Some(37.5)));
+        assert_eq!(p.address.entrance.as_deref(), Some("2"));
+        assert!(p.retired && p.version == Some(7));
+        // Someone else put a point meanwhile: an edit that did not touch it takes theirs.
+        c.version = 8;
+        c.addresses[0].lat = Some(59.9);
+        e.refused_stale(&c);
+        let Some(Request::Edit(_, req)) = e.request(&c) else {
+            panic!("an address edit");
+        };
+        assert_eq!(req.address.lat, Some(59.9));
+        assert_eq!(req.address.floor.as_deref(), Some("3"));
     }
 
     #[test]

@@ -7,7 +7,8 @@
 
 use chrono::{Datelike, Months, NaiveDate};
 use rodnik_shared::api::{
-    CompanySettings, DocJob, FiscalSettings, JobState, SbpSettings, SmtpSettings, Sno, TransferDoc,
+    CompanySettings, DocJob, FiscalSettings, GeocoderProvider, GeocoderSettings, JobState,
+    SbpSettings, SmtpSettings, Sno, TransferDoc,
 };
 
 use crate::api::ApiError;
@@ -153,6 +154,9 @@ pub fn localize(lang: Lang, field: &str, message: &str) -> String {
             _ => t.not_email.to_string(),
         };
     }
+    if bare == "must not contain spaces" {
+        return crate::i18n::geo::texts(lang).no_spaces.to_string();
+    }
     if bare == "is too long" {
         return t.too_long.to_string();
     }
@@ -199,6 +203,10 @@ pub enum CompanyField {
     FiscalGroupCode,
     FiscalPaymentAddress,
     FiscalEmail,
+    GeoUrl,
+    GeoKey,
+    GeoSecret,
+    GeoCity,
 }
 
 /// The cash register's API address offered when none is stored.
@@ -235,6 +243,10 @@ impl CompanyField {
             CompanyField::FiscalGroupCode => "fiscal.group_code",
             CompanyField::FiscalPaymentAddress => "fiscal.payment_address",
             CompanyField::FiscalEmail => "fiscal.email",
+            CompanyField::GeoUrl => "geocoder.url",
+            CompanyField::GeoKey => "geocoder.key",
+            CompanyField::GeoSecret => "geocoder.secret",
+            CompanyField::GeoCity => "geocoder.city",
         }
     }
 
@@ -291,6 +303,15 @@ pub struct CompanyDraft {
     pub fiscal_sno: Sno,
     pub fiscal_payment_address: String,
     pub fiscal_email: String,
+    /// The geocoder (issue 21); its keys typed only to change them.
+    pub geo_enabled: bool,
+    pub geo_provider: GeocoderProvider,
+    pub geo_url: String,
+    pub geo_key: String,
+    pub geo_key_set: bool,
+    pub geo_secret: String,
+    pub geo_secret_set: bool,
+    pub geo_city: String,
 }
 
 /// The VAT rates offered (`None`: без НДС).
@@ -300,6 +321,7 @@ impl CompanyDraft {
     pub fn of(c: &CompanySettings) -> CompanyDraft {
         let smtp = c.smtp.clone().unwrap_or_default();
         let fiscal = c.fiscal.clone().unwrap_or_default();
+        let geo = c.geocoder.clone().unwrap_or_default();
         CompanyDraft {
             name: c.name.clone(),
             inn: c.inn.clone(),
@@ -348,6 +370,14 @@ impl CompanyDraft {
             fiscal_sno: fiscal.sno,
             fiscal_payment_address: fiscal.payment_address,
             fiscal_email: fiscal.email,
+            geo_enabled: geo.enabled,
+            geo_provider: geo.provider,
+            geo_url: geo.url,
+            geo_key: String::new(),
+            geo_key_set: geo.key_set,
+            geo_secret: String::new(),
+            geo_secret_set: geo.secret_set,
+            geo_city: geo.city,
         }
     }
 
@@ -380,6 +410,10 @@ impl CompanyDraft {
             CompanyField::FiscalGroupCode => &self.fiscal_group_code,
             CompanyField::FiscalPaymentAddress => &self.fiscal_payment_address,
             CompanyField::FiscalEmail => &self.fiscal_email,
+            CompanyField::GeoUrl => &self.geo_url,
+            CompanyField::GeoKey => &self.geo_key,
+            CompanyField::GeoSecret => &self.geo_secret,
+            CompanyField::GeoCity => &self.geo_city,
         }
     }
 
@@ -412,6 +446,10 @@ impl CompanyDraft {
             CompanyField::FiscalGroupCode => &mut self.fiscal_group_code,
             CompanyField::FiscalPaymentAddress => &mut self.fiscal_payment_address,
             CompanyField::FiscalEmail => &mut self.fiscal_email,
+            CompanyField::GeoUrl => &mut self.geo_url,
+            CompanyField::GeoKey => &mut self.geo_key,
+            CompanyField::GeoSecret => &mut self.geo_secret,
+            CompanyField::GeoCity => &mut self.geo_city,
         };
         *slot = v;
     }
@@ -480,6 +518,29 @@ impl CompanyDraft {
             payment_address: typed(&self.fiscal_payment_address),
             email: typed(&self.fiscal_email),
         });
+        // Left as it came (off, DaData, nothing typed, no key stored): no geocoder.
+        let geo_typed = self.geo_enabled
+            || self.geo_key_set
+            || self.geo_secret_set
+            || self.geo_provider != GeocoderProvider::default()
+            || [
+                &self.geo_url,
+                &self.geo_key,
+                &self.geo_secret,
+                &self.geo_city,
+            ]
+            .iter()
+            .any(|s| !s.trim().is_empty());
+        let geocoder = geo_typed.then(|| GeocoderSettings {
+            enabled: self.geo_enabled,
+            provider: self.geo_provider,
+            url: typed(&self.geo_url),
+            key: Some(self.geo_key.trim().to_string()).filter(|k| !k.is_empty()),
+            key_set: false,
+            secret: Some(self.geo_secret.trim().to_string()).filter(|k| !k.is_empty()),
+            secret_set: false,
+            city: typed(&self.geo_city),
+        });
         Ok(CompanySettings {
             name: typed(&self.name),
             inn: typed(&self.inn),
@@ -505,6 +566,7 @@ impl CompanyDraft {
                 link_takes_sum: self.sbp_takes_sum,
             },
             fiscal,
+            geocoder,
         })
     }
 }
@@ -797,6 +859,52 @@ mod tests {
         let mut login = d.clone();
         login.set(CompanyField::FiscalLogin, "atol".into());
         assert!(login.to_settings(Lang::Ru).expect("valid").fiscal.is_some());
+    }
+
+    #[test]
+    fn the_geocoders_keys_are_sent_only_when_typed() {
+        let d = CompanyDraft::of(&CompanySettings::default());
+        assert_eq!(d.to_settings(Lang::Ru).expect("valid").geocoder, None);
+        let s = CompanySettings {
+            geocoder: Some(GeocoderSettings {
+                enabled: true,
+                provider: GeocoderProvider::Dadata,
+                key_set: true,
+                secret_set: true,
+                city: "Москва".into(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let mut d = CompanyDraft::of(&s);
+        assert!(d.geo_key_set && d.geo_secret_set && d.geo_key.is_empty());
+        let g = d
+            .to_settings(Lang::Ru)
+            .expect("valid")
+            .geocoder
+            .expect("kept");
+        assert_eq!((g.key, g.secret, g.enabled), (None, None, true));
+        assert_eq!(g.city, "Москва");
+        d.set(CompanyField::GeoKey, " k1 ".into());
+        d.geo_provider = GeocoderProvider::Yandex;
+        let g = d
+            .to_settings(Lang::Ru)
+            .expect("valid")
+            .geocoder
+            .expect("kept");
+        assert_eq!(
+            (g.key.as_deref(), g.provider),
+            (Some("k1"), GeocoderProvider::Yandex)
+        );
+        assert_eq!(CompanyField::GeoSecret.dom_id(), "company-geocoder-secret");
+        assert_eq!(
+            localize(
+                Lang::Ru,
+                "geocoder.key",
+                "geocoder.key: must not contain spaces"
+            ),
+            "Без пробелов."
+        );
     }
 
     trait Tap {

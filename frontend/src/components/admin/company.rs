@@ -6,10 +6,12 @@
 //! sends a password only when one is typed. Issue 20, item 5 adds the SBP
 //! link couriers show as a QR code ("Оплата по СБП") and the cloud cash
 //! register ("Онлайн-касса (АТОЛ Онлайн)", its password write-only too).
+//! Issue 21 adds the geocoder ("Геокодер (DaData / Яндекс)", its keys
+//! write-only: "ключ задан").
 //! Drafts and checks are `state::documents::CompanyDraft`; a 422 lands at
 //! its field.
 
-use rodnik_shared::api::{CompanySettings, Sno, TransferDoc};
+use rodnik_shared::api::{CompanySettings, GeocoderProvider, Sno, TransferDoc};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -17,6 +19,7 @@ use super::table::use_loader;
 use super::{checked, field_error, input_value, other_errors, select_value, Errors};
 use crate::api::Api;
 use crate::i18n::documents::{texts, DocumentsTexts};
+use crate::i18n::geo::{self as gt, provider_code, provider_label, GeoTexts};
 use crate::i18n::receipts::{self as rt, sno_code, sno_label, ReceiptTexts, SNO_ALL};
 use crate::state::documents::{
     field_error as api_field_error, CompanyDraft, CompanyField, VAT_RATES,
@@ -30,7 +33,7 @@ enum Note {
     Failed(Errors),
 }
 
-fn label(t: &DocumentsTexts, r: &ReceiptTexts, f: CompanyField) -> &'static str {
+fn label(t: &DocumentsTexts, r: &ReceiptTexts, g: &GeoTexts, f: CompanyField) -> &'static str {
     match f {
         CompanyField::Name => t.c_name,
         CompanyField::Inn => t.c_inn,
@@ -59,11 +62,15 @@ fn label(t: &DocumentsTexts, r: &ReceiptTexts, f: CompanyField) -> &'static str 
         CompanyField::FiscalGroupCode => r.f_group_code,
         CompanyField::FiscalPaymentAddress => r.f_payment_address,
         CompanyField::FiscalEmail => r.f_email,
+        CompanyField::GeoUrl => g.g_url,
+        CompanyField::GeoKey => g.g_key,
+        CompanyField::GeoSecret => g.g_secret,
+        CompanyField::GeoCity => g.g_city,
     }
 }
 
 /// Every field an error may name that has a place on the form.
-const PLACED: [&str; 33] = [
+const PLACED: [&str; 39] = [
     "name",
     "inn",
     "kpp",
@@ -97,6 +104,12 @@ const PLACED: [&str; 33] = [
     "fiscal.sno",
     "fiscal.payment_address",
     "fiscal.email",
+    "geocoder.enabled",
+    "geocoder.provider",
+    "geocoder.url",
+    "geocoder.key",
+    "geocoder.secret",
+    "geocoder.city",
 ];
 
 #[function_component]
@@ -105,6 +118,7 @@ pub fn CompanySettingsPanel() -> Html {
     let lang = app.lang;
     let t = texts(lang);
     let r = rt::texts(lang);
+    let g = gt::texts(lang);
     let token = app.token().unwrap_or_default().to_string();
     let draft = use_state(|| None::<CompanyDraft>);
     let note = use_state(|| Note::None);
@@ -150,9 +164,9 @@ pub fn CompanySettingsPanel() -> Html {
         let id = f.dom_id();
         html! {
             <div class={classes!("company-field", f.key().replace('.', "-"))}>
-                <label for={id.clone()}>{ label(t, r, f) }</label>
+                <label for={id.clone()}>{ label(t, r, g, f) }</label>
                 <input id={id} type={kind} value={current.get(f).to_string()} {placeholder} {oninput}
-                    autocomplete={if matches!(f, CompanyField::SmtpPassword | CompanyField::FiscalPassword) { "new-password" } else { "off" }}
+                    autocomplete={if matches!(f, CompanyField::SmtpPassword | CompanyField::FiscalPassword | CompanyField::GeoKey | CompanyField::GeoSecret) { "new-password" } else { "off" }}
                     disabled={*busy} />
                 { field_error(&errors, f.key()) }
             </div>
@@ -209,6 +223,19 @@ pub fn CompanySettingsPanel() -> Html {
                     .into_iter()
                     .find(|s| sno_code(*s) == v)
                     .unwrap_or(Sno::Osn)
+            }));
+        })
+    };
+    let on_provider = {
+        let change = change.clone();
+        Callback::from(move |e: Event| {
+            let v = select_value(&e);
+            change(Box::new(move |d| {
+                d.geo_provider = if v == "yandex" {
+                    GeocoderProvider::Yandex
+                } else {
+                    GeocoderProvider::Dadata
+                }
             }));
         })
     };
@@ -396,6 +423,47 @@ pub fn CompanySettingsPanel() -> Html {
                     <div class="company-row2">
                         { input(CompanyField::FiscalPaymentAddress, "text", r.f_payment_address_hint) }
                         { input(CompanyField::FiscalEmail, "email", "") }
+                    </div>
+                </fieldset>
+                <fieldset class="company-block" id="company-geocoder">
+                    <legend>{ g.g_title }</legend>
+                    <p class="muted">{ g.g_hint }</p>
+                    <label class="company-check">
+                        <input id="company-geocoder-enabled" type="checkbox" checked={current.geo_enabled}
+                            onchange={on_check(|d, v| d.geo_enabled = v)} disabled={*busy} />
+                        { g.g_enabled }
+                    </label>
+                    { field_error(&errors, "geocoder.enabled") }
+                    <div class="company-row2">
+                        <div class="company-field geocoder-provider">
+                            <label for="company-geocoder-provider">{ g.g_provider }</label>
+                            <select id="company-geocoder-provider" onchange={on_provider} disabled={*busy}>
+                                { for [GeocoderProvider::Dadata, GeocoderProvider::Yandex].map(|p| html! {
+                                    <option value={provider_code(p)} selected={current.geo_provider == p}>{ provider_label(lang, p) }</option>
+                                }) }
+                            </select>
+                            { field_error(&errors, "geocoder.provider") }
+                        </div>
+                        { input(CompanyField::GeoCity, "text", g.g_city_hint) }
+                    </div>
+                    { input(CompanyField::GeoUrl, "url", g.g_url_hint) }
+                    <div class="company-row2">
+                        <div>
+                            { input(CompanyField::GeoKey, "password",
+                                if current.geo_key_set { t.c_password_keep } else { "" }) }
+                            if current.geo_key_set {
+                                <span id="company-geocoder-key-set" class="ok password-set">{ g.g_key_set }</span>
+                            }
+                        </div>
+                        if current.geo_provider == GeocoderProvider::Dadata {
+                            <div>
+                                { input(CompanyField::GeoSecret, "password",
+                                    if current.geo_secret_set { t.c_password_keep } else { "" }) }
+                                if current.geo_secret_set {
+                                    <span id="company-geocoder-secret-set" class="ok password-set">{ g.g_secret_set }</span>
+                                }
+                            </div>
+                        }
                     </div>
                 </fieldset>
             </div>

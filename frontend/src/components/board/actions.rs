@@ -91,7 +91,14 @@ pub fn ActionsPanel(p: &ActionsProps) -> Html {
                     aria-label={bt.close} onclick={on_close}>{ "×" }</button>
             </header>
             <div class="actions-client">{ o.client_name.clone() }</div>
-            <div class="actions-address">{ o.address.text.clone() }</div>
+            <div class="actions-address">
+                { o.address.text.clone() }
+                if !o.address.located() {
+                    <span class="no-point" title={crate::i18n::geo::texts(lang).no_point_title}>
+                        { crate::i18n::geo::texts(lang).no_point }
+                    </span>
+                }
+            </div>
             if o.address.contact_name.is_some() || o.address.contact_phone.is_some() {
                 <div class="actions-contact">
                     { format!("{}: {} ", bt.contact, o.address.contact_name.clone().unwrap_or_default()) }
