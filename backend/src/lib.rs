@@ -3,7 +3,7 @@
 //!
 //! Modules import downwards only (no cycles; `tests/module_layers.rs`):
 //! `error`, `metrics`, `config`, `figures` at the bottom; `store` over them;
-//! `auth`, `telephony`, `fiscal`, `reports`, `live`, `backup` over the store; `app`
+//! `auth`, `telephony`, `fiscal`, `geo`, `reports`, `live`, `backup` over the store; `app`
 //! (the shared state) over those; `http` on top.
 
 pub mod app;
@@ -17,6 +17,7 @@ pub mod error;
 pub mod figures;
 pub mod fiscal;
 pub mod generate;
+pub mod geo;
 pub mod http;
 pub mod live;
 pub mod metrics;

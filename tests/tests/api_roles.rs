@@ -463,6 +463,12 @@ fn matrix() -> Vec<(Method, &'static str, Option<Value>, [u16; 4])> {
         ),
         (M::GET, "/api/reports/receipts", None, [200, 200, 403, 403]),
         (
+            M::POST,
+            "/api/clients/@CLIENT@/addresses/@ADDR@/geocode",
+            Some(json!({})),
+            [409, 409, 409, 403],
+        ),
+        (
             M::GET,
             "/api/payments/qr-settings",
             None,

@@ -25,6 +25,10 @@ pub fn router() -> Router<AppState> {
         .route("/clients/{id}", get(get_client).patch(patch_client))
         .route("/clients/{id}/addresses", post(add_address))
         .route("/clients/{id}/addresses/{address_id}", put(edit_address))
+        .route(
+            "/clients/{id}/addresses/{address_id}/geocode",
+            post(geocode_address),
+        )
         .route("/clients/{id}/notes", post(add_note).get(list_notes))
         .route("/clients/{id}/history", get(history))
         .route("/clients/{id}/bottles", get(bottles).post(move_bottles))
@@ -39,6 +43,7 @@ pub async fn create_client(
     user.require_operator()?;
     let valid = validate::client(&req, &state.cfg.phone_region)?;
     let client = state.store.create_client(valid).await?;
+    place_addresses(&state, &client);
     Ok((
         StatusCode::CREATED,
         Json(ClientCard {
@@ -201,6 +206,7 @@ pub async fn patch_client(
                     };
                     let mut address = to_address(valid, a.id.clone());
                     address.retired = kept.is_some_and(|k| k.retired);
+                    address.carry_point(kept, &chrono::Utc::now().to_rfc3339());
                     next.push(address);
                 }
                 c.addresses = next;
@@ -217,8 +223,37 @@ pub async fn patch_client(
             keeps_an_address(&c, "addresses")?;
             Ok(c)
         })
-        .await?;
+        .await
+        .map(|c| place_addresses(&state, &c))?;
     Ok(Json(state.store.require_card(&id).await?))
+}
+
+/// Addresses without a point are placed by the geocoder in the background.
+fn place_addresses(state: &AppState, c: &rodnik_shared::api::ClientSummary) {
+    if c.active_addresses().any(|a| !a.located()) {
+        crate::geo::locate_client(state.store.clone(), c.id.clone());
+    }
+}
+
+/// Finds the address with the geocoder and puts a house-level point on it
+/// (never over one set by hand); a rougher answer is returned for the map
+/// to start from. 409 `geocoder_off`, 409 `not_located`, 502 when the
+/// geocoder failed.
+#[utoipa::path(post, path = "/api/clients/{id}/addresses/{address_id}/geocode",
+    responses((status = 200, body = rodnik_shared::api::Geocoded),
+              (status = 403, body = rodnik_shared::api::ErrorBody),
+              (status = 404, body = rodnik_shared::api::ErrorBody),
+              (status = 409, body = rodnik_shared::api::ErrorBody),
+              (status = 502, body = rodnik_shared::api::ErrorBody)))]
+pub async fn geocode_address(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, address_id)): Path<(String, String)>,
+) -> Result<Json<rodnik_shared::api::Geocoded>> {
+    user.require_operator()?;
+    Ok(Json(
+        crate::geo::geocode_address(&state.store, &id, &address_id).await?,
+    ))
 }
 
 /// A client keeps at least one address in use: orders need one.
@@ -256,7 +291,8 @@ pub async fn add_address(
             c.addresses.push(address.clone());
             Ok(c)
         })
-        .await?;
+        .await
+        .map(|c| place_addresses(&state, &c))?;
     Ok((
         StatusCode::CREATED,
         Json(state.store.require_card(&id).await?),
@@ -285,11 +321,14 @@ pub async fn edit_address(
                 .iter_mut()
                 .find(|a| a.id == address_id)
                 .ok_or_else(|| Error::not_found("address"))?;
-            *slot = address.clone();
+            let mut next = address.clone();
+            next.carry_point(Some(&*slot), &chrono::Utc::now().to_rfc3339());
+            *slot = next;
             keeps_an_address(&c, "retired")?;
             Ok(c)
         })
-        .await?;
+        .await
+        .map(|c| place_addresses(&state, &c))?;
     Ok(Json(state.store.require_card(&id).await?))
 }
 

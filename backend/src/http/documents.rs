@@ -53,7 +53,41 @@ fn without_secret(mut c: CompanySettings) -> CompanySettings {
         f.password_set = f.password.is_some();
         f.password = None;
     }
+    if let Some(g) = c.geocoder.as_mut() {
+        g.key_set = g.key.is_some();
+        g.secret_set = g.secret.is_some();
+        g.key = None;
+        g.secret = None;
+    }
     c
+}
+
+/// The geocoder's settings, checked.
+fn checked_geocoder(
+    g: &rodnik_shared::api::GeocoderSettings,
+) -> Result<rodnik_shared::api::GeocoderSettings> {
+    let secret = |v: &Option<String>, field: &str| -> Result<Option<String>> {
+        match v.as_deref().map(str::trim) {
+            Some(k) if k.chars().count() > 200 => {
+                Err(Error::invalid(field, "must be at most 200 characters"))
+            }
+            Some(k) if k.chars().any(|c| c.is_whitespace() || c.is_control()) => {
+                Err(Error::invalid(field, "must not contain spaces"))
+            }
+            Some(k) if !k.is_empty() => Ok(Some(k.to_string())),
+            _ => Ok(None),
+        }
+    };
+    Ok(rodnik_shared::api::GeocoderSettings {
+        enabled: g.enabled,
+        provider: g.provider,
+        url: url(&g.url, "geocoder.url", 300, &["https://", "http://"])?,
+        key: secret(&g.key, "geocoder.key")?,
+        key_set: false,
+        secret: secret(&g.secret, "geocoder.secret")?,
+        secret_set: false,
+        city: short(&g.city, "geocoder.city", 100)?,
+    })
 }
 
 /// A URL of the scheme's kind without spaces, at most `max` characters.
@@ -194,6 +228,7 @@ fn checked(c: &CompanySettings) -> Result<CompanySettings> {
             link_takes_sum: c.sbp.link_takes_sum,
         },
         fiscal: c.fiscal.as_ref().map(checked_fiscal).transpose()?,
+        geocoder: c.geocoder.as_ref().map(checked_geocoder).transpose()?,
     };
     if out.fiscal.as_ref().is_some_and(|f| f.enabled) && out.inn.is_empty() {
         return Err(Error::invalid("inn", "is required for receipts"));

@@ -38,6 +38,7 @@ use super::{
         clients::patch_client,
         clients::add_address,
         clients::edit_address,
+        clients::geocode_address,
         clients::add_note,
         clients::list_notes,
         account::account,

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::figures::CARD_RECENT;
 
 pub fn to_address(a: ValidAddress, id: Option<String>) -> Address {
-    Address {
+    let mut address = Address {
         id: id.unwrap_or_else(new_key),
         text: a.text,
         label: a.label,
@@ -29,7 +29,11 @@ pub fn to_address(a: ValidAddress, id: Option<String>) -> Address {
         access_note: a.access_note,
         delivery_note: a.delivery_note,
         retired: false,
-    }
+        geo: None,
+    };
+    // A point given with a new address is set by hand.
+    address.carry_point(None, &chrono::Utc::now().to_rfc3339());
+    address
 }
 
 /// The lowercase text that `?q=` searches: name, phone digits, addresses, INN.

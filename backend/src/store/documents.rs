@@ -38,6 +38,10 @@ impl Store {
         self.update_settings_row("company", |s: &mut CompanySettings| {
             let kept = s.smtp.as_ref().and_then(|m| m.password.clone());
             let kept_fiscal = s.fiscal.as_ref().and_then(|m| m.password.clone());
+            let kept_geo = s
+                .geocoder
+                .as_ref()
+                .map(|g| (g.key.clone(), g.secret.clone()));
             *s = new.clone();
             if let Some(smtp) = s.smtp.as_mut() {
                 if smtp.password.is_none() {
@@ -54,6 +58,33 @@ impl Store {
                     return Err(Error::invalid(
                         "fiscal.password",
                         "is required for receipts",
+                    ));
+                }
+            }
+            if let Some(g) = s.geocoder.as_mut() {
+                if let Some((key, secret)) = &kept_geo {
+                    if g.key.is_none() {
+                        g.key = key.clone();
+                    }
+                    if g.secret.is_none() {
+                        g.secret = secret.clone();
+                    }
+                }
+                g.key_set = g.key.is_some();
+                g.secret_set = g.secret.is_some();
+                if g.enabled && g.key.is_none() {
+                    return Err(Error::invalid(
+                        "geocoder.key",
+                        "is required for the geocoder",
+                    ));
+                }
+                if g.enabled
+                    && g.provider == rodnik_shared::api::GeocoderProvider::Dadata
+                    && g.secret.is_none()
+                {
+                    return Err(Error::invalid(
+                        "geocoder.secret",
+                        "DaData needs its secret key",
                     ));
                 }
             }
