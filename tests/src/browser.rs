@@ -206,6 +206,25 @@ pub async fn wait_until<F: Fn(&str) -> bool>(c: &Client, css: &str, attr: Option
     wait_until_within(c, css, attr, WAIT, check).await
 }
 
+/// Replaces an input's value as typed by a user.
+pub async fn retype(c: &Client, css: &str, text: &str) {
+    let el = wait_for(c, css).await;
+    el.clear().await.expect("clear");
+    if !text.is_empty() {
+        el.send_keys(text).await.expect("type");
+    }
+}
+
+/// The element's text with Russian typography's no-break spaces as spaces.
+pub async fn text_of(c: &Client, css: &str) -> String {
+    wait_for(c, css)
+        .await
+        .text()
+        .await
+        .expect("text")
+        .replace('\u{a0}', " ")
+}
+
 pub async fn click(c: &Client, css: &str) {
     wait_for(c, css)
         .await

@@ -57,14 +57,8 @@ fn company(atol_url: &str, enabled: bool, password: Option<&str>) -> Value {
 
 impl World {
     async fn fiscal_on(&self) {
-        self.app
-            .put(
-                "/api/settings/company",
-                &self.app.admin,
-                company(&self.atol.url, true, Some(atol::PASSWORD)),
-            )
-            .await
-            .expect(200);
+        self.settings(company(&self.atol.url, true, Some(atol::PASSWORD)))
+            .await;
     }
 
     /// A delivered stop of an individual: 3 bottles and their deposit.
@@ -79,6 +73,34 @@ impl World {
             .await
             .expect(200);
         (id, client)
+    }
+
+    /// Saves the company settings: the answer.
+    async fn settings(&self, body: Value) -> Value {
+        self.app
+            .put("/api/settings/company", &self.app.admin, body)
+            .await
+            .expect(200)
+    }
+
+    /// Company settings refused for `field`.
+    async fn refused(&self, body: Value, field: &str) {
+        let e = self
+            .app
+            .put("/api/settings/company", &self.app.admin, body)
+            .await
+            .error(422);
+        assert_eq!(e["field"], field, "{e}");
+    }
+
+    /// A delivered stop of 3 bottles (750 roubles) paid in cash, the empties back.
+    async fn paid_in_cash(&self, name: &str, phone: &str) -> (String, String) {
+        self.delivered(
+            name,
+            phone,
+            json!({ "cash_collected": 75000, "empties_returned": 3 }),
+        )
+        .await
     }
 
     async fn receipts(&self, order: &str) -> Vec<Value> {
@@ -253,13 +275,7 @@ async fn a_cash_and_card_delivery_gets_its_receipt_registered() {
 async fn legal_clients_and_companies_without_receipts_get_none() {
     let w = world().await;
     // Receipts off: an individual's delivery makes none.
-    let (order, _) = w
-        .delivered(
-            "Без кассы",
-            "9161110002",
-            json!({ "cash_collected": 75000, "empties_returned": 3 }),
-        )
-        .await;
+    let (order, _) = w.paid_in_cash("Без кассы", "9161110002").await;
     assert!(w.receipts(&order).await.is_empty());
     w.fiscal_on().await;
     // A legal client pays against documents: no receipt.
@@ -287,13 +303,7 @@ async fn the_services_errors_keep_or_fail_the_receipt() {
     // A wrong password: the receipt waits with the service's error.
     w.atol.set_password("another");
     w.fiscal_on().await;
-    let (order, _) = w
-        .delivered(
-            "Пётр Сидоров",
-            "9161110004",
-            json!({ "cash_collected": 75000, "empties_returned": 3 }),
-        )
-        .await;
+    let (order, _) = w.paid_in_cash("Пётр Сидоров", "9161110004").await;
     let r = w
         .until(&order, "the login error", |r| r["error"]["code"] == 12)
         .await;
@@ -331,25 +341,13 @@ async fn the_services_errors_keep_or_fail_the_receipt() {
     assert_eq!(sheet[1][10], "Неверный логин или пароль");
     // The password fixed in the settings: the queued receipt goes at once.
     w.atol.set_password(atol::PASSWORD);
-    w.app
-        .put(
-            "/api/settings/company",
-            &w.app.admin,
-            company(&w.atol.url, true, Some(atol::PASSWORD)),
-        )
-        .await
-        .expect(200);
+    w.settings(company(&w.atol.url, true, Some(atol::PASSWORD)))
+        .await;
     w.until(&order, "done", status_is("done")).await;
 
     // A refused receipt is failed, then a manager's retry makes a new request.
     w.atol.set_mode(Mode::Refuse);
-    let (order, _) = w
-        .delivered(
-            "Анна Кузнецова",
-            "9161110005",
-            json!({ "cash_collected": 75000, "empties_returned": 3 }),
-        )
-        .await;
+    let (order, _) = w.paid_in_cash("Анна Кузнецова", "9161110005").await;
     let r = w.until(&order, "failed", status_is("failed")).await;
     assert_eq!(r["error"]["code"], 32);
     assert!(r["error"]["text"]
@@ -385,13 +383,7 @@ async fn the_services_errors_keep_or_fail_the_receipt() {
 
     // A server error, then the service is back: sent again until done.
     w.atol.set_mode(Mode::ServerError);
-    let (order, _) = w
-        .delivered(
-            "Ольга Смирнова",
-            "9161110006",
-            json!({ "cash_collected": 75000, "empties_returned": 3 }),
-        )
-        .await;
+    let (order, _) = w.paid_in_cash("Ольга Смирнова", "9161110006").await;
     let r = w
         .until(&order, "the server error", |r| r["error"]["code"] == 50)
         .await;
@@ -403,13 +395,7 @@ async fn the_services_errors_keep_or_fail_the_receipt() {
     // An expired token: a new one, and the receipt goes through.
     let tokens = w.atol.tokens_issued();
     w.atol.expire_token();
-    let (order, _) = w
-        .delivered(
-            "Сергей Волков",
-            "9161110007",
-            json!({ "cash_collected": 75000, "empties_returned": 3 }),
-        )
-        .await;
+    let (order, _) = w.paid_in_cash("Сергей Волков", "9161110007").await;
     w.until(&order, "done", status_is("done")).await;
     assert_eq!(w.atol.tokens_issued(), tokens + 1);
 }
@@ -421,13 +407,7 @@ async fn a_lost_answer_or_a_register_timeout_registers_once() {
     // The service registers the receipt and the answer is lost: the resend
     // under the same external_id is told the receipt's id (error 33).
     w.atol.set_mode(Mode::LoseAnswer);
-    let (order, _) = w
-        .delivered(
-            "Мария Орлова",
-            "9161110008",
-            json!({ "cash_collected": 75000, "empties_returned": 3 }),
-        )
-        .await;
+    let (order, _) = w.paid_in_cash("Мария Орлова", "9161110008").await;
     w.until(&order, "a lost answer", |r| {
         r["attempts"].as_i64() >= Some(1)
     })
@@ -445,13 +425,7 @@ async fn a_lost_answer_or_a_register_timeout_registers_once() {
 
     // No cash register took it: a new request (a new external_id) is safe.
     w.atol.set_mode(Mode::RegisterTimesOut);
-    let (order, _) = w
-        .delivered(
-            "Дмитрий Лебедев",
-            "9161110009",
-            json!({ "cash_collected": 75000, "empties_returned": 3 }),
-        )
-        .await;
+    let (order, _) = w.paid_in_cash("Дмитрий Лебедев", "9161110009").await;
     let r = w
         .until(&order, "the timeout", |r| r["error"]["type"] == "timeout")
         .await;
@@ -471,61 +445,22 @@ async fn the_settings_keep_the_password_and_check_their_fields() {
     let w = world().await;
     let url = w.atol.url.clone();
     // Receipts need the password, the INN and the place of settlement.
-    let e = w
-        .app
-        .put(
-            "/api/settings/company",
-            &w.app.admin,
-            company(&url, true, None),
-        )
-        .await
-        .error(422);
-    assert_eq!(e["field"], "fiscal.password");
+    w.refused(company(&url, true, None), "fiscal.password")
+        .await;
     let mut bad = company(&url, true, Some("p"));
     bad["fiscal"]["payment_address"] = json!("");
-    let e = w
-        .app
-        .put("/api/settings/company", &w.app.admin, bad)
-        .await
-        .error(422);
-    assert_eq!(e["field"], "fiscal.payment_address");
+    w.refused(bad, "fiscal.payment_address").await;
     let mut bad = company("ftp://atol", true, Some("p"));
     bad["fiscal"]["url"] = json!("ftp://atol");
-    let e = w
-        .app
-        .put("/api/settings/company", &w.app.admin, bad)
-        .await
-        .error(422);
-    assert_eq!(e["field"], "fiscal.url");
+    w.refused(bad, "fiscal.url").await;
     let mut bad = company(&url, false, None);
     bad["sbp"] = json!({ "link": "javascript:alert(1)" });
-    let e = w
-        .app
-        .put("/api/settings/company", &w.app.admin, bad)
-        .await
-        .error(422);
-    assert_eq!(e["field"], "sbp.link");
+    w.refused(bad, "sbp.link").await;
     // Saved: the password never comes back, and is kept when left out.
-    let s = w
-        .app
-        .put(
-            "/api/settings/company",
-            &w.app.admin,
-            company(&url, true, Some("secret-1")),
-        )
-        .await
-        .expect(200);
+    let s = w.settings(company(&url, true, Some("secret-1"))).await;
     assert_eq!(s["fiscal"]["password_set"], true);
     assert!(s["fiscal"].get("password").is_none());
-    let s = w
-        .app
-        .put(
-            "/api/settings/company",
-            &w.app.admin,
-            company(&url, true, None),
-        )
-        .await
-        .expect(200);
+    let s = w.settings(company(&url, true, None)).await;
     assert_eq!(s["fiscal"]["password_set"], true);
     let got = w
         .app
@@ -536,10 +471,7 @@ async fn the_settings_keep_the_password_and_check_their_fields() {
     // The QR settings reach couriers: the SBP link and the bank details.
     let mut with_sbp = company(&url, false, None);
     with_sbp["sbp"] = json!({ "link": "https://qr.nspk.ru/AS1000670LSS7DN18SJQDNP4B05KLJL2?type=01&bank=100000000001", "link_takes_sum": true });
-    w.app
-        .put("/api/settings/company", &w.app.admin, with_sbp)
-        .await
-        .expect(200);
+    w.settings(with_sbp).await;
     let qr = w
         .app
         .get("/api/payments/qr-settings", &w.kolya)

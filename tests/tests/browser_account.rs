@@ -18,22 +18,6 @@ use rodnik_tests::browser::*;
 use rodnik_tests::App;
 use serde_json::{json, Value};
 
-async fn retype(c: &Client, css: &str, text: &str) {
-    let el = wait_for(c, css).await;
-    el.clear().await.expect("clear");
-    el.send_keys(text).await.expect("type");
-}
-
-/// The element's text with Russian typography's no-break spaces as spaces.
-async fn text_of(c: &Client, css: &str) -> String {
-    wait_for(c, css)
-        .await
-        .text()
-        .await
-        .expect("text")
-        .replace('\u{a0}', " ")
-}
-
 async fn absent(c: &Client, css: &str) -> bool {
     c.find_all(Locator::Css(css))
         .await

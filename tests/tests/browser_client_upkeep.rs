@@ -12,13 +12,6 @@ use rodnik_tests::browser::*;
 use rodnik_tests::{id_of, App};
 use serde_json::json;
 
-/// Replaces an input's value as typed by a user.
-async fn retype(c: &Client, css: &str, text: &str) {
-    let el = wait_for(c, css).await;
-    el.clear().await.expect("clear");
-    el.send_keys(text).await.expect("type");
-}
-
 async fn ring(app: &App, call_id: &str, from: &str) {
     let status = app
         .call_event(

@@ -10,28 +10,10 @@
 //! Chromium, unless RODNIK_FULL_SUITE is set.
 
 use chrono::{Datelike, NaiveDate};
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use rodnik_tests::browser::*;
 use rodnik_tests::{id_of, App};
 use serde_json::{json, Value};
-
-/// Replaces an input's value as typed by a user.
-async fn retype(c: &Client, css: &str, text: &str) {
-    let el = wait_for(c, css).await;
-    el.clear().await.expect("clear");
-    if !text.is_empty() {
-        el.send_keys(text).await.expect("type");
-    }
-}
-
-async fn text_of(c: &Client, css: &str) -> String {
-    wait_for(c, css)
-        .await
-        .text()
-        .await
-        .expect("text")
-        .replace('\u{a0}', " ")
-}
 
 fn company() -> Value {
     json!({

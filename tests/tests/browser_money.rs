@@ -12,28 +12,10 @@ use std::io::Write;
 use std::time::Duration;
 
 use chrono::{Datelike, NaiveDate};
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use rodnik_tests::browser::*;
 use rodnik_tests::{id_of, App};
 use serde_json::{json, Value};
-
-/// Replaces an input's value as typed by a user.
-async fn retype(c: &Client, css: &str, text: &str) {
-    let el = wait_for(c, css).await;
-    el.clear().await.expect("clear");
-    if !text.is_empty() {
-        el.send_keys(text).await.expect("type");
-    }
-}
-
-async fn text_of(c: &Client, css: &str) -> String {
-    wait_for(c, css)
-        .await
-        .text()
-        .await
-        .expect("text")
-        .replace('\u{a0}', " ")
-}
 
 const COMPANY_ACCOUNT: &str = "40702810900000000001";
 

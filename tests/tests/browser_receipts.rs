@@ -12,7 +12,6 @@
 
 use std::time::{Duration, Instant};
 
-use fantoccini::Client;
 use rodnik_tests::atol::{FakeAtol, Mode};
 use rodnik_tests::browser::*;
 use rodnik_tests::App;
@@ -37,23 +36,6 @@ fn company() -> Value {
 
 fn stop(id: &str) -> String {
     format!("#route li.route-stop[data-id='{id}']")
-}
-
-async fn retype(c: &Client, css: &str, text: &str) {
-    let el = wait_for(c, css).await;
-    el.clear().await.expect("clear");
-    if !text.is_empty() {
-        el.send_keys(text).await.expect("type");
-    }
-}
-
-async fn text_of(c: &Client, css: &str) -> String {
-    wait_for(c, css)
-        .await
-        .text()
-        .await
-        .expect("text")
-        .replace('\u{a0}', " ")
 }
 
 /// The order's receipts once `ready` holds for the first, as the server has them.

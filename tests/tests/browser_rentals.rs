@@ -17,12 +17,6 @@ use serde_json::{json, Value};
 /// The courier app's grace period before a close is sent, plus a margin.
 const GRACE: Duration = Duration::from_secs(12);
 
-async fn retype(c: &Client, css: &str, text: &str) {
-    let el = wait_for(c, css).await;
-    el.clear().await.expect("clear");
-    el.send_keys(text).await.expect("type");
-}
-
 async fn cooler(app: &App, manager: &str, serial: &str) -> String {
     let c = app
         .post(
