@@ -115,6 +115,14 @@ async fn an_operator_puts_an_address_without_a_point_on_the_map() {
             .any(|t| t == "https://tile.openstreetmap.org/10/619/320.png"),
         "Moscow's tile at zoom 10 around the default centre: {tiles:?}"
     );
+    // A tile that cannot load is hidden, not shown as a broken image.
+    wait_js(
+        &c,
+        "const t = [...document.querySelectorAll('#map-view img.map-tile[data-broken]')];\
+         return t.length > 0 && t.every(i => i.naturalWidth === 0 && getComputedStyle(i).visibility === 'hidden');",
+        "the tiles that failed hidden",
+    )
+    .await;
     // The map starts on the middle of Moscow: a click on its centre puts the point there.
     click(&c, "#map-view").await;
     wait_for(&c, "#map-marker").await;

@@ -450,7 +450,15 @@ pub fn MapPicker(p: &MapPickerProps) -> Html {
                     {onclick} {onmousedown} {onmousemove} onmouseup={end_drag.clone()} onmouseleave={end_drag}
                     title={t.click_hint}>
                     { for v.tiles().into_iter().map(|tile| html! {
-                        <img class="map-tile" src={tile.url(v.zoom)} alt="" draggable="false" loading="lazy"
+                        // A tile that cannot load (offline) is hidden, not a broken image;
+                        // keyed, so that another tile is another element.
+                        <img key={format!("{}/{}/{}", v.zoom, tile.x, tile.y)} class="map-tile"
+                            src={tile.url(v.zoom)} alt="" draggable="false" loading="lazy"
+                            onerror={Callback::from(|e: Event| {
+                                if let Some(img) = e.target_dyn_into::<web_sys::Element>() {
+                                    let _ = img.set_attribute("data-broken", "true");
+                                }
+                            })}
                             data-x={tile.x.to_string()} data-y={tile.y.to_string()}
                             style={format!("left:{}px;top:{}px", tile.left, tile.top)} />
                     }) }
