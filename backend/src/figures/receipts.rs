@@ -45,13 +45,18 @@ impl Plan {
     /// ATOL's `payment_method` of every line: paid in full, partly with the
     /// rest on credit, or wholly on credit.
     pub fn payment_method(&self) -> &'static str {
-        if self.credit == 0 {
-            "full_payment"
-        } else if self.credit < self.total {
-            "partial_payment"
-        } else {
-            "credit"
-        }
+        payment_method(self.total, self.credit)
+    }
+}
+
+/// ATOL's `payment_method` of a receipt of `total` with `credit` left owing.
+pub fn payment_method(total: i64, credit: i64) -> &'static str {
+    if credit == 0 {
+        "full_payment"
+    } else if credit < total {
+        "partial_payment"
+    } else {
+        "credit"
     }
 }
 

@@ -247,13 +247,7 @@ pub fn body(
     }
     let vat_type = vat(company.vat_rate)?;
     let q = &r.receipt;
-    let method = if q.credit == rodnik_shared::Money::ZERO {
-        "full_payment"
-    } else if q.credit < q.total {
-        "partial_payment"
-    } else {
-        "credit"
-    };
+    let method = crate::figures::receipts::payment_method(q.total.0, q.credit.0);
     let mut client = serde_json::Map::new();
     if let Some(p) = &contact.phone {
         client.insert("phone".into(), json!(p));
