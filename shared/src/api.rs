@@ -271,6 +271,9 @@ pub struct AddressInput {
     /// For the courier at this address ("звонить за 30 минут", "пустые у двери").
     #[serde(default)]
     pub delivery_note: Option<String>,
+    /// No lift to the floor: the planner counts the stairs (issue 21).
+    #[serde(default)]
+    pub no_lift: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
@@ -292,6 +295,9 @@ pub struct Address {
     pub access_note: Option<String>,
     #[serde(default)]
     pub delivery_note: Option<String>,
+    /// No lift to the floor: the planner counts the stairs (issue 21).
+    #[serde(default)]
+    pub no_lift: bool,
     /// No longer delivered to: kept for the orders that name it, not offered
     /// for new ones.
     #[serde(default)]
@@ -687,6 +693,10 @@ pub struct Order {
     pub call_id: Option<String>,
     /// Position on the courier's route of the day (lower goes first).
     pub route_pos: i64,
+    /// Kept with its courier when the day is optimised (a dispatcher's
+    /// choice: a district habit, a client who knows the courier).
+    #[serde(default)]
+    pub pinned: bool,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub cash_collected: Option<Money>,
     /// Paid at the door by card or SBP (besides the cash).
@@ -856,6 +866,10 @@ pub struct CreateOrder {
     /// the credit limit (409 `credit_hold` otherwise; 403 for others).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub allow_credit: bool,
+    /// The order form offered promised slots: the server checks the
+    /// courier and window again (409 `slot_taken` when no longer feasible).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub slot_check: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -897,6 +911,12 @@ pub struct PatchOrder {
     /// Why the deposit differs from the rule (required then).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deposit_reason: Option<String>,
+    /// Keep the stop with its courier when the day is optimised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pinned: Option<bool>,
+    /// See `CreateOrder::slot_check`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub slot_check: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_version: Option<i64>,
 }
@@ -1233,6 +1253,7 @@ mod cash;
 mod documents;
 mod equipment;
 mod geo;
+mod planning;
 mod reasons;
 mod receipts;
 mod telephony;
@@ -1245,6 +1266,7 @@ pub use cash::*;
 pub use documents::*;
 pub use equipment::*;
 pub use geo::*;
+pub use planning::*;
 pub use reasons::*;
 pub use receipts::*;
 pub use telephony::*;

@@ -288,6 +288,7 @@ impl Order {
             note: n.note,
             call_id: n.call_id,
             route_pos: 0,
+            pinned: false,
             cash_collected: None,
             payments: vec![],
             empties_returned: None,

@@ -128,6 +128,7 @@ pub struct ValidAddress {
     pub floor: Option<String>,
     pub access_note: Option<String>,
     pub delivery_note: Option<String>,
+    pub no_lift: bool,
 }
 
 pub fn address(a: &AddressInput, region: &str, field: &str) -> Result<ValidAddress, FieldError> {
@@ -150,6 +151,7 @@ pub fn address(a: &AddressInput, region: &str, field: &str) -> Result<ValidAddre
             a.delivery_note.as_deref(),
             &format!("{field}.delivery_note"),
         )?,
+        no_lift: a.no_lift,
     })
 }
 

@@ -28,6 +28,7 @@ pub fn to_address(a: ValidAddress, id: Option<String>) -> Address {
         floor: a.floor,
         access_note: a.access_note,
         delivery_note: a.delivery_note,
+        no_lift: a.no_lift,
         retired: false,
         geo: None,
     };
