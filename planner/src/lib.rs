@@ -11,11 +11,15 @@
 
 pub mod check;
 pub mod cli;
+pub mod plan;
 pub mod problem;
 pub mod rng;
 pub mod solomon;
 pub mod solver;
 pub mod travel;
 
-pub use problem::{Matrix, Problem, ProblemError, Solution, Stop, Vehicle, Window};
-pub use solver::{solve, Budget, Settings};
+pub use plan::{best_insertion, schedule, InsertionOption, RoutePlan, Visit, RELOAD};
+pub use problem::{
+    Break, Matrix, Problem, ProblemError, Reload, Solution, Stop, Time, Vehicle, Window,
+};
+pub use solver::{solve, solve_with, Budget, Progress, Settings};

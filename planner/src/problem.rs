@@ -6,10 +6,14 @@
 //! checker too.
 //!
 //! Built once and validated by [`Problem::new`]; the solver never re-checks.
-//! Product constraints still to come (reloads, breaks, per-bottle service,
-//! pinned stops) are listed in docs/planning.md with where each one goes.
+//! The product's constraints: stops pinned to vehicles ([`Stop::vehicles`]),
+//! several trips a day with reloads at the depot ([`Vehicle::reload`]), the
+//! courier's breaks ([`Vehicle::breaks`]) and stops already under way
+//! ([`Vehicle::fixed`]); docs/planning.md, "The product's constraints".
 
 use std::fmt;
+
+use crate::plan::RoutePlan;
 
 /// A time or duration in the problem's time unit.
 pub type Time = i64;
@@ -43,9 +47,57 @@ pub struct Vehicle {
     /// Leaves `start` no earlier than `shift.start`, back at `end` no later
     /// than `shift.end`.
     pub shift: Window,
+    /// The load of one trip (the whole day's without `reload`).
     pub capacity: i64,
     /// Cost of using this vehicle at all (0 when only distance counts).
     pub fixed_cost: i64,
+    /// Several trips a day: between two trips the vehicle goes to
+    /// `reload.location`, spends `reload.duration` and leaves full again.
+    /// `None`: one trip, `capacity` for the whole day.
+    pub reload: Option<Reload>,
+    /// The courier's breaks: each must start within its window and lasts its
+    /// duration; taken between two stops (or waiting at a door), with no
+    /// place of its own. A route with stops holds every break; an unused
+    /// vehicle none.
+    pub breaks: Vec<Break>,
+    /// Stops (indices into the problem's stops) that must be this vehicle's
+    /// first stops, in this order: started or committed when re-planning
+    /// mid-day. The search never moves them nor puts a stop before or among
+    /// them.
+    pub fixed: Vec<usize>,
+}
+
+impl Vehicle {
+    /// A vehicle with no fixed cost, no reloads, no breaks and no fixed stops.
+    pub fn new(start: usize, end: usize, shift: Window, capacity: i64) -> Self {
+        Vehicle {
+            start,
+            end,
+            shift,
+            capacity,
+            fixed_cost: 0,
+            reload: None,
+            breaks: Vec::new(),
+            fixed: Vec::new(),
+        }
+    }
+}
+
+/// A return to the depot between trips.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reload {
+    /// Index into the matrix (the depot).
+    pub location: usize,
+    /// Loading time there.
+    pub duration: Time,
+}
+
+/// A courier's break: starts within `window` (both ends inclusive), lasts
+/// `duration`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Break {
+    pub window: Window,
+    pub duration: Time,
 }
 
 /// Square matrices of distance (the cost) and travel time, row-major.
@@ -95,13 +147,39 @@ pub struct Problem {
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum ProblemError {
-    MatrixShape { size: usize },
+    MatrixShape {
+        size: usize,
+    },
     NegativeMatrixEntry,
-    LocationOutOfRange { what: String, location: usize },
-    BadWindow { what: String },
-    NoSuchVehicle { what: String, vehicle: usize },
-    Negative { what: String },
+    LocationOutOfRange {
+        what: String,
+        location: usize,
+    },
+    BadWindow {
+        what: String,
+    },
+    NoSuchVehicle {
+        what: String,
+        vehicle: usize,
+    },
+    Negative {
+        what: String,
+    },
     NoVehicles,
+    /// A fixed stop that does not exist.
+    NoSuchStop {
+        what: String,
+        stop: usize,
+    },
+    /// A stop fixed to two vehicles, or twice to one.
+    FixedTwice {
+        stop: usize,
+    },
+    /// A stop fixed to a vehicle it is not pinned to.
+    FixedElsewhere {
+        stop: usize,
+        vehicle: usize,
+    },
 }
 
 impl fmt::Display for ProblemError {
@@ -125,6 +203,14 @@ impl fmt::Display for ProblemError {
                 write!(f, "{what}: negative demand, service or capacity")
             }
             ProblemError::NoVehicles => write!(f, "no vehicles"),
+            ProblemError::NoSuchStop { what, stop } => {
+                write!(f, "{what}: fixed stop {stop} does not exist")
+            }
+            ProblemError::FixedTwice { stop } => write!(f, "stop {stop} is fixed twice"),
+            ProblemError::FixedElsewhere { stop, vehicle } => write!(
+                f,
+                "stop {stop} is fixed to vehicle {vehicle} but pinned to other vehicles"
+            ),
         }
     }
 }
@@ -162,6 +248,7 @@ impl Problem {
                 });
             }
         }
+        let mut fixed_to: Vec<Option<usize>> = vec![None; stops.len()];
         for (i, v) in vehicles.iter().enumerate() {
             let what = || format!("vehicle {i}");
             for location in [v.start, v.end] {
@@ -177,6 +264,40 @@ impl Problem {
             }
             if v.capacity < 0 || v.fixed_cost < 0 {
                 return Err(ProblemError::Negative { what: what() });
+            }
+            if let Some(r) = v.reload {
+                if r.location >= n {
+                    return Err(ProblemError::LocationOutOfRange {
+                        what: format!("vehicle {i}'s reload"),
+                        location: r.location,
+                    });
+                }
+                if r.duration < 0 {
+                    return Err(ProblemError::Negative {
+                        what: format!("vehicle {i}'s reload"),
+                    });
+                }
+            }
+            for (b, br) in v.breaks.iter().enumerate() {
+                let what = || format!("vehicle {i}'s break {b}");
+                if br.window.start > br.window.end {
+                    return Err(ProblemError::BadWindow { what: what() });
+                }
+                if br.duration < 0 {
+                    return Err(ProblemError::Negative { what: what() });
+                }
+            }
+            for &stop in &v.fixed {
+                if stop >= stops.len() {
+                    return Err(ProblemError::NoSuchStop { what: what(), stop });
+                }
+                if fixed_to[stop].is_some() {
+                    return Err(ProblemError::FixedTwice { stop });
+                }
+                fixed_to[stop] = Some(i);
+                if !stops[stop].vehicles.is_empty() && !stops[stop].vehicles.contains(&i) {
+                    return Err(ProblemError::FixedElsewhere { stop, vehicle: i });
+                }
             }
         }
         Ok(Problem {
@@ -197,13 +318,28 @@ impl Problem {
     pub fn vehicles(&self) -> &[Vehicle] {
         &self.vehicles
     }
+
+    /// The vehicle a stop is fixed to, if any.
+    pub fn fixed_to(&self, stop: usize) -> Option<usize> {
+        self.vehicles.iter().position(|v| v.fixed.contains(&stop))
+    }
+
+    /// Whether `vehicle` may serve `stop` (its pins and the fixed stops).
+    pub fn allowed(&self, stop: usize, vehicle: usize) -> bool {
+        let pins = &self.stops[stop].vehicles;
+        (pins.is_empty() || pins.contains(&vehicle))
+            && self.fixed_to(stop).is_none_or(|v| v == vehicle)
+    }
 }
 
 /// A plan: `routes[v]` lists the stops (indices into the problem's stops) that
 /// vehicle `v` visits in order; empty when the vehicle stays at home.
+/// `plans[v]` is the same route with its times, reloads and breaks.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Solution {
     pub routes: Vec<Vec<usize>>,
+    /// One per vehicle: every visit's times (stops, reloads, breaks).
+    pub plans: Vec<RoutePlan>,
     /// Stops no vehicle could take within the constraints.
     pub unassigned: Vec<usize>,
     /// Total distance of all routes, in matrix units.

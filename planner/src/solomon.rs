@@ -230,13 +230,7 @@ impl Instance {
             end: 10 * self.depot.due,
         };
         let vehicles = (0..self.vehicles)
-            .map(|_| Vehicle {
-                start: 0,
-                end: 0,
-                shift,
-                capacity: self.capacity,
-                fixed_cost: 0,
-            })
+            .map(|_| Vehicle::new(0, 0, shift, self.capacity))
             .collect();
         Problem::new(matrix, stops, vehicles).expect("the reader checked windows and signs")
     }

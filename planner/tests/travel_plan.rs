@@ -64,16 +64,15 @@ fn a_day_planned_on_the_straight_line_model_keeps_every_window_at_its_speeds() {
             vehicles: vec![],
         })
         .collect();
-    let vehicle = Vehicle {
-        start: 0,
-        end: 0,
-        shift: Window {
+    let vehicle = Vehicle::new(
+        0,
+        0,
+        Window {
             start: 8 * HOUR,
             end: 20 * HOUR,
         },
-        capacity: 120,
-        fixed_cost: 0,
-    };
+        120,
+    );
     let problem = Problem::new(matrix.clone(), stops.clone(), vec![vehicle; 3]).expect("valid");
     let plan = solve(&problem, &Settings::new(1, Budget::Iterations(3_000)));
     assert!(plan.unassigned.is_empty(), "{:?}", plan.unassigned);

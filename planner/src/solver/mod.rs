@@ -50,7 +50,79 @@ impl Settings {
             unassigned_penalty: None,
         }
     }
+
+    /// Settings for the product's problems, whatever their units: the
+    /// temperatures scale with the problem's own arcs. The scale is the
+    /// average, over stops, of the mean distance to the stop's
+    /// [`SCALE_NEIGHBOURS`] nearest stops or vehicle starts (the length of
+    /// the arcs a good plan is made of, which is what a ruin-and-recreate
+    /// move changes); the search cools from [`START_PER_SCALE`] times it to
+    /// a thirtieth of that. On Solomon-like instances this gives about the
+    /// 30 to 1 (in the file's units) that the benchmark found best
+    /// (docs/planning.md); the Solomon path keeps its own fixed values.
+    pub fn for_problem(problem: &Problem, budget: Budget, seed: u64) -> Self {
+        let scale = arc_scale(problem);
+        Settings {
+            seed,
+            budget,
+            start_temperature: START_PER_SCALE * scale,
+            end_temperature: START_PER_SCALE * scale / 30.0,
+            unassigned_penalty: None,
+        }
+    }
 }
+
+/// See [`Settings::for_problem`].
+pub const SCALE_NEIGHBOURS: usize = 5;
+pub const START_PER_SCALE: f64 = 5.0;
+
+/// The average over stops of the mean (symmetrised) distance to their
+/// nearest stops and vehicle starts; 1 when there is nothing to measure.
+fn arc_scale(p: &Problem) -> f64 {
+    let m = p.matrix();
+    let mut places: Vec<usize> = p.stops().iter().map(|s| s.location).collect();
+    places.extend(p.vehicles().iter().map(|v| v.start));
+    places.sort_unstable();
+    places.dedup();
+    let mut total = 0.0;
+    let mut counted = 0usize;
+    let mut near: Vec<i64> = Vec::with_capacity(places.len());
+    for s in p.stops() {
+        near.clear();
+        near.extend(
+            places
+                .iter()
+                .filter(|&&q| q != s.location)
+                .map(|&q| m.distance(s.location, q) + m.distance(q, s.location)),
+        );
+        if near.is_empty() {
+            continue;
+        }
+        let k = SCALE_NEIGHBOURS.min(near.len());
+        near.select_nth_unstable(k - 1);
+        total += near[..k].iter().sum::<i64>() as f64 / (2 * k) as f64;
+        counted += 1;
+    }
+    if counted == 0 || total <= 0.0 {
+        1.0
+    } else {
+        total / counted as f64
+    }
+}
+
+/// Where the search is, for a progress bar and a cancel button.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    pub iterations: u64,
+    pub elapsed: Duration,
+    /// Distance of the best plan so far (its stops left out not counted).
+    pub best_distance: i64,
+    /// Stops the best plan so far leaves out.
+    pub unassigned: usize,
+}
+
+/// How often [`solve_with`] reports.
+pub const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 
 /// Average number of stops removed per iteration (SISR's c-bar).
 const AVG_REMOVED: f64 = 10.0;
@@ -74,6 +146,19 @@ const GRANULAR_FROM: usize = 400;
 const GRANULAR_NEIGHBOURS: usize = 40;
 
 pub fn solve(problem: &Problem, settings: &Settings) -> Solution {
+    solve_with(problem, settings, &mut |_| true)
+}
+
+/// [`solve`], calling `progress` about every [`PROGRESS_EVERY`] and once at
+/// the end; when it returns false the search stops and the best plan so far
+/// is the answer. The calls do not change the search: with
+/// [`Budget::Iterations`] the answer is the same as [`solve`]'s unless
+/// stopped.
+pub fn solve_with(
+    problem: &Problem,
+    settings: &Settings,
+    progress: &mut dyn FnMut(Progress) -> bool,
+) -> Solution {
     // The time budget covers the set-up too.
     let started = Instant::now();
     let data = Data::new(problem);
@@ -94,7 +179,7 @@ pub fn solve(problem: &Problem, settings: &Settings) -> Solution {
         near: vec![false; data.vehicles.len()],
         data: &data,
     };
-    search.run(settings, started)
+    search.run(problem, settings, started, progress)
 }
 
 #[derive(Clone)]
@@ -117,7 +202,13 @@ struct Search<'a> {
 }
 
 impl Search<'_> {
-    fn run(&mut self, settings: &Settings, started: Instant) -> Solution {
+    fn run(
+        &mut self,
+        problem: &Problem,
+        settings: &Settings,
+        started: Instant,
+        report: &mut dyn FnMut(Progress) -> bool,
+    ) -> Solution {
         let d = self.data;
         let n = d.loc.len();
         let mut cur = State {
@@ -135,7 +226,9 @@ impl Search<'_> {
         let mut cand = cur.clone();
         let mut best = snapshot(&cur);
         let mut best_cost = cur.cost;
+        let mut best_distance = distance(&cur);
         clear(&mut dirty, &mut dirty_list);
+        let mut next_report = PROGRESS_EVERY;
 
         let (t0, t1) = (
             settings.start_temperature,
@@ -143,12 +236,23 @@ impl Search<'_> {
         );
         let mut iterations = 0u64;
         loop {
+            let elapsed = started.elapsed();
+            if elapsed >= next_report {
+                next_report = elapsed + PROGRESS_EVERY;
+                let going = report(Progress {
+                    iterations,
+                    elapsed,
+                    best_distance,
+                    unassigned: best.1.len(),
+                });
+                if !going {
+                    break;
+                }
+            }
             let progress = match settings.budget {
                 Budget::Iterations(max) if iterations >= max => break,
                 Budget::Iterations(max) => iterations as f64 / max as f64,
-                Budget::Time(limit) => {
-                    started.elapsed().as_secs_f64() / limit.as_secs_f64().max(1e-9)
-                }
+                Budget::Time(limit) => elapsed.as_secs_f64() / limit.as_secs_f64().max(1e-9),
             };
             if progress >= 1.0 || n == 0 {
                 break;
@@ -171,6 +275,7 @@ impl Search<'_> {
                 if cand.cost < best_cost {
                     best_cost = cand.cost;
                     best = snapshot(&cand);
+                    best_distance = distance(&cand);
                 }
             }
             if accept {
@@ -182,8 +287,20 @@ impl Search<'_> {
         }
         let (routes, unassigned) = best;
         let distance = routes_distance(d, &routes);
+        report(Progress {
+            iterations,
+            elapsed: started.elapsed(),
+            best_distance: distance,
+            unassigned: unassigned.len(),
+        });
+        let plans = routes
+            .iter()
+            .enumerate()
+            .map(|(v, r)| crate::plan::schedule(problem, v, r))
+            .collect();
         Solution {
             routes,
+            plans,
             unassigned,
             distance,
             iterations,
@@ -418,6 +535,10 @@ impl Search<'_> {
     }
 }
 
+fn distance(s: &State) -> i64 {
+    s.routes.iter().map(|r| r.distance).sum()
+}
+
 fn place(s: &mut State, r: usize) {
     for (p, &c) in s.routes[r].stops.iter().enumerate() {
         s.at[c as usize] = (r as u32, p as u32);
@@ -576,13 +697,7 @@ mod tests {
     #[test]
     fn no_stops_no_search() {
         let matrix = crate::Matrix::new(1, vec![0], vec![0]).unwrap();
-        let vehicle = crate::Vehicle {
-            start: 0,
-            end: 0,
-            shift: crate::Window { start: 0, end: 10 },
-            capacity: 1,
-            fixed_cost: 0,
-        };
+        let vehicle = crate::Vehicle::new(0, 0, crate::Window { start: 0, end: 10 }, 1);
         let p = Problem::new(matrix, vec![], vec![vehicle]).unwrap();
         let s = solve(&p, &Settings::new(1, Budget::Iterations(u64::MAX)));
         assert_eq!((s.routes, s.distance, s.iterations), (vec![vec![]], 0, 0));
