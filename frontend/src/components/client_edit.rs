@@ -324,9 +324,21 @@ pub fn AddressForm(p: &FormProps) -> Html {
             </div>
         }
     };
+    let on_no_lift = {
+        let editor = p.editor.clone();
+        Callback::from(move |e: Event| {
+            let on = e.target_unchecked_into::<web_sys::HtmlInputElement>().checked();
+            let mut next = (*editor).clone();
+            if let Editing::Address(_, d) = &mut next.editing {
+                d.no_lift = on;
+            }
+            editor.set(next);
+        })
+    };
     let keys: Vec<String> = AddressField::ALL
         .iter()
         .map(|f| format!("address.{}", f.key()))
+        .chain(std::iter::once("address.no_lift".to_string()))
         .collect();
     html! {
         <form id="address-form" class="card-form" data-id={id.clone()} onsubmit={submit(&p.on_save)} novalidate=true>
@@ -337,6 +349,11 @@ pub fn AddressForm(p: &FormProps) -> Html {
                 { input(AddressField::Entrance, t.entrance, "") }
                 { input(AddressField::Floor, t.floor, "") }
             </div>
+            <label class="check no-lift" title={t.no_lift_hint}>
+                <input id="address-no-lift" type="checkbox" checked={d.no_lift} onchange={on_no_lift} disabled={ed.busy} />
+                { t.no_lift }
+            </label>
+            { field_error(&ed.errors, "address.no_lift") }
             <div class="row2">
                 { input(AddressField::ContactName, t.contact_name, "") }
                 { input(AddressField::ContactPhone, t.contact_phone, "") }

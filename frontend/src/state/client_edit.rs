@@ -178,6 +178,8 @@ pub struct AddressDraft {
     pub floor: String,
     pub access_note: String,
     pub delivery_note: String,
+    /// No lift to the floor: the planner counts the stairs (issue 21).
+    pub no_lift: bool,
     /// The point (issue 21): kept as it is by every edit (an edit without
     /// it would drop it), changed only by the map picker.
     pub lat: Option<f64>,
@@ -240,6 +242,7 @@ impl AddressDraft {
             floor: s(&a.floor),
             access_note: s(&a.access_note),
             delivery_note: s(&a.delivery_note),
+            no_lift: a.no_lift,
             lat: a.lat,
             lon: a.lon,
         }
@@ -284,6 +287,7 @@ impl AddressDraft {
             floor: opt(&self.floor),
             access_note: opt(&self.access_note),
             delivery_note: opt(&self.delivery_note),
+            no_lift: self.no_lift,
         }
     }
 }
@@ -391,6 +395,9 @@ impl Editor {
                 }
                 if (d.lat, d.lon) == (b.lat, b.lon) {
                     (d.lat, d.lon) = (f.lat, f.lon);
+                }
+                if d.no_lift == b.no_lift {
+                    d.no_lift = f.no_lift;
                 }
             }
             _ => {}

@@ -555,6 +555,7 @@ impl OrderDraft {
             deposit_bottles: self.deposit,
             deposit_reason: self.deposit_reason_input(),
             allow_credit: self.allow_credit,
+            slot_check: false,
         }
     }
 
@@ -569,6 +570,8 @@ impl OrderDraft {
             note: Some(Some(self.note.trim().to_string()).filter(|n| !n.is_empty())),
             deposit_bottles: self.deposit,
             deposit_reason: self.deposit_reason_input(),
+            pinned: None,
+            slot_check: false,
             expected_version: Some(version),
         }
     }
