@@ -1,4 +1,8 @@
-//! An independent feasibility checker for Solomon answers. It shares nothing
+//! Independent feasibility checkers: [`check`] for Solomon answers,
+//! [`check_plan`] for the product's plans (reloads, breaks, fixed and pinned
+//! stops).
+//!
+//! [`check`], for Solomon answers: It shares nothing
 //! with the solver but the parsed file: it recomputes every arc from the
 //! coordinates (its own arithmetic, `hypot`), walks each route in time and
 //! reports every broken rule of the distance-only DIMACS convention. The
@@ -6,6 +10,8 @@
 
 use std::fmt;
 
+use crate::plan::Visit;
+use crate::problem::{Break, Problem, Solution};
 use crate::solomon::{Customer, Instance};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -303,4 +309,300 @@ CUST NO. XCOORD. YCOORD. DEMAND READY DUE SERVICE
             }]
         );
     }
+}
+
+/// A broken rule in a product plan ([`check_plan`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanViolation {
+    /// The vehicle whose plan breaks it (`None`: the solution as a whole).
+    pub vehicle: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for PlanViolation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.vehicle {
+            Some(v) => write!(f, "vehicle {v}: {}", self.message),
+            None => write!(f, "{}", self.message),
+        }
+    }
+}
+
+/// Checks a solution of a product [`Problem`] from its plans' visits and
+/// times alone, against the matrix and the problem's rules (it does not
+/// re-run the scheduler): every stop served once or reported left out, a
+/// fixed stop never; pinned stops on an allowed vehicle; each vehicle's
+/// fixed stops first and in order; each trip within capacity, reloads only
+/// for a vehicle that has one; every drive fits the time between two visits
+/// outside the breaks; service within the window, after the arrival and
+/// after the gap's breaks; every break of the vehicle present once in a
+/// route with stops (none in an unused vehicle), starting within its window,
+/// lasting its duration, not overlapping another or a service; the shift
+/// kept; and the distances (per plan and in total).
+pub fn check_plan(problem: &Problem, solution: &Solution) -> Result<(), Vec<PlanViolation>> {
+    let mut out = Vec::new();
+    let mut bad =
+        |vehicle: Option<usize>, message: String| out.push(PlanViolation { vehicle, message });
+    let m = problem.matrix();
+    let stops = problem.stops();
+    let vehicles = problem.vehicles();
+    if solution.plans.len() != vehicles.len() || solution.routes.len() != vehicles.len() {
+        bad(
+            None,
+            format!(
+                "{} plans and {} routes for {} vehicles",
+                solution.plans.len(),
+                solution.routes.len(),
+                vehicles.len()
+            ),
+        );
+        return Err(out);
+    }
+    let mut seen = vec![0usize; stops.len()];
+    for &s in &solution.unassigned {
+        if s >= stops.len() {
+            bad(None, format!("left out stop {s} does not exist"));
+        } else {
+            seen[s] += 1;
+            if vehicles.iter().any(|v| v.fixed.contains(&s)) {
+                bad(None, format!("fixed stop {s} left out"));
+            }
+        }
+    }
+    let mut total = 0;
+    for (vi, (v, plan)) in vehicles.iter().zip(&solution.plans).enumerate() {
+        let here = Some(vi);
+        if plan.vehicle != vi {
+            bad(here, format!("plan says vehicle {}", plan.vehicle));
+        }
+        let served: Vec<usize> = plan
+            .visits
+            .iter()
+            .filter_map(|x| match x {
+                Visit::Stop { stop, .. } => Some(*stop),
+                _ => None,
+            })
+            .collect();
+        if served != solution.routes[vi] {
+            bad(
+                here,
+                format!("route {:?} but plan {served:?}", solution.routes[vi]),
+            );
+        }
+        if served.is_empty() {
+            if !plan.visits.is_empty() || plan.distance != 0 {
+                bad(here, "an unused vehicle with visits or distance".into());
+            }
+            if !v.fixed.is_empty() {
+                bad(here, "fixed stops not served".into());
+            }
+            continue;
+        }
+        if served.len() < v.fixed.len() || served[..v.fixed.len()] != v.fixed[..] {
+            bad(
+                here,
+                format!("does not start with its fixed stops {:?}", v.fixed),
+            );
+        }
+        for &s in &served {
+            if s >= stops.len() {
+                bad(here, format!("no stop {s}"));
+                continue;
+            }
+            seen[s] += 1;
+            if !stops[s].vehicles.is_empty() && !stops[s].vehicles.contains(&vi) {
+                bad(
+                    here,
+                    format!("stop {s} is pinned to {:?}", stops[s].vehicles),
+                );
+            }
+        }
+        // Walk the visits: physical ones in order, breaks between them.
+        if plan.start < v.shift.start {
+            bad(here, format!("leaves at {} before its shift", plan.start));
+        }
+        let (mut at, mut free) = (v.start, plan.start);
+        let mut distance = 0;
+        let mut gap: Vec<(i64, i64)> = Vec::new();
+        let mut taken: Vec<(i64, i64)> = Vec::new();
+        let mut load = 0;
+        let mut physical: Vec<(Option<usize>, usize, i64, i64, i64)> = plan
+            .visits
+            .iter()
+            .filter_map(|x| match *x {
+                Visit::Stop {
+                    stop,
+                    arrival,
+                    start,
+                    depart,
+                } if stop < stops.len() => {
+                    Some((Some(stop), stops[stop].location, arrival, start, depart))
+                }
+                Visit::Reload { arrival, depart } => {
+                    let loc = v.reload.map_or(v.start, |r| r.location);
+                    let dur = v.reload.map_or(0, |r| r.duration);
+                    Some((None, loc, arrival, depart - dur, depart))
+                }
+                _ => None,
+            })
+            .collect();
+        // The end: reached and "served" at `plan.end`.
+        physical.push((None, v.end, plan.end, plan.end, plan.end));
+        let mut visits = plan.visits.iter().peekable();
+        for (k, &(stop, loc, arrival, start, depart)) in physical.iter().enumerate() {
+            let is_end = k + 1 == physical.len();
+            gap.clear();
+            while let Some(Visit::Break { start, end }) = visits.peek() {
+                gap.push((*start, *end));
+                visits.next();
+            }
+            if !is_end {
+                visits.next();
+            }
+            let drive = m.time(at, loc);
+            distance += m.distance(at, loc);
+            let mut t = free;
+            let mut driving_time = 0;
+            // Drive in the free time before, between and after the breaks.
+            for &(bs, be) in &gap {
+                if bs < t {
+                    bad(here, format!("a break at {bs} overlaps the work before it"));
+                }
+                driving_time += (bs.min(arrival) - t).max(0);
+                t = t.max(be);
+                taken.push((bs, be));
+            }
+            let reach = if is_end { start } else { arrival };
+            driving_time += (reach - t).max(0);
+            if driving_time < drive {
+                bad(
+                    here,
+                    format!(
+                        "{} reached at {reach}: {driving_time} free to drive, needs {drive}",
+                        what(stop, is_end)
+                    ),
+                );
+            }
+            if start < arrival || start < t {
+                bad(
+                    here,
+                    format!(
+                        "{} starts at {start}, before arriving or during a break",
+                        what(stop, is_end)
+                    ),
+                );
+            }
+            match stop {
+                Some(s) => {
+                    let st = &stops[s];
+                    if start < st.window.start || start > st.window.end {
+                        bad(
+                            here,
+                            format!("stop {s} served at {start} outside its window"),
+                        );
+                    }
+                    if depart != start + st.service {
+                        bad(
+                            here,
+                            format!("stop {s} leaves at {depart}, served at {start}"),
+                        );
+                    }
+                    load += st.demand;
+                }
+                None if !is_end => {
+                    if v.reload.is_none() {
+                        bad(here, "a reload without a reload place".into());
+                    }
+                    if load > v.capacity {
+                        bad(
+                            here,
+                            format!("a trip of {load} over capacity {}", v.capacity),
+                        );
+                    }
+                    load = 0;
+                }
+                None => {
+                    if load > v.capacity {
+                        bad(
+                            here,
+                            format!("a trip of {load} over capacity {}", v.capacity),
+                        );
+                    }
+                    if plan.end > v.shift.end {
+                        bad(here, format!("back at {} after the shift", plan.end));
+                    }
+                }
+            }
+            at = loc;
+            free = depart;
+        }
+        if visits.next().is_some() {
+            bad(here, "visits after the end".into());
+        }
+        if distance != plan.distance {
+            bad(
+                here,
+                format!("distance {} but the arcs sum to {distance}", plan.distance),
+            );
+        }
+        total += distance;
+        if !breaks_match(&v.breaks, &taken) {
+            bad(
+                here,
+                format!("breaks {taken:?} do not match {:?}", v.breaks),
+            );
+        }
+    }
+    for (s, &n) in seen.iter().enumerate() {
+        if n != 1 {
+            bad(None, format!("stop {s} served or left out {n} times"));
+        }
+    }
+    if total != solution.distance {
+        bad(
+            None,
+            format!(
+                "distance {} but the plans sum to {total}",
+                solution.distance
+            ),
+        );
+    }
+    if out.is_empty() {
+        Ok(())
+    } else {
+        Err(out)
+    }
+}
+
+fn what(stop: Option<usize>, is_end: bool) -> String {
+    match (stop, is_end) {
+        (Some(s), _) => format!("stop {s}"),
+        (None, false) => "a reload".into(),
+        (None, true) => "the end".into(),
+    }
+}
+
+/// Whether the breaks taken are the vehicle's, one each: some assignment
+/// puts each within its window with its duration.
+fn breaks_match(breaks: &[Break], taken: &[(i64, i64)]) -> bool {
+    fn assign(breaks: &[Break], used: &mut [bool], taken: &[(i64, i64)]) -> bool {
+        let Some(&(start, end)) = taken.first() else {
+            return true;
+        };
+        for (i, b) in breaks.iter().enumerate() {
+            if !used[i]
+                && end - start == b.duration
+                && start >= b.window.start
+                && start <= b.window.end
+            {
+                used[i] = true;
+                if assign(breaks, used, &taken[1..]) {
+                    return true;
+                }
+                used[i] = false;
+            }
+        }
+        false
+    }
+    taken.len() == breaks.len() && assign(breaks, &mut vec![false; breaks.len()], taken)
 }

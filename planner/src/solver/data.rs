@@ -1,6 +1,17 @@
 //! The problem flattened for the search's inner loops: one array per field.
 
+use crate::plan::{self, Group, Item};
 use crate::problem::Problem;
+
+/// In a route's node list: a stop is its index; a reload and a break are
+/// these.
+pub(super) const RELOAD_NODE: u32 = u32::MAX;
+pub(super) const BREAK_NODE: u32 = u32::MAX - 4096;
+
+#[inline]
+pub(super) fn is_stop(node: u32) -> bool {
+    node < BREAK_NODE
+}
 
 pub(super) struct VehicleData {
     pub start: u32,
@@ -12,6 +23,19 @@ pub(super) struct VehicleData {
     /// Vehicles of one class are interchangeable: an empty route of a class
     /// is tried once per stop, not once per vehicle.
     pub class: usize,
+    /// (location, duration) of the reload, if any.
+    pub reload: Option<(u32, i64)>,
+    /// Each break as a one-break [`Group`], by index into `Vehicle::breaks`.
+    pub breaks: Vec<Group>,
+    /// The order a route takes them in.
+    pub break_order: Vec<usize>,
+    /// How many stops are fixed at the head of the route.
+    pub fixed: usize,
+    /// The route the search starts from: the fixed stops with their reloads
+    /// and breaks (empty without fixed stops).
+    pub initial: Vec<u32>,
+    /// No reload, no breaks, no fixed stops: the Solomon path.
+    pub simple: bool,
 }
 
 pub(super) struct Data {
@@ -48,42 +72,91 @@ impl Data {
             }
         }
         let stops = p.stops();
+        let mut due: Vec<i64> = stops.iter().map(|s| s.window.end).collect();
         let mut vehicles: Vec<VehicleData> = Vec::new();
         let mut classes = 0;
-        for v in p.vehicles() {
-            let same = vehicles.iter().find(|w| {
-                (
-                    w.start,
-                    w.end,
-                    w.shift_start,
-                    w.shift_end,
-                    w.capacity,
-                    w.fixed_cost,
-                ) == (
-                    v.start as u32,
-                    v.end as u32,
-                    v.shift.start,
-                    v.shift.end,
-                    v.capacity,
-                    v.fixed_cost,
-                )
-            });
-            let class = match same {
-                Some(w) => w.class,
-                None => {
-                    classes += 1;
-                    classes - 1
-                }
-            };
-            vehicles.push(VehicleData {
+        for (i, v) in p.vehicles().iter().enumerate() {
+            let mut data = VehicleData {
                 start: v.start as u32,
                 end: v.end as u32,
                 shift_start: v.shift.start,
                 shift_end: v.shift.end,
                 capacity: v.capacity,
                 fixed_cost: v.fixed_cost,
-                class,
+                class: 0,
+                reload: v.reload.map(|r| (r.location as u32, r.duration)),
+                breaks: v.breaks.iter().map(Group::of).collect(),
+                break_order: plan::break_order(v),
+                fixed: v.fixed.len(),
+                initial: Vec::new(),
+                simple: v.reload.is_none() && v.breaks.is_empty() && v.fixed.is_empty(),
+            };
+            if !v.fixed.is_empty() {
+                // The search starts from the fixed stops as `schedule` lays
+                // them out. What they already break (a committed stop that
+                // will be late, the shift or a break's window overrun) is
+                // relaxed for the search, so it can plan the rest; the plan
+                // still reports it.
+                let items = plan::layout(p, i, &v.fixed);
+                let head = plan::evaluate(p, i, &items);
+                let mut breaks_seen = 0;
+                for visit in &head.visits {
+                    match *visit {
+                        crate::Visit::Stop { stop, start, .. } => {
+                            due[stop] = due[stop].max(start);
+                        }
+                        crate::Visit::Break { start, .. } => {
+                            let b = data.break_order[breaks_seen];
+                            data.breaks[b].c = data.breaks[b].c.max(start);
+                            breaks_seen += 1;
+                        }
+                        crate::Visit::Reload { .. } => {}
+                    }
+                }
+                data.shift_end = data.shift_end.max(head.end);
+                for &(_, by) in &head.over_capacity {
+                    data.capacity = data.capacity.max(v.capacity + by);
+                }
+                data.initial = items
+                    .iter()
+                    .map(|item| match *item {
+                        Item::Stop(s) => s as u32,
+                        Item::Reload => RELOAD_NODE,
+                        Item::Break(b) => BREAK_NODE + b as u32,
+                    })
+                    .collect();
+            }
+            let same = vehicles.iter().find(|w| {
+                w.fixed == 0
+                    && data.fixed == 0
+                    && (
+                        w.start,
+                        w.end,
+                        w.shift_start,
+                        w.shift_end,
+                        w.capacity,
+                        w.fixed_cost,
+                        w.reload,
+                        &w.breaks,
+                    ) == (
+                        data.start,
+                        data.end,
+                        data.shift_start,
+                        data.shift_end,
+                        data.capacity,
+                        data.fixed_cost,
+                        data.reload,
+                        &data.breaks,
+                    )
             });
+            data.class = match same {
+                Some(w) => w.class,
+                None => {
+                    classes += 1;
+                    classes - 1
+                }
+            };
+            vehicles.push(data);
         }
         let loc: Vec<u32> = stops.iter().map(|s| s.location as u32).collect();
         let depot = p.vehicles()[0].start;
@@ -111,7 +184,7 @@ impl Data {
             time,
             demand: stops.iter().map(|s| s.demand).collect(),
             ready: stops.iter().map(|s| s.window.start).collect(),
-            due: stops.iter().map(|s| s.window.end).collect(),
+            due,
             service: stops.iter().map(|s| s.service).collect(),
             from_depot: stops
                 .iter()

@@ -17,9 +17,10 @@ mod route;
 
 use std::time::{Duration, Instant};
 
+use crate::plan::Item;
 use crate::problem::{Problem, Solution};
 use crate::rng::Rng;
-use data::Data;
+use data::{is_stop, Data, BREAK_NODE, RELOAD_NODE};
 use route::{Insertion, Route};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -212,14 +213,21 @@ impl Search<'_> {
         let d = self.data;
         let n = d.loc.len();
         let mut cur = State {
-            routes: (0..d.vehicles.len()).map(|v| Route::empty(v, d)).collect(),
+            routes: (0..d.vehicles.len())
+                .map(|v| Route::initial(v, d))
+                .collect(),
             at: vec![(NONE, NONE); n],
             unassigned: Vec::new(),
             cost: 0,
         };
+        for r in 0..cur.routes.len() {
+            place(&mut cur, r);
+        }
         let mut dirty = vec![false; d.vehicles.len()];
         let mut dirty_list = Vec::new();
-        let mut loose: Vec<u32> = (0..n as u32).collect();
+        let mut loose: Vec<u32> = (0..n as u32)
+            .filter(|&c| cur.at[c as usize].0 == NONE)
+            .collect();
         loose.sort_by_key(|&s| std::cmp::Reverse(d.from_depot[s as usize]));
         self.recreate(&mut cur, &mut loose, 0, &mut dirty, &mut dirty_list);
         cur.cost = self.cost(&cur);
@@ -285,19 +293,30 @@ impl Search<'_> {
             }
             clear(&mut dirty, &mut dirty_list);
         }
-        let (routes, unassigned) = best;
-        let distance = routes_distance(d, &routes);
+        let (nodes, unassigned) = best;
+        let plans: Vec<_> = nodes
+            .iter()
+            .enumerate()
+            .map(|(v, r)| {
+                let items: Vec<Item> = r
+                    .iter()
+                    .map(|&x| match x {
+                        RELOAD_NODE => Item::Reload,
+                        x if is_stop(x) => Item::Stop(x as usize),
+                        x => Item::Break((x - BREAK_NODE) as usize),
+                    })
+                    .collect();
+                crate::plan::evaluate(problem, v, &items)
+            })
+            .collect();
+        let routes: Vec<Vec<usize>> = plans.iter().map(|p| p.stops()).collect();
+        let distance = plans.iter().map(|p| p.distance).sum();
         report(Progress {
             iterations,
             elapsed: started.elapsed(),
             best_distance: distance,
             unassigned: unassigned.len(),
         });
-        let plans = routes
-            .iter()
-            .enumerate()
-            .map(|(v, r)| crate::plan::schedule(problem, v, r))
-            .collect();
         Solution {
             routes,
             plans,
@@ -356,7 +375,21 @@ impl Search<'_> {
                 .filter(|&r| !s.routes[r].stops.is_empty())
                 .min_by_key(|&r| s.routes[r].stops.len())
                 .expect("used > 1");
-            loose.append(&mut s.routes[r].stops);
+            let route = &mut s.routes[r];
+            if route.general {
+                let lo = route.fixed_pos;
+                let mut k = 0;
+                route.stops.retain(|&x| {
+                    k += 1;
+                    let out = k > lo && is_stop(x);
+                    if out {
+                        loose.push(x);
+                    }
+                    !out
+                });
+            } else {
+                loose.append(&mut route.stops);
+            }
             dirty[r] = true;
             dirty_list.push(r);
         }
@@ -369,13 +402,34 @@ impl Search<'_> {
                 continue;
             }
             let r = r as usize;
-            let p = p as usize;
-            let len = s.routes[r].stops.len();
+            // Fixed stops stay: strings are cut from the nodes after them,
+            // and on the general path only stops leave (breaks stay between
+            // their neighbours, reloads go when their trips merge).
+            let lo = s.routes[r].fixed_pos;
+            if (p as usize) < lo {
+                continue;
+            }
+            let p = p as usize - lo;
+            let len = s.routes[r].stops.len() - lo;
             let l = ((1.0 + self.rng.unit() * max_len.min(len as f64)) as usize).clamp(1, len);
             let route = &mut s.routes[r];
             if l == len || self.rng.unit() < 0.5 {
                 let first = self.rng.between(p.saturating_sub(l - 1), p.min(len - l));
-                loose.extend(route.stops.drain(first..first + l));
+                if route.general {
+                    let (from, to) = (lo + first, lo + first + l);
+                    let mut k = 0;
+                    route.stops.retain(|&x| {
+                        let i = k;
+                        k += 1;
+                        let out = i >= from && i < to && is_stop(x);
+                        if out {
+                            loose.push(x);
+                        }
+                        !out
+                    });
+                } else {
+                    loose.extend(route.stops.drain(first..first + l));
+                }
             } else {
                 let mut m = 1;
                 while l + m < len && self.rng.unit() < 0.5 {
@@ -385,12 +439,15 @@ impl Search<'_> {
                 let first = self
                     .rng
                     .between(p.saturating_sub(span - 1), p.min(len - span));
-                let kept = first + self.rng.below(l + 1);
+                let (first, kept) = (lo + first, lo + first + self.rng.below(l + 1));
                 let mut k = 0;
                 route.stops.retain(|&x| {
                     let i = k;
                     k += 1;
-                    let out = i >= first && i < first + span && !(i >= kept && i < kept + m);
+                    let out = i >= first
+                        && i < first + span
+                        && !(i >= kept && i < kept + m)
+                        && is_stop(x);
                     if out {
                         loose.push(x);
                     }
@@ -406,7 +463,11 @@ impl Search<'_> {
         }
         let mut ok = true;
         for &r in dirty_list.iter() {
-            ok &= s.routes[r].update(d);
+            let route = &mut s.routes[r];
+            if route.general {
+                route.merge_trips(d);
+            }
+            ok &= route.update(d);
             place(s, r);
         }
         ok
@@ -462,7 +523,7 @@ impl Search<'_> {
             match best {
                 Some(b) => {
                     let r = &mut s.routes[b.route];
-                    r.stops.insert(b.position, c as u32);
+                    r.insert(d, b.position, b.how, c as u32);
                     let ok = r.update(d);
                     debug_assert!(ok, "an insertion checked feasible broke its route");
                     place(s, b.route);
@@ -515,7 +576,7 @@ impl Search<'_> {
                 } else {
                     bound
                 };
-                if let Some((position, delta)) =
+                if let Some((position, delta, how)) =
                     r.best_insertion(d, c, bound, blink_threshold, &mut self.rng)
                 {
                     let delta = if r.stops.is_empty() {
@@ -527,6 +588,7 @@ impl Search<'_> {
                         route: ri,
                         position,
                         delta,
+                        how,
                     });
                 }
             }
@@ -541,7 +603,9 @@ fn distance(s: &State) -> i64 {
 
 fn place(s: &mut State, r: usize) {
     for (p, &c) in s.routes[r].stops.iter().enumerate() {
-        s.at[c as usize] = (r as u32, p as u32);
+        if is_stop(c) {
+            s.at[c as usize] = (r as u32, p as u32);
+        }
     }
 }
 
@@ -565,33 +629,12 @@ fn clear(dirty: &mut [bool], dirty_list: &mut Vec<usize>) {
     dirty_list.clear();
 }
 
-fn snapshot(s: &State) -> (Vec<Vec<usize>>, Vec<usize>) {
-    let routes = s
-        .routes
-        .iter()
-        .map(|r| r.stops.iter().map(|&c| c as usize).collect())
-        .collect();
+/// The routes' nodes and the stops left out.
+fn snapshot(s: &State) -> (Vec<Vec<u32>>, Vec<usize>) {
+    let routes = s.routes.iter().map(|r| r.stops.clone()).collect();
     let mut unassigned: Vec<usize> = s.unassigned.iter().map(|&c| c as usize).collect();
     unassigned.sort_unstable();
     (routes, unassigned)
-}
-
-fn routes_distance(d: &Data, routes: &[Vec<usize>]) -> i64 {
-    routes
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| !r.is_empty())
-        .map(|(v, r)| {
-            let veh = &d.vehicles[v];
-            let mut prev = veh.start;
-            let mut total = 0;
-            for &c in r {
-                total += d.dist(prev, d.loc[c]);
-                prev = d.loc[c];
-            }
-            total + d.dist(prev, veh.end)
-        })
-        .sum()
 }
 
 #[cfg(test)]
