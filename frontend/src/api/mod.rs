@@ -11,6 +11,7 @@ pub mod documents;
 pub mod equipment;
 pub mod live;
 pub mod money;
+pub mod planning;
 pub mod reasons;
 pub mod receipts;
 pub mod rentals;

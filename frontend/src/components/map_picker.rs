@@ -89,24 +89,30 @@ impl Tile {
 }
 
 impl View {
-    /// The viewport's top-left corner in world pixels.
-    fn corner(&self) -> (f64, f64) {
+    /// The top-left corner of a `w` × `h` viewport in world pixels.
+    fn corner_in(&self, w: f64, h: f64) -> (f64, f64) {
         let (x, y) = to_pixel(self.lat, self.lon, self.zoom);
-        (x - WIDTH / 2.0, y - HEIGHT / 2.0)
+        (x - w / 2.0, y - h / 2.0)
     }
 
-    /// The tiles that cover the viewport (x wraps round the world; rows
-    /// beyond the poles are left out).
+    /// The tiles that cover the picker's viewport (x wraps round the world;
+    /// rows beyond the poles are left out).
+    #[cfg(test)]
     pub fn tiles(&self) -> Vec<Tile> {
-        let (left, top) = self.corner();
+        self.tiles_in(WIDTH, HEIGHT)
+    }
+
+    /// The tiles that cover a `w` × `h` viewport.
+    pub fn tiles_in(&self, w: f64, h: f64) -> Vec<Tile> {
+        let (left, top) = self.corner_in(w, h);
         let count = 1i64 << self.zoom;
         let (x0, x1) = (
             (left / TILE).floor() as i64,
-            ((left + WIDTH) / TILE).ceil() as i64,
+            ((left + w) / TILE).ceil() as i64,
         );
         let (y0, y1) = (
             (top / TILE).floor() as i64,
-            ((top + HEIGHT) / TILE).ceil() as i64,
+            ((top + h) / TILE).ceil() as i64,
         );
         let mut out = vec![];
         for ty in y0.max(0)..y1.min(count) {
@@ -124,14 +130,22 @@ impl View {
 
     /// The point under a pixel of the viewport.
     pub fn point_at(&self, px: f64, py: f64) -> (f64, f64) {
-        let (left, top) = self.corner();
+        self.point_at_in(px, py, WIDTH, HEIGHT)
+    }
+
+    pub fn point_at_in(&self, px: f64, py: f64, w: f64, h: f64) -> (f64, f64) {
+        let (left, top) = self.corner_in(w, h);
         let (lat, lon) = to_lat_lon(left + px, top + py, self.zoom);
         (lat, wrap_lon(lon))
     }
 
     /// Where a point is in the viewport (may be outside it).
     pub fn pixel_of(&self, lat: f64, lon: f64) -> (f64, f64) {
-        let (left, top) = self.corner();
+        self.pixel_of_in(lat, lon, WIDTH, HEIGHT)
+    }
+
+    pub fn pixel_of_in(&self, lat: f64, lon: f64, w: f64, h: f64) -> (f64, f64) {
+        let (left, top) = self.corner_in(w, h);
         let (x, y) = to_pixel(lat, lon, self.zoom);
         (x - left, y - top)
     }
@@ -449,19 +463,7 @@ pub fn MapPicker(p: &MapPickerProps) -> Html {
                 <div id="map-view" class="map-view" style={format!("width:{WIDTH}px;height:{HEIGHT}px")}
                     {onclick} {onmousedown} {onmousemove} onmouseup={end_drag.clone()} onmouseleave={end_drag}
                     title={t.click_hint}>
-                    { for v.tiles().into_iter().map(|tile| html! {
-                        // A tile that cannot load (offline) is hidden, not a broken image;
-                        // keyed, so that another tile is another element.
-                        <img key={format!("{}/{}/{}", v.zoom, tile.x, tile.y)} class="map-tile"
-                            src={tile.url(v.zoom)} alt="" draggable="false" loading="lazy"
-                            onerror={Callback::from(|e: Event| {
-                                if let Some(img) = e.target_dyn_into::<web_sys::Element>() {
-                                    let _ = img.set_attribute("data-broken", "true");
-                                }
-                            })}
-                            data-x={tile.x.to_string()} data-y={tile.y.to_string()}
-                            style={format!("left:{}px;top:{}px", tile.left, tile.top)} />
-                    }) }
+                    { tile_layer(&v, WIDTH, HEIGHT) }
                     if let Some(((x, y), (tx, ty))) = marker {
                         <div id="map-marker" class="map-marker" data-tile={format!("{tx}/{ty}")}
                             style={format!("left:{x}px;top:{y}px")}></div>
@@ -510,6 +512,26 @@ pub fn MapPicker(p: &MapPickerProps) -> Html {
                 <button type="button" id="map-close" class="btn btn-ghost" onclick={close} disabled={*busy}>{ t.close }</button>
             </div>
         </form>
+    }
+}
+
+/// OpenStreetMap's tiles under a `w` × `h` viewport. A tile that cannot
+/// load (offline) is hidden, not a broken image: the grid under it and
+/// whatever is drawn over it still work. Keyed, so that another tile is
+/// another element.
+pub fn tile_layer(v: &View, w: f64, h: f64) -> Html {
+    html! {
+        { for v.tiles_in(w, h).into_iter().map(|tile| html! {
+            <img key={format!("{}/{}/{}", v.zoom, tile.x, tile.y)} class="map-tile"
+                src={tile.url(v.zoom)} alt="" draggable="false" loading="lazy"
+                onerror={Callback::from(|e: Event| {
+                    if let Some(img) = e.target_dyn_into::<web_sys::Element>() {
+                        let _ = img.set_attribute("data-broken", "true");
+                    }
+                })}
+                data-x={tile.x.to_string()} data-y={tile.y.to_string()}
+                style={format!("left:{}px;top:{}px", tile.left, tile.top)} />
+        }) }
     }
 }
 

@@ -1238,6 +1238,7 @@ mod tests {
             note: None,
             call_id: None,
             route_pos: 0,
+            pinned: false,
             cash_collected: None,
             payments: vec![],
             empties_returned: None,

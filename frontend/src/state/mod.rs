@@ -13,6 +13,7 @@ pub mod documents;
 pub mod history;
 pub mod money;
 pub mod orders;
+pub mod planning;
 pub mod receipts;
 pub mod wallboard;
 
