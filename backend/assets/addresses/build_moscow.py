@@ -196,10 +196,11 @@ def short_form(kind: str, name: str) -> str:
 
 
 class Streets:
-    """OSM's street names of Moscow: folded bare name -> {kind: spelling}."""
+    """OSM's street names of Moscow: folded bare name -> {kind: (spelling,
+    full name when the kind stands inside it: "17-й проезд Марьиной Рощи")}."""
 
     def __init__(self, path: str | None):
-        self.by_name: dict[str, dict[str, str]] = collections.defaultdict(dict)
+        self.by_name: dict[str, dict[str, tuple[str, str | None]]] = collections.defaultdict(dict)
         self.enabled = path is not None
         if not path:
             return
@@ -214,22 +215,23 @@ class Streets:
                 kind, bare = parts
                 if not bare or not STREET_RE.match(bare):
                     continue
-                self.by_name[fold(bare)][kind] = bare
+                rx = dict((k, r) for k, _s, r in KIND_RE)[kind]
+                m = rx.search(name)
+                inside = bool(name[: m.start()].strip()) and bool(name[m.end():].strip())
+                self.by_name[fold(bare)][kind] = (bare, name if inside else None)
 
     def resolve(self, kind: str | None, bare: str):
-        """(kind, spelling) of a real street, or None."""
+        """(kind, spelling, full name or None) of a real street, or None."""
         if not self.enabled:
-            return (kind, bare) if kind else None
+            return (kind, bare, None) if kind else None
         known = self.by_name.get(fold(bare))
         if not known:
             return None
         if kind:
-            return (kind, known[kind]) if kind in known else None
+            return (kind, *known[kind]) if kind in known else None
         if len(known) == 1:
-            ((k, spelling),) = known.items()
-            return k, spelling
-        if "улица" in known and len(known) > 1:
-            return None
+            ((k, (spelling, full)),) = known.items()
+            return k, spelling, full
         return None
 
 
@@ -331,11 +333,13 @@ def parse_address(raw: str, streets: Streets):
     resolved = streets.resolve(kind, bare)
     if not resolved:
         return None, "street unknown" if kind else "kind of street unknown"
-    kind, bare = resolved
+    kind, bare, full = resolved
     house = parse_house(house_part)
     if not house:
         return None, "house number"
-    return (short_form(kind, bare), house), None
+    # A kind inside the name stays there, in full: "17-й проезд Марьиной
+    # Рощи", "9-я улица Соколиной Горы" (as written; "пр-д" would read as "д.").
+    return (full or short_form(kind, bare), house), None
 
 
 def read_source(source: str, rel: str) -> str | None:
