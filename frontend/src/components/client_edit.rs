@@ -327,7 +327,9 @@ pub fn AddressForm(p: &FormProps) -> Html {
     let on_no_lift = {
         let editor = p.editor.clone();
         Callback::from(move |e: Event| {
-            let on = e.target_unchecked_into::<web_sys::HtmlInputElement>().checked();
+            let on = e
+                .target_unchecked_into::<web_sys::HtmlInputElement>()
+                .checked();
             let mut next = (*editor).clone();
             if let Editing::Address(_, d) = &mut next.editing {
                 d.no_lift = on;

@@ -18,6 +18,7 @@ pub mod map_picker;
 pub mod new_client_form;
 pub mod order_form;
 pub mod orders_table;
+pub mod planning;
 pub mod receipts;
 pub mod recording;
 pub mod rentals;

@@ -44,6 +44,9 @@ pub struct OrderFormProps {
     /// Changing an order: its cancellation (the board's cancel form).
     #[prop_or_default]
     pub on_cancel_order: Callback<crate::pages::board::Op>,
+    /// A delivery window of the list taken (issue 21).
+    #[prop_or_default]
+    pub on_choose_slot: Callback<crate::state::planning::SlotChoice>,
 }
 
 fn field_error(errors: &[(String, String)], key: &str) -> Html {
@@ -183,6 +186,7 @@ pub fn OrderForm(p: &OrderFormProps) -> Html {
         "deposit_bottles",
         "deposit_reason",
         "allow_credit",
+        "slot",
     ]
     .map(String::from);
     let rest = unplaced(&d.errors, &keys);
@@ -251,6 +255,9 @@ pub fn OrderForm(p: &OrderFormProps) -> Html {
                     { field_error(&d.errors, "courier_id") }
                 </div>
             </div>
+            <super::planning::SlotsPanel view={d.slots.clone()} held={d.slot.clone().filter(|_| d.slot_matches())}
+                today={p.today} lang={p.lang} busy={d.busy} on_choose={p.on_choose_slot.clone()}
+                error={error_for(&d.errors, "slot").map(str::to_string)} />
             <label for="order-note">{ t.note }</label>
             <input id="order-note" type="text" value={d.note.clone()}
                 oninput={edit_input(OrderEdit::Note)} disabled={d.busy} />

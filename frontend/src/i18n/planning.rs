@@ -124,6 +124,7 @@ pub struct PlanningTexts {
     pub slot_chosen: &'static str,
     pub slot_hint: &'static str,
     pub slot_minutes: &'static str,
+    pub slot_taken: &'static str,
 }
 
 pub fn texts(lang: Lang) -> &'static PlanningTexts {
@@ -153,6 +154,40 @@ pub fn slot_reason_code(r: SlotReason) -> &'static str {
         SlotReason::Full => "full",
         SlotReason::NoCourier => "no_courier",
         SlotReason::NoPoint => "no_point",
+    }
+}
+
+/// A day of the windows list: "пн 07.12" / "Mon 07.12"; "сегодня" and
+/// "завтра" for those.
+pub fn day_label(lang: Lang, iso: &str, today: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    let Ok(d) = chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d") else {
+        return iso.to_string();
+    };
+    let n = d.weekday().num_days_from_monday() as usize;
+    let wd = match lang {
+        Lang::Ru => ["пн", "вт", "ср", "чт", "пт", "сб", "вс"][n],
+        Lang::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][n],
+    };
+    let rel = match ((d - today).num_days(), lang) {
+        (0, Lang::Ru) => Some("сегодня"),
+        (1, Lang::Ru) => Some("завтра"),
+        (0, Lang::En) => Some("today"),
+        (1, Lang::En) => Some("tomorrow"),
+        _ => None,
+    };
+    let date = format!("{wd} {:02}.{:02}", d.day(), d.month());
+    match rel {
+        Some(r) => format!("{r}, {date}"),
+        None => date,
+    }
+}
+
+/// "была 3-й" / "was #3": a stop's place on a route before the plan.
+pub fn was_pos(lang: Lang, pos: u32) -> String {
+    match lang {
+        Lang::Ru => format!("была {pos}-й"),
+        Lang::En => format!("was #{pos}"),
     }
 }
 
@@ -354,6 +389,7 @@ static RU: PlanningTexts = PlanningTexts {
     slot_chosen: "выбрано",
     slot_hint: "Выберите окно: дата, окно и курьер заполнятся сами.",
     slot_minutes: "мин",
+    slot_taken: "Окно уже занято",
 };
 
 static EN: PlanningTexts = PlanningTexts {
@@ -467,6 +503,7 @@ static EN: PlanningTexts = PlanningTexts {
     slot_chosen: "chosen",
     slot_hint: "Choose a window: the date, window and courier fill in.",
     slot_minutes: "min",
+    slot_taken: "The window was taken",
 };
 
 #[cfg(test)]
@@ -487,5 +524,10 @@ mod tests {
         assert_eq!(stops(Lang::Ru, 2), "2 точки");
         assert_eq!(applied(Lang::Ru, 1), "Маршруты обновлены: 1 точка");
         assert_eq!(late_by(Lang::Ru, 25), "опоздание 25 мин");
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 6).expect("date");
+        assert_eq!(day_label(Lang::Ru, "2026-12-07", today), "завтра, пн 07.12");
+        assert_eq!(day_label(Lang::Ru, "2026-12-09", today), "ср 09.12");
+        assert_eq!(day_label(Lang::En, "2026-12-06", today), "today, Sun 06.12");
+        assert_eq!(was_pos(Lang::Ru, 3), "была 3-й");
     }
 }

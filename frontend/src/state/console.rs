@@ -21,6 +21,8 @@ use rodnik_shared::{ClientKind, Money, TimeWindow};
 use serde::{Deserialize, Serialize};
 use yew::prelude::*;
 
+use super::planning::{ChosenSlot, SlotChoice, SlotKey, SlotsView};
+
 /// `(field, message)`; the field uses the API's names (`addresses[0].text`).
 pub type FieldErrors = Vec<(String, String)>;
 
@@ -271,6 +273,20 @@ pub struct OrderDraft {
     /// Changing an open order of the client (`created` is that order), not
     /// taking a new one.
     pub changing: bool,
+    /// The delivery windows offered for this order (issue 21).
+    #[serde(skip)]
+    pub slots: SlotsView,
+    /// Bumped to ask for the windows again (a slot taken meanwhile).
+    #[serde(skip)]
+    pub slots_nonce: u32,
+    /// The slot the form took (chosen, or the best preselected): saving it
+    /// asks the server to check it again (`slot_check`).
+    #[serde(default)]
+    pub slot: Option<ChosenSlot>,
+    /// The operator chose the date, window or courier (by hand or a
+    /// slot): the best is no longer preselected over it.
+    #[serde(default)]
+    pub picked: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -340,6 +356,8 @@ impl OrderDraft {
                 .unwrap_or_default(),
             created: Some(Box::new(o.clone())),
             changing: true,
+            // The order's window and courier are the operator's already.
+            picked: true,
             ..Default::default()
         }
     }
@@ -400,9 +418,18 @@ impl OrderDraft {
             OrderEdit::Qty(p, n) => {
                 self.qty.insert(p, n.min(rodnik_shared::Qty::MAX));
             }
-            OrderEdit::Date(v) => self.date = v,
-            OrderEdit::Window(v) => self.window = v,
-            OrderEdit::Courier(v) => self.courier_id = v,
+            OrderEdit::Date(v) => {
+                self.date = v;
+                self.picked = true;
+            }
+            OrderEdit::Window(v) => {
+                self.window = v;
+                self.picked = true;
+            }
+            OrderEdit::Courier(v) => {
+                self.courier_id = v;
+                self.picked = true;
+            }
             OrderEdit::Note(v) => self.note = v,
             OrderEdit::Deposit(v) => {
                 self.deposit = v;
@@ -411,9 +438,69 @@ impl OrderDraft {
             OrderEdit::DepositReason(v) => self.deposit_reason = v,
             OrderEdit::AllowCredit(v) => self.allow_credit = v,
         }
-        self.errors.retain(|(f, _)| !field_matches(field, f));
+        self.errors
+            .retain(|(f, _)| !field_matches(field, f) && f != "slot");
         self.key.clear();
         self.dirty = true;
+    }
+
+    /// What to ask `GET /api/slots` for this draft, if enough is known.
+    pub fn slot_key(
+        &self,
+        client_id: &str,
+        products: &[Product],
+        today: NaiveDate,
+    ) -> Option<SlotKey> {
+        SlotKey::for_order(
+            client_id,
+            &self.address_id,
+            self.returnable(products),
+            !self.lines(products).is_empty(),
+            &self.date,
+            today,
+            self.created.as_ref().map(|o| o.id.as_str()),
+        )
+    }
+
+    /// The form holds the slot it took: saving asks for `slot_check`.
+    pub fn slot_matches(&self) -> bool {
+        self.slot.as_ref().is_some_and(|s| {
+            s.date == self.date && s.window == self.window && s.courier_id == self.courier_id
+        })
+    }
+
+    /// Takes a slot: its date, window and courier.
+    fn take_slot(&mut self, s: ChosenSlot) {
+        self.date = s.date.clone();
+        self.window = s.window.clone();
+        self.courier_id = s.courier_id.clone();
+        self.errors.retain(|(f, _)| {
+            !["delivery_date", "window", "courier_id", "slot"]
+                .iter()
+                .any(|k| field_matches(k, f))
+        });
+        self.key.clear();
+        self.slot = Some(s);
+    }
+
+    /// The windows answered for `key` (ignored when no longer asked); the
+    /// best is preselected unless the operator chose already.
+    fn slots_answered(&mut self, key: SlotKey, answer: Result<rodnik_shared::api::Slots, String>) {
+        if self.slots.key() != Some(&key) {
+            return;
+        }
+        match answer {
+            Ok(slots) => {
+                let best = super::planning::best(&slots);
+                self.slots = SlotsView::Ready(key, slots);
+                if let Some(b) = best.filter(|_| !self.picked && !self.changing) {
+                    if !(self.slot_matches() && self.slot.as_ref() == Some(&b.chosen())) {
+                        self.take_slot(b.chosen());
+                    }
+                }
+            }
+            Err(e) => self.slots = SlotsView::Failed(key, e),
+        }
     }
 
     /// Lines in catalogue order.
@@ -555,7 +642,7 @@ impl OrderDraft {
             deposit_bottles: self.deposit,
             deposit_reason: self.deposit_reason_input(),
             allow_credit: self.allow_credit,
-            slot_check: false,
+            slot_check: self.slot_matches(),
         }
     }
 
@@ -571,7 +658,7 @@ impl OrderDraft {
             deposit_bottles: self.deposit,
             deposit_reason: self.deposit_reason_input(),
             pinned: None,
-            slot_check: false,
+            slot_check: self.slot_matches(),
             expected_version: Some(version),
         }
     }
@@ -781,6 +868,14 @@ pub enum ConsoleAction {
     ConfirmDuplicate,
     /// The card of the client that was on screen before a reload.
     Restored(Box<ClientCard>),
+    /// The order form's windows are being asked for `key`.
+    SlotsAsked(SlotKey),
+    /// The answer for `key` (or why there is none).
+    SlotsLoaded(SlotKey, Result<rodnik_shared::api::Slots, String>),
+    /// The operator chose a window of the list.
+    ChooseSlot(Box<SlotChoice>),
+    /// 409 `slot_taken`: the server's message; the windows are asked again.
+    SlotTaken(String),
     /// That client is gone (or unreadable).
     RestoreFailed,
 }
@@ -1176,6 +1271,36 @@ impl Reducible for ConsoleState {
             ConsoleAction::ConfirmDuplicate => {
                 s.client_draft.busy = false;
                 s.client_draft.confirm = true;
+            }
+            ConsoleAction::SlotsAsked(key) => {
+                if s.order.slots.key() == Some(&key)
+                    && !matches!(s.order.slots, SlotsView::Failed(..))
+                {
+                    return self;
+                }
+                s.order.slots = SlotsView::Loading(key);
+            }
+            ConsoleAction::SlotsLoaded(key, answer) => {
+                if s.order.slots.key() != Some(&key) {
+                    return self;
+                }
+                s.order.slots_answered(key, answer);
+            }
+            ConsoleAction::ChooseSlot(c) => {
+                if !c.feasible {
+                    return self;
+                }
+                s.order.take_slot(c.chosen());
+                s.order.picked = true;
+                s.order.dirty = true;
+            }
+            ConsoleAction::SlotTaken(message) => {
+                s.order.busy = false;
+                s.order.errors = vec![("slot".into(), message)];
+                // The same body again would get the same answer.
+                s.order.key.clear();
+                s.order.slots = SlotsView::None;
+                s.order.slots_nonce += 1;
             }
             ConsoleAction::RestoreFailed => {
                 if s.restoring.take().is_none() {

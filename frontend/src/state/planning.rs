@@ -495,6 +495,25 @@ pub fn ranked(slots: &Slots) -> Vec<SlotChoice> {
     all
 }
 
+/// The order form's windows: asked, answered, or refused.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum SlotsView {
+    #[default]
+    None,
+    Loading(SlotKey),
+    Ready(SlotKey, Slots),
+    Failed(SlotKey, String),
+}
+
+impl SlotsView {
+    pub fn key(&self) -> Option<&SlotKey> {
+        match self {
+            SlotsView::None => None,
+            SlotsView::Loading(k) | SlotsView::Ready(k, _) | SlotsView::Failed(k, _) => Some(k),
+        }
+    }
+}
+
 /// The server's best slot, if any.
 pub fn best(slots: &Slots) -> Option<SlotChoice> {
     ranked(slots).into_iter().find(|c| c.best)

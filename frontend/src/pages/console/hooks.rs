@@ -22,6 +22,8 @@ use crate::state::AppHandle;
 type State = UseReducerHandle<ConsoleState>;
 
 const SIMILAR_DEBOUNCE_MS: u32 = 300;
+/// The order form's windows are asked this long after the last change.
+const SLOTS_DEBOUNCE_MS: u32 = 400;
 
 /// Products and couriers, once.
 #[hook]
@@ -240,4 +242,33 @@ pub fn use_shortcuts(
             move || drop(listener)
         });
     }
+}
+
+/// The order form's delivery windows (issue 21): asked a moment after the
+/// client, address, bottles or date last changed (and again after a slot
+/// was taken meanwhile).
+#[hook]
+pub fn use_slots(state: &State, catalogue: &UseStateHandle<Catalogue>, token: &str) {
+    let key = state.card().and_then(|c| {
+        state
+            .order
+            .slot_key(&c.client.id, &catalogue.products, state.today)
+    });
+    let nonce = state.order.slots_nonce;
+    let (dispatcher, token) = (state.dispatcher(), token.to_string());
+    use_effect_with((key, nonce), move |(key, _)| {
+        let timer = key.clone().map(|key| {
+            Timeout::new(SLOTS_DEBOUNCE_MS, move || {
+                dispatcher.dispatch(ConsoleAction::SlotsAsked(key.clone()));
+                spawn_local(async move {
+                    let answer = Api::with_token(&token)
+                        .slots(&key)
+                        .await
+                        .map_err(|e| e.message());
+                    dispatcher.dispatch(ConsoleAction::SlotsLoaded(key, answer));
+                });
+            })
+        });
+        move || drop(timer)
+    });
 }

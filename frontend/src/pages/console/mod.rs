@@ -62,6 +62,7 @@ pub fn Console() -> Html {
     hooks::use_drafts(&state, &token, saved_key);
     hooks::use_similar_check(&state, &app, &token);
     hooks::use_focus_order(&state, &repeat_ref, &first_qty_ref);
+    hooks::use_slots(&state, &catalogue, &token);
     let live = hooks::use_call_feed(&state, &app, &token);
 
     let pick = submit::pick(state.clone(), app.clone(), token.clone());

@@ -107,6 +107,10 @@ pub fn order_panel(
                 let d = state.dispatcher();
                 Callback::from(move |_| d.dispatch(ConsoleAction::StopChanging))
             };
+            let on_choose_slot = {
+                let d = state.dispatcher();
+                Callback::from(move |c| d.dispatch(ConsoleAction::ChooseSlot(Box::new(c))))
+            };
             html! {
                 <OrderForm card={card.clone()} draft={state.order.clone()}
                     products={catalogue.products.clone()} couriers={catalogue.couriers.clone()}
@@ -115,7 +119,7 @@ pub fn order_panel(
                     bottles={catalogue.bottles.clone()}
                     {on_edit} on_repeat={repeat.clone()} on_submit={submit_order.clone()}
                     repeat_ref={repeat_ref.clone()} first_qty_ref={first_qty_ref.clone()}
-                    {on_stop_changing} on_cancel_order={cancel_order.clone()} />
+                    {on_stop_changing} on_cancel_order={cancel_order.clone()} {on_choose_slot} />
             }
         }
         None => html! { <p class="hint muted shortcuts">{ t.shortcuts }</p> },

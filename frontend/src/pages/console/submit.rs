@@ -305,6 +305,12 @@ async fn save_and_dispatch(
             }
             return;
         }
+        Err(e) if e.code() == Some("slot_taken") => {
+            // Another order took the window meanwhile: the message names the
+            // next best; the windows are asked again, the typing stays.
+            dispatcher.dispatch(ConsoleAction::SlotTaken(e.message()));
+            return;
+        }
         Err(e) => return fail(app, dispatcher, e, ConsoleAction::OrderFailed),
     };
     dispatcher.dispatch(ConsoleAction::OrderCreated(Box::new(order.clone())));
