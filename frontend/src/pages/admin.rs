@@ -25,6 +25,8 @@ enum Tab {
     Telephony,
     /// The company's requisites for documents (issue 20; admins).
     Company,
+    /// Route planning (issue 21; managers and admins).
+    Planning,
 }
 
 impl Tab {
@@ -38,6 +40,7 @@ impl Tab {
             Tab::Orders => "orders",
             Tab::Telephony => "telephony",
             Tab::Company => "company",
+            Tab::Planning => "planning",
         }
     }
 
@@ -51,6 +54,7 @@ impl Tab {
             "orders" => Some(Tab::Orders),
             "telephony" => Some(Tab::Telephony),
             "company" => Some(Tab::Company),
+            "planning" => Some(Tab::Planning),
             _ => None,
         }
     }
@@ -75,6 +79,7 @@ pub fn Admin() -> Html {
             Tab::Equipment,
             Tab::Wallboards,
             Tab::Orders,
+            Tab::Planning,
             Tab::Telephony,
             Tab::Company,
         ]
@@ -85,6 +90,7 @@ pub fn Admin() -> Html {
             Tab::Equipment,
             Tab::Wallboards,
             Tab::Orders,
+            Tab::Planning,
         ]
     };
     let tab = {
@@ -107,6 +113,7 @@ pub fn Admin() -> Html {
             crate::i18n::Lang::Ru => "Телефония",
         },
         Tab::Company => crate::i18n::documents::texts(app.lang).company_tab,
+        Tab::Planning => crate::i18n::planning::texts(app.lang).tab,
     };
     let buttons = tabs.iter().map(|&which| {
         let onclick = {
@@ -149,6 +156,7 @@ pub fn Admin() -> Html {
             { panel(Tab::Equipment, html! { <EquipmentPanel /> }) }
             { panel(Tab::Wallboards, html! { <WallboardLinks /> }) }
             { panel(Tab::Orders, html! { <div class="orders-settings"><OrderSettingsPanel /><BottleSettingsPanel /><SanitationSettingsPanel /><ReasonsPanel /></div> }) }
+            { panel(Tab::Planning, html! { <crate::components::planning::PlanningSettingsPanel /> }) }
             if admin {
                 { panel(Tab::Telephony, html! { <TelephonySettings /> }) }
                 { panel(Tab::Company, html! { <crate::components::admin::CompanySettingsPanel /> }) }

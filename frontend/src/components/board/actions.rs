@@ -30,6 +30,7 @@ pub struct ActionsProps {
 pub fn ActionsPanel(p: &ActionsProps) -> Html {
     let lang = p.lang;
     let bt = texts(lang);
+    let pt = crate::i18n::planning::texts(lang);
     let o = &p.order;
     // What the order allows is the shared domain's answer, as on the server.
     let open = o.state.is_open();
@@ -166,6 +167,14 @@ pub fn ActionsPanel(p: &ActionsProps) -> Html {
                             onclick={up.map(&op_button).unwrap_or_default()}>{ format!("↑ {}", bt.move_up) }</button>
                         <button id="act-down" type="button" class="btn" disabled={p.busy || down.is_none()}
                             onclick={down.map(&op_button).unwrap_or_default()}>{ format!("↓ {}", bt.move_down) }</button>
+                    }
+                    if o.state == OrderState::Delivery || o.courier_id.is_some() {
+                        <button id="act-pin" type="button" class={classes!("btn", o.pinned.then_some("pinned"))}
+                            disabled={p.busy || o.courier_id.is_none()} data-pinned={o.pinned.to_string()}
+                            title={pt.pinned}
+                            onclick={op_button(Op::Pin { id: id.clone(), version, pinned: !o.pinned })}>
+                            { if o.pinned { format!("📌 {}", pt.unpin) } else { format!("📌 {}", pt.pin) } }
+                        </button>
                     }
                     if can_recall {
                         <button id="act-recall" type="button" class="btn" disabled={p.busy}

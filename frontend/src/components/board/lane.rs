@@ -11,6 +11,7 @@ use crate::i18n::board::{stops, texts};
 use crate::i18n::{state_label, Lang};
 use crate::state::board::Lane;
 use crate::state::orders::needs_new_date;
+use crate::state::planning::{EtaFlag, EtaMark};
 
 /// Where a dragged order was dropped.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +31,9 @@ pub struct LaneProps {
     pub on_select: Callback<Option<String>>,
     pub on_drag: Callback<String>,
     pub on_drop: Callback<DropAt>,
+    /// The stops' expected arrivals (issue 21), by order id.
+    #[prop_or_default]
+    pub etas: std::rc::Rc<std::collections::HashMap<String, EtaMark>>,
 }
 
 #[function_component]
@@ -82,6 +86,7 @@ pub fn LaneView(p: &LaneProps) -> Html {
     let card = |o: &Order, pos: Option<usize>| {
         html! {
             <Card key={o.id.clone()} order={o.clone()} {pos} lang={p.lang}
+                eta={p.etas.get(&o.id).cloned()}
                 selected={p.selected.as_deref() == Some(o.id.as_str())}
                 touched={p.touched.contains(&o.id)}
                 on_select={p.on_select.clone()} on_drag={p.on_drag.clone()} />
@@ -146,6 +151,7 @@ struct CardProps {
     touched: bool,
     on_select: Callback<Option<String>>,
     on_drag: Callback<String>,
+    eta: Option<EtaMark>,
 }
 
 #[function_component]
@@ -177,12 +183,16 @@ fn Card(p: &CardProps) -> Html {
         })
     };
     let draggable = o.state.is_open();
+    let pt = crate::i18n::planning::texts(p.lang);
     let last_attempt = o.attempts.last();
     html! {
         <li key={format!("{}@{}", o.id, o.version)}
             class={classes!("stop", o.state.as_str(), p.selected.then_some("selected"),
                 p.touched.then_some("touched"), failed.then_some("failed"))}
             data-id={o.id.clone()} data-number={o.number.to_string()} data-state={o.state.as_str()}
+            data-pinned={o.pinned.to_string()}
+            data-eta={p.eta.as_ref().and_then(|e| e.eta.clone()).unwrap_or_default()}
+            data-eta-flag={p.eta.as_ref().map(|e| e.flag.code()).unwrap_or_default()}
             tabindex="0" draggable={draggable.to_string()} {onclick} {onkeydown} {ondragstart}>
             <div class="card-top">
                 if let Some(pos) = p.pos {
@@ -193,7 +203,13 @@ fn Card(p: &CardProps) -> Html {
                 if o.state != OrderState::New {
                     <span class={classes!("badge", o.state.as_str())}>{ state_label(p.lang, o.state) }</span>
                 }
+                if o.pinned {
+                    <span class="pin" title={pt.pinned} aria-label={pt.pinned}>{ "📌" }</span>
+                }
             </div>
+            if let Some(e) = &p.eta {
+                { eta_line(p.lang, e) }
+            }
             <div class="card-client" title={o.client_name.clone()}>{ o.client_name.clone() }</div>
             <div class="card-address" title={o.address.text.clone()}>{ o.address.text.clone() }</div>
             <div class="card-goods">
@@ -206,5 +222,26 @@ fn Card(p: &CardProps) -> Html {
                 <div class="card-failed">{ format!("{}: {}", bt.failed, a.reason) }</div>
             }
         </li>
+    }
+}
+
+/// "≈ 10:40", flagged at risk or late (issue 21).
+fn eta_line(lang: Lang, e: &EtaMark) -> Html {
+    let pt = crate::i18n::planning::texts(lang);
+    let Some(at) = &e.eta else {
+        return html! {};
+    };
+    let (class, note) = match e.flag {
+        EtaFlag::OnTime => ("on-time", String::new()),
+        EtaFlag::AtRisk => ("at-risk", pt.at_risk.to_string()),
+        EtaFlag::Late => ("late", crate::i18n::planning::late_by(lang, e.late_minutes)),
+    };
+    html! {
+        <div class={classes!("card-eta", class)} title={format!("{} ≈ {at}", pt.eta)}>
+            <span class="eta-time">{ format!("≈ {at}") }</span>
+            if !note.is_empty() {
+                <span class="eta-flag">{ note }</span>
+            }
+        </div>
     }
 }

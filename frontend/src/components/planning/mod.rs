@@ -3,8 +3,13 @@
 //! progress, preview and map, the order form's delivery windows, and the
 //! expected arrivals' refresh.
 
+pub mod etas;
+mod optimise;
 mod route_map;
+mod settings;
 mod slots;
 
+pub use optimise::OptimiseDialog;
 pub use route_map::RouteMap;
+pub use settings::PlanningSettingsPanel;
 pub use slots::SlotsPanel;

@@ -13,13 +13,16 @@ mod toolbar;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use rodnik_shared::api::User;
+use rodnik_shared::api::{Eta, User};
 use rodnik_shared::TimeWindow;
 use yew::prelude::*;
 
 use crate::components::board::{ActionsPanel, LaneView, MissedCalls, NeedsDate};
+use crate::components::planning::etas::{signature, use_refresh};
+use crate::components::planning::OptimiseDialog;
 use crate::i18n::board::texts;
 use crate::state::board::{lanes, needing_date, CallsAction, CallsState};
+use crate::state::planning::merge_etas;
 use crate::state::{use_app, OrdersAction, OrdersState};
 
 /// What a dispatcher asks of the server from the board.
@@ -60,6 +63,12 @@ pub enum Op {
     CalledBack {
         call_id: String,
     },
+    /// Keep the stop with its courier when the day is optimised (or not).
+    Pin {
+        id: String,
+        version: i64,
+        pinned: bool,
+    },
 }
 
 impl Op {
@@ -69,7 +78,8 @@ impl Op {
             | Op::Dispatch { id, .. }
             | Op::Reschedule { id, .. }
             | Op::Recall { id, .. }
-            | Op::Cancel { id, .. } => Some(id),
+            | Op::Cancel { id, .. }
+            | Op::Pin { id, .. } => Some(id),
             Op::Route { .. } | Op::CalledBack { .. } => None,
         }
     }
@@ -127,9 +137,35 @@ pub fn Board() -> Html {
         })
     };
     let run = ops::runner(&orders, &calls, &app, &token, &busy, &notice, &selected);
+    let optimising = use_state(|| false);
+    // The day's expected arrivals (issue 21): asked again when the day's
+    // orders change (the live channel) and every minute.
+    let etas = use_state(|| (String::new(), Vec::<Eta>::new()));
+    {
+        let day = date_ref.borrow().clone();
+        let sig = signature(orders.orders.iter().filter(|o| o.delivery_date == day));
+        let (etas, token, date_ref) = (etas.setter(), token.clone(), date_ref.clone());
+        use_refresh(
+            (day, sig),
+            Callback::from(move |_: ()| {
+                let (etas, token, day) = (etas.clone(), token.clone(), date_ref.borrow().clone());
+                yew::platform::spawn_local(async move {
+                    // No answer keeps the last one on screen.
+                    if let Ok(list) = crate::api::Api::with_token(&token).etas(Some(&day)).await {
+                        etas.set((day, list));
+                    }
+                });
+            }),
+        );
+    }
 
     let date = date_ref.borrow().clone();
     let all_lanes = lanes(&orders, &couriers, *show_cancelled);
+    let marks = std::rc::Rc::new(if etas.0 == date {
+        merge_etas(&orders.orders, &etas.1)
+    } else {
+        Default::default()
+    });
     let failed = needing_date(&orders);
     let selected_order = selected.as_ref().and_then(|id| orders.get(id)).cloned();
     // The route the selected order is on, when it is on this day's board.
@@ -171,6 +207,10 @@ pub fn Board() -> Html {
         live,
         set_date: &set_date,
         reload: &reload,
+        on_optimise: &{
+            let optimising = optimising.clone();
+            Callback::from(move |_: ()| optimising.set(true))
+        },
     });
 
     html! {
@@ -183,7 +223,7 @@ pub fn Board() -> Html {
                 <div id="lanes" class="lanes" aria-busy={orders.loading.to_string()}>
                     { for all_lanes.into_iter().map(|lane| html! {
                         <LaneView key={lane.courier_id.clone().unwrap_or_default()}
-                            lane={lane.clone()} {lang}
+                            lane={lane.clone()} {lang} etas={marks.clone()}
                             selected={(*selected).clone()}
                             touched={orders.touched.clone()}
                             on_select={on_select.clone()} on_drag={on_drag.clone()}
@@ -209,6 +249,12 @@ pub fn Board() -> Html {
                     <MissedCalls calls={(*calls).clone()} {lang} busy={*busy} on_op={run.clone()} />
                 </aside>
             </div>
+            if *optimising {
+                <OptimiseDialog date={date.clone()} couriers={(*couriers).clone()}
+                    orders={std::rc::Rc::new(orders.orders.clone())} token={token.clone()} {lang}
+                    on_close={{ let o = optimising.clone(); Callback::from(move |_| o.set(false)) }}
+                    on_accepted={reload.clone()} />
+            }
         </section>
     }
 }

@@ -200,5 +200,17 @@ pub async fn perform(api: &Api, op: &Op) -> Result<Done, ApiError> {
             api.put_route(&req).await.map(|r| Done::Orders(r.stops))
         }
         Op::CalledBack { call_id } => api.mark_called_back(call_id).await.map(Done::Call),
+        Op::Pin {
+            id,
+            version,
+            pinned,
+        } => {
+            let patch = PatchOrder {
+                pinned: Some(*pinned),
+                expected_version: Some(*version),
+                ..Default::default()
+            };
+            api.patch_order(id, &patch).await.map(one)
+        }
     }
 }

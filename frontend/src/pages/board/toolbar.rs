@@ -20,6 +20,8 @@ pub struct Toolbar<'a> {
     pub live: LiveStatus,
     pub set_date: &'a Callback<String>,
     pub reload: &'a Callback<()>,
+    /// "Оптимизировать день" (issue 21).
+    pub on_optimise: &'a Callback<()>,
 }
 
 pub fn toolbar(p: Toolbar) -> Html {
@@ -57,6 +59,11 @@ pub fn toolbar(p: Toolbar) -> Html {
         let reload = p.reload.clone();
         Callback::from(move |_: MouseEvent| reload.emit(()))
     };
+    let optimise = {
+        let on = p.on_optimise.clone();
+        Callback::from(move |_: MouseEvent| on.emit(()))
+    };
+    let pt = crate::i18n::planning::texts(lang);
     html! {
         <div class="toolbar">
             <div class="title">
@@ -78,6 +85,9 @@ pub fn toolbar(p: Toolbar) -> Html {
             { summary(lang, &orders, "board-summary",
                 html! { <span class="sum" id="board-sum">{ crate::money::text(lang, orders.total()) }</span> }) }
             <div class="toolbar-right">
+                <button id="plan-open" type="button" class="btn btn-primary" onclick={optimise}>
+                    { pt.optimise }
+                </button>
                 <label class="check">
                     <input id="board-show-cancelled" type="checkbox" checked={**show_cancelled}
                         onchange={toggle_cancelled} />
