@@ -283,8 +283,13 @@ fn progress_is_reported_and_a_stop_is_honoured() {
 #[test]
 #[ignore = "30 s, run in release"]
 fn a_day_of_1500_stops_for_20_couriers_with_reloads_and_breaks() {
-    let (matrix, stops) = city(1500, 20000.0, 7);
-    let p = Problem::new(matrix, stops, vec![courier(60); 20]).unwrap();
+    // 75 stops a courier, about 190 bottles in vans of 100: two or three
+    // trips each.
+    let (matrix, mut stops) = city(1500, 10000.0, 7);
+    for s in &mut stops {
+        s.service = 240;
+    }
+    let p = Problem::new(matrix, stops, vec![courier(100); 20]).unwrap();
     let started = Instant::now();
     let settings = Settings::for_problem(&p, Budget::Time(Duration::from_secs(30)), 1);
     let s = solve(&p, &settings);

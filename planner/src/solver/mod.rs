@@ -178,6 +178,14 @@ pub fn solve_with(
         blink_threshold: (BLINK * u64::MAX as f64) as u64,
         seen_class: vec![false; data.classes],
         near: vec![false; data.vehicles.len()],
+        memo: data.vehicles.iter().any(|v| !v.simple),
+        failed: if data.vehicles.iter().any(|v| !v.simple) {
+            vec![u64::MAX; data.loc.len() * data.vehicles.len()]
+        } else {
+            Vec::new()
+        },
+        scanned: Vec::new(),
+        next_version: data.vehicles.len() as u64,
         data: &data,
     };
     search.run(problem, settings, started, progress)
@@ -200,6 +208,13 @@ struct Search<'a> {
     seen_class: Vec<bool>,
     /// Routes near the stop being placed (granular recreate).
     near: Vec<bool>,
+    /// With the product's constraints (not on the Solomon path, whose
+    /// random stream this would change): `failed[stop * routes + route]` is
+    /// the version of the route the stop last found no place in.
+    memo: bool,
+    failed: Vec<u64>,
+    scanned: Vec<usize>,
+    next_version: u64,
 }
 
 impl Search<'_> {
@@ -463,7 +478,9 @@ impl Search<'_> {
         }
         let mut ok = true;
         for &r in dirty_list.iter() {
+            let version = self.fresh();
             let route = &mut s.routes[r];
+            route.version = version;
             if route.general {
                 route.merge_trips(d);
             }
@@ -522,7 +539,9 @@ impl Search<'_> {
             };
             match best {
                 Some(b) => {
+                    let version = self.fresh();
                     let r = &mut s.routes[b.route];
+                    r.version = version;
                     r.insert(d, b.position, b.how, c as u32);
                     let ok = r.update(d);
                     debug_assert!(ok, "an insertion checked feasible broke its route");
@@ -555,9 +574,21 @@ impl Search<'_> {
         // class are not interchangeable for it.
         let granular = granular && pins.is_empty();
         {
+            let memo = if self.memo {
+                c * s.routes.len()
+            } else {
+                usize::MAX
+            };
+            self.scanned.clear();
             for (ri, r) in s.routes.iter().enumerate() {
                 if granular && !r.stops.is_empty() && !self.near[ri] {
                     continue;
+                }
+                if memo != usize::MAX {
+                    if self.failed[memo + ri] == r.version {
+                        continue;
+                    }
+                    self.scanned.push(ri);
                 }
                 if !pins.is_empty() {
                     if !pins.contains(&r.vehicle) {
@@ -592,8 +623,20 @@ impl Search<'_> {
                     });
                 }
             }
+            if best.is_none() && memo != usize::MAX {
+                // No route scanned can take it as it is now.
+                for &ri in &self.scanned {
+                    self.failed[memo + ri] = s.routes[ri].version;
+                }
+            }
         }
         best
+    }
+
+    /// A new route version (see `Route::version`).
+    fn fresh(&mut self) -> u64 {
+        self.next_version += 1;
+        self.next_version
     }
 }
 

@@ -45,6 +45,9 @@ pub(super) struct Route {
     /// Stops go after this position (the last fixed stop's).
     pub fixed_pos: usize,
     pub n_stops: usize,
+    /// Changes with the route's content (set by the search after each
+    /// change): a stop that did not fit a version need not try it again.
+    pub version: u64,
 }
 
 impl Clone for Route {
@@ -67,6 +70,7 @@ impl Clone for Route {
             stops_before: self.stops_before.clone(),
             fixed_pos: self.fixed_pos,
             n_stops: self.n_stops,
+            version: self.version,
         }
     }
 
@@ -91,6 +95,7 @@ impl Clone for Route {
         }
         self.fixed_pos = other.fixed_pos;
         self.n_stops = other.n_stops;
+        self.version = other.version;
     }
 }
 
@@ -141,6 +146,7 @@ impl Route {
             stops_before: Vec::new(),
             fixed_pos: 0,
             n_stops: 0,
+            version: vehicle as u64,
         };
         r.update(d);
         r
@@ -541,11 +547,16 @@ impl Route {
         let (r, reload_time) = v.reload.unwrap_or((0, 0));
         let mut best = None;
         for p in self.fixed_pos..=self.stops.len() {
+            let (leave, group) = (self.dep[p], self.g1[p]);
+            // Departures only grow along the route: past the stop's due time
+            // no place can serve it.
+            if leave > due {
+                break;
+            }
             if blink_threshold > 0 && rng.next_u64() < blink_threshold {
                 continue;
             }
             let (a, b) = (self.locs[p], self.nloc[p + 1]);
-            let (leave, group) = (self.dep[p], self.g1[p]);
             let (lat_door, lat_leave) = (self.latest[p + 1], self.lat_dep[p + 1]);
             let base = d.dist(a, b);
             if self.trip_load[p] + demand <= v.capacity {
