@@ -2006,4 +2006,159 @@ mod tests {
         d.changing = true;
         assert_eq!(hold(&d), None);
     }
+
+    fn slots_for(date: &str, best_window: usize, courier: &str) -> rodnik_shared::api::Slots {
+        use rodnik_shared::api::{SlotDay, SlotWindow, Slots};
+        let w = |from: &str, to: &str, feasible: bool, minutes: u32| SlotWindow {
+            from: from.into(),
+            to: to.into(),
+            feasible,
+            courier_id: feasible.then(|| courier.to_string()),
+            courier_name: feasible.then(|| format!("{courier} name")),
+            added_minutes: feasible.then_some(minutes),
+            added_km: None,
+            eta: feasible.then(|| "14:10".to_string()),
+            reason: (!feasible).then_some(rodnik_shared::api::SlotReason::Full),
+        };
+        Slots {
+            days: vec![SlotDay {
+                date: date.into(),
+                windows: vec![
+                    w("09:00", "13:00", true, 25),
+                    w("13:00", "18:00", true, 8),
+                    w("18:00", "21:00", false, 0),
+                ],
+                best: Some(best_window),
+            }],
+        }
+    }
+
+    #[test]
+    fn the_best_slot_is_preselected_and_saved_with_a_check_until_the_operator_chooses() {
+        let products = vec![product("water", 25000)];
+        let today = day("2025-11-27");
+        let s = Rc::new(ConsoleState::new(today));
+        // The last order: window 13-18 with k1, to a1.
+        let s = s.reduce(ConsoleAction::Select(Box::new(card(vec![order(
+            1,
+            "2025-11-01T09:00:00Z",
+            "a1",
+            "k1",
+            2,
+        )]))));
+        assert_eq!(
+            s.order.slot_key("c1", &products, today),
+            None,
+            "no lines yet"
+        );
+        let s = s.reduce(ConsoleAction::EditOrder(OrderEdit::Qty("water".into(), 3)));
+        let key = s.order.slot_key("c1", &products, today).expect("asked now");
+        assert_eq!((key.qty, key.address_id.as_str()), (3, "a1"));
+        // An answer to another question is ignored.
+        let other = SlotKey {
+            qty: 9,
+            ..key.clone()
+        };
+        let s = s.reduce(ConsoleAction::SlotsAsked(key.clone()));
+        let s = s.reduce(ConsoleAction::SlotsLoaded(
+            other,
+            Ok(slots_for("2025-11-28", 1, "k2")),
+        ));
+        assert!(matches!(s.order.slots, SlotsView::Loading(_)));
+        // The best (13-18 on the 28th with k2) is preselected over the defaults.
+        let s = s.reduce(ConsoleAction::SlotsLoaded(
+            key.clone(),
+            Ok(slots_for("2025-11-28", 1, "k2")),
+        ));
+        assert_eq!(
+            (
+                s.order.date.as_str(),
+                s.order.window.as_str(),
+                s.order.courier_id.as_str()
+            ),
+            ("2025-11-28", "13:00-18:00", "k2")
+        );
+        assert!(s.order.slot_matches());
+        let req = s.order.to_request("c1", &products, None);
+        assert!(req.slot_check, "a slot the form offered is checked again");
+        // The operator picks another window of the list.
+        let list = crate::state::planning::ranked(match &s.order.slots {
+            SlotsView::Ready(_, sl) => sl,
+            other => panic!("{other:?}"),
+        });
+        let morning = list
+            .iter()
+            .find(|c| c.window == "09:00-13:00")
+            .expect("offered")
+            .clone();
+        let s = s.reduce(ConsoleAction::ChooseSlot(Box::new(morning)));
+        assert_eq!(s.order.window, "09:00-13:00");
+        assert!(s.order.picked && s.order.dirty);
+        // A later answer no longer moves what the operator chose.
+        let key = s.order.slot_key("c1", &products, today).expect("asked");
+        let s = s.reduce(ConsoleAction::SlotsAsked(key.clone()));
+        let s = s.reduce(ConsoleAction::SlotsLoaded(
+            key,
+            Ok(slots_for("2025-11-28", 1, "k3")),
+        ));
+        assert_eq!(
+            (s.order.window.as_str(), s.order.courier_id.as_str()),
+            ("09:00-13:00", "k2")
+        );
+        // A window that cannot be promised is not taken.
+        let full = list.iter().find(|c| !c.feasible).expect("full").clone();
+        let before = s.order.clone();
+        let s = s.reduce(ConsoleAction::ChooseSlot(Box::new(full)));
+        assert_eq!(s.order, before);
+        // A courier changed by hand: no longer the slot offered, no check.
+        let s = s.reduce(ConsoleAction::EditOrder(OrderEdit::Courier("k1".into())));
+        assert!(!s.order.slot_matches());
+        assert!(!s.order.to_request("c1", &products, None).slot_check);
+    }
+
+    #[test]
+    fn a_slot_taken_meanwhile_keeps_the_typing_and_asks_again() {
+        let products = vec![product("water", 25000)];
+        let today = day("2025-11-27");
+        let s = Rc::new(ConsoleState::new(today));
+        let s = s.reduce(ConsoleAction::Select(Box::new(card(vec![]))));
+        let s = s.reduce(ConsoleAction::EditOrder(OrderEdit::Qty("water".into(), 2)));
+        let s = s.reduce(ConsoleAction::EditOrder(OrderEdit::Note(
+            "домофон 12".into(),
+        )));
+        let key = s.order.slot_key("c1", &products, today).expect("asked");
+        let s = s.reduce(ConsoleAction::SlotsAsked(key.clone()));
+        let s = s.reduce(ConsoleAction::SlotsLoaded(
+            key,
+            Ok(slots_for("2025-11-28", 1, "k2")),
+        ));
+        let s = s.reduce(ConsoleAction::OrderSubmitting("key-1".into()));
+        let nonce = s.order.slots_nonce;
+        let s = s.reduce(ConsoleAction::SlotTaken(
+            "the window is full now; next best: 2025-11-28 09:00-13:00 with k2".into(),
+        ));
+        assert!(!s.order.busy);
+        assert!(s.order.key.is_empty(), "a new attempt, a new key");
+        assert_eq!(s.order.slots, SlotsView::None);
+        assert_eq!(s.order.slots_nonce, nonce + 1, "asked again");
+        assert!(error_for(&s.order.errors, "slot").is_some_and(|m| m.contains("next best")));
+        assert_eq!(s.order.note, "домофон 12");
+        assert_eq!(s.order.qty.get("water"), Some(&2));
+        assert_eq!(
+            s.order.window, "13:00-18:00",
+            "nothing typed or chosen is lost"
+        );
+        // Changing an order never preselects over its own window.
+        let mut changing = OrderDraft::from_order(&order(5, "2025-11-20T09:00:00Z", "a1", "k1", 1));
+        changing.slots = SlotsView::Loading(SlotKey::default());
+        changing.slots_answered(SlotKey::default(), Ok(slots_for("2025-11-28", 0, "k9")));
+        assert_eq!(changing.courier_id, "k1");
+        assert_eq!(
+            changing
+                .slot_key("c1", &products, today)
+                .and_then(|k| k.order_id),
+            Some("o5".to_string()),
+            "the order being changed is left out of its route"
+        );
+    }
 }

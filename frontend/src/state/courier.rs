@@ -19,8 +19,8 @@ use std::rc::Rc;
 
 use gloo_storage::{LocalStorage, Storage};
 use rodnik_shared::api::{
-    DoorPayment, Order, OrderLine, PaymentMethod, PaymentQrSettings, Product, Reason, ReasonKind,
-    Route,
+    DoorPayment, Eta, Order, OrderLine, PaymentMethod, PaymentQrSettings, Product, Reason,
+    ReasonKind, Route,
 };
 use rodnik_shared::{Money, OrderState, Qty, TimeWindow};
 use serde::{Deserialize, Serialize};
@@ -236,6 +236,10 @@ pub struct CourierState {
     /// Tomorrow's route, read-only, and when it was fetched (ms since the epoch).
     pub tomorrow: Option<Route>,
     pub tomorrow_at: Option<f64>,
+    /// The stops' expected arrivals as last answered (issue 21), and the
+    /// route's day they were for: kept offline, never cleared by a failure.
+    pub etas: Vec<Eta>,
+    pub etas_date: Option<String>,
     pub notes: Vec<Note>,
     next_note: u32,
     pub loading: bool,
@@ -286,6 +290,8 @@ pub enum CourierAction {
     },
     DismissNote(u32),
     DismissConflict(String),
+    /// `GET /api/etas`: today's expected arrivals of this courier's stops.
+    Etas(Vec<Eta>),
 }
 
 /// The day in numbers, counting queued closes as done.
@@ -637,6 +643,21 @@ impl CourierState {
             false => self.reasons.clone(),
         };
         crate::api::reasons::of_kind(&all, kind)
+    }
+
+    /// The stops' expected arrivals as last answered for the route's day
+    /// (issue 21): a stop closed or moved since has none.
+    pub fn eta_marks(&self) -> std::collections::HashMap<String, crate::state::planning::EtaMark> {
+        if self.etas_date.is_none() || self.etas_date != self.date {
+            return Default::default();
+        }
+        let open: Vec<Order> = self
+            .stops
+            .iter()
+            .filter(|o| self.queued(&o.id).is_none())
+            .cloned()
+            .collect();
+        crate::state::planning::merge_etas(&open, &self.etas)
     }
 
     /// This client's contract prices, as far as they are known.
@@ -1059,6 +1080,11 @@ impl Reducible for CourierState {
                 s.tomorrow = Some(route);
                 s.tomorrow_at = Some(now);
             }
+            CourierAction::Etas(list) => {
+                // The answer is today's: it counts for the route of today.
+                s.etas = list;
+                s.etas_date = s.date.clone();
+            }
             CourierAction::DismissNote(id) => s.notes.retain(|n| n.id != id),
             CourierAction::DismissConflict(key) => s.conflicts.retain(|c| c.key != key),
         }
@@ -1094,6 +1120,10 @@ pub struct Stored {
     pub tomorrow: Option<Route>,
     #[serde(default)]
     pub tomorrow_at: Option<f64>,
+    #[serde(default)]
+    pub etas: Vec<Eta>,
+    #[serde(default)]
+    pub etas_date: Option<String>,
 }
 
 impl CourierState {
@@ -1113,6 +1143,8 @@ impl CourierState {
             qr: self.qr.clone(),
             tomorrow: self.tomorrow.clone(),
             tomorrow_at: self.tomorrow_at,
+            etas: self.etas.clone(),
+            etas_date: self.etas_date.clone(),
         }
     }
 
@@ -1141,6 +1173,8 @@ impl CourierState {
         state.qr = s.qr;
         state.tomorrow = s.tomorrow;
         state.tomorrow_at = s.tomorrow_at;
+        state.etas = s.etas;
+        state.etas_date = s.etas_date;
         state
     }
 
@@ -2086,5 +2120,48 @@ mod tests {
             }
         );
         assert_eq!(by_method(&b.payments), (Money::ZERO, Money(10000)));
+    }
+
+    #[test]
+    fn expected_arrivals_survive_a_reload_and_count_for_open_stops_of_the_day() {
+        let mut s = CourierState::new(ME);
+        s.date = Some(DAY.into());
+        let mut a = order("o1", 1, 1, 1);
+        a.state = OrderState::Delivery;
+        a.courier_id = Some(ME.into());
+        let mut b = order("o2", 2, 2, 1);
+        b.state = OrderState::Delivery;
+        b.courier_id = Some(ME.into());
+        s.stops = vec![a, b];
+        let eta = |id: &str, at: &str, risk: bool| rodnik_shared::api::Eta {
+            order_id: id.into(),
+            courier_id: ME.into(),
+            pos: 1,
+            eta: Some(at.into()),
+            late_minutes: 0,
+            at_risk: risk,
+            state: OrderState::Delivery,
+        };
+        let s = Rc::new(s).reduce(CourierAction::Etas(vec![
+            eta("o1", "10:20", false),
+            eta("o2", "12:55", true),
+        ]));
+        let m = s.eta_marks();
+        assert_eq!(m["o1"].eta.as_deref(), Some("10:20"));
+        assert_eq!(m["o2"].flag, crate::state::planning::EtaFlag::AtRisk);
+        // Offline after a reload: the last answer is still there.
+        let json = serde_json::to_string(&s.stored()).expect("stored");
+        let back = CourierState::from_stored(ME, serde_json::from_str(&json).expect("read"));
+        assert_eq!(back.eta_marks(), m);
+        // An older store without them reads as none.
+        let mut old: serde_json::Value = serde_json::from_str(&json).expect("json");
+        old.as_object_mut().expect("object").remove("etas");
+        old.as_object_mut().expect("object").remove("etas_date");
+        let old = CourierState::from_stored(ME, serde_json::from_value(old).expect("older"));
+        assert!(old.eta_marks().is_empty());
+        // Another day's route: yesterday's answer does not count.
+        let mut next = back.clone();
+        next.date = Some("2025-11-28".into());
+        assert!(next.eta_marks().is_empty());
     }
 }

@@ -68,6 +68,9 @@ pub struct StopProps {
     pub on_open: Callback<(String, Option<Mode>)>,
     pub on_close: Callback<(String, Close)>,
     pub on_undo: Callback<String>,
+    /// The expected arrival (issue 21), as last answered.
+    #[prop_or_default]
+    pub eta: Option<crate::state::planning::EtaMark>,
 }
 
 #[function_component]
@@ -209,6 +212,21 @@ pub fn StopCard(p: &StopProps) -> Html {
                     <span class="badge delivered">{ state_label(lang, o.state) }</span>
                 }
             </div>
+            if let Some(e) = p.eta.as_ref().filter(|_| !delivered && p.queued.is_none()) {
+                if let Some(at) = &e.eta {
+                    <div class={classes!("stop-eta", e.flag.code().replace('_', "-"))} data-eta={at.clone()}
+                        data-flag={e.flag.code()}>
+                        { format!("{} ≈ {at}", crate::i18n::planning::texts(lang).eta) }
+                        { match e.flag {
+                            crate::state::planning::EtaFlag::OnTime => String::new(),
+                            crate::state::planning::EtaFlag::AtRisk =>
+                                format!(" · {}", crate::i18n::planning::texts(lang).at_risk),
+                            crate::state::planning::EtaFlag::Late =>
+                                format!(" · {}", crate::i18n::planning::late_by(lang, e.late_minutes)),
+                        } }
+                    </div>
+                }
+            }
             <div class="stop-client">{ o.client_name.clone() }</div>
             <a class="stop-address map" href={map_href(&o.address)} target="_blank" rel="noopener">
                 <span class="address-text">{ o.address.text.clone() }</span>

@@ -104,6 +104,7 @@ pub fn Courier() -> Html {
         .find(|o| o.state == rodnik_shared::OrderState::Delivery && state.queued(&o.id).is_none())
         .map(|o| o.id.clone());
     let offline = !*online || live == LiveStatus::Offline;
+    let etas = state.eta_marks();
     let stops = state.stops.iter().enumerate().map(|(i, o)| {
         let queued: Option<QueuedClose> = state.queued(&o.id).cloned();
         let phones = state.phones.get(&o.client_id).cloned().unwrap_or_default();
@@ -127,7 +128,7 @@ pub fn Courier() -> Html {
                 next={next_id.as_deref() == Some(o.id.as_str())} {lang} {products} {contract} {reasons}
                 today={state.date.clone().unwrap_or_default()}
                 now={if queued.is_some() { now_v } else { 0.0 }} {queued} {phones} open={mode}
-                held={state.held.get(&o.client_id).copied()} {qr}
+                held={state.held.get(&o.client_id).copied()} {qr} eta={etas.get(&o.id).cloned()}
                 on_open={on_open.clone()} on_close={on_close.clone()} on_undo={on_undo.clone()} />
         }
     });

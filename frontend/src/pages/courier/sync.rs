@@ -246,6 +246,23 @@ pub fn use_courier_sync(
             });
         });
     }
+    // The stops' expected arrivals (issue 21): asked again a moment after
+    // the route changes and every minute; no answer (offline) keeps the last.
+    {
+        let sig = crate::components::planning::etas::signature(state.stops.iter());
+        let (dispatch, token) = (state.dispatcher(), token.clone());
+        crate::components::planning::etas::use_refresh(
+            sig,
+            Callback::from(move |_: ()| {
+                let (dispatch, token) = (dispatch.clone(), token.clone());
+                spawn_local(async move {
+                    if let Ok(list) = Api::with_token(&token).etas(None).await {
+                        dispatch.dispatch(CourierAction::Etas(list));
+                    }
+                });
+            }),
+        );
+    }
     (reload, load_tomorrow, live)
 }
 

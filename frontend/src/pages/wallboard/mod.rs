@@ -20,6 +20,7 @@ use crate::components::board::{local_time, window_text};
 use crate::components::LiveIndicator;
 use crate::i18n::wallboard::texts;
 use crate::i18n::{long_date, Lang};
+use crate::state::planning::at_risk;
 use crate::state::wallboard::{late, rows, ticker, totals, CourierRow, Stats, TickKind};
 use crate::state::{use_app, OrdersState};
 
@@ -100,6 +101,41 @@ pub fn Wallboard() -> Html {
         &now,
         on_calls_news,
     );
+    // Expected arrivals (issue 21): a manager's view asks with the session;
+    // a link asks with its key once, and stops if the server refuses it.
+    let etas = use_state(Vec::<rodnik_shared::api::Eta>::new);
+    let etas_refused = use_mut_ref(|| false);
+    {
+        let sig = crate::components::planning::etas::signature(orders.orders.iter());
+        let (etas, auth, refused) = (etas.setter(), auth.clone(), etas_refused.clone());
+        crate::components::planning::etas::use_refresh(
+            (orders.date.clone(), sig),
+            Callback::from(move |_: ()| {
+                if *refused.borrow() {
+                    return;
+                }
+                let (etas, auth, refused) = (etas.clone(), auth.clone(), refused.clone());
+                yew::platform::spawn_local(async move {
+                    let got = match &auth {
+                        Some(LiveAuth::Token(t)) => crate::api::Api::with_token(t).etas(None).await,
+                        Some(LiveAuth::Wallboard(k)) => {
+                            crate::api::Api::anonymous().wallboard_etas(k).await
+                        }
+                        None => return,
+                    };
+                    match got {
+                        Ok(list) => etas.set(list),
+                        Err(crate::api::ApiError::Network(_)) => {}
+                        Err(_) => {
+                            if matches!(auth, Some(LiveAuth::Wallboard(_))) {
+                                *refused.borrow_mut() = true;
+                            }
+                        }
+                    }
+                });
+            }),
+        );
+    }
     if *denied || auth.is_none() {
         return html! {
             <section id="wallboard" class="wallboard denied" data-state="denied">
@@ -115,6 +151,16 @@ pub fn Wallboard() -> Html {
     let total = totals(&couriers_rows);
     let late_stops = late(&orders.orders, &date, time);
     let ticks = ticker(&orders.orders, &date, 10);
+    // Stops expected late or at risk (issue 21), beyond those already late.
+    let risky: Vec<(rodnik_shared::api::Order, crate::state::planning::EtaMark)> =
+        at_risk(&orders.orders, &etas)
+            .into_iter()
+            .filter(|(o, _)| {
+                o.delivery_date == date && !late_stops.iter().any(|(l, _)| l.id == o.id)
+            })
+            .map(|(o, m)| (o.clone(), m))
+            .collect();
+    let pt = crate::i18n::planning::texts(lang);
 
     html! {
         <section id="wallboard" class="wallboard" data-date={date.clone()}
@@ -162,6 +208,30 @@ pub fn Wallboard() -> Html {
                 }
                 </div>
                 <aside class="wb-side">
+                    <section id="wb-risk" class="wb-late wb-risk">
+                        <h2>{ pt.risk_title }<b class="count">{ risky.len() }</b></h2>
+                        if risky.is_empty() {
+                            <p class="muted">{ pt.risk_none }</p>
+                        } else {
+                            <ul>
+                                { for risky.iter().take(6).map(|(o, m)| html! {
+                                    <li class={classes!("wb-risk-stop", m.flag.code().replace('_', "-"))}
+                                        data-id={o.id.clone()} data-flag={m.flag.code()}
+                                        data-eta={m.eta.clone().unwrap_or_default()}>
+                                        <span class="num">{ format!("№{}", o.number) }</span>
+                                        <span class="who">{ o.client_name.clone() }</span>
+                                        <span class="mins">{ match m.flag {
+                                            crate::state::planning::EtaFlag::Late =>
+                                                crate::i18n::planning::late_by(lang, m.late_minutes),
+                                            _ => pt.at_risk.to_string(),
+                                        } }</span>
+                                        <span class="where">{ format!("≈ {} · {} · {}", m.eta.clone().unwrap_or_default(),
+                                            window_text(o.window), o.courier_name.clone().unwrap_or_else(|| wt.nobody.to_string())) }</span>
+                                    </li>
+                                }) }
+                            </ul>
+                        }
+                    </section>
                     <section id="wb-late" class="wb-late">
                         <h2>{ wt.late_title }<b class="count">{ late_stops.len() }</b></h2>
                         if late_stops.is_empty() {
