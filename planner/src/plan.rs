@@ -534,15 +534,16 @@ pub fn best_insertion(
         .iter()
         .rposition(|s| v.fixed.contains(s))
         .map_or(0, |i| i + 1);
-    let mut candidates = insertion_candidates(p, vehicle, route, stop, first);
+    let mut candidates = match insertion_candidates(p, vehicle, route, stop, first) {
+        Some(c) => c,
+        None => return best_insertion_by_schedules(p, vehicle, route, stop),
+    };
     candidates.sort_unstable();
     let mut best: Option<InsertionOption> = None;
     let mut order = Vec::with_capacity(route.len() + 1);
     for (distance, position) in candidates {
-        if let Some(b) = best {
-            if distance.is_some_and(|d| d > b.added_distance) {
-                break;
-            }
+        if best.is_some_and(|b| distance > b.added_distance) {
+            break;
         }
         order.clear();
         order.extend_from_slice(&route[..position]);
@@ -587,18 +588,378 @@ fn option(old: &RoutePlan, new: &RoutePlan, position: usize, stop: usize) -> Ins
 }
 
 /// Every position from `first` on that may be feasible, with its exact
-/// added distance when the trips stay as they are (`None`: they change, so
-/// only a full schedule tells; such places are tried first, since `None`
-/// sorts first).
+/// added distance; `None` when only full schedules tell (a route without
+/// stops, or with a [`RELOAD`] marker that `schedule` drops).
+///
+/// The route's trips as `schedule` makes them: a place where the stop fits
+/// its trip keeps every trip (a reload where the next stop did not fit still
+/// does not), so the distance adds the two arcs around it. Where it does not
+/// fit, `schedule` splits the trip again (and the lazily split trips after
+/// it, up to a kept marker or the end): that stretch is walked, O(its
+/// length). Time: for each count `j` of the vehicle's breaks (in their
+/// order) taken so far, the earliest departure from every node and the
+/// latest ready time at it that still lets the other breaks and stops keep
+/// their windows; a place passes when some split of the breaks around the
+/// new stop keeps everything. That is exact for one break (the schedule's
+/// rule finds a feasible place for it whenever there is one) and a
+/// necessary condition for more, so the full schedules that follow mostly
+/// confirm the first candidate.
 fn insertion_candidates(
     p: &Problem,
     vehicle: usize,
     route: &[usize],
     stop: usize,
     first: usize,
-) -> Vec<(Option<i64>, usize)> {
-    let _ = (p, vehicle, stop);
-    (first..=route.len()).map(|i| (None, i)).collect()
+) -> Option<Vec<(i64, usize)>> {
+    let v = &p.vehicles[vehicle];
+    let m = &p.matrix;
+    let new = &p.stops[stop];
+    // Physical nodes: 0 the start, then stops and reloads, then the end.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Kind {
+        Start,
+        Stop(usize),
+        Lazy,
+        Marker,
+        End,
+    }
+    let reload = v.reload.map_or((v.start, 0), |r| (r.location, r.duration));
+    let mut kinds = vec![Kind::Start];
+    let mut node_of = Vec::with_capacity(route.len());
+    let (mut load, mut trip_has_stops) = (0, false);
+    for &s in route {
+        if s == RELOAD {
+            if v.reload.is_some() && trip_has_stops {
+                kinds.push(Kind::Marker);
+                (load, trip_has_stops) = (0, false);
+                node_of.push(kinds.len() - 1);
+                continue;
+            }
+            return None;
+        }
+        let demand = p.stops[s].demand;
+        if v.reload.is_some() && trip_has_stops && load + demand > v.capacity {
+            kinds.push(Kind::Lazy);
+            load = 0;
+        }
+        kinds.push(Kind::Stop(s));
+        node_of.push(kinds.len() - 1);
+        load += demand;
+        trip_has_stops = true;
+    }
+    if !trip_has_stops {
+        // No stops, or a marker at the end that `schedule` drops.
+        return None;
+    }
+    kinds.push(Kind::End);
+    let n = kinds.len();
+    let locs: Vec<usize> = kinds
+        .iter()
+        .map(|&k| match k {
+            Kind::Start => v.start,
+            Kind::Stop(s) => p.stops[s].location,
+            Kind::Lazy | Kind::Marker => reload.0,
+            Kind::End => v.end,
+        })
+        .collect();
+    // The breaks i+1..=j (in their order) taken in one gap: `span[i][j]`.
+    let order = break_order(v);
+    let nb = order.len();
+    let w = nb + 1;
+    let mut span = vec![Group::NONE; w * w];
+    for i in 0..w {
+        for j in i + 1..w {
+            span[i * w + j] = span[i * w + j - 1].then(Group::of(&v.breaks[order[j - 1]]));
+        }
+    }
+    // Leaving a node served from `ready` on, or NEG/POS when it cannot.
+    let serve = |kind: Kind, ready: Time| -> Time {
+        match kind {
+            Kind::Stop(s) => {
+                let st = &p.stops[s];
+                let start = ready.max(st.window.start);
+                if start > st.window.end {
+                    POS
+                } else {
+                    start + st.service
+                }
+            }
+            Kind::Lazy | Kind::Marker => ready + reload.1,
+            _ => ready,
+        }
+    };
+    // One step of the earliest departures: from `from` (per breaks taken)
+    // over a drive of `t` into a node of `kind`.
+    let step = |from: &[Time], t: Time, kind: Kind, to: &mut [Time]| {
+        for j in 0..w {
+            let mut best = POS;
+            for i in 0..=j {
+                let g = span[i * w + j];
+                if from[i] < POS && from[i] <= g.c {
+                    best = best.min(serve(kind, g.ready(from[i], t)));
+                }
+            }
+            to[j] = best;
+        }
+    };
+    // Distance up to each node, each node's trip (its first node) and the
+    // trip's load; the earliest departures.
+    let mut upto = vec![0i64; n];
+    let mut trip_of = vec![0usize; n];
+    let mut trip_load = vec![0i64; n];
+    let mut early = vec![POS; n * w];
+    early[0] = v.shift.start;
+    for k in 1..n {
+        upto[k] = upto[k - 1] + m.distance(locs[k - 1], locs[k]);
+        let (done, rest) = early.split_at_mut(k * w);
+        step(
+            &done[(k - 1) * w..],
+            m.time(locs[k - 1], locs[k]),
+            kinds[k],
+            &mut rest[..w],
+        );
+        trip_of[k] = match kinds[k] {
+            Kind::Lazy | Kind::Marker => k,
+            _ => trip_of[k - 1],
+        };
+        if let Kind::Stop(s) = kinds[k] {
+            trip_load[trip_of[k]] += p.stops[s].demand;
+        }
+    }
+    let total: i64 = trip_load.iter().sum();
+    // The latest ready times (per breaks taken before it) at a node of
+    // `kind`, `t` before a node whose latest ready times are `next`.
+    let back = |kind: Kind, t: Time, next: &[Time], out: &mut [Time]| {
+        for j in 0..w {
+            let mut leave = NEG;
+            for l in j..w {
+                if next[l] > NEG {
+                    leave = leave.max(span[j * w + l].latest_leave(t, next[l]));
+                }
+            }
+            out[j] = match kind {
+                Kind::Stop(s) => {
+                    let st = &p.stops[s];
+                    if leave - st.service < st.window.start {
+                        NEG
+                    } else {
+                        st.window.end.min(leave - st.service)
+                    }
+                }
+                _ => leave - reload.1,
+            };
+        }
+    };
+    let mut late = vec![NEG; n * w];
+    late[(n - 1) * w + nb] = v.shift.end;
+    for k in (1..n - 1).rev() {
+        let (head, tail) = late.split_at_mut((k + 1) * w);
+        back(
+            kinds[k],
+            m.time(locs[k], locs[k + 1]),
+            &tail[..w],
+            &mut head[k * w..],
+        );
+    }
+    // Whether departures `from` (per breaks taken) reach a node `t` away
+    // whose latest ready times are `to`.
+    let reaches = |from: &[Time], t: Time, to: &[Time]| {
+        (0..w).any(|i| {
+            from[i] < POS
+                && (i..w).any(|l| {
+                    let g = span[i * w + l];
+                    from[i] <= g.c && g.ready(from[i], t) <= to[l]
+                })
+        })
+    };
+    // Each trip's load up to each node, and the node after its last stop.
+    let mut load_upto = vec![0i64; n];
+    for k in 1..n {
+        load_upto[k] = match kinds[k] {
+            Kind::Stop(s) if trip_of[k] == trip_of[k - 1] => load_upto[k - 1] + p.stops[s].demand,
+            Kind::Stop(s) => p.stops[s].demand,
+            _ => 0,
+        };
+    }
+    let mut trip_end = vec![n - 1; n];
+    for k in (0..n - 1).rev() {
+        trip_end[k] = match kinds[k + 1] {
+            Kind::Lazy | Kind::Marker | Kind::End => k + 1,
+            _ => trip_end[k + 1],
+        };
+    }
+    if new.demand > v.capacity || (v.reload.is_none() && total + new.demand > v.capacity) {
+        return Some(Vec::new());
+    }
+    let c = new.location;
+    let mut out = Vec::new();
+    let mut here_early = vec![POS; w];
+    let mut next_early = vec![POS; w];
+    // The split of the current trip (see below).
+    let (mut split_trip, mut split_at, mut split_delta) = (usize::MAX, 0, 0);
+    let mut split_reload = vec![NEG; w];
+    let mut split_late = vec![NEG; n * w];
+    for i in first..=route.len() {
+        let a = if i == 0 { 0 } else { node_of[i - 1] };
+        let b = a + 1;
+        let trip = trip_of[a];
+        if v.reload.is_none() || trip_load[trip] + new.demand <= v.capacity {
+            step(
+                &early[a * w..(a + 1) * w],
+                m.time(locs[a], c),
+                Kind::Stop(stop),
+                &mut here_early,
+            );
+            if reaches(&here_early, m.time(c, locs[b]), &late[b * w..(b + 1) * w]) {
+                let delta =
+                    m.distance(locs[a], c) + m.distance(c, locs[b]) - m.distance(locs[a], locs[b]);
+                out.push((delta, i));
+            }
+            continue;
+        }
+        // It does not fit its trip. When the trip ends at a kept marker or
+        // the end, `schedule` splits it once: before the first stop where
+        // the load with the new stop exceeds the capacity (the same split
+        // for every place before it), or, placed after that stop, just
+        // before the new stop, if the rest fits with it.
+        let last = trip_end[trip];
+        if !matches!(kinds[last], Kind::Lazy) {
+            if split_trip != trip {
+                split_trip = trip;
+                split_at = (trip + 1..last)
+                    .find(|&k| load_upto[k] + new.demand > v.capacity)
+                    .expect("the trip is over");
+                // Latest ready times with a reload before `split_at`.
+                let q = split_at;
+                back(
+                    Kind::Lazy,
+                    m.time(reload.0, locs[q]),
+                    &late[q * w..(q + 1) * w],
+                    &mut split_reload,
+                );
+                let mut next_loc = reload.0;
+                for k in (trip + 1..q).rev() {
+                    let (head, tail) = split_late.split_at_mut((k + 1) * w);
+                    let next: &[Time] = if k + 1 == q {
+                        &split_reload
+                    } else {
+                        &tail[..w]
+                    };
+                    back(
+                        kinds[k],
+                        m.time(locs[k], next_loc),
+                        next,
+                        &mut head[k * w..],
+                    );
+                    next_loc = locs[k];
+                }
+                split_delta = m.distance(locs[q - 1], reload.0) + m.distance(reload.0, locs[q])
+                    - m.distance(locs[q - 1], locs[q]);
+            }
+            let q = split_at;
+            if a < q {
+                step(
+                    &early[a * w..(a + 1) * w],
+                    m.time(locs[a], c),
+                    Kind::Stop(stop),
+                    &mut here_early,
+                );
+                let (next_loc, next): (usize, &[Time]) = if a + 1 == q {
+                    (reload.0, &split_reload)
+                } else {
+                    (locs[a + 1], &split_late[(a + 1) * w..(a + 2) * w])
+                };
+                if reaches(&here_early, m.time(c, next_loc), next) {
+                    let delta = split_delta + m.distance(locs[a], c) + m.distance(c, next_loc)
+                        - m.distance(locs[a], next_loc);
+                    out.push((delta, i));
+                }
+                continue;
+            }
+            if trip_load[trip] - load_upto[a] + new.demand <= v.capacity {
+                step(
+                    &early[a * w..(a + 1) * w],
+                    m.time(locs[a], reload.0),
+                    Kind::Lazy,
+                    &mut next_early,
+                );
+                step(
+                    &next_early,
+                    m.time(reload.0, c),
+                    Kind::Stop(stop),
+                    &mut here_early,
+                );
+                if reaches(&here_early, m.time(c, locs[b]), &late[b * w..(b + 1) * w]) {
+                    let delta = m.distance(locs[a], reload.0)
+                        + m.distance(reload.0, c)
+                        + m.distance(c, locs[b])
+                        - m.distance(locs[a], locs[b]);
+                    out.push((delta, i));
+                }
+                continue;
+            }
+        }
+        // Otherwise the trip is split again from its first node up to the
+        // next kept marker or the end, as `schedule` would: walked.
+        let end = (b..n)
+            .find(|&k| matches!(kinds[k], Kind::Marker | Kind::End))
+            .expect("the end");
+        let stretch = (trip + 1..=a)
+            .chain(std::iter::once(usize::MAX))
+            .chain(b..end)
+            .filter_map(|k| match k {
+                usize::MAX => Some(stop),
+                k => match kinds[k] {
+                    Kind::Stop(s) => Some(s),
+                    _ => None,
+                },
+            });
+        here_early.copy_from_slice(&early[trip * w..(trip + 1) * w]);
+        let (mut here, mut dist) = (locs[trip], 0);
+        let (mut load, mut has) = (0, false);
+        let mut ok = true;
+        for s in stretch {
+            let st = &p.stops[s];
+            if has && load + st.demand > v.capacity {
+                dist += m.distance(here, reload.0);
+                step(
+                    &here_early,
+                    m.time(here, reload.0),
+                    Kind::Lazy,
+                    &mut next_early,
+                );
+                std::mem::swap(&mut here_early, &mut next_early);
+                here = reload.0;
+                load = 0;
+            }
+            dist += m.distance(here, st.location);
+            step(
+                &here_early,
+                m.time(here, st.location),
+                Kind::Stop(s),
+                &mut next_early,
+            );
+            std::mem::swap(&mut here_early, &mut next_early);
+            if here_early.iter().all(|&t| t == POS) {
+                ok = false;
+                break;
+            }
+            here = st.location;
+            load += st.demand;
+            has = true;
+        }
+        if ok
+            && reaches(
+                &here_early,
+                m.time(here, locs[end]),
+                &late[end * w..(end + 1) * w],
+            )
+        {
+            dist += m.distance(here, locs[end]);
+            out.push((dist - (upto[end] - upto[trip]), i));
+        }
+    }
+    Some(out)
 }
 
 /// [`best_insertion`] by brute force: a full schedule per position. For

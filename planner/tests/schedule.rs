@@ -272,7 +272,7 @@ fn random_instance(rng: &mut Rng) -> Problem {
 fn best_insertion_agrees_with_a_full_schedule_of_every_place() {
     let mut rng = Rng::new(21);
     let (mut found, mut none) = (0, 0);
-    for _ in 0..3000 {
+    for _ in 0..20_000 {
         let p = random_instance(&mut rng);
         let n = p.stops().len();
         let mut order: Vec<usize> = (0..n).collect();
@@ -302,5 +302,113 @@ fn best_insertion_agrees_with_a_full_schedule_of_every_place() {
             none += 1;
         }
     }
-    assert!(found > 300 && none > 300, "{found} found, {none} none");
+    assert!(found > 2000 && none > 2000, "{found} found, {none} none");
+}
+
+/// `cargo test -p rodnik-planner --release --test schedule -- --ignored --nocapture`
+#[test]
+#[ignore = "a timing, run in release"]
+fn promised_slots_for_a_week_of_requests_are_fast() {
+    use rodnik_planner::{solve, Budget, Settings};
+    use std::time::Instant;
+    // A day of 1,500 stops for 10 couriers (about 150 stops each: a quick
+    // drop of 2 minutes), with reloads and a lunch break, on a 10 km city.
+    let mut rng = Rng::new(5);
+    let side = 10_000.0;
+    let mut pts = vec![(side / 2.0, side / 2.0)];
+    pts.extend((0..1600).map(|_| (rng.unit() * side, rng.unit() * side)));
+    let size = pts.len();
+    let (mut distance, mut time) = (Vec::new(), Vec::new());
+    for a in &pts {
+        for b in &pts {
+            let m = 1.3 * (a.0 - b.0).hypot(a.1 - b.1);
+            distance.push(m.round() as i64);
+            time.push(if m < 1.0 {
+                0
+            } else {
+                (m / 8.33).round() as i64 + 60
+            });
+        }
+    }
+    let h = 3600;
+    let windows = [w(8 * h, 14 * h), w(14 * h, 21 * h), w(8 * h, 21 * h)];
+    let stops: Vec<Stop> = (0..1600)
+        .map(|i| stop(i + 1, 1 + rng.below(4) as i64, windows[rng.below(3)], 120))
+        .collect();
+    let mut v = Vehicle::new(0, 0, w(7 * h, 22 * h), 150);
+    v.reload = Some(Reload {
+        location: 0,
+        duration: 900,
+    });
+    v.breaks = vec![Break {
+        window: w(12 * h, 15 * h),
+        duration: 1800,
+    }];
+    let matrix = Matrix::new(size, distance, time).unwrap();
+    let day = Problem::new(matrix.clone(), stops[..1500].to_vec(), vec![v.clone(); 10]).unwrap();
+    let plan = solve(
+        &day,
+        &Settings::for_problem(&day, Budget::Iterations(5000), 1),
+    );
+    let longest = plan.routes.iter().map(|r| r.len()).max().unwrap();
+    // Requests: a new address, each window in turn, every courier.
+    let mut asks = Vec::new();
+    for r in 0..7 {
+        for wi in 0..3 {
+            let mut all = stops.clone();
+            all[1500 + r].window = windows[wi];
+            asks.push(all);
+        }
+    }
+    let problems: Vec<Problem> = asks
+        .into_iter()
+        .map(|s| Problem::new(matrix.clone(), s, vec![v.clone(); 10]).unwrap())
+        .collect();
+    let started = Instant::now();
+    let mut calls = 0;
+    let mut found = 0;
+    let orders: Vec<Vec<usize>> = plan.plans.iter().map(|r| r.order()).collect();
+    for _day in 0..2 {
+        for (k, p) in problems.iter().enumerate() {
+            for (c, order) in orders.iter().enumerate() {
+                if best_insertion(p, c, order, 1500 + k / 3).is_some() {
+                    found += 1;
+                }
+                calls += 1;
+            }
+        }
+    }
+    let elapsed = started.elapsed();
+    let again = Instant::now();
+    for _ in 0..10 {
+        for (c, order) in orders.iter().enumerate() {
+            best_insertion(&problems[0], c, order, 1500);
+        }
+    }
+    eprintln!("100 calls on one problem: {:?}", again.elapsed());
+    let again = Instant::now();
+    for _ in 0..10 {
+        for (c, order) in orders.iter().enumerate() {
+            schedule(&problems[0], c, order);
+        }
+    }
+    eprintln!("100 schedules: {:?}", again.elapsed());
+    // The same answers as a full schedule of every place.
+    let slow_started = Instant::now();
+    for (k, p) in problems.iter().enumerate().take(6) {
+        for (c, order) in orders.iter().enumerate() {
+            let stop = 1500 + k / 3;
+            assert_eq!(
+                best_insertion(p, c, order, stop),
+                best_insertion_by_schedules(p, c, order, stop)
+            );
+        }
+    }
+    eprintln!("60 by full schedules: {:?}", slow_started.elapsed());
+    eprintln!(
+        "{calls} calls on routes of up to {longest} stops ({} left out of the day): {elapsed:?}, \
+         {:?} each, {found} with a place",
+        plan.unassigned.len(),
+        elapsed / calls
+    );
 }
