@@ -1278,7 +1278,12 @@ impl Reducible for ConsoleState {
                 {
                     return self;
                 }
-                s.order.slots = SlotsView::Loading(key);
+                let last = match std::mem::take(&mut s.order.slots) {
+                    SlotsView::Ready(_, slots) => Some(Box::new(slots)),
+                    SlotsView::Loading(_, last) => last,
+                    _ => None,
+                };
+                s.order.slots = SlotsView::Loading(key, last);
             }
             ConsoleAction::SlotsLoaded(key, answer) => {
                 if s.order.slots.key() != Some(&key) {
@@ -2064,7 +2069,7 @@ mod tests {
             other,
             Ok(slots_for("2025-11-28", 1, "k2")),
         ));
-        assert!(matches!(s.order.slots, SlotsView::Loading(_)));
+        assert!(matches!(s.order.slots, SlotsView::Loading(..)));
         // The best (13-18 on the 28th with k2) is preselected over the defaults.
         let s = s.reduce(ConsoleAction::SlotsLoaded(
             key.clone(),
@@ -2150,7 +2155,7 @@ mod tests {
         );
         // Changing an order never preselects over its own window.
         let mut changing = OrderDraft::from_order(&order(5, "2025-11-20T09:00:00Z", "a1", "k1", 1));
-        changing.slots = SlotsView::Loading(SlotKey::default());
+        changing.slots = SlotsView::Loading(SlotKey::default(), None);
         changing.slots_answered(SlotKey::default(), Ok(slots_for("2025-11-28", 0, "k9")));
         assert_eq!(changing.courier_id, "k1");
         assert_eq!(

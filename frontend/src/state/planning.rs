@@ -500,7 +500,8 @@ pub fn ranked(slots: &Slots) -> Vec<SlotChoice> {
 pub enum SlotsView {
     #[default]
     None,
-    Loading(SlotKey),
+    /// Asked; the last answer (for another key) stays on screen meanwhile.
+    Loading(SlotKey, Option<Box<Slots>>),
     Ready(SlotKey, Slots),
     Failed(SlotKey, String),
 }
@@ -509,7 +510,7 @@ impl SlotsView {
     pub fn key(&self) -> Option<&SlotKey> {
         match self {
             SlotsView::None => None,
-            SlotsView::Loading(k) | SlotsView::Ready(k, _) | SlotsView::Failed(k, _) => Some(k),
+            SlotsView::Loading(k, _) | SlotsView::Ready(k, _) | SlotsView::Failed(k, _) => Some(k),
         }
     }
 }

@@ -29,7 +29,7 @@ pub fn SlotsPanel(p: &SlotsProps) -> Html {
     let t = texts(p.lang);
     let state = match &p.view {
         SlotsView::None => "none",
-        SlotsView::Loading(_) => "loading",
+        SlotsView::Loading(..) => "loading",
         SlotsView::Ready(..) => "ready",
         SlotsView::Failed(..) => "failed",
     };
@@ -44,27 +44,29 @@ pub fn SlotsPanel(p: &SlotsProps) -> Html {
         // Always one element here: the form's children keep their places.
         return html! { <div id="slots-box" class="slots-box" data-state="none" hidden=true></div> };
     }
+    let list = |slots: &rodnik_shared::api::Slots| {
+        let list = ranked(slots);
+        let any = list.iter().any(|c| c.feasible);
+        html! {
+            <>
+                if !any {
+                    <p id="slots-none" class="muted slots-note">{ t.slots_none }</p>
+                }
+                <ol id="slots" class="slots">
+                    { for list.into_iter().map(|c| slot_row(p, c)) }
+                </ol>
+            </>
+        }
+    };
     let body = match &p.view {
-        SlotsView::None | SlotsView::Loading(_) => {
+        SlotsView::Loading(_, Some(last)) => list(last),
+        SlotsView::None | SlotsView::Loading(_, None) => {
             html! { <p class="muted slots-note">{ t.slots_loading }</p> }
         }
         SlotsView::Failed(_, e) => {
             html! { <p id="slots-error" class="muted slots-note">{ format!("{}: {e}", t.slots_error) }</p> }
         }
-        SlotsView::Ready(_, slots) => {
-            let list = ranked(slots);
-            let any = list.iter().any(|c| c.feasible);
-            html! {
-                <>
-                    if !any {
-                        <p id="slots-none" class="muted slots-note">{ t.slots_none }</p>
-                    }
-                    <ol id="slots" class="slots">
-                        { for list.into_iter().map(|c| slot_row(p, c)) }
-                    </ol>
-                </>
-            }
-        }
+        SlotsView::Ready(_, slots) => list(slots),
     };
     html! {
         <div id="slots-box" class="slots-box" data-state={state}>
