@@ -32,7 +32,12 @@ const WEST: [(f64, f64); 2] = [(55.7550, 37.4500), (55.7450, 37.4520)];
 const EAST: [(f64, f64); 2] = [(55.7550, 37.7500), (55.7450, 37.7520)];
 
 /// A client with one address at `point` (none: no point): (client, address).
-async fn client_at(app: &App, name: &str, phone: &str, point: Option<(f64, f64)>) -> (String, String) {
+async fn client_at(
+    app: &App,
+    name: &str,
+    phone: &str,
+    point: Option<(f64, f64)>,
+) -> (String, String) {
     let mut address = json!({ "text": format!("Москва, {name}, д. 1"), "floor": "3" });
     if let Some((lat, lon)) = point {
         address["lat"] = json!(lat);
@@ -48,7 +53,10 @@ async fn client_at(app: &App, name: &str, phone: &str, point: Option<(f64, f64)>
         .expect(201);
     (
         id_of(&c),
-        c["addresses"][0]["id"].as_str().expect("address").to_string(),
+        c["addresses"][0]["id"]
+            .as_str()
+            .expect("address")
+            .to_string(),
     )
 }
 
@@ -78,10 +86,18 @@ async fn stop(
 
 async fn route_ids(app: &App, token: &str, courier: &str, date: &str) -> Vec<String> {
     let r = app
-        .get(&format!("/api/route?courier_id={courier}&date={date}"), token)
+        .get(
+            &format!("/api/route?courier_id={courier}&date={date}"),
+            token,
+        )
         .await
         .expect(200);
-    r["stops"].as_array().expect("stops").iter().map(id_of).collect()
+    r["stops"]
+        .as_array()
+        .expect("stops")
+        .iter()
+        .map(id_of)
+        .collect()
 }
 
 fn plan_ids(route: &Value) -> Vec<String> {
@@ -122,13 +138,20 @@ async fn a_manager_plans_the_day_from_the_board_and_the_order_form_offers_window
     wait_until(&c, "#admin", Some("data-tab"), |t| t == "planning").await;
     wait_for(&c, "#planning-settings[data-loaded='true']").await;
     assert_eq!(text_of(&c, "#tab-planning").await, "Маршруты");
-    wait_for(&c, &format!("#planning-couriers tr.courier-row[data-courier-id='{a}']")).await;
+    wait_for(
+        &c,
+        &format!("#planning-couriers tr.courier-row[data-courier-id='{a}']"),
+    )
+    .await;
     // A capacity of 0 stays in the browser, at its field, in Russian.
     retype(&c, "#planning-capacity", "0").await;
     click(&c, "#planning-save").await;
-    wait_until(&c, "#planning-settings .field-error[data-field='capacity']", None, |t| {
-        t == "От 1 до 1000 бутылей."
-    })
+    wait_until(
+        &c,
+        "#planning-settings .field-error[data-field='capacity']",
+        None,
+        |t| t == "От 1 до 1000 бутылей.",
+    )
     .await;
     retype(&c, "#planning-capacity", "120").await;
     // A depot: put on the map (it opens on Moscow), then typed exactly.
@@ -154,7 +177,10 @@ async fn a_manager_plans_the_day_from_the_board_and_the_order_form_offers_window
     click(&c, "#planning-save").await;
     wait_until(&c, "#planning-saved", None, |t| t == "Сохранено").await;
     screenshot(&c, "planning-settings.png").await;
-    let s = app.get("/api/planning/settings", &manager).await.expect(200);
+    let s = app
+        .get("/api/planning/settings", &manager)
+        .await
+        .expect(200);
     assert_eq!(s["depots"].as_array().expect("depots").len(), 1, "{s}");
     assert_eq!(s["depots"][0]["name"], "Склад на Складочной");
     assert_eq!(s["depots"][0]["lat"], json!(DEPOT.0));
@@ -167,9 +193,21 @@ async fn a_manager_plans_the_day_from_the_board_and_the_order_form_offers_window
     let mut stops = vec![];
     let mut wests = vec![];
     for i in 0..2 {
-        let west = client_at(&app, &format!("Запад {i}"), &format!("+7916100000{i}"), Some(WEST[i])).await;
+        let west = client_at(
+            &app,
+            &format!("Запад {i}"),
+            &format!("+7916100000{i}"),
+            Some(WEST[i]),
+        )
+        .await;
         wests.push(west.clone());
-        let east = client_at(&app, &format!("Восток {i}"), &format!("+7916200000{i}"), Some(EAST[i])).await;
+        let east = client_at(
+            &app,
+            &format!("Восток {i}"),
+            &format!("+7916200000{i}"),
+            Some(EAST[i]),
+        )
+        .await;
         let courier = if i == 0 { &a } else { &b };
         stops.push(stop(&app, &manager, &water, &west, &date, courier).await);
         stops.push(stop(&app, &manager, &water, &east, &date, courier).await);
@@ -210,12 +248,24 @@ async fn a_manager_plans_the_day_from_the_board_and_the_order_form_offers_window
             }
         }
     }
-    assert_eq!(attr(&c, &format!(".stop[data-id='{unplaced}']"), "data-eta").await, "");
+    assert_eq!(
+        attr(&c, &format!(".stop[data-id='{unplaced}']"), "data-eta").await,
+        ""
+    );
     // Pin Kolya's first stop to him.
     click(&c, &format!(".stop[data-id='{}']", stops[0])).await;
-    wait_until(&c, "#act-pin", None, |t| t.contains("Закрепить за курьером")).await;
+    wait_until(&c, "#act-pin", None, |t| {
+        t.contains("Закрепить за курьером")
+    })
+    .await;
     click(&c, "#act-pin").await;
-    wait_until(&c, &format!(".stop[data-id='{}']", stops[0]), Some("data-pinned"), |p| p == "true").await;
+    wait_until(
+        &c,
+        &format!(".stop[data-id='{}']", stops[0]),
+        Some("data-pinned"),
+        |p| p == "true",
+    )
+    .await;
     wait_for(&c, &format!(".stop[data-id='{}'] .pin", stops[0])).await;
     wait_until(&c, "#act-pin", None, |t| t.contains("Открепить")).await;
     let pinned = app
@@ -242,22 +292,34 @@ async fn a_manager_plans_the_day_from_the_board_and_the_order_form_offers_window
         assert_eq!(checked, json!(true), "the day's couriers are chosen");
     }
     assert_eq!(
-        js(&c, "return document.querySelector('#plan-reassign').checked").await,
+        js(
+            &c,
+            "return document.querySelector('#plan-reassign').checked"
+        )
+        .await,
         json!(true)
     );
     set_value(&c, "#plan-time-limit", "5").await;
     click(&c, "#plan-start").await;
     wait_for(&c, "#plan-progress").await;
-    wait_until_within(&c, "#plan-progress", Some("data-percent"), Duration::from_secs(10), |p| {
-        p.parse::<u32>().unwrap_or(0) > 0
-    })
+    wait_until_within(
+        &c,
+        "#plan-progress",
+        Some("data-percent"),
+        Duration::from_secs(10),
+        |p| p.parse::<u32>().unwrap_or(0) > 0,
+    )
     .await;
     let shown = text_of(&c, "#plan-progress-text").await;
     assert!(shown.contains("% · ") && shown.ends_with(" с"), "{shown}");
     screenshot(&c, "planning-progress.png").await;
-    wait_until_within(&c, "#plan-preview", Some("data-state"), Duration::from_secs(60), |s| {
-        s == "done"
-    })
+    wait_until_within(
+        &c,
+        "#plan-preview",
+        Some("data-state"),
+        Duration::from_secs(60),
+        |s| s == "done",
+    )
     .await;
     let plan_id = attr(&c, "#plan-preview", "data-plan-id").await;
     let plan = app
@@ -296,7 +358,13 @@ async fn a_manager_plans_the_day_from_the_board_and_the_order_form_offers_window
             .as_array()
             .expect("stops")
             .iter()
-            .map(|s| format!("{}@{}", id_of(&s["order_id"]), s["eta"].as_str().unwrap_or_default()))
+            .map(|s| {
+                format!(
+                    "{}@{}",
+                    id_of(&s["order_id"]),
+                    s["eta"].as_str().unwrap_or_default()
+                )
+            })
             .collect();
         assert_eq!(shown, json!(want), "courier {courier}");
         for s in r["stops"].as_array().expect("stops") {
@@ -305,14 +373,26 @@ async fn a_manager_plans_the_day_from_the_board_and_the_order_form_offers_window
                 assert_eq!(attr(&c, &li, "data-move").await, "moved");
                 assert_eq!(attr(&c, &li, "data-from").await, from);
                 let note = text_of(&c, &format!("{li} .move-note")).await;
-                let name = if from == a { "kolya name" } else { "petya name" };
+                let name = if from == a {
+                    "kolya name"
+                } else {
+                    "petya name"
+                };
                 assert!(note.starts_with(&format!("от {name}")), "{note}");
             }
         }
     }
-    let moved = js(&c, "return document.querySelectorAll(\"li.plan-stop[data-move='moved']\").length").await;
+    let moved = js(
+        &c,
+        "return document.querySelectorAll(\"li.plan-stop[data-move='moved']\").length",
+    )
+    .await;
     assert!(moved.as_u64().unwrap_or(0) > 0, "some stops change courier");
-    wait_for(&c, &format!("#plan-unplaced li[data-order-id='{unplaced}']")).await;
+    wait_for(
+        &c,
+        &format!("#plan-unplaced li[data-order-id='{unplaced}']"),
+    )
+    .await;
     // The map: one line per courier, in colours of their own.
     let lines = js(
         &c,
@@ -344,8 +424,13 @@ async fn a_manager_plans_the_day_from_the_board_and_the_order_form_offers_window
     assert_eq!(accepted["state"], "accepted");
     let applied = accepted["accepted"]["applied"].as_u64().expect("applied");
     assert!(applied > 0);
-    assert_eq!(attr(&c, "#plan-accepted", "data-applied").await, applied.to_string());
-    assert!(text_of(&c, "#plan-accepted").await.starts_with("Маршруты обновлены: "));
+    assert_eq!(
+        attr(&c, "#plan-accepted", "data-applied").await,
+        applied.to_string()
+    );
+    assert!(text_of(&c, "#plan-accepted")
+        .await
+        .starts_with("Маршруты обновлены: "));
     screenshot(&c, "planning-accepted.png").await;
     for r in accepted["routes"].as_array().expect("routes") {
         let courier = r["courier_id"].as_str().expect("courier");
@@ -356,7 +441,10 @@ async fn a_manager_plans_the_day_from_the_board_and_the_order_form_offers_window
         );
     }
     let a_route = route_ids(&app, &manager, &a, &date).await;
-    assert!(a_route.contains(&stops[0]), "the pinned stop stays with Kolya");
+    assert!(
+        a_route.contains(&stops[0]),
+        "the pinned stop stays with Kolya"
+    );
     // Each route stays on one side of town now.
     for r in accepted["routes"].as_array().expect("routes") {
         let lons: Vec<f64> = r["stops"]
@@ -388,7 +476,11 @@ async fn a_manager_plans_the_day_from_the_board_and_the_order_form_offers_window
     click(&c, "#nav-console").await;
     retype(&c, "#client-search", "Запад 1").await;
     let (client, address_id) = wests[1].clone();
-    click(&c, &format!("#search-results li.search-result[data-id='{client}']")).await;
+    click(
+        &c,
+        &format!("#search-results li.search-result[data-id='{client}']"),
+    )
+    .await;
     wait_for(&c, "#order-form").await;
     let qty = format!("#order-lines tr.line[data-product-id='{water}'] input.qty");
     retype(&c, &qty, "3").await;
@@ -405,16 +497,29 @@ async fn a_manager_plans_the_day_from_the_board_and_the_order_form_offers_window
         .as_array()
         .expect("days")
         .iter()
-        .find_map(|d| Some((d["date"].as_str()?.to_string(), d["windows"][d["best"].as_u64()? as usize].clone())))
+        .find_map(|d| {
+            Some((
+                d["date"].as_str()?.to_string(),
+                d["windows"][d["best"].as_u64()? as usize].clone(),
+            ))
+        })
         .expect("a best window");
-    let best_window = format!("{}-{}", best["from"].as_str().expect("from"), best["to"].as_str().expect("to"));
+    let best_window = format!(
+        "{}-{}",
+        best["from"].as_str().expect("from"),
+        best["to"].as_str().expect("to")
+    );
     let best_courier = best["courier_id"].as_str().expect("courier").to_string();
     let li = "#slots li.slot.best";
     assert_eq!(attr(&c, li, "data-date").await, best_day);
     assert_eq!(attr(&c, li, "data-window").await, best_window);
     assert_eq!(attr(&c, li, "data-courier-id").await, best_courier);
     assert_eq!(
-        js(&c, "return document.querySelector('#slots li.slot').classList.contains('best')").await,
+        js(
+            &c,
+            "return document.querySelector('#slots li.slot').classList.contains('best')"
+        )
+        .await,
         json!(true),
         "the best is listed first"
     );
@@ -424,7 +529,11 @@ async fn a_manager_plans_the_day_from_the_board_and_the_order_form_offers_window
          document.querySelector('#order-courier').value]",
     )
     .await;
-    assert_eq!(form, json!([best_day, best_window, best_courier]), "preselected");
+    assert_eq!(
+        form,
+        json!([best_day, best_window, best_courier]),
+        "preselected"
+    );
     // Feasible windows first, then the ones that cannot be promised, with why.
     let rows = js(
         &c,
@@ -438,17 +547,32 @@ async fn a_manager_plans_the_day_from_the_board_and_the_order_form_offers_window
         .map(|r| r.as_str().expect("row").to_string())
         .collect();
     assert_eq!(rows.len(), 9, "3 days × 3 windows: {rows:?}");
-    let first_bad = rows.iter().position(|r| r.starts_with("false")).unwrap_or(rows.len());
-    assert!(rows[first_bad..].iter().all(|r| r.starts_with("false|") && r.len() > 6), "{rows:?}");
+    let first_bad = rows
+        .iter()
+        .position(|r| r.starts_with("false"))
+        .unwrap_or(rows.len());
+    assert!(
+        rows[first_bad..]
+            .iter()
+            .all(|r| r.starts_with("false|") && r.len() > 6),
+        "{rows:?}"
+    );
     screenshot(&c, "planning-slots.png").await;
     click(&c, "#save-dispatch").await;
     wait_for(&c, "#order-saved").await;
     let saved_id = attr(&c, "#order-saved", "data-id").await;
-    let saved = app.get(&format!("/api/orders/{saved_id}"), &manager).await.expect(200);
+    let saved = app
+        .get(&format!("/api/orders/{saved_id}"), &manager)
+        .await
+        .expect(200);
     assert_eq!(saved["delivery_date"], best_day);
     assert_eq!(saved["courier_id"], best_courier.as_str());
     assert_eq!(
-        format!("{}-{}", saved["window"]["from"].as_str().unwrap_or_default(), saved["window"]["to"].as_str().unwrap_or_default()),
+        format!(
+            "{}-{}",
+            saved["window"]["from"].as_str().unwrap_or_default(),
+            saved["window"]["to"].as_str().unwrap_or_default()
+        ),
         best_window
     );
     c.close().await.expect("close browser");
