@@ -311,3 +311,100 @@ fn a_day_of_1500_stops_for_20_couriers_with_reloads_and_breaks() {
     assert!(s.unassigned.is_empty(), "{:?}", s.unassigned);
     assert!(elapsed < Duration::from_secs(32));
 }
+
+#[test]
+fn the_plan_checker_catches_each_broken_rule() {
+    let (matrix, mut stops) = city(30, 6000.0, 8);
+    stops[3].vehicles = vec![0];
+    let mut vehicles = vec![courier(20); 2];
+    vehicles[1].fixed = vec![5, 6];
+    let p = Problem::new(matrix, stops, vehicles).unwrap();
+    let s = solve(&p, &Settings::for_problem(&p, Budget::Iterations(1000), 1));
+    checked(&p, &s);
+    assert!(s.plans[0].trips() >= 2 && s.plans[1].trips() >= 1);
+    let says = |s: &Solution, what: &str| {
+        let e = check_plan(&p, s).expect_err(what);
+        assert!(
+            e.iter().any(|v| v.to_string().contains(what)),
+            "{what}: {e:?}"
+        );
+    };
+    // A break moved out of its window, or missing.
+    let mut bad = s.clone();
+    let at = bad.plans[0]
+        .visits
+        .iter()
+        .position(|x| matches!(x, Visit::Break { .. }))
+        .unwrap();
+    bad.plans[0].visits[at] = Visit::Break {
+        start: 16 * HOUR,
+        end: 16 * HOUR + 1800,
+    };
+    says(&bad, "breaks");
+    bad.plans[0].visits.remove(at);
+    says(&bad, "breaks");
+    // A reload dropped: the two trips together are over capacity, and the
+    // distance no longer adds up.
+    let mut bad = s.clone();
+    let at = bad.plans[0]
+        .visits
+        .iter()
+        .position(|x| matches!(x, Visit::Reload { .. }))
+        .unwrap();
+    bad.plans[0].visits.remove(at);
+    says(&bad, "over capacity");
+    says(&bad, "arcs sum");
+    // A stop served before its window opens, a late return.
+    let mut bad = s.clone();
+    for x in bad.plans[0].visits.iter_mut() {
+        if let Visit::Stop { stop, start, .. } = x {
+            *start = p.stops()[*stop].window.start - 1;
+            break;
+        }
+    }
+    says(&bad, "outside its window");
+    let mut bad = s.clone();
+    bad.plans[0].end = 21 * HOUR;
+    says(&bad, "after the shift");
+    // Fixed stops out of order; a pinned stop on another vehicle; a stop
+    // twice; a drive too fast.
+    let mut bad = s.clone();
+    let at: Vec<usize> = (0..bad.plans[1].visits.len())
+        .filter(|&i| matches!(bad.plans[1].visits[i], Visit::Stop { .. }))
+        .take(2)
+        .collect();
+    bad.plans[1].visits.swap(at[0], at[1]);
+    bad.routes[1] = bad.plans[1].stops();
+    says(&bad, "fixed stops");
+    let mut bad = s.clone();
+    let from = bad.plans[0]
+        .visits
+        .iter()
+        .position(|x| matches!(x, Visit::Stop { stop: 3, .. }))
+        .unwrap();
+    let moved = bad.plans[0].visits.remove(from);
+    bad.plans[1].visits.push(moved);
+    bad.routes = bad.plans.iter().map(|r| r.stops()).collect();
+    says(&bad, "pinned");
+    let mut bad = s.clone();
+    bad.unassigned.push(bad.routes[0][0]);
+    says(&bad, "2 times");
+    let mut bad = s.clone();
+    if let Some(Visit::Stop {
+        arrival,
+        start,
+        depart,
+        ..
+    }) = bad.plans[0]
+        .visits
+        .iter_mut()
+        .rev()
+        .find(|x| matches!(x, Visit::Stop { .. }))
+    {
+        let early = *arrival - 5000;
+        *depart -= *start - early.max(*start - 5000);
+        *start = early.max(*start - 5000);
+        *arrival = early;
+    }
+    says(&bad, "free to drive");
+}

@@ -76,6 +76,7 @@ fn a_day_planned_on_the_straight_line_model_keeps_every_window_at_its_speeds() {
     let problem = Problem::new(matrix.clone(), stops.clone(), vec![vehicle; 3]).expect("valid");
     let plan = solve(&problem, &Settings::new(1, Budget::Iterations(3_000)));
     assert!(plan.unassigned.is_empty(), "{:?}", plan.unassigned);
+    rodnik_planner::check::check_plan(&problem, &plan).unwrap_or_else(|v| panic!("{v:?}"));
 
     let mut metres = 0;
     for route in &plan.routes {

@@ -6,6 +6,12 @@
 //! `route.rs`) while skipping places at random ("blinks"), and keeps the result
 //! by the annealing rule.
 //!
+//! The product's constraints (docs/planning.md): vehicles with reloads,
+//! breaks or fixed stops take the general path of `route.rs` (trips, breaks
+//! with no place, a fixed prefix that ruin never cuts); the others, every
+//! Solomon vehicle, keep the plain one. The answer's plans come from
+//! `plan::evaluate` of the search's own routes.
+//!
 //! Deterministic: with [`Budget::Iterations`] the same seed and problem give
 //! the same plan on any machine. With [`Budget::Time`] the sequence of
 //! candidates is still fixed by the seed, but the temperature follows the
@@ -683,7 +689,7 @@ fn snapshot(s: &State) -> (Vec<Vec<u32>>, Vec<usize>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::check;
+    use crate::check::{check, check_plan};
     use crate::solomon::{format_tenths, parse, Instance};
 
     /// A 40-customer instance in Solomon format, spread on a grid with
@@ -735,6 +741,7 @@ mod tests {
         );
         let claimed: f64 = format_tenths(a.distance).parse().unwrap();
         let verdict = check(&inst, &numbers(&a), Some(claimed)).unwrap_or_else(|v| panic!("{v:?}"));
+        check_plan(&p, &a).unwrap_or_else(|v| panic!("{v:?}"));
         assert_eq!(verdict.distance, a.distance);
         assert_eq!(a.iterations, 3000);
         let b = solve(&p, &settings);
@@ -756,6 +763,7 @@ mod tests {
         inst.vehicles = 1;
         let p = inst.to_problem();
         let s = solve(&p, &Settings::new(3, Budget::Iterations(500)));
+        check_plan(&p, &s).unwrap_or_else(|v| panic!("{v:?}"));
         assert!(!s.unassigned.is_empty());
         assert_eq!(s.used_vehicles(), 1);
         let mut routes = numbers(&s);
@@ -777,6 +785,7 @@ mod tests {
         let a = solve(&p, &settings);
         assert!(a.unassigned.is_empty(), "{:?}", a.unassigned);
         check(&inst, &numbers(&a), None).unwrap_or_else(|v| panic!("{v:?}"));
+        check_plan(&p, &a).unwrap_or_else(|v| panic!("{v:?}"));
         assert_eq!(a, solve(&p, &settings));
     }
 
@@ -786,6 +795,7 @@ mod tests {
         let vehicle = crate::Vehicle::new(0, 0, crate::Window { start: 0, end: 10 }, 1);
         let p = Problem::new(matrix, vec![], vec![vehicle]).unwrap();
         let s = solve(&p, &Settings::new(1, Budget::Iterations(u64::MAX)));
+        check_plan(&p, &s).unwrap_or_else(|v| panic!("{v:?}"));
         assert_eq!((s.routes, s.distance, s.iterations), (vec![vec![]], 0, 0));
     }
 
@@ -809,6 +819,7 @@ mod tests {
         }
         assert!(s.routes[9].contains(&6), "{:?}", s.routes);
         check(&inst, &numbers(&s), None).unwrap_or_else(|v| panic!("{v:?}"));
+        check_plan(&p, &s).unwrap_or_else(|v| panic!("{v:?}"));
         let mut stops = p.stops.clone();
         stops[0].vehicles = vec![10];
         let e = Problem::new(p.matrix.clone(), stops, p.vehicles.clone()).unwrap_err();
