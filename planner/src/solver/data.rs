@@ -97,8 +97,28 @@ impl Data {
                 // will be late, the shift or a break's window overrun) is
                 // relaxed for the search, so it can plan the rest; the plan
                 // still reports it.
-                let items = plan::layout(p, i, &v.fixed);
-                let head = plan::evaluate(p, i, &items);
+                // Breaks go after the fixed stops when they can: there the
+                // search moves them as stops go in around them, while a
+                // break among fixed stops stays where it is.
+                // The last breaks first, so they stay in their order.
+                let mut items = plan::layout(p, i, &v.fixed);
+                let mut head = plan::evaluate(p, i, &items);
+                for (moved, &b) in data.break_order.iter().rev().enumerate() {
+                    let mut later: Vec<Item> = items
+                        .iter()
+                        .copied()
+                        .filter(|&x| x != Item::Break(b))
+                        .collect();
+                    later.insert(later.len() - moved, Item::Break(b));
+                    if later == items {
+                        continue;
+                    }
+                    let plan = plan::evaluate(p, i, &later);
+                    if !plan.feasible {
+                        break;
+                    }
+                    (items, head) = (later, plan);
+                }
                 let mut breaks_seen = 0;
                 for visit in &head.visits {
                     match *visit {
