@@ -208,6 +208,8 @@ pub fn Wallboard() -> Html {
                 }
                 </div>
                 <aside class="wb-side">
+                    // Only with arrivals to go by (a link the server refuses has none).
+                    if !etas.is_empty() {
                     <section id="wb-risk" class="wb-late wb-risk">
                         <h2>{ pt.risk_title }<b class="count">{ risky.len() }</b></h2>
                         if risky.is_empty() {
@@ -232,6 +234,7 @@ pub fn Wallboard() -> Html {
                             </ul>
                         }
                     </section>
+                    }
                     <section id="wb-late" class="wb-late">
                         <h2>{ wt.late_title }<b class="count">{ late_stops.len() }</b></h2>
                         if late_stops.is_empty() {
