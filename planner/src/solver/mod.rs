@@ -60,7 +60,7 @@ impl Settings {
 
     /// Settings for the product's problems, whatever their units: the
     /// temperatures scale with the problem's own arcs. The scale is the
-    /// average, over stops, of the mean distance to the stop's
+    /// median, over stops, of the mean distance to the stop's
     /// [`SCALE_NEIGHBOURS`] nearest stops or vehicle starts (the length of
     /// the arcs a good plan is made of, which is what a ruin-and-recreate
     /// move changes); the search cools from [`START_PER_SCALE`] times it to
@@ -83,16 +83,17 @@ impl Settings {
 pub const SCALE_NEIGHBOURS: usize = 5;
 pub const START_PER_SCALE: f64 = 5.0;
 
-/// The average over stops of the mean (symmetrised) distance to their
-/// nearest stops and vehicle starts; 1 when there is nothing to measure.
+/// The median over stops of the mean (symmetrised) distance to their
+/// nearest stops and vehicle starts (a median: a stop no road reaches, a
+/// "week away" in the matrix, must not set the scale); 1 when there is
+/// nothing to measure.
 fn arc_scale(p: &Problem) -> f64 {
     let m = p.matrix();
     let mut places: Vec<usize> = p.stops().iter().map(|s| s.location).collect();
     places.extend(p.vehicles().iter().map(|v| v.start));
     places.sort_unstable();
     places.dedup();
-    let mut total = 0.0;
-    let mut counted = 0usize;
+    let mut means: Vec<f64> = Vec::with_capacity(p.stops().len());
     let mut near: Vec<i64> = Vec::with_capacity(places.len());
     for s in p.stops() {
         near.clear();
@@ -107,13 +108,17 @@ fn arc_scale(p: &Problem) -> f64 {
         }
         let k = SCALE_NEIGHBOURS.min(near.len());
         near.select_nth_unstable(k - 1);
-        total += near[..k].iter().sum::<i64>() as f64 / (2 * k) as f64;
-        counted += 1;
+        means.push(near[..k].iter().sum::<i64>() as f64 / (2 * k) as f64);
     }
-    if counted == 0 || total <= 0.0 {
-        1.0
+    if means.is_empty() {
+        return 1.0;
+    }
+    let mid = means.len() / 2;
+    let (_, median, _) = means.select_nth_unstable_by(mid, |a, b| a.total_cmp(b));
+    if *median > 0.0 {
+        *median
     } else {
-        total / counted as f64
+        1.0
     }
 }
 
