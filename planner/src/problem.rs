@@ -207,6 +207,9 @@ impl fmt::Display for ProblemError {
                 write!(f, "{what}: fixed stop {stop} does not exist")
             }
             ProblemError::FixedTwice { stop } => write!(f, "stop {stop} is fixed twice"),
+            ProblemError::TooManyBreaks { vehicle } => {
+                write!(f, "vehicle {vehicle}: more than {MAX_BREAKS} breaks")
+            }
             ProblemError::FixedElsewhere { stop, vehicle } => write!(
                 f,
                 "stop {stop} is fixed to vehicle {vehicle} but pinned to other vehicles"
@@ -277,6 +280,9 @@ impl Problem {
                         what: format!("vehicle {i}'s reload"),
                     });
                 }
+            }
+            if v.breaks.len() > MAX_BREAKS {
+                return Err(ProblemError::TooManyBreaks { vehicle: i });
             }
             for (b, br) in v.breaks.iter().enumerate() {
                 let what = || format!("vehicle {i}'s break {b}");
