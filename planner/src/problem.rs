@@ -180,7 +180,14 @@ pub enum ProblemError {
         stop: usize,
         vehicle: usize,
     },
+    /// More breaks than [`MAX_BREAKS`] for one vehicle.
+    TooManyBreaks {
+        vehicle: usize,
+    },
 }
+
+/// Breaks one vehicle may have.
+pub const MAX_BREAKS: usize = 1000;
 
 impl fmt::Display for ProblemError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
