@@ -817,13 +817,22 @@ fn insertion_candidates(
             }
             continue;
         }
-        // It does not fit its trip. When the trip ends at a kept marker or
-        // the end, `schedule` splits it once: before the first stop where
-        // the load with the new stop exceeds the capacity (the same split
-        // for every place before it), or, placed after that stop, just
-        // before the new stop, if the rest fits with it.
+        // It does not fit its trip: `schedule` splits it once, before the
+        // first stop where the load with the new stop exceeds the capacity
+        // (the same split for every place before it), or, placed after that
+        // stop, just before the new stop, if the rest fits with it.
+        // A trip that `schedule` ended itself (the next stop did not fit)
+        // still ends there when its new last part and that stop are over
+        // the capacity; then the rest of the route is as it was.
         let last = trip_end[trip];
-        if !matches!(kinds[last], Kind::Lazy) {
+        let stays = |tail: i64| match kinds[last] {
+            Kind::Lazy => match kinds[last + 1] {
+                Kind::Stop(s) => tail + p.stops[s].demand > v.capacity,
+                _ => false,
+            },
+            _ => true,
+        };
+        {
             if split_trip != trip {
                 split_trip = trip;
                 split_at = (trip + 1..last)
@@ -857,7 +866,7 @@ fn insertion_candidates(
                     - m.distance(locs[q - 1], locs[q]);
             }
             let q = split_at;
-            if a < q {
+            if a < q && stays(trip_load[trip] - load_upto[q - 1]) {
                 step(
                     &early[a * w..(a + 1) * w],
                     m.time(locs[a], c),
@@ -876,7 +885,8 @@ fn insertion_candidates(
                 }
                 continue;
             }
-            if trip_load[trip] - load_upto[a] + new.demand <= v.capacity {
+            let rest = trip_load[trip] - load_upto[a] + new.demand;
+            if a >= q && rest <= v.capacity && stays(rest) {
                 step(
                     &early[a * w..(a + 1) * w],
                     m.time(locs[a], reload.0),

@@ -386,6 +386,21 @@ fn promised_slots_for_a_week_of_requests_are_fast() {
         }
     }
     eprintln!("100 calls on one problem: {:?}", again.elapsed());
+    // Stops only (no reload markers): `schedule` splits the trips itself.
+    let bare: Vec<Vec<usize>> = plan.plans.iter().map(|r| r.stops()).collect();
+    let again = Instant::now();
+    let mut bare_found = 0;
+    for (k, p) in problems.iter().enumerate() {
+        for (c, order) in bare.iter().enumerate() {
+            if best_insertion(p, c, order, 1500 + k / 3).is_some() {
+                bare_found += 1;
+            }
+        }
+    }
+    eprintln!(
+        "210 calls with stops only: {:?}, {bare_found} with a place",
+        again.elapsed()
+    );
     let again = Instant::now();
     for _ in 0..10 {
         for (c, order) in orders.iter().enumerate() {
