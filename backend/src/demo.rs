@@ -485,6 +485,18 @@ pub async fn fill(state: &AppState, seed: u64) -> Result<()> {
         .map(|c| &c.summary)
         .collect();
     demo_equipment(state, &products, &legal, &couriers, &operators[0], &mut rng).await?;
+    // Route planning: the company's warehouse, the usual shift and break.
+    store
+        .set_planning_settings(&rodnik_shared::api::PlanningSettings {
+            depots: vec![rodnik_shared::api::Depot {
+                id: "main".into(),
+                name: "Склад, Складочная ул., 1".into(),
+                lat: 55.804_6,
+                lon: 37.596_9,
+            }],
+            ..Default::default()
+        })
+        .await?;
     println!(
         "Demo data: {} products, {} clients, {number} orders over six months.",
         products.len(),

@@ -4,7 +4,8 @@
 //! Modules import downwards only (no cycles; `tests/module_layers.rs`):
 //! `error`, `metrics`, `config`, `figures` at the bottom; `store` over them;
 //! `auth`, `telephony`, `fiscal`, `geo`, `reports`, `live`, `backup` over the store; `app`
-//! (the shared state) over those; `http` on top.
+//! (the shared state) over those; `planning` (route planning, issue 21) over
+//! `app`; `http` on top.
 
 pub mod app;
 pub mod auth;
@@ -21,6 +22,7 @@ pub mod geo;
 pub mod http;
 pub mod live;
 pub mod metrics;
+pub mod planning;
 pub mod reports;
 pub mod sample;
 pub mod store;

@@ -259,6 +259,7 @@ pub(crate) fn address(rng: &mut StdRng, office: bool) -> AddressInput {
             .to_string()
         }),
         delivery_note: rng.gen_bool(0.1).then(|| "звонить за 30 минут".to_string()),
+        no_lift: false,
     }
 }
 

@@ -1435,6 +1435,10 @@ pub struct WallboardSnapshot {
     pub tz: String,
     pub couriers: Vec<WallboardCourier>,
     pub orders: Vec<Order>,
+    /// Each stop's expected arrival and whether it is at risk of being late
+    /// (issue 21); refreshed with the snapshot.
+    #[serde(default)]
+    pub etas: Vec<Eta>,
 }
 
 /// `GET /api/wallboard/calls`: today's call figures of each operator (those

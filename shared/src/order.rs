@@ -246,6 +246,8 @@ pub struct OrderEdit {
     pub note: Option<Option<String>>,
     /// The deposit line, planned again (`Some(None)`: none).
     pub deposit: Option<Option<OrderDeposit>>,
+    /// Keep it with its courier when the day is optimised.
+    pub pinned: Option<bool>,
 }
 
 /// Returnable containers delivered (`o`'s lines) minus empties taken back.
@@ -553,6 +555,9 @@ impl Order {
         }
         if let Some(a) = &e.address {
             n.address = a.clone();
+        }
+        if let Some(p) = e.pinned {
+            n.pinned = p;
         }
         if let Some(note) = &e.note {
             n.note = note.clone();

@@ -17,6 +17,7 @@ pub mod metrics;
 mod openapi;
 mod orders;
 mod pbx;
+mod planning;
 mod ready;
 mod reasons;
 mod receipts;
@@ -80,6 +81,7 @@ pub fn router(state: AppState) -> Router {
         .merge(cash::router())
         .merge(telephony::router())
         .merge(pbx::router())
+        .merge(planning::router())
         .merge(reports::router())
         .merge(call_lists::router())
         .merge(wallboard::router())

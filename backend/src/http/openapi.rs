@@ -5,7 +5,7 @@ use utoipa::OpenApi;
 
 use super::{
     account, backup, bank, call_lists, cash, catalogue, clients, documents, equipment, metrics,
-    orders, pbx, ready, reasons, receipts, rentals, reports, telephony, users, wallboard,
+    orders, pbx, planning, ready, reasons, receipts, rentals, reports, telephony, users, wallboard,
 };
 
 #[derive(OpenApi)]
@@ -85,6 +85,16 @@ use super::{
         receipts::qr_settings,
         receipts::order_receipts,
         receipts::retry,
+        planning::get_settings,
+        planning::put_settings,
+        planning::calibrate,
+        planning::create_plan,
+        planning::list_plans,
+        planning::get_plan,
+        planning::accept_plan,
+        planning::cancel_plan,
+        planning::get_slots,
+        planning::get_etas,
         reports::rentals,
         orders::create_order,
         orders::list_orders,

@@ -276,6 +276,9 @@ pub async fn create_order(
 ) -> Result<(StatusCode, Json<Order>)> {
     user.require_operator()?;
     let (order, call) = new_order(&state, &user, &req, vec![], "").await?;
+    if req.slot_check {
+        crate::planning::slots::recheck(&state, &order, None).await?;
+    }
     // With an Idempotency-Key, the answer is stored in the order's own
     // transaction: the same bytes `Json` sends.
     let body = idem.body(&order)?;
@@ -321,6 +324,7 @@ pub(super) async fn rental_order(
         deposit_bottles: None,
         deposit_reason: None,
         allow_credit: false,
+        slot_check: false,
     };
     Ok(new_order(state, user, &req, tasks, prefix).await?.0)
 }
@@ -588,6 +592,7 @@ pub async fn patch_order(
         address,
         note,
         deposit,
+        pinned: req.pinned,
     };
     // A dispatched stop moved to another courier or day goes to the end of
     // that route: look the end up before the write.
@@ -604,6 +609,11 @@ pub async fn patch_order(
         true => route_end(&state, target_courier.as_deref(), &target_date).await?,
         false => None,
     };
+    if req.slot_check {
+        // The window promised must still be one the courier can keep.
+        let (would, _) = current.edit(&edit, end.as_ref(), &now())?;
+        crate::planning::slots::recheck(&state, &would, Some(&id)).await?;
+    }
     let order = mutate(&state, &user, &idem, &id, req.expected_version, |o, at| {
         o.edit(&edit, end.as_ref(), at)
     })

@@ -128,12 +128,14 @@ pub async fn snapshot(
             name: u.name,
         })
         .collect();
+    let etas = crate::planning::slots::etas(&state, state.cfg.today(), None).await?;
     Ok(Json(WallboardSnapshot {
         date,
         now: Utc::now().to_rfc3339(),
         tz: state.cfg.tz.name().to_string(),
         couriers,
         orders,
+        etas,
     }))
 }
 

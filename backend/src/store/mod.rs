@@ -17,6 +17,7 @@ pub mod idem;
 pub mod orders;
 pub mod packs;
 pub mod phones;
+pub mod planning;
 pub mod reasons;
 pub mod receipts;
 pub mod rentals;

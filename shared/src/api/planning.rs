@@ -634,6 +634,46 @@ pub struct Eta {
     pub state: crate::OrderState,
 }
 
+/// `POST /api/planning/calibrate`: fit the straight-line model to the
+/// couriers' own trips of the last `days` (default 90).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CalibrateRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days: Option<u32>,
+    /// Save the fitted road factor, parking time and speeds in the settings.
+    #[serde(default)]
+    pub save: bool,
+}
+
+/// What the fit found (and whether it was saved).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CalibrationReport {
+    pub from: String,
+    pub to: String,
+    /// Trips between consecutive deliveries found.
+    pub samples: u32,
+    pub fitted: u32,
+    pub held_out: u32,
+    pub skipped: u32,
+    pub outliers: u32,
+    /// Median absolute percentage error on the fitted trips and on the
+    /// held-out ones (trips the fit did not see).
+    pub fit_error_pct: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_out_error_pct: Option<f64>,
+    /// The same error of the settings' model before the fit, on the same
+    /// held-out trips (or all, without any).
+    pub before_error_pct: f64,
+    pub road_factor: f64,
+    pub parking_seconds: u32,
+    pub speeds: Vec<SpeedBand>,
+    /// Trips per band.
+    pub per_band: Vec<u32>,
+    pub saved: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
