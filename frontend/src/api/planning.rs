@@ -83,10 +83,4 @@ impl Api {
         }
         self.json(r.send().await).await
     }
-
-    /// The same for a wallboard link (`key`), where the server allows it.
-    pub async fn wallboard_etas(&self, key: &str) -> Result<Vec<Eta>, ApiError> {
-        let r = self.auth(Request::get("/api/etas")).query([("key", key)]);
-        self.json(r.send().await).await
-    }
 }

@@ -17,6 +17,7 @@ use crate::state::{OrdersAction, OrdersState};
 pub fn use_wallboard_feed(
     auth: &Option<LiveAuth>,
     orders: &UseReducerHandle<OrdersState>,
+    etas: &UseStateHandle<Vec<rodnik_shared::api::Eta>>,
     couriers: &UseStateHandle<Vec<WallboardCourier>>,
     denied: &UseStateHandle<bool>,
     updated: &UseStateHandle<Option<f64>>,
@@ -28,8 +29,9 @@ pub fn use_wallboard_feed(
     let load_seq = use_mut_ref(|| 0u32);
 
     let reload = {
-        let (orders, couriers, denied, updated, auth) = (
+        let (orders, etas, couriers, denied, updated, auth) = (
             orders.dispatcher(),
+            etas.setter(),
             couriers.setter(),
             denied.setter(),
             updated.setter(),
@@ -45,8 +47,9 @@ pub fn use_wallboard_feed(
                 *seq += 1;
                 *seq
             };
-            let (orders, couriers, denied, updated) = (
+            let (orders, etas, couriers, denied, updated) = (
                 orders.clone(),
+                etas.clone(),
                 couriers.clone(),
                 denied.clone(),
                 updated.clone(),
@@ -63,6 +66,7 @@ pub fn use_wallboard_feed(
                         orders.dispatch(OrdersAction::SetDate(snap.date.clone()));
                         orders.dispatch(OrdersAction::LoadStarted(id));
                         orders.dispatch(OrdersAction::Loaded(id, snap.orders));
+                        etas.set(snap.etas);
                         couriers.set(snap.couriers);
                         denied.set(false);
                         updated.set(Some(js_sys::Date::now()));

@@ -92,45 +92,39 @@ pub fn Wallboard() -> Html {
     let denied = use_state(|| false);
     let now = use_state(clock);
     let updated = use_state(|| None::<f64>);
+    let etas = use_state(Vec::<rodnik_shared::api::Eta>::new);
     let live = feed::use_wallboard_feed(
         &auth,
         &orders,
+        &etas,
         &couriers,
         &denied,
         &updated,
         &now,
         on_calls_news,
     );
-    // Expected arrivals (issue 21): a manager's view asks with the session;
-    // a link asks with its key once, and stops if the server refuses it.
-    let etas = use_state(Vec::<rodnik_shared::api::Eta>::new);
-    let etas_refused = use_mut_ref(|| false);
+    // Expected arrivals (issue 21): the snapshot brings them; asked again a
+    // moment after the orders change and every minute (a manager's view
+    // with the session, a link's screen through its snapshot).
     {
         let sig = crate::components::planning::etas::signature(orders.orders.iter());
-        let (etas, auth, refused) = (etas.setter(), auth.clone(), etas_refused.clone());
+        let (etas, auth) = (etas.setter(), auth.clone());
         crate::components::planning::etas::use_refresh(
             (orders.date.clone(), sig),
             Callback::from(move |_: ()| {
-                if *refused.borrow() {
-                    return;
-                }
-                let (etas, auth, refused) = (etas.clone(), auth.clone(), refused.clone());
+                let (etas, auth) = (etas.clone(), auth.clone());
                 yew::platform::spawn_local(async move {
                     let got = match &auth {
                         Some(LiveAuth::Token(t)) => crate::api::Api::with_token(t).etas(None).await,
-                        Some(LiveAuth::Wallboard(k)) => {
-                            crate::api::Api::anonymous().wallboard_etas(k).await
-                        }
+                        Some(LiveAuth::Wallboard(k)) => crate::api::Api::anonymous()
+                            .wallboard(Some(k))
+                            .await
+                            .map(|snap| snap.etas),
                         None => return,
                     };
-                    match got {
-                        Ok(list) => etas.set(list),
-                        Err(crate::api::ApiError::Network(_)) => {}
-                        Err(_) => {
-                            if matches!(auth, Some(LiveAuth::Wallboard(_))) {
-                                *refused.borrow_mut() = true;
-                            }
-                        }
+                    // No answer keeps the last one.
+                    if let Ok(list) = got {
+                        etas.set(list);
                     }
                 });
             }),
