@@ -3,7 +3,9 @@
 //! the order form, and the stops' expected arrivals.
 
 use gloo_net::http::Request;
-use rodnik_shared::api::{Eta, NewPlan, Plan, PlanningSettings, Slots};
+use rodnik_shared::api::{
+    CalibrateRequest, CalibrationReport, Eta, NewPlan, Plan, PlanningSettings, Slots,
+};
 
 use super::{enc, Api, ApiError};
 use crate::state::planning::SlotKey;
@@ -82,5 +84,11 @@ impl Api {
             r = r.query([("date", d)]);
         }
         self.json(r.send().await).await
+    }
+
+    /// The straight-line model fitted to the couriers' own trips (not saved
+    /// unless `save`).
+    pub async fn calibrate(&self, req: &CalibrateRequest) -> Result<CalibrationReport, ApiError> {
+        self.post("/api/planning/calibrate", req, None).await
     }
 }

@@ -54,6 +54,10 @@ pub struct PlanningTexts {
     pub kmh: &'static str,
     pub add_speed: &'static str,
     pub osrm_url: &'static str,
+    pub calibrate: &'static str,
+    pub calibrating: &'static str,
+    pub calibrate_apply: &'static str,
+    pub calibrate_few: &'static str,
     pub risk_minutes: &'static str,
     pub risk_hint: &'static str,
     pub save: &'static str,
@@ -182,6 +186,26 @@ pub fn was_pos(lang: Lang, pos: u32) -> String {
     match lang {
         Lang::Ru => format!("была {pos}-й"),
         Lang::En => format!("was #{pos}"),
+    }
+}
+
+/// What a fit found: "412 поездок (330 для подбора, 82 для проверки):
+/// ошибка 31% → 14%".
+pub fn calibration(lang: Lang, r: &rodnik_shared::api::CalibrationReport) -> String {
+    let after = r.held_out_error_pct.unwrap_or(r.fit_error_pct);
+    match lang {
+        Lang::Ru => format!(
+            "{} {} ({} для подбора, {} для проверки, {} выбросов): ошибка {:.0}% → {:.0}%; коэффициент дороги {}, парковка {} с",
+            r.samples,
+            ru_plural(r.samples as usize, ["поездка", "поездки", "поездок"]),
+            r.fitted, r.held_out, r.outliers, r.before_error_pct, after,
+            decimal(lang, r.road_factor), r.parking_seconds
+        ),
+        Lang::En => format!(
+            "{} trips ({} fitted, {} held out, {} outliers): error {:.0}% → {:.0}%; road factor {}, parking {} s",
+            r.samples, r.fitted, r.held_out, r.outliers, r.before_error_pct, after,
+            decimal(lang, r.road_factor), r.parking_seconds
+        ),
     }
 }
 
@@ -317,6 +341,10 @@ static RU: PlanningTexts = PlanningTexts {
     kmh: "км/ч",
     add_speed: "+ Час",
     osrm_url: "Адрес сервера OSRM",
+    calibrate: "Подобрать по поездкам курьеров (90 дней)",
+    calibrating: "Считаем…",
+    calibrate_apply: "Взять эти скорости",
+    calibrate_few: "Мало поездок для подбора: нужно хотя бы 30 в одном часовом промежутке.",
     risk_minutes: "Предупреждать об опоздании за, мин",
     risk_hint: "Точка «под угрозой», если курьер приедет позже конца окна минус это время.",
     save: "Сохранить",
@@ -425,6 +453,10 @@ static EN: PlanningTexts = PlanningTexts {
     kmh: "km/h",
     add_speed: "+ Hour",
     osrm_url: "OSRM server address",
+    calibrate: "Fit to the couriers' trips (90 days)",
+    calibrating: "Fitting…",
+    calibrate_apply: "Take these speeds",
+    calibrate_few: "Not enough trips to fit: at least 30 in one band of hours are needed.",
     risk_minutes: "Warn of lateness, min ahead",
     risk_hint: "A stop is at risk when the courier is expected later than its window's end minus this.",
     save: "Save",

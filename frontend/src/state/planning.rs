@@ -187,6 +187,21 @@ impl SettingsDraft {
         }
     }
 
+    /// Takes a fit's road factor, parking time and speeds (saved with the rest).
+    pub fn take_fit(&mut self, r: &rodnik_shared::api::CalibrationReport) {
+        self.road_factor = num((r.road_factor * 100.0).round() / 100.0);
+        self.parking_seconds = r.parking_seconds.to_string();
+        self.speeds = r
+            .speeds
+            .iter()
+            .map(|b| SpeedDraft {
+                from_hour: b.from_hour.to_string(),
+                kmh: num((b.kmh * 10.0).round() / 10.0),
+            })
+            .collect();
+        self.model = TravelModelKind::Straight;
+    }
+
     /// The couriers sent as overrides, in the order sent (errors name them
     /// `couriers[i]`).
     pub fn sent_couriers(&self) -> Vec<&CourierDraft> {
@@ -1214,6 +1229,58 @@ mod tests {
         assert_eq!(d3.depots[i].id, "d1");
         d3.add_depot("Третий");
         assert_eq!(d3.depots[1].id, "d2");
+    }
+
+    #[test]
+    fn a_fit_of_the_couriers_trips_fills_the_travel_model() {
+        let mut d = SettingsDraft::of(&PlanningSettings::default(), &couriers());
+        d.model = TravelModelKind::Osrm;
+        d.osrm_url = "http://osrm:5000".into();
+        d.take_fit(&rodnik_shared::api::CalibrationReport {
+            from: "2026-09-07".into(),
+            to: "2026-12-05".into(),
+            samples: 400,
+            fitted: 320,
+            held_out: 80,
+            skipped: 3,
+            outliers: 9,
+            fit_error_pct: 12.0,
+            held_out_error_pct: Some(14.0),
+            before_error_pct: 31.0,
+            road_factor: 1.4237,
+            parking_seconds: 75,
+            speeds: vec![
+                SpeedBand {
+                    from_hour: 0,
+                    kmh: 33.33,
+                },
+                SpeedBand {
+                    from_hour: 8,
+                    kmh: 17.96,
+                },
+            ],
+            per_band: vec![100, 300],
+            saved: false,
+        });
+        let s = d.to_settings(Lang::Ru).expect("valid");
+        assert_eq!(s.travel.model, TravelModelKind::Straight);
+        assert_eq!(s.travel.road_factor, 1.42);
+        assert_eq!(s.travel.parking_seconds, 75);
+        assert_eq!(s.travel.speeds[1].kmh, 18.0);
+        assert_eq!(s.travel.speeds.len(), 2);
+        assert_eq!(
+            crate::i18n::planning::calibration(Lang::Ru, &rodnik_shared::api::CalibrationReport {
+                samples: 401,
+                ..serde_json::from_value(serde_json::json!({
+                    "from": "a", "to": "b", "samples": 0, "fitted": 320, "held_out": 80,
+                    "skipped": 0, "outliers": 9, "fit_error_pct": 12.0, "held_out_error_pct": 14.2,
+                    "before_error_pct": 31.0, "road_factor": 1.42, "parking_seconds": 75,
+                    "speeds": [], "per_band": [], "saved": false
+                }))
+                .expect("a report")
+            }),
+            "401 поездка (320 для подбора, 80 для проверки, 9 выбросов): ошибка 31% → 14%; коэффициент дороги 1,4, парковка 75 с"
+        );
     }
 
     #[test]

@@ -48,6 +48,9 @@ pub fn PlanningSettingsPanel() -> Html {
     let busy = use_state(|| false);
     // The depot whose map is open.
     let map_for = use_state(|| None::<usize>);
+    // A fit of the travel model to the couriers' trips: its report or why not.
+    let fit = use_state(|| None::<Result<rodnik_shared::api::CalibrationReport, String>>);
+    let fitting = use_state(|| false);
 
     {
         let (draft, errors, token) = (draft.setter(), errors.setter(), token.clone());
@@ -327,6 +330,34 @@ pub fn PlanningSettingsPanel() -> Html {
         })
     };
 
+    let on_fit = {
+        let (fit, fitting, token) = (fit.clone(), fitting.clone(), token.clone());
+        Callback::from(move |_: MouseEvent| {
+            fitting.set(true);
+            let (fit, fitting, token) = (fit.clone(), fitting.clone(), token.clone());
+            spawn_local(async move {
+                let req = rodnik_shared::api::CalibrateRequest {
+                    days: Some(90),
+                    save: false,
+                };
+                fit.set(Some(Api::with_token(&token).calibrate(&req).await.map_err(
+                    |e| match e.code() {
+                        Some("not_enough_samples") => texts(lang).calibrate_few.to_string(),
+                        _ => e.message(),
+                    },
+                )));
+                fitting.set(false);
+            });
+        })
+    };
+    let on_take_fit = {
+        let (change, fit) = (change.clone(), fit.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(Ok(r)) = &*fit {
+                change(&|d| d.take_fit(r));
+            }
+        })
+    };
     let onsubmit = {
         let (draft, errors, note, busy, token, current) = (
             draft.clone(),
@@ -484,8 +515,24 @@ pub fn PlanningSettingsPanel() -> Html {
                         <tbody>{ for speed_rows }</tbody>
                     </table>
                     { field_error(&errors, "travel.speeds") }
-                    <button id="speed-add" type="button" class="btn btn-ghost" onclick={add_speed}
-                        disabled={*busy || current.speeds.len() >= 24}>{ t.add_speed }</button>
+                    <div class="planning-row">
+                        <button id="speed-add" type="button" class="btn btn-ghost" onclick={add_speed}
+                            disabled={*busy || current.speeds.len() >= 24}>{ t.add_speed }</button>
+                        <button id="planning-calibrate" type="button" class="btn btn-ghost" onclick={on_fit}
+                            disabled={*busy || *fitting}>{ if *fitting { t.calibrating } else { t.calibrate } }</button>
+                    </div>
+                    { match &*fit {
+                        Some(Ok(r)) => html! {
+                            <p id="calibration" class="calibration" data-samples={r.samples.to_string()}>
+                                { crate::i18n::planning::calibration(lang, r) }
+                                { " " }
+                                <button id="calibration-apply" type="button" class="btn btn-ghost" onclick={on_take_fit}
+                                    disabled={*busy}>{ t.calibrate_apply }</button>
+                            </p>
+                        },
+                        Some(Err(m)) => html! { <p id="calibration-error" class="muted">{ m.clone() }</p> },
+                        None => html! {},
+                    } }
                 </fieldset>
                 <fieldset id="planning-risk" class="planning-block">
                     <legend>{ t.at_risk }</legend>
