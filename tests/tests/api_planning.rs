@@ -213,7 +213,7 @@ async fn settings_are_checked_and_kept() {
             .put("/api/planning/settings", &w.app.admin, bad(change.clone()))
             .await
             .error(422);
-        assert_eq!(e["error"]["field"], field, "{change}: {e}");
+        assert_eq!(e["field"], field, "{change}: {e}");
     }
     // An operator reads them, only a manager changes them.
     w.app
@@ -463,7 +463,7 @@ async fn a_plan_can_be_cancelled_and_refuses_bad_requests() {
             .post("/api/plans", &w.op, body.clone())
             .await
             .error(422);
-        assert_eq!(e["error"]["field"], field, "{body}: {e}");
+        assert_eq!(e["field"], field, "{body}: {e}");
     }
     let started = w
         .app
@@ -480,7 +480,7 @@ async fn a_plan_can_be_cancelled_and_refuses_bad_requests() {
         .post(&format!("/api/plans/{id}/accept"), &w.op, json!({}))
         .await
         .error(409);
-    assert_eq!(e["error"]["code"], "plan_not_done");
+    assert_eq!(e["code"], "plan_not_done");
     let cancelled = w
         .app
         .post(&format!("/api/plans/{id}/cancel"), &w.op, json!({}))
@@ -596,8 +596,8 @@ async fn slots_are_insertion_checks_on_the_committed_routes() {
         .post("/api/orders", &w.op, body.clone())
         .await
         .error(409);
-    assert_eq!(e["error"]["code"], "slot_taken");
-    let message = e["error"]["message"].as_str().expect("message");
+    assert_eq!(e["code"], "slot_taken");
+    let message = e["message"].as_str().expect("message");
     assert!(message.contains("next best"), "{message}");
     // Without the check the operator may still overbook on purpose.
     let mut without = body.clone();
@@ -625,15 +625,11 @@ async fn capacity_is_per_trip_and_needs_a_depot_to_reload() {
     let c = w.client_at("Офис", Some(WEST[0])).await;
     w.stop(&c, 10, &date, a, None).await;
     let new = w.client_at("Ещё", Some(WEST[1])).await;
-    let ask = || {
-        w.app.get(
-            &format!(
-                "/api/slots?client_id={}&address_id={}&qty=3&from={date}&days=1",
-                new.0, new.1
-            ),
-            &w.op,
-        )
-    };
+    let ask_path = format!(
+        "/api/slots?client_id={}&address_id={}&qty=3&from={date}&days=1",
+        new.0, new.1
+    );
+    let ask = || w.app.get(&ask_path, &w.op);
     // No depot: the van cannot load again; the day is full.
     let s = ask().await.ok();
     for w_ in s["days"][0]["windows"].as_array().expect("windows") {
@@ -754,4 +750,141 @@ async fn etas_follow_the_route_and_flag_stops_at_risk() {
         )
         .await
         .error(403);
+}
+
+/// The recorded OSRM answer for three Moscow points (planner/tests/fixtures/osrm).
+const OSRM_3X3: &str = include_str!("../../planner/tests/fixtures/osrm/table_3x3.json");
+
+/// A fake osrm-routed: answers `GET /table/v1/driving/{lon,lat;...}` for
+/// any order of the recorded answer's three points, with its figures
+/// permuted to the order asked, and counts the requests.
+async fn fake_osrm() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use axum::extract::{Path, State};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let asked = Arc::new(AtomicUsize::new(0));
+    async fn table(
+        State(asked): State<Arc<AtomicUsize>>,
+        Path(coords): Path<String>,
+    ) -> (axum::http::StatusCode, String) {
+        asked.fetch_add(1, Ordering::SeqCst);
+        let recorded: Value = serde_json::from_str(OSRM_3X3).expect("fixture");
+        let places: Vec<(f64, f64)> = recorded["sources"]
+            .as_array()
+            .expect("sources")
+            .iter()
+            .map(|s| {
+                (
+                    s["location"][0].as_f64().expect("lon"),
+                    s["location"][1].as_f64().expect("lat"),
+                )
+            })
+            .collect();
+        let mut order = vec![];
+        for c in coords.split(';') {
+            let mut it = c.split(',').map(|x| x.parse::<f64>().unwrap_or(f64::NAN));
+            let (lon, lat) = (it.next().unwrap_or(f64::NAN), it.next().unwrap_or(f64::NAN));
+            match places
+                .iter()
+                .position(|p| (p.0 - lon).abs() < 1e-5 && (p.1 - lat).abs() < 1e-5)
+            {
+                Some(i) => order.push(i),
+                None => {
+                    return (
+                        axum::http::StatusCode::BAD_REQUEST,
+                        json!({ "code": "NoSegment", "message": format!("no road near {c}") })
+                            .to_string(),
+                    )
+                }
+            }
+        }
+        let pick = |m: &Value| {
+            Value::Array(
+                order
+                    .iter()
+                    .map(|&i| Value::Array(order.iter().map(|&j| m[i][j].clone()).collect()))
+                    .collect(),
+            )
+        };
+        let waypoints = Value::Array(
+            order
+                .iter()
+                .map(|&i| recorded["sources"][i].clone())
+                .collect(),
+        );
+        let answer = json!({ "code": "Ok", "durations": pick(&recorded["durations"]),
+            "distances": pick(&recorded["distances"]), "sources": waypoints.clone(),
+            "destinations": waypoints });
+        (axum::http::StatusCode::OK, answer.to_string())
+    }
+    let app = axum::Router::new()
+        .route("/table/v1/driving/{coords}", axum::routing::get(table))
+        .with_state(asked.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (format!("http://{addr}"), asked)
+}
+
+#[tokio::test]
+async fn a_company_osrm_server_gives_the_road_distances() {
+    let w = world().await;
+    let (base, asked) = fake_osrm().await;
+    // The depot at Таганская, stops at Ленинский and Мясницкая (the
+    // recorded answer's points), in the longer order.
+    w.settings(|s| {
+        s["depots"] =
+            json!([{ "id": "t", "name": "Таганская", "lat": 55.741493, "lon": 37.653346 }]);
+        s["travel"]["model"] = json!("osrm");
+        s["travel"]["osrm_url"] = json!(base);
+    })
+    .await;
+    let date = w.app.day(1);
+    let a = &w.couriers[0].0;
+    let leninsky = w.client_at("Ленинский", Some((55.729833, 37.601192))).await;
+    let myasnitskaya = w.client_at("Мясницкая", Some((55.760069, 37.634527))).await;
+    w.stop(&leninsky, 1, &date, a, None).await;
+    w.stop(&myasnitskaya, 1, &date, a, None).await;
+    let started = w
+        .app
+        .post(
+            "/api/plans",
+            &w.op,
+            json!({ "date": date, "time_limit_ms": 1000 }),
+        )
+        .await
+        .expect(202);
+    let plan = w.finished(&id_of(&started)).await;
+    assert_eq!(plan["state"], "done", "{plan}");
+    assert!(asked.load(std::sync::atomic::Ordering::SeqCst) >= 1);
+    // OSRM's metres: 4,567.2 + 5,888.0 + 3,867.2 before, 3,451.8 + 5,569.7
+    // + 4,802.6 after (Мясницкая first).
+    assert_eq!(plan["before"]["km"], 14.3);
+    assert_eq!(plan["after"]["km"], 13.8);
+    assert_eq!(plan["routes"][0]["stops"][0]["client_name"], "Мясницкая");
+
+    // The server gone: the plan fails and says why.
+    w.settings(|s| {
+        s["travel"]["osrm_url"] = json!("http://127.0.0.1:9");
+    })
+    .await;
+    let started = w
+        .app
+        .post(
+            "/api/plans",
+            &w.op,
+            json!({ "date": date, "time_limit_ms": 1000 }),
+        )
+        .await
+        .expect(202);
+    let failed = w.finished(&id_of(&started)).await;
+    assert_eq!(failed["state"], "failed", "{failed}");
+    assert!(
+        failed["error"].as_str().unwrap_or("").contains("OSRM"),
+        "{failed}"
+    );
 }

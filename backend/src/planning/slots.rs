@@ -186,14 +186,20 @@ fn best_fit(
         let route: Vec<usize> = (0..c.stops.len()).collect();
         let new = c.stops.len();
         if let Some(fit) = rodnik_planner::best_insertion(&problem, 0, &route, new) {
-            let better = best.as_ref().is_none_or(|b| {
-                (fit.added_time, fit.added_distance) < (b.added_seconds, b.added_metres)
-            });
+            // The added driving (not the waiting or the break the new
+            // schedule may also hold).
+            let mut order = route.clone();
+            order.insert(fit.position.min(order.len()), new);
+            let driving = rodnik_planner::schedule(&problem, 0, &order).driving
+                - rodnik_planner::schedule(&problem, 0, &route).driving;
+            let better = best
+                .as_ref()
+                .is_none_or(|b| (driving, fit.added_distance) < (b.added_seconds, b.added_metres));
             if better {
                 best = Some(Fit {
                     courier_id: c.van.courier_id.clone(),
                     courier_name: c.van.courier_name.clone(),
-                    added_seconds: fit.added_time,
+                    added_seconds: driving,
                     added_metres: fit.added_distance,
                     arrival: fit.arrival,
                 });

@@ -209,77 +209,69 @@ impl Store {
     ) -> Result<Vec<Placed>> {
         let doc =
             serde_json::to_string(accepted_doc).map_err(|e| Error::Internal(e.to_string()))?;
-        // Keyed by the order's key: one UPDATE over all of them, each row
-        // reading its own placement.
-        let mut by_key = serde_json::Map::new();
-        for p in placements {
-            by_key.insert(
-                p.order_id.clone(),
-                json!({ "v": p.version, "c": p.courier_id, "cn": p.courier_name, "pos": p.route_pos }),
-            );
-        }
+        let items: Vec<Value> = placements
+            .iter()
+            .map(|p| {
+                json!({ "key": p.order_id, "v": p.version, "c": p.courier_id,
+                        "cn": p.courier_name, "pos": p.route_pos })
+            })
+            .collect();
         let keys: Vec<String> = placements.iter().map(|p| p.order_id.clone()).collect();
         let sql = "BEGIN TRANSACTION;
              LET $p = (UPDATE $pid SET state = 'accepted', doc = $doc, rev += 1, beat = $now
                  WHERE rev = $rev AND state = 'done' RETURN VALUE id);
              IF array::len($p) = 0 { THROW 'plan_not_acceptable' };
-             LET $applied = (UPDATE $ids SET courier_id = $m[record::id(id)].c,
-                     courier_name = $m[record::id(id)].cn, route_pos = $m[record::id(id)].pos,
-                     version += 1, updated_at = $now
-                 WHERE version = $m[record::id(id)].v AND state = 'delivery'
-                     AND delivery_date = $date
-                 RETURN VALUE record::id(id));
-             RETURN $applied;
+             FOR $i IN $items {
+                 UPDATE type::record('orders', $i.key) SET courier_id = $i.c,
+                     courier_name = $i.cn, route_pos = $i.pos, version += 1, updated_at = $now
+                 WHERE version = $i.v AND state = 'delivery' AND delivery_date = $date
+                 RETURN NONE;
+             };
              COMMIT TRANSACTION;";
-        let mut r = self
-            .run_with(
-                sql,
-                json!({ "doc": doc, "rev": plan_rev, "now": now, "m": Value::Object(by_key), "date": date }),
-                vec![("pid", rid("plans", plan_id)), ("ids", super::rids("orders", &keys))],
-            )
-            .await
-            .map_err(|e| match e {
-                Error::Db(m) if m.contains("plan_not_acceptable") => Error::conflict(
-                    "plan_accepted",
-                    "the plan was accepted or cancelled meanwhile",
-                ),
-                other => other,
-            })?;
+        self.run_with(
+            sql,
+            json!({ "doc": doc, "rev": plan_rev, "now": now, "items": items, "date": date }),
+            vec![("pid", rid("plans", plan_id))],
+        )
+        .await
+        .map_err(|e| match e {
+            Error::Db(m) if m.contains("plan_not_acceptable") => Error::conflict(
+                "plan_accepted",
+                "the plan was accepted or cancelled meanwhile",
+            ),
+            other => other,
+        })?;
         self.forget_routes();
-        // The RETURN's answer: the last statement that answered an array.
-        let mut applied: Vec<String> = vec![];
-        for i in (0..r.num_statements()).rev() {
-            if let Ok(Some(Value::Array(a))) = r.take::<Option<Value>>(i) {
-                applied = a
-                    .iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect();
-                break;
-            }
-        }
-        let missed: Vec<String> = keys
-            .iter()
-            .filter(|k| !applied.contains(k))
-            .cloned()
-            .collect();
-        // Why the others were left: read after (only for the message).
-        let now_rows = if missed.is_empty() {
-            vec![]
-        } else {
-            self.many(
-                "SELECT record::id(id) AS key, state, delivery_date FROM $ids",
+        // Which were written: the version one past the plan's, stamped with
+        // this accept's time (read right after the commit).
+        let rows = self
+            .many(
+                "SELECT record::id(id) AS key, version, updated_at, state, delivery_date FROM $ids",
                 Value::Null,
-                vec![("ids", super::rids("orders", &missed))],
+                vec![("ids", super::rids("orders", &keys))],
             )
-            .await?
+            .await?;
+        let row_of = |key: &str| {
+            rows.iter()
+                .find(|r| r.get("key").and_then(Value::as_str) == Some(key))
         };
+        let applied: Vec<String> = placements
+            .iter()
+            .filter(|p| {
+                row_of(&p.order_id).is_some_and(|r| {
+                    r.get("version").and_then(Value::as_i64) == Some(p.version + 1)
+                        && r.get("updated_at").and_then(Value::as_str) == Some(now)
+                })
+            })
+            .map(|p| p.order_id.clone())
+            .collect();
         Ok(placements
             .iter()
             .map(|p| {
                 if applied.contains(&p.order_id) {
                     return Placed::Applied;
                 }
-                let row = now_rows
+                let row = rows
                     .iter()
                     .find(|r| r.get("key").and_then(Value::as_str) == Some(&p.order_id));
                 match row {
