@@ -143,6 +143,20 @@ impl World {
         }
     }
 
+    /// Optimises `date` with a time limit and waits for the plan to finish.
+    async fn planned(&self, date: &str, limit_ms: u64) -> Value {
+        let started = self
+            .app
+            .post(
+                "/api/plans",
+                &self.op,
+                json!({ "date": date, "time_limit_ms": limit_ms }),
+            )
+            .await
+            .expect(202);
+        self.finished(&id_of(&started)).await
+    }
+
     async fn route_ids(&self, courier: &str, date: &str) -> Vec<String> {
         let r = self
             .app
@@ -849,16 +863,7 @@ async fn a_company_osrm_server_gives_the_road_distances() {
     let myasnitskaya = w.client_at("Мясницкая", Some((55.760069, 37.634527))).await;
     w.stop(&leninsky, 1, &date, a, None).await;
     w.stop(&myasnitskaya, 1, &date, a, None).await;
-    let started = w
-        .app
-        .post(
-            "/api/plans",
-            &w.op,
-            json!({ "date": date, "time_limit_ms": 1000 }),
-        )
-        .await
-        .expect(202);
-    let plan = w.finished(&id_of(&started)).await;
+    let plan = w.planned(&date, 1000).await;
     assert_eq!(plan["state"], "done", "{plan}");
     assert!(asked.load(std::sync::atomic::Ordering::SeqCst) >= 1);
     // OSRM's metres: 4,567.2 + 5,888.0 + 3,867.2 before, 3,451.8 + 5,569.7
@@ -872,16 +877,7 @@ async fn a_company_osrm_server_gives_the_road_distances() {
         s["travel"]["osrm_url"] = json!("http://127.0.0.1:9");
     })
     .await;
-    let started = w
-        .app
-        .post(
-            "/api/plans",
-            &w.op,
-            json!({ "date": date, "time_limit_ms": 1000 }),
-        )
-        .await
-        .expect(202);
-    let failed = w.finished(&id_of(&started)).await;
+    let failed = w.planned(&date, 1000).await;
     assert_eq!(failed["state"], "failed", "{failed}");
     assert!(
         failed["error"].as_str().unwrap_or("").contains("OSRM"),
