@@ -362,7 +362,7 @@ async fn a_manager_plans_the_day_from_the_board_and_the_order_form_offers_window
             .map(|s| {
                 format!(
                     "{}@{}",
-                    id_of(&s["order_id"]),
+                    s["order_id"].as_str().expect("order id"),
                     s["eta"].as_str().unwrap_or_default()
                 )
             })
@@ -370,7 +370,10 @@ async fn a_manager_plans_the_day_from_the_board_and_the_order_form_offers_window
         assert_eq!(shown, json!(want), "courier {courier}");
         for s in r["stops"].as_array().expect("stops") {
             if let Some(from) = s["from_courier_id"].as_str().filter(|f| *f != courier) {
-                let li = format!("li.plan-stop[data-order-id='{}']", id_of(&s["order_id"]));
+                let li = format!(
+                    "li.plan-stop[data-order-id='{}']",
+                    s["order_id"].as_str().expect("order id")
+                );
                 assert_eq!(attr(&c, &li, "data-move").await, "moved");
                 assert_eq!(attr(&c, &li, "data-from").await, from);
                 let note = text_of(&c, &format!("{li} .move-note")).await;
