@@ -177,6 +177,11 @@ async fn a_manager_plans_the_day_from_the_board_and_the_order_form_offers_window
     retype(&c, "#planning-floor-seconds", "0").await;
     click(&c, "#planning-save").await;
     wait_until(&c, "#planning-saved", None, |t| t == "Сохранено").await;
+    js(
+        &c,
+        "document.querySelector('#planning-settings').scrollTop = 0; return true",
+    )
+    .await;
     screenshot(&c, "planning-settings.png").await;
     let s = app
         .get("/api/planning/settings", &manager)

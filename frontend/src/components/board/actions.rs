@@ -173,7 +173,8 @@ pub fn ActionsPanel(p: &ActionsProps) -> Html {
                             disabled={p.busy || o.courier_id.is_none()} data-pinned={o.pinned.to_string()}
                             title={pt.pinned}
                             onclick={op_button(Op::Pin { id: id.clone(), version, pinned: !o.pinned })}>
-                            { if o.pinned { format!("📌 {}", pt.unpin) } else { format!("📌 {}", pt.pin) } }
+                            { crate::components::planning::pin_icon() }
+                            { if o.pinned { pt.unpin } else { pt.pin } }
                         </button>
                     }
                     if can_recall {

@@ -204,7 +204,7 @@ fn Card(p: &CardProps) -> Html {
                     <span class={classes!("badge", o.state.as_str())}>{ state_label(p.lang, o.state) }</span>
                 }
                 if o.pinned {
-                    <span class="pin" title={pt.pinned} aria-label={pt.pinned}>{ "📌" }</span>
+                    <span class="pin" title={pt.pinned} aria-label={pt.pinned}>{ crate::components::planning::pin_icon() }</span>
                 }
             </div>
             if let Some(e) = &p.eta {

@@ -535,7 +535,7 @@ pub fn PlanningSettingsPanel() -> Html {
                     } }
                 </fieldset>
                 <fieldset id="planning-risk" class="planning-block">
-                    <legend>{ t.at_risk }</legend>
+                    <legend>{ t.risk_title }</legend>
                     { field("planning-risk-minutes", "risk_minutes", t.risk_minutes, |d| &d.risk_minutes, |d, v| d.risk_minutes = v) }
                     <p class="muted small">{ t.risk_hint }</p>
                 </fieldset>
