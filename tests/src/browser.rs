@@ -206,10 +206,20 @@ pub async fn wait_until<F: Fn(&str) -> bool>(c: &Client, css: &str, attr: Option
     wait_until_within(c, css, attr, WAIT, check).await
 }
 
-/// Replaces an input's value as typed by a user.
+/// Replaces an input's value as typed by a user. WebDriver's clear fires
+/// no `input` event, so the app would still hold the old text, and a
+/// re-render of a controlled input between the clear and the typing puts
+/// it back (the typed text then lands after it): the event is sent here.
 pub async fn retype(c: &Client, css: &str, text: &str) {
     let el = wait_for(c, css).await;
     el.clear().await.expect("clear");
+    let arg = serde_json::to_value(&el).expect("element reference");
+    c.execute(
+        "arguments[0].dispatchEvent(new Event('input', { bubbles: true }));",
+        vec![arg],
+    )
+    .await
+    .expect("input event after the clear");
     if !text.is_empty() {
         el.send_keys(text).await.expect("type");
     }

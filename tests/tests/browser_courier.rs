@@ -211,9 +211,7 @@ async fn deliver(c: &Client, id: &str, cash: Option<&str>, empties_minus: usize)
     click(c, &format!("{} .btn-deliver", stop(id))).await;
     wait_until(c, "#close-form", Some("data-id"), |v| v == id).await;
     if let Some(cash) = cash {
-        let input = wait_for(c, "#cash-input").await;
-        input.clear().await.expect("clear cash");
-        input.send_keys(cash).await.expect("type cash");
+        retype(c, "#cash-input", cash).await;
     }
     for _ in 0..empties_minus {
         click(c, "#empties-minus").await;

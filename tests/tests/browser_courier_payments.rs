@@ -78,12 +78,6 @@ async fn payments_of(app: &App, op: &str, client: &str) -> (Vec<(String, i64)>, 
     (paid, balance)
 }
 
-async fn type_into(c: &Client, css: &str, text: &str) {
-    let input = wait_for(c, css).await;
-    input.clear().await.expect("clear");
-    input.send_keys(text).await.expect("type");
-}
-
 #[tokio::test]
 async fn a_courier_takes_a_card_and_a_split_partial_payment_at_the_door() {
     if !runnable() {
@@ -141,7 +135,7 @@ async fn a_courier_takes_a_card_and_a_split_partial_payment_at_the_door() {
         wait_for(&c, "#pay-split").await.text().await.expect("text"),
         "Частями"
     );
-    type_into(&c, "#sbp-input", "200").await;
+    retype(&c, "#sbp-input", "200").await;
     // The cash fills the rest while it is not typed.
     wait_js(
         &c,
@@ -149,7 +143,7 @@ async fn a_courier_takes_a_card_and_a_split_partial_payment_at_the_door() {
         "cash is the rest",
     )
     .await;
-    type_into(&c, "#cash-input", "300").await;
+    retype(&c, "#cash-input", "300").await;
     wait_until(&c, "#pay-debt", Some("data-value"), |v| v == "25000").await;
     wait_until(&c, "#pay-debt", None, |t| {
         t.starts_with("Останется долг 250,00")

@@ -289,6 +289,8 @@ struct Api {
 
 /// Numbers each POST's `Idempotency-Key`.
 static KEYS: AtomicU64 = AtomicU64::new(0);
+/// 409 `retry` answers seen (tried again).
+static CONFLICTS: AtomicU64 = AtomicU64::new(0);
 
 impl Api {
     /// A fresh client (its own connections) on the same server and token.
@@ -301,20 +303,26 @@ impl Api {
 
     /// One call; the answer's JSON when it succeeds. A POST carries an
     /// `Idempotency-Key`, so that a retry after a dropped connection or a
-    /// 5xx cannot make the thing twice; up to 3 tries.
+    /// 5xx cannot make the thing twice. A 409 `retry` (the server's own
+    /// retries of a transaction conflict ran out; nothing was written, and
+    /// the key keeps that answer) is tried again under a new key and
+    /// counted in `CONFLICTS`. Up to 6 tries.
     async fn call(
         &self,
         method: Method,
         path: &str,
         body: Option<&Value>,
     ) -> Result<Value, String> {
-        let key = format!(
-            "bench-planning-{}-{}",
-            std::process::id(),
-            KEYS.fetch_add(1, Ordering::Relaxed)
-        );
+        let new_key = || {
+            format!(
+                "bench-planning-{}-{}",
+                std::process::id(),
+                KEYS.fetch_add(1, Ordering::Relaxed)
+            )
+        };
+        let mut key = new_key();
         let mut last = String::new();
-        for attempt in 0..3 {
+        for attempt in 0..6 {
             if attempt > 0 {
                 tokio::time::sleep(Duration::from_millis(200 * attempt)).await;
             }
@@ -337,6 +345,11 @@ impl Api {
                             .map_err(|e| format!("{method} {path}: {e}: {text}"));
                     }
                     last = format!("{method} {path}: {status} {text}");
+                    if status == 409 && text.contains(r#""code":"retry""#) {
+                        CONFLICTS.fetch_add(1, Ordering::Relaxed);
+                        key = new_key();
+                        continue;
+                    }
                     let retry = status.is_server_error() || text.contains("idempotency_key_in_use");
                     if !retry {
                         break;
@@ -804,9 +817,10 @@ async fn measure(a: &Args, server: &crash::Server, pid: Option<u32>) -> Result<(
     let stops_b: usize = random.iter().map(Vec::len).sum();
     println!(
         "set-up: {:.0} s ({} clients, {stops_a} stops on {day_a}, {stops_b} on {day_b}, \
-         {SETUP_TASKS} tasks)",
+         {SETUP_TASKS} tasks; 409 retry answers tried again: {})",
         setup.elapsed().as_secs_f64(),
-        next_client + SLOT_CLIENTS
+        next_client + SLOT_CLIENTS,
+        CONFLICTS.load(Ordering::Relaxed)
     );
     rss_line(pid, "after the set-up");
 
