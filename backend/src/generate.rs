@@ -79,11 +79,7 @@ fn key(rng: &mut StdRng) -> String {
 
 /// A mobile number outside [`UNKNOWN_PREFIX`].
 fn known_phone(rng: &mut StdRng) -> String {
-    format!(
-        "+79{:02}{:07}",
-        rng.gen_range(0..99),
-        rng.gen_range(0..10_000_000)
-    )
+    crate::sample::mobile(rng, 0..99)
 }
 
 fn bar(len: u64, msg: &'static str) -> ProgressBar {

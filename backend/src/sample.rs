@@ -199,11 +199,24 @@ pub(crate) fn individual_name(rng: &mut StdRng) -> String {
 }
 
 pub(crate) fn phone(rng: &mut StdRng) -> String {
-    format!(
-        "+79{:02}{:07}",
-        rng.gen_range(0..100),
-        rng.gen_range(0..10_000_000)
-    )
+    mobile(rng, 0..100)
+}
+
+/// A Russian mobile number `+79XX…` with `XX` drawn from `codes`, valid in
+/// the numbering plan the server checks against (a few blocks, such as
+/// +7 930 00x, are not allocated and are refused): drawn again until it is.
+pub(crate) fn mobile(rng: &mut StdRng, codes: std::ops::Range<u32>) -> String {
+    for _ in 0..100 {
+        let n = format!(
+            "+79{:02}{:07}",
+            rng.gen_range(codes.clone()),
+            rng.gen_range(0..10_000_000)
+        );
+        if rodnik_shared::Phone::parse(&n, "RU").is_ok() {
+            return n;
+        }
+    }
+    "+79161234567".to_string()
 }
 
 /// A real building of Moscow: its street as people write it ("ул.
@@ -336,6 +349,23 @@ mod tests {
 
     use super::*;
     use crate::store::clients::similar::address_key;
+
+    /// `rodnik generate` stopped at an address's contact phone +7 930 006…,
+    /// a block the numbering plan does not allocate.
+    #[test]
+    fn drawn_phones_are_valid_numbers_including_the_unallocated_blocks() {
+        let mut rng = StdRng::seed_from_u64(1);
+        for _ in 0..20_000 {
+            let p = phone(&mut rng);
+            assert!(rodnik_shared::Phone::parse(&p, "RU").is_ok(), "{p}");
+        }
+        // Only +7 930 00x… would be drawn from this code: all valid.
+        for _ in 0..200 {
+            let p = mobile(&mut rng, 30..31);
+            assert!(rodnik_shared::Phone::parse(&p, "RU").is_ok(), "{p}");
+            assert!(p.starts_with("+7930"), "{p}");
+        }
+    }
 
     fn is_street(s: &str) -> bool {
         s.chars().any(|c| matches!(c, 'а'..='я' | 'ё'))

@@ -47,8 +47,12 @@ pub struct Options {
     pub writers: usize,
     /// Kill -9 cycles at most.
     pub kills: usize,
-    /// No new cycle starts after this long (the cycles already done count).
+    /// No new cycle starts after this long (the cycles already done count)...
     pub budget: Duration,
+    /// ...unless fewer cycles than this are done: on a loaded machine a cycle
+    /// takes longer, and the run goes on (up to four budgets) rather than
+    /// judging durability on too few kills.
+    pub min_kills: usize,
     /// Kill after the first acknowledgements plus this many milliseconds, chosen
     /// per cycle from the list in turn.
     pub kill_after_ms: Vec<u64>,
@@ -82,6 +86,7 @@ impl Options {
             writers: 32,
             kills: 40,
             budget: Duration::from_secs(55),
+            min_kills: 10,
             kill_after_ms: vec![150, 900, 400, 1500, 50, 2500, 10, 700, 1200, 300],
             memtable_bytes: Some(256 * 1024),
             io_pressure: true,
@@ -852,7 +857,8 @@ async fn cycles(opts: &Options, t: &mut Tally, started: Instant) -> Result<(), S
     let tomorrow = chrono::Utc::now().date_naive() + chrono::Days::new(1);
     let mut folder: Option<Folder> = None;
     for cycle in 0..opts.kills {
-        if started.elapsed() > opts.budget {
+        let spent = started.elapsed();
+        if spent > opts.budget && (cycle >= opts.min_kills || spent > opts.budget * 4) {
             break;
         }
         let fresh = match opts.fresh_folder_every {

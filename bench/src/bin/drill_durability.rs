@@ -123,6 +123,7 @@ async fn main() {
         writers,
         kills: 0,
         budget: Duration::from_secs(24 * 3600),
+        min_kills: 0,
         kill_after_ms: vec![150, 900, 400, 1500, 50, 2500, 10, 700, 1200, 300, 3500, 5],
         memtable_bytes: None,
         io_pressure: false,
