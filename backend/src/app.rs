@@ -23,6 +23,8 @@ pub struct AppState {
     pub logins: Arc<auth::LoginThrottle>,
     /// The queue of reports that read whole tables (reports/gate.rs).
     pub heavy_reports: Arc<crate::reports::gate::Gate>,
+    /// The deliveries report's packs held as numbers between reports.
+    pub deliveries: Arc<crate::reports::deliveries::PackCache>,
 }
 
 impl AppState {
@@ -50,6 +52,7 @@ impl AppState {
             telephony,
             logins: Arc::default(),
             heavy_reports: Arc::new(crate::reports::gate::Gate::new(1, 32)),
+            deliveries: Arc::default(),
         })
     }
 }

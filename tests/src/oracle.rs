@@ -145,3 +145,80 @@ pub fn daily_orders(orders: &[Order]) -> DailyOrders {
         totals,
     }
 }
+
+/// The grouped deliveries report's rows (`GET /api/reports/deliveries?group=`)
+/// worked out from the full courier × client table: key -> (orders, water,
+/// amount), for the groupings a courier × client row can tell (`courier`,
+/// `client`, `kind`, `courier_client`), within one courier when `courier` is
+/// given (`""`: no courier).
+pub fn regroup(
+    rows: &[DeliveryRow],
+    group: &str,
+    courier: Option<&str>,
+) -> BTreeMap<String, (i64, i64, i64)> {
+    let mut by: BTreeMap<String, (i64, i64, i64)> = BTreeMap::new();
+    for r in rows {
+        let c = r.courier_id.clone().unwrap_or_default();
+        if courier.is_some_and(|want| want != c) {
+            continue;
+        }
+        let key = match group {
+            "courier" => c,
+            "client" => r.client_id.clone(),
+            "kind" => r.client_kind.as_str().to_string(),
+            _ => format!("{c}|{}", r.client_id),
+        };
+        let e = by.entry(key).or_default();
+        e.0 += r.orders;
+        e.1 += r.water_qty;
+        e.2 += r.amount;
+    }
+    by
+}
+
+/// Every row of a grouped deliveries query (`path` with `?`), read a page of
+/// `limit` at a time, and the answer's totals; checks that the pages add up
+/// to `total_rows` and that no key comes twice.
+pub async fn all_pages(
+    app: &crate::App,
+    token: &str,
+    path: &str,
+    limit: u32,
+) -> (Vec<serde_json::Value>, serde_json::Value) {
+    let mut rows = vec![];
+    let mut seen = std::collections::BTreeSet::new();
+    let mut page = 1;
+    loop {
+        let r = app
+            .get(&format!("{path}&limit={limit}&page={page}"), token)
+            .await
+            .ok();
+        let got = r["rows"].as_array().cloned().unwrap_or_default();
+        let total = r["total_rows"].as_u64().unwrap_or(0) as usize;
+        for row in &got {
+            let key = row["key"].as_str().unwrap_or_default().to_string();
+            assert!(seen.insert(key.clone()), "{path}: {key} on two pages");
+        }
+        assert!(got.len() <= limit as usize, "{path}: page {page} too long");
+        let last = got.is_empty() || rows.len() + got.len() >= total;
+        rows.extend(got);
+        if last {
+            assert_eq!(rows.len(), total, "{path}: pages cover total_rows");
+            return (rows, r["totals"].clone());
+        }
+        page += 1;
+    }
+}
+
+/// Grouped rows as key -> (orders, water, amount).
+pub fn figures(rows: &[serde_json::Value]) -> BTreeMap<String, (i64, i64, i64)> {
+    rows.iter()
+        .map(|r| {
+            let n = |f: &str| r[f].as_i64().unwrap_or(0);
+            (
+                r["key"].as_str().unwrap_or_default().to_string(),
+                (n("orders"), n("water_qty"), n("amount")),
+            )
+        })
+        .collect()
+}

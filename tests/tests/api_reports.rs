@@ -441,6 +441,208 @@ async fn deliveries_report_groups_delivered_orders_by_courier_and_client() {
     );
 }
 
+/// The deliveries report grouped on the server (issue 22): every grouping
+/// totals the full table, its rows are the full table's rows summed, pages
+/// cover each row once, a courier's drill-down is that courier's rows, and
+/// bad parameters are refused by name.
+#[tokio::test]
+async fn every_grouping_of_the_deliveries_adds_up_to_the_full_table() {
+    let d = data().await;
+    let m = &d.manager;
+    let base = d.range("deliveries", -6, 6);
+    let full = d.app.get(&format!("{base}&limit=1000"), m).await.ok();
+    assert_eq!(full["group"], "courier_client");
+    assert_eq!(full["total_rows"], 5);
+    let rows: Vec<rodnik_shared::api::DeliveryRow> = full["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            r.as_object_mut().unwrap().remove("key");
+            serde_json::from_value(r).unwrap()
+        })
+        .collect();
+    for group in ["courier", "client", "kind", "courier_client"] {
+        let (got, totals) = oracle::all_pages(&d.app, m, &format!("{base}&group={group}"), 2).await;
+        assert_eq!(totals, full["totals"], "{group}");
+        assert_eq!(
+            oracle::figures(&got),
+            oracle::regroup(&rows, group, None),
+            "{group}"
+        );
+    }
+    // Kolya: Anna 3 orders, Romashka 2, Boris 1.
+    let couriers = d.app.get(&format!("{base}&group=courier"), m).await.ok();
+    let kolya = couriers["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == d.kolya.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(kolya["courier_name"], "kolya name");
+    assert_eq!(
+        (kolya["orders"].clone(), kolya["amount"].clone()),
+        (json!(6), json!(667500))
+    );
+    assert!(kolya.get("client_id").is_none(), "{kolya}");
+    // By day and by day and courier: the chart's figures.
+    let daily = d.app.get(&d.range("deliveries/daily", -6, 6), m).await.ok();
+    let (days, totals) =
+        oracle::all_pages(&d.app, m, &format!("{base}&group=courier_day"), 3).await;
+    assert_eq!(totals, full["totals"]);
+    let want: BTreeMap<String, (i64, i64, i64)> = daily["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                format!("{}|{}", text(&r["date"]), text(&r["courier_id"])),
+                (
+                    r["orders"].as_i64().unwrap(),
+                    r["water_qty"].as_i64().unwrap(),
+                    r["amount"].as_i64().unwrap(),
+                ),
+            )
+        })
+        .collect();
+    assert_eq!(oracle::figures(&days), want);
+    let by_day = d.app.get(&format!("{base}&group=day"), m).await.ok();
+    assert_eq!(by_day["totals"], full["totals"]);
+    assert_eq!(by_day["rows"][0]["key"], d.app.day(-6), "oldest first");
+    // The drill-down: a courier's clients are that courier's rows.
+    for courier in [&d.kolya, &d.petya] {
+        let path = format!("{base}&group=client&courier_id={courier}");
+        let (got, totals) = oracle::all_pages(&d.app, m, &path, 1).await;
+        let want = oracle::regroup(&rows, "client", Some(courier));
+        assert_eq!(oracle::figures(&got), want, "{courier}");
+        let sum = want.values().fold(0, |s, v| s + v.2);
+        assert_eq!(totals["amount"], sum, "{courier}");
+        let row = couriers["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["key"] == courier.as_str())
+            .unwrap();
+        assert_eq!(totals["orders"], row["orders"]);
+        let pairs = d
+            .app
+            .get(
+                &format!("{base}&group=courier_client&courier_id={courier}"),
+                m,
+            )
+            .await
+            .ok();
+        assert_eq!(pairs["totals"], totals);
+    }
+    let nobody = d
+        .app
+        .get(&format!("{base}&group=client&courier_id="), m)
+        .await
+        .ok();
+    assert_eq!(
+        (nobody["total_rows"].clone(), nobody["rows"].clone()),
+        (json!(0), json!([]))
+    );
+    // Sorting: by amount, largest first by default, then the other way round.
+    for (dir, desc) in [("", true), ("&dir=asc", false)] {
+        let r = d
+            .app
+            .get(&format!("{base}&group=client&sort=amount{dir}"), m)
+            .await
+            .ok();
+        let amounts: Vec<i64> = r["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["amount"].as_i64().unwrap())
+            .collect();
+        let mut sorted = amounts.clone();
+        sorted.sort();
+        if desc {
+            sorted.reverse();
+        }
+        assert_eq!(amounts, sorted, "{dir}");
+        assert_eq!(r["desc"], desc);
+    }
+    // A page past the end is empty, with the totals of all.
+    let past = d.app.get(&format!("{base}&page=9&limit=2"), m).await.ok();
+    assert_eq!(past["rows"], json!([]));
+    assert_eq!(past["totals"], full["totals"]);
+    // Bad values are refused, naming the field.
+    for (q, field) in [
+        ("group=operator", "group"),
+        ("group=day&sort=client", "sort"),
+        ("sort=amount&dir=up", "dir"),
+        ("page=0", "page"),
+        ("page=abc", "page"),
+        ("limit=1001", "limit"),
+        ("limit=0", "limit"),
+        ("group=courier&format=csv&limit=-1", "limit"),
+    ] {
+        let r = d.app.get(&format!("{base}&{q}"), m).await;
+        assert_eq!(r.status, 422, "{q}: {}", r.text);
+        assert!(r.text.contains(field), "{q}: {}", r.text);
+    }
+}
+
+/// A grouping's CSV is its rows, every one (not a page), streamed.
+#[tokio::test]
+async fn a_groupings_csv_holds_every_row_and_is_streamed() {
+    let d = data().await;
+    let m = &d.manager;
+    let base = d.range("deliveries", -6, 6);
+    let json_r = d
+        .app
+        .get(&format!("{base}&group=client&sort=amount"), m)
+        .await
+        .ok();
+    let r = d
+        .app
+        .http
+        .get(d.app.url(&format!(
+            "{base}&group=client&sort=amount&format=csv&limit=1"
+        )))
+        .bearer_auth(m)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r.content_length().is_none(), "streamed, without a length");
+    let disposition = r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        disposition.contains(&format!(
+            "deliveries-by-client_{}_{}.csv",
+            d.app.day(-6),
+            d.app.day(6)
+        )),
+        "{disposition}"
+    );
+    let text = r.text().await.unwrap();
+    assert_csv_matches(
+        &text,
+        &[
+            "client_id",
+            "client_name",
+            "client_kind",
+            "orders",
+            "water_qty",
+            "amount",
+        ],
+        &json_r["rows"],
+    );
+    // In the query's order: amounts largest first.
+    let amounts: Vec<i64> = parse_csv(text.trim_end())[1..]
+        .iter()
+        .map(|r| r[5].parse().unwrap())
+        .collect();
+    assert!(amounts.windows(2).all(|w| w[0] >= w[1]), "{amounts:?}");
+}
+
 #[tokio::test]
 async fn sales_report_sums_delivered_goods_and_services_by_product() {
     let d = data().await;

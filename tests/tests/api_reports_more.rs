@@ -490,6 +490,63 @@ async fn xlsx_exports_have_a_header_typed_cells_and_a_totals_row() {
         vec![s("Total"), Data::Empty, n(2.0), n(10.0), n(2230.0)]
     );
     assert_eq!(book.style("Water per day", 1, 0).0, "yyyy-mm-dd");
+
+    // A grouping of the deliveries report, streamed, in Russian: a day and
+    // courier per row, as the JSON rows, with the totals under them.
+    let (from, to) = (w.app.day(-5), w.app.day(5));
+    let q = format!("{}&group=courier_day", w.range("deliveries", -5, 5));
+    let json_r = w.app.get(&q, &w.manager).await.ok();
+    let mut book = Book::get(
+        &w.app,
+        &w.manager,
+        &format!("{q}&format=xlsx&lang=ru"),
+        &format!("deliveries-by-courier_day_{from}_{to}.xlsx"),
+    )
+    .await;
+    assert_eq!(book.names(), ["Доставки"]);
+    let rows = book.rows("Доставки");
+    assert_eq!(
+        rows[0],
+        ["Дата", "Курьер", "Заказов", "Воды, шт.", "Сумма"].map(s)
+    );
+    let want: Vec<Vec<Data>> = json_r["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| {
+            vec![
+                Data::Float(serial(r["date"].as_str().expect("date"))),
+                s(r["courier_name"].as_str().expect("courier")),
+                n(r["orders"].as_f64().expect("orders")),
+                n(r["water_qty"].as_f64().expect("water")),
+                n(r["amount"].as_f64().expect("amount") / 100.0),
+            ]
+        })
+        .collect();
+    let got: Vec<Vec<Data>> = rows[1..rows.len() - 1]
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            r[0] = Data::Float(date_of(&r[0]));
+            r
+        })
+        .collect();
+    assert_eq!(got, want);
+    let t = &json_r["totals"];
+    assert_eq!(
+        rows[rows.len() - 1],
+        vec![
+            s("Итого"),
+            Data::Empty,
+            n(t["orders"].as_f64().expect("orders")),
+            n(t["water_qty"].as_f64().expect("water")),
+            n(t["amount"].as_f64().expect("amount") / 100.0)
+        ]
+    );
+    assert!(
+        book.style("Доставки", (rows.len() - 1) as u32, 4).1,
+        "bold totals"
+    );
 }
 
 #[tokio::test]

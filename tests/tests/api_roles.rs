@@ -313,6 +313,26 @@ fn matrix() -> Vec<(Method, &'static str, Option<Value>, [u16; 4])> {
             None,
             [200, 200, 403, 403],
         ),
+        // The grouped report (issue 22): a courier's drill-down, a page, a
+        // streamed workbook; the role check comes before the parameters'.
+        (
+            M::GET,
+            "/api/reports/deliveries?group=client&courier_id=@IDLE_COURIER@&page=2&limit=10",
+            None,
+            [200, 200, 403, 403],
+        ),
+        (
+            M::GET,
+            "/api/reports/deliveries?group=courier&format=xlsx",
+            None,
+            [200, 200, 403, 403],
+        ),
+        (
+            M::GET,
+            "/api/reports/deliveries?group=nope",
+            None,
+            [422, 422, 403, 403],
+        ),
         (M::GET, "/api/reports/sales", None, [200, 200, 403, 403]),
         (M::GET, "/api/reports/orders", None, [200, 200, 403, 403]),
         (

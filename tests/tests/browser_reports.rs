@@ -208,6 +208,15 @@ async fn shown(c: &Client, key: &str) {
     wait_until(c, "#reports", Some("aria-busy"), |v| v == "false").await;
 }
 
+/// Waits until the deliveries table shows an answer whose query has `part`
+/// (`#deliveries-grouped[data-loaded]` is the query, once it is loaded).
+async fn grouped(c: &Client, part: &str) {
+    wait_until(c, "#deliveries-grouped", Some("data-loaded"), |v| {
+        v.contains(part)
+    })
+    .await;
+}
+
 /// The table's rows as (data-key, column -> data-value), in screen order.
 async fn table(c: &Client, id: &str) -> Vec<(String, BTreeMap<String, String>)> {
     let script = format!(
@@ -297,43 +306,50 @@ async fn a_manager_reads_the_four_reports_downloads_them_and_operators_call_the_
     set_value(&c, "#range-to", &to).await;
     shown(&c, &format!("deliveries|{from}|{to}")).await;
 
-    // ---- Water delivered: the table is the API's report, row for row.
+    // ---- Water delivered: the table is the server's grouping, by courier
+    // first, row for row.
+    grouped(&c, "group=courier&").await;
     let api = w
         .app
-        .get(&format!("/api/reports/deliveries?{q}"), &w.manager)
+        .get(
+            &format!("/api/reports/deliveries?{q}&group=courier"),
+            &w.manager,
+        )
         .await
         .ok();
-    let want: BTreeMap<String, (String, String, String)> = api["rows"]
-        .as_array()
-        .expect("rows")
-        .iter()
-        .map(|r| {
-            (
-                format!("{}|{}", text(&r["courier_id"]), text(&r["client_id"])),
+    let figures = |rows: &Value| -> BTreeMap<String, (String, String, String)> {
+        rows.as_array()
+            .expect("rows")
+            .iter()
+            .map(|r| {
                 (
-                    text(&r["orders"]),
-                    text(&r["water_qty"]),
-                    text(&r["amount"]),
-                ),
-            )
-        })
-        .collect();
+                    text(&r["key"]),
+                    (
+                        text(&r["orders"]),
+                        text(&r["water_qty"]),
+                        text(&r["amount"]),
+                    ),
+                )
+            })
+            .collect()
+    };
+    let on_screen = |rows: &[(String, BTreeMap<String, String>)]| {
+        rows.iter()
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    (
+                        v["orders"].clone(),
+                        v["water_qty"].clone(),
+                        v["amount"].clone(),
+                    ),
+                )
+            })
+            .collect::<BTreeMap<_, _>>()
+    };
     let rows = table(&c, "deliveries-table").await;
-    let got: BTreeMap<String, (String, String, String)> = rows
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.clone(),
-                (
-                    v["orders"].clone(),
-                    v["water_qty"].clone(),
-                    v["amount"].clone(),
-                ),
-            )
-        })
-        .collect();
-    assert_eq!(got, want);
-    assert_eq!(rows.len(), 5);
+    assert_eq!(on_screen(&rows), figures(&api["rows"]));
+    assert_eq!(rows.len(), 2, "two couriers");
     let t = totals(&c, "deliveries-table").await;
     assert_eq!(
         (
@@ -375,8 +391,38 @@ async fn a_manager_reads_the_four_reports_downloads_them_and_operators_call_the_
     fits(&c).await;
     screenshot(&c, "reports-deliveries.png").await;
 
-    // Sorting: by amount, largest first, then the other way round.
+    // A courier's row opens their clients: the API's drill-down, row for row.
+    click(
+        &c,
+        &format!("#deliveries-table tr.report-row[data-key='{}']", w.kolya),
+    )
+    .await;
+    wait_until(&c, "#deliveries-drill", Some("data-courier"), |v| {
+        v == w.kolya
+    })
+    .await;
+    grouped(&c, &format!("group=client&courier_id={}&", w.kolya)).await;
+    let drill = w
+        .app
+        .get(
+            &format!(
+                "/api/reports/deliveries?{q}&group=client&courier_id={}",
+                w.kolya
+            ),
+            &w.manager,
+        )
+        .await
+        .ok();
+    let rows = table(&c, "deliveries-table").await;
+    assert_eq!(on_screen(&rows), figures(&drill["rows"]));
+    assert!(rows.len() >= 2, "{rows:?}");
+    let t = totals(&c, "deliveries-table").await;
+    assert_eq!(t["amount"], text(&drill["totals"]["amount"]));
+    screenshot(&c, "reports-deliveries-courier.png").await;
+
+    // Sorting is the server's: by amount, largest first, then the other way round.
     click(&c, "#deliveries-table th[data-col='amount'] button").await;
+    grouped(&c, "sort=amount&dir=desc&").await;
     wait_until(
         &c,
         "#deliveries-table th[data-col='amount']",
@@ -391,54 +437,39 @@ async fn a_manager_reads_the_four_reports_downloads_them_and_operators_call_the_
     };
     let desc = amounts(table(&c, "deliveries-table").await);
     assert!(desc.windows(2).all(|p| p[0] >= p[1]), "{desc:?}");
-    assert_eq!(desc[0], 250000);
     click(&c, "#deliveries-table th[data-col='amount'] button").await;
-    wait_until(
-        &c,
-        "#deliveries-table th[data-col='amount']",
-        Some("aria-sort"),
-        |v| v == "ascending",
-    )
-    .await;
+    grouped(&c, "sort=amount&dir=asc&").await;
     let asc = amounts(table(&c, "deliveries-table").await);
     assert!(asc.windows(2).all(|p| p[0] <= p[1]), "{asc:?}");
-    click(&c, "#deliveries-table th[data-col='client'] button").await;
-    wait_until(
-        &c,
-        "#deliveries-table th[data-col='client']",
-        Some("aria-sort"),
-        |v| v == "ascending",
-    )
-    .await;
+    assert_eq!(asc.iter().rev().copied().collect::<Vec<_>>(), desc);
+    click(&c, "#deliveries-drill-back").await;
+    grouped(&c, "group=courier&page=1").await;
 
-    // Grouping: by courier, the sums of the API's rows.
+    // Grouping: by courier and client, the full table's first page.
     wait_for(&c, "#deliveries-group")
         .await
-        .select_by_value("courier")
+        .select_by_value("courier_client")
         .await
         .expect("group");
-    wait_for(&c, "#deliveries-table th[data-col='courier']").await;
-    let mut by_courier: BTreeMap<String, i64> = BTreeMap::new();
-    for r in api["rows"].as_array().expect("rows") {
-        *by_courier.entry(text(&r["courier_id"])).or_default() +=
-            r["amount"].as_i64().expect("amount");
-    }
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let rows = table(&c, "deliveries-table").await;
-        let got: BTreeMap<String, i64> = rows
+    grouped(&c, "group=courier_client&").await;
+    let full = w
+        .app
+        .get(&format!("/api/reports/deliveries?{q}"), &w.manager)
+        .await
+        .ok();
+    let rows = table(&c, "deliveries-table").await;
+    assert_eq!(on_screen(&rows), figures(&full["rows"]));
+    assert_eq!(rows.len(), 5);
+    assert_eq!(
+        rows.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>(),
+        full["rows"]
+            .as_array()
+            .expect("rows")
             .iter()
-            .map(|(k, v)| (k.clone(), v["amount"].parse().expect("amount")))
-            .collect();
-        if got == by_courier {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "grouped by courier: {got:?} != {by_courier:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+            .map(|r| text(&r["key"]))
+            .collect::<Vec<_>>(),
+        "in the server's order"
+    );
 
     // Downloads: the CSV is the API's, byte for byte; the workbook opens.
     click(&c, "#export-csv").await;
@@ -775,6 +806,26 @@ async fn the_reports_and_call_lists_fit_the_screen_in_russian() {
     for tab in ["deliveries", "sales", "orders"] {
         click(&c, &format!("#tab-{tab}")).await;
         shown(&c, &format!("{tab}|{year}-01-01|{year}-12-31")).await;
+        if tab == "deliveries" {
+            // The grouped table in Russian: by courier, then a courier's clients.
+            grouped(&c, "group=courier&").await;
+            wait_until(&c, "#deliveries-table th[data-col='courier']", None, |t| {
+                t == "Курьер"
+            })
+            .await;
+            click(
+                &c,
+                &format!("#deliveries-table tr.report-row[data-key='{}']", w.kolya),
+            )
+            .await;
+            grouped(&c, &format!("courier_id={}&", w.kolya)).await;
+            wait_until(&c, "#deliveries-drill", None, |t| {
+                t.contains("Клиенты курьера") && t.contains("← Все курьеры")
+            })
+            .await;
+            fits(&c).await;
+            screenshot(&c, "reports-deliveries-ru.png").await;
+        }
         fits(&c).await;
     }
     // A year is drawn by month; the Russian labels are month.year.

@@ -24,8 +24,8 @@ async fn check_range(app: &App, token: &str, from: &str, to: &str) {
         .expect("orders");
     let users = app.state.store.list_users(None).await.expect("users");
     let q = format!("from={from}&to={to}");
+    check_deliveries(app, token, &orders, &q).await;
     let pairs = [
-        ("deliveries", json!(oracle::deliveries(&orders))),
         ("sales", json!(oracle::sales(&orders))),
         ("orders", json!(oracle::orders_worked(&orders, &users))),
         ("deliveries/daily", json!(oracle::daily_deliveries(&orders))),
@@ -34,6 +34,65 @@ async fn check_range(app: &App, token: &str, from: &str, to: &str) {
     for (name, direct) in pairs {
         let got = report(app, token, &format!("/api/reports/{name}?{q}")).await;
         assert_eq!(got, direct, "{name} over {from}..{to}");
+    }
+}
+
+/// The deliveries report grouped on the server against the direct
+/// computation: the full table page by page (each row once, in the report's
+/// order), every grouping's rows and totals, and each courier's drill-down.
+async fn check_deliveries(app: &App, token: &str, orders: &[rodnik_shared::api::Order], q: &str) {
+    let direct = oracle::deliveries(orders);
+    let base = format!("/api/reports/deliveries?{q}");
+    let (rows, totals) =
+        oracle::all_pages(app, token, &format!("{base}&group=courier_client"), 1000).await;
+    assert_eq!(totals, json!(direct.totals), "deliveries totals over {q}");
+    let want: Vec<Value> = direct
+        .rows
+        .iter()
+        .map(|r| {
+            let mut v = json!({
+                "key": format!("{}|{}", r.courier_id.clone().unwrap_or_default(), r.client_id),
+                "client_id": r.client_id, "client_name": r.client_name,
+                "client_kind": r.client_kind, "orders": r.orders, "water_qty": r.water_qty,
+                "amount": r.amount,
+            });
+            if let Some(c) = &r.courier_id {
+                v["courier_id"] = json!(c);
+            }
+            if let Some(c) = &r.courier_name {
+                v["courier_name"] = json!(c);
+            }
+            v
+        })
+        .collect();
+    assert_eq!(rows, want, "deliveries over {q}");
+    for group in ["courier", "client", "kind"] {
+        let (got, t) = oracle::all_pages(app, token, &format!("{base}&group={group}"), 1000).await;
+        assert_eq!(t, totals, "{group} totals over {q}");
+        assert_eq!(
+            oracle::figures(&got),
+            oracle::regroup(&direct.rows, group, None),
+            "{group} over {q}"
+        );
+    }
+    let couriers: std::collections::BTreeSet<String> = direct
+        .rows
+        .iter()
+        .map(|r| r.courier_id.clone().unwrap_or_default())
+        .collect();
+    for c in couriers {
+        let (got, _) = oracle::all_pages(
+            app,
+            token,
+            &format!("{base}&group=client&courier_id={c}&sort=amount"),
+            1000,
+        )
+        .await;
+        assert_eq!(
+            oracle::figures(&got),
+            oracle::regroup(&direct.rows, "client", Some(&c)),
+            "courier {c}'s clients over {q}"
+        );
     }
 }
 

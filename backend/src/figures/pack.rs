@@ -159,11 +159,3 @@ pub fn pack_of_rows(rows: &[(String, String, String, DelivFigures)]) -> serde_js
     }
     serde_json::to_string(&pack)
 }
-
-/// Where a deliveries report comes from: pack texts in date order, then the
-/// daily rows read live (in key order).
-#[derive(Default)]
-pub struct DelivSources {
-    pub packs: Vec<String>,
-    pub live: Vec<(String, String, String, DelivFigures)>,
-}

@@ -8,8 +8,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{Datelike, NaiveDate};
 use rodnik_shared::api::{
-    CashReport, DailyDeliveries, DailyOrders, DeliveriesReport, LostClientsReport, LostMonthly,
-    OrdersReport, ReasonsReport, SalesReport,
+    CashReport, DailyDeliveries, DailyOrders, DeliveriesParams, DeliveriesQuery, DeliveryGroup,
+    LostClientsReport, LostMonthly, OrdersReport, ReasonsReport, SalesReport,
 };
 use rodnik_shared::validate;
 use serde::Deserialize;
@@ -18,7 +18,7 @@ use super::extract::{ApiQuery, CurrentUser};
 use crate::app::AppState;
 use crate::error::{Error, Result};
 use crate::reports::sheets::{self, Lang};
-use crate::reports::{self, from_stats, trends, xlsx};
+use crate::reports::{self, deliveries, from_stats, trends, xlsx};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -147,34 +147,137 @@ fn respond<R: serde::Serialize>(fmt: Format, name: &str, r: R, ex: Export<R>) ->
 
 pub(super) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-#[utoipa::path(get, path = "/api/reports/deliveries", params(RangeQuery),
-    responses((status = 200, body = DeliveriesReport, description = "JSON; CSV or XLSX with `format`")))]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct DeliveriesQueryParams {
+    /// YYYY-MM-DD, inclusive; default: the first day of this month.
+    pub from: Option<String>,
+    /// YYYY-MM-DD, inclusive; default: today.
+    pub to: Option<String>,
+    /// `json` (default: one page), `csv` or `xlsx` (every row, streamed)
+    pub format: Option<String>,
+    /// `en` (default) or `ru`: the language of an XLSX's headers.
+    pub lang: Option<String>,
+    /// `courier_client` (default: a row per courier and client), `courier`,
+    /// `client`, `kind`, `day` or `courier_day`.
+    pub group: Option<String>,
+    /// Only this courier's deliveries (the drill-down from a courier to
+    /// their clients); empty: the deliveries without a courier.
+    pub courier_id: Option<String>,
+    /// A column of the grouping: `courier`, `client`, `kind`, `day`,
+    /// `orders`, `water_qty` or `amount`; default: the grouping's first.
+    pub sort: Option<String>,
+    /// `asc` or `desc`; default: text A to Z, figures largest first.
+    pub dir: Option<String>,
+    /// The page of rows (JSON), from 1; default 1.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100000)]
+    pub page: Option<String>,
+    /// Rows a page holds, 1 to 1,000; default 100.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
+    pub limit: Option<String>,
+}
+
+/// Water delivered, grouped on the server (issue 22): JSON is one page of
+/// the grouping with the totals of every row; CSV and XLSX are every row
+/// of it, streamed.
+#[utoipa::path(get, path = "/api/reports/deliveries", params(DeliveriesQueryParams),
+    responses((status = 200, body = rodnik_shared::api::GroupedDeliveries,
+        description = "JSON (one page); CSV or XLSX with `format` (every row, streamed)")))]
 pub async fn deliveries(
     State(state): State<AppState>,
     user: CurrentUser,
-    ApiQuery(q): ApiQuery<RangeQuery>,
+    ApiQuery(q): ApiQuery<DeliveriesQueryParams>,
 ) -> Result<Response> {
-    let ex = Export {
-        csv: reports::deliveries_csv,
-        sheets: sheets::deliveries,
+    let (fmt, from, to) = prepare(
+        &state,
+        &user,
+        &RangeQuery {
+            from: q.from.clone(),
+            to: q.to.clone(),
+            format: q.format.clone(),
+            lang: q.lang.clone(),
+        },
+    )?;
+    let dq = DeliveriesQuery::parse(&DeliveriesParams {
+        group: q.group.as_deref(),
+        courier_id: q.courier_id.as_deref(),
+        sort: q.sort.as_deref(),
+        dir: q.dir.as_deref(),
+        page: q.page.as_deref(),
+        limit: q.limit.as_deref(),
+    })?;
+    let grouped = grouped_deliveries(&state, &from, &to, &dq).await?;
+    let name = match dq.group {
+        DeliveryGroup::CourierClient => format!("deliveries_{from}_{to}"),
+        g => format!("deliveries-by-{}_{from}_{to}", g.code()),
     };
-    let (fmt, from, to) = prepare(&state, &user, &q)?;
-    let src = state.store.deliveries_sources(&from, &to).await?;
-    let bad = |e: serde_json::Error| Error::Internal(format!("deliveries report: {e}"));
-    // A year is ~500,000 figures to merge and sort: off the request threads.
+    Ok(match fmt {
+        Format::Json => {
+            let page = tokio::task::spawn_blocking(move || grouped.page(&dq))
+                .await
+                .map_err(|e| Error::Internal(format!("deliveries report: {e}")))?;
+            Json(page).into_response()
+        }
+        Format::Csv => attachment(
+            "text/csv; charset=utf-8",
+            &format!("{name}.csv"),
+            deliveries::export::csv(grouped, dq),
+        ),
+        Format::Xlsx(lang) => attachment(
+            XLSX,
+            &format!("{name}.xlsx"),
+            deliveries::export::xlsx(grouped, dq, lang, name.clone()),
+        ),
+    })
+}
+
+/// The grouping of the deliveries over `[from, to]`: by courier and by day
+/// from the per-courier day rows, the rest from the packs (held in memory
+/// between reports: `AppState::deliveries`).
+async fn grouped_deliveries(
+    state: &AppState,
+    from: &str,
+    to: &str,
+    q: &DeliveriesQuery,
+) -> Result<deliveries::Grouped> {
     let joined = |e: tokio::task::JoinError| Error::Internal(format!("deliveries report: {e}"));
-    if let Format::Json = fmt {
-        let body = tokio::task::spawn_blocking(move || src.json())
+    if deliveries::from_courier_days(q.group) {
+        let rows = state.store.stat_courier(from, to).await?;
+        let q = q.clone();
+        return tokio::task::spawn_blocking(move || deliveries::Grouped::from_couriers(rows, &q))
             .await
-            .map_err(joined)?
-            .map_err(bad)?;
-        return Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response());
+            .map_err(joined);
     }
-    let r = tokio::task::spawn_blocking(move || src.report())
+    let cache = state.deliveries.clone();
+    cache.sweep_when_idle();
+    // A second read, of every text, only if the cache emptied in between.
+    for trust_cache in [true, false] {
+        let held = cache.clone();
+        let pieces = state
+            .store
+            .deliveries_pieces(from, to, &move |k: &str, v: i64| {
+                trust_cache && held.holds(k, v)
+            })
+            .await?;
+        let (cache, q) = (cache.clone(), q.clone());
+        // ~500,000 lines to group over a year: off the request threads.
+        let grouped = tokio::task::spawn_blocking(move || {
+            cache
+                .table(pieces)
+                .map(|t| deliveries::Grouped::from_table(t, &q))
+        })
         .await
-        .map_err(joined)?
-        .map_err(bad)?;
-    respond(fmt, &format!("deliveries_{from}_{to}"), r, ex)
+        .map_err(joined)?;
+        match grouped {
+            Ok(g) => return Ok(g),
+            Err(deliveries::TableError::Missed) => continue,
+            Err(deliveries::TableError::Parse(e)) => {
+                return Err(Error::Internal(format!("deliveries report: {e}")))
+            }
+        }
+    }
+    Err(Error::Internal(
+        "deliveries report: a pack went missing twice".into(),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/reports/sales", params(RangeQuery),
@@ -458,21 +561,53 @@ pub async fn sanitation(
     respond(fmt, &format!("sanitation_{today}"), r, ex)
 }
 
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct DailyQuery {
+    /// YYYY-MM-DD, inclusive; default: the first day of this month.
+    pub from: Option<String>,
+    /// YYYY-MM-DD, inclusive; default: today.
+    pub to: Option<String>,
+    /// `json` (default), `csv` or `xlsx`
+    pub format: Option<String>,
+    /// `en` (default) or `ru`: the language of an XLSX's headers.
+    pub lang: Option<String>,
+    /// `day` (default) or `month`: a row per courier and month, dated on
+    /// the month's first day.
+    pub by: Option<String>,
+}
+
 /// Delivered orders per day and courier: the "water per courier per day" chart.
-#[utoipa::path(get, path = "/api/reports/deliveries/daily", params(RangeQuery),
+#[utoipa::path(get, path = "/api/reports/deliveries/daily", params(DailyQuery),
     responses((status = 200, body = DailyDeliveries, description = "JSON; CSV or XLSX with `format`")))]
 pub async fn deliveries_daily(
     State(state): State<AppState>,
     user: CurrentUser,
-    ApiQuery(q): ApiQuery<RangeQuery>,
+    ApiQuery(q): ApiQuery<DailyQuery>,
 ) -> Result<Response> {
     let ex = Export {
         csv: reports::daily_deliveries_csv,
         sheets: sheets::daily_deliveries,
     };
-    let (fmt, from, to) = prepare(&state, &user, &q)?;
-    let r = from_stats::daily_deliveries(state.store.stat_courier(&from, &to).await?);
-    respond(fmt, &format!("deliveries-daily_{from}_{to}"), r, ex)
+    let by_month = match q.by.as_deref() {
+        None | Some("day") => false,
+        Some("month") => true,
+        Some(_) => return Err(Error::invalid("by", "must be day or month")),
+    };
+    let range = RangeQuery {
+        from: q.from,
+        to: q.to,
+        format: q.format,
+        lang: q.lang,
+    };
+    let (fmt, from, to) = prepare(&state, &user, &range)?;
+    let rows = state.store.stat_courier(&from, &to).await?;
+    let r = from_stats::daily_deliveries(rows, by_month);
+    let name = if by_month {
+        "deliveries-monthly"
+    } else {
+        "deliveries-daily"
+    };
+    respond(fmt, &format!("{name}_{from}_{to}"), r, ex)
 }
 
 /// Orders per delivery day by state: the "orders by state" chart.

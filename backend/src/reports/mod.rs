@@ -4,6 +4,7 @@
 pub mod bottles;
 pub mod calls;
 pub mod cash;
+pub mod deliveries;
 pub mod from_stats;
 pub mod gate;
 pub mod money;
@@ -141,33 +142,6 @@ pub(crate) fn write_csv<R: serde::Serialize>(
     }
     let bytes = w.into_inner().unwrap_or_default();
     String::from_utf8(bytes).unwrap_or_default()
-}
-
-pub fn deliveries_csv(r: &DeliveriesReport) -> String {
-    write_csv(
-        &[
-            "courier_id",
-            "courier_name",
-            "client_id",
-            "client_name",
-            "client_kind",
-            "orders",
-            "water_qty",
-            "amount",
-        ],
-        r.rows.iter().map(|x| {
-            (
-                &x.courier_id,
-                x.courier_name.as_deref().map(cell),
-                &x.client_id,
-                cell(&x.client_name),
-                x.client_kind.as_str(),
-                x.orders,
-                x.water_qty,
-                x.amount,
-            )
-        }),
-    )
 }
 
 pub fn sales_csv(r: &SalesReport) -> String {

@@ -1,8 +1,7 @@
 //! Each report as workbook sheets, with headers in English or Russian.
 
 use rodnik_shared::api::{
-    DailyDeliveries, DailyOrders, DeliveriesReport, LostClientsReport, LostMonthly, OrdersReport,
-    SalesReport,
+    DailyDeliveries, DailyOrders, LostClientsReport, LostMonthly, OrdersReport, SalesReport,
 };
 use rodnik_shared::{ClientKind, ProductKind};
 
@@ -16,7 +15,7 @@ pub enum Lang {
 }
 
 impl Lang {
-    fn pick(self, en: &'static str, ru: &'static str) -> &'static str {
+    pub(crate) fn pick(self, en: &'static str, ru: &'static str) -> &'static str {
         match self {
             Lang::En => en,
             Lang::Ru => ru,
@@ -24,7 +23,7 @@ impl Lang {
     }
 }
 
-fn kind(l: Lang, k: ClientKind) -> &'static str {
+pub(crate) fn kind(l: Lang, k: ClientKind) -> &'static str {
     match k {
         ClientKind::Individual => l.pick("individual", "физлицо"),
         ClientKind::Legal => l.pick("legal entity", "юрлицо"),
@@ -39,49 +38,12 @@ fn product_kind(l: Lang, k: ProductKind) -> &'static str {
     }
 }
 
-fn total(l: Lang) -> Cell {
+pub(crate) fn total(l: Lang) -> Cell {
     Cell::text(l.pick("Total", "Итого"))
 }
 
-fn no_courier(l: Lang) -> &'static str {
+pub(crate) fn no_courier(l: Lang) -> &'static str {
     l.pick("(no courier)", "(без курьера)")
-}
-
-pub fn deliveries(r: &DeliveriesReport, l: Lang) -> Vec<Sheet> {
-    vec![Sheet {
-        name: l.pick("Deliveries", "Доставки"),
-        headers: vec![
-            l.pick("Courier", "Курьер"),
-            l.pick("Client", "Клиент"),
-            l.pick("Client type", "Тип клиента"),
-            l.pick("Orders", "Заказов"),
-            l.pick("Water, units", "Воды, шт."),
-            l.pick("Amount", "Сумма"),
-        ],
-        rows: r
-            .rows
-            .iter()
-            .map(|x| {
-                vec![
-                    Cell::text(x.courier_name.as_deref().unwrap_or(no_courier(l))),
-                    Cell::text(&x.client_name),
-                    Cell::text(kind(l, x.client_kind)),
-                    Cell::Int(x.orders),
-                    Cell::Int(x.water_qty),
-                    Cell::Money(x.amount),
-                ]
-            })
-            .collect(),
-        totals: Some(vec![
-            total(l),
-            Cell::Empty,
-            Cell::Empty,
-            Cell::Int(r.totals.orders),
-            Cell::Int(r.totals.water_qty),
-            Cell::Money(r.totals.amount),
-        ]),
-        after: vec![],
-    }]
 }
 
 pub fn sales(r: &SalesReport, l: Lang) -> Vec<Sheet> {

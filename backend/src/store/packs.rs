@@ -28,7 +28,8 @@ use serde_json::{json, Value};
 
 use super::{rids, Store};
 use crate::error::{Error, Result};
-use crate::figures::pack::{pack_of_rows, DelivSources, PACK_FORMAT};
+use crate::figures::pack::{pack_of_rows, PACK_FORMAT};
+use crate::figures::DelivFigures;
 use crate::figures::Stats;
 
 /// A pack covers only days at least this many days before today (UTC).
@@ -119,6 +120,23 @@ fn pack_keys(pieces: &[Piece]) -> Vec<String> {
         .collect()
 }
 
+/// A pack of a report's range: its key, the version it was built at, and
+/// its text unless the caller holds that version.
+#[derive(Debug, Clone)]
+pub struct PackRead {
+    pub key: String,
+    pub v: i64,
+    pub text: Option<String>,
+}
+
+/// Where a deliveries report comes from: its packs in date order, then the
+/// recent days' `stat_deliv` rows (in key order).
+#[derive(Debug, Default)]
+pub struct DelivPieces {
+    pub packs: Vec<PackRead>,
+    pub live: Vec<(String, String, String, DelivFigures)>,
+}
+
 fn parse_date(s: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|_| Error::invalid("from", "dates are YYYY-MM-DD"))
@@ -126,15 +144,22 @@ fn parse_date(s: &str) -> Result<NaiveDate> {
 
 impl Store {
     /// What the deliveries report over `[from, to]` (dates as `YYYY-MM-DD`)
-    /// is made of: packs where the days are old enough, daily rows otherwise.
-    pub async fn deliveries_sources(&self, from: &str, to: &str) -> Result<DelivSources> {
+    /// is made of: packs where the days are old enough, in date order, and
+    /// the recent days' rows. A pack's text is read (or built) only when
+    /// `held(key, version)` says the caller does not hold that version
+    /// already (`reports::deliveries::PackCache`).
+    pub async fn deliveries_pieces(
+        &self,
+        from: &str,
+        to: &str,
+        held: &(dyn Fn(&str, i64) -> bool + Send + Sync),
+    ) -> Result<DelivPieces> {
         let today = chrono::Utc::now().date_naive();
         let cutoff = today
             .checked_sub_days(Days::new(BUILD_LAG))
             .unwrap_or(today);
         let pieces = plan(parse_date(from)?, parse_date(to)?, cutoff);
         let keys = pack_keys(&pieces);
-        // The packs (in two reads) and the recent days' rows at once.
         let live_days = pieces.iter().find_map(|p| match p {
             Piece::Live(a, b) => Some((a.to_string(), b.to_string())),
             Piece::Pack(..) => None,
@@ -145,32 +170,62 @@ impl Store {
                 None => Ok(vec![]),
             }
         };
-        let halves = futures::future::try_join_all(
-            keys.chunks(keys.len().div_ceil(2).max(1))
-                .map(|half| self.read_packs(half)),
-        );
-        let (halves, live) = futures::future::try_join(halves, live).await?;
-        let mut packs: HashMap<String, String> = halves.into_iter().flatten().collect();
-        let missing: Vec<(String, NaiveDate, NaiveDate)> = pieces
-            .iter()
-            .filter_map(|p| match p {
-                Piece::Pack(k, a, b) if !packs.contains_key(k) => Some((k.clone(), *a, *b)),
-                _ => None,
-            })
-            .collect();
-        let built: Vec<(String, String)> = futures::stream::iter(missing)
-            .map(|(k, a, b)| async move {
-                let text = self.build_pack(&k, a, b).await?;
-                Ok::<_, Error>((k, text))
-            })
-            .buffer_unordered(BUILDERS)
-            .try_collect()
+        // The packs' versions, then the texts not held (in two reads), beside
+        // the recent days' rows.
+        let packs = async {
+            let built = self.built_packs(&keys).await?;
+            let wanted: Vec<String> = keys
+                .iter()
+                .filter(|k| built.get(*k).is_some_and(|v| !held(k, *v)))
+                .cloned()
+                .collect();
+            let halves = futures::future::try_join_all(
+                wanted
+                    .chunks(wanted.len().div_ceil(2).max(1))
+                    .map(|half| self.pack_texts(half, &built)),
+            )
             .await?;
-        packs.extend(built);
-        Ok(DelivSources {
-            packs: keys.iter().filter_map(|k| packs.remove(k)).collect(),
-            live,
-        })
+            let mut texts: HashMap<String, (i64, String)> = halves.into_iter().flatten().collect();
+            // Not built, or marked stale since `built` was read: built now.
+            let missing: Vec<(String, NaiveDate, NaiveDate)> = pieces
+                .iter()
+                .filter_map(|p| match p {
+                    Piece::Pack(k, a, b)
+                        if !texts.contains_key(k) && !built.get(k).is_some_and(|v| held(k, *v)) =>
+                    {
+                        Some((k.clone(), *a, *b))
+                    }
+                    _ => None,
+                })
+                .collect();
+            let made: Vec<(String, (i64, String))> = futures::stream::iter(missing)
+                .map(|(k, a, b)| async move {
+                    let made = self.build_pack(&k, a, b).await?;
+                    Ok::<_, Error>((k, made))
+                })
+                .buffer_unordered(BUILDERS)
+                .try_collect()
+                .await?;
+            texts.extend(made);
+            Ok::<_, Error>(
+                keys.iter()
+                    .filter_map(|k| match texts.remove(k) {
+                        Some((v, text)) => Some(PackRead {
+                            key: k.clone(),
+                            v,
+                            text: Some(text),
+                        }),
+                        None => built.get(k).map(|v| PackRead {
+                            key: k.clone(),
+                            v: *v,
+                            text: None,
+                        }),
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let (packs, live) = futures::future::try_join(packs, live).await?;
+        Ok(DelivPieces { packs, live })
     }
 
     /// Builds the missing packs of the last `months` closed months and of
@@ -223,19 +278,22 @@ impl Store {
             .collect())
     }
 
-    /// The built packs among `keys`: key -> text. A text counts only if it
-    /// was built at the version its `stat_pack` row still holds.
-    async fn read_packs(&self, keys: &[String]) -> Result<HashMap<String, String>> {
-        let built = self.built_packs(keys).await?;
-        if built.is_empty() {
+    /// The texts of `keys` (built, at the versions in `built`): key ->
+    /// (version, text). A text counts only if it was built at the version
+    /// its `stat_pack` row still holds.
+    async fn pack_texts(
+        &self,
+        keys: &[String],
+        built: &HashMap<String, i64>,
+    ) -> Result<HashMap<String, (i64, String)>> {
+        if keys.is_empty() {
             return Ok(HashMap::new());
         }
-        let wanted: Vec<String> = built.keys().cloned().collect();
         let rows = self
             .many(
                 "SELECT VALUE [record::id(id), v, data] FROM $dks",
                 Value::Null,
-                vec![("dks", rids("stat_pack_data", &wanted))],
+                vec![("dks", rids("stat_pack_data", keys))],
             )
             .await?;
         Ok(rows
@@ -249,14 +307,15 @@ impl Store {
                 let Value::String(key) = a.pop()? else {
                     return None;
                 };
-                (built.get(&key) == Some(&v)).then_some((key, text))
+                (built.get(&key) == Some(&v)).then_some((key, (v, text)))
             })
             .collect())
     }
 
     /// Builds the pack `key` of the days `[a, b]` from the daily rows and
-    /// keeps it unless an order marked it stale meanwhile. Returns its text.
-    async fn build_pack(&self, key: &str, a: NaiveDate, b: NaiveDate) -> Result<String> {
+    /// keeps it unless an order marked it stale meanwhile. Returns the
+    /// version it was built at and its text.
+    async fn build_pack(&self, key: &str, a: NaiveDate, b: NaiveDate) -> Result<(i64, String)> {
         // The version and the rows in one statement: one snapshot.
         let read = self
             .one(
@@ -289,7 +348,7 @@ impl Store {
             )
         })
         .await?;
-        Ok(text)
+        Ok((v, text))
     }
 }
 

@@ -4,7 +4,7 @@
 use gloo_net::http::Request;
 use rodnik_shared::api::{
     CallList, CallListItem, CallListSummary, CreateCallList, DailyDeliveries, DailyOrders,
-    DeliveriesReport, LostClientsReport, LostMonthly, MarkCalled, OrdersReport, ReasonsReport,
+    GroupedDeliveries, LostClientsReport, LostMonthly, MarkCalled, OrdersReport, ReasonsReport,
     SalesReport,
 };
 use serde::de::DeserializeOwned;
@@ -63,7 +63,8 @@ impl Api {
         serde_json::from_str(&body).map_err(|e| ApiError::Decode(e.to_string()))
     }
 
-    pub async fn deliveries_report(&self, q: &Query) -> Result<DeliveriesReport, ApiError> {
+    /// A page of the deliveries report as the server groups it.
+    pub async fn grouped_deliveries(&self, q: &Query) -> Result<GroupedDeliveries, ApiError> {
         self.report("/api/reports/deliveries", q).await
     }
 

@@ -96,7 +96,21 @@ pub struct ReportsTexts {
     pub no_lost: &'static str,
     pub load_failed: &'static str,
     pub sort_hint: &'static str,
+    pub drill_hint: &'static str,
+    pub drill_of: &'static str,
+    pub all_couriers: &'static str,
+    pub prev_page: &'static str,
+    pub next_page: &'static str,
     pub product_kinds: [&'static str; 3],
+}
+
+/// "Rows 101–200 of 12,345" under a paged table.
+pub fn rows_shown(lang: Lang, first: u64, last: u64, total: u64) -> String {
+    let n = |x: u64| crate::components::reports::format::int(x as i64);
+    match lang {
+        Lang::En => format!("Rows {}–{} of {}", n(first), n(last), n(total)),
+        Lang::Ru => format!("Строки {}–{} из {}", n(first), n(last), n(total)),
+    }
 }
 
 pub struct CallsTexts {
@@ -256,6 +270,11 @@ static EN: ReportsTexts = ReportsTexts {
     no_lost: "No lost clients.",
     load_failed: "Could not load the report",
     sort_hint: "Click a column header to sort.",
+    drill_hint: "Click a courier to see their clients; a column header sorts.",
+    drill_of: "Clients of",
+    all_couriers: "← All couriers",
+    prev_page: "‹ Previous",
+    next_page: "Next ›",
     product_kinds: ["Water", "Goods", "Services"],
 };
 
@@ -354,6 +373,11 @@ static RU: ReportsTexts = ReportsTexts {
     no_lost: "Ушедших клиентов нет.",
     load_failed: "Не удалось загрузить отчёт",
     sort_hint: "Нажмите на заголовок столбца, чтобы отсортировать.",
+    drill_hint: "Нажмите на курьера, чтобы увидеть его клиентов; заголовок столбца сортирует.",
+    drill_of: "Клиенты курьера",
+    all_couriers: "← Все курьеры",
+    prev_page: "‹ Назад",
+    next_page: "Вперёд ›",
     product_kinds: ["Вода", "Товары", "Услуги"],
 };
 

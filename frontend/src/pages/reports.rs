@@ -5,16 +5,15 @@
 //! one of its five reports at a time (`state::money::Section`).
 
 use rodnik_shared::api::{
-    BottleDebtors, BottleReport, CashReport, DailyDeliveries, DailyOrders, DeliveriesReport,
-    LostClientsReport, LostMonthly, OrdersReport, ReasonsReport, RentalCharges, SalesReport,
-    SanitationReport,
+    BottleDebtors, BottleReport, CashReport, DailyDeliveries, DailyOrders, LostClientsReport,
+    LostMonthly, OrdersReport, ReasonsReport, RentalCharges, SalesReport, SanitationReport,
 };
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api::reports::Query;
 use crate::api::{Api, ApiError};
-use crate::components::reports::format::{iso, parse, preset, Preset};
+use crate::components::reports::format::{buckets, iso, parse, preset, Preset};
 use crate::components::reports::{
     BottlesView, CashView, DeliveriesView, ExportButtons, LostView, MoneyData, MoneyView,
     OrdersView, RangePicker, ReasonsView, RentalsView, SalesView, SanitationView,
@@ -180,7 +179,8 @@ impl Params {
 
 #[derive(Debug, Clone, PartialEq)]
 enum Data {
-    Deliveries(DeliveriesReport, DailyDeliveries),
+    /// The chart's figures (the table loads its own pages).
+    Deliveries(DailyDeliveries),
     Sales(SalesReport),
     Orders(OrdersReport, DailyOrders),
     Lost(LostClientsReport, LostMonthly),
@@ -196,8 +196,16 @@ async fn load(api: &Api, p: &Params, lang: crate::i18n::Lang) -> Result<Data, Ap
     let mut q = p.query();
     Ok(match p.tab {
         Tab::Deliveries => {
-            let (r, d) = futures::join!(api.deliveries_report(&q), api.daily_deliveries(&q));
-            Data::Deliveries(r?, d?)
+            // A range the chart draws by month asks for months (~240 rows a
+            // year instead of ~7,000).
+            let by_month = match (parse(&p.from), parse(&p.to)) {
+                (Some(f), Some(t)) => !buckets(f, t).0,
+                _ => false,
+            };
+            if by_month {
+                q.push(("by", "month".to_string()));
+            }
+            Data::Deliveries(api.daily_deliveries(&q).await?)
         }
         Tab::Sales => Data::Sales(api.sales_report(&q).await?),
         Tab::Cash => Data::Cash(api.cash_report(&q).await?),
@@ -338,8 +346,8 @@ pub fn Reports() -> Html {
         }
         // While the next answer is on its way the last one stays (dimmed).
         Some((lp, Ok(data))) => match data {
-            Data::Deliveries(r, d) => html! {
-                <DeliveriesView {lang} from={lp.from.clone()} to={lp.to.clone()} report={r.clone()} daily={d.clone()} />
+            Data::Deliveries(d) => html! {
+                <DeliveriesView {lang} from={lp.from.clone()} to={lp.to.clone()} daily={d.clone()} />
             },
             Data::Sales(r) => html! { <SalesView {lang} report={r.clone()} /> },
             Data::Reasons(r) => html! { <ReasonsView {lang} report={r.clone()} /> },

@@ -7,6 +7,7 @@ pub mod chart;
 pub mod deliveries;
 pub mod export;
 pub mod format;
+pub mod grouped;
 pub mod lost;
 pub mod money;
 pub mod orders;

@@ -154,6 +154,16 @@ pub struct ReportTableProps {
     pub totals: Option<Vec<Cell>>,
     /// Shown instead of an empty body.
     pub empty: AttrValue,
+    /// Rows sorted elsewhere (by the server): shown as they come, and a
+    /// header click asks for the column (its index) instead of sorting.
+    #[prop_or_default]
+    pub on_sort: Option<Callback<usize>>,
+    /// The order the rows came in, when `on_sort` is set.
+    #[prop_or_default]
+    pub sorted: Option<Sort>,
+    /// A click on a row gives its key (class `drill` on the rows).
+    #[prop_or_default]
+    pub on_row: Option<Callback<String>>,
 }
 
 #[function_component]
@@ -165,13 +175,19 @@ pub fn ReportTable(p: &ReportTableProps) -> Html {
         let keys: Vec<&'static str> = p.columns.iter().map(|c| c.key).collect();
         use_effect_with(keys, move |_| sort.set(None));
     }
-    let rows = sort_rows(&p.rows, *sort);
+    let (rows, shown) = match &p.on_sort {
+        Some(_) => (p.rows.clone(), p.sorted),
+        None => (sort_rows(&p.rows, *sort), *sort),
+    };
     let head = p.columns.iter().enumerate().map(|(i, c)| {
-        let onclick = {
-            let (sort, numeric) = (sort.clone(), c.numeric);
-            Callback::from(move |_: MouseEvent| sort.set(Some(clicked(*sort, i, numeric))))
+        let onclick = match &p.on_sort {
+            Some(ask) => ask.reform(move |_: MouseEvent| i),
+            None => {
+                let (sort, numeric) = (sort.clone(), c.numeric);
+                Callback::from(move |_: MouseEvent| sort.set(Some(clicked(*sort, i, numeric))))
+            }
         };
-        let aria = match *sort {
+        let aria = match shown {
             Some(s) if s.col == i && s.desc => "descending",
             Some(s) if s.col == i => "ascending",
             _ => "none",
@@ -197,11 +213,17 @@ pub fn ReportTable(p: &ReportTableProps) -> Html {
                     if rows.is_empty() {
                         <tr class="empty"><td colspan={p.columns.len().to_string()}>{ p.empty.clone() }</td></tr>
                     }
-                    { for rows.iter().map(|r| html! {
-                        <tr key={r.key.clone()} class="report-row" data-key={r.key.clone()}>
+                    { for rows.iter().map(|r| {
+                        let onclick = p.on_row.as_ref().map(|f| {
+                            let key = r.key.clone();
+                            f.reform(move |_: MouseEvent| key.clone())
+                        });
+                        html! {
+                        <tr key={r.key.clone()} class={classes!("report-row", onclick.is_some().then_some("drill"))}
+                            data-key={r.key.clone()} {onclick}>
                             { for p.columns.iter().zip(r.cells.iter()).map(|(c, v)| cell(c, v)) }
                         </tr>
-                    }) }
+                    }}) }
                 </tbody>
                 if let Some(totals) = &p.totals {
                     <tfoot>
