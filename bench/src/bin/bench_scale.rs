@@ -68,6 +68,9 @@ use serde_json::{json, Value};
 use sha2::Sha256;
 use tokio_tungstenite::tungstenite::Message;
 
+#[path = "../scale_reports.rs"]
+mod scale_reports;
+
 /// Every generated user's password (backend/src/demo.rs `DEMO_PASSWORD`).
 const PASSWORD: &str = "demo12345";
 const MANAGER: &str = "manager";
@@ -1689,6 +1692,7 @@ async fn bench(a: Args) -> Result<(), String> {
 
     let t = Instant::now();
     rows.extend(partial!(reports(&ctx, &counts).await));
+    rows.extend(partial!(scale_reports::rows(&ctx, &counts, server.pid).await));
     phase("reports", t);
 
     let t = Instant::now();
