@@ -656,6 +656,55 @@ async fn water_per_courier_per_day_adds_up_to_the_deliveries_report() {
     );
     assert_eq!(lines[5], format!("{},{p},petya name,1,7,148000", d(0)));
     assert_eq!(lines.len(), 8);
+
+    // By month (a chart drawn by month): the same rows summed per courier
+    // and month, dated on the month's first day.
+    let by_month = w
+        .app
+        .get(
+            &format!("{}&by=month", w.range("deliveries/daily", -5, 5)),
+            &w.manager,
+        )
+        .await
+        .expect(200);
+    assert_eq!(by_month["totals"], r["totals"]);
+    let mut want: std::collections::BTreeMap<(String, String), (i64, i64, i64)> =
+        Default::default();
+    for (date, courier, o, q, a) in &rows {
+        let e = want
+            .entry((format!("{}-01", &date[..7]), courier.clone()))
+            .or_default();
+        e.0 += o;
+        e.1 += q;
+        e.2 += a;
+    }
+    let got: std::collections::BTreeMap<(String, String), (i64, i64, i64)> = by_month["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|x| {
+            (
+                (
+                    x["date"].as_str().expect("date").to_string(),
+                    x["courier_id"].as_str().expect("courier").to_string(),
+                ),
+                (
+                    x["orders"].as_i64().expect("orders"),
+                    x["water_qty"].as_i64().expect("water"),
+                    x["amount"].as_i64().expect("amount"),
+                ),
+            )
+        })
+        .collect();
+    assert_eq!(got, want);
+    let bad = w
+        .app
+        .get(
+            &format!("{}&by=week", w.range("deliveries/daily", -5, 5)),
+            &w.manager,
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.text);
 }
 
 #[tokio::test]

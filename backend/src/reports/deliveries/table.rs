@@ -11,6 +11,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+
 use crate::figures::pack::{kind_code, pack_entries, row_entry, Entry, FxMap, Pack};
 use crate::store::packs::DelivPieces;
 
@@ -119,14 +121,20 @@ impl PackCache {
     /// kept, the others taken from the cache. CPU work: call it off the
     /// request threads.
     pub fn table(&self, pieces: DelivPieces) -> Result<Table, TableError> {
+        // The texts read are parsed in parallel before the cache is locked.
+        let parsed: Vec<Option<Pack<'_>>> = pieces
+            .packs
+            .par_iter()
+            .map(|p| p.text.as_deref().map(serde_json::from_str).transpose())
+            .collect::<Result<_, _>>()
+            .map_err(TableError::Parse)?;
         let mut held = self.lock();
         let mut packs = Vec::with_capacity(pieces.packs.len());
-        for p in &pieces.packs {
-            let lines = match &p.text {
-                Some(text) => {
-                    let pack: Pack<'_> = serde_json::from_str(text).map_err(TableError::Parse)?;
+        for (p, pack) in pieces.packs.iter().zip(&parsed) {
+            let lines = match pack {
+                Some(pack) => {
                     let lines: Arc<[Line]> =
-                        pack_entries(&pack).map(|e| held.strings.line(&e)).collect();
+                        pack_entries(pack).map(|e| held.strings.line(&e)).collect();
                     held.lines += lines.len();
                     if let Some((_, old)) = held.packs.insert(p.key.clone(), (p.v, lines.clone())) {
                         held.lines -= old.len();
