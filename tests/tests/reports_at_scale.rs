@@ -66,6 +66,30 @@ async fn check_deliveries(app: &App, token: &str, orders: &[rodnik_shared::api::
         })
         .collect();
     assert_eq!(rows, want, "deliveries over {q}");
+    // The streamed CSV is the same table, row for row.
+    let csv = app.get(&format!("{base}&format=csv"), token).await;
+    assert_eq!(csv.status, 200, "{}", csv.text);
+    let mut reader = ::csv::Reader::from_reader(csv.text.as_bytes());
+    let keys: Vec<(String, i64)> = reader
+        .records()
+        .map(|r| {
+            let r = r.expect("csv row");
+            (
+                format!("{}|{}", &r[0], &r[2]),
+                r[7].parse().expect("amount"),
+            )
+        })
+        .collect();
+    let json_keys: Vec<(String, i64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["key"].as_str().unwrap_or_default().to_string(),
+                r["amount"].as_i64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(keys, json_keys, "the CSV over {q}");
     for group in ["courier", "client", "kind"] {
         let (got, t) = oracle::all_pages(app, token, &format!("{base}&group={group}"), 1000).await;
         assert_eq!(t, totals, "{group} totals over {q}");
