@@ -101,20 +101,21 @@ impl RouteCheck {
 
 /// The day's couriers' routes (waiting stops in route order), each courier
 /// not off; today each goes on from their last delivered stop, now.
-async fn routes_of(
+#[allow(clippy::too_many_arguments)]
+fn routes_of(
     state: &AppState,
     date: NaiveDate,
+    day: &[Order],
     settings: &PlanningSettings,
     couriers: &[User],
     leave_out: Option<&str>,
     only: Option<&str>,
     include_off: bool,
-) -> Result<(Vec<RouteCheck>, Vec<Order>)> {
+) -> Result<Vec<RouteCheck>> {
     let now = match model::now_on(date, state.cfg.tz) {
         Ok(n) => n,
-        Err(_) => return Ok((vec![], vec![])),
+        Err(_) => return Ok(vec![]),
     };
-    let day = state.store.day_stops(&date.to_string()).await?;
     let mut checks = vec![];
     for u in couriers {
         if only.is_some_and(|c| c != u.id) {
@@ -151,7 +152,7 @@ async fn routes_of(
             .collect();
         checks.push(RouteCheck::new(van, route, settings));
     }
-    Ok((checks, day))
+    Ok(checks)
 }
 
 /// What one insertion found.
@@ -174,8 +175,26 @@ fn best_fit(
     if checks.is_empty() {
         return Ok(Err(SlotReason::NoCourier));
     }
-    let mut best: Option<Fit> = None;
-    for c in checks {
+    use rayon::prelude::*;
+    let fits = checks
+        .par_iter()
+        .map(|c| fit_into(c, job, window, model_))
+        .collect::<Result<Vec<_>>>()?;
+    let best = fits
+        .into_iter()
+        .flatten()
+        .min_by(|a, b| (a.added_seconds, a.added_metres).cmp(&(b.added_seconds, b.added_metres)));
+    Ok(best.ok_or(SlotReason::Full))
+}
+
+/// The new stop inserted into one courier's route, if it fits.
+fn fit_into(
+    c: &RouteCheck,
+    job: &Job,
+    window: Window,
+    model_: &rodnik_planner::travel::StraightLine,
+) -> Result<Option<Fit>> {
+    {
         let mut places = Places::default();
         // Same places as the route's, then the new stop's.
         for p in c.places.points() {
@@ -192,21 +211,16 @@ fn best_fit(
             order.insert(fit.position.min(order.len()), new);
             let driving = rodnik_planner::schedule(&problem, 0, &order).driving
                 - rodnik_planner::schedule(&problem, 0, &route).driving;
-            let better = best
-                .as_ref()
-                .is_none_or(|b| (driving, fit.added_distance) < (b.added_seconds, b.added_metres));
-            if better {
-                best = Some(Fit {
-                    courier_id: c.van.courier_id.clone(),
-                    courier_name: c.van.courier_name.clone(),
-                    added_seconds: driving,
-                    added_metres: fit.added_distance,
-                    arrival: fit.arrival,
-                });
-            }
+            return Ok(Some(Fit {
+                courier_id: c.van.courier_id.clone(),
+                courier_name: c.van.courier_name.clone(),
+                added_seconds: driving,
+                added_metres: fit.added_distance,
+                arrival: fit.arrival,
+            }));
         }
     }
-    Ok(best.ok_or(SlotReason::Full))
+    Ok(None)
 }
 
 fn window_of(w: &TimeWindow) -> Window {
@@ -227,6 +241,8 @@ pub struct SlotQuery {
 }
 
 /// Each standard window of each day: feasible or why not, the best courier.
+/// The days are read (from memory when no order changed since), then the
+/// checks run off the request threads, the couriers in parallel.
 pub async fn slots(state: &AppState, q: &SlotQuery) -> Result<Slots> {
     let settings = state.store.planning_settings().await?;
     let couriers = super::jobs::couriers(state).await?;
@@ -235,20 +251,39 @@ pub async fn slots(state: &AppState, q: &SlotQuery) -> Result<Slots> {
     for d in 0..q.days {
         let date = q.from + Duration::days(i64::from(d));
         let now = model::now_on(date, state.cfg.tz).ok().flatten();
-        let (checks, _) = if q.point.is_some() {
+        let checks = if q.point.is_some() {
+            let day = state.store.day_view(&date.to_string()).await?;
             routes_of(
                 state,
                 date,
+                &day,
                 &settings,
                 &couriers,
                 q.leave_out.as_deref(),
                 q.courier_id.as_deref(),
                 false,
-            )
-            .await?
+            )?
         } else {
-            (vec![], vec![])
+            vec![]
         };
+        days.push((date, now, checks));
+    }
+    let job = q.job.clone();
+    let has_point = q.point.is_some();
+    tokio::task::spawn_blocking(move || slot_days(days, &job, has_point, &model_))
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?
+}
+
+/// The windows of each day given its routes (CPU only).
+fn slot_days(
+    days: Vec<(NaiveDate, Option<i64>, Vec<RouteCheck>)>,
+    job: &Job,
+    has_point: bool,
+    model_: &rodnik_planner::travel::StraightLine,
+) -> Result<Slots> {
+    let mut out_days = vec![];
+    for (date, now, checks) in days {
         let mut windows = vec![];
         for w in TimeWindow::standard() {
             let win = window_of(&w);
@@ -265,10 +300,10 @@ pub async fn slots(state: &AppState, q: &SlotQuery) -> Result<Slots> {
             };
             if now.is_some_and(|n| n >= win.end) {
                 out.reason = Some(SlotReason::Past);
-            } else if q.point.is_none() {
+            } else if !has_point {
                 out.reason = Some(SlotReason::NoPoint);
             } else {
-                match best_fit(&checks, &q.job, win, &model_)? {
+                match best_fit(&checks, job, win, model_)? {
                     Ok(fit) => {
                         out.feasible = true;
                         out.added_minutes = Some(((fit.added_seconds + 59) / 60).max(0) as u32);
@@ -288,13 +323,13 @@ pub async fn slots(state: &AppState, q: &SlotQuery) -> Result<Slots> {
             .filter(|(_, w)| w.feasible)
             .min_by_key(|(_, w)| w.added_minutes.unwrap_or(u32::MAX))
             .map(|(i, _)| i);
-        days.push(SlotDay {
+        out_days.push(SlotDay {
             date: date.to_string(),
             windows,
             best,
         });
     }
-    Ok(Slots { days })
+    Ok(Slots { days: out_days })
 }
 
 /// The check on saving an order with `slot_check`: can `courier_id` still
@@ -316,21 +351,29 @@ pub async fn recheck(state: &AppState, order: &Order, leave_out: Option<&str>) -
     let couriers = super::jobs::couriers(state).await?;
     let model_ = model::straight_line(&settings);
     let job = Job::of(&settings, order);
-    let (checks, _) = routes_of(
+    // A decision: the day as the database has it now.
+    let day = state.store.day_stops(&order.delivery_date).await?;
+    let checks = routes_of(
         state,
         date,
+        &day,
         &settings,
         &couriers,
         leave_out,
         Some(courier_id),
         false,
-    )
-    .await?;
+    )?;
     if checks.is_empty() {
         return Ok(());
     }
     let win = window_of(window);
-    if best_fit(&checks, &job, win, &model_)?.is_ok() {
+    let fits = {
+        let job = job.clone();
+        tokio::task::spawn_blocking(move || best_fit(&checks, &job, win, &model_))
+            .await
+            .map_err(|e| Error::Internal(e.to_string()))??
+    };
+    if fits.is_ok() {
         return Ok(());
     }
     // The next best: the same day's other windows and couriers, then the
@@ -378,7 +421,8 @@ pub async fn etas(state: &AppState, date: NaiveDate, only: Option<&str>) -> Resu
     let couriers = super::jobs::couriers(state).await?;
     let model_ = model::straight_line(&settings);
     let risk = i64::from(settings.risk_minutes) * 60;
-    let (checks, day) = routes_of(state, date, &settings, &couriers, None, only, true).await?;
+    let day = state.store.day_view(&date.to_string()).await?;
+    let checks = routes_of(state, date, &day, &settings, &couriers, None, only, true)?;
     let mut out: Vec<Eta> = day
         .iter()
         .filter(|o| only.is_none_or(|c| o.courier_id.as_deref() == Some(c)))
@@ -401,6 +445,11 @@ pub async fn etas(state: &AppState, date: NaiveDate, only: Option<&str>) -> Resu
         *n += 1;
         e.pos = *n;
     }
+    let index: std::collections::HashMap<String, usize> = out
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.order_id.clone(), i))
+        .collect();
     for c in &checks {
         if c.stops.is_empty() {
             continue;
@@ -411,7 +460,7 @@ pub async fn etas(state: &AppState, date: NaiveDate, only: Option<&str>) -> Resu
         for visit in &plan.visits {
             if let Visit::Stop { stop, start, .. } = visit {
                 let (o, job, _) = &c.stops[*stop];
-                let Some(e) = out.iter_mut().find(|e| e.order_id == o.id) else {
+                let Some(e) = index.get(&o.id).and_then(|&i| out.get_mut(i)) else {
                     continue;
                 };
                 e.eta = Some(model::clock(*start));

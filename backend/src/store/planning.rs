@@ -49,6 +49,24 @@ impl Store {
         .await
     }
 
+    /// [`Store::day_stops`] from memory when no order changed since it was
+    /// last read (the couriers' days' cache, `route_cache`, under a courier
+    /// id no courier has): for slots and ETAs, which read the whole day on
+    /// every request. Decisions (the slot check on save, plans) read the
+    /// database.
+    pub async fn day_view(&self, date: &str) -> Result<std::sync::Arc<Vec<Order>>> {
+        const WHOLE_DAY: &str = "";
+        match self.routes.get(WHOLE_DAY, date) {
+            Ok(stops) => Ok(stops),
+            Err(generation) => {
+                let stops = std::sync::Arc::new(self.day_stops(date).await?);
+                self.routes
+                    .put(generation, WHOLE_DAY, date, std::sync::Arc::clone(&stops));
+                Ok(stops)
+            }
+        }
+    }
+
     /// Every stop on a route on `date` (dispatched and delivered), each
     /// courier's in route order.
     pub async fn day_stops(&self, date: &str) -> Result<Vec<Order>> {
