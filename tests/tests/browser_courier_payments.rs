@@ -9,7 +9,6 @@
 
 use std::time::{Duration, Instant};
 
-use fantoccini::Client;
 use rodnik_tests::browser::*;
 use rodnik_tests::{id_of, App};
 use serde_json::{json, Value};
