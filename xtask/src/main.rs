@@ -365,13 +365,14 @@ fn test(args: &[String]) -> Result<(), String> {
 /// ~/.cache/rodnik-bench the first time.
 fn bench_routes(args: &[String]) -> Result<(), String> {
     eprintln!("xtask: building the server and the route benchmark in release mode");
+    // The same package selection as the other benchmarks (`run_bench`):
+    // one release build of SurrealDB serves them all.
     status(Command::new(cargo()).args([
         "build",
         "--release",
-        "-p",
-        "rodnik",
-        "-p",
-        "rodnik-planner",
+        "--workspace",
+        "--exclude",
+        "rodnik-frontend",
         "--bin",
         "rodnik",
         "--bin",
