@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{exit, Command};
 
+mod bench_extra;
 mod vendor;
 
 const TRUNK_VERSION: &str = "0.21.14";
@@ -40,7 +41,7 @@ fn main() {
         Some("drill") => drill(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <command>\n\n  run [--dev]   build everything and start Rodnik with demo data on the embedded database\n  test          run the whole test suite\n  frontend      build the web app with Trunk\n  setup         install the build tools only\n  bench [scale] [--data DIR] [--clients N --orders N --seed N --years N] [--quick] [--no-pg] [--cold] [--out FILE.md] [--sockets N] [--seconds N]\n                the server at scale: latency, throughput, fan-out, reports, memory on a generated dataset (the default benchmark)\n  bench first-load [--runs N] [--throttle MBIT/RTT_MS]\n                measure the web app's first load in headless Chromium (docs/benchmarks.md)\n  bench login [--seconds N] [--attackers N]\n                phone lookups alone and under a flood of wrong-password logins (docs/benchmarks.md)\n  bench routes [--time-limit-ms N (1000)] [--seed S] [--only C101,R205] [--no-pyvrp] [--markdown]\n                the route planner on the 56 Solomon VRPTW instances against the best known and PyVRP (docs/planning.md)\n  bench planning [--stops N (150)] [--couriers N (20)] [--requests N (500)] [--time-limit-ms N (30000)]\n                slots, ETAs and optimise-the-day in the release server, 20 couriers in Moscow (docs/benchmarks.md)\n  drill durability [--kills N (600)] [--writers N (32)] [--phase fsync|cold|long|rotations|cpu] [--out FILE.md]\n                kill -9 the release server during concurrent order writes, hundreds of times; count lost orders (docs/storage.md)\n  vendor-surrealdb [VERSION] [--check | --save]\n                make third_party/ from the published SurrealDB crates and patches/ (patches/README.md);\n                a new VERSION re-makes the patches for it; --check compares, --save turns edits in third_party/ into patches"
+                "usage: cargo xtask <command>\n\n  run [--dev]   build everything and start Rodnik with demo data on the embedded database\n  test          run the whole test suite\n  frontend      build the web app with Trunk\n  setup         install the build tools only\n  bench [scale] [--data DIR] [--clients N --orders N --seed N --years N] [--quick] [--no-pg] [--cold] [--out FILE.md] [--sockets N] [--seconds N]\n                the server at scale: latency, throughput, fan-out, reports, memory on a generated dataset (the default benchmark)\n  bench first-load [--runs N] [--throttle MBIT/RTT_MS]\n                measure the web app's first load in headless Chromium (docs/benchmarks.md)\n  bench login [--seconds N] [--attackers N]\n                phone lookups alone and under a flood of wrong-password logins (docs/benchmarks.md)\n  bench routes [--time-limit-ms N (1000)] [--seed S] [--only C101,R205] [--no-pyvrp] [--markdown]\n                the route planner on the 56 Solomon VRPTW instances against the best known and PyVRP (docs/planning.md)\n  bench planning [--stops N (150)] [--couriers N (20)] [--requests N (500)] [--time-limit-ms N (30000)]\n                slots, ETAs and optimise-the-day in the release server, 20 couriers in Moscow (docs/benchmarks.md)\n  bench nodes [--nodes 1,2,3] [--writers 8,32] [--seconds N] [--pops N] [--sockets N] [--quick]\n                1-3 rodnik nodes on one SurrealDB server: order creation, screen pop across nodes, fan-out\n  bench tails [--clients N --orders N | --data DIR] [--pops N] [--seconds N] [--rounds N] [--http plain,nodelay]\n                the tails a plain Python client sees (urllib, websocket-client) on 20k clients (docs/benchmarks.md)\n  drill durability [--kills N (600)] [--writers N (32)] [--phase fsync|cold|long|rotations|cpu] [--out FILE.md]\n                kill -9 the release server during concurrent order writes, hundreds of times; count lost orders (docs/storage.md)\n  vendor-surrealdb [VERSION] [--check | --save]\n                make third_party/ from the published SurrealDB crates and patches/ (patches/README.md);\n                a new VERSION re-makes the patches for it; --check compares, --save turns edits in third_party/ into patches"
             );
             exit(2)
         }
@@ -406,11 +407,13 @@ fn bench(args: &[String]) -> Result<(), String> {
         Some("login") => run_bench("bench_login", &[], &args[1..]),
         Some("routes") => bench_routes(&args[1..]),
         Some("planning") => run_bench("bench_planning", &[], &args[1..]),
+        Some("nodes") => bench_extra::nodes(&args[1..]),
+        Some("tails") => bench_extra::tails(&args[1..]),
         // No name (or only options): the scale benchmark.
         None => bench_scale(args),
         Some(a) if a.starts_with('-') => bench_scale(args),
         other => Err(format!(
-            "unknown benchmark {other:?}; available: scale (the default), first-load, login, routes, planning"
+            "unknown benchmark {other:?}; available: scale (the default), first-load, login, routes, planning, nodes, tails"
         )),
     }
 }

@@ -10,6 +10,7 @@ pub mod call_lists;
 pub mod calls;
 pub mod cash;
 pub mod catalogue;
+pub mod client_turns;
 pub mod clients;
 pub mod documents;
 pub mod equipment;

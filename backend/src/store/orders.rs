@@ -213,10 +213,13 @@ impl Store {
             "BEGIN TRANSACTION; {also} CREATE $rid CONTENT $doc; {answered} {apply} COMMIT TRANSACTION;"
         );
         // A conflict on a shared figure row (or the call) cancels the whole
-        // transaction, nothing written: run it again.
+        // transaction, nothing written: run it again. The client's own row
+        // is written by one transaction at a time (`client_turns`).
+        let turn = super::client_turns::client_turn(&o.client_id).await;
         let written = self
             .retrying(|| self.run_with(&sql, vars.clone(), ids.clone()))
             .await;
+        drop(turn);
         self.routes.clear();
         written?;
         Ok(())
@@ -310,7 +313,9 @@ impl Store {
              {reasons}
              COMMIT TRANSACTION;"
         );
+        let turn = super::client_turns::client_turn(&new.client_id).await;
         let written = self.run_with(&sql, vars, ids).await;
+        drop(turn);
         self.routes.clear();
         written?;
         if !plans.is_empty() {
