@@ -364,6 +364,104 @@ async fn dispatch_moves_new_to_delivery_and_puts_the_stop_on_the_route() {
     assert_eq!(w.route(&w.kolya, None).await, vec![id, id2]);
 }
 
+/// A courier's route, its next position and the day's stops are read
+/// through `route_key`/`route_day`, which the database keeps from the state
+/// and the courier: the cancelled, failed, recalled and reassigned orders of
+/// the day must leave them, and an upgraded database must fill them.
+#[tokio::test]
+async fn the_route_holds_exactly_the_stops_on_it_whatever_else_the_day_holds() {
+    let w = world().await;
+    let a = w.in_state("delivered").await;
+    let b = w.in_state("delivery").await;
+    let cancelled = w.in_state("delivery").await;
+    w.act(
+        &w.op,
+        &cancelled,
+        "cancel",
+        json!({ "reason": "changed mind" }),
+    )
+    .await
+    .expect(200);
+    let failed = w.in_state("delivery").await;
+    w.act(&w.kolya, &failed, "fail", json!({ "reason": "no_access" }))
+        .await
+        .expect(200);
+    let recalled = w.in_state("delivery").await;
+    w.act(&w.op, &recalled, "recall", json!({}))
+        .await
+        .expect(200);
+    for _ in 0..5 {
+        w.in_state("cancelled").await;
+        w.in_state("new").await;
+    }
+    // Given to Petya while on Kolya's route.
+    let moved = w.in_state("delivery").await;
+    let v = w.get(&moved).await["version"].clone();
+    w.app
+        .patch(
+            &format!("/api/orders/{moved}"),
+            &w.op,
+            json!({ "courier_id": w.petya_id, "expected_version": v }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        w.route(&w.op, Some(&w.kolya_id)).await,
+        vec![a.clone(), b.clone()]
+    );
+    assert_eq!(w.route(&w.op, Some(&w.petya_id)).await, vec![moved.clone()]);
+    // A new stop goes after the last one on the route.
+    let c = w.in_state("delivery").await;
+    assert_eq!(
+        w.route(&w.kolya, None).await,
+        vec![a.clone(), b.clone(), c.clone()]
+    );
+    let pos = |o: &Value| o["route_pos"].as_i64().unwrap_or(0);
+    assert!(pos(&w.get(&c).await) > pos(&w.get(&b).await));
+    // The day's stops (what slots and ETAs read): the four on routes.
+    let etas = w
+        .app
+        .get(&format!("/api/etas?date={}", w.app.today()), &w.op)
+        .await
+        .expect(200);
+    let on_day = sorted(
+        etas.as_array()
+            .expect("etas")
+            .iter()
+            .map(|e| e["order_id"].as_str().unwrap_or_default().to_string())
+            .collect(),
+    );
+    assert_eq!(on_day, sorted(vec![a.clone(), b.clone(), c.clone(), moved]));
+
+    // As a database written before the fields (plain fields, empty on every
+    // row): the upgrade fills them.
+    w.app
+        .state
+        .store
+        .run(
+            "DEFINE FIELD OVERWRITE route_day ON orders TYPE option<string>;
+             DEFINE FIELD OVERWRITE route_key ON orders TYPE option<string>;
+             UPDATE orders SET route_day = NONE, route_key = NONE; DELETE meta:route_key;",
+            json!(null),
+        )
+        .await
+        .expect("set back");
+    let gone = w
+        .app
+        .state
+        .store
+        .many(
+            "SELECT VALUE id FROM orders WHERE route_key != NONE",
+            json!(null),
+            vec![],
+        )
+        .await
+        .expect("read");
+    assert!(gone.is_empty(), "{gone:?}");
+    w.app.state.store.migrate().await.expect("the upgrade");
+    assert_eq!(w.route(&w.kolya, None).await, vec![a, b, c]);
+}
+
 #[tokio::test]
 async fn dispatch_without_a_courier_is_422_and_changes_nothing() {
     let w = world().await;

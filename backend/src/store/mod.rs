@@ -323,6 +323,7 @@ impl Store {
                 .await?;
             tracing::info!("clients with an opening bottle balance: {n}");
         }
+        self.fill_route_keys(was.is_none()).await?;
         self.seed_reasons().await?;
         self.run(
             "UPSERT meta:schema SET version = $v",
@@ -726,7 +727,7 @@ mod explain {
     #[tokio::test]
     async fn hot_queries_use_their_indexes() {
         let store = Store::connect("mem://").await.expect("store");
-        let v = serde_json::json!({ "p": "+79123456789", "c": "x", "d": "2026-11-27",
+        let v = serde_json::json!({ "p": "+79123456789", "c": "x", "d": "2026-11-27", "k": "x|2026-11-27",
                                     "from": "2026-11-01", "to": "2026-11-27" });
         assert_uses(
             &store,
@@ -737,10 +738,18 @@ mod explain {
         .await;
         assert_uses(
             &store,
-            "SELECT * FROM orders WHERE courier_id = $c AND delivery_date = $d
-             AND state IN ['delivery', 'delivered'] ORDER BY route_pos, number",
+            "SELECT * OMIT delivered_by FROM orders WHERE route_key = $k
+             ORDER BY route_pos, number",
             v.clone(),
-            "orders_courier_date",
+            "orders_route_key",
+        )
+        .await;
+        assert_uses(
+            &store,
+            "SELECT * OMIT delivered_by FROM orders WHERE route_day = $d
+             ORDER BY courier_id, route_pos, number",
+            v.clone(),
+            "orders_route_day",
         )
         .await;
         assert_uses(

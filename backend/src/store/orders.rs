@@ -44,6 +44,11 @@ pub(super) fn order_doc(o: &Order, delivered_by: Option<&str>) -> Value {
 
 const ON_ROUTE: &str = "state IN ['delivery', 'delivered']";
 
+/// The value of `orders.route_key` (schema.surql) for a courier's day.
+pub(super) fn route_key(courier_id: &str, date: &str) -> String {
+    format!("{courier_id}|{date}")
+}
+
 /// The statements that record reasons given (bound as `$reason0`, ...).
 /// `CREATE bottle_moves` for each move, bound as `$bottle<i>`.
 pub(super) fn bottle_moves(moves: &[bottles::MoveRow], vars: &mut Value) -> String {
@@ -373,15 +378,14 @@ impl Store {
 
     /// A courier's stops of the day (dispatched and delivered), in route order.
     pub async fn route(&self, courier_id: &str, date: &str) -> Result<Vec<Order>> {
-        // The (courier, date) index alone: the day's few stops, filtered
-        // here. With `state` in the WHERE the planner also intersected the
-        // `orders_state` index, whose "delivered" entry holds millions of rows.
+        // The `route_key` index: only the stops on the route, however many
+        // cancelled or unassigned orders the day holds (the state is
+        // checked again here, as the index is kept by the database).
         let rows = self
             .many(
-                "SELECT * OMIT delivered_by FROM orders
-                 WHERE courier_id = $c AND delivery_date = $d
+                "SELECT * OMIT delivered_by FROM orders WHERE route_key = $k
                  ORDER BY route_pos, number",
-                json!({ "c": courier_id, "d": date }),
+                json!({ "k": route_key(courier_id, date) }),
                 vec![],
             )
             .await?;
@@ -397,8 +401,8 @@ impl Store {
         let v = self
             .one(
                 "RETURN math::max((SELECT VALUE route_pos FROM orders
-                   WHERE courier_id = $c AND delivery_date = $d)) ?? 0",
-                json!({ "c": courier_id, "d": date }),
+                   WHERE route_key = $k)) ?? 0",
+                json!({ "k": route_key(courier_id, date) }),
                 vec![],
             )
             .await?;

@@ -71,12 +71,11 @@ impl Store {
     /// courier's in route order.
     pub async fn day_stops(&self, date: &str) -> Result<Vec<Order>> {
         let rows = self
-            // The date's index alone (a day's few thousand orders), the
-            // state filtered here: with `state` in the WHERE the planner also
-            // intersects the `orders_state` index, whose "delivered" entry
-            // holds millions of rows (as `Store::route` notes).
+            // The `route_day` index: the stops on a route only, however
+            // many cancelled or unassigned orders the day holds (the state
+            // is checked again here).
             .many(
-                "SELECT * OMIT delivered_by FROM orders WHERE delivery_date = $d
+                "SELECT * OMIT delivered_by FROM orders WHERE route_day = $d
                  ORDER BY courier_id, route_pos, number",
                 json!({ "d": date }),
                 vec![],

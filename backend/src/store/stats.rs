@@ -441,25 +441,53 @@ impl Store {
     /// Keys outside that alphabet are read by the ranges around it, and the
     /// count read is checked against the table's. Two ranges are in flight,
     /// so the database reads one while the other is folded here.
+    /// Gives every stored stop on a route its `route_day` and `route_key`
+    /// (schema.surql: computed by the database on each write, so rows
+    /// written before the fields existed have none), a key range of
+    /// [`order_ranges`] per statement. Done once, marked by `meta:route_key`
+    /// (version 1)
+    /// rather than by the schema version, so it composes with the other
+    /// upgrades; a fresh database only gets the mark.
+    pub(super) async fn fill_route_keys(&self, fresh: bool) -> Result<u64> {
+        let done = self
+            .one("RETURN meta:route_key.version ?? 0", Value::Null, vec![])
+            .await?
+            .and_then(|v| v.as_i64())
+            .is_some_and(|v| v >= 1);
+        let mut filled = 0u64;
+        if !done && !fresh {
+            let started = std::time::Instant::now();
+            for range in order_ranges() {
+                let rows = self
+                    .many(
+                        &format!(
+                            "UPDATE {range} SET route_pos = route_pos
+                             WHERE courier_id != NONE AND state IN ['delivery', 'delivered']
+                             RETURN VALUE id"
+                        ),
+                        Value::Null,
+                        vec![],
+                    )
+                    .await?;
+                filled += rows.len() as u64;
+            }
+            tracing::info!(
+                "stops on a route indexed by courier and day in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
+        self.run("UPSERT meta:route_key SET version = 1", Value::Null)
+            .await?;
+        Ok(filled)
+    }
+
     pub(super) async fn scan_orders(
         &self,
         what: &str,
         fields: &str,
         mut fold: impl FnMut(Value) -> Result<()>,
     ) -> Result<u64> {
-        let mut ranges = vec!["orders:..⟨a⟩".to_string()];
-        for first in 'a'..='z' {
-            for second in ('0'..='9').chain('a'..='z') {
-                let next = char::from(second as u8 + 1);
-                ranges.push(format!("orders:⟨{first}{second}⟩..⟨{first}{next}⟩"));
-            }
-            // Keys of one character, or whose second is outside the alphabet.
-            ranges.push(format!("orders:⟨{first}⟩..⟨{first}0⟩"));
-            ranges.push(format!("orders:⟨{first}:⟩..⟨{first}a⟩"));
-            let next = char::from(first as u8 + 1);
-            ranges.push(format!("orders:⟨{first}{{⟩..⟨{next}⟩"));
-        }
-        ranges.push("orders:⟨{⟩..".to_string());
+        let ranges = order_ranges();
         let total = self
             .one("SELECT count() FROM orders GROUP ALL", Value::Null, vec![])
             .await?
@@ -577,4 +605,24 @@ impl Store {
         );
         Ok(rows.len())
     }
+}
+
+/// The orders table as ~1,000 bounded key ranges covering every key (ids
+/// are lowercase alphanumerics): never `orders:⟨k⟩>.. LIMIT n`, which reads
+/// the whole rest of the table in SurrealDB 3.
+fn order_ranges() -> Vec<String> {
+    let mut ranges = vec!["orders:..⟨a⟩".to_string()];
+    for first in 'a'..='z' {
+        for second in ('0'..='9').chain('a'..='z') {
+            let next = char::from(second as u8 + 1);
+            ranges.push(format!("orders:⟨{first}{second}⟩..⟨{first}{next}⟩"));
+        }
+        // Keys of one character, or whose second is outside the alphabet.
+        ranges.push(format!("orders:⟨{first}⟩..⟨{first}0⟩"));
+        ranges.push(format!("orders:⟨{first}:⟩..⟨{first}a⟩"));
+        let next = char::from(first as u8 + 1);
+        ranges.push(format!("orders:⟨{first}{{⟩..⟨{next}⟩"));
+    }
+    ranges.push("orders:⟨{⟩..".to_string());
+    ranges
 }
