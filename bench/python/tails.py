@@ -14,10 +14,12 @@ keep-alive) for HTTP, `websocket-client` for the live channel. It measures
   orders are cancelled between rounds, unmeasured, so the client's open list
   stays as in life);
 
-each with two HTTP clients: `urllib` as it is (Python's `http.client` writes
-a request's headers and its body in two `send()` calls, and sets no
-TCP_NODELAY), and `urllib` on a socket with TCP_NODELAY (the difference is
-what Nagle's algorithm costs). The server's conflict counters
+each with up to three HTTP clients (`--http`): `plain`, `urllib` as it is
+(a connection per request; Python's `http.client` writes a request's
+headers and its body in two `send()` calls, and sets no TCP_NODELAY);
+`nodelay`, the same on a socket with TCP_NODELAY; and `keepalive`, one
+`http.client` connection per process kept open, without TCP_NODELAY (as
+`requests.Session`). The differences are what Nagle's algorithm costs. The server's conflict counters
 (`rodnik_tx_conflicts_total`, read on `--metrics-listen`) are read around
 every phase. Every order created is cancelled at the end.
 
@@ -38,6 +40,7 @@ import multiprocessing as mp
 import os
 import queue
 import random
+import resource
 import socket
 import subprocess
 import sys
@@ -78,9 +81,15 @@ OPENERS = {
 
 
 class Api:
+    """`client`: "plain" (urllib, a connection per request), "nodelay" (the
+    same with TCP_NODELAY), "keepalive" (one `http.client` connection kept
+    open, no TCP_NODELAY: what `requests.Session` does)."""
+
     def __init__(self, base, client="plain"):
         self.base = base
-        self.opener = OPENERS[client]
+        self.keep = client == "keepalive"
+        self.opener = OPENERS.get(client, OPENERS["plain"])
+        self.conn = None
 
     def call(self, method, path, token=None, body=None, headers=None, raw=None):
         """(status, parsed JSON or None). No keep-alive: urllib closes."""
@@ -93,6 +102,8 @@ class Api:
                 hdrs.setdefault("Idempotency-Key", str(uuid.uuid4()))
         if token:
             hdrs["Authorization"] = "Bearer " + token
+        if self.keep:
+            return self.call_kept(method, path, data, hdrs)
         req = urllib.request.Request(self.base + path, data=data, method=method, headers=hdrs)
         try:
             with self.opener.open(req, timeout=60) as r:
@@ -105,6 +116,25 @@ class Api:
             return status, json.loads(text) if text else None
         except ValueError:
             return status, None
+
+    def call_kept(self, method, path, data, hdrs):
+        for attempt in range(2):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(self.base.removeprefix("http://"), timeout=60)
+            try:
+                self.conn.request(method, path, body=data, headers=hdrs)
+                r = self.conn.getresponse()
+                text = r.read()
+                break
+            except (http.client.HTTPException, OSError):
+                self.conn.close()
+                self.conn = None
+                if attempt:
+                    raise
+        try:
+            return r.status, json.loads(text) if text else None
+        except ValueError:
+            return r.status, None
 
     def ok(self, method, path, token=None, body=None):
         status, v = self.call(method, path, token, body)
@@ -201,6 +231,12 @@ class Server:
                 if line.startswith(name + " "):
                     out[name] = float(line.split()[1])
         return out
+
+    def cpu(self):
+        """The server's user + system CPU seconds so far."""
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self):
         self.proc.terminate()
@@ -484,27 +520,36 @@ def main():
         print(f"tails: {len(ctx['clients'])} clients, {len(ctx['phones'])} phones; orders for {ctx['tomorrow']}",
               file=sys.stderr)
 
+        def mark():
+            kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+            return server.conflicts(), server.cpu(), kids.ru_utime + kids.ru_stime, time.time()
+
         def conflicts_since(before):
+            c0, cpu0, kids0, t0 = before
             now = server.conflicts()
+            kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+            wall = time.time() - t0
             return ", ".join(f"{k.replace('rodnik_tx_', '').replace('_total', '')} "
-                             f"{now.get(k, 0) - before.get(k, 0):.0f}" for k in sorted(now))
+                             f"{now.get(k, 0) - c0.get(k, 0):.0f}" for k in sorted(now)) + \
+                f"; CPU s in {wall:.0f} s: server {server.cpu() - cpu0:.1f}, writers " \
+                f"{kids.ru_utime + kids.ru_stime - kids0:.1f}"
 
         for client in a.http.split(","):
             if "pop" in only:
-                c0 = server.conflicts()
+                c0 = mark()
                 lat, http_lat, errors = screen_pop(server.base, ctx, a.pops, 20, client)
                 rows.append(Row(f"screen pop ({client})", lat, errors, note=conflicts_since(c0)))
                 rows.append(Row(f"  its webhook's answer ({client})", http_lat, 0))
                 print(rows[-2].markdown(), file=sys.stderr)
             if "spread" in only:
-                c0 = server.conflicts()
+                c0 = mark()
                 lat, errors, ids, rate, st = spread(server.base, ctx, a.writers, a.seconds, client)
                 created += ids
                 note = conflicts_since(c0) + (f"; statuses {st}" if st else "")
                 rows.append(Row(f"create, {a.writers} writers spread over clients ({client})", lat, errors, rate, note))
                 print(rows[-1].markdown(), file=sys.stderr)
             if "hot" in only:
-                c0 = server.conflicts()
+                c0 = mark()
                 lat, errors, rate, st = hot_client(server.base, ctx, a.writers, a.rounds, client)
                 note = conflicts_since(c0) + (f"; statuses {st}" if st else "")
                 rows.append(Row(f"create, {a.writers} at once for ONE client ({client})", lat, errors, rate, note))

@@ -27,7 +27,7 @@
 //! ```text
 //! bench_nodes --server PATH_TO_rodnik --surreal PATH_TO_surreal-server
 //!             [--nodes 1,2,3] [--writers 8,32] [--seconds N (10)] [--pops N (200)]
-//!             [--sockets N (600)] [--clients N (2000)] [--orders N (40000)] [--quick]
+//!             [--sockets N (600)] [--clients N (2000)] [--orders N (40000)] [--router] [--quick]
 //! ```
 
 use std::net::TcpListener;
@@ -58,6 +58,10 @@ struct Args {
     sockets: usize,
     clients: usize,
     orders: usize,
+    /// `SURREAL_LIVE_QUERY_ENGINE=router` on the SurrealDB server: live
+    /// notifications by its per-node router (what a cluster of SurrealDB
+    /// nodes over TiKV needs) instead of inline on the write path.
+    router: bool,
 }
 
 fn args() -> Result<Args, String> {
@@ -71,6 +75,7 @@ fn args() -> Result<Args, String> {
         sockets: 600,
         clients: 2000,
         orders: 40_000,
+        router: false,
     };
     let list = |v: String| -> Result<Vec<usize>, String> {
         v.split(',')
@@ -92,6 +97,7 @@ fn args() -> Result<Args, String> {
             "--sockets" => a.sockets = number(value()?)?.max(1),
             "--clients" => a.clients = number(value()?)?.max(1),
             "--orders" => a.orders = number(value()?)?.max(1),
+            "--router" => a.router = true,
             "--quick" => {
                 a.seconds = 2.0;
                 a.pops = 20;
@@ -773,8 +779,9 @@ async fn run(a: &Args) -> Result<(), String> {
 
     let mut out = vec![
         format!(
-            "SurrealDB server: {} (in memory); data: {} clients, {} orders over a year",
+            "SurrealDB server: {} (in memory, live queries {}); data: {} clients, {} orders over a year",
             a.surreal.display(),
+            if a.router { "by the router engine" } else { "inline" },
             a.clients,
             a.orders
         ),
