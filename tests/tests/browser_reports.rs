@@ -809,8 +809,9 @@ async fn the_reports_and_call_lists_fit_the_screen_in_russian() {
         if tab == "deliveries" {
             // The grouped table in Russian: by courier, then a courier's clients.
             grouped(&c, "group=courier&").await;
+            // Headers are upper case on screen (CSS).
             wait_until(&c, "#deliveries-table th[data-col='courier']", None, |t| {
-                t == "Курьер"
+                t.to_lowercase() == "курьер"
             })
             .await;
             click(
