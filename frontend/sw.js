@@ -1,12 +1,16 @@
-// Rodnik's service worker: keeps the app shell (index.html and the js, wasm
-// and css Trunk built, with hashed names) so the app opens with no connection.
-// Registered from Rust at start-up (src/components/courier/pwa.rs).
+// The console's service worker: keeps the app shell (index.html and the js,
+// wasm and css Trunk built, with hashed names) so the app opens with no
+// connection. Registered from Rust at start-up (src/app.rs). The courier app
+// under /courier is another build with a worker of its own
+// (courier/sw.js): this one leaves its pages, files and cache alone.
 //
 // The API is never cached here: the courier app keeps its own data (the route
 // snapshot and the queue of closes) in localStorage, and an /api/ request that
 // cannot reach the server must fail, not be answered from a stale copy.
 
-const CACHE = 'rodnik-shell-v1';
+const CACHE = 'rodnik-shell-v2';
+// Only this worker's caches are dropped on activation (the courier's differ).
+const PREFIX = 'rodnik-shell-';
 const SHELL = '/index.html';
 // Files that keep their names between builds (copied by Trunk as they are).
 const FIXED = [
@@ -37,7 +41,9 @@ self.addEventListener('activate', (event) => {
   event.waitUntil(
     caches
       .keys()
-      .then((names) => Promise.all(names.filter((n) => n !== CACHE).map((n) => caches.delete(n))))
+      .then((names) =>
+        Promise.all(names.filter((n) => n.startsWith(PREFIX) && n !== CACHE).map((n) => caches.delete(n)))
+      )
       .then(() => self.clients.claim())
   );
 });
@@ -47,6 +53,10 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(req.url);
   // Not ours to answer: the browser goes to the network as without a worker.
   if (req.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/api/')) {
+    return;
+  }
+  // The courier app's pages and files (its own worker keeps them).
+  if (url.pathname === '/courier' || url.pathname.startsWith('/courier/')) {
     return;
   }
   if (req.mode === 'navigate') {

@@ -9,7 +9,7 @@ use yew_router::prelude::*;
 use crate::api::{session, Api, ApiError};
 use crate::components::Header;
 use crate::i18n::Lang;
-use crate::pages::{Admin, Board, Console, Courier, Login, NotFound, Today, Wallboard};
+use crate::pages::{Admin, Board, Console, Login, NotFound, Today, Wallboard};
 use crate::pages::{CallLists, Documents, Reports};
 use crate::state::{use_app, AppAction, AppHandle, AppState};
 
@@ -52,10 +52,28 @@ const CALENDAR_REFRESH_MS: u32 = 10 * 60 * 1000;
 pub fn App() -> Html {
     let state = use_reducer(AppState::restore);
     use_effect_with((), |_| {
-        crate::components::courier::register_service_worker()
+        crate::components::courier::register_service_worker("/sw.js", None)
     });
+    use_session_upkeep(&state);
 
-    use_effect_with((*state).clone(), |s| {
+    html! {
+        <ContextProvider<AppHandle> context={state}>
+            <BrowserRouter>
+                <Header />
+                <main class="page">
+                    <Switch<Route> render={|route| html! { <Guarded {route} /> }} />
+                </main>
+            </BrowserRouter>
+        </ContextProvider<AppHandle>>
+    }
+}
+
+/// What both apps do with the session: keep it (and the language) in
+/// localStorage, end it on any 401, check a stored token once and ask the
+/// server's calendar again now and then.
+#[hook]
+pub fn use_session_upkeep(state: &AppHandle) {
+    use_effect_with((**state).clone(), |s| {
         s.persist();
         show_language(s.lang);
     });
@@ -96,17 +114,6 @@ pub fn App() -> Html {
     }
     // Dates and times on every screen follow the server's calendar.
     crate::clock::set_calendar(state.calendar.as_ref());
-
-    html! {
-        <ContextProvider<AppHandle> context={state}>
-            <BrowserRouter>
-                <Header />
-                <main class="page">
-                    <Switch<Route> render={|route| html! { <Guarded {route} /> }} />
-                </main>
-            </BrowserRouter>
-        </ContextProvider<AppHandle>>
-    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -143,7 +150,8 @@ fn Guarded(p: &GuardedProps) -> Html {
         (Route::Today | Route::Login, true) if courier => {
             html! { <Redirect<Route> to={Route::Courier} /> }
         }
-        (Route::Courier, true) if courier => html! { <Courier /> },
+        // The courier app is a build of its own, served at /courier.
+        (Route::Courier, true) if courier => html! { <CourierHandoff /> },
         (Route::Courier, true) => html! { <Redirect<Route> to={Route::Today} /> },
         (Route::Courier, false) => html! { <Redirect<Route> to={Route::Login} /> },
         (Route::Reports, true) if manager => html! { <Reports /> },
@@ -172,8 +180,48 @@ fn Guarded(p: &GuardedProps) -> Html {
     }
 }
 
+/// Loads `/courier` (the courier build) in place of this page: a courier who
+/// signed in here, or followed a link of this app to the route.
+/// The path this page was loaded at (before the router moved it): set once
+/// at start-up (`lib.rs`).
+static LOADED_AT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+pub fn remember_loaded_path() {
+    let path = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
+    let _ = LOADED_AT.set(path);
+}
+
+/// Loaded at /courier itself, this console page means the server has no
+/// courier build: said so rather than loading the same page again and again.
+#[function_component]
+fn CourierHandoff() -> Html {
+    let lang = use_app().lang;
+    let location = web_sys::window().map(|w| w.location());
+    let here = LOADED_AT
+        .get()
+        .is_some_and(|p| p == COURIER_URL || p.starts_with("/courier/"));
+    use_effect_with(here, move |here| {
+        if let (false, Some(l)) = (*here, location) {
+            let _ = l.replace(COURIER_URL);
+        }
+    });
+    if here {
+        let text = match lang {
+            Lang::En => "The courier app is not installed on this server: ask the administrator to build it (cargo xtask frontend).",
+            Lang::Ru => "Приложение курьера не установлено на этом сервере: попросите администратора собрать его (cargo xtask frontend).",
+        };
+        return html! { <p class="form-error" id="courier-missing" role="alert">{ text }</p> };
+    }
+    html! { <p class="loading" id="courier-handoff">{ lang.t().loading }</p> }
+}
+
+/// Where the courier app is served (its own build, `frontend/courier/`).
+pub const COURIER_URL: &str = "/courier";
+
 /// `<html lang>` and the tab title follow the chosen language.
-fn show_language(lang: Lang) {
+pub fn show_language(lang: Lang) {
     if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
         if let Some(root) = doc.document_element() {
             let _ = root.set_attribute("lang", lang.code());

@@ -6,7 +6,9 @@
 
 use std::cell::RefCell;
 
-use chrono::{Days, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{
+    Datelike, Days, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike, Utc,
+};
 use js_sys::{Array, Function, Object, Reflect};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
@@ -26,15 +28,15 @@ impl Calendar {
     /// page stayed open past midnight), else the server's (a browser clock
     /// that is off by days is not believed).
     pub fn today_given(&self, zone_date: NaiveDate) -> String {
-        match NaiveDate::parse_from_str(&self.today, "%Y-%m-%d") {
-            Ok(server)
+        match parse_date(&self.today) {
+            Some(server)
                 if zone_date == server
                     || server.checked_add_days(Days::new(1)) == Some(zone_date) =>
             {
                 zone_date.to_string()
             }
-            Ok(_) => self.today.clone(),
-            Err(_) => zone_date.to_string(),
+            Some(_) => self.today.clone(),
+            None => zone_date.to_string(),
         }
     }
 }
@@ -168,12 +170,30 @@ pub fn today() -> String {
 
 /// Today as a date.
 pub fn today_date() -> NaiveDate {
-    NaiveDate::parse_from_str(&today(), "%Y-%m-%d").unwrap_or_else(|_| local(now_ms()).date())
+    parse_date(&today()).unwrap_or_else(|| local(now_ms()).date())
+}
+
+/// A `YYYY-MM-DD` date. Read by hand: chrono's `parse_from_str` brings its
+/// whole format parser into the wasm (docs/benchmarks.md, "Front-end size").
+pub fn parse_date(iso: &str) -> Option<NaiveDate> {
+    let mut parts = iso.split('-');
+    let mut next = |digits: usize| {
+        parts
+            .next()
+            .filter(|p| p.len() == digits && p.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|p| p.parse::<u32>().ok())
+    };
+    let (y, m, d) = (next(4)?, next(2)?, next(2)?);
+    if parts.next().is_some() {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y as i32, m, d)
 }
 
 /// "HH:MM" at `ms` in the company's zone.
 pub fn hhmm(ms: f64) -> String {
-    local(ms).format("%H:%M").to_string()
+    let t = local(ms);
+    format!("{:02}:{:02}", t.hour(), t.minute())
 }
 
 /// "HH:MM" of an RFC 3339 instant in the company's zone; "" if unreadable.
@@ -188,9 +208,15 @@ pub fn time_of(rfc3339: &str) -> String {
 pub fn date_time_of(rfc3339: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(rfc3339)
         .map(|t| {
-            local(t.timestamp_millis() as f64)
-                .format("%d.%m.%y %H:%M")
-                .to_string()
+            let t = local(t.timestamp_millis() as f64);
+            format!(
+                "{:02}.{:02}.{:02} {:02}:{:02}",
+                t.day(),
+                t.month(),
+                t.year().rem_euclid(100),
+                t.hour(),
+                t.minute()
+            )
         })
         .unwrap_or_default()
 }
@@ -208,6 +234,24 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn dates_read_by_hand_as_chrono_reads_them() {
+        for ok in ["2026-12-31", "2024-02-29", "0999-01-01"] {
+            assert_eq!(parse_date(ok), Some(d(ok)), "{ok}");
+        }
+        for bad in [
+            "2026-12-32",
+            "2025-02-29",
+            "2026-1-05",
+            "2026-12-05x",
+            "2026/12/05",
+            "",
+            "2026-12",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -313,9 +313,22 @@ pub async fn admin_log_in(c: &Client, app: &App) {
     wait_for(c, "#nav-admin").await;
 }
 
-/// Logs in as a courier, who lands on the route; waits for it and for the live channel.
+/// Logs in as a courier where couriers do, in the courier app at /courier
+/// (its own build, with its own sign-in form), who lands on the route; waits
+/// for it and for the live channel.
 pub async fn courier_log_in(c: &Client, app: &App, username: &str) {
-    sign_in(c, app, username).await;
+    c.goto(&app.url("/courier")).await.expect("open /courier");
+    wait_for(c, "#login-username")
+        .await
+        .send_keys(username)
+        .await
+        .expect("username");
+    wait_for(c, "#login-password")
+        .await
+        .send_keys("password-1")
+        .await
+        .expect("password");
+    click(c, "#login-submit").await;
     wait_for(c, "#courier").await;
     wait_until(c, "#courier", Some("aria-busy"), |b| b == "false").await;
     wait_until(c, "#route-fresh", Some("data-state"), |s| s == "live").await;

@@ -736,7 +736,8 @@ async fn the_app_installs_as_a_pwa_and_opens_the_saved_route_offline() {
         )
         .await
         .expect("serviceWorker.ready");
-    assert_eq!(script, json!(w.app.url("/sw.js")));
+    // The courier build's own worker, scoped to /courier.
+    assert_eq!(script, json!(w.app.url("/courier/sw.js")));
     // After a reload the worker controls the page, and the shell is cached.
     c.refresh().await.expect("reload");
     wait_for(&c, &stop(&s1)).await;
@@ -745,11 +746,11 @@ async fn the_app_installs_as_a_pwa_and_opens_the_saved_route_offline() {
         "return navigator.serviceWorker.controller ? navigator.serviceWorker.controller.scriptURL : null;",
     )
     .await;
-    assert_eq!(controller, json!(w.app.url("/sw.js")));
+    assert_eq!(controller, json!(w.app.url("/courier/sw.js")));
     let cached = c
         .execute_async(
             "const done = arguments[arguments.length - 1];
-             caches.open('rodnik-shell-v1').then(c => c.keys())
+             caches.open('rodnik-courier-v1').then(c => c.keys())
                .then(ks => done(ks.map(k => new URL(k.url).pathname)))
                .catch(e => done(['error: ' + e]));",
             vec![],
@@ -757,19 +758,21 @@ async fn the_app_installs_as_a_pwa_and_opens_the_saved_route_offline() {
         .await
         .expect("cache keys");
     let cached: Vec<String> = serde_json::from_value(cached).expect("paths");
-    for want in [
-        "/index.html",
-        "/manifest.webmanifest",
-        "/icons/icon-192.png",
-    ] {
+    for want in ["/courier", "/manifest.webmanifest", "/icons/icon-192.png"] {
         assert!(
             cached.iter().any(|p| p == want),
             "{want} not cached: {cached:?}"
         );
     }
     assert!(
-        cached.iter().any(|p| p.ends_with("_bg.wasm")),
-        "the wasm is not cached: {cached:?}"
+        cached
+            .iter()
+            .any(|p| p.starts_with("/courier/courier-") && p.ends_with("_bg.wasm")),
+        "the courier's wasm is not cached: {cached:?}"
+    );
+    assert!(
+        !cached.iter().any(|p| p.starts_with("/rodnik-frontend-")),
+        "the console's files are not the courier's: {cached:?}"
     );
     assert!(
         !cached.iter().any(|p| p.starts_with("/api/")),

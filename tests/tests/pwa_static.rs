@@ -145,4 +145,27 @@ fn the_trunk_build_carries_the_pwa_files() {
     }
     let html = std::fs::read_to_string(dist.join("index.html")).expect("index.html");
     assert!(html.contains(r#"<link rel="manifest" href="/manifest.webmanifest""#));
+    // The courier build (its own page at /courier) has its own worker and
+    // links the same manifest.
+    let (src, out) = (frontend().join("courier/sw.js"), dist.join("courier/sw.js"));
+    assert_eq!(
+        std::fs::read(&src).expect("courier/sw.js"),
+        std::fs::read(&out).expect("dist/courier/sw.js: is the courier build there?"),
+        "dist/courier/sw.js is stale: rebuild with `cargo xtask frontend`"
+    );
+    let html = std::fs::read_to_string(dist.join("courier/index.html")).expect("courier page");
+    assert!(html.contains(r#"<link rel="manifest" href="/manifest.webmanifest""#));
+}
+
+#[test]
+fn the_workers_keep_to_their_own_app_and_caches() {
+    let console = std::fs::read_to_string(frontend().join("sw.js")).expect("sw.js");
+    let courier = std::fs::read_to_string(frontend().join("courier/sw.js")).expect("courier sw");
+    // Each deletes only its own older caches on activation (they share the origin's).
+    assert!(console.contains("const PREFIX = 'rodnik-shell-'"));
+    assert!(courier.contains("const PREFIX = 'rodnik-courier-'"));
+    assert!(console.contains("n.startsWith(PREFIX)") && courier.contains("n.startsWith(PREFIX)"));
+    // The console's worker leaves the courier's pages and files alone.
+    assert!(console.contains("url.pathname.startsWith('/courier/')"));
+    assert!(courier.contains("const SHELL = '/courier';"));
 }

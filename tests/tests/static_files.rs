@@ -40,6 +40,41 @@ async fn the_web_app_is_served_with_spa_fallback() {
             assert!(body.contains("Rodnik"));
         }
     }
+    // The courier app is its own build, at /courier and under it; the
+    // console's pages are not.
+    if built {
+        for path in ["/courier", "/courier/", "/courier/route"] {
+            let body = app
+                .http
+                .get(app.url(path))
+                .send()
+                .await
+                .expect("get")
+                .text()
+                .await
+                .expect("body");
+            assert!(
+                body.contains("'/courier/courier-"),
+                "{path} is not the courier build"
+            );
+            assert!(!body.contains("rodnik-frontend"), "{path}");
+        }
+        for path in ["/", "/console", "/courierx"] {
+            let body = app
+                .http
+                .get(app.url(path))
+                .send()
+                .await
+                .expect("get")
+                .text()
+                .await
+                .expect("body");
+            assert!(
+                body.contains("rodnik-frontend"),
+                "{path} is not the console"
+            );
+        }
+    }
     let r = app
         .http
         .get(app.url("/api/no-such-endpoint"))
@@ -97,10 +132,24 @@ async fn the_web_app_is_compressed_and_cached_by_name() {
     assert!(plain.headers().get("content-encoding").is_none());
     assert_eq!(plain.bytes().await.expect("body").len() as u64, raw);
 
-    for path in ["/", "/courier", "/sw.js"] {
+    for path in ["/", "/courier", "/sw.js", "/courier/sw.js"] {
         let r = app.http.get(app.url(path)).send().await.expect("get");
         assert_eq!(r.headers()["cache-control"], "no-cache", "{path}");
     }
+    // The courier's worker, in /courier/, may look after /courier itself.
+    let r = app
+        .http
+        .get(app.url("/courier/sw.js"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.headers()["service-worker-allowed"], "/courier");
+    // Its page runs under the same security policy (its inline module's hash).
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .expect("csp")
+        .to_string();
+    assert_eq!(csp.matches("'sha256-").count(), 2, "{csp}");
     // API answers keep their own headers.
     let r = app
         .http

@@ -275,11 +275,27 @@ fn schemathesis() -> Result<PathBuf, String> {
     Ok(bin)
 }
 
+/// Builds both web apps with Trunk: the dispatcher console into
+/// `frontend/dist` (Trunk empties that folder first, so it goes first), then
+/// the courier app (`frontend/courier/index.html`, the `courier` binary) into
+/// `frontend/dist/courier`, served at `/courier`.
 fn frontend() -> Result<(), String> {
     setup(false)?;
-    let trunk = cargo_bin("trunk");
-    let mut cmd = Command::new(trunk);
-    cmd.args(["build", "--release"]);
+    trunk(&["build", "--release"])?;
+    trunk(&[
+        "build",
+        "--release",
+        "--dist",
+        "frontend/dist/courier",
+        "--public-url",
+        "/courier/",
+        "frontend/courier/index.html",
+    ])
+}
+
+fn trunk(args: &[&str]) -> Result<(), String> {
+    let mut cmd = Command::new(cargo_bin("trunk"));
+    cmd.args(args);
     // Trunk finds wasm-bindgen in ~/.cargo/bin through PATH.
     let path = std::env::var("PATH").unwrap_or_default();
     let bin = cargo_bin("wasm-bindgen");

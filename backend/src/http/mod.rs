@@ -110,9 +110,8 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::scrape));
     let app = match state.cfg.static_dir.as_ref().filter(|d| d.join("index.html").exists()) {
         Some(dir) => app.fallback_service(
-            Router::new()
-                .fallback_service(ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html"))))
-                // The wasm is ~1.6 MB raw, ~0.57 MB gzipped.
+            web_app(dir)
+                // The console's wasm is ~3.3 MB raw, ~1.1 MB gzipped.
                 .layer(tower_http::compression::CompressionLayer::new())
                 .layer(middleware::from_fn(cache_headers)),
         ),
@@ -141,6 +140,31 @@ pub fn router(state: AppState) -> Router {
         )
 }
 
+/// The two Trunk builds: the courier app (`<dir>/courier`, its own smaller
+/// build) at `/courier` and under it, every other path the console, each
+/// falling back to its own `index.html` so that a reload of any page works.
+fn web_app(dir: &std::path::Path) -> Router {
+    let console = ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")));
+    let courier = dir.join(COURIER_DIR);
+    if !courier.join("index.html").exists() {
+        tracing::warn!(
+            "{} has no courier build ({COURIER_DIR}/index.html): `cargo xtask frontend` builds both apps",
+            dir.display()
+        );
+        return Router::new().fallback_service(console);
+    }
+    let index = courier.join("index.html");
+    Router::new()
+        .nest_service(
+            "/courier",
+            ServeDir::new(&courier).fallback(ServeFile::new(index)),
+        )
+        .fallback_service(console)
+}
+
+/// Where the courier build sits in the static dir, and its URL.
+const COURIER_DIR: &str = "courier";
+
 /// The Content-Security-Policy of every answer: only this origin's scripts,
 /// plus the one inline module Trunk writes into index.html (allowed by its
 /// hash, read from the built file), WebAssembly compilation, and nothing may
@@ -148,8 +172,14 @@ pub fn router(state: AppState) -> Router {
 fn content_security_policy(static_dir: Option<&std::path::Path>) -> Arc<HeaderValue> {
     use base64::Engine as _;
     use sha2::Digest as _;
-    let index = static_dir
-        .and_then(|d| std::fs::read_to_string(d.join("index.html")).ok())
+    // Both builds' pages (the console's and the courier's) carry an inline module.
+    let index: String = static_dir
+        .map(|d| {
+            [d.join("index.html"), d.join(COURIER_DIR).join("index.html")]
+                .iter()
+                .filter_map(|f| std::fs::read_to_string(f).ok())
+                .collect()
+        })
         .unwrap_or_default();
     let mut hashes = String::new();
     let mut rest = index.as_str();
@@ -204,13 +234,22 @@ async fn security_headers(
 
 /// Trunk's hashed files (`name-<16 hex>.ext`) never change: cache them for a
 /// year. Everything else (index.html, sw.js, the manifest, icons) is checked
-/// with the server on every load, so a new build is picked up at once.
+/// with the server on every load, so a new build is picked up at once. The
+/// courier's service worker may take `/courier` as its scope.
 async fn cache_headers(
     req: axum::extract::Request,
     next: middleware::Next,
 ) -> axum::response::Response {
     let hashed = is_hashed_asset(req.uri().path());
+    // The courier's worker sits in /courier/ and looks after /courier itself.
+    let courier_worker = req.uri().path() == "/courier/sw.js";
     let mut resp = next.run(req).await;
+    if courier_worker {
+        resp.headers_mut().insert(
+            "service-worker-allowed",
+            HeaderValue::from_static("/courier"),
+        );
+    }
     if resp.status().is_success() {
         let value = if hashed {
             "public, max-age=31536000, immutable"

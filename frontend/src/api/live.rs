@@ -44,6 +44,14 @@ pub enum LiveEvent {
     Unauthorized,
 }
 
+/// A message's `data` as `T`, read from its JSON text rather than from the
+/// `serde_json::Value`: every type is then deserialized by the one reader HTTP
+/// answers use, not by a second one for `Value` (a second copy of every
+/// type's deserializer in the wasm; docs/benchmarks.md, "Front-end size").
+pub fn data<T: serde::de::DeserializeOwned>(m: &LiveMessage) -> Result<T, serde_json::Error> {
+    serde_json::from_str(&m.data.to_string())
+}
+
 const FIRST_RETRY_MS: u32 = 500;
 const MAX_RETRY_MS: u32 = 15_000;
 

@@ -52,44 +52,68 @@ pub fn Header() -> Html {
             </nav>
         }
     });
-    let user = app.session.as_ref().map(|s| {
-        let onclick = {
-            let app = app.clone();
-            let token = s.token.clone();
-            let drafts = format!("rodnik.console.{}", s.user.id);
-            Callback::from(move |_: MouseEvent| {
-                // Logging out on purpose leaves nothing typed behind on a
-                // shared office PC (an expired session keeps the drafts).
-                <gloo_storage::SessionStorage as gloo_storage::Storage>::delete(&drafts);
-                let token = token.clone();
-                // The token is dropped here at once; telling the server is best effort.
-                spawn_local(async move {
-                    let _ = Api::with_token(&token).logout().await;
-                });
-                app.dispatch(AppAction::LoggedOut);
-            })
-        };
-        html! {
-            <div class="user">
-                <span id="user-name" class="user-name">{ s.user.name.clone() }</span>
-                <span class="user-role">{ role_label(app.lang, s.user.role) }</span>
-                <super::dial::MyExtension />
-                <button id="logout" type="button" class="btn btn-ghost" {onclick}>{ t.logout }</button>
-            </div>
-        }
-    });
     html! {
         <header class="topbar">
-            <div class="brand">
-                <span class="logo" aria-hidden="true"></span>
-                <span class="brand-name">{ t.app_name }</span>
-                <span class="brand-tagline">{ t.app_tagline }</span>
-            </div>
+            <Brand />
             { for nav }
             <div class="topbar-right">
-                { for user }
+                <UserBox><super::dial::MyExtension /></UserBox>
                 <LangSwitch />
             </div>
         </header>
+    }
+}
+
+/// The logo and the app's name.
+#[function_component]
+pub fn Brand() -> Html {
+    let t = use_app().lang.t();
+    html! {
+        <div class="brand">
+            <span class="logo" aria-hidden="true"></span>
+            <span class="brand-name">{ t.app_name }</span>
+            <span class="brand-tagline">{ t.app_tagline }</span>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct UserBoxProps {
+    /// Shown before the logout button (the console's extension field).
+    #[prop_or_default]
+    pub children: Html,
+}
+
+/// The signed-in user with the logout button (nothing when signed out).
+#[function_component]
+pub fn UserBox(p: &UserBoxProps) -> Html {
+    let app = use_app();
+    let t = app.lang.t();
+    let Some(s) = app.session.as_ref() else {
+        return html! {};
+    };
+    let onclick = {
+        let app = app.clone();
+        let token = s.token.clone();
+        let drafts = format!("rodnik.console.{}", s.user.id);
+        Callback::from(move |_: MouseEvent| {
+            // Logging out on purpose leaves nothing typed behind on a
+            // shared office PC (an expired session keeps the drafts).
+            <gloo_storage::SessionStorage as gloo_storage::Storage>::delete(&drafts);
+            let token = token.clone();
+            // The token is dropped here at once; telling the server is best effort.
+            spawn_local(async move {
+                let _ = Api::with_token(&token).logout().await;
+            });
+            app.dispatch(AppAction::LoggedOut);
+        })
+    };
+    html! {
+        <div class="user">
+            <span id="user-name" class="user-name">{ s.user.name.clone() }</span>
+            <span class="user-role">{ role_label(app.lang, s.user.role) }</span>
+            { p.children.clone() }
+            <button id="logout" type="button" class="btn btn-ghost" {onclick}>{ t.logout }</button>
+        </div>
     }
 }

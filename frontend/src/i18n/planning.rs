@@ -159,7 +159,7 @@ pub fn slot_reason_code(r: SlotReason) -> &'static str {
 /// "завтра" for those.
 pub fn day_label(lang: Lang, iso: &str, today: chrono::NaiveDate) -> String {
     use chrono::Datelike;
-    let Ok(d) = chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d") else {
+    let Some(d) = crate::clock::parse_date(iso) else {
         return iso.to_string();
     };
     let n = d.weekday().num_days_from_monday() as usize;

@@ -60,7 +60,7 @@ pub fn Today() -> Html {
             LiveEvent::Unauthorized => {}
             LiveEvent::Message(m) => match m.kind.as_str() {
                 "order.created" | "order.updated" => {
-                    match serde_json::from_value::<Order>(m.data) {
+                    match crate::api::live::data::<Order>(&m) {
                         Ok(o) => orders.dispatch(OrdersAction::Upsert(Box::new(o))),
                         // Cannot apply it, so the table may be stale: reload it.
                         Err(_) => reload.emit(()),

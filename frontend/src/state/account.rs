@@ -227,7 +227,7 @@ pub fn order_hold(card: &ClientCard, extra: Money, today: NaiveDate) -> Option<C
 /// A manager's allowance in force today: its last day and who gave it.
 pub fn allowance(c: &Contract, today: NaiveDate) -> Option<(&str, Option<&str>)> {
     let until = c.allowed_until.as_deref()?;
-    let day = NaiveDate::parse_from_str(until, "%Y-%m-%d").ok()?;
+    let day = crate::clock::parse_date(until)?;
     (day >= today).then_some((until, c.allowed_by.as_deref()))
 }
 

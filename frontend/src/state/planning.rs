@@ -398,8 +398,7 @@ impl SlotKey {
             return None;
         }
         let qty = bottles.clamp(1, 500) as u32;
-        let from = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
-            .ok()
+        let from = crate::clock::parse_date(date)
             .filter(|d| *d >= today + chrono::Duration::days(i64::from(SLOT_DAYS)))
             .map(|d| d.to_string());
         Some(SlotKey {

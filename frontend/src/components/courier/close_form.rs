@@ -515,8 +515,7 @@ pub struct MoveProps {
 
 /// The day after `iso` (`YYYY-MM-DD`), or `iso` if it does not read.
 pub fn next_day(iso: &str) -> String {
-    chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
-        .ok()
+    crate::clock::parse_date(iso)
         .and_then(|d| d.succ_opt())
         .map(|d| d.to_string())
         .unwrap_or_else(|| iso.to_string())

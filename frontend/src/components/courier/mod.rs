@@ -1,10 +1,12 @@
 //! The courier app's parts: a stop card with its close forms, the strip that
 //! says how fresh the route is, notes of live changes, conflicts, the failed
-//! stops, the day summary, and the service worker's registration.
+//! stops, the day summary, the courier app's top bar and the service worker's
+//! registration.
 
 mod banners;
 mod close_form;
 mod handover;
+mod header;
 mod pay_qr;
 mod pwa;
 mod stop;
@@ -14,6 +16,7 @@ mod tomorrow;
 pub use banners::{Conflicts, FailedStops, Freshness, Notes};
 pub use close_form::next_day;
 pub use handover::CashHandover;
+pub use header::CourierHeader;
 pub use pwa::register_service_worker;
 pub use stop::{Mode, StopCard};
 pub use summary::DaySummary;

@@ -95,16 +95,14 @@ pub fn use_board_feed(
             LiveEvent::Opened => reload.emit(()),
             LiveEvent::Unauthorized => {}
             LiveEvent::Message(m) => match m.kind.as_str() {
-                "order.created" | "order.updated" => {
-                    match serde_json::from_value::<Order>(m.data) {
-                        Ok(o) => orders.dispatch(OrdersAction::Upsert(Box::new(o))),
-                        Err(_) => reload.emit(()),
-                    }
-                }
+                "order.created" | "order.updated" => match crate::api::live::data::<Order>(&m) {
+                    Ok(o) => orders.dispatch(OrdersAction::Upsert(Box::new(o))),
+                    Err(_) => reload.emit(()),
+                },
                 "call.ended" | "call.called_back" => {
                     // Live calls are today's; another day's list does not change.
                     if *date_ref.borrow() == today {
-                        if let Ok(c) = serde_json::from_value::<CallWithMatches>(m.data) {
+                        if let Ok(c) = crate::api::live::data::<CallWithMatches>(&m) {
                             let mut call = c.call;
                             call.client_names =
                                 c.matches.into_iter().map(|m| m.client.name).collect();

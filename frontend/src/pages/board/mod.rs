@@ -261,6 +261,6 @@ pub fn Board() -> Html {
 
 /// `YYYY-MM-DD` moved by `days`.
 pub fn shift_date(date: &str, days: i64) -> Option<String> {
-    let d = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    let d = crate::clock::parse_date(date)?;
     Some((d + chrono::Duration::days(days)).to_string())
 }

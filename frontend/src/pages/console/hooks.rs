@@ -150,7 +150,7 @@ pub fn use_call_feed(state: &State, app: &AppHandle, token: &str) -> LiveStatus 
         Callback::from(move |ev: LiveEvent| match ev {
             LiveEvent::Unauthorized | LiveEvent::Opened => {}
             LiveEvent::Message(m) => {
-                let call = || serde_json::from_value::<CallWithMatches>(m.data.clone()).ok();
+                let call = || crate::api::live::data::<CallWithMatches>(&m).ok();
                 match m.kind.as_str() {
                     "call.ringing" => {
                         if let Some(c) = call() {
@@ -170,7 +170,7 @@ pub fn use_call_feed(state: &State, app: &AppHandle, token: &str) -> LiveStatus 
                         }
                     }
                     "client.updated" => {
-                        if let Ok(c) = serde_json::from_value::<ClientSummary>(m.data.clone()) {
+                        if let Ok(c) = crate::api::live::data::<ClientSummary>(&m) {
                             dispatcher.dispatch(ConsoleAction::ClientChanged(Box::new(c)));
                         }
                     }

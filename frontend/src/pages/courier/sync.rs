@@ -119,12 +119,10 @@ pub fn use_courier_sync(
             }
             LiveEvent::Unauthorized => {}
             LiveEvent::Message(m) => match m.kind.as_str() {
-                "order.created" | "order.updated" => {
-                    match serde_json::from_value::<Order>(m.data) {
-                        Ok(o) => state.dispatch(CourierAction::Upsert(Box::new(o))),
-                        Err(_) => reload.emit(()),
-                    }
-                }
+                "order.created" | "order.updated" => match crate::api::live::data::<Order>(&m) {
+                    Ok(o) => state.dispatch(CourierAction::Upsert(Box::new(o))),
+                    Err(_) => reload.emit(()),
+                },
                 "order.revoked" => match m.data.get("id").and_then(|v| v.as_str()) {
                     Some(id) => state.dispatch(CourierAction::Revoked(id.to_string())),
                     None => reload.emit(()),

@@ -101,7 +101,7 @@ pub fn use_wallboard_feed(
                     if m.kind == "order.created" {
                         calls_news.emit(());
                     }
-                    match serde_json::from_value::<Order>(m.data) {
+                    match crate::api::live::data::<Order>(&m) {
                         Ok(o) => {
                             orders.dispatch(OrdersAction::Upsert(Box::new(o)));
                             updated.set(Some(js_sys::Date::now()));
