@@ -223,13 +223,20 @@ class Server:
             time.sleep(0.2)
 
     def conflicts(self):
+        """Conflict counters, and the server's own histogram of POST
+        /api/orders (`le` -> count, over every status), from /metrics."""
         with urllib.request.urlopen(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=10) as r:
             text = r.read().decode()
-        out = {}
+        out, hist = {}, {}
         for line in text.splitlines():
             for name in ("rodnik_tx_conflicts_total", "rodnik_tx_retries_exhausted_total"):
                 if line.startswith(name + " "):
                     out[name] = float(line.split()[1])
+            if (line.startswith("rodnik_http_request_duration_seconds_bucket{")
+                    and 'route="/api/orders"' in line and 'method="POST"' in line):
+                le = line.split('le="', 1)[1].split('"', 1)[0]
+                hist[le] = hist.get(le, 0) + float(line.rsplit(" ", 1)[1])
+        out["hist"] = hist
         return out
 
     def cpu(self):
@@ -529,8 +536,12 @@ def main():
             now = server.conflicts()
             kids = resource.getrusage(resource.RUSAGE_CHILDREN)
             wall = time.time() - t0
+            h0, h1 = c0.get("hist", {}), now.get("hist", {})
+            n = h1.get("+Inf", 0) - h0.get("+Inf", 0)
+            over = lambda le: 100 * (n - (h1.get(le, 0) - h0.get(le, 0))) / n if n else 0
+            own = f"; server's own time > 25 ms: {over('0.025'):.1f} %, > 50 ms: {over('0.05'):.1f} %" if n else ""
             return ", ".join(f"{k.replace('rodnik_tx_', '').replace('_total', '')} "
-                             f"{now.get(k, 0) - c0.get(k, 0):.0f}" for k in sorted(now)) + \
+                             f"{now.get(k, 0) - c0.get(k, 0):.0f}" for k in sorted(now) if k != "hist") + own + \
                 f"; CPU s in {wall:.0f} s: server {server.cpu() - cpu0:.1f}, writers " \
                 f"{kids.ru_utime + kids.ru_stime - kids0:.1f}"
 
