@@ -19,7 +19,15 @@
 //! each way and that round-trip time in ms (chromedriver's network
 //! conditions); without it the browser talks to the server over loopback.
 //!
-//! `bench_first_load --server PATH [--dist DIR] [--runs N] [--throttle MBIT/RTT]`
+//! `--app courier` measures the courier app instead (its own build at
+//! `/courier`, issue 22 item 6): a courier with a route of 15 stops today;
+//! cold, navigation → the courier's sign-in form, and sign-in → the first
+//! stop of the route on screen (their sum is "first route on screen", the
+//! typing left out); warm, a repeat visit of the signed-in courier:
+//! navigation → the first stop on screen (the service worker's page and
+//! files, the route kept on the phone).
+//!
+//! `bench_first_load --server PATH [--dist DIR] [--runs N] [--throttle MBIT/RTT] [--app console|courier]`
 
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -49,6 +57,7 @@ const OBSERVER: &str = r#"
   };
   const check = () => {
     seen('login', () => document.getElementById('login-form'));
+    seen('route', () => document.querySelector('#route li.route-stop'));
     seen('console', () => document.getElementById('client-search'));
     seen('live', () => {
       const e = document.getElementById('live-status');
@@ -70,6 +79,8 @@ struct Args {
     runs: usize,
     /// Mbit/s and round-trip ms.
     throttle: Option<(f64, f64)>,
+    /// The courier app rather than the console.
+    courier: bool,
 }
 
 fn throttle(s: &str) -> Result<(f64, f64), String> {
@@ -89,6 +100,7 @@ fn args() -> Result<Args, String> {
     let mut dist = PathBuf::from("frontend/dist");
     let mut runs = 20;
     let mut limit = None;
+    let mut courier = false;
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{a} needs a value"));
@@ -96,6 +108,13 @@ fn args() -> Result<Args, String> {
             "--server" => server = Some(PathBuf::from(value()?)),
             "--dist" => dist = PathBuf::from(value()?),
             "--throttle" => limit = Some(throttle(&value()?)?),
+            "--app" => {
+                courier = match value()?.as_str() {
+                    "console" => false,
+                    "courier" => true,
+                    other => return Err(format!("--app {other}: console or courier")),
+                }
+            }
             "--runs" => {
                 runs = value()?
                     .parse()
@@ -123,6 +142,7 @@ fn args() -> Result<Args, String> {
         dist,
         runs,
         throttle: limit,
+        courier,
     })
 }
 
@@ -216,6 +236,86 @@ async fn operator(base: &str) -> Result<(), String> {
     )
     .await?;
     Ok(())
+}
+
+const COURIER: &str = "bench-courier";
+/// Stops on the courier's route today.
+const STOPS: usize = 15;
+
+async fn get(http: &reqwest::Client, url: &str, token: &str) -> Result<Value, String> {
+    let r = http
+        .get(url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .map_err(|e| format!("{url}: {e}"))?;
+    let status = r.status();
+    let v: Value = r.json().await.map_err(|e| format!("{url}: {e}"))?;
+    if !status.is_success() {
+        return Err(format!("{url}: {status} {v}"));
+    }
+    Ok(v)
+}
+
+/// The courier the browser signs in as, with a route of `STOPS` stops today:
+/// the demo's orders of a coming day, taken again for today and dispatched.
+async fn courier_with_route(base: &str) -> Result<(), String> {
+    let http = reqwest::Client::new();
+    let login = post(
+        &http,
+        &format!("{base}/api/auth/login"),
+        None,
+        json!({ "username": "admin", "password": ADMIN_PASSWORD }),
+    )
+    .await?;
+    let token = login["token"].as_str().ok_or("no admin token")?;
+    let user = post(
+        &http,
+        &format!("{base}/api/users"),
+        Some(token),
+        json!({ "username": COURIER, "password": PASSWORD, "name": "Bench Courier",
+                "role": "courier" }),
+    )
+    .await?;
+    let courier_id = user["id"].as_str().ok_or("no courier id")?;
+    let me = get(&http, &format!("{base}/api/me"), token).await?;
+    let today = me["today"].as_str().ok_or("no today")?;
+    let today = chrono::NaiveDate::parse_from_str(today, "%Y-%m-%d").map_err(|e| e.to_string())?;
+    let mut made = 0;
+    for ahead in 1..=7 {
+        let day = today + chrono::Duration::days(ahead);
+        let orders = get(&http, &format!("{base}/api/orders?date={day}"), token).await?;
+        for o in orders.as_array().into_iter().flatten() {
+            if made == STOPS {
+                return Ok(());
+            }
+            let lines: Vec<Value> = o["lines"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|l| json!({ "product_id": l["product_id"], "qty": l["qty"] }))
+                .collect();
+            let created = post(
+                &http,
+                &format!("{base}/api/orders"),
+                Some(token),
+                json!({ "client_id": o["client_id"], "address_id": o["address"]["id"],
+                        "lines": lines, "delivery_date": today.to_string(),
+                        "courier_id": courier_id, "allow_credit": true }),
+            )
+            .await?;
+            let id = created["id"].as_str().ok_or("no order id")?;
+            post(
+                &http,
+                &format!("{base}/api/orders/{id}/dispatch"),
+                Some(token),
+                json!({}),
+            )
+            .await?;
+            made += 1;
+        }
+    }
+    Err(format!("only {made} orders to copy onto the route"))
 }
 
 struct Driver {
@@ -385,6 +485,182 @@ async fn load_once(c: &Client, base: &str) -> Result<Run, String> {
     })
 }
 
+/// What the page load transferred and decoded, and its DOMContentLoaded.
+async fn page_figures(c: &Client) -> Result<(f64, f64, f64), String> {
+    let page = js(
+        c,
+        "const nav = performance.getEntriesByType('navigation')[0];
+         const all = [nav, ...performance.getEntriesByType('resource')];
+         return { dcl: nav.domContentLoadedEventEnd,
+                  transferred: all.reduce((s, e) => s + (e.transferSize || 0), 0),
+                  decoded: all.reduce((s, e) => s + (e.decodedBodySize || 0), 0) };",
+    )
+    .await?;
+    let field = |name: &str| -> Result<f64, String> {
+        page[name]
+            .as_f64()
+            .ok_or_else(|| format!("no {name} in {page}"))
+    };
+    Ok((field("dcl")?, field("transferred")?, field("decoded")?))
+}
+
+/// A courier's first visit: /courier, the sign-in form, the route.
+/// `console` holds navigation → form; `live` holds sign-in → first stop.
+async fn courier_cold(c: &Client, base: &str) -> Result<Run, String> {
+    c.goto(&format!("{base}/courier"))
+        .await
+        .map_err(|e| format!("open /courier: {e}"))?;
+    let login = mark(c, "login").await?;
+    let (dcl, transferred, decoded) = page_figures(c).await?;
+    for (css, text) in [("#login-username", COURIER), ("#login-password", PASSWORD)] {
+        c.find(Locator::Css(css))
+            .await
+            .map_err(|e| format!("{css}: {e}"))?
+            .send_keys(text)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    c.find(Locator::Css("#login-submit"))
+        .await
+        .map_err(|e| e.to_string())?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    let submit = mark(c, "submit").await?;
+    let route = mark(c, "route").await?;
+    Ok(Run {
+        dcl,
+        login,
+        console: route - submit,
+        live: login + route - submit,
+        transferred,
+        decoded,
+    })
+}
+
+/// A signed-in courier opens the app again: navigation → first stop.
+async fn courier_warm(c: &Client, base: &str) -> Result<Run, String> {
+    c.goto(&format!("{base}/courier"))
+        .await
+        .map_err(|e| format!("open /courier: {e}"))?;
+    let route = mark(c, "route").await?;
+    let (dcl, transferred, decoded) = page_figures(c).await?;
+    Ok(Run {
+        dcl,
+        login: route,
+        console: 0.0,
+        live: route,
+        transferred,
+        decoded,
+    })
+}
+
+fn courier_table(title: &str, runs: &[Run], cold: bool) {
+    println!("\n{title} ({} loads)\n", runs.len());
+    println!("| | p50 | p95 | max |\n|---|---:|---:|---:|");
+    let ms =
+        |name: &str, f: &dyn Fn(&Run) -> f64| println!("{}", row(name, runs.iter().map(f), "ms"));
+    ms("navigation → DOMContentLoaded, ms", &|r| r.dcl);
+    if cold {
+        ms("navigation → sign-in form on screen, ms", &|r| r.login);
+        ms("sign-in → first stop on screen, ms", &|r| r.console);
+        ms("first route on screen (the two above), ms", &|r| r.live);
+    } else {
+        ms("navigation → first stop on screen, ms", &|r| r.live);
+    }
+    println!(
+        "{}",
+        row(
+            "page load transferred, KiB",
+            runs.iter().map(|r| r.transferred),
+            "KiB"
+        )
+    );
+    println!(
+        "{}",
+        row(
+            "page load decoded, KiB",
+            runs.iter().map(|r| r.decoded),
+            "KiB"
+        )
+    );
+}
+
+async fn bench_courier(a: &Args, base: &str, driver: &Driver) -> Result<(), String> {
+    courier_with_route(base).await?;
+    let mut cold = vec![];
+    for i in 0..a.runs {
+        let profile = tempfile::tempdir().map_err(|e| format!("profile dir: {e}"))?;
+        let c = session(driver, &profile, a.throttle).await?;
+        let r = courier_cold(&c, base).await;
+        let _ = c.close().await;
+        cold.push(r?);
+        eprintln!("bench: cold {}/{}", i + 1, a.runs);
+    }
+    let profile = tempfile::tempdir().map_err(|e| format!("profile dir: {e}"))?;
+    let c = session(driver, &profile, a.throttle).await?;
+    let first = courier_cold(&c, base).await;
+    // The service worker installs and keeps the app meanwhile.
+    let ready = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             navigator.serviceWorker.ready.then(r => done(r.active ? r.active.scriptURL : ''))
+               .catch(e => done('error: ' + e));",
+            vec![],
+        )
+        .await
+        .map_err(|e| e.to_string());
+    let mut warm = vec![];
+    let result = async {
+        first?;
+        eprintln!("bench: service worker {}", ready?);
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        for i in 0..a.runs {
+            warm.push(courier_warm(&c, base).await?);
+            eprintln!("bench: warm {}/{}", i + 1, a.runs);
+        }
+        Ok::<(), String>(())
+    }
+    .await;
+    let _ = c.close().await;
+    result?;
+    let courier_dir = a.dist.join("courier");
+    println!("\nFirst load of the courier app (/courier, {STOPS} stops today)");
+    println!("machine: {}", machine());
+    println!(
+        "server: {} (mem://, demo data); courier wasm {} bytes",
+        a.server.display(),
+        wasm_bytes(&courier_dir)?
+    );
+    match a.throttle {
+        Some((mbit, rtt)) => {
+            println!("network: {mbit} Mbit/s each way, {rtt} ms round trip (emulated)")
+        }
+        None => println!("network: loopback"),
+    }
+    courier_table(
+        "Cold: a fresh browser profile per load, signing in",
+        &cold,
+        true,
+    );
+    courier_table(
+        "Warm: the signed-in courier opens the app again (service worker)",
+        &warm,
+        false,
+    );
+    Ok(())
+}
+
+fn wasm_bytes(dir: &std::path::Path) -> Result<u64, String> {
+    Ok(std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with("_bg.wasm"))
+        .filter_map(|e| e.metadata().ok())
+        .map(|m| m.len())
+        .sum())
+}
+
 /// Nearest-rank percentile of sorted values.
 fn pct(sorted: &[f64], p: f64) -> f64 {
     let rank = ((p / 100.0) * sorted.len() as f64).ceil().max(1.0) as usize;
@@ -487,8 +763,11 @@ fn machine() -> String {
 async fn bench(a: Args) -> Result<(), String> {
     eprintln!("bench: starting {} with demo data", a.server.display());
     let (_server, base) = start_server(&a).await?;
-    operator(&base).await?;
     let driver = start_driver().await?;
+    if a.courier {
+        return bench_courier(&a, &base, &driver).await;
+    }
+    operator(&base).await?;
 
     let mut cold = vec![];
     for i in 0..a.runs {
@@ -516,13 +795,7 @@ async fn bench(a: Args) -> Result<(), String> {
     }
     let _ = c.close().await;
 
-    let wasm: u64 = std::fs::read_dir(&a.dist)
-        .map_err(|e| format!("{}: {e}", a.dist.display()))?
-        .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().ends_with("_bg.wasm"))
-        .filter_map(|e| e.metadata().ok())
-        .map(|m| m.len())
-        .sum();
+    let wasm = wasm_bytes(&a.dist)?;
     println!("\nFirst load of the dispatcher web app");
     println!("machine: {}", machine());
     println!(
