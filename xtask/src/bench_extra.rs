@@ -4,7 +4,8 @@
 //! `nodes`: the SurrealDB server from the `surrealdb-server` crate
 //! (tools/surreal-server) built in release mode, and 1, 2, 3 release
 //! `rodnik serve` nodes on it, driven by `bench/src/bin/bench_nodes.rs`.
-//! `tails`: the release server on a generated dataset of 20,000 clients,
+//! `tails`: the release server on a generated dataset of 20,000 clients
+//! and 200,000 orders (`--clients`, `--orders`, or `--data DIR`),
 //! driven from outside by `bench/python/tails.py` (urllib and
 //! websocket-client, in a venv beside the target directory).
 
@@ -114,7 +115,7 @@ fn dataset(rodnik: &Path, clients: &str, orders: &str) -> Result<PathBuf, String
 
 pub fn tails(args: &[String]) -> Result<(), String> {
     let mut rest = vec![];
-    let (mut clients, mut orders, mut data) = ("20000".to_string(), "600000".to_string(), None);
+    let (mut clients, mut orders, mut data) = ("20000".to_string(), "200000".to_string(), None);
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
