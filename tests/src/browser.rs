@@ -32,12 +32,13 @@ pub fn dist() -> PathBuf {
 
 /// Whether the browser test can run here; with RODNIK_FULL_SUITE it must.
 pub fn runnable() -> bool {
-    let built = dist().join("index.html").exists();
+    // Both builds: the console's and the courier's (frontend/dist/courier).
+    let built = dist().join("index.html").exists() && dist().join("courier/index.html").exists();
     let browser = Path::new(CHROMEDRIVER).exists() && Path::new(CHROMIUM).exists();
     if std::env::var("RODNIK_FULL_SUITE").is_ok() {
         assert!(
             built,
-            "frontend/dist/index.html is missing: `trunk build --release` builds it"
+            "frontend/dist/index.html or frontend/dist/courier/index.html is missing: `cargo xtask frontend` builds both"
         );
         assert!(browser, "{CHROMEDRIVER} or {CHROMIUM} is missing");
     }

@@ -123,7 +123,7 @@ fn the_trunk_build_carries_the_pwa_files() {
     if std::env::var("RODNIK_FULL_SUITE").is_ok() {
         assert!(
             built,
-            "frontend/dist is missing: `trunk build --release` builds it"
+            "frontend/dist is missing: `cargo xtask frontend` builds it"
         );
     }
     if !built {
