@@ -63,9 +63,13 @@ const HOW: &str = "Run `cargo xtask vendor-surrealdb` to make it again from patc
 /// Before a build: generate missing trees; stop on a tree that differs.
 pub fn ensure(root: &Path) -> Result<(), String> {
     let version = pinned_version(root)?;
-    let missing = crates(root, &version)?
-        .iter()
-        .any(|c| !root.join("third_party").join(&c.name).join("Cargo.toml").exists());
+    let missing = crates(root, &version)?.iter().any(|c| {
+        !root
+            .join("third_party")
+            .join(&c.name)
+            .join("Cargo.toml")
+            .exists()
+    });
     if missing {
         eprintln!("xtask: generating third_party/ from the published SurrealDB {version} crates and patches/");
         return generate(root, &version);
@@ -144,7 +148,11 @@ fn patch_for(root: &Path, name: &str, version: &str) -> Result<Crate, String> {
     };
     let readme = patch.with_extension("md");
     if !readme.exists() {
-        return Err(format!("{} has no README beside it ({})", patch.display(), readme.display()));
+        return Err(format!(
+            "{} has no README beside it ({})",
+            patch.display(),
+            readme.display()
+        ));
     }
     Ok(Crate {
         name: name.to_string(),
@@ -157,7 +165,9 @@ fn patch_for(root: &Path, name: &str, version: &str) -> Result<Crate, String> {
 /// The `surrealkv` version a pristine `surrealdb-kvs-surrealkv` requires.
 fn engine_version(kvs: &Path) -> Result<String, String> {
     let toml = read(&kvs.join("Cargo.toml"))?;
-    let mut lines = toml.lines().skip_while(|l| l.trim() != "[dependencies.surrealkv]");
+    let mut lines = toml
+        .lines()
+        .skip_while(|l| l.trim() != "[dependencies.surrealkv]");
     lines
         .find(|l| l.trim_start().starts_with("version"))
         .and_then(|l| l.split('"').nth(1))
@@ -201,7 +211,11 @@ fn pristine(root: &Path, name: &str, version: &str) -> Result<PathBuf, String> {
     let tmp = base.join(format!(".unpack-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
-    run(Command::new("tar").arg("xzf").arg(&archive).arg("-C").arg(&tmp))?;
+    run(Command::new("tar")
+        .arg("xzf")
+        .arg(&archive)
+        .arg("-C")
+        .arg(&tmp))?;
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::rename(tmp.join(format!("{name}-{version}")), &dir)
         .map_err(|e| format!("unpacking {}: {e}", archive.display()))?;
@@ -210,9 +224,9 @@ fn pristine(root: &Path, name: &str, version: &str) -> Result<PathBuf, String> {
 }
 
 fn cargo_home() -> PathBuf {
-    std::env::var("CARGO_HOME").map(PathBuf::from).unwrap_or_else(|_| {
-        PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo")
-    })
+    std::env::var("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo"))
 }
 
 fn cached_archive(name: &str, version: &str) -> Option<PathBuf> {
@@ -250,7 +264,8 @@ fn build_tree(root: &Path, c: &Crate) -> Result<PathBuf, String> {
     let pristine = pristine(root, &c.name, &c.version)?;
     let out = scratch(root, &c.name)?.join(&c.name);
     copy_tree(&pristine, &out)?;
-    let patch = std::fs::canonicalize(&c.patch).map_err(|e| format!("{}: {e}", c.patch.display()))?;
+    let patch =
+        std::fs::canonicalize(&c.patch).map_err(|e| format!("{}: {e}", c.patch.display()))?;
     // The scratch tree may lie inside this repository (the default target
     // directory): `git apply` run inside a repository takes paths from its
     // top and silently skips every file outside the current directory, so
@@ -291,10 +306,18 @@ fn generate(root: &Path, version: &str) -> Result<(), String> {
             let _ = std::fs::remove_dir_all(&dest);
             std::fs::create_dir_all(dest.parent().unwrap_or(root)).map_err(|e| e.to_string())?;
             copy_tree(&tree, &dest)?;
-            eprintln!("xtask: third_party/{} = {} {} + {}", c.name, c.name, c.version, rel(root, &c.patch));
+            eprintln!(
+                "xtask: third_party/{} = {} {} + {}",
+                c.name,
+                c.name,
+                c.version,
+                rel(root, &c.patch)
+            );
         }
         // An upgrade: the patch re-made against the new crate, under its name.
-        let named = root.join("patches").join(format!("{}-{}.patch", c.name, c.version));
+        let named = root
+            .join("patches")
+            .join(format!("{}-{}.patch", c.name, c.version));
         if c.patch != named {
             write_patch(root, &c.name, &c.version, &dest, &named)?;
             std::fs::rename(&c.readme, named.with_extension("md")).map_err(|e| e.to_string())?;
@@ -341,7 +364,13 @@ fn save_patches(root: &Path, version: &str) -> Result<(), String> {
 
 /// `git diff --no-index` of the pristine crate and `tree` (without the
 /// README, which patches/ keeps beside the patch) into `out`.
-fn write_patch(root: &Path, name: &str, version: &str, tree: &Path, out: &Path) -> Result<(), String> {
+fn write_patch(
+    root: &Path,
+    name: &str,
+    version: &str,
+    tree: &Path,
+    out: &Path,
+) -> Result<(), String> {
     let pristine = pristine(root, name, version)?;
     let work = scratch(root, &format!("diff-{name}"))?;
     copy_tree(&pristine, &work.join("a"))?;
@@ -349,13 +378,24 @@ fn write_patch(root: &Path, name: &str, version: &str, tree: &Path, out: &Path) 
     let _ = std::fs::remove_file(work.join("b").join("README.rodnik.md"));
     let diff = Command::new("git")
         .current_dir(&work)
-        .args(["diff", "--no-index", "--no-color", "--no-prefix", "--binary", "a", "b"])
+        .args([
+            "diff",
+            "--no-index",
+            "--no-color",
+            "--no-prefix",
+            "--binary",
+            "a",
+            "b",
+        ])
         .output()
         .map_err(|e| format!("git diff: {e}"))?;
     let _ = std::fs::remove_dir_all(&work);
     // 1: differences found (the normal case); 0: none.
     if !matches!(diff.status.code(), Some(0 | 1)) {
-        return Err(format!("git diff failed: {}", String::from_utf8_lossy(&diff.stderr)));
+        return Err(format!(
+            "git diff failed: {}",
+            String::from_utf8_lossy(&diff.stderr)
+        ));
     }
     std::fs::write(out, &diff.stdout).map_err(|e| format!("{}: {e}", out.display()))
 }
@@ -402,7 +442,10 @@ fn files(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
             if IGNORED.contains(&rel.as_str()) {
                 continue;
             }
-            out.insert(rel, std::fs::read(&p).map_err(|e| format!("{}: {e}", p.display()))?);
+            out.insert(
+                rel,
+                std::fs::read(&p).map_err(|e| format!("{}: {e}", p.display()))?,
+            );
         }
     }
     Ok(out)
@@ -416,7 +459,11 @@ fn copy_tree(from: &Path, to: &Path) -> Result<(), String> {
 
 /// `"=OLD"` -> `"=NEW"` on the lines naming a surrealdb crate.
 fn repin(root: &Path, old: &str, new: &str) -> Result<(), String> {
-    for file in ["Cargo.toml", "backend/Cargo.toml", "tools/surreal-server/Cargo.toml"] {
+    for file in [
+        "Cargo.toml",
+        "backend/Cargo.toml",
+        "tools/surreal-server/Cargo.toml",
+    ] {
         let path = root.join(file);
         let text = read(&path)?;
         let changed: Vec<String> = text
