@@ -37,33 +37,6 @@ pub fn to_address(a: ValidAddress, id: Option<String>) -> Address {
     address
 }
 
-/// The lowercase text that `?q=` searches: name, phone digits, addresses, INN.
-fn search_text(c: &ClientSummary) -> String {
-    let mut s = c.name.to_lowercase();
-    for p in &c.phones {
-        s.push(' ');
-        s.push_str(&p.digits());
-    }
-    for a in &c.addresses {
-        s.push_str(&address_search_text(a));
-    }
-    if let Some(inn) = &c.inn {
-        s.push(' ');
-        s.push_str(inn);
-    }
-    s
-}
-
-/// An address's part of the search text, with its leading space.
-fn address_search_text(a: &Address) -> String {
-    let mut s = format!(" {}", a.text.to_lowercase());
-    if let Some(p) = &a.contact_phone {
-        s.push(' ');
-        s.push_str(&p.digits());
-    }
-    s
-}
-
 pub(super) fn client_doc(c: &ClientSummary) -> Value {
     let mut doc = strip_nulls(serde_json::to_value(c).unwrap_or(Value::Null));
     if let Value::Object(map) = &mut doc {
@@ -72,7 +45,10 @@ pub(super) fn client_doc(c: &ClientSummary) -> Value {
         map.remove("version");
         // Notes own it (a note added while an edit is decided is not undone).
         map.remove("noted_at");
-        map.insert("search".into(), Value::String(search_text(c)));
+        map.insert(
+            "search".into(),
+            Value::String(super::client_search::index_text(c)),
+        );
     }
     doc
 }
@@ -406,37 +382,6 @@ impl Store {
             .collect())
     }
 
-    /// Up to `limit` clients whose name, phone or address contains `q`.
-    pub async fn search_clients(&self, q: &str, limit: usize) -> Result<Vec<ClientSummary>> {
-        let text = q.trim().to_lowercase();
-        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-        let phone_like = !digits.is_empty()
-            && text
-                .chars()
-                .all(|c| c.is_ascii_digit() || " +-()".contains(c));
-        // "8 912 ..." is how people say "+7 912 ...", whole or as a fragment:
-        // search with the trunk prefix swapped too.
-        let (needle, alt) = if phone_like {
-            let alt = digits
-                .strip_prefix('8')
-                .filter(|rest| rest.len() >= 3)
-                .map(|rest| format!("7{rest}"));
-            (digits.clone(), alt.unwrap_or(digits))
-        } else {
-            (text.clone(), text)
-        };
-        let rows = self
-            .many(
-                "SELECT * OMIT search, prices, created_at FROM clients
-                 WHERE string::contains(search, $q) OR string::contains(search, $alt)
-                 ORDER BY name LIMIT $limit",
-                json!({ "q": needle, "alt": alt, "limit": limit }),
-                vec![],
-            )
-            .await?;
-        decode_all(rows)
-    }
-
     /// The card an operator sees: the client with open and recent orders.
     pub async fn require_card(&self, id: &str) -> Result<ClientCard> {
         self.cards_by_id(&[id.to_string()])
@@ -560,8 +505,8 @@ fn history_call(
 
 /// Possible duplicates of a client being registered: the same phone (the
 /// phone index), a similar name or a similar address. Names and addresses are
-/// compared as normalized keys in Rust, over candidates picked by one
-/// substring scan of the `search` field (the same scan as `?q=`).
+/// compared as normalized keys in Rust, over candidates picked by the search
+/// index in one round trip (`client_search::duplicate_queries`).
 impl Store {
     pub async fn similar_clients(
         &self,
@@ -583,44 +528,32 @@ impl Store {
             .iter()
             .filter_map(|a| similar::address_key(a))
             .collect();
-        let (conditions, vars) = similar::candidate_filter(&name_key, &address_keys);
-        if !conditions.is_empty() {
-            let mut vars = vars;
-            vars.insert("limit".into(), json!(SIMILAR_CANDIDATES));
-            let rows = self
-                .many(
-                    &format!(
-                        "SELECT * OMIT search, prices, created_at FROM clients
-                         WHERE {} LIMIT $limit",
-                        conditions.join(" OR ")
-                    ),
-                    Value::Object(vars),
-                    vec![],
-                )
-                .await?;
-            for c in decode_all::<ClientSummary>(rows)? {
-                let same_name = !name_key.is_empty()
-                    && similar::names_alike(&name_key, &similar::name_key(&c.name));
-                let places: Vec<String> = c
-                    .addresses
-                    .iter()
-                    .filter(|a| {
-                        similar::address_key(&a.text)
-                            .is_some_and(|k| address_keys.iter().any(|t| t.alike(&k)))
-                    })
-                    .map(|a| a.id.clone())
-                    .collect();
-                if !same_name && places.is_empty() {
-                    continue;
-                }
-                let i = slot(&mut found, c);
-                if same_name {
-                    found[i].reasons.push(SimilarReason::Name);
-                }
-                if !places.is_empty() {
-                    found[i].reasons.push(SimilarReason::Address);
-                    found[i].address_ids = places;
-                }
+        let queries = super::client_search::duplicate_queries(&name_key, &address_keys);
+        let candidates = self
+            .clients_matching_all(&queries, SIMILAR_CANDIDATES)
+            .await?;
+        for c in candidates {
+            let same_name = !name_key.is_empty()
+                && similar::names_alike(&name_key, &similar::name_key(&c.name));
+            let places: Vec<String> = c
+                .addresses
+                .iter()
+                .filter(|a| {
+                    similar::address_key(&a.text)
+                        .is_some_and(|k| address_keys.iter().any(|t| t.alike(&k)))
+                })
+                .map(|a| a.id.clone())
+                .collect();
+            if !same_name && places.is_empty() {
+                continue;
+            }
+            let i = slot(&mut found, c);
+            if same_name {
+                found[i].reasons.push(SimilarReason::Name);
+            }
+            if !places.is_empty() {
+                found[i].reasons.push(SimilarReason::Address);
+                found[i].address_ids = places;
             }
         }
         for f in &mut found {
@@ -640,7 +573,7 @@ impl Store {
     }
 }
 
-/// How many clients one duplicate scan may bring back to compare in Rust.
+/// How many clients one duplicate query may bring back to compare in Rust.
 const SIMILAR_CANDIDATES: usize = 200;
 
 /// The index of `c` in `found`, added when new.
@@ -659,8 +592,6 @@ fn slot(found: &mut Vec<SimilarClient>, c: ClientSummary) -> usize {
 
 /// Normalized keys of names and addresses, for the duplicate check.
 pub mod similar {
-    use serde_json::{json, Map, Value};
-
     /// Legal forms: «ООО "Ромашка"» and "ИП Ромашка" are the same words.
     #[rustfmt::skip]
     const LEGAL_FORMS: &[&str] = &[
@@ -689,8 +620,22 @@ pub mod similar {
     ];
 
     /// Lowercase, `ё` as `е`.
-    fn fold(s: &str) -> String {
+    pub fn fold(s: &str) -> String {
         s.to_lowercase().replace('ё', "е")
+    }
+
+    /// A legal form, a street type or a house, building or flat marker: a
+    /// word that does not tell clients apart.
+    pub fn is_filler(word: &str) -> bool {
+        [
+            LEGAL_FORMS,
+            PLACE_WORDS,
+            HOUSE_WORDS,
+            BUILDING_WORDS,
+            FLAT_WORDS,
+        ]
+        .iter()
+        .any(|list| list.contains(&word))
     }
 
     /// The words of a name, sorted, without punctuation and legal forms:
@@ -891,62 +836,6 @@ pub mod similar {
             house,
             flat,
         })
-    }
-
-    /// The WHERE conditions (ORed) and their variables that bring back every
-    /// client whose name or address could be alike: words of the name, or
-    /// the longest word of a street together with the house number.
-    pub fn candidate_filter(
-        name: &[String],
-        addresses: &[AddressKey],
-    ) -> (Vec<String>, Map<String, Value>) {
-        const SEARCH: &str = "string::replace(search, 'ё', 'е')";
-        let mut conditions = vec![];
-        let mut vars = Map::new();
-        let longest = |words: &[String]| {
-            words
-                .iter()
-                .filter(|w| !is_number(w))
-                .max_by_key(|w| w.chars().count())
-                .cloned()
-        };
-        // Alike names share every word, or (two words or more) at least two:
-        // the one word, or any pair of the (at most three) longest — each
-        // condition is a substring test per client, so few of them.
-        let mut words: Vec<&String> = name.iter().filter(|w| w.chars().count() >= 2).collect();
-        words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
-        words.truncate(3);
-        for (i, w) in words.iter().enumerate() {
-            vars.insert(format!("name{i}"), json!(w));
-        }
-        match words.len() {
-            0 => {}
-            1 if words[0].chars().count() >= 3 => {
-                conditions.push(format!("string::contains({SEARCH}, $name0)"));
-            }
-            1 => {}
-            n => {
-                for i in 0..n {
-                    for j in i + 1..n {
-                        conditions.push(format!(
-                            "(string::contains({SEARCH}, $name{i}) AND string::contains({SEARCH}, $name{j}))"
-                        ));
-                    }
-                }
-            }
-        }
-        for (i, a) in addresses.iter().take(10).enumerate() {
-            let Some(w) = longest(&a.street).or_else(|| a.street.first().cloned()) else {
-                continue;
-            };
-            let digits: String = a.house.chars().take_while(char::is_ascii_digit).collect();
-            conditions.push(format!(
-                "(string::contains({SEARCH}, $street{i}) AND string::contains({SEARCH}, $house{i}))"
-            ));
-            vars.insert(format!("street{i}"), json!(w));
-            vars.insert(format!("house{i}"), json!(digits));
-        }
-        (conditions, vars)
     }
 
     #[cfg(test)]

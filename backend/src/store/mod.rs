@@ -10,6 +10,7 @@ pub mod call_lists;
 pub mod calls;
 pub mod cash;
 pub mod catalogue;
+pub mod client_search;
 pub mod client_turns;
 pub mod clients;
 pub mod documents;
@@ -48,7 +49,9 @@ const SCHEMA: &str = include_str!("schema.surql");
 /// 4: `stat_lost` (lost-client candidates by last delivery date), from `stat_client`.
 /// 5: stored phone numbers in the current parser's E.164 form (`phones.rs`).
 /// 8: the bottle ledger (`bottle_moves`), opened with the stored balances.
-pub const SCHEMA_VERSION: i64 = 8;
+/// 9: `clients.search` holds the client's search terms (`client_search`),
+///    each a key of `client_terms`.
+pub const SCHEMA_VERSION: i64 = 9;
 
 /// Cheap to clone. The client sits behind an `Arc` on purpose: cloning a
 /// `Surreal` opens a new database session (on a server, one per clone, up to a
@@ -322,6 +325,11 @@ impl Store {
                 .open_bottle_ledger(&chrono::Utc::now().to_rfc3339())
                 .await?;
             tracing::info!("clients with an opening bottle balance: {n}");
+        }
+        if was.is_some_and(|v| v < 9) {
+            tracing::info!("writing the clients' search terms (once, after an upgrade)");
+            let n = self.write_search_terms().await?;
+            tracing::info!("clients with search terms (and their index keys): {n}");
         }
         self.fill_route_keys(was.is_none()).await?;
         self.seed_reasons().await?;

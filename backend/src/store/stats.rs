@@ -611,18 +611,25 @@ impl Store {
 /// are lowercase alphanumerics): never `orders:⟨k⟩>.. LIMIT n`, which reads
 /// the whole rest of the table in SurrealDB 3.
 fn order_ranges() -> Vec<String> {
-    let mut ranges = vec!["orders:..⟨a⟩".to_string()];
+    key_ranges("orders")
+}
+
+/// Key ranges covering every record of `table` (keys from `new_key`'s
+/// alphabet, about a thousandth of the table each; other keys fall in the
+/// ranges around).
+pub(super) fn key_ranges(table: &str) -> Vec<String> {
+    let mut ranges = vec![format!("{table}:..⟨a⟩")];
     for first in 'a'..='z' {
         for second in ('0'..='9').chain('a'..='z') {
             let next = char::from(second as u8 + 1);
-            ranges.push(format!("orders:⟨{first}{second}⟩..⟨{first}{next}⟩"));
+            ranges.push(format!("{table}:⟨{first}{second}⟩..⟨{first}{next}⟩"));
         }
         // Keys of one character, or whose second is outside the alphabet.
-        ranges.push(format!("orders:⟨{first}⟩..⟨{first}0⟩"));
-        ranges.push(format!("orders:⟨{first}:⟩..⟨{first}a⟩"));
+        ranges.push(format!("{table}:⟨{first}⟩..⟨{first}0⟩"));
+        ranges.push(format!("{table}:⟨{first}:⟩..⟨{first}a⟩"));
         let next = char::from(first as u8 + 1);
-        ranges.push(format!("orders:⟨{first}{{⟩..⟨{next}⟩"));
+        ranges.push(format!("{table}:⟨{first}{{⟩..⟨{next}⟩"));
     }
-    ranges.push("orders:⟨{⟩..".to_string());
+    ranges.push(format!("{table}:⟨{{⟩.."));
     ranges
 }

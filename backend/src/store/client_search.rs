@@ -1,0 +1,640 @@
+//! Client search (`GET /api/clients?q=`) and the duplicate check's
+//! candidates, as the operator types, read through an index of our own:
+//! `client_terms:[term, client]`, one key per term of a client's `search`
+//! (the terms written here by `index_text`), kept by a database event in the
+//! client's own transaction (schema.surql). Every client with a term starting
+//! with a prefix is one key range of that table (`RecordIdScan`).
+//!
+//! Terms, separated by spaces in `clients.search`:
+//! - every word of the name, the addresses and the INN, lowercase with `ё` as
+//!   `е`, ended by `$`: the query `иван` is a prefix of the term `иванов$`, and
+//!   `иванов$` matches that whole word only. A word mixing letters and digits
+//!   ("д5", "10к2") is also written as its runs ("д$", "5$"); a word longer
+//!   than `MAX_WORD` is cut there and written without its `$`;
+//! - the digits of every phone (own and the addresses' contact phones) as `#`
+//!   and each suffix of at least 3 digits, so that any fragment of a number is
+//!   the prefix of one term; a +7 number also as `#8…`, the trunk prefix people
+//!   type ("8 912…"); the INN as `#` and its digits too.
+//!
+//! A query is every term at once: each term's key range is read (at most
+//! `RANGE_CAP` keys, all terms in one round trip), the complete ranges are
+//! intersected, and the candidates are checked against the terms whose range
+//! was cut; the answers are ranked here.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use rodnik_shared::api::ClientSummary;
+use serde_json::{json, Value};
+
+use super::clients::similar::{self, fold};
+use super::{decode_all, Store};
+use crate::error::Result;
+
+/// Words are indexed up to this many characters.
+const MAX_WORD: usize = 20;
+/// A query uses at most this many terms (each is one index read).
+const MAX_TERMS: usize = 8;
+/// A digits-only word of a query at least this long is a phone or INN
+/// fragment; a shorter one is a house or flat number.
+const NUMBER_DIGITS: usize = 4;
+/// Phone suffixes shorter than this are not indexed (a fragment that short
+/// finds half the clients anyway).
+const MIN_SUFFIX: usize = 3;
+
+/// Keys read from one term's range: a term shared by more clients than this
+/// is checked on the candidates instead of intersected.
+const RANGE_CAP: usize = 2_000;
+/// Clients read to be ranked, at most (the answer is the best `limit`).
+const FETCH_CAP: usize = 200;
+/// Above every character of a term: the end of a prefix's key range.
+const RANGE_END: char = '\u{10FFFF}';
+
+/// The text stored in `clients.search` for this client: its terms.
+pub(super) fn index_text(c: &ClientSummary) -> String {
+    let mut terms = BTreeSet::new();
+    let mut text = |s: &str| {
+        for w in words(s) {
+            word_terms(&w, &mut terms);
+        }
+    };
+    text(&c.name);
+    for a in &c.addresses {
+        text(&a.text);
+    }
+    if let Some(inn) = &c.inn {
+        text(inn);
+        let digits: String = inn.chars().filter(char::is_ascii_digit).collect();
+        if !digits.is_empty() {
+            terms.insert(format!("#{digits}"));
+        }
+    }
+    let phones = c
+        .phones
+        .iter()
+        .chain(c.addresses.iter().filter_map(|a| a.contact_phone.as_ref()));
+    for p in phones {
+        phone_terms(&p.digits(), &mut terms);
+    }
+    terms.into_iter().collect::<Vec<_>>().join(" ")
+}
+
+/// The words of a text: lowercase, `ё` as `е`, split at anything that is
+/// not a letter or a digit.
+fn words(s: &str) -> impl Iterator<Item = String> + '_ {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(fold)
+}
+
+/// A word's runs of letters and of digits ("10к2" -> "10", "к", "2").
+fn runs(w: &str) -> Vec<&str> {
+    let mut out = vec![];
+    let mut start = 0;
+    let mut previous: Option<bool> = None;
+    for (i, c) in w.char_indices() {
+        let digit = c.is_numeric();
+        if previous.is_some_and(|p| p != digit) {
+            out.push(&w[start..i]);
+            start = i;
+        }
+        previous = Some(digit);
+    }
+    out.push(&w[start..]);
+    out
+}
+
+/// The first `MAX_WORD` characters of a word, and whether it was longer.
+fn cut(w: &str) -> (&str, bool) {
+    match w.char_indices().nth(MAX_WORD) {
+        Some((i, _)) => (&w[..i], true),
+        None => (w, false),
+    }
+}
+
+/// A whole word as a term: `word$`, or the cut word when it is too long.
+fn whole(w: &str) -> String {
+    match cut(w) {
+        (w, false) => format!("{w}$"),
+        (w, true) => w.to_string(),
+    }
+}
+
+fn word_terms(w: &str, terms: &mut BTreeSet<String>) {
+    terms.insert(whole(w));
+    let parts = runs(w);
+    if parts.len() > 1 {
+        for p in parts {
+            terms.insert(whole(p));
+        }
+    }
+}
+
+fn phone_terms(digits: &str, terms: &mut BTreeSet<String>) {
+    if digits.len() < MIN_SUFFIX {
+        return;
+    }
+    for start in 0..=digits.len() - MIN_SUFFIX {
+        terms.insert(format!("#{}", &digits[start..]));
+    }
+    if let Some(national) = digits.strip_prefix('7').filter(|n| n.len() == 10) {
+        terms.insert(format!("#8{national}"));
+    }
+}
+
+/// One term of a query.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Term {
+    /// Letters, or a short number (a house): the start of a word.
+    Word(String),
+    /// Digits of a phone or an INN: anywhere in a phone, the start of an INN.
+    Number(String),
+}
+
+/// A query: the words and numbers typed, each the start of a term.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    terms: Vec<Term>,
+}
+
+impl Query {
+    /// Reads what the operator typed; `None` when nothing searchable is left.
+    pub fn parse(q: &str) -> Option<Query> {
+        let text = q.trim();
+        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+        // "8 (912) 345-67": a phone fragment, whole.
+        let phone_like = !digits.is_empty()
+            && text
+                .chars()
+                .all(|c| c.is_ascii_digit() || c.is_whitespace() || "+-().".contains(c));
+        if phone_like {
+            return Some(Query {
+                terms: vec![Term::Number(digits)],
+            });
+        }
+        let mut terms: Vec<Term> = vec![];
+        for w in words(text) {
+            if w.len() >= NUMBER_DIGITS && w.chars().all(|c| c.is_ascii_digit()) {
+                terms.push(Term::Number(w));
+            } else {
+                terms.extend(runs(&w).into_iter().map(|r| Term::Word(r.to_string())));
+            }
+        }
+        // "ул", "д", "кв", "ооо" say nothing about which client it is (and the
+        // client may be written without them), unless nothing else is typed.
+        let telling: Vec<Term> = terms
+            .iter()
+            .filter(|t| !matches!(t, Term::Word(w) if similar::is_filler(w)))
+            .cloned()
+            .collect();
+        if !telling.is_empty() {
+            terms = telling;
+        }
+        let mut seen = BTreeSet::new();
+        terms.retain(|t| seen.insert(t.clone()));
+        terms.truncate(MAX_TERMS);
+        (!terms.is_empty()).then_some(Query { terms })
+    }
+
+    /// Each term's key-range prefix: a word as the start of one, a number's
+    /// digits after `#`.
+    fn prefixes(&self) -> Vec<String> {
+        self.terms
+            .iter()
+            .map(|t| match t {
+                Term::Word(w) => cut(w).0.to_string(),
+                Term::Number(d) => format!("#{d}"),
+            })
+            .collect()
+    }
+
+    /// Whether every word of the query is a whole word of the client (its
+    /// `search` terms): such clients come first.
+    fn all_whole(&self, terms: &[&str]) -> bool {
+        self.terms.iter().all(|t| match t {
+            Term::Word(w) => terms.contains(&whole(w).as_str()),
+            Term::Number(_) => true,
+        })
+    }
+
+    /// How many of the query's words start a word of this name.
+    fn name_hits(&self, name: &str) -> usize {
+        let name: Vec<String> = words(name).collect();
+        self.terms
+            .iter()
+            .filter(|t| match t {
+                Term::Word(w) => name.iter().any(|n| n.starts_with(w.as_str())),
+                Term::Number(_) => false,
+            })
+            .count()
+    }
+}
+
+/// The duplicate check's index queries (`similar_clients`): a name's
+/// words whole (the one word, or each pair of its three longest), and per
+/// address the street's longest word whole with the house number's digits.
+/// The candidates they bring are compared in full by `similar`.
+pub(super) fn duplicate_queries(name: &[String], addresses: &[similar::AddressKey]) -> Vec<String> {
+    let mut queries = vec![];
+    let mut longest: Vec<&String> = name.iter().filter(|w| w.chars().count() >= 2).collect();
+    longest.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+    longest.truncate(3);
+    match longest.as_slice() {
+        [] => {}
+        [one] if one.chars().count() >= 3 => queries.push(whole_words(one)),
+        [_] => {}
+        many => {
+            for (i, a) in many.iter().enumerate() {
+                for b in &many[i + 1..] {
+                    queries.push(format!("{} {}", whole_words(a), whole_words(b)));
+                }
+            }
+        }
+    }
+    for a in addresses.iter().take(10) {
+        let street = a
+            .street
+            .iter()
+            .filter(|w| !w.starts_with(|c: char| c.is_ascii_digit()))
+            .max_by_key(|w| w.chars().count())
+            .or_else(|| a.street.first());
+        let Some(street) = street else {
+            continue;
+        };
+        let house: String = a.house.chars().take_while(char::is_ascii_digit).collect();
+        queries.push(
+            format!("{} {house}", whole_words(street))
+                .trim_end()
+                .to_string(),
+        );
+    }
+    queries
+}
+
+/// A word of `similar`'s keys as whole-word terms (it may still hold a `/`).
+fn whole_words(w: &str) -> String {
+    words(w).map(|w| whole(&w)).collect::<Vec<_>>().join(" ")
+}
+
+/// What is read of a candidate client (`search` to check and rank it).
+const FIELDS: &str = "SELECT * OMIT prices, created_at FROM";
+
+/// The statement reading the keys of one prefix's range: `$p{i}` the
+/// prefix, `$e{i}` the end of its range.
+fn range_scan(i: usize) -> String {
+    format!(
+        "SELECT VALUE record::id(id)[1] FROM client_terms:[$p{i}]..[$e{i}] LIMIT {}",
+        RANGE_CAP + 1
+    )
+}
+
+/// A client read as a candidate, with its terms.
+struct Candidate {
+    client: ClientSummary,
+    terms: String,
+}
+
+impl Candidate {
+    fn terms(&self) -> Vec<&str> {
+        self.terms.split(' ').collect()
+    }
+}
+
+impl Store {
+    /// Up to `limit` clients with every word of `q` at the start of a word of
+    /// their name, addresses or INN (in any order), or with `q`'s digits in
+    /// a phone: those where every word is whole first, then those with more
+    /// words in the name, then by name.
+    pub async fn search_clients(&self, q: &str, limit: usize) -> Result<Vec<ClientSummary>> {
+        let Some(query) = Query::parse(q) else {
+            return Ok(vec![]);
+        };
+        let found = self
+            .clients_matching(&[query.prefixes()], FETCH_CAP.max(limit))
+            .await?;
+        let mut ranked: Vec<(bool, std::cmp::Reverse<usize>, String, ClientSummary)> = found
+            .into_iter()
+            .map(|c| {
+                let partial = !query.all_whole(&c.terms());
+                let hits = std::cmp::Reverse(query.name_hits(&c.client.name));
+                (partial, hits, fold(&c.client.name), c.client)
+            })
+            .collect();
+        ranked.sort_by(|a, b| (a.0, a.1, &a.2).cmp(&(b.0, b.1, &b.2)));
+        Ok(ranked.into_iter().take(limit).map(|r| r.3).collect())
+    }
+
+    /// Clients whose terms hold every term of each of `queries` (the
+    /// duplicate check's candidates), at most `limit` a query.
+    pub(super) async fn clients_matching_all(
+        &self,
+        queries: &[String],
+        limit: usize,
+    ) -> Result<Vec<ClientSummary>> {
+        let queries: Vec<Vec<String>> = queries
+            .iter()
+            .map(|q| {
+                q.split(' ')
+                    .filter(|t| !t.is_empty())
+                    .map(String::from)
+                    .collect()
+            })
+            .collect();
+        Ok(self
+            .clients_matching(&queries, limit)
+            .await?
+            .into_iter()
+            .map(|c| c.client)
+            .collect())
+    }
+
+    /// The clients matching any of `queries`, each a list of prefixes that a
+    /// client's terms must all start: at most `limit` a query, in two round
+    /// trips (the ranges of every prefix; then the candidates, checked).
+    ///
+    /// A range holding more than `RANGE_CAP` keys is cut there. The
+    /// candidates are the intersection of a query's complete ranges, checked
+    /// by the database against the cut ones (on the client's terms, without
+    /// reading the client out). When every range of a query is cut (each of
+    /// its words is shared by thousands of clients), the candidates are the
+    /// first `RANGE_CAP` of its longest prefix: a more telling word typed
+    /// finds the rest.
+    async fn clients_matching(
+        &self,
+        queries: &[Vec<String>],
+        limit: usize,
+    ) -> Result<Vec<Candidate>> {
+        let mut prefixes: Vec<&String> = queries.iter().flatten().collect();
+        prefixes.sort();
+        prefixes.dedup();
+        if prefixes.is_empty() || limit == 0 {
+            return Ok(vec![]);
+        }
+        let sql: String = (0..prefixes.len())
+            .map(|i| format!("{};", range_scan(i)))
+            .collect();
+        let mut vars = serde_json::Map::new();
+        for (i, p) in prefixes.iter().enumerate() {
+            vars.insert(format!("p{i}"), json!(p));
+            vars.insert(format!("e{i}"), json!(format!("{p}{RANGE_END}")));
+        }
+        let mut r = self.run(&sql, Value::Object(vars)).await?;
+        // Each prefix's clients in key order (whole words before longer
+        // ones), and whether the range was read to its end.
+        let mut ranges: HashMap<&String, (Vec<String>, bool)> = HashMap::new();
+        for (i, p) in prefixes.iter().enumerate() {
+            let mut ids: Vec<String> = r.take(i)?;
+            let complete = ids.len() <= RANGE_CAP;
+            ids.truncate(RANGE_CAP);
+            let mut seen = HashSet::new();
+            ids.retain(|id| seen.insert(id.clone()));
+            ranges.insert(*p, (ids, complete));
+        }
+        // Per query: the candidates and the prefixes to check them on.
+        let mut sql = String::new();
+        let mut vars = serde_json::Map::new();
+        let mut statements = 0;
+        for q in queries {
+            let mut parts: Vec<(&String, &(Vec<String>, bool))> = q
+                .iter()
+                .filter_map(|p| ranges.get(p).map(|r| (p, r)))
+                .collect();
+            if parts.is_empty() {
+                continue;
+            }
+            let complete: Vec<&Vec<String>> = parts
+                .iter()
+                .filter(|(_, r)| r.1)
+                .map(|(_, r)| &r.0)
+                .collect();
+            let (ids, checks): (Vec<&String>, Vec<&String>) = if complete.is_empty() {
+                parts.sort_by_key(|(p, _)| std::cmp::Reverse(p.chars().count()));
+                let (_, (base, _)) = parts[0];
+                (
+                    base.iter().collect(),
+                    parts[1..].iter().map(|(p, _)| *p).collect(),
+                )
+            } else {
+                let Some(smallest) = complete.iter().min_by_key(|ids| ids.len()) else {
+                    continue;
+                };
+                let sets: Vec<HashSet<&String>> =
+                    complete.iter().map(|ids| ids.iter().collect()).collect();
+                let ids = smallest
+                    .iter()
+                    .filter(|id| sets.iter().all(|s| s.contains(id)))
+                    .collect();
+                let cut = parts
+                    .iter()
+                    .filter(|(_, r)| !r.1)
+                    .map(|(p, _)| *p)
+                    .collect();
+                (ids, cut)
+            };
+            if ids.is_empty() {
+                continue;
+            }
+            let i = statements;
+            statements += 1;
+            let check = if checks.is_empty() {
+                String::new()
+            } else {
+                vars.insert(format!("k{i}"), json!(checks));
+                format!(" WHERE array::all($k{i}, |$p| string::contains(' ' + search, ' ' + $p))")
+            };
+            // Without checks, the first `limit` are the answer.
+            let ids: Vec<&String> = if checks.is_empty() {
+                ids.into_iter().take(limit).collect()
+            } else {
+                ids
+            };
+            vars.insert(format!("c{i}"), json!(ids));
+            sql.push_str(&format!(
+                "{FIELDS} $c{i}.map(|$x| type::record('clients', $x)){check} LIMIT {limit};"
+            ));
+        }
+        if statements == 0 {
+            return Ok(vec![]);
+        }
+        let mut r = self.run(&sql, Value::Object(vars)).await?;
+        let mut out: Vec<Candidate> = vec![];
+        let mut taken: HashSet<String> = HashSet::new();
+        for i in 0..statements {
+            let rows: Vec<Value> = r.take(i)?;
+            for mut row in rows {
+                let terms = match row.as_object_mut().and_then(|m| m.remove("search")) {
+                    Some(Value::String(s)) => s,
+                    _ => String::new(),
+                };
+                let client: ClientSummary = super::decode(row)?;
+                if taken.insert(client.id.clone()) {
+                    out.push(Candidate { client, terms });
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The plans (`EXPLAIN`) of the range reads `search_clients(q, ..)`
+    /// makes: for tests that hold them to the index.
+    pub async fn client_search_plans(&self, q: &str) -> Result<Vec<Value>> {
+        let Some(query) = Query::parse(q) else {
+            return Ok(vec![]);
+        };
+        let mut plans = vec![];
+        for p in query.prefixes() {
+            let rows = self
+                .many(
+                    &format!("{} EXPLAIN", range_scan(0)),
+                    json!({ "p0": p, "e0": format!("{p}{RANGE_END}") }),
+                    vec![],
+                )
+                .await?;
+            plans.push(Value::Array(rows));
+        }
+        Ok(plans)
+    }
+
+    /// Schema 9: writes every client's search terms (their index keys follow
+    /// by the event), a key range of clients per transaction. Returns how
+    /// many clients were rewritten.
+    pub async fn write_search_terms(&self) -> Result<usize> {
+        let mut written = 0;
+        for range in super::stats::key_ranges("clients") {
+            let rows = self
+                .many(
+                    &format!("SELECT * OMIT search, prices, created_at FROM {range}"),
+                    Value::Null,
+                    vec![],
+                )
+                .await?;
+            let terms: Vec<Value> = decode_all::<ClientSummary>(rows)?
+                .iter()
+                .map(|c| json!({ "id": c.id, "search": index_text(c) }))
+                .collect();
+            if terms.is_empty() {
+                continue;
+            }
+            written += terms.len();
+            self.retrying(|| async {
+                self.run(
+                    "BEGIN TRANSACTION;
+                     FOR $r IN $rows {
+                         UPDATE type::record('clients', $r.id) SET search = $r.search RETURN NONE;
+                     };
+                     COMMIT TRANSACTION;",
+                    json!({ "rows": terms }),
+                )
+                .await
+            })
+            .await?;
+        }
+        Ok(written)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(s: &str) -> Vec<String> {
+        let mut t = BTreeSet::new();
+        for w in words(s) {
+            word_terms(&w, &mut t);
+        }
+        t.into_iter().collect()
+    }
+
+    #[test]
+    fn words_are_folded_and_split_and_mixed_ones_also_by_runs() {
+        assert_eq!(
+            terms("Фёдоров-Ёлкин, д.5А кв12"),
+            [
+                "5$",
+                "5а$",
+                "а$",
+                "д$",
+                "елкин$",
+                "кв$",
+                "кв12$",
+                "федоров$",
+                "12$"
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect::<Vec<_>>()
+        );
+        let long = "а".repeat(30);
+        assert_eq!(terms(&long), vec!["а".repeat(MAX_WORD)]);
+    }
+
+    #[test]
+    fn a_phone_is_found_by_any_fragment_and_the_trunk_prefix() {
+        let mut t = BTreeSet::new();
+        phone_terms("79123456789", &mut t);
+        let found = |fragment: &str| t.iter().any(|x| x.starts_with(&format!("#{fragment}")));
+        for fragment in ["7912", "912345", "34567", "6789", "89123", "789"] {
+            assert!(found(fragment), "{fragment}");
+        }
+        assert!(!found("8912345678900"));
+        assert!(!found("1111"));
+    }
+
+    impl Query {
+        fn prefix(&self) -> String {
+            self.prefixes().join(" ")
+        }
+    }
+
+    #[test]
+    fn queries_read_phones_words_and_numbers() {
+        let q = Query::parse("8 (912) 345-67").expect("query");
+        assert!(q.all_whole(&[]), "a number has no whole-word reading");
+        assert_eq!(q.prefix(), "#891234567");
+        let q = Query::parse("+7 912").expect("query");
+        assert_eq!(q.prefix(), "#7912");
+        let q = Query::parse("Ленина 5 ИВАНОВ").expect("query");
+        assert_eq!(q.prefix(), "ленина 5 иванов");
+        assert!(q.all_whole(&["5$", "иванов$", "ленина$", "москва$"]));
+        assert!(!q.all_whole(&["5$", "иванова$", "ленина$"]));
+        // Street words and markers are dropped when something else is typed.
+        let q = Query::parse("ул. Ленина, д. 5").expect("query");
+        assert_eq!(q.prefix(), "ленина 5");
+        assert_eq!(Query::parse("ул").expect("query").prefix(), "ул");
+        // A long number inside words is a phone or INN fragment.
+        let q = Query::parse("иванов 9123").expect("query");
+        assert_eq!(q.prefix(), "иванов #9123");
+        // "Ёлка" and "елка" are one word.
+        let q = Query::parse("Ёлка елка").expect("query");
+        assert_eq!(q.prefix(), "елка");
+        assert_eq!(Query::parse("  ,. "), None);
+    }
+
+    #[test]
+    fn duplicate_queries_take_whole_words_and_the_house_number() {
+        let name = similar::name_key("ООО «Ромашка Плюс Ёлка»");
+        let address = similar::address_key("Москва, проспект Мира, д. 10к2, оф. 3").expect("key");
+        assert_eq!(
+            duplicate_queries(&name, &[address]),
+            [
+                "ромашка$ елка$",
+                "ромашка$ плюс$",
+                "елка$ плюс$",
+                "мира$ 10"
+            ]
+        );
+        assert_eq!(
+            duplicate_queries(&similar::name_key("Ян"), &[]),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn name_hits_count_the_words_found_in_the_name() {
+        let q = Query::parse("иван лен").expect("query");
+        assert_eq!(q.name_hits("Иванов Иван"), 1);
+        assert_eq!(q.name_hits("Ленин Иван"), 2);
+        assert_eq!(q.name_hits("ООО Ромашка"), 0);
+    }
+}
