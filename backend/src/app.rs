@@ -90,10 +90,32 @@ pub fn start_background(state: &AppState) {
     crate::fiscal::worker::start(state.store.clone(), state.cfg.fiscal_tick);
 }
 
-/// Gives freed heap memory back to the system every few seconds. A large
-/// report (tens of MB of rows and JSON) leaves glibc's arenas holding pages
-/// it will not return by itself: the server's RSS stayed near 1 GB after one
-/// year-long deliveries report; trimmed, it falls back to its working set.
+/// When a request last started or ended, in milliseconds since the process's
+/// first request (0: none yet): the heap trim waits for a quiet moment.
+static LAST_REQUEST_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+fn process_ms() -> u64 {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    START
+        .get_or_init(std::time::Instant::now)
+        .elapsed()
+        .as_millis() as u64
+        + 1
+}
+
+/// Marks the server busy (the HTTP layer calls it as a request starts and ends).
+pub fn note_request() {
+    LAST_REQUEST_MS.store(process_ms(), std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Gives freed heap memory back to the system. A large report (tens of MB
+/// of rows and JSON) leaves glibc's arenas holding pages it will not return
+/// by itself: the server's RSS stayed near 1 GB after one year-long
+/// deliveries report; trimmed, it falls back to its working set. A trim
+/// holds each arena's lock while it walks it, stalling every request that
+/// allocates meanwhile, so it runs when no request started or ended for a
+/// second (checked every second), and under load without such a pause at
+/// most once a minute.
 fn trim_heap_periodically() {
     // One trimmer per process, however many servers it runs (the tests run many).
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
@@ -101,12 +123,24 @@ fn trim_heap_periodically() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     STARTED.call_once(|| {
         tokio::spawn(async {
-            let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
+            const QUIET_MS: u64 = 1_000;
+            const AT_LEAST_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+            let mut trimmed = std::time::Instant::now();
+            // The last request mark a trim saw: no trim again until one more came.
+            let mut seen = u64::MAX;
             loop {
                 tick.tick().await;
-                // SAFETY: malloc_trim only releases free memory of the allocator's
-                // own arenas; it takes no pointers and is thread-safe.
-                let _ = tokio::task::spawn_blocking(|| unsafe { libc::malloc_trim(0) }).await;
+                let last = LAST_REQUEST_MS.load(std::sync::atomic::Ordering::Relaxed);
+                let quiet = process_ms().saturating_sub(last) >= QUIET_MS;
+                let due = trimmed.elapsed() >= AT_LEAST_EVERY;
+                if (quiet && last != seen) || due {
+                    seen = last;
+                    trimmed = std::time::Instant::now();
+                    // SAFETY: malloc_trim only releases free memory of the allocator's
+                    // own arenas; it takes no pointers and is thread-safe.
+                    let _ = tokio::task::spawn_blocking(|| unsafe { libc::malloc_trim(0) }).await;
+                }
             }
         });
     });

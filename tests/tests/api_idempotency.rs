@@ -103,6 +103,49 @@ async fn retrying_an_order_with_the_same_key_and_body_creates_one_order() {
     assert_eq!(w.orders().await, 2);
 }
 
+/// The order form's handler reads its key with the client, products and
+/// courier (one round trip): a retry gets the first answer even when the
+/// request would now be refused (its courier deactivated meanwhile), and the
+/// same key with another body is 409 before the body is judged.
+#[tokio::test]
+async fn a_retried_order_is_answered_before_its_inputs_are_judged_again() {
+    let w = world().await;
+    let first = w
+        .app
+        .post_idem("/api/orders", &w.op, w.body(2), "order-k")
+        .await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    w.app
+        .patch(
+            &format!("/api/users/{}", w.courier_id),
+            &w.app.admin,
+            json!({ "active": false }),
+        )
+        .await
+        .ok();
+    let fresh = w
+        .app
+        .post_idem("/api/orders", &w.op, w.body(2), "order-new")
+        .await
+        .error(422);
+    assert_eq!(fresh["field"], "courier_id", "{fresh}");
+    let retry = w
+        .app
+        .post_idem("/api/orders", &w.op, w.body(2), "order-k")
+        .await;
+    assert_eq!(retry.status, 201, "{}", retry.text);
+    assert_eq!(retry.text, first.text);
+    let mut other = w.body(2);
+    other["lines"] = json!([{ "product_id": "no-such-product", "qty": 1 }]);
+    let e = w
+        .app
+        .post_idem("/api/orders", &w.op, other, "order-k")
+        .await
+        .error(409);
+    assert_eq!(e["code"], "idempotency_key_reused");
+    assert_eq!(w.orders().await, 1);
+}
+
 #[tokio::test]
 async fn the_same_key_with_a_different_body_is_409_and_creates_nothing() {
     let w = world().await;

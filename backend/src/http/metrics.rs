@@ -28,7 +28,9 @@ pub async fn track(req: Request, next: Next) -> Response {
         .unwrap_or_else(|| "other".to_string());
     let method = req.method().as_str().to_string();
     let started = Instant::now();
+    crate::app::note_request();
     let resp = next.run(req).await;
+    crate::app::note_request();
     let status = format!("{}xx", resp.status().as_u16() / 100);
     metrics().observe_request(
         HttpLabels {

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{NaiveDate, Utc};
@@ -74,7 +75,12 @@ fn delivery_date(state: &AppState, user: &CurrentUser, raw: &str) -> Result<Naiv
 }
 
 async fn courier(state: &AppState, id: &str) -> Result<User> {
-    match state.store.get_user(id).await? {
+    active_courier(state.store.get_user(id).await?)
+}
+
+/// The user read as a courier for an order: an active courier.
+fn active_courier(user: Option<User>) -> Result<User> {
+    match user {
         Some(u) if u.role == Role::Courier && u.active => Ok(u),
         Some(u) if u.role == Role::Courier => {
             Err(Error::invalid("courier_id", "this courier is deactivated"))
@@ -164,19 +170,29 @@ fn line_ids(lines: &std::result::Result<Vec<(String, Qty)>, FieldError>) -> Vec<
         .unwrap_or_default()
 }
 
+/// What `new_order` made: the order, or (for a request whose idempotency key
+/// it read with its inputs) the key's known answer.
+enum Made {
+    Order(Box<Order>, Option<rodnik_shared::api::Call>),
+    Known(axum::response::Response),
+}
+
 /// A new order of `req`, not yet stored: validated and priced for its
 /// client (contract prices, else list prices), the deposit line by the rule
 /// or the operator's figure with a reason, carrying `tasks` (rented
 /// equipment; an order with tasks may have no lines), and the call it was
 /// taken on. With a `prefix`, the fields of errors about the stop itself are
-/// named inside it (`delivery.lines[0].qty`).
+/// named inside it (`delivery.lines[0].qty`). The client, products, courier
+/// and `idem`'s key (when the handler is to check it) are read in one round
+/// trip; a key already used answers before anything is judged.
 async fn new_order(
     state: &AppState,
     user: &CurrentUser,
     req: &CreateOrder,
     tasks: Vec<rodnik_shared::api::EquipmentTask>,
     prefix: &str,
-) -> Result<(Order, Option<rodnik_shared::api::Call>)> {
+    idem: Option<&Idem>,
+) -> Result<Made> {
     let at = |e: Error| match e {
         Error::Validation(mut f) if !prefix.is_empty() => {
             f.field = format!("{prefix}.{}", f.field);
@@ -188,10 +204,28 @@ async fn new_order(
         true => Ok(vec![]),
         false => validate::lines(&req.lines),
     };
-    let inputs = state
+    let courier_id = req
+        .courier_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let call_id = req
+        .call_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let also = crate::store::catalogue::InputsAlso {
+        courier_id,
+        call: call_id,
+        idem_key: idem.and_then(Idem::to_check),
+    };
+    let mut inputs = state
         .store
-        .order_inputs(req.client_id.trim(), &line_ids(&valid_lines))
+        .order_inputs_with(req.client_id.trim(), &line_ids(&valid_lines), also)
         .await?;
+    if let Some(known) = idem.and_then(|i| i.known(std::mem::take(&mut inputs.idem))) {
+        return Ok(Made::Known(known));
+    }
     let client = inputs
         .client
         .clone()
@@ -215,26 +249,15 @@ async fn new_order(
         .map(|w| TimeWindow::parse(w, "window"))
         .transpose()
         .map_err(|e| at(e.into()))?;
-    let courier = match req
-        .courier_id
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(id) => Some(courier(state, id).await.map_err(at)?),
+    let courier = match courier_id {
+        Some(_) => Some(active_courier(inputs.courier.take()).map_err(at)?),
         None => None,
     };
-    let call = match req
-        .call_id
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(c) => Some(
-            state
-                .store
-                .find_call(c)
-                .await?
+    let call = match call_id {
+        Some(_) => Some(
+            inputs
+                .call
+                .take()
                 .ok_or_else(|| at(Error::invalid("call_id", "no such call")))?,
         ),
         None => None,
@@ -264,7 +287,7 @@ async fn new_order(
         deposit,
         equipment: tasks,
     });
-    Ok((order, call))
+    Ok(Made::Order(Box::new(order), call))
 }
 
 #[utoipa::path(post, path = "/api/orders", request_body = CreateOrder, responses((status = 201, body = Order)))]
@@ -273,9 +296,12 @@ pub async fn create_order(
     user: CurrentUser,
     idem: Idem,
     ApiJson(req): ApiJson<CreateOrder>,
-) -> Result<(StatusCode, Json<Order>)> {
+) -> Result<axum::response::Response> {
     user.require_operator()?;
-    let (order, call) = new_order(&state, &user, &req, vec![], "").await?;
+    let (order, call) = match new_order(&state, &user, &req, vec![], "", Some(&idem)).await? {
+        Made::Order(order, call) => (*order, call),
+        Made::Known(answer) => return Ok(answer),
+    };
     if req.slot_check {
         crate::planning::slots::recheck(&state, &order, None).await?;
     }
@@ -296,7 +322,7 @@ pub async fn create_order(
     if answer.is_some() {
         idem.answered();
     }
-    Ok((StatusCode::CREATED, Json(order)))
+    Ok((StatusCode::CREATED, Json(order)).into_response())
 }
 
 /// The order of a rental stop (issue 19): the equipment `tasks` and any
@@ -326,7 +352,12 @@ pub(super) async fn rental_order(
         allow_credit: false,
         slot_check: false,
     };
-    Ok(new_order(state, user, &req, tasks, prefix).await?.0)
+    match new_order(state, user, &req, tasks, prefix, None).await? {
+        Made::Order(order, _) => Ok(*order),
+        Made::Known(_) => Err(Error::Internal(
+            "a rental stop read an idempotency key".into(),
+        )),
+    }
 }
 
 #[derive(Debug, Deserialize, Default, utoipa::IntoParams)]

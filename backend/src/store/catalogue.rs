@@ -18,6 +18,25 @@ pub struct OrderInputs {
     pub products: HashMap<String, (Product, bool)>,
     /// The company's bottle rules (for the order's deposit line).
     pub bottles: rodnik_shared::api::BottleSettings,
+    /// The courier asked for (`InputsAlso::courier_id`): `None` when there is
+    /// no such user.
+    pub courier: Option<rodnik_shared::api::User>,
+    /// The idempotency key asked for (`InputsAlso::idem_key`), as stored.
+    pub idem: super::idem::IdemStart,
+    /// The call asked for (`InputsAlso::call`): `None` when there is no such call.
+    pub call: Option<rodnik_shared::api::Call>,
+}
+
+/// What an order's inputs read along, in the same round trip.
+#[derive(Default, Clone, Copy)]
+pub struct InputsAlso<'a> {
+    /// A courier's user record.
+    pub courier_id: Option<&'a str>,
+    /// A call, by our id or the provider's (as `Store::find_call`).
+    pub call: Option<&'a str>,
+    /// An idempotency key's record and the request body's hash
+    /// (`http::idempotency`, for requests that check their key themselves).
+    pub idem_key: Option<(&'a str, &'a str)>,
 }
 
 pub struct NewProduct {
@@ -145,23 +164,68 @@ impl Store {
         client_id: &str,
         product_ids: &[String],
     ) -> Result<OrderInputs> {
-        let mut r = self
-            .run_with(
-                "SELECT * OMIT search, created_at FROM ONLY $rid;
-                 SELECT * FROM $pids;
-                 SELECT VALUE doc FROM ONLY $settings;",
-                Value::Null,
-                vec![
-                    ("rid", rid("clients", client_id)),
-                    ("pids", super::rids("products", product_ids)),
-                    ("settings", rid("settings", "bottles")),
-                ],
-            )
-            .await?;
+        self.order_inputs_with(client_id, product_ids, InputsAlso::default())
+            .await
+    }
+
+    /// As [`Store::order_inputs`], with the courier and the idempotency key
+    /// of `also` read in the same round trip.
+    pub async fn order_inputs_with(
+        &self,
+        client_id: &str,
+        product_ids: &[String],
+        also: InputsAlso<'_>,
+    ) -> Result<OrderInputs> {
+        let mut ids = vec![
+            ("rid", rid("clients", client_id)),
+            ("pids", super::rids("products", product_ids)),
+            ("settings", rid("settings", "bottles")),
+        ];
+        let mut sql = String::from(
+            "SELECT * OMIT search, created_at FROM ONLY $rid;
+             SELECT * FROM $pids;
+             SELECT VALUE doc FROM ONLY $settings;",
+        );
+        if let Some(courier) = also.courier_id {
+            ids.push(("courier", rid("users", courier)));
+            sql.push_str(&format!(
+                "SELECT {} FROM ONLY $courier;",
+                super::users::USER_FIELDS
+            ));
+        }
+        if let Some((key, _)) = also.idem_key {
+            ids.push(("idem", rid("idem", key)));
+            sql.push_str("SELECT body_hash, status, response FROM ONLY $idem;");
+        }
+        if let Some(call) = also.call {
+            let keys = [call.to_string(), super::calls::call_key(call)];
+            ids.push(("calls", super::rids("calls", &keys)));
+            sql.push_str("SELECT * FROM $calls;");
+        }
+        let mut r = self.run_with(&sql, Value::Null, ids).await?;
         let client: Option<Value> = r.take(0)?;
         let products: Vec<Value> = r.take(1)?;
         let bottles: Option<Value> = r.take(2)?;
+        let mut next = 3;
         let mut inputs = OrderInputs::default();
+        if also.courier_id.is_some() {
+            let courier: Option<Value> = r.take(next)?;
+            next += 1;
+            inputs.courier = courier.filter(|c| !c.is_null()).map(decode).transpose()?;
+        }
+        if let Some((_, body_hash)) = also.idem_key {
+            let row: Option<Value> = r.take(next)?;
+            next += 1;
+            inputs.idem = super::idem::IdemStart::of_row(row, body_hash);
+        }
+        if also.call.is_some() {
+            let rows: Vec<Value> = r.take(next)?;
+            inputs.call = rows
+                .into_iter()
+                .next()
+                .map(|row| decode(super::calls::call_from_row(row)))
+                .transpose()?;
+        }
         if let Some(doc) = bottles.as_ref().and_then(Value::as_str) {
             inputs.bottles = serde_json::from_str(doc)
                 .map_err(|e| Error::Internal(format!("bottle settings did not decode: {e}")))?;

@@ -14,9 +14,11 @@ use crate::error::{Error, Result};
 /// Days an answered key is kept (an offline courier app may retry a week later).
 pub const KEEP_DAYS: i64 = 8;
 
+#[derive(Default)]
 pub enum IdemStart {
     /// First use of the key (or a takeover of a lapsed lease): go ahead,
     /// then answer in the effect's transaction, `finish` or `abandon`.
+    #[default]
     Fresh,
     /// Same key, same body: the stored answer.
     Replay { status: u16, body: String },
@@ -24,6 +26,29 @@ pub enum IdemStart {
     Mismatch,
     /// The first request with this key is still running.
     InProgress,
+}
+
+impl IdemStart {
+    /// What a key's stored record (`body_hash`, `status`, `response`; `None`
+    /// when there is none) means for a request with a body of `body_hash`.
+    pub fn of_row(row: Option<Value>, body_hash: &str) -> IdemStart {
+        let Some(row) = row.filter(|r| !r.is_null()) else {
+            return IdemStart::Fresh;
+        };
+        if row.get("body_hash").and_then(Value::as_str) != Some(body_hash) {
+            return IdemStart::Mismatch;
+        }
+        match (
+            row.get("status").and_then(Value::as_u64),
+            row.get("response").and_then(Value::as_str),
+        ) {
+            (Some(status), Some(body)) => IdemStart::Replay {
+                status: status as u16,
+                body: body.to_string(),
+            },
+            _ => IdemStart::InProgress,
+        }
+    }
 }
 
 /// An idempotency key's answer written in the transaction of the effect.
@@ -127,30 +152,14 @@ impl Store {
     /// What a stored key says about a request with this body, without
     /// writing: `Fresh` when the key is unused.
     pub async fn idem_peek(&self, key: &str, body_hash: &str) -> Result<IdemStart> {
-        let Some(row) = self
+        let row = self
             .one(
                 "SELECT body_hash, status, response FROM ONLY $rid",
                 Value::Null,
                 vec![("rid", rid("idem", key))],
             )
-            .await?
-        else {
-            return Ok(IdemStart::Fresh);
-        };
-        let same = row.get("body_hash").and_then(Value::as_str) == Some(body_hash);
-        if !same {
-            return Ok(IdemStart::Mismatch);
-        }
-        match (
-            row.get("status").and_then(Value::as_u64),
-            row.get("response").and_then(Value::as_str),
-        ) {
-            (Some(status), Some(body)) => Ok(IdemStart::Replay {
-                status: status as u16,
-                body: body.to_string(),
-            }),
-            _ => Ok(IdemStart::InProgress),
-        }
+            .await?;
+        Ok(IdemStart::of_row(row, body_hash))
     }
 
     /// The whole record of an answered key, for a request that did not

@@ -72,7 +72,7 @@ impl UserChange {
     }
 }
 
-const USER_FIELDS: &str = "id, username, name, role, phone, extension, active";
+pub(super) const USER_FIELDS: &str = "id, username, name, role, phone, extension, active";
 
 /// Every user creation and change writes this record first, so two of them at
 /// the same time conflict (and one is retried) instead of both passing a check
