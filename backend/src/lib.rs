@@ -13,6 +13,7 @@ pub mod backup;
 pub mod bank;
 pub mod config;
 pub mod demo;
+pub mod disk_usage;
 pub mod documents;
 pub mod error;
 pub mod figures;

@@ -73,6 +73,13 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Where an embedded database's bytes go: its files, and its keys by
+    /// table and index (run it on a stopped server's folder).
+    DiskUsage {
+        /// The database folder.
+        #[arg(long, env = "RODNIK_DB", default_value = "data/rodnik")]
+        db: PathBuf,
+    },
     /// Check a backup file and restore it into a new, empty folder.
     Restore {
         /// The backup file.
@@ -459,6 +466,15 @@ async fn run(cli: Cli) -> Result<(), String> {
                 r.orders,
                 db.display()
             );
+            Ok(())
+        }
+        Command::DiskUsage { db } => {
+            let started = std::time::Instant::now();
+            let report = tokio::task::spawn_blocking(move || rodnik::disk_usage::measure(&db))
+                .await
+                .map_err(|e| e.to_string())??;
+            print!("{}", report.render());
+            println!("(read in {:.0} s)", started.elapsed().as_secs_f64());
             Ok(())
         }
         Command::VerifyBackup { file } => {

@@ -175,6 +175,17 @@ pub async fn wait_for(c: &Client, css: &str) -> Element {
         .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
 }
 
+/// As [`wait_for`], up to `within`: for a page that loads the other app's
+/// build (the console's wasm is four times the courier's; on a loaded machine
+/// fetching and compiling it takes longer than one screen's wait).
+pub async fn wait_for_within(c: &Client, css: &str, within: Duration) -> Element {
+    c.wait()
+        .at_most(within)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} did not appear within {within:?}: {e}"))
+}
+
 /// Polls up to `within` until `check` holds for the element's attribute or text.
 pub async fn wait_until_within<F: Fn(&str) -> bool>(
     c: &Client,

@@ -253,6 +253,7 @@ async fn a_database_from_before_the_index_is_searched_after_the_upgrade() {
         .run(
             "UPDATE clients SET search = string::lowercase(name);
              DELETE client_terms;
+             DELETE meta:client_terms;
              UPSERT meta:schema SET version = 8;",
             json!(null),
         )
@@ -262,6 +263,18 @@ async fn a_database_from_before_the_index_is_searched_after_the_upgrade() {
     assert_eq!(search(&app, "ленина 5 иванов").await, vec![t.fedor.clone()]);
     assert_eq!(search(&app, "8 912 345").await, vec![t.fedor]);
     store.migrate().await.expect("again");
+    assert_eq!(search(&app, "ромаш мира").await, vec![t.romashka.clone()]);
+    // Terms already right but no index keys (a build that indexed them
+    // otherwise): the keys are written, not only changed terms.
+    store
+        .run(
+            "DELETE client_terms; DELETE meta:client_terms;",
+            json!(null),
+        )
+        .await
+        .expect("drop the keys");
+    assert!(search(&app, "ромаш мира").await.is_empty());
+    store.migrate().await.expect("the upgrade");
     assert_eq!(search(&app, "ромаш мира").await, vec![t.romashka]);
 }
 

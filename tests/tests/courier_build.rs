@@ -126,7 +126,8 @@ async fn the_courier_page_loads_only_the_courier_build() {
     // A courier who signs in on the console's page is handed over to /courier.
     let (_p2, c2) = phone_browser("en-US").await;
     sign_in(&c2, &app, "kolya").await;
-    wait_for(&c2, "#courier").await;
+    // A full page load of the courier's own build.
+    wait_for_within(&c2, "#courier", std::time::Duration::from_secs(60)).await;
     wait_until(&c2, "#courier", Some("aria-busy"), |b| b == "false").await;
     assert_eq!(c2.current_url().await.expect("url").path(), "/courier");
     let wasm: Vec<String> = loaded(&c2)
@@ -155,7 +156,8 @@ async fn the_courier_page_loads_only_the_courier_build() {
         .await
         .expect("password");
     click(&c3, "#login-submit").await;
-    wait_for(&c3, "#nav-console").await;
+    // A full page load of the console's own build.
+    wait_for_within(&c3, "#nav-console", std::time::Duration::from_secs(60)).await;
     let path = c3.current_url().await.expect("url").path().to_string();
     assert!(!path.starts_with("/courier"), "{path}");
     let v: Value = js(&c3, "return document.querySelectorAll('#courier').length;").await;

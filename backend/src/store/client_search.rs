@@ -494,9 +494,35 @@ impl Store {
         Ok(plans)
     }
 
-    /// Schema 9: writes every client's search terms (their index keys follow
-    /// by the event), a key range of clients per transaction. Returns how
-    /// many clients were rewritten.
+    /// Writes every client's search terms and their `client_terms` keys,
+    /// once (marked by `meta:client_terms`, version 1, rather than by the
+    /// schema version, so that it composes with the other upgrades); a fresh
+    /// database only gets the mark. Also drops `clients_search`, the
+    /// full-text index an unreleased build defined.
+    pub(super) async fn fill_client_terms(&self, fresh: bool) -> Result<()> {
+        let done = self
+            .one("RETURN meta:client_terms.version ?? 0", Value::Null, vec![])
+            .await?
+            .and_then(|v| v.as_i64())
+            .is_some_and(|v| v >= 1);
+        if !done && !fresh {
+            tracing::info!("writing the clients' search terms (once, after an upgrade)");
+            self.run(
+                "REMOVE INDEX IF EXISTS clients_search ON clients",
+                Value::Null,
+            )
+            .await?;
+            let n = self.write_search_terms().await?;
+            tracing::info!("clients with search terms (and their index keys): {n}");
+        }
+        self.run("UPSERT meta:client_terms SET version = 1", Value::Null)
+            .await?;
+        Ok(())
+    }
+
+    /// Writes every client's search terms and their index keys (also where
+    /// the terms were already right), a key range of clients per
+    /// transaction. Returns how many clients were written.
     pub async fn write_search_terms(&self) -> Result<usize> {
         let mut written = 0;
         for range in super::stats::key_ranges("clients") {
@@ -509,7 +535,11 @@ impl Store {
                 .await?;
             let terms: Vec<Value> = decode_all::<ClientSummary>(rows)?
                 .iter()
-                .map(|c| json!({ "id": c.id, "search": index_text(c) }))
+                .map(|c| {
+                    let text = index_text(c);
+                    let list: Vec<&str> = text.split(' ').filter(|t| !t.is_empty()).collect();
+                    json!({ "id": c.id, "search": text, "terms": list })
+                })
                 .collect();
             if terms.is_empty() {
                 continue;
@@ -520,6 +550,9 @@ impl Store {
                     "BEGIN TRANSACTION;
                      FOR $r IN $rows {
                          UPDATE type::record('clients', $r.id) SET search = $r.search RETURN NONE;
+                         FOR $t IN $r.terms {
+                             UPSERT type::record('client_terms', [$t, $r.id]) RETURN NONE;
+                         };
                      };
                      COMMIT TRANSACTION;",
                     json!({ "rows": terms }),

@@ -50,7 +50,7 @@ const SCHEMA: &str = include_str!("schema.surql");
 /// 5: stored phone numbers in the current parser's E.164 form (`phones.rs`).
 /// 8: the bottle ledger (`bottle_moves`), opened with the stored balances.
 /// 9: `clients.search` holds the client's search terms (`client_search`),
-///    each a key of `client_terms`.
+///    each a key of `client_terms` (written once, marked by `meta:client_terms`).
 pub const SCHEMA_VERSION: i64 = 9;
 
 /// Cheap to clone. The client sits behind an `Arc` on purpose: cloning a
@@ -326,11 +326,7 @@ impl Store {
                 .await?;
             tracing::info!("clients with an opening bottle balance: {n}");
         }
-        if was.is_some_and(|v| v < 9) {
-            tracing::info!("writing the clients' search terms (once, after an upgrade)");
-            let n = self.write_search_terms().await?;
-            tracing::info!("clients with search terms (and their index keys): {n}");
-        }
+        self.fill_client_terms(was.is_none()).await?;
         self.fill_route_keys(was.is_none()).await?;
         self.seed_reasons().await?;
         self.run(
