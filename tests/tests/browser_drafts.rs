@@ -312,7 +312,16 @@ async fn a_save_retried_after_a_reload_mid_request_creates_one_order() {
     wait_until(&c, "#client-card", Some("data-id"), |v| v == client_id).await;
     wait_until(&c, "#order-total", Some("data-value"), |v| v == "50000").await;
     click(&c, "#save-dispatch").await;
-    wait_until(&c, "#order-saved", Some("data-state"), |s| s == "delivery").await;
+    // The replayed answer, then the dispatch: two requests of a page that
+    // just reloaded (slow on a loaded machine: CI once took over 15 s).
+    wait_until_within(
+        &c,
+        "#order-saved",
+        Some("data-state"),
+        std::time::Duration::from_secs(45),
+        |s| s == "delivery",
+    )
+    .await;
     let orders = orders_of(&app, &client_id).await;
     assert_eq!(orders.len(), 1, "no second order: {orders:?}");
     assert_eq!(orders[0]["state"], "delivery");
