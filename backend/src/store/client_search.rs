@@ -500,11 +500,7 @@ impl Store {
     /// database only gets the mark. Also drops `clients_search`, the
     /// full-text index an unreleased build defined.
     pub(super) async fn fill_client_terms(&self, fresh: bool) -> Result<()> {
-        let done = self
-            .one("RETURN meta:client_terms.version ?? 0", Value::Null, vec![])
-            .await?
-            .and_then(|v| v.as_i64())
-            .is_some_and(|v| v >= 1);
+        let done = self.marked("client_terms").await?;
         if !done && !fresh {
             tracing::info!("writing the clients' search terms (once, after an upgrade)");
             self.run(
@@ -515,8 +511,7 @@ impl Store {
             let n = self.write_search_terms().await?;
             tracing::info!("clients with search terms (and their index keys): {n}");
         }
-        self.run("UPSERT meta:client_terms SET version = 1", Value::Null)
-            .await?;
+        self.mark("client_terms").await?;
         Ok(())
     }
 

@@ -480,6 +480,26 @@ impl Store {
         Ok(v)
     }
 
+    /// Whether the one-time upgrade that marks `meta:{name}` (version 1) ran.
+    pub(super) async fn marked(&self, name: &str) -> Result<bool> {
+        Ok(self
+            .one(
+                &format!("RETURN meta:{name}.version ?? 0"),
+                Value::Null,
+                vec![],
+            )
+            .await?
+            .and_then(|v| v.as_i64())
+            .is_some_and(|v| v >= 1))
+    }
+
+    /// Marks the one-time upgrade `meta:{name}` as done.
+    pub(super) async fn mark(&self, name: &str) -> Result<()> {
+        self.run(&format!("UPSERT meta:{name} SET version = 1"), Value::Null)
+            .await?;
+        Ok(())
+    }
+
     /// The next number of a named sequence (order numbers): from this
     /// process's reserved block, reserving the next block in its own
     /// transaction when it runs out.

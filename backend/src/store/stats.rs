@@ -449,11 +449,7 @@ impl Store {
     /// rather than by the schema version, so it composes with the other
     /// upgrades; a fresh database only gets the mark.
     pub(super) async fn fill_route_keys(&self, fresh: bool) -> Result<u64> {
-        let done = self
-            .one("RETURN meta:route_key.version ?? 0", Value::Null, vec![])
-            .await?
-            .and_then(|v| v.as_i64())
-            .is_some_and(|v| v >= 1);
+        let done = self.marked("route_key").await?;
         let mut filled = 0u64;
         if !done && !fresh {
             let started = std::time::Instant::now();
@@ -476,8 +472,7 @@ impl Store {
                 started.elapsed().as_secs_f64()
             );
         }
-        self.run("UPSERT meta:route_key SET version = 1", Value::Null)
-            .await?;
+        self.mark("route_key").await?;
         Ok(filled)
     }
 
