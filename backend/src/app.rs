@@ -108,7 +108,10 @@ pub fn note_request() {
     LAST_REQUEST_MS.store(process_ms(), std::sync::atomic::Ordering::Relaxed);
 }
 
-/// Gives freed heap memory back to the system. A large report (tens of MB
+/// Gives freed heap memory back to the system, for a process on glibc's
+/// allocator (the tests, which run the server in-process; the `rodnik` binary
+/// runs on mimalloc, which returns pages by itself, and its glibc heap is
+/// nearly empty, so a trim there is cheap and does nothing). A large report (tens of MB
 /// of rows and JSON) leaves glibc's arenas holding pages it will not return
 /// by itself: the server's RSS stayed near 1 GB after one year-long
 /// deliveries report; trimmed, it falls back to its working set. A trim

@@ -287,23 +287,17 @@ fn storage_memory_budget() {
     }
 }
 
-/// At most two malloc arenas unless `MALLOC_ARENA_MAX` says otherwise.
-/// glibc's default (eight per core) let freed memory sit in many
-/// fragmented arenas: with 1,000 sockets on the 3M-order benchmark, RSS was
-/// 384-423 MB with the default and 330 MB with two arenas, the lookups no
-/// slower (docs/benchmarks.md).
-fn malloc_arenas() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
-        // SAFETY: mallopt takes plain integers and runs before any other thread.
-        unsafe {
-            libc::mallopt(libc::M_ARENA_MAX, 2);
-        }
-    }
-}
+/// The process's allocator: mimalloc (issue 22, item 5). glibc's malloc,
+/// even held to two arenas, kept what a burst of requests had freed: on the
+/// 20k-client benchmark the server's peak was 1,229 MB (909 MB right after
+/// the benchmark's set-up of 1,000 client cards) against 412 MB with
+/// mimalloc, whose pages go back to the system on their own; its lookups,
+/// writes and reports were no slower (docs/benchmarks.md, "Memory").
+/// `rodnik generate` spent a third of its time in glibc's free lists.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    malloc_arenas();
     storage_memory_budget();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
