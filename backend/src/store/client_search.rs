@@ -27,7 +27,7 @@ use rodnik_shared::api::ClientSummary;
 use serde_json::{json, Value};
 
 use super::clients::similar::{self, fold};
-use super::{decode_all, Store};
+use super::{decode_all, key_of, Store};
 use crate::error::Result;
 
 /// Words are indexed up to this many characters.
@@ -275,8 +275,12 @@ fn whole_words(w: &str) -> String {
     words(w).map(|w| whole(&w)).collect::<Vec<_>>().join(" ")
 }
 
-/// What is read of a candidate client (`search` to check and rank it).
+/// What is read of a client for an answer.
 const FIELDS: &str = "SELECT * OMIT prices, created_at FROM";
+/// What is read of a candidate to rank it: its name and terms. Converting
+/// 200 whole clients per keystroke was most of a search's time; the answer's
+/// clients are read whole afterwards.
+const RANKED: &str = "SELECT id, name, search FROM";
 
 /// The statement reading the keys of one prefix's range: `$p{i}` the
 /// prefix, `$e{i}` the end of its range.
@@ -287,15 +291,24 @@ fn range_scan(i: usize) -> String {
     )
 }
 
-/// A client read as a candidate, with its terms.
+/// A client read as a candidate: what was selected of it (without
+/// `search`), and its terms.
 struct Candidate {
-    client: ClientSummary,
+    row: Value,
     terms: String,
 }
 
 impl Candidate {
     fn terms(&self) -> Vec<&str> {
         self.terms.split(' ').collect()
+    }
+
+    fn id(&self) -> &str {
+        self.row["id"].as_str().unwrap_or_default()
+    }
+
+    fn name(&self) -> &str {
+        self.row["name"].as_str().unwrap_or_default()
     }
 }
 
@@ -309,18 +322,34 @@ impl Store {
             return Ok(vec![]);
         };
         let found = self
-            .clients_matching(&[query.prefixes()], FETCH_CAP.max(limit))
+            .clients_matching(&[query.prefixes()], FETCH_CAP.max(limit), RANKED)
             .await?;
-        let mut ranked: Vec<(bool, std::cmp::Reverse<usize>, String, ClientSummary)> = found
-            .into_iter()
+        let mut ranked: Vec<(bool, std::cmp::Reverse<usize>, String, String)> = found
+            .iter()
             .map(|c| {
                 let partial = !query.all_whole(&c.terms());
-                let hits = std::cmp::Reverse(query.name_hits(&c.client.name));
-                (partial, hits, fold(&c.client.name), c.client)
+                let hits = std::cmp::Reverse(query.name_hits(c.name()));
+                (partial, hits, fold(c.name()), c.id().to_string())
             })
             .collect();
-        ranked.sort_by(|a, b| (a.0, a.1, &a.2).cmp(&(b.0, b.1, &b.2)));
-        Ok(ranked.into_iter().take(limit).map(|r| r.3).collect())
+        ranked.sort();
+        let ids: Vec<String> = ranked.into_iter().take(limit).map(|r| r.3).collect();
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let rows = self
+            .many(
+                &format!("{FIELDS} $ids.map(|$x| type::record('clients', $x))"),
+                json!({ "ids": ids }),
+                vec![],
+            )
+            .await?;
+        let mut by_id: HashMap<String, ClientSummary> = decode_all::<ClientSummary>(rows)?
+            .into_iter()
+            .map(|c| (c.id.clone(), c))
+            .collect();
+        // In rank order; a client deleted between the two reads is left out.
+        Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
     }
 
     /// Clients whose terms hold every term of each of `queries` (the
@@ -339,12 +368,11 @@ impl Store {
                     .collect()
             })
             .collect();
-        Ok(self
-            .clients_matching(&queries, limit)
+        self.clients_matching(&queries, limit, FIELDS)
             .await?
             .into_iter()
-            .map(|c| c.client)
-            .collect())
+            .map(|c| super::decode(c.row))
+            .collect()
     }
 
     /// The clients matching any of `queries`, each a list of prefixes that a
@@ -362,6 +390,7 @@ impl Store {
         &self,
         queries: &[Vec<String>],
         limit: usize,
+        fields: &str,
     ) -> Result<Vec<Candidate>> {
         let mut prefixes: Vec<&String> = queries.iter().flatten().collect();
         prefixes.sort();
@@ -449,7 +478,7 @@ impl Store {
             };
             vars.insert(format!("c{i}"), json!(ids));
             sql.push_str(&format!(
-                "{FIELDS} $c{i}.map(|$x| type::record('clients', $x)){check} LIMIT {limit};"
+                "{fields} $c{i}.map(|$x| type::record('clients', $x)){check} LIMIT {limit};"
             ));
         }
         if statements == 0 {
@@ -465,9 +494,12 @@ impl Store {
                     Some(Value::String(s)) => s,
                     _ => String::new(),
                 };
-                let client: ClientSummary = super::decode(row)?;
-                if taken.insert(client.id.clone()) {
-                    out.push(Candidate { client, terms });
+                let id = row["id"].as_str().map(key_of).unwrap_or_default();
+                if taken.insert(id.clone()) {
+                    if let Some(m) = row.as_object_mut() {
+                        m.insert("id".into(), Value::String(id));
+                    }
+                    out.push(Candidate { row, terms });
                 }
             }
         }
