@@ -221,17 +221,19 @@ pub async fn wait_until<F: Fn(&str) -> bool>(c: &Client, css: &str, attr: Option
 /// Replaces an input's value as typed by a user. WebDriver's clear fires
 /// no `input` event, so the app would still hold the old text, and a
 /// re-render of a controlled input between the clear and the typing puts
-/// it back (the typed text then lands after it): the event is sent here.
+/// it back (the typed text then lands after it: "500" + "480"; the courier
+/// page's clock re-renders every second). So the field is emptied and the
+/// `input` event sent in one script, with no render between them.
 pub async fn retype(c: &Client, css: &str, text: &str) {
     let el = wait_for(c, css).await;
-    el.clear().await.expect("clear");
     let arg = serde_json::to_value(&el).expect("element reference");
     c.execute(
-        "arguments[0].dispatchEvent(new Event('input', { bubbles: true }));",
+        "const e = arguments[0]; e.focus(); e.value = ''; \
+         e.dispatchEvent(new Event('input', { bubbles: true }));",
         vec![arg],
     )
     .await
-    .expect("input event after the clear");
+    .expect("empty the field");
     if !text.is_empty() {
         el.send_keys(text).await.expect("type");
     }
