@@ -103,15 +103,27 @@ fn process_ms() -> u64 {
         + 1
 }
 
+/// Whether the process's heap is glibc's, which the trim below is for
+/// (cleared by `own_allocator`).
+static GLIBC_HEAP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// Says the process runs on an allocator of its own (the `rodnik` binary's
+/// mimalloc), before the server starts: no heap trim, and no request marks
+/// for it.
+pub fn own_allocator() {
+    GLIBC_HEAP.store(false, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Marks the server busy (the HTTP layer calls it as a request starts and ends).
 pub fn note_request() {
-    LAST_REQUEST_MS.store(process_ms(), std::sync::atomic::Ordering::Relaxed);
+    if GLIBC_HEAP.load(std::sync::atomic::Ordering::Relaxed) {
+        LAST_REQUEST_MS.store(process_ms(), std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 /// Gives freed heap memory back to the system, for a process on glibc's
-/// allocator (the tests, which run the server in-process; the `rodnik` binary
-/// runs on mimalloc, which returns pages by itself, and its glibc heap is
-/// nearly empty, so a trim there is cheap and does nothing). A large report (tens of MB
+/// allocator (the tests, which run the server in-process; not the `rodnik`
+/// binary, which runs on mimalloc: that returns pages by itself). A large report (tens of MB
 /// of rows and JSON) leaves glibc's arenas holding pages it will not return
 /// by itself: the server's RSS stayed near 1 GB after one year-long
 /// deliveries report; trimmed, it falls back to its working set. A trim
@@ -120,6 +132,9 @@ pub fn note_request() {
 /// second (checked every second), and under load without such a pause at
 /// most once a minute.
 fn trim_heap_periodically() {
+    if !GLIBC_HEAP.load(std::sync::atomic::Ordering::Relaxed) {
+        return;
+    }
     // One trimmer per process, however many servers it runs (the tests run many).
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     static STARTED: std::sync::Once = std::sync::Once::new();

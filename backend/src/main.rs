@@ -298,6 +298,7 @@ fn storage_memory_budget() {
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    rodnik::app::own_allocator();
     storage_memory_budget();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

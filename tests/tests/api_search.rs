@@ -254,6 +254,7 @@ async fn a_database_from_before_the_index_is_searched_after_the_upgrade() {
             "UPDATE clients SET search = string::lowercase(name);
              DELETE client_terms;
              DELETE meta:client_terms;
+             DELETE meta:client_terms_2;
              UPSERT meta:schema SET version = 8;",
             json!(null),
         )
@@ -268,14 +269,44 @@ async fn a_database_from_before_the_index_is_searched_after_the_upgrade() {
     // otherwise): the keys are written, not only changed terms.
     store
         .run(
-            "DELETE client_terms; DELETE meta:client_terms;",
+            "DELETE client_terms; DELETE meta:client_terms_2;",
             json!(null),
         )
         .await
         .expect("drop the keys");
     assert!(search(&app, "ромаш мира").await.is_empty());
     store.migrate().await.expect("the upgrade");
-    assert_eq!(search(&app, "ромаш мира").await, vec![t.romashka]);
+    assert_eq!(search(&app, "ромаш мира").await, vec![t.romashka.clone()]);
+    // Terms from before the street and house pairs (version 1): written
+    // again with them.
+    store
+        .run(
+            "UPDATE clients SET search = array::join(array::filter(
+                 string::split(search, ' '), |$t| !string::contains($t, '~')), ' ');
+             DELETE meta:client_terms_2;",
+            json!(null),
+        )
+        .await
+        .expect("terms without pairs");
+    let pairs: Vec<Value> = store
+        .many(
+            "SELECT VALUE id FROM client_terms:['мира~10$']..['мира~10$~']",
+            json!(null),
+            vec![],
+        )
+        .await
+        .expect("the pair's keys");
+    assert!(pairs.is_empty(), "{pairs:?}");
+    store.migrate().await.expect("the upgrade");
+    let pairs: Vec<Value> = store
+        .many(
+            "SELECT VALUE record::id(id)[1] FROM client_terms:['мира~10$']..['мира~10$~']",
+            json!(null),
+            vec![],
+        )
+        .await
+        .expect("the pair's keys");
+    assert_eq!(pairs, vec![json!(t.romashka)]);
 }
 
 /// More clients share a word than one key range is read for (2,000): the
@@ -321,6 +352,20 @@ async fn a_word_shared_by_thousands_is_checked_on_the_candidates() {
     assert_eq!(search(&app, "клиент особ").await, vec![special.clone()]);
     assert_eq!(search(&app, "особ садовая").await, vec![other.clone()]);
     assert_eq!(search(&app, "клиент лесная").await, vec![special.clone()]);
+    // A street and a house, each shared by many: the clients at that house
+    // (one pair range), not "Клиент 7" who lives at Садовая 8.
+    let found = app
+        .get(&format!("/api/clients?q={}", enc("Садовая 7")), &app.admin)
+        .await
+        .expect(200);
+    let found = found.as_array().expect("a list");
+    assert_eq!(found.len(), 50, "54 live at Садовая 7");
+    for c in found {
+        assert_eq!(c["addresses"][0]["text"], "Садовая 7", "{c}");
+    }
+    // Nobody at that house: every word on its own ("Клиент 41", Садовая 2).
+    let found = search(&app, "Садовая 41").await;
+    assert!(found.contains(&"bulk00041".to_string()), "{found:?}");
     // "клиент 2099": a phone fragment, whose range is whole.
     let found = search(&app, "клиент 2099").await;
     assert_eq!(found, vec!["bulk02099".to_string()], "{found:?}");

@@ -14,7 +14,11 @@
 //! - the digits of every phone (own and the addresses' contact phones) as `#`
 //!   and each suffix of at least 3 digits, so that any fragment of a number is
 //!   the prefix of one term; a +7 number also as `#8…`, the trunk prefix people
-//!   type ("8 912…"); the INN as `#` and its digits too.
+//!   type ("8 912…"); the INN as `#` and its digits too;
+//! - per address, each word of the street with the house number's digits as
+//!   `street~house$` ("ленина~5$" for "ул. Ленина, д. 5к2"): the operator's
+//!   "Ленина 5" is one narrow range, where "ленина" and "5" are each shared
+//!   by thousands of clients.
 //!
 //! A query is every term at once: each term's key range is read (at most
 //! `RANGE_CAP` keys, all terms in one round trip), the complete ranges are
@@ -45,24 +49,31 @@ const MIN_SUFFIX: usize = 3;
 /// is checked on the candidates instead of intersected.
 const RANGE_CAP: usize = 2_000;
 /// Clients read to be ranked, at most (the answer is the best `limit`).
-const FETCH_CAP: usize = 200;
+const FETCH_CAP: usize = 120;
+/// Between a street's word and the house number in a pair term.
+const PAIR: char = '~';
+/// A pair term is written for at most this many words of a street.
+const PAIR_WORDS: usize = 4;
 /// Above every character of a term: the end of a prefix's key range.
 const RANGE_END: char = '\u{10FFFF}';
 
 /// The text stored in `clients.search` for this client: its terms.
 pub(super) fn index_text(c: &ClientSummary) -> String {
     let mut terms = BTreeSet::new();
-    let mut text = |s: &str| {
+    let text = |s: &str, terms: &mut BTreeSet<String>| {
         for w in words(s) {
-            word_terms(&w, &mut terms);
+            word_terms(&w, terms);
         }
     };
-    text(&c.name);
+    text(&c.name, &mut terms);
     for a in &c.addresses {
-        text(&a.text);
+        text(&a.text, &mut terms);
+        if let Some(key) = similar::address_key(&a.text) {
+            pair_terms(&key, &mut terms);
+        }
     }
     if let Some(inn) = &c.inn {
-        text(inn);
+        text(inn, &mut terms);
         let digits: String = inn.chars().filter(char::is_ascii_digit).collect();
         if !digits.is_empty() {
             terms.insert(format!("#{digits}"));
@@ -129,6 +140,39 @@ fn word_terms(w: &str, terms: &mut BTreeSet<String>) {
     }
 }
 
+/// The leading digits of a house number ("10к2" -> "10"), when it has them
+/// and they are a house's (shorter than a phone fragment).
+fn house_digits(house: &str) -> Option<&str> {
+    let end = house
+        .char_indices()
+        .find(|(_, c)| !c.is_ascii_digit())
+        .map_or(house.len(), |(i, _)| i);
+    (end > 0 && end < NUMBER_DIGITS).then(|| &house[..end])
+}
+
+/// `street~house$` for the longest words of the address's street (letters
+/// only, two or more), with the house number's leading digits.
+fn pair_terms(key: &similar::AddressKey, terms: &mut BTreeSet<String>) {
+    let Some(house) = house_digits(&key.house) else {
+        return;
+    };
+    let mut street: Vec<&String> = key
+        .street
+        .iter()
+        .filter(|w| w.chars().count() >= 2 && w.chars().all(char::is_alphabetic))
+        .collect();
+    street.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+    street.truncate(PAIR_WORDS);
+    for w in street {
+        terms.insert(pair(w, house) + "$");
+    }
+}
+
+/// A street's word and a house's digits as (the start of) a pair term.
+fn pair(street: &str, house: &str) -> String {
+    format!("{}{PAIR}{house}", cut(street).0)
+}
+
 fn phone_terms(digits: &str, terms: &mut BTreeSet<String>) {
     if digits.len() < MIN_SUFFIX {
         return;
@@ -154,6 +198,9 @@ enum Term {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Query {
     terms: Vec<Term>,
+    /// A street's word followed by a house number ("Ленина 5", "ленина д5"),
+    /// as the start of pair terms, and the two words it stands for.
+    pairs: Vec<(String, [Term; 2])>,
 }
 
 impl Query {
@@ -169,14 +216,36 @@ impl Query {
         if phone_like {
             return Some(Query {
                 terms: vec![Term::Number(digits)],
+                pairs: vec![],
             });
         }
         let mut terms: Vec<Term> = vec![];
+        let mut pairs = vec![];
+        // The last word of letters (a street's, maybe), until a number ends it.
+        let mut street: Option<String> = None;
         for w in words(text) {
             if w.len() >= NUMBER_DIGITS && w.chars().all(|c| c.is_ascii_digit()) {
                 terms.push(Term::Number(w));
-            } else {
-                terms.extend(runs(&w).into_iter().map(|r| Term::Word(r.to_string())));
+                street = None;
+                continue;
+            }
+            let parts = runs(&w);
+            terms.extend(parts.iter().map(|r| Term::Word(r.to_string())));
+            if w.chars().all(char::is_alphabetic) {
+                if !similar::is_filler(&w) && w.chars().count() >= 2 {
+                    street = Some(w);
+                }
+                continue;
+            }
+            // "5", "5а", "10к2"; "д5" (the marker glued on).
+            let number = match parts.as_slice() {
+                [m, n, ..] if similar::is_filler(m) => n,
+                [n, ..] => n,
+                [] => "",
+            };
+            if let (Some(s), Some(house)) = (street.take(), house_digits(number)) {
+                let stands_for = [Term::Word(s.clone()), Term::Word(house.to_string())];
+                pairs.push((pair(&s, house), stands_for));
             }
         }
         // "ул", "д", "кв", "ооо" say nothing about which client it is (and the
@@ -192,7 +261,29 @@ impl Query {
         let mut seen = BTreeSet::new();
         terms.retain(|t| seen.insert(t.clone()));
         terms.truncate(MAX_TERMS);
-        (!terms.is_empty()).then_some(Query { terms })
+        pairs.retain(|(_, of)| of.iter().all(|t| terms.contains(t)));
+        (!terms.is_empty()).then_some(Query { terms, pairs })
+    }
+
+    /// The prefixes with each street and house typed read as one pair term;
+    /// `None` when no pair was typed.
+    fn pair_prefixes(&self) -> Option<Vec<String>> {
+        if self.pairs.is_empty() {
+            return None;
+        }
+        let paired: Vec<&Term> = self.pairs.iter().flat_map(|(_, of)| of).collect();
+        let rest = Query {
+            terms: self
+                .terms
+                .iter()
+                .filter(|t| !paired.contains(t))
+                .cloned()
+                .collect(),
+            pairs: vec![],
+        };
+        let mut out: Vec<String> = self.pairs.iter().map(|(p, _)| p.clone()).collect();
+        out.extend(rest.prefixes());
+        Some(out)
     }
 
     /// Each term's key-range prefix: a word as the start of one, a number's
@@ -260,12 +351,17 @@ pub(super) fn duplicate_queries(name: &[String], addresses: &[similar::AddressKe
         let Some(street) = street else {
             continue;
         };
-        let house: String = a.house.chars().take_while(char::is_ascii_digit).collect();
-        queries.push(
-            format!("{} {house}", whole_words(street))
-                .trim_end()
-                .to_string(),
-        );
+        // The street's word with the house: one pair term, when the word is
+        // one a pair is written for; else the word and the house's digits.
+        let single = street.chars().count() >= 2 && street.chars().all(char::is_alphabetic);
+        match house_digits(&a.house) {
+            Some(house) if single => queries.push(pair(street, house) + "$"),
+            house => queries.push(
+                format!("{} {}", whole_words(street), house.unwrap_or_default())
+                    .trim_end()
+                    .to_string(),
+            ),
+        }
     }
     queries
 }
@@ -284,10 +380,10 @@ const RANKED: &str = "SELECT id, name, search FROM";
 
 /// The statement reading the keys of one prefix's range: `$p{i}` the
 /// prefix, `$e{i}` the end of its range.
-fn range_scan(i: usize) -> String {
+fn range_scan(i: usize, cap: usize) -> String {
     format!(
         "SELECT VALUE record::id(id)[1] FROM client_terms:[$p{i}]..[$e{i}] LIMIT {}",
-        RANGE_CAP + 1
+        cap + 1
     )
 }
 
@@ -321,9 +417,18 @@ impl Store {
         let Some(query) = Query::parse(q) else {
             return Ok(vec![]);
         };
-        let found = self
-            .clients_matching(&[query.prefixes()], FETCH_CAP.max(limit), RANKED)
-            .await?;
+        // A street and house typed: the clients at that house, when any
+        // (one narrow range); else every word on its own.
+        let cap = FETCH_CAP.max(limit);
+        let mut found = match query.pair_prefixes() {
+            Some(pairs) => self.clients_matching(&[pairs], cap, RANKED).await?,
+            None => vec![],
+        };
+        if found.is_empty() {
+            found = self
+                .clients_matching(&[query.prefixes()], cap, RANKED)
+                .await?;
+        }
         let mut ranked: Vec<(bool, std::cmp::Reverse<usize>, String, String)> = found
             .iter()
             .map(|c| {
@@ -398,8 +503,16 @@ impl Store {
         if prefixes.is_empty() || limit == 0 {
             return Ok(vec![]);
         }
+        // One word alone: its range's first clients are the candidates, so
+        // no more of it is read than twice the answer (a client may hold two
+        // terms of the range).
+        let cap = if queries.len() == 1 && prefixes.len() == 1 {
+            (2 * limit).min(RANGE_CAP)
+        } else {
+            RANGE_CAP
+        };
         let sql: String = (0..prefixes.len())
-            .map(|i| format!("{};", range_scan(i)))
+            .map(|i| format!("{};", range_scan(i, cap)))
             .collect();
         let mut vars = serde_json::Map::new();
         for (i, p) in prefixes.iter().enumerate() {
@@ -412,8 +525,8 @@ impl Store {
         let mut ranges: HashMap<&String, (Vec<String>, bool)> = HashMap::new();
         for (i, p) in prefixes.iter().enumerate() {
             let mut ids: Vec<String> = r.take(i)?;
-            let complete = ids.len() <= RANGE_CAP;
-            ids.truncate(RANGE_CAP);
+            let complete = ids.len() <= cap;
+            ids.truncate(cap);
             let mut seen = HashSet::new();
             ids.retain(|id| seen.insert(id.clone()));
             ranges.insert(*p, (ids, complete));
@@ -513,10 +626,12 @@ impl Store {
             return Ok(vec![]);
         };
         let mut plans = vec![];
-        for p in query.prefixes() {
+        let mut prefixes = query.pair_prefixes().unwrap_or_default();
+        prefixes.extend(query.prefixes());
+        for p in prefixes {
             let rows = self
                 .many(
-                    &format!("{} EXPLAIN", range_scan(0)),
+                    &format!("{} EXPLAIN", range_scan(0, RANGE_CAP)),
                     json!({ "p0": p, "e0": format!("{p}{RANGE_END}") }),
                     vec![],
                 )
@@ -527,12 +642,13 @@ impl Store {
     }
 
     /// Writes every client's search terms and their `client_terms` keys,
-    /// once (marked by `meta:client_terms`, version 1, rather than by the
-    /// schema version, so that it composes with the other upgrades); a fresh
-    /// database only gets the mark. Also drops `clients_search`, the
-    /// full-text index an unreleased build defined.
+    /// once (marked by `meta:client_terms_2`, the mark of the terms with
+    /// the street and house pairs, rather than by the schema version, so
+    /// that it composes with the other upgrades); a fresh database only gets
+    /// the mark. Also drops `clients_search`, the full-text index an
+    /// unreleased build defined.
     pub(super) async fn fill_client_terms(&self, fresh: bool) -> Result<()> {
-        let done = self.marked("client_terms").await?;
+        let done = self.marked("client_terms_2").await?;
         if !done && !fresh {
             tracing::info!("writing the clients' search terms (once, after an upgrade)");
             self.run(
@@ -543,7 +659,7 @@ impl Store {
             let n = self.write_search_terms().await?;
             tracing::info!("clients with search terms (and their index keys): {n}");
         }
-        self.mark("client_terms").await?;
+        self.mark("client_terms_2").await?;
         Ok(())
     }
 
@@ -681,12 +797,58 @@ mod tests {
                 "ромашка$ елка$",
                 "ромашка$ плюс$",
                 "елка$ плюс$",
-                "мира$ 10"
+                "мира~10$"
             ]
         );
         assert_eq!(
             duplicate_queries(&similar::name_key("Ян"), &[]),
             Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn a_street_and_house_are_one_pair_term_and_one_prefix() {
+        let mut t = BTreeSet::new();
+        let key = similar::address_key("г. Москва, 1-я Тверская-Ямская ул., д. 10к2, кв. 5")
+            .expect("key");
+        pair_terms(&key, &mut t);
+        assert!(t.contains("тверская~10$"), "{t:?}");
+        assert!(t.contains("ямская~10$"), "{t:?}");
+        assert!(t.iter().all(|x| !x.contains("~5")), "not the flat: {t:?}");
+        // No house number, or a number too long for one: no pair.
+        let mut none = BTreeSet::new();
+        for text in ["ул. Ленина", "ул. Ленина, стр. 1234"] {
+            if let Some(key) = similar::address_key(text) {
+                pair_terms(&key, &mut none);
+            }
+        }
+        assert!(none.is_empty(), "{none:?}");
+
+        for typed in ["Ленина 5", "ул. Ленина, д. 5", "ленина д5", "Ленина 5к2"]
+        {
+            let q = Query::parse(typed).expect("query");
+            let pairs = q.pair_prefixes().expect("a pair");
+            assert_eq!(pairs[0], "ленина~5", "{typed}");
+            assert!(
+                !pairs.contains(&"ленина".to_string()) && !pairs.contains(&"5".to_string()),
+                "the pair stands for both words: {typed} {pairs:?}"
+            );
+        }
+        // Whatever else is typed stays a prefix of its own.
+        let q = Query::parse("Иванов Ленина 5").expect("query");
+        assert_eq!(q.pair_prefixes().expect("a pair"), ["ленина~5", "иванов"]);
+        // A number before the words, a phone fragment, a name alone: no pair.
+        for typed in ["5 Ленина", "Ленина 91234", "Иванов Пётр", "8 912 345"]
+        {
+            let q = Query::parse(typed).expect("query");
+            assert_eq!(q.pair_prefixes(), None, "{typed}");
+        }
+        // The prefix finds the term written for the address.
+        let q = Query::parse("Тверская-Ямская 10").expect("query");
+        let pairs = q.pair_prefixes().expect("a pair");
+        assert!(
+            t.iter().any(|x| x.starts_with(&pairs[0])),
+            "{pairs:?} in {t:?}"
         );
     }
 
