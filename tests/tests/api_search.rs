@@ -269,7 +269,7 @@ async fn a_database_from_before_the_index_is_searched_after_the_upgrade() {
     // otherwise): the keys are written, not only changed terms.
     store
         .run(
-            "DELETE client_terms; DELETE meta:client_terms_2;",
+            "DELETE client_terms; DELETE meta:client_terms;",
             json!(null),
         )
         .await

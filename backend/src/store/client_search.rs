@@ -641,32 +641,39 @@ impl Store {
         Ok(plans)
     }
 
-    /// Writes every client's search terms and their `client_terms` keys,
-    /// once (marked by `meta:client_terms_2`, the mark of the terms with
-    /// the street and house pairs, rather than by the schema version, so
-    /// that it composes with the other upgrades); a fresh database only gets
-    /// the mark. Also drops `clients_search`, the full-text index an
-    /// unreleased build defined.
+    /// Writes every client's search terms and their `client_terms` keys
+    /// once, marked by `meta:client_terms` (rather than by the schema
+    /// version, so that it composes with the other upgrades); a fresh
+    /// database only gets the marks. Also drops `clients_search`, the
+    /// full-text index an unreleased build defined. A database with the
+    /// terms from before the street and house pairs (no `meta:client_terms_2`)
+    /// gets its terms rewritten, and the index event adds the new keys only.
     pub(super) async fn fill_client_terms(&self, fresh: bool) -> Result<()> {
-        let done = self.marked("client_terms_2").await?;
-        if !done && !fresh {
+        if !fresh && !self.marked("client_terms").await? {
             tracing::info!("writing the clients' search terms (once, after an upgrade)");
             self.run(
                 "REMOVE INDEX IF EXISTS clients_search ON clients",
                 Value::Null,
             )
             .await?;
-            let n = self.write_search_terms().await?;
+            let n = self.write_search_terms(true).await?;
             tracing::info!("clients with search terms (and their index keys): {n}");
+        } else if !fresh && !self.marked("client_terms_2").await? {
+            tracing::info!("adding the street and house pairs to the clients' search terms (once)");
+            let n = self.write_search_terms(false).await?;
+            tracing::info!("clients with search terms: {n}");
         }
+        self.mark("client_terms").await?;
         self.mark("client_terms_2").await?;
         Ok(())
     }
 
-    /// Writes every client's search terms and their index keys (also where
-    /// the terms were already right), a key range of clients per
-    /// transaction. Returns how many clients were written.
-    pub async fn write_search_terms(&self) -> Result<usize> {
+    /// Writes every client's search terms, a key range of clients per
+    /// transaction; the index event writes the keys of the terms that
+    /// changed, and `all_keys` also writes every term's key (where the terms
+    /// were right but the keys missing). Returns how many clients were
+    /// written.
+    pub async fn write_search_terms(&self, all_keys: bool) -> Result<usize> {
         let mut written = 0;
         for range in super::stats::key_ranges("clients") {
             let rows = self
@@ -688,21 +695,24 @@ impl Store {
                 continue;
             }
             written += terms.len();
-            self.retrying(|| async {
-                self.run(
-                    "BEGIN TRANSACTION;
-                     FOR $r IN $rows {
-                         UPDATE type::record('clients', $r.id) SET search = $r.search RETURN NONE;
-                         FOR $t IN $r.terms {
-                             UPSERT type::record('client_terms', [$t, $r.id]) RETURN NONE;
-                         };
+            let sql = if all_keys {
+                "BEGIN TRANSACTION;
+                 FOR $r IN $rows {
+                     UPDATE type::record('clients', $r.id) SET search = $r.search RETURN NONE;
+                     FOR $t IN $r.terms {
+                         UPSERT type::record('client_terms', [$t, $r.id]) RETURN NONE;
                      };
-                     COMMIT TRANSACTION;",
-                    json!({ "rows": terms }),
-                )
-                .await
-            })
-            .await?;
+                 };
+                 COMMIT TRANSACTION;"
+            } else {
+                "BEGIN TRANSACTION;
+                 FOR $r IN $rows {
+                     UPDATE type::record('clients', $r.id) SET search = $r.search RETURN NONE;
+                 };
+                 COMMIT TRANSACTION;"
+            };
+            self.retrying(|| async { self.run(sql, json!({ "rows": terms })).await })
+                .await?;
         }
         Ok(written)
     }
