@@ -288,24 +288,21 @@ async fn a_database_from_before_the_index_is_searched_after_the_upgrade() {
         )
         .await
         .expect("terms without pairs");
-    let pairs: Vec<Value> = store
-        .many(
-            "SELECT VALUE id FROM client_terms:['мира~10$']..['мира~10$~']",
-            json!(null),
-            vec![],
-        )
-        .await
-        .expect("the pair's keys");
+    // The clients holding the pair term of "проспект Мира, д. 10к2".
+    let pair_keys = || async move {
+        store
+            .many(
+                "SELECT VALUE record::id(id)[1] FROM client_terms:['мира~10$']..['мира~10$~']",
+                json!(null),
+                vec![],
+            )
+            .await
+            .expect("the pair's keys")
+    };
+    let pairs: Vec<Value> = pair_keys().await;
     assert!(pairs.is_empty(), "{pairs:?}");
     store.migrate().await.expect("the upgrade");
-    let pairs: Vec<Value> = store
-        .many(
-            "SELECT VALUE record::id(id)[1] FROM client_terms:['мира~10$']..['мира~10$~']",
-            json!(null),
-            vec![],
-        )
-        .await
-        .expect("the pair's keys");
+    let pairs: Vec<Value> = pair_keys().await;
     assert_eq!(pairs, vec![json!(t.romashka)]);
 }
 
