@@ -197,12 +197,16 @@ pub fn remember_loaded_path() {
 /// courier build: said so rather than loading the same page again and again.
 #[function_component]
 fn CourierHandoff() -> Html {
-    let lang = use_app().lang;
+    let app = use_app();
+    let lang = app.lang;
     let location = web_sys::window().map(|w| w.location());
     let here = LOADED_AT
         .get()
         .is_some_and(|p| p == COURIER_URL || p.starts_with("/courier/"));
+    // The session is stored before the page goes: this effect runs before
+    // the app's own, which keeps it.
     use_effect_with(here, move |here| {
+        app.persist();
         if let (false, Some(l)) = (*here, location) {
             let _ = l.replace(COURIER_URL);
         }

@@ -43,10 +43,14 @@ fn Gate() -> Html {
 }
 
 /// Someone else's session: the console is theirs (a page load of `/`).
+/// The session is stored first: this effect runs before the app's own,
+/// which keeps it, and the page may be gone before that one runs.
 #[function_component]
 fn ConsoleHandoff() -> Html {
-    let t = use_app().lang.t();
-    use_effect_with((), |_| {
+    let app = use_app();
+    let t = app.lang.t();
+    use_effect_with((), move |_| {
+        app.persist();
         if let Some(w) = web_sys::window() {
             let _ = w.location().replace("/");
         }

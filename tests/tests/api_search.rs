@@ -254,7 +254,7 @@ async fn a_database_from_before_the_index_is_searched_after_the_upgrade() {
             "UPDATE clients SET search = string::lowercase(name);
              DELETE client_terms;
              DELETE meta:client_terms;
-             DELETE meta:client_terms_2;
+             DELETE meta:client_terms_3;
              UPSERT meta:schema SET version = 8;",
             json!(null),
         )
@@ -262,7 +262,7 @@ async fn a_database_from_before_the_index_is_searched_after_the_upgrade() {
         .expect("set back to schema 8");
     store.migrate().await.expect("the upgrade");
     assert_eq!(search(&app, "ленина 5 иванов").await, vec![t.fedor.clone()]);
-    assert_eq!(search(&app, "8 912 345").await, vec![t.fedor]);
+    assert_eq!(search(&app, "8 912 345").await, vec![t.fedor.clone()]);
     store.migrate().await.expect("again");
     assert_eq!(search(&app, "ромаш мира").await, vec![t.romashka.clone()]);
     // Terms already right but no index keys (a build that indexed them
@@ -277,33 +277,39 @@ async fn a_database_from_before_the_index_is_searched_after_the_upgrade() {
     assert!(search(&app, "ромаш мира").await.is_empty());
     store.migrate().await.expect("the upgrade");
     assert_eq!(search(&app, "ромаш мира").await, vec![t.romashka.clone()]);
-    // Terms from before the street and house pairs (version 1): written
-    // again with them.
+    // Terms from before the street and house and the name pairs (version
+    // 1): written again with them.
     store
         .run(
             "UPDATE clients SET search = array::join(array::filter(
-                 string::split(search, ' '), |$t| !string::contains($t, '~')), ' ');
-             DELETE meta:client_terms_2;",
+                 string::split(search, ' '),
+                 |$t| !string::contains($t, '~') AND !string::starts_with($t, '+')), ' ');
+             DELETE meta:client_terms_3;",
             json!(null),
         )
         .await
         .expect("terms without pairs");
-    // The clients holding the pair term of "проспект Мира, д. 10к2".
-    let pair_keys = || async move {
+    // The clients holding a pair term: the street and whole house of
+    // "проспект Мира, д. 10к2", a name's two words.
+    let pair_keys = |term: &'static str| async move {
         store
             .many(
-                "SELECT VALUE record::id(id)[1] FROM client_terms:['мира~10$']..['мира~10$~']",
-                json!(null),
+                "SELECT VALUE record::id(id)[1] FROM client_terms:[$t]..[$e]",
+                json!({ "t": term, "e": format!("{term}~") }),
                 vec![],
             )
             .await
             .expect("the pair's keys")
     };
-    let pairs: Vec<Value> = pair_keys().await;
-    assert!(pairs.is_empty(), "{pairs:?}");
+    for term in ["мира~10$", "мира~10к2$", "+иванов+федор$"] {
+        let pairs: Vec<Value> = pair_keys(term).await;
+        assert!(pairs.is_empty(), "{term}: {pairs:?}");
+    }
     store.migrate().await.expect("the upgrade");
-    let pairs: Vec<Value> = pair_keys().await;
-    assert_eq!(pairs, vec![json!(t.romashka)]);
+    assert_eq!(pair_keys("мира~10$").await, vec![json!(t.romashka)]);
+    assert_eq!(pair_keys("мира~10к2$").await, vec![json!(t.romashka)]);
+    assert_eq!(pair_keys("+иванов+федор$").await, vec![json!(t.fedor)]);
+    assert_eq!(search(&app, "Иванов Фёд").await, vec![t.fedor.clone()]);
 }
 
 /// More clients share a word than one key range is read for (2,000): the
@@ -359,6 +365,28 @@ async fn a_word_shared_by_thousands_is_checked_on_the_candidates() {
     assert_eq!(found.len(), 50, "54 live at Садовая 7");
     for c in found {
         assert_eq!(c["addresses"][0]["text"], "Садовая 7", "{c}");
+    }
+    // A building typed, glued or not: the client in that building alone.
+    let building = client(
+        &app,
+        "Особая Ирина",
+        &["+79161234569"],
+        &["ул. Садовая, д. 7, корп. 1"],
+        None,
+    )
+    .await;
+    for typed in ["Садовая 7к1", "садовая 7 к1", "Садовая д 7 корп 1"] {
+        assert_eq!(search(&app, typed).await, vec![building.clone()], "{typed}");
+    }
+    // Two words of a name, the second cut short: one pair range, either order.
+    for typed in ["Особов Ив", "иван особов", "Особая Ир"] {
+        let found = search(&app, typed).await;
+        let expected = if typed.contains("Ир") {
+            &building
+        } else {
+            &other
+        };
+        assert_eq!(&found, &vec![expected.clone()], "{typed}");
     }
     // Nobody at that house: every word on its own ("Клиент 41", Садовая 2).
     let found = search(&app, "Садовая 41").await;

@@ -18,12 +18,17 @@
 //! - per address, each word of the street with the house number's digits as
 //!   `street~house$` ("ленина~5$" for "ул. Ленина, д. 5к2"): the operator's
 //!   "Ленина 5" is one narrow range, where "ленина" and "5" are each shared
-//!   by thousands of clients.
+//!   by thousands of clients; a house with more than digits also whole
+//!   (`ленина~5к2$`, `ленина~5а$`) for "Ленина 5к2" typed;
+//! - each ordered pair of the name's first words as `+a+b$` (`+иванов+петр$`,
+//!   `+петр+иванов$`): "Иванов Пет" is one narrow range.
 //!
-//! A query is every term at once: each term's key range is read (at most
-//! `RANGE_CAP` keys, all terms in one round trip), the complete ranges are
-//! intersected, and the candidates are checked against the terms whose range
-//! was cut; the answers are ranked here.
+//! A query is read in turn with its pairs (the narrowest ranges) and word by
+//! word, until one finds anyone. Each reading is every term at once: each
+//! term's key range is read (at most `RANGE_CAP` keys, all terms in one
+//! round trip), the complete ranges are intersected, and the candidates'
+//! terms are checked here against the terms whose range was cut; the answers
+//! are ranked here.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -54,6 +59,11 @@ const FETCH_CAP: usize = 120;
 const PAIR: char = '~';
 /// A pair term is written for at most this many words of a street.
 const PAIR_WORDS: usize = 4;
+/// Before and between the two words of a name's pair term (`+иванов+петр$`);
+/// first, so that no word's range holds them.
+const NAME_PAIR: char = '+';
+/// Name pairs are written for this many first words of a name.
+const NAME_WORDS: usize = 4;
 /// Above every character of a term: the end of a prefix's key range.
 const RANGE_END: char = '\u{10FFFF}';
 
@@ -66,6 +76,7 @@ pub(super) fn index_text(c: &ClientSummary) -> String {
         }
     };
     text(&c.name, &mut terms);
+    name_pair_terms(&c.name, &mut terms);
     for a in &c.addresses {
         text(&a.text, &mut terms);
         if let Some(key) = similar::address_key(&a.text) {
@@ -163,9 +174,54 @@ fn pair_terms(key: &similar::AddressKey, terms: &mut BTreeSet<String>) {
         .collect();
     street.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
     street.truncate(PAIR_WORDS);
+    // "10к2", "5а": the whole house too, as typed ("Ленина 10к2").
+    let whole_house = (key.house != house && key.house.chars().all(char::is_alphanumeric))
+        .then_some(key.house.as_str());
     for w in street {
         terms.insert(pair(w, house) + "$");
+        if let Some(h) = whole_house {
+            terms.insert(pair(w, h) + "$");
+        }
     }
+}
+
+/// The words of a name a pair is written for: the first `NAME_WORDS`
+/// distinct ones of two letters or more, legal forms left out.
+fn name_pair_words(name: &str) -> Vec<String> {
+    let mut out: Vec<String> = vec![];
+    for w in words(name) {
+        if w.chars().count() >= 2 && !similar::is_filler(&w) && !out.contains(&w) {
+            out.push(w);
+        }
+        if out.len() == NAME_WORDS {
+            break;
+        }
+    }
+    out
+}
+
+/// `+a+b$` for each ordered pair of the name's first words: "Иванов Пет"
+/// typed is one narrow range (`+иванов+пет`), where "иванов" and "пет" are
+/// each shared by thousands of clients.
+fn name_pair_terms(name: &str, terms: &mut BTreeSet<String>) {
+    let list = name_pair_words(name);
+    for a in &list {
+        for b in &list {
+            if a != b {
+                terms.insert(name_pair(a, b) + "$");
+            }
+        }
+    }
+}
+
+/// A name's whole word and (the start of) another as a name pair term.
+fn name_pair(a: &str, b: &str) -> String {
+    format!("{NAME_PAIR}{}{NAME_PAIR}{}", cut(a).0, cut(b).0)
+}
+
+/// Whether a word is digits only.
+fn is_digits(w: &str) -> bool {
+    !w.is_empty() && w.chars().all(|c| c.is_ascii_digit())
 }
 
 /// A street's word and a house's digits as (the start of) a pair term.
@@ -194,13 +250,29 @@ enum Term {
     Number(String),
 }
 
+/// Which words a pair term of a query stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PairKind {
+    /// A street's word and a house number ("Ленина 5", "Ленина 10к2").
+    Street,
+    /// Two words of a name ("Иванов Пет").
+    Name,
+}
+
+/// The start of a pair term typed, and the words it stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Pair {
+    prefix: String,
+    of: Vec<Term>,
+    kind: PairKind,
+}
+
 /// A query: the words and numbers typed, each the start of a term.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Query {
     terms: Vec<Term>,
-    /// A street's word followed by a house number ("Ленина 5", "ленина д5"),
-    /// as the start of pair terms, and the two words it stands for.
-    pairs: Vec<(String, [Term; 2])>,
+    /// Street-and-house and name pairs typed, as the start of pair terms.
+    pairs: Vec<Pair>,
 }
 
 impl Query {
@@ -220,34 +292,116 @@ impl Query {
             });
         }
         let mut terms: Vec<Term> = vec![];
-        let mut pairs = vec![];
+        let mut pairs: Vec<Pair> = vec![];
         // The last word of letters (a street's, maybe), until a number ends it.
         let mut street: Option<String> = None;
-        for w in words(text) {
+        // The word of letters just before (a name's first word, maybe).
+        let mut previous: Option<String> = None;
+        // The street pair just made from a house's digits alone, which a
+        // building after them ("10 к2", "10 корп 2") completes.
+        let mut open_house: Option<usize> = None;
+        let all: Vec<String> = words(text).collect();
+        let mut i = 0;
+        while i < all.len() {
+            let w = &all[i];
+            i += 1;
             if w.len() >= NUMBER_DIGITS && w.chars().all(|c| c.is_ascii_digit()) {
-                terms.push(Term::Number(w));
+                terms.push(Term::Number(w.clone()));
                 street = None;
+                previous = None;
+                open_house = None;
                 continue;
             }
-            let parts = runs(&w);
+            let parts = runs(w);
             terms.extend(parts.iter().map(|r| Term::Word(r.to_string())));
+            if let Some(at) = open_house.take() {
+                // "к2" glued, or "к" / "корп" and then "2".
+                let building = match parts.as_slice() {
+                    [m, n] if similar::is_building(m) && is_digits(n) => Some((
+                        format!("к{n}"),
+                        vec![Term::Word(m.to_string())],
+                        n.to_string(),
+                    )),
+                    [m] if similar::is_building(m) => match all.get(i) {
+                        Some(n) if is_digits(n) && n.len() < NUMBER_DIGITS => {
+                            terms.push(Term::Word(n.clone()));
+                            i += 1;
+                            Some((format!("к{n}"), vec![Term::Word(m.to_string())], n.clone()))
+                        }
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                if let Some((suffix, marker, n)) = building {
+                    let p = &mut pairs[at];
+                    p.prefix.push_str(&suffix);
+                    p.of.extend(marker);
+                    p.of.push(Term::Word(n));
+                    street = None;
+                    previous = None;
+                    continue;
+                }
+            }
             if w.chars().all(char::is_alphabetic) {
-                if !similar::is_filler(&w) && w.chars().count() >= 2 {
-                    street = Some(w);
+                if similar::is_filler(w) {
+                    continue;
+                }
+                if let Some(a) = previous.take().filter(|a| a != w) {
+                    pairs.push(Pair {
+                        prefix: name_pair(&a, w),
+                        of: vec![Term::Word(a), Term::Word(w.clone())],
+                        kind: PairKind::Name,
+                    });
+                } else if w.chars().count() >= 2 {
+                    previous = Some(w.clone());
+                }
+                if w.chars().count() >= 2 {
+                    street = Some(w.clone());
                 }
                 continue;
             }
+            previous = None;
             // "5", "5а", "10к2"; "д5" (the marker glued on).
-            let number = match parts.as_slice() {
-                [m, n, ..] if similar::is_filler(m) => n,
-                [n, ..] => n,
-                [] => "",
+            let house_parts: &[&str] = match parts.as_slice() {
+                [m, rest @ ..] if similar::is_filler(m) && !rest.is_empty() => rest,
+                all => all,
             };
+            let number = house_parts.first().copied().unwrap_or_default();
             if let (Some(s), Some(house)) = (street.take(), house_digits(number)) {
-                let stands_for = [Term::Word(s.clone()), Term::Word(house.to_string())];
-                pairs.push((pair(&s, house), stands_for));
+                let mut of = vec![Term::Word(s.clone()), Term::Word(house.to_string())];
+                // The whole house when it is more than digits, the building
+                // written as the address key writes it ("10к2", "5а").
+                let whole = match house_parts {
+                    [_, m, n] if similar::is_building(m) && is_digits(n) => {
+                        of.extend([Term::Word(m.to_string()), Term::Word(n.to_string())]);
+                        Some(format!("{house}к{n}"))
+                    }
+                    [_, m] if similar::is_building(m) => {
+                        of.push(Term::Word(m.to_string()));
+                        Some(format!("{house}к"))
+                    }
+                    [_, l] if l.chars().all(char::is_alphabetic) => {
+                        of.push(Term::Word(l.to_string()));
+                        Some(format!("{house}{l}"))
+                    }
+                    _ => None,
+                };
+                open_house = (house_parts.len() == 1).then_some(pairs.len());
+                pairs.push(Pair {
+                    prefix: pair(&s, whole.as_deref().unwrap_or(house)),
+                    of,
+                    kind: PairKind::Street,
+                });
             }
         }
+        // A name pair sharing a word with a street pair ("Иванов Ленина 5")
+        // was not one.
+        let streets: Vec<Term> = pairs
+            .iter()
+            .filter(|p| p.kind == PairKind::Street)
+            .flat_map(|p| p.of.clone())
+            .collect();
+        pairs.retain(|p| p.kind == PairKind::Street || p.of.iter().all(|t| !streets.contains(t)));
         // "ул", "д", "кв", "ооо" say nothing about which client it is (and the
         // client may be written without them), unless nothing else is typed.
         let telling: Vec<Term> = terms
@@ -261,29 +415,55 @@ impl Query {
         let mut seen = BTreeSet::new();
         terms.retain(|t| seen.insert(t.clone()));
         terms.truncate(MAX_TERMS);
-        pairs.retain(|(_, of)| of.iter().all(|t| terms.contains(t)));
+        pairs.retain(|p| {
+            p.of.iter()
+                .all(|t| terms.contains(t) || matches!(t, Term::Word(w) if similar::is_filler(w)))
+        });
         (!terms.is_empty()).then_some(Query { terms, pairs })
     }
 
-    /// The prefixes with each street and house typed read as one pair term;
-    /// `None` when no pair was typed.
-    fn pair_prefixes(&self) -> Option<Vec<String>> {
-        if self.pairs.is_empty() {
-            return None;
-        }
-        let paired: Vec<&Term> = self.pairs.iter().flat_map(|(_, of)| of).collect();
-        let rest = Query {
-            terms: self
-                .terms
+    /// The ways to read the query, narrowest first, each a list of prefixes
+    /// that a client's terms must all start: with every pair typed, with the
+    /// street pairs only, with the name pairs only, and word by word. A
+    /// search takes the first that finds anyone.
+    fn attempts(&self) -> Vec<Vec<String>> {
+        let mut out = vec![];
+        let with = |kinds: &[PairKind]| -> Option<Vec<String>> {
+            let chosen: Vec<&Pair> = self
+                .pairs
                 .iter()
-                .filter(|t| !paired.contains(t))
-                .cloned()
-                .collect(),
-            pairs: vec![],
+                .filter(|p| kinds.contains(&p.kind))
+                .collect();
+            if chosen.is_empty() {
+                return None;
+            }
+            let paired: Vec<&Term> = chosen.iter().flat_map(|p| &p.of).collect();
+            let rest = Query {
+                terms: self
+                    .terms
+                    .iter()
+                    .filter(|t| !paired.contains(t))
+                    .cloned()
+                    .collect(),
+                pairs: vec![],
+            };
+            let mut list: Vec<String> = chosen.iter().map(|p| p.prefix.clone()).collect();
+            list.extend(rest.prefixes());
+            Some(list)
         };
-        let mut out: Vec<String> = self.pairs.iter().map(|(p, _)| p.clone()).collect();
-        out.extend(rest.prefixes());
-        Some(out)
+        let both = [PairKind::Street, PairKind::Name];
+        for kinds in [&both[..], &both[..1], &both[1..]] {
+            if let Some(list) = with(kinds) {
+                if !out.contains(&list) {
+                    out.push(list);
+                }
+            }
+        }
+        let plain = self.prefixes();
+        if !out.contains(&plain) {
+            out.push(plain);
+        }
+        out
     }
 
     /// Each term's key-range prefix: a word as the start of one, a number's
@@ -336,7 +516,17 @@ pub(super) fn duplicate_queries(name: &[String], addresses: &[similar::AddressKe
         many => {
             for (i, a) in many.iter().enumerate() {
                 for b in &many[i + 1..] {
-                    queries.push(format!("{} {}", whole_words(a), whole_words(b)));
+                    // Two words of a name: one name pair term.
+                    let paired = [a, b].iter().all(|w| {
+                        w.chars().count() >= 2
+                            && w.chars().all(char::is_alphanumeric)
+                            && !similar::is_filler(w)
+                    });
+                    queries.push(if paired {
+                        name_pair(a, b) + "$"
+                    } else {
+                        format!("{} {}", whole_words(a), whole_words(b))
+                    });
                 }
             }
         }
@@ -417,17 +607,15 @@ impl Store {
         let Some(query) = Query::parse(q) else {
             return Ok(vec![]);
         };
-        // A street and house typed: the clients at that house, when any
-        // (one narrow range); else every word on its own.
+        // A street and house or two words of a name typed: the clients with
+        // those pairs, when any (narrow ranges); else every word on its own.
         let cap = FETCH_CAP.max(limit);
-        let mut found = match query.pair_prefixes() {
-            Some(pairs) => self.clients_matching(&[pairs], cap, RANKED).await?,
-            None => vec![],
-        };
-        if found.is_empty() {
-            found = self
-                .clients_matching(&[query.prefixes()], cap, RANKED)
-                .await?;
+        let mut found = vec![];
+        for prefixes in query.attempts() {
+            found = self.clients_matching(&[prefixes], cap, RANKED).await?;
+            if !found.is_empty() {
+                break;
+            }
         }
         let mut ranked: Vec<(bool, std::cmp::Reverse<usize>, String, String)> = found
             .iter()
@@ -532,9 +720,7 @@ impl Store {
             ranges.insert(*p, (ids, complete));
         }
         // Per query: the candidates and the prefixes to check them on.
-        let mut sql = String::new();
-        let mut vars = serde_json::Map::new();
-        let mut statements = 0;
+        let mut picked: Vec<(Vec<String>, Vec<String>)> = vec![];
         for q in queries {
             let mut parts: Vec<(&String, &(Vec<String>, bool))> = q
                 .iter()
@@ -575,23 +761,55 @@ impl Store {
             if ids.is_empty() {
                 continue;
             }
+            picked.push((
+                ids.into_iter().cloned().collect(),
+                checks.into_iter().cloned().collect(),
+            ));
+        }
+        // The candidates' terms, checked here against the cut prefixes (a
+        // closure in the query cost the database ~2 ms a candidate).
+        let checked: Vec<usize> = (0..picked.len())
+            .filter(|i| !picked[*i].1.is_empty())
+            .collect();
+        if !checked.is_empty() {
+            let mut sql = String::new();
+            let mut vars = serde_json::Map::new();
+            for (n, i) in checked.iter().enumerate() {
+                vars.insert(format!("c{n}"), json!(picked[*i].0));
+                sql.push_str(&format!(
+                    "SELECT VALUE [record::id(id), search] FROM $c{n}.map(|$x| type::record('clients', $x));"
+                ));
+            }
+            let mut r = self.run(&sql, Value::Object(vars)).await?;
+            for (n, i) in checked.iter().enumerate() {
+                let rows: Vec<Value> = r.take(n)?;
+                let checks = &picked[*i].1;
+                picked[*i].0 = rows
+                    .iter()
+                    .filter(|row| {
+                        let search = row[1].as_str().unwrap_or_default();
+                        checks
+                            .iter()
+                            .all(|p| search.split(' ').any(|t| t.starts_with(p.as_str())))
+                    })
+                    .filter_map(|row| row[0].as_str().map(String::from))
+                    .take(limit)
+                    .collect();
+            }
+        }
+        let mut sql = String::new();
+        let mut vars = serde_json::Map::new();
+        let mut statements = 0;
+        for (ids, _) in &picked {
+            if ids.is_empty() {
+                continue;
+            }
             let i = statements;
             statements += 1;
-            let check = if checks.is_empty() {
-                String::new()
-            } else {
-                vars.insert(format!("k{i}"), json!(checks));
-                format!(" WHERE array::all($k{i}, |$p| string::contains(' ' + search, ' ' + $p))")
-            };
-            // Without checks, the first `limit` are the answer.
-            let ids: Vec<&String> = if checks.is_empty() {
-                ids.into_iter().take(limit).collect()
-            } else {
-                ids
-            };
+            let ids: Vec<&String> = ids.iter().take(limit).collect();
             vars.insert(format!("c{i}"), json!(ids));
             sql.push_str(&format!(
-                "{fields} $c{i}.map(|$x| type::record('clients', $x)){check} LIMIT {limit};"
+                "{fields} $c{i}.map(|$x| type::record('clients', $x)) LIMIT {limit};"
             ));
         }
         if statements == 0 {
@@ -626,8 +844,9 @@ impl Store {
             return Ok(vec![]);
         };
         let mut plans = vec![];
-        let mut prefixes = query.pair_prefixes().unwrap_or_default();
-        prefixes.extend(query.prefixes());
+        let mut prefixes: Vec<String> = query.attempts().into_iter().flatten().collect();
+        prefixes.sort();
+        prefixes.dedup();
         for p in prefixes {
             let rows = self
                 .many(
@@ -646,8 +865,9 @@ impl Store {
     /// version, so that it composes with the other upgrades); a fresh
     /// database only gets the marks. Also drops `clients_search`, the
     /// full-text index an unreleased build defined. A database with the
-    /// terms from before the street and house pairs (no `meta:client_terms_2`)
-    /// gets its terms rewritten, and the index event adds the new keys only.
+    /// terms from before the whole-house and the name pairs (no
+    /// `meta:client_terms_3`) gets its terms rewritten, and the index event
+    /// adds the new keys only.
     pub(super) async fn fill_client_terms(&self, fresh: bool) -> Result<()> {
         if !fresh && !self.marked("client_terms").await? {
             tracing::info!("writing the clients' search terms (once, after an upgrade)");
@@ -658,13 +878,15 @@ impl Store {
             .await?;
             let n = self.write_search_terms(true).await?;
             tracing::info!("clients with search terms (and their index keys): {n}");
-        } else if !fresh && !self.marked("client_terms_2").await? {
-            tracing::info!("adding the street and house pairs to the clients' search terms (once)");
+        } else if !fresh && !self.marked("client_terms_3").await? {
+            tracing::info!(
+                "adding the street and house and the name pairs to the clients' search terms (once)"
+            );
             let n = self.write_search_terms(false).await?;
             tracing::info!("clients with search terms: {n}");
         }
         self.mark("client_terms").await?;
-        self.mark("client_terms_2").await?;
+        self.mark("client_terms_3").await?;
         Ok(())
     }
 
@@ -804,12 +1026,18 @@ mod tests {
         assert_eq!(
             duplicate_queries(&name, &[address]),
             [
-                "ромашка$ елка$",
-                "ромашка$ плюс$",
-                "елка$ плюс$",
+                "+ромашка+елка$",
+                "+ромашка+плюс$",
+                "+елка+плюс$",
                 "мира~10$"
             ]
         );
+        // The pair terms are written for the client's name in any order.
+        let mut t = BTreeSet::new();
+        name_pair_terms("ООО «Ёлка Плюс Ромашка»", &mut t);
+        for q in duplicate_queries(&name, &[]) {
+            assert!(t.contains(&q), "{q} in {t:?}");
+        }
         assert_eq!(
             duplicate_queries(&similar::name_key("Ян"), &[]),
             Vec::<String>::new()
@@ -834,32 +1062,94 @@ mod tests {
         }
         assert!(none.is_empty(), "{none:?}");
 
-        for typed in ["Ленина 5", "ул. Ленина, д. 5", "ленина д5", "Ленина 5к2"]
-        {
+        let street_pair = |typed: &str| -> Vec<String> {
             let q = Query::parse(typed).expect("query");
-            let pairs = q.pair_prefixes().expect("a pair");
-            assert_eq!(pairs[0], "ленина~5", "{typed}");
-            assert!(
-                !pairs.contains(&"ленина".to_string()) && !pairs.contains(&"5".to_string()),
-                "the pair stands for both words: {typed} {pairs:?}"
-            );
+            q.attempts().into_iter().next().expect("an attempt")
+        };
+        for typed in ["Ленина 5", "ул. Ленина, д. 5", "ленина д5", "Ленина д. 5"]
+        {
+            assert_eq!(street_pair(typed), ["ленина~5"], "{typed}");
         }
-        // Whatever else is typed stays a prefix of its own.
+        // A building or a letter: the whole house, as the address key has it.
+        for typed in [
+            "Ленина 5к2",
+            "ленина 5 к2",
+            "Ленина д. 5 корп. 2",
+            "ленина 5 стр 2",
+        ] {
+            assert_eq!(street_pair(typed), ["ленина~5к2"], "{typed}");
+        }
+        assert_eq!(street_pair("Ленина 5а"), ["ленина~5а"]);
+        assert_eq!(street_pair("Ленина 5к"), ["ленина~5к"]);
+        let key = similar::address_key("ул. Ленина, д. 5, корп. 2").expect("key");
+        let mut written = BTreeSet::new();
+        pair_terms(&key, &mut written);
+        assert!(
+            written.contains("ленина~5к2$") && written.contains("ленина~5$"),
+            "{written:?}"
+        );
+        let key = similar::address_key("ул. Ленина, 5А").expect("key");
+        pair_terms(&key, &mut written);
+        assert!(written.contains("ленина~5а$"), "{written:?}");
+        // Whatever else is typed stays a prefix of its own; the pair is
+        // tried first, word by word after.
         let q = Query::parse("Иванов Ленина 5").expect("query");
-        assert_eq!(q.pair_prefixes().expect("a pair"), ["ленина~5", "иванов"]);
-        // A number before the words, a phone fragment, a name alone: no pair.
-        for typed in ["5 Ленина", "Ленина 91234", "Иванов Пётр", "8 912 345"]
-        {
+        assert_eq!(
+            q.attempts(),
+            [vec!["ленина~5", "иванов"], vec!["иванов", "ленина", "5"]]
+        );
+        // A number before the words, a phone fragment: no pair.
+        for typed in ["5 Ленина", "Ленина 91234", "8 912 345"] {
             let q = Query::parse(typed).expect("query");
-            assert_eq!(q.pair_prefixes(), None, "{typed}");
+            assert_eq!(q.attempts(), [q.prefixes()], "{typed}");
         }
         // The prefix finds the term written for the address.
         let q = Query::parse("Тверская-Ямская 10").expect("query");
-        let pairs = q.pair_prefixes().expect("a pair");
+        let pairs = &q.attempts()[0];
         assert!(
             t.iter().any(|x| x.starts_with(&pairs[0])),
             "{pairs:?} in {t:?}"
         );
+    }
+
+    #[test]
+    fn two_words_of_a_name_are_one_pair_term_in_either_order() {
+        let mut t = BTreeSet::new();
+        name_pair_terms("Иванов Пётр Сергеевич", &mut t);
+        assert_eq!(t.len(), 6, "{t:?}");
+        for typed in ["Иванов Пет", "Петр Иванов", "Сергеевич Иванов", "иванов п"]
+        {
+            let q = Query::parse(typed).expect("query");
+            let first = &q.attempts()[0];
+            assert_eq!(first.len(), 1, "{typed}: {first:?}");
+            assert!(
+                t.iter().any(|x| x.starts_with(&first[0])),
+                "{typed}: {first:?} in {t:?}"
+            );
+        }
+        // The third word stays a prefix of its own; then word by word.
+        let q = Query::parse("Иванов Петр Серг").expect("query");
+        assert_eq!(
+            q.attempts(),
+            [vec!["+иванов+петр", "серг"], vec!["иванов", "петр", "серг"]]
+        );
+        // Street and name pairs together are tried, then each alone.
+        let q = Query::parse("Иванов Петр Ленина 5").expect("query");
+        assert_eq!(
+            q.attempts(),
+            [
+                vec!["+иванов+петр", "ленина~5"],
+                vec!["ленина~5", "иванов", "петр"],
+                vec!["+иванов+петр", "ленина", "5"],
+                vec!["иванов", "петр", "ленина", "5"]
+            ]
+        );
+        // Legal forms are no part of a pair.
+        let mut t = BTreeSet::new();
+        name_pair_terms("ООО Ромашка", &mut t);
+        assert!(t.is_empty(), "{t:?}");
+        let q = Query::parse("ООО Ромашка").expect("query");
+        assert_eq!(q.attempts(), [vec!["ромашка"]]);
     }
 
     #[test]

@@ -624,6 +624,11 @@ pub mod similar {
         s.to_lowercase().replace('ё', "е")
     }
 
+    /// "к", "корп", "стр": a word that says a building number follows.
+    pub fn is_building(word: &str) -> bool {
+        BUILDING_WORDS.contains(&word)
+    }
+
     /// A legal form, a street type or a house, building or flat marker: a
     /// word that does not tell clients apart.
     pub fn is_filler(word: &str) -> bool {

@@ -103,7 +103,21 @@ struct Args {
     out: Option<PathBuf>,
     sockets: usize,
     seconds: f64,
+    /// `--only`: the steps run (all when empty).
+    only: Vec<String>,
     command_line: String,
+}
+
+/// The steps `--only` names.
+const STEPS: &[&str] = &[
+    "lookups", "pop", "route", "search", "writes", "fanout", "reports",
+];
+
+impl Args {
+    /// Whether this step runs.
+    fn runs(&self, step: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|s| s == step)
+    }
 }
 
 fn parse<T: std::str::FromStr>(name: &str, v: &str) -> Result<T, String>
@@ -127,6 +141,7 @@ fn args() -> Result<Args, String> {
         out: None,
         sockets: 1000,
         seconds: 0.0,
+        only: vec![],
         command_line: std::env::args().collect::<Vec<_>>().join(" "),
     };
     let mut server = None;
@@ -147,8 +162,16 @@ fn args() -> Result<Args, String> {
             "--out" => a.out = Some(PathBuf::from(value()?)),
             "--sockets" => a.sockets = parse("--sockets", &value()?)?,
             "--seconds" => seconds = Some(parse::<f64>("--seconds", &value()?)?),
+            "--only" => {
+                for step in value()?.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                    if !STEPS.contains(&step) {
+                        return Err(format!("--only {step}: the steps are {}", STEPS.join(", ")));
+                    }
+                    a.only.push(step.to_string());
+                }
+            }
             "-h" | "--help" => {
-                return Err("usage: bench_scale --server PATH_TO_rodnik [--data DIR] [--seed N] [--clients N] [--orders N] [--years N] [--quick] [--no-pg] [--cold] [--out FILE.md] [--sockets N] [--seconds N]".into())
+                return Err(format!("usage: bench_scale --server PATH_TO_rodnik [--data DIR] [--seed N] [--clients N] [--orders N] [--years N] [--quick] [--no-pg] [--cold] [--out FILE.md] [--sockets N] [--seconds N] [--only STEP,...] (steps: {})", STEPS.join(", ")))
             }
             other => return Err(format!("unknown argument {other}")),
         }
@@ -1690,7 +1713,6 @@ async fn bench(a: Args) -> Result<(), String> {
         ctx.operators.len()
     );
 
-    let t = Instant::now();
     // On an abort, what was measured so far is still printed.
     macro_rules! partial {
         ($e:expr) => {
@@ -1706,117 +1728,138 @@ async fn bench(a: Args) -> Result<(), String> {
             }
         };
     }
-    let (known, unknown) = partial!(lookups(&ctx, &counts).await);
-    let p99_5 = || vec![Check::P99(Duration::from_millis(5))];
-    rows.push(Row::new("lookup, known number", &known, None, p99_5()));
-    rows.push(Row::new("lookup, unknown number", &unknown, None, p99_5()));
-    phase("phone lookups", t);
-    peaks.take("phone lookups");
-
-    let t = Instant::now();
-    let pop = partial!(screen_pop(&ctx, &counts).await);
-    rows.push(Row::new(
-        "screen pop (ringing → call.ringing)",
-        &pop,
-        None,
-        vec![Check::P99(Duration::from_millis(15))],
-    ));
-    phase("screen pop", t);
-    peaks.take("screen pop");
-
-    let t = Instant::now();
-    let (route, stops, day) = partial!(routes(&ctx, &counts).await);
-    let which = if day == ctx.today {
-        String::new()
-    } else {
-        format!(", {day}")
-    };
-    rows.push(Row::new(
-        format!("route of the day ({stops:.0} stops on average{which})"),
-        &route,
-        None,
-        vec![Check::P99(Duration::from_millis(10))],
-    ));
-    phase("route of the day", t);
-    peaks.take("route of the day");
-    rows.extend(partial!(scale_search::rows(&ctx, &counts).await));
-    peaks.take("client search");
-
-    let t = Instant::now();
-    // Warm-up of the write path, not measured.
-    {
-        let mut rng = Rng(5);
-        for i in 0..counts.write_warm {
-            partial!(write_once(&ctx, &ctx.operators[0], &mut rng, i % 2 == 1, ctx.own_day).await);
-        }
+    if a.runs("lookups") {
+        let t = Instant::now();
+        let (known, unknown) = partial!(lookups(&ctx, &counts).await);
+        let p99_5 = || vec![Check::P99(Duration::from_millis(5))];
+        rows.push(Row::new("lookup, known number", &known, None, p99_5()));
+        rows.push(Row::new("lookup, unknown number", &unknown, None, p99_5()));
+        phase("phone lookups", t);
+        peaks.take("phone lookups");
     }
-    peaks.take("order writes: warm-up");
-    for (dispatch, label) in [(false, "order create"), (true, "create+dispatch")] {
-        for (salt, n) in [1usize, 8, 64].into_iter().enumerate() {
-            let salt = salt as u64 + if dispatch { 10 } else { 0 };
-            let (s, rate) = partial!(writes(&ctx, n, a.seconds, dispatch, salt, ctx.own_day).await);
-            let name = format!("{label}, {n} client{}", if n == 1 { "" } else { "s" });
-            let checks = match (dispatch, n) {
-                (false, 8) => vec![
-                    Check::P99(Duration::from_millis(20)),
-                    Check::PerSecond(300.0),
-                ],
-                (true, 8) => vec![Check::P99(Duration::from_millis(25))],
-                _ => vec![],
-            };
-            match &s.first_error {
-                Some(e) => eprintln!(
-                    "bench: {name}: {rate:.0}/s, {} errors; first: {e}",
-                    s.errors
-                ),
-                None => eprintln!("bench: {name}: {rate:.0}/s, 0 errors"),
+
+    if a.runs("pop") {
+        let t = Instant::now();
+        let pop = partial!(screen_pop(&ctx, &counts).await);
+        rows.push(Row::new(
+            "screen pop (ringing → call.ringing)",
+            &pop,
+            None,
+            vec![Check::P99(Duration::from_millis(15))],
+        ));
+        phase("screen pop", t);
+        peaks.take("screen pop");
+    }
+
+    if a.runs("route") {
+        let t = Instant::now();
+        let (route, stops, day) = partial!(routes(&ctx, &counts).await);
+        let which = if day == ctx.today {
+            String::new()
+        } else {
+            format!(", {day}")
+        };
+        rows.push(Row::new(
+            format!("route of the day ({stops:.0} stops on average{which})"),
+            &route,
+            None,
+            vec![Check::P99(Duration::from_millis(10))],
+        ));
+        phase("route of the day", t);
+        peaks.take("route of the day");
+    }
+    if a.runs("search") {
+        rows.extend(partial!(scale_search::rows(&ctx, &counts).await));
+        peaks.take("client search");
+    }
+
+    if a.runs("writes") {
+        let t = Instant::now();
+        // Warm-up of the write path, not measured.
+        {
+            let mut rng = Rng(5);
+            for i in 0..counts.write_warm {
+                partial!(
+                    write_once(&ctx, &ctx.operators[0], &mut rng, i % 2 == 1, ctx.own_day).await
+                );
             }
-            rows.push(Row::new(name.clone(), &s, Some(rate), checks));
+        }
+        peaks.take("order writes: warm-up");
+        for (dispatch, label) in [(false, "order create"), (true, "create+dispatch")] {
+            for (salt, n) in [1usize, 8, 64].into_iter().enumerate() {
+                let salt = salt as u64 + if dispatch { 10 } else { 0 };
+                let (s, rate) =
+                    partial!(writes(&ctx, n, a.seconds, dispatch, salt, ctx.own_day).await);
+                let name = format!("{label}, {n} client{}", if n == 1 { "" } else { "s" });
+                let checks = match (dispatch, n) {
+                    (false, 8) => vec![
+                        Check::P99(Duration::from_millis(20)),
+                        Check::PerSecond(300.0),
+                    ],
+                    (true, 8) => vec![Check::P99(Duration::from_millis(25))],
+                    _ => vec![],
+                };
+                match &s.first_error {
+                    Some(e) => eprintln!(
+                        "bench: {name}: {rate:.0}/s, {} errors; first: {e}",
+                        s.errors
+                    ),
+                    None => eprintln!("bench: {name}: {rate:.0}/s, 0 errors"),
+                }
+                rows.push(Row::new(name.clone(), &s, Some(rate), checks));
+                peaks.take(format!("order writes: {name}"));
+                partial!(s.guard(&name));
+            }
+        }
+        // The same on the day every earlier run wrote to (and cancelled): create
+        // plus dispatch must not cost more for what else the day holds (issue 22).
+        {
+            let crowd = partial!(orders_on(&ctx, ctx.crowd_day, 20).await);
+            let (s, rate) = partial!(writes(&ctx, 8, a.seconds, true, 30, ctx.crowd_day).await);
+            let name = format!(
+                "create+dispatch, 8 clients, on a crowded day ({}{} orders)",
+                if crowd.1 { "" } else { "≥" },
+                crowd.0
+            );
+            eprintln!("bench: {name}: {rate:.0}/s, {} errors", s.errors);
+            rows.push(Row::new(
+                name.clone(),
+                &s,
+                Some(rate),
+                vec![Check::P99(Duration::from_millis(25))],
+            ));
             peaks.take(format!("order writes: {name}"));
             partial!(s.guard(&name));
         }
+        phase("order writes", t);
     }
-    // The same on the day every earlier run wrote to (and cancelled): create
-    // plus dispatch must not cost more for what else the day holds (issue 22).
-    {
-        let crowd = partial!(orders_on(&ctx, ctx.crowd_day, 20).await);
-        let (s, rate) = partial!(writes(&ctx, 8, a.seconds, true, 30, ctx.crowd_day).await);
-        let name = format!(
-            "create+dispatch, 8 clients, on a crowded day ({}{} orders)",
-            if crowd.1 { "" } else { "≥" },
-            crowd.0
-        );
-        eprintln!("bench: {name}: {rate:.0}/s, {} errors", s.errors);
+
+    let fan = if a.runs("fanout") {
+        let t = Instant::now();
+        let fan = partial!(fanout(&ctx, &counts, a.sockets, server.pid).await);
         rows.push(Row::new(
-            name.clone(),
-            &s,
-            Some(rate),
-            vec![Check::P99(Duration::from_millis(25))],
+            format!("fan-out to {} sockets (last delivery)", a.sockets),
+            &fan.sample,
+            None,
+            vec![Check::P99(Duration::from_millis(100))],
         ));
-        peaks.take(format!("order writes: {name}"));
-        partial!(s.guard(&name));
+        phase("live fan-out", t);
+        peaks.take("live fan-out");
+        Some(fan)
+    } else {
+        None
+    };
+
+    if a.runs("reports") {
+        let t = Instant::now();
+        rows.extend(partial!(reports(&ctx, &counts).await));
+        peaks.take("reports (the four, as before)");
+        rows.extend(partial!(
+            scale_reports::rows(&ctx, &counts, server.pid).await
+        ));
+        peaks.take("reports (grouped, and the full table streamed)");
+        phase("reports", t);
     }
-    phase("order writes", t);
-
-    let t = Instant::now();
-    let fan = partial!(fanout(&ctx, &counts, a.sockets, server.pid).await);
-    rows.push(Row::new(
-        format!("fan-out to {} sockets (last delivery)", a.sockets),
-        &fan.sample,
-        None,
-        vec![Check::P99(Duration::from_millis(100))],
-    ));
-    phase("live fan-out", t);
-    peaks.take("live fan-out");
-
-    let t = Instant::now();
-    rows.extend(partial!(reports(&ctx, &counts).await));
-    peaks.take("reports (the four, as before)");
-    rows.extend(partial!(
-        scale_reports::rows(&ctx, &counts, server.pid).await
-    ));
-    peaks.take("reports (grouped, and the full table streamed)");
-    phase("reports", t);
 
     let t = Instant::now();
     let (cancelled, left) = cancel_created(&ctx).await;
@@ -1855,12 +1898,17 @@ async fn bench(a: Args) -> Result<(), String> {
         ctx.couriers.len(),
         ctx.operators.len()
     ));
-    out.push(format!(
-        "- order writes: {} s per concurrency level; fan-out sockets connected in {:.1} s, {} resync messages",
-        a.seconds,
-        fan.connect_time.as_secs_f64(),
-        fan.resyncs
-    ));
+    if !a.only.is_empty() {
+        out.push(format!("- steps run: {} (`--only`)", a.only.join(", ")));
+    }
+    if let Some(fan) = &fan {
+        out.push(format!(
+            "- order writes: {} s per concurrency level; fan-out sockets connected in {:.1} s, {} resync messages",
+            a.seconds,
+            fan.connect_time.as_secs_f64(),
+            fan.resyncs
+        ));
+    }
     out.push("");
     out.push(ROWS_HEADER);
     for r in &rows {
@@ -1873,14 +1921,16 @@ async fn bench(a: Args) -> Result<(), String> {
     if let Some((r, _)) = rss_idle {
         out.push(format!("| server RSS after start | {} | - | |", kib(r)));
     }
-    if let Some((r, _)) = fan.rss_busy {
+    let fan_rss_busy = fan.as_ref().and_then(|f| f.rss_busy);
+    let fan_rss = fan.as_ref().and_then(|f| f.rss);
+    if let Some((r, _)) = fan_rss_busy {
         out.push(format!(
             "| server RSS with {} sockets, right after the order writes | {} | - | |",
             a.sockets,
             kib(r)
         ));
     }
-    match fan.rss {
+    match fan_rss {
         Some((r, _)) => out.push(format!(
             "| server RSS with {} sockets, idle 6 s | {} | ≤ 300.0 MiB | {} |",
             a.sockets,
@@ -1986,7 +2036,7 @@ async fn bench(a: Args) -> Result<(), String> {
         out.push(format!("| {name} | {:.1} s |", d.as_secs_f64()));
     }
     let missed = rows.iter().filter(|r| r.ok() == Some(false)).count()
-        + usize::from(fan.rss.is_some_and(|(r, _)| r > rss_target))
+        + usize::from(fan_rss.is_some_and(|(r, _)| r > rss_target))
         + usize::from(peak_missed);
     out.push("");
     out.push(if missed == 0 {
