@@ -83,10 +83,11 @@ async fn first_admin(store: &Store, password: Option<String>) -> Result<Option<S
 
 /// The background work of a serving process: heap trimming and the hourly
 /// purge of old Idempotency-Keys and webhook nonces, the fiscal receipts'
-/// worker (`http::serve` starts it).
+/// worker, the standing orders' generator (`http::serve` starts it).
 pub fn start_background(state: &AppState) {
     trim_heap_periodically();
     purge_idempotency_keys(state);
+    crate::http::standing::generate_periodically(state);
     crate::fiscal::worker::start(state.store.clone(), state.cfg.fiscal_tick);
 }
 

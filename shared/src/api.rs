@@ -630,7 +630,7 @@ pub struct Similar {
 
 // ---------- orders ----------
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct LineInput {
     pub product_id: String,
@@ -691,6 +691,9 @@ pub struct Order {
     pub attempts: Vec<Attempt>,
     pub note: Option<String>,
     pub call_id: Option<String>,
+    /// The standing order this order was generated from, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standing_id: Option<String>,
     /// Position on the courier's route of the day (lower goes first).
     pub route_pos: i64,
     /// Kept with its courier when the day is optimised (a dispatcher's
@@ -1004,11 +1007,31 @@ pub enum OtherDayRule {
 }
 
 /// The company's order settings (`GET/PUT /api/settings/orders`).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct OrderSettings {
     #[serde(default)]
     pub other_day: OtherDayRule,
+    /// How many days ahead standing orders are generated: 1 to 60 (7
+    /// when left out). Today and the next `standing_days - 1` days.
+    #[serde(default = "standing_days")]
+    pub standing_days: u32,
+}
+
+/// The most days ahead standing orders may be generated.
+pub const MAX_STANDING_DAYS: u32 = 60;
+
+fn standing_days() -> u32 {
+    7
+}
+
+impl Default for OrderSettings {
+    fn default() -> Self {
+        OrderSettings {
+            other_day: OtherDayRule::default(),
+            standing_days: standing_days(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -1257,6 +1280,7 @@ mod geo;
 mod planning;
 mod reasons;
 mod receipts;
+mod standing;
 mod telephony;
 mod trends;
 pub use account::*;
@@ -1271,6 +1295,7 @@ pub use geo::*;
 pub use planning::*;
 pub use reasons::*;
 pub use receipts::*;
+pub use standing::*;
 pub use telephony::*;
 pub use trends::*;
 

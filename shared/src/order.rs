@@ -289,6 +289,7 @@ impl Order {
             attempts: vec![],
             note: n.note,
             call_id: n.call_id,
+            standing_id: None,
             route_pos: 0,
             pinned: false,
             cash_collected: None,

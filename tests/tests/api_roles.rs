@@ -575,6 +575,40 @@ fn matrix() -> Vec<(Method, &'static str, Option<Value>, [u16; 4])> {
             Some(json!({ "en": "Client absent" })),
             [200, 403, 403, 403],
         ),
+        (M::GET, "/api/standing-orders", None, [200, 200, 200, 403]),
+        (
+            M::POST,
+            "/api/standing-orders",
+            Some(
+                json!({ "client_id": "@CLIENT@", "address_id": "@ADDR@", "lines": [],
+                         "schedule": { "kind": "weekly", "weekdays": [1] }, "starts_on": "2030-01-01" }),
+            ),
+            [422, 422, 422, 403],
+        ),
+        (
+            M::GET,
+            "/api/standing-orders/nope",
+            None,
+            [404, 404, 404, 403],
+        ),
+        (
+            M::PATCH,
+            "/api/standing-orders/nope",
+            Some(json!({ "note": "x" })),
+            [404, 404, 404, 403],
+        ),
+        (
+            M::DELETE,
+            "/api/standing-orders/nope",
+            None,
+            [404, 404, 404, 403],
+        ),
+        (
+            M::POST,
+            "/api/standing-orders/generate",
+            Some(json!({})),
+            [200, 200, 403, 403],
+        ),
         (M::GET, "/api/reports/reasons", None, [200, 200, 403, 403]),
         (
             M::PUT,

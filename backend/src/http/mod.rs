@@ -24,6 +24,7 @@ mod receipts;
 mod rentals;
 mod reports;
 pub mod server;
+pub(crate) mod standing;
 mod telephony;
 mod users;
 mod wallboard;
@@ -84,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .merge(planning::router())
         .merge(reports::router())
         .merge(call_lists::router())
+        .merge(standing::router())
         .merge(wallboard::router())
         .merge(ready::router())
         .route("/live", get(live::upgrade))

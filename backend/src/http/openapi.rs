@@ -5,7 +5,8 @@ use utoipa::OpenApi;
 
 use super::{
     account, backup, bank, call_lists, cash, catalogue, clients, documents, equipment, metrics,
-    orders, pbx, planning, ready, reasons, receipts, rentals, reports, telephony, users, wallboard,
+    orders, pbx, planning, ready, reasons, receipts, rentals, reports, standing, telephony, users,
+    wallboard,
 };
 
 #[derive(OpenApi)]
@@ -144,6 +145,12 @@ use super::{
         call_lists::list_call_lists,
         call_lists::get_call_list,
         call_lists::mark_done,
+        standing::list,
+        standing::read,
+        standing::create,
+        standing::patch,
+        standing::end,
+        standing::generate_now,
         wallboard::create,
         wallboard::list,
         wallboard::revoke,

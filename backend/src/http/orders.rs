@@ -175,6 +175,18 @@ fn line_ids(lines: &std::result::Result<Vec<(String, Qty)>, FieldError>) -> Vec<
 enum Made {
     Order(Box<Order>, Option<rodnik_shared::api::Call>),
     Known(axum::response::Response),
+    /// `Purpose::Check`: the order would be taken as it is.
+    Checked,
+}
+
+/// What `new_order` is asked for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Purpose {
+    /// An order to store: numbered, the client's credit checked.
+    Take,
+    /// Only whether everything but the credit is right (a standing order
+    /// set up): no number is taken.
+    Check,
 }
 
 /// A new order of `req`, not yet stored: validated and priced for its
@@ -192,6 +204,7 @@ async fn new_order(
     tasks: Vec<rodnik_shared::api::EquipmentTask>,
     prefix: &str,
     idem: Option<&Idem>,
+    purpose: Purpose,
 ) -> Result<Made> {
     let at = |e: Error| match e {
         Error::Validation(mut f) if !prefix.is_empty() => {
@@ -263,6 +276,9 @@ async fn new_order(
         None => None,
     };
     let note = optional_text(req.note.as_deref(), "note").map_err(|e| at(e.into()))?;
+    if purpose == Purpose::Check {
+        return Ok(Made::Checked);
+    }
     // What the order will add to the account, against the contract's terms.
     let extra = lines.iter().map(|l| l.amount).sum::<Money>()
         + deposit.as_ref().map_or(Money::ZERO, |d| d.amount)
@@ -298,10 +314,12 @@ pub async fn create_order(
     ApiJson(req): ApiJson<CreateOrder>,
 ) -> Result<axum::response::Response> {
     user.require_operator()?;
-    let (order, call) = match new_order(&state, &user, &req, vec![], "", Some(&idem)).await? {
-        Made::Order(order, call) => (*order, call),
-        Made::Known(answer) => return Ok(answer),
-    };
+    let (order, call) =
+        match new_order(&state, &user, &req, vec![], "", Some(&idem), Purpose::Take).await? {
+            Made::Order(order, call) => (*order, call),
+            Made::Known(answer) => return Ok(answer),
+            Made::Checked => return Err(Error::Internal("an order was only checked".into())),
+        };
     if req.slot_check {
         crate::planning::slots::recheck(&state, &order, None).await?;
     }
@@ -352,10 +370,59 @@ pub(super) async fn rental_order(
         allow_credit: false,
         slot_check: false,
     };
-    match new_order(state, user, &req, tasks, prefix, None).await? {
+    match new_order(state, user, &req, tasks, prefix, None, Purpose::Take).await? {
         Made::Order(order, _) => Ok(*order),
-        Made::Known(_) => Err(Error::Internal(
+        _ => Err(Error::Internal(
             "a rental stop read an idempotency key".into(),
+        )),
+    }
+}
+
+/// Cancels order `id` while it is still only on the board (a standing
+/// order's date withdrawn): `false` when it is gone, out for delivery or
+/// changed meanwhile (the dispatcher decides then).
+pub(super) async fn cancel_planned(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    reason: rodnik_shared::Cause,
+) -> Result<bool> {
+    let Some(order) = state.store.get_order(id).await? else {
+        return Ok(false);
+    };
+    if !super::standing::only_on_the_board(&order) {
+        return Ok(false);
+    }
+    let cancelled = mutate(
+        state,
+        user,
+        &Idem::default(),
+        id,
+        Some(order.version),
+        |o, at| o.cancel(reason.clone(), at),
+    )
+    .await;
+    match cancelled {
+        Ok(_) => Ok(true),
+        Err(Error::Conflict { .. }) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// The order of `req` as `POST /api/orders` takes it, not stored
+/// (`Purpose::Take`: a standing order's, `standing::generate`); or `None`
+/// after checking all but the credit (`Purpose::Check`).
+pub(super) async fn planned_order(
+    state: &AppState,
+    user: &CurrentUser,
+    req: &CreateOrder,
+    purpose: Purpose,
+) -> Result<Option<Order>> {
+    match new_order(state, user, req, vec![], "", None, purpose).await? {
+        Made::Order(order, _) => Ok(Some(*order)),
+        Made::Checked => Ok(None),
+        Made::Known(_) => Err(Error::Internal(
+            "a planned order read an idempotency key".into(),
         )),
     }
 }
@@ -833,6 +900,15 @@ pub async fn put_order_settings(
     ApiJson(req): ApiJson<OrderSettings>,
 ) -> Result<Json<OrderSettings>> {
     user.require_manager()?;
+    if !(1..=rodnik_shared::api::MAX_STANDING_DAYS).contains(&req.standing_days) {
+        return Err(Error::invalid(
+            "standing_days",
+            format!(
+                "must be between 1 and {}",
+                rodnik_shared::api::MAX_STANDING_DAYS
+            ),
+        ));
+    }
     let saved = state.store.set_order_settings(&req).await?;
     tracing::info!(by = %user.0.username, ?saved, "order settings changed");
     Ok(Json(saved))

@@ -26,6 +26,7 @@ pub mod rentals;
 pub mod reports;
 pub mod route_cache;
 pub mod settings;
+pub mod standing;
 pub mod stats;
 pub mod telephony;
 pub mod users;

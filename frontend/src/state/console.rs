@@ -1367,6 +1367,7 @@ mod tests {
             attempts: vec![],
             note: None,
             call_id: None,
+            standing_id: None,
             route_pos: 0,
             pinned: false,
             cash_collected: None,

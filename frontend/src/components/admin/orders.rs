@@ -100,7 +100,12 @@ pub fn OrderSettingsPanel() -> Html {
                 token.clone(),
             );
             spawn_local(async move {
-                let put = OrderSettings { other_day: rule };
+                // The rest of the settings as they were read.
+                let kept = (*settings).clone().unwrap_or_default();
+                let put = OrderSettings {
+                    other_day: rule,
+                    ..kept
+                };
                 match Api::with_token(&token).put_order_settings(&put).await {
                     Ok(s) => {
                         settings.set(Some(s));
