@@ -181,3 +181,92 @@ async fn a_backup_of_a_surrealdb_server_restores_into_a_folder() {
     assert!(e.to_string().contains("answered"), "{e}");
     assert!(!tmp.path().join("denied.surql").exists());
 }
+
+/// Standing orders on two nodes (issue 23): both run the generator at once,
+/// and again after a "restart" (a third node on the same server): every
+/// date is made exactly once.
+#[tokio::test]
+async fn two_nodes_generate_each_standing_order_date_exactly_once() {
+    let Some((_server, port)) = start_server().await else {
+        return;
+    };
+    let a = spawn_with(ws_config(port)).await;
+    let b = spawn_with(ws_config(port)).await;
+    let water = a.product("W19", "water", 30000, false).await;
+    let (client, address) = a.client("Офис", "legal", "+79123450002").await;
+    a.put(
+        "/api/settings/orders",
+        &a.admin,
+        json!({ "standing_days": 21 }),
+    )
+    .await
+    .expect(200);
+    // Every day of the week, from tomorrow: 20 dates within the 21 days.
+    let so = a
+        .post(
+            "/api/standing-orders",
+            &a.admin,
+            json!({ "client_id": client, "address_id": address,
+                    "lines": [{ "product_id": water, "qty": 1 }],
+                    "schedule": { "kind": "weekly", "weekdays": [1, 2, 3, 4, 5, 6, 7] },
+                    "starts_on": a.day(1) }),
+        )
+        .await
+        .expect(201);
+    let id = so["id"].as_str().expect("id").to_string();
+    // Two runs at once on each node, then the dates are taken away and
+    // given back so that there is something to race for.
+    a.patch(
+        &format!("/api/standing-orders/{id}"),
+        &a.admin,
+        json!({ "pauses": [{ "from": a.day(15), "to": a.day(20) }] }),
+    )
+    .await
+    .ok();
+    a.put(
+        "/api/settings/orders",
+        &a.admin,
+        json!({ "standing_days": 30 }),
+    )
+    .await
+    .expect(200);
+    let (r1, r2, r3, r4) = tokio::join!(
+        a.post("/api/standing-orders/generate", &a.admin, json!({})),
+        b.post("/api/standing-orders/generate", &b.admin, json!({})),
+        a.post("/api/standing-orders/generate", &a.admin, json!({})),
+        b.post("/api/standing-orders/generate", &b.admin, json!({})),
+    );
+    let created: u64 = [r1, r2, r3, r4]
+        .into_iter()
+        .map(|r| r.ok()["created"].as_u64().unwrap_or(0))
+        .sum();
+    // Days 21..29 were new to this run (days 15..20 stay paused).
+    assert_eq!(created, 9, "the new dates, made once between them");
+    // A node started later (a restart) makes nothing more.
+    let c = spawn_with(ws_config(port)).await;
+    let again = c
+        .post("/api/standing-orders/generate", &c.admin, json!({}))
+        .await
+        .ok();
+    assert_eq!(again["created"], 0, "{again}");
+    let orders = c
+        .get(&format!("/api/orders?client_id={client}"), &c.admin)
+        .await
+        .ok();
+    let mut dates: Vec<String> = orders
+        .as_array()
+        .expect("orders")
+        .iter()
+        .filter(|o| o["standing_id"] == id.as_str() && o["state"] == "new")
+        .filter_map(|o| o["delivery_date"].as_str().map(String::from))
+        .collect();
+    let all = dates.len();
+    dates.sort();
+    dates.dedup();
+    assert_eq!(all, dates.len(), "a date made twice: {dates:?}");
+    let expected: Vec<String> = (1..30)
+        .filter(|d| !(15..=20).contains(d))
+        .map(|d| a.day(d))
+        .collect();
+    assert_eq!(dates, expected);
+}
