@@ -88,6 +88,7 @@ pub fn start_background(state: &AppState) {
     trim_heap_periodically();
     purge_idempotency_keys(state);
     crate::http::standing::generate_periodically(state);
+    crate::http::rhythm::fill_in_background(state);
     crate::fiscal::worker::start(state.store.clone(), state.cfg.fiscal_tick);
 }
 

@@ -585,6 +585,9 @@ pub struct ClientCard {
     /// Where the account stands today: owed, since when, overdue, held.
     #[serde(default)]
     pub account: AccountSummary,
+    /// The client's expected next order, when the deliveries show a rhythm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rhythm: Option<ClientRhythm>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -1280,6 +1283,7 @@ mod geo;
 mod planning;
 mod reasons;
 mod receipts;
+mod rhythm;
 mod standing;
 mod telephony;
 mod trends;
@@ -1295,6 +1299,7 @@ pub use geo::*;
 pub use planning::*;
 pub use reasons::*;
 pub use receipts::*;
+pub use rhythm::*;
 pub use standing::*;
 pub use telephony::*;
 pub use trends::*;
@@ -1399,6 +1404,7 @@ mod tests {
             active_orders: vec![],
             recent_orders: vec![],
             account: Default::default(),
+            rhythm: None,
         };
         let v = serde_json::to_value(&card).unwrap();
         assert_eq!(v["id"], "c1");

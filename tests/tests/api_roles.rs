@@ -575,6 +575,8 @@ fn matrix() -> Vec<(Method, &'static str, Option<Value>, [u16; 4])> {
             Some(json!({ "en": "Client absent" })),
             [200, 403, 403, 403],
         ),
+        (M::GET, "/api/reorder", None, [200, 200, 200, 403]),
+        (M::GET, "/api/reports/at-risk", None, [200, 200, 403, 403]),
         (M::GET, "/api/standing-orders", None, [200, 200, 200, 403]),
         (
             M::POST,

@@ -51,6 +51,7 @@ pub async fn create_client(
             active_orders: vec![],
             recent_orders: vec![],
             account: Default::default(),
+            rhythm: None,
         }),
     ))
 }

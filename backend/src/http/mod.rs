@@ -23,6 +23,7 @@ mod reasons;
 mod receipts;
 mod rentals;
 mod reports;
+pub(crate) mod rhythm;
 pub mod server;
 pub(crate) mod standing;
 mod telephony;
@@ -86,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         .merge(reports::router())
         .merge(call_lists::router())
         .merge(standing::router())
+        .merge(rhythm::router())
         .merge(wallboard::router())
         .merge(ready::router())
         .route("/live", get(live::upgrade))

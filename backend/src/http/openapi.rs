@@ -5,8 +5,8 @@ use utoipa::OpenApi;
 
 use super::{
     account, backup, bank, call_lists, cash, catalogue, clients, documents, equipment, metrics,
-    orders, pbx, planning, ready, reasons, receipts, rentals, reports, standing, telephony, users,
-    wallboard,
+    orders, pbx, planning, ready, reasons, receipts, rentals, reports, rhythm, standing, telephony,
+    users, wallboard,
 };
 
 #[derive(OpenApi)]
@@ -145,6 +145,8 @@ use super::{
         call_lists::list_call_lists,
         call_lists::get_call_list,
         call_lists::mark_done,
+        rhythm::reorder,
+        rhythm::at_risk,
         standing::list,
         standing::read,
         standing::create,

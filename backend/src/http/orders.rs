@@ -551,6 +551,9 @@ where
         if answer.is_some() {
             idem.answered();
         }
+        if current.state == OrderState::Delivered || next.state == OrderState::Delivered {
+            refresh_rhythm(state, &next.client_id);
+        }
         Ok(Ok(next))
     };
     match state.store.retrying_races(attempt).await.and_then(|r| r) {
@@ -564,6 +567,19 @@ where
         )),
         other => other,
     }
+}
+
+/// Forecasts the client's next order again after a delivery was made,
+/// changed or undone, beside the answer (a failure leaves the last one and
+/// is logged; the next delivery writes it again).
+fn refresh_rhythm(state: &AppState, client_id: &str) {
+    let store = state.store.clone();
+    let client = client_id.to_string();
+    tokio::spawn(async move {
+        if let Err(e) = store.refresh_rhythm(&client).await {
+            tracing::warn!(client = %client, error = %e, "the client's rhythm was not updated");
+        }
+    });
 }
 
 /// The client's address `id`, if it is still delivered to.

@@ -407,6 +407,7 @@ impl Store {
         let sql = format!(
             "LET $cl = SELECT *,
                  (SELECT open_ids, recent FROM ONLY type::record('stat_client', [record::id($parent.id)])) AS card,
+                 (SELECT * OMIT id FROM ONLY type::record('client_rhythm', [record::id($parent.id)])) AS rhythm,
                  {UNPAID_FIELD}
                OMIT search, prices, created_at, debited
                FROM $ids.map(|$i| type::record('clients', $i));
@@ -425,12 +426,13 @@ impl Store {
         let mut out = Vec::with_capacity(rows.len());
         let today = self.today();
         for mut row in rows {
-            let (card, unpaid) = match row.as_object_mut() {
+            let (card, unpaid, rhythm) = match row.as_object_mut() {
                 Some(m) => (
                     m.remove("card").unwrap_or(Value::Null),
                     json!({ "unpaid": m.remove("unpaid"), "credited": m.remove("credited") }),
+                    m.remove("rhythm").unwrap_or(Value::Null),
                 ),
-                None => (Value::Null, Value::Null),
+                None => (Value::Null, Value::Null, Value::Null),
             };
             let client: ClientSummary = decode(row)?;
             let ids = |field: &str, pick: fn(&Value) -> Option<&str>| -> Vec<String> {
@@ -462,6 +464,7 @@ impl Store {
                 active_orders,
                 recent_orders,
                 account,
+                rhythm: super::rhythm::rhythm_of(&rhythm, today),
             });
         }
         Ok(out)

@@ -24,6 +24,7 @@ pub mod reasons;
 pub mod receipts;
 pub mod rentals;
 pub mod reports;
+pub mod rhythm;
 pub mod route_cache;
 pub mod settings;
 pub mod standing;

@@ -18,6 +18,7 @@ pub mod rentals;
 pub mod reports;
 pub mod session;
 mod settings;
+pub mod standing;
 mod wallboard;
 
 use std::fmt;

@@ -339,6 +339,8 @@ pub fn ClientCardView(p: &ClientCardProps) -> Html {
             }
             <super::rentals::ClientRentals client={c.clone()} token={p.token.clone()} lang={p.lang}
                 on_changed={reload_card.clone()} />
+            <super::standing::ClientStanding card={p.card.clone()} token={p.token.clone()} lang={p.lang}
+                on_changed={reload_card.clone()} />
             if !p.card.active_orders.is_empty() {
                 <h3>{ t.active_orders }</h3>
                 <ul id="active-orders" class="mini-orders">

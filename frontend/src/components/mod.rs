@@ -23,6 +23,7 @@ pub mod receipts;
 pub mod recording;
 pub mod rentals;
 pub mod reports;
+pub mod standing;
 
 pub use client_card::ClientCardView;
 pub use client_search::ClientSearch;

@@ -21,6 +21,7 @@ pub mod planning;
 pub mod receipts;
 pub mod rental;
 pub mod reports;
+pub mod standing;
 pub mod wallboard;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

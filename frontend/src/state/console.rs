@@ -1409,6 +1409,7 @@ mod tests {
             active_orders: vec![],
             recent_orders: orders,
             account: Default::default(),
+            rhythm: None,
         }
     }
 
