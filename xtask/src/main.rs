@@ -423,13 +423,14 @@ fn bench(args: &[String]) -> Result<(), String> {
         Some("login") => run_bench("bench_login", &[], &args[1..]),
         Some("routes") => bench_routes(&args[1..]),
         Some("planning") => run_bench("bench_planning", &[], &args[1..]),
+        Some("forecast") => run_bench("bench_forecast", &[], &args[1..]),
         Some("nodes") => bench_extra::nodes(&args[1..]),
         Some("tails") => bench_extra::tails(&args[1..]),
         // No name (or only options): the scale benchmark.
         None => bench_scale(args),
         Some(a) if a.starts_with('-') => bench_scale(args),
         other => Err(format!(
-            "unknown benchmark {other:?}; available: scale (the default), first-load, login, routes, planning, nodes, tails"
+            "unknown benchmark {other:?}; available: scale (the default), first-load, login, routes, planning, forecast, nodes, tails"
         )),
     }
 }
