@@ -123,6 +123,7 @@ async fn an_operator_makes_the_last_order_standing_skips_a_date_and_ends_it() {
         |t| t == "отметьте хотя бы один день недели",
     )
     .await;
+    screenshot(&c, "console-standing-form.png").await;
     assert_eq!(
         js(
             &c,
@@ -233,6 +234,35 @@ async fn an_operator_makes_the_last_order_standing_skips_a_date_and_ends_it() {
         .await
             == json!(true),
         "the skipped date is no longer among the next ones"
+    );
+
+    // Pause the other date (the office is closed that day).
+    click(&c, &format!("{item} .standing-pause")).await;
+    set_value(&c, &format!("{item} .standing-pause-from"), &second).await;
+    set_value(&c, &format!("{item} .standing-pause-to"), &second).await;
+    retype(&c, &format!("{item} .standing-pause-reason"), "ремонт").await;
+    click(&c, &format!("{item} .standing-pause-save")).await;
+    wait_for(
+        &c,
+        &format!("{item} .standing-paused[data-from='{second}']"),
+    )
+    .await;
+    let so = app
+        .get(&format!("/api/standing-orders/{id}"), &op)
+        .await
+        .ok();
+    assert_eq!(
+        so["plan"]["pauses"],
+        json!([{ "from": second, "to": second, "reason": "ремонт" }]),
+        "{so}"
+    );
+    assert_eq!(so["plan"]["skips"], json!([first]), "the skip stays: {so}");
+    assert!(
+        generated(&app, &op, &client, &id)
+            .await
+            .iter()
+            .all(|o| o["state"] == "cancelled"),
+        "both dates' orders withdrawn"
     );
 
     // End it, after the card's own question.

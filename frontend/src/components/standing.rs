@@ -11,6 +11,7 @@ use rodnik_shared::api::{
 use rodnik_shared::standing::{describe, Pause, Schedule};
 use rodnik_shared::values::WindowInput;
 use rodnik_shared::TimeWindow;
+use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -251,6 +252,25 @@ pub fn ClientStanding(p: &StandingProps) -> Html {
             });
         });
     }
+    // The form opens on the start date's weekday, ticked: Space, Tab and
+    // Enter are all a usual call needs.
+    {
+        use_effect_with(*form_open, move |open| {
+            if *open {
+                let first = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| {
+                        d.query_selector("#standing-form .standing-day input:checked")
+                            .ok()
+                            .flatten()
+                    })
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+                if let Some(el) = first {
+                    let _ = el.focus();
+                }
+            }
+        });
+    }
     // Another client: nothing of the last one's stays open.
     {
         let (load, form_open, acting, done, item_error) = (
@@ -340,7 +360,10 @@ pub fn ClientStanding(p: &StandingProps) -> Html {
         let draft = draft.clone();
         Callback::from(move |e: Event| {
             let mut d = (*draft).clone();
-            f(&mut d, e.target_unchecked_into::<HtmlSelectElement>().value());
+            f(
+                &mut d,
+                e.target_unchecked_into::<HtmlSelectElement>().value(),
+            );
             draft.set(d);
         })
     };
@@ -576,7 +599,11 @@ pub fn ClientStanding(p: &StandingProps) -> Html {
             let acting = acting.clone();
             Callback::from(move |_: MouseEvent| acting.set(Acting::None))
         };
-        let first_date = s.upcoming.first().map(|d| d.date.clone()).unwrap_or_default();
+        let first_date = s
+            .upcoming
+            .first()
+            .map(|d| d.date.clone())
+            .unwrap_or_default();
         let error = match &*item_error {
             Some((id, (field, m))) if *id == s.id => html! {
                 <p class="form-error field-error standing-item-error" data-field={field.clone()} role="alert">
@@ -665,10 +692,17 @@ pub fn ClientStanding(p: &StandingProps) -> Html {
                     Callback::from(move |e: SubmitEvent| {
                         e.prevent_default();
                         let (Some(from), Some(to)) = (parse_date(&from), parse_date(&to)) else {
-                            let field = if parse_date(&from).is_none() { "from" } else { "to" };
+                            let field = if parse_date(&from).is_none() {
+                                "from"
+                            } else {
+                                "to"
+                            };
                             item_error.set(Some((
                                 s.id.clone(),
-                                (field.into(), server_message(lang, "must be a date YYYY-MM-DD")),
+                                (
+                                    field.into(),
+                                    server_message(lang, "must be a date YYYY-MM-DD"),
+                                ),
                             )));
                             return;
                         };
@@ -819,7 +853,10 @@ pub fn ClientStanding(p: &StandingProps) -> Html {
         },
         _ => html! {},
     };
-    let mut windows: Vec<String> = TimeWindow::standard().into_iter().map(window_value).collect();
+    let mut windows: Vec<String> = TimeWindow::standard()
+        .into_iter()
+        .map(window_value)
+        .collect();
     if !d.window.is_empty() && !windows.contains(&d.window) {
         windows.push(d.window.clone());
     }
@@ -1050,7 +1087,10 @@ mod tests {
             }
         );
         assert_eq!(r.lines[0].qty, 6);
-        assert_eq!(r.window.map(|w| (w.from, w.to)), Some(("10:00".into(), "14:00".into())));
+        assert_eq!(
+            r.window.map(|w| (w.from, w.to)),
+            Some(("10:00".into(), "14:00".into()))
+        );
         assert_eq!(r.courier_id.as_deref(), Some("kolya"));
         assert_eq!((r.note, r.ends_on), (None, None));
     }
