@@ -363,12 +363,27 @@ impl OrderDraft {
     }
 
     /// Lines, address, window and courier of the client's most recent order;
-    /// products no longer in the catalogue are left out.
+    /// products no longer in the catalogue are left out. The water, when
+    /// the last order had one kind of it, comes in the quantity the
+    /// client's rhythm expects (a one-off big order is not repeated).
     fn repeat(&mut self, card: &ClientCard, catalogue: &[String]) -> bool {
-        match last_order(card) {
-            Some(last) => self.repeat_order(last, card, catalogue),
-            None => false,
+        let Some(last) = last_order(card) else {
+            return false;
+        };
+        let repeated = self.repeat_order(last, card, catalogue);
+        let water: Vec<&String> = last
+            .lines
+            .iter()
+            .filter(|l| l.kind == rodnik_shared::ProductKind::Water)
+            .map(|l| &l.product_id)
+            .collect();
+        if let (Some(r), [id]) = (&card.rhythm, water.as_slice()) {
+            if r.expected_qty > 0 && self.qty.contains_key(*id) {
+                self.qty
+                    .insert((*id).clone(), r.expected_qty.min(rodnik_shared::Qty::MAX));
+            }
         }
+        repeated
     }
 
     /// As `repeat`, from any order of the client (the history's "repeat").
@@ -1617,6 +1632,29 @@ mod tests {
         let contract = HashMap::from([("water".to_string(), Money(20000))]);
         assert_eq!(s.order.total(&products, &contract), Money(60000));
         assert!(s.order.missing(&products).is_empty());
+    }
+
+    #[test]
+    fn repeat_last_brings_the_water_the_rhythm_expects_not_a_one_off() {
+        let mut c = card(vec![
+            order(2, "2025-11-01T09:00:00Z", "a2", "k2", 12),
+            order(1, "2025-10-01T09:00:00Z", "a1", "k1", 6),
+        ]);
+        c.rhythm = Some(rodnik_shared::api::ClientRhythm {
+            expected_on: "2025-11-27".into(),
+            expected_qty: 6,
+            typical_interval_days: 14.0,
+            at_risk_after: "2025-12-11".into(),
+            last_on: "2025-11-01".into(),
+            basis: 5,
+            due: true,
+            at_risk: false,
+        });
+        let s = Rc::new(ConsoleState::new(day("2025-11-27")));
+        let s = s.reduce(ConsoleAction::Select(Box::new(c)));
+        let s = s.reduce(ConsoleAction::RepeatLast(vec!["water".into()]));
+        assert_eq!(s.order.qty.get("water"), Some(&6));
+        assert_eq!(s.order.courier_id, "k2");
     }
 
     #[test]
