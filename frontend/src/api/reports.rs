@@ -96,6 +96,18 @@ impl Api {
         self.report("/api/reports/lost-clients/monthly", q).await
     }
 
+    /// Clients due to reorder by their own rhythm (operators' calls).
+    pub async fn reorder(&self) -> Result<Vec<rodnik_shared::api::RhythmItem>, ApiError> {
+        self.report("/api/reorder", &vec![("limit", "500".to_string())])
+            .await
+    }
+
+    /// Clients silent past their own rhythm (managers).
+    pub async fn at_risk(&self) -> Result<Vec<rodnik_shared::api::RhythmItem>, ApiError> {
+        self.report("/api/reports/at-risk", &vec![("limit", "500".to_string())])
+            .await
+    }
+
     /// Fetches `path?q` with the bearer token and saves the answer as a file
     /// (a Blob behind a temporary link: a plain link could not send the
     /// token). Returns the file name the server gave.

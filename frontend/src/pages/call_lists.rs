@@ -11,6 +11,7 @@ use yew::prelude::*;
 use crate::api::{Api, ApiError};
 use crate::components::board::local_time;
 use crate::components::reports::format::{date, money};
+use crate::components::reports::{RhythmKind, RhythmList};
 use crate::i18n::reports::{calls_texts, progress};
 use crate::i18n::{kind_label, state_label, Lang};
 use crate::state::use_app;
@@ -175,16 +176,20 @@ pub fn CallLists() -> Html {
     };
 
     html! {
-        <section id="calls" class="calls">
-            <div class="calls-left">
-                <div class="calls-head">
-                    <h1>{ t.title }</h1>
-                    <button id="calls-reload" type="button" class="btn btn-ghost" onclick={reload}>{ lang.t().reload }</button>
+        <>
+            <section id="calls" class="calls">
+                <div class="calls-left">
+                    <div class="calls-head">
+                        <h1>{ t.title }</h1>
+                        <button id="calls-reload" type="button" class="btn btn-ghost" onclick={reload}>{ lang.t().reload }</button>
+                    </div>
+                    { left }
                 </div>
-                { left }
-            </div>
-            <div class="calls-right">{ right }</div>
-        </section>
+                <div class="calls-right">{ right }</div>
+            </section>
+            // Clients whose own rhythm says they are due (issue 23).
+            <RhythmList kind={RhythmKind::Due} />
+        </>
     }
 }
 

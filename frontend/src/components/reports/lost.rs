@@ -233,6 +233,8 @@ pub fn LostView(p: &LostViewProps) -> Html {
                 <span class="muted">{ t.sort_hint }</span>
             </div>
             <ReportTable id="lost-table" lang={p.lang} {columns} {rows} totals={Some(totals)} empty={t.no_lost} />
+            // Not lost yet, but silent past their own rhythm (issue 23).
+            <super::rhythm::RhythmList kind={super::rhythm::RhythmKind::AtRisk} />
         </>
     }
 }

@@ -14,6 +14,7 @@ pub mod orders;
 pub mod range;
 pub mod reasons;
 pub mod rentals;
+pub mod rhythm;
 pub mod sales;
 pub mod table;
 
@@ -27,4 +28,5 @@ pub use orders::OrdersView;
 pub use range::RangePicker;
 pub use reasons::ReasonsView;
 pub use rentals::{RentalsView, SanitationView};
+pub use rhythm::{RhythmKind, RhythmList};
 pub use sales::SalesView;

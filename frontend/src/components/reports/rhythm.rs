@@ -1,0 +1,228 @@
+//! Clients measured against their own rhythm (issue 23): the operators'
+//! reorder list (expected today or before: call them before they buy
+//! elsewhere; on the call lists page) and the managers' at-risk list (silent
+//! past their own rhythm; in the lost-clients tab), each with `tel:` links
+//! and, for managers, a call list made in one click.
+
+use rodnik_shared::api::{CreateCallList, RhythmItem};
+use rodnik_shared::Role;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use super::table::{Cell, Column, ReportTable, Row};
+use crate::api::reports::fnv1a;
+use crate::api::Api;
+use crate::i18n::reports::make_call_list;
+use crate::i18n::{kind_label, Lang};
+use crate::state::use_app;
+
+/// Which list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RhythmKind {
+    /// `GET /api/reorder`.
+    Due,
+    /// `GET /api/reports/at-risk`.
+    AtRisk,
+}
+
+struct Texts {
+    title: &'static str,
+    hint: &'static str,
+    empty: &'static str,
+    client: &'static str,
+    kind: &'static str,
+    phones: &'static str,
+    expected: &'static str,
+    overdue: &'static str,
+    every: &'static str,
+    qty: &'static str,
+    last: &'static str,
+    list_name: &'static str,
+    made: &'static str,
+}
+
+fn texts(lang: Lang, kind: RhythmKind) -> Texts {
+    match (lang, kind) {
+        (Lang::En, RhythmKind::Due) => Texts {
+            title: "Due to reorder",
+            hint: "Their usual day has come and there is no order: call them before they buy elsewhere.",
+            empty: "Nobody is due today.",
+            client: "Client",
+            kind: "Kind",
+            phones: "Phones",
+            expected: "Expected",
+            overdue: "Days past",
+            every: "Usually every, days",
+            qty: "Usually, bottles",
+            last: "Last delivery",
+            list_name: "Due to reorder",
+            made: "Call list made:",
+        },
+        (Lang::Ru, RhythmKind::Due) => Texts {
+            title: "Пора заказать",
+            hint: "Обычный день заказа настал, а заказа нет: позвоните, пока клиент не купил у других.",
+            empty: "Сегодня звонить некому.",
+            client: "Клиент",
+            kind: "Тип",
+            phones: "Телефоны",
+            expected: "Ожидали",
+            overdue: "Дней после",
+            every: "Обычно раз в, дней",
+            qty: "Обычно, бутылей",
+            last: "Последняя доставка",
+            list_name: "Пора заказать",
+            made: "Список обзвона создан:",
+        },
+        (Lang::En, RhythmKind::AtRisk) => Texts {
+            title: "At risk by their own rhythm",
+            hint: "Silent well past their usual interval (a weekly client after about two weeks), not yet lost.",
+            empty: "Nobody is at risk.",
+            client: "Client",
+            kind: "Kind",
+            phones: "Phones",
+            expected: "Expected",
+            overdue: "Days past",
+            every: "Usually every, days",
+            qty: "Usually, bottles",
+            last: "Last delivery",
+            list_name: "At risk",
+            made: "Call list made:",
+        },
+        (Lang::Ru, RhythmKind::AtRisk) => Texts {
+            title: "Под угрозой ухода (по своему ритму)",
+            hint: "Молчат намного дольше обычного (еженедельный клиент — около двух недель), но ещё не ушли.",
+            empty: "Под угрозой никого.",
+            client: "Клиент",
+            kind: "Тип",
+            phones: "Телефоны",
+            expected: "Ожидали",
+            overdue: "Дней после",
+            every: "Обычно раз в, дней",
+            qty: "Обычно, бутылей",
+            last: "Последняя доставка",
+            list_name: "Под угрозой",
+            made: "Список обзвона создан:",
+        },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct RhythmListProps {
+    pub kind: RhythmKind,
+}
+
+#[function_component]
+pub fn RhythmList(p: &RhythmListProps) -> Html {
+    let app = use_app();
+    let lang = app.lang;
+    let t = texts(lang, p.kind);
+    let token = app.token().unwrap_or_default().to_string();
+    let manager = app
+        .session
+        .as_ref()
+        .is_some_and(|s| matches!(s.user.role, Role::Admin | Role::Manager));
+    let items = use_state(|| None::<Result<Vec<RhythmItem>, String>>);
+    let made = use_state(|| None::<Result<String, String>>);
+    let busy = use_state(|| false);
+    {
+        let (items, token, kind) = (items.clone(), token.clone(), p.kind);
+        use_effect_with(kind, move |_| {
+            spawn_local(async move {
+                let api = Api::with_token(&token);
+                let got = match kind {
+                    RhythmKind::Due => api.reorder().await,
+                    RhythmKind::AtRisk => api.at_risk().await,
+                };
+                items.set(Some(got.map_err(|e| e.message())));
+            });
+        });
+    }
+    let list = match &*items {
+        None => return html! { <p class="loading">{ lang.t().loading }</p> },
+        Some(Err(e)) => return html! { <p class="form-error">{ e.clone() }</p> },
+        Some(Ok(list)) => list.clone(),
+    };
+    let ids: Vec<String> = list.iter().map(|i| i.client_id.clone()).collect();
+    let make = {
+        let (made, busy, token) = (made.clone(), busy.clone(), token.clone());
+        let today = app
+            .calendar
+            .as_ref()
+            .map(|c| c.today.clone())
+            .unwrap_or_default();
+        let req = CreateCallList {
+            name: format!("{} {today}", t.list_name),
+            client_ids: ids.clone(),
+            note: None,
+        };
+        Callback::from(move |_: MouseEvent| {
+            if *busy {
+                return;
+            }
+            busy.set(true);
+            // The same clients under the same name: a repeated click makes one list.
+            let key = format!(
+                "call-list:{:016x}",
+                fnv1a(&format!("{}|{}", req.name, req.client_ids.join(",")))
+            );
+            let (made, busy, token, req) = (made.clone(), busy.clone(), token.clone(), req.clone());
+            spawn_local(async move {
+                match Api::with_token(&token).create_call_list(&req, &key).await {
+                    Ok(list) => made.set(Some(Ok(list.summary.name))),
+                    Err(e) => made.set(Some(Err(e.message()))),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let columns = vec![
+        Column::text("client", t.client),
+        Column::text("kind", t.kind),
+        Column::text("phones", t.phones),
+        Column::text("expected_on", t.expected),
+        Column::num("days_overdue", t.overdue),
+        Column::num("interval", t.every),
+        Column::num("expected_qty", t.qty),
+        Column::text("last_on", t.last),
+    ];
+    let rows: Vec<Row> = list
+        .iter()
+        .map(|i| Row {
+            key: i.client_id.clone(),
+            cells: vec![
+                Cell::Text(i.name.clone()),
+                Cell::Text(kind_label(lang, i.kind).into()),
+                Cell::Phones(i.phones.clone()),
+                Cell::Date(i.rhythm.expected_on.clone()),
+                Cell::Int(i.days_overdue),
+                Cell::Int(i.rhythm.typical_interval_days.round() as i64),
+                Cell::Int(i64::from(i.rhythm.expected_qty)),
+                Cell::Date(i.rhythm.last_on.clone()),
+            ],
+        })
+        .collect();
+    let id = match p.kind {
+        RhythmKind::Due => "reorder",
+        RhythmKind::AtRisk => "at-risk",
+    };
+    html! {
+        <section class="rhythm-list" id={format!("{id}-section")}>
+            <h3>{ t.title }</h3>
+            <p class="muted">{ t.hint }</p>
+            if manager {
+                <div class="range">
+                    <button id={format!("{id}-call-list")} type="button" class="btn btn-primary"
+                        disabled={ids.is_empty() || *busy} onclick={make}>{ make_call_list(lang, ids.len()) }</button>
+                    { match &*made {
+                        Some(Ok(name)) => html! {
+                            <span class="banner ok" id={format!("{id}-call-list-made")}>{ t.made }{ " " }{ name.clone() }</span>
+                        },
+                        Some(Err(e)) => html! { <span class="form-error">{ e.clone() }</span> },
+                        None => html! {},
+                    } }
+                </div>
+            }
+            <ReportTable id={format!("{id}-table")} {lang} {columns} {rows} empty={t.empty} />
+        </section>
+    }
+}
