@@ -322,6 +322,7 @@ pub fn ClientCardView(p: &ClientCardProps) -> Html {
             if let Some(note) = &c.note {
                 <p id="client-note" class="client-note">{ note.clone() }</p>
             }
+            <super::reports::rhythm::RhythmBadge rhythm={p.card.rhythm.clone()} lang={p.lang} />
             <ul class="addresses">
                 { for c.active_addresses().map(address_row) }
             </ul>

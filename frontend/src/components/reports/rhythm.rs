@@ -226,3 +226,56 @@ pub fn RhythmList(p: &RhythmListProps) -> Html {
         </section>
     }
 }
+
+#[derive(Properties, PartialEq)]
+pub struct RhythmBadgeProps {
+    pub rhythm: Option<rodnik_shared::api::ClientRhythm>,
+    pub lang: Lang,
+}
+
+/// On the client's card: when the next order is expected and how much, or
+/// that the client is at risk by its own rhythm.
+#[function_component]
+pub fn RhythmBadge(p: &RhythmBadgeProps) -> Html {
+    let Some(r) = &p.rhythm else {
+        return html! {};
+    };
+    let day = super::format::date(p.lang, &r.expected_on);
+    let every = r.typical_interval_days.round() as i64;
+    let (class, text) = match (p.lang, r.at_risk, r.due) {
+        (Lang::Ru, true, _) => (
+            "at-risk",
+            format!("Под угрозой: ждали заказ {day} (обычно раз в {every} дн.)"),
+        ),
+        (Lang::En, true, _) => (
+            "at-risk",
+            format!("At risk: an order was expected on {day} (usually every {every} days)"),
+        ),
+        (Lang::Ru, false, true) => (
+            "due",
+            format!("Пора заказать: ждали {day}, обычно {} бут.", r.expected_qty),
+        ),
+        (Lang::En, false, true) => (
+            "due",
+            format!("Due: expected on {day}, usually {} bottles", r.expected_qty),
+        ),
+        (Lang::Ru, false, false) => (
+            "expected",
+            format!(
+                "Следующий заказ около {day}, обычно {} бут.",
+                r.expected_qty
+            ),
+        ),
+        (Lang::En, false, false) => (
+            "expected",
+            format!(
+                "Next order expected about {day}, usually {} bottles",
+                r.expected_qty
+            ),
+        ),
+    };
+    html! {
+        <p id="client-rhythm" class={classes!("client-rhythm", class)} data-state={class}
+            data-expected-on={r.expected_on.clone()}>{ text }</p>
+    }
+}
