@@ -83,12 +83,11 @@ async fn first_admin(store: &Store, password: Option<String>) -> Result<Option<S
 
 /// The background work of a serving process: heap trimming and the hourly
 /// purge of old Idempotency-Keys and webhook nonces, the fiscal receipts'
-/// worker, the standing orders' generator (`http::serve` starts it).
+/// worker (`http::serve` starts it, with the standing orders' generator and
+/// the rhythms' one-time fill, which are the HTTP layer's).
 pub fn start_background(state: &AppState) {
     trim_heap_periodically();
     purge_idempotency_keys(state);
-    crate::http::standing::generate_periodically(state);
-    crate::http::rhythm::fill_in_background(state);
     crate::fiscal::worker::start(state.store.clone(), state.cfg.fiscal_tick);
 }
 

@@ -361,7 +361,15 @@ fn test(args: &[String]) -> Result<(), String> {
     // The front-end is tested in a run of its own: built together with the
     // server, its wasm-minded features would unify into the server's
     // dependencies and rebuild SurrealDB.
-    cmd.args(["test", "--workspace", "--exclude", "rodnik-frontend"]);
+    // Every test binary runs even after one fails: one run names every
+    // failure (a CI run is half an hour).
+    cmd.args([
+        "test",
+        "--workspace",
+        "--exclude",
+        "rodnik-frontend",
+        "--no-fail-fast",
+    ]);
     cmd.args(args);
     // Every test runs: none may skip for want of a built part.
     cmd.env("RODNIK_FULL_SUITE", "1");

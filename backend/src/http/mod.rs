@@ -60,6 +60,8 @@ async fn time_limit(
 /// process's background work, `app::start_background`).
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     crate::app::start_background(&state);
+    standing::generate_periodically(&state);
+    rhythm::fill_in_background(&state);
     // Header-read deadline, connection caps, and the peer's address for
     // handlers (login throttling, Zadarma's sources): http/server.rs.
     let limits = state.cfg.connections.clone();
