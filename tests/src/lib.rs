@@ -249,6 +249,36 @@ impl App {
         )
     }
 
+    /// A legal client with `qty` of `product` delivered by `courier` on each
+    /// of `days` (from today; negative: past), taken and closed by the
+    /// admin: (client id, address id).
+    pub async fn delivered_client(
+        &self,
+        (name, phone): (&str, &str),
+        (product, qty): (&str, u32),
+        courier: &str,
+        days: &[i64],
+    ) -> (String, String) {
+        let (client, address) = self.client(name, "legal", phone).await;
+        for d in days {
+            let o = self
+                .order(
+                    &self.admin,
+                    json!({ "client_id": client, "address_id": address,
+                            "lines": [{ "product_id": product, "qty": qty }],
+                            "delivery_date": self.day(*d), "courier_id": courier }),
+                )
+                .await;
+            let id = id_of(&o);
+            for step in ["dispatch", "deliver"] {
+                self.post(&format!("/api/orders/{id}/{step}"), &self.admin, json!({}))
+                    .await
+                    .expect(200);
+            }
+        }
+        (client, address)
+    }
+
     pub async fn order(&self, token: &str, body: Value) -> Value {
         self.post("/api/orders", token, body).await.expect(201)
     }

@@ -10,18 +10,16 @@ use serde_json::{json, Value};
 struct World {
     app: App,
     courier: String,
-    courier_token: String,
     water: String,
 }
 
 async fn world() -> World {
     let app = spawn_app().await;
-    let (courier, courier_token) = app.user("kolya", "courier", None).await;
+    let (courier, _) = app.user("kolya", "courier", None).await;
     let water = app.product("W19", "water", 30000, false).await;
     World {
         app,
         courier,
-        courier_token,
         water,
     }
 }
@@ -35,30 +33,9 @@ async fn client_with(
     days: &[i64],
     qty: u32,
 ) -> (String, String) {
-    let app = &w.app;
-    let (client, address) = app.client(name, "legal", phone).await;
-    for d in days {
-        let o = app
-            .order(
-                &app.admin,
-                json!({ "client_id": client, "address_id": address,
-                        "lines": [{ "product_id": w.water, "qty": qty }],
-                        "delivery_date": app.day(*d), "courier_id": w.courier }),
-            )
-            .await;
-        let id = id_of(&o);
-        app.post(&format!("/api/orders/{id}/dispatch"), &app.admin, json!({}))
-            .await
-            .expect(200);
-        app.post(
-            &format!("/api/orders/{id}/deliver"),
-            &w.courier_token,
-            json!({ "cash_collected": 0, "empties_returned": 0 }),
-        )
+    w.app
+        .delivered_client((name, phone), (&w.water, qty), &w.courier, days)
         .await
-        .expect(200);
-    }
-    (client, address)
 }
 
 /// The card's rhythm once it is written (it follows the delivery by a moment).

@@ -7,10 +7,10 @@
 //! Needs `frontend/dist` and Chromium with chromedriver; see tests/src/browser.rs.
 
 use rodnik_tests::browser::*;
-use rodnik_tests::{id_of, App};
+use rodnik_tests::App;
 use serde_json::{json, Value};
 
-/// A client with `qty` bottles delivered on each of `days` (from today).
+/// A client with 6 bottles delivered on each of `days` (from today).
 async fn client_with(
     app: &App,
     courier: &str,
@@ -19,24 +19,9 @@ async fn client_with(
     phone: &str,
     days: &[i64],
 ) -> String {
-    let (client, address) = app.client(name, "legal", phone).await;
-    for d in days {
-        let o = app
-            .order(
-                &app.admin,
-                json!({ "client_id": client, "address_id": address,
-                        "lines": [{ "product_id": water, "qty": 6 }],
-                        "delivery_date": app.day(*d), "courier_id": courier }),
-            )
-            .await;
-        let id = id_of(&o);
-        for step in ["dispatch", "deliver"] {
-            app.post(&format!("/api/orders/{id}/{step}"), &app.admin, json!({}))
-                .await
-                .expect(200);
-        }
-    }
-    client
+    app.delivered_client((name, phone), (water, 6), courier, days)
+        .await
+        .0
 }
 
 /// Waits until the client's rhythm is written (it follows the delivery).

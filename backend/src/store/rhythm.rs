@@ -127,35 +127,12 @@ impl Store {
             return Ok(0);
         }
         let today = self.today();
-        let mut history: HashMap<String, BTreeMap<NaiveDate, u32>> = HashMap::new();
-        let mut from = today
+        let from = today
             .checked_sub_days(Days::new(HISTORY_DAYS))
             .unwrap_or_default();
-        // A month of figures at a time.
-        while from <= today {
-            let to = from
-                .checked_add_days(Days::new(30))
-                .unwrap_or(today)
-                .min(today);
-            for (d, _courier, client, f) in self.stat_deliv(&day(from), &day(to)).await? {
-                let (Ok(d), Ok(q)) = (
-                    NaiveDate::parse_from_str(&d, "%Y-%m-%d"),
-                    u32::try_from(f.water_qty),
-                ) else {
-                    continue;
-                };
-                if q > 0 {
-                    *history.entry(client).or_default().entry(d).or_default() += q;
-                }
-            }
-            from = match to.succ_opt() {
-                Some(next) if to < today => next,
-                _ => break,
-            };
-        }
+        let history = self.delivery_histories(from, today).await?;
         let mut docs: Vec<Value> = vec![];
-        for (client, days) in history {
-            let list: Vec<(NaiveDate, u32)> = days.into_iter().collect();
+        for (client, list) in history {
             if let (Some(f), Some((last, _))) = (forecast(&list), list.last()) {
                 docs.push(json!({ "c": client, "doc": rhythm_doc(&f, *last) }));
             }
@@ -176,6 +153,39 @@ impl Store {
         }
         self.mark("client_rhythm").await?;
         Ok(written)
+    }
+
+    /// Every client's deliveries on days `from..=to` from the delivery
+    /// figures: (day, water units) by day, read a month at a time.
+    pub async fn delivery_histories(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<HashMap<String, Vec<(NaiveDate, u32)>>> {
+        let mut history: HashMap<String, BTreeMap<NaiveDate, u32>> = HashMap::new();
+        let mut start = from;
+        while start <= to {
+            let end = start.checked_add_days(Days::new(30)).unwrap_or(to).min(to);
+            for (d, _courier, client, f) in self.stat_deliv(&day(start), &day(end)).await? {
+                let (Ok(d), Ok(q)) = (
+                    NaiveDate::parse_from_str(&d, "%Y-%m-%d"),
+                    u32::try_from(f.water_qty),
+                ) else {
+                    continue;
+                };
+                if q > 0 {
+                    *history.entry(client).or_default().entry(d).or_default() += q;
+                }
+            }
+            start = match end.succ_opt() {
+                Some(next) if end < to => next,
+                _ => break,
+            };
+        }
+        Ok(history
+            .into_iter()
+            .map(|(c, days)| (c, days.into_iter().collect()))
+            .collect())
     }
 
     /// A page of the reorder list or the at-risk list on `today`: the

@@ -11,14 +11,14 @@
 //! the 20,000-client one under ~/.cache/rodnik-bench), `--server PATH`
 //! (set by xtask, not used).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use chrono::{Days, NaiveDate};
-use rodnik::store::Store;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use rodnik::store::Store;
 use rodnik_shared::forecast::{backtest, Backtest, Forecast, Rhythm, MIN_HISTORY};
 
 fn args() -> Result<PathBuf, String> {
@@ -97,7 +97,14 @@ fn simulated(n: usize) -> Vec<(&'static str, Vec<(NaiveDate, u32)>)> {
                     }
                     d = d + Days::new(every);
                 }
-                out.push((if every == 7 { "offices, weekly" } else { "offices, fortnightly" }, h));
+                out.push((
+                    if every == 7 {
+                        "offices, weekly"
+                    } else {
+                        "offices, fortnightly"
+                    },
+                    h,
+                ));
             }
             _ => {
                 let rate: f64 = rng.gen_range(0.15..0.5);
@@ -151,39 +158,30 @@ async fn run() -> Result<(), String> {
     let store = Store::connect(&url)
         .await
         .map_err(|e| format!("opening {url}: {e}"))?;
-    // Every delivery: client -> day -> water units.
-    let mut history: HashMap<String, BTreeMap<NaiveDate, u32>> = HashMap::new();
+    // Every delivery: client -> (day, water units), since the first year
+    // a generated history may start.
     let today = store.today();
-    let mut from = today;
-    let rows = store
-        .stat_deliv("2000-01-01", &today.to_string())
+    let first = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(today);
+    let history = store
+        .delivery_histories(first, today)
         .await
         .map_err(|e| format!("reading the delivery figures: {e}"))?;
-    let mut deliveries = 0usize;
-    for (d, _courier, client, f) in rows {
-        let (Ok(d), Ok(q)) = (
-            NaiveDate::parse_from_str(&d, "%Y-%m-%d"),
-            u32::try_from(f.water_qty),
-        ) else {
-            continue;
-        };
-        if q > 0 {
-            deliveries += 1;
-            from = from.min(d);
-            *history.entry(client).or_default().entry(d).or_default() += q;
-        }
-    }
+    let deliveries: usize = history.values().map(Vec::len).sum();
+    let from = history
+        .values()
+        .filter_map(|h| h.first().map(|(d, _)| *d))
+        .min()
+        .unwrap_or(today);
     let read = started.elapsed();
     let mut ours = Backtest::default();
     let mut base = Backtest::default();
     let mut clients = 0usize;
-    for days in history.values() {
-        let list: Vec<(NaiveDate, u32)> = days.iter().map(|(d, q)| (*d, *q)).collect();
+    for list in history.values() {
         if list.len() > MIN_HISTORY {
             clients += 1;
         }
-        ours.merge(&backtest(&list));
-        base.merge(&naive(&list));
+        ours.merge(&backtest(list));
+        base.merge(&naive(list));
     }
     println!("# Forecast of the client's own rhythm against the history");
     println!();
@@ -203,7 +201,10 @@ async fn run() -> Result<(), String> {
     println!("| reading | forecasts | mean error, days | median error, days | within ±2 days | mean lateness, days (+: later than expected) | mean error, bottles | next order after `at_risk_after` |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     println!("{}", row("the rhythm (docs/forecast.md)", &ours));
-    println!("{}", row("naive: the last interval and quantity again", &base));
+    println!(
+        "{}",
+        row("naive: the last interval and quantity again", &base)
+    );
     println!();
     println!("Simulated clients with a rhythm (3,000, two years each, seeded; see `simulated`):");
     println!();

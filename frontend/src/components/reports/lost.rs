@@ -4,15 +4,12 @@
 
 use rodnik_shared::api::{CreateCallList, LostClientsReport, LostMonthly};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
-use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use super::chart::{BarChart, Series};
 use super::format::{month_label, parse};
 use super::table::{Cell, Column, ReportTable, Row};
-use crate::api::reports::fnv1a;
-use crate::api::Api;
 use crate::app::Route;
 use crate::i18n::reports::{call_list_name, make_call_list, texts};
 use crate::i18n::{kind_label, Lang};
@@ -96,42 +93,17 @@ pub fn LostView(p: &LostViewProps) -> Html {
         use_effect_with(ids.clone(), move |_| made.set(None));
     }
     let make = {
-        let (made, busy, token, app) = (
+        let (made, busy, token) = (
             made.clone(),
             busy.clone(),
             app.token().unwrap_or_default().to_string(),
-            app.dispatcher(),
         );
         let req = CreateCallList {
             name: call_list_name(p.lang, &p.as_of, p.months),
             client_ids: ids.clone(),
             note: None,
         };
-        Callback::from(move |_: MouseEvent| {
-            if *busy {
-                return;
-            }
-            busy.set(true);
-            // The same clients under the same name: a repeated click makes one list.
-            let key = format!(
-                "call-list:{:016x}",
-                fnv1a(&format!("{}|{}", req.name, req.client_ids.join(",")))
-            );
-            let (made, busy, token, _app, req) = (
-                made.clone(),
-                busy.clone(),
-                token.clone(),
-                app.clone(),
-                req.clone(),
-            );
-            spawn_local(async move {
-                match Api::with_token(&token).create_call_list(&req, &key).await {
-                    Ok(list) => made.set(Some(Ok((list.summary.id, list.summary.name)))),
-                    Err(e) => made.set(Some(Err(e.message()))),
-                }
-                busy.set(false);
-            });
-        })
+        super::call_list::make_on_click(req, token, busy, made)
     };
     let keys: Vec<String> = p.monthly.rows.iter().map(|m| m.month.clone()).collect();
     let labels: Vec<String> = keys.iter().map(|k| month_label(p.lang, k)).collect();

@@ -2,6 +2,7 @@
 //! range with presets, the download buttons, and one view per report.
 
 pub mod bottles;
+pub mod call_list;
 pub mod cash;
 pub mod chart;
 pub mod deliveries;

@@ -4,12 +4,9 @@
 
 use rodnik_shared::api::{CreateCallList, RentalCharges, SanitationReport};
 use rodnik_shared::{ClientKind, Money};
-use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::api::reports::fnv1a;
-use crate::api::Api;
 use crate::app::Route;
 use crate::components::client_card::short_date;
 use crate::i18n::reports::make_call_list;
@@ -206,25 +203,7 @@ pub fn SanitationView(p: &SanitationProps) -> Html {
             client_ids: ids.clone(),
             note: None,
         };
-        Callback::from(move |_: MouseEvent| {
-            if *busy {
-                return;
-            }
-            busy.set(true);
-            // The same clients under the same name: a repeated click makes one list.
-            let key = format!(
-                "call-list:{:016x}",
-                fnv1a(&format!("{}|{}", req.name, req.client_ids.join(",")))
-            );
-            let (made, busy, token, req) = (made.clone(), busy.clone(), token.clone(), req.clone());
-            spawn_local(async move {
-                match Api::with_token(&token).create_call_list(&req, &key).await {
-                    Ok(list) => made.set(Some(Ok((list.summary.id, list.summary.name)))),
-                    Err(e) => made.set(Some(Err(e.message()))),
-                }
-                busy.set(false);
-            });
-        })
+        super::call_list::make_on_click(req, token, busy, made)
     };
     html! {
         <div class="sanitation-report" data-as-of={r.as_of.clone()}>

@@ -10,7 +10,6 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::table::{Cell, Column, ReportTable, Row};
-use crate::api::reports::fnv1a;
 use crate::api::Api;
 use crate::i18n::reports::make_call_list;
 use crate::i18n::{kind_label, Lang};
@@ -122,7 +121,7 @@ pub fn RhythmList(p: &RhythmListProps) -> Html {
         .as_ref()
         .is_some_and(|s| matches!(s.user.role, Role::Admin | Role::Manager));
     let items = use_state(|| None::<Result<Vec<RhythmItem>, String>>);
-    let made = use_state(|| None::<Result<String, String>>);
+    let made = use_state(super::call_list::Made::default);
     let busy = use_state(|| false);
     {
         let (items, token, kind) = (items.clone(), token.clone(), p.kind);
@@ -155,25 +154,7 @@ pub fn RhythmList(p: &RhythmListProps) -> Html {
             client_ids: ids.clone(),
             note: None,
         };
-        Callback::from(move |_: MouseEvent| {
-            if *busy {
-                return;
-            }
-            busy.set(true);
-            // The same clients under the same name: a repeated click makes one list.
-            let key = format!(
-                "call-list:{:016x}",
-                fnv1a(&format!("{}|{}", req.name, req.client_ids.join(",")))
-            );
-            let (made, busy, token, req) = (made.clone(), busy.clone(), token.clone(), req.clone());
-            spawn_local(async move {
-                match Api::with_token(&token).create_call_list(&req, &key).await {
-                    Ok(list) => made.set(Some(Ok(list.summary.name))),
-                    Err(e) => made.set(Some(Err(e.message()))),
-                }
-                busy.set(false);
-            });
-        })
+        super::call_list::make_on_click(req, token, busy, made)
     };
     let columns = vec![
         Column::text("client", t.client),
@@ -214,7 +195,7 @@ pub fn RhythmList(p: &RhythmListProps) -> Html {
                     <button id={format!("{id}-call-list")} type="button" class="btn btn-primary"
                         disabled={ids.is_empty() || *busy} onclick={make}>{ make_call_list(lang, ids.len()) }</button>
                     { match &*made {
-                        Some(Ok(name)) => html! {
+                        Some(Ok((_, name))) => html! {
                             <span class="banner ok" id={format!("{id}-call-list-made")}>{ t.made }{ " " }{ name.clone() }</span>
                         },
                         Some(Err(e)) => html! { <span class="form-error">{ e.clone() }</span> },
