@@ -440,7 +440,10 @@ async fn another_day_goes_straight_onto_that_days_route_when_the_company_says_so
         .get("/api/settings/orders", &w.kolya)
         .await
         .expect(200);
-    assert_eq!(settings, json!({ "other_day": "to_dispatch" }));
+    assert_eq!(
+        settings,
+        json!({ "other_day": "to_dispatch", "standing_days": 7 })
+    );
     w.app
         .put(
             "/api/settings/orders",
@@ -468,7 +471,10 @@ async fn another_day_goes_straight_onto_that_days_route_when_the_company_says_so
         )
         .await
         .expect(200);
-    assert_eq!(saved, json!({ "other_day": "to_route" }));
+    assert_eq!(
+        saved,
+        json!({ "other_day": "to_route", "standing_days": 7 })
+    );
 
     let tomorrow = w.app.day(1);
     // Tomorrow's route already has a stop: the moved one goes after it.

@@ -297,7 +297,10 @@ async fn a_manager_sets_where_a_stop_moved_to_another_day_goes() {
     .await;
     screenshot(&c, "door-settings.png").await;
     let saved = app.get("/api/settings/orders", &manager).await.expect(200);
-    assert_eq!(saved, json!({ "other_day": "to_route" }));
+    assert_eq!(
+        saved,
+        json!({ "other_day": "to_route", "standing_days": 7 })
+    );
 }
 
 #[tokio::test]

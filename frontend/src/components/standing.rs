@@ -654,7 +654,7 @@ pub fn ClientStanding(p: &StandingProps) -> Html {
                                 }) }
                             </select>
                         </label>
-                        <button type="submit" class="btn primary standing-skip-save" disabled={*busy}>{ t.skip_save }</button>
+                        <button type="submit" class="btn btn-primary standing-skip-save" disabled={*busy}>{ t.skip_save }</button>
                         <button type="button" class="btn standing-cancel" onclick={cancel.clone()}>{ t.cancel }</button>
                     </form>
                 }
@@ -737,7 +737,7 @@ pub fn ClientStanding(p: &StandingProps) -> Html {
                             <input type="text" class="standing-pause-reason" value={reason.clone()}
                                 oninput={set(|_, _, r, v| *r = v)} />
                         </label>
-                        <button type="submit" class="btn primary standing-pause-save" disabled={*busy}>{ t.pause_save }</button>
+                        <button type="submit" class="btn btn-primary standing-pause-save" disabled={*busy}>{ t.pause_save }</button>
                         <button type="button" class="btn standing-cancel" onclick={cancel.clone()}>{ t.cancel }</button>
                     </form>
                 }
@@ -1027,7 +1027,7 @@ pub fn ClientStanding(p: &StandingProps) -> Html {
             </label>
             { other_error }
             <div class="form-actions">
-                <button type="submit" id="standing-submit" class="btn primary" disabled={*busy}>
+                <button type="submit" id="standing-submit" class="btn btn-primary" disabled={*busy}>
                     { if *busy { t.saving } else { t.submit } }
                 </button>
                 <button type="button" id="standing-cancel" class="btn" onclick={close_form}>{ t.cancel }</button>
