@@ -41,11 +41,38 @@ struct Texts {
 }
 
 fn texts(lang: Lang, kind: RhythmKind) -> Texts {
-    match (lang, kind) {
-        (Lang::En, RhythmKind::Due) => Texts {
-            title: "Due to reorder",
-            hint: "Their usual day has come and there is no order: call them before they buy elsewhere.",
-            empty: "Nobody is due today.",
+    // The list's own words, then the columns' (the same in both lists).
+    let (title, hint, empty, list_name) = match (lang, kind) {
+        (Lang::En, RhythmKind::Due) => (
+            "Due to reorder",
+            "Their usual day has come and there is no order: call them before they buy elsewhere.",
+            "Nobody is due today.",
+            "Due to reorder",
+        ),
+        (Lang::Ru, RhythmKind::Due) => (
+            "Пора заказать",
+            "Обычный день заказа настал, а заказа нет: позвоните, пока клиент не купил у других.",
+            "Сегодня звонить некому.",
+            "Пора заказать",
+        ),
+        (Lang::En, RhythmKind::AtRisk) => (
+            "At risk by their own rhythm",
+            "Silent well past their usual interval (a weekly client after about two weeks), not yet lost.",
+            "Nobody is at risk.",
+            "At risk",
+        ),
+        (Lang::Ru, RhythmKind::AtRisk) => (
+            "Под угрозой ухода (по своему ритму)",
+            "Молчат намного дольше обычного (еженедельный клиент — около двух недель), но ещё не ушли.",
+            "Под угрозой никого.",
+            "Под угрозой",
+        ),
+    };
+    match lang {
+        Lang::En => Texts {
+            title,
+            hint,
+            empty,
             client: "Client",
             kind: "Kind",
             phones: "Phones",
@@ -54,13 +81,13 @@ fn texts(lang: Lang, kind: RhythmKind) -> Texts {
             every: "Usually every, days",
             qty: "Usually, bottles",
             last: "Last delivery",
-            list_name: "Due to reorder",
+            list_name,
             made: "Call list made:",
         },
-        (Lang::Ru, RhythmKind::Due) => Texts {
-            title: "Пора заказать",
-            hint: "Обычный день заказа настал, а заказа нет: позвоните, пока клиент не купил у других.",
-            empty: "Сегодня звонить некому.",
+        Lang::Ru => Texts {
+            title,
+            hint,
+            empty,
             client: "Клиент",
             kind: "Тип",
             phones: "Телефоны",
@@ -69,37 +96,7 @@ fn texts(lang: Lang, kind: RhythmKind) -> Texts {
             every: "Обычно раз в, дней",
             qty: "Обычно, бутылей",
             last: "Последняя доставка",
-            list_name: "Пора заказать",
-            made: "Список обзвона создан:",
-        },
-        (Lang::En, RhythmKind::AtRisk) => Texts {
-            title: "At risk by their own rhythm",
-            hint: "Silent well past their usual interval (a weekly client after about two weeks), not yet lost.",
-            empty: "Nobody is at risk.",
-            client: "Client",
-            kind: "Kind",
-            phones: "Phones",
-            expected: "Expected",
-            overdue: "Days past",
-            every: "Usually every, days",
-            qty: "Usually, bottles",
-            last: "Last delivery",
-            list_name: "At risk",
-            made: "Call list made:",
-        },
-        (Lang::Ru, RhythmKind::AtRisk) => Texts {
-            title: "Под угрозой ухода (по своему ритму)",
-            hint: "Молчат намного дольше обычного (еженедельный клиент — около двух недель), но ещё не ушли.",
-            empty: "Под угрозой никого.",
-            client: "Клиент",
-            kind: "Тип",
-            phones: "Телефоны",
-            expected: "Ожидали",
-            overdue: "Дней после",
-            every: "Обычно раз в, дней",
-            qty: "Обычно, бутылей",
-            last: "Последняя доставка",
-            list_name: "Под угрозой",
+            list_name,
             made: "Список обзвона создан:",
         },
     }
