@@ -196,6 +196,15 @@ async fn an_operator_makes_the_last_order_standing_skips_a_date_and_ends_it() {
         .collect();
     dates.sort_unstable();
     assert_eq!(dates, [first.as_str(), second.as_str()], "{made:?}");
+    // The card's open orders mark the generated ones.
+    for o in &made {
+        let oid = o["id"].as_str().expect("id");
+        wait_for(
+            &c,
+            &format!("#active-orders li.mini-order[data-id='{oid}'] .standing-tag"),
+        )
+        .await;
+    }
 
     // Skip the first date: the card's picker, the plan's skips.
     click(&c, &format!("{item} .standing-skip")).await;

@@ -380,6 +380,12 @@ fn mini_order(o: &Order, lang: Lang, action: Html) -> Html {
         <li class="mini-order" data-id={o.id.clone()} data-state={state}>
             <span class="date">{ short_date(&o.delivery_date) }</span>
             <span class={classes!("badge", state)}>{ state_label(lang, o.state) }</span>
+            if o.standing_id.is_some() {
+                <span class="badge standing-tag" title={match lang {
+                    Lang::En => "From a standing order",
+                    Lang::Ru => "Из постоянного заказа",
+                }}>{ "⟳" }</span>
+            }
             <span class="lines" title={lines.clone()}>{ lines }</span>
             <span class="courier">{ o.courier_name.clone().unwrap_or_default() }</span>
             <span class="money">{ crate::money::text(lang, o.total) }</span>
