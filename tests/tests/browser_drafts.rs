@@ -95,6 +95,19 @@ async fn clients_with_phone(app: &App, phone: &str) -> usize {
     v["matches"].as_array().map(Vec::len).unwrap_or(0)
 }
 
+/// Waits for a save and its dispatch: up to 45 s, as the full suite's
+/// busiest minutes ran past 15 s (2026-12-07; alone, all five tests take 25 s).
+async fn saved_and_dispatched(c: &Client) {
+    wait_until_within(
+        c,
+        "#order-saved",
+        Some("data-state"),
+        std::time::Duration::from_secs(45),
+        |s| s == "delivery",
+    )
+    .await;
+}
+
 #[tokio::test]
 async fn a_new_client_with_a_known_phone_shows_the_duplicate_which_opens_its_card() {
     if !runnable() {
@@ -243,16 +256,7 @@ async fn typed_drafts_survive_a_reload_and_a_saved_order_clears_its_draft() {
 
     // Saved and dispatched: the draft is gone, a reload shows a fresh one.
     click(&c, "#save-dispatch").await;
-    // A save and a dispatch: 45 s, as the full suite's busiest minutes ran
-    // past 15 s once (2026-12-07; it passes alone in 25 s for all five tests).
-    wait_until_within(
-        &c,
-        "#order-saved",
-        Some("data-state"),
-        std::time::Duration::from_secs(45),
-        |s| s == "delivery",
-    )
-    .await;
+    saved_and_dispatched(&c).await;
     reload(&c).await;
     wait_until(&c, "#client-card", Some("data-id"), |v| v == client_id).await;
     wait_for(&c, &qty).await;
@@ -323,14 +327,7 @@ async fn a_save_retried_after_a_reload_mid_request_creates_one_order() {
     click(&c, "#save-dispatch").await;
     // The replayed answer, then the dispatch: two requests of a page that
     // just reloaded (slow on a loaded machine: CI once took over 15 s).
-    wait_until_within(
-        &c,
-        "#order-saved",
-        Some("data-state"),
-        std::time::Duration::from_secs(45),
-        |s| s == "delivery",
-    )
-    .await;
+    saved_and_dispatched(&c).await;
     let orders = orders_of(&app, &client_id).await;
     assert_eq!(orders.len(), 1, "no second order: {orders:?}");
     assert_eq!(orders[0]["state"], "delivery");

@@ -390,7 +390,7 @@ pub(super) async fn cancel_planned(
     let Some(order) = state.store.get_order(id).await? else {
         return Ok(false);
     };
-    if !super::standing::only_on_the_board(&order) {
+    if order.state != OrderState::New {
         return Ok(false);
     }
     let cancelled = mutate(

@@ -46,6 +46,19 @@ fn page(q: &PageQuery) -> Result<(usize, usize)> {
     Ok((limit, offset))
 }
 
+/// A page of `list` today.
+async fn listed(
+    state: &AppState,
+    list: RhythmList,
+    q: &PageQuery,
+) -> Result<Json<Vec<RhythmItem>>> {
+    let (limit, offset) = page(q)?;
+    let today = state.cfg.today();
+    Ok(Json(
+        state.store.rhythm_list(list, today, limit, offset).await?,
+    ))
+}
+
 #[utoipa::path(get, path = "/api/reorder", params(PageQuery),
     responses((status = 200, body = Vec<RhythmItem>, description = "clients whose expected next order is today or past, not yet at risk, with no order open and no standing order: the longest waiting first"),
         (status = 403, body = rodnik_shared::api::ErrorBody, description = "operators and up"),
@@ -56,14 +69,7 @@ pub async fn reorder(
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> Result<Json<Vec<RhythmItem>>> {
     user.require_operator()?;
-    let (limit, offset) = page(&q)?;
-    let today = state.cfg.today();
-    Ok(Json(
-        state
-            .store
-            .rhythm_list(RhythmList::Due, today, limit, offset)
-            .await?,
-    ))
+    listed(&state, RhythmList::Due, &q).await
 }
 
 #[utoipa::path(get, path = "/api/reports/at-risk", params(PageQuery),
@@ -76,14 +82,7 @@ pub async fn at_risk(
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> Result<Json<Vec<RhythmItem>>> {
     user.require_manager()?;
-    let (limit, offset) = page(&q)?;
-    let today = state.cfg.today();
-    Ok(Json(
-        state
-            .store
-            .rhythm_list(RhythmList::AtRisk, today, limit, offset)
-            .await?,
-    ))
+    listed(&state, RhythmList::AtRisk, &q).await
 }
 
 /// Writes every client's rhythm once for a database from before them (in

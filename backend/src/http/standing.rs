@@ -13,12 +13,12 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{Days, NaiveDate, Utc};
 use rodnik_shared::api::{
-    CreateOrder, CreateStandingOrder, Described, GenerationRun, Order, PatchStandingOrder,
-    StandingDate, StandingError, StandingOrder, User,
+    CreateOrder, CreateStandingOrder, Described, GenerationRun, PatchStandingOrder, StandingDate,
+    StandingError, StandingOrder, User,
 };
 use rodnik_shared::standing::{describe, Plan};
 use rodnik_shared::validate::{self, optional_text};
-use rodnik_shared::{Cause, OrderState, Role};
+use rodnik_shared::{Cause, Role};
 use serde::Deserialize;
 
 use super::extract::{ApiJson, ApiQuery, CurrentUser};
@@ -583,9 +583,4 @@ pub fn generate_periodically(state: &AppState) {
             }
         }
     });
-}
-
-/// Whether an order is still only on the board (not out for delivery).
-pub(super) fn only_on_the_board(o: &Order) -> bool {
-    o.state == OrderState::New
 }
