@@ -53,6 +53,10 @@ pub struct Config {
     /// often it looks for due receipts, the first wait for a cash register's
     /// answer, and the base of the growing delay after errors.
     pub fiscal_tick: Duration,
+    /// The notifications worker's beat (`RODNIK_NOTIFY_TICK_MS`, default
+    /// 5 s): how often it looks for due messages, and the base of the
+    /// growing delay after a gateway's error.
+    pub notify_tick: Duration,
 }
 
 impl Config {
@@ -77,6 +81,7 @@ impl Config {
             metrics_token: Some("metrics-token".into()),
             backup_token: None,
             fiscal_tick: Duration::from_millis(100),
+            notify_tick: Duration::from_millis(100),
         }
     }
 

@@ -5,7 +5,7 @@
 //! `error`, `metrics`, `config`, `figures` at the bottom; `store` over them;
 //! `auth`, `telephony`, `fiscal`, `geo`, `reports`, `live`, `backup` over the store; `app`
 //! (the shared state) over those; `planning` (route planning, issue 21) over
-//! `app`; `http` on top.
+//! `app`; `notify` (client notifications, issue 23) over `planning`; `http` on top.
 
 pub mod app;
 pub mod auth;
@@ -23,6 +23,7 @@ pub mod geo;
 pub mod http;
 pub mod live;
 pub mod metrics;
+pub mod notify;
 pub mod planning;
 pub mod reports;
 pub mod sample;

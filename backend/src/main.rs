@@ -225,22 +225,22 @@ fn config(common: &Common) -> Result<Config, String> {
             .ok()
             .filter(|t| !t.trim().is_empty()),
         backup_token: None,
-        fiscal_tick: fiscal_tick()?,
+        fiscal_tick: tick_from_env("RODNIK_FISCAL_TICK_MS")?,
+        notify_tick: tick_from_env("RODNIK_NOTIFY_TICK_MS")?,
     })
 }
 
-/// `RODNIK_FISCAL_TICK_MS` (50 ms to 10 minutes), default 5 s.
-fn fiscal_tick() -> Result<std::time::Duration, String> {
-    match std::env::var("RODNIK_FISCAL_TICK_MS") {
+/// A worker's beat from `name` (`RODNIK_FISCAL_TICK_MS`,
+/// `RODNIK_NOTIFY_TICK_MS`): 50 ms to 10 minutes, default 5 s.
+fn tick_from_env(name: &str) -> Result<std::time::Duration, String> {
+    match std::env::var(name) {
         Ok(v) => v
             .trim()
             .parse::<u64>()
             .ok()
             .filter(|n| (50..=600_000).contains(n))
             .map(std::time::Duration::from_millis)
-            .ok_or_else(|| {
-                format!("RODNIK_FISCAL_TICK_MS: '{v}' is not a number from 50 to 600000")
-            }),
+            .ok_or_else(|| format!("{name}: '{v}' is not a number from 50 to 600000")),
         Err(_) => Ok(std::time::Duration::from_secs(5)),
     }
 }

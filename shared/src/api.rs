@@ -697,6 +697,10 @@ pub struct Order {
     /// The standing order this order was generated from, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standing_id: Option<String>,
+    /// RFC 3339: when the client confirmed the delivery through the
+    /// notification's short link (cleared when the date or window changes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmed_at: Option<String>,
     /// Position on the courier's route of the day (lower goes first).
     pub route_pos: i64,
     /// Kept with its courier when the day is optimised (a dispatcher's
@@ -1280,6 +1284,7 @@ mod deliveries;
 mod documents;
 mod equipment;
 mod geo;
+mod notify;
 mod planning;
 mod reasons;
 mod receipts;
@@ -1296,6 +1301,7 @@ pub use deliveries::*;
 pub use documents::*;
 pub use equipment::*;
 pub use geo::*;
+pub use notify::*;
 pub use planning::*;
 pub use reasons::*;
 pub use receipts::*;

@@ -290,6 +290,7 @@ impl Order {
             note: n.note,
             call_id: n.call_id,
             standing_id: None,
+            confirmed_at: None,
             route_pos: 0,
             pinned: false,
             cash_collected: None,
@@ -456,6 +457,7 @@ impl Order {
         };
         let mut n = self.next(at);
         n.state = state;
+        n.confirmed_at = None;
         match outcome {
             RescheduleOutcome::SameDay => n.window = r.window,
             RescheduleOutcome::ToRoute => {
@@ -504,6 +506,21 @@ impl Order {
         Ok((n, Effects::default()))
     }
 
+    /// The client confirmed the delivery (the notification's short link).
+    /// Confirming again keeps the first time.
+    pub fn confirm(&self, at: &str) -> Result<(Order, Effects), RuleError> {
+        if !self.state.is_open() {
+            return Err(TransitionError {
+                from: self.state,
+                action: "confirmed",
+            }
+            .into());
+        }
+        let mut n = self.next(at);
+        n.confirmed_at = Some(self.confirmed_at.clone().unwrap_or_else(|| at.to_string()));
+        Ok((n, Effects::default()))
+    }
+
     pub fn cancel(&self, reason: Cause, at: &str) -> Result<(Order, Effects), RuleError> {
         let mut n = self.next(at);
         n.state = self.state.apply(OrderAction::Cancel)?;
@@ -532,11 +549,17 @@ impl Order {
         }
         let mut n = self.next(at);
         if let Some(d) = &e.delivery_date {
+            if *d != self.delivery_date {
+                n.confirmed_at = None;
+            }
             n.delivery_date = d.clone();
             n.needs_new_date = false;
             n.proposal = None;
         }
         if let Some(w) = e.window {
+            if w != self.window {
+                n.confirmed_at = None;
+            }
             n.window = w;
             n.proposal = None;
         }

@@ -7,6 +7,7 @@ pub mod crash;
 pub mod oracle;
 pub mod pbx;
 pub mod phones;
+pub mod sms;
 pub mod smtp;
 
 use std::time::Duration;

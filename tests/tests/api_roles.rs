@@ -576,6 +576,43 @@ fn matrix() -> Vec<(Method, &'static str, Option<Value>, [u16; 4])> {
             [200, 403, 403, 403],
         ),
         (M::GET, "/api/reorder", None, [200, 200, 200, 403]),
+        (
+            M::GET,
+            "/api/settings/notifications",
+            None,
+            [200, 200, 403, 403],
+        ),
+        (
+            M::PUT,
+            "/api/settings/notifications",
+            Some(json!({ "enabled": false })),
+            [200, 200, 403, 403],
+        ),
+        (
+            M::GET,
+            "/api/clients/@CLIENT@/notify",
+            None,
+            [200, 200, 200, 403],
+        ),
+        (
+            M::PUT,
+            "/api/clients/@CLIENT@/notify",
+            Some(json!({ "sms": "yes" })),
+            [200, 200, 200, 403],
+        ),
+        (M::GET, "/api/notifications", None, [200, 200, 200, 403]),
+        (
+            M::POST,
+            "/api/notifications/test",
+            Some(json!({ "channel": "sms", "to": "+79160000000" })),
+            [409, 409, 403, 403],
+        ),
+        (
+            M::POST,
+            "/api/notifications/run",
+            Some(json!({})),
+            [200, 200, 403, 403],
+        ),
         (M::GET, "/api/reports/at-risk", None, [200, 200, 403, 403]),
         (M::GET, "/api/standing-orders", None, [200, 200, 200, 403]),
         (

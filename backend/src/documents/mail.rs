@@ -15,6 +15,15 @@ use rodnik_shared::api::{Document, SmtpSettings};
 use crate::error::{Error, Result};
 use crate::store::Store;
 
+/// Why a plain letter did not go.
+#[derive(Debug)]
+pub enum SendTextError {
+    /// The letter could not be made (an address or header lettre refuses).
+    Build(String),
+    /// The mail server refused it or did not answer.
+    Smtp(lettre::transport::smtp::Error),
+}
+
 /// A configured mail transport and its sender.
 #[derive(Clone)]
 pub struct Mailer {
@@ -65,6 +74,26 @@ impl Mailer {
             transport: builder.build(),
             from,
         })
+    }
+
+    /// Sends a plain letter (a client notification, `notify::email`).
+    pub async fn send_text(
+        &self,
+        to: Mailbox,
+        subject: &str,
+        text: &str,
+    ) -> std::result::Result<(), SendTextError> {
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(subject)
+            .singlepart(SinglePart::plain(text.to_string()))
+            .map_err(|e| SendTextError::Build(e.to_string()))?;
+        self.transport
+            .send(message)
+            .await
+            .map(|_| ())
+            .map_err(SendTextError::Smtp)
     }
 
     /// Sends `docs` (one client's) as PDFs to `to`, with a short letter.

@@ -14,6 +14,7 @@ pub mod extract;
 mod idempotency;
 mod live;
 pub mod metrics;
+mod notify;
 mod openapi;
 mod orders;
 mod pbx;
@@ -62,6 +63,7 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
     crate::app::start_background(&state);
     standing::generate_periodically(&state);
     rhythm::fill_in_background(&state);
+    notify::start(&state);
     // Header-read deadline, connection caps, and the peer's address for
     // handlers (login throttling, Zadarma's sources): http/server.rs.
     let limits = state.cfg.connections.clone();
@@ -90,6 +92,7 @@ pub fn router(state: AppState) -> Router {
         .merge(call_lists::router())
         .merge(standing::router())
         .merge(rhythm::router())
+        .merge(notify::router())
         .merge(wallboard::router())
         .merge(ready::router())
         .route("/live", get(live::upgrade))
@@ -113,7 +116,9 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .nest("/api", api)
         // Routed even when off, so that it is a 404 and not the web app.
-        .route("/metrics", get(metrics::scrape));
+        .route("/metrics", get(metrics::scrape))
+        // A client's page of a notification's short link (no session).
+        .merge(notify::page_router());
     let app = match state.cfg.static_dir.as_ref().filter(|d| d.join("index.html").exists()) {
         Some(dir) => app.fallback_service(
             web_app(dir)
@@ -227,7 +232,10 @@ async fn security_headers(
 ) -> axum::response::Response {
     let mut r = next.run(req).await;
     let h = r.headers_mut();
-    h.insert("content-security-policy", (*csp).clone());
+    // A page with a policy of its own (the short link's) keeps it.
+    if !h.contains_key("content-security-policy") {
+        h.insert("content-security-policy", (*csp).clone());
+    }
     h.insert(
         "x-content-type-options",
         HeaderValue::from_static("nosniff"),

@@ -5,8 +5,8 @@ use utoipa::OpenApi;
 
 use super::{
     account, backup, bank, call_lists, cash, catalogue, clients, documents, equipment, metrics,
-    orders, pbx, planning, ready, reasons, receipts, rentals, reports, rhythm, standing, telephony,
-    users, wallboard,
+    notify, orders, pbx, planning, ready, reasons, receipts, rentals, reports, rhythm, standing,
+    telephony, users, wallboard,
 };
 
 #[derive(OpenApi)]
@@ -146,6 +146,13 @@ use super::{
         call_lists::get_call_list,
         call_lists::mark_done,
         rhythm::reorder,
+        notify::get_settings,
+        notify::put_settings,
+        notify::get_client_notify,
+        notify::put_client_notify,
+        notify::list,
+        notify::test,
+        notify::run,
         rhythm::at_risk,
         standing::list,
         standing::read,

@@ -554,6 +554,11 @@ where
         if current.state == OrderState::Delivered || next.state == OrderState::Delivered {
             refresh_rhythm(state, &next.client_id);
         }
+        if current.state == OrderState::Delivery && next.state != OrderState::Delivery {
+            if let Some(courier) = &current.courier_id {
+                next_stop_told(state, courier);
+            }
+        }
         Ok(Ok(next))
     };
     match state.store.retrying_races(attempt).await.and_then(|r| r) {
@@ -580,6 +585,88 @@ fn refresh_rhythm(state: &AppState, client_id: &str) {
             tracing::warn!(client = %client, error = %e, "the client's rhythm was not updated");
         }
     });
+}
+
+/// A courier's stop left the route (closed, failed, taken back): the next
+/// stop's client hears the courier is on the way (`notify::worker::on_the_way`),
+/// beside the answer.
+fn next_stop_told(state: &AppState, courier_id: &str) {
+    let state = state.clone();
+    let courier = courier_id.to_string();
+    tokio::spawn(async move {
+        if let Err(e) = crate::notify::worker::on_the_way(&state, &courier).await {
+            tracing::warn!(courier = %courier, error = %e, "the next stop's client was not told");
+        }
+    });
+}
+
+/// What a client decided on a notification's page (no login).
+#[derive(Debug, Clone)]
+pub(super) enum ClientChange {
+    Confirm,
+    Cancel,
+    /// To another day or window: a stop already on a route moved to
+    /// another day goes back to dispatch first.
+    Move {
+        date: String,
+        window: TimeWindow,
+    },
+}
+
+/// Applies a client's decision to order `id` at `version` (409
+/// `stale_version` when it changed since the page showed it).
+pub(super) async fn client_change(
+    state: &AppState,
+    id: &str,
+    version: i64,
+    change: &ClientChange,
+) -> Result<Order> {
+    let user = CurrentUser(User {
+        id: "client-link".into(),
+        username: "client-link".into(),
+        name: "Клиент (по ссылке)".into(),
+        role: Role::Operator,
+        phone: None,
+        extension: None,
+        active: true,
+    });
+    let idem = Idem::default();
+    match change {
+        ClientChange::Confirm => {
+            mutate(state, &user, &idem, id, Some(version), |o, at| {
+                o.confirm(at)
+            })
+            .await
+        }
+        ClientChange::Cancel => {
+            let reason = rodnik_shared::Cause {
+                id: None,
+                text: "Клиент отменил по ссылке из уведомления".into(),
+            };
+            mutate(state, &user, &idem, id, Some(version), |o, at| {
+                o.cancel(reason.clone(), at)
+            })
+            .await
+        }
+        ClientChange::Move { date, window } => {
+            let mut version = version;
+            let current = state.store.require_order(id).await?;
+            if current.state == OrderState::Delivery && current.delivery_date != *date {
+                let back =
+                    mutate(state, &user, &idem, id, Some(version), |o, at| o.recall(at)).await?;
+                version = back.version;
+            }
+            let edit = OrderEdit {
+                delivery_date: Some(date.clone()),
+                window: Some(Some(*window)),
+                ..OrderEdit::default()
+            };
+            mutate(state, &user, &idem, id, Some(version), |o, at| {
+                o.edit(&edit, None, at)
+            })
+            .await
+        }
+    }
 }
 
 /// The client's address `id`, if it is still delivered to.

@@ -16,6 +16,7 @@ pub mod clients;
 pub mod documents;
 pub mod equipment;
 pub mod idem;
+pub mod notify;
 pub mod orders;
 pub mod packs;
 pub mod phones;

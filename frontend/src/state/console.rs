@@ -1383,6 +1383,7 @@ mod tests {
             note: None,
             call_id: None,
             standing_id: None,
+            confirmed_at: None,
             route_pos: 0,
             pinned: false,
             cash_collected: None,
