@@ -160,9 +160,12 @@ impl Channel for SmsRu {
         }
         let url = format!("{}/sms/send", self.url);
         let answer = post(&self.http, &url, &form, "SMS.ru").await;
-        let result = answer.and_then(|(status, body)| classify_smsru(status, &body, &to));
+        let result = answer.and_then(|(status, body)| {
+            let r = classify_smsru(status, &body, &to);
+            r.map_err(|e| hide(e, &body, &self.key))
+        });
         trace_result("SMS.ru", &message.id, &result);
-        result.map_err(|e| hide(e, &self.key))
+        result
     }
 }
 
@@ -187,9 +190,12 @@ impl Channel for Smsc {
         }
         let url = format!("{}/sys/send.php", self.url);
         let answer = post(&self.http, &url, &form, "SMSC").await;
-        let result = answer.and_then(|(status, body)| classify_smsc(status, &body));
+        let result = answer.and_then(|(status, body)| {
+            let r = classify_smsc(status, &body);
+            r.map_err(|e| hide(e, &body, &self.password))
+        });
         trace_result("SMSC", &message.id, &result);
-        result.map_err(|e| hide(e, &self.password))
+        result
     }
 }
 
@@ -256,9 +262,10 @@ fn without_url(e: &reqwest::Error, provider: &str) -> String {
     s
 }
 
-/// The error with the secret masked, should a gateway ever echo it.
-fn hide(e: SendError, secret: &str) -> SendError {
-    if secret.len() < 4 {
+/// The error with the secret masked, should the gateway's answer `body`
+/// ever echo it (only then: a short secret may be a word of our own text).
+fn hide(e: SendError, body: &str, secret: &str) -> SendError {
+    if secret.is_empty() || !body.contains(secret) {
         return e;
     }
     match e {
@@ -708,8 +715,15 @@ mod tests {
         assert_eq!(digits("+7 (916) 123-45-67"), "79161234567");
         assert_eq!(smsc_id("notification:abc_1.2-x"), "notificationabc_1.2-x");
         assert_eq!(smsc_id(&"a".repeat(60)).len(), 40);
-        let e = hide(SendError::Retry("key secret-key here".into()), "secret-key");
-        assert_eq!(e, SendError::Retry("key *** here".into()));
+        let echoed = "HTTP 500, not JSON: key secret-key here";
+        let e = hide(SendError::Retry(echoed.into()), echoed, "secret-key");
+        assert_eq!(
+            e,
+            SendError::Retry("HTTP 500, not JSON: key *** here".into())
+        );
+        // Not echoed: our own words stay, even when the key is one of them.
+        let e = hide(SendError::Retry("the key is wrong".into()), "{}", "wrong");
+        assert_eq!(e, SendError::Retry("the key is wrong".into()));
         let m = Outgoing {
             to: "no phone".into(),
             subject: String::new(),
