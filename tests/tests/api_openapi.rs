@@ -125,9 +125,12 @@ async fn docs_api_md_lists_exactly_the_served_endpoints() {
         "served but not in docs/api.md: {undocumented:?}"
     );
     // Outside the API's OpenAPI document: Prometheus' text format, the
-    // WebSocket upgrade and the document itself.
+    // WebSocket upgrade, the document itself and the clients' HTML page of a
+    // notification's short link.
     let outside = [
         ("get".to_string(), "/metrics".to_string()),
+        ("get".to_string(), "/s/{token}".to_string()),
+        ("post".to_string(), "/s/{token}".to_string()),
         ("get".to_string(), "/api/live".to_string()),
         ("get".to_string(), "/api/openapi.json".to_string()),
     ];
