@@ -576,7 +576,7 @@ async fn render(
     b.push_str(&format!(
         "</ul><p>{}: {}</p><p class=\"state\" id=\"state\">{}</p>",
         w.t("Сумма", "Total"),
-        esc(&o.total.display()),
+        esc(&format!("{} ₽", o.total.display())),
         state_text
     ));
     if let Some(at) = &o.confirmed_at {
