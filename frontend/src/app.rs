@@ -10,7 +10,7 @@ use crate::api::{session, Api, ApiError};
 use crate::components::Header;
 use crate::i18n::Lang;
 use crate::pages::{Admin, Board, Console, Login, NotFound, Today, Wallboard};
-use crate::pages::{CallLists, Documents, Reports};
+use crate::pages::{CallLists, Documents, NotifyLog, Reports};
 use crate::state::{use_app, AppAction, AppHandle, AppState};
 
 #[derive(Debug, Clone, PartialEq, Routable)]
@@ -38,6 +38,9 @@ pub enum Route {
     /// Call lists for operators (made from the lost clients report).
     #[at("/calls")]
     Calls,
+    /// The send log of client notifications (operators and up).
+    #[at("/notifications")]
+    Notifications,
     #[at("/login")]
     Login,
     #[not_found]
@@ -157,10 +160,11 @@ fn Guarded(p: &GuardedProps) -> Html {
         (Route::Reports, true) if manager => html! { <Reports /> },
         (Route::Documents, true) if manager => html! { <Documents /> },
         (Route::Calls, true) if operator => html! { <CallLists /> },
-        (Route::Reports | Route::Documents | Route::Calls, true) => {
+        (Route::Notifications, true) if operator => html! { <NotifyLog /> },
+        (Route::Reports | Route::Documents | Route::Calls | Route::Notifications, true) => {
             html! { <Redirect<Route> to={Route::Today} /> }
         }
-        (Route::Reports | Route::Documents | Route::Calls, false) => {
+        (Route::Reports | Route::Documents | Route::Calls | Route::Notifications, false) => {
             html! { <Redirect<Route> to={Route::Login} /> }
         }
         (Route::Today, true) => html! { <Today /> },

@@ -11,6 +11,7 @@ pub mod documents;
 pub mod equipment;
 pub mod live;
 pub mod money;
+pub mod notify;
 pub mod planning;
 pub mod reasons;
 pub mod receipts;

@@ -1,5 +1,6 @@
 //! The client card of the screen pop: who they are, where they get water,
-//! how many bottles they hold, what is open and what they ordered lately.
+//! how many bottles they hold, what is open and what they ordered lately,
+//! and the notifications they agreed to.
 
 use rodnik_shared::api::{Address, ClientCard, ClientSummary, Order};
 use yew::prelude::*;
@@ -342,6 +343,8 @@ pub fn ClientCardView(p: &ClientCardProps) -> Html {
                 on_changed={reload_card.clone()} />
             <super::standing::ClientStanding card={p.card.clone()} token={p.token.clone()} lang={p.lang}
                 on_changed={reload_card.clone()} />
+            <super::notify::ClientNotifyBlock client={c.clone()} token={p.token.clone()} lang={p.lang}
+                reload={history_key.clone()} />
             if !p.card.active_orders.is_empty() {
                 <h3>{ t.active_orders }</h3>
                 <ul id="active-orders" class="mini-orders">
@@ -386,6 +389,7 @@ fn mini_order(o: &Order, lang: Lang, action: Html) -> Html {
                     Lang::Ru => "Из постоянного заказа",
                 }}>{ "⟳" }</span>
             }
+            { super::notify::confirmed_mark(lang, o) }
             <span class="lines" title={lines.clone()}>{ lines }</span>
             <span class="courier">{ o.courier_name.clone().unwrap_or_default() }</span>
             <span class="money">{ crate::money::text(lang, o.total) }</span>

@@ -38,6 +38,7 @@ pub fn Header() -> Html {
                     { link(Route::Console, "nav-console", t.console) }
                     { link(Route::Board, "nav-board", board_t.nav) }
                     { link(Route::Calls, "nav-calls", crate::i18n::reports::calls_texts(app.lang).nav) }
+                    { link(Route::Notifications, "nav-notifications", crate::i18n::notify::texts(app.lang).nav) }
                 }
                 if s.user.role == rodnik_shared::Role::Courier {
                     { link(Route::Courier, "nav-courier", crate::i18n::courier::texts(app.lang).nav) }
@@ -110,7 +111,7 @@ pub fn UserBox(p: &UserBoxProps) -> Html {
     };
     html! {
         <div class="user">
-            <span id="user-name" class="user-name">{ s.user.name.clone() }</span>
+            <span id="user-name" class="user-name" title={role_label(app.lang, s.user.role)}>{ s.user.name.clone() }</span>
             <span class="user-role">{ role_label(app.lang, s.user.role) }</span>
             { p.children.clone() }
             <button id="logout" type="button" class="btn btn-ghost" {onclick}>{ t.logout }</button>

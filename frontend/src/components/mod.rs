@@ -16,6 +16,7 @@ pub mod lang_switch;
 pub mod live_status;
 pub mod map_picker;
 pub mod new_client_form;
+pub mod notify;
 pub mod order_form;
 pub mod orders_table;
 pub mod planning;

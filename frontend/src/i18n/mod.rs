@@ -17,6 +17,7 @@ pub mod documents;
 pub mod equipment;
 pub mod geo;
 pub mod money;
+pub mod notify;
 pub mod planning;
 pub mod receipts;
 pub mod rental;

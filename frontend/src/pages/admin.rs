@@ -1,6 +1,6 @@
 //! The admin screen: tabs for users (admins only), the price list, a
 //! client's contract prices, the equipment register, wallboard links, the
-//! order settings and telephony (admins). Every panel stays mounted while another tab is
+//! order settings, client notifications and telephony (admins). Every panel stays mounted while another tab is
 //! shown, so switching tabs loses nothing typed; the tab is kept in the URL's
 //! hash (`/admin#products`), so a reload comes back to it.
 
@@ -27,6 +27,8 @@ enum Tab {
     Company,
     /// Route planning (issue 21; managers and admins).
     Planning,
+    /// Client notifications (issue 23; managers and admins).
+    Notifications,
 }
 
 impl Tab {
@@ -41,6 +43,7 @@ impl Tab {
             Tab::Telephony => "telephony",
             Tab::Company => "company",
             Tab::Planning => "planning",
+            Tab::Notifications => "notifications",
         }
     }
 
@@ -55,6 +58,7 @@ impl Tab {
             "telephony" => Some(Tab::Telephony),
             "company" => Some(Tab::Company),
             "planning" => Some(Tab::Planning),
+            "notifications" => Some(Tab::Notifications),
             _ => None,
         }
     }
@@ -80,6 +84,7 @@ pub fn Admin() -> Html {
             Tab::Wallboards,
             Tab::Orders,
             Tab::Planning,
+            Tab::Notifications,
             Tab::Telephony,
             Tab::Company,
         ]
@@ -91,6 +96,7 @@ pub fn Admin() -> Html {
             Tab::Wallboards,
             Tab::Orders,
             Tab::Planning,
+            Tab::Notifications,
         ]
     };
     let tab = {
@@ -114,6 +120,7 @@ pub fn Admin() -> Html {
         },
         Tab::Company => crate::i18n::documents::texts(app.lang).company_tab,
         Tab::Planning => crate::i18n::planning::texts(app.lang).tab,
+        Tab::Notifications => crate::i18n::notify::texts(app.lang).tab,
     };
     let buttons = tabs.iter().map(|&which| {
         let onclick = {
@@ -157,6 +164,7 @@ pub fn Admin() -> Html {
             { panel(Tab::Wallboards, html! { <WallboardLinks /> }) }
             { panel(Tab::Orders, html! { <div class="orders-settings"><OrderSettingsPanel /><BottleSettingsPanel /><SanitationSettingsPanel /><ReasonsPanel /></div> }) }
             { panel(Tab::Planning, html! { <crate::components::planning::PlanningSettingsPanel /> }) }
+            { panel(Tab::Notifications, html! { <crate::components::admin::NotifySettingsPanel /> }) }
             if admin {
                 { panel(Tab::Telephony, html! { <TelephonySettings /> }) }
                 { panel(Tab::Company, html! { <crate::components::admin::CompanySettingsPanel /> }) }

@@ -12,6 +12,7 @@ pub mod courier;
 pub mod documents;
 pub mod history;
 pub mod money;
+pub mod notify;
 pub mod orders;
 pub mod planning;
 pub mod receipts;

@@ -1,12 +1,13 @@
 //! The administration screen's panels: users (admin), the price list and a
 //! client's contract prices (admin, manager), the equipment register, wallboard links and
-//! order settings (manager), telephony (admin). Each panel keeps its state in a
+//! order settings and client notifications (manager), telephony (admin). Each panel keeps its state in a
 //! reducer, so a server error loses nothing that was typed.
 
 mod bottles;
 mod company;
 pub mod equipment;
 mod equipment_card;
+mod notify;
 pub mod orders;
 pub mod prices;
 pub mod products;
@@ -19,6 +20,7 @@ pub mod wallboards;
 pub use bottles::BottleSettingsPanel;
 pub use company::CompanySettingsPanel;
 pub use equipment::EquipmentPanel;
+pub use notify::NotifySettingsPanel;
 pub use orders::{OrderSettingsPanel, ReasonsPanel};
 pub use prices::PricesPanel;
 pub use products::ProductsPanel;

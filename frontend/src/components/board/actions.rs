@@ -88,6 +88,7 @@ pub fn ActionsPanel(p: &ActionsProps) -> Html {
             <header class="actions-head">
                 <span class="num">{ format!("№{}", o.number) }</span>
                 <span class={classes!("badge", o.state.as_str())}>{ state_label(lang, o.state) }</span>
+                { crate::components::notify::confirmed_mark(lang, o) }
                 <button id="act-close" type="button" class="btn btn-ghost close" title={bt.close}
                     aria-label={bt.close} onclick={on_close}>{ "×" }</button>
             </header>

@@ -206,6 +206,7 @@ fn Card(p: &CardProps) -> Html {
                 if o.pinned {
                     <span class="pin" title={pt.pinned} aria-label={pt.pinned}>{ crate::components::planning::pin_icon() }</span>
                 }
+                { crate::components::notify::confirmed_mark(p.lang, o) }
             </div>
             if let Some(e) = &p.eta {
                 { eta_line(p.lang, e) }
