@@ -197,3 +197,146 @@ async fn the_client_confirms_moves_and_cancels_on_the_short_link_page() {
     wait_for(&c, ".err").await;
     assert!(page_text(&c).await.contains("Ссылка больше не действует"));
 }
+
+async fn open_client(c: &Client, name: &str, id: &str) {
+    retype(c, "#client-search", name).await;
+    click(
+        c,
+        &format!("#search-results li.search-result[data-id='{id}']"),
+    )
+    .await;
+    wait_for(c, "#client-notify[data-loaded='true']").await;
+}
+
+#[tokio::test]
+async fn managers_set_the_rules_operators_the_consent_and_both_read_the_log() {
+    if !runnable() {
+        return;
+    }
+    let app = served_app().await;
+    let sms = FakeSms::start().await;
+    app.user("mira", "manager", None).await;
+    app.user("olga", "operator", None).await;
+    let water = app.product("W19", "water", 30000, true).await;
+    let (client, address) = app
+        .client("Борис Кузнецов", "individual", "+79161230002")
+        .await;
+    let o = app
+        .order(
+            &app.admin,
+            json!({ "client_id": client, "address_id": address,
+                    "lines": [{ "product_id": water, "qty": 3 }],
+                    "delivery_date": app.day(1),
+                    "window": { "from": "13:00", "to": "18:00" } }),
+        )
+        .await;
+    let id = id_of(&o);
+
+    // A manager sets the rules in Administration; a wrong time is refused
+    // beside its field, nothing typed is lost.
+    let (_p, c) = browser("ru-RU").await;
+    log_in(&c, &app, "mira").await;
+    c.goto(&app.url("/admin#notifications"))
+        .await
+        .expect("open");
+    wait_for(&c, "#notify-settings[data-loaded='true']").await;
+    click(&c, "#notify-enabled").await;
+    set_value(&c, "#notify-provider", "sms_ru").await;
+    retype(&c, "#notify-url", &sms.url).await;
+    retype(&c, "#notify-key", SMSRU_KEY).await;
+    retype(&c, "#notify-sender", "Rodnik").await;
+    retype(&c, "#notify-link-base", &app.base).await;
+    retype(&c, "#notify-quiet-from", "00:00").await;
+    retype(&c, "#notify-quiet-to", "00:00").await;
+    retype(&c, "#notify-evening-at", "25:00").await;
+    click(&c, "#notify-save").await;
+    wait_for(&c, ".field-error[data-field='evening_at']").await;
+    retype(&c, "#notify-evening-at", "00:00").await;
+    click(&c, "#notify-save").await;
+    wait_for(&c, "#notify-saved").await;
+    let saved = app
+        .get("/api/settings/notifications", &app.admin)
+        .await
+        .ok();
+    assert_eq!(saved["enabled"], true, "{saved}");
+    assert_eq!(saved["sms"]["key_set"], true, "{saved}");
+    assert_eq!(saved["sms"]["url"], sms.url.as_str());
+    assert_eq!(saved["link_base"], app.base.as_str());
+    screenshot(&c, "notify-settings.png").await;
+
+    // An operator says yes to SMS on the client's card.
+    click(&c, "#logout").await;
+    wait_for(&c, "#login-form").await;
+    log_in(&c, &app, "olga").await;
+    open_client(&c, "Борис Кузнецов", &client).await;
+    assert!(text_of(&c, "#client-notify-to")
+        .await
+        .contains("не отправляются"));
+    set_value(&c, "#client-notify-sms", "yes").await;
+    wait_for(&c, "#client-notify[data-sms='yes']").await;
+    wait_until(&c, "#client-notify-to", Some("data-sms-to"), |v| {
+        v == "+79161230002"
+    })
+    .await;
+    let choice = app
+        .get(&format!("/api/clients/{client}/notify"), &app.admin)
+        .await
+        .ok();
+    assert_eq!(choice["sms"], "yes", "{choice}");
+    assert_eq!(choice["updated_by"], "olga", "{choice}");
+
+    // The evening message goes (queued by the API as the worker would at
+    // evening_at); the client confirms through the link.
+    app.post("/api/notifications/run", &app.admin, json!({}))
+        .await
+        .ok();
+    let token = token_of_sms(&app, &sms, 0).await;
+    let r = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+        .post(app.url(&format!("/s/{token}")))
+        .form(&[("action", "confirm"), ("v", &o["version"].to_string())])
+        .send()
+        .await
+        .expect("confirm");
+    assert_eq!(r.status().as_u16(), 303);
+
+    // The card shows the message and the answer, and the order's mark.
+    open_client(&c, "Борис Кузнецов", &client).await;
+    wait_js(
+        &c,
+        "return document.querySelectorAll('#client-notify-log li.notify-row').length === 2;",
+        "the card's two log rows",
+    )
+    .await;
+    wait_for(&c, ".mini-order .confirmed-mark").await;
+
+    // The send log: every day, the sent message and the client's answer.
+    click(&c, "#nav-notifications").await;
+    wait_for(&c, "#notify-page").await;
+    click(&c, "#notify-all-days").await;
+    let sent = format!("#notify-log tr.notify-row[data-kind='evening'][data-status='sent'][data-order-number='{}']", o["number"]);
+    wait_for(&c, &sent).await;
+    wait_for(
+        &c,
+        "#notify-log tr.notify-row[data-kind='reply'][data-status='received']",
+    )
+    .await;
+    let row = text_of(&c, &sent).await;
+    assert!(row.contains("Отправлено"), "{row}");
+    assert!(
+        row.contains("+79161230002") || row.contains("+7 916"),
+        "{row}"
+    );
+    set_value(&c, "#notify-status", "received").await;
+    wait_js(
+        &c,
+        "return [...document.querySelectorAll('#notify-log tr.notify-row')].every(r => r.dataset.status === 'received');",
+        "only the answers",
+    )
+    .await;
+    screenshot(&c, "notify-log.png").await;
+    let confirmed = order(&app, &id).await;
+    assert!(confirmed["confirmed_at"].is_string(), "{confirmed}");
+}
