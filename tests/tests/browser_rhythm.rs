@@ -2,7 +2,8 @@
 //! against the real server, in Russian: an operator sees on /calls the
 //! clients due to reorder (their usual day has come, no order) with `tel:`
 //! links; a manager sees in the lost-clients tab the clients at risk by
-//! their own rhythm and makes a call list of them in one click.
+//! their own rhythm and makes a call list of them in one click. A new order
+//! for a client with a rhythm starts with the water it expects.
 //!
 //! Needs `frontend/dist` and Chromium with chromedriver; see tests/src/browser.rs.
 
@@ -101,6 +102,17 @@ async fn operators_see_who_is_due_and_managers_list_who_is_at_risk() {
         "operators make no call lists"
     );
     screenshot(&c, "calls-reorder.png").await;
+
+    // On the card, a new order starts with the water the rhythm expects
+    // (6 bottles at 250 roubles).
+    click(&c, "#nav-console").await;
+    retype(&c, "#client-search", "ООО Неделя").await;
+    click(
+        &c,
+        &format!("#search-results li.search-result[data-id='{due}']"),
+    )
+    .await;
+    wait_until(&c, "#order-total", Some("data-value"), |v| v == "150000").await;
 
     // A manager: the at-risk client in the lost-clients tab, a call list of it.
     click(&c, "#logout").await;

@@ -371,19 +371,20 @@ impl OrderDraft {
             return false;
         };
         let repeated = self.repeat_order(last, card, catalogue);
-        let water: Vec<&String> = last
-            .lines
-            .iter()
-            .filter(|l| l.kind == rodnik_shared::ProductKind::Water)
-            .map(|l| &l.product_id)
-            .collect();
-        if let (Some(r), [id]) = (&card.rhythm, water.as_slice()) {
-            if r.expected_qty > 0 && self.qty.contains_key(*id) {
-                self.qty
-                    .insert((*id).clone(), r.expected_qty.min(rodnik_shared::Qty::MAX));
+        if let Some((id, qty)) = expected_water(card) {
+            if self.qty.contains_key(&id) {
+                self.qty.insert(id, qty);
             }
         }
         repeated
+    }
+
+    /// A new order for a client with a rhythm starts with the water the
+    /// rhythm expects, of the kind the last order had (issue 23).
+    fn suggest(&mut self, card: &ClientCard) {
+        if let Some((id, qty)) = expected_water(card).filter(|_| self.qty.is_empty()) {
+            self.qty.insert(id, qty);
+        }
     }
 
     /// As `repeat`, from any order of the client (the history's "repeat").
@@ -733,6 +734,23 @@ pub fn window_value(w: TimeWindow) -> String {
     format!("{}-{}", w.from, w.to)
 }
 
+/// The water the client's rhythm expects and its product: the one kind of
+/// water the last order had (none when it had none or several).
+fn expected_water(card: &ClientCard) -> Option<(String, u32)> {
+    let r = card.rhythm.as_ref().filter(|r| r.expected_qty > 0)?;
+    let last = last_order(card)?;
+    let water: Vec<&String> = last
+        .lines
+        .iter()
+        .filter(|l| l.kind == rodnik_shared::ProductKind::Water)
+        .map(|l| &l.product_id)
+        .collect();
+    match water.as_slice() {
+        [id] => Some(((*id).clone(), r.expected_qty.min(rodnik_shared::Qty::MAX))),
+        _ => None,
+    }
+}
+
 /// The client's most recently created order, open or closed.
 pub fn last_order(card: &ClientCard) -> Option<&Order> {
     card.active_orders
@@ -1035,6 +1053,7 @@ impl ConsoleState {
 
     fn select(&mut self, card: ClientCard) {
         self.order = OrderDraft::for_client(&card, self.today, self.caller());
+        self.order.suggest(&card);
         if self.contract_for() != Some(card.client.id.as_str()) {
             self.contract.clear();
         }
@@ -1652,10 +1671,18 @@ mod tests {
             at_risk: false,
         });
         let s = Rc::new(ConsoleState::new(day("2025-11-27")));
-        let s = s.reduce(ConsoleAction::Select(Box::new(c)));
+        let s = s.reduce(ConsoleAction::Select(Box::new(c.clone())));
+        // A new order starts with the water the rhythm expects.
+        assert_eq!(s.order.qty.get("water"), Some(&6));
+        assert_eq!(s.order.qty.len(), 1);
         let s = s.reduce(ConsoleAction::RepeatLast(vec!["water".into()]));
         assert_eq!(s.order.qty.get("water"), Some(&6));
         assert_eq!(s.order.courier_id, "k2");
+        // Without a rhythm the form starts empty.
+        c.rhythm = None;
+        let s = Rc::new(ConsoleState::new(day("2025-11-27")));
+        let s = s.reduce(ConsoleAction::Select(Box::new(c)));
+        assert!(s.order.qty.is_empty());
     }
 
     #[test]
