@@ -318,3 +318,30 @@ async fn smsc_send(
     }
     reply(smsc_with_id(SMSC_OK, id.as_deref(), fallback))
 }
+
+/// Notification rules that send by SMS.ru through the fake at `url` at once
+/// (no quiet hours, the evening scan open all day), links at `link_base`.
+pub fn rules(url: &str, link_base: &str) -> Value {
+    json!({
+        "enabled": true,
+        "sms": { "provider": "sms_ru", "url": url, "key": SMSRU_KEY, "sender": "Rodnik" },
+        "email": false,
+        "evening": true, "evening_at": "00:00",
+        "on_the_way": true,
+        "quiet_from": "00:00", "quiet_to": "00:00",
+        "default_on": false,
+        "link_base": link_base,
+        "signature": "Родник",
+    })
+}
+
+/// The token of the short link (`{base}/s/{token}`) in a message's text.
+pub fn link_token(text: &str, base: &str) -> String {
+    let at = text
+        .find(&format!("{base}/s/"))
+        .unwrap_or_else(|| panic!("no link in {text}"));
+    text[at + base.len() + 3..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect()
+}

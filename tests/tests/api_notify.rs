@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use rodnik_tests::sms::{FakeSms, SmsMode, SMSC_LOGIN, SMSC_PASSWORD, SMSRU_KEY};
+use rodnik_tests::sms::{self, FakeSms, SmsMode, SMSC_LOGIN, SMSC_PASSWORD, SMSRU_KEY};
 use rodnik_tests::smtp::Smtp;
 use rodnik_tests::*;
 use serde_json::{json, Value};
@@ -37,17 +37,7 @@ async fn world() -> World {
 /// Rules that send by SMS.ru through the fake at once (no quiet hours, the
 /// evening scan open all day).
 fn rules(w: &World) -> Value {
-    json!({
-        "enabled": true,
-        "sms": { "provider": "sms_ru", "url": w.sms.url, "key": SMSRU_KEY, "sender": "Rodnik" },
-        "email": false,
-        "evening": true, "evening_at": "00:00",
-        "on_the_way": true,
-        "quiet_from": "00:00", "quiet_to": "00:00",
-        "default_on": false,
-        "link_base": w.app.base,
-        "signature": "Родник",
-    })
+    sms::rules(&w.sms.url, &w.app.base)
 }
 
 async fn set_rules(app: &App, body: Value) -> Value {
@@ -120,17 +110,6 @@ impl World {
     }
 }
 
-/// The token of the link in `text`.
-fn token_in(text: &str, base: &str) -> String {
-    let at = text
-        .find(&format!("{base}/s/"))
-        .unwrap_or_else(|| panic!("no link in {text}"));
-    text[at + base.len() + 3..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .collect()
-}
-
 /// The short link's page: (status, html).
 async fn page(app: &App, token: &str) -> (u16, String) {
     let r = app
@@ -163,6 +142,21 @@ async fn answer(app: &App, token: &str, form: &[(&str, &str)]) -> (u16, String) 
         .unwrap_or("")
         .to_string();
     (status, to)
+}
+
+/// Posts the page's move form.
+async fn move_to(app: &App, token: &str, v: &str, date: &str, window: &str) -> (u16, String) {
+    answer(
+        app,
+        token,
+        &[
+            ("action", "move"),
+            ("v", v),
+            ("date", date),
+            ("window", window),
+        ],
+    )
+    .await
 }
 
 async fn order(app: &App, id: &str) -> Value {
@@ -273,7 +267,7 @@ async fn the_evening_message_goes_once_to_those_who_said_yes() {
     assert!(r.text.starts_with("Родник: доставка "), "{}", r.text);
     assert!(r.text.contains("10:00–13:00"), "{}", r.text);
     assert!(r.text.contains(&format!("№{number}")), "{}", r.text);
-    let token = token_in(&r.text, &app.base);
+    let token = sms::link_token(&r.text, &app.base);
     assert_eq!(token.len(), 12, "{}", r.text);
 
     // Once: another run, and the worker's own scans, queue nothing more.
@@ -355,7 +349,7 @@ async fn the_client_confirms_moves_and_cancels_through_the_link() {
     app.post("/api/notifications/run", &app.admin, json!({}))
         .await
         .ok();
-    let token = token_in(&w.sent(1).await[0].text, &app.base);
+    let token = sms::link_token(&w.sent(1).await[0].text, &app.base);
 
     // The page: no login, the order as it is.
     let (status, html) = page(app, &token).await;
@@ -407,41 +401,11 @@ async fn the_client_confirms_moves_and_cancels_through_the_link() {
     // Move: a day and a window from the lists only.
     let v = confirmed["version"].to_string();
     let day3 = app.day(3);
-    let (status, _) = answer(
-        app,
-        &token,
-        &[
-            ("action", "move"),
-            ("v", &v),
-            ("date", &app.day(20)),
-            ("window", "13:00-18:00"),
-        ],
-    )
-    .await;
+    let (status, _) = move_to(app, &token, &v, &app.day(20), "13:00-18:00").await;
     assert_eq!(status, 422);
-    let (status, _) = answer(
-        app,
-        &token,
-        &[
-            ("action", "move"),
-            ("v", &v),
-            ("date", &day3),
-            ("window", "13:00-17:00"),
-        ],
-    )
-    .await;
+    let (status, _) = move_to(app, &token, &v, &day3, "13:00-17:00").await;
     assert_eq!(status, 422);
-    let (status, to) = answer(
-        app,
-        &token,
-        &[
-            ("action", "move"),
-            ("v", &v),
-            ("date", &day3),
-            ("window", "13:00-18:00"),
-        ],
-    )
-    .await;
+    let (status, to) = move_to(app, &token, &v, &day3, "13:00-18:00").await;
     assert_eq!(
         (status, to.as_str()),
         (303, format!("/s/{token}?done=move").as_str())
@@ -681,8 +645,8 @@ async fn smsc_and_e_mail_carry_the_same_message() {
     let body = msg.body_text(0).expect("a text body").into_owned();
     assert!(body.starts_with("ООО Родник: доставка "), "{body}");
     // The letter has a link of its own (its own token), not the SMS's.
-    let sms_token = token_in(&r.text, &app.base);
-    let mail_token = token_in(&body, &app.base);
+    let sms_token = sms::link_token(&r.text, &app.base);
+    let mail_token = sms::link_token(&body, &app.base);
     assert_ne!(sms_token, mail_token);
     assert_eq!(page(app, &mail_token).await.0, 200);
     // A manager's test goes at once, whatever the hour.

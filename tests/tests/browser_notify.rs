@@ -9,32 +9,15 @@
 
 use fantoccini::Client;
 use rodnik_tests::browser::*;
-use rodnik_tests::sms::{FakeSms, SMSRU_KEY};
+use rodnik_tests::sms::{self, FakeSms, SMSRU_KEY};
 use rodnik_tests::{id_of, App};
 use serde_json::{json, Value};
-
-/// Rules that send through `sms` at once (no quiet hours).
-fn rules(app: &App, sms: &FakeSms) -> Value {
-    json!({
-        "enabled": true,
-        "sms": { "provider": "sms_ru", "url": sms.url, "key": SMSRU_KEY, "sender": "Rodnik" },
-        "evening": true, "evening_at": "00:00", "on_the_way": true,
-        "quiet_from": "00:00", "quiet_to": "00:00",
-        "default_on": false,
-        "link_base": app.base,
-        "signature": "Родник",
-    })
-}
 
 /// The token of the short link in the gateway's `n`-th message.
 async fn token_of_sms(app: &App, sms: &FakeSms, n: usize) -> String {
     for _ in 0..200 {
         if let Some(r) = sms.requests().get(n) {
-            let at = r.text.find("/s/").expect("a link");
-            return r.text[at + 3..]
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric())
-                .collect();
+            return sms::link_token(&r.text, &app.base);
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
@@ -80,9 +63,13 @@ async fn the_client_confirms_moves_and_cancels_on_the_short_link_page() {
     )
     .await
     .expect(200);
-    app.put("/api/settings/notifications", &app.admin, rules(&app, &sms))
-        .await
-        .expect(200);
+    app.put(
+        "/api/settings/notifications",
+        &app.admin,
+        sms::rules(&sms.url, &app.base),
+    )
+    .await
+    .expect(200);
     let water = app.product("W19", "water", 30000, true).await;
     let (client, address) = app
         .client("Анна Смирнова", "individual", "+79161230001")
