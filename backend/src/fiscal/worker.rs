@@ -44,13 +44,15 @@ pub fn start(store: Store, tick: Duration) {
     });
 }
 
-/// The delay before the next try after `attempts` requests.
+/// The delay before the next try after `attempts` requests (the
+/// notifications' sender uses it too).
 pub fn delay(tick: Duration, attempts: i64) -> Duration {
     let factor = 1u32 << attempts.clamp(0, 10);
     tick.saturating_mul(factor).min(MAX_DELAY).max(tick)
 }
 
-fn later(d: Duration) -> String {
+/// `d` from now, as the queues store times.
+pub fn later(d: Duration) -> String {
     stamp(Utc::now() + chrono::Duration::from_std(d).unwrap_or_default())
 }
 

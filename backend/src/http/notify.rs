@@ -190,7 +190,7 @@ pub async fn put_settings(
 async fn client_view(state: &AppState, client_id: &str) -> Result<ClientNotify> {
     let s = state.store.notify_settings().await?;
     let mut c = state.store.client_notify(client_id).await?;
-    let (_, phones, email) = state.store.client_reach(client_id).await?;
+    let (phones, email) = state.store.client_reach(client_id).await?;
     let (sms_to, email_to) = if s.enabled {
         worker::reach(&s, &c, &phones, email.as_deref())
     } else {
@@ -228,7 +228,7 @@ pub async fn put_client_notify(
     ApiJson(mut req): ApiJson<SetClientNotify>,
 ) -> Result<Json<ClientNotify>> {
     user.require_operator()?;
-    let (_, phones, _) = state.store.client_reach(&id).await?;
+    let (phones, _) = state.store.client_reach(&id).await?;
     req.phone = req
         .phone
         .map(|p| p.trim().to_string())

@@ -29,14 +29,14 @@ use sha2::Digest;
 use super::{Channel, Outgoing, SendError};
 use crate::app::AppState;
 use crate::error::{Error, Result};
+// The receipts queue's retry timing: a growing delay to ten minutes.
+use crate::fiscal::worker::{delay, later};
 use crate::store::notify::{NewMessage, Outcome, Queued};
 use crate::store::receipts::stamp;
 use crate::store::Store;
 
 /// Messages taken per pass.
 const BATCH: usize = 16;
-/// The longest delay between tries of one message.
-const MAX_DELAY: Duration = Duration::from_secs(600);
 /// How long a taken message is this worker's.
 const LEASE: Duration = Duration::from_secs(120);
 /// An on-the-way message not sent within this is dropped.
@@ -82,16 +82,6 @@ pub fn start(state: &AppState) {
             }
         }
     });
-}
-
-fn later(d: Duration) -> String {
-    stamp(Utc::now() + chrono::Duration::from_std(d).unwrap_or_default())
-}
-
-/// The delay before the next try after `attempts` tries.
-pub fn delay(tick: Duration, attempts: i64) -> Duration {
-    let factor = 1u32 << attempts.clamp(0, 10);
-    tick.saturating_mul(factor).min(MAX_DELAY).max(tick)
 }
 
 fn hhmm(s: &str) -> Option<NaiveTime> {
@@ -272,7 +262,7 @@ async fn queue_order(
 ) -> Result<Option<usize>> {
     let store = &state.store;
     let tz = state.cfg.tz;
-    let (_, phones, req_email) = store.client_reach(&o.client_id).await?;
+    let (phones, req_email) = store.client_reach(&o.client_id).await?;
     let (sms, email) = reach(s, choice, &phones, req_email.as_deref());
     if sms.is_none() && email.is_none() {
         return Ok(None);
@@ -632,7 +622,7 @@ async fn prepare(store: &Store, s: &NotifySettings, m: &Queued) -> Result<Prepar
                 )));
             }
             let choice = store.client_notify(&o.client_id).await?;
-            let (_, phones, req_email) = store.client_reach(&o.client_id).await?;
+            let (phones, req_email) = store.client_reach(&o.client_id).await?;
             let (sms, email) = reach(s, &choice, &phones, req_email.as_deref());
             let to = match m.n.channel {
                 NotifyChannel::Sms => sms,

@@ -363,17 +363,13 @@ impl Store {
             }
             None => sets.push("error = NONE"),
         }
-        for (field, value) in [
-            ("provider_id", &o.provider_id),
-            ("text", &o.text),
-            ("sent_at", &o.sent_at),
+        for (field, set, value) in [
+            ("provider_id", "provider_id = $provider_id", &o.provider_id),
+            ("text", "text = $text", &o.text),
+            ("sent_at", "sent_at = $sent_at", &o.sent_at),
         ] {
             if let Some(v) = value {
-                sets.push(match field {
-                    "provider_id" => "provider_id = $provider_id",
-                    "text" => "text = $text",
-                    _ => "sent_at = $sent_at",
-                });
+                sets.push(set);
                 vars[field] = json!(v);
             }
         }
@@ -463,13 +459,10 @@ impl Store {
     }
 
     /// A client's phones and the e-mail of their requisites.
-    pub async fn client_reach(
-        &self,
-        client_id: &str,
-    ) -> Result<(String, Vec<String>, Option<String>)> {
+    pub async fn client_reach(&self, client_id: &str) -> Result<(Vec<String>, Option<String>)> {
         let row = self
             .one(
-                "SELECT name, phones, requisites.email AS email FROM ONLY $rid",
+                "SELECT phones, requisites.email AS email FROM ONLY $rid",
                 Value::Null,
                 vec![("rid", rid("clients", client_id))],
             )
@@ -484,10 +477,6 @@ impl Store {
                     .collect()
             })
             .unwrap_or_default();
-        Ok((
-            text_of(&row, "name").unwrap_or_default(),
-            phones,
-            text_of(&row, "email"),
-        ))
+        Ok((phones, text_of(&row, "email")))
     }
 }
